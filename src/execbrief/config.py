@@ -1,0 +1,260 @@
+"""``execbrief.toml`` plus the environment → typed ``Settings``.
+
+The workspace root holds ``execbrief.toml``; a ``.env`` file beside it is read if present
+(process environment wins over it). Environment variables may override a few keys, listed
+in ``ENV_OVERRIDES``; the sender and recipients come only from the TOML file, so nothing
+in the environment (or in any ingested note) can redirect a briefing.
+
+Every validation problem becomes a ``ConfigError`` naming the key and the file, and
+saying how to fix it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+from dotenv import dotenv_values
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .errors import ConfigError
+
+__all__ = ["CONFIG_FILE", "ENV_OVERRIDES", "Settings", "load_settings"]
+
+CONFIG_FILE = "execbrief.toml"
+
+# environment variable → (section, key). Only these keys may come from the environment.
+ENV_OVERRIDES: dict[str, tuple[str, str]] = {
+    "EXECBRIEF_WRITER_KIND": ("writer", "kind"),
+    "EXECBRIEF_WRITER_MODEL": ("writer", "model"),
+    "EXECBRIEF_WRITER_BASE_URL": ("writer", "base_url"),
+    "EXECBRIEF_DELIVERY_METHOD": ("delivery", "method"),
+}
+
+_EMAIL = re.compile(r"^[A-Za-z0-9._%+'-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+
+def _check_email(value: str) -> str:
+    if not _EMAIL.match(value):
+        raise ValueError(f"{value!r} is not an email address (expected name@example.com)")
+    return value.lower()
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Organization(_Section):
+    name: str
+    timezone: str = "UTC"
+    currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (use an IANA name like 'Europe/Lisbon')")
+        return value
+
+
+class EntityConfig(_Section):
+    id: str
+    name: str
+    kind: str | None = None
+    aliases: list[str] = []
+
+    @field_validator("id")
+    @classmethod
+    def _slug(cls, value: str) -> str:
+        if not _SLUG.match(value):
+            raise ValueError(f"{value!r} must be lower-case letters, digits, '-' or '_'")
+        return value
+
+
+class NotesSource(_Section):
+    paths: list[str] = ["notes"]
+    max_file_mb: float = Field(default=5.0, gt=0)
+
+
+class LedgerColumns(_Section):
+    date: str = "date"
+    amount: str = "amount"
+    entity: str = "entity"
+    account: str = "account"
+    category: str = "category"
+    memo: str = "memo"
+
+
+class LedgerSource(_Section):
+    paths: list[str] = ["ledger"]
+    columns: LedgerColumns = LedgerColumns()
+    max_file_mb: float = Field(default=200.0, gt=0)
+
+
+class Sources(_Section):
+    notes: NotesSource = NotesSource()
+    ledger: LedgerSource = LedgerSource()
+
+
+class Writer(_Section):
+    kind: Literal["offline", "anthropic", "openai", "bedrock"] = "offline"
+    model: str | None = None
+    base_url: str | None = None
+
+
+class Delivery(_Section):
+    method: Literal["outbox", "ses", "smtp"] = "outbox"
+    sender: str
+    audit_bcc: list[str] = []
+    allowed_recipient_domains: list[str] = []
+    outbox: str = "outbox"
+
+    @field_validator("sender")
+    @classmethod
+    def _sender_email(cls, value: str) -> str:
+        return _check_email(value)
+
+    @field_validator("audit_bcc")
+    @classmethod
+    def _emails(cls, values: list[str]) -> list[str]:
+        return [_check_email(v) for v in values]
+
+    @field_validator("allowed_recipient_domains")
+    @classmethod
+    def _domains(cls, values: list[str]) -> list[str]:
+        return [v.lower().lstrip("@") for v in values]
+
+
+class ReportConfig(_Section):
+    lens: str
+    to: list[str] = Field(min_length=1)
+    entities: list[str] | None = None
+
+    @field_validator("to")
+    @classmethod
+    def _emails(cls, values: list[str]) -> list[str]:
+        return [_check_email(v) for v in values]
+
+
+class RunConfig(_Section):
+    as_of: date | None = None
+    stale_days: int = Field(default=45, ge=1)
+
+
+class Settings(_Section):
+    """The validated configuration of one workspace."""
+
+    organization: Organization
+    entities: list[EntityConfig] = []
+    sources: Sources = Sources()
+    writer: Writer = Writer()
+    delivery: Delivery
+    reports: list[ReportConfig] = []
+    run: RunConfig = RunConfig()
+
+    workspace: Path = Field(default=Path("."), exclude=True)
+    config_path: Path = Field(default=Path(CONFIG_FILE), exclude=True)
+    env: dict[str, str] = Field(default_factory=dict, exclude=True, repr=False)
+
+    @model_validator(mode="after")
+    def _cross_checks(self) -> "Settings":
+        ids = [e.id for e in self.entities]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"entity id {dupes[0]!r} is defined twice in [[entities]]")
+        allowed = self.delivery.allowed_recipient_domains
+        for n, report in enumerate(self.reports):
+            for entity in report.entities or []:
+                if entity not in ids:
+                    raise ValueError(
+                        f"reports[{n}].entities names {entity!r}, which is not an [[entities]] id"
+                    )
+            for address in report.to:
+                if allowed and address.rsplit("@", 1)[1] not in allowed:
+                    raise ValueError(
+                        f"reports[{n}].to has {address!r}, outside allowed_recipient_domains "
+                        f"{allowed}: fix the address or add its domain"
+                    )
+        return self
+
+    def entity_names(self) -> dict[str, str]:
+        """Entity id → display name."""
+        return {e.id: e.name for e in self.entities}
+
+    def resolve(self, relative: str) -> Path:
+        """A path from the config, relative to the workspace."""
+        path = Path(relative).expanduser()
+        return path if path.is_absolute() else self.workspace / path
+
+
+def _loc(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def _describe(error: dict[str, Any], origin: str, env_keys: dict[str, str]) -> str:
+    loc = tuple(p for p in error["loc"] if p not in ("function-after",))
+    key = _loc(loc)
+    where = env_keys.get(key, origin)
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return f"unknown key '{key}' in {where}: remove it or check its spelling"
+    if kind == "missing":
+        return f"missing required key '{key}' in {where}: add it (see `execbrief init` for an example)"
+    message = error["msg"].removeprefix("Value error, ")
+    if not key:
+        return f"{where}: {message}"
+    got = error.get("input")
+    shown = "" if isinstance(got, (dict, list)) or got is None else f" (got {got!r})"
+    return f"key '{key}' in {where}: {message}{shown}"
+
+
+def load_settings(workspace: str | Path, environ: dict[str, str] | None = None) -> Settings:
+    """Read and validate ``<workspace>/execbrief.toml`` with its ``.env`` and environment."""
+    root = Path(workspace).expanduser().resolve()
+    path = root / CONFIG_FILE
+    if not root.is_dir():
+        raise ConfigError(f"workspace {root} does not exist: create it with `execbrief init {workspace}`")
+    if not path.is_file():
+        raise ConfigError(f"no {CONFIG_FILE} in {root}: create one with `execbrief init {workspace}`")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path} is not UTF-8 text: save it as UTF-8") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path} is not valid TOML: {exc}") from None
+
+    env = {k: v for k, v in dotenv_values(root / ".env").items() if v is not None}
+    env.update(os.environ if environ is None else environ)
+
+    env_keys: dict[str, str] = {}
+    for var, (section, key) in ENV_OVERRIDES.items():
+        if env.get(var):
+            table = data.setdefault(section, {})
+            if not isinstance(table, dict):
+                raise ConfigError(f"[{section}] in {path} must be a table")
+            table[key] = env[var]
+            env_keys[f"{section}.{key}"] = f"environment variable {var}"
+
+    try:
+        settings = Settings.model_validate(data)
+    except ValidationError as exc:
+        errors = exc.errors()
+        first = _describe(errors[0], str(path), env_keys)
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        raise ConfigError(first + more) from None
+    return settings.model_copy(update={"workspace": root, "config_path": path, "env": env})

@@ -1,0 +1,286 @@
+"""The types that flow between pipeline stages (see DESIGN.md).
+
+sources → ``Evidence`` → analyzers → ``Fact`` → lenses (``Lens``, ``LensView``) → writer →
+``Report`` → verifier → renderer (``Rendered``) → delivery (``Message``, ``Receipt``).
+Every stage also may add ``DataWarning`` items, which travel to the run summary and to
+each report's data-quality note.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = [
+    "SEVERITIES",
+    "Provenance",
+    "Evidence",
+    "Fact",
+    "DataWarning",
+    "Selector",
+    "LensSection",
+    "Lens",
+    "LensView",
+    "Block",
+    "ReportSection",
+    "SourceRef",
+    "Report",
+    "Rendered",
+    "Message",
+    "Receipt",
+    "stable_id",
+    "content_hash",
+]
+
+SEVERITIES: tuple[str, ...] = ("critical", "high", "medium", "low", "info")
+
+Severity = Literal["critical", "high", "medium", "low", "info"]
+FactKind = Literal["metric", "finding", "gap", "action", "note"]
+
+
+def stable_id(prefix: str, *parts: object) -> str:
+    """An id that stays the same for the same parts, run after run."""
+    digest = hashlib.sha256("\x1f".join(str(p) for p in parts).encode()).hexdigest()
+    return f"{prefix}-{digest[:12]}"
+
+
+def content_hash(data: bytes | str) -> str:
+    """A content hash that names its algorithm: ``sha256:…``."""
+    raw = data.encode() if isinstance(data, str) else data
+    return "sha256:" + hashlib.sha256(raw).hexdigest()
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Provenance(_Frozen):
+    """Where a piece of evidence came from."""
+
+    source: str
+    path: str
+    line_start: int | None = None
+    line_end: int | None = None
+    observed_at: str | None = None
+    sha256: str | None = None
+
+    def label(self) -> str:
+        """A short human reference: ``notes/ops.md:12-18``."""
+        if self.line_start is None:
+            return self.path
+        if self.line_end is None or self.line_end == self.line_start:
+            return f"{self.path}:{self.line_start}"
+        return f"{self.path}:{self.line_start}-{self.line_end}"
+
+
+class Evidence(_Frozen):
+    """One item read from a source: a note section, a task, a table row, a transaction."""
+
+    id: str
+    source: str
+    kind: Literal[
+        "document", "section", "task", "table_row", "transaction", "resource", "scan_hit"
+    ]
+    entity: str | None = None
+    text: str | None = None
+    record: dict[str, Any] = Field(default_factory=dict)
+    provenance: Provenance
+
+
+class Fact(_Frozen):
+    """One computed statement about the organisation; the unit a report cites."""
+
+    id: str
+    kind: FactKind
+    name: str
+    entity: str | None = None
+    topics: tuple[str, ...] = ()
+    severity: Severity | None = None
+    value: Decimal | None = None
+    unit: str | None = None
+    period: str | None = None
+    statement: str
+    recommendation: str | None = None
+    due: date | None = None
+    evidence: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+
+
+class DataWarning(_Frozen):
+    """A problem with input that did not stop the run."""
+
+    source: str
+    path: str | None = None
+    line: int | None = None
+    message: str
+
+    def label(self) -> str:
+        """``path:line: message`` as shown in summaries and data-quality notes."""
+        where = self.path or self.source
+        if self.line is not None:
+            where = f"{where}:{self.line}"
+        return f"{where}: {self.message}"
+
+
+class Selector(_Frozen):
+    """Which facts a lens section shows. Empty lists mean 'any'."""
+
+    kinds: tuple[FactKind, ...] = ()
+    names: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    min_severity: Severity | None = None
+    limit: int | None = Field(default=None, ge=1)
+
+
+class LensSection(_Frozen):
+    """One section of a lens: a title, what the writer should do, and its facts."""
+
+    id: str
+    title: str
+    directive: str
+    style: Literal["bullets", "table", "actions", "metrics"] = "bullets"
+    select: Selector = Selector()
+
+
+class Lens(_Frozen):
+    """A view of the fact base for one audience, defined in TOML."""
+
+    id: str
+    title: str
+    audience: str
+    description: str = ""
+    tone: str = "plain, direct, no jargon"
+    focus: tuple[str, ...] = ()
+    entity_kinds: tuple[str, ...] = ()
+    kpis: tuple[str, ...] = ()
+    max_items: int = Field(default=6, ge=1)
+    sections: tuple[LensSection, ...]
+    origin: str = "builtin"
+
+
+class LensView(_Frozen):
+    """What the writer receives: a lens, the facts per section, and its context."""
+
+    lens: Lens
+    key: str
+    period: str
+    as_of: date
+    organization: str
+    entities: dict[str, str]
+    sections: dict[str, tuple[Fact, ...]]
+    omitted: dict[str, int] = Field(default_factory=dict)
+    facts: dict[str, Fact]
+    warnings: tuple[DataWarning, ...] = ()
+
+
+class Block(_Frozen):
+    """A unit of report content. Every block that makes a claim cites facts."""
+
+    kind: Literal["paragraph", "bullets", "table", "actions", "note"]
+    text: str | None = None
+    items: tuple[str, ...] = ()
+    columns: tuple[str, ...] = ()
+    rows: tuple[tuple[str, ...], ...] = ()
+    cites: tuple[str, ...] = ()
+    item_cites: tuple[tuple[str, ...], ...] = ()
+    omitted: int = 0
+
+    def texts(self) -> list[str]:
+        """Every piece of prose or cell text the block shows."""
+        out = [self.text] if self.text else []
+        out.extend(self.items)
+        for row in self.rows:
+            out.extend(row)
+        return out
+
+
+class ReportSection(_Frozen):
+    """A titled group of blocks."""
+
+    id: str
+    title: str
+    blocks: tuple[Block, ...]
+
+
+class SourceRef(_Frozen):
+    """One entry of a report's numbered source list."""
+
+    number: int
+    fact_id: str
+    label: str
+
+
+class Report(_Frozen):
+    """A written briefing for one lens and one reporting period."""
+
+    lens: str
+    key: str
+    title: str
+    audience: str
+    organization: str
+    period: str
+    as_of: date
+    summary: tuple[Block, ...]
+    sections: tuple[ReportSection, ...]
+    sources: tuple[SourceRef, ...] = ()
+    data_quality: tuple[str, ...] = ()
+    status: Literal["draft", "verified", "corrected", "fallback", "rejected"] = "draft"
+    writer: str = "offline"
+
+    def blocks(self) -> list[Block]:
+        """Every block, summary first."""
+        out = list(self.summary)
+        for section in self.sections:
+            out.extend(section.blocks)
+        return out
+
+    def cited_ids(self) -> list[str]:
+        """Fact ids in order of first citation, each once."""
+        seen: dict[str, None] = {}
+        for block in self.blocks():
+            for fact_id in block.cites:
+                seen.setdefault(fact_id, None)
+        return list(seen)
+
+    def digest(self) -> str:
+        """A content hash of the report body (stable across runs for the same content)."""
+        body = self.model_dump(mode="json", exclude={"status", "writer"})
+        return content_hash(json.dumps(body, sort_keys=True))
+
+
+class Rendered(_Frozen):
+    """A report rendered for email: HTML with inlined CSS, and plain text."""
+
+    key: str
+    subject: str
+    html: str
+    text: str
+
+
+class Message(_Frozen):
+    """One email, ready for a channel."""
+
+    key: str
+    lens: str
+    sender: str
+    to: tuple[str, ...]
+    bcc: tuple[str, ...] = ()
+    subject: str
+    mime: bytes
+    idempotency_key: str
+
+
+class Receipt(_Frozen):
+    """What a channel says about one message it handled."""
+
+    key: str
+    channel: str
+    status: Literal["sent", "skipped", "failed"]
+    message_id: str | None = None
+    detail: str | None = None
+    path: str | None = None

@@ -1,0 +1,59 @@
+"""Sources read the workspace's inputs and turn them into ``Evidence``.
+
+A source is read-only, never calls a model, and never raises for bad input: each problem
+becomes a ``DataWarning`` naming the file and line, and the run goes on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..model import DataWarning, Evidence
+
+__all__ = ["InputFile", "SourceResult", "expand_paths"]
+
+
+@dataclass(frozen=True)
+class InputFile:
+    """A file a source read, with its content hash (recorded in the ledger)."""
+
+    source: str
+    path: str
+    sha256: str
+    size: int
+
+
+@dataclass
+class SourceResult:
+    """What one source produced."""
+
+    evidence: list[Evidence] = field(default_factory=list)
+    warnings: list[DataWarning] = field(default_factory=list)
+    inputs: list[InputFile] = field(default_factory=list)
+
+
+def expand_paths(workspace: Path, patterns: list[str], suffixes: tuple[str, ...]) -> list[Path]:
+    """Files named by config paths (folders, files or globs), sorted, each once."""
+    found: dict[Path, None] = {}
+    for pattern in patterns:
+        base = Path(pattern).expanduser()
+        if not base.is_absolute():
+            base = workspace / base
+        if any(ch in pattern for ch in "*?["):
+            rel = str(base.relative_to(base.anchor))
+            matches = sorted(Path(base.anchor).glob(rel))
+        elif base.is_dir():
+            matches = sorted(p for p in base.rglob("*") if p.suffix.lower() in suffixes)
+        else:
+            matches = [base] if base.exists() else []
+        for path in matches:
+            if path.is_file() and not _hidden(path, workspace):
+                found.setdefault(path, None)
+    return list(found)
+
+
+def _hidden(path: Path, workspace: Path) -> bool:
+    """Dot-files and anything under a dot-folder of the workspace (.git, .execbrief)."""
+    parts = path.relative_to(workspace).parts if path.is_relative_to(workspace) else (path.name,)
+    return any(part.startswith(".") for part in parts)
