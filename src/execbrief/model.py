@@ -135,6 +135,8 @@ class Selector(_Frozen):
     topics: tuple[str, ...] = ()
     min_severity: Severity | None = None
     limit: int | None = Field(default=None, ge=1)
+    last_periods: int | None = Field(default=None, ge=1)
+    due_within_days: int | None = Field(default=None, ge=0)
 
 
 class LensSection(_Frozen):
@@ -143,7 +145,7 @@ class LensSection(_Frozen):
     id: str
     title: str
     directive: str
-    style: Literal["bullets", "table", "actions", "metrics"] = "bullets"
+    style: Literal["bullets", "actions", "metrics"] = "bullets"
     select: Selector = Selector()
 
 

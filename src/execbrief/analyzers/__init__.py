@@ -1,0 +1,78 @@
+"""Analyzers turn evidence into facts.
+
+Each analyzer is a pure function ``(evidence, context) -> list[Fact]``: deterministic, no
+I/O, all arithmetic in Decimal. ``ANALYZERS`` names them in the order they run; a rule's
+id is its function name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Callable, Sequence
+
+from ..model import Evidence, Fact
+
+__all__ = ["AnalysisContext", "ANALYZERS", "analyze"]
+
+
+@dataclass(frozen=True)
+class AnalysisContext:
+    """What analyzers may know besides the evidence: dates, entities, expectations."""
+
+    as_of: date
+    currency: str = "USD"
+    entities: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # id → (name, kind)
+    stale_days: int = 45
+    # (kpi name, entity kinds it applies to; empty = the organisation as a whole)
+    expected_kpis: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def entity_name(self, entity: str | None) -> str:
+        """The display name of an entity id; the organisation when there is none."""
+        if entity is None:
+            return "All businesses"
+        return self.entities.get(entity, (entity, None))[0]
+
+
+Analyzer = Callable[[Sequence[Evidence], AnalysisContext], list[Fact]]
+
+
+Derived = Callable[[Sequence[Fact], AnalysisContext], list[Fact]]
+
+
+def _registry() -> tuple[dict[str, Analyzer], dict[str, Derived]]:
+    from . import finance, kpis, operations, plan
+
+    over_evidence = {
+        "finance": finance.analyze,
+        "operations": operations.analyze,
+        "kpis": kpis.analyze,
+    }
+    over_facts = {"plan": plan.analyze}
+    return over_evidence, over_facts
+
+
+def analyze(evidence: Sequence[Evidence], context: AnalysisContext) -> tuple[list[Fact], dict[str, str]]:
+    """Run every analyzer; return the fact base (sorted by id) and failures by analyzer.
+
+    One failing analyzer does not stop the others: its error is returned so the run can
+    record the failed stage and still deliver what the rest found.
+    """
+    facts: dict[str, Fact] = {}
+    failures: dict[str, str] = {}
+    over_evidence, over_facts = _registry()
+    stages: list[tuple[str, Callable[[], list[Fact]]]] = [
+        (name, lambda fn=fn: fn(evidence, context)) for name, fn in over_evidence.items()
+    ] + [
+        (name, lambda fn=fn: fn(sorted(facts.values(), key=lambda f: f.id), context))
+        for name, fn in over_facts.items()
+    ]
+    for name, run in stages:
+        try:
+            produced = run()
+        except Exception as exc:  # a bug in one rule must not cost the whole run
+            failures[name] = f"{type(exc).__name__}: {exc}"
+            continue
+        for fact in produced:
+            facts.setdefault(fact.id, fact)
+    return [facts[k] for k in sorted(facts)], failures

@@ -1,0 +1,350 @@
+"""Finance: revenue, costs and net per business per month, and what the books lack.
+
+Only complete months (those ending before the as-of date) count in monthly figures; the
+rows of the month in progress are named in a note so nothing is silently dropped.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Sequence
+
+from ..formatting import money, month_label, month_range_label, percent
+from ..model import Evidence, Fact, stable_id
+from . import AnalysisContext
+from .topics import infer_topics
+
+__all__ = ["analyze", "Txn", "transactions"]
+
+ZERO = Decimal(0)
+HUNDRED = Decimal(100)
+ORG = None  # entity of organisation-wide facts
+
+
+@dataclass(frozen=True)
+class Txn:
+    """A ledger transaction as the finance rules see it."""
+
+    evidence: Evidence
+    day: date
+    amount: Decimal
+    entity: str | None
+    account: str
+    category: str
+    memo: str
+
+    @property
+    def month(self) -> str:
+        return f"{self.day.year:04d}-{self.day.month:02d}"
+
+
+def transactions(evidence: Sequence[Evidence]) -> list[Txn]:
+    """The ledger transactions among the evidence, in date order."""
+    out = []
+    for ev in evidence:
+        if ev.kind != "transaction":
+            continue
+        r = ev.record
+        out.append(Txn(
+            evidence=ev,
+            day=date.fromisoformat(r["date"]),
+            amount=Decimal(r["amount"]),
+            entity=ev.entity,
+            account=(r.get("account") or "").strip(),
+            category=(r.get("category") or "").strip(),
+            memo=(r.get("memo") or "").strip(),
+        ))
+    out.sort(key=lambda t: (t.day, t.evidence.provenance.path, t.evidence.provenance.line_start or 0))
+    return out
+
+
+def _period_label(txns: Sequence[Txn], month: str | None = None) -> str:
+    path = txns[0].evidence.provenance.path if txns else "ledger"
+    return f"{path} ({month})" if month else path
+
+
+def _month_sources(txns: Sequence[Txn], month: str) -> tuple[str, ...]:
+    paths = sorted({t.evidence.provenance.path for t in txns})
+    return tuple(f"{p}, rows dated {month_label(month)}" for p in paths)
+
+
+def _metric(name: str, entity: str | None, period: str, value: Decimal, unit: str,
+            statement: str, topics: tuple[str, ...], sources: tuple[str, ...],
+            severity: str | None = None, kind: str = "metric",
+            recommendation: str | None = None) -> Fact:
+    return Fact(
+        id=stable_id("f", name, entity, period),
+        kind=kind, name=name, entity=entity, period=period, value=value, unit=unit,
+        statement=statement, topics=topics, sources=sources, severity=severity,
+        recommendation=recommendation,
+    )
+
+
+def analyze(evidence: Sequence[Evidence], ctx: AnalysisContext) -> list[Fact]:
+    """All finance facts for the ledger transactions in ``evidence``."""
+    txns = transactions(evidence)
+    if not txns:
+        return []
+    current = f"{ctx.as_of.year:04d}-{ctx.as_of.month:02d}"
+    complete = [t for t in txns if t.month < current]
+    facts: list[Fact] = []
+    facts += monthly_results(complete, ctx)
+    facts += window_results(complete, ctx)
+    facts += month_over_month(complete, ctx)
+    facts += account_structure(complete, ctx)
+    facts += uncategorised_rows(txns, ctx)
+    facts += duplicate_rows(txns, ctx)
+    facts += missing_periods(complete, ctx)
+    facts += month_in_progress(txns, current, ctx)
+    return facts
+
+
+def _by(txns: Sequence[Txn], *, entity: bool = True) -> dict[tuple[str | None, str], list[Txn]]:
+    groups: dict[tuple[str | None, str], list[Txn]] = defaultdict(list)
+    for t in txns:
+        groups[(t.entity if entity else ORG, t.month)].append(t)
+    return groups
+
+
+def _totals(txns: Sequence[Txn]) -> tuple[Decimal, Decimal, Decimal]:
+    revenue = sum((t.amount for t in txns if t.amount > 0), ZERO)
+    costs = -sum((t.amount for t in txns if t.amount < 0), ZERO)
+    return revenue, costs, revenue - costs
+
+
+def monthly_results(txns: Sequence[Txn], ctx: AnalysisContext) -> list[Fact]:
+    """Revenue, costs and net per business per month, and for all businesses together."""
+    facts = []
+    groups = _by(txns) | _by(txns, entity=False)
+    multi = len({t.entity for t in txns}) > 1
+    for (entity, month), rows in sorted(groups.items(), key=lambda kv: (kv[0][0] or "", kv[0][1])):
+        if entity is ORG and not multi:
+            continue
+        revenue, costs, net = _totals(rows)
+        who, when, src = ctx.entity_name(entity), month_label(month), _month_sources(rows, month)
+        facts.append(_metric("revenue", entity, month, revenue, ctx.currency,
+                             f"{who} revenue in {when} was {money(revenue, ctx.currency)}.",
+                             ("finance", "revenue"), src))
+        facts.append(_metric("costs", entity, month, costs, ctx.currency,
+                             f"{who} costs in {when} were {money(costs, ctx.currency)}.",
+                             ("cost", "finance"), src))
+        loss = net < 0
+        facts.append(_metric(
+            "net", entity, month, net, ctx.currency,
+            f"{who} {'lost' if loss else 'netted'} {money(abs(net), ctx.currency)} in {when}.",
+            ("finance", "profitability"), src,
+        ))
+    return facts
+
+
+def window_results(txns: Sequence[Txn], ctx: AnalysisContext) -> list[Fact]:
+    """Totals and margin per business over every complete month in the ledger."""
+    facts = []
+    by_entity: dict[str | None, list[Txn]] = defaultdict(list)
+    for t in txns:
+        by_entity[t.entity].append(t)
+    if len(by_entity) > 1:
+        by_entity[ORG] = list(txns)
+    for entity, rows in sorted(by_entity.items(), key=lambda kv: kv[0] or ""):
+        months = sorted({t.month for t in rows})
+        period = f"{months[0]}..{months[-1]}"
+        span = month_range_label(months[0], months[-1])
+        revenue, costs, net = _totals(rows)
+        who = ctx.entity_name(entity)
+        src = tuple(sorted({f"{t.evidence.provenance.path}, {span}" for t in rows}))
+        facts.append(_metric(
+            "revenue_total", entity, period, revenue, ctx.currency,
+            f"{who} took in {money(revenue, ctx.currency)} over {span}.", ("finance", "revenue"), src))
+        facts.append(_metric(
+            "costs_total", entity, period, costs, ctx.currency,
+            f"{who} spent {money(costs, ctx.currency)} over {span}.", ("cost", "finance"), src))
+        if net < 0:
+            facts.append(_metric(
+                "net_total", entity, period, net, ctx.currency,
+                f"{who} lost {money(-net, ctx.currency)} over {span}.",
+                ("finance", "profitability", "risk"), src, severity="high", kind="finding",
+                recommendation=f"Review {who}'s pricing and largest costs; set a date to break even or stop."))
+        else:
+            facts.append(_metric(
+                "net_total", entity, period, net, ctx.currency,
+                f"{who} netted {money(net, ctx.currency)} over {span}.", ("finance", "profitability"), src))
+        if revenue > 0:
+            margin = (net / revenue * HUNDRED).quantize(Decimal("0.1"))
+            facts.append(_metric(
+                "net_margin", entity, period, margin, "%",
+                f"{who} net margin over {span} was {percent(margin)}.", ("finance", "profitability"), src))
+    return facts
+
+
+def month_over_month(txns: Sequence[Txn], ctx: AnalysisContext) -> list[Fact]:
+    """Revenue change of each business from its second-last to its last complete month."""
+    facts = []
+    groups = _by(txns)
+    for entity in sorted({t.entity for t in txns}, key=lambda e: e or ""):
+        months = sorted(m for (e, m) in groups if e == entity)
+        if len(months) < 2:
+            continue
+        prev, last = months[-2], months[-1]
+        before, _, _ = _totals(groups[(entity, prev)])
+        after, _, _ = _totals(groups[(entity, last)])
+        if before == 0:
+            continue
+        change = ((after - before) / before * HUNDRED).quantize(Decimal("0.1"))
+        who = ctx.entity_name(entity)
+        direction = "rose" if change >= 0 else "fell"
+        statement = (
+            f"{who} revenue {direction} {percent(abs(change))} from {month_label(prev)} to "
+            f"{month_label(last)} ({money(before, ctx.currency)} to {money(after, ctx.currency)})."
+        )
+        severity = None
+        kind = "metric"
+        recommendation = None
+        if change <= -10:
+            kind, severity = "finding", ("high" if change <= -25 else "medium")
+            recommendation = f"Find out which clients or channels drove {who}'s drop and act on the largest."
+        facts.append(Fact(
+            id=stable_id("f", "revenue_change", entity, last),
+            kind=kind, name="revenue_change", entity=entity, period=last, value=change, unit="%",
+            statement=statement, topics=("finance", "revenue") + (("risk",) if severity else ()),
+            severity=severity, recommendation=recommendation,
+            sources=_month_sources(groups[(entity, prev)] + groups[(entity, last)], last),
+        ))
+    return facts
+
+
+def account_structure(txns: Sequence[Txn], ctx: AnalysisContext) -> list[Fact]:
+    """Inflow and outflow per account per business over the complete months."""
+    if not txns:
+        return []
+    months = sorted({t.month for t in txns})
+    span = month_range_label(months[0], months[-1])
+    period = f"{months[0]}..{months[-1]}"
+    groups: dict[tuple[str | None, str], list[Txn]] = defaultdict(list)
+    for t in txns:
+        groups[(t.entity, t.account or "(no account)")].append(t)
+    facts = []
+    for (entity, account), rows in sorted(groups.items(), key=lambda kv: (kv[0][0] or "", kv[0][1])):
+        total = sum((t.amount for t in rows), ZERO)
+        who = ctx.entity_name(entity)
+        inflow = total >= 0
+        statement = (
+            f"{who} {'received' if inflow else 'paid'} {money(abs(total), ctx.currency)} "
+            f"{'in' if inflow else 'for'} {account} over {span} ({len(rows)} transactions)."
+        )
+        facts.append(Fact(
+            id=stable_id("f", "account_total", entity, account, period),
+            kind="metric", name="inflow_by_account" if inflow else "outflow_by_account",
+            entity=entity, period=period, value=total, unit=ctx.currency, statement=statement,
+            topics=tuple(sorted(
+                {"accounting", "finance", "revenue" if inflow else "cost"} | set(infer_topics(account))
+                - {"operations"}
+            )),
+            sources=tuple(sorted({f"{t.evidence.provenance.path}, account {account}" for t in rows})),
+        ))
+    return facts
+
+
+def uncategorised_rows(txns: Sequence[Txn], ctx: AnalysisContext) -> list[Fact]:
+    """Transactions with no category: each business's books are incomplete until fixed."""
+    facts = []
+    groups: dict[str | None, list[Txn]] = defaultdict(list)
+    for t in txns:
+        if not t.category:
+            groups[t.entity].append(t)
+    for entity, rows in sorted(groups.items(), key=lambda kv: kv[0] or ""):
+        total = sum((abs(t.amount) for t in rows), ZERO)
+        who = ctx.entity_name(entity)
+        lines = ", ".join(str(t.evidence.provenance.line_start) for t in rows[:8])
+        facts.append(Fact(
+            id=stable_id("f", "uncategorised", entity),
+            kind="finding", name="uncategorised_transactions", entity=entity, severity="medium",
+            value=Decimal(len(rows)), unit="transactions",
+            statement=f"{who} has {len(rows)} uncategorised transactions worth {money(total, ctx.currency)}.",
+            recommendation="Assign a category to each before the month is closed.",
+            topics=("accounting", "compliance"),
+            evidence=tuple(t.evidence.id for t in rows),
+            sources=(f"{rows[0].evidence.provenance.path}, lines {lines}",),
+        ))
+    return facts
+
+
+def duplicate_rows(txns: Sequence[Txn], ctx: AnalysisContext) -> list[Fact]:
+    """Rows identical in date, amount, business, account and memo: likely double entries."""
+    seen: dict[tuple[object, ...], list[Txn]] = defaultdict(list)
+    for t in txns:
+        seen[(t.day, t.amount, t.entity, t.account.lower(), t.memo.lower())].append(t)
+    facts = []
+    for key, rows in sorted(seen.items(), key=lambda kv: str(kv[0])):
+        if len(rows) < 2:
+            continue
+        first = rows[0]
+        who = ctx.entity_name(first.entity)
+        lines = ", ".join(str(t.evidence.provenance.line_start) for t in rows)
+        facts.append(Fact(
+            id=stable_id("f", "duplicate", *key),
+            kind="finding", name="duplicate_transactions", entity=first.entity, severity="medium",
+            value=first.amount, unit=ctx.currency, period=first.day.isoformat(),
+            statement=(
+                f"{who}: {len(rows)} identical {first.account or 'ledger'} entries of "
+                f"{money(first.amount, ctx.currency)} on {first.day.isoformat()}."
+            ),
+            recommendation="Check the bank statement and delete the extra entry if it is a double entry.",
+            topics=("accounting", "compliance"),
+            evidence=tuple(t.evidence.id for t in rows),
+            sources=(f"{first.evidence.provenance.path}, lines {lines}",),
+        ))
+    return facts
+
+
+def missing_periods(txns: Sequence[Txn], ctx: AnalysisContext) -> list[Fact]:
+    """Months with no rows for a business, between the ledger's first and last month."""
+    months = sorted({t.month for t in txns})
+    if len(months) < 2:
+        return []
+    span = _month_seq(months[0], months[-1])
+    facts = []
+    for entity in sorted({t.entity for t in txns}, key=lambda e: e or ""):
+        have = {t.month for t in txns if t.entity == entity}
+        for month in span:
+            if month in have:
+                continue
+            who = ctx.entity_name(entity)
+            facts.append(Fact(
+                id=stable_id("f", "missing_period", entity, month),
+                kind="gap", name="missing_period", entity=entity, period=month, severity="high",
+                statement=f"The ledger has no {who} transactions for {month_label(month)}.",
+                recommendation=f"Import {who}'s {month_label(month)} bank and card statements.",
+                topics=("accounting", "compliance"),
+                sources=(f"{_period_label(txns)}",),
+            ))
+    return facts
+
+
+def month_in_progress(txns: Sequence[Txn], current: str, ctx: AnalysisContext) -> list[Fact]:
+    """A note of rows dated in the current (incomplete) month or later."""
+    rows = [t for t in txns if t.month >= current]
+    if not rows:
+        return []
+    return [Fact(
+        id=stable_id("f", "month_in_progress", current),
+        kind="note", name="month_in_progress", period=current, value=Decimal(len(rows)),
+        unit="transactions",
+        statement=(
+            f"{len(rows)} transactions dated {month_label(current)} or later are month-to-date "
+            "and not in the monthly figures."
+        ),
+        topics=("accounting", "finance"),
+        sources=(_period_label(rows),),
+    )]
+
+
+def _month_seq(first: str, last: str) -> list[str]:
+    y, m = map(int, first.split("-"))
+    out = []
+    while f"{y:04d}-{m:02d}" <= last:
+        out.append(f"{y:04d}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out

@@ -1,0 +1,220 @@
+"""Operations: open and overdue tasks, risks and problems, KPIs and notes from the notes.
+
+Notes marked ``status: archived`` or ``closed`` in their front matter are left out.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Sequence
+
+from ..formatting import humanize, money, number, percent
+from ..model import Evidence, Fact, stable_id
+from . import AnalysisContext
+from .topics import infer_topics
+
+__all__ = ["analyze", "parse_kpi_value", "RISK_HEADING"]
+
+RISK_HEADING = re.compile(r"\b(risks?|problems?|issues?|blockers?|concerns?|threats?)\b", re.I)
+_SEVERITY_TAG = re.compile(r"^\s*[\[(]\s*(critical|high|medium|low|info)\s*[\])]\s*[:\-–]?\s*", re.I)
+_SEVERITY_WORDS = (
+    ("critical", re.compile(r"\b(critical|urgent|severe|emergency)\b", re.I)),
+    ("high", re.compile(r"\b(high|serious|major)\b", re.I)),
+    ("low", re.compile(r"\b(low|minor)\b", re.I)),
+)
+_DUE_TEXT = re.compile(r"\s*(\(due [0-9-]+\)|due:? [0-9]{4}-[0-9]{2}-[0-9]{2}|📅 ?[0-9-]+)\s*", re.I)
+CLOSED_STATUSES = {"archived", "closed", "done", "superseded"}
+
+
+@dataclass(frozen=True)
+class NoteInfo:
+    """What the operations rules need to know about the note an item came from."""
+
+    title: str
+    tags: tuple[str, ...]
+    updated: date | None
+    closed: bool
+
+
+def _notes(evidence: Sequence[Evidence]) -> dict[str, NoteInfo]:
+    out = {}
+    for ev in evidence:
+        if ev.source == "notes" and ev.kind == "document":
+            r = ev.record
+            updated = r.get("updated")
+            status = (r.get("status") or "").strip().lower()
+            out[ev.provenance.path] = NoteInfo(
+                title=ev.text or ev.provenance.path,
+                tags=tuple(str(t) for t in r.get("tags") or ()),
+                updated=date.fromisoformat(updated[:10]) if updated else None,
+                closed=status in CLOSED_STATUSES,
+            )
+    return out
+
+
+def analyze(evidence: Sequence[Evidence], ctx: AnalysisContext) -> list[Fact]:
+    """All operations facts for the note evidence in ``evidence``."""
+    notes = _notes(evidence)
+    live = [
+        ev for ev in evidence
+        if ev.source == "notes" and not notes.get(ev.provenance.path, NoteInfo("", (), None, False)).closed
+    ]
+    facts: list[Fact] = []
+    for ev in live:
+        info = notes.get(ev.provenance.path) or NoteInfo(ev.provenance.path, (), None, False)
+        if ev.kind == "task" and not ev.record.get("done"):
+            facts.append(open_task(ev, info, ctx))
+        elif ev.kind == "section":
+            facts.extend(section_items(ev, info, ctx))
+        elif ev.kind == "table_row":
+            facts.append(table_row(ev, info, ctx))
+        elif ev.kind == "document":
+            facts.extend(kpi_values(ev, info, ctx))
+            stale = stale_note(ev, info, ctx)
+            if stale:
+                facts.append(stale)
+    return facts
+
+
+def _who(ev: Evidence, ctx: AnalysisContext) -> str:
+    return ctx.entity_name(ev.entity) if ev.entity else "Group"
+
+
+def open_task(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> Fact:
+    """An unchecked checkbox: an action, overdue when its due date has passed."""
+    due = date.fromisoformat(ev.record["due"]) if ev.record.get("due") else None
+    task = _DUE_TEXT.sub(" ", ev.text or "").strip().rstrip(".")
+    overdue = due is not None and due < ctx.as_of
+    if overdue:
+        severity, name = "high", "overdue_task"
+        when = f", overdue since {due.isoformat()}"
+    elif due is not None:
+        severity = "medium" if due <= ctx.as_of + timedelta(days=14) else "low"
+        name, when = "open_task", f", due {due.isoformat()}"
+    else:
+        severity, name, when = "low", "open_task", ", no due date"
+    return Fact(
+        id=stable_id("f", "task", ev.provenance.path, task.lower()),
+        kind="action", name=name, entity=ev.entity, severity=severity, due=due,
+        statement=f"{_who(ev, ctx)}: {task}{when}.",
+        recommendation=task,
+        topics=infer_topics(task, ev.record.get("heading"), tags=info.tags),
+        evidence=(ev.id,), sources=(ev.provenance.label(),),
+    )
+
+
+def _severity(text: str) -> tuple[str, str]:
+    """Severity from a leading ``[high]`` tag or from its words; the text without the tag."""
+    tag = _SEVERITY_TAG.match(text)
+    if tag:
+        return tag.group(1).lower(), text[tag.end():].strip()
+    for level, pattern in _SEVERITY_WORDS:
+        if pattern.search(text):
+            return level, text
+    return "medium", text
+
+
+def section_items(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> list[Fact]:
+    """Bullets under a risk-like heading become findings; others become notes."""
+    heading = ev.record.get("heading") or ""
+    risky = bool(RISK_HEADING.search(heading))
+    facts = []
+    for bullet in ev.record.get("bullets") or ():
+        raw = str(bullet.get("text") or "").strip()
+        if not raw:
+            continue
+        line = bullet.get("line")
+        where = f"{ev.provenance.path}:{line}" if line else ev.provenance.label()
+        if risky:
+            severity, text = _severity(raw)
+            topics = infer_topics(text, heading, tags=info.tags) + ("risk",)
+            facts.append(Fact(
+                id=stable_id("f", "risk", ev.provenance.path, text.lower()),
+                kind="finding", name="risk", entity=ev.entity, severity=severity,
+                statement=f"{_who(ev, ctx)}: {text.rstrip('.')}.",
+                topics=tuple(sorted(set(topics))), evidence=(ev.id,), sources=(where,),
+            ))
+        else:
+            facts.append(Fact(
+                id=stable_id("f", "note", ev.provenance.path, heading.lower(), raw.lower()),
+                kind="note", name=_slug(heading) or "note", entity=ev.entity,
+                statement=f"{_who(ev, ctx)} — {heading or info.title}: {raw.rstrip('.')}.",
+                topics=infer_topics(raw, heading, tags=info.tags),
+                evidence=(ev.id,), sources=(where,),
+            ))
+    return facts
+
+
+def table_row(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> Fact:
+    """A table row as a note fact: one record, its cells in order."""
+    cells = ev.record.get("cells") or {}
+    items = list(cells.items())
+    head = items[0][1] if items else ""
+    rest = "; ".join(f"{humanize(k)} {v}" for k, v in items[1:] if str(v).strip())
+    heading = ev.record.get("heading") or info.title
+    return Fact(
+        id=stable_id("f", "row", ev.provenance.path, heading.lower(), str(head).lower()),
+        kind="note", name="table_row", entity=ev.entity,
+        statement=f"{_who(ev, ctx)} — {heading}: {head}" + (f" ({rest})." if rest else "."),
+        topics=infer_topics(heading, " ".join(cells), tags=info.tags),
+        evidence=(ev.id,), sources=(ev.provenance.label(),),
+    )
+
+
+def parse_kpi_value(raw: str, currency: str) -> tuple[Decimal, str] | None:
+    """``"83%"`` → (83, "%"); ``"$7.40"`` → (7.40, currency); ``"2,150"`` → (2150, "")."""
+    text = str(raw).strip().replace(",", "")
+    unit = ""
+    if text.endswith("%"):
+        unit, text = "%", text[:-1]
+    elif text[:1] in "$€£":
+        unit, text = currency, text[1:]
+    try:
+        return Decimal(text), unit
+    except InvalidOperation:
+        return None
+
+
+def kpi_values(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> list[Fact]:
+    """KPIs a note states in its front matter (``kpis:``) become metric facts."""
+    facts = []
+    for name, raw in sorted((ev.record.get("kpis") or {}).items()):
+        parsed = parse_kpi_value(raw, ctx.currency)
+        if parsed is None:
+            continue
+        value, unit = parsed
+        shown = percent(value) if unit == "%" else money(value, unit) if unit else number(value)
+        asof = f" (as of {info.updated.isoformat()})" if info.updated else ""
+        facts.append(Fact(
+            id=stable_id("f", "kpi", name, ev.entity),
+            kind="metric", name=name, entity=ev.entity, value=value, unit=unit or None,
+            period=info.updated.isoformat() if info.updated else None,
+            statement=f"{_who(ev, ctx)} {humanize(name)}: {shown}{asof}.",
+            topics=("kpi",) + infer_topics(humanize(name), tags=info.tags),
+            evidence=(ev.id,), sources=(ev.provenance.path,),
+        ))
+    return facts
+
+
+def stale_note(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> Fact | None:
+    """A note not updated for ``stale_days``: its facts may no longer be true."""
+    if info.updated is None:
+        return None
+    age = (ctx.as_of - info.updated).days
+    if age <= ctx.stale_days:
+        return None
+    return Fact(
+        id=stable_id("f", "stale", ev.provenance.path),
+        kind="finding", name="stale_note", entity=ev.entity, severity="low",
+        value=Decimal(age), unit="days", period=info.updated.isoformat(),
+        statement=f"The note '{info.title}' was last updated on {info.updated.isoformat()}, {age} days ago.",
+        recommendation=f"Review '{info.title}' and update or archive it.",
+        topics=("operations", "data-quality"), evidence=(ev.id,), sources=(ev.provenance.path,),
+    )
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")

@@ -1,0 +1,145 @@
+"""Numbered, named migrations of the ledger schema.
+
+Each migration runs in one transaction together with the row that records it, so a crash
+leaves the schema either before or after it. A released migration is never edited: add a
+new one instead.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime, timezone
+from typing import Callable
+
+__all__ = ["MIGRATIONS", "migrate"]
+
+Migration = Callable[[sqlite3.Connection], None]
+MIGRATIONS: list[tuple[str, Migration]] = []
+
+
+def migration(fn: Migration) -> Migration:
+    """Register ``fn`` as the next migration, named after the function."""
+    MIGRATIONS.append((fn.__name__, fn))
+    return fn
+
+
+@migration
+def m001_initial(db: sqlite3.Connection) -> None:
+    _run_script(
+        db,
+        """
+        CREATE TABLE runs (
+            id TEXT PRIMARY KEY,
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            status TEXT NOT NULL,
+            workspace TEXT NOT NULL,
+            period TEXT NOT NULL,
+            as_of TEXT NOT NULL,
+            options_json TEXT NOT NULL DEFAULT '{}',
+            summary_json TEXT,
+            duration_ms INTEGER
+        );
+        CREATE TABLE inputs (
+            run_id TEXT NOT NULL REFERENCES runs(id),
+            source TEXT NOT NULL,
+            path TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            PRIMARY KEY (run_id, source, path)
+        );
+        CREATE TABLE facts (
+            run_id TEXT NOT NULL REFERENCES runs(id),
+            fact_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            name TEXT NOT NULL,
+            entity TEXT,
+            fact_json TEXT NOT NULL,
+            PRIMARY KEY (run_id, fact_id)
+        );
+        CREATE TABLE warnings (
+            run_id TEXT NOT NULL REFERENCES runs(id),
+            source TEXT NOT NULL,
+            path TEXT,
+            line INTEGER,
+            message TEXT NOT NULL
+        );
+        CREATE TABLE reports (
+            run_id TEXT NOT NULL REFERENCES runs(id),
+            key TEXT NOT NULL,
+            lens TEXT NOT NULL,
+            period TEXT NOT NULL,
+            title TEXT NOT NULL,
+            status TEXT NOT NULL,
+            writer TEXT NOT NULL,
+            content_sha256 TEXT NOT NULL,
+            report_json TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (run_id, key)
+        );
+        CREATE TABLE messages (
+            id TEXT PRIMARY KEY,
+            run_id TEXT NOT NULL REFERENCES runs(id),
+            key TEXT NOT NULL,
+            lens TEXT NOT NULL,
+            idempotency_key TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            sender TEXT NOT NULL,
+            to_json TEXT NOT NULL,
+            bcc_json TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            status TEXT NOT NULL,
+            provider_message_id TEXT,
+            detail TEXT,
+            path TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX messages_by_key ON messages(idempotency_key, status);
+        CREATE TABLE events (
+            id TEXT PRIMARY KEY,
+            run_id TEXT REFERENCES runs(id),
+            at TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            data_json TEXT NOT NULL DEFAULT '{}'
+        );
+        """
+    )
+
+
+def _run_script(db: sqlite3.Connection, script: str) -> None:
+    # db.executescript() would COMMIT first and break the all-or-nothing rule, so the
+    # statements run one by one inside the caller's transaction.
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+def migrate(db: sqlite3.Connection) -> list[str]:
+    """Apply every migration not yet recorded; return the names applied.
+
+    ``db`` must be in autocommit mode (``isolation_level=None``) so that each migration
+    and its record commit together in one explicit transaction.
+    """
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+    )
+    applied = []
+    for name, fn in MIGRATIONS:
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            # checked inside the lock, so two processes opening at once apply it once
+            if db.execute("SELECT 1 FROM migrations WHERE name = ?", (name,)).fetchone():
+                db.execute("COMMIT")
+                continue
+            fn(db)
+            db.execute(
+                "INSERT INTO migrations (name, applied_at) VALUES (?, ?)",
+                (name, datetime.now(timezone.utc).isoformat(timespec="seconds")),
+            )
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        applied.append(name)
+    return applied

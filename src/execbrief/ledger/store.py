@@ -1,0 +1,197 @@
+"""The ledger: one SQLite file per workspace recording everything a run did.
+
+``<workspace>/.execbrief/ledger.db`` holds runs, their input file hashes, facts, warnings,
+reports and messages. It migrates itself on open. Secrets never reach it: sources keep a
+detected secret as a hash and a masked preview only, and nothing else is stored.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import sqlite3
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterable
+
+from ..errors import LedgerError
+from ..model import DataWarning, Fact, Message, Receipt, Report
+from .migrations import migrate
+
+__all__ = ["Ledger", "LEDGER_PATH", "new_run_id", "utc_now"]
+
+LEDGER_PATH = Path(".execbrief") / "ledger.db"
+
+
+def utc_now() -> str:
+    """The current UTC time, ISO-8601 to the millisecond."""
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def new_run_id() -> str:
+    """A sortable, readable run id: ``20261127T201500123Z-a1b2c3``."""
+    now = datetime.now(timezone.utc)
+    return now.strftime("%Y%m%dT%H%M%S") + f"{now.microsecond // 1000:03d}Z-" + secrets.token_hex(3)
+
+
+class Ledger:
+    """A connection to one workspace's ledger."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(path, isolation_level=None, timeout=30)
+            self.db.row_factory = sqlite3.Row
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            migrate(self.db)
+        except (sqlite3.Error, OSError) as exc:
+            raise LedgerError(f"cannot open the ledger at {path}: {exc}") from exc
+
+    @classmethod
+    def for_workspace(cls, workspace: Path) -> "Ledger":
+        """Open (creating and migrating if needed) the ledger of a workspace."""
+        return cls(workspace / LEDGER_PATH)
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.db.close()
+
+    def __enter__(self) -> "Ledger":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _write(self, sql: str, rows: Iterable[tuple[Any, ...]]) -> None:
+        try:
+            self.db.execute("BEGIN")
+            self.db.executemany(sql, rows)
+            self.db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self.db.execute("ROLLBACK")
+            raise LedgerError(f"cannot write to the ledger at {self.path}: {exc}") from exc
+
+    # runs
+
+    def start_run(self, workspace: Path, period: str, as_of: str, options: dict[str, Any]) -> str:
+        """Record the start of a run and return its id."""
+        run_id = new_run_id()
+        self._write(
+            "INSERT INTO runs (id, started_at, status, workspace, period, as_of, options_json)"
+            " VALUES (?, ?, 'running', ?, ?, ?, ?)",
+            [(run_id, utc_now(), str(workspace), period, as_of, json.dumps(options, sort_keys=True))],
+        )
+        return run_id
+
+    def finish_run(self, run_id: str, status: str, summary: dict[str, Any], duration_ms: int) -> None:
+        """Record how a run ended."""
+        self._write(
+            "UPDATE runs SET finished_at = ?, status = ?, summary_json = ?, duration_ms = ? WHERE id = ?",
+            [(utc_now(), status, json.dumps(summary, sort_keys=True), duration_ms, run_id)],
+        )
+
+    def runs(self, limit: int = 20) -> list[dict[str, Any]]:
+        """The most recent runs, newest first."""
+        rows = self.db.execute(
+            "SELECT r.*,"
+            " (SELECT COUNT(*) FROM reports WHERE run_id = r.id) AS reports,"
+            " (SELECT COUNT(*) FROM messages WHERE run_id = r.id AND status = 'sent') AS sent,"
+            " (SELECT COUNT(*) FROM warnings WHERE run_id = r.id) AS warnings,"
+            " (SELECT COUNT(*) FROM facts WHERE run_id = r.id) AS facts"
+            " FROM runs r ORDER BY r.id DESC LIMIT ?",
+            (limit,),
+        ).fetchall()
+        out = []
+        for row in rows:
+            item = dict(row)
+            item["options"] = json.loads(item.pop("options_json") or "{}")
+            item["summary"] = json.loads(item.pop("summary_json") or "null")
+            out.append(item)
+        return out
+
+    # what a run read and computed
+
+    def record_inputs(self, run_id: str, inputs: Iterable[Any]) -> None:
+        """Record the files a run read, with their content hashes."""
+        self._write(
+            "INSERT OR REPLACE INTO inputs (run_id, source, path, sha256, size) VALUES (?, ?, ?, ?, ?)",
+            [(run_id, i.source, i.path, i.sha256, i.size) for i in inputs],
+        )
+
+    def record_facts(self, run_id: str, facts: Iterable[Fact]) -> None:
+        """Record the fact base of a run."""
+        self._write(
+            "INSERT OR REPLACE INTO facts (run_id, fact_id, kind, name, entity, fact_json)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [(run_id, f.id, f.kind, f.name, f.entity, f.model_dump_json()) for f in facts],
+        )
+
+    def record_warnings(self, run_id: str, warnings: Iterable[DataWarning]) -> None:
+        """Record the data warnings of a run."""
+        self._write(
+            "INSERT INTO warnings (run_id, source, path, line, message) VALUES (?, ?, ?, ?, ?)",
+            [(run_id, w.source, w.path, w.line, w.message) for w in warnings],
+        )
+
+    def record_report(self, run_id: str, report: Report) -> None:
+        """Record a written (and verified or rejected) report."""
+        self._write(
+            "INSERT OR REPLACE INTO reports (run_id, key, lens, period, title, status, writer,"
+            " content_sha256, report_json, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(
+                run_id, report.key, report.lens, report.period, report.title, report.status,
+                report.writer, report.digest(), report.model_dump_json(), utc_now(),
+            )],
+        )
+
+    def record_event(self, run_id: str | None, kind: str, data: dict[str, Any]) -> None:
+        """Record something that happened (a stage failure, a skipped delivery)."""
+        self._write(
+            "INSERT INTO events (id, run_id, at, kind, data_json) VALUES (?, ?, ?, ?, ?)",
+            [(new_run_id(), run_id, utc_now(), kind, json.dumps(data, sort_keys=True, default=str))],
+        )
+
+    # messages
+
+    def sent_message(self, idempotency_key: str) -> dict[str, Any] | None:
+        """The ledger row of a message already sent with this key, if any."""
+        row = self.db.execute(
+            "SELECT * FROM messages WHERE idempotency_key = ? AND status = 'sent' ORDER BY created_at LIMIT 1",
+            (idempotency_key,),
+        ).fetchone()
+        return dict(row) if row else None
+
+    def record_message(self, run_id: str, message: Message, receipt: Receipt) -> None:
+        """Record a message and what its channel said about it."""
+        now = utc_now()
+        self._write(
+            "INSERT INTO messages (id, run_id, key, lens, idempotency_key, channel, sender, to_json,"
+            " bcc_json, subject, status, provider_message_id, detail, path, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(
+                new_run_id(), run_id, message.key, message.lens, message.idempotency_key,
+                receipt.channel, message.sender, json.dumps(list(message.to)),
+                json.dumps(list(message.bcc)), message.subject, receipt.status,
+                receipt.message_id, receipt.detail, receipt.path, now, now,
+            )],
+        )
+
+    def messages(self, run_id: str | None = None) -> list[dict[str, Any]]:
+        """Messages, oldest first, for one run or all."""
+        sql = "SELECT * FROM messages"
+        args: tuple[Any, ...] = ()
+        if run_id:
+            sql += " WHERE run_id = ?"
+            args = (run_id,)
+        return [dict(r) for r in self.db.execute(sql + " ORDER BY created_at, key", args)]
+
+    def last_report(self, key: str, before_period: str) -> Report | None:
+        """The newest report of ``key`` recorded for a period earlier than ``before_period``."""
+        row = self.db.execute(
+            "SELECT report_json FROM reports WHERE key = ? AND period < ? AND status != 'rejected'"
+            " ORDER BY period DESC, created_at DESC LIMIT 1",
+            (key, before_period),
+        ).fetchone()
+        return Report.model_validate_json(row[0]) if row else None

@@ -1,0 +1,117 @@
+"""Lens definitions: built-in TOML files plus the workspace's ``lenses/*.toml``.
+
+A user lens whose ``id`` matches a built-in one (or that says ``extends = "cto"``) is laid
+over it: top-level keys replace the built-in's, and ``[[sections]]`` replace the section
+with the same ``id`` or are added after the others. Any other user lens stands alone.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from ..errors import LensError
+from ..model import Lens
+
+__all__ = ["load_lenses", "builtin_lens_data", "lens_to_toml"]
+
+
+def _read(text: str, origin: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise LensError(f"lens file {origin} is not valid TOML: {exc}") from None
+
+
+def builtin_lens_data() -> dict[str, dict[str, Any]]:
+    """The raw TOML data of every built-in lens, by id."""
+    out = {}
+    folder = resources.files("execbrief.lenses") / "builtin"
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".toml"):
+            data = _read(entry.read_text(encoding="utf-8"), f"builtin/{entry.name}")
+            out[data.get("id", entry.name[:-5])] = data
+    return out
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    merged = {k: v for k, v in base.items() if k != "sections"}
+    merged.update({k: v for k, v in over.items() if k not in ("sections", "extends")})
+    sections = {s["id"]: s for s in base.get("sections", []) if "id" in s}
+    for section in over.get("sections", []):
+        key = section.get("id")
+        if key in sections:
+            sections[key] = {**sections[key], **section}
+        else:
+            sections[key] = section
+    merged["sections"] = list(sections.values())
+    return merged
+
+
+def _validate(data: dict[str, Any], origin: str) -> Lens:
+    try:
+        return Lens.model_validate({**data, "origin": origin})
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        key = ".".join(str(p) for p in err["loc"])
+        if err["type"] == "extra_forbidden":
+            msg = f"unknown key '{key}': remove it or check its spelling"
+        elif err["type"] == "missing":
+            msg = f"missing required key '{key}': add it"
+        else:
+            msg = f"key '{key}': {err['msg']}"
+        raise LensError(f"lens file {origin}: {msg}") from None
+
+
+def load_lenses(workspace: Path | None = None) -> dict[str, Lens]:
+    """Every lens available in a workspace, by id: built-ins overlaid with user lenses."""
+    raw = builtin_lens_data()
+    origins = {lens_id: "builtin" for lens_id in raw}
+    folder = workspace / "lenses" if workspace else None
+    if folder and folder.is_dir():
+        for path in sorted(folder.glob("*.toml")):
+            origin = str(path)
+            try:
+                text = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                raise LensError(f"cannot read lens file {path}: {exc}") from None
+            data = _read(text, origin)
+            lens_id = data.setdefault("id", path.stem)
+            base_id = data.get("extends", lens_id if lens_id in raw else None)
+            if base_id is not None:
+                if base_id not in raw:
+                    raise LensError(f"lens file {path}: extends unknown lens {base_id!r}")
+                data = _merge(raw[base_id], data)
+            raw[lens_id] = data
+            origins[lens_id] = origin
+    return {lens_id: _validate(data, origins[lens_id]) for lens_id, data in sorted(raw.items())}
+
+
+def lens_to_toml(lens: Lens) -> str:
+    """The effective lens as TOML a user can copy into ``lenses/NAME.toml``."""
+    def val(v: Any) -> str:
+        if isinstance(v, bool):
+            return "true" if v else "false"
+        if isinstance(v, (int, float)):
+            return str(v)
+        if isinstance(v, (list, tuple)):
+            return "[" + ", ".join(val(x) for x in v) + "]"
+        return '"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+    data = lens.model_dump(exclude={"sections", "origin"}, exclude_none=True)
+    lines = [f"# effective lens {lens.id!r} (from {lens.origin})"]
+    lines += [f"{k} = {val(v)}" for k, v in data.items()]
+    for section in lens.sections:
+        lines += ["", "[[sections]]"]
+        sec = section.model_dump(exclude={"select"}, exclude_none=True)
+        lines += [f"{k} = {val(v)}" for k, v in sec.items()]
+        sel = section.select.model_dump(exclude_none=True)
+        sel = {k: v for k, v in sel.items() if v not in ((), [])}
+        if sel:
+            lines.append("[sections.select]")
+            lines += [f"{k} = {val(v)}" for k, v in sel.items()]
+    return "\n".join(lines) + "\n"

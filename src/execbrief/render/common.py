@@ -1,0 +1,108 @@
+"""Rules shared by the HTML and plain-text renderers, so both say the same thing."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from ..model import Block, Report
+
+__all__ = [
+    "CitedItem",
+    "cite_numbers",
+    "first_sentence",
+    "format_date",
+    "item_citations",
+    "looks_numeric",
+    "omitted_line",
+    "status_line",
+    "subject_for",
+]
+
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)
+
+# A table cell "looks numeric" when it is an amount, a count, a ratio or a percentage:
+# "1,250", "-3.5%", "$12,400", "(1,200)", "EUR 40k", "3x", "+2 pp".
+_NUMERIC = re.compile(
+    r"^[+\-\u2212]?\(?(?:[A-Z]{3}\s?)?[$\u20ac\u00a3\u00a5]?\s?[+\-\u2212]?"
+    r"\d[\d,\u202f ]*(?:\.\d+)?\s?(?:%|[kKMB]|bn|pp|x)?\)?$"
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\u201c])")
+
+CitedItem = tuple[str, list[int]]
+
+
+def subject_for(report: Report) -> str:
+    """The email subject: ``title: organization, period``, on one line."""
+    subject = f"{report.title}: {report.organization}, {report.period}"
+    # A CR or LF in a header would let report content inject headers; fold to spaces.
+    return re.sub(r"[ \t]*[\r\n]+[ \t]*", " ", subject)
+
+
+def cite_numbers(report: Report, fact_ids: tuple[str, ...] | list[str]) -> list[int]:
+    """Source-list numbers for the cited fact ids, sorted, each once.
+
+    Ids missing from ``report.sources`` are left out: tracing them is the verifier's job,
+    and a dangling reference number would point the reader at nothing.
+    """
+    by_fact = {ref.fact_id: ref.number for ref in report.sources}
+    return sorted({by_fact[f] for f in fact_ids if f in by_fact})
+
+
+def item_citations(report: Report, block: Block) -> tuple[list[CitedItem], list[int]]:
+    """Each item with its own citation numbers, and the numbers to show after the block.
+
+    With ``item_cites`` each item carries its own references, and only block citations no
+    item already shows follow the block; without them, the block's citations follow it.
+    """
+    if not block.item_cites:
+        return [(item, []) for item in block.items], cite_numbers(report, block.cites)
+    items: list[CitedItem] = []
+    shown: set[int] = set()
+    for i, item in enumerate(block.items):
+        numbers = cite_numbers(report, block.item_cites[i]) if i < len(block.item_cites) else []
+        shown.update(numbers)
+        items.append((item, numbers))
+    rest = [n for n in cite_numbers(report, block.cites) if n not in shown]
+    return items, rest
+
+
+def looks_numeric(cell: str) -> bool:
+    """Whether a table cell holds a number, so it is right-aligned."""
+    return bool(_NUMERIC.match(cell.strip()))
+
+
+def first_sentence(report: Report) -> str:
+    """The first sentence of the summary, used as the email preheader."""
+    for block in report.summary:
+        for text in block.texts():
+            text = " ".join(text.split())
+            if text:
+                return _SENTENCE_END.split(text, maxsplit=1)[0]
+    return ""
+
+
+def format_date(value: date) -> str:
+    """``30 June 2024``: unambiguous everywhere and independent of the process locale."""
+    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+
+
+def omitted_line(count: int) -> str:
+    """The muted line under a block that had to leave items out."""
+    noun = "item" if count == 1 else "items"
+    return f"\u2026and {count} more lower-priority {noun}"
+
+
+def status_line(report: Report) -> str:
+    """What the footer says about verification."""
+    count = len(report.sources)
+    facts = f"{count} fact" if count == 1 else f"{count} facts"
+    if report.status == "verified":
+        return f"Verified against {facts}"
+    if report.status == "corrected":
+        return f"Verified against {facts} after corrections"
+    # Other statuses mean different things to different writers; name them plainly.
+    return f"Status: {report.status}"

@@ -1,0 +1,165 @@
+"""The verifier: every figure, date and address in a report traces to a cited fact.
+
+A block's claims are checked against only the facts that block (or its item) cites:
+
+- each cited fact id exists in the fact base;
+- each number, money amount and percentage in the text equals a number in a cited fact
+  (its value, or a number in its statement, recommendation, period or due date), written
+  exactly or rounded to the places shown ("$7,200", "7.2k" and "7200" are one value);
+- each date (``2026-11-23`` or ``2026-11``) appears in a cited fact;
+- each email address and URL appears in a cited fact;
+- a block that states a figure cites at least one fact.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Iterable, Mapping
+
+from .model import Block, Fact, Report
+
+__all__ = ["verify", "extract_claims", "Claims"]
+
+_DATE = re.compile(r"(?<![\w-])(\d{4}-\d{2}(?:-\d{2})?)(?![\w-])")
+_EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"')]+", re.I)
+_NUMBER = re.compile(
+    r"(?<![\w.])(?:CA\$|A\$|[$€£¥])?"
+    r"(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d+)?"
+    r"(?:\s?(?P<mult>[kKmM])(?![A-Za-z]))?"
+    r"(?![A-Za-z\d])"
+)
+_MULT = {"k": Decimal(1000), "m": Decimal(1_000_000)}
+
+
+@dataclass(frozen=True)
+class Number:
+    """A number as written: its value and how many decimal places it shows."""
+
+    value: Decimal
+    places: int
+    scale: Decimal = Decimal(1)
+
+    def matches(self, exact: Decimal) -> bool:
+        """Whether ``exact`` written at this number's precision reads as this number."""
+        shown = (abs(exact) / self.scale).quantize(Decimal(1).scaleb(-self.places))
+        return shown == self.value / self.scale
+
+
+@dataclass(frozen=True)
+class Claims:
+    """What a piece of text asserts that must be traced."""
+
+    numbers: tuple[Number, ...]
+    dates: tuple[str, ...]
+    emails: tuple[str, ...]
+    urls: tuple[str, ...]
+
+
+def extract_claims(text: str) -> Claims:
+    """The numbers, dates, email addresses and URLs in a text."""
+    urls = tuple(_URL.findall(text))
+    rest = _URL.sub(" ", text)
+    emails = tuple(e.lower() for e in _EMAIL.findall(rest))
+    rest = _EMAIL.sub(" ", rest)
+    dates = tuple(_DATE.findall(rest))
+    rest = _DATE.sub(" ", rest)
+    numbers = []
+    for m in _NUMBER.finditer(rest):
+        digits = m.group("int").replace(",", "") + (m.group("frac") or "")
+        try:
+            value = Decimal(digits)
+        except InvalidOperation:
+            continue
+        places = len(m.group("frac") or ".")- 1
+        scale = _MULT.get((m.group("mult") or "").lower(), Decimal(1))
+        numbers.append(Number(value=value * scale, places=places, scale=scale))
+    return Claims(tuple(numbers), dates, emails, urls)
+
+
+def _fact_texts(fact: Fact) -> list[str]:
+    texts = [fact.statement, fact.recommendation or "", fact.period or ""]
+    if fact.due:
+        texts.append(fact.due.isoformat())
+    return texts
+
+
+@dataclass
+class _Allowed:
+    numbers: set[Decimal]
+    dates: set[str]
+    emails: set[str]
+    urls: set[str]
+
+
+def _allowed(facts: Iterable[Fact]) -> _Allowed:
+    out = _Allowed(set(), set(), set(), set())
+    for fact in facts:
+        if fact.value is not None:
+            out.numbers.add(abs(fact.value))
+        for text in _fact_texts(fact):
+            claims = extract_claims(text)
+            out.numbers.update(n.value for n in claims.numbers)
+            out.dates.update(claims.dates)
+            for d in claims.dates:  # "October 2026" in prose may cite period 2026-10
+                out.numbers.update(Decimal(part) for part in d.split("-"))
+            out.emails.update(claims.emails)
+            out.urls.update(u.lower() for u in claims.urls)
+    return out
+
+
+def _check_text(text: str, allowed: _Allowed, where: str) -> list[str]:
+    problems = []
+    claims = extract_claims(text)
+    for number in claims.numbers:
+        if not any(number.matches(a) for a in allowed.numbers):
+            shown = f"{number.value / number.scale:f}" + ("k" if number.scale == 1000 else "")
+            problems.append(f"{where}: the number {shown} is in no cited fact")
+    for d in claims.dates:
+        if d not in allowed.dates:
+            problems.append(f"{where}: the date {d} is in no cited fact")
+    for e in claims.emails:
+        if e not in allowed.emails:
+            problems.append(f"{where}: the address {e} is in no cited fact")
+    for u in claims.urls:
+        if u.lower() not in allowed.urls:
+            problems.append(f"{where}: the link {u} is in no cited fact")
+    return problems
+
+
+def verify_block(block: Block, facts: Mapping[str, Fact], where: str) -> list[str]:
+    """The problems of one block (empty when it checks out)."""
+    problems = [
+        f"{where}: cites unknown fact {fid}"
+        for fid in dict.fromkeys(block.cites + tuple(i for c in block.item_cites for i in c))
+        if fid not in facts
+    ]
+    block_facts = [facts[f] for f in block.cites if f in facts]
+    if block.item_cites and len(block.item_cites) == len(block.items):
+        for n, (item, cites) in enumerate(zip(block.items, block.item_cites), 1):
+            allowed = _allowed(facts[f] for f in cites if f in facts)
+            problems += _check_text(item, allowed, f"{where}, item {n}")
+        texts = [block.text] if block.text else []
+        texts += [cell for row in block.rows for cell in row]
+    else:
+        texts = block.texts()
+    allowed = _allowed(block_facts)
+    for text in texts:
+        problems += _check_text(text, allowed, where)
+    return problems
+
+
+def verify(report: Report, facts: Mapping[str, Fact]) -> list[str]:
+    """Every problem with a report's citations and figures; empty when all trace."""
+    problems = []
+    for n, block in enumerate(report.summary, 1):
+        problems += verify_block(block, facts, f"summary block {n}")
+    for section in report.sections:
+        for n, block in enumerate(section.blocks, 1):
+            problems += verify_block(block, facts, f"section '{section.id}' block {n}")
+    for ref in report.sources:
+        if ref.fact_id not in facts:
+            problems.append(f"source [{ref.number}] names unknown fact {ref.fact_id}")
+    return problems

@@ -1,0 +1,171 @@
+"""The offline writer: deterministic reports from facts, with no network and no model.
+
+Every sentence it writes is a fact's own statement or recommendation, or a table cell
+formatted from a fact's value, so each block cites exactly the facts it shows. The same
+view gives the same report, byte for byte.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Sequence
+
+from ..formatting import humanize, money, month_label, month_range_label, number, percent
+from ..lenses.select import rank
+from ..model import Block, Fact, LensSection, LensView, Report, ReportSection, SourceRef
+
+__all__ = ["OfflineWriter", "register", "section_block", "sources_for"]
+
+# column headings of the metrics tables
+LABELS = {
+    "revenue": "Revenue", "costs": "Costs", "net": "Net",
+    "revenue_total": "Revenue", "costs_total": "Costs", "net_total": "Net",
+    "net_margin": "Margin",
+}
+MAX_DATA_QUALITY = 25
+
+
+def _value(fact: Fact) -> str:
+    if fact.value is None:
+        return "—"
+    if fact.unit == "%":
+        return percent(fact.value)
+    if fact.unit and len(fact.unit) == 3 and fact.unit.isupper():
+        return money(fact.value, fact.unit)
+    return number(fact.value)
+
+
+def _period(period: str | None) -> str:
+    if not period:
+        return ""
+    if ".." in period:
+        first, last = period.split("..", 1)
+        return month_range_label(first, last)
+    if len(period) == 7 and period[4] == "-":
+        return month_label(period)
+    return period
+
+
+def _severity_prefix(fact: Fact) -> str:
+    return f"{fact.severity.capitalize()}: " if fact.severity and fact.kind in ("finding", "gap") else ""
+
+
+def _bullet(fact: Fact) -> str:
+    text = _severity_prefix(fact) + fact.statement
+    if fact.kind in ("finding", "gap") and fact.recommendation:
+        text += f" Fix: {fact.recommendation.rstrip('.')}."
+    return text
+
+
+def _metrics_table(facts: Sequence[Fact], section: LensSection, view: LensView) -> Block:
+    names = list(section.select.names) or sorted({f.name for f in facts})
+    rows: dict[tuple[str, str], dict[str, Fact]] = {}
+    for fact in facts:
+        rows.setdefault((fact.entity or "", fact.period or ""), {})[fact.name] = fact
+    columns = ("Business", "Period") + tuple(LABELS.get(n, humanize(n).capitalize()) for n in names)
+    body = []
+    for (entity, period), cells in sorted(rows.items(), key=lambda kv: (kv[0][0] == "", kv[0])):
+        who = view.entities.get(entity, entity) if entity else "All businesses"
+        body.append((who, _period(period)) + tuple(_value(cells[n]) if n in cells else "—" for n in names))
+    cites = tuple(f.id for f in facts)
+    return Block(kind="table", columns=columns, rows=tuple(body), cites=cites)
+
+
+def _actions(facts: Sequence[Fact], omitted: int) -> Block:
+    ordered = sorted(facts, key=lambda f: (f.due is None, f.due or "", rank([f])[0].id))
+    ordered = sorted(ordered, key=lambda f: (f.due is None, f.due.isoformat() if f.due else ""))
+    items = []
+    for fact in ordered:
+        what = (fact.recommendation or fact.statement).rstrip(".")
+        if fact.name in ("open_task", "overdue_task") or not fact.recommendation:
+            what = fact.statement.rstrip(".")
+        when = fact.due.isoformat() if fact.due else "No date"
+        items.append(f"{when}: {what}.")
+    return Block(
+        kind="actions", items=tuple(items), cites=tuple(f.id for f in ordered),
+        item_cites=tuple((f.id,) for f in ordered), omitted=omitted,
+    )
+
+
+def section_block(section: LensSection, view: LensView) -> Block:
+    """The one block the offline writer makes for a lens section."""
+    facts = view.sections.get(section.id, ())
+    omitted = view.omitted.get(section.id, 0)
+    if not facts:
+        return Block(kind="note", text="Nothing to report: no facts matched this section.")
+    if section.style == "metrics":
+        return _metrics_table(facts, section, view)
+    if section.style == "actions":
+        return _actions(facts, omitted)
+    return Block(
+        kind="bullets", items=tuple(_bullet(f) for f in facts),
+        cites=tuple(f.id for f in facts), item_cites=tuple((f.id,) for f in facts), omitted=omitted,
+    )
+
+
+def _summary(view: LensView) -> tuple[Block, ...]:
+    pressing = rank(
+        (f for f in view.facts.values() if f.kind in ("finding", "gap") and f.severity in ("critical", "high")),
+        view.lens.focus,
+    )[:3]
+    if not pressing:
+        return (Block(kind="note", text="No critical or high-severity findings in this briefing."),)
+    return (Block(
+        kind="bullets", items=tuple(_severity_prefix(f) + f.statement for f in pressing),
+        cites=tuple(f.id for f in pressing), item_cites=tuple((f.id,) for f in pressing),
+    ),)
+
+
+def sources_for(blocks: Sequence[Block], facts: dict[str, Fact]) -> tuple[SourceRef, ...]:
+    """The numbered source list: each cited fact once, in order of first citation."""
+    refs: list[SourceRef] = []
+    seen: set[str] = set()
+    for block in blocks:
+        for fact_id in block.cites:
+            if fact_id in seen or fact_id not in facts:
+                continue
+            seen.add(fact_id)
+            label = "; ".join(facts[fact_id].sources) or "computed from the fact base"
+            refs.append(SourceRef(number=len(refs) + 1, fact_id=fact_id, label=label))
+    return tuple(refs)
+
+
+def data_quality(view: LensView) -> tuple[str, ...]:
+    """The run's data warnings, as shown at the end of every report."""
+    labels = [w.label() for w in view.warnings]
+    if len(labels) > MAX_DATA_QUALITY:
+        rest = len(labels) - MAX_DATA_QUALITY
+        labels = labels[:MAX_DATA_QUALITY] + [f"…and {rest} more warnings (see `execbrief history`)."]
+    return tuple(labels)
+
+
+class OfflineWriter:
+    """Writes reports from facts alone."""
+
+    name = "offline"
+
+    def __init__(self, settings: object | None = None) -> None:
+        self.settings = settings
+
+    def write(self, view: LensView) -> Report:
+        """The report for one lens view."""
+        summary = _summary(view)
+        sections = tuple(
+            ReportSection(id=s.id, title=s.title, blocks=(section_block(s, view),))
+            for s in view.lens.sections
+        )
+        blocks = list(summary) + [b for s in sections for b in s.blocks]
+        return Report(
+            lens=view.lens.id, key=view.key, title=view.lens.title, audience=view.lens.audience,
+            organization=view.organization, period=view.period, as_of=view.as_of,
+            summary=summary, sections=sections, sources=sources_for(blocks, view.facts),
+            data_quality=data_quality(view), writer=self.name,
+        )
+
+
+def register(registry: object) -> None:
+    """Entry point: register the offline writer."""
+    registry.add_writer("offline", OfflineWriter)  # type: ignore[attr-defined]
+
+
+_ = Decimal  # Decimal values flow through facts; imported for type readers
