@@ -1,0 +1,41 @@
+"""Shared output helpers: progress on a terminal, quiet otherwise; JSON on stdout."""
+
+from __future__ import annotations
+
+import json
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator
+
+import click
+from rich.console import Console
+
+__all__ = ["stderr", "print_json", "progress_reporter"]
+
+stderr = Console(stderr=True, highlight=False)
+
+
+def print_json(data: Any) -> None:
+    """One JSON document on stdout, for scripts."""
+    click.echo(json.dumps(data, indent=2, sort_keys=False, default=str))
+
+
+_LABELS = {
+    "run": lambda d: f"run {d['run_id']}: {d['reports']} reports",
+    "source": lambda d: f"reading {d['name']}",
+    "analyze": lambda d: f"analyzing {d['evidence']} evidence items",
+    "report": lambda d: f"writing {d['key']}",
+    "deliver": lambda d: f"delivering {d['key']}",
+}
+
+
+@contextmanager
+def progress_reporter() -> Iterator[Callable[[str, dict[str, Any]], None]]:
+    """A callback for pipeline events: a live status line on a terminal, nothing otherwise."""
+    if not stderr.is_terminal:
+        yield lambda event, data: None
+        return
+    with stderr.status("starting") as status:
+        def update(event: str, data: dict[str, Any]) -> None:
+            status.update(_LABELS.get(event, lambda d: event)(data))
+
+        yield update

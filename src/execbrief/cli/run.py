@@ -1,0 +1,71 @@
+"""``execbrief run``: run the pipeline for a workspace."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+
+from ..config import load_settings
+from ..pipeline import RunResult, run as run_pipeline
+from .output import print_json, progress_reporter, stderr
+
+__all__ = ["run", "summarize"]
+
+
+def summarize(result: RunResult) -> None:
+    """A short human summary of a run, on stderr."""
+    stderr.print(f"[bold]Run {result.run_id}[/] · period {result.period} · as of {result.as_of} · {result.facts} facts")
+    for report in result.reports:
+        where = report.files.get("html", "(not rendered)")
+        stderr.print(f"  {report.status:<9} {report.key:<22} {where}")
+        for problem in report.problems[:5]:
+            stderr.print(f"            [red]{problem}[/]")
+    sent = [d for d in result.deliveries if not d["audit"]]
+    if sent:
+        counts: dict[str, int] = {}
+        for d in sent:
+            counts[d["status"]] = counts.get(d["status"], 0) + 1
+        shown = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+        stderr.print(f"  deliveries: {shown} (via {sent[0]['channel']})")
+    if result.warnings:
+        stderr.print(f"  [yellow]{len(result.warnings)} data warnings[/]:")
+        for warning in result.warnings[:10]:
+            stderr.print(f"    {warning.label()}", markup=False)
+        if len(result.warnings) > 10:
+            stderr.print(f"    …and {len(result.warnings) - 10} more (see --json)")
+    for failure in result.failures:
+        stderr.print(f"  [red]failed:[/] {failure}", markup=True)
+
+
+@click.command()
+@click.option("--workspace", "-w", type=click.Path(file_okay=False, path_type=Path), default=".",
+              show_default=True, help="The workspace folder holding execbrief.toml.")
+@click.option("--only", multiple=True, metavar="LENS", help="Write only the reports of this lens (repeatable).")
+@click.option("--dry-run", is_flag=True, help="Write and render the reports but deliver nothing.")
+@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Report as of this date (YYYY-MM-DD) instead of today.")
+@click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON on stdout.")
+def run(workspace: Path, only: tuple[str, ...], dry_run: bool, as_of: object, as_json: bool) -> None:
+    """Read the sources, compute facts, write, verify, render and deliver every report.
+
+    Exit code 0 when everything finished (data warnings allowed), 1 when a stage
+    failed (what finished is still recorded and delivered), 2 on a usage or config error.
+    """
+    settings = load_settings(workspace)
+    day = as_of.date() if as_of is not None else None  # type: ignore[attr-defined]
+    result = execute(settings, only=only, dry_run=dry_run, as_of=day, as_json=as_json)
+    if result.status != "ok":
+        raise SystemExit(1)
+
+
+def execute(settings, *, only=(), dry_run=False, as_of: date | None = None, as_json=False) -> RunResult:
+    """Run with progress on a terminal, then print the summary (human or JSON)."""
+    with progress_reporter() as progress:
+        result = run_pipeline(settings, only=tuple(only), dry_run=dry_run, as_of=as_of, progress=progress)
+    if as_json:
+        print_json(result.to_json())
+    else:
+        summarize(result)
+    return result

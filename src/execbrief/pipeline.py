@@ -1,0 +1,300 @@
+"""Runs the stages in order: sources → analyzers → lenses → writer → verifier → renderer → delivery.
+
+Everything a run does is recorded in the ledger. A failing source becomes a warning; a
+failing analyzer, report or delivery marks the run failed (exit 1) while everything that
+did finish is still written, recorded and delivered.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Callable
+from zoneinfo import ZoneInfo
+
+from .analyzers import AnalysisContext, analyze
+from .config import ReportConfig, Settings
+from .delivery import build_message
+from .errors import DeliveryError, LensError, UsageError
+from .ledger import Ledger
+from .lenses import build_view, load_lenses
+from .model import DataWarning, Evidence, Fact, Lens, Message, Receipt
+from .registry import registry
+from .render import render
+from .sources import InputFile
+from .verify import verify
+from .writers import get_writer
+
+__all__ = ["RunResult", "ReportOutcome", "PlannedReport", "plan_reports", "reporting_period", "run"]
+
+SOURCES = ("notes", "ledger")
+Progress = Callable[[str, dict[str, Any]], None]
+
+
+@dataclass(frozen=True)
+class PlannedReport:
+    """One report the run will write: a lens, its recipients and its scope."""
+
+    key: str
+    lens: Lens
+    to: tuple[str, ...]
+    scope: frozenset[str] | None
+
+
+@dataclass
+class ReportOutcome:
+    """What became of one planned report."""
+
+    lens: str
+    key: str
+    title: str
+    status: str
+    writer: str
+    recipients: list[str]
+    files: dict[str, str]
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RunResult:
+    """The outcome of a run, as `execbrief run --json` prints it."""
+
+    run_id: str
+    period: str
+    as_of: str
+    status: str
+    reports: list[ReportOutcome]
+    warnings: list[DataWarning]
+    deliveries: list[dict[str, Any]]
+    failures: list[str]
+    facts: int
+    duration_ms: int
+
+    def to_json(self) -> dict[str, Any]:
+        """The run summary as plain JSON data (the `--json` contract)."""
+        return {
+            "run_id": self.run_id,
+            "period": self.period,
+            "as_of": self.as_of,
+            "status": self.status,
+            "facts": self.facts,
+            "duration_ms": self.duration_ms,
+            "reports": [asdict(r) for r in self.reports],
+            "warnings": [w.model_dump() for w in self.warnings],
+            "deliveries": self.deliveries,
+            "failures": self.failures,
+        }
+
+
+def reporting_period(as_of: date) -> str:
+    """The ISO week an as-of date falls in: ``2026-W48``."""
+    year, week, _ = as_of.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def _today(settings: Settings) -> date:
+    return datetime.now(ZoneInfo(settings.organization.timezone)).date()
+
+
+def _report_key(report: ReportConfig, duplicated: bool) -> str:
+    if duplicated and report.entities:
+        return f"{report.lens}--{'-'.join(report.entities)}"
+    return report.lens
+
+
+def plan_reports(settings: Settings, lenses: dict[str, Lens], only: tuple[str, ...] = ()) -> list[PlannedReport]:
+    """The reports a run writes, from ``[[reports]]`` (or every lens, undelivered, if none)."""
+    configured = settings.reports or [
+        ReportConfig.model_construct(lens=lens_id, to=[], entities=None) for lens_id in lenses
+    ]
+    for n, report in enumerate(configured):
+        if report.lens not in lenses:
+            raise LensError(
+                f"reports[{n}].lens in {settings.config_path} is {report.lens!r}, which is no known lens "
+                f"(known: {', '.join(lenses)}): see `execbrief lenses`"
+            )
+    unknown = [name for name in only if name not in {r.lens for r in configured}]
+    if unknown:
+        raise UsageError(f"--only {unknown[0]!r} is not a configured report lens: see `execbrief lenses`")
+    kinds = {e.id: e.kind for e in settings.entities}
+    counts: dict[str, int] = {}
+    for report in configured:
+        counts[report.lens] = counts.get(report.lens, 0) + 1
+    planned, keys = [], set()
+    for report in configured:
+        if only and report.lens not in only:
+            continue
+        lens = lenses[report.lens]
+        if report.entities:
+            scope: frozenset[str] | None = frozenset(report.entities)
+        elif lens.entity_kinds:
+            scope = frozenset(e for e, k in kinds.items() if k in lens.entity_kinds)
+        else:
+            scope = None
+        key = _report_key(report, counts[report.lens] > 1)
+        if key in keys:
+            raise UsageError(f"two [[reports]] entries would both be called {key!r}: give them different entities")
+        keys.add(key)
+        planned.append(PlannedReport(key=key, lens=lens, to=tuple(report.to), scope=scope))
+    return planned
+
+
+def _collect(settings: Settings, progress: Progress) -> tuple[list[Evidence], list[DataWarning], list[InputFile], list[str]]:
+    evidence: list[Evidence] = []
+    warnings: list[DataWarning] = []
+    inputs: list[InputFile] = []
+    failures: list[str] = []
+    for name in SOURCES:
+        progress("source", {"name": name})
+        try:
+            result = registry.get("sources", name)(settings).collect()
+        except Exception as exc:  # one broken source must not stop the others
+            warnings.append(DataWarning(source=name, message=f"source failed: {type(exc).__name__}: {exc}"))
+            failures.append(f"source {name}: {exc}")
+            continue
+        evidence += result.evidence
+        warnings += result.warnings
+        inputs += result.inputs
+    return evidence, warnings, inputs, failures
+
+
+def run(
+    settings: Settings,
+    *,
+    only: tuple[str, ...] = (),
+    dry_run: bool = False,
+    as_of: date | None = None,
+    progress: Progress | None = None,
+) -> RunResult:
+    """Run the whole pipeline for a workspace and return what happened."""
+    say = progress or (lambda event, data: None)
+    started = time.monotonic()
+    lenses = load_lenses(settings.workspace)
+    planned = plan_reports(settings, lenses, only)
+    as_of = as_of or settings.run.as_of or _today(settings)
+    period = reporting_period(as_of)
+    writer = get_writer(settings)
+    channel = None if dry_run else registry.get("channels", settings.delivery.method)(settings)
+
+    with Ledger.for_workspace(settings.workspace) as ledger:
+        run_id = ledger.start_run(
+            settings.workspace, period, as_of.isoformat(),
+            {"only": list(only), "dry_run": dry_run, "writer": settings.writer.kind,
+             "delivery": settings.delivery.method},
+        )
+        say("run", {"run_id": run_id, "reports": len(planned)})
+        evidence, warnings, inputs, failures = _collect(settings, say)
+        ledger.record_inputs(run_id, inputs)
+        ledger.record_warnings(run_id, warnings)
+
+        say("analyze", {"evidence": len(evidence)})
+        expected = {
+            (kpi, lens.entity_kinds)
+            for lens in {p.lens.id: p.lens for p in plan_reports(settings, lenses)}.values()
+            for kpi in lens.kpis
+        }
+        context = AnalysisContext(
+            as_of=as_of, currency=settings.organization.currency,
+            entities={e.id: (e.name, e.kind) for e in settings.entities},
+            stale_days=settings.run.stale_days, expected_kpis=tuple(sorted(expected)),
+        )
+        facts, analyzer_failures = analyze(evidence, context)
+        failures += [f"analyzer {name}: {error}" for name, error in analyzer_failures.items()]
+        ledger.record_facts(run_id, facts)
+        for name, error in analyzer_failures.items():
+            ledger.record_event(run_id, "analyzer_failed", {"analyzer": name, "error": error})
+
+        out_dir = settings.workspace / ".execbrief" / "runs" / run_id
+        out_dir.mkdir(parents=True, exist_ok=True)
+        outcomes: list[ReportOutcome] = []
+        messages: list[Message] = []
+        by_id = {f.id: f for f in facts}
+        for plan in planned:
+            say("report", {"key": plan.key})
+            outcome, message = _write_report(
+                plan, facts, by_id, warnings, settings, writer, period, as_of, out_dir, ledger, run_id
+            )
+            outcomes.append(outcome)
+            failures += [f"report {plan.key}: {p}" for p in outcome.problems[:1]]
+            if message:
+                messages.append(message)
+
+        deliveries = []
+        if channel is not None:
+            for message in messages:
+                say("deliver", {"key": message.key})
+                receipt = _deliver(channel, message, ledger, run_id)
+                if receipt.status == "failed":
+                    failures.append(f"delivery {message.key}: {receipt.detail}")
+                deliveries += [
+                    {"lens": message.lens, "key": message.key, "recipient": addr, "audit": addr in message.bcc,
+                     "channel": receipt.channel, "status": receipt.status, "message_id": receipt.message_id}
+                    for addr in (*message.to, *message.bcc)
+                ]
+
+        status = "failed" if failures else "ok"
+        duration = int((time.monotonic() - started) * 1000)
+        result = RunResult(
+            run_id=run_id, period=period, as_of=as_of.isoformat(), status=status, reports=outcomes,
+            warnings=warnings, deliveries=deliveries, failures=failures, facts=len(facts),
+            duration_ms=duration,
+        )
+        summary = {k: v for k, v in result.to_json().items() if k not in ("warnings",)}
+        ledger.finish_run(run_id, status, summary, duration)
+    return result
+
+
+def _write_report(
+    plan: PlannedReport, facts: list[Fact], by_id: dict[str, Fact], warnings: list[DataWarning],
+    settings: Settings, writer: Any, period: str, as_of: date, out_dir: Path, ledger: Ledger, run_id: str,
+) -> tuple[ReportOutcome, Message | None]:
+    view = build_view(
+        plan.lens, facts, key=plan.key, period=period, as_of=as_of,
+        organization=settings.organization.name, entities=settings.entity_names(),
+        scope=set(plan.scope) if plan.scope is not None else None, warnings=warnings,
+    )
+    report = writer.write(view)
+    problems = verify(report, by_id)
+    report = report.model_copy(update={"status": "rejected" if problems else "verified"})
+    ledger.record_report(run_id, report)
+    outcome = ReportOutcome(
+        lens=plan.lens.id, key=plan.key, title=report.title, status=report.status,
+        writer=report.writer, recipients=list(plan.to), files={}, problems=problems,
+    )
+    if problems:
+        # an unverified report is never rendered for delivery: record why and move on
+        ledger.record_event(run_id, "report_rejected", {"key": plan.key, "problems": problems})
+        return outcome, None
+    rendered = render(report)
+    files = {"html": out_dir / f"{plan.key}.html", "text": out_dir / f"{plan.key}.txt"}
+    files["html"].write_text(rendered.html, encoding="utf-8")
+    files["text"].write_text(rendered.text, encoding="utf-8")
+    message = None
+    if plan.to:
+        message = build_message(
+            rendered, report, sender=settings.delivery.sender, to=list(plan.to),
+            bcc=list(settings.delivery.audit_bcc), period=period,
+        )
+        files["eml"] = out_dir / f"{plan.key}.eml"
+        files["eml"].write_bytes(message.mime)
+    outcome.files = {k: str(v) for k, v in files.items()}
+    return outcome, message
+
+
+def _deliver(channel: Any, message: Message, ledger: Ledger, run_id: str) -> Receipt:
+    previous = ledger.sent_message(message.idempotency_key)
+    if previous:
+        receipt = Receipt(
+            key=message.key, channel=channel.name, status="skipped",
+            message_id=previous["provider_message_id"],
+            detail=f"already sent in run {previous['run_id']}",
+        )
+    else:
+        try:
+            receipt = channel.send(message, run_id)
+        except DeliveryError as exc:
+            receipt = Receipt(key=message.key, channel=channel.name, status="failed", detail=str(exc))
+    ledger.record_message(run_id, message, receipt)
+    return receipt
