@@ -41,9 +41,14 @@ class Registry:
     def load(self) -> "Registry":
         """Load every plugin of the entry-point group, once."""
         if not self._loaded:
-            self._loaded = True
             for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
-                ep.load()(self)
+                try:
+                    ep.load()(self)
+                except Exception as exc:
+                    raise ConfigError(
+                        f"the execbrief plugin {ep.name!r} ({ep.value}) failed to load: {exc}"
+                    ) from exc
+            self._loaded = True
         return self
 
     def get(self, kind: str, name: str) -> Callable[..., Any]:

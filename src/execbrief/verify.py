@@ -24,7 +24,7 @@ __all__ = ["verify", "extract_claims", "Claims"]
 
 _DATE = re.compile(r"(?<![\w-])(\d{4}-\d{2}(?:-\d{2})?)(?![\w-])")
 _EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
-_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"')]+", re.I)
+_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"')]+(?<![.,;:!?])", re.I)
 _NUMBER = re.compile(
     r"(?<![\w.])(?:CA\$|A\$|[$€£¥])?"
     r"(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d+)?"

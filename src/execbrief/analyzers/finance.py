@@ -118,11 +118,9 @@ def _totals(txns: Sequence[Txn]) -> tuple[Decimal, Decimal, Decimal]:
 def monthly_results(txns: Sequence[Txn], ctx: AnalysisContext) -> list[Fact]:
     """Revenue, costs and net per business per month, and for all businesses together."""
     facts = []
-    groups = _by(txns) | _by(txns, entity=False)
     multi = len({t.entity for t in txns}) > 1
+    groups = _by(txns) | (_by(txns, entity=False) if multi else {})
     for (entity, month), rows in sorted(groups.items(), key=lambda kv: (kv[0][0] or "", kv[0][1])):
-        if entity is ORG and not multi:
-            continue
         revenue, costs, net = _totals(rows)
         who, when, src = ctx.entity_name(entity), month_label(month), _month_sources(rows, month)
         facts.append(_metric("revenue", entity, month, revenue, ctx.currency,

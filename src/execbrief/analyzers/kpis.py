@@ -7,6 +7,7 @@ from typing import Sequence
 from ..formatting import humanize
 from ..model import Evidence, Fact, stable_id
 from . import AnalysisContext
+from .operations import CLOSED_STATUSES, parse_kpi_value
 
 __all__ = ["analyze", "supplied_kpis"]
 
@@ -15,8 +16,12 @@ def supplied_kpis(evidence: Sequence[Evidence]) -> set[tuple[str, str | None]]:
     """(kpi name, entity) pairs some note states a value for."""
     found = set()
     for ev in evidence:
-        if ev.kind == "document":
-            for name in ev.record.get("kpis") or {}:
+        if ev.kind != "document":
+            continue
+        if (ev.record.get("status") or "").strip().lower() in CLOSED_STATUSES:
+            continue
+        for name, raw in (ev.record.get("kpis") or {}).items():
+            if parse_kpi_value(raw, "USD") is not None:
                 found.add((str(name), ev.entity))
     return found
 

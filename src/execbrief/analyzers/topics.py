@@ -12,7 +12,7 @@ __all__ = ["infer_topics"]
 KEYWORDS: dict[str, tuple[str, ...]] = {
     "security": (
         "security", "credential", "password", "secret", "api key", "stripe key", "live key",
-        "waf", "vulnerab", "breach", "2fa", "mfa", "token", "exposed", "leak", "plaintext",
+        "waf", "vulnerab", "breach", "2fa", "mfa", "token", "exposed", "data leak", "leaked", "plaintext",
         "unauthenticated", "no auth", "phishing", "firewall", "encrypt",
     ),
     "tech": (

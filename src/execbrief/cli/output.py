@@ -11,7 +11,7 @@ from rich.console import Console
 
 __all__ = ["stderr", "print_json", "progress_reporter"]
 
-stderr = Console(stderr=True, highlight=False)
+stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def print_json(data: Any) -> None:

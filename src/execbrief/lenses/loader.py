@@ -7,6 +7,7 @@ with the same ``id`` or are added after the others. Any other user lens stands a
 
 from __future__ import annotations
 
+import json
 import tomllib
 from importlib import resources
 from pathlib import Path
@@ -100,7 +101,7 @@ def lens_to_toml(lens: Lens) -> str:
             return str(v)
         if isinstance(v, (list, tuple)):
             return "[" + ", ".join(val(x) for x in v) + "]"
-        return '"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"'
+        return json.dumps(str(v), ensure_ascii=False)  # JSON escapes are valid TOML
 
     data = lens.model_dump(exclude={"sections", "origin"}, exclude_none=True)
     lines = [f"# effective lens {lens.id!r} (from {lens.origin})"]

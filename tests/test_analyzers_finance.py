@@ -1,0 +1,359 @@
+"""Finance rules: monthly and window results, trends, and what the books lack."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from execbrief.analyzers import AnalysisContext, finance
+from execbrief.model import Evidence, Fact, Provenance
+
+AS_OF = date(2026, 11, 23)
+ENTITIES = {"alpha": ("Alpha Rentals", "rental"), "beta": ("Beta Delivery", "delivery")}
+
+
+def ctx(**changes: object) -> AnalysisContext:
+    fields: dict[str, object] = {"as_of": AS_OF, "entities": ENTITIES}
+    fields.update(changes)
+    return AnalysisContext(**fields)  # type: ignore[arg-type]
+
+
+class Ledger:
+    """Builds transaction evidence with increasing CSV line numbers."""
+
+    def __init__(self, path: str = "ledger/t.csv") -> None:
+        self.path = path
+        self.line = 1  # line 1 is the header
+        self.rows: list[Evidence] = []
+
+    def add(self, day: str, amount: str, entity: str | None = "alpha", *, account: str = "Sales",
+            category: str = "income", memo: str = "") -> Evidence:
+        self.line += 1
+        ev = Evidence(
+            id=f"ev-{self.path}-{self.line}", source="ledger", kind="transaction", entity=entity,
+            record={"date": day, "amount": amount, "account": account, "category": category, "memo": memo},
+            provenance=Provenance(source="ledger", path=self.path, line_start=self.line, line_end=self.line),
+        )
+        self.rows.append(ev)
+        return ev
+
+
+def find(facts: list[Fact], name: str, entity: str | None = "alpha", period: str | None = None) -> Fact:
+    found = [f for f in facts if f.name == name and f.entity == entity and (period is None or f.period == period)]
+    assert len(found) == 1, f"expected one {name} for {entity} {period}, got {found}"
+    return found[0]
+
+
+def named(facts: list[Fact], name: str) -> list[Fact]:
+    return [f for f in facts if f.name == name]
+
+
+def test_monthly_revenue_costs_and_net_per_entity_are_exact_decimals():
+    book = Ledger()
+    book.add("2026-09-02", "1000.10")
+    book.add("2026-09-15", "250.05")
+    book.add("2026-09-20", "-300.33", account="Repairs", category="maintenance")
+    book.add("2026-10-01", "99.99")
+
+    facts = finance.analyze(book.rows, ctx())
+
+    revenue = find(facts, "revenue", period="2026-09")
+    costs = find(facts, "costs", period="2026-09")
+    net = find(facts, "net", period="2026-09")
+    assert revenue.value == Decimal("1250.15")
+    assert costs.value == Decimal("300.33")
+    assert net.value == Decimal("949.82")
+    assert all(isinstance(f.value, Decimal) for f in (revenue, costs, net))
+    assert (revenue.kind, revenue.unit) == ("metric", "USD")
+    assert revenue.statement == "Alpha Rentals revenue in September 2026 was $1,250."
+    assert find(facts, "revenue", period="2026-10").value == Decimal("99.99")
+
+
+def test_a_loss_month_says_lost():
+    book = Ledger()
+    book.add("2026-10-02", "100")
+    book.add("2026-10-03", "-350", account="Repairs")
+
+    net = find(finance.analyze(book.rows, ctx()), "net", period="2026-10")
+
+    assert net.value == Decimal("-250")
+    assert net.statement == "Alpha Rentals lost $250 in October 2026."
+
+
+def test_organisation_wide_monthly_facts_only_with_more_than_one_entity():
+    single = Ledger()
+    single.add("2026-10-02", "100")
+    assert [f for f in finance.analyze(single.rows, ctx()) if f.entity is None and f.name == "revenue"] == []
+
+    both = Ledger()
+    both.add("2026-10-02", "100", "alpha")
+    both.add("2026-10-03", "40.50", "beta")
+    both.add("2026-10-04", "-10", "beta", account="Fuel")
+    facts = finance.analyze(both.rows, ctx())
+
+    assert find(facts, "revenue", None, "2026-10").value == Decimal("140.50")
+    assert find(facts, "costs", None, "2026-10").value == Decimal("10")
+    assert find(facts, "net", None, "2026-10").value == Decimal("130.50")
+    assert find(facts, "revenue", None, "2026-10").statement.startswith("All businesses revenue")
+
+
+def test_month_in_progress_is_excluded_from_monthly_facts_and_noted():
+    book = Ledger()
+    book.add("2026-10-02", "100")
+    book.add("2026-11-01", "500")
+    book.add("2026-12-01", "700")  # after the as-of month: also not complete
+
+    facts = finance.analyze(book.rows, ctx())
+
+    assert {f.period for f in named(facts, "revenue")} == {"2026-10"}
+    assert find(facts, "revenue_total").value == Decimal("100")
+    note = find(facts, "month_in_progress", None)
+    assert note.kind == "note"
+    assert note.period == "2026-11"
+    assert note.value == Decimal(2)
+    assert "November 2026" in note.statement
+
+
+def test_no_month_in_progress_note_when_all_rows_are_complete():
+    book = Ledger()
+    book.add("2026-10-31", "100")
+
+    assert named(finance.analyze(book.rows, ctx()), "month_in_progress") == []
+
+
+def test_window_totals_and_net_margin():
+    book = Ledger()
+    book.add("2026-08-01", "1000")
+    book.add("2026-08-02", "-250", account="Cleaning")
+    book.add("2026-09-01", "1000")
+    book.add("2026-10-01", "1000")
+    book.add("2026-10-05", "-500", account="Repairs")
+
+    facts = finance.analyze(book.rows, ctx())
+
+    period = "2026-08..2026-10"
+    assert find(facts, "revenue_total", period=period).value == Decimal("3000")
+    assert find(facts, "costs_total", period=period).value == Decimal("750")
+    net = find(facts, "net_total", period=period)
+    assert (net.kind, net.value, net.severity) == ("metric", Decimal("2250"), None)
+    margin = find(facts, "net_margin", period=period)
+    assert (margin.value, margin.unit) == (Decimal("75.0"), "%")
+    assert margin.statement == "Alpha Rentals net margin over August–October 2026 was 75.0%."
+
+
+def test_loss_making_window_is_a_high_severity_net_total_finding():
+    book = Ledger()
+    book.add("2026-09-01", "400")
+    book.add("2026-10-01", "-1000", account="Repairs")
+
+    net = find(finance.analyze(book.rows, ctx()), "net_total")
+
+    assert net.kind == "finding"
+    assert net.severity == "high"
+    assert net.value == Decimal("-600")
+    assert "risk" in net.topics
+    assert net.recommendation
+    assert net.statement == "Alpha Rentals lost $600 over September–October 2026."
+
+
+def test_no_margin_without_revenue():
+    book = Ledger()
+    book.add("2026-10-01", "-100", account="Repairs")
+
+    assert named(finance.analyze(book.rows, ctx()), "net_margin") == []
+
+
+def _two_months(before: str, after: str) -> list[Fact]:
+    book = Ledger()
+    book.add("2026-09-10", before)
+    book.add("2026-10-10", after)
+    return finance.analyze(book.rows, ctx())
+
+
+@pytest.mark.parametrize(
+    ("after", "change", "kind", "severity"),
+    [
+        ("1100", "10.0", "metric", None),
+        ("910", "-9.0", "metric", None),
+        ("900", "-10.0", "finding", "medium"),
+        ("760", "-24.0", "finding", "medium"),
+        ("750", "-25.0", "finding", "high"),
+        ("200", "-80.0", "finding", "high"),
+    ],
+)
+def test_revenue_change_thresholds(after, change, kind, severity):
+    fact = find(_two_months("1000", after), "revenue_change", period="2026-10")
+
+    assert fact.value == Decimal(change)
+    assert fact.unit == "%"
+    assert fact.kind == kind
+    assert fact.severity == severity
+    assert (fact.recommendation is not None) == (severity is not None)
+
+
+def test_revenue_rise_is_a_metric_saying_rose():
+    fact = find(_two_months("1000", "1250"), "revenue_change")
+
+    assert fact.kind == "metric"
+    assert "rose 25.0%" in fact.statement
+    assert "risk" not in fact.topics
+
+
+def test_revenue_drop_statement_says_fell_with_both_amounts():
+    fact = find(_two_months("1000", "700"), "revenue_change")
+
+    assert fact.statement == (
+        "Alpha Rentals revenue fell 30.0% from September 2026 to October 2026 ($1,000 to $700)."
+    )
+
+
+def test_no_revenue_change_from_a_zero_month():
+    book = Ledger()
+    book.add("2026-09-10", "-50", account="Repairs")
+    book.add("2026-10-10", "500")
+
+    assert named(finance.analyze(book.rows, ctx()), "revenue_change") == []
+
+
+def test_uncategorised_rows_give_one_finding_per_entity_with_count():
+    book = Ledger()
+    book.add("2026-10-01", "100", "alpha", category="")
+    book.add("2026-10-02", "-40", "alpha", category="  ")
+    book.add("2026-10-03", "60", "alpha", category="income")
+    book.add("2026-10-04", "-25", "beta", category="")
+
+    facts = finance.analyze(book.rows, ctx())
+
+    alpha = find(facts, "uncategorised_transactions", "alpha")
+    beta = find(facts, "uncategorised_transactions", "beta")
+    assert len(named(facts, "uncategorised_transactions")) == 2
+    assert (alpha.kind, alpha.severity, alpha.value) == ("finding", "medium", Decimal(2))
+    assert alpha.evidence == ("ev-ledger/t.csv-2", "ev-ledger/t.csv-3")
+    assert alpha.sources == ("ledger/t.csv, lines 2, 3",)
+    assert "2 uncategorised transactions worth $140" in alpha.statement
+    assert beta.value == Decimal(1)
+
+
+def test_exact_duplicate_rows_are_reported_with_both_lines():
+    book = Ledger()
+    book.add("2026-10-05", "-120", account="Hosting", memo="Server bill")
+    book.add("2026-10-06", "50")
+    book.add("2026-10-05", "-120", account="hosting", memo="server bill")
+
+    facts = finance.analyze(book.rows, ctx())
+
+    dup = find(facts, "duplicate_transactions")
+    assert (dup.kind, dup.severity) == ("finding", "medium")
+    assert dup.sources == ("ledger/t.csv, lines 2, 4",)
+    assert dup.evidence == ("ev-ledger/t.csv-2", "ev-ledger/t.csv-4")
+    assert dup.period == "2026-10-05"
+    assert "2 identical" in dup.statement
+
+
+def test_rows_differing_in_memo_are_not_duplicates():
+    book = Ledger()
+    book.add("2026-10-05", "-120", account="Hosting", memo="October")
+    book.add("2026-10-05", "-120", account="Hosting", memo="November")
+
+    assert named(finance.analyze(book.rows, ctx()), "duplicate_transactions") == []
+
+
+def test_month_without_rows_between_first_and_last_is_a_missing_period_gap():
+    book = Ledger()
+    book.add("2026-07-01", "100")
+    book.add("2026-09-01", "100")
+    book.add("2026-10-01", "100")
+
+    facts = finance.analyze(book.rows, ctx())
+
+    gaps = named(facts, "missing_period")
+    assert [(g.entity, g.period, g.kind, g.severity) for g in gaps] == [("alpha", "2026-08", "gap", "high")]
+    assert "August 2026" in gaps[0].statement
+
+
+def test_missing_period_runs_across_a_year_end():
+    book = Ledger()
+    book.add("2025-11-01", "100")
+    book.add("2026-02-01", "100")
+
+    facts = finance.analyze(book.rows, ctx())
+
+    assert [g.period for g in named(facts, "missing_period")] == ["2025-12", "2026-01"]
+
+
+def test_fact_ids_are_stable_across_calls():
+    book = Ledger()
+    book.add("2026-09-01", "100")
+    book.add("2026-10-01", "-20", account="Hosting")
+
+    first = finance.analyze(book.rows, ctx())
+    second = finance.analyze(list(reversed(book.rows)), ctx())
+
+    assert [f.id for f in first] == [f.id for f in second]
+    assert first == second
+
+
+def test_fact_ids_differ_across_entities_and_periods():
+    book = Ledger()
+    book.add("2026-09-01", "100", "alpha")
+    book.add("2026-10-01", "100", "alpha")
+    book.add("2026-09-01", "100", "beta")
+    book.add("2026-10-01", "100", "beta")
+
+    facts = finance.analyze(book.rows, ctx())
+
+    revenue = named(facts, "revenue")
+    assert len(revenue) == 6  # 2 entities + all businesses, 2 months each
+    assert len({f.id for f in revenue}) == 6
+    assert len({f.id for f in facts}) == len(facts)
+
+
+def test_inflow_and_outflow_by_account_with_hosting_tagged_tech():
+    book = Ledger()
+    book.add("2026-09-01", "-40", account="Hosting")
+    book.add("2026-10-01", "-60.50", account="Hosting")
+    book.add("2026-10-02", "900", account="Rental income")
+
+    facts = finance.analyze(book.rows, ctx())
+
+    hosting = find(facts, "outflow_by_account")
+    assert hosting.value == Decimal("-100.50")
+    assert "tech" in hosting.topics
+    assert "cost" in hosting.topics
+    assert "operations" not in hosting.topics
+    assert "paid $101 for Hosting" in hosting.statement
+    income = find(facts, "inflow_by_account")
+    assert income.value == Decimal("900")
+    assert "revenue" in income.topics
+    assert "tech" not in income.topics
+
+
+def test_no_transactions_no_facts():
+    note = Evidence(id="n1", source="notes", kind="document", record={},
+                    provenance=Provenance(source="notes", path="notes/a.md"))
+
+    assert finance.analyze([note], ctx()) == []
+
+
+def test_currency_from_context_is_the_unit():
+    book = Ledger()
+    book.add("2026-10-01", "100")
+
+    revenue = find(finance.analyze(book.rows, ctx(currency="EUR")), "revenue")
+
+    assert revenue.unit == "EUR"
+    assert revenue.statement.endswith("was €100.")
+
+
+def test_ledger_without_entities_still_gets_monthly_facts():
+    book = Ledger()
+    book.add("2026-09-01", "100", None)
+    book.add("2026-10-01", "200", None)
+
+    facts = finance.analyze(book.rows, ctx())
+
+    # window facts exist for the entity-less rows, so monthly ones should too
+    assert find(facts, "revenue_total", None).value == Decimal("300")
+    assert find(facts, "revenue", None, "2026-10").value == Decimal("200")

@@ -1,0 +1,362 @@
+"""Operations, KPI-gap and plan rules, and the analyzer runner that ties them together."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+
+from execbrief.analyzers import AnalysisContext, analyze, kpis, operations, plan
+from execbrief.model import Evidence, Fact, Provenance
+
+AS_OF = date(2026, 11, 23)
+ENTITIES = {
+    "alpha": ("Alpha Rentals", "rental"),
+    "beta": ("Beta Delivery", "delivery"),
+    "gamma": ("Gamma Flats", "rental"),
+}
+PATH = "notes/alpha/ops.md"
+
+
+def ctx(**changes: object) -> AnalysisContext:
+    fields: dict[str, object] = {"as_of": AS_OF, "entities": ENTITIES}
+    fields.update(changes)
+    return AnalysisContext(**fields)  # type: ignore[arg-type]
+
+
+def note_ev(kind: str, record: dict, *, line: int = 1, text: str | None = None,
+            path: str = PATH, entity: str | None = "alpha") -> Evidence:
+    return Evidence(
+        id=f"ev-{path}-{kind}-{line}", source="notes", kind=kind, entity=entity, text=text, record=record,
+        provenance=Provenance(source="notes", path=path, line_start=line, line_end=line),
+    )
+
+
+def document(*, path: str = PATH, entity: str | None = "alpha", status: str = "active",
+             updated: str | None = "2026-11-20", kpis: dict | None = None, tags: list | None = None,
+             title: str = "Operations") -> Evidence:
+    record = {"title": title, "front_matter": {}, "tags": tags or [], "status": status,
+              "updated": updated, "kpis": kpis or {}}
+    return note_ev("document", record, path=path, entity=entity, text=title)
+
+
+def task(text: str, *, due: str | None = None, done: bool = False, line: int = 10,
+         heading: str = "To do", path: str = PATH) -> Evidence:
+    return note_ev("task", {"done": done, "heading": heading, "due": due}, line=line, text=text, path=path)
+
+
+def section(heading: str, *bullets: str, line: int = 20, path: str = PATH) -> Evidence:
+    record = {"heading": heading, "level": 2, "parents": [],
+              "bullets": [{"text": b, "line": line + 1 + n} for n, b in enumerate(bullets)]}
+    return note_ev("section", record, line=line, path=path)
+
+
+def only(facts: list[Fact]) -> Fact:
+    assert len(facts) == 1, facts
+    return facts[0]
+
+
+# open tasks
+
+
+def test_open_task_past_due_is_a_high_overdue_task_with_due():
+    fact = only(operations.analyze([document(), task("Renew the lease (due 2026-11-01)", due="2026-11-01")], ctx()))
+
+    assert (fact.kind, fact.name, fact.severity) == ("action", "overdue_task", "high")
+    assert fact.due == date(2026, 11, 1)
+    assert fact.statement == "Alpha Rentals: Renew the lease, overdue since 2026-11-01."
+    assert fact.recommendation == "Renew the lease"
+    assert fact.sources == (f"{PATH}:10",)
+
+
+def test_open_task_due_within_14_days_is_medium():
+    fact = only(operations.analyze([task("Call the insurer", due="2026-12-07")], ctx()))
+
+    assert (fact.name, fact.severity, fact.due) == ("open_task", "medium", date(2026, 12, 7))
+
+
+def test_open_task_due_today_is_not_overdue():
+    fact = only(operations.analyze([task("Call the insurer", due=AS_OF.isoformat())], ctx()))
+
+    assert (fact.name, fact.severity) == ("open_task", "medium")
+
+
+def test_open_task_due_after_14_days_is_low():
+    fact = only(operations.analyze([task("Paint hallway", due="2026-12-08")], ctx()))
+
+    assert (fact.name, fact.severity) == ("open_task", "low")
+
+
+def test_open_task_without_due_is_low():
+    fact = only(operations.analyze([task("Paint hallway")], ctx()))
+
+    assert (fact.name, fact.severity, fact.due) == ("open_task", "low", None)
+    assert fact.statement.endswith("no due date.")
+
+
+def test_done_tasks_produce_nothing():
+    assert operations.analyze([task("Old thing", due="2026-01-01", done=True)], ctx()) == []
+
+
+# sections
+
+
+@pytest.mark.parametrize("heading", ["Risks", "Problems", "Open issues", "Blockers"])
+def test_bullets_under_risk_headings_are_risk_findings(heading):
+    fact = only(operations.analyze([section(heading, "Tenant may not renew")], ctx()))
+
+    assert (fact.kind, fact.name, fact.severity) == ("finding", "risk", "medium")
+    assert "risk" in fact.topics
+    assert fact.statement == "Alpha Rentals: Tenant may not renew."
+    assert fact.sources == (f"{PATH}:21",)
+
+
+def test_severity_tag_sets_severity_and_is_removed_from_statement():
+    fact = only(operations.analyze([section("Risks", "[high] Boiler may fail this winter")], ctx()))
+
+    assert fact.severity == "high"
+    assert fact.statement == "Alpha Rentals: Boiler may fail this winter."
+    assert "[high]" not in fact.statement
+
+
+@pytest.mark.parametrize(
+    ("bullet", "severity"),
+    [
+        ("Urgent: the fire alarm panel is faulty", "critical"),
+        ("A serious gap in the tenant files", "high"),
+        ("Minor scuff on the stairs", "low"),
+        ("Tenant may not renew", "medium"),
+    ],
+)
+def test_risk_severity_from_keywords_defaults_to_medium(bullet, severity):
+    assert only(operations.analyze([section("Risks", bullet)], ctx())).severity == severity
+
+
+def test_bullets_elsewhere_are_notes_with_inferred_topics():
+    fact = only(operations.analyze([section("Marketing channels", "Instagram brings most enquiries")], ctx()))
+
+    assert (fact.kind, fact.name, fact.severity) == ("note", "marketing_channels", None)
+    assert {"marketing", "channels"} <= set(fact.topics)
+    assert fact.statement == "Alpha Rentals — Marketing channels: Instagram brings most enquiries."
+
+
+def test_note_without_entity_is_attributed_to_the_group():
+    ev = note_ev("section", {"heading": "Stack", "bullets": [{"text": "Website on WordPress", "line": 4}]},
+                 entity=None, path="notes/org/tech.md")
+
+    fact = only(operations.analyze([ev], ctx()))
+
+    assert fact.statement.startswith("Group — Stack:")
+    assert "tech" in fact.topics
+
+
+def test_note_tags_become_topics():
+    facts = operations.analyze(
+        [document(tags=["Clients"], updated="2026-11-20"), section("Notes", "Weekly call on Mondays")], ctx()
+    )
+
+    assert "clients" in only([f for f in facts if f.kind == "note"]).topics
+
+
+def test_roof_leak_risk_is_maintenance_not_security():
+    fact = only(operations.analyze([section("Risks", "Roof leak over unit 3B")], ctx()))
+
+    assert "maintenance" in fact.topics
+    assert "security" not in fact.topics
+
+
+def test_table_row_becomes_a_note():
+    ev = note_ev("table_row", {"heading": "Units", "cells": {"unit": "1A", "monthly_rent": "1250"}}, line=30)
+
+    fact = only(operations.analyze([ev], ctx()))
+
+    assert (fact.kind, fact.name) == ("note", "table_row")
+    assert fact.statement == "Alpha Rentals — Units: 1A (monthly rent 1250)."
+
+
+def test_archived_note_produces_no_facts():
+    doc = document(status="Archived", updated="2025-01-01", kpis={"occupancy_rate": "90%"})
+    items = [doc, task("Paint hallway", due="2026-01-01"), section("Risks", "[high] Something"),
+             note_ev("table_row", {"heading": "Units", "cells": {"unit": "1A"}})]
+
+    assert operations.analyze(items, ctx()) == []
+
+
+def test_archived_note_does_not_hide_other_notes():
+    items = [document(status="archived"), task("Paint hallway"), task("Fix gate", path="notes/alpha/other.md")]
+
+    facts = operations.analyze(items, ctx())
+
+    assert [f.sources for f in facts] == [("notes/alpha/other.md:10",)]
+
+
+def test_non_note_evidence_is_ignored():
+    ev = Evidence(id="t", source="ledger", kind="transaction", entity="alpha",
+                  record={"date": "2026-10-01", "amount": "1"},
+                  provenance=Provenance(source="ledger", path="ledger/t.csv", line_start=2))
+
+    assert operations.analyze([ev], ctx()) == []
+
+
+# KPIs in front matter
+
+
+def test_front_matter_kpis_become_metrics_with_units():
+    doc = document(kpis={"occupancy_rate": "83%", "cost_per_drop": "$7.40", "monthly_drops": "2,150"})
+
+    facts = {f.name: f for f in operations.analyze([doc], ctx()) if f.kind == "metric"}
+
+    assert (facts["occupancy_rate"].value, facts["occupancy_rate"].unit) == (Decimal("83"), "%")
+    assert (facts["cost_per_drop"].value, facts["cost_per_drop"].unit) == (Decimal("7.40"), "USD")
+    assert (facts["monthly_drops"].value, facts["monthly_drops"].unit) == (Decimal("2150"), None)
+    assert all("kpi" in f.topics for f in facts.values())
+    assert facts["cost_per_drop"].statement == "Alpha Rentals cost per drop: $7.40 (as of 2026-11-20)."
+    assert facts["monthly_drops"].period == "2026-11-20"
+
+
+def test_unparseable_kpi_value_is_skipped():
+    doc = document(kpis={"occupancy_rate": "about half", "nps": "41"})
+
+    names = [f.name for f in operations.analyze([doc], ctx()) if f.kind == "metric"]
+
+    assert names == ["nps"]
+
+
+def test_note_older_than_stale_days_is_a_stale_note_finding():
+    doc = document(updated="2026-09-01", title="Fleet")
+
+    fact = only(operations.analyze([doc], ctx()))
+
+    assert (fact.kind, fact.name, fact.severity) == ("finding", "stale_note", "low")
+    assert (fact.value, fact.unit) == (Decimal(83), "days")
+    assert "'Fleet'" in fact.statement
+    assert "2026-09-01" in fact.statement
+
+
+def test_note_updated_exactly_stale_days_ago_is_not_stale():
+    updated = (AS_OF - timedelta(days=45)).isoformat()
+
+    assert operations.analyze([document(updated=updated)], ctx()) == []
+    assert only(operations.analyze([document(updated=updated)], ctx(stale_days=44))).name == "stale_note"
+
+
+# kpis.analyze
+
+
+EXPECT = (("occupancy_rate", ("rental",)), ("cash_balance", ()))
+
+
+def test_expected_kpi_missing_for_an_entity_of_that_kind_is_a_gap_naming_it():
+    facts = kpis.analyze([document(kpis={"occupancy_rate": "90%"})], ctx(expected_kpis=EXPECT))
+
+    gaps = [f for f in facts if f.entity == "gamma"]
+    fact = only(gaps)
+    assert (fact.kind, fact.name, fact.severity) == ("gap", "missing_kpi", "medium")
+    assert fact.statement == "No occupancy rate is tracked for Gamma Flats."
+    assert not [f for f in facts if f.entity in ("alpha", "beta")]
+
+
+def test_expected_kpi_supplied_for_every_entity_gives_no_gap():
+    docs = [
+        document(kpis={"occupancy_rate": "90%"}),
+        document(path="notes/gamma/ops.md", entity="gamma", kpis={"occupancy_rate": "70%"}),
+    ]
+
+    facts = kpis.analyze(docs, ctx(expected_kpis=(("occupancy_rate", ("rental",)),)))
+
+    assert facts == []
+
+
+def test_org_wide_expectation_is_satisfied_by_any_entity():
+    doc = document(path="notes/beta/x.md", entity="beta", kpis={"cash_balance": "$12,000"})
+
+    assert kpis.analyze([doc], ctx(expected_kpis=(("cash_balance", ()),))) == []
+
+
+def test_org_wide_expectation_missing_is_a_gap_without_entity():
+    fact = only(kpis.analyze([], ctx(expected_kpis=(("cash_balance", ()),))))
+
+    assert fact.entity is None
+    assert fact.statement == "No cash balance is tracked."
+
+
+def test_kpi_in_an_archived_note_does_not_count_as_tracked():
+    docs = [document(status="archived", kpis={"cash_balance": "$5,000"})]
+    context = ctx(expected_kpis=(("cash_balance", ()),))
+
+    assert [f for f in operations.analyze(docs, context) if f.name == "cash_balance"] == []
+    assert [f.name for f in kpis.analyze(docs, context)] == ["missing_kpi"]
+
+
+# plan.analyze
+
+
+@pytest.mark.parametrize(("severity", "days"), [("critical", 7), ("high", 14), ("medium", 30), ("low", 60)])
+def test_finding_with_recommendation_becomes_dated_remediation(severity, days):
+    finding = Fact(id="f-x", kind="finding", name="risk", entity="alpha", severity=severity,
+                   statement="Boiler may fail.", recommendation="Service the boiler.", topics=("maintenance",),
+                   sources=("notes/a.md:3",))
+
+    action = only(plan.analyze([finding], ctx()))
+
+    assert (action.kind, action.name, action.severity) == ("action", "remediation", severity)
+    assert action.due == AS_OF + timedelta(days=days)
+    assert action.evidence == ("f-x",)
+    assert action.statement == f"By {(AS_OF + timedelta(days=days)).isoformat()}: Service the boiler."
+    assert action.topics == ("maintenance",)
+    assert action.sources == ("notes/a.md:3",)
+
+
+def test_findings_without_recommendation_and_non_findings_get_no_remediation():
+    facts = [
+        Fact(id="f-1", kind="finding", name="risk", severity="high", statement="x"),
+        Fact(id="f-2", kind="metric", name="revenue", statement="y", recommendation="Do it."),
+    ]
+
+    assert plan.analyze(facts, ctx()) == []
+
+
+def test_gap_without_severity_is_planned_as_medium():
+    gap = Fact(id="f-g", kind="gap", name="missing_kpi", statement="x", recommendation="Track it.")
+
+    assert only(plan.analyze([gap], ctx())).due == AS_OF + timedelta(days=30)
+
+
+# analyzers.analyze
+
+
+def _transaction(amount: str, line: int = 2) -> Evidence:
+    return Evidence(
+        id=f"tx-{line}", source="ledger", kind="transaction", entity="alpha",
+        record={"date": "2026-10-01", "amount": amount, "account": "Sales", "category": "income", "memo": ""},
+        provenance=Provenance(source="ledger", path="ledger/t.csv", line_start=line, line_end=line),
+    )
+
+
+def test_analyze_returns_facts_sorted_by_id_with_plan_actions():
+    items = [document(), task("Paint hallway", due="2026-11-01"), section("Risks", "[high] Boiler"),
+             _transaction("100"), _transaction("-300", 3)]
+
+    facts, failures = analyze(items, ctx(expected_kpis=EXPECT))
+
+    assert failures == {}
+    assert [f.id for f in facts] == sorted(f.id for f in facts)
+    names = {f.name for f in facts}
+    assert {"overdue_task", "risk", "revenue", "net_total", "missing_kpi", "remediation"} <= names
+    net = next(f for f in facts if f.name == "net_total")
+    assert any(f.name == "remediation" and f.evidence == (net.id,) for f in facts)
+
+
+def test_failing_analyzer_is_reported_without_losing_the_others():
+    items = [task("Paint hallway", due="2026-11-01"), _transaction("not-a-number")]
+
+    facts, failures = analyze(items, ctx(expected_kpis=(("cash_balance", ()),)))
+
+    assert list(failures) == ["finance"]
+    assert "InvalidOperation" in failures["finance"]
+    names = {f.name for f in facts}
+    assert "overdue_task" in names  # operations still ran
+    assert "missing_kpi" in names  # kpis still ran
+    assert "remediation" in names  # plan ran over what the others found
+    assert not any(f.name == "revenue" for f in facts)

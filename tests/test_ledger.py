@@ -1,0 +1,259 @@
+"""The SQLite ledger: its migrated schema, and the records a run writes and reads back."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from execbrief.errors import LedgerError
+from execbrief.ledger import LEDGER_PATH, MIGRATIONS, Ledger, migrate
+from execbrief.model import Block, DataWarning, Fact, Message, Receipt, Report, ReportSection
+
+TABLES = {"runs", "inputs", "facts", "warnings", "reports", "messages", "events", "migrations"}
+
+
+def tables(db: sqlite3.Connection) -> set[str]:
+    rows = db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+    return {r[0] for r in rows}
+
+
+def migration_names(db: sqlite3.Connection) -> list[str]:
+    return [r[0] for r in db.execute("SELECT name FROM migrations ORDER BY name")]
+
+
+@pytest.fixture
+def ledger(tmp_path):
+    with Ledger(tmp_path / ".execbrief" / "ledger.db") as opened:
+        yield opened
+
+
+def make_report(period: str, text: str = "Revenue was $100.", key: str = "ceo", status: str = "verified") -> Report:
+    return Report(
+        lens="ceo", key=key, title="CEO briefing", audience="CEO", organization="Org", period=period,
+        as_of=date(2026, 11, 23), summary=(Block(kind="paragraph", text=text, cites=("f-1",)),),
+        sections=(ReportSection(id="s", title="S", blocks=(Block(kind="note", text="Nothing."),)),),
+        status=status,
+    )
+
+
+def make_message(key: str = "ceo", idem: str = "idem-1") -> Message:
+    return Message(key=key, lens="ceo", sender="briefings@example.com", to=("ceo@example.com",),
+                   bcc=("audit@example.com",), subject="CEO briefing", mime=b"MIME", idempotency_key=idem)
+
+
+def test_new_ledger_has_every_table_and_a_row_per_migration(ledger):
+    assert TABLES <= tables(ledger.db)
+    assert migration_names(ledger.db) == sorted(name for name, _ in MIGRATIONS)
+    assert ledger.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+
+
+def test_schema_uses_json_suffix_for_json_columns(ledger):
+    columns = {r[1] for r in ledger.db.execute("PRAGMA table_info(runs)")}
+
+    assert {"options_json", "summary_json", "duration_ms", "started_at", "finished_at"} <= columns
+
+
+def test_ledger_for_workspace_lives_under_dot_execbrief(tmp_path):
+    with Ledger.for_workspace(tmp_path) as opened:
+        assert opened.path == tmp_path / LEDGER_PATH
+    assert (tmp_path / ".execbrief" / "ledger.db").is_file()
+
+
+def test_opening_twice_applies_nothing_the_second_time(tmp_path):
+    path = tmp_path / "ledger.db"
+    Ledger(path).close()
+
+    db = sqlite3.connect(path, isolation_level=None)
+    try:
+        before = db.execute("SELECT name, applied_at FROM migrations ORDER BY name").fetchall()
+        assert migrate(db) == []
+        after = db.execute("SELECT name, applied_at FROM migrations ORDER BY name").fetchall()
+    finally:
+        db.close()
+    assert before == after
+    with Ledger(path) as again:
+        assert len(migration_names(again.db)) == len(MIGRATIONS)
+
+
+def test_migrate_on_an_empty_database_applies_every_migration_in_order(tmp_path):
+    db = sqlite3.connect(tmp_path / "x.db", isolation_level=None)
+    try:
+        assert migrate(db) == [name for name, _ in MIGRATIONS]
+    finally:
+        db.close()
+
+
+def test_failing_migration_rolls_back_with_no_partial_table_or_record(tmp_path, monkeypatch):
+    path = tmp_path / "ledger.db"
+    Ledger(path).close()
+
+    def m999_broken(db: sqlite3.Connection) -> None:
+        db.execute("CREATE TABLE half_done (id INTEGER)")
+        db.execute("INSERT INTO runs (id) VALUES ('x')")  # violates NOT NULL: fails mid-migration
+
+    monkeypatch.setattr("execbrief.ledger.migrations.MIGRATIONS", [*MIGRATIONS, ("m999_broken", m999_broken)])
+
+    with pytest.raises(LedgerError) as info:
+        Ledger(path)
+    assert "cannot open the ledger" in str(info.value)
+
+    db = sqlite3.connect(path)
+    try:
+        assert "half_done" not in tables(db)
+        assert "m999_broken" not in migration_names(db)
+        assert db.execute("SELECT COUNT(*) FROM runs").fetchone()[0] == 0
+    finally:
+        db.close()
+
+
+def test_failing_first_open_leaves_only_the_earlier_migrations(tmp_path, monkeypatch):
+    def m999_broken(db: sqlite3.Connection) -> None:
+        db.execute("CREATE TABLE half_done (id INTEGER)")
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("execbrief.ledger.migrations.MIGRATIONS", [*MIGRATIONS, ("m999_broken", m999_broken)])
+    path = tmp_path / "ledger.db"
+
+    with pytest.raises(Exception, match="boom"):
+        Ledger(path)
+
+    db = sqlite3.connect(path)
+    try:
+        assert "half_done" not in tables(db)
+        assert migration_names(db) == [name for name, _ in MIGRATIONS]
+        assert "runs" in tables(db)
+    finally:
+        db.close()
+
+
+def test_start_run_finish_run_and_runs_round_trip(ledger, tmp_path):
+    run_id = ledger.start_run(tmp_path, "2026-W48", "2026-11-23", {"only": ["ceo"], "dry_run": True})
+
+    [running] = ledger.runs()
+    assert running["id"] == run_id
+    assert running["status"] == "running"
+    assert running["finished_at"] is None
+    assert running["summary"] is None
+    assert running["options"] == {"only": ["ceo"], "dry_run": True}
+
+    ledger.record_facts(run_id, [Fact(id="f-1", kind="metric", name="revenue", value=Decimal("100"),
+                                      statement="Revenue was $100.")])
+    ledger.record_warnings(run_id, [DataWarning(source="ledger", path="ledger/t.csv", line=3, message="bad")])
+    ledger.record_report(run_id, make_report("2026-W48"))
+    ledger.finish_run(run_id, "ok", {"facts": 1}, 1234)
+
+    [done] = ledger.runs()
+    assert (done["id"], done["status"], done["duration_ms"]) == (run_id, "ok", 1234)
+    assert done["summary"] == {"facts": 1}
+    assert done["finished_at"] is not None and done["finished_at"].endswith("Z")
+    assert (done["period"], done["as_of"], done["workspace"]) == ("2026-W48", "2026-11-23", str(tmp_path))
+    assert (done["facts"], done["warnings"], done["reports"], done["sent"]) == (1, 1, 1, 0)
+
+
+def test_runs_are_newest_first(ledger, tmp_path):
+    first = ledger.start_run(tmp_path, "2026-W47", "2026-11-16", {})
+    time.sleep(0.002)  # ids sort by millisecond
+    second = ledger.start_run(tmp_path, "2026-W48", "2026-11-23", {})
+
+    assert [r["id"] for r in ledger.runs()] == [second, first]
+    assert [r["id"] for r in ledger.runs(limit=1)] == [second]
+
+
+def test_recorded_fact_reads_back_equal(ledger, tmp_path):
+    run_id = ledger.start_run(tmp_path, "2026-W48", "2026-11-23", {})
+    fact = Fact(id="f-1", kind="action", name="remediation", entity="alpha", value=Decimal("12345.67"),
+                unit="USD", due=date(2026, 12, 7), statement="By 2026-12-07: Fix it.", topics=("finance",))
+
+    ledger.record_facts(run_id, [fact])
+
+    row = ledger.db.execute("SELECT kind, name, entity, fact_json FROM facts WHERE run_id = ?", (run_id,)).fetchone()
+    assert (row["kind"], row["name"], row["entity"]) == ("action", "remediation", "alpha")
+    assert Fact.model_validate_json(row["fact_json"]) == fact
+
+
+def test_record_message_and_sent_message(ledger, tmp_path):
+    run_id = ledger.start_run(tmp_path, "2026-W48", "2026-11-23", {})
+    assert ledger.sent_message("idem-1") is None
+
+    ledger.record_message(run_id, make_message(idem="idem-1"),
+                          Receipt(key="ceo", channel="outbox", status="failed", detail="disk full"))
+    assert ledger.sent_message("idem-1") is None
+
+    ledger.record_message(run_id, make_message(idem="idem-1"),
+                          Receipt(key="ceo", channel="outbox", status="sent", message_id="<m1@x>", path="out/ceo.eml"))
+
+    sent = ledger.sent_message("idem-1")
+    assert sent is not None
+    assert (sent["run_id"], sent["status"], sent["provider_message_id"]) == (run_id, "sent", "<m1@x>")
+    assert sent["to_json"] == '["ceo@example.com"]'
+    assert sent["bcc_json"] == '["audit@example.com"]'
+    assert sent["path"] == "out/ceo.eml"
+    assert ledger.sent_message("idem-2") is None
+    assert [m["status"] for m in ledger.messages(run_id)] == ["failed", "sent"]
+    assert ledger.runs()[0]["sent"] == 1
+
+
+def test_last_report_returns_newest_report_of_a_key_for_an_earlier_period(ledger, tmp_path):
+    old = ledger.start_run(tmp_path, "2026-W46", "2026-11-09", {})
+    ledger.record_report(old, make_report("2026-W46", "Revenue was $46."))
+    mid = ledger.start_run(tmp_path, "2026-W47", "2026-11-16", {})
+    ledger.record_report(mid, make_report("2026-W47", "Revenue was $47."))
+    ledger.record_report(mid, make_report("2026-W47", "Other key.", key="cfo"))
+    now = ledger.start_run(tmp_path, "2026-W48", "2026-11-23", {})
+    ledger.record_report(now, make_report("2026-W48", "Revenue was $48."))
+
+    previous = ledger.last_report("ceo", before_period="2026-W48")
+
+    assert previous is not None
+    assert previous.period == "2026-W47"
+    assert previous.summary[0].text == "Revenue was $47."
+    assert ledger.last_report("ceo", before_period="2026-W46") is None
+    assert ledger.last_report("cto", before_period="2026-W49") is None
+    assert ledger.last_report("cfo", before_period="2026-W49").summary[0].text == "Other key."
+
+
+def test_last_report_skips_rejected_reports(ledger, tmp_path):
+    run_id = ledger.start_run(tmp_path, "2026-W47", "2026-11-16", {})
+    ledger.record_report(run_id, make_report("2026-W47", status="rejected"))
+
+    assert ledger.last_report("ceo", before_period="2026-W48") is None
+
+
+def test_recorded_report_keeps_its_digest(ledger, tmp_path):
+    run_id = ledger.start_run(tmp_path, "2026-W48", "2026-11-23", {})
+    report = make_report("2026-W48")
+
+    ledger.record_report(run_id, report)
+
+    row = ledger.db.execute("SELECT content_sha256, status, writer FROM reports").fetchone()
+    assert row["content_sha256"] == report.digest()
+    assert (row["status"], row["writer"]) == ("verified", "offline")
+
+
+def test_record_event_stores_json_data(ledger, tmp_path):
+    run_id = ledger.start_run(tmp_path, "2026-W48", "2026-11-23", {})
+
+    ledger.record_event(run_id, "analyzer_failed", {"analyzer": "finance", "when": date(2026, 11, 23)})
+
+    row = ledger.db.execute("SELECT kind, data_json FROM events WHERE run_id = ?", (run_id,)).fetchone()
+    assert row["kind"] == "analyzer_failed"
+    assert row["data_json"] == '{"analyzer": "finance", "when": "2026-11-23"}'
+
+
+def test_write_to_an_unknown_run_is_a_ledger_error(ledger):
+    with pytest.raises(LedgerError):
+        ledger.record_warnings("no-such-run", [DataWarning(source="notes", message="x")])
+
+
+def test_unopenable_path_is_a_ledger_error(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+
+    with pytest.raises(LedgerError) as info:
+        Ledger(blocker / "ledger.db")
+
+    assert str(blocker / "ledger.db") in str(info.value)

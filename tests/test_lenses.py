@@ -1,0 +1,323 @@
+"""Lens definitions (built-in and user TOML) and their application to the fact base."""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from execbrief.errors import LensError
+from execbrief.lenses import build_view, lens_to_toml, load_lenses, matches, rank
+from execbrief.model import Fact, Lens, LensSection, Selector
+
+AS_OF = date(2026, 11, 23)
+BUILTINS = ("ceo", "cto", "cfo", "cmo", "accounting", "rental-property", "delivery-service", "client-portfolio")
+
+
+def fact(id: str, **changes: object) -> Fact:
+    fields: dict[str, object] = {"kind": "finding", "name": "risk", "statement": f"Statement {id}."}
+    fields.update(changes)
+    return Fact(id=id, **fields)  # type: ignore[arg-type]
+
+
+def lens_with(*sections: LensSection, max_items: int = 6, focus: tuple[str, ...] = ()) -> Lens:
+    return Lens(id="test", title="Test", audience="Tester", sections=sections, max_items=max_items, focus=focus)
+
+
+def view_of(lens: Lens, facts: list[Fact], scope: set[str] | None = None):
+    return build_view(
+        lens, facts, key=lens.id, period="2026-W48", as_of=AS_OF, organization="Org",
+        entities={"alpha": "Alpha Rentals", "beta": "Beta Delivery"}, scope=scope,
+    )
+
+
+def picked(select: Selector, facts: list[Fact], style: str = "bullets") -> list[str]:
+    lens = lens_with(LensSection(id="s", title="S", directive="d", style=style, select=select), max_items=50)
+    return [f.id for f in view_of(lens, facts).sections["s"]]
+
+
+# loading
+
+
+def test_the_eight_builtin_lenses_load_with_sections():
+    lenses = load_lenses()
+
+    assert sorted(lenses) == sorted(BUILTINS)
+    for lens_id in BUILTINS:
+        lens = lenses[lens_id]
+        assert lens.id == lens_id
+        assert lens.origin == "builtin"
+        assert lens.sections, lens_id
+        assert len({s.id for s in lens.sections}) == len(lens.sections)
+
+
+def test_workspace_without_lenses_folder_gives_the_builtins(workspace):
+    assert sorted(load_lenses(workspace.root)) == sorted(BUILTINS)
+
+
+def test_user_lens_with_builtin_id_overrides_keys_and_replaces_and_adds_sections(workspace):
+    path = workspace.write("lenses/cto.toml", """\
+        id = "cto"
+        max_items = 3
+
+        [[sections]]
+        id = "security"
+        title = "Security, worst first"
+        directive = "Only the worst."
+        [sections.select]
+        min_severity = "critical"
+
+        [[sections]]
+        id = "vendors"
+        title = "Vendors"
+        directive = "Who we pay for software."
+        [sections.select]
+        names = ["outflow_by_account"]
+        """)
+    builtin = load_lenses()["cto"]
+
+    lens = load_lenses(workspace.root)["cto"]
+
+    assert lens.max_items == 3
+    assert lens.title == builtin.title
+    assert lens.origin == str(path)
+    assert [s.id for s in lens.sections] == [s.id for s in builtin.sections] + ["vendors"]
+    security = lens.sections[0]
+    assert security.title == "Security, worst first"
+    assert security.select == Selector(min_severity="critical")
+    assert lens.sections[1:-1] == builtin.sections[1:]
+    assert lens.sections[-1].select.names == ("outflow_by_account",)
+
+
+def test_user_lens_without_id_takes_its_file_name(workspace):
+    workspace.write("lenses/cfo.toml", 'title = "Money"\n')
+
+    assert load_lenses(workspace.root)["cfo"].title == "Money"
+
+
+def test_extends_makes_a_new_lens_from_a_builtin(workspace):
+    workspace.write("lenses/cto-lite.toml", """\
+        id = "cto-lite"
+        extends = "cto"
+        title = "CTO in brief"
+        max_items = 2
+        """)
+
+    lenses = load_lenses(workspace.root)
+
+    lite, cto = lenses["cto-lite"], lenses["cto"]
+    assert (lite.id, lite.title, lite.max_items) == ("cto-lite", "CTO in brief", 2)
+    assert lite.sections == cto.sections
+    assert lite.audience == cto.audience
+    assert cto.title == "CTO briefing"  # the built-in is untouched
+
+
+def test_extends_unknown_lens_is_a_lens_error(workspace):
+    path = workspace.write("lenses/x.toml", 'id = "x"\nextends = "cxo"\n')
+
+    with pytest.raises(LensError) as info:
+        load_lenses(workspace.root)
+
+    assert "'cxo'" in str(info.value)
+    assert str(path) in str(info.value)
+
+
+def test_unknown_key_in_user_lens_names_file_and_key(workspace):
+    path = workspace.write("lenses/cto.toml", """\
+        [[sections]]
+        id = "security"
+        [sections.select]
+        topicz = ["security"]
+        """)
+
+    with pytest.raises(LensError) as info:
+        load_lenses(workspace.root)
+
+    message = str(info.value)
+    assert str(path) in message
+    assert "topicz" in message
+    assert "unknown key" in message
+
+
+def test_standalone_user_lens_missing_title_names_the_key(workspace):
+    workspace.write("lenses/board.toml", """\
+        audience = "Board"
+        [[sections]]
+        id = "a"
+        title = "A"
+        directive = "d"
+        """)
+
+    with pytest.raises(LensError) as info:
+        load_lenses(workspace.root)
+
+    assert "missing required key 'title'" in str(info.value)
+
+
+def test_invalid_toml_in_user_lens_is_a_lens_error(workspace):
+    path = workspace.write("lenses/bad.toml", "id = \n")
+
+    with pytest.raises(LensError) as info:
+        load_lenses(workspace.root)
+
+    assert str(path) in str(info.value)
+    assert "not valid TOML" in str(info.value)
+
+
+def test_lens_error_exits_with_code_two():
+    assert LensError.exit_code == 2
+
+
+# selectors
+
+
+def test_kinds_selector():
+    facts = [fact("f-1", kind="finding"), fact("f-2", kind="metric"), fact("f-3", kind="gap")]
+
+    assert sorted(picked(Selector(kinds=("finding", "gap")), facts)) == ["f-1", "f-3"]
+
+
+def test_names_selector():
+    facts = [fact("f-1", name="revenue"), fact("f-2", name="costs")]
+
+    assert picked(Selector(names=("costs",)), facts) == ["f-2"]
+
+
+def test_topics_selector_needs_any_one_topic():
+    facts = [fact("f-1", topics=("security", "tech")), fact("f-2", topics=("tech",)), fact("f-3", topics=())]
+
+    assert sorted(picked(Selector(topics=("security", "finance")), facts)) == ["f-1"]
+    assert matches(facts[1], Selector(topics=("tech",)))
+    assert not matches(facts[2], Selector(topics=("tech",)))
+
+
+def test_empty_selector_matches_everything():
+    assert matches(fact("f-1", kind="note", severity=None), Selector())
+
+
+def test_min_severity_selector_keeps_that_level_and_worse():
+    facts = [fact(f"f-{s}", severity=s) for s in ("critical", "high", "medium", "low")] + [fact("f-none")]
+
+    assert picked(Selector(min_severity="high"), facts) == ["f-critical", "f-high"]
+
+
+def test_last_periods_selector_keeps_the_latest_periods():
+    facts = [fact(f"f-{p}", kind="metric", name="revenue", period=p) for p in ("2026-07", "2026-08", "2026-09", "2026-10")]
+    facts.append(fact("f-undated", kind="metric", name="revenue"))
+
+    chosen = picked(Selector(last_periods=2), facts, style="metrics")
+
+    assert sorted(chosen) == ["f-2026-09", "f-2026-10"]
+
+
+def test_due_within_days_selector_keeps_overdue_and_due_soon_actions():
+    facts = [
+        fact("f-overdue", kind="action", due=date(2026, 11, 1)),
+        fact("f-edge", kind="action", due=date(2026, 12, 23)),
+        fact("f-later", kind="action", due=date(2026, 12, 24)),
+        fact("f-undated", kind="action"),
+    ]
+
+    assert sorted(picked(Selector(due_within_days=30), facts)) == ["f-edge", "f-overdue"]
+
+
+# ranking, limits and scope
+
+
+def test_rank_orders_by_severity_then_money_at_stake():
+    facts = [
+        fact("f-low", severity="low", value=Decimal("99999"), unit="USD"),
+        fact("f-high-small", severity="high", value=Decimal("-100"), unit="USD"),
+        fact("f-high-big", severity="high", value=Decimal("-5000"), unit="USD"),
+        fact("f-high-pct", severity="high", value=Decimal("90"), unit="%"),
+        fact("f-critical", severity="critical"),
+        fact("f-none"),
+    ]
+
+    assert [f.id for f in rank(facts)] == ["f-critical", "f-high-big", "f-high-small", "f-high-pct", "f-low", "f-none"]
+
+
+def test_rank_prefers_focus_topics_within_a_severity():
+    facts = [fact("f-a", severity="high", value=Decimal("900"), unit="USD"), fact("f-b", severity="high", topics=("security",))]
+
+    assert [f.id for f in rank(facts, focus=("security",))] == ["f-b", "f-a"]
+
+
+def test_limit_keeps_the_top_facts_and_records_the_omitted_count():
+    facts = [fact(f"f-{n}", severity="high", value=Decimal(n * 100), unit="USD") for n in range(1, 6)]
+    lens = lens_with(LensSection(id="s", title="S", directive="d", select=Selector(limit=2)))
+
+    view = view_of(lens, facts)
+
+    assert [f.id for f in view.sections["s"]] == ["f-5", "f-4"]
+    assert view.omitted == {"s": 3}
+    assert set(view.facts) == {"f-5", "f-4"}
+
+
+def test_lens_max_items_is_the_default_limit():
+    facts = [fact(f"f-{n}") for n in range(4)]
+    lens = lens_with(LensSection(id="s", title="S", directive="d"), max_items=3)
+
+    view = view_of(lens, facts)
+
+    assert len(view.sections["s"]) == 3
+    assert view.omitted == {"s": 1}
+
+
+def test_no_omitted_entry_when_everything_fits():
+    lens = lens_with(LensSection(id="s", title="S", directive="d", select=Selector(limit=5)))
+
+    assert view_of(lens, [fact("f-1")]).omitted == {}
+
+
+def test_scope_excludes_other_entities_and_organisation_wide_facts():
+    facts = [fact("f-alpha", entity="alpha"), fact("f-beta", entity="beta"), fact("f-org", entity=None)]
+    lens = lens_with(LensSection(id="s", title="S", directive="d"))
+
+    view = view_of(lens, facts, scope={"alpha"})
+
+    assert [f.id for f in view.sections["s"]] == ["f-alpha"]
+    assert view.entities == {"alpha": "Alpha Rentals"}
+    assert sorted(f.id for f in view_of(lens, facts).sections["s"]) == ["f-alpha", "f-beta", "f-org"]
+
+
+# lens_to_toml
+
+
+@pytest.mark.parametrize("lens_id", BUILTINS)
+def test_lens_to_toml_parses_back_to_the_same_lens(lens_id):
+    lens = load_lenses()[lens_id]
+
+    data = tomllib.loads(lens_to_toml(lens))
+
+    again = Lens.model_validate({**data, "origin": lens.origin})
+    assert again.sections == lens.sections
+    assert again == lens
+
+
+def test_lens_to_toml_of_a_user_override_names_its_origin(workspace):
+    path = workspace.write("lenses/ceo.toml", 'max_items = 2\ntitle = "The \\"real\\" CEO view"\n')
+    lens = load_lenses(workspace.root)["ceo"]
+
+    text = lens_to_toml(lens)
+
+    assert str(path) in text.splitlines()[0]
+    data = tomllib.loads(text)
+    assert data["max_items"] == 2
+    assert data["title"] == 'The "real" CEO view'
+
+
+def test_lens_to_toml_round_trips_a_multiline_directive(workspace):
+    workspace.write("lenses/cto.toml", '''\
+        [[sections]]
+        id = "security"
+        directive = """Each gap, worst first.
+        Say where it is and how to fix it."""
+        ''')
+    lens = load_lenses(workspace.root)["cto"]
+
+    data = tomllib.loads(lens_to_toml(lens))
+
+    assert data["sections"][0]["directive"] == lens.sections[0].directive
