@@ -190,10 +190,10 @@ def test_actions_are_ordered_by_due_date_with_undated_last():
     assert block.kind == "actions"
     assert block.cites == ("f-c", "f-d", "f-a", "f-b")
     assert block.items == (
-        "2026-11-01: Alpha Rentals: Renew lease, overdue since 2026-11-01.",
-        "2026-11-30: Rotate the key.",
-        "2027-01-22: Tidy the books.",
-        "No date: Alpha Rentals: Paint hallway, no due date.",
+        "2026-11-01 (overdue): Group: Renew lease.",
+        "2026-11-30: Group: Rotate the key.",
+        "2027-01-22: Group: Tidy the books.",
+        "No date: Group: Paint hallway.",
     )
     assert verify(report, {f.id: f for f in facts}) == []
 

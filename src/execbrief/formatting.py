@@ -61,9 +61,13 @@ def month_range_label(first: str, last: str) -> str:
     return f"{month_label(first)}–{month_label(last)}"
 
 
+ACRONYMS = {"mrr", "arr", "nps", "kpi", "cac", "ltv", "sla", "aws", "api", "seo", "waf", "roi"}
+
+
 def humanize(name: str) -> str:
-    """``booking_conversion_rate`` → ``booking conversion rate``."""
-    return name.replace("_", " ").replace("-", " ").strip()
+    """``booking_conversion_rate`` → ``booking conversion rate``; ``mrr`` → ``MRR``."""
+    words = name.replace("_", " ").replace("-", " ").split()
+    return " ".join(w.upper() if w.lower() in ACRONYMS else w for w in words)
 
 
 def day(value: date) -> str:

@@ -314,7 +314,7 @@ def missing_periods(txns: Sequence[Txn], ctx: AnalysisContext) -> list[Fact]:
                 id=stable_id("f", "missing_period", entity, month),
                 kind="gap", name="missing_period", entity=entity, period=month, severity="high",
                 statement=f"The ledger has no {who} transactions for {month_label(month)}.",
-                recommendation=f"Import {who}'s {month_label(month)} bank and card statements.",
+                recommendation=f"Import the {month_label(month)} bank and card statements of {who}.",
                 topics=("accounting", "compliance"),
                 sources=(f"{_period_label(txns)}",),
             ))

@@ -35,6 +35,7 @@ _DATE = re.compile(
     r"^(\d{4})([-/])(\d{2})\2(\d{2})"
     r"(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$"
 )
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _AMOUNT = re.compile(r"^([+-])?\$?[ \t]*([+-])?(\d{1,3}(?:,\d{3})+|\d+)?(\.\d+)?$")
 # The five bytes cp1252 leaves undefined; a file holding one is decoded as latin-1.
 _CP1252_HOLES = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
@@ -280,6 +281,11 @@ def _inspect(path: Path) -> tuple[str, int, bool, int | None, bool]:
 
 def _parse_date(raw: str) -> str | None:
     """``2026-05-03``, ``2026/05/03`` or an ISO timestamp → ``2026-05-03``; else None."""
+    if _DAY.fullmatch(raw):  # the common case, checked in C
+        try:
+            return date.fromisoformat(raw).isoformat()
+        except ValueError:
+            return None
     match = _DATE.match(raw)
     if not match:
         return None

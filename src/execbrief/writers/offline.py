@@ -71,16 +71,20 @@ def _metrics_table(facts: Sequence[Fact], section: LensSection, view: LensView) 
     return Block(kind="table", columns=columns, rows=tuple(body), cites=cites)
 
 
-def _actions(facts: Sequence[Fact], omitted: int) -> Block:
-    ordered = sorted(facts, key=lambda f: (f.due is None, f.due or "", rank([f])[0].id))
-    ordered = sorted(ordered, key=lambda f: (f.due is None, f.due.isoformat() if f.due else ""))
+def _actions(facts: Sequence[Fact], omitted: int, view: LensView) -> Block:
+    # soonest first; undated last; ties by severity then id, so the order is stable
+    ordered = sorted(rank(facts), key=lambda f: (f.due is None, f.due.isoformat() if f.due else ""))
     items = []
     for fact in ordered:
         what = (fact.recommendation or fact.statement).rstrip(".")
-        if fact.name in ("open_task", "overdue_task") or not fact.recommendation:
-            what = fact.statement.rstrip(".")
-        when = fact.due.isoformat() if fact.due else "No date"
-        items.append(f"{when}: {what}.")
+        who = view.entities.get(fact.entity, fact.entity) if fact.entity else "Group"
+        if fact.due is None:
+            when = "No date"
+        elif fact.due < view.as_of:
+            when = f"{fact.due.isoformat()} (overdue)"
+        else:
+            when = fact.due.isoformat()
+        items.append(f"{when}: {who}: {what}.")
     return Block(
         kind="actions", items=tuple(items), cites=tuple(f.id for f in ordered),
         item_cites=tuple((f.id,) for f in ordered), omitted=omitted,
@@ -96,7 +100,7 @@ def section_block(section: LensSection, view: LensView) -> Block:
     if section.style == "metrics":
         return _metrics_table(facts, section, view)
     if section.style == "actions":
-        return _actions(facts, omitted)
+        return _actions(facts, omitted, view)
     return Block(
         kind="bullets", items=tuple(_bullet(f) for f in facts),
         cites=tuple(f.id for f in facts), item_cites=tuple((f.id,) for f in facts), omitted=omitted,
