@@ -15,6 +15,7 @@ import os
 import re
 import tomllib
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
@@ -83,6 +84,7 @@ class EntityConfig(_Section):
 class NotesSource(_Section):
     paths: list[str] = ["notes"]
     max_file_mb: float = Field(default=5.0, gt=0)
+    include_archived: bool = False
 
 
 class LedgerColumns(_Section):
@@ -98,17 +100,59 @@ class LedgerSource(_Section):
     paths: list[str] = ["ledger"]
     columns: LedgerColumns = LedgerColumns()
     max_file_mb: float = Field(default=200.0, gt=0)
+    opening_cash: Decimal | None = None
+    opening_cash_date: date | None = None
+
+
+class ReposSource(_Section):
+    paths: list[str] = []
+    max_file_mb: float = Field(default=2.0, gt=0)
+    engine: str = "builtin"
+
+
+class AwsSource(_Section):
+    enabled: bool = False
+    regions: list[str] = ["us-east-1"]
+    profile: str | None = None
+    snapshot: str | None = None
 
 
 class Sources(_Section):
     notes: NotesSource = NotesSource()
     ledger: LedgerSource = LedgerSource()
+    repos: ReposSource = ReposSource()
+    aws: AwsSource = AwsSource()
+
+    def enabled(self) -> list[str]:
+        """The sources this configuration reads, in the order they run."""
+        names = ["notes", "ledger"]
+        if self.repos.paths:
+            names.append("repos")
+        if self.aws.enabled or self.aws.snapshot:
+            names.append("aws")
+        return names
 
 
 class Writer(_Section):
     kind: Literal["offline", "anthropic", "openai", "bedrock"] = "offline"
     model: str | None = None
     base_url: str | None = None
+    concurrency: int = Field(default=4, ge=1, le=32)
+    max_cost_usd: Decimal | None = Field(default=None, ge=0)
+
+
+class SesDelivery(_Section):
+    region: str = "us-east-1"
+    configuration_set: str | None = None
+
+
+class SmtpDelivery(_Section):
+    host: str = "localhost"
+    port: int = Field(default=587, ge=1, le=65535)
+    security: Literal["starttls", "tls", "none"] = "starttls"
+    username_env: str | None = None
+    password_env: str | None = None
+    max_rate: float = Field(default=5.0, gt=0)
 
 
 class Delivery(_Section):
@@ -117,6 +161,9 @@ class Delivery(_Section):
     audit_bcc: list[str] = []
     allowed_recipient_domains: list[str] = []
     outbox: str = "outbox"
+    period: Literal["day", "week", "month"] = "week"
+    ses: SesDelivery = SesDelivery()
+    smtp: SmtpDelivery = SmtpDelivery()
 
     @field_validator("sender")
     @classmethod

@@ -29,7 +29,6 @@ from .writers import get_writer
 
 __all__ = ["RunResult", "ReportOutcome", "PlannedReport", "plan_reports", "reporting_period", "run"]
 
-SOURCES = ("notes", "ledger")
 Progress = Callable[[str, dict[str, Any]], None]
 
 
@@ -88,8 +87,12 @@ class RunResult:
         }
 
 
-def reporting_period(as_of: date) -> str:
-    """The ISO week an as-of date falls in: ``2026-W48``."""
+def reporting_period(as_of: date, kind: str = "week") -> str:
+    """The reporting period of an as-of date: ``2026-11-23``, ``2026-W48`` or ``2026-11``."""
+    if kind == "day":
+        return as_of.isoformat()
+    if kind == "month":
+        return f"{as_of.year:04d}-{as_of.month:02d}"
     year, week, _ = as_of.isocalendar()
     return f"{year}-W{week:02d}"
 
@@ -146,7 +149,7 @@ def _collect(settings: Settings, progress: Progress) -> tuple[list[Evidence], li
     warnings: list[DataWarning] = []
     inputs: list[InputFile] = []
     failures: list[str] = []
-    for name in SOURCES:
+    for name in settings.sources.enabled():
         progress("source", {"name": name})
         try:
             result = registry.get("sources", name)(settings).collect()
@@ -174,7 +177,7 @@ def run(
     lenses = load_lenses(settings.workspace)
     planned = plan_reports(settings, lenses, only)
     as_of = as_of or settings.run.as_of or _today(settings)
-    period = reporting_period(as_of)
+    period = reporting_period(as_of, settings.delivery.period)
     writer = get_writer(settings)
     channel = None if dry_run else registry.get("channels", settings.delivery.method)(settings)
 
