@@ -110,7 +110,7 @@ def test_every_block_with_content_cites_facts_and_verifies(lens_id):
             assert block.cites, block
             assert all(c in by_id for c in block.cites)
     assert verify(report, by_id) == []
-    assert [s.id for s in report.sections] == [s.id for s in lens.sections]
+    assert [s.id for s in report.sections] == ["changes"] + [s.id for s in lens.sections]
 
 
 def test_source_list_numbers_each_cited_fact_once_in_citation_order():
@@ -128,7 +128,7 @@ def test_empty_section_yields_a_note_block():
 
     report = OfflineWriter().write(view_for(lens, sample_facts()))
 
-    (block,) = report.sections[0].blocks
+    (block,) = report.sections[1].blocks
     assert block.kind == "note"
     assert block.cites == ()
     assert "Nothing to report" in (block.text or "")
@@ -163,7 +163,7 @@ def test_limit_yields_omitted_on_the_block():
 
     report = OfflineWriter().write(view_for(lens, facts))
 
-    (block,) = report.sections[0].blocks
+    (block,) = report.sections[1].blocks
     assert block.omitted == 3
     assert len(block.items) == 2
     assert block.item_cites == tuple((c,) for c in block.cites)
@@ -186,7 +186,7 @@ def test_actions_are_ordered_by_due_date_with_undated_last():
 
     report = OfflineWriter().write(view_for(lens, facts))
 
-    (block,) = report.sections[0].blocks
+    (block,) = report.sections[1].blocks
     assert block.kind == "actions"
     assert block.cites == ("f-c", "f-d", "f-a", "f-b")
     assert block.items == (
@@ -221,7 +221,7 @@ def test_finding_bullets_carry_severity_and_fix():
 
     report = OfflineWriter().write(view_for(lens, [fact]))
 
-    assert report.sections[0].blocks[0].items == ("High: Boiler may fail. Fix: Service the boiler.",)
+    assert report.sections[1].blocks[0].items == ("High: Boiler may fail. Fix: Service the boiler.",)
 
 
 def test_data_warnings_become_the_data_quality_note():

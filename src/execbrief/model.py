@@ -178,6 +178,8 @@ class LensView(_Frozen):
     omitted: dict[str, int] = Field(default_factory=dict)
     facts: dict[str, Fact]
     warnings: tuple[DataWarning, ...] = ()
+    baseline: str | None = None  # the period of the briefing compared with, if any
+    changes: tuple[Fact, ...] = ()
 
 
 class Block(_Frozen):

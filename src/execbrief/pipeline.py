@@ -19,8 +19,8 @@ from .config import ReportConfig, Settings
 from .delivery import build_message
 from .errors import DeliveryError, LensError, UsageError
 from .ledger import Ledger
-from .lenses import build_view, load_lenses
-from .model import DataWarning, Evidence, Fact, Lens, Message, Receipt
+from .lenses import build_view, compare, lens_pool, load_lenses
+from .model import DataWarning, Evidence, Fact, Lens, LensView, Message, Receipt
 from .registry import registry
 from .render import render
 from .sources import InputFile
@@ -214,11 +214,12 @@ def run(
         outcomes: list[ReportOutcome] = []
         messages: list[Message] = []
         by_id = {f.id: f for f in facts}
-        for plan in planned:
+        views = [_view_for(plan, facts, warnings, settings, period, as_of, ledger, run_id) for plan in planned]
+        for view in views:
+            by_id.update((f.id, f) for f in view.changes)
+        for plan, view in zip(planned, views):
             say("report", {"key": plan.key})
-            outcome, message = _write_report(
-                plan, facts, by_id, warnings, settings, writer, period, as_of, out_dir, ledger, run_id
-            )
+            outcome, message = _write_report(plan, view, by_id, settings, writer, out_dir, ledger, run_id)
             outcomes.append(outcome)
             failures += [f"report {plan.key}: {p}" for p in outcome.problems[:1]]
             if message:
@@ -249,15 +250,32 @@ def run(
     return result
 
 
-def _write_report(
-    plan: PlannedReport, facts: list[Fact], by_id: dict[str, Fact], warnings: list[DataWarning],
-    settings: Settings, writer: Any, period: str, as_of: date, out_dir: Path, ledger: Ledger, run_id: str,
-) -> tuple[ReportOutcome, Message | None]:
-    view = build_view(
+def _view_for(
+    plan: PlannedReport, facts: list[Fact], warnings: list[DataWarning], settings: Settings,
+    period: str, as_of: date, ledger: Ledger, run_id: str,
+) -> LensView:
+    """The writer's input for one report, with what changed since its baseline briefing."""
+    scope = set(plan.scope) if plan.scope is not None else None
+    baseline = ledger.baseline(plan.key, period)
+    changes: list[Fact] = []
+    if baseline is not None:
+        base_run, _ = baseline
+        before = lens_pool(plan.lens, ledger.facts(base_run), as_of=as_of, scope=scope)
+        now = lens_pool(plan.lens, facts, as_of=as_of, scope=scope)
+        changes = compare(now, before, key=plan.key, baseline_period=baseline[1])
+        ledger.record_facts(run_id, changes)
+    return build_view(
         plan.lens, facts, key=plan.key, period=period, as_of=as_of,
         organization=settings.organization.name, entities=settings.entity_names(),
-        scope=set(plan.scope) if plan.scope is not None else None, warnings=warnings,
+        scope=scope, warnings=warnings, baseline=baseline[1] if baseline else None, changes=changes,
     )
+
+
+def _write_report(
+    plan: PlannedReport, view: LensView, by_id: dict[str, Fact], settings: Settings, writer: Any,
+    out_dir: Path, ledger: Ledger, run_id: str,
+) -> tuple[ReportOutcome, Message | None]:
+    period = view.period
     report = writer.write(view)
     problems = verify(report, by_id)
     report = report.model_copy(update={"status": "rejected" if problems else "verified"})

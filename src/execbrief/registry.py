@@ -24,6 +24,7 @@ class Registry:
         self.sources: dict[str, Callable[..., Any]] = {}
         self.writers: dict[str, Callable[..., Any]] = {}
         self.channels: dict[str, Callable[..., Any]] = {}
+        self.broken: dict[str, str] = {}  # plugin name → why it failed to load
         self._loaded = False
 
     def add_source(self, name: str, factory: Callable[..., Any]) -> None:
@@ -44,10 +45,8 @@ class Registry:
             for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
                 try:
                     ep.load()(self)
-                except Exception as exc:
-                    raise ConfigError(
-                        f"the execbrief plugin {ep.name!r} ({ep.value}) failed to load: {exc}"
-                    ) from exc
+                except Exception as exc:  # one broken plugin must not disable the others
+                    self.broken[ep.name] = f"{ep.value}: {type(exc).__name__}: {exc}"
             self._loaded = True
         return self
 
@@ -58,7 +57,8 @@ class Registry:
             return table[name]
         except KeyError:
             known = ", ".join(sorted(table)) or "none"
-            raise ConfigError(f"no {kind[:-1]} named {name!r} is installed (known: {known})") from None
+            broken = "".join(f"; plugin {n!r} failed to load ({why})" for n, why in sorted(self.broken.items()))
+            raise ConfigError(f"no {kind[:-1]} named {name!r} is installed (known: {known}){broken}") from None
 
 
 registry = Registry()

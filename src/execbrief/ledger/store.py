@@ -187,6 +187,21 @@ class Ledger:
             args = (run_id,)
         return [dict(r) for r in self.db.execute(sql + " ORDER BY created_at, key", args)]
 
+    def baseline(self, key: str, before_period: str) -> tuple[str, str] | None:
+        """(run id, period) of the newest delivered report of ``key`` for an earlier period."""
+        row = self.db.execute(
+            "SELECT r.run_id, r.period FROM reports r WHERE r.key = ? AND r.period < ?"
+            " AND r.status != 'rejected' AND EXISTS (SELECT 1 FROM messages m WHERE m.run_id = r.run_id"
+            " AND m.key = r.key AND m.status = 'sent') ORDER BY r.period DESC, r.created_at DESC LIMIT 1",
+            (key, before_period),
+        ).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def facts(self, run_id: str) -> list[Fact]:
+        """The fact base a run recorded."""
+        rows = self.db.execute("SELECT fact_json FROM facts WHERE run_id = ? ORDER BY fact_id", (run_id,))
+        return [Fact.model_validate_json(r[0]) for r in rows]
+
     def last_report(self, key: str, before_period: str) -> Report | None:
         """The newest report of ``key`` recorded for a period earlier than ``before_period``."""
         row = self.db.execute(

@@ -1,6 +1,9 @@
 """Lenses: TOML definitions of what each audience sees, and their application to facts."""
 
 from .loader import builtin_lens_data, lens_to_toml, load_lenses
-from .select import build_view, matches, rank
+from .changes import compare
+from .select import build_view, lens_pool, matches, rank
 
-__all__ = ["build_view", "builtin_lens_data", "lens_to_toml", "load_lenses", "matches", "rank"]
+__all__ = [
+    "build_view", "builtin_lens_data", "compare", "lens_pool", "lens_to_toml", "load_lenses", "matches", "rank",
+]

@@ -8,7 +8,7 @@ from typing import Iterable, Sequence
 
 from ..model import SEVERITIES, DataWarning, Fact, Lens, LensView, Selector
 
-__all__ = ["build_view", "matches", "rank"]
+__all__ = ["build_view", "lens_pool", "matches", "rank"]
 
 _RANK = {s: i for i, s in enumerate(SEVERITIES)}
 
@@ -62,6 +62,26 @@ def _last_periods(facts: list[Fact], n: int) -> list[Fact]:
     return [f for f in facts if f.period in periods]
 
 
+def lens_pool(lens: Lens, facts: Sequence[Fact], *, as_of: date, scope: set[str] | None = None) -> list[Fact]:
+    """Every fact in scope that some section of the lens would show, before any limit."""
+    pool = [f for f in facts if scope is None or f.entity in scope]
+    chosen: dict[str, Fact] = {}
+    for section in lens.sections:
+        for fact in _pick(section.select, pool, as_of):
+            chosen.setdefault(fact.id, fact)
+    return [chosen[k] for k in sorted(chosen)]
+
+
+def _pick(selector: Selector, pool: Sequence[Fact], as_of: date) -> list[Fact]:
+    picked = [f for f in pool if matches(f, selector)]
+    if selector.due_within_days is not None:
+        horizon = as_of + timedelta(days=selector.due_within_days)
+        picked = [f for f in picked if f.due is not None and f.due <= horizon]
+    if selector.last_periods:
+        picked = _last_periods(picked, selector.last_periods)
+    return picked
+
+
 def build_view(
     lens: Lens,
     facts: Sequence[Fact],
@@ -73,6 +93,8 @@ def build_view(
     entities: dict[str, str],
     scope: set[str] | None = None,
     warnings: Sequence[DataWarning] = (),
+    baseline: str | None = None,
+    changes: Sequence[Fact] = (),
 ) -> LensView:
     """The writer's input for one report: each section's facts, ranked and within budget.
 
@@ -83,12 +105,7 @@ def build_view(
     sections: dict[str, tuple[Fact, ...]] = {}
     omitted: dict[str, int] = {}
     for section in lens.sections:
-        picked = [f for f in pool if matches(f, section.select)]
-        if section.select.due_within_days is not None:
-            horizon = as_of + timedelta(days=section.select.due_within_days)
-            picked = [f for f in picked if f.due is not None and f.due <= horizon]
-        if section.select.last_periods:
-            picked = _last_periods(picked, section.select.last_periods)
+        picked = _pick(section.select, pool, as_of)
         if section.style == "metrics":
             chosen = sorted(picked, key=lambda f: (f.entity or "~", f.period or "", f.name))
         else:
@@ -99,8 +116,10 @@ def build_view(
                 omitted[section.id] = len(ranked) - limit
         sections[section.id] = tuple(chosen)
     used = {f.id: f for chosen in sections.values() for f in chosen}
+    used.update((f.id, f) for f in changes)
     return LensView(
         lens=lens, key=key, period=period, as_of=as_of, organization=organization,
         entities={k: v for k, v in entities.items() if scope is None or k in scope},
         sections=sections, omitted=omitted, facts=used, warnings=tuple(warnings),
+        baseline=baseline, changes=tuple(changes),
     )

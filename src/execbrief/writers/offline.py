@@ -14,7 +14,7 @@ from ..formatting import humanize, money, month_label, month_range_label, number
 from ..lenses.select import rank
 from ..model import Block, Fact, LensSection, LensView, Report, ReportSection, SourceRef
 
-__all__ = ["OfflineWriter", "register", "section_block", "sources_for"]
+__all__ = ["OfflineWriter", "changes_section", "register", "section_block", "sources_for"]
 
 # column headings of the metrics tables
 LABELS = {
@@ -143,6 +143,26 @@ def data_quality(view: LensView) -> tuple[str, ...]:
     return tuple(labels)
 
 
+MAX_CHANGES = 12
+
+
+def changes_section(view: LensView) -> ReportSection:
+    """The opening section: what is new, resolved, worse or better since the baseline."""
+    if view.baseline is None:
+        block = Block(kind="note", text="First briefing of this kind: there is no earlier briefing to compare with.")
+        return ReportSection(id="changes", title="What changed", blocks=(block,))
+    title = f"What changed since {view.baseline}"
+    if not view.changes:
+        block = Block(kind="note", text="Nothing changed since the last briefing.")
+        return ReportSection(id="changes", title=title, blocks=(block,))
+    shown = view.changes[:MAX_CHANGES]
+    block = Block(
+        kind="bullets", items=tuple(f.statement for f in shown), cites=tuple(f.id for f in shown),
+        item_cites=tuple((f.id,) for f in shown), omitted=len(view.changes) - len(shown),
+    )
+    return ReportSection(id="changes", title=title, blocks=(block,))
+
+
 class OfflineWriter:
     """Writes reports from facts alone."""
 
@@ -154,7 +174,7 @@ class OfflineWriter:
     def write(self, view: LensView) -> Report:
         """The report for one lens view."""
         summary = _summary(view)
-        sections = tuple(
+        sections = (changes_section(view),) + tuple(
             ReportSection(id=s.id, title=s.title, blocks=(section_block(s, view),))
             for s in view.lens.sections
         )
