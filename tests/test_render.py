@@ -250,5 +250,26 @@ def test_text_omits_data_quality_when_there_are_no_warnings():
 def test_render_package_exports_its_public_api():
     import execbrief.render as package
 
-    assert sorted(package.__all__) == ["render", "render_html", "render_text", "subject_for"]
+    assert sorted(package.__all__) == ["render", "render_html", "render_markdown", "render_text", "subject_for"]
     assert all(callable(getattr(package, name)) for name in package.__all__)
+
+
+def test_markdown_export_has_sections_tables_citations_and_sources():
+    from execbrief.render import render_markdown
+
+    md = render_markdown(make_report())
+    assert md.startswith("# ")
+    for section in make_report().sections:
+        assert f"## {section.title}" in md
+    assert "](#source-1)" in md and '<a id="source-1"></a>1.' in md
+    assert md == render_markdown(make_report())
+
+
+def test_markdown_export_escapes_markup_from_notes():
+    from execbrief.render import render_markdown
+
+    report = make_report(summary=(Block(kind="paragraph", text="See [evil](http://x.test) and <b>bold</b> | pipe",
+                                        cites=("f-rev",)),))
+    md = render_markdown(report)
+    assert "[evil](http" not in md and "<b>" not in md
+    assert "\\[evil\\]" in md and "\\|" in md

@@ -22,7 +22,7 @@ from .ledger import Ledger
 from .lenses import build_view, compare, lens_pool, load_lenses
 from .model import DataWarning, Evidence, Fact, Lens, LensView, Message, Receipt
 from .registry import registry
-from .render import render
+from .render import render, render_markdown
 from .sources import InputFile
 from .verify import verify
 from .writers import get_writer
@@ -170,8 +170,12 @@ def run(
     dry_run: bool = False,
     as_of: date | None = None,
     progress: Progress | None = None,
+    formats: tuple[str, ...] = (),
 ) -> RunResult:
-    """Run the whole pipeline for a workspace and return what happened."""
+    """Run the whole pipeline for a workspace and return what happened.
+
+    ``formats`` may add ``"md"``: a Markdown export beside each report's HTML and text.
+    """
     say = progress or (lambda event, data: None)
     started = time.monotonic()
     lenses = load_lenses(settings.workspace)
@@ -219,7 +223,7 @@ def run(
             by_id.update((f.id, f) for f in view.changes)
         for plan, view in zip(planned, views):
             say("report", {"key": plan.key})
-            outcome, message = _write_report(plan, view, by_id, settings, writer, out_dir, ledger, run_id)
+            outcome, message = _write_report(plan, view, by_id, settings, writer, out_dir, ledger, run_id, formats)
             outcomes.append(outcome)
             failures += [f"report {plan.key}: {p}" for p in outcome.problems[:1]]
             if message:
@@ -273,7 +277,7 @@ def _view_for(
 
 def _write_report(
     plan: PlannedReport, view: LensView, by_id: dict[str, Fact], settings: Settings, writer: Any,
-    out_dir: Path, ledger: Ledger, run_id: str,
+    out_dir: Path, ledger: Ledger, run_id: str, formats: tuple[str, ...] = (),
 ) -> tuple[ReportOutcome, Message | None]:
     period = view.period
     report = writer.write(view)
@@ -292,6 +296,9 @@ def _write_report(
     files = {"html": out_dir / f"{plan.key}.html", "text": out_dir / f"{plan.key}.txt"}
     files["html"].write_text(rendered.html, encoding="utf-8")
     files["text"].write_text(rendered.text, encoding="utf-8")
+    if "md" in formats:
+        files["md"] = out_dir / f"{plan.key}.md"
+        files["md"].write_text(render_markdown(report), encoding="utf-8")
     message = None
     if plan.to:
         message = build_message(

@@ -86,7 +86,7 @@ def _who(ev: Evidence, ctx: AnalysisContext) -> str:
 def open_task(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> Fact:
     """An unchecked checkbox: an action, overdue when its due date has passed."""
     due = date.fromisoformat(ev.record["due"]) if ev.record.get("due") else None
-    task = _DUE_TEXT.sub(" ", ev.text or "").strip().rstrip(".")
+    task = plain(_DUE_TEXT.sub(" ", ev.text or "").strip().rstrip("."))
     overdue = due is not None and due < ctx.as_of
     if overdue:
         severity, name = "high", "overdue_task"
@@ -101,7 +101,7 @@ def open_task(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> Fact:
         kind="action", name=name, entity=ev.entity, severity=severity, due=due,
         statement=f"{_who(ev, ctx)}: {task}{when}.",
         recommendation=task,
-        topics=infer_topics(task, ev.record.get("heading"), tags=info.tags),
+        topics=infer_topics(task, heading=ev.record.get("heading"), tags=info.tags),
         evidence=(ev.id,), sources=(ev.provenance.label(),),
     )
 
@@ -123,14 +123,14 @@ def section_items(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> list[Fa
     risky = bool(RISK_HEADING.search(heading))
     facts = []
     for bullet in ev.record.get("bullets") or ():
-        raw = str(bullet.get("text") or "").strip()
+        raw = plain(str(bullet.get("text") or "").strip())
         if not raw:
             continue
         line = bullet.get("line")
         where = f"{ev.provenance.path}:{line}" if line else ev.provenance.label()
         if risky:
             severity, text = _severity(raw)
-            topics = infer_topics(text, heading, tags=info.tags) + ("risk",)
+            topics = infer_topics(text, heading=heading, tags=info.tags) + ("risk",)
             facts.append(Fact(
                 id=stable_id("f", "risk", ev.provenance.path, text.lower()),
                 kind="finding", name="risk", entity=ev.entity, severity=severity,
@@ -142,7 +142,7 @@ def section_items(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> list[Fa
                 id=stable_id("f", "note", ev.provenance.path, heading.lower(), raw.lower()),
                 kind="note", name=_slug(heading) or "note", entity=ev.entity,
                 statement=f"{_who(ev, ctx)} — {heading or info.title}: {raw.rstrip('.')}.",
-                topics=infer_topics(raw, heading, tags=info.tags),
+                topics=infer_topics(raw, heading=heading, tags=info.tags),
                 evidence=(ev.id,), sources=(where,),
             ))
     return facts
@@ -159,7 +159,7 @@ def table_row(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> Fact:
         id=stable_id("f", "row", ev.provenance.path, heading.lower(), str(head).lower()),
         kind="note", name="table_row", entity=ev.entity,
         statement=f"{_who(ev, ctx)} — {heading}: {head}" + (f" ({rest})." if rest else "."),
-        topics=infer_topics(heading, " ".join(cells), tags=info.tags),
+        topics=infer_topics(" ".join(cells), heading=heading, tags=info.tags),
         evidence=(ev.id,), sources=(ev.provenance.label(),),
     )
 
@@ -214,6 +214,19 @@ def stale_note(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> Fact | Non
         recommendation=f"Review '{info.title}' and update or archive it.",
         topics=("operations", "data-quality"), evidence=(ev.id,), sources=(ev.provenance.path,),
     )
+
+
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_EMPHASIS = re.compile(r"(?<!\w)(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1(?!\w)")
+
+
+def plain(text: str) -> str:
+    """Inline Markdown as plain words: ``**bold**``, ``_em_``, `` `code` `` and links lose their marks."""
+    text = _LINK.sub(r"\1", text)
+    previous = None
+    while previous != text:
+        previous, text = text, _EMPHASIS.sub(r"\2", text)
+    return text
 
 
 def _slug(text: str) -> str:

@@ -49,15 +49,29 @@ _PATTERNS = {
 }
 
 
-def infer_topics(*texts: str | None, tags: Iterable[str] = ()) -> tuple[str, ...]:
-    """Topics for a piece of text: tags as given, plus those whose words appear."""
+DOMAINS = {"security", "tech", "marketing", "finance", "accounting", "compliance"}
+
+
+def _words(text: str) -> set[str]:
+    blob = text.lower()
+    return {topic for topic, pattern in _PATTERNS.items() if pattern.search(blob)}
+
+
+def infer_topics(body: str | None, *, heading: str | None = None, tags: Iterable[str] = ()) -> tuple[str, ...]:
+    """Topics for an item: its note's tags, its heading's words, and its own words.
+
+    Tags and the heading say what an item is about; its own words add a domain only when
+    they are silent ("our own website" in a Channels list is marketing, not tech), except
+    security, which is always worth a CTO's look.
+    """
     found = {t.strip().lower() for t in tags if t and t.strip()}
-    blob = " ".join(t for t in texts if t).lower()
-    for topic, pattern in _PATTERNS.items():
-        if pattern.search(blob):
-            found.add(topic)
+    found |= _words(heading or "")
+    own = _words(body or "")
+    if found & DOMAINS:
+        own = {t for t in own if t not in DOMAINS or t == "security"}
+    found |= own
     if "channels" in found or "audiences" in found or "listings" in found:
         found.add("marketing")
-    if not found & {"security", "tech", "marketing", "finance", "accounting", "compliance"}:
+    if not found & DOMAINS:
         found.add("operations")
     return tuple(sorted(found))

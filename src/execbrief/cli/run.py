@@ -46,8 +46,11 @@ def summarize(result: RunResult) -> None:
 @click.option("--dry-run", is_flag=True, help="Write and render the reports but deliver nothing.")
 @click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="Report as of this date (YYYY-MM-DD) instead of today.")
+@click.option("--format", "formats", multiple=True, type=click.Choice(["md"]),
+              help="Also export each report in this format (md: Markdown for wikis and pull requests).")
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON on stdout.")
-def run(workspace: Path, only: tuple[str, ...], dry_run: bool, as_of: object, as_json: bool) -> None:
+def run(workspace: Path, only: tuple[str, ...], dry_run: bool, as_of: object, formats: tuple[str, ...],
+        as_json: bool) -> None:
     """Read the sources, compute facts, write, verify, render and deliver every report.
 
     Exit code 0 when everything finished (data warnings allowed), 1 when a stage
@@ -55,15 +58,17 @@ def run(workspace: Path, only: tuple[str, ...], dry_run: bool, as_of: object, as
     """
     settings = load_settings(workspace)
     day = as_of.date() if as_of is not None else None  # type: ignore[attr-defined]
-    result = execute(settings, only=only, dry_run=dry_run, as_of=day, as_json=as_json)
+    result = execute(settings, only=only, dry_run=dry_run, as_of=day, as_json=as_json, formats=formats)
     if result.status != "ok":
         raise SystemExit(1)
 
 
-def execute(settings, *, only=(), dry_run=False, as_of: date | None = None, as_json=False) -> RunResult:
+def execute(settings, *, only=(), dry_run=False, as_of: date | None = None, as_json=False,
+            formats: tuple[str, ...] = ()) -> RunResult:
     """Run with progress on a terminal, then print the summary (human or JSON)."""
     with progress_reporter() as progress:
-        result = run_pipeline(settings, only=tuple(only), dry_run=dry_run, as_of=as_of, progress=progress)
+        result = run_pipeline(settings, only=tuple(only), dry_run=dry_run, as_of=as_of, progress=progress,
+                              formats=tuple(formats))
     if as_json:
         print_json(result.to_json())
     else:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from ..model import Rendered, Report
 from .common import subject_for
 from .html import render_html
+from .markdown import render_markdown
 from .text import render_text
 
-__all__ = ["render", "render_html", "render_text", "subject_for"]
+__all__ = ["render", "render_html", "render_markdown", "render_text", "subject_for"]
 
 
 def render(report: Report) -> Rendered:

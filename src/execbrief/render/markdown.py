@@ -1,0 +1,69 @@
+"""Markdown export of a report, for wikis and pull requests (GitHub-flavoured tables)."""
+
+from __future__ import annotations
+
+from ..model import Block, Report
+from .common import format_date, item_citations, omitted_line, status_line
+
+__all__ = ["render_markdown"]
+
+_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|#"})
+
+
+def _escape(text: str) -> str:
+    """Markdown-escape untrusted text so a note cannot add links, images or markup."""
+    return " ".join(text.split()).translate(_SPECIAL)
+
+
+def _refs(numbers: list[int]) -> str:
+    return "".join(f" [\\[{n}\\]](#source-{n})" for n in numbers)
+
+
+def _block(report: Report, block: Block) -> list[str]:
+    lines: list[str] = []
+    if block.kind in ("bullets", "actions"):
+        items, rest = item_citations(report, block)
+        for n, (item, numbers) in enumerate(items, 1):
+            marker = f"{n}." if block.kind == "actions" else "-"
+            lines.append(f"{marker} {_escape(item)}{_refs(numbers)}")
+        if rest:
+            lines.append(f"\nSources:{_refs(rest)}")
+    elif block.kind == "table":
+        lines.append("| " + " | ".join(_escape(c) for c in block.columns) + " |")
+        lines.append("|" + "|".join("---" if i < 2 else "---:" for i in range(len(block.columns))) + "|")
+        lines += ["| " + " | ".join(_escape(c) for c in row) + " |" for row in block.rows]
+        lines.append("")
+        lines.append(f"Sources:{_refs(item_citations(report, block)[1])}")
+    elif block.kind == "note":
+        lines.append(f"_{_escape(block.text or '')}_")
+    else:
+        lines.append(_escape(block.text or "") + _refs(item_citations(report, block)[1]))
+    if block.omitted:
+        lines.append(f"\n_{omitted_line(block.omitted)}_")
+    return lines
+
+
+def render_markdown(report: Report) -> str:
+    """The report as Markdown; deterministic, like the other renderings."""
+    out = [
+        f"# {_escape(report.title)}: {_escape(report.organization)}",
+        "",
+        f"For {_escape(report.audience)} · {report.period} · as of {format_date(report.as_of)}",
+        "",
+        "## Summary",
+        "",
+    ]
+    for block in report.summary:
+        out += _block(report, block) + [""]
+    for section in report.sections:
+        out += [f"## {_escape(section.title)}", ""]
+        for block in section.blocks:
+            out += _block(report, block) + [""]
+    if report.sources:
+        out += ["## Sources", ""]
+        out += [f'<a id="source-{r.number}"></a>{r.number}. {_escape(r.label)}' for r in report.sources]
+        out.append("")
+    if report.data_quality:
+        out += ["## Data quality", ""] + [f"- {_escape(w)}" for w in report.data_quality] + [""]
+    out += ["---", f"_Written by {_escape(report.writer)} · {status_line(report)}_", ""]
+    return "\n".join(out)
