@@ -8,7 +8,6 @@ re-raises with the traceback.
 from __future__ import annotations
 
 import os
-import sys
 from typing import Any
 
 import click
@@ -44,9 +43,9 @@ def cli() -> None:
 
 
 def _register_commands() -> None:
-    from . import history, lenses, run, workspace
+    from . import history, lenses, preview, run, workspace
 
-    for command in (run.run, workspace.init, workspace.demo, lenses.lenses, history.history):
+    for command in (run.run, workspace.init, workspace.demo, lenses.lenses, history.history, preview.preview):
         cli.add_command(command)
 
 
@@ -57,6 +56,3 @@ def main() -> None:
     """Console-script entry point."""
     cli(prog_name="execbrief")
 
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

@@ -202,6 +202,20 @@ class Ledger:
         rows = self.db.execute("SELECT fact_json FROM facts WHERE run_id = ? ORDER BY fact_id", (run_id,))
         return [Fact.model_validate_json(r[0]) for r in rows]
 
+    def reports(self, run_id: str | None = None) -> tuple[str, list[Report]] | None:
+        """The reports of a run (default: the newest run that wrote any), in order written."""
+        if run_id is None:
+            row = self.db.execute("SELECT run_id FROM reports ORDER BY run_id DESC LIMIT 1").fetchone()
+            if row is None:
+                return None
+            run_id = row[0]
+        rows = self.db.execute(
+            "SELECT report_json FROM reports WHERE run_id = ? ORDER BY created_at, key", (run_id,)
+        ).fetchall()
+        if not rows:
+            return None
+        return run_id, [Report.model_validate_json(r[0]) for r in rows]
+
     def last_report(self, key: str, before_period: str) -> Report | None:
         """The newest report of ``key`` recorded for a period earlier than ``before_period``."""
         row = self.db.execute(

@@ -1,0 +1,5 @@
+"""`python -m execbrief`: the same as the `execbrief` command."""
+
+from .cli import main
+
+main()
