@@ -47,7 +47,11 @@ def test_each_demo_report_is_a_valid_eml_with_text_and_html_citing_facts(demo_ru
         msg = email.message_from_bytes(raw, policy=policy.default)
         assert msg.get_content_type() == "multipart/alternative"
         types = [part.get_content_type() for part in msg.iter_parts()]
-        assert types == ["text/plain", "text/html"]
+        assert types[0] == "text/plain" and types[1] in ("text/html", "multipart/related")
+        if types[1] == "multipart/related":  # charts: inline PNGs named in the HTML by cid
+            html_part = list(msg.iter_parts())[1]
+            for image in [p for p in html_part.iter_parts() if p.get_content_type() == "image/png"]:
+                assert f"cid:{image['Content-ID'].strip('<>')}" in html_part.get_body(("html",)).get_content()
         assert msg["To"] == report["recipients"][0]
         assert "Bcc" not in msg  # audit copies travel on the envelope only
         html = msg.get_body(("html",)).get_content()
@@ -206,3 +210,21 @@ def test_lenses_lists_builtins_and_shows_one_as_toml(tmp_path):
     assert tomllib.loads(shown.stdout)["id"] == "cto"
     missing = invoke("lenses", "--workspace", str(tmp_path), "--show", "nope")
     assert missing.exit_code == 2
+
+
+def test_financial_lenses_carry_chart_images_and_the_rest_do_not(demo_run):
+    ws, _, data = demo_run
+    with_charts = set()
+    for report in data["reports"]:
+        msg = email.message_from_bytes(Path(report["files"]["eml"]).read_bytes(), policy=policy.default)
+        if any(part.get_content_type() == "image/png" for part in msg.walk()):
+            with_charts.add(report["lens"])
+    assert with_charts == {"cfo", "rental-property", "delivery-service", "client-portfolio"}
+
+
+def test_rendered_html_of_each_demo_report_is_under_100_kb_before_images(demo_run):
+    ws, _, data = demo_run
+    for report in data["reports"]:
+        msg = email.message_from_bytes(Path(report["files"]["eml"]).read_bytes(), policy=policy.default)
+        html = msg.get_body(("html",)).get_content()
+        assert len(html.encode()) < 100_000, report["lens"]

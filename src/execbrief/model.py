@@ -27,6 +27,8 @@ __all__ = [
     "Lens",
     "LensView",
     "Block",
+    "Chart",
+    "ChartSeries",
     "ReportSection",
     "SourceRef",
     "Report",
@@ -145,7 +147,8 @@ class LensSection(_Frozen):
     id: str
     title: str
     directive: str
-    style: Literal["bullets", "actions", "metrics"] = "bullets"
+    style: Literal["bullets", "actions", "metrics", "chart"] = "bullets"
+    chart: Literal["bar", "line"] = "line"
     select: Selector = Selector()
 
 
@@ -182,10 +185,33 @@ class LensView(_Frozen):
     changes: tuple[Fact, ...] = ()
 
 
-class Block(_Frozen):
-    """A unit of report content. Every block that makes a claim cites facts."""
+class ChartSeries(_Frozen):
+    """One line or set of bars: a name and a value per category (None where missing)."""
 
-    kind: Literal["paragraph", "bullets", "table", "actions", "note"]
+    name: str
+    values: tuple[Decimal | None, ...]
+    group: str | None = None  # series of one group (a business) share a colour
+
+
+class Chart(_Frozen):
+    """A chart's data; the renderer draws it, the text part shows it as a table."""
+
+    id: str
+    title: str
+    kind: Literal["bar", "line"] = "line"
+    unit: str | None = None
+    categories: tuple[str, ...]
+    series: tuple[ChartSeries, ...]
+
+
+class Block(_Frozen):
+    """A unit of report content. Every block that makes a claim cites facts.
+
+    A ``chart`` block carries its data in ``chart`` and the same figures as a table in
+    ``columns`` and ``rows``, for the plain-text part and for readers without images.
+    """
+
+    kind: Literal["paragraph", "bullets", "table", "actions", "note", "chart"]
     text: str | None = None
     items: tuple[str, ...] = ()
     columns: tuple[str, ...] = ()
@@ -193,6 +219,7 @@ class Block(_Frozen):
     cites: tuple[str, ...] = ()
     item_cites: tuple[tuple[str, ...], ...] = ()
     omitted: int = 0
+    chart: Chart | None = None
 
     def texts(self) -> list[str]:
         """Every piece of prose or cell text the block shows."""
@@ -258,12 +285,17 @@ class Report(_Frozen):
 
 
 class Rendered(_Frozen):
-    """A report rendered for email: HTML with inlined CSS, and plain text."""
+    """A report rendered for email: HTML with inlined CSS, plain text, and inline images.
+
+    ``html`` refers to each image as ``cid:<content id>``; ``images`` holds (content id,
+    PNG bytes) pairs for the MIME builder to attach.
+    """
 
     key: str
     subject: str
     html: str
     text: str
+    images: tuple[tuple[str, bytes], ...] = ()
 
 
 class Message(_Frozen):

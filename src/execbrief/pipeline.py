@@ -22,7 +22,7 @@ from .ledger import Ledger
 from .lenses import build_view, compare, lens_pool, load_lenses
 from .model import DataWarning, Evidence, Fact, Lens, LensView, Message, Receipt
 from .registry import registry
-from .render import render, render_markdown
+from .render import render, render_markdown, standalone_html
 from .sources import InputFile
 from .verify import verify
 from .writers import get_writer
@@ -294,7 +294,7 @@ def _write_report(
         return outcome, None
     rendered = render(report)
     files = {"html": out_dir / f"{plan.key}.html", "text": out_dir / f"{plan.key}.txt"}
-    files["html"].write_text(rendered.html, encoding="utf-8")
+    files["html"].write_text(standalone_html(report, rendered), encoding="utf-8")
     files["text"].write_text(rendered.text, encoding="utf-8")
     if "md" in formats:
         files["md"] = out_dir / f"{plan.key}.md"

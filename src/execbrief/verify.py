@@ -148,6 +148,12 @@ def verify_block(block: Block, facts: Mapping[str, Fact], where: str) -> list[st
     allowed = _allowed(block_facts)
     for text in texts:
         problems += _check_text(text, allowed, where)
+    if block.chart is not None:
+        values = {f.value for f in block_facts if f.value is not None}
+        for series in block.chart.series:
+            for value in series.values:
+                if value is not None and value not in values:
+                    problems.append(f"{where}: chart value {value} of '{series.name}' is in no cited fact")
     return problems
 
 

@@ -70,6 +70,11 @@ def build_message(
     # No Bcc header at all: audit copies must stay invisible to the other recipients.
     msg.set_content(rendered.text, subtype="plain", charset="utf-8")
     msg.add_alternative(rendered.html, subtype="html", charset="utf-8")
+    if rendered.images:
+        # charts travel as inline parts of a multipart/related HTML part, named by cid
+        html_part = msg.get_payload()[1]
+        for cid, png in rendered.images:
+            html_part.add_related(png, "image", "png", cid=f"<{cid}>", filename=f"{cid.split('@')[0]}.png")
 
     return Message(
         key=report.key,

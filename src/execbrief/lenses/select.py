@@ -106,7 +106,7 @@ def build_view(
     omitted: dict[str, int] = {}
     for section in lens.sections:
         picked = _pick(section.select, pool, as_of)
-        if section.style == "metrics":
+        if section.style in ("metrics", "chart"):
             chosen = sorted(picked, key=lambda f: (f.entity or "~", f.period or "", f.name))
         else:
             limit = section.select.limit or lens.max_items

@@ -4,18 +4,44 @@ from __future__ import annotations
 
 from ..model import Rendered, Report
 from .common import subject_for
-from .html import render_html
+from .charts import chart_png
+from .html import content_id, render_html
 from .markdown import render_markdown
 from .text import render_text
 
-__all__ = ["render", "render_html", "render_markdown", "render_text", "subject_for"]
+__all__ = ["render", "render_html", "render_markdown", "render_text", "standalone_html", "subject_for"]
+
+
+def chart_images(report: Report) -> dict[str, bytes]:
+    """PNG bytes of every chart in the report, by chart id (empty without matplotlib)."""
+    images = {}
+    for block in report.blocks():
+        if block.chart is not None:
+            png = chart_png(block.chart)
+            if png is not None:
+                images[block.chart.id] = png
+    return images
 
 
 def render(report: Report) -> Rendered:
     """Render a report for email; the same report always gives the same bytes."""
+    images = chart_images(report)
     return Rendered(
         key=report.key,
         subject=subject_for(report),
-        html=render_html(report),
+        html=render_html(report, images),
         text=render_text(report),
+        images=tuple((content_id(chart_id), png) for chart_id, png in images.items()),
     )
+
+
+def standalone_html(report: Report, rendered: Rendered) -> str:
+    """The HTML with its charts embedded as data URIs, for a file opened in a browser."""
+    images = {chart_id: png for chart_id, png in chart_images_from(rendered).items()}
+    return render_html(report, images, embed="data")
+
+
+def chart_images_from(rendered: Rendered) -> dict[str, bytes]:
+    """The chart images of a rendering, by chart id."""
+    suffix = "@execbrief"
+    return {cid.removeprefix("chart-").removesuffix(suffix): png for cid, png in rendered.images}

@@ -7,13 +7,15 @@ inlined (media queries for narrow screens and dark mode) stays in a small ``<sty
 
 from __future__ import annotations
 
+import base64
 from functools import cache
-from typing import Any
+from typing import Any, Mapping
 
 import css_inline
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from ..model import Block, Report
+from .charts import alt_text
 from .common import (
     cite_numbers,
     first_sentence,
@@ -25,7 +27,7 @@ from .common import (
     subject_for,
 )
 
-__all__ = ["render_html"]
+__all__ = ["content_id", "render_html"]
 
 
 @cache
@@ -47,13 +49,29 @@ def _inliner() -> css_inline.CSSInliner:
     return css_inline.CSSInliner(load_remote_stylesheets=False)
 
 
-def _block_view(report: Report, block: Block) -> dict[str, Any]:
+def content_id(chart_id: str) -> str:
+    """The MIME Content-ID of a chart image (without angle brackets)."""
+    return f"chart-{chart_id}@execbrief"
+
+
+def _image(block: Block, images: Mapping[str, bytes], embed: str) -> dict[str, str] | None:
+    if block.chart is None or block.chart.id not in images:
+        return None
+    if embed == "data":
+        src = "data:image/png;base64," + base64.b64encode(images[block.chart.id]).decode()
+    else:
+        src = "cid:" + content_id(block.chart.id)
+    return {"src": src, "alt": alt_text(block.chart)}
+
+
+def _block_view(report: Report, block: Block, images: Mapping[str, bytes] = {}, embed: str = "cid") -> dict[str, Any]:
     """What the template needs for one block, with citations already numbered."""
     if block.kind in ("bullets", "actions"):
         items, after = item_citations(report, block)
     else:
         items, after = [], cite_numbers(report, block.cites)
     return {
+        "image": _image(block, images, embed),
         "kind": block.kind,
         "text": block.text or "",
         "entries": items,
@@ -70,8 +88,12 @@ def _numeric_column(block: Block, index: int) -> bool:
     return bool(cells) and all(looks_numeric(c) for c in cells)
 
 
-def render_html(report: Report) -> str:
-    """The report as a self-contained HTML email body with inlined CSS."""
+def render_html(report: Report, images: Mapping[str, bytes] = {}, embed: str = "cid") -> str:
+    """The report as an HTML email body with inlined CSS.
+
+    ``images`` maps chart ids to PNG bytes; ``embed`` says how the page refers to them:
+    ``cid`` (an email's inline parts) or ``data`` (a standalone file a browser can open).
+    """
     template = _environment().get_template("report.html.j2")
     page = template.render(
         report=report,
@@ -79,9 +101,9 @@ def render_html(report: Report) -> str:
         preheader=first_sentence(report),
         as_of=format_date(report.as_of),
         status=status_line(report),
-        summary=[_block_view(report, b) for b in report.summary],
+        summary=[_block_view(report, b, images, embed) for b in report.summary],
         sections=[
-            {"title": s.title, "blocks": [_block_view(report, b) for b in s.blocks]}
+            {"title": s.title, "blocks": [_block_view(report, b, images, embed) for b in s.blocks]}
             for s in report.sections
         ],
     )

@@ -28,7 +28,7 @@ def _block(report: Report, block: Block) -> list[str]:
             lines.append(f"{marker} {_escape(item)}{_refs(numbers)}")
         if rest:
             lines.append(f"\nSources:{_refs(rest)}")
-    elif block.kind == "table":
+    elif block.kind in ("table", "chart"):
         lines.append("| " + " | ".join(_escape(c) for c in block.columns) + " |")
         lines.append("|" + "|".join("---" if i < 2 else "---:" for i in range(len(block.columns))) + "|")
         lines += ["| " + " | ".join(_escape(c) for c in row) + " |" for row in block.rows]

@@ -8,7 +8,7 @@ from typing import Sequence
 from jinja2 import Environment, select_autoescape
 
 from ..model import Report
-from .html import render_html
+from . import render, standalone_html
 from .markdown import render_markdown
 
 __all__ = ["write_preview"]
@@ -42,7 +42,7 @@ def write_preview(run_id: str, reports: Sequence[Report], out_dir: Path, *, mark
     """Render every report of a run into ``out_dir`` with an ``index.html``; return the index."""
     out_dir.mkdir(parents=True, exist_ok=True)
     for report in reports:
-        (out_dir / f"{report.key}.html").write_text(render_html(report), encoding="utf-8")
+        (out_dir / f"{report.key}.html").write_text(standalone_html(report, render(report)), encoding="utf-8")
         if markdown:
             (out_dir / f"{report.key}.md").write_text(render_markdown(report), encoding="utf-8")
     index = out_dir / "index.html"

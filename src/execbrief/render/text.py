@@ -84,7 +84,7 @@ def _block(report: Report, block: Block) -> list[str]:
     else:
         if block.text:
             lines.extend(_wrap(block.text))
-        if block.kind == "table":
+        if block.kind in ("table", "chart"):
             lines.extend(_table(block))
             after = cite_numbers(report, block.cites)
         else:

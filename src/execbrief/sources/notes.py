@@ -34,6 +34,7 @@ _BULLET = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+(.*)$")
 _CHECKBOX = re.compile(r"^\[([ xX])\](?:[ \t]+(.*))?$")
 _TABLE_SEP = re.compile(r"^[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
 _PIPE = re.compile(r"(?<!\\)\|")
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DUE = re.compile(r"(?:\bdue:?|\bby|📅)[ \t]*(\d{4}-\d{2}-\d{2})\b", re.IGNORECASE)
 
 
@@ -68,69 +69,57 @@ class NotesSource:
 
     def collect(self) -> SourceResult:
         """Read every note and return its evidence, warnings and input hashes."""
-        result = SourceResult()
-        seen: set[Path] = set()
+        result, seen = SourceResult(), set()
         # Pausing the cyclic GC while we allocate a few hundred thousand long-lived objects
         # halves the run time; only re-enable it if it was on (another source may pause too).
         gc_was_on = gc.isenabled()
         gc.disable()
         try:
-            self._collect(result, seen)
+            for pattern in self.config.paths:
+                files = [p for p in expand_paths(self.workspace, [pattern], SUFFIXES)
+                         if p.suffix.lower() in SUFFIXES or not _GLOB & set(pattern)]
+                if not files:
+                    result.warnings.append(_warning(None, None, (
+                        f"notes path {pattern!r} matches no .md or .markdown files: "
+                        "fix it or remove it from sources.notes.paths"
+                    )))
+                root = _pattern_root(self.settings.resolve(pattern))
+                for path in files:
+                    if path not in seen:
+                        seen.add(path)
+                        self._read_file(path, root, result)
         finally:
             if gc_was_on:
                 gc.enable()
         return result
 
-    def _collect(self, result: SourceResult, seen: set[Path]) -> None:
-        for pattern in self.config.paths:
-            files = [
-                p
-                for p in expand_paths(self.workspace, [pattern], SUFFIXES)
-                if p.suffix.lower() in SUFFIXES or not _GLOB & set(pattern)
-            ]
-            if not files:
-                result.warnings.append(self._warn(
-                    None, None,
-                    f"notes path {pattern!r} matches no .md or .markdown files: "
-                    "fix it or remove it from sources.notes.paths",
-                ))
-            root = _pattern_root(self.settings.resolve(pattern))
-            for path in files:
-                if path not in seen:
-                    seen.add(path)
-                    self._read_file(path, root, result)
-
-    # -- one file --------------------------------------------------------------------
-
-    def _warn(self, path: str | None, line: int | None, message: str) -> DataWarning:
-        return DataWarning(source="notes", path=path, line=line, message=message)
-
     def _read_file(self, path: Path, root: Path, result: SourceResult) -> None:
-        rel = _relative(path, self.workspace)
-        warn = result.warnings
-        limit = self.config.max_file_mb
+        rel, limit = _relative(path, self.workspace), self.config.max_file_mb
+        warnings = result.warnings
         try:
             stat = path.stat()
-            size = stat.st_size
-            if size > limit * 1024 * 1024:
-                warn.append(self._warn(rel, None, (
-                    f"file is {size / 1024 / 1024:.1f} MB, over the {limit:g} MB limit: skipped "
-                    "(split it, or raise sources.notes.max_file_mb)"
+            if stat.st_size > limit * 1024 * 1024:
+                warnings.append(_warning(rel, None, (
+                    f"file is {stat.st_size / 1024 / 1024:.1f} MB, over the {limit:g} MB limit: "
+                    "skipped (split it, or raise sources.notes.max_file_mb)"
                 )))
                 return
             data = path.read_bytes()
         except OSError as exc:
             reason = exc.strerror or exc.__class__.__name__
-            warn.append(self._warn(rel, None, f"cannot read file ({reason}): check its permissions; skipped"))
+            warnings.append(_warning(rel, None, f"cannot read file ({reason}): "
+                                                "check its permissions; skipped"))
             return
         sha = content_hash(data)
         result.inputs.append(InputFile(source="notes", path=rel, sha256=sha, size=len(data)))
         if b"\x00" in data[:8192]:
-            warn.append(self._warn(rel, None, "binary file, not markdown text: skipped (move it out of the notes folder)"))
+            warnings.append(_warning(rel, None, "binary file, not markdown text: skipped "
+                                                "(move it out of the notes folder)"))
             return
-        text = _decode(data, rel, warn)
+        text = _decode(data, rel, warnings)
         if not text.strip():
-            warn.append(self._warn(rel, None, "empty note: skipped (add content or delete the file)"))
+            warnings.append(_warning(rel, None, "empty note: skipped "
+                                                "(add content or delete the file)"))
             return
         observed = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(stat.st_mtime))
         self._parse(text, path, root, rel, sha, observed, result)
@@ -143,94 +132,58 @@ class NotesSource:
         if lines[-1] == "":
             lines.pop()  # a trailing newline ends the last line; it does not start another
         warnings: list[DataWarning] = []
-        fm, body_start = self._front_matter(lines, rel, warnings)
+        fm, body_start = _front_matter(lines, rel, warnings)
         scan = _scan(lines, body_start)
-        warnings.extend(self._warn(rel, line, msg) for line, msg in scan.problems)
-
+        warnings.extend(_warning(rel, line, msg) for line, msg in scan.problems)
         front = lines[:body_start]
         entity = self._entity(fm, front, path, root, rel, warnings)
         first_h1 = next((s["heading"] for s in scan.sections if s["level"] == 1), None)
         title = _text(fm.get("title")) or first_h1 or path.stem
-        record = {
+        out = result.evidence
+
+        def add(kind: str, start: int, end: int, text: str, record: dict[str, Any]) -> None:
+            prov = {"source": "notes", "path": rel, "line_start": start, "line_end": end,
+                    "observed_at": observed, "sha256": sha}
+            out.append(Evidence(id=stable_id("ev", "notes", rel, kind, start), source="notes",
+                                kind=kind, entity=entity, text=text, record=record,
+                                provenance=prov))
+
+        add("document", 1, max(len(lines), 1), title, {
             "title": title,
             "front_matter": fm,
             "tags": _tags(fm.get("tags")),
             "status": _text(fm.get("status")),
-            "updated": self._updated(fm, front, rel, warnings),
-            "kpis": self._kpis(fm.get("kpis"), front, rel, warnings),
-        }
-        out = result.evidence
-
-        def add(kind: str, start: int, end: int, text: str, rec: dict[str, Any]) -> None:
-            prov = {"source": "notes", "path": rel, "line_start": start, "line_end": end,
-                    "observed_at": observed, "sha256": sha}
-            out.append(Evidence(id=stable_id("ev", "notes", rel, kind, start), source="notes",
-                                kind=kind, entity=entity, text=text, record=rec, provenance=prov))
-
-        add("document", 1, max(len(lines), 1), title, record)
+            "updated": _updated(fm, front, rel, warnings),
+            "kpis": _kpis(fm.get("kpis"), front, rel, warnings),
+        })
         for s in scan.sections:
             add("section", s["start"], s["end"], "\n".join(lines[s["body"]:s["end"]]).strip(), {
                 "heading": s["heading"], "level": s["level"], "parents": s["parents"],
                 "bullets": s["bullets"],
             })
         for t in scan.tasks:
-            due = _due(t["text"], t["line"], rel, warnings, self._warn)
-            add("task", t["line"], t["end"], t["text"],
-                {"done": t["done"], "heading": t["heading"], "due": due})
+            due = _DUE.search(t["text"])
+            if due and not _is_date(due.group(1)):
+                warnings.append(_warning(rel, t["line"], (
+                    f"task due date {due.group(1)!r} is not a real date: use YYYY-MM-DD"
+                )))
+                due = None
+            add("task", t["line"], t["end"], t["text"], {
+                "done": t["done"], "heading": t["heading"], "due": due and due.group(1),
+            })
         for line, raw, heading, cells in scan.rows:
             add("table_row", line, line, raw, {"heading": heading, "cells": cells})
         result.warnings.extend(warnings)
-
-    # -- front matter and the fields taken from it -----------------------------------
-
-    def _front_matter(self, lines: list[str], rel: str,
-                      warnings: list[DataWarning]) -> tuple[dict[str, Any], int]:
-        """The front matter mapping and the 0-based index where the body starts."""
-        if not lines or lines[0].rstrip() != "---":
-            return {}, 0
-        end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
-        if end is None:
-            warnings.append(self._warn(rel, 1, (
-                "front matter opened with '---' on line 1 is never closed: add a closing '---' "
-                "line; front matter ignored"
-            )))
-            return {}, 0
-        try:
-            data = yaml.load("\n".join(lines[1:end]), Loader=_YAML_LOADER)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = mark.line + 2 if mark is not None else 1
-            problem = getattr(exc, "problem", None) or "syntax error"
-            warnings.append(self._warn(rel, line, (
-                f"front matter is not valid YAML ({problem}): fix it, or quote values that "
-                "contain ':' or '#'; front matter ignored"
-            )))
-            return {}, end + 1
-        if data is None:
-            return {}, end + 1
-        if not isinstance(data, dict):
-            warnings.append(self._warn(rel, 1, (
-                f"front matter is a {type(data).__name__}, not a mapping of 'key: value' lines: "
-                "fix it; front matter ignored"
-            )))
-            return {}, end + 1
-        try:
-            return _json_safe(data, [0]), end + 1
-        except (RecursionError, ValueError):
-            warnings.append(self._warn(rel, 1, "front matter is too large or deeply nested: shorten it; ignored"))
-            return {}, end + 1
 
     def _entity(self, fm: dict[str, Any], front: list[str], path: Path,
                 root: Path, rel: str, warnings: list[DataWarning]) -> str | None:
         """Front matter ``entity``, else a folder below the notes root, else the file stem."""
         if fm.get("entity") not in (None, ""):
             value = str(fm["entity"]).strip()
-            if value in self._ids:
-                return value
-            found = self._by_label.get(value.lower())
+            found = value if value in self._ids else self._by_label.get(value.lower())
             if found is None:
                 known = ", ".join(sorted(self._ids)) or "none configured"
-                warnings.append(self._warn(rel, _key_line(front, "entity"), (
+                warnings.append(_warning(rel, _key_line(front, "entity"), (
                     f"front matter entity {value!r} is not a configured entity (known: {known}): "
                     "fix it, or add it to [[entities]] in execbrief.toml"
                 )))
@@ -245,31 +198,71 @@ class NotesSource:
                 return entity_id
         return None
 
-    def _updated(self, fm: dict[str, Any], front: list[str], rel: str,
-                 warnings: list[DataWarning]) -> str | None:
-        key = "updated" if fm.get("updated") not in (None, "") else "date"
-        value = fm.get(key)
-        if value in (None, ""):
-            return None
-        try:
-            return date.fromisoformat(str(value)[:10]).isoformat()
-        except ValueError:
-            warnings.append(self._warn(rel, _key_line(front, key), (
-                f"front matter {key} {value!r} is not a date: use YYYY-MM-DD"
-            )))
-            return None
 
-    def _kpis(self, value: Any, front: list[str], rel: str,
-              warnings: list[DataWarning]) -> dict[str, str]:
-        if value is None:
-            return {}
-        if not isinstance(value, dict):
-            warnings.append(self._warn(rel, _key_line(front, "kpis"), (
-                "front matter kpis is not a mapping: write one 'name: value' per line under kpis:"
-            )))
-            return {}
-        return {str(k): "" if v is None else str(v) for k, v in value.items()}
+# -- front matter ------------------------------------------------------------------------
 
+def _front_matter(lines: list[str], rel: str,
+                  warnings: list[DataWarning]) -> tuple[dict[str, Any], int]:
+    """The front matter mapping (JSON-safe) and the 0-based index where the body starts."""
+    if not lines or lines[0].rstrip() != "---":
+        return {}, 0
+    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+    if end is None:
+        warnings.append(_warning(rel, 1, (
+            "front matter opened with '---' on line 1 is never closed: add a closing '---' "
+            "line; front matter ignored"
+        )))
+        return {}, 0
+    try:
+        data = yaml.load("\n".join(lines[1:end]), Loader=_YAML_LOADER)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or "syntax error"
+        warnings.append(_warning(rel, mark.line + 2 if mark is not None else 1, (
+            f"front matter is not valid YAML ({problem}): fix it, or quote values that "
+            "contain ':' or '#'; front matter ignored"
+        )))
+        return {}, end + 1
+    if data is not None and not isinstance(data, dict):
+        warnings.append(_warning(rel, 1, (
+            f"front matter is a {type(data).__name__}, not a mapping of 'key: value' lines: "
+            "fix it; front matter ignored"
+        )))
+        data = None
+    try:
+        return _json_safe(data or {}, [0]), end + 1
+    except (RecursionError, ValueError):
+        warnings.append(_warning(rel, 1, "front matter is too large or deeply nested: "
+                                         "shorten it; front matter ignored"))
+        return {}, end + 1
+
+
+def _updated(fm: dict[str, Any], front: list[str], rel: str,
+             warnings: list[DataWarning]) -> str | None:
+    key = "updated" if fm.get("updated") not in (None, "") else "date"
+    value = fm.get(key)
+    if value in (None, ""):
+        return None
+    if _is_date(str(value)[:10]):  # a datetime counts by its date part
+        return str(value)[:10]
+    warnings.append(_warning(rel, _key_line(front, key), (
+        f"front matter {key} {value!r} is not a date: use YYYY-MM-DD"
+    )))
+    return None
+
+
+def _kpis(value: Any, front: list[str], rel: str, warnings: list[DataWarning]) -> dict[str, str]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        warnings.append(_warning(rel, _key_line(front, "kpis"), (
+            "front matter kpis is not a mapping: write one 'name: value' per line under kpis:"
+        )))
+        return {}
+    return {str(k): "" if v is None else str(v) for k, v in value.items()}
+
+
+# -- body --------------------------------------------------------------------------------
 
 class _Scan:
     """What one pass over a note body found."""
@@ -402,17 +395,6 @@ def _row(line: str, lineno: int, keys: tuple[str, ...], heading: str,
     return lineno, line.strip(), heading, dict(zip(keys, cells))
 
 
-def _due(text: str, line: int, rel: str, warnings: list[DataWarning], warn: Any) -> str | None:
-    match = _DUE.search(text)
-    if not match:
-        return None
-    try:
-        return date.fromisoformat(match.group(1)).isoformat()
-    except ValueError:
-        warnings.append(warn(rel, line, f"task due date {match.group(1)!r} is not a real date: use YYYY-MM-DD"))
-        return None
-
-
 def _decode(data: bytes, rel: str, warnings: list[DataWarning]) -> str:
     try:
         return data.decode("utf-8-sig")  # a BOM is common from Windows editors, and harmless
@@ -422,8 +404,7 @@ def _decode(data: bytes, rel: str, warnings: list[DataWarning]) -> str:
         text, codec = data.decode("cp1252"), "cp1252"
     except UnicodeDecodeError:
         text, codec = data.decode("latin-1"), "latin-1"  # never fails: every byte is a char
-    warnings.append(DataWarning(source="notes", path=rel, line=line,
-                                message=f"not UTF-8; decoded as {codec}: re-save as UTF-8"))
+    warnings.append(_warning(rel, line, f"not UTF-8; decoded as {codec}: re-save as UTF-8"))
     return text
 
 
@@ -441,6 +422,18 @@ def _json_safe(value: Any, budget: list[int]) -> Any:
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
     return str(value)
+
+
+def _warning(path: str | None, line: int | None, message: str) -> DataWarning:
+    return DataWarning(source="notes", path=path, line=line, message=message)
+
+
+def _is_date(text: str) -> bool:
+    """True for a real ``YYYY-MM-DD`` date (2026-02-30 has the shape but is none)."""
+    try:
+        return bool(_DAY.fullmatch(text)) and bool(date.fromisoformat(text))
+    except ValueError:
+        return False
 
 
 def _text(value: Any) -> str | None:

@@ -12,7 +12,7 @@ from typing import Sequence
 
 from ..formatting import humanize, money, month_label, month_range_label, number, percent
 from ..lenses.select import rank
-from ..model import Block, Fact, LensSection, LensView, Report, ReportSection, SourceRef
+from ..model import Block, Chart, ChartSeries, Fact, LensSection, LensView, Report, ReportSection, SourceRef
 
 __all__ = ["OfflineWriter", "changes_section", "register", "section_block", "sources_for"]
 
@@ -71,6 +71,38 @@ def _metrics_table(facts: Sequence[Fact], section: LensSection, view: LensView) 
     return Block(kind="table", columns=columns, rows=tuple(body), cites=cites)
 
 
+def _chart(facts: Sequence[Fact], section: LensSection, view: LensView) -> Block:
+    """A chart of metric facts: one series per business and metric, periods along the axis."""
+    periods = sorted({f.period for f in facts if f.period})
+    series: dict[tuple[str, str], dict[str, Fact]] = {}
+    for fact in facts:
+        if fact.period and fact.value is not None:
+            series.setdefault((fact.entity or "", fact.name), {})[fact.period] = fact
+    order = sorted(series, key=lambda k: (k[0] == "", k[0], list(section.select.names).index(k[1])
+                                          if k[1] in section.select.names else 0, k[1]))
+    labels, groups = [], []
+    for entity, name in order:
+        who = view.entities.get(entity, entity) if entity else "All businesses"
+        labels.append(f"{who} {LABELS.get(name, humanize(name)).lower()}")
+        groups.append(who)
+    units = {f.unit for f in facts if f.unit}
+    chart = Chart(
+        id=f"{view.key}-{section.id}", title=section.title, kind=section.chart,
+        unit=units.pop() if len(units) == 1 else None, categories=tuple(_period(p) for p in periods),
+        series=tuple(
+            ChartSeries(name=label, group=group, values=tuple(
+                series[key][p].value if p in series[key] else None for p in periods))
+            for key, label, group in zip(order, labels, groups)
+        ),
+    )
+    rows = tuple(
+        (label,) + tuple(_value(series[key][p]) if p in series[key] else "—" for p in periods)
+        for key, label in zip(order, labels)
+    )
+    return Block(kind="chart", chart=chart, columns=("Series",) + chart.categories, rows=rows,
+                 cites=tuple(f.id for f in facts if f.period and f.value is not None))
+
+
 def _actions(facts: Sequence[Fact], omitted: int, view: LensView) -> Block:
     # soonest first; undated last; ties by severity then id, so the order is stable
     ordered = sorted(rank(facts), key=lambda f: (f.due is None, f.due.isoformat() if f.due else ""))
@@ -99,6 +131,8 @@ def section_block(section: LensSection, view: LensView) -> Block:
         return Block(kind="note", text="Nothing to report: no facts matched this section.")
     if section.style == "metrics":
         return _metrics_table(facts, section, view)
+    if section.style == "chart":
+        return _chart(facts, section, view)
     if section.style == "actions":
         return _actions(facts, omitted, view)
     return Block(

@@ -1,0 +1,321 @@
+"""The ledger source: CSV exports → transaction evidence."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from execbrief.config import load_settings
+from execbrief.model import content_hash, stable_id
+from execbrief.registry import Registry
+from execbrief.sources import SourceResult
+from execbrief.sources.ledger import MAX_ROW_WARNINGS, LedgerSource, register
+
+ORG_TOML = """
+[organization]
+name = "Test Org"
+
+[delivery]
+sender = "briefs@example.com"
+"""
+
+ENTITIES_TOML = """
+[[entities]]
+id = "acme"
+name = "Acme Corporation"
+aliases = ["Acme Inc"]
+
+[[entities]]
+id = "globex"
+name = "Globex"
+"""
+
+MAPPED_COLUMNS = """
+[sources.ledger.columns]
+date = "Txn Date"
+amount = "Value"
+entity = "Client"
+account = "Acct"
+category = "Type"
+memo = "Description"
+"""
+
+HEADER = "date,amount,entity,account,category,memo\n"
+
+
+class Workspace:
+    """A tmp workspace with an execbrief.toml and a ledger folder."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def write(self, rel: str, content: str | bytes) -> Path:
+        path = self.root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_bytes(content.encode("utf-8"))  # keep "\n" exactly, on every OS
+        return path
+
+    def collect(self, extra_toml: str = "", entities: bool = True) -> SourceResult:
+        toml = ORG_TOML + (ENTITIES_TOML if entities else "") + extra_toml
+        (self.root / "execbrief.toml").write_text(toml, encoding="utf-8")
+        return LedgerSource(load_settings(self.root, environ={})).collect()
+
+
+@pytest.fixture
+def ws(tmp_path: Path) -> Workspace:
+    return Workspace(tmp_path)
+
+
+def one(items: list):
+    assert len(items) == 1, items
+    return items[0]
+
+
+def test_rows_become_transactions_through_the_column_mapping(ws):
+    path = ws.write("ledger/bank.csv", (
+        " Description ,TXN DATE,Value,Client,Acct,Type\n"
+        "Invoice 1042 paid,2026-05-03,\"$1,450.00\",Acme Inc,Checking,Revenue\n"
+        "AWS bill,2026-05-04,-250.5,globex,Card,Cloud\n"
+    ))
+    os.utime(path, (1_780_000_000, 1_780_000_000))
+    result = ws.collect(MAPPED_COLUMNS)
+    assert result.warnings == []
+    first, second = result.evidence
+    assert (first.source, first.kind, first.entity, first.text) == (
+        "ledger", "transaction", "acme", "Invoice 1042 paid")
+    assert first.record == {"date": "2026-05-03", "amount": "1450.00", "account": "Checking",
+                            "category": "Revenue", "memo": "Invoice 1042 paid"}
+    assert second.entity == "globex"
+    assert second.record["amount"] == "-250.5"
+    assert first.id == stable_id("ev", "ledger", "ledger/bank.csv", 2)
+    prov = second.provenance
+    assert (prov.source, prov.path, prov.line_start, prov.line_end) == (
+        "ledger", "ledger/bank.csv", 3, 3)
+    assert prov.observed_at == "2026-05-28T20:26:40Z"
+    assert prov.sha256 == content_hash(path.read_bytes())
+
+
+def test_input_files_record_hash_and_size(ws):
+    a = ws.write("ledger/a.csv", HEADER + "2026-05-03,1,acme,,,x\n")
+    b = ws.write("ledger/2025/b.csv", HEADER)
+    result = ws.collect()
+    assert sorted((i.source, i.path, i.sha256, i.size) for i in result.inputs) == [
+        ("ledger", "ledger/2025/b.csv", content_hash(b.read_bytes()), len(HEADER)),
+        ("ledger", "ledger/a.csv", content_hash(a.read_bytes()), a.stat().st_size),
+    ]
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("1450", "1450"),
+    ("-250.5", "-250.5"),
+    ('"$1,450.00"', "1450.00"),
+    ('"-$1,450.00"', "-1450.00"),
+    ("(250.00)", "-250.00"),
+    ("+12.10", "12.10"),
+    ("$ 99", "99"),
+])
+def test_amount_formats_parse_to_signed_decimal_strings(ws, raw, expected):
+    ws.write("ledger/a.csv", HEADER + f"2026-05-03,{raw},acme,Checking,Sales,memo\n")
+    result = ws.collect()
+    assert result.warnings == []
+    assert one(result.evidence).record["amount"] == expected
+
+
+@pytest.mark.parametrize("raw", ["12abc", "1 450,00", "1,45", "", "$", "--5", "(-5)", "1e3", "NaN"])
+def test_bad_amount_row_is_skipped_with_warning(ws, raw):
+    ws.write("ledger/a.csv", HEADER + f'2026-05-03,"{raw}",acme,,,bad\n2026-05-04,10,acme,,,good\n')
+    result = ws.collect()
+    assert [e.text for e in result.evidence] == ["good"]
+    warning = one(result.warnings)
+    assert (warning.source, warning.path, warning.line) == ("ledger", "ledger/a.csv", 2)
+    assert warning.message.startswith(f"bad amount {raw!r}")
+
+
+@pytest.mark.parametrize("raw", ["2026-05-03", "2026/05/03", "2026-05-03T10:00:00",
+                                 "2026-05-03T23:59:59+02:00"])
+def test_iso_and_slash_dates_parse_to_iso_dates(ws, raw):
+    ws.write("ledger/a.csv", HEADER + f"{raw},10,acme,,,x\n")
+    result = ws.collect()
+    assert result.warnings == []
+    assert one(result.evidence).record["date"] == "2026-05-03"
+
+
+@pytest.mark.parametrize("raw", ["03/05/2026", "2026-02-30", "May 3 2026", "2026-5-3", ""])
+def test_bad_date_row_is_skipped_with_warning(ws, raw):
+    ws.write("ledger/a.csv", HEADER + f"2026-05-01,5,acme,,,good\n{raw},10,acme,,,bad\n")
+    result = ws.collect()
+    assert [e.text for e in result.evidence] == ["good"]
+    warning = one(result.warnings)
+    assert (warning.path, warning.line) == ("ledger/a.csv", 3)
+    assert warning.message.startswith(f"bad date {raw!r}: use YYYY-MM-DD")
+
+
+def test_missing_required_column_skips_file_with_warning_naming_the_config_key(ws):
+    ws.write("ledger/a.csv", "Txn Date,Total,Description\n2026-05-03,10,x\n")
+    ws.write("ledger/b.csv", "Txn Date,Value,Description\n2026-05-03,10,kept\n")
+    result = ws.collect(MAPPED_COLUMNS)
+    warning = one(result.warnings)
+    assert (warning.path, warning.line) == ("ledger/a.csv", 1)
+    assert "'Value'" in warning.message
+    assert "sources.ledger.columns.amount" in warning.message
+    assert "date" not in warning.message.split("header:")[0].replace("Txn Date", "")
+    assert [(e.provenance.path, e.text) for e in result.evidence] == [("ledger/b.csv", "kept")]
+
+
+def test_both_required_columns_missing_give_one_warning_naming_both(ws):
+    ws.write("ledger/a.csv", "when,how much\n2026-05-03,10\n")
+    result = ws.collect()
+    warning = one(result.warnings)
+    assert "sources.ledger.columns.date" in warning.message
+    assert "sources.ledger.columns.amount" in warning.message
+    assert result.evidence == []
+
+
+def test_missing_optional_columns_give_none_and_empty_strings(ws):
+    ws.write("ledger/a.csv", "date,amount\n2026-05-03,10\n")
+    result = ws.collect()
+    assert result.warnings == []
+    tx = one(result.evidence)
+    assert tx.entity is None
+    assert tx.text == ""
+    assert tx.record == {"date": "2026-05-03", "amount": "10", "account": "",
+                         "category": "", "memo": ""}
+
+
+def test_unknown_entity_warns_once_per_value_per_file_and_keeps_the_slug(ws):
+    rows = "2026-05-03,1,Initech LLC,,,a\n2026-05-04,2,Initech LLC,,,b\n2026-05-05,3,acme,,,c\n"
+    ws.write("ledger/a.csv", HEADER + rows)
+    ws.write("ledger/b.csv", HEADER + rows)
+    result = ws.collect()
+    assert [e.entity for e in result.evidence] == ["initech-llc", "initech-llc", "acme"] * 2
+    assert [(w.path, w.line) for w in result.warnings] == [("ledger/a.csv", 2), ("ledger/b.csv", 2)]
+    assert "'Initech LLC'" in result.warnings[0].message
+    assert "[[entities]]" in result.warnings[0].message
+
+
+def test_entity_values_are_kept_silently_when_no_entities_are_configured(ws):
+    ws.write("ledger/a.csv", HEADER + "2026-05-03,1,Initech LLC,,,a\n2026-05-03,1,,,,b\n")
+    result = ws.collect(entities=False)
+    assert result.warnings == []
+    assert [e.entity for e in result.evidence] == ["initech-llc", None]
+
+
+def test_quoted_multiline_field_keeps_physical_line_numbers(ws):
+    ws.write("ledger/a.csv", HEADER + (
+        '2026-05-03,10,acme,,,"first line\nsecond line"\n'
+        "2026-05-04,20,acme,,,next\n"
+    ))
+    result = ws.collect()
+    first, second = result.evidence
+    assert first.text == "first line\nsecond line"
+    assert (first.provenance.line_start, first.provenance.line_end) == (2, 3)
+    assert (second.provenance.line_start, second.provenance.line_end) == (4, 4)
+    assert second.id == stable_id("ev", "ledger", "ledger/a.csv", 4)
+
+
+def test_blank_lines_are_skipped_silently_and_lines_stay_physical(ws):
+    ws.write("ledger/a.csv", "\n" + HEADER + "\n2026-05-03,10,acme,,,x\n,,,,,\n\n")
+    result = ws.collect()
+    assert result.warnings == []
+    assert one(result.evidence).provenance.line_start == 4
+
+
+def test_row_with_wrong_number_of_fields_is_skipped_with_warning(ws):
+    ws.write("ledger/a.csv", HEADER + (
+        "2026-05-03,-$1,450.00,acme,,,unquoted comma\n"
+        "2026-05-04,5,acme\n"
+        "2026-05-05,7,acme,,,trailing empties,,\n"
+    ))
+    result = ws.collect()
+    assert [e.text for e in result.evidence] == ["trailing empties"]
+    assert [w.line for w in result.warnings] == [2, 3]
+    assert result.warnings[0].message.startswith("row has 7 fields, header has 6: ")
+    assert "must be quoted" in result.warnings[0].message
+    assert result.warnings[1].message.startswith("row has 3 fields, header has 6: ")
+
+
+def test_non_utf8_ledger_is_decoded_as_cp1252_with_warning(ws):
+    ws.write("ledger/a.csv", (HEADER + "2026-05-03,10,acme,,,ok\n2026-05-04,5,acme,,,Café €\n")
+             .encode("cp1252"))
+    result = ws.collect()
+    warning = one(result.warnings)
+    assert (warning.path, warning.line) == ("ledger/a.csv", 3)
+    assert warning.message == "not UTF-8; decoded as cp1252: re-save as UTF-8"
+    assert [e.text for e in result.evidence] == ["ok", "Café €"]
+
+
+def test_utf8_bom_before_the_header_is_read_silently(ws):
+    ws.write("ledger/a.csv", b"\xef\xbb\xbf" + (HEADER + "2026-05-03,10,acme,,,x\n").encode())
+    result = ws.collect()
+    assert result.warnings == []
+    assert one(result.evidence).record["date"] == "2026-05-03"
+
+
+def test_binary_file_is_skipped_with_warning(ws):
+    ws.write("ledger/export.csv", b"PK\x03\x04\x00\x00binary zip")
+    ws.write("ledger/good.csv", HEADER + "2026-05-03,10,acme,,,x\n")
+    result = ws.collect()
+    warning = one(result.warnings)
+    assert (warning.path, warning.line) == ("ledger/export.csv", None)
+    assert "binary" in warning.message
+    assert [e.provenance.path for e in result.evidence] == ["ledger/good.csv"]
+
+
+def test_file_over_the_size_limit_is_skipped_with_warning_naming_the_key(ws):
+    ws.write("ledger/big.csv", HEADER + "2026-05-03,10,acme,,,x\n" * 200)
+    ws.write("ledger/small.csv", HEADER + "2026-05-03,10,acme,,,x\n")
+    result = ws.collect('\n[sources.ledger]\npaths = ["ledger"]\nmax_file_mb = 0.001\n')
+    warning = one(result.warnings)
+    assert (warning.path, warning.line) == ("ledger/big.csv", None)
+    assert "sources.ledger.max_file_mb" in warning.message
+    assert [e.provenance.path for e in result.evidence] == ["ledger/small.csv"]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="needs /proc")
+def test_file_whose_read_fails_is_skipped_with_warning(ws):
+    # /proc/self/mem stats as a file but reading it fails with EIO, even for root.
+    ws.write("ledger/good.csv", HEADER + "2026-05-03,10,acme,,,x\n")
+    result = ws.collect('\n[sources.ledger]\npaths = ["ledger", "/proc/self/mem"]\n')
+    warning = one(result.warnings)
+    assert (warning.path, warning.line) == ("/proc/self/mem", None)
+    assert "cannot read" in warning.message
+    assert len(result.evidence) == 1
+
+
+def test_configured_path_matching_nothing_warns_naming_it(ws):
+    ws.write("ledger/a.csv", HEADER + "2026-05-03,10,acme,,,x\n")
+    result = ws.collect('\n[sources.ledger]\npaths = ["ledger", "exports/*.csv"]\n')
+    warning = one(result.warnings)
+    assert "'exports/*.csv'" in warning.message and "sources.ledger.paths" in warning.message
+    assert len(result.evidence) == 1
+
+
+def test_unclosed_quote_that_overruns_the_field_limit_keeps_earlier_rows(ws):
+    ws.write("ledger/a.csv", HEADER + "2026-05-03,10,acme,,,before\n"
+             + '2026-05-04,5,acme,,,"never closed\n' + ("x" * 200 + "\n") * 800)
+    result = ws.collect()
+    assert [e.text for e in result.evidence] == ["before"]
+    warning = one(result.warnings)
+    assert warning.path == "ledger/a.csv" and "CSV syntax error" in warning.message
+
+
+def test_row_warnings_are_capped_per_file_with_a_count_of_the_rest(ws):
+    bad = "".join(f"2026-05-03,oops,acme,,,r{n}\n" for n in range(MAX_ROW_WARNINGS + 7))
+    ws.write("ledger/a.csv", HEADER + bad + "2026-05-03,1,acme,,,good\n")
+    result = ws.collect()
+    assert [e.text for e in result.evidence] == ["good"]
+    assert len(result.warnings) == MAX_ROW_WARNINGS + 1
+    assert result.warnings[-1].message.startswith("7 more rows were skipped")
+
+
+def test_register_adds_the_ledger_source():
+    registry = Registry()
+    register(registry)
+    assert registry.sources["ledger"] is LedgerSource
+    assert LedgerSource.name == "ledger"
