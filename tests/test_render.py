@@ -156,11 +156,11 @@ def test_html_escapes_markup_in_report_text():
 def test_html_cites_items_and_blocks_by_source_number():
     html = render_html(make_report())
     assert "June. Cash covers 7.5 months of costs.<sup" in html
-    assert re.search(r"of costs\.<sup[^>]*>\[1\]\[2\]</sup>", html)
+    assert re.search(r"of costs\.<sup[^>]*>\[1\] \[2\]</sup>", html)
     assert re.search(r"billing repo\.<sup[^>]*>\[3\]</sup></li>", html)
     assert re.search(r"month over month\.<sup[^>]*>\[4\]</sup></li>", html)
     # The action plan has no per-item citations: its block citations follow the list.
-    assert re.search(r"</ol><p[^>]*><sup[^>]*>\[3\]\[4\]</sup></p>", html)
+    assert re.search(r"</ol><p[^>]*><sup[^>]*>\[3\] \[4\]</sup></p>", html)
 
 
 def test_html_numbers_the_action_plan_and_right_aligns_numeric_cells():
@@ -220,7 +220,7 @@ def test_text_carries_the_same_items_citations_and_sources():
             assert flat(item) in body
     assert "- Two <b>critical</b> findings in the billing repo. [3]" in text
     assert "1. Rotate the leaked Stripe key by 5 July." in text
-    assert "[1][2]" in text
+    assert "[1] [2]" in text
     assert "…and 3 more lower-priority items" in text
     assert "[1] ledger/2024-06.csv: revenue by business" in text
     assert "Data quality\n------------" in text
@@ -273,3 +273,10 @@ def test_markdown_export_escapes_markup_from_notes():
     md = render_markdown(report)
     assert "[evil](http" not in md and "<b>" not in md
     assert "\\[evil\\]" in md and "\\|" in md
+
+
+def test_long_citation_runs_become_ranges_that_can_wrap():
+    from execbrief.render.common import cite_groups
+
+    assert cite_groups([4, 5, 6, 7, 9, 11, 12]) == ["4\u20137", "9", "11", "12"]
+    assert cite_groups([]) == []

@@ -32,7 +32,7 @@ def alt_text(chart: Chart) -> str:
     """A description of the chart for readers who do not see the image."""
     series = ", ".join(s.name for s in chart.series)
     span = f"{chart.categories[0]} to {chart.categories[-1]}" if chart.categories else ""
-    return f"{chart.kind.capitalize()} chart: {chart.title}, {span}. Series: {series}. Figures in the table below."
+    return f"{chart.kind.capitalize()} chart: {chart.title}, {span}. Series: {series}. Figures in the plain-text version."
 
 
 def chart_png(chart: Chart) -> bytes | None:

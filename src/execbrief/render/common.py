@@ -9,6 +9,7 @@ from ..model import Block, Report
 
 __all__ = [
     "CitedItem",
+    "cite_groups",
     "cite_numbers",
     "first_sentence",
     "format_date",
@@ -68,6 +69,17 @@ def item_citations(report: Report, block: Block) -> tuple[list[CitedItem], list[
         items.append((item, numbers))
     rest = [n for n in cite_numbers(report, block.cites) if n not in shown]
     return items, rest
+
+
+def cite_groups(numbers: list[int]) -> list[str]:
+    """Citation numbers as short labels: runs of three or more become ranges (``4–27``)."""
+    groups: list[list[int]] = []
+    for n in sorted(numbers):
+        if groups and n == groups[-1][-1] + 1:
+            groups[-1].append(n)
+        else:
+            groups.append([n])
+    return [f"{g[0]}\u2013{g[-1]}" if len(g) >= 3 else str(x) for g in groups for x in ([g[0]] if len(g) >= 3 else g)]
 
 
 def looks_numeric(cell: str) -> bool:

@@ -17,6 +17,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from ..model import Block, Report
 from .charts import alt_text
 from .common import (
+    cite_groups,
     cite_numbers,
     first_sentence,
     format_date,
@@ -33,7 +34,7 @@ __all__ = ["content_id", "render_html"]
 @cache
 def _environment() -> Environment:
     # Autoescape is on for everything: report text comes from notes and models, never markup.
-    return Environment(
+    env = Environment(
         loader=PackageLoader("execbrief", "render/templates"),
         autoescape=True,
         undefined=StrictUndefined,
@@ -41,6 +42,8 @@ def _environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters["cite_groups"] = cite_groups
+    return env
 
 
 @cache

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..model import Block, Report
-from .common import format_date, item_citations, omitted_line, status_line
+from .common import cite_groups, format_date, item_citations, omitted_line, status_line
 
 __all__ = ["render_markdown"]
 
@@ -16,7 +16,11 @@ def _escape(text: str) -> str:
 
 
 def _refs(numbers: list[int]) -> str:
-    return "".join(f" [\\[{n}\\]](#source-{n})" for n in numbers)
+    out = []
+    for label in cite_groups(numbers):
+        first = label.split("\u2013")[0]  # a range links to its first source
+        out.append(f" [\\[{label}\\]](#source-{first})")
+    return "".join(out)
 
 
 def _block(report: Report, block: Block) -> list[str]:

@@ -10,6 +10,7 @@ import textwrap
 
 from ..model import Block, Report
 from .common import (
+    cite_groups,
     cite_numbers,
     format_date,
     item_citations,
@@ -25,7 +26,8 @@ _GAP = "  "
 
 
 def _refs(numbers: list[int]) -> str:
-    return "".join(f"[{n}]" for n in numbers)
+    # a space between references lets a long list wrap
+    return " ".join(f"[{label}]" for label in cite_groups(numbers))
 
 
 def _wrap(text: str, first: str = "", rest: str = "", numbers: list[int] | None = None) -> list[str]:
