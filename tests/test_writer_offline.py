@@ -272,3 +272,40 @@ def test_demo_reports_recorded_in_the_ledger_verify_against_recorded_facts(demo_
                 assert block.cites, (report.key, block)
     assert json.loads(json.dumps(result.to_json()))["status"] == "ok"
 
+
+
+def test_bucketed_actions_are_grouped_by_days_from_the_as_of_date():
+    facts = [
+        Fact(id=f"f-{n}", kind="action", name="open_task", severity="low", due=due,
+             statement=f"Task {n}.", recommendation=f"Do task {n}")
+        for n, due in enumerate([date(2026, 12, 1), date(2027, 1, 10), date(2027, 2, 15), date(2027, 6, 1)])
+    ] + [Fact(id="f-x", kind="action", name="open_task", severity="low", statement="Undated.", recommendation="Undated")]
+    lens = Lens(id="t", title="T", audience="A", sections=(
+        LensSection(id="seq", title="Sequence", directive="d", style="actions", buckets=(30, 60, 90),
+                    select=Selector(kinds=("action",), limit=10)),
+    ))
+
+    report = OfflineWriter().write(view_for(lens, facts))
+
+    (block,) = report.sections[1].blocks
+    assert block.groups == (
+        ("Next 30 days", 1), ("Days 31\u201360", 1), ("Days 61\u201390", 1), ("After day 90", 1), ("No date", 1),
+    )
+    assert verify(report, {f.id: f for f in facts}) == []
+
+
+def test_a_remediation_action_cites_the_finding_it_addresses():
+    finding = Fact(id="f-find", kind="finding", name="risk", severity="high", statement="Alpha: the boiler may fail.",
+                   recommendation="Replace the boiler", topics=("maintenance",))
+    action = Fact(id="f-act", kind="action", name="remediation", severity="high", due=date(2026, 12, 7),
+                  statement="By 2026-12-07: Replace the boiler.", recommendation="Replace the boiler",
+                  evidence=("f-find",))
+    lens = Lens(id="t", title="T", audience="A", sections=(
+        LensSection(id="plan", title="Plan", directive="d", style="actions", select=Selector(kinds=("action",))),
+    ))
+
+    report = OfflineWriter().write(view_for(lens, [finding, action]))
+
+    (block,) = report.sections[1].blocks
+    assert block.item_cites == (("f-act", "f-find"),)
+    assert {ref.fact_id for ref in report.sources} == {"f-act", "f-find"}

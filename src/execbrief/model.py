@@ -149,6 +149,7 @@ class LensSection(_Frozen):
     directive: str
     style: Literal["bullets", "actions", "metrics", "chart"] = "bullets"
     chart: Literal["bar", "line"] = "line"
+    buckets: tuple[int, ...] = ()  # actions: group by due within N days (e.g. 30, 60, 90)
     select: Selector = Selector()
 
 
@@ -220,6 +221,9 @@ class Block(_Frozen):
     item_cites: tuple[tuple[str, ...], ...] = ()
     omitted: int = 0
     chart: Chart | None = None
+    # labelled runs of items, e.g. (("Next 30 days", 3), ("Days 31–60", 2)); labels come
+    # from the lens, not from facts, and are not claims
+    groups: tuple[tuple[str, int], ...] = ()
 
     def texts(self) -> list[str]:
         """Every piece of prose or cell text the block shows."""

@@ -41,10 +41,11 @@ Derived = Callable[[Sequence[Fact], AnalysisContext], list[Fact]]
 
 
 def _registry() -> tuple[dict[str, Analyzer], dict[str, Derived]]:
-    from . import finance, kpis, operations, plan
+    from . import books, finance, kpis, operations, plan
 
     over_evidence = {
         "finance": finance.analyze,
+        "books": books.analyze,
         "operations": operations.analyze,
         "kpis": kpis.analyze,
     }

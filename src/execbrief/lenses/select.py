@@ -116,6 +116,10 @@ def build_view(
                 omitted[section.id] = len(ranked) - limit
         sections[section.id] = tuple(chosen)
     used = {f.id: f for chosen in sections.values() for f in chosen}
+    by_id = {f.id: f for f in pool}
+    for fact in list(used.values()):
+        if fact.kind == "action":  # an action is shown with the finding it addresses
+            used.update((e, by_id[e]) for e in fact.evidence if e in by_id)
     used.update((f.id, f) for f in changes)
     return LensView(
         lens=lens, key=key, period=period, as_of=as_of, organization=organization,

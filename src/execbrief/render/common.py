@@ -12,6 +12,7 @@ __all__ = [
     "cite_groups",
     "cite_numbers",
     "first_sentence",
+    "grouped",
     "format_date",
     "item_citations",
     "looks_numeric",
@@ -80,6 +81,19 @@ def cite_groups(numbers: list[int]) -> list[str]:
         else:
             groups.append([n])
     return [f"{g[0]}\u2013{g[-1]}" if len(g) >= 3 else str(x) for g in groups for x in ([g[0]] if len(g) >= 3 else g)]
+
+
+def grouped(block: Block, entries: list) -> list[tuple[str | None, int, list]]:
+    """Split a block's entries by its labelled groups: (label, first number, entries)."""
+    if not block.groups:
+        return [(None, 1, entries)]
+    out, start = [], 0
+    for label, count in block.groups:
+        out.append((label, start + 1, entries[start:start + count]))
+        start += count
+    if start < len(entries):
+        out.append((None, start + 1, entries[start:]))
+    return out
 
 
 def looks_numeric(cell: str) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..model import Block, Report
-from .common import cite_groups, format_date, item_citations, omitted_line, status_line
+from .common import cite_groups, format_date, grouped, item_citations, omitted_line, status_line
 
 __all__ = ["render_markdown"]
 
@@ -27,9 +27,12 @@ def _block(report: Report, block: Block) -> list[str]:
     lines: list[str] = []
     if block.kind in ("bullets", "actions"):
         items, rest = item_citations(report, block)
-        for n, (item, numbers) in enumerate(items, 1):
-            marker = f"{n}." if block.kind == "actions" else "-"
-            lines.append(f"{marker} {_escape(item)}{_refs(numbers)}")
+        for group, start, entries in grouped(block, items):
+            if group:
+                lines.append(f"\n**{_escape(group)}**\n")
+            for n, (item, numbers) in enumerate(entries, start):
+                marker = f"{n}." if block.kind == "actions" else "-"
+                lines.append(f"{marker} {_escape(item)}{_refs(numbers)}")
         if rest:
             lines.append(f"\nSources:{_refs(rest)}")
     elif block.kind in ("table", "chart"):

@@ -10,6 +10,7 @@ import textwrap
 
 from ..model import Block, Report
 from .common import (
+    grouped,
     cite_groups,
     cite_numbers,
     format_date,
@@ -91,9 +92,12 @@ def _block(report: Report, block: Block) -> list[str]:
             after = cite_numbers(report, block.cites)
         else:
             items, after = item_citations(report, block)
-            for n, (text, numbers) in enumerate(items, start=1):
-                label = f"{n}. " if block.kind == "actions" else "- "
-                lines.extend(_wrap(text, label, " " * len(label), numbers))
+            for group, start, entries in grouped(block, items):
+                if group:
+                    lines.append(f"{group}:")
+                for n, (text, numbers) in enumerate(entries, start=start):
+                    label = f"{n}. " if block.kind == "actions" else "- "
+                    lines.extend(_wrap(text, label, " " * len(label), numbers))
         if after:
             lines.append(_refs(after))
     if block.omitted > 0:

@@ -103,10 +103,33 @@ def _chart(facts: Sequence[Fact], section: LensSection, view: LensView) -> Block
                  cites=tuple(f.id for f in facts if f.period and f.value is not None))
 
 
-def _actions(facts: Sequence[Fact], omitted: int, view: LensView) -> Block:
+def _bucket_labels(buckets: Sequence[int]) -> list[str]:
+    labels, start = [], 1
+    for days in buckets:
+        labels.append(f"Next {days} days" if start == 1 else f"Days {start}\u2013{days}")
+        start = days + 1
+    return labels + [f"After day {buckets[-1]}" if buckets else "Later", "No date"]
+
+
+def _bucket(fact: Fact, buckets: Sequence[int], view: LensView) -> int:
+    if fact.due is None:
+        return len(buckets) + 1
+    days = (fact.due - view.as_of).days
+    return next((n for n, limit in enumerate(buckets) if days <= limit), len(buckets))
+
+
+def _actions(facts: Sequence[Fact], omitted: int, view: LensView, buckets: Sequence[int] = ()) -> Block:
     # soonest first; undated last; ties by severity then id, so the order is stable
     ordered = sorted(rank(facts), key=lambda f: (f.due is None, f.due.isoformat() if f.due else ""))
-    items = []
+    groups: tuple[tuple[str, int], ...] = ()
+    if buckets:
+        ordered = sorted(ordered, key=lambda f: _bucket(f, buckets, view))  # stable: keeps date order
+        labels = _bucket_labels(buckets)
+        counts: dict[int, int] = {}
+        for fact in ordered:
+            counts[_bucket(fact, buckets, view)] = counts.get(_bucket(fact, buckets, view), 0) + 1
+        groups = tuple((labels[n], counts[n]) for n in sorted(counts))
+    items, item_cites = [], []
     for fact in ordered:
         what = (fact.recommendation or fact.statement).rstrip(".")
         who = view.entities.get(fact.entity, fact.entity) if fact.entity else "Group"
@@ -117,9 +140,13 @@ def _actions(facts: Sequence[Fact], omitted: int, view: LensView) -> Block:
         else:
             when = fact.due.isoformat()
         items.append(f"{when}: {who}: {what}.")
+        # an action cites the finding it addresses too, when the lens view carries it
+        addressed = tuple(e for e in fact.evidence if e in view.facts and e != fact.id)
+        item_cites.append((fact.id,) + addressed)
+    cites = tuple(dict.fromkeys(c for group in item_cites for c in group))
     return Block(
-        kind="actions", items=tuple(items), cites=tuple(f.id for f in ordered),
-        item_cites=tuple((f.id,) for f in ordered), omitted=omitted,
+        kind="actions", items=tuple(items), cites=cites, item_cites=tuple(item_cites),
+        omitted=omitted, groups=groups,
     )
 
 
@@ -134,7 +161,7 @@ def section_block(section: LensSection, view: LensView) -> Block:
     if section.style == "chart":
         return _chart(facts, section, view)
     if section.style == "actions":
-        return _actions(facts, omitted, view)
+        return _actions(facts, omitted, view, section.buckets)
     return Block(
         kind="bullets", items=tuple(_bullet(f) for f in facts),
         cites=tuple(f.id for f in facts), item_cites=tuple((f.id,) for f in facts), omitted=omitted,
