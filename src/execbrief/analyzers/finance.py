@@ -260,7 +260,10 @@ def uncategorised_rows(txns: Sequence[Txn], ctx: AnalysisContext) -> list[Fact]:
             id=stable_id("f", "uncategorised", entity),
             kind="finding", name="uncategorised_transactions", entity=entity, severity="medium",
             value=Decimal(len(rows)), unit="transactions",
-            statement=f"{who} has {len(rows)} uncategorised transactions worth {money(total, ctx.currency)}.",
+            statement=(
+                f"{who} has {len(rows)} uncategorised transaction{'s' if len(rows) != 1 else ''} "
+                f"worth {money(total, ctx.currency)}."
+            ),
             recommendation="Assign a category to each before the month is closed.",
             topics=("accounting", "compliance"),
             evidence=tuple(t.evidence.id for t in rows),
