@@ -1,8 +1,8 @@
 """Analyzers turn evidence into facts.
 
 Each analyzer is a pure function ``(evidence, context) -> list[Fact]``: deterministic, no
-I/O, all arithmetic in Decimal. ``ANALYZERS`` names them in the order they run; a rule's
-id is its function name.
+I/O, all arithmetic in Decimal. ``_registry()`` names them in the order they run; a
+rule's id is its function name.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Callable, Sequence
 
 from ..model import Evidence, Fact
 
-__all__ = ["AnalysisContext", "ANALYZERS", "analyze"]
+__all__ = ["AnalysisContext", "analyze"]
 
 
 @dataclass(frozen=True)
