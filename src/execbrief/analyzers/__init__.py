@@ -41,13 +41,15 @@ Derived = Callable[[Sequence[Fact], AnalysisContext], list[Fact]]
 
 
 def _registry() -> tuple[dict[str, Analyzer], dict[str, Derived]]:
-    from . import books, finance, kpis, operations, plan
+    from . import books, cloud, cost, finance, kpis, operations, plan
 
     over_evidence = {
         "finance": finance.analyze,
         "books": books.analyze,
         "operations": operations.analyze,
         "kpis": kpis.analyze,
+        "cloud": cloud.analyze,
+        "cost": cost.analyze,
     }
     over_facts = {"plan": plan.analyze}
     return over_evidence, over_facts

@@ -43,9 +43,9 @@ def cli() -> None:
 
 
 def _register_commands() -> None:
-    from . import history, lenses, preview, run, workspace
+    from . import history, lenses, preview, run, snapshot, workspace
 
-    for command in (run.run, workspace.init, workspace.demo, lenses.lenses, history.history, preview.preview):
+    for command in (run.run, workspace.init, workspace.demo, lenses.lenses, history.history, preview.preview, snapshot.snapshot):
         cli.add_command(command)
 
 
