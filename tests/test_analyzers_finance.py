@@ -357,3 +357,194 @@ def test_ledger_without_entities_still_gets_monthly_facts():
     # window facts exist for the entity-less rows, so monthly ones should too
     assert find(facts, "revenue_total", None).value == Decimal("300")
     assert find(facts, "revenue", None, "2026-10").value == Decimal("200")
+
+
+# -- cash, burn and runway --------------------------------------------------------------
+
+def opening(amount: str, day: str, line: int = 12) -> Evidence:
+    """The opening-cash item the ledger source makes from execbrief.toml."""
+    return Evidence(
+        id="ev-opening", source="ledger", kind="resource", text="Opening cash",
+        record={"type": "opening_cash", "amount": amount, "date": day},
+        provenance=Provenance(source="ledger", path="execbrief.toml", line_start=line, line_end=line),
+    )
+
+
+def burning_book(net_per_month: str = "-1000") -> Ledger:
+    """Aug-Oct 2026 with the given net per month for alpha, plus November rows."""
+    book = Ledger()
+    for month in ("2026-08", "2026-09", "2026-10"):
+        book.add(f"{month}-05", "3000")
+        book.add(f"{month}-06", str(Decimal(net_per_month) - 3000), account="Rent", category="operating")
+    book.add("2026-11-10", "-500", account="Rent", category="operating")
+    book.add("2026-11-30", "-9999", account="Rent", category="operating")  # after the as-of date
+    return book
+
+
+def test_group_burn_is_the_average_net_outflow_of_the_last_three_complete_months():
+    fact = find(finance.analyze(burning_book().rows, ctx()), "monthly_burn", entity=None)
+
+    assert (fact.value, fact.unit, fact.period) == (Decimal("1000.00"), "USD", "2026-08..2026-10")
+    assert fact.statement == "The group burned $1,000 a month on average over August–October 2026 (net of revenue)."
+
+
+def test_a_profitable_group_burns_nothing_and_gets_no_runway():
+    book = burning_book("500")
+    facts = finance.analyze(book.rows + [opening("10000", "2026-11-01")], ctx())
+
+    assert find(facts, "monthly_burn", entity=None).value == 0
+    runway = find(facts, "runway_months", entity=None)
+    assert (runway.kind, runway.value) == ("note", None)
+    assert "not burning cash" in runway.statement
+
+
+def test_each_business_that_burns_gets_its_own_burn():
+    book = burning_book()
+    book.add("2026-10-07", "5000", entity="beta")
+
+    facts = finance.analyze(book.rows, ctx())
+
+    assert find(facts, "monthly_burn", entity="alpha").value == Decimal("1000.00")
+    assert named(facts, "monthly_burn") and not [f for f in named(facts, "monthly_burn") if f.entity == "beta"]
+
+
+def test_cash_is_the_opening_balance_plus_transactions_since_up_to_the_as_of_date():
+    book = burning_book()
+    facts = finance.analyze(book.rows + [opening("20000", "2026-10-01")], ctx())
+
+    cash = find(facts, "cash_balance", entity=None)
+    # October's +3,000 and -4,000, November's -500; the row dated after 2026-11-23 is not cash yet
+    assert (cash.kind, cash.value, cash.period) == ("metric", Decimal("18500"), "2026-11-23")
+    assert cash.statement == ("Cash on 2026-11-23 is $18,500: the opening balance of $20,000 on 2026-10-01 "
+                              "plus a net -$1,500 from 3 transactions since.")
+    assert cash.sources[0] == "execbrief.toml:12 ([sources.ledger] opening_cash)"
+    assert cash.evidence == ("ev-opening",)
+
+
+def test_no_opening_cash_no_cash_or_runway_facts():
+    facts = finance.analyze(burning_book().rows, ctx())
+
+    assert named(facts, "cash_balance") == named(facts, "runway_months") == named(facts, "cash_cover_months") == []
+
+
+@pytest.mark.parametrize(("cash", "kind", "severity", "months"), [
+    ("2000", "finding", "critical", "2.0"),
+    ("5500", "finding", "high", "5.5"),
+    ("9000", "finding", "medium", "9.0"),
+    ("15000", "metric", None, "15.0"),
+])
+def test_runway_is_cash_over_burn_and_a_finding_under_a_year(cash, kind, severity, months):
+    # opening on the as-of date: cash is exactly the opening balance
+    facts = finance.analyze(burning_book().rows + [opening(cash, "2026-11-23")], ctx())
+
+    runway = find(facts, "runway_months", entity=None)
+    assert (runway.kind, runway.severity, runway.value, runway.unit) == (kind, severity, Decimal(months), "months")
+    assert runway.statement.startswith(f"At $1,000 a month, cash of ${int(cash):,} lasts {months} months, to about 2")
+    assert (runway.recommendation is None) == (severity is None)
+
+
+def test_negative_cash_is_a_critical_finding():
+    facts = finance.analyze(burning_book().rows + [opening("-100", "2026-11-23")], ctx())
+
+    cash = find(facts, "cash_balance", entity=None)
+    assert (cash.kind, cash.severity) == ("finding", "critical")
+
+
+def test_cash_cover_is_months_of_gross_costs_cash_would_pay():
+    facts = finance.analyze(burning_book().rows + [opening("8000", "2026-11-23")], ctx())
+
+    assert find(facts, "gross_burn", entity=None).value == Decimal("4000.00")
+    assert find(facts, "cash_cover_months", entity=None).value == Decimal("2.0")
+
+
+# -- unit economics and break-even --------------------------------------------------------
+
+def charter_book(charters_per_month: int = 4, price: str = "1000", fuel: str = "-200", fixed: str = "-2400") -> Ledger:
+    """A charter business: each charter is one revenue row; fuel is its cost of sales."""
+    book = Ledger()
+    for month in ("2026-08", "2026-09", "2026-10"):
+        for n in range(charters_per_month):
+            book.add(f"{month}-{n + 1:02d}", price, account="Charters", category="revenue")
+            book.add(f"{month}-{n + 1:02d}", fuel, account="Fuel", category="cost_of_sales", memo=f"fuel {n}")
+        book.add(f"{month}-20", fixed, account="Mooring", category="operating")
+        book.add(f"{month}-21", "50", account="Interest", category="other")
+    return book
+
+
+def test_contribution_margin_is_unit_price_less_cost_of_sales_per_unit():
+    fact = find(finance.analyze(charter_book().rows, ctx()), "contribution_margin")
+
+    assert (fact.value, fact.unit, fact.period) == (Decimal("800.00"), "USD", "2026-08..2026-10")
+    assert fact.statement == ("Alpha Rentals: each Charters sale brought in $1,000 on average against $200 of cost "
+                              "of sales, a contribution margin of $800 (80.0%) a unit, over August–October 2026 "
+                              "(12 units).")
+
+
+def test_break_even_units_cover_fixed_costs_and_are_a_metric_when_met():
+    fact = find(finance.analyze(charter_book().rows, ctx()), "break_even_units")
+
+    assert (fact.kind, fact.value, fact.unit) == ("metric", Decimal(3), "units/month")  # 2,400 / 800
+    assert fact.statement == ("Alpha Rentals needs 3 Charters sales a month to cover its fixed costs of $2,400 a "
+                              "month; it averaged 4 a month over August–October 2026.")
+
+
+def test_selling_fewer_units_than_break_even_is_a_high_finding():
+    fact = find(finance.analyze(charter_book(charters_per_month=2, fixed="-3000").rows, ctx()), "break_even_units")
+
+    assert (fact.kind, fact.severity, fact.value) == ("finding", "high", Decimal(4))  # ceil(3,000 / 800)
+    assert "Close the gap of 2 units a month" in fact.recommendation
+
+
+def test_units_that_cost_more_than_they_bring_in_are_a_critical_finding():
+    facts = finance.analyze(charter_book(fuel="-1200").rows, ctx())
+
+    fact = find(facts, "negative_contribution")
+    assert (fact.severity, fact.value) == ("critical", Decimal("-200.00"))
+    assert named(facts, "break_even_units") == []
+
+
+def test_no_unit_economics_without_cost_of_sales_rows():
+    book = Ledger()
+    book.add("2026-10-01", "1000", account="Sales")
+    book.add("2026-10-02", "-300", account="Rent", category="operating")
+
+    facts = finance.analyze(book.rows, ctx())
+
+    assert named(facts, "contribution_margin") == named(facts, "break_even_units") == []
+
+
+# -- revenue concentration ---------------------------------------------------------------
+
+def test_a_payer_over_a_quarter_of_revenue_is_a_concentration_finding():
+    book = Ledger()
+    for memo, amount in (("Keel Realty - Oct retainer", "3600"), ("Coastal Dental - Oct retainer", "2400"),
+                         ("Birch Law - Oct retainer", "2000"), ("Stripe payout - web orders", "2000")):
+        book.add("2026-10-05", amount, memo=memo)
+
+    fact = find(finance.analyze(book.rows, ctx()), "revenue_concentration")
+
+    assert (fact.kind, fact.severity, fact.value) == ("finding", "medium", Decimal("36.0"))
+    assert fact.statement == ("Keel Realty paid 36.0% of Alpha Rentals' revenue over October 2026 ($3,600 of "
+                              "$10,000; 3 payers named in the memos).")
+
+
+def test_no_concentration_when_the_memos_name_fewer_than_two_payers():
+    book = Ledger()
+    book.add("2026-10-05", "3000", memo="Airbnb payout - Unit 2A")
+    book.add("2026-10-06", "1000", memo="Oct rent - Unit 1A")
+    book.add("2026-10-07", "1000", memo="Keel Realty - retainer")
+
+    assert named(finance.analyze(book.rows, ctx()), "revenue_concentration") == []
+
+
+@pytest.mark.parametrize(("memo", "payer"), [
+    ("Coastal Dental Group - Oct retainer", "Coastal Dental Group"),
+    ("Marlowe & Finch Law: Nov retainer", "Marlowe & Finch Law"),
+    ("Stripe payout - app and web orders", None),
+    ("May rent - Unit 1A - ACH from tenant", None),
+    ("Invoice 1042 paid", None),
+])
+def test_payer_is_read_from_the_memo(memo, payer):
+    from execbrief.analyzers.economics import payer as read_payer
+
+    assert read_payer(memo) == payer

@@ -166,6 +166,36 @@ def test_roof_leak_risk_is_maintenance_not_security():
     assert "security" not in fact.topics
 
 
+def dated_risk(text: str, *dates: str) -> Evidence:
+    record = {"heading": "Risks", "level": 2, "parents": [],
+              "bullets": [{"text": text, "line": 21, "dates": list(dates)}]}
+    return note_ev("section", record, line=20)
+
+
+def test_risk_naming_a_coming_date_is_due_then_and_says_the_date():
+    ev = dated_risk("[critical] Boiler must pass reinspection by 15 December", "2026-09-10", "2026-12-15")
+
+    fact = only(operations.analyze([ev], ctx()))
+
+    assert fact.due == date(2026, 12, 15)  # the past inspection date is not when the risk bites
+    assert fact.statement == "Alpha Rentals: Boiler must pass reinspection by 15 December (next date: 2026-12-15)."
+
+
+def test_risk_whose_text_already_has_the_iso_date_is_not_repeated():
+    fact = only(operations.analyze([dated_risk("Contract ends on 2027-01-31", "2027-01-31")], ctx()))
+
+    assert fact.due == date(2027, 1, 31)
+    assert fact.statement == "Alpha Rentals: Contract ends on 2027-01-31."
+
+
+def test_risk_with_only_past_dates_or_none_has_no_due():
+    past = only(operations.analyze([dated_risk("Failed inspection on 10 September", "2026-09-10")], ctx()))
+    plain = only(operations.analyze([section("Risks", "Boiler is old")], ctx()))
+
+    assert past.due is None and plain.due is None
+    assert "next date" not in past.statement
+
+
 def test_table_row_becomes_a_note():
     ev = note_ev("table_row", {"heading": "Units", "cells": {"unit": "1A", "monthly_rent": "1250"}}, line=30)
 
@@ -241,14 +271,20 @@ def test_note_updated_exactly_stale_days_ago_is_not_stale():
     assert only(operations.analyze([document(updated=updated)], ctx(stale_days=44))).name == "stale_note"
 
 
-# kpis.analyze
+# kpis.analyze (over the facts the other analyzers produced)
 
 
 EXPECT = (("occupancy_rate", ("rental",)), ("cash_balance", ()))
 
 
+def kpi_gaps(evidence: list[Evidence], context: AnalysisContext) -> list[Fact]:
+    """The kpis rule as the runner calls it: over the facts of the evidence analyzers."""
+    facts, _ = analyze(evidence, context)
+    return [f for f in facts if f.name == "missing_kpi"]
+
+
 def test_expected_kpi_missing_for_an_entity_of_that_kind_is_a_gap_naming_it():
-    facts = kpis.analyze([document(kpis={"occupancy_rate": "90%"})], ctx(expected_kpis=EXPECT))
+    facts = kpi_gaps([document(kpis={"occupancy_rate": "90%"})], ctx(expected_kpis=EXPECT))
 
     gaps = [f for f in facts if f.entity == "gamma"]
     fact = only(gaps)
@@ -263,15 +299,13 @@ def test_expected_kpi_supplied_for_every_entity_gives_no_gap():
         document(path="notes/gamma/ops.md", entity="gamma", kpis={"occupancy_rate": "70%"}),
     ]
 
-    facts = kpis.analyze(docs, ctx(expected_kpis=(("occupancy_rate", ("rental",)),)))
-
-    assert facts == []
+    assert kpi_gaps(docs, ctx(expected_kpis=(("occupancy_rate", ("rental",)),))) == []
 
 
 def test_org_wide_expectation_is_satisfied_by_any_entity():
     doc = document(path="notes/beta/x.md", entity="beta", kpis={"cash_balance": "$12,000"})
 
-    assert kpis.analyze([doc], ctx(expected_kpis=(("cash_balance", ()),))) == []
+    assert kpi_gaps([doc], ctx(expected_kpis=(("cash_balance", ()),))) == []
 
 
 def test_org_wide_expectation_missing_is_a_gap_without_entity():
@@ -286,7 +320,24 @@ def test_kpi_in_an_archived_note_does_not_count_as_tracked():
     context = ctx(expected_kpis=(("cash_balance", ()),))
 
     assert [f for f in operations.analyze(docs, context) if f.name == "cash_balance"] == []
-    assert [f.name for f in kpis.analyze(docs, context)] == ["missing_kpi"]
+    assert [f.name for f in kpi_gaps(docs, context)] == ["missing_kpi"]
+
+
+def test_a_computed_kpi_counts_as_supplied():
+    # no note states occupancy for gamma, but a units table lets the assets rule compute it
+    units = note_ev("table_row", {"heading": "Units", "cells": {"unit": "1A", "status": "Let", "rent": "$900/month"}},
+                    path="notes/gamma/units.md", entity="gamma", line=5)
+    context = ctx(expected_kpis=(("occupancy_rate", ("rental",)),))
+
+    assert {f.entity for f in kpi_gaps([document(kpis={"occupancy_rate": "90%"})], context)} == {"gamma"}
+    assert kpi_gaps([document(kpis={"occupancy_rate": "90%"}), units], context) == []
+
+
+def test_a_kpi_fact_without_a_value_does_not_count_as_supplied():
+    empty = Fact(id="f-o", kind="metric", name="occupancy_rate", entity="alpha", statement="Occupancy unknown.")
+    context = ctx(expected_kpis=(("occupancy_rate", ("rental",)),))
+
+    assert {f.entity for f in kpis.analyze([empty], context)} == {"alpha", "gamma"}
 
 
 # plan.analyze

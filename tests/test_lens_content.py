@@ -43,7 +43,8 @@ def test_ceo_has_shortfalls_missing_kpis_utilisation_and_a_dated_plan(demo_repor
     shortfalls = section(ceo, "shortfalls")
     assert "Critical: Group: A Stripe live secret key" in shortfalls
     assert "Critical: Harbor Flats: The boiler failed city inspection" in shortfalls
-    assert "No cash balance is tracked." in section(ceo, "kpis_missing")
+    assert "No customer acquisition cost is tracked." in section(ceo, "kpis_missing")
+    assert "No cash balance is tracked." not in body(ceo)  # computed from opening_cash and the ledger
     assert "Harbor Flats occupancy rate: 67.0%" in section(ceo, "utilisation")
     plan = section(ceo, "plan")
     assert "2026-11-15 (overdue): Group: Rotate the Harbor Flats Stripe live key" in plan

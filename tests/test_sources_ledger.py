@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from execbrief.config import load_settings
-from execbrief.model import content_hash, stable_id
+from execbrief.errors import ConfigError
+from execbrief.model import Evidence, content_hash, stable_id
 from execbrief.registry import Registry
 from execbrief.sources import SourceResult
 from execbrief.sources.ledger import MAX_ROW_WARNINGS, LedgerSource, register
@@ -319,3 +320,78 @@ def test_register_adds_the_ledger_source():
     register(registry)
     assert registry.sources["ledger"] is LedgerSource
     assert LedgerSource.name == "ledger"
+
+
+# -- debit and credit columns -------------------------------------------------------------
+
+SPLIT_COLUMNS = """
+[sources.ledger.columns]
+date = "Date"
+debit = "Money Out"
+credit = "Money In"
+memo = "Description"
+"""
+
+
+def test_debit_and_credit_columns_become_one_signed_amount(ws):
+    ws.write("ledger/bank.csv", (
+        "Date,Description,Money Out,Money In\n"
+        "2026-05-03,Invoice 1042 paid,,\"$1,450.00\"\n"
+        "2026-05-04,Boiler repair,250.50,\n"
+        "2026-05-05,Card fee,-3.10,\n"      # some banks sign their debits
+        "2026-05-06,Refund and fee,10.00,4.00\n"
+    ))
+    result = ws.collect(SPLIT_COLUMNS)
+    assert [e.record["amount"] for e in result.evidence] == ["1450.00", "-250.50", "-3.10", "-6.00"]
+    assert result.warnings == []
+
+
+def test_row_with_neither_debit_nor_credit_or_a_bad_one_is_skipped_with_warning(ws):
+    ws.write("ledger/bank.csv", "Date,Description,Money Out,Money In\n2026-05-03,Nothing,,\n2026-05-04,Bad,12x,\n"
+                                "2026-05-05,Good,,5\n")
+    result = ws.collect(SPLIT_COLUMNS)
+    assert [e.record["amount"] for e in result.evidence] == ["5"]
+    assert [(w.line, w.message.split(":")[0]) for w in result.warnings] == [
+        (2, "row has neither a debit nor a credit amount"), (3, "bad amount '12x'")]
+
+
+def test_split_columns_missing_from_the_header_skip_the_file_naming_the_keys(ws):
+    ws.write("ledger/bank.csv", "Date,Description,Amount\n2026-05-03,x,1\n")
+    warning = one(ws.collect(SPLIT_COLUMNS).warnings)
+    assert "sources.ledger.columns.debit" in warning.message
+    assert "sources.ledger.columns.credit" in warning.message
+
+
+def test_debit_without_credit_is_a_config_error_naming_the_key(ws):
+    with pytest.raises(ConfigError, match=r"sources\.ledger\.columns.*both debit and credit"):
+        ws.collect('\n[sources.ledger.columns]\ndebit = "Out"\n')
+
+
+# -- opening cash --------------------------------------------------------------------------
+
+def test_opening_cash_becomes_one_resource_citing_its_config_line(ws):
+    ws.write("ledger/t.csv", HEADER + "2026-05-03,10,acme,Sales,revenue,x\n")
+    result = ws.collect('\n[sources.ledger]\nopening_cash = 18250.50\nopening_cash_date = 2026-11-01\n')
+    cash = one([e for e in result.evidence if e.kind == "resource"])
+    assert cash.record == {"type": "opening_cash", "amount": "18250.5", "date": "2026-11-01"}
+    lines = (ws.root / "execbrief.toml").read_text().splitlines()
+    assert lines[cash.provenance.line_start - 1].startswith("opening_cash =")
+    assert cash.provenance.path == "execbrief.toml"
+
+
+def test_opening_cash_without_its_date_is_a_config_error(ws):
+    with pytest.raises(ConfigError, match=r"sources\.ledger.*opening_cash_date"):
+        ws.collect("\n[sources.ledger]\nopening_cash = 100\n")
+
+
+# -- evidence built without validation equals validated evidence ---------------------------
+
+def test_fast_built_evidence_equals_validated_models(ws):
+    ws.write("ledger/t.csv", HEADER + "2026-05-03,\"$1,450.00\",acme,Sales,revenue,Invoice 1\n")
+    result = ws.collect()
+    for ev in result.evidence:
+        again = Evidence.model_validate(ev.model_dump())
+        assert again == ev
+        assert again.model_dump(mode="json") == ev.model_dump(mode="json")
+        assert ev.model_copy(update={"entity": "globex"}).entity == "globex"
+        assert ev.model_fields_set == again.model_fields_set

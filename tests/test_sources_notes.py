@@ -145,7 +145,8 @@ def test_updated_falls_back_to_front_matter_date(ws):
 def test_front_matter_updated_that_is_not_a_date_warns_with_its_line(ws):
     ws.write("notes/a.md", "---\ntitle: A\nupdated: last week\n---\ntext\n")
     result = ws.collect()
-    assert one(of_kind(result, "document")).record["updated"] is None
+    doc = one(of_kind(result, "document"))
+    assert doc.record["updated_from"] == "mtime"  # the bad value is not used
     warning = one(result.warnings)
     assert (warning.path, warning.line) == ("notes/a.md", 3)
     assert "YYYY-MM-DD" in warning.message
@@ -303,9 +304,11 @@ def test_pipe_table_rows_become_table_rows_with_normalised_headers(ws):
     rows = of_kind(ws.collect(), "table_row")
     assert [r.record for r in rows] == [
         {"heading": "Monthly", "cells": {"metric": "Revenue", "mrr": "1,450",
-                                          "due_date": "2026-06-01", "ownerlead": "Dana"}},
+                                          "due_date": "2026-06-01", "ownerlead": "Dana"},
+         "dates": {"due_date": "2026-06-01"}, "numbers": {"mrr": "1450"}},
         {"heading": "Monthly", "cells": {"metric": "Pipe | escaped", "mrr": "3",
-                                          "due_date": "", "ownerlead": "Lee"}},
+                                          "due_date": "", "ownerlead": "Lee"},
+         "numbers": {"mrr": "3"}},
     ]
     assert rows[0].text == "| Revenue | 1,450 | 2026-06-01 | Dana |"
     assert [(r.provenance.line_start, r.provenance.line_end) for r in rows] == [(5, 5), (6, 6)]
@@ -529,3 +532,163 @@ def test_two_thousand_notes_parse_quickly(ws):
     assert len(result.evidence) == 2000 * 7
     # ~0.4 s on a slow laptop; a regression to a per-note full markdown parse shows here
     assert elapsed < 5, f"2,000 notes took {elapsed:.1f} s"
+
+
+# -- typed table cells --------------------------------------------------------------------
+
+def test_client_table_cells_are_typed_and_raw_cells_kept(ws):
+    ws.write("notes/acme/clients.md", (
+        "| Client | Monthly fee | Contract end | Last paid |\n"
+        "|---|---|---|---|\n"
+        "| Coastal Dental | $2,400 | 2027-03-31 | 5 Nov 2026 |\n"
+    ))
+    record = one(of_kind(ws.collect(), "table_row")).record
+    assert record["cells"] == {"client": "Coastal Dental", "monthly_fee": "$2,400",
+                               "contract_end": "2027-03-31", "last_paid": "5 Nov 2026"}
+    assert record["amounts"] == {"monthly_fee": "2400"}
+    assert record["dates"] == {"contract_end": "2027-03-31", "last_paid": "2026-11-05"}
+    assert "per" not in record and "numbers" not in record
+
+
+def test_unit_and_fleet_tables_give_rates_dates_and_numbers(ws):
+    ws.write("notes/acme/assets.md", (
+        "| Unit | Status | Rent | Lease end |\n|---|---|---|---|\n"
+        "| 1A | Let | $1,250/month | 2027-05-31 |\n"
+        "| 2B | Short-term rental | $138/night (Oct average) | — |\n"
+        "| 3A | Vacant since 2026-10-01 | $1,275/month (asking) | — |\n"
+        "\n"
+        "| Van | Mileage | Last service | Status |\n|---|---|---|---|\n"
+        "| Van 2 | 118,640 | 2026-06-03 | Service overdue |\n"
+    ))
+    records = [r.record for r in of_kind(ws.collect(), "table_row")]
+    assert records[0]["amounts"] == {"rent": "1250"} and records[0]["per"] == {"rent": "month"}
+    assert records[1]["per"] == {"rent": "night"} and "dates" not in records[1]
+    assert records[2]["dates"] == {"status": "2026-10-01"}  # "vacant since" keeps its date
+    assert records[3]["numbers"] == {"mileage": "118640"}
+    assert records[3]["dates"] == {"last_service": "2026-06-03"}
+
+
+# -- dates and the note's last update ---------------------------------------------------
+
+def test_last_update_comes_from_the_latest_dated_line_without_front_matter(ws):
+    ws.write("notes/log.md", "# Log\n2026-10-02: called the insurer\n- 2026-11-03 — boiler quote in\nUpdated 4 Nov 2026\n")
+    doc = one(of_kind(ws.collect(), "document"))
+    assert (doc.record["updated"], doc.record["updated_from"]) == ("2026-11-04", "dated_line")
+
+
+def test_front_matter_update_wins_over_dated_lines_and_may_be_written_in_words(ws):
+    ws.write("notes/log.md", "---\nupdated: 3 Nov 2026\n---\n2026-11-20: later line\n")
+    doc = one(of_kind(ws.collect(), "document"))
+    assert (doc.record["updated"], doc.record["updated_from"]) == ("2026-11-03", "front_matter")
+
+
+def test_a_dated_line_after_the_file_was_saved_is_a_plan_not_an_update(ws):
+    path = ws.write("notes/plan.md", "# Plan\n2026-05-01: started\n2026-12-01: inspection\n")
+    os.utime(path, (1_780_000_000, 1_780_000_000))  # saved 2026-05-28
+    doc = one(of_kind(ws.collect(), "document"))
+    assert doc.record["updated"] == "2026-05-01"
+
+
+def test_last_update_falls_back_to_the_file_mtime(ws):
+    path = ws.write("notes/plain.md", "# Plain\nNo dates here.\n")
+    os.utime(path, (1_780_000_000, 1_780_000_000))
+    doc = one(of_kind(ws.collect(), "document"))
+    assert (doc.record["updated"], doc.record["updated_from"]) == ("2026-05-28", "mtime")
+
+
+def test_dates_in_bullets_are_parsed_and_year_less_ones_take_the_year_nearest_the_note(ws):
+    ws.write("notes/a.md", ("---\nupdated: 2026-11-17\n---\n## Risks\n"
+                            "- Failed inspection on 10 September; reinspection by 15 December\n"
+                            "- Lease ends 2027-01-31, talks start 4 January\n- No date here\n"))
+    bullets = one(of_kind(ws.collect(), "section")).record["bullets"]
+    assert bullets[0]["dates"] == ["2026-09-10", "2026-12-15"]
+    assert bullets[1]["dates"] == ["2027-01-31", "2027-01-04"]
+    assert "dates" not in bullets[2]
+
+
+def test_task_due_in_words_resolves_against_the_note_date(ws):
+    ws.write("notes/a.md", "---\nupdated: 2026-11-17\n---\n- [ ] Book the inspection due 15 December\n"
+                           "- [ ] File the return by 31 Jan 2027\n")
+    tasks = of_kind(ws.collect(), "task")
+    assert [t.record["due"] for t in tasks] == ["2026-12-15", "2027-01-31"]
+
+
+# -- archived notes and the current note of each entity ---------------------------------
+
+ARCHIVED = "---\nstatus: archived\nupdated: 2026-11-25\n---\n# Old plan\n## Risks\n- stale risk\n"
+
+
+def test_archived_or_closed_notes_are_left_out_but_still_recorded_as_inputs(ws):
+    ws.write("notes/acme/old.md", ARCHIVED)
+    ws.write("notes/acme/done.md", "---\nstatus: Closed\n---\n# Done\n")
+    ws.write("notes/acme/live.md", "# Live\n")
+    result = ws.collect()
+    assert {e.provenance.path for e in result.evidence} == {"notes/acme/live.md"}
+    assert len(result.inputs) == 3
+    assert result.warnings == []
+
+
+def test_include_archived_brings_archived_notes_back_flagged(ws):
+    ws.write("notes/acme/old.md", ARCHIVED)
+    result = ws.collect("\n[sources.notes]\ninclude_archived = true\n")
+    doc = one(of_kind(result, "document"))
+    assert doc.record["archived"] is True
+    assert doc.record["current"] is False  # an archived note is never the current state
+    assert len(of_kind(result, "section")) == 2
+
+
+def test_the_most_recently_updated_note_of_each_entity_is_current(ws):
+    ws.write("notes/acme/a.md", "---\nupdated: 2026-10-01\n---\n# A\n")
+    ws.write("notes/acme/b.md", "---\nupdated: 2026-11-01\n---\n# B\n")
+    ws.write("notes/globex/c.md", "---\nupdated: 2026-01-01\n---\n# C\n")
+    ws.write("notes/org.md", "---\nupdated: 2026-12-01\n---\n# Org\n")
+    current = {d.provenance.path: d.record["current"] for d in of_kind(ws.collect(), "document")}
+    assert current == {"notes/acme/a.md": False, "notes/acme/b.md": True,
+                       "notes/globex/c.md": True, "notes/org.md": False}
+
+
+# -- the content-hash cache ---------------------------------------------------------------
+
+def cache_files(ws) -> list[Path]:
+    return sorted((ws.root / ".execbrief" / "cache" / "notes").glob("*/*.json"))
+
+
+def test_an_unchanged_note_is_served_from_the_cache_not_parsed_again(ws):
+    path = ws.write("notes/a.md", "# Title\n- first bullet\n")
+    first = ws.collect()
+    (entry,) = cache_files(ws)
+    assert entry.name == content_hash(path.read_bytes()).removeprefix("sha256:") + ".json"
+    # prove the second run reads the cache: change the cached heading, not the note
+    entry.write_text(entry.read_text().replace('"Title"', '"From cache"'))
+    second = ws.collect()
+    assert one(of_kind(second, "section")).record["heading"] == "From cache"
+    assert [e.id for e in second.evidence] == [e.id for e in first.evidence]
+
+
+def test_a_changed_note_is_parsed_again(ws):
+    path = ws.write("notes/a.md", "# Before\n")
+    ws.collect()
+    stat = path.stat()
+    path.write_text("# Afte!\n")  # same size, and the same mtime below: only the content changed
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    # the index was written less than RACY_NS after the note was saved, so it is not trusted
+    assert one(of_kind(ws.collect(), "section")).record["heading"] == "Afte!"
+    assert len(cache_files(ws)) == 2
+
+
+def test_a_note_holding_a_credential_is_never_cached(ws):
+    ws.write("notes/keys.md", "# Keys\nstripe: sk_live_" + "a1B2c3D4e5F6g7H8i9J0k1L2" + "\n")
+    ws.write("notes/plain.md", "# Plain\n")
+    ws.collect()
+    assert len(cache_files(ws)) == 1
+    assert not any("sk_live_" in p.read_text() for p in cache_files(ws))
+
+
+def test_an_unwritable_cache_warns_once_and_the_notes_are_still_read(ws):
+    ws.write("notes/a.md", "# A\n")
+    (ws.root / ".execbrief").mkdir()
+    (ws.root / ".execbrief" / "cache").write_text("a file where the cache folder should be")
+    result = ws.collect()
+    assert len(of_kind(result, "document")) == 1
+    warning = one(result.warnings)
+    assert warning.path == ".execbrief/cache/notes" and "cannot write the notes cache" in warning.message

@@ -94,6 +94,15 @@ class LedgerColumns(_Section):
     account: str = "account"
     category: str = "category"
     memo: str = "memo"
+    # a bank-statement export: money out in one column, money in in another (instead of amount)
+    debit: str | None = None
+    credit: str | None = None
+
+    @model_validator(mode="after")
+    def _both_or_neither(self) -> "LedgerColumns":
+        if (self.debit is None) != (self.credit is None):
+            raise ValueError("set both debit and credit (money out and money in), or neither to use amount")
+        return self
 
 
 class LedgerSource(_Section):
@@ -103,11 +112,26 @@ class LedgerSource(_Section):
     opening_cash: Decimal | None = None
     opening_cash_date: date | None = None
 
+    @model_validator(mode="after")
+    def _cash_needs_date(self) -> "LedgerSource":
+        if self.opening_cash is not None and self.opening_cash_date is None:
+            raise ValueError("opening_cash needs opening_cash_date: the day the balance was counted (YYYY-MM-DD)")
+        return self
+
 
 class ReposSource(_Section):
     paths: list[str] = []
     max_file_mb: float = Field(default=2.0, gt=0)
     engine: str = "builtin"
+
+    @field_validator("engine")
+    @classmethod
+    def _known_engine(cls, value: str) -> str:
+        from .sources.secretscan import engine_names  # engines may be added at run time
+
+        if value not in engine_names():
+            raise ValueError(f"unknown scan engine {value!r} (known: {', '.join(engine_names())})")
+        return value
 
 
 class AwsSource(_Section):
@@ -133,17 +157,48 @@ class Sources(_Section):
         return names
 
 
+class WriterPrices(_Section):
+    """USD per million tokens; an unset price is the provider's list price for its default model."""
+
+    input: Decimal | None = Field(default=None, ge=0)
+    output: Decimal | None = Field(default=None, ge=0)
+    cache_read: Decimal | None = Field(default=None, ge=0)
+    cache_write: Decimal | None = Field(default=None, ge=0)
+
+
 class Writer(_Section):
-    kind: Literal["offline", "anthropic", "openai", "bedrock"] = "offline"
+    # any installed writer (built-in: offline, anthropic, openai, bedrock; plugins add more)
+    kind: str = "offline"
     model: str | None = None
     base_url: str | None = None
     concurrency: int = Field(default=4, ge=1, le=32)
     max_cost_usd: Decimal | None = Field(default=None, ge=0)
+    timeout_s: float = Field(default=60.0, gt=0)
+    max_retries: int = Field(default=4, ge=0, le=10)
+    max_output_tokens: int = Field(default=4000, ge=64)
+    max_tokens_per_lens: int = Field(default=60000, ge=1000)
+    cache: bool = True
+    prices: WriterPrices = WriterPrices()
+    options: dict[str, Any] = {}
+
+    @field_validator("kind")
+    @classmethod
+    def _installed(cls, value: str) -> str:
+        from .registry import registry
+
+        known = registry.load().writers
+        if value not in known:
+            raise ValueError(f"unknown writer (installed: {', '.join(sorted(known))})")
+        return value
 
 
 class SesDelivery(_Section):
     region: str = "us-east-1"
     configuration_set: str | None = None
+    # a ceiling below the account's own max send rate (which is always respected)
+    max_rate: float | None = Field(default=None, gt=0)
+    # the only SNS topic whose bounce/complaint notifications `events ingest` accepts
+    events_topic_arn: str | None = Field(default=None, pattern=r"^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]+$")
 
 
 class SmtpDelivery(_Section):
@@ -164,6 +219,21 @@ class Delivery(_Section):
     period: Literal["day", "week", "month"] = "week"
     ses: SesDelivery = SesDelivery()
     smtp: SmtpDelivery = SmtpDelivery()
+    list_unsubscribe: str | None = None
+    in_doubt: Literal["resend", "hold"] = "resend"
+    max_attempts: int = Field(default=4, ge=1, le=10)
+    retry_base_s: float = Field(default=1.0, ge=0)
+
+    @field_validator("list_unsubscribe")
+    @classmethod
+    def _mailto(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        address = value.removeprefix("mailto:").split("?", 1)[0]
+        if not value.startswith("mailto:") or any(c in value for c in "\r\n<> "):
+            raise ValueError(f"{value!r} must be a mailto: URI like 'mailto:unsubscribe@example.com'")
+        _check_email(address)
+        return value
 
     @field_validator("sender")
     @classmethod

@@ -10,7 +10,10 @@ them to a one-line message and an exit code in one place (``execbrief.cli``).
     ├── LedgerError                the SQLite ledger cannot be opened or migrated
     ├── StageError                 a pipeline stage failed; what finished is recorded
     │   └── VerificationError      a report cites a fact or number it cannot trace
-    └── DeliveryError              a channel could not deliver a message
+    └── DeliveryError              a channel could not deliver a message (temporary: retried)
+        ├── DeliveryThrottled      the provider asked us to slow down: retried with backoff
+        ├── DeliveryRejected       the provider refused it for good: recorded, not retried
+        └── DeliveryInDoubt        the provider may have accepted it: resent or held
 
 Messages say what is wrong and what to do about it.
 """
@@ -26,6 +29,9 @@ __all__ = [
     "StageError",
     "VerificationError",
     "DeliveryError",
+    "DeliveryThrottled",
+    "DeliveryRejected",
+    "DeliveryInDoubt",
 ]
 
 
@@ -71,3 +77,15 @@ class VerificationError(StageError):
 
 class DeliveryError(ExecbriefError):
     """A delivery channel failed to deliver a message."""
+
+
+class DeliveryThrottled(DeliveryError):
+    """The provider refused the message for now because we sent too fast."""
+
+
+class DeliveryRejected(DeliveryError):
+    """The provider refused the message for good (bad sender, bad recipient, quota)."""
+
+
+class DeliveryInDoubt(DeliveryError):
+    """The connection broke after the provider may have accepted the message."""

@@ -17,10 +17,11 @@ from zoneinfo import ZoneInfo
 from .analyzers import AnalysisContext, analyze
 from .config import ReportConfig, Settings
 from .delivery import build_message
-from .errors import DeliveryError, LensError, UsageError
+from .delivery.service import deliver_run
+from .errors import LensError, UsageError
 from .ledger import Ledger
 from .lenses import build_view, compare, lens_pool, load_lenses
-from .model import DataWarning, Evidence, Fact, Lens, LensView, Message, Receipt
+from .model import DataWarning, Evidence, Fact, Lens, LensView, Message, Report
 from .registry import registry
 from .render import render, render_markdown, standalone_html
 from .sources import InputFile
@@ -171,10 +172,15 @@ def run(
     as_of: date | None = None,
     progress: Progress | None = None,
     formats: tuple[str, ...] = (),
+    in_doubt: str | None = None,
+    batch: bool = False,
+    resume: bool = False,
 ) -> RunResult:
     """Run the whole pipeline for a workspace and return what happened.
 
     ``formats`` may add ``"md"``: a Markdown export beside each report's HTML and text.
+    ``in_doubt`` (``resend`` or ``hold``) overrides ``[delivery] in_doubt`` for messages a
+    crashed run may or may not have sent.
     """
     say = progress or (lambda event, data: None)
     started = time.monotonic()
@@ -183,13 +189,14 @@ def run(
     as_of = as_of or settings.run.as_of or _today(settings)
     period = reporting_period(as_of, settings.delivery.period)
     writer = get_writer(settings)
+    _check_batch(writer, batch, resume)
     channel = None if dry_run else registry.get("channels", settings.delivery.method)(settings)
 
     with Ledger.for_workspace(settings.workspace) as ledger:
         run_id = ledger.start_run(
             settings.workspace, period, as_of.isoformat(),
             {"only": list(only), "dry_run": dry_run, "writer": settings.writer.kind,
-             "delivery": settings.delivery.method},
+             "delivery": settings.delivery.method, "in_doubt": in_doubt or settings.delivery.in_doubt},
         )
         say("run", {"run_id": run_id, "reports": len(planned)})
         evidence, warnings, inputs, failures = _collect(settings, say)
@@ -221,28 +228,29 @@ def run(
         views = [_view_for(plan, facts, warnings, settings, period, as_of, ledger, run_id) for plan in planned]
         for view in views:
             by_id.update((f.id, f) for f in view.changes)
+        waiting = _batch_step(writer, views, ledger, run_id, batch, resume) if batch or resume else None
+        if waiting:
+            warnings.append(DataWarning(source="writer", message=waiting))
+            ledger.record_warnings(run_id, warnings[-1:])
+            views = []  # the reports are written when the batch is collected
+        written = _write_many(writer, views, warnings, ledger, run_id)
         for plan, view in zip(planned, views):
             say("report", {"key": plan.key})
-            outcome, message = _write_report(plan, view, by_id, settings, writer, out_dir, ledger, run_id, formats)
+            outcome, message = _write_report(plan, view, by_id, settings, writer, out_dir, ledger, run_id, formats, written.get(plan.key))
             outcomes.append(outcome)
             failures += [f"report {plan.key}: {p}" for p in outcome.problems[:1]]
             if message:
                 messages.append(message)
 
-        deliveries = []
-        if channel is not None:
-            for message in messages:
-                say("deliver", {"key": message.key})
-                receipt = _deliver(channel, message, ledger, run_id)
-                if receipt.status == "failed":
-                    failures.append(f"delivery {message.key}: {receipt.detail}")
-                deliveries += [
-                    {"lens": message.lens, "key": message.key, "recipient": addr, "audit": addr in message.bcc,
-                     "channel": receipt.channel, "status": receipt.status, "message_id": receipt.message_id}
-                    for addr in (*message.to, *message.bcc)
-                ]
+        deliveries: list[dict[str, Any]] = []
+        if channel is not None and messages:
+            # preflight (execbrief doctor), then the idempotent send loop under the workspace lock
+            deliveries, delivery_failures = deliver_run(
+                settings, channel, ledger, run_id, period, messages, in_doubt=in_doubt, progress=say
+            )
+            failures += delivery_failures
 
-        status = "failed" if failures else "ok"
+        status = "failed" if failures else ("pending" if waiting else "ok")
         duration = int((time.monotonic() - started) * 1000)
         result = RunResult(
             run_id=run_id, period=period, as_of=as_of.isoformat(), status=status, reports=outcomes,
@@ -275,14 +283,47 @@ def _view_for(
     )
 
 
+def _check_batch(writer: Any, batch: bool, resume: bool) -> None:
+    if (batch or resume) and not getattr(writer, "supports_batch", False):
+        raise UsageError(
+            "--batch and --resume need an LLM writer with a batch API: set [writer] kind = \"anthropic\" or \"openai\""
+        )
+
+
+def _batch_step(writer: Any, views: list[LensView], ledger: Ledger, run_id: str, batch: bool, resume: bool) -> str | None:
+    """``--resume`` collects submitted batches, ``--batch`` submits one; a note when writing must wait."""
+    if resume:
+        _, pending = writer.collect_batches(ledger, run_id)
+        if pending:
+            return f"{pending} batch(es) still processing at the provider: run `execbrief run --resume` later"
+    if batch:
+        submitted = writer.submit_batch(views, ledger, run_id)
+        if submitted:
+            return f"{submitted} reports submitted as a batch: collect them with `execbrief run --resume`"
+    return None
+
+
+def _write_many(writer: Any, views: list[LensView], warnings: list[DataWarning], ledger: Ledger, run_id: str) -> dict[str, Report]:
+    """All reports at once when the writer can (LLM writers share a prompt prefix and run concurrently)."""
+    if not views or not hasattr(writer, "write_many"):
+        return {}
+    reports = writer.write_many(views, ledger=ledger, run_id=run_id)
+    new, writer.warnings = list(writer.warnings), []
+    warnings.extend(new)
+    ledger.record_warnings(run_id, new)
+    return {report.key: report for report in reports}
+
+
 def _write_report(
     plan: PlannedReport, view: LensView, by_id: dict[str, Fact], settings: Settings, writer: Any,
-    out_dir: Path, ledger: Ledger, run_id: str, formats: tuple[str, ...] = (),
+    out_dir: Path, ledger: Ledger, run_id: str, formats: tuple[str, ...] = (), written: Report | None = None,
 ) -> tuple[ReportOutcome, Message | None]:
     period = view.period
-    report = writer.write(view)
+    report = written if written is not None else writer.write(view)
     problems = verify(report, by_id)
-    report = report.model_copy(update={"status": "rejected" if problems else "verified"})
+    # an LLM writer's "corrected" or "fallback" survives verification; a draft becomes "verified"
+    passed = "verified" if report.status == "draft" else report.status
+    report = report.model_copy(update={"status": "rejected" if problems else passed})
     ledger.record_report(run_id, report)
     outcome = ReportOutcome(
         lens=plan.lens.id, key=plan.key, title=report.title, status=report.status,
@@ -309,20 +350,3 @@ def _write_report(
         files["eml"].write_bytes(message.mime)
     outcome.files = {k: str(v) for k, v in files.items()}
     return outcome, message
-
-
-def _deliver(channel: Any, message: Message, ledger: Ledger, run_id: str) -> Receipt:
-    previous = ledger.sent_message(message.idempotency_key)
-    if previous:
-        receipt = Receipt(
-            key=message.key, channel=channel.name, status="skipped",
-            message_id=previous["provider_message_id"],
-            detail=f"already sent in run {previous['run_id']}",
-        )
-    else:
-        try:
-            receipt = channel.send(message, run_id)
-        except DeliveryError as exc:
-            receipt = Receipt(key=message.key, channel=channel.name, status="failed", detail=str(exc))
-    ledger.record_message(run_id, message, receipt)
-    return receipt

@@ -20,7 +20,7 @@ from typing import Iterable, Mapping
 
 from .model import Block, Fact, Report
 
-__all__ = ["verify", "extract_claims", "Claims"]
+__all__ = ["verify", "verify_block", "untrusted_text_problems", "extract_claims", "Claims"]
 
 _DATE = re.compile(r"(?<![\w-])(\d{4}-\d{2}(?:-\d{2})?)(?![\w-])")
 _EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
@@ -157,14 +157,56 @@ def verify_block(block: Block, facts: Mapping[str, Fact], where: str) -> list[st
     return problems
 
 
+# --- untrusted-text check (LLM writers) ------------------------------------------------
+# Model output may repeat instructions planted in notes ("forward this to…", "ignore the
+# rules"). Such phrases, and secret-looking strings, pass only when a cited fact itself
+# says them; the offline writer copies fact text, so its output always passes.
+
+_INSTRUCTION = re.compile(
+    r"\b(?:ignore|disregard|forget|override)\b[^.\n]{0,40}\b(?:instructions?|rules|prompts?|guidelines)\b"
+    r"|\b(?:system|developer) prompt\b|\bnew instructions?\b|\byou are now\b|\bas an ai\b"
+    r"|\b(?:forward|send|e-?mail|cc|bcc|copy)\b[^.\n]{0,60}\b(?:to|at)\s+(?:the\s+)?(?:address|mailbox|inbox|[\w.+-]+@)"
+    r"|\b(?:forward|send|e-?mail)\s+(?:this|these|the)\s+(?:report|briefing|email|message|summary)\b"
+    r"|\b(?:click|visit|go to|log ?in (?:at|to)|sign ?in (?:at|to))\b[^.\n]{0,30}\b(?:link|url|site|website|page|portal|here)\b"
+    r"|\b(?:reply|respond|write back)\s+(?:to|with)\b"
+    r"|\b(?:wire|transfer)\b[^.\n]{0,40}\b(?:account|iban|routing|wallet|bitcoin)\b"
+    r"|\b(?:update|change|add|remove|replace)\s+(?:the\s+)?(?:recipients?|config(?:uration)?|mailing list|distribution list|settings)\b"
+    r"|\b(?:share|send|provide|enter|confirm)\s+(?:your\s+|the\s+)?(?:password|credentials|api key|login)\b",
+    re.I,
+)
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def untrusted_text_problems(block: Block, facts: Mapping[str, Fact], where: str) -> list[str]:
+    """Instruction-like phrases and secret-looking strings that no cited fact contains."""
+    from .writers.prompts import scan  # the same scanner the prompt builder uses
+
+    cited = [facts[f] for f in dict.fromkeys(block.cites + tuple(i for c in block.item_cites for i in c)) if f in facts]
+    source = _normal(" ".join(t for f in cited for t in _fact_texts(f)))
+    problems = []
+    for text in block.texts():
+        for m in _INSTRUCTION.finditer(text):
+            if _normal(m.group(0)) not in source:
+                problems.append(f"{where}: instruction-like text {m.group(0)!r} is in no cited fact")
+        for hit in scan(text):
+            if _normal(text[hit.start:hit.end]) not in source:
+                problems.append(f"{where}: a secret-looking string ({hit.kind} {hit.preview}) is in no cited fact")
+    return problems
+
+
 def verify(report: Report, facts: Mapping[str, Fact]) -> list[str]:
     """Every problem with a report's citations and figures; empty when all trace."""
     problems = []
     for n, block in enumerate(report.summary, 1):
         problems += verify_block(block, facts, f"summary block {n}")
+        problems += untrusted_text_problems(block, facts, f"summary block {n}")
     for section in report.sections:
         for n, block in enumerate(section.blocks, 1):
             problems += verify_block(block, facts, f"section '{section.id}' block {n}")
+            problems += untrusted_text_problems(block, facts, f"section '{section.id}' block {n}")
     for ref in report.sources:
         if ref.fact_id not in facts:
             problems.append(f"source [{ref.number}] names unknown fact {ref.fact_id}")

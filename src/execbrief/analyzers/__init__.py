@@ -41,17 +41,23 @@ Derived = Callable[[Sequence[Fact], AnalysisContext], list[Fact]]
 
 
 def _registry() -> tuple[dict[str, Analyzer], dict[str, Derived]]:
-    from . import books, cloud, cost, finance, kpis, operations, plan
+    from . import books, finance, kpis, operations, plan
+    from . import security
+    from . import cloud, cost
+    from . import assets, portfolio
 
     over_evidence = {
         "finance": finance.analyze,
         "books": books.analyze,
         "operations": operations.analyze,
-        "kpis": kpis.analyze,
+        "portfolio": portfolio.analyze,
+        "assets": assets.analyze,
+        "security": security.analyze,
         "cloud": cloud.analyze,
         "cost": cost.analyze,
     }
-    over_facts = {"plan": plan.analyze}
+    # kpis runs over the facts so computed KPIs count as supplied; before plan, which dates its gaps
+    over_facts = {"kpis": kpis.analyze, "plan": plan.analyze}
     return over_evidence, over_facts
 
 

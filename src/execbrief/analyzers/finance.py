@@ -1,7 +1,9 @@
 """Finance: revenue, costs and net per business per month, and what the books lack.
 
 Only complete months (those ending before the as-of date) count in monthly figures; the
-rows of the month in progress are named in a note so nothing is silently dropped.
+rows of the month in progress are named in a note so nothing is silently dropped. Burn,
+cash and runway are in ``runway.py``; unit economics and revenue concentration in
+``economics.py``; both run as part of this analyzer, over the same transactions.
 """
 
 from __future__ import annotations
@@ -24,38 +26,36 @@ HUNDRED = Decimal(100)
 ORG = None  # entity of organisation-wide facts
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a million of these must stay small
 class Txn:
     """A ledger transaction as the finance rules see it."""
 
     evidence: Evidence
     day: date
+    month: str  # "2026-10"
     amount: Decimal
     entity: str | None
     account: str
     category: str
     memo: str
 
-    @property
-    def month(self) -> str:
-        return f"{self.day.year:04d}-{self.day.month:02d}"
-
 
 def transactions(evidence: Sequence[Evidence]) -> list[Txn]:
     """The ledger transactions among the evidence, in date order."""
     out = []
+    days: dict[str, tuple[date, str]] = {}  # a ledger has few distinct days: one date object each
     for ev in evidence:
         if ev.kind != "transaction":
             continue
         r = ev.record
+        raw = r["date"]
+        known = days.get(raw)
+        if known is None:
+            day = date.fromisoformat(raw)
+            known = days[raw] = (day, f"{day.year:04d}-{day.month:02d}")
         out.append(Txn(
-            evidence=ev,
-            day=date.fromisoformat(r["date"]),
-            amount=Decimal(r["amount"]),
-            entity=ev.entity,
-            account=(r.get("account") or "").strip(),
-            category=(r.get("category") or "").strip(),
-            memo=(r.get("memo") or "").strip(),
+            ev, known[0], known[1], Decimal(r["amount"]), ev.entity,
+            (r.get("account") or "").strip(), (r.get("category") or "").strip(), (r.get("memo") or "").strip(),
         ))
     out.sort(key=lambda t: (t.day, t.evidence.provenance.path, t.evidence.provenance.line_start or 0))
     return out
@@ -99,6 +99,10 @@ def analyze(evidence: Sequence[Evidence], ctx: AnalysisContext) -> list[Fact]:
     facts += duplicate_rows(txns, ctx)
     facts += missing_periods(complete, ctx)
     facts += month_in_progress(txns, current, ctx)
+    from . import economics, runway  # they build on this module's Txn
+
+    facts += runway.analyze(evidence, txns, complete, ctx)
+    facts += economics.analyze(complete, ctx)
     return facts
 
 

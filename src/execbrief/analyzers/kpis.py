@@ -1,36 +1,31 @@
-"""KPI gaps: the KPIs lenses expect that no source supplies become ``gap`` facts."""
+"""KPI gaps: the KPIs lenses expect that no source supplies become ``gap`` facts.
+
+This rule runs over the facts, after the other analyzers: a KPI counts as supplied when
+some fact measures it, whether a note states it (``kpis:`` in front matter) or an analyzer
+computes it (occupancy from a units table, MRR from a client roster, cash from the ledger).
+"""
 
 from __future__ import annotations
 
 from typing import Sequence
 
 from ..formatting import humanize
-from ..model import Evidence, Fact, stable_id
+from ..model import Fact, stable_id
 from . import AnalysisContext
-from .operations import CLOSED_STATUSES, parse_kpi_value
 
 __all__ = ["analyze", "supplied_kpis"]
 
 
-def supplied_kpis(evidence: Sequence[Evidence]) -> set[tuple[str, str | None]]:
-    """(kpi name, entity) pairs some note states a value for."""
-    found = set()
-    for ev in evidence:
-        if ev.kind != "document":
-            continue
-        if (ev.record.get("status") or "").strip().lower() in CLOSED_STATUSES:
-            continue
-        for name, raw in (ev.record.get("kpis") or {}).items():
-            if parse_kpi_value(raw, "USD") is not None:
-                found.add((str(name), ev.entity))
-    return found
+def supplied_kpis(facts: Sequence[Fact]) -> set[tuple[str, str | None]]:
+    """(kpi name, entity) pairs some fact gives a value for."""
+    return {(f.name, f.entity) for f in facts if f.kind in ("metric", "finding") and f.value is not None}
 
 
-def analyze(evidence: Sequence[Evidence], ctx: AnalysisContext) -> list[Fact]:
+def analyze(facts: Sequence[Fact], ctx: AnalysisContext) -> list[Fact]:
     """One gap fact per expected KPI and business (or organisation) that lacks it."""
-    supplied = supplied_kpis(evidence)
+    supplied = supplied_kpis(facts)
     names_anywhere = {name for name, _ in supplied}
-    facts: dict[str, Fact] = {}
+    out: dict[str, Fact] = {}
     for kpi, kinds in ctx.expected_kpis:
         if kinds:
             scope = [eid for eid, (_, kind) in sorted(ctx.entities.items()) if kind in kinds]
@@ -40,7 +35,7 @@ def analyze(evidence: Sequence[Evidence], ctx: AnalysisContext) -> list[Fact]:
         for entity in missing:
             fact_id = stable_id("f", "missing_kpi", kpi, entity)
             where = f" for {ctx.entity_name(entity)}" if entity else ""
-            facts[fact_id] = Fact(
+            out[fact_id] = Fact(
                 id=fact_id, kind="gap", name="missing_kpi", entity=entity, severity="medium",
                 statement=f"No {humanize(kpi)} is tracked{where}.",
                 recommendation=(
@@ -48,6 +43,6 @@ def analyze(evidence: Sequence[Evidence], ctx: AnalysisContext) -> list[Fact]:
                     f"(kpis: {{{kpi}: ...}}) and keep it current."
                 ),
                 topics=("kpi", "data-quality"),
-                sources=("expected by the lenses; stated in no note",),
+                sources=("expected by the lenses; no note states it and no rule computes it",),
             )
-    return list(facts.values())
+    return list(out.values())

@@ -1,6 +1,9 @@
 """Operations: open and overdue tasks, risks and problems, KPIs and notes from the notes.
 
-Notes marked ``status: archived`` or ``closed`` in their front matter are left out.
+The notes source already leaves archived and closed notes out unless the workspace asks
+for them (``include_archived``); these rules skip any that come through anyway, so an
+archived plan never reads as a live risk. A risk bullet that names a date ("unless it
+passes reinspection by 15 December") carries its next date as ``due``.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from ..model import Evidence, Fact, stable_id
 from . import AnalysisContext
 from .topics import infer_topics
 
-__all__ = ["analyze", "parse_kpi_value", "RISK_HEADING"]
+__all__ = ["analyze", "parse_kpi_value", "risk_date", "RISK_HEADING"]
 
 RISK_HEADING = re.compile(r"\b(risks?|problems?|issues?|blockers?|concerns?|threats?)\b", re.I)
 _SEVERITY_TAG = re.compile(r"^\s*[\[(]\s*(critical|high|medium|low|info)\s*[\])]\s*[:\-–]?\s*", re.I)
@@ -131,10 +134,12 @@ def section_items(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> list[Fa
         if risky:
             severity, text = _severity(raw)
             topics = infer_topics(text, heading=heading, tags=info.tags) + ("risk",)
+            due = risk_date(bullet.get("dates") or (), ctx)
+            dated = f" (next date: {due.isoformat()})" if due and due.isoformat() not in text else ""
             facts.append(Fact(
                 id=stable_id("f", "risk", ev.provenance.path, text.lower()),
-                kind="finding", name="risk", entity=ev.entity, severity=severity,
-                statement=f"{_who(ev, ctx)}: {text.rstrip('.')}.",
+                kind="finding", name="risk", entity=ev.entity, severity=severity, due=due,
+                statement=f"{_who(ev, ctx)}: {text.rstrip('.')}{dated}.",
                 topics=tuple(sorted(set(topics))), evidence=(ev.id,), sources=(where,),
             ))
         else:
@@ -146,6 +151,12 @@ def section_items(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> list[Fa
                 evidence=(ev.id,), sources=(where,),
             ))
     return facts
+
+
+def risk_date(dates: Sequence[str], ctx: AnalysisContext) -> date | None:
+    """The first date a risk names that is today or later: when it bites."""
+    upcoming = sorted(d for d in dates if d >= ctx.as_of.isoformat())
+    return date.fromisoformat(upcoming[0]) if upcoming else None
 
 
 def table_row(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> Fact:

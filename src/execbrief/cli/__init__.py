@@ -43,10 +43,15 @@ def cli() -> None:
 
 
 def _register_commands() -> None:
-    from . import history, lenses, preview, run, snapshot, workspace
+    from . import deliveries, doctor, history, lenses, preview, run, workspace
 
-    for command in (run.run, workspace.init, workspace.demo, lenses.lenses, history.history, preview.preview, snapshot.snapshot):
+    for command in (run.run, workspace.init, workspace.demo, lenses.lenses, history.history, preview.preview):
         cli.add_command(command)
+    for command in (doctor.doctor, deliveries.resend, deliveries.events):
+        cli.add_command(command)
+    from . import snapshot
+
+    cli.add_command(snapshot.snapshot)
 
 
 _register_commands()

@@ -20,8 +20,9 @@ __all__ = ["history"]
               show_default=True, help="The workspace folder holding execbrief.toml.")
 @click.option("--limit", "-n", type=click.IntRange(1), default=20, show_default=True, help="How many runs to show.")
 @click.option("--deliveries", is_flag=True, help="Show each message of the runs: recipients, channel, status.")
+@click.option("--costs", is_flag=True, help="Show LLM calls, tokens (in/out/cached) and cost per run and per report.")
 @click.option("--json", "as_json", is_flag=True, help="Print the runs as JSON.")
-def history(workspace: Path, limit: int, deliveries: bool, as_json: bool) -> None:
+def history(workspace: Path, limit: int, deliveries: bool, costs: bool, as_json: bool) -> None:
     """List recent runs: when, status, reports written, messages sent, warnings."""
     root = workspace.resolve()
     if not (root / CONFIG_FILE).is_file():
@@ -37,6 +38,11 @@ def history(workspace: Path, limit: int, deliveries: bool, as_json: bool) -> Non
         if deliveries:
             for item in runs:
                 item["messages"] = ledger.messages(item["id"])
+        if costs:
+            from ..ledger.llm_calls import costs as llm_costs
+
+            for item in runs:
+                item["llm"] = llm_costs(ledger, item["id"])
     if as_json:
         print_json(runs)
         return
@@ -45,9 +51,37 @@ def history(workspace: Path, limit: int, deliveries: bool, as_json: bool) -> Non
             f"{item['id']}  {item['status']:<7} period {item['period']}  as of {item['as_of']}  "
             f"{item['reports']} reports  {item['sent']} sent  {item['facts']} facts  {item['warnings']} warnings"
         )
+        if "llm" in item:
+            _echo_costs(item["llm"])
         for message in item.get("messages", []):
             to = ", ".join(json.loads(message["to_json"]))
+            audit = json.loads(message["bcc_json"])
+            if audit:
+                to += (", " if to else "") + "audit " + ", ".join(audit)
+            # attempts, in_doubt and last_error exist from ledger migration m002_delivery on
+            attempts = message.get("attempts")
+            extra = f"  attempts {attempts}" if attempts is not None else ""
+            if message.get("in_doubt"):
+                extra += "  in doubt (possible duplicate)"
+            if message.get("last_error"):
+                extra += f"  last error: {message['last_error']}"
             click.echo(
-                f"    {message['key']:<22} {message['status']:<8} {message['channel']:<7} to {to}"
-                f"  id {message['provider_message_id'] or '-'}" + (f"  ({message['detail']})" if message["detail"] else "")
+                f"    {message['key']:<22} {message['status']:<9} {message['channel']:<7} to {to}"
+                f"  id {message['provider_message_id'] or '-'}{extra}"
+                + (f"  ({message['detail']})" if message["detail"] else "")
             )
+
+
+def _echo_costs(llm: dict) -> None:
+    """LLM usage of one run: a total line, then one line per report."""
+    def line(label: str, c: dict) -> str:
+        return (f"{label:<22} {c['calls']:>3} calls  {c['cache_hits']:>2} cached  in {c['tokens_in']:>7}  "
+                f"out {c['tokens_out']:>6}  cache read {c['tokens_cached']:>7}  write {c['tokens_cache_write']:>7}  "
+                f"${c['cost_usd']}  {c['retries']} retries")
+
+    if not llm["calls"] and not llm["cache_hits"]:
+        click.echo("    no LLM calls (offline writer)")
+        return
+    click.echo("    " + line("LLM total", llm))
+    for key, c in llm["reports"].items():
+        click.echo("      " + line(key, c))

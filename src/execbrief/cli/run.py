@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import click
+from rich.markup import escape
 
 from ..config import load_settings
 from ..pipeline import RunResult, run as run_pipeline
@@ -36,7 +37,8 @@ def summarize(result: RunResult) -> None:
         if len(result.warnings) > 10:
             stderr.print(f"    …and {len(result.warnings) - 10} more (see --json)")
     for failure in result.failures:
-        stderr.print(f"  [red]failed:[/] {failure}", markup=True)
+        # escaped: failures quote config keys like [delivery.smtp], which rich would eat as markup
+        stderr.print(f"  [red]failed:[/] {escape(failure)}", markup=True)
 
 
 @click.command()
@@ -48,9 +50,19 @@ def summarize(result: RunResult) -> None:
               help="Report as of this date (YYYY-MM-DD) instead of today.")
 @click.option("--format", "formats", multiple=True, type=click.Choice(["md"]),
               help="Also export each report in this format (md: Markdown for wikis and pull requests).")
+@click.option("--in-doubt", type=click.Choice(["resend", "hold"]), default=None,
+              help="A message a crashed run may have sent: send it again, flagged as a possible "
+                   "duplicate (resend), or keep it for `execbrief resend --held` (hold). "
+                   "Default: [delivery] in_doubt, else resend.")
+@click.option("--batch", is_flag=True,
+              help="Submit the reports to the LLM provider's batch API (half price, slower) and stop; "
+                   "collect them later with --resume. Status 'pending', exit 0.")
+@click.option("--resume", is_flag=True,
+              help="Collect submitted batches, then write, verify and deliver as usual "
+                   "(status 'pending' while a batch is still processing).")
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON on stdout.")
 def run(workspace: Path, only: tuple[str, ...], dry_run: bool, as_of: object, formats: tuple[str, ...],
-        as_json: bool) -> None:
+        in_doubt: str | None, batch: bool, resume: bool, as_json: bool) -> None:
     """Read the sources, compute facts, write, verify, render and deliver every report.
 
     Exit code 0 when everything finished (data warnings allowed), 1 when a stage
@@ -58,17 +70,19 @@ def run(workspace: Path, only: tuple[str, ...], dry_run: bool, as_of: object, fo
     """
     settings = load_settings(workspace)
     day = as_of.date() if as_of is not None else None  # type: ignore[attr-defined]
-    result = execute(settings, only=only, dry_run=dry_run, as_of=day, as_json=as_json, formats=formats)
-    if result.status != "ok":
+    result = execute(settings, only=only, dry_run=dry_run, as_of=day, as_json=as_json, formats=formats,
+                     in_doubt=in_doubt, batch=batch, resume=resume)
+    if result.status not in ("ok", "pending"):
         raise SystemExit(1)
 
 
 def execute(settings, *, only=(), dry_run=False, as_of: date | None = None, as_json=False,
-            formats: tuple[str, ...] = ()) -> RunResult:
+            formats: tuple[str, ...] = (), in_doubt: str | None = None, batch: bool = False,
+            resume: bool = False) -> RunResult:
     """Run with progress on a terminal, then print the summary (human or JSON)."""
     with progress_reporter() as progress:
         result = run_pipeline(settings, only=tuple(only), dry_run=dry_run, as_of=as_of, progress=progress,
-                              formats=tuple(formats))
+                              formats=tuple(formats), in_doubt=in_doubt, batch=batch, resume=resume)
     if as_json:
         print_json(result.to_json())
     else:

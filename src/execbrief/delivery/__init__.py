@@ -16,7 +16,14 @@ __all__ = ["Channel", "build_message", "idempotency_key", "message_id_for"]
 
 @runtime_checkable
 class Channel(Protocol):
-    """A way to deliver messages; ``send`` returns a receipt or raises ``DeliveryError``."""
+    """A way to deliver messages; ``send`` returns a receipt or raises ``DeliveryError``.
+
+    Optional capabilities, read by the delivery service when present: ``max_recipients``
+    (split longer lists), ``rate_unit`` (``"message"`` or ``"recipient"``), ``max_rate()``
+    (per second), ``max_message_bytes``, and ``close()`` (called after the last send).
+    ``send`` raises ``DeliveryThrottled`` to be retried with backoff, ``DeliveryRejected``
+    to fail for good, ``DeliveryInDoubt`` when the provider may have the message.
+    """
 
     name: str
 

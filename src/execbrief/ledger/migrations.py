@@ -107,6 +107,113 @@ def m001_initial(db: sqlite3.Connection) -> None:
     )
 
 
+@migration
+def m002_delivery(db: sqlite3.Connection) -> None:
+    # One messages row is one send of one part of a report's email (a recipient group,
+    # or the audit copy) in one run: pending before the send, then sent/failed/held.
+    _run_script(
+        db,
+        """
+        ALTER TABLE messages ADD COLUMN report_key TEXT;
+        ALTER TABLE messages ADD COLUMN parent_key TEXT;
+        ALTER TABLE messages ADD COLUMN period TEXT;
+        ALTER TABLE messages ADD COLUMN audit INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE messages ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE messages ADD COLUMN last_error TEXT;
+        ALTER TABLE messages ADD COLUMN in_doubt INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE messages ADD COLUMN suppressed_json TEXT NOT NULL DEFAULT '[]';
+        CREATE INDEX messages_by_report ON messages(report_key, period, status);
+        CREATE INDEX messages_by_provider_id ON messages(provider_message_id);
+        CREATE TABLE message_bodies (
+            idempotency_key TEXT PRIMARY KEY,
+            mime BLOB NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE suppressions (
+            address TEXT PRIMARY KEY,
+            reason TEXT NOT NULL,
+            detail TEXT,
+            event_id TEXT,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE locks (
+            name TEXT PRIMARY KEY,
+            owner TEXT NOT NULL,
+            pid INTEGER NOT NULL,
+            pid_started TEXT,
+            host TEXT NOT NULL,
+            acquired_at TEXT NOT NULL,
+            heartbeat_at TEXT NOT NULL
+        );
+        CREATE TABLE delivery_events (
+            id TEXT PRIMARY KEY,
+            type TEXT NOT NULL,
+            provider_message_id TEXT,
+            idempotency_key TEXT,
+            recipients_json TEXT NOT NULL DEFAULT '[]',
+            detail TEXT,
+            occurred_at TEXT,
+            received_at TEXT NOT NULL,
+            verified INTEGER NOT NULL,
+            data_json TEXT NOT NULL
+        );
+        CREATE INDEX delivery_events_by_message ON delivery_events(provider_message_id)
+        """
+    )
+
+
+@migration
+def m003_llm_calls(db: sqlite3.Connection) -> None:
+    # One row per LLM request (or cache hit) of an LLM writer; prompts are redacted before
+    # they are built. A run's shared prompt prefix is stored once in llm_prompts.
+    _run_script(
+        db,
+        """
+        CREATE TABLE llm_prompts (
+            sha256 TEXT PRIMARY KEY,
+            text TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE llm_calls (
+            id TEXT PRIMARY KEY,
+            run_id TEXT REFERENCES runs(id),
+            report_key TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            provider TEXT NOT NULL,
+            model TEXT NOT NULL,
+            cache_key TEXT NOT NULL,
+            status TEXT NOT NULL,
+            error_kind TEXT,
+            error TEXT,
+            request_json TEXT NOT NULL,
+            response_json TEXT,
+            tokens_in INTEGER NOT NULL DEFAULT 0,
+            tokens_out INTEGER NOT NULL DEFAULT 0,
+            tokens_cached INTEGER NOT NULL DEFAULT 0,
+            tokens_cache_write INTEGER NOT NULL DEFAULT 0,
+            cost_usd TEXT NOT NULL DEFAULT '0',
+            latency_ms INTEGER NOT NULL DEFAULT 0,
+            retries INTEGER NOT NULL DEFAULT 0,
+            batch_id TEXT,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX llm_calls_by_run ON llm_calls(run_id, report_key);
+        CREATE TABLE llm_batches (
+            id TEXT PRIMARY KEY,
+            run_id TEXT REFERENCES runs(id),
+            provider TEXT NOT NULL,
+            model TEXT NOT NULL,
+            batch_id TEXT NOT NULL,
+            status TEXT NOT NULL,
+            requests_json TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            collected_at TEXT,
+            collected_by TEXT
+        )
+        """
+    )
+
+
 def _run_script(db: sqlite3.Connection, script: str) -> None:
     # db.executescript() would COMMIT first and break the all-or-nothing rule, so the
     # statements run one by one inside the caller's transaction.

@@ -1,9 +1,14 @@
 """Ledger CSV exports → ``transaction`` evidence, one per row.
 
-The header names come from ``[sources.ledger.columns]``. Files are streamed (a ledger
-may be hundreds of megabytes): one pass hashes the bytes and checks the encoding, a
-second pass reads the rows. A bad row becomes a warning naming its line; the rest of the
-file is still read.
+The header names come from ``[sources.ledger.columns]``: a signed ``amount`` column
+(inflow positive), or a bank statement's ``debit`` (money out) and ``credit`` (money in)
+columns. Files are streamed (a ledger may be hundreds of megabytes): one pass hashes the
+bytes and checks the encoding, a second pass reads the rows. A bad row becomes a warning
+naming its line; the rest of the file is still read.
+
+``[sources.ledger] opening_cash`` and ``opening_cash_date`` become one ``resource``
+evidence item (``record["type"] == "opening_cash"``) citing ``execbrief.toml``, from which
+the finance analyzer computes cash and runway.
 """
 
 from __future__ import annotations
@@ -21,11 +26,14 @@ from typing import Any
 
 from ..model import DataWarning, Evidence, stable_id
 from . import InputFile, SourceResult, expand_paths
+from .build import evidence, provenance
+from .values import parse_amount
 
 __all__ = ["LedgerSource", "register"]
 
 SUFFIXES = (".csv",)
-REQUIRED = ("date", "amount")
+# the column keys in the order _row reads them; "amount", or "debit" and "credit", are required
+COLUMNS = ("date", "amount", "debit", "credit", "entity", "account", "category", "memo")
 OPTIONAL = ("entity", "account", "category", "memo")
 # A file with every row broken would otherwise bury the run summary in warnings.
 MAX_ROW_WARNINGS = 50
@@ -36,7 +44,8 @@ _DATE = re.compile(
     r"(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$"
 )
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-_AMOUNT = re.compile(r"^([+-])?\$?[ \t]*([+-])?(\d{1,3}(?:,\d{3})+|\d+)?(\.\d+)?$")
+# an amount Decimal would print back unchanged: no sign but "-", no leading zeros, not zero
+_PLAIN = re.compile(r"-?(?:[1-9]\d*|0(?=\.\d*[1-9]))(?:\.\d+)?$")
 # The five bytes cp1252 leaves undefined; a file holding one is decoded as latin-1.
 _CP1252_HOLES = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
 
@@ -61,10 +70,15 @@ class LedgerSource:
         for entity in settings.entities:
             for label in (entity.name, *entity.aliases, entity.id):
                 self._by_label[label.strip().lower()] = entity.id
+            self._by_label[entity.id] = entity.id  # ids are matched exactly first
+        self._split = self.config.columns.debit is not None  # debit/credit, not a signed amount
+        self._days: dict[str, str] = {}  # raw date → ISO date: a ledger has few distinct days
+        self._strings: dict[str, str] = {}
 
     def collect(self) -> SourceResult:
         """Read every ledger file and return its transactions, warnings and input hashes."""
         result = SourceResult()
+        self._opening_cash(result)
         # A large ledger allocates millions of long-lived objects; the cyclic GC would
         # rescan them over and over. Only re-enable it if it was on (another source may
         # pause it too).
@@ -91,6 +105,28 @@ class LedgerSource:
             if gc_was_on:
                 gc.enable()
         return result
+
+    def _opening_cash(self, result: SourceResult) -> None:
+        """The configured opening cash balance as evidence that cites the config file."""
+        if self.config.opening_cash is None:
+            return
+        config_path = Path(self.settings.config_path)
+        line = None
+        try:
+            for n, text in enumerate(config_path.read_text(encoding="utf-8").splitlines(), 1):
+                if re.match(r"\s*opening_cash\s*=", text):
+                    line = n
+                    break
+        except OSError:
+            pass  # the line number is a courtesy; the value is already validated
+        rel = _relative(config_path, self.workspace)
+        day = self.config.opening_cash_date.isoformat()
+        result.evidence.append(evidence(
+            stable_id("ev", "ledger", "opening_cash"), "ledger", "resource", None,
+            f"Opening cash balance {self.config.opening_cash} on {day}",
+            {"type": "opening_cash", "amount": str(self.config.opening_cash), "date": day},
+            provenance("ledger", rel, line, line),
+        ))
 
     def _read_file(self, path: Path, result: SourceResult) -> None:
         rel = _relative(path, self.workspace)
@@ -135,12 +171,16 @@ class LedgerSource:
         width = 0
         unknown: set[str] = set()
         prev = 0
+        # stable_id("ev", "ledger", rel, line) without re-hashing the common prefix per row
+        self._id_base = hashlib.sha256("\x1f".join(("ledger", rel, "")).encode())
         try:
             for row in reader:
                 # reader.line_num counts physical lines, so a quoted field spanning several
                 # lines still gives each row its true first line.
                 start, end, prev = prev + 1, reader.line_num, reader.line_num
-                if not any(field.strip() for field in row):
+                if end == start:
+                    end = start  # one int object for both: a million rows, 28 bytes each
+                if not "".join(row).strip():
                     continue  # blank lines, and rows of empty cells from spreadsheets
                 if columns is None:
                     columns = self._columns(row, start, file)
@@ -164,20 +204,27 @@ class LedgerSource:
 
     def _columns(self, header: list[str], line: int,
                  file: _FileWarnings) -> tuple[int | None, ...] | None:
-        """Indices of date, amount, entity, account, category, memo; None if one is required."""
+        """Indices of the ``COLUMNS`` in this header; None (file skipped) if a required one is missing."""
         index: dict[str, int] = {}
         for n, name in enumerate(header):
             index.setdefault(name.strip().lower(), n)
         configured = self.config.columns
-        columns = tuple(index.get(getattr(configured, name).strip().lower())
-                        for name in (*REQUIRED, *OPTIONAL))
-        missing = [name for name, n in zip(REQUIRED, columns) if n is None]
+        split = configured.debit is not None  # debit/credit instead of a signed amount
+        wanted = ("date", "debit", "credit") if split else ("date", "amount")
+        columns = tuple(
+            index.get(getattr(configured, name).strip().lower())
+            if (name in wanted or name in OPTIONAL) else None
+            for name in COLUMNS
+        )
+        missing = [name for name in wanted if columns[COLUMNS.index(name)] is None]
+        # an absent column reads the empty cell _row appends after the header's width
+        columns = tuple(len(header) if n is None else n for n in columns)
         if missing:
-            wanted = " and ".join(
+            names = " and ".join(
                 f"{getattr(configured, n)!r} (sources.ledger.columns.{n})" for n in missing
             )
             file.add(line, (
-                f"header has no column {wanted}: rename the header, or set that key to the "
+                f"header has no column {names}: rename the header, or set that key to the "
                 f"header's name; file skipped (header: {', '.join(h.strip() for h in header)})"
             ))
             return None
@@ -186,40 +233,64 @@ class LedgerSource:
     def _row(self, row: list[str], columns: tuple[int | None, ...], start: int, end: int,
              rel: str, sha: str, observed: str, file: _FileWarnings, unknown: set[str],
              out: list[Evidence]) -> None:
-        raw_date, raw_amount, raw_entity, account, category, memo = (
-            row[n].strip() if n is not None else "" for n in columns
+        row.append("")  # a missing optional column reads as this empty cell
+        raw_date, raw_amount, raw_debit, raw_credit, raw_entity, account, category, memo = (
+            row[n].strip() for n in columns  # type: ignore[index]
         )
-        day = _parse_date(raw_date)
+        day = self._days.get(raw_date) or _parse_date(raw_date)
         if day is None:
             file.row(start, f"bad date {raw_date!r}: use YYYY-MM-DD; row skipped")
             return
-        amount = _parse_amount(raw_amount)
-        if amount is None:
-            file.row(start, f"bad amount {raw_amount!r}: use a number like 1450.00, -250.50 "
-                            "or (250.00); row skipped")
-            return
+        self._days[raw_date] = day
+        if self._split:
+            split = self._split_amount(raw_debit, raw_credit, start, file)
+            if split is None:
+                return
+            amount = str(split)
+        elif _PLAIN.match(raw_amount):
+            amount = raw_amount  # already the canonical form: skip the Decimal round trip
+        else:
+            parsed = _parse_amount(raw_amount)
+            if parsed is None:
+                file.row(start, f"bad amount {raw_amount!r}: use a number like 1450.00, -250.50 "
+                                "or (250.00); row skipped")
+                return
+            amount = str(parsed)
         entity = self._entity(raw_entity, start, file, unknown)
-        out.append(Evidence(
-            id=stable_id("ev", "ledger", rel, start),
-            source="ledger",
-            kind="transaction",
-            entity=entity,
-            text=memo,
-            record={"date": day, "amount": str(amount), "account": account,
-                    "category": category, "memo": memo},
-            provenance={"source": "ledger", "path": rel, "line_start": start, "line_end": end,
-                        "observed_at": observed, "sha256": sha},
+        # Rows repeat their accounts, categories and often their memos: keep one copy of each.
+        strings = self._strings
+        account = strings.setdefault(account, account)
+        category = strings.setdefault(category, category)
+        memo = strings.setdefault(memo, memo) if len(strings) < 500_000 else memo
+        digest = self._id_base.copy()
+        digest.update(str(start).encode())
+        out.append(evidence(
+            "ev-" + digest.hexdigest()[:12], "ledger", "transaction", entity, memo,
+            {"date": day, "amount": amount, "account": account, "category": category, "memo": memo},
+            provenance("ledger", rel, start, end, observed, sha),
         ))
+
+    def _split_amount(self, debit: str, credit: str, line: int, file: _FileWarnings) -> Decimal | None:
+        """Credit (money in) minus debit (money out); either may be blank, not both."""
+        if not debit and not credit:
+            file.row(line, "row has neither a debit nor a credit amount: fill one in; row skipped")
+            return None
+        out, into = _parse_amount(debit or "0"), _parse_amount(credit or "0")
+        if out is None or into is None:
+            bad = debit if out is None else credit
+            file.row(line, f"bad amount {bad!r}: use a number like 1450.00 or 1,450.00; row skipped")
+            return None
+        # a debit column may hold "-250.00" or "250.00": either way it is money out
+        amount = into.copy_abs() - out.copy_abs()
+        return amount.copy_abs() if amount.is_zero() else amount
 
     def _entity(self, value: str, line: int, file: _FileWarnings, unknown: set[str]) -> str | None:
         """The configured entity a row names; an unknown name is kept, slugified."""
         if not value:
             return None
-        if value in self._ids:
-            return value
-        found = self._by_label.get(value.lower())
+        found = self._by_label.get(value) or self._by_label.get(value.lower())
         if found is not None:
-            return found
+            return found  # the canonical string: one copy for every row
         slug = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-") or None
         if self._ids and value not in unknown:
             unknown.add(value)
@@ -296,23 +367,7 @@ def _parse_date(raw: str) -> str | None:
         return None
 
 
-def _parse_amount(raw: str) -> Decimal | None:
-    """``1450``, ``-250.5``, ``$1,450.00``, ``-$1,450.00``, ``(250.00)`` → Decimal; else None."""
-    text, negative = raw.strip(), False
-    if text.startswith("(") and text.endswith(")"):  # accounting notation for a negative
-        text, negative = text[1:-1].strip(), True
-    match = _AMOUNT.match(text)
-    if not match:
-        return None
-    sign_before, sign_after, whole, fraction = match.groups()
-    if (sign_before and sign_after) or (negative and (sign_before or sign_after)):
-        return None
-    if not whole and not fraction:
-        return None
-    amount = Decimal((whole or "0").replace(",", "") + (fraction or ""))
-    if negative or "-" in (sign_before, sign_after):
-        amount = -amount
-    return amount.copy_abs() if amount.is_zero() else amount
+_parse_amount = parse_amount  # shared with the notes source's table cells
 
 
 def _relative(path: Path, workspace: Path) -> str:

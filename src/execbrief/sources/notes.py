@@ -1,46 +1,91 @@
 """Markdown notes → ``document``, ``section``, ``task`` and ``table_row`` evidence.
 
-The body is read by a line scanner, not a full markdown parser: notes are mostly
-headings, bullets, checkboxes and pipe tables, and 20,000 of them must parse in
-seconds. Fenced code blocks are skipped over, so a ``#`` or ``- [ ]`` inside one is text.
+Reading a note has two halves. Parsing (``parse_note``) depends only on the file's bytes:
+front matter, the line scan of the body (``markdown_scan``), and the warnings about
+either. Its result is cached by content hash (``FileCache``), so an unchanged note is not
+parsed twice. Building evidence depends on the workspace too — the note's path, its
+entity, its mtime, the other notes — and is done on every run.
+
+A note's last update comes from front matter (``updated``, else ``date``), else its latest
+dated line ("2026-11-03: …", "Updated 3 Nov 2026"), else the file's mtime; the document
+records which (``updated_from``). Notes whose front matter marks them archived or closed
+are left out unless ``[sources.notes] include_archived = true``. The most recently updated
+note of each entity is flagged ``current``.
 """
 
 from __future__ import annotations
 
 import gc
+import hashlib
 import re
 import time
 from datetime import date, datetime
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from ..model import DataWarning, Evidence, content_hash, stable_id
+from ..model import DataWarning, content_hash
 from . import InputFile, SourceResult, expand_paths
+from .build import evidence, provenance
+from .cache import FileCache
+from .markdown_scan import scan
+from .secretscan import BuiltinEngine
+from .values import leading_date, parse_day, resolve_day, typed_cells
 
-__all__ = ["NotesSource", "register"]
+__all__ = ["NotesSource", "register", "parse_note", "ARCHIVED_STATUSES", "CACHE_VERSION"]
 
 SUFFIXES = (".md", ".markdown")
+ARCHIVED_STATUSES = frozenset({"archived", "closed", "done", "superseded"})
+CACHE_VERSION = 2  # bump when parse_note's output changes
 _GLOB = set("*?[")
 # libyaml when present: same safe semantics as yaml.safe_load, many times faster.
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-_HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_BREAK = re.compile(r"^ {0,3}([-*_])[ \t]*(?:\1[ \t]*){2,}$")
-_BULLET = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+(.*)$")
-_CHECKBOX = re.compile(r"^\[([ xX])\](?:[ \t]+(.*))?$")
-_TABLE_SEP = re.compile(r"^[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
-_PIPE = re.compile(r"(?<!\\)\|")
-_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-_DUE = re.compile(r"(?:\bdue:?|\bby|📅)[ \t]*(\d{4}-\d{2}-\d{2})\b", re.IGNORECASE)
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DUE = re.compile(r"(?:\bdue:?|\bby|📅)[ \t]*(?:on[ \t]+)?", re.IGNORECASE)
+_FRONT_KEYS = ("entity", "updated", "date", "kpis")
 
 
 def register(registry: Any) -> None:
     """Register the notes source under the name ``notes``."""
     registry.add_source("notes", NotesSource)
+
+
+def parse_note(data: bytes) -> dict[str, Any]:
+    """Everything a note's bytes alone determine, as JSON-safe data (what the cache keeps)."""
+    if b"\x00" in data[:8192]:
+        return {"skip": "binary file, not markdown text: skipped (move it out of the notes folder)",
+                "warnings": []}
+    warnings: list[list[Any]] = []
+    text = _decode(data, warnings)
+    if not text.strip():
+        return {"skip": "empty note: skipped (add content or delete the file)", "warnings": warnings}
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()  # a trailing newline ends the last line; it does not start another
+    fm, body_start = _front_matter(lines, warnings)
+    body = scan(lines, body_start)
+    warnings.extend(body.problems)
+    for t in body.tasks:  # the due date as found; a year-less one is resolved per run
+        t["due"] = _due(t["text"], t["line"], warnings)
+    for row in body.rows:  # [line, raw, heading, cells] → [line, raw, record]
+        record = {"heading": row[2], "cells": row[3]}
+        record.update(typed_cells(row[3]))
+        row[2:] = [record]
+    front = lines[:body_start]
+    key_lines = {k: _key_line(front, k) for k in _FRONT_KEYS if k in fm}
+    return {
+        "fm": fm,
+        "lines": len(lines),
+        "h1": next((s["heading"] for s in body.sections if s["level"] == 1), None),
+        "updated": _updated(fm, key_lines, warnings),
+        "kpis": _kpis(fm.get("kpis"), key_lines, warnings),
+        "key_lines": key_lines,
+        "scan": {k: v for k, v in body.to_json().items() if k != "problems"},
+        "warnings": warnings,
+    }
 
 
 class NotesSource:
@@ -66,10 +111,13 @@ class NotesSource:
             (re.compile(rf"(?<![a-z0-9]){re.escape(i)}(?![a-z0-9])"), i)
             for i in sorted(self._ids, key=len, reverse=True)
         ]
+        self._scanner = BuiltinEngine()
 
     def collect(self) -> SourceResult:
         """Read every note and return its evidence, warnings and input hashes."""
         result, seen = SourceResult(), set()
+        cache = FileCache(self.workspace, "notes", CACHE_VERSION)
+        documents: list[dict[str, Any]] = []  # records of the documents, for the current flag
         # Pausing the cyclic GC while we allocate a few hundred thousand long-lived objects
         # halves the run time; only re-enable it if it was on (another source may pause too).
         gc_was_on = gc.isenabled()
@@ -87,13 +135,21 @@ class NotesSource:
                 for path in files:
                     if path not in seen:
                         seen.add(path)
-                        self._read_file(path, root, result)
+                        self._read_file(path, root, result, cache, documents)
         finally:
             if gc_was_on:
                 gc.enable()
+        _mark_current(documents)
+        cache.save_index()
+        if cache.error:
+            result.warnings.append(_warning(".execbrief/cache/notes", None, (
+                f"cannot write the notes cache ({cache.error}): notes are parsed in full on every "
+                "run; check that the workspace's .execbrief folder is writable"
+            )))
         return result
 
-    def _read_file(self, path: Path, root: Path, result: SourceResult) -> None:
+    def _read_file(self, path: Path, root: Path, result: SourceResult, cache: FileCache,
+                   documents: list[dict[str, Any]]) -> None:
         rel, limit = _relative(path, self.workspace), self.config.max_file_mb
         warnings = result.warnings
         try:
@@ -104,78 +160,83 @@ class NotesSource:
                     "skipped (split it, or raise sources.notes.max_file_mb)"
                 )))
                 return
-            data = path.read_bytes()
+            sha = cache.known_hash(rel, stat.st_size, stat.st_mtime_ns)
+            parsed = cache.get(sha) if sha else None
+            if parsed is None:
+                data = path.read_bytes()
+                sha = content_hash(data)
+                parsed = cache.get(sha)  # the same bytes may be cached under another path
+                if parsed is None:
+                    parsed = parse_note(data)
+                    # never keep a copy of a note that holds something like a credential
+                    if not self._scanner.scan(rel, data):
+                        cache.put(sha, parsed)
         except OSError as exc:
             reason = exc.strerror or exc.__class__.__name__
             warnings.append(_warning(rel, None, f"cannot read file ({reason}): "
                                                 "check its permissions; skipped"))
             return
-        sha = content_hash(data)
-        result.inputs.append(InputFile(source="notes", path=rel, sha256=sha, size=len(data)))
-        if b"\x00" in data[:8192]:
-            warnings.append(_warning(rel, None, "binary file, not markdown text: skipped "
-                                                "(move it out of the notes folder)"))
+        cache.remember(rel, stat.st_size, stat.st_mtime_ns, sha)
+        result.inputs.append(InputFile(source="notes", path=rel, sha256=sha, size=stat.st_size))
+        warnings.extend(_warning(rel, line, message) for line, message in parsed["warnings"])
+        if "skip" in parsed:
+            warnings.append(_warning(rel, None, parsed["skip"]))
             return
-        text = _decode(data, rel, warnings)
-        if not text.strip():
-            warnings.append(_warning(rel, None, "empty note: skipped "
-                                                "(add content or delete the file)"))
-            return
-        observed = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(stat.st_mtime))
-        self._parse(text, path, root, rel, sha, observed, result)
+        self._emit(parsed, path, root, rel, sha, stat.st_mtime, result, documents)
 
-    def _parse(self, text: str, path: Path, root: Path, rel: str, sha: str, observed: str,
-               result: SourceResult) -> None:
-        if "\r" in text:
-            text = text.replace("\r\n", "\n").replace("\r", "\n")
-        lines = text.split("\n")
-        if lines[-1] == "":
-            lines.pop()  # a trailing newline ends the last line; it does not start another
-        warnings: list[DataWarning] = []
-        fm, body_start = _front_matter(lines, rel, warnings)
-        scan = _scan(lines, body_start)
-        warnings.extend(_warning(rel, line, msg) for line, msg in scan.problems)
-        front = lines[:body_start]
-        entity = self._entity(fm, front, path, root, rel, warnings)
-        first_h1 = next((s["heading"] for s in scan.sections if s["level"] == 1), None)
-        title = _text(fm.get("title")) or first_h1 or path.stem
+    def _emit(self, parsed: dict[str, Any], path: Path, root: Path, rel: str, sha: str,
+              mtime: float, result: SourceResult, documents: list[dict[str, Any]]) -> None:
+        """Build the evidence of one parsed note."""
+        fm, body = parsed["fm"], parsed["scan"]
+        status = _text(fm.get("status"))
+        archived = (status or "").lower() in ARCHIVED_STATUSES or fm.get("archived") is True
+        if archived and not self.config.include_archived:
+            return
+        observed = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(mtime))
+        updated, updated_from = _last_update(parsed, body["stamps"], observed[:10])
+        reference = date.fromisoformat(updated)
+        entity = self._entity(fm, parsed["key_lines"], path, root, rel, result.warnings)
+        title = _text(fm.get("title")) or parsed["h1"] or path.stem
         out = result.evidence
+        # stable_id("ev", "notes", rel, kind, start), without re-hashing the common prefix per item
+        base = hashlib.sha256(f"notes\x1f{rel}\x1f".encode())
 
         def add(kind: str, start: int, end: int, text: str, record: dict[str, Any]) -> None:
-            prov = {"source": "notes", "path": rel, "line_start": start, "line_end": end,
-                    "observed_at": observed, "sha256": sha}
-            out.append(Evidence(id=stable_id("ev", "notes", rel, kind, start), source="notes",
-                                kind=kind, entity=entity, text=text, record=record,
-                                provenance=prov))
+            digest = base.copy()
+            digest.update(f"{kind}\x1f{start}".encode())
+            out.append(evidence("ev-" + digest.hexdigest()[:12], "notes", kind, entity, text, record,
+                                provenance("notes", rel, start, end, observed, sha)))
 
-        add("document", 1, max(len(lines), 1), title, {
+        doc = {
             "title": title,
             "front_matter": fm,
             "tags": _tags(fm.get("tags")),
-            "status": _text(fm.get("status")),
-            "updated": _updated(fm, front, rel, warnings),
-            "kpis": _kpis(fm.get("kpis"), front, rel, warnings),
-        })
-        for s in scan.sections:
-            add("section", s["start"], s["end"], "\n".join(lines[s["body"]:s["end"]]).strip(), {
+            "status": status,
+            "updated": updated,
+            "updated_from": updated_from,
+            "kpis": parsed["kpis"],
+            "archived": archived,
+            "current": False,
+        }
+        documents.append({"entity": entity, "updated": updated, "path": rel, "record": doc})
+        add("document", 1, max(parsed["lines"], 1), title, doc)
+        for s in body["sections"]:
+            for b in s["bullets"]:
+                if "dates" in b:
+                    b["dates"] = [d.isoformat() for f in b["dates"] if (d := resolve_day(tuple(f), reference))]
+            add("section", s["start"], s["end"], s["text"], {
                 "heading": s["heading"], "level": s["level"], "parents": s["parents"],
                 "bullets": s["bullets"],
             })
-        for t in scan.tasks:
-            due = _DUE.search(t["text"])
-            if due and not _is_date(due.group(1)):
-                warnings.append(_warning(rel, t["line"], (
-                    f"task due date {due.group(1)!r} is not a real date: use YYYY-MM-DD"
-                )))
-                due = None
+        for t in body["tasks"]:
+            # "due 15 December": the 15 December nearest the note's date
+            due = resolve_day(tuple(t["due"]), reference) if t["due"] else None
             add("task", t["line"], t["end"], t["text"], {
-                "done": t["done"], "heading": t["heading"], "due": due and due.group(1),
-            })
-        for line, raw, heading, cells in scan.rows:
-            add("table_row", line, line, raw, {"heading": heading, "cells": cells})
-        result.warnings.extend(warnings)
+                "done": t["done"], "heading": t["heading"], "due": due.isoformat() if due else None})
+        for line, raw, record in body["rows"]:
+            add("table_row", line, line, raw, record)
 
-    def _entity(self, fm: dict[str, Any], front: list[str], path: Path,
+    def _entity(self, fm: dict[str, Any], key_lines: dict[str, int | None], path: Path,
                 root: Path, rel: str, warnings: list[DataWarning]) -> str | None:
         """Front matter ``entity``, else a folder below the notes root, else the file stem."""
         if fm.get("entity") not in (None, ""):
@@ -183,7 +244,7 @@ class NotesSource:
             found = value if value in self._ids else self._by_label.get(value.lower())
             if found is None:
                 known = ", ".join(sorted(self._ids)) or "none configured"
-                warnings.append(_warning(rel, _key_line(front, "entity"), (
+                warnings.append(_warning(rel, key_lines.get("entity"), (
                     f"front matter entity {value!r} is not a configured entity (known: {known}): "
                     "fix it, or add it to [[entities]] in execbrief.toml"
                 )))
@@ -199,203 +260,109 @@ class NotesSource:
         return None
 
 
+def _mark_current(documents: list[dict[str, Any]]) -> None:
+    """Flag the most recently updated note of each entity as its current state."""
+    latest: dict[str, dict[str, Any]] = {}
+    for doc in documents:
+        entity = doc["entity"]
+        if entity is None or doc["record"]["archived"]:
+            continue
+        best = latest.get(entity)
+        if best is None or (doc["updated"], doc["path"]) > (best["updated"], best["path"]):
+            latest[entity] = doc
+    for doc in latest.values():
+        doc["record"]["current"] = True  # the record is ours until collect() returns
+
+
+def _last_update(parsed: dict[str, Any], stamps: list[list[int]], mtime_day: str) -> tuple[str, str]:
+    """(date, where it came from): front matter, the latest dated line, else the file's mtime."""
+    if parsed["updated"]:
+        return parsed["updated"], "front_matter"
+    # a dated line later than the file's own mtime is a plan ("2026-12-01: inspection"), not an update
+    days = [d.isoformat() for _, y, m, dd in stamps if (d := resolve_day((y, m, dd), None))]
+    days = [d for d in days if d <= mtime_day]
+    if days:
+        return max(days), "dated_line"
+    return mtime_day, "mtime"
+
+
+def _due(text: str, line: int, warnings: list[list[Any]]) -> list[Any] | None:
+    """A task's due date as found: ``(due 2026-12-01)``, ``by 1 Dec 2026``, ``📅 2026-12-01``, ``due 15 December``."""
+    for m in _DUE.finditer(text):
+        rest = text[m.end():m.end() + 40]
+        iso = _ISO.match(rest)
+        if iso and parse_day(iso.group(0)) is None:
+            warnings.append([line, f"task due date {iso.group(0)!r} is not a real date: use YYYY-MM-DD"])
+            return None
+        found = leading_date(rest, yearless=True)
+        if found is not None:
+            return list(found)
+    return None
+
+
 # -- front matter ------------------------------------------------------------------------
 
-def _front_matter(lines: list[str], rel: str,
-                  warnings: list[DataWarning]) -> tuple[dict[str, Any], int]:
+def _front_matter(lines: list[str], warnings: list[list[Any]]) -> tuple[dict[str, Any], int]:
     """The front matter mapping (JSON-safe) and the 0-based index where the body starts."""
     if not lines or lines[0].rstrip() != "---":
         return {}, 0
     end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
     if end is None:
-        warnings.append(_warning(rel, 1, (
+        warnings.append([1, (
             "front matter opened with '---' on line 1 is never closed: add a closing '---' "
             "line; front matter ignored"
-        )))
+        )])
         return {}, 0
     try:
         data = yaml.load("\n".join(lines[1:end]), Loader=_YAML_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or "syntax error"
-        warnings.append(_warning(rel, mark.line + 2 if mark is not None else 1, (
+        warnings.append([mark.line + 2 if mark is not None else 1, (
             f"front matter is not valid YAML ({problem}): fix it, or quote values that "
             "contain ':' or '#'; front matter ignored"
-        )))
+        )])
         return {}, end + 1
     if data is not None and not isinstance(data, dict):
-        warnings.append(_warning(rel, 1, (
+        warnings.append([1, (
             f"front matter is a {type(data).__name__}, not a mapping of 'key: value' lines: "
             "fix it; front matter ignored"
-        )))
+        )])
         data = None
     try:
         return _json_safe(data or {}, [0]), end + 1
     except (RecursionError, ValueError):
-        warnings.append(_warning(rel, 1, "front matter is too large or deeply nested: "
-                                         "shorten it; front matter ignored"))
+        warnings.append([1, "front matter is too large or deeply nested: shorten it; front matter ignored"])
         return {}, end + 1
 
 
-def _updated(fm: dict[str, Any], front: list[str], rel: str,
-             warnings: list[DataWarning]) -> str | None:
+def _updated(fm: dict[str, Any], key_lines: dict[str, int | None], warnings: list[list[Any]]) -> str | None:
     key = "updated" if fm.get("updated") not in (None, "") else "date"
     value = fm.get(key)
     if value in (None, ""):
         return None
-    if _is_date(str(value)[:10]):  # a datetime counts by its date part
-        return str(value)[:10]
-    warnings.append(_warning(rel, _key_line(front, key), (
-        f"front matter {key} {value!r} is not a date: use YYYY-MM-DD"
-    )))
+    text = str(value)
+    if _ISO.fullmatch(text[:10]) and parse_day(text[:10]):  # a datetime counts by its date part
+        return text[:10]
+    day = parse_day(text)  # "3 Nov 2026", "Nov 3, 2026"
+    if day is not None:
+        return day.isoformat()
+    warnings.append([key_lines.get(key), f"front matter {key} {value!r} is not a date: use YYYY-MM-DD"])
     return None
 
 
-def _kpis(value: Any, front: list[str], rel: str, warnings: list[DataWarning]) -> dict[str, str]:
+def _kpis(value: Any, key_lines: dict[str, int | None], warnings: list[list[Any]]) -> dict[str, str]:
     if value is None:
         return {}
     if not isinstance(value, dict):
-        warnings.append(_warning(rel, _key_line(front, "kpis"), (
+        warnings.append([key_lines.get("kpis"), (
             "front matter kpis is not a mapping: write one 'name: value' per line under kpis:"
-        )))
+        )])
         return {}
     return {str(k): "" if v is None else str(v) for k, v in value.items()}
 
 
-# -- body --------------------------------------------------------------------------------
-
-class _Scan:
-    """What one pass over a note body found."""
-
-    def __init__(self) -> None:
-        self.sections: list[dict[str, Any]] = []
-        self.tasks: list[dict[str, Any]] = []
-        self.rows: list[tuple[int, str, str, dict[str, str]]] = []
-        self.problems: list[tuple[int, str]] = []
-
-
-def _scan(lines: list[str], begin: int) -> _Scan:
-    """Walk the body once: headings, fences, bullets, checkboxes and pipe tables."""
-    out = _Scan()
-    stack: list[tuple[int, str]] = []  # enclosing headings, outer → inner
-    # "start"/"end": first and last non-blank line (1-based); "body": index of its first body line
-    section: dict[str, Any] = {"heading": "", "level": 0, "parents": [], "start": None,
-                               "end": None, "body": begin, "bullets": []}
-    fence: tuple[str, int] | None = None
-    item: dict[str, Any] | None = None  # the bullet or task a continuation line joins
-    table: tuple[str, ...] | None = None  # normalised header keys of the open table
-
-    def close(sec: dict[str, Any]) -> None:
-        if sec["level"] or sec["start"] is not None:  # the preamble counts only if non-blank
-            out.sections.append(sec)
-
-    i, n = begin, len(lines)
-    while i < n:
-        line, lineno = lines[i], i + 1
-        i += 1
-        # Dispatch on the first character: most lines are prose, and regexes cost.
-        first = line.lstrip()[:1]
-        if not first:
-            item = table = None
-            continue
-        if fence is not None:
-            section["end"] = lineno
-            if first == fence[0]:
-                m = _FENCE.match(line)
-                if m and len(m.group(1)) >= fence[1] and line.strip() == m.group(1):
-                    fence = None
-            continue
-        if first == "#":
-            heading = _HEADING.match(line)
-            if heading:
-                close(section)
-                level, name = len(heading.group(1)), (heading.group(2) or "").strip()
-                while stack and stack[-1][0] >= level:
-                    stack.pop()
-                section = {"heading": name, "level": level, "parents": [h for _, h in stack],
-                           "start": lineno, "end": lineno, "body": i, "bullets": []}
-                stack.append((level, name))
-                item = table = None
-                continue
-        section["end"] = lineno
-        if section["start"] is None:
-            section["start"] = lineno
-        if "|" in line:
-            if table is not None:
-                out.rows.append(_row(line, lineno, table, section["heading"], out.problems))
-                continue
-            if i < n and "|" in lines[i] and _TABLE_SEP.match(lines[i]):
-                header = _cells(line)
-                if len(header) == len(_cells(lines[i])):
-                    table, item = _keys(tuple(header)), None
-                    section["end"] = i = i + 1
-                    continue
-        table = None
-        if first in "`~":
-            fence_open = _FENCE.match(line)
-            if fence_open:
-                fence, item = (fence_open.group(1)[0], len(fence_open.group(1))), None
-                continue
-        if first in "-*_" and _BREAK.match(line):
-            item = None
-            continue
-        bullet = (first in "-*+" or first.isdigit()) and _BULLET.match(line)
-        if bullet:
-            box = _CHECKBOX.match(bullet.group(1))
-            if box:
-                item = {"text": (box.group(2) or "").strip(), "done": box.group(1) != " ",
-                        "heading": section["heading"], "line": lineno, "end": lineno}
-                out.tasks.append(item)
-            else:
-                item = {"text": bullet.group(1).strip(), "line": lineno}
-                section["bullets"].append(item)
-            continue
-        if item is not None and line[0] in " \t":
-            item["text"] = f"{item['text']} {line.strip()}".strip()
-            if "end" in item:
-                item["end"] = lineno
-        else:
-            item = None
-    close(section)
-    return out
-
-
-def _cells(line: str) -> list[str]:
-    """The cells of a pipe-table line; ``\\|`` is a literal pipe inside a cell."""
-    s = line.strip()
-    if s.startswith("|"):
-        s = s[1:]
-    if s.endswith("|") and not s.endswith("\\|"):
-        s = s[:-1]
-    return [c.strip().replace("\\|", "|") for c in _PIPE.split(s)]
-
-
-@lru_cache(maxsize=1024)  # notes in one folder tend to share their table headers
-def _keys(header: tuple[str, ...]) -> tuple[str, ...]:
-    """Header cells as record keys: lower-case, spaces → ``_``, no punctuation, unique."""
-    keys: list[str] = []
-    for n, cell in enumerate(header, 1):
-        key = re.sub(r"\s+", "_", re.sub(r"[^\w\s]", "", cell.lower()).strip()) or f"column_{n}"
-        base, k = key, 2
-        while key in keys:  # a repeated header would silently overwrite a cell
-            key, k = f"{base}_{k}", k + 1
-        keys.append(key)
-    return tuple(keys)
-
-
-def _row(line: str, lineno: int, keys: tuple[str, ...], heading: str,
-         problems: list[tuple[int, str]]) -> tuple[int, str, str, dict[str, str]]:
-    cells = _cells(line)
-    if len(cells) != len(keys):
-        problems.append((lineno, (
-            f"table row has {len(cells)} cells, header has {len(keys)}: "
-            "add or remove '|' so they match (missing cells read as empty, extra cells dropped)"
-        )))
-        cells = (cells + [""] * len(keys))[: len(keys)]
-    return lineno, line.strip(), heading, dict(zip(keys, cells))
-
-
-def _decode(data: bytes, rel: str, warnings: list[DataWarning]) -> str:
+def _decode(data: bytes, warnings: list[list[Any]]) -> str:
     try:
         return data.decode("utf-8-sig")  # a BOM is common from Windows editors, and harmless
     except UnicodeDecodeError as exc:
@@ -404,7 +371,7 @@ def _decode(data: bytes, rel: str, warnings: list[DataWarning]) -> str:
         text, codec = data.decode("cp1252"), "cp1252"
     except UnicodeDecodeError:
         text, codec = data.decode("latin-1"), "latin-1"  # never fails: every byte is a char
-    warnings.append(_warning(rel, line, f"not UTF-8; decoded as {codec}: re-save as UTF-8"))
+    warnings.append([line, f"not UTF-8; decoded as {codec}: re-save as UTF-8"])
     return text
 
 
@@ -426,14 +393,6 @@ def _json_safe(value: Any, budget: list[int]) -> Any:
 
 def _warning(path: str | None, line: int | None, message: str) -> DataWarning:
     return DataWarning(source="notes", path=path, line=line, message=message)
-
-
-def _is_date(text: str) -> bool:
-    """True for a real ``YYYY-MM-DD`` date (2026-02-30 has the shape but is none)."""
-    try:
-        return bool(_DAY.fullmatch(text)) and bool(date.fromisoformat(text))
-    except ValueError:
-        return False
 
 
 def _text(value: Any) -> str | None:

@@ -1,0 +1,184 @@
+"""Time sources + analyzers on a generated workspace, cold and with one note changed.
+
+    python bench/gen_workspace.py --out /tmp/bench-ws --notes 20000 --ledger-rows 1000000 --repos 50
+    python bench/ingest.py /tmp/bench-ws [--llama-python /tmp/llama-venv/bin/python]
+
+Every measurement runs in a fresh process, so each peak RSS is its own; the parent runs them
+in this order and prints one JSON document:
+
+1. ``read``: walk the notes folder and read and decode every file (the floor: no parsing);
+2. ``llama``: LlamaIndex's ``SimpleDirectoryReader`` on the same folder, when
+   ``--llama-python`` names an interpreter with ``llama-index-core`` installed (kept out of
+   execbrief's own dependencies on purpose);
+3. ``notes_cold``: the notes source alone, its cache emptied first;
+4. ``full_cold``: every enabled source, then every analyzer, all caches emptied;
+5. one note is changed (a line appended), then ``full_warm`` and ``notes_warm``: the same
+   with the content-hash cache in place.
+
+Each result has wall seconds, CPU seconds of the process (the machine may be shared: CPU
+time is what the work itself cost) and peak RSS in MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+LLAMA = """
+import json, resource, sys, time
+from llama_index.core import SimpleDirectoryReader
+started, cpu = time.perf_counter(), time.process_time()
+docs = SimpleDirectoryReader(sys.argv[1], recursive=True, required_exts=[".md"]).load_data()
+print(json.dumps({"wall_s": time.perf_counter() - started, "cpu_s": time.process_time() - cpu,
+                  "documents": len(docs), "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def _peak() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
+
+
+def _clear(workspace: Path, names: tuple[str, ...]) -> None:
+    for name in names:
+        shutil.rmtree(workspace / ".execbrief" / "cache" / name, ignore_errors=True)
+
+
+def child_read(workspace: Path) -> dict:
+    """Read and decode every note: the cost of touching the bytes at all."""
+    started, cpu, size, files = time.perf_counter(), time.process_time(), 0, 0
+    for folder, _, names in os.walk(workspace / "notes"):
+        for name in names:
+            if name.endswith(".md"):
+                with open(os.path.join(folder, name), "rb") as handle:
+                    size += len(handle.read().decode("utf-8"))
+                files += 1
+    return {"wall_s": time.perf_counter() - started, "cpu_s": time.process_time() - cpu, "files": files,
+            "mb": size / 1e6, "peak_rss_mb": _peak()}
+
+
+def child_notes(workspace: Path, cold: bool) -> dict:
+    """The notes source alone."""
+    from execbrief.config import load_settings
+    from execbrief.sources.notes import NotesSource
+
+    settings = load_settings(workspace, environ={})
+    if cold:
+        _clear(workspace, ("notes",))
+    started, cpu = time.perf_counter(), time.process_time()
+    result = NotesSource(settings).collect()
+    return {"wall_s": time.perf_counter() - started, "cpu_s": time.process_time() - cpu,
+            "files": len(result.inputs), "evidence": len(result.evidence), "warnings": len(result.warnings),
+            "peak_rss_mb": _peak()}
+
+
+def child_full(workspace: Path, cold: bool) -> dict:
+    """Every enabled source, then every analyzer, as a run does them."""
+    from execbrief.analyzers import AnalysisContext, analyze
+    from execbrief.config import load_settings
+    from execbrief.lenses import load_lenses
+    from execbrief.pipeline import plan_reports
+    from execbrief.registry import registry
+
+    settings = load_settings(workspace, environ={})
+    if cold:
+        shutil.rmtree(workspace / ".execbrief" / "cache", ignore_errors=True)
+    lenses = load_lenses(settings.workspace)
+    expected = {(kpi, lens.entity_kinds) for lens in {p.lens.id: p.lens for p in plan_reports(settings, lenses)}.values()
+                for kpi in lens.kpis}
+    out: dict = {"sources": {}}
+    started, cpu = time.perf_counter(), time.process_time()
+    evidence = []
+    for name in settings.sources.enabled():
+        t, c = time.perf_counter(), time.process_time()
+        result = registry.get("sources", name)(settings).collect()
+        evidence += result.evidence
+        out["sources"][name] = {"wall_s": time.perf_counter() - t, "cpu_s": time.process_time() - c,
+                                "inputs": len(result.inputs), "evidence": len(result.evidence),
+                                "warnings": len(result.warnings)}
+    t, c = time.perf_counter(), time.process_time()
+    context = AnalysisContext(
+        as_of=settings.run.as_of or date.today(), currency=settings.organization.currency,
+        entities={e.id: (e.name, e.kind) for e in settings.entities}, stale_days=settings.run.stale_days,
+        expected_kpis=tuple(sorted(expected)),
+    )
+    facts, failures = analyze(evidence, context)
+    out["analyze"] = {"wall_s": time.perf_counter() - t, "cpu_s": time.process_time() - c, "facts": len(facts),
+                      "failures": failures}
+    out.update(wall_s=time.perf_counter() - started, cpu_s=time.process_time() - cpu, evidence=len(evidence),
+               peak_rss_mb=_peak())
+    return out
+
+
+def run_child(mode: str, workspace: Path) -> dict:
+    done = subprocess.run([sys.executable, __file__, str(workspace), "--child", mode],
+                          capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        return {"error": done.stderr.strip().splitlines()[-1] if done.stderr.strip() else f"exit {done.returncode}"}
+    return json.loads(done.stdout)
+
+
+def run_llama(python: str, workspace: Path) -> dict:
+    done = subprocess.run([python, "-c", LLAMA, str(workspace / "notes")], capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        return {"error": (done.stderr.strip().splitlines() or ["failed"])[-1]}
+    out = json.loads(done.stdout)
+    version = subprocess.run([python, "-c", "import importlib.metadata as m; print(m.version('llama-index-core'))"],
+                             capture_output=True, text=True, check=False).stdout.strip()
+    out["llama_index_core"] = version
+    return out
+
+
+def change_one_note(workspace: Path) -> str:
+    """Append a dated line to one note, as an editor would."""
+    note = sorted((workspace / "notes").rglob("*.md"))[len(list((workspace / "notes").rglob("*.md"))) // 2]
+    with open(note, "a", encoding="utf-8") as handle:
+        handle.write(f"\n{date.today().isoformat()}: one more line for the warm run\n")
+    return str(note.relative_to(workspace))
+
+
+def main() -> None:
+    """Run every measurement and print the results as JSON."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("workspace", type=Path)
+    parser.add_argument("--llama-python", help="a Python with llama-index-core installed, for the comparison")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    ws = args.workspace.resolve()
+    if args.child:
+        kind, _, state = args.child.partition("_")
+        result = {"read": lambda: child_read(ws), "notes": lambda: child_notes(ws, state == "cold"),
+                  "full": lambda: child_full(ws, state == "cold")}[kind]()
+        print(json.dumps(result))
+        return
+    results: dict = {"workspace": str(ws), "date": date.today().isoformat(), "python": platform.python_version(),
+                     "cpus": os.cpu_count(), "machine": platform.machine(),
+                     "manifest": json.loads((ws / "manifest.json").read_text())}
+    results["read"] = run_child("read", ws)
+    if args.llama_python:
+        results["llama"] = run_llama(args.llama_python, ws)
+    results["notes_cold"] = run_child("notes_cold", ws)
+    results["full_cold"] = run_child("full_cold", ws)
+    results["changed"] = change_one_note(ws)
+    results["full_warm"] = run_child("full_warm", ws)
+    results["notes_warm"] = run_child("notes_warm", ws)
+    mb = results["read"].get("mb", 0)
+    rates = {}
+    for key in ("read", "llama", "notes_cold", "notes_warm"):
+        if "wall_s" in results.get(key, {}):
+            rates[key] = {"mb_per_s": round(mb / results[key]["wall_s"], 1),
+                          "notes_per_s": round(results["read"]["files"] / results[key]["wall_s"])}
+    results["rates"] = rates
+    print(json.dumps(results, indent=2, default=lambda v: round(v, 3) if isinstance(v, float) else str(v)))
+
+
+if __name__ == "__main__":
+    main()

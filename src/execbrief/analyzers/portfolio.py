@@ -1,0 +1,240 @@
+"""Portfolio: client rosters and invoice tables in the notes → MRR, billing gaps, churn risks.
+
+A client roster is a table with a client (or customer, account) column and a fee column;
+contract-end, last-paid and status columns add to what can be found. An invoice table has
+an invoice column, an amount, a due date and a status or paid-date column. Clients whose
+status says they left are not counted. Ages are counted from the as-of date.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Sequence
+
+from ..formatting import money, number, percent
+from ..model import Evidence, Fact, stable_id
+from . import AnalysisContext
+from .tables import Row, latest_by, possessive, table_rows
+
+__all__ = ["analyze", "Client", "clients", "mrr", "contracts_past_end", "past_due", "churn_risks", "invoices_past_due"]
+
+NAME = re.compile(r"^(client|customer|account|company)(_?name)?$")
+FEE = re.compile(r"fee|retainer|mrr|monthly|price|rate|amount|value|billing")
+END = re.compile(r"end|expir|renew|term")
+PAID = re.compile(r"paid|last_payment|payment_date")
+STATUS = re.compile(r"^(status|state|stage)$")
+LEFT = re.compile(r"\b(churned|left|cancell?ed|ended|lost|former|inactive|terminated|paused)\b", re.I)
+WORRY = re.compile(r"\b(at risk|risk|review|notice|unhappy|complain\w*|leaving|late|overdue|dispute\w*)\b", re.I)
+INVOICE = re.compile(r"^(invoice|inv)(_?(no|number|id))?$")
+DUE = re.compile(r"due")
+TO_MONTH = {None: Decimal(1), "month": Decimal(1), "year": Decimal(1) / 12, "week": Decimal(52) / 12}
+BILLING_DAYS = 30  # a monthly retainer: one fee falls due every 30 days
+AGING = ((90, "critical", "over 90 days"), (60, "high", "over 60 days"), (30, "medium", "over 30 days"))
+RENEWAL_WINDOW = 90  # a contract ending within this many days is a churn risk
+HUNDRED = Decimal(100)
+
+
+class Client:
+    """A roster row read as a client: name, monthly fee, dates and status."""
+
+    def __init__(self, row: Row) -> None:
+        self.row = row
+        self.name = row.text(NAME)
+        fee = row.money(FEE)
+        self.fee = (fee[0] * TO_MONTH[fee[1]]).quantize(Decimal("0.01")) if fee and fee[1] in TO_MONTH else None
+        self.end = row.day(END)
+        self.paid = row.day(PAID)
+        self.status = row.text(STATUS)
+
+    @property
+    def active(self) -> bool:
+        return not LEFT.search(self.status)
+
+
+def clients(rows: Sequence[Row]) -> list[Client]:
+    """The active clients of every roster, one per business and name (the latest note wins)."""
+    rosters = [r for r in rows if r.col(NAME) and r.col(FEE) and not r.col(INVOICE)]
+    return [c for c in map(Client, latest_by(rosters, NAME)) if c.active and c.name]
+
+
+def analyze(evidence: Sequence[Evidence], ctx: AnalysisContext) -> list[Fact]:
+    """Portfolio facts for the client rosters and invoice tables in the notes."""
+    rows = table_rows(evidence)
+    roster = clients(rows)
+    by_entity: dict[str | None, list[Client]] = defaultdict(list)
+    for c in roster:
+        by_entity[c.row.entity].append(c)
+    facts: list[Fact] = []
+    for entity, group in sorted(by_entity.items(), key=lambda kv: kv[0] or ""):
+        facts += mrr(entity, group, ctx)
+        facts += contracts_past_end(group, ctx)
+        facts += past_due(entity, group, ctx)
+        facts += churn_risks(group, ctx)
+    facts += invoices_past_due(rows, ctx)
+    return facts
+
+
+def _who(entity: str | None, ctx: AnalysisContext) -> str:
+    return ctx.entity_name(entity) if entity else "Group"
+
+
+def _sources(group: Sequence[Client]) -> tuple[str, ...]:
+    paths: dict[str, list[int]] = defaultdict(list)
+    for c in group:
+        paths[c.row.ev.provenance.path].append(c.row.ev.provenance.line_start or 0)
+    return tuple(f"{p}, lines {min(ls)}-{max(ls)}" if len(ls) > 1 else f"{p}:{ls[0]}" for p, ls in sorted(paths.items()))
+
+
+def mrr(entity: str | None, group: Sequence[Client], ctx: AnalysisContext) -> list[Fact]:
+    """Monthly recurring revenue and client count of a business, and its largest client's share."""
+    billed = [c for c in group if c.fee is not None]
+    if not billed:
+        return []
+    total = sum((c.fee for c in billed), Decimal(0))  # type: ignore[misc]
+    who, cur, today = _who(entity, ctx), ctx.currency, ctx.as_of.isoformat()
+    src, ids = _sources(billed), tuple(c.row.ev.id for c in billed)
+    facts = [
+        Fact(id=stable_id("f", "mrr_roster", entity), kind="metric", name="mrr", entity=entity, value=total,
+             unit=cur, period=today,
+             statement=f"{who} bills {money(total, cur)} a month in recurring fees to {len(billed)} clients (client table).",
+             topics=("clients", "revenue"), evidence=ids, sources=src),
+        Fact(id=stable_id("f", "client_count_roster", entity), kind="metric", name="client_count", entity=entity,
+             value=Decimal(len(group)), unit="clients", period=today,
+             statement=f"{who} has {len(group)} active clients in its client table.",
+             topics=("clients",), evidence=ids, sources=src),
+    ]
+    top = max(billed, key=lambda c: (c.fee, c.name))
+    if total > 0 and len(billed) > 1:
+        share = (top.fee / total * HUNDRED).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)  # type: ignore[operator]
+        severity = "high" if share >= 40 else "medium" if share >= 25 else None
+        facts.append(Fact(
+            id=stable_id("f", "client_concentration", entity), kind="finding" if severity else "metric",
+            name="client_concentration", entity=entity, severity=severity, value=share, unit="%", period=today,
+            statement=f"{top.name} is {percent(share)} of {possessive(who)} recurring fees ({money(top.fee, cur)} of {money(total, cur)} a month).",  # type: ignore[arg-type]
+            recommendation=f"Grow {who}'s other accounts so no one client is {percent(share)} of its fees." if severity else None,
+            topics=("clients", "revenue") + (("risk",) if severity else ()), evidence=(top.row.ev.id,), sources=(top.row.where,),
+        ))
+    return facts
+
+
+def contracts_past_end(group: Sequence[Client], ctx: AnalysisContext) -> list[Fact]:
+    """Clients still on the roster after their contract's end date: served without a contract."""
+    facts = []
+    for c in group:
+        if c.end is None or c.end >= ctx.as_of:
+            continue
+        days = (ctx.as_of - c.end).days
+        fee = f" ({money(c.fee, ctx.currency)} a month)" if c.fee is not None else ""
+        facts.append(Fact(
+            id=stable_id("f", "contract_past_end", c.row.entity, c.name.lower()), kind="finding",
+            name="contract_past_end", entity=c.row.entity, severity="high" if days > 60 else "medium",
+            value=Decimal(days), unit="days", period=c.end.isoformat(),
+            statement=(f"{_who(c.row.entity, ctx)} still serves {c.name}{fee}, whose contract ended on "
+                       f"{c.end.isoformat()}, {days} days ago."),
+            recommendation=f"Get a renewal with {c.name} signed, or agree the date the work stops.",
+            topics=("clients", "compliance", "revenue"), evidence=(c.row.ev.id,), sources=(c.row.where,),
+        ))
+    return facts
+
+
+def _aging(days: int) -> tuple[str, str] | None:
+    return next(((sev, label) for limit, sev, label in AGING if days > limit), None)
+
+
+def past_due(entity: str | None, group: Sequence[Client], ctx: AnalysisContext) -> list[Fact]:
+    """Clients who have not paid for more than one billing period, bucketed over 30/60/90 days."""
+    facts, buckets = [], defaultdict(lambda: Decimal(0))
+    cur, who = ctx.currency, _who(entity, ctx)
+    late = []
+    for c in group:
+        if c.paid is None or c.fee is None:
+            continue
+        days = (ctx.as_of - c.paid).days
+        aging = _aging(days)
+        if aging is None:
+            continue
+        fees = days // BILLING_DAYS
+        owed = c.fee * fees
+        buckets[aging[1]] += owed
+        late.append(c)
+        facts.append(Fact(
+            id=stable_id("f", "invoice_past_due", entity, c.name.lower()), kind="finding", name="invoice_past_due",
+            entity=entity, severity=aging[0], value=owed, unit=cur, period=c.paid.isoformat(),
+            statement=(f"{who}: {c.name} last paid on {c.paid.isoformat()}, {days} days ago; about "
+                       f"{money(owed, cur)} ({number(Decimal(fees))} monthly fee{'s' if fees > 1 else ''} of "
+                       f"{money(c.fee, cur)}) is unpaid, {aging[1]}."),
+            recommendation=f"Call {c.name} about the unpaid {money(owed, cur)} and agree a payment date.",
+            topics=("clients", "finance", "revenue"), evidence=(c.row.ev.id,), sources=(c.row.where,),
+        ))
+    if late:
+        total = sum(buckets.values(), Decimal(0))
+        parts = "; ".join(f"{money(buckets[label], cur)} {label}" for _, _, label in reversed(AGING) if buckets[label])
+        facts.append(Fact(
+            id=stable_id("f", "receivables_past_due", entity), kind="metric", name="receivables_past_due",
+            entity=entity, value=total, unit=cur, period=ctx.as_of.isoformat(),
+            statement=f"{who} is owed about {money(total, cur)} by {len(late)} clients who are behind: {parts}.",
+            topics=("clients", "finance"), evidence=tuple(c.row.ev.id for c in late), sources=_sources(late),
+        ))
+    return facts
+
+
+def churn_risks(group: Sequence[Client], ctx: AnalysisContext) -> list[Fact]:
+    """Clients likely to leave: a contract ending soon, a long-unpaid account, a worried status."""
+    fees = sorted((c.fee for c in group if c.fee is not None), reverse=True)
+    big = set(fees[:3])
+    facts = []
+    for c in group:
+        reasons = []
+        if c.end is not None and ctx.as_of <= c.end and (c.end - ctx.as_of).days <= RENEWAL_WINDOW:
+            reasons.append(f"its contract ends on {c.end.isoformat()}, in {(c.end - ctx.as_of).days} days")
+        if c.paid is not None and (ctx.as_of - c.paid).days > 60:
+            reasons.append(f"it has not paid since {c.paid.isoformat()}")
+        if WORRY.search(c.status):
+            reasons.append(f"its status reads '{c.status}'")
+        if not reasons:
+            continue
+        key_client = c.fee is not None and c.fee in big
+        fee = f" ({money(c.fee, ctx.currency)} a month)" if c.fee is not None else ""
+        facts.append(Fact(
+            id=stable_id("f", "churn_risk", c.row.entity, c.name.lower()), kind="finding", name="churn_risk",
+            entity=c.row.entity, severity="high" if key_client or len(reasons) > 1 else "medium",
+            value=c.fee, unit=ctx.currency if c.fee is not None else None,
+            statement=f"{_who(c.row.entity, ctx)}: {c.name}{fee} may leave: {'; '.join(reasons)}.",
+            recommendation=(f"Meet {c.name} before {c.end.isoformat()} to agree a renewal." if c.end and c.end >= ctx.as_of
+                            else f"Call {c.name} this week about what it needs to stay."),
+            topics=("clients", "revenue", "risk"), evidence=(c.row.ev.id,), sources=(c.row.where,),
+        ))
+    return facts
+
+
+def invoices_past_due(rows: Sequence[Row], ctx: AnalysisContext) -> list[Fact]:
+    """Rows of an invoice table that are unpaid more than 30 days after their due date."""
+    facts = []
+    for row in rows:
+        if not row.col(INVOICE):
+            continue
+        due, amount = row.day(DUE), row.money(re.compile(r"amount|total|value|fee|sum"))
+        status = row.text(STATUS).lower()
+        settled = ("paid" in status and "unpaid" not in status) or row.day(re.compile("paid")) is not None
+        if due is None or amount is None or settled:
+            continue
+        days = (ctx.as_of - due).days
+        aging = _aging(days)
+        if aging is None:
+            continue
+        number_ = row.text(INVOICE)
+        who = _who(row.entity, ctx)
+        party = row.text(NAME)
+        facts.append(Fact(
+            id=stable_id("f", "invoice_past_due", row.entity, "invoice", number_.lower()), kind="finding",
+            name="invoice_past_due", entity=row.entity, severity=aging[0], value=amount[0], unit=ctx.currency,
+            period=due.isoformat(),
+            statement=(f"{who}: invoice {number_}{' to ' + party if party else ''} for {money(amount[0], ctx.currency)} "
+                       f"was due on {due.isoformat()} and is unpaid, {aging[1]}."),
+            recommendation=f"Chase invoice {number_} today and stop new work until it is paid.",
+            topics=("clients", "finance", "revenue"), evidence=(row.ev.id,), sources=(row.where,),
+        ))
+    return facts

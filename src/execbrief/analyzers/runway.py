@@ -1,0 +1,183 @@
+"""Cash, monthly burn and runway.
+
+Cash is known only when ``[sources.ledger] opening_cash`` is set: the ledger source turns it
+into one ``resource`` item, and cash on the as-of date is that balance plus every
+transaction dated on or after ``opening_cash_date`` and on or before the as-of date. Burn is
+the average monthly net outflow of the last ``BURN_MONTHS`` complete months in the ledger;
+runway is cash divided by burn.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Sequence
+
+from ..formatting import money, month_range_label
+from ..model import Evidence, Fact, stable_id
+from . import AnalysisContext
+
+if TYPE_CHECKING:
+    from .finance import Txn
+
+__all__ = ["analyze", "opening_cash", "cash_balance", "monthly_burn", "runway", "cash_cover", "BURN_MONTHS"]
+
+BURN_MONTHS = 3
+DAYS_PER_MONTH = Decimal("30.44")  # 365.25 / 12
+ZERO = Decimal(0)
+# runway shorter than this many months is a finding of this severity
+RUNWAY_SEVERITY = ((Decimal(3), "critical"), (Decimal(6), "high"), (Decimal(12), "medium"))
+
+
+def analyze(evidence: Sequence[Evidence], txns: Sequence["Txn"], complete: Sequence["Txn"],
+            ctx: AnalysisContext) -> list[Fact]:
+    """Cash (when the opening balance is configured), burn per business and group, runway."""
+    facts: list[Fact] = []
+    burns = monthly_burn(complete, ctx)
+    facts += burns
+    opening = opening_cash(evidence)
+    if opening is None:
+        return facts
+    cash = cash_balance(opening, txns, ctx)
+    facts.append(cash)
+    group_burn = next((f for f in burns if f.entity is None and f.name == "monthly_burn"), None)
+    if group_burn is not None:
+        facts.append(runway(cash, group_burn, ctx))
+    gross = next((f for f in burns if f.name == "gross_burn"), None)
+    if gross is not None:
+        facts += cash_cover(cash, gross, ctx)
+    return facts
+
+
+def opening_cash(evidence: Sequence[Evidence]) -> tuple[Decimal, date, Evidence] | None:
+    """The configured opening balance, its date and its evidence item, if any."""
+    for ev in evidence:
+        if ev.kind == "resource" and ev.source == "ledger" and ev.record.get("type") == "opening_cash":
+            return Decimal(ev.record["amount"]), date.fromisoformat(ev.record["date"]), ev
+    return None
+
+
+def _where(ev: Evidence) -> str:
+    return f"{ev.provenance.label()} ([sources.ledger] opening_cash)"
+
+
+def cash_balance(opening: tuple[Decimal, date, Evidence], txns: Sequence["Txn"], ctx: AnalysisContext) -> Fact:
+    """Cash on the as-of date: the opening balance plus the transactions since."""
+    amount, since, ev = opening
+    rows = [t for t in txns if since <= t.day <= ctx.as_of]
+    moved = sum((t.amount for t in rows), ZERO)
+    cash = amount + moved
+    cur = ctx.currency
+    statement = (
+        f"Cash on {ctx.as_of.isoformat()} is {money(cash, cur)}: the opening balance of "
+        f"{money(amount, cur)} on {since.isoformat()} plus a net {money(moved, cur)} "
+        f"from {len(rows)} transactions since."
+    )
+    sources = (_where(ev),) + tuple(sorted({t.evidence.provenance.path for t in rows}))
+    if cash < 0:
+        return Fact(
+            id=stable_id("f", "cash_balance", ctx.as_of), kind="finding", name="cash_balance",
+            severity="critical", value=cash, unit=cur, period=ctx.as_of.isoformat(), statement=statement,
+            recommendation="Check the opening balance and the missing bank rows; if cash really is negative, fund the account now.",
+            topics=("finance", "cash", "risk"), evidence=(ev.id,), sources=sources,
+        )
+    return Fact(
+        id=stable_id("f", "cash_balance", ctx.as_of), kind="metric", name="cash_balance",
+        value=cash, unit=cur, period=ctx.as_of.isoformat(), statement=statement,
+        topics=("finance", "cash"), evidence=(ev.id,), sources=sources,
+    )
+
+
+def monthly_burn(complete: Sequence["Txn"], ctx: AnalysisContext) -> list[Fact]:
+    """Average monthly net outflow over the last complete months: the group, and each business that burns."""
+    if not complete:
+        return []
+    by: dict[str | None, dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
+    for t in complete:
+        by[t.entity][t.month] += t.amount
+        by[None][t.month] += t.amount
+    months = sorted(by[None])[-BURN_MONTHS:]
+    period = f"{months[0]}..{months[-1]}"
+    span = month_range_label(months[0], months[-1])
+    paths = tuple(sorted({f"{t.evidence.provenance.path}, {span}" for t in complete if t.month in months}))
+    facts = []
+    multi = len(by) > 2  # the group and more than one business
+    for entity in sorted(by, key=lambda e: (e is not None, e or "")):
+        if entity is not None and not multi:
+            continue  # one business: its burn is the group's
+        net = sum((by[entity].get(m, ZERO) for m in months), ZERO) / len(months)
+        net = net.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        burn = -net if net < 0 else ZERO
+        if entity is not None and burn == 0:
+            continue
+        who = ctx.entity_name(entity) if entity else "The group"
+        cur = ctx.currency
+        if burn > 0:
+            statement = f"{who} burned {money(burn, cur)} a month on average over {span} (net of revenue)."
+        else:
+            statement = f"{who} burned no cash over {span}: net cash flow was {money(net, cur)} a month on average."
+        facts.append(Fact(
+            id=stable_id("f", "monthly_burn", entity, period), kind="metric", name="monthly_burn",
+            entity=entity, value=burn, unit=cur, period=period, statement=statement,
+            topics=("finance", "cash"), sources=paths,
+        ))
+    costs = -sum((t.amount for t in complete if t.month in months and t.amount < 0), ZERO) / len(months)
+    costs = costs.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    facts.append(Fact(
+        id=stable_id("f", "gross_burn", period), kind="metric", name="gross_burn", value=costs,
+        unit=ctx.currency, period=period,
+        statement=f"The group spent {money(costs, ctx.currency)} a month on average over {span} (gross burn).",
+        topics=("finance", "cash", "cost"), sources=paths,
+    ))
+    return facts
+
+
+def cash_cover(cash: Fact, gross: Fact, ctx: AnalysisContext) -> list[Fact]:
+    """How many months of costs cash would pay for if revenue stopped."""
+    cash_value, costs = cash.value or ZERO, gross.value or ZERO
+    if costs <= 0 or cash_value <= 0:
+        return []
+    months = (cash_value / costs).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return [Fact(
+        id=stable_id("f", "cash_cover", ctx.as_of), kind="metric", name="cash_cover_months", value=months,
+        unit="months", period=ctx.as_of.isoformat(),
+        statement=(
+            f"Cash of {money(cash_value, ctx.currency)} would pay {months} months of costs at "
+            f"{money(costs, ctx.currency)} a month if revenue stopped."
+        ),
+        topics=("finance", "cash"), evidence=(cash.id, gross.id), sources=cash.sources + gross.sources,
+    )]
+
+
+def runway(cash: Fact, burn: Fact, ctx: AnalysisContext) -> Fact:
+    """How many months cash lasts at the current burn; a finding when under a year."""
+    cash_value, burn_value = cash.value or ZERO, burn.value or ZERO
+    cur = ctx.currency
+    fact_id = stable_id("f", "runway", ctx.as_of)
+    evidence = (cash.id, burn.id)
+    sources = cash.sources + burn.sources
+    if burn_value <= 0 or cash_value <= 0:
+        why = "no cash left" if cash_value <= 0 else "the group is not burning cash"
+        return Fact(
+            id=fact_id, kind="note", name="runway_months", period=ctx.as_of.isoformat(),
+            statement=f"Runway is not computed: {why} ({money(cash_value, cur)} cash, "
+                      f"{money(burn_value, cur)} monthly burn).",
+            topics=("finance", "cash"), evidence=evidence, sources=sources,
+        )
+    months = (cash_value / burn_value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    until = ctx.as_of + timedelta(days=int(cash_value / burn_value * DAYS_PER_MONTH))
+    statement = (
+        f"At {money(burn_value, cur)} a month, cash of {money(cash_value, cur)} lasts "
+        f"{months} months, to about {until.isoformat()}."
+    )
+    severity = next((s for limit, s in RUNWAY_SEVERITY if months < limit), None)
+    return Fact(
+        id=fact_id, kind="finding" if severity else "metric", name="runway_months", severity=severity,
+        value=months, unit="months", period=ctx.as_of.isoformat(), statement=statement,
+        recommendation=(
+            f"Cut the largest costs or raise prices now, and arrange financing well before {until.isoformat()}."
+            if severity else None
+        ),
+        topics=("finance", "cash") + (("risk",) if severity else ()), evidence=evidence, sources=sources,
+    )

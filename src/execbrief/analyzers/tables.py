@@ -1,0 +1,117 @@
+"""Table rows from the notes, with their typed cells, for the portfolio and assets rules.
+
+The notes source gives each ``table_row`` its raw ``cells`` and typed readings
+(``amounts``, ``per``, ``dates``, ``numbers``). A rule finds its columns by name
+("client", "monthly fee", "contract end"), so any header wording close to those works.
+When two notes hold a row for the same thing (a roster copied into a later note), the row
+of the most recently updated note wins.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Sequence
+
+from ..model import Evidence
+
+__all__ = ["Row", "table_rows", "latest_by", "column", "possessive"]
+
+_CLOSED = {"archived", "closed", "done", "superseded"}
+
+
+@dataclass(frozen=True)
+class Row:
+    """One table row with its cells typed, and the date of the note it came from."""
+
+    ev: Evidence
+    cells: dict[str, str]
+    amounts: dict[str, Decimal] = field(default_factory=dict)
+    per: dict[str, str] = field(default_factory=dict)
+    dates: dict[str, date] = field(default_factory=dict)
+    numbers: dict[str, Decimal] = field(default_factory=dict)
+    updated: date | None = None
+
+    @property
+    def entity(self) -> str | None:
+        return self.ev.entity
+
+    @property
+    def where(self) -> str:
+        """``notes/a.md:14``: the row's file and line, for a fact's sources."""
+        return self.ev.provenance.label()
+
+    def col(self, pattern: re.Pattern[str]) -> str | None:
+        """The first column whose key matches ``pattern``."""
+        return column(self.cells, pattern)
+
+    def text(self, pattern: re.Pattern[str]) -> str:
+        """The raw text of the first matching column ("" if none)."""
+        key = self.col(pattern)
+        return self.cells.get(key, "").strip() if key else ""
+
+    def money(self, pattern: re.Pattern[str]) -> tuple[Decimal, str | None] | None:
+        """(amount, per period) of the first matching column holding money or a plain number."""
+        for key in self.cells:
+            if pattern.search(key):
+                if key in self.amounts:
+                    return self.amounts[key], self.per.get(key)
+                if key in self.numbers:
+                    return self.numbers[key], None
+        return None
+
+    def day(self, pattern: re.Pattern[str]) -> date | None:
+        """The date in the first matching column that holds one."""
+        return next((self.dates[k] for k in self.cells if pattern.search(k) and k in self.dates), None)
+
+
+def possessive(name: str) -> str:
+    """``Harbor Flats'``, ``Brightline Studio's``."""
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
+def column(cells: dict[str, str], pattern: re.Pattern[str]) -> str | None:
+    """The first key of ``cells`` matching ``pattern``."""
+    return next((k for k in cells if pattern.search(k)), None)
+
+
+def table_rows(evidence: Sequence[Evidence]) -> list[Row]:
+    """Every table row of a live note, typed, with its note's last update."""
+    updated: dict[str, date | None] = {}
+    closed: set[str] = set()
+    for ev in evidence:
+        if ev.source == "notes" and ev.kind == "document":
+            r = ev.record
+            updated[ev.provenance.path] = date.fromisoformat(r["updated"][:10]) if r.get("updated") else None
+            if (r.get("status") or "").strip().lower() in _CLOSED or r.get("archived"):
+                closed.add(ev.provenance.path)
+    out = []
+    for ev in evidence:
+        if ev.source != "notes" or ev.kind != "table_row" or ev.provenance.path in closed:
+            continue
+        r = ev.record
+        out.append(Row(
+            ev=ev, cells=r.get("cells") or {},
+            amounts={k: Decimal(v) for k, v in (r.get("amounts") or {}).items()},
+            per=dict(r.get("per") or {}),
+            dates={k: date.fromisoformat(v) for k, v in (r.get("dates") or {}).items()},
+            numbers={k: Decimal(v) for k, v in (r.get("numbers") or {}).items()},
+            updated=updated.get(ev.provenance.path),
+        ))
+    return out
+
+
+def latest_by(rows: Sequence[Row], name: re.Pattern[str]) -> list[Row]:
+    """One row per (entity, name cell): the one from the most recently updated note."""
+    best: dict[tuple[str | None, str], Row] = {}
+    for row in rows:
+        label = row.text(name).lower()
+        if not label:
+            continue
+        key = (row.entity, label)
+        held = best.get(key)
+        if held is None or (row.updated or date.min, row.where) > (held.updated or date.min, held.where):
+            best[key] = row
+    return sorted(best.values(), key=lambda r: (r.entity or "", r.where))

@@ -1,0 +1,317 @@
+"""Checked-out code repositories → ``scan_hit`` evidence: committed secrets and open endpoints.
+
+Each folder named (or matched by a glob) in ``[sources.repos] paths`` is one repository.
+Its files are walked once, vendored folders and binary files skipped, and each file is
+read once and handed to the scan engine (``secretscan``). Whether a file with a hit is
+tracked, untracked or ignored comes from one ``git ls-files`` call per repository, or,
+for a folder that is not a git repository, from its ``.gitignore`` files.
+
+A secret's value never leaves the engine: evidence holds its sha256 and a masked preview.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import ConfigError
+from ..model import DataWarning, Evidence, Provenance, stable_id
+from . import InputFile, SourceResult
+from .gitstatus import GitStatusError, compile_gitignores, git_status, gitignore_status, is_git_repo
+from .secretscan import Hit, ScanEngine, engine_names, make_engine
+
+__all__ = ["ReposSource", "register", "SKIP_DIRS", "RULE_TITLES"]
+
+# Folders of third-party or generated code: their secrets are not ours to fix, and
+# node_modules alone can hold more files than the rest of a repository.
+SKIP_DIRS = frozenset((
+    ".git", "node_modules", "vendor", ".venv", "venv", "dist", "build", "third_party",
+    "bower_components", "__pycache__", ".tox", ".mypy_cache", ".pytest_cache", ".next",
+))
+# Binary by name: skipped without reading. Anything else with a NUL byte near its start
+# is skipped after reading.
+BINARY_SUFFIXES = frozenset((
+    ".png", ".jpg", ".jpeg", ".gif", ".webp", ".ico", ".bmp", ".tif", ".tiff", ".psd", ".ai",
+    ".pdf", ".zip", ".gz", ".tgz", ".bz2", ".xz", ".7z", ".rar", ".jar", ".war", ".whl",
+    ".woff", ".woff2", ".ttf", ".otf", ".eot", ".mp3", ".mp4", ".mov", ".avi", ".webm", ".wav",
+    ".so", ".dll", ".dylib", ".exe", ".bin", ".o", ".a", ".class", ".pyc", ".sqlite", ".db",
+))
+_BINARY_SNIFF = 8192
+_WORKERS = 4  # file reads release the GIL: a few threads keep a cold disk busy
+
+RULE_TITLES = {
+    "stripe_live_secret": "Stripe live secret key",
+    "stripe_live_restricted": "Stripe live restricted key",
+    "stripe_test_key": "Stripe test key",
+    "aws_access_key_pair": "AWS access key id with its secret key",
+    "aws_access_key_id": "AWS access key id",
+    "aws_secret_key": "AWS secret access key",
+    "private_key": "private key",
+    "high_entropy_assignment": "high-entropy secret",
+    "env_credential": "plaintext credential in an env file",
+    "apps_script_no_auth": "Apps Script web endpoint without a token check",
+}
+
+
+def register(registry: Any) -> None:
+    """Register the repositories source under the name ``repos``."""
+    registry.add_source("repos", ReposSource)
+
+
+@dataclass
+class _Repo:
+    """What one repository's walk gathered."""
+
+    root: Path
+    rel: str
+    hits: list[tuple[str, Hit]] = field(default_factory=list)
+    files: dict[str, tuple[str, float]] = field(default_factory=dict)  # rel → (sha256, mtime)
+    gitignores: dict[str, bytes] = field(default_factory=dict)  # folder → .gitignore bytes
+    oversize: list[str] = field(default_factory=list)
+    digests: list[tuple[str, bytes]] = field(default_factory=list)  # rel → sha256 of each scanned file
+    warnings: list[DataWarning] = field(default_factory=list)
+    size: int = 0
+
+
+class ReposSource:
+    """Scans the repositories named by ``[sources.repos] paths``."""
+
+    name = "repos"
+
+    def __init__(self, settings: Any) -> None:
+        self.settings = settings
+        self.config = settings.sources.repos
+        self.workspace = Path(settings.workspace)
+        try:
+            self.engine: ScanEngine = make_engine(self.config.engine)
+        except KeyError:
+            raise ConfigError(
+                f"key 'sources.repos.engine' in {settings.config_path}: unknown scan engine "
+                f"{self.config.engine!r} (known: {', '.join(engine_names())})"
+            ) from None
+        self._limit = int(self.config.max_file_mb * 1024 * 1024)
+        # entity id or alias, as a folder-name slug → entity id
+        self._slugs: list[tuple[str, str]] = sorted(
+            ((_slug(label), e.id) for e in settings.entities for label in (e.id, *e.aliases)),
+            key=lambda pair: len(pair[0]), reverse=True,
+        )
+
+    def collect(self) -> SourceResult:
+        """Scan every repository; return its evidence, warnings and one input hash per repo."""
+        result = SourceResult()
+        repos = [_Repo(root=root, rel=self._relative(root)) for root in self._roots(result)]
+        nested = {str(repo.root) for repo in repos}
+        # Threads overlap the waits of a cold disk; each repository is walked by one thread
+        # into its own _Repo, and results are merged in config order, so output is stable.
+        workers = min(_WORKERS, len(repos))
+        if workers > 1:
+            with ThreadPoolExecutor(workers, thread_name_prefix="execbrief-repos") as pool:
+                readable = list(pool.map(lambda repo: self._walk(repo, nested), repos))
+        else:
+            readable = [self._walk(repo, nested) for repo in repos]
+        for repo, ok in zip(repos, readable):
+            result.warnings.extend(repo.warnings)
+            if not ok:
+                continue
+            # one input per repository (not per file): a hash over its sorted (path, file hash) pairs
+            digest = hashlib.sha256()
+            for rel, file_digest in sorted(repo.digests):
+                digest.update(rel.encode("utf-8", "surrogateescape") + b"\0" + file_digest)
+            result.inputs.append(InputFile(
+                source="repos", path=repo.rel, sha256="sha256:" + digest.hexdigest(), size=repo.size,
+            ))
+            if repo.oversize:
+                shown = ", ".join(repo.oversize[:3]) + (" …" if len(repo.oversize) > 3 else "")
+                result.warnings.append(self._warn(repo.rel, None, (
+                    f"{len(repo.oversize)} file(s) over the {self.config.max_file_mb:g} MB limit were not "
+                    f"scanned ({shown}): raise sources.repos.max_file_mb to scan them"
+                )))
+            result.evidence.extend(self._evidence(repo, result))
+        return result
+
+    # -- finding the repositories ------------------------------------------------------
+
+    def _roots(self, result: SourceResult) -> list[Path]:
+        roots: dict[Path, None] = {}
+        for pattern in self.config.paths:
+            base = self.settings.resolve(pattern)
+            if any(ch in pattern for ch in "*?["):
+                matches = sorted(Path(base.anchor).glob(str(base.relative_to(base.anchor))))
+            else:
+                matches = [base]
+            # a glob like repos/* may also match loose files: only folders are repositories
+            folders = [m for m in matches if m.is_dir()]
+            if not folders:
+                result.warnings.append(self._warn(None, None, (
+                    f"repos path {pattern!r} matches no folder: fix it or remove it from sources.repos.paths"
+                )))
+            for folder in folders:
+                roots.setdefault(folder.resolve(), None)  # the same folder by two paths is one repo
+        return list(roots)
+
+    def _relative(self, path: Path) -> str:
+        try:
+            return path.relative_to(self.workspace).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    def _warn(self, path: str | None, line: int | None, message: str) -> DataWarning:
+        return DataWarning(source="repos", path=path, line=line, message=message)
+
+    def _entity(self, repo_name: str) -> str | None:
+        """The entity whose id or alias the folder name is, or starts with (``quickroute-app``)."""
+        name = _slug(repo_name)
+        for slug, entity in self._slugs:
+            if name == slug or (name.startswith(slug) and name[len(slug)] in "-_."):
+                return entity
+        return None
+
+    # -- one repository ----------------------------------------------------------------
+
+    def _walk(self, repo: _Repo, roots: set[str]) -> bool:
+        """Scan every file of one repository; False when the folder itself cannot be read.
+
+        Folders are read in the order the file system lists them, not sorted: on a cold
+        cache that order follows the disk layout and reads several times faster. Results
+        are sorted afterwards, so the evidence does not depend on it. A configured
+        repository inside this one is left to its own walk.
+        """
+        try:
+            device = repo.root.stat().st_dev
+        except OSError:
+            device = 0  # scandir below reports the problem
+        seen: set[tuple[int, int]] = set()  # (device, inode): a hard-linked file is read once
+        top = str(repo.root)
+        stack = [""]
+        while stack:
+            folder = stack.pop()
+            where = f"{top}/{folder}" if folder else top
+            try:
+                with os.scandir(where) as it:
+                    entries = list(it)
+            except OSError as exc:
+                rel = f"{repo.rel}/{folder}" if folder else repo.rel
+                what = "repository folder" if not folder else "folder"
+                repo.warnings.append(self._warn(rel, None, (
+                    f"cannot read {what} ({exc.strerror or type(exc).__name__}): check its permissions; "
+                    + ("repository skipped" if not folder else "its files were not scanned")
+                )))
+                if not folder:
+                    return False
+                continue
+            for entry in entries:
+                rel = f"{folder}/{entry.name}" if folder else entry.name
+                try:
+                    if entry.is_dir(follow_symlinks=False):
+                        if entry.name not in SKIP_DIRS and f"{top}/{rel}" not in roots:
+                            stack.append(rel)
+                    elif entry.is_file(follow_symlinks=False):  # symlinks may point anywhere: skipped
+                        self._scan_file(repo, rel, entry, (device, entry.inode()), seen)
+                except OSError as exc:
+                    repo.warnings.append(self._warn(f"{repo.rel}/{rel}", None, (
+                        f"cannot read file ({exc.strerror or type(exc).__name__}): check its permissions; skipped"
+                    )))
+        repo.hits.sort(key=lambda pair: (pair[0], pair[1].line, pair[1].rule))
+        repo.oversize.sort()
+        repo.warnings.sort(key=lambda w: w.path or "")
+        return True
+
+    def _scan_file(self, repo: _Repo, rel: str, entry: os.DirEntry[str], key: tuple[int, int],
+                   seen: set[tuple[int, int]]) -> None:
+        if key in seen:
+            return
+        seen.add(key)
+        dot = entry.name.rfind(".")
+        if dot > 0 and entry.name[dot:].lower() in BINARY_SUFFIXES:
+            return
+        # one open per file; its fstat gives size and mtime without a second path lookup
+        fd = os.open(entry.path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+        try:
+            stat = os.fstat(fd)
+            if stat.st_size > self._limit:
+                repo.oversize.append(rel)
+                return
+            data = _read(fd, stat.st_size)
+        finally:
+            os.close(fd)
+        if b"\0" in data[:_BINARY_SNIFF]:
+            return
+        repo.size += len(data)
+        sha = hashlib.sha256(data)
+        repo.digests.append((rel, sha.digest()))
+        if entry.name == ".gitignore":
+            repo.gitignores[rel.rpartition("/")[0]] = data
+        try:
+            hits = self.engine.scan(rel, data)
+        except Exception as exc:  # a bug in one engine rule must not cost the other files
+            # the type only: an engine's message could quote the file, secrets included
+            repo.warnings.append(self._warn(f"{repo.rel}/{rel}", None, (
+                f"the {self.engine.name!r} scan engine failed on this file ({type(exc).__name__}); "
+                "skipped: report it with the file's type and size"
+            )))
+            return
+        if hits:
+            repo.files[rel] = ("sha256:" + sha.hexdigest(), stat.st_mtime)
+            repo.hits.extend((rel, hit) for hit in hits)
+
+    def _status(self, repo: _Repo, result: SourceResult) -> tuple[dict[str, str], bool]:
+        """Tracked/ignored status per file with a hit, and whether the repo is a git work tree."""
+        files = set(repo.files)
+        if is_git_repo(repo.root):
+            try:
+                return git_status(repo.root, files), True
+            except GitStatusError as exc:
+                result.warnings.append(self._warn(repo.rel, None, (
+                    f"{exc}; tracked/ignored status comes from .gitignore patterns instead"
+                )))
+        return gitignore_status(files, compile_gitignores(repo.gitignores)), False
+
+    def _evidence(self, repo: _Repo, result: SourceResult) -> list[Evidence]:
+        if not repo.hits:
+            return []
+        status, in_git = self._status(repo, result)
+        name = repo.root.name
+        entity = self._entity(name)
+        out = []
+        for rel, hit in repo.hits:
+            sha, mtime = repo.files[rel]
+            path = f"{repo.rel}/{rel}"
+            provenance = Provenance(
+                source="repos", path=path, line_start=hit.line, line_end=hit.line,
+                observed_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(mtime)), sha256=sha,
+            )
+            title = RULE_TITLES.get(hit.rule, hit.rule.replace("_", " "))
+            shown = f" {hit.preview}" if hit.preview else ""
+            out.append(Evidence(
+                id=stable_id("ev", "repos", path, hit.line, hit.rule, hit.secret_sha256 or hit.detail),
+                source="repos", kind="scan_hit", entity=entity,
+                text=f"{title}{shown} at {provenance.label()}",
+                record={
+                    "rule": hit.rule, "repo": name, "repo_path": repo.rel, "file": rel, "line": hit.line,
+                    "preview": hit.preview, "secret_sha256": hit.secret_sha256, "variable": hit.variable,
+                    "detail": hit.detail, "git_status": status.get(rel), "git_repo": in_git,
+                    "engine": self.engine.name,
+                },
+                provenance=provenance,
+            ))
+        return out
+
+
+def _read(fd: int, size: int) -> bytes:
+    """A file's bytes; a raw os.read skips the buffered-file setup that dominates for small files."""
+    data = os.read(fd, size + 1)
+    if len(data) != size:  # a short read, or the file changed since fstat: read to the end
+        parts = [data]
+        while chunk := os.read(fd, 1 << 20):
+            parts.append(chunk)
+        data = b"".join(parts)
+    return data
+
+
+def _slug(label: str) -> str:
+    return "-".join(label.strip().lower().replace("_", "-").split())

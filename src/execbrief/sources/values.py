@@ -1,0 +1,241 @@
+"""Typed values in free text: money amounts, dates and plain numbers.
+
+Shared by the notes source (table cells, dated lines, dates in bullets) and the ledger
+source (amount columns). Every parser returns ``None`` for text it does not recognise;
+deciding whether that deserves a warning is the caller's business.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+
+__all__ = [
+    "parse_amount",
+    "parse_money",
+    "parse_number",
+    "parse_day",
+    "find_dates",
+    "leading_date",
+    "resolve_day",
+    "typed_cells",
+]
+
+_AMOUNT = re.compile(r"^([+-])?\$?[ \t]*([+-])?(\d{1,3}(?:,\d{3})+|\d+)?(\.\d+)?$")
+
+_MONTHS = {
+    m: n for n, names in enumerate((
+        ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
+        ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
+        ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"), ("dec", "december"),
+    ), 1) for m in names
+}
+_MONTH = r"(?P<{}>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?" \
+         r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+# Every date form: ISO (2026-11-03, 2026/11/03), day-month (3 Nov 2026, 3 November) and
+# month-day (Nov 3, 2026; November 3), for a date at a known position (leading_date). A
+# missing year is resolved later, against a reference date the caller knows (a note's own date).
+_DATES = re.compile(
+    r"(?<![^\W_])(?<![/-])(?P<y>\d{4})[-/](?P<m>\d{1,2})[-/](?P<d>\d{1,2})(?![^\W_])(?![/-])"
+    r"|(?<![^\W_])(?<![:.-])(?P<d2>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH.format("m2")
+    + r"(?:,?\s+(?P<y2>\d{4}))?(?![^\W_])(?!-)"
+    r"|(?<![^\W_])(?<!-)" + _MONTH.format("m3") + r"\s+(?P<d3>\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(?P<y3>\d{4}))?"
+    r"(?![^\W_])(?![:-])",
+    re.IGNORECASE,
+)
+# the pieces find_dates tries where a run of digits starts
+# (an underscore around a date is markdown emphasis, so it does not count as a word character)
+_RUN = re.compile(r"\d+")
+_DIGIT = re.compile(r"\d")
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}$")
+_ISO_AT = re.compile(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?![^\W_])(?![/-])")
+_DAY_MONTH = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]{3,9})\.?(?:,?\s+(\d{4}))?(?![^\W_])(?!-)")
+_DAY_YEAR = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?(?![^\W_])(?![:-])")
+_MONTH_BEFORE = re.compile(r"([A-Za-z]{3,9})\.?\s+$")
+_MONEY = re.compile(
+    r"^(?P<neg>-)?\s*(?:(?P<code>USD|EUR|GBP|CAD|AUD)\s?)?(?P<sym>CA\$|A\$|[$€£¥])?\s?(?P<neg2>-)?"
+    r"(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d+)?(?P<k>\s?[kK](?![a-z]))?"
+    r"(?:\s?(?P<code2>USD|EUR|GBP|CAD|AUD))?"
+    r"(?:\s*(?:/|\bper\s|\ban?\s)\s*(?P<per>month|mo|night|week|wk|year|yr|hour|hr|day|visit|job|delivery|unit))?\b",
+    re.IGNORECASE,
+)
+_PER = {"mo": "month", "wk": "week", "yr": "year", "hr": "hour"}
+_NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+
+
+def parse_amount(raw: str) -> Decimal | None:
+    """``1450``, ``-250.5``, ``$1,450.00``, ``-$1,450.00``, ``(250.00)`` → Decimal; else None."""
+    text, negative = raw.strip(), False
+    if text.startswith("(") and text.endswith(")"):  # accounting notation for a negative
+        text, negative = text[1:-1].strip(), True
+    match = _AMOUNT.match(text)
+    if not match:
+        return None
+    sign_before, sign_after, whole, fraction = match.groups()
+    if (sign_before and sign_after) or (negative and (sign_before or sign_after)):
+        return None
+    if not whole and not fraction:
+        return None
+    amount = Decimal((whole or "0").replace(",", "") + (fraction or ""))
+    if negative or "-" in (sign_before, sign_after):
+        amount = -amount
+    return amount.copy_abs() if amount.is_zero() else amount
+
+
+def parse_money(text: str) -> tuple[Decimal, str | None] | None:
+    """A money amount at the start of ``text`` and the period it is per, if any.
+
+    ``$2,400`` → (2400, None); ``$1,250/month`` → (1250, "month"); ``$138/night (Oct
+    average)`` → (138, "night"); ``1.2k EUR a month`` → (1200, "month"). A bare number is
+    not money: the amount needs a currency symbol or code.
+    """
+    m = _MONEY.match(text.strip())
+    if not m or not (m.group("sym") or m.group("code") or m.group("code2")):
+        return None
+    value = Decimal(m.group("int").replace(",", "") + (m.group("frac") or ""))
+    if m.group("k"):
+        value = (value * 1000).quantize(Decimal(1)) if (value * 1000) % 1 == 0 else value * 1000
+    if m.group("neg") or m.group("neg2"):
+        value = -value
+    per = (m.group("per") or "").lower() or None
+    return value, _PER.get(per, per) if per else None
+
+
+def parse_number(text: str) -> Decimal | None:
+    """A cell that is a plain number (``48,210``, ``3``, ``-2.5``) → Decimal; else None."""
+    text = text.strip()
+    if not text or not _NUMBER.match(text):
+        return None
+    return Decimal(text.replace(",", ""))
+
+
+def _day(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:  # 2026-02-30 has the shape of a date but is none
+        return None
+
+
+def find_dates(text: str) -> list[tuple[int | None, int, int]]:
+    """Every date written in ``text`` as (year or None, month, day), in order.
+
+    A year-less date ("by 15 December") keeps ``None`` for its year: resolve it with
+    ``resolve_day`` against a date the caller trusts. Impossible dates are left out.
+    The scan is driven by runs of digits (every date form has one), which is ~10x faster
+    than one regex of every form tried at every position.
+    """
+    out: list[tuple[int | None, int, int]] = []
+    pos = 0
+    for run in _RUN.finditer(text):
+        i = run.start()
+        if i < pos:
+            continue  # inside the date just read
+        before = text[i - 1] if i else " "
+        if run.end() - i == 4:
+            iso = None if before.isalnum() or before in "/-" else _ISO_AT.match(text, i)
+            if iso:
+                pos = iso.end()
+                found: tuple[int | None, int, int] = (int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
+                if _day(*found) is not None:  # type: ignore[arg-type]
+                    out.append(found)
+            continue
+        if run.end() - i > 2 or before.isalnum() or before in ":.-":
+            continue
+        dm = _DAY_MONTH.match(text, i)
+        if dm and dm.group(2).lower() in _MONTHS:
+            pos = dm.end()
+            found = (int(dm.group(3)) if dm.group(3) else None, _MONTHS[dm.group(2).lower()], int(dm.group(1)))
+        elif before.isspace() and (word := _MONTH_BEFORE.search(text, max(0, i - 12), i)) \
+                and word.group(1).lower() in _MONTHS \
+                and (word.start() == 0 or not text[word.start() - 1].isalnum()) \
+                and (md := _DAY_YEAR.match(text, i)):
+            pos = md.end()
+            found = (int(md.group(2)) if md.group(2) else None, _MONTHS[word.group(1).lower()], int(md.group(1)))
+        else:
+            continue
+        if _day(found[0] or 2000, found[1], found[2]) is not None:  # 2000 is a leap year: 29 Feb passes
+            out.append(found)
+    return out
+
+
+def leading_date(text: str, *, yearless: bool = False) -> tuple[int | None, int, int] | None:
+    """The date ``text`` starts with, if any; one without a year only when ``yearless``."""
+    m = _DATES.match(text)
+    if not m:
+        return None
+    if m.group("y"):
+        found: tuple[int | None, int, int] = (int(m.group("y")), int(m.group("m")), int(m.group("d")))
+    elif m.group("m2"):
+        found = (int(m.group("y2")) if m.group("y2") else None, _MONTHS[m.group("m2").lower().rstrip(".")],
+                 int(m.group("d2")))
+    else:
+        found = (int(m.group("y3")) if m.group("y3") else None, _MONTHS[m.group("m3").lower().rstrip(".")],
+                 int(m.group("d3")))
+    if _day(found[0] or 2000, found[1], found[2]) is None or (found[0] is None and not yearless):
+        return None
+    return found
+
+
+def resolve_day(found: tuple[int | None, int, int], reference: date | None) -> date | None:
+    """A found date as a ``date``; a year-less one takes the year that puts it nearest ``reference``."""
+    year, month, day = found
+    if year is not None:
+        return _day(year, month, day)
+    if reference is None:
+        return None
+    options = [d for y in (reference.year - 1, reference.year, reference.year + 1)
+               if (d := _day(y, month, day)) is not None]
+    return min(options, key=lambda d: (abs((d - reference).days), d)) if options else None
+
+
+def parse_day(text: str) -> date | None:
+    """The one full date a short text holds (``2026-11-03``, ``3 Nov 2026``); else None."""
+    if len(text) == 10 and text[4] == "-" and _ISO_DAY.match(text):  # the common case, checked in C
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            return None
+    found = [f for f in find_dates(text) if f[0] is not None]
+    if len(found) != 1:
+        return None
+    return resolve_day(found[0], None)
+
+
+def typed_cells(cells: dict[str, str]) -> dict[str, dict[str, str]]:
+    """Money, per-period, date and number readings of table cells, as JSON-safe strings.
+
+    Returns only the non-empty groups among ``amounts`` (``{"rent": "1250"}``), ``per``
+    (``{"rent": "month"}``), ``dates`` (``{"lease_end": "2027-05-31"}``) and ``numbers``
+    (``{"mileage": "48210"}``). The raw cells stay as they were.
+    """
+    amounts: dict[str, str] = {}
+    per: dict[str, str] = {}
+    dates: dict[str, str] = {}
+    numbers: dict[str, str] = {}
+    for key, cell in cells.items():
+        if not cell or not _DIGIT.search(cell):
+            continue  # most cells are words: skip the regexes
+        if len(cell) == 10 and cell[4] == "-":  # most date cells are ISO: try that first
+            day = parse_day(cell)
+            if day is not None:
+                dates[key] = day.isoformat()
+                continue
+        number = parse_number(cell)
+        if number is not None:
+            numbers[key] = str(number)
+            continue
+        money = parse_money(cell)
+        if money is not None:
+            amounts[key] = str(money[0])
+            if money[1]:
+                per[key] = money[1]
+            continue
+        day = parse_day(cell)
+        if day is not None:
+            dates[key] = day.isoformat()
+    out = {}
+    for name, group in (("amounts", amounts), ("per", per), ("dates", dates), ("numbers", numbers)):
+        if group:
+            out[name] = group
+    return out

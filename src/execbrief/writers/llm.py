@@ -1,0 +1,315 @@
+"""The LLM writer: prose around facts, grounded, verified block by block.
+
+For each lens the model gets the facts (a shared prefix for the whole run, so providers
+cache it) and the lens's directives, and answers with structured blocks citing fact ids.
+Each part of the answer (the summary, each section) is verified against the facts of
+this briefing; a failing part is repaired once by sending the model the exact problems,
+then replaced by the offline writer's text for the same part. A report never leaves
+with an unverified number: its status says ``corrected`` when a part was repaired or
+replaced, and ``fallback`` when no answer could be had (budget, cost cap, provider error).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, Callable, Sequence
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from ..ledger.llm_calls import CallRecord, mark_batch, pending_batches, record_batch, record_calls
+from ..model import Block, DataWarning, Fact, LensSection, LensView, Report, ReportSection
+from ..verify import untrusted_text_problems, verify_block
+from .cache import ResponseCache
+from .calls import Caller, Refused
+from .offline import OfflineWriter, data_quality, section_block, sources_for
+from .prompts import PromptBuilder, estimate_tokens, redact, report_schema
+from .providers import LLMRequest, LLMResponse, Provider, ProviderError
+
+__all__ = ["LLMWriter", "parse_answer"]
+
+PRIME = "Cache warm-up only: answer with an empty summary and no sections."
+
+REPAIR = """
+
+Your previous answer was:
+<<<PREVIOUS {nonce}>>>
+{previous}
+<<<END PREVIOUS {nonce}>>>
+It failed verification:
+{problems}
+Answer again in full. For each problem: cite the fact that holds the figure, date, address or
+link and copy it exactly as the fact writes it, or leave the claim out. Cite only the facts
+listed for this briefing. Keep the parts that had no problem as they were.
+"""
+
+
+class _Item(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    text: str = ""
+    cites: list[str] = []
+
+
+class _SectionAnswer(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    id: str
+    lead: _Item = _Item()
+    items: list[_Item] = []
+
+
+class _Answer(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    summary: list[_Item] = []
+    sections: list[_SectionAnswer] = []
+
+
+def parse_answer(text: str) -> _Answer:
+    """The model's answer, or ``ValueError`` saying what is wrong with it."""
+    body = re.sub(r"^\s*```(?:json)?\s*|\s*```\s*$", "", text)
+    try:
+        return _Answer.model_validate(json.loads(body))
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"the answer is not valid JSON ({exc.msg} at character {exc.pos})") from None
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ValueError(f"the answer does not match the schema ({where}: {first['msg']})") from None
+
+
+def _bullets(items: list[_Item], omitted: int) -> Block:
+    kept = [i for i in items if i.text.strip()]
+    return Block(
+        kind="bullets", items=tuple(i.text.strip() for i in kept),
+        cites=tuple(dict.fromkeys(c for i in kept for c in i.cites)),
+        item_cites=tuple(tuple(dict.fromkeys(i.cites)) for i in kept), omitted=omitted,
+    )
+
+
+@dataclass
+class _Part:
+    """The summary or one section: verified, repaired and replaced as a unit."""
+
+    id: str
+    blocks: tuple[Block, ...]
+    problems: list[str] = field(default_factory=list)
+
+
+class LLMWriter:
+    """Writes reports with an LLM provider, falling back to offline text part by part."""
+
+    def __init__(self, settings: Any, provider: Provider, *, sleep: Callable[[float], None] = time.sleep) -> None:
+        self.settings = settings
+        self.provider = provider
+        self.name = provider.label
+        self.supports_batch = provider.supports_batch
+        self.cache = ResponseCache.for_workspace(settings.workspace, settings.writer.cache)
+        self.caller = Caller(provider, settings, self.cache, sleep)
+        self.offline = OfflineWriter(settings)
+        self.state_dir = settings.workspace / ".execbrief" / "llm"
+        self.warnings: list[DataWarning] = []
+        self._lock = threading.Lock()
+
+    # the Writer protocol
+
+    def write(self, view: LensView) -> Report:
+        """The report for one view (``write_many`` shares the prompt prefix across views)."""
+        return self.write_many([view])[0]
+
+    def write_many(self, views: Sequence[LensView], ledger: Any = None, run_id: str | None = None) -> list[Report]:
+        """The reports for several views, written concurrently (``[writer] concurrency``)."""
+        if not views:
+            return []
+        builder = PromptBuilder(views, self.state_dir)
+        self._warn(*builder.warnings)
+        requests = [self._request(builder, view) for view in views]
+        self._prime(requests)
+        workers = min(self.settings.writer.concurrency, len(views))
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            reports = list(pool.map(lambda pair: self._write_one(builder, *pair), zip(views, requests)))
+        if ledger is not None:
+            record_calls(ledger, run_id, self.take_records())
+        return reports
+
+    def take_records(self) -> list[CallRecord]:
+        """The call records made so far, once."""
+        with self.caller._lock:
+            records, self.caller.records = self.caller.records, []
+        return records
+
+    # one report
+
+    def _request(self, builder: PromptBuilder, view: LensView, kind: str = "write", user: str | None = None) -> LLMRequest:
+        prompt = builder.prompt(view)
+        return LLMRequest(
+            key=view.key, system=prompt.system, user=user if user is not None else prompt.user,
+            schema=report_schema(), max_tokens=self.settings.writer.max_output_tokens, kind=kind,
+        )
+
+    def _prime(self, requests: list[LLMRequest]) -> None:
+        # Concurrent requests all miss a prompt cache nobody has written yet; one tiny call
+        # first writes it, so the reports that follow read the shared prefix from the cache.
+        misses = [r for r in requests if not self.caller.cached(r)]
+        if not self.provider.supports_prompt_cache or len(misses) < 2 or estimate_tokens(misses[0].system) < 1024:
+            return
+        first = misses[0]
+        prime = LLMRequest(key="(shared)", system=first.system, user=PRIME, schema=first.schema, max_tokens=1, kind="prime")
+        try:
+            self.caller.call(prime, use_cache=False)
+        except Refused:
+            pass  # only an optimisation; the real calls report their own errors
+
+    def _write_one(self, builder: PromptBuilder, view: LensView, request: LLMRequest) -> Report:
+        offline = self.offline.write(view)
+        scope = {**view.facts, **{f.id: f for f in view.changes}}
+        try:
+            response = self.caller.call(request)
+        except Refused as exc:
+            return self._fallback(view, offline, exc)
+        parts = self._parts(view, response, scope, offline)
+        repaired: set[str] = set()
+        failing = [p for p in parts if p.problems]
+        attempted = bool(failing) and not self.caller.over_budget(view.key)
+        if attempted:
+            problems = "\n".join(f"- {p}" for part in failing for p in part.problems[:10])
+            user = request.user + redact(REPAIR.format(nonce=builder.nonce, previous=response.text[:30000], problems=problems))
+            try:
+                fixed = self.caller.call(self._request(builder, view, kind="repair", user=user))
+                second = self._parts(view, fixed, scope, offline)
+                for n, part in enumerate(parts):
+                    if part.problems and not second[n].problems:
+                        parts[n] = second[n]
+                        repaired.add(part.id)
+            except Refused as exc:
+                self._warn(DataWarning(source="writer", message=f"report {view.key}: no repair: {exc}"))
+        replaced = [p for p in parts if p.problems]
+        if replaced:
+            offline_parts = self._offline_parts(view, offline)
+            self._warn(DataWarning(source="writer", message=(
+                f"report {view.key}: {', '.join(p.id for p in replaced)} failed verification"
+                f"{' after one repair' if attempted else ''} and "
+                f"{'was' if len(replaced) == 1 else 'were'} replaced by the offline text: {replaced[0].problems[0]}"
+            )))
+            parts = [offline_parts[n] if p.problems else p for n, p in enumerate(parts)]
+        if len(replaced) == len(parts):
+            status = "fallback"
+        else:
+            status = "corrected" if repaired or replaced else "draft"
+        summary = parts[0].blocks
+        sections = (offline.sections[0],) + tuple(
+            ReportSection(id=s.id, title=s.title, blocks=part.blocks) for s, part in zip(view.lens.sections, parts[1:])
+        )
+        blocks = list(summary) + [b for s in sections for b in s.blocks]
+        return Report(
+            lens=view.lens.id, key=view.key, title=view.lens.title, audience=view.lens.audience,
+            organization=view.organization, period=view.period, as_of=view.as_of, summary=summary,
+            sections=sections, sources=sources_for(blocks, scope), data_quality=data_quality(view),
+            writer=self.name, status=status,
+        )
+
+    def _fallback(self, view: LensView, offline: Report, exc: Refused) -> Report:
+        self._warn(DataWarning(source="writer", message=f"report {view.key} was written offline: {exc}"))
+        return offline.model_copy(update={"writer": self.name, "status": "fallback"})
+
+    def _offline_parts(self, view: LensView, offline: Report) -> list[_Part]:
+        by_id = {s.id: s for s in offline.sections}
+        return [_Part("summary", offline.summary)] + [_Part(s.id, by_id[s.id].blocks) for s in view.lens.sections]
+
+    def _parts(self, view: LensView, response: LLMResponse, scope: dict[str, Fact], offline: Report) -> list[_Part]:
+        """The answer split into verified parts: the summary, then each lens section."""
+        try:
+            answer = parse_answer(response.text)
+        except ValueError as exc:
+            cut = " (cut off at [writer] max_output_tokens)" if response.stop_reason in ("max_tokens", "length") else ""
+            return [_Part(pid, (), [f"{exc}{cut}"]) for pid in ["summary", *(s.id for s in view.lens.sections)]]
+        parts = [self._checked("summary", [_bullets(answer.summary, 0)] if answer.summary else [], scope, True)]
+        given = {s.id: s for s in answer.sections}
+        for section in view.lens.sections:
+            got = given.get(section.id)
+            if got is None:
+                parts.append(_Part(section.id, (), [f"section '{section.id}' is missing from the answer"]))
+                continue
+            parts.append(self._section(section, got, view, scope))
+        return parts
+
+    def _section(self, section: LensSection, got: _SectionAnswer, view: LensView, scope: dict[str, Fact]) -> _Part:
+        has_facts = bool(view.sections.get(section.id))
+        written: list[Block] = []
+        if got.lead.text.strip():
+            written.append(Block(kind="paragraph", text=got.lead.text.strip(), cites=tuple(dict.fromkeys(got.lead.cites))))
+        if section.style == "bullets" and got.items:
+            written.append(_bullets(got.items, view.omitted.get(section.id, 0)))
+        part = self._checked(section.id, written, scope, has_facts)
+        if section.style != "bullets" and has_facts:
+            # tables and dated action lists come from code; the model writes only the lead
+            part.blocks = part.blocks + (section_block(section, view),)
+        return part
+
+    def _checked(self, part_id: str, blocks: list[Block], scope: dict[str, Fact], needs_cites: bool) -> _Part:
+        label = "summary" if part_id == "summary" else f"section '{part_id}'"
+        if not blocks:
+            return _Part(part_id, (), [f"{label} is empty"] if needs_cites else [])
+        problems: list[str] = []
+        for n, block in enumerate(blocks, 1):
+            where = f"{label} block {n}"
+            problems += verify_block(block, scope, where) + untrusted_text_problems(block, scope, where)
+            if needs_cites and not block.cites:
+                problems.append(f"{where} cites no fact")
+            for i, cites in enumerate(block.item_cites, 1):
+                if not cites:
+                    problems.append(f"{where}, item {i} cites no fact")
+        return _Part(part_id, tuple(blocks), problems)
+
+    def _warn(self, *warnings: DataWarning) -> None:
+        with self._lock:
+            self.warnings.extend(warnings)
+
+    # batches: submit now, collect on a later run (--batch, --resume)
+
+    def submit_batch(self, views: Sequence[LensView], ledger: Any, run_id: str) -> int:
+        """Submit the uncached requests of the views as one provider batch; how many went."""
+        builder = PromptBuilder(views, self.state_dir)
+        self._warn(*builder.warnings)
+        todo = [r for r in (self._request(builder, v) for v in views) if not self.caller.cached(r)]
+        if not todo:
+            return 0
+        ids = {f"r{n}-{self.caller.key(r)[7:31]}": r for n, r in enumerate(todo)}
+        batch_id = self.provider.submit_batch(list(ids.items()))
+        record_batch(ledger, run_id, self.provider.name, self.provider.model, batch_id, {
+            cid: {"report_key": r.key, "cache_key": self.caller.key(r)} for cid, r in ids.items()
+        })
+        return len(todo)
+
+    def collect_batches(self, ledger: Any, run_id: str) -> tuple[int, int]:
+        """Fetch the results of submitted batches into the cache: (collected, still pending)."""
+        collected = pending = 0
+        for batch in pending_batches(ledger, self.provider.name):
+            results = self.provider.collect_batch(batch["batch_id"])
+            if results is None:
+                pending += 1
+                continue
+            records = []
+            for cid, info in batch["requests"].items():
+                result = results.get(cid)
+                base = dict(report_key=info["report_key"], kind="write", provider=self.provider.name,
+                            model=batch["model"], cache_key=info["cache_key"], system="", user="", batch_id=batch["batch_id"])
+                if isinstance(result, LLMResponse):
+                    self.caller.collected[info["cache_key"]] = result
+                    self.cache.put(info["cache_key"], result)
+                    u = result.usage
+                    records.append(CallRecord(
+                        status="ok", response={**result.to_json(), "text": redact(result.text)},
+                        tokens_in=u.input_tokens, tokens_out=u.output_tokens, tokens_cached=u.cache_read_tokens,
+                        tokens_cache_write=u.cache_write_tokens,
+                        cost_usd=self.provider.prices.cost(u, self.provider.batch_discount), **base,
+                    ))
+                else:
+                    error = result if isinstance(result, ProviderError) else ProviderError("server", "no result in the batch")
+                    records.append(CallRecord(status="error", error_kind=error.kind, error=str(error), **base))
+            record_calls(ledger, run_id, records)
+            mark_batch(ledger, batch["id"], "collected", run_id)
+            collected += 1
+        return collected, pending
