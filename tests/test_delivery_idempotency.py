@@ -40,7 +40,13 @@ class KillingHandler(RecordingHandler):
 
     def _maybe_kill(self, phase: str, addresses: list[str]) -> None:
         numbers = {int(a[6:9]) for a in addresses if a.startswith("reader")}
-        if self.victim is not None and self.kill_at and self.kill_at[0] == phase and self.kill_at[1] in numbers:
+        if self.victim is None or not self.kill_at:
+            return
+        if self.kill_at[0] == "after":
+            # a kill on a timer started by the run's first message: it lands anywhere
+            threading.Timer(self.kill_at[1], os.kill, (self.victim.pid, signal.SIGKILL)).start()
+            self.kill_at = None
+        elif self.kill_at[0] == phase and self.kill_at[1] in numbers:
             os.kill(self.victim.pid, signal.SIGKILL)
             self.kill_at = None
 
@@ -86,15 +92,10 @@ def start_child(workspace, count: int, in_doubt: str) -> subprocess.Popen:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
 
 
-def deliver(server, workspace, count: int, in_doubt: str = "resend", kill_at=None, kill_after_s=None):
+def deliver(server, workspace, count: int, in_doubt: str = "resend", kill_at=None):
     proc = start_child(workspace, count, in_doubt)
     server.arm(proc, kill_at)
-    timer = threading.Timer(kill_after_s, proc.kill) if kill_after_s else None
-    if timer:
-        timer.start()
     out, err = proc.communicate(timeout=60)
-    if timer:
-        timer.cancel()
     return proc.returncode, out, err
 
 
@@ -109,11 +110,12 @@ def reader_of(row: dict) -> str:
 
 # Kill points in a 200-message run, by message number: during RCPT (nothing reached the
 # server yet) and right after the server took the DATA (it has the message; the sender
-# never heard), at the start, the middle and the end. Two kills on a timer land anywhere,
-# including between a send and its ledger update; a fixed point they already passed is skipped.
+# never heard), at the start, the middle and the end. Kills on a timer (started by a run's
+# first message) land anywhere, including between a send and its ledger update. The late
+# points are counted from where the timed kills left off; the last is the last message.
 EARLY = [("data", 0), ("rcpt", 19), ("data", 40)]
-TIMED = [1.0]
-LATE = [("data", 100), ("data", 101), ("rcpt", 150), ("data", 199)]
+TIMED = [0.1, 0.05]
+LATE = [("data", 3), ("data", 4), ("rcpt", 25), ("data", 500)]
 
 
 def test_sigkill_at_many_points_loses_nothing_and_every_duplicate_is_recorded_in_doubt(server, workspace):
@@ -123,13 +125,13 @@ def test_sigkill_at_many_points_loses_nothing_and_every_duplicate_is_recorded_in
         assert deliver(server, workspace, 200, kill_at=kill_at)[0] == -signal.SIGKILL, kill_at
         killed += 1
     for seconds in TIMED:
-        killed += deliver(server, workspace, 200, kill_after_s=seconds)[0] == -signal.SIGKILL
-    for kill_at in LATE:
-        if kill_at[1] <= server.reached():
-            continue
+        killed += deliver(server, workspace, 200, kill_at=("after", seconds))[0] == -signal.SIGKILL
+    for phase, ahead in LATE:
+        # counted from where the timed kills left off, so each point is still ahead
+        kill_at = (phase, min(199, server.reached() + ahead))
         assert deliver(server, workspace, 200, kill_at=kill_at)[0] == -signal.SIGKILL, kill_at
         killed += 1
-    assert killed >= 6
+    assert killed >= len(EARLY) + 1 + len(LATE)
     code, out, err = deliver(server, workspace, 200)
     assert code == 0, err
 

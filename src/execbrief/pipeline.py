@@ -187,6 +187,8 @@ def run(
     lenses = load_lenses(settings.workspace)
     planned = plan_reports(settings, lenses, only)
     as_of = as_of or settings.run.as_of or _today(settings)
+    # sources that date what they read (cost windows, staleness) see the run's date
+    settings = settings.model_copy(update={"run": settings.run.model_copy(update={"as_of": as_of})})
     period = reporting_period(as_of, settings.delivery.period)
     writer = get_writer(settings)
     _check_batch(writer, batch, resume)

@@ -7,6 +7,7 @@ rule's id is its function name.
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Callable, Sequence
@@ -76,12 +77,20 @@ def analyze(evidence: Sequence[Evidence], context: AnalysisContext) -> tuple[lis
         (name, lambda fn=fn: fn(sorted(facts.values(), key=lambda f: f.id), context))
         for name, fn in over_facts.items()
     ]
-    for name, run in stages:
-        try:
-            produced = run()
-        except Exception as exc:  # a bug in one rule must not cost the whole run
-            failures[name] = f"{type(exc).__name__}: {exc}"
-            continue
-        for fact in produced:
-            facts.setdefault(fact.id, fact)
+    # Millions of long-lived evidence items and facts: the cyclic GC would rescan them again
+    # and again (a third of the analyzers' time at 20,000 notes). Nothing here makes cycles.
+    gc_was_on = gc.isenabled()
+    gc.disable()
+    try:
+        for name, run in stages:
+            try:
+                produced = run()
+            except Exception as exc:  # a bug in one rule must not cost the whole run
+                failures[name] = f"{type(exc).__name__}: {exc}"
+                continue
+            for fact in produced:
+                facts.setdefault(fact.id, fact)
+    finally:
+        if gc_was_on:
+            gc.enable()
     return [facts[k] for k in sorted(facts)], failures

@@ -79,7 +79,7 @@ def unit_economics(entity: str | None, rows: Sequence["Txn"], months: list[str],
     who, cur = ctx.entity_name(entity), ctx.currency
     span, period = month_range_label(months[0], months[-1]), f"{months[0]}..{months[-1]}"
     unit = f"{account} sale"
-    sources = tuple(sorted({f"{t.evidence.provenance.path}, {span}" for t in rows}))
+    sources = tuple(f"{p}, {span}" for p in sorted({t.evidence.provenance.path for t in rows}))
     ratio = (margin / price * HUNDRED).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP) if price else ZERO
     facts = [Fact(
         id=stable_id("f", "contribution_margin", entity, period), kind="metric", name="contribution_margin",
@@ -164,5 +164,5 @@ def revenue_concentration(entity: str | None, rows: Sequence["Txn"], months: lis
             f"and keep {names[top]} under a signed contract." if severity else None
         ),
         topics=("finance", "revenue", "clients") + (("risk",) if severity else ()),
-        sources=tuple(sorted({f"{t.evidence.provenance.path}, {span}" for t in inflows})),
+        sources=tuple(f"{p}, {span}" for p in sorted({t.evidence.provenance.path for t in inflows})),
     )]

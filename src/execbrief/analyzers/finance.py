@@ -42,8 +42,12 @@ class Txn:
 
 def transactions(evidence: Sequence[Evidence]) -> list[Txn]:
     """The ledger transactions among the evidence, in date order."""
+    global _last
+    if _last is not None and _last[0] is evidence and _last[1] == len(evidence):
+        return _last[2]  # finance and books both ask for the same list: build it once
     out = []
     days: dict[str, tuple[date, str]] = {}  # a ledger has few distinct days: one date object each
+    strings: dict[str, str] = {}
     for ev in evidence:
         if ev.kind != "transaction":
             continue
@@ -53,12 +57,26 @@ def transactions(evidence: Sequence[Evidence]) -> list[Txn]:
         if known is None:
             day = date.fromisoformat(raw)
             known = days[raw] = (day, f"{day.year:04d}-{day.month:02d}")
+        account, category, memo = r.get("account") or "", r.get("category") or "", r.get("memo") or ""
         out.append(Txn(
             ev, known[0], known[1], Decimal(r["amount"]), ev.entity,
-            (r.get("account") or "").strip(), (r.get("category") or "").strip(), (r.get("memo") or "").strip(),
+            strings.get(account) or strings.setdefault(account, account.strip()),
+            strings.get(category) or strings.setdefault(category, category.strip()),
+            memo.strip(),
         ))
-    out.sort(key=lambda t: (t.day, t.evidence.provenance.path, t.evidence.provenance.line_start or 0))
+    out.sort(key=_order)
+    _last = (evidence, len(evidence), out)
     return out
+
+
+def _order(t: Txn) -> tuple[date, str, int]:
+    prov = t.evidence.provenance
+    return t.day, prov.path, prov.line_start or 0
+
+
+# The last evidence list seen and its transactions. Analyzers are pure, so the same list
+# gives the same transactions; the list is held, so its id cannot be reused by another.
+_last: tuple[Sequence[Evidence], int, list[Txn]] | None = None
 
 
 def _period_label(txns: Sequence[Txn], month: str | None = None) -> str:
@@ -156,7 +174,7 @@ def window_results(txns: Sequence[Txn], ctx: AnalysisContext) -> list[Fact]:
         span = month_range_label(months[0], months[-1])
         revenue, costs, net = _totals(rows)
         who = ctx.entity_name(entity)
-        src = tuple(sorted({f"{t.evidence.provenance.path}, {span}" for t in rows}))
+        src = tuple(f"{p}, {span}" for p in sorted({t.evidence.provenance.path for t in rows}))
         facts.append(_metric(
             "revenue_total", entity, period, revenue, ctx.currency,
             f"{who} took in {money(revenue, ctx.currency)} over {span}.", ("finance", "revenue"), src))
@@ -244,7 +262,7 @@ def account_structure(txns: Sequence[Txn], ctx: AnalysisContext) -> list[Fact]:
                 {"accounting", "finance", "revenue" if inflow else "cost"} | set(infer_topics(account))
                 - {"operations"}
             )),
-            sources=tuple(sorted({f"{t.evidence.provenance.path}, account {account}" for t in rows})),
+            sources=tuple(f"{p}, account {account}" for p in sorted({t.evidence.provenance.path for t in rows})),
         ))
     return facts
 
@@ -282,9 +300,8 @@ def duplicate_rows(txns: Sequence[Txn], ctx: AnalysisContext) -> list[Fact]:
     for t in txns:
         seen[(t.day, t.amount, t.entity, t.account.lower(), t.memo.lower())].append(t)
     facts = []
-    for key, rows in sorted(seen.items(), key=lambda kv: str(kv[0])):
-        if len(rows) < 2:
-            continue
+    doubles = [(key, rows) for key, rows in seen.items() if len(rows) > 1]  # sort only these: a ledger is large
+    for key, rows in sorted(doubles, key=lambda kv: str(kv[0])):
         first = rows[0]
         who = ctx.entity_name(first.entity)
         lines = ", ".join(str(t.evidence.provenance.line_start) for t in rows)
@@ -311,8 +328,11 @@ def missing_periods(txns: Sequence[Txn], ctx: AnalysisContext) -> list[Fact]:
         return []
     span = _month_seq(months[0], months[-1])
     facts = []
-    for entity in sorted({t.entity for t in txns}, key=lambda e: e or ""):
-        have = {t.month for t in txns if t.entity == entity}
+    have_by: dict[str | None, set[str]] = defaultdict(set)
+    for t in txns:  # one pass, not one per business
+        have_by[t.entity].add(t.month)
+    for entity in sorted(have_by, key=lambda e: e or ""):
+        have = have_by[entity]
         for month in span:
             if month in have:
                 continue

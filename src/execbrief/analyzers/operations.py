@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Sequence
@@ -125,6 +126,7 @@ def section_items(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> list[Fa
     heading = ev.record.get("heading") or ""
     risky = bool(RISK_HEADING.search(heading))
     facts = []
+    who, name, lower = _who(ev, ctx), _slug(heading) or "note", heading.lower()
     for bullet in ev.record.get("bullets") or ():
         raw = plain(str(bullet.get("text") or "").strip())
         if not raw:
@@ -139,14 +141,14 @@ def section_items(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> list[Fa
             facts.append(Fact(
                 id=stable_id("f", "risk", ev.provenance.path, text.lower()),
                 kind="finding", name="risk", entity=ev.entity, severity=severity, due=due,
-                statement=f"{_who(ev, ctx)}: {text.rstrip('.')}{dated}.",
+                statement=f"{who}: {text.rstrip('.')}{dated}.",
                 topics=tuple(sorted(set(topics))), evidence=(ev.id,), sources=(where,),
             ))
         else:
             facts.append(Fact(
-                id=stable_id("f", "note", ev.provenance.path, heading.lower(), raw.lower()),
-                kind="note", name=_slug(heading) or "note", entity=ev.entity,
-                statement=f"{_who(ev, ctx)} — {heading or info.title}: {raw.rstrip('.')}.",
+                id=stable_id("f", "note", ev.provenance.path, lower, raw.lower()),
+                kind="note", name=name, entity=ev.entity,
+                statement=f"{who} — {heading or info.title}: {raw.rstrip('.')}.",
                 topics=infer_topics(raw, heading=heading, tags=info.tags),
                 evidence=(ev.id,), sources=(where,),
             ))
@@ -164,7 +166,7 @@ def table_row(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> Fact:
     cells = ev.record.get("cells") or {}
     items = list(cells.items())
     head = items[0][1] if items else ""
-    rest = "; ".join(f"{humanize(k)} {v}" for k, v in items[1:] if str(v).strip())
+    rest = "; ".join(f"{_column(k)} {v}" for k, v in items[1:] if str(v).strip())
     heading = ev.record.get("heading") or info.title
     return Fact(
         id=stable_id("f", "row", ev.provenance.path, heading.lower(), str(head).lower()),
@@ -173,6 +175,11 @@ def table_row(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> Fact:
         topics=infer_topics(" ".join(cells), heading=heading, tags=info.tags),
         evidence=(ev.id,), sources=(ev.provenance.label(),),
     )
+
+
+@lru_cache(maxsize=1024)  # a table's column names repeat on every row
+def _column(key: str) -> str:
+    return humanize(key)
 
 
 def parse_kpi_value(raw: str, currency: str) -> tuple[Decimal, str] | None:
@@ -227,12 +234,15 @@ def stale_note(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> Fact | Non
     )
 
 
+_MARKS = re.compile(r"[\[*_`]")
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _EMPHASIS = re.compile(r"(?<!\w)(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1(?!\w)")
 
 
 def plain(text: str) -> str:
     """Inline Markdown as plain words: ``**bold**``, ``_em_``, `` `code` `` and links lose their marks."""
+    if not _MARKS.search(text):
+        return text  # most bullets have no markup: skip the substitutions
     text = _LINK.sub(r"\1", text)
     previous = None
     while previous != text:

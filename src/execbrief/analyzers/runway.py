@@ -100,7 +100,7 @@ def monthly_burn(complete: Sequence["Txn"], ctx: AnalysisContext) -> list[Fact]:
     months = sorted(by[None])[-BURN_MONTHS:]
     period = f"{months[0]}..{months[-1]}"
     span = month_range_label(months[0], months[-1])
-    paths = tuple(sorted({f"{t.evidence.provenance.path}, {span}" for t in complete if t.month in months}))
+    paths = tuple(f"{p}, {span}" for p in sorted({t.evidence.provenance.path for t in complete if t.month in months}))
     facts = []
     multi = len(by) > 2  # the group and more than one business
     for entity in sorted(by, key=lambda e: (e is not None, e or "")):

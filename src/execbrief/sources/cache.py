@@ -36,6 +36,7 @@ class FileCache:
         self._index: dict[str, list[Any]] = {}
         self._seen: dict[str, list[Any]] = {}  # this run's index: files gone since are dropped
         self._trusted_before = 0  # mtimes (ns) older than this may be trusted from the index
+        self._dirs: set[Path] = set()
         try:
             index = self.root / "index.json"
             self._trusted_before = index.stat().st_mtime_ns - RACY_NS
@@ -44,6 +45,17 @@ class FileCache:
                 self._index = data.get("files") or {}
         except (OSError, ValueError):
             pass  # no index yet, or a damaged one: every file is hashed
+
+    @classmethod
+    def at(cls, root: Path, version: int) -> "FileCache":
+        """Entries only, without the path index: for a worker process that parses notes."""
+        cache = cls.__new__(cls)
+        cache.root, cache.version = root, version
+        cache.hits = cache.misses = 0
+        cache.error = None
+        cache._index, cache._seen, cache._trusted_before = {}, {}, 0
+        cache._dirs = set()
+        return cache
 
     def _path(self, sha: str) -> Path:
         digest = sha.removeprefix("sha256:")
@@ -80,7 +92,9 @@ class FileCache:
             return
         path = self._path(sha)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            if path.parent not in self._dirs:  # one mkdir per folder, not per entry
+                path.parent.mkdir(parents=True, exist_ok=True)
+                self._dirs.add(path.parent)
             tmp = path.with_suffix(f".{os.getpid()}.tmp")
             tmp.write_text(json.dumps({"v": self.version, "data": data}, separators=(",", ":")),
                            encoding="utf-8")

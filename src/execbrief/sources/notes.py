@@ -17,11 +17,14 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import multiprocessing
+import os
 import re
 import time
+from concurrent.futures import ProcessPoolExecutor
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import yaml
 
@@ -44,6 +47,9 @@ _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DUE = re.compile(r"(?:\bdue:?|\bby|📅)[ \t]*(?:on[ \t]+)?", re.IGNORECASE)
 _FRONT_KEYS = ("entity", "updated", "date", "kpis")
+_SCANNER = BuiltinEngine()
+PARALLEL_MIN = 400  # notes to parse before the work is spread over processes
+MAX_WORKERS = 4
 
 
 def register(registry: Any) -> None:
@@ -88,6 +94,28 @@ def parse_note(data: bytes) -> dict[str, Any]:
     }
 
 
+def _load(path: str, rel: str, cache_root: str, version: int) -> tuple[str, Any, str | None, str | None]:
+    """Read, hash and parse one note, and cache the result: (sha, parsed, read error, cache error)."""
+    cache = FileCache.at(Path(cache_root), version)
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        return "", None, exc.strerror or exc.__class__.__name__, None
+    sha = content_hash(data)
+    parsed = cache.get(sha)  # the same bytes may be cached under another path
+    if parsed is None:
+        parsed = parse_note(data)
+        # never keep a copy of a note that holds something like a credential
+        if not _SCANNER.scan(rel, data):
+            cache.put(sha, parsed)
+    return sha, parsed, None, cache.error
+
+
+def _load_job(job: tuple[str, str, str, int]) -> tuple[str, Any, str | None, str | None]:
+    """``_load`` for a worker process."""
+    return _load(*job)
+
+
 class NotesSource:
     """Reads the markdown notes named by ``[sources.notes] paths``."""
 
@@ -111,7 +139,6 @@ class NotesSource:
             (re.compile(rf"(?<![a-z0-9]){re.escape(i)}(?![a-z0-9])"), i)
             for i in sorted(self._ids, key=len, reverse=True)
         ]
-        self._scanner = BuiltinEngine()
 
     def collect(self) -> SourceResult:
         """Read every note and return its evidence, warnings and input hashes."""
@@ -123,6 +150,7 @@ class NotesSource:
         gc_was_on = gc.isenabled()
         gc.disable()
         try:
+            notes: list[list[Any]] = []  # [path, root, rel, stat, sha, parsed]
             for pattern in self.config.paths:
                 files = [p for p in expand_paths(self.workspace, [pattern], SUFFIXES)
                          if p.suffix.lower() in SUFFIXES or not _GLOB & set(pattern)]
@@ -135,7 +163,19 @@ class NotesSource:
                 for path in files:
                     if path not in seen:
                         seen.add(path)
-                        self._read_file(path, root, result, cache, documents)
+                        note = self._look_up(path, root, cache, result.warnings)
+                        if note is not None:
+                            notes.append(note)
+            parsed = self._parse_missing([n for n in notes if n[5] is None], cache)
+            for note in notes:
+                path, root, rel, stat, sha, found = note
+                if found is None:
+                    sha, found, error = next(parsed)
+                    if error:
+                        result.warnings.append(_warning(rel, None, f"cannot read file ({error}): "
+                                                                   "check its permissions; skipped"))
+                        continue
+                self._accept(path, root, rel, stat, sha, found, result, cache, documents)
         finally:
             if gc_was_on:
                 gc.enable()
@@ -148,39 +188,51 @@ class NotesSource:
             )))
         return result
 
-    def _read_file(self, path: Path, root: Path, result: SourceResult, cache: FileCache,
-                   documents: list[dict[str, Any]]) -> None:
+    def _look_up(self, path: Path, root: Path, cache: FileCache, warnings: list[DataWarning]) -> list[Any] | None:
+        """[path, root, rel, stat, sha, parsed]: parsed (and sha) from the cache when the file is unchanged."""
         rel, limit = _relative(path, self.workspace), self.config.max_file_mb
-        warnings = result.warnings
         try:
             stat = path.stat()
-            if stat.st_size > limit * 1024 * 1024:
-                warnings.append(_warning(rel, None, (
-                    f"file is {stat.st_size / 1024 / 1024:.1f} MB, over the {limit:g} MB limit: "
-                    "skipped (split it, or raise sources.notes.max_file_mb)"
-                )))
-                return
-            sha = cache.known_hash(rel, stat.st_size, stat.st_mtime_ns)
-            parsed = cache.get(sha) if sha else None
-            if parsed is None:
-                data = path.read_bytes()
-                sha = content_hash(data)
-                parsed = cache.get(sha)  # the same bytes may be cached under another path
-                if parsed is None:
-                    parsed = parse_note(data)
-                    # never keep a copy of a note that holds something like a credential
-                    if not self._scanner.scan(rel, data):
-                        cache.put(sha, parsed)
         except OSError as exc:
-            reason = exc.strerror or exc.__class__.__name__
-            warnings.append(_warning(rel, None, f"cannot read file ({reason}): "
+            warnings.append(_warning(rel, None, f"cannot read file ({exc.strerror or exc.__class__.__name__}): "
                                                 "check its permissions; skipped"))
-            return
+            return None
+        if stat.st_size > limit * 1024 * 1024:
+            warnings.append(_warning(rel, None, (
+                f"file is {stat.st_size / 1024 / 1024:.1f} MB, over the {limit:g} MB limit: "
+                "skipped (split it, or raise sources.notes.max_file_mb)"
+            )))
+            return None
+        sha = cache.known_hash(rel, stat.st_size, stat.st_mtime_ns)
+        return [path, root, rel, stat, sha, cache.get(sha) if sha else None]
+
+    def _parse_missing(self, notes: list[list[Any]], cache: FileCache) -> Iterator[tuple[str, Any, str | None]]:
+        """(sha, parsed, error) for each note not in the cache, in order; many are parsed in parallel."""
+        jobs = [(str(n[0]), n[2], str(cache.root), cache.version) for n in notes]
+        workers = min(os.cpu_count() or 1, MAX_WORKERS)
+        if len(jobs) < PARALLEL_MIN or workers < 2:
+            results = map(_load_job, jobs)
+            pool = None
+        else:
+            # "spawn": a forked child of a process with threads (a test server, a progress bar) may deadlock
+            pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+            results = pool.map(_load_job, jobs, chunksize=32)
+        try:
+            for sha, found, error, cache_error in results:
+                cache.error = cache.error or cache_error
+                yield sha, found, error
+        finally:
+            if pool is not None:
+                pool.shutdown(cancel_futures=True)
+
+    def _accept(self, path: Path, root: Path, rel: str, stat: os.stat_result, sha: str, parsed: dict[str, Any],
+                result: SourceResult, cache: FileCache, documents: list[dict[str, Any]]) -> None:
+        """Record a read note as an input, pass on its warnings and build its evidence."""
         cache.remember(rel, stat.st_size, stat.st_mtime_ns, sha)
         result.inputs.append(InputFile(source="notes", path=rel, sha256=sha, size=stat.st_size))
-        warnings.extend(_warning(rel, line, message) for line, message in parsed["warnings"])
+        result.warnings.extend(_warning(rel, line, message) for line, message in parsed["warnings"])
         if "skip" in parsed:
-            warnings.append(_warning(rel, None, parsed["skip"]))
+            result.warnings.append(_warning(rel, None, parsed["skip"]))
             return
         self._emit(parsed, path, root, rel, sha, stat.st_mtime, result, documents)
 
