@@ -115,7 +115,7 @@ def test_scanner_finds_each_secret_kind_and_redaction_removes_it(kind, secret):
 
 def test_masked_preview_keeps_the_prefix_and_the_last_four_characters():
     assert mask(STRIPE) == "sk_live_…yZa9"
-    assert mask(AWS_ID) == "…MN4P"
+    assert mask(AWS_ID) == "AKIA…MN4P"
     assert mask(PRIVATE_KEY) == "-----BEGIN RSA PRIVATE KEY-----…"
 
 

@@ -19,6 +19,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Iterable, Mapping
 
 from .model import Block, Fact, Report
+from .redaction import scan
 
 __all__ = ["verify", "verify_block", "untrusted_text_problems", "extract_claims", "Claims"]
 
@@ -182,7 +183,6 @@ def _normal(text: str) -> str:
 
 def untrusted_text_problems(block: Block, facts: Mapping[str, Fact], where: str) -> list[str]:
     """Instruction-like phrases and secret-looking strings that no cited fact contains."""
-    from .writers.prompts import scan  # the same scanner the prompt builder uses
 
     cited = [facts[f] for f in dict.fromkeys(block.cites + tuple(i for c in block.item_cites for i in c)) if f in facts]
     source = _normal(" ".join(t for f in cited for t in _fact_texts(f)))

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Callable, Protocol
 
 from ..model import content_hash
+from ..redaction import MIN_SECRET_LENGTH, mask
 
 __all__ = [
     "Hit", "ScanEngine", "BuiltinEngine", "ENGINES", "add_engine", "engine_names", "make_engine",
@@ -30,7 +31,6 @@ __all__ = [
 # secret. Random base62/base64 tokens of 16+ characters score 3.7-5; words, paths and
 # repeated placeholders score below 3.5.
 ENTROPY_THRESHOLD = 3.5
-MIN_SECRET_LENGTH = 16
 
 
 @dataclass(frozen=True)
@@ -56,25 +56,6 @@ class ScanEngine(Protocol):
 
 
 # -- masking and entropy ------------------------------------------------------------
-
-_KNOWN_PREFIXES = (
-    "sk_live_", "rk_live_", "sk_test_", "rk_test_", "whsec_", "AKIA", "ASIA",
-    "ghp_", "github_pat_", "xoxb-", "xoxp-", "AIza", "SG.",
-)
-_URL_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.I)
-
-
-def mask(value: str) -> str:
-    """A preview that identifies a secret without revealing it: ``sk_live_…9f2c``."""
-    prefix = next((p for p in _KNOWN_PREFIXES if value.startswith(p)), "")
-    if not prefix:
-        scheme = _URL_SCHEME.match(value)
-        prefix = scheme.group(0) if scheme else ""
-    # the last four characters only when at least 12 others stay hidden
-    if len(value) - len(prefix) >= MIN_SECRET_LENGTH:
-        return f"{prefix}…{value[-4:]}"
-    return f"{prefix}…"
-
 
 def shannon_entropy(value: str) -> float:
     """Bits of entropy per character of ``value``."""

@@ -12,103 +12,18 @@ from __future__ import annotations
 import hashlib
 import hmac
 import math
-import re
 import secrets
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from ..model import DataWarning, Fact, LensView
+from ..redaction import REDACTED, SecretHit, mask, redact, scan
 
 __all__ = [
     "SecretHit", "scan", "redact", "mask", "Prompt", "PromptBuilder", "report_schema",
     "estimate_tokens", "run_nonce",
 ]
-
-# (kind, pattern); the first group, when present, is the secret itself
-_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("private key", re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|\Z)")),
-    ("Stripe key", re.compile(r"\b(?:sk|rk)_(?:live|test)_[0-9A-Za-z]{10,}\b")),
-    ("Stripe webhook secret", re.compile(r"\bwhsec_[0-9A-Za-z]{16,}\b")),
-    ("AWS access key id", re.compile(r"\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b")),
-    ("AWS secret access key", re.compile(r"(?i)aws_?secret_?access_?key\W{0,4}([A-Za-z0-9/+=]{40})\b")),
-    ("Anthropic key", re.compile(r"\bsk-ant-[A-Za-z0-9_-]{20,}")),
-    ("OpenAI key", re.compile(r"\bsk-(?:proj-|svcacct-)?[A-Za-z0-9_-]{20,}")),
-    ("GitHub token", re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})")),
-    ("Slack token", re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}")),
-    ("JSON web token", re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}")),
-    ("bearer token", re.compile(r"(?i)\bbearer\s+([A-Za-z0-9\-._~+/]{16,}=*)")),
-    ("password or key assignment", re.compile(
-        r"(?i)\b(?:api[_-]?key|secret|token|passw(?:or)?d|pwd|client[_-]?secret)\b\s*[:=]\s*['\"]?([^\s'\"`]{8,})")),
-]
-_CANDIDATE = re.compile(r"[A-Za-z0-9+/=_\-]{24,}")
-_REDACTED = re.compile(r"\[secret withheld: [^\]]*\]")
-
-
-@dataclass(frozen=True)
-class SecretHit:
-    """A secret found in a text: where, what kind, and how it may be named (hash, preview)."""
-
-    kind: str
-    start: int
-    end: int
-    sha256: str
-    preview: str
-
-
-def mask(secret: str) -> str:
-    """A masked preview that keeps the prefix and the last 4 characters: ``sk_live_…9f2c``."""
-    secret = secret.strip()
-    if secret.startswith("-----BEGIN"):
-        # only the header: the body may sit on the same line
-        header = re.match(r"-----BEGIN[A-Z0-9 ]*-----", secret)
-        return (header.group(0) if header else "-----BEGIN") + "…"
-    head = re.match(r"^[A-Za-z]{2,7}[_-](?:[a-z]{2,5}[_-])?", secret)
-    prefix = head.group(0) if head and len(head.group(0)) < len(secret) - 8 else ""
-    return f"{prefix}…{secret[-4:]}" if len(secret) > 8 else "…"
-
-
-def _entropy(text: str) -> float:
-    counts = Counter(text)
-    return -sum(n / len(text) * math.log2(n / len(text)) for n in counts.values())
-
-
-def _high_entropy(token: str) -> bool:
-    # random keys mix cases and digits; long words, paths and hex digests do not reach 4.2 bits
-    if "/" in token and any(re.fullmatch(r"[a-z][a-z._-]{2,}", seg) for seg in token.split("/")):
-        return False  # a path or resource name ("aws/cloudfront/E2HARBORFLATS7"), not base64
-    classes = sum(bool(re.search(p, token)) for p in (r"[a-z]", r"[A-Z]", r"\d"))
-    return classes == 3 and _entropy(token) >= 4.2
-
-
-def scan(text: str) -> list[SecretHit]:
-    """Every secret-looking string in a text (known key formats, then high-entropy tokens)."""
-    spans: list[tuple[int, int, str]] = []
-    for kind, pattern in _PATTERNS:
-        for m in pattern.finditer(text):
-            start, end = (m.start(1), m.end(1)) if m.groups() and m.group(1) else (m.start(), m.end())
-            if not any(s <= start < e or start <= s < end for s, e, _ in spans):
-                spans.append((start, end, kind))
-    for m in _CANDIDATE.finditer(text):
-        if _high_entropy(m.group(0)) and not any(s <= m.start() < e or m.start() <= s < e for s, e, _ in spans):
-            spans.append((m.start(), m.end(), "high-entropy string"))
-    hits = []
-    for start, end, kind in sorted(spans):
-        value = text[start:end]
-        hits.append(SecretHit(kind, start, end, "sha256:" + hashlib.sha256(value.encode()).hexdigest(), mask(value)))
-    return hits
-
-
-def redact(text: str) -> str:
-    """The text with every secret replaced by ``[secret withheld: <preview>]``."""
-    out, last = [], 0
-    for hit in scan(text):
-        out += [text[last:hit.start], f"[secret withheld: {hit.preview}]"]
-        last = hit.end
-    out.append(text[last:])
-    return "".join(out)
-
 
 def estimate_tokens(text: str) -> int:
     """A conservative token estimate (about 3.5 characters a token for English and JSON)."""
@@ -286,4 +201,4 @@ class PromptBuilder:
 
 def redacted_all(texts: Iterable[str]) -> bool:
     """Whether none of the texts still holds a secret (a check for the final pass)."""
-    return all(not scan(_REDACTED.sub("", t)) for t in texts)
+    return all(not scan(REDACTED.sub("", t)) for t in texts)
