@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from . import TOOL_NAME, LLMRequest, LLMResponse, Prices, Provider, ProviderError, Usage, classify_status
+from . import TOOL_NAME, LLMRequest, LLMResponse, Prices, Provider, ProviderError, Usage, sdk_errors
 
 __all__ = ["AnthropicProvider"]
 
@@ -72,33 +72,23 @@ class AnthropicProvider(Provider):
     def complete(self, request: LLMRequest) -> LLMResponse:
         """One Messages API call."""
         sdk = self.sdk("anthropic")
-        try:
+        with sdk_errors(sdk, "Anthropic API", self.settings.writer.timeout_s):
             message = self.client.messages.create(**self.params(request))
-        except sdk.APIStatusError as exc:
-            raise classify_status(exc.status_code, _message(exc), dict(exc.response.headers)) from None
-        except sdk.APITimeoutError:
-            raise ProviderError("timeout", f"no answer within {self.settings.writer.timeout_s}s") from None
-        except sdk.APIConnectionError as exc:
-            raise ProviderError("connection", f"cannot reach the Anthropic API: {exc}") from None
-        except (sdk.APIResponseValidationError, ValueError) as exc:
-            raise ProviderError("malformed", f"the response was not valid JSON: {exc}") from None
         return _response(message)
 
     def submit_batch(self, requests: list[tuple[str, LLMRequest]]) -> str:
         """Submit the requests to the Message Batches API."""
         sdk = self.sdk("anthropic")
-        try:
+        with sdk_errors(sdk, "Anthropic API", self.settings.writer.timeout_s):
             batch = self.client.messages.batches.create(
                 requests=[{"custom_id": cid, "params": self.params(r)} for cid, r in requests]
             )
-        except sdk.APIStatusError as exc:
-            raise classify_status(exc.status_code, _message(exc), dict(exc.response.headers)) from None
         return batch.id
 
     def collect_batch(self, batch_id: str) -> dict[str, LLMResponse | ProviderError] | None:
         """The batch's results once it has ended."""
         sdk = self.sdk("anthropic")
-        try:
+        with sdk_errors(sdk, "Anthropic API", self.settings.writer.timeout_s):
             batch = self.client.messages.batches.retrieve(batch_id)
             if batch.processing_status != "ended":
                 return None
@@ -109,17 +99,6 @@ class AnthropicProvider(Provider):
                 else:
                     out[entry.custom_id] = ProviderError("server", f"batch request {entry.result.type}")
             return out
-        except sdk.APIStatusError as exc:
-            raise classify_status(exc.status_code, _message(exc), dict(exc.response.headers)) from None
-
-
-def _message(exc: Any) -> str:
-    body = getattr(exc, "body", None)
-    if isinstance(body, dict):
-        error = body.get("error")
-        if isinstance(error, dict) and error.get("message"):
-            return str(error["message"])
-    return str(getattr(exc, "message", exc))
 
 
 def _response(message: Any) -> LLMResponse:

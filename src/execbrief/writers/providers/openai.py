@@ -15,7 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from ...model import content_hash
-from . import LLMRequest, LLMResponse, Prices, Provider, ProviderError, Usage, classify_status
+from . import LLMRequest, LLMResponse, Prices, Provider, ProviderError, Usage, sdk_errors
 
 __all__ = ["OpenAIProvider"]
 
@@ -84,16 +84,8 @@ class OpenAIProvider(Provider):
     def complete(self, request: LLMRequest) -> LLMResponse:
         """One Chat Completions call."""
         sdk = self.sdk("openai")
-        try:
+        with sdk_errors(sdk, "OpenAI API", self.settings.writer.timeout_s):
             completion = self.client.chat.completions.create(**self.params(request))
-        except sdk.APIStatusError as exc:
-            raise classify_status(exc.status_code, _message(exc), dict(exc.response.headers)) from None
-        except sdk.APITimeoutError:
-            raise ProviderError("timeout", f"no answer within {self.settings.writer.timeout_s}s") from None
-        except sdk.APIConnectionError as exc:
-            raise ProviderError("connection", f"cannot reach the OpenAI API: {exc}") from None
-        except (sdk.APIResponseValidationError, ValueError) as exc:
-            raise ProviderError("malformed", f"the response was not valid JSON: {exc}") from None
         return _response(completion)
 
     def submit_batch(self, requests: list[tuple[str, LLMRequest]]) -> str:
@@ -103,19 +95,17 @@ class OpenAIProvider(Provider):
             json.dumps({"custom_id": cid, "method": "POST", "url": "/v1/chat/completions", "body": self.params(r)})
             for cid, r in requests
         ]
-        try:
+        with sdk_errors(sdk, "OpenAI API", self.settings.writer.timeout_s):
             upload = self.client.files.create(file=("execbrief-batch.jsonl", "\n".join(lines).encode()), purpose="batch")
             batch = self.client.batches.create(
                 input_file_id=upload.id, endpoint="/v1/chat/completions", completion_window="24h"
             )
-        except sdk.APIStatusError as exc:
-            raise classify_status(exc.status_code, _message(exc), dict(exc.response.headers)) from None
         return batch.id
 
     def collect_batch(self, batch_id: str) -> dict[str, LLMResponse | ProviderError] | None:
         """The batch's results once it has completed (or failed, expired, been cancelled)."""
         sdk = self.sdk("openai")
-        try:
+        with sdk_errors(sdk, "OpenAI API", self.settings.writer.timeout_s):
             batch = self.client.batches.retrieve(batch_id)
             if batch.status not in ("completed", "failed", "expired", "cancelled"):
                 return None
@@ -132,18 +122,6 @@ class OpenAIProvider(Provider):
                     else:
                         out[entry["custom_id"]] = ProviderError("server", f"batch request failed: {entry.get('error')}")
             return out
-        except sdk.APIStatusError as exc:
-            raise classify_status(exc.status_code, _message(exc), dict(exc.response.headers)) from None
-
-
-def _message(exc: Any) -> str:
-    body = getattr(exc, "body", None)
-    if isinstance(body, dict):
-        error = body.get("error", body)
-        if isinstance(error, dict) and error.get("message"):
-            code = f" [{error['code']}]" if error.get("code") else ""
-            return str(error["message"]) + code
-    return str(getattr(exc, "message", exc))
 
 
 def _response(completion: Any) -> LLMResponse:
