@@ -228,3 +228,20 @@ def test_rendered_html_of_each_demo_report_is_under_100_kb_before_images(demo_ru
         msg = email.message_from_bytes(Path(report["files"]["eml"]).read_bytes(), policy=policy.default)
         html = msg.get_body(("html",)).get_content()
         assert len(html.encode()) < 100_000, report["lens"]
+
+
+def test_init_config_examples_are_valid_when_uncommented(tmp_path):
+    import re
+
+    from execbrief.config import load_settings
+
+    target = tmp_path / "new"
+    invoke("init", str(target))
+    text = (target / "execbrief.toml").read_text()
+    uncommented = re.sub(r"^# (\[|[a-z_]+ = )", r"\1", text, flags=re.M)
+    assert uncommented != text
+    (target / "execbrief.toml").write_text(uncommented)
+    settings = load_settings(target, environ={})
+    assert settings.delivery.smtp.host == "smtp.example.com"
+    assert settings.sources.aws.enabled and settings.sources.repos.paths == ["~/code/*"]
+    assert settings.delivery.list_unsubscribe.startswith("mailto:")

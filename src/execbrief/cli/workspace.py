@@ -47,8 +47,20 @@ paths = ["ledger"]              # folders or globs of CSV exports
 # category = "category"
 # memo = "memo"
 
+# Checked-out code repositories to scan for committed keys and open endpoints.
+# [sources.repos]
+# paths = ["~/code/*"]
+
+# The AWS account of the current credentials (read-only calls), or a recorded snapshot.
+# [sources.aws]
+# enabled = true
+# regions = ["us-east-1"]
+# snapshot = "aws-snapshot.json"   # from `execbrief snapshot aws --out aws-snapshot.json`
+
 [writer]
 kind = "offline"                # offline | anthropic | openai | bedrock
+# model = "claude-sonnet-4-6"   # LLM writers read their key from the environment or .env
+# max_cost_usd = 0.50
 
 [delivery]
 method = "outbox"               # outbox writes files and sends nothing
@@ -56,6 +68,20 @@ sender = "briefings@example.com"
 audit_bcc = []                  # audit copies: envelope recipients, never a header
 allowed_recipient_domains = ["example.com"]
 outbox = "outbox"
+# list_unsubscribe = "mailto:briefings@example.com?subject=unsubscribe"
+
+# For method = "ses": credentials from the standard AWS chain.
+# [delivery.ses]
+# region = "us-east-1"
+# configuration_set = "briefings"
+
+# For method = "smtp": the username and password come from these environment variables.
+# [delivery.smtp]
+# host = "smtp.example.com"
+# port = 587
+# security = "starttls"          # starttls | tls | none
+# username_env = "SMTP_USERNAME"
+# password_env = "SMTP_PASSWORD"
 
 # One entry per briefing. `entities` limits it to some businesses (audits).
 [[reports]]
