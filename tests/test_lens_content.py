@@ -48,8 +48,8 @@ def test_ceo_has_shortfalls_missing_kpis_utilisation_and_a_dated_plan(demo_repor
     assert "Harbor Flats occupancy rate: 67.0%" in section(ceo, "utilisation")
     plan = section(ceo, "plan")
     assert "2026-11-15 (overdue): Group: Rotate the Harbor Flats Stripe live key" in plan
-    assert "Brightline Studio netted $50,430 over May–October 2026" not in body(ceo)  # table, not prose
-    assert "$50,430" in section(ceo, "results")
+    assert "Brightline Studio netted $49,834 over May–October 2026" not in body(ceo)  # table, not prose
+    assert "$49,834" in section(ceo, "results")
 
 
 def test_cto_has_security_gaps_with_fixes_stack_and_engineering_actions(demo_reports):
