@@ -47,6 +47,12 @@ def _peak() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
 
 
+def _children() -> dict:
+    """CPU seconds and the largest peak RSS of worker processes (the notes parser forks some)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {"workers_cpu_s": usage.ru_utime + usage.ru_stime, "worker_peak_rss_mb": usage.ru_maxrss / 1024}
+
+
 def _clear(workspace: Path, names: tuple[str, ...]) -> None:
     for name in names:
         shutil.rmtree(workspace / ".execbrief" / "cache" / name, ignore_errors=True)
@@ -74,10 +80,11 @@ def child_notes(workspace: Path, cold: bool) -> dict:
     if cold:
         _clear(workspace, ("notes",))
     started, cpu = time.perf_counter(), time.process_time()
-    result = NotesSource(settings).collect()
+    source = NotesSource(settings)
+    result = source.collect()
     return {"wall_s": time.perf_counter() - started, "cpu_s": time.process_time() - cpu,
             "files": len(result.inputs), "evidence": len(result.evidence), "warnings": len(result.warnings),
-            "peak_rss_mb": _peak()}
+            "workers": source.workers, "peak_rss_mb": _peak(), **_children()}
 
 
 def child_full(workspace: Path, cold: bool) -> dict:
@@ -114,7 +121,7 @@ def child_full(workspace: Path, cold: bool) -> dict:
     out["analyze"] = {"wall_s": time.perf_counter() - t, "cpu_s": time.process_time() - c, "facts": len(facts),
                       "failures": failures}
     out.update(wall_s=time.perf_counter() - started, cpu_s=time.process_time() - cpu, evidence=len(evidence),
-               peak_rss_mb=_peak())
+               peak_rss_mb=_peak(), **_children())
     return out
 
 

@@ -158,6 +158,8 @@ def test_contract_ending_soon_and_long_unpaid_are_churn_risks():
     assert risks["Top Co"].statement == ("Bright Studio: Top Co ($3,600 a month) may leave: its contract ends on "
                                          "2027-01-31, in 69 days.")
     assert risks["Tinier Co"].severity == "medium"
+    assert risks["Top Co"].recommendation == "Meet Top Co before 2027-01-31 to agree a renewal."
+    assert risks["Slow Co"].recommendation == "Call Slow Co this week about what it needs to stay."
 
 
 def test_a_worried_status_is_a_churn_risk():

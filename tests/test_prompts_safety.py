@@ -141,8 +141,10 @@ def test_planted_secrets_reach_no_request_body_ledger_or_cache(demo_workspace, s
     for kind, secret in SECRETS.items():
         assert secret not in bodies, f"{kind} reached a request body"
         assert secret.encode() not in stored, f"{kind} reached the LLM ledger tables or the cache"
-    withheld = [w.message for w in result.warnings if "withheld from the LLM prompt" in w.message]
-    assert withheld and any("sk_live_…yZa9" in m for m in withheld)
+    # the sources withhold secrets as they read them: nothing the run kept or wrote holds one
+    state = b"".join(p.read_bytes() for p in (demo_workspace.root / ".execbrief").rglob("*") if p.is_file())
+    for kind, secret in SECRETS.items():
+        assert secret.encode() not in state, f"{kind} reached the ledger, the cache or a rendered report"
     assert all(r.status in ("verified", "corrected") for r in result.reports)
 
 
@@ -255,3 +257,9 @@ def test_quoting_a_cited_note_that_contains_an_instruction_still_verifies():
     block = Block(kind="bullets", items=(fact.statement,), cites=("f-a",), item_cites=(("f-a",),))
 
     assert untrusted_text_problems(block, {"f-a": fact}, "s") == []
+
+
+def test_a_high_entropy_token_before_a_known_key_is_still_found():
+    text = f"password is {ENTROPY} and later {PRIVATE_KEY}"
+    kinds = [hit.kind for hit in scan(text)]
+    assert kinds == ["high-entropy string", "private key"]

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -676,12 +678,20 @@ def test_a_changed_note_is_parsed_again(ws):
     assert len(cache_files(ws)) == 2
 
 
-def test_a_note_holding_a_credential_is_never_cached(ws):
-    ws.write("notes/keys.md", "# Keys\nstripe: sk_live_" + "a1B2c3D4e5F6g7H8i9J0k1L2" + "\n")
+def test_a_credential_in_a_note_is_withheld_before_parsing_and_caching(ws):
+    secret = "sk_live_" + "a1B2c3D4e5F6g7H8i9J0k1L2"
+    ws.write("notes/keys.md", "# Keys\n\nstripe: " + secret + "\n")
     ws.write("notes/plain.md", "# Plain\n")
-    ws.collect()
-    assert len(cache_files(ws)) == 1
-    assert not any("sk_live_" in p.read_text() for p in cache_files(ws))
+    result = ws.collect()
+    assert len(cache_files(ws)) == 2
+    assert not any(secret in p.read_text() for p in cache_files(ws))
+    assert not any(secret in (ev.text or "") + repr(ev.record) for ev in result.evidence)
+    (hit,) = of_kind(result, "scan_hit")
+    assert hit.provenance.line_start == 3
+    assert hit.record["preview"] == "sk_live_…0k1L2"[:-5] + secret[-4:]
+    assert hit.record["secret_sha256"].startswith("sha256:")
+    section = [ev for ev in of_kind(result, "section") if ev.record["heading"] == "Keys"][0]
+    assert "[secret withheld: sk_live_…" in section.text
 
 
 def test_an_unwritable_cache_warns_once_and_the_notes_are_still_read(ws):
@@ -692,3 +702,21 @@ def test_an_unwritable_cache_warns_once_and_the_notes_are_still_read(ws):
     assert len(of_kind(result, "document")) == 1
     warning = one(result.warnings)
     assert warning.path == ".execbrief/cache/notes" and "cannot write the notes cache" in warning.message
+
+
+def test_parsing_many_notes_in_worker_processes_gives_the_same_evidence(ws, monkeypatch):
+    from execbrief.sources import notes as notes_module
+
+    for n in range(12):
+        ws.write(f"notes/acme/n{n}.md", f"---\nupdated: 2026-11-{n + 1:02d}\n---\n# N{n}\n- [ ] task {n} due 15 December\n"
+                                        f"| client | fee |\n|---|---|\n| C{n} | ${n},000 |\n")
+    sequential = ws.collect()
+    shutil.rmtree(ws.root / ".execbrief")
+    monkeypatch.setattr(notes_module, "PARALLEL_MIN", 2)  # 12 notes are enough to use the pool
+    source = NotesSource(load_settings(ws.root, environ={}))
+    parallel = source.collect()
+    if sys.platform.startswith("linux") and threading.active_count() == 1 and (os.cpu_count() or 1) > 1:
+        assert source.workers > 1
+    assert [e.model_dump() for e in parallel.evidence] == [e.model_dump() for e in sequential.evidence]
+    assert parallel.inputs == sequential.inputs
+    assert len(cache_files(ws)) == 12  # the workers filled the cache

@@ -15,7 +15,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-__all__ = ["MIN_SECRET_LENGTH", "REDACTED", "SecretHit", "mask", "redact", "scan"]
+__all__ = ["MIN_SECRET_LENGTH", "REDACTED", "SecretHit", "mask", "redact", "redact_hits", "scan", "withhold"]
 
 MIN_SECRET_LENGTH = 16
 
@@ -96,7 +96,7 @@ def scan(text: str) -> list[SecretHit]:
             if not any(s <= start < e or start <= s < end for s, e, _ in spans):
                 spans.append((start, end, kind))
     for m in _CANDIDATE.finditer(text):
-        if _high_entropy(m.group(0)) and not any(s <= m.start() < e or m.start() <= s < e for s, e, _ in spans):
+        if _high_entropy(m.group(0)) and not any(s <= m.start() < e or m.start() <= s < m.end() for s, e, _ in spans):
             spans.append((m.start(), m.end(), "high-entropy string"))
     hits = []
     for start, end, kind in sorted(spans):
@@ -105,11 +105,29 @@ def scan(text: str) -> list[SecretHit]:
     return hits
 
 
-def redact(text: str) -> str:
-    """The text with every secret replaced by ``[secret withheld: <preview>]``."""
+# A cheap test first: text with no long token and no secret keyword cannot hold a secret,
+# and most memos and note lines are like that.
+_MAYBE = re.compile(r"[A-Za-z0-9+/=_\-]{16,}|PRIVATE KEY|(?i:bearer|secret|token|passw|pwd|api[_-]?key)")
+
+
+def withhold(text: str) -> tuple[str, list[SecretHit]]:
+    """The text with its secrets replaced by masked previews, and the secrets found."""
+    if not text or not _MAYBE.search(text):
+        return text, []
+    hits = scan(text)
+    return (redact_hits(text, hits), hits) if hits else (text, [])
+
+
+def redact_hits(text: str, hits: list[SecretHit]) -> str:
+    """The text with the given hits replaced by ``[secret withheld: <preview>]``."""
     out, last = [], 0
-    for hit in scan(text):
+    for hit in hits:
         out += [text[last:hit.start], f"[secret withheld: {hit.preview}]"]
         last = hit.end
     out.append(text[last:])
     return "".join(out)
+
+
+def redact(text: str) -> str:
+    """The text with every secret replaced by ``[secret withheld: <preview>]``."""
+    return redact_hits(text, scan(text))

@@ -42,13 +42,14 @@ Derived = Callable[[Sequence[Fact], AnalysisContext], list[Fact]]
 
 
 def _registry() -> tuple[dict[str, Analyzer], dict[str, Derived]]:
-    from . import books, finance, kpis, operations, plan
+    from . import books, finance, kpis, leaks, operations, plan
     from . import security
     from . import cloud, cost
     from . import assets, portfolio
 
     over_evidence = {
         "finance": finance.analyze,
+        "leaks": leaks.analyze,
         "books": books.analyze,
         "operations": operations.analyze,
         "portfolio": portfolio.analyze,

@@ -9,10 +9,9 @@ cash and runway are in ``runway.py``; unit economics and revenue concentration i
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Sequence
+from typing import NamedTuple, Sequence
 
 from ..formatting import money, month_label, month_range_label, percent
 from ..model import Evidence, Fact, stable_id
@@ -26,8 +25,7 @@ HUNDRED = Decimal(100)
 ORG = None  # entity of organisation-wide facts
 
 
-@dataclass(frozen=True, slots=True)  # slots: a million of these must stay small
-class Txn:
+class Txn(NamedTuple):  # a tuple: a million of these must be quick to make and small
     """A ledger transaction as the finance rules see it."""
 
     evidence: Evidence
@@ -84,11 +82,6 @@ def _period_label(txns: Sequence[Txn], month: str | None = None) -> str:
     return f"{path} ({month})" if month else path
 
 
-def _month_sources(txns: Sequence[Txn], month: str) -> tuple[str, ...]:
-    paths = sorted({t.evidence.provenance.path for t in txns})
-    return tuple(f"{p}, rows dated {month_label(month)}" for p in paths)
-
-
 def _metric(name: str, entity: str | None, period: str, value: Decimal, unit: str,
             statement: str, topics: tuple[str, ...], sources: tuple[str, ...],
             severity: str | None = None, kind: str = "metric",
@@ -109,42 +102,67 @@ def analyze(evidence: Sequence[Evidence], ctx: AnalysisContext) -> list[Fact]:
     current = f"{ctx.as_of.year:04d}-{ctx.as_of.month:02d}"
     complete = [t for t in txns if t.month < current]
     facts: list[Fact] = []
-    facts += monthly_results(complete, ctx)
-    facts += window_results(complete, ctx)
-    facts += month_over_month(complete, ctx)
-    facts += account_structure(complete, ctx)
+    sums = _aggregate(complete)
+    facts += monthly_results(complete, ctx, sums)
+    facts += window_results(complete, ctx, sums)
+    facts += month_over_month(complete, ctx, sums)
+    facts += account_structure(complete, ctx, sums)
     facts += uncategorised_rows(txns, ctx)
     facts += duplicate_rows(txns, ctx)
     facts += missing_periods(complete, ctx)
     facts += month_in_progress(txns, current, ctx)
     from . import economics, runway  # they build on this module's Txn
 
-    facts += runway.analyze(evidence, txns, complete, ctx)
+    facts += runway.analyze(evidence, txns, complete, ctx, sums)
     facts += economics.analyze(complete, ctx)
     return facts
 
 
-def _by(txns: Sequence[Txn], *, entity: bool = True) -> dict[tuple[str | None, str], list[Txn]]:
-    groups: dict[tuple[str | None, str], list[Txn]] = defaultdict(list)
+_GROUP = "\x00group"  # the key of all businesses together in _aggregate (None is a business: rows without one)
+
+
+def _aggregate(txns: Sequence[Txn]) -> dict[tuple[str, str | None, str | None], list]:
+    """One pass over the rows: [revenue, costs, paths, months, rows] per group of rows.
+
+    Groups: ("month", entity, month), ("all", entity, None) and ("account", entity, account),
+    with ``_GROUP`` as the entity of all businesses together (month and all only).
+    """
+    out: dict[tuple[str, str | None, str | None], list] = {}
+    get = out.get
     for t in txns:
-        groups[(t.entity if entity else ORG, t.month)].append(t)
-    return groups
+        path, month, amount = t.evidence.provenance.path, t.month, t.amount
+        for key in (("month", t.entity, month), ("month", _GROUP, month), ("all", t.entity, None),
+                    ("all", _GROUP, None), ("account", t.entity, t.account or "(no account)")):
+            acc = get(key)
+            if acc is None:
+                acc = out[key] = [ZERO, ZERO, set(), set(), 0]
+            if amount > 0:
+                acc[0] += amount
+            else:
+                acc[1] -= amount
+            acc[2].add(path)
+            acc[3].add(month)
+            acc[4] += 1
+    return out
 
 
-def _totals(txns: Sequence[Txn]) -> tuple[Decimal, Decimal, Decimal]:
-    revenue = sum((t.amount for t in txns if t.amount > 0), ZERO)
-    costs = -sum((t.amount for t in txns if t.amount < 0), ZERO)
-    return revenue, costs, revenue - costs
+def _with_group(sums: dict, kind: str) -> dict[tuple[str | None, str | None], list]:
+    """Per business (None: rows without one); with more than one, None stands for all of them."""
+    own = {(k[1], k[2]): v for k, v in sums.items() if k[0] == kind and k[1] != _GROUP}
+    if len({k[0] for k in own}) > 1:
+        own.update({(ORG, k[2]): v for k, v in sums.items() if k[0] == kind and k[1] == _GROUP})
+    return own
 
 
-def monthly_results(txns: Sequence[Txn], ctx: AnalysisContext) -> list[Fact]:
+def monthly_results(txns: Sequence[Txn], ctx: AnalysisContext, sums: dict | None = None) -> list[Fact]:
     """Revenue, costs and net per business per month, and for all businesses together."""
     facts = []
-    multi = len({t.entity for t in txns}) > 1
-    groups = _by(txns) | (_by(txns, entity=False) if multi else {})
-    for (entity, month), rows in sorted(groups.items(), key=lambda kv: (kv[0][0] or "", kv[0][1])):
-        revenue, costs, net = _totals(rows)
-        who, when, src = ctx.entity_name(entity), month_label(month), _month_sources(rows, month)
+    sums = _aggregate(txns) if sums is None else sums
+    groups = _with_group(sums, "month")
+    for (entity, month), (revenue, costs, paths, _, _) in sorted(groups.items(), key=lambda kv: (kv[0][0] or "", kv[0][1])):
+        net = revenue - costs
+        who, when = ctx.entity_name(entity), month_label(month)
+        src = tuple(f"{p}, rows dated {when}" for p in sorted(paths))
         facts.append(_metric("revenue", entity, month, revenue, ctx.currency,
                              f"{who} revenue in {when} was {money(revenue, ctx.currency)}.",
                              ("finance", "revenue"), src))
@@ -160,21 +178,18 @@ def monthly_results(txns: Sequence[Txn], ctx: AnalysisContext) -> list[Fact]:
     return facts
 
 
-def window_results(txns: Sequence[Txn], ctx: AnalysisContext) -> list[Fact]:
+def window_results(txns: Sequence[Txn], ctx: AnalysisContext, sums: dict | None = None) -> list[Fact]:
     """Totals and margin per business over every complete month in the ledger."""
     facts = []
-    by_entity: dict[str | None, list[Txn]] = defaultdict(list)
-    for t in txns:
-        by_entity[t.entity].append(t)
-    if len(by_entity) > 1:
-        by_entity[ORG] = list(txns)
-    for entity, rows in sorted(by_entity.items(), key=lambda kv: kv[0] or ""):
-        months = sorted({t.month for t in rows})
+    sums = _aggregate(txns) if sums is None else sums
+    by_entity = {entity: v for (entity, _), v in _with_group(sums, "all").items()}
+    for entity, (revenue, costs, paths, month_set, _) in sorted(by_entity.items(), key=lambda kv: kv[0] or ""):
+        months = sorted(month_set)
         period = f"{months[0]}..{months[-1]}"
         span = month_range_label(months[0], months[-1])
-        revenue, costs, net = _totals(rows)
+        net = revenue - costs
         who = ctx.entity_name(entity)
-        src = tuple(f"{p}, {span}" for p in sorted({t.evidence.provenance.path for t in rows}))
+        src = tuple(f"{p}, {span}" for p in sorted(paths))
         facts.append(_metric(
             "revenue_total", entity, period, revenue, ctx.currency,
             f"{who} took in {money(revenue, ctx.currency)} over {span}.", ("finance", "revenue"), src))
@@ -199,17 +214,17 @@ def window_results(txns: Sequence[Txn], ctx: AnalysisContext) -> list[Fact]:
     return facts
 
 
-def month_over_month(txns: Sequence[Txn], ctx: AnalysisContext) -> list[Fact]:
+def month_over_month(txns: Sequence[Txn], ctx: AnalysisContext, sums: dict | None = None) -> list[Fact]:
     """Revenue change of each business from its second-last to its last complete month."""
     facts = []
-    groups = _by(txns)
-    for entity in sorted({t.entity for t in txns}, key=lambda e: e or ""):
+    sums = _aggregate(txns) if sums is None else sums
+    groups = {(k[1], k[2]): v for k, v in sums.items() if k[0] == "month" and k[1] != _GROUP}
+    for entity in sorted({e for e, _ in groups}, key=lambda e: e or ""):
         months = sorted(m for (e, m) in groups if e == entity)
         if len(months) < 2:
             continue
         prev, last = months[-2], months[-1]
-        before, _, _ = _totals(groups[(entity, prev)])
-        after, _, _ = _totals(groups[(entity, last)])
+        before, after = groups[(entity, prev)][0], groups[(entity, last)][0]
         if before == 0:
             continue
         change = ((after - before) / before * HUNDRED).quantize(Decimal("0.1"))
@@ -225,34 +240,35 @@ def month_over_month(txns: Sequence[Txn], ctx: AnalysisContext) -> list[Fact]:
         if change <= -10:
             kind, severity = "finding", ("high" if change <= -25 else "medium")
             recommendation = f"Find out which clients or channels drove {who}'s drop and act on the largest."
+        paths = groups[(entity, prev)][2] | groups[(entity, last)][2]
         facts.append(Fact(
             id=stable_id("f", "revenue_change", entity, last),
             kind=kind, name="revenue_change", entity=entity, period=last, value=change, unit="%",
             statement=statement, topics=("finance", "revenue") + (("risk",) if severity else ()),
             severity=severity, recommendation=recommendation,
-            sources=_month_sources(groups[(entity, prev)] + groups[(entity, last)], last),
+            sources=tuple(f"{p}, rows dated {month_label(last)}" for p in sorted(paths)),
         ))
     return facts
 
 
-def account_structure(txns: Sequence[Txn], ctx: AnalysisContext) -> list[Fact]:
+def account_structure(txns: Sequence[Txn], ctx: AnalysisContext, sums: dict | None = None) -> list[Fact]:
     """Inflow and outflow per account per business over the complete months."""
     if not txns:
         return []
-    months = sorted({t.month for t in txns})
+    sums = _aggregate(txns) if sums is None else sums
+    months = sorted(sums[("all", _GROUP, None)][3])
     span = month_range_label(months[0], months[-1])
     period = f"{months[0]}..{months[-1]}"
-    groups: dict[tuple[str | None, str], list[Txn]] = defaultdict(list)
-    for t in txns:
-        groups[(t.entity, t.account or "(no account)")].append(t)
+    groups = {(k[1], k[2]): v for k, v in sums.items() if k[0] == "account"}
     facts = []
-    for (entity, account), rows in sorted(groups.items(), key=lambda kv: (kv[0][0] or "", kv[0][1])):
-        total = sum((t.amount for t in rows), ZERO)
+    for (entity, account), (revenue, costs, paths, _, count) in sorted(
+            groups.items(), key=lambda kv: (kv[0][0] or "", kv[0][1])):
+        total = revenue - costs
         who = ctx.entity_name(entity)
         inflow = total >= 0
         statement = (
             f"{who} {'received' if inflow else 'paid'} {money(abs(total), ctx.currency)} "
-            f"{'in' if inflow else 'for'} {account} over {span} ({len(rows)} transactions)."
+            f"{'in' if inflow else 'for'} {account} over {span} ({count} transactions)."
         )
         facts.append(Fact(
             id=stable_id("f", "account_total", entity, account, period),
@@ -262,7 +278,7 @@ def account_structure(txns: Sequence[Txn], ctx: AnalysisContext) -> list[Fact]:
                 {"accounting", "finance", "revenue" if inflow else "cost"} | set(infer_topics(account))
                 - {"operations"}
             )),
-            sources=tuple(f"{p}, account {account}" for p in sorted({t.evidence.provenance.path for t in rows})),
+            sources=tuple(f"{p}, account {account}" for p in sorted(paths)),
         ))
     return facts
 
@@ -296,12 +312,19 @@ def uncategorised_rows(txns: Sequence[Txn], ctx: AnalysisContext) -> list[Fact]:
 
 def duplicate_rows(txns: Sequence[Txn], ctx: AnalysisContext) -> list[Fact]:
     """Rows identical in date, amount, business, account and memo: likely double entries."""
-    seen: dict[tuple[object, ...], list[Txn]] = defaultdict(list)
+    first: dict[tuple[object, ...], Txn] = {}
+    doubles: dict[tuple[object, ...], list[Txn]] = {}
+    lower: dict[str, str] = {}  # accounts repeat: lower-case each once
     for t in txns:
-        seen[(t.day, t.amount, t.entity, t.account.lower(), t.memo.lower())].append(t)
+        # the amount as the ledger wrote it: a double import repeats it exactly, and a
+        # string hashes far faster than a Decimal (this loop sees every row)
+        account = lower.get(t.account) or lower.setdefault(t.account, t.account.lower())
+        key = (t.day, t.evidence.record["amount"], t.entity, account, t.memo.lower())
+        held = first.setdefault(key, t)
+        if held is not t:  # one list per repeated key, not one per row
+            doubles.setdefault(key, [held]).append(t)
     facts = []
-    doubles = [(key, rows) for key, rows in seen.items() if len(rows) > 1]  # sort only these: a ledger is large
-    for key, rows in sorted(doubles, key=lambda kv: str(kv[0])):
+    for key, rows in sorted(doubles.items(), key=lambda kv: str(kv[0])):
         first = rows[0]
         who = ctx.entity_name(first.entity)
         lines = ", ".join(str(t.evidence.provenance.line_start) for t in rows)

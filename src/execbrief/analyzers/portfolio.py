@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Sequence
 
@@ -188,8 +187,9 @@ def churn_risks(group: Sequence[Client], ctx: AnalysisContext) -> list[Fact]:
     facts = []
     for c in group:
         reasons = []
-        if c.end is not None and ctx.as_of <= c.end and (c.end - ctx.as_of).days <= RENEWAL_WINDOW:
-            reasons.append(f"its contract ends on {c.end.isoformat()}, in {(c.end - ctx.as_of).days} days")
+        ending = c.end is not None and ctx.as_of <= c.end and (c.end - ctx.as_of).days <= RENEWAL_WINDOW
+        if ending:
+            reasons.append(f"its contract ends on {c.end.isoformat()}, in {(c.end - ctx.as_of).days} days")  # type: ignore[union-attr]
         if c.paid is not None and (ctx.as_of - c.paid).days > 60:
             reasons.append(f"it has not paid since {c.paid.isoformat()}")
         if WORRY.search(c.status):
@@ -203,7 +203,7 @@ def churn_risks(group: Sequence[Client], ctx: AnalysisContext) -> list[Fact]:
             entity=c.row.entity, severity="high" if key_client or len(reasons) > 1 else "medium",
             value=c.fee, unit=ctx.currency if c.fee is not None else None,
             statement=f"{_who(c.row.entity, ctx)}: {c.name}{fee} may leave: {'; '.join(reasons)}.",
-            recommendation=(f"Meet {c.name} before {c.end.isoformat()} to agree a renewal." if c.end and c.end >= ctx.as_of
+            recommendation=(f"Meet {c.name} before {c.end.isoformat()} to agree a renewal." if ending  # type: ignore[union-attr]
                             else f"Call {c.name} this week about what it needs to stay."),
             topics=("clients", "revenue", "risk"), evidence=(c.row.ev.id,), sources=(c.row.where,),
         ))

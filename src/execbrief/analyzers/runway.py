@@ -9,7 +9,6 @@ runway is cash divided by burn.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Sequence
@@ -31,10 +30,10 @@ RUNWAY_SEVERITY = ((Decimal(3), "critical"), (Decimal(6), "high"), (Decimal(12),
 
 
 def analyze(evidence: Sequence[Evidence], txns: Sequence["Txn"], complete: Sequence["Txn"],
-            ctx: AnalysisContext) -> list[Fact]:
+            ctx: AnalysisContext, sums: dict | None = None) -> list[Fact]:
     """Cash (when the opening balance is configured), burn per business and group, runway."""
     facts: list[Fact] = []
-    burns = monthly_burn(complete, ctx)
+    burns = monthly_burn(complete, ctx, sums)
     facts += burns
     opening = opening_cash(evidence)
     if opening is None:
@@ -89,45 +88,49 @@ def cash_balance(opening: tuple[Decimal, date, Evidence], txns: Sequence["Txn"],
     )
 
 
-def monthly_burn(complete: Sequence["Txn"], ctx: AnalysisContext) -> list[Fact]:
-    """Average monthly net outflow over the last complete months: the group, and each business that burns."""
+def monthly_burn(complete: Sequence["Txn"], ctx: AnalysisContext, sums: dict | None = None) -> list[Fact]:
+    """Average monthly net outflow over the last complete months: the group, and each business that burns.
+
+    ``sums`` are finance's one-pass totals of ``complete``; they are made here when not given.
+    """
     if not complete:
         return []
-    by: dict[str | None, dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
-    for t in complete:
-        by[t.entity][t.month] += t.amount
-        by[None][t.month] += t.amount
-    months = sorted(by[None])[-BURN_MONTHS:]
+    from .finance import _GROUP, _aggregate  # finance imports this module, so not at the top
+
+    sums = _aggregate(complete) if sums is None else sums
+    monthly = {(k[1], k[2]): v for k, v in sums.items() if k[0] == "month"}
+    months = sorted(m for e, m in monthly if e == _GROUP)[-BURN_MONTHS:]
     period = f"{months[0]}..{months[-1]}"
     span = month_range_label(months[0], months[-1])
-    paths = tuple(f"{p}, {span}" for p in sorted({t.evidence.provenance.path for t in complete if t.month in months}))
+    paths = tuple(f"{p}, {span}" for p in sorted(set().union(*(monthly[(_GROUP, m)][2] for m in months))))
+    businesses = sorted({e for e, _ in monthly if e not in (_GROUP, None)})
     facts = []
-    multi = len(by) > 2  # the group and more than one business
-    for entity in sorted(by, key=lambda e: (e is not None, e or "")):
-        if entity is not None and not multi:
-            continue  # one business: its burn is the group's
-        net = sum((by[entity].get(m, ZERO) for m in months), ZERO) / len(months)
+    cur = ctx.currency
+    # the group first; each business only when there are several (one business's burn is the group's)
+    for entity in [_GROUP] + (businesses if len(businesses) > 1 else []):
+        net = sum((monthly[(entity, m)][0] - monthly[(entity, m)][1] for m in months if (entity, m) in monthly),
+                  ZERO) / len(months)
         net = net.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
         burn = -net if net < 0 else ZERO
-        if entity is not None and burn == 0:
+        if entity != _GROUP and burn == 0:
             continue
-        who = ctx.entity_name(entity) if entity else "The group"
-        cur = ctx.currency
+        who = "The group" if entity == _GROUP else ctx.entity_name(entity)
         if burn > 0:
             statement = f"{who} burned {money(burn, cur)} a month on average over {span} (net of revenue)."
         else:
             statement = f"{who} burned no cash over {span}: net cash flow was {money(net, cur)} a month on average."
+        owner = None if entity == _GROUP else entity
         facts.append(Fact(
-            id=stable_id("f", "monthly_burn", entity, period), kind="metric", name="monthly_burn",
-            entity=entity, value=burn, unit=cur, period=period, statement=statement,
+            id=stable_id("f", "monthly_burn", owner, period), kind="metric", name="monthly_burn",
+            entity=owner, value=burn, unit=cur, period=period, statement=statement,
             topics=("finance", "cash"), sources=paths,
         ))
-    costs = -sum((t.amount for t in complete if t.month in months and t.amount < 0), ZERO) / len(months)
+    costs = sum((monthly[(_GROUP, m)][1] for m in months), ZERO) / len(months)
     costs = costs.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     facts.append(Fact(
         id=stable_id("f", "gross_burn", period), kind="metric", name="gross_burn", value=costs,
-        unit=ctx.currency, period=period,
-        statement=f"The group spent {money(costs, ctx.currency)} a month on average over {span} (gross burn).",
+        unit=cur, period=period,
+        statement=f"The group spent {money(costs, cur)} a month on average over {span} (gross burn).",
         topics=("finance", "cash", "cost"), sources=paths,
     ))
     return facts

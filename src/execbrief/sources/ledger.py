@@ -28,6 +28,7 @@ from ..model import DataWarning, Evidence, stable_id
 from . import InputFile, SourceResult, expand_paths
 from .build import evidence, provenance
 from .values import parse_amount
+from ..redaction import withhold
 
 __all__ = ["LedgerSource", "register"]
 
@@ -74,6 +75,7 @@ class LedgerSource:
         self._split = self.config.columns.debit is not None  # debit/credit, not a signed amount
         self._days: dict[str, str] = {}  # raw date → ISO date: a ledger has few distinct days
         self._strings: dict[str, str] = {}
+        self._scanned: dict[str, tuple[str, list[Any]]] = {}  # string → (withheld form, secrets)
 
     def collect(self) -> SourceResult:
         """Read every ledger file and return its transactions, warnings and input hashes."""
@@ -262,6 +264,11 @@ class LedgerSource:
         account = strings.setdefault(account, account)
         category = strings.setdefault(category, category)
         memo = strings.setdefault(memo, memo) if len(strings) < 500_000 else memo
+        if self._may_hold_secret(account, category, memo):
+            account, category, memo = (
+                self._withhold(field, value, start, end, rel, observed, sha, entity, out)
+                for field, value in (("account", account), ("category", category), ("memo", memo))
+            )
         digest = self._id_base.copy()
         digest.update(str(start).encode())
         out.append(evidence(
@@ -269,6 +276,29 @@ class LedgerSource:
             {"date": day, "amount": amount, "account": account, "category": category, "memo": memo},
             provenance("ledger", rel, start, end, observed, sha),
         ))
+
+    @staticmethod
+    def _may_hold_secret(*values: str) -> bool:
+        return any(len(v) >= 16 for v in values)  # every pattern the scanner knows is longer
+
+    def _withhold(self, field: str, value: str, start: int, end: int, rel: str, observed: str,
+                  sha: str, entity: str | None, out: list[Evidence]) -> str:
+        """The value with any secret replaced by its masked preview; each secret a scan_hit."""
+        # rows repeat their memos and accounts: scan each distinct string once
+        found = self._scanned.get(value)
+        if found is None:
+            found = withhold(value)
+            if len(self._scanned) < 200_000:
+                self._scanned[value] = found
+        clean, hits = found
+        for hit in hits:
+            out.append(evidence(
+                stable_id("ev", "ledger", rel, start, field, hit.sha256), "ledger", "scan_hit", entity, None,
+                {"rule": "secret_in_text", "kind": hit.kind, "preview": hit.preview,
+                 "secret_sha256": hit.sha256, "field": field},
+                provenance("ledger", rel, start, end, observed, sha),
+            ))
+        return clean
 
     def _split_amount(self, debit: str, credit: str, line: int, file: _FileWarnings) -> Decimal | None:
         """Credit (money in) minus debit (money out); either may be blank, not both."""

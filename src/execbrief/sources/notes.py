@@ -20,6 +20,8 @@ import hashlib
 import multiprocessing
 import os
 import re
+import sys
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date, datetime
@@ -33,21 +35,20 @@ from . import InputFile, SourceResult, expand_paths
 from .build import evidence, provenance
 from .cache import FileCache
 from .markdown_scan import scan
-from .secretscan import BuiltinEngine
 from .values import leading_date, parse_day, resolve_day, typed_cells
+from ..redaction import withhold
 
 __all__ = ["NotesSource", "register", "parse_note", "ARCHIVED_STATUSES", "CACHE_VERSION"]
 
 SUFFIXES = (".md", ".markdown")
 ARCHIVED_STATUSES = frozenset({"archived", "closed", "done", "superseded"})
-CACHE_VERSION = 2  # bump when parse_note's output changes
+CACHE_VERSION = 3  # bump when parse_note's output changes
 _GLOB = set("*?[")
 # libyaml when present: same safe semantics as yaml.safe_load, many times faster.
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DUE = re.compile(r"(?:\bdue:?|\bby|📅)[ \t]*(?:on[ \t]+)?", re.IGNORECASE)
 _FRONT_KEYS = ("entity", "updated", "date", "kpis")
-_SCANNER = BuiltinEngine()
 PARALLEL_MIN = 400  # notes to parse before the work is spread over processes
 MAX_WORKERS = 4
 
@@ -68,6 +69,12 @@ def parse_note(data: bytes) -> dict[str, Any]:
         return {"skip": "empty note: skipped (add content or delete the file)", "warnings": warnings}
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # A secret never goes further than this: the text parsed (and cached) holds only its
+    # masked preview, and the secret itself is kept as its hash, for the leaks analyzer.
+    original = text
+    text, hits = withhold(text)
+    secrets = [[original.count("\n", 0, h.start) + 1, h.kind, h.preview, h.sha256] for h in hits]
+    del original
     lines = text.split("\n")
     if lines[-1] == "":
         lines.pop()  # a trailing newline ends the last line; it does not start another
@@ -90,6 +97,7 @@ def parse_note(data: bytes) -> dict[str, Any]:
         "kpis": _kpis(fm.get("kpis"), key_lines, warnings),
         "key_lines": key_lines,
         "scan": {k: v for k, v in body.to_json().items() if k != "problems"},
+        "secrets": secrets,
         "warnings": warnings,
     }
 
@@ -104,10 +112,8 @@ def _load(path: str, rel: str, cache_root: str, version: int) -> tuple[str, Any,
     sha = content_hash(data)
     parsed = cache.get(sha)  # the same bytes may be cached under another path
     if parsed is None:
-        parsed = parse_note(data)
-        # never keep a copy of a note that holds something like a credential
-        if not _SCANNER.scan(rel, data):
-            cache.put(sha, parsed)
+        parsed = parse_note(data)  # secrets already withheld: safe to keep
+        cache.put(sha, parsed)
     return sha, parsed, None, cache.error
 
 
@@ -139,6 +145,7 @@ class NotesSource:
             (re.compile(rf"(?<![a-z0-9]){re.escape(i)}(?![a-z0-9])"), i)
             for i in sorted(self._ids, key=len, reverse=True)
         ]
+        self.workers = 1  # processes that parsed notes in the last collect() (for benchmarks and tests)
 
     def collect(self) -> SourceResult:
         """Read every note and return its evidence, warnings and input hashes."""
@@ -210,12 +217,17 @@ class NotesSource:
         """(sha, parsed, error) for each note not in the cache, in order; many are parsed in parallel."""
         jobs = [(str(n[0]), n[2], str(cache.root), cache.version) for n in notes]
         workers = min(os.cpu_count() or 1, MAX_WORKERS)
-        if len(jobs) < PARALLEL_MIN or workers < 2:
-            results = map(_load_job, jobs)
+        # Worker processes are forked: "spawn" would re-import the caller's __main__, which a
+        # script without an `if __name__ == "__main__"` guard cannot survive. Forking is safe
+        # only with no other thread running (one might hold a lock the child then waits on
+        # forever) and is reliable on Linux; anywhere else, notes are parsed here, one by one.
+        can_fork = sys.platform.startswith("linux") and threading.active_count() == 1
+        if len(jobs) < PARALLEL_MIN or workers < 2 or not can_fork:
+            results: Iterator[tuple[str, Any, str | None, str | None]] = map(_load_job, jobs)
             pool = None
         else:
-            # "spawn": a forked child of a process with threads (a test server, a progress bar) may deadlock
-            pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+            self.workers = workers
+            pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
             results = pool.map(_load_job, jobs, chunksize=32)
         try:
             for sha, found, error, cache_error in results:
@@ -287,6 +299,9 @@ class NotesSource:
                 "done": t["done"], "heading": t["heading"], "due": due.isoformat() if due else None})
         for line, raw, record in body["rows"]:
             add("table_row", line, line, raw, record)
+        for line, kind, preview, secret_sha in parsed.get("secrets", ()):
+            add("scan_hit", line, line, None, {
+                "rule": "secret_in_text", "kind": kind, "preview": preview, "secret_sha256": secret_sha})
 
     def _entity(self, fm: dict[str, Any], key_lines: dict[str, int | None], path: Path,
                 root: Path, rel: str, warnings: list[DataWarning]) -> str | None:

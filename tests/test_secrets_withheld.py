@@ -1,0 +1,65 @@
+"""Secrets written in notes and ledger rows: withheld at the source, reported as findings."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from execbrief.analyzers import AnalysisContext
+from execbrief.analyzers.leaks import analyze as leaks
+from execbrief.pipeline import run
+from execbrief.sources.ledger import LedgerSource
+
+# built at run time so no key-shaped literal sits in the source
+STRIPE = "sk_live_" + "51HxQ2eZvKYlo2C" + "9f8a7b6c5d4e3f2g"
+AWS_ID = "AKIA" + "Q3EGRTZ5XW7LMN4P"
+
+
+def test_a_key_in_a_ledger_memo_is_withheld_and_becomes_a_scan_hit(workspace):
+    workspace.write("ledger/t.csv", (
+        "date,amount,entity,account,category,memo\n"
+        f"2026-10-01,-10.00,alpha,Software,tech,Stripe fee {STRIPE}\n"
+        f"2026-10-02,-12.00,alpha,Software,tech,Stripe fee {STRIPE}\n"
+        "2026-10-03,-12.00,alpha,Software,tech,Plain memo that is long enough\n"
+    ))
+    result = LedgerSource(workspace.settings()).collect()
+    memos = [ev.record["memo"] for ev in result.evidence if ev.kind == "transaction"]
+    assert memos[0] == "Stripe fee [secret withheld: sk_live_…3f2g]"
+    assert memos[2] == "Plain memo that is long enough"
+    hits = [ev for ev in result.evidence if ev.kind == "scan_hit"]
+    assert [(h.provenance.line_start, h.record["field"]) for h in hits] == [(2, "memo"), (3, "memo")]
+    assert all(STRIPE not in repr(ev) for ev in result.evidence)
+
+
+def test_the_same_secret_in_two_places_is_one_critical_finding(workspace):
+    workspace.write("ledger/t.csv", (
+        "date,amount,entity,account,category,memo\n"
+        f"2026-10-01,-10.00,alpha,Software,tech,Stripe fee {STRIPE}\n"
+        f"2026-10-02,-12.00,alpha,Software,tech,Stripe fee {STRIPE}\n"
+    ))
+    evidence = LedgerSource(workspace.settings()).collect().evidence
+    ctx = AnalysisContext(as_of=date(2026, 11, 23), entities={"alpha": ("Alpha Rentals", "rental")})
+    (finding,) = leaks(evidence, ctx)
+    assert finding.severity == "critical" and finding.name == "secret_in_text"
+    assert "sk_live_…3f2g" in finding.statement and "ledger/t.csv:2 and 1 other places" in finding.statement
+    assert STRIPE not in finding.model_dump_json()
+
+
+def test_no_secret_no_finding(workspace):
+    workspace.write("ledger/t.csv", "date,amount,entity,account,category,memo\n2026-10-01,-10.00,alpha,Rent,ops,October rent\n")
+    ctx = AnalysisContext(as_of=date(2026, 11, 23))
+    assert leaks(LedgerSource(workspace.settings()).collect().evidence, ctx) == []
+
+
+def test_a_key_pasted_in_a_note_reaches_no_file_the_run_writes_and_the_cto_hears_of_it(demo_workspace):
+    demo_workspace.write("notes/org/handover.md", (
+        "---\ntitle: Handover\nupdated: 2026-11-20\ntags: [tech]\n---\n# Handover\n\n"
+        f"## Access\n- The AWS key for backups is {AWS_ID}.\n"
+    ))
+    result = run(demo_workspace.settings())
+    written = b"".join(
+        p.read_bytes() for folder in (".execbrief", "outbox")
+        for p in (demo_workspace.root / folder).rglob("*") if p.is_file()
+    )
+    assert AWS_ID.encode() not in written
+    cto = open(next(r for r in result.reports if r.lens == "cto").files["text"]).read()
+    assert "AKIA…MN4P" in cto and "notes/org/handover.md:9" in cto
