@@ -219,7 +219,7 @@ def test_financial_lenses_carry_chart_images_and_the_rest_do_not(demo_run):
         msg = email.message_from_bytes(Path(report["files"]["eml"]).read_bytes(), policy=policy.default)
         if any(part.get_content_type() == "image/png" for part in msg.walk()):
             with_charts.add(report["lens"])
-    assert with_charts == {"cfo", "rental-property", "delivery-service", "client-portfolio"}
+    assert with_charts == {"cto", "cfo", "rental-property", "delivery-service", "client-portfolio"}
 
 
 def test_rendered_html_of_each_demo_report_is_under_100_kb_before_images(demo_run):

@@ -101,6 +101,7 @@ class Fact(_Frozen):
     kind: FactKind
     name: str
     entity: str | None = None
+    subject: str | None = None  # what a metric measures within its entity: a service, an account
     topics: tuple[str, ...] = ()
     severity: Severity | None = None
     value: Decimal | None = None

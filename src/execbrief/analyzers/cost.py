@@ -75,9 +75,11 @@ def cost_months(evidence: Sequence[Evidence]) -> dict[str, list[Month]]:
 
 def _metric(name: str, key: tuple[object, ...], value: Decimal | None, unit: str | None, period: str | None,
             statement: str, evs: Sequence[Evidence], *, kind: str = "metric", topics: tuple[str, ...] = TOPICS,
-            severity: str | None = None, recommendation: str | None = None, entity: str | None = None) -> Fact:
+            severity: str | None = None, recommendation: str | None = None, entity: str | None = None,
+            subject: str | None = None) -> Fact:
     return Fact(
-        id=stable_id("f", name, *key), kind=kind, name=name, entity=entity, topics=topics,  # type: ignore[arg-type]
+        id=stable_id("f", name, *key), kind=kind, name=name, entity=entity, subject=subject,
+        topics=topics,  # type: ignore[arg-type]
         severity=severity, value=value, unit=unit, period=period, statement=statement,  # type: ignore[arg-type]
         recommendation=recommendation, evidence=tuple(dict.fromkeys(e.id for e in evs)),
         sources=tuple(dict.fromkeys(e.provenance.path for e in evs)),
@@ -108,7 +110,7 @@ def spend_by_service(months: list[Month]) -> list[Fact]:
             if previous is not None and before is not None and amount != before:
                 text += f", {_change_text(amount - before, before, m.unit)} from {month_label(previous.month)}"
             facts.append(_metric("cloud_cost_service", (m.account, m.month, service), amount, m.unit, m.month,
-                                 text + ".", [m.evidence]))
+                                 text + ".", [m.evidence], subject=service))
         estimate = " (an estimate: Cost Explorer had not closed the month)" if m.estimated else ""
         count = sum(1 for v in m.services.values() if v)
         facts.append(_metric(

@@ -74,17 +74,20 @@ def _metrics_table(facts: Sequence[Fact], section: LensSection, view: LensView) 
 def _chart(facts: Sequence[Fact], section: LensSection, view: LensView) -> Block:
     """A chart of metric facts: one series per business and metric, periods along the axis."""
     periods = sorted({f.period for f in facts if f.period})
-    series: dict[tuple[str, str], dict[str, Fact]] = {}
+    series: dict[tuple[str, str, str], dict[str, Fact]] = {}
     for fact in facts:
         if fact.period and fact.value is not None:
-            series.setdefault((fact.entity or "", fact.name), {})[fact.period] = fact
-    order = sorted(series, key=lambda k: (k[0] == "", k[0], list(section.select.names).index(k[1])
-                                          if k[1] in section.select.names else 0, k[1]))
+            series.setdefault((fact.entity or "", fact.name, fact.subject or ""), {})[fact.period] = fact
+    names = list(section.select.names)
+    order = sorted(series, key=lambda k: (k[0] == "", k[0], names.index(k[1]) if k[1] in names else 0, k[1], k[2]))
     labels, groups = [], []
-    for entity, name in order:
+    for entity, name, subject in order:
         who = view.entities.get(entity, entity) if entity else "All businesses"
-        labels.append(f"{who} {LABELS.get(name, humanize(name)).lower()}")
-        groups.append(who)
+        if subject:  # one series per service or account: named by it, grouped by business
+            labels.append(subject)
+        else:
+            labels.append(f"{who} {LABELS.get(name, humanize(name)).lower()}")
+        groups.append(who if not subject else subject)
     units = {f.unit for f in facts if f.unit}
     chart = Chart(
         id=f"{view.key}-{section.id}", title=section.title, kind=section.chart,
