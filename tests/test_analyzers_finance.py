@@ -548,3 +548,16 @@ def test_payer_is_read_from_the_memo(memo, payer):
     from execbrief.analyzers.economics import payer as read_payer
 
     assert read_payer(memo) == payer
+
+
+def test_cash_at_each_month_end_since_the_opening_balance():
+    book = burning_book()
+    facts = finance.analyze(book.rows + [opening("20000", "2026-08-01")], ctx())
+
+    months = {f.period: f.value for f in named(facts, "cash_month_end")}
+    # the month in progress (November) has no month end yet
+    assert sorted(months) == ["2026-08", "2026-09", "2026-10"]
+    assert months["2026-10"] == Decimal("20000") + sum(
+        (Decimal(r.record["amount"]) for r in book.rows
+         if r.kind == "transaction" and "2026-08" <= r.record["date"][:7] <= "2026-10"), Decimal(0))
+    assert all(f.unit == "USD" for f in named(facts, "cash_month_end"))

@@ -103,14 +103,16 @@ def test_every_block_with_content_cites_facts_and_verifies(lens_id):
     lens = load_lenses()[lens_id]
     scope = {"alpha"} if lens.entity_kinds else None
 
-    report = OfflineWriter().write(view_for(lens, facts, scope=scope))
+    view = view_for(lens, facts, scope=scope)
+    report = OfflineWriter().write(view)
 
     for block in report.blocks():
         if block.kind != "note":
             assert block.cites, block
             assert all(c in by_id for c in block.cites)
     assert verify(report, by_id) == []
-    assert [s.id for s in report.sections] == ["changes"] + [s.id for s in lens.sections]
+    shown = [s.id for s in lens.sections if view.sections.get(s.id) or not s.optional]
+    assert [s.id for s in report.sections] == ["changes"] + shown
 
 
 def test_source_list_numbers_each_cited_fact_once_in_citation_order():
@@ -309,3 +311,12 @@ def test_a_remediation_action_cites_the_finding_it_addresses():
     (block,) = report.sections[1].blocks
     assert block.item_cites == (("f-act", "f-find"),)
     assert {ref.fact_id for ref in report.sources} == {"f-act", "f-find"}
+
+
+def test_an_optional_section_with_no_facts_is_left_out():
+    lens = Lens(id="t", title="T", audience="A", sections=(
+        LensSection(id="kept", title="Kept", directive="d", select=Selector(names=("nothing",))),
+        LensSection(id="gone", title="Gone", directive="d", optional=True, select=Selector(names=("nothing",))),
+    ))
+    report = OfflineWriter().write(view_for(lens, []))
+    assert [s.id for s in report.sections] == ["changes", "kept"]

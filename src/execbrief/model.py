@@ -151,6 +151,7 @@ class LensSection(_Frozen):
     style: Literal["bullets", "actions", "metrics", "chart"] = "bullets"
     chart: Literal["bar", "line"] = "line"
     buckets: tuple[int, ...] = ()  # actions: group by due within N days (e.g. 30, 60, 90)
+    optional: bool = False  # left out of the report when no fact matches, instead of saying so
     select: Selector = Selector()
 
 

@@ -13,14 +13,16 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Sequence
 
-from ..formatting import money, month_range_label
+from ..formatting import money, month_label, month_range_label
 from ..model import Evidence, Fact, stable_id
 from . import AnalysisContext
 
 if TYPE_CHECKING:
     from .finance import Txn
 
-__all__ = ["analyze", "opening_cash", "cash_balance", "monthly_burn", "runway", "cash_cover", "BURN_MONTHS"]
+__all__ = [
+    "analyze", "opening_cash", "cash_balance", "cash_by_month", "monthly_burn", "runway", "cash_cover", "BURN_MONTHS",
+]
 
 BURN_MONTHS = 3
 DAYS_PER_MONTH = Decimal("30.44")  # 365.25 / 12
@@ -40,6 +42,7 @@ def analyze(evidence: Sequence[Evidence], txns: Sequence["Txn"], complete: Seque
         return facts
     cash = cash_balance(opening, txns, ctx)
     facts.append(cash)
+    facts += cash_by_month(opening, txns, ctx)
     group_burn = next((f for f in burns if f.entity is None and f.name == "monthly_burn"), None)
     if group_burn is not None:
         facts.append(runway(cash, group_burn, ctx))
@@ -86,6 +89,27 @@ def cash_balance(opening: tuple[Decimal, date, Evidence], txns: Sequence["Txn"],
         value=cash, unit=cur, period=ctx.as_of.isoformat(), statement=statement,
         topics=("finance", "cash"), evidence=(ev.id,), sources=sources,
     )
+
+
+def cash_by_month(opening: tuple[Decimal, date, Evidence], txns: Sequence["Txn"], ctx: AnalysisContext) -> list[Fact]:
+    """Cash at the end of each complete month since the opening balance: the burn, drawn over time."""
+    amount, since, ev = opening
+    current = f"{ctx.as_of.year:04d}-{ctx.as_of.month:02d}"
+    moved: dict[str, Decimal] = {}
+    for t in txns:
+        if since <= t.day and t.month < current:
+            moved[t.month] = moved.get(t.month, ZERO) + t.amount
+    facts, cash = [], amount
+    opening_month = f"{since.year:04d}-{since.month:02d}"
+    for month in sorted(m for m in moved if m >= opening_month):
+        cash += moved[month]
+        facts.append(Fact(
+            id=stable_id("f", "cash_month_end", month), kind="metric", name="cash_month_end",
+            value=cash, unit=ctx.currency, period=month,
+            statement=f"Cash at the end of {month_label(month)} was {money(cash, ctx.currency)}.",
+            topics=("finance", "cash"), evidence=(ev.id,), sources=(_where(ev),),
+        ))
+    return facts
 
 
 def monthly_burn(complete: Sequence["Txn"], ctx: AnalysisContext, sums: dict | None = None) -> list[Fact]:

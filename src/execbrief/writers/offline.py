@@ -241,6 +241,7 @@ class OfflineWriter:
         sections = (changes_section(view),) + tuple(
             ReportSection(id=s.id, title=s.title, blocks=(section_block(s, view),))
             for s in view.lens.sections
+            if view.sections.get(s.id) or not s.optional
         )
         blocks = list(summary) + [b for s in sections for b in s.blocks]
         return Report(
