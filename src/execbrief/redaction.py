@@ -59,6 +59,31 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("password or key assignment", re.compile(
         r"(?i)\b(?:api[_-]?key|secret|token|passw(?:or)?d|pwd|client[_-]?secret)\b\s*[:=]\s*['\"]?([^\s'\"`]{8,})")),
 ]
+# What each pattern cannot match without: (exact substrings, case-folded substrings); a
+# pattern runs only on text holding one of them. ``str.__contains__`` is ~50x cheaper than
+# a regex pass, and most text holds none (a note paid ~1.3 ms for the twelve passes).
+_NEEDLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "private key": (("PRIVATE KEY",), ()),
+    "Stripe key": (("k_live_", "k_test_"), ()),
+    "Stripe webhook secret": (("whsec_",), ()),
+    "AWS access key id": (("AKIA", "ASIA", "ABIA", "ACCA"), ()),
+    "AWS secret access key": ((), ("aws",)),
+    "Anthropic key": (("sk-ant-",), ()),
+    "OpenAI key": (("sk-",), ()),
+    "GitHub token": (("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"), ()),
+    "Slack token": (("xox",), ()),
+    "JSON web token": (("eyJ",), ()),
+    "bearer token": ((), ("bearer",)),
+    "password or key assignment": ((), ("api", "secret", "token", "passw", "pwd")),
+}
+
+
+def _folded(text: str) -> str:
+    # casefold maps every character (?i) matches to an ASCII letter onto that letter, but
+    # for the dotless ı, which re matches to "i"
+    return text.casefold().replace("\u0131", "i")
+
+
 _CANDIDATE = re.compile(r"[A-Za-z0-9+/=_\-]{24,}")
 REDACTED = re.compile(r"\[secret withheld: [^\]]*\]")
 
@@ -90,7 +115,16 @@ def _high_entropy(token: str) -> bool:
 def scan(text: str) -> list[SecretHit]:
     """Every secret-looking string in a text (known key formats, then high-entropy tokens)."""
     spans: list[tuple[int, int, str]] = []
+    folded = None
     for kind, pattern in _PATTERNS:
+        exact, caseless = _NEEDLES[kind]
+        if not any(n in text for n in exact):
+            if not caseless:
+                continue
+            if folded is None:
+                folded = _folded(text)
+            if not any(n in folded for n in caseless):
+                continue
         for m in pattern.finditer(text):
             start, end = (m.start(1), m.end(1)) if m.groups() and m.group(1) else (m.start(), m.end())
             if not any(s <= start < e or start <= s < end for s, e, _ in spans):
@@ -107,12 +141,22 @@ def scan(text: str) -> list[SecretHit]:
 
 # A cheap test first: text with no long token and no secret keyword cannot hold a secret,
 # and most memos and note lines are like that.
-_MAYBE = re.compile(r"[A-Za-z0-9+/=_\-]{16,}|PRIVATE KEY|(?i:bearer|secret|token|passw|pwd|api[_-]?key)")
+# (Substring tests for the keywords: one case-insensitive alternation tried at every
+# place cost ~0.7 ms on an 8 KB note; a wider test than the scan's own only costs a scan.)
+_LONG_TOKEN = re.compile(r"[A-Za-z0-9+/=_\-]{16,}")
+_KEYWORDS = ("bearer", "secret", "token", "passw", "pwd", "api")
+
+
+def _maybe(text: str) -> bool:
+    if "PRIVATE KEY" in text or _LONG_TOKEN.search(text):
+        return True
+    folded = _folded(text)
+    return any(word in folded for word in _KEYWORDS)
 
 
 def withhold(text: str) -> tuple[str, list[SecretHit]]:
     """The text with its secrets replaced by masked previews, and the secrets found."""
-    if not text or not _MAYBE.search(text):
+    if not text or not _maybe(text):
         return text, []
     hits = scan(text)
     return (redact_hits(text, hits), hits) if hits else (text, [])

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Sequence
 
 from ..formatting import humanize, money, number, percent
 from ..model import Evidence, Fact, stable_id
 from . import AnalysisContext
+from .build import fact
 from .topics import infer_topics
 
 __all__ = ["analyze", "parse_kpi_value", "risk_date", "RISK_HEADING"]
@@ -100,7 +101,7 @@ def open_task(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> Fact:
         name, when = "open_task", f", due {due.isoformat()}"
     else:
         severity, name, when = "low", "open_task", ", no due date"
-    return Fact(
+    return fact(
         id=stable_id("f", "task", ev.provenance.path, task.lower()),
         kind="action", name=name, entity=ev.entity, severity=severity, due=due,
         statement=f"{_who(ev, ctx)}: {task}{when}.",
@@ -138,14 +139,14 @@ def section_items(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> list[Fa
             topics = infer_topics(text, heading=heading, tags=info.tags) + ("risk",)
             due = risk_date(bullet.get("dates") or (), ctx)
             dated = f" (next date: {due.isoformat()})" if due and due.isoformat() not in text else ""
-            facts.append(Fact(
+            facts.append(fact(
                 id=stable_id("f", "risk", ev.provenance.path, text.lower()),
                 kind="finding", name="risk", entity=ev.entity, severity=severity, due=due,
                 statement=f"{who}: {text.rstrip('.')}{dated}.",
                 topics=tuple(sorted(set(topics))), evidence=(ev.id,), sources=(where,),
             ))
         else:
-            facts.append(Fact(
+            facts.append(fact(
                 id=stable_id("f", "note", ev.provenance.path, lower, raw.lower()),
                 kind="note", name=name, entity=ev.entity,
                 statement=f"{who} — {heading or info.title}: {raw.rstrip('.')}.",
@@ -168,7 +169,7 @@ def table_row(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> Fact:
     head = items[0][1] if items else ""
     rest = "; ".join(f"{_column(k)} {v}" for k, v in items[1:] if str(v).strip())
     heading = ev.record.get("heading") or info.title
-    return Fact(
+    return fact(
         id=stable_id("f", "row", ev.provenance.path, heading.lower(), str(head).lower()),
         kind="note", name="table_row", entity=ev.entity,
         statement=f"{_who(ev, ctx)} — {heading}: {head}" + (f" ({rest})." if rest else "."),
@@ -206,7 +207,7 @@ def kpi_values(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> list[Fact]
         value, unit = parsed
         shown = percent(value) if unit == "%" else money(value, unit) if unit else number(value)
         asof = f" (as of {info.updated.isoformat()})" if info.updated else ""
-        facts.append(Fact(
+        facts.append(fact(
             id=stable_id("f", "kpi", name, ev.entity),
             kind="metric", name=name, entity=ev.entity, value=value, unit=unit or None,
             period=info.updated.isoformat() if info.updated else None,
@@ -224,7 +225,7 @@ def stale_note(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> Fact | Non
     age = (ctx.as_of - info.updated).days
     if age <= ctx.stale_days:
         return None
-    return Fact(
+    return fact(
         id=stable_id("f", "stale", ev.provenance.path),
         kind="finding", name="stale_note", entity=ev.entity, severity="low",
         value=Decimal(age), unit="days", period=info.updated.isoformat(),

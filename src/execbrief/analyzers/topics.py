@@ -53,15 +53,39 @@ for _topic, _words_of_topic in KEYWORDS.items():
     for _w in _words_of_topic:
         _TOPICS_OF.setdefault(_w, set()).add(_topic)
 _WITH_PREFIXES = {w: frozenset().union(*(_TOPICS_OF[v] for v in _TOPICS_OF if w.startswith(v))) for w in _TOPICS_OF}
-_KEYWORD = re.compile(
-    r"(?=(?<![a-z0-9])(" + "|".join(re.escape(w) for w in sorted(_TOPICS_OF, key=len, reverse=True)) + "))"
-)
+
+
+def _trie(words: Iterable[str]) -> str:
+    """One alternation as a prefix tree: ``leak(?:ed)?`` instead of ``leaked|leak``.
+
+    Python's ``re`` tries alternatives one by one; a tree tries one branch per character.
+    Branches start with distinct characters and optional tails are greedy, so at each
+    place it finds the same (longest) keyword the flat longest-first alternation finds.
+    """
+    root: dict = {}
+    for word in words:
+        node = root
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        branches = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return emit(root)
+
+
+_KEYWORD = re.compile(r"(?=(?<![a-z0-9])(" + _trie(_TOPICS_OF) + "))")
 
 
 DOMAINS = {"security", "tech", "marketing", "finance", "accounting", "compliance"}
 
 
-@lru_cache(maxsize=4096)  # headings and tags repeat for every bullet under them
+@lru_cache(maxsize=65536)  # headings, table columns and many bullets repeat across notes
 def _words(text: str) -> frozenset[str]:
     found: set[str] = set()
     for m in _KEYWORD.finditer(text.lower()):
@@ -81,11 +105,14 @@ def infer_topics(body: str | None, *, heading: str | None = None, tags: Iterable
     they are silent ("our own website" in a Channels list is marketing, not tech), except
     security, which is always worth a CTO's look.
     """
-    found = set(_tag_topics(tuple(tags)))
-    found |= _words(heading or "")
-    own = _words(body or "")
+    return _combine(_tag_topics(tuple(tags)) | _words(heading or ""), _words(body or ""))
+
+
+@lru_cache(maxsize=4096)  # few distinct (context, own words) pairs: the sets are small
+def _combine(context: frozenset[str], own: frozenset[str]) -> tuple[str, ...]:
+    found = set(context)
     if found & DOMAINS:
-        own = {t for t in own if t not in DOMAINS or t == "security"}
+        own = frozenset(t for t in own if t not in DOMAINS or t == "security")
     found |= own
     if "channels" in found or "audiences" in found or "listings" in found:
         found.add("marketing")

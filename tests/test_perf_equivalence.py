@@ -1,0 +1,166 @@
+"""The performance shortcuts give exactly what the plain ways gave.
+
+Each shortcut (facts built without validation, the keyword tree, the secret scan's
+substring prefilters, finance's partial sums) is checked against the straightforward
+computation it replaced, kept here as the reference.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from pydantic import ValidationError
+
+from execbrief import redaction
+from execbrief.analyzers import finance, topics
+from execbrief.analyzers.build import fact
+from execbrief.model import Evidence, Fact, Provenance
+
+FACTS = [
+    dict(id="f-1", kind="action", name="overdue_task", entity="biz-01", severity="high", due=date(2026, 11, 2),
+         statement="Harbor: renew the lease, overdue since 2026-11-02.", recommendation="renew the lease",
+         topics=("compliance", "operations"), evidence=("ev-1",), sources=("notes/a.md",)),
+    dict(id="f-2", kind="finding", name="risk", entity=None, severity="medium", due=None,
+         statement="Group: boiler may fail.", topics=("maintenance", "risk"), evidence=("ev-2",),
+         sources=("notes/b.md:12",)),
+    dict(id="f-3", kind="note", name="table_row", entity="biz-02", statement="Fleet — Vans: V1 (mileage 1200).",
+         topics=("maintenance",), evidence=("ev-3",), sources=("notes/c.md",)),
+    dict(id="f-4", kind="metric", name="nps", entity="biz-03", value=Decimal(83), unit="%", period="2026-10-01",
+         statement="Biz nps: 83%.", topics=("kpi", "operations"), evidence=("ev-4",), sources=("notes/d.md",)),
+]
+
+
+@pytest.mark.parametrize("fields", FACTS, ids=[f["name"] for f in FACTS])
+def test_a_fact_built_without_validation_equals_the_validated_fact(fields):
+    built, validated = fact(**fields), Fact(**fields)
+    assert built == validated
+    assert list(built.__dict__) == list(validated.__dict__)
+    assert built.model_fields_set == validated.model_fields_set
+    assert built.model_dump_json() == validated.model_dump_json()
+    assert hash(built) == hash(validated)
+    with pytest.raises(ValidationError):
+        built.statement = "changed"  # still frozen
+
+
+def test_a_fact_missing_a_field_or_with_an_unknown_one_is_refused_as_before():
+    with pytest.raises(ValidationError):
+        fact(id="f-1", kind="note", name="n")
+    with pytest.raises(ValidationError):
+        fact(id="f-1", kind="note", name="n", statement="s", colour="red")
+
+
+def test_the_keyword_tree_finds_the_same_keywords_as_the_longest_first_alternation():
+    words = sorted(topics._TOPICS_OF, key=len, reverse=True)
+    flat = re.compile(r"(?=(?<![a-z0-9])(" + "|".join(re.escape(w) for w in words) + "))")
+    rng = random.Random(7)
+    alphabet = "abcdefghijklmnopqrstuvwxyz0123456789 .-_/"
+    texts = [
+        "the api key leaked in a data leak", "apps script on aws lambda", "booking.com and airbnb listings",
+        "unauthenticated function url", ".env in the repo", "1099s and vat", "reviewers review the leaks",
+    ]
+    for _ in range(5000):
+        word = rng.choice(words)
+        texts.append("".join(rng.choice(alphabet) for _ in range(rng.randint(0, 4))) + word[:rng.randint(1, len(word))]
+                     + rng.choice(["", " ", "x", "s", "."]) + rng.choice(words))
+    for text in texts:
+        assert [m.group(1) for m in topics._KEYWORD.finditer(text)] == [m.group(1) for m in flat.finditer(text)], text
+
+
+# The scan as it was: every pattern over the whole text, after one regex prefilter.
+_OLD_MAYBE = re.compile(r"[A-Za-z0-9+/=_\-]{16,}|PRIVATE KEY|(?i:bearer|secret|token|passw|pwd|api[_-]?key)")
+
+
+def _reference_scan(text: str) -> list[tuple[int, int, str]]:
+    spans: list[tuple[int, int, str]] = []
+    for kind, pattern in redaction._PATTERNS:
+        for m in pattern.finditer(text):
+            start, end = (m.start(1), m.end(1)) if m.groups() and m.group(1) else (m.start(), m.end())
+            if not any(s <= start < e or start <= s < end for s, e, _ in spans):
+                spans.append((start, end, kind))
+    for m in redaction._CANDIDATE.finditer(text):
+        if redaction._high_entropy(m.group(0)) and not any(
+                s <= m.start() < e or m.start() <= s < m.end() for s, e, _ in spans):
+            spans.append((m.start(), m.end(), "high-entropy string"))
+    return [(kind, s, e) for s, e, kind in sorted(spans)]
+
+
+SECRET_TEXTS = [
+    "Stripe: sk_live_51HxAbCdEfGhIjKlMnOpQrStUv and rk_test_abcdefghij0123",
+    "hook whsec_ABCDEFGHIJKLMNOP1234 here",
+    "AKIAIOSFODNN7EXAMPLE in the wiki; ASIAABCDEFGHIJKLMNOP too",
+    "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    "AWS Secret Access Key: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    "sk-ant-api03-abcdefghijklmnopqrstuvwx and sk-proj-abcdefghijklmnopqrstuvwx",
+    "ghp_abcdefghijklmnopqrstuvwxyz0123456789 github_pat_11ABCDEFG0123456789abcdefghij",
+    "xoxb-1234567890-abcdefghij",
+    "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
+    "Authorization: BEARER abcdefghijklmnop1234",
+    "Authorization: Bearer\nabcdefghijklmnop1234",
+    "password: hunter2hunter2", "PWD=correcthorsebattery", "client-secret: 'abc123def456'",
+    "ſecret = abcdefgh12345678", "apı_key: abcdefgh12345678", "API-KEY=abcdefgh12345678",
+    "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\n-----END RSA PRIVATE KEY-----",
+    "token 9fQ2xLm8ZrT4vBn6YcW1kJ7hD3sGa0Pe in a sentence",
+    "a path aws/cloudfront/E2HARBORFLATS7Q9X2LMNOPQRS is no secret",
+    "Nothing here but a risk-free plan through high season: capital, rapid, ledger.",
+    "- [ ] renew the lease (due 2026-12-01)\n| van | mileage |\n|---|---|\n| V1 | 1200 |",
+    "",
+]
+
+
+@pytest.mark.parametrize("text", SECRET_TEXTS)
+def test_the_prefiltered_secret_scan_finds_what_every_pattern_over_the_whole_text_finds(text):
+    found = [(h.kind, h.start, h.end) for h in redaction.scan(text)]
+    assert found == _reference_scan(text)
+    withheld, hits = redaction.withhold(text)
+    if not _OLD_MAYBE.search(text):
+        assert (withheld, hits) == (text, [])
+    else:
+        assert (withheld, hits) == (redaction.redact_hits(text, redaction.scan(text)), redaction.scan(text))
+
+
+def test_case_folding_covers_every_character_re_matches_to_a_keyword_letter():
+    letters = set("".join(n for _, caseless in redaction._NEEDLES.values() for n in caseless)) | set("".join(
+        redaction._KEYWORDS))
+    for letter in letters:
+        same = re.compile("(?i)" + re.escape(letter))
+        for point in (*range(0x80, 0x250), 0x130, 0x131, 0x17F, 0x212A, 0x212B):
+            if same.fullmatch(chr(point)):
+                assert letter in redaction._folded(chr(point)), (letter, hex(point))
+
+
+def _ledger(amounts: list[str]) -> list[Evidence]:
+    rng = random.Random(3)
+    rows = []
+    for line, amount in enumerate(amounts, start=2):
+        path = rng.choice(["ledger/a.csv", "ledger/b.csv"])
+        rows.append(Evidence(
+            id=f"ev-{line}", source="ledger", kind="transaction", entity=rng.choice(["alpha", "beta", None]),
+            record={"date": f"2026-{rng.randint(1, 9):02d}-{rng.randint(1, 28):02d}", "amount": amount,
+                    "account": rng.choice(["Sales", "Rent", "", "Wages"]), "category": "x", "memo": ""},
+            provenance=Provenance(source="ledger", path=path, line_start=line, line_end=line),
+        ))
+    return rows
+
+
+def _sums(out: dict) -> dict:
+    return {k: [v[0], str(v[0]), v[1], str(v[1]), sorted(v[2]), sorted(v[3]), v[4]] for k, v in out.items()}
+
+
+def test_finance_partial_sums_equal_the_row_by_row_totals_in_value_digits_and_order():
+    rng = random.Random(5)
+    amounts = [f"{rng.choice(['', '-'])}{rng.randint(0, 99999)}.{rng.randint(0, 99):02d}" for _ in range(3000)]
+    amounts += ["0", "-0.00", "12.5", "7"]
+    txns = finance.transactions(_ledger(amounts))
+    parts, rows = finance._aggregate(txns), finance._aggregate_rows(txns)
+    assert list(parts) == list(rows)
+    assert _sums(parts) == _sums(rows)
+
+
+def test_finance_sums_that_would_round_are_added_row_by_row_as_before():
+    amounts = ["1234567890123456789012345.678", "0.0000000000000000000001", "-99999999999999999999999.99"] * 50
+    txns = finance.transactions(_ledger(amounts))
+    assert _sums(finance._aggregate(txns)) == _sums(finance._aggregate_rows(txns))
