@@ -11,7 +11,7 @@ import pytest
 
 from execbrief.errors import LedgerError
 from execbrief.ledger import LEDGER_PATH, MIGRATIONS, Ledger, migrate
-from execbrief.model import Block, DataWarning, Fact, Message, Receipt, Report, ReportSection
+from execbrief.model import Block, DataWarning, Fact, Report, ReportSection
 
 TABLES = {"runs", "inputs", "facts", "warnings", "reports", "messages", "events", "migrations"}
 
@@ -38,11 +38,6 @@ def make_report(period: str, text: str = "Revenue was $100.", key: str = "ceo", 
         sections=(ReportSection(id="s", title="S", blocks=(Block(kind="note", text="Nothing."),)),),
         status=status,
     )
-
-
-def make_message(key: str = "ceo", idem: str = "idem-1") -> Message:
-    return Message(key=key, lens="ceo", sender="briefings@example.com", to=("ceo@example.com",),
-                   bcc=("audit@example.com",), subject="CEO briefing", mime=b"MIME", idempotency_key=idem)
 
 
 def test_new_ledger_has_every_table_and_a_row_per_migration(ledger):
@@ -173,54 +168,6 @@ def test_recorded_fact_reads_back_equal(ledger, tmp_path):
     row = ledger.db.execute("SELECT kind, name, entity, fact_json FROM facts WHERE run_id = ?", (run_id,)).fetchone()
     assert (row["kind"], row["name"], row["entity"]) == ("action", "remediation", "alpha")
     assert Fact.model_validate_json(row["fact_json"]) == fact
-
-
-def test_record_message_and_sent_message(ledger, tmp_path):
-    run_id = ledger.start_run(tmp_path, "2026-W48", "2026-11-23", {})
-    assert ledger.sent_message("idem-1") is None
-
-    ledger.record_message(run_id, make_message(idem="idem-1"),
-                          Receipt(key="ceo", channel="outbox", status="failed", detail="disk full"))
-    assert ledger.sent_message("idem-1") is None
-
-    ledger.record_message(run_id, make_message(idem="idem-1"),
-                          Receipt(key="ceo", channel="outbox", status="sent", message_id="<m1@x>", path="out/ceo.eml"))
-
-    sent = ledger.sent_message("idem-1")
-    assert sent is not None
-    assert (sent["run_id"], sent["status"], sent["provider_message_id"]) == (run_id, "sent", "<m1@x>")
-    assert sent["to_json"] == '["ceo@example.com"]'
-    assert sent["bcc_json"] == '["audit@example.com"]'
-    assert sent["path"] == "out/ceo.eml"
-    assert ledger.sent_message("idem-2") is None
-    assert [m["status"] for m in ledger.messages(run_id)] == ["failed", "sent"]
-    assert ledger.runs()[0]["sent"] == 1
-
-
-def test_last_report_returns_newest_report_of_a_key_for_an_earlier_period(ledger, tmp_path):
-    old = ledger.start_run(tmp_path, "2026-W46", "2026-11-09", {})
-    ledger.record_report(old, make_report("2026-W46", "Revenue was $46."))
-    mid = ledger.start_run(tmp_path, "2026-W47", "2026-11-16", {})
-    ledger.record_report(mid, make_report("2026-W47", "Revenue was $47."))
-    ledger.record_report(mid, make_report("2026-W47", "Other key.", key="cfo"))
-    now = ledger.start_run(tmp_path, "2026-W48", "2026-11-23", {})
-    ledger.record_report(now, make_report("2026-W48", "Revenue was $48."))
-
-    previous = ledger.last_report("ceo", before_period="2026-W48")
-
-    assert previous is not None
-    assert previous.period == "2026-W47"
-    assert previous.summary[0].text == "Revenue was $47."
-    assert ledger.last_report("ceo", before_period="2026-W46") is None
-    assert ledger.last_report("cto", before_period="2026-W49") is None
-    assert ledger.last_report("cfo", before_period="2026-W49").summary[0].text == "Other key."
-
-
-def test_last_report_skips_rejected_reports(ledger, tmp_path):
-    run_id = ledger.start_run(tmp_path, "2026-W47", "2026-11-16", {})
-    ledger.record_report(run_id, make_report("2026-W47", status="rejected"))
-
-    assert ledger.last_report("ceo", before_period="2026-W48") is None
 
 
 def test_recorded_report_keeps_its_digest(ledger, tmp_path):

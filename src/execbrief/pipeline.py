@@ -185,7 +185,9 @@ def run(
     say = progress or (lambda event, data: None)
     started = time.monotonic()
     lenses = load_lenses(settings.workspace)
-    planned = plan_reports(settings, lenses, only)
+    # every configured report shapes the fact base (its lens's KPIs); --only picks what is written
+    configured = plan_reports(settings, lenses)
+    planned = plan_reports(settings, lenses, only) if only else configured
     as_of = as_of or settings.run.as_of or _today(settings)
     # sources that date what they read (cost windows, staleness) see the run's date
     settings = settings.model_copy(update={"run": settings.run.model_copy(update={"as_of": as_of})})
@@ -208,7 +210,7 @@ def run(
         say("analyze", {"evidence": len(evidence)})
         expected = {
             (kpi, lens.entity_kinds)
-            for lens in {p.lens.id: p.lens for p in plan_reports(settings, lenses)}.values()
+            for lens in {p.lens.id: p.lens for p in configured}.values()
             for kpi in lens.kpis
         }
         context = AnalysisContext(
@@ -227,7 +229,11 @@ def run(
         outcomes: list[ReportOutcome] = []
         messages: list[Message] = []
         by_id = {f.id: f for f in facts}
-        views = [_view_for(plan, facts, warnings, settings, period, as_of, ledger, run_id) for plan in planned]
+        baselines: dict[str, list[Fact]] = {}  # run id → its facts, read once for all reports
+        views = [
+            _view_for(plan, facts, warnings, settings, period, as_of, ledger, run_id, baselines)
+            for plan in planned
+        ]
         for view in views:
             by_id.update((f.id, f) for f in view.changes)
         waiting = _batch_step(writer, views, ledger, run_id, batch, resume) if batch or resume else None
@@ -266,7 +272,7 @@ def run(
 
 def _view_for(
     plan: PlannedReport, facts: list[Fact], warnings: list[DataWarning], settings: Settings,
-    period: str, as_of: date, ledger: Ledger, run_id: str,
+    period: str, as_of: date, ledger: Ledger, run_id: str, baselines: dict[str, list[Fact]],
 ) -> LensView:
     """The writer's input for one report, with what changed since its baseline briefing."""
     scope = set(plan.scope) if plan.scope is not None else None
@@ -274,7 +280,9 @@ def _view_for(
     changes: list[Fact] = []
     if baseline is not None:
         base_run, _ = baseline
-        before = lens_pool(plan.lens, ledger.facts(base_run), as_of=as_of, scope=scope)
+        if base_run not in baselines:
+            baselines[base_run] = ledger.facts(base_run)
+        before = lens_pool(plan.lens, baselines[base_run], as_of=as_of, scope=scope)
         now = lens_pool(plan.lens, facts, as_of=as_of, scope=scope)
         changes = compare(now, before, key=plan.key, baseline_period=baseline[1])
         ledger.record_facts(run_id, changes)

@@ -368,21 +368,21 @@ def duplicate_rows(txns: Sequence[Txn], ctx: AnalysisContext) -> list[Fact]:
             doubles.setdefault(key, [held]).append(t)
     facts = []
     for key, rows in sorted(doubles.items(), key=lambda kv: str(kv[0])):
-        first = rows[0]
-        who = ctx.entity_name(first.entity)
+        head = rows[0]
+        who = ctx.entity_name(head.entity)
         lines = ", ".join(str(t.evidence.provenance.line_start) for t in rows)
         facts.append(Fact(
             id=stable_id("f", "duplicate", *key),
-            kind="finding", name="duplicate_transactions", entity=first.entity, severity="medium",
-            value=first.amount, unit=ctx.currency, period=first.day.isoformat(),
+            kind="finding", name="duplicate_transactions", entity=head.entity, severity="medium",
+            value=head.amount, unit=ctx.currency, period=head.day.isoformat(),
             statement=(
-                f"{who}: {len(rows)} identical {first.account or 'ledger'} entries of "
-                f"{money(first.amount, ctx.currency)} on {first.day.isoformat()}."
+                f"{who}: {len(rows)} identical {head.account or 'ledger'} entries of "
+                f"{money(head.amount, ctx.currency)} on {head.day.isoformat()}."
             ),
             recommendation="Check the bank statement and delete the extra entry if it is a double entry.",
             topics=("accounting", "compliance"),
             evidence=tuple(t.evidence.id for t in rows),
-            sources=(f"{first.evidence.provenance.path}, lines {lines}",),
+            sources=(f"{head.evidence.provenance.path}, lines {lines}",),
         ))
     return facts
 

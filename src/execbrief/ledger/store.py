@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from ..errors import LedgerError
-from ..model import DataWarning, Fact, Message, Receipt, Report
+from ..model import DataWarning, Fact, Report
 from .migrations import migrate
 
 __all__ = ["Ledger", "LEDGER_PATH", "new_run_id", "utc_now"]
@@ -155,29 +155,6 @@ class Ledger:
 
     # messages
 
-    def sent_message(self, idempotency_key: str) -> dict[str, Any] | None:
-        """The ledger row of a message already sent with this key, if any."""
-        row = self.db.execute(
-            "SELECT * FROM messages WHERE idempotency_key = ? AND status = 'sent' ORDER BY created_at LIMIT 1",
-            (idempotency_key,),
-        ).fetchone()
-        return dict(row) if row else None
-
-    def record_message(self, run_id: str, message: Message, receipt: Receipt) -> None:
-        """Record a message and what its channel said about it."""
-        now = utc_now()
-        self._write(
-            "INSERT INTO messages (id, run_id, key, lens, idempotency_key, channel, sender, to_json,"
-            " bcc_json, subject, status, provider_message_id, detail, path, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(
-                new_run_id(), run_id, message.key, message.lens, message.idempotency_key,
-                receipt.channel, message.sender, json.dumps(list(message.to)),
-                json.dumps(list(message.bcc)), message.subject, receipt.status,
-                receipt.message_id, receipt.detail, receipt.path, now, now,
-            )],
-        )
-
     def messages(self, run_id: str | None = None) -> list[dict[str, Any]]:
         """Messages, oldest first, for one run or all."""
         sql = "SELECT * FROM messages"
@@ -215,12 +192,3 @@ class Ledger:
         if not rows:
             return None
         return run_id, [Report.model_validate_json(r[0]) for r in rows]
-
-    def last_report(self, key: str, before_period: str) -> Report | None:
-        """The newest report of ``key`` recorded for a period earlier than ``before_period``."""
-        row = self.db.execute(
-            "SELECT report_json FROM reports WHERE key = ? AND period < ? AND status != 'rejected'"
-            " ORDER BY period DESC, created_at DESC LIMIT 1",
-            (key, before_period),
-        ).fetchone()
-        return Report.model_validate_json(row[0]) if row else None

@@ -64,12 +64,17 @@ def _last_periods(facts: list[Fact], n: int) -> list[Fact]:
 
 def lens_pool(lens: Lens, facts: Sequence[Fact], *, as_of: date, scope: set[str] | None = None) -> list[Fact]:
     """Every fact in scope that some section of the lens would show, before any limit."""
-    pool = [f for f in facts if scope is None or f.entity in scope]
+    pool = _in_scope(facts, scope)
     chosen: dict[str, Fact] = {}
     for section in lens.sections:
         for fact in _pick(section.select, pool, as_of):
             chosen.setdefault(fact.id, fact)
     return [chosen[k] for k in sorted(chosen)]
+
+
+def _in_scope(facts: Sequence[Fact], scope: set[str] | None) -> list[Fact]:
+    """The facts about the businesses in scope (all of them, organisation-wide ones too, without one)."""
+    return list(facts) if scope is None else [f for f in facts if f.entity in scope]
 
 
 def _pick(selector: Selector, pool: Sequence[Fact], as_of: date) -> list[Fact]:
@@ -101,7 +106,7 @@ def build_view(
     ``scope`` limits the report to some businesses (an audit); organisation-wide facts are
     then left out, since they are not about the audited business alone.
     """
-    pool = [f for f in facts if scope is None or f.entity in scope]
+    pool = _in_scope(facts, scope)
     sections: dict[str, tuple[Fact, ...]] = {}
     omitted: dict[str, int] = {}
     for section in lens.sections:

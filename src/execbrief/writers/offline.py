@@ -7,7 +7,7 @@ view gives the same report, byte for byte.
 
 from __future__ import annotations
 
-from decimal import Decimal
+from collections import Counter
 from typing import Sequence
 
 from ..formatting import humanize, money, month_label, month_range_label, number, percent
@@ -128,9 +128,7 @@ def _actions(facts: Sequence[Fact], omitted: int, view: LensView, buckets: Seque
     if buckets:
         ordered = sorted(ordered, key=lambda f: _bucket(f, buckets, view))  # stable: keeps date order
         labels = _bucket_labels(buckets)
-        counts: dict[int, int] = {}
-        for fact in ordered:
-            counts[_bucket(fact, buckets, view)] = counts.get(_bucket(fact, buckets, view), 0) + 1
+        counts = Counter(_bucket(fact, buckets, view) for fact in ordered)
         groups = tuple((labels[n], counts[n]) for n in sorted(counts))
     items, item_cites = [], []
     for fact in ordered:
@@ -255,6 +253,3 @@ class OfflineWriter:
 def register(registry: object) -> None:
     """Entry point: register the offline writer."""
     registry.add_writer("offline", OfflineWriter)  # type: ignore[attr-defined]
-
-
-_ = Decimal  # Decimal values flow through facts; imported for type readers
