@@ -85,7 +85,13 @@ to = ["cfo@example.com"]
 
 
 class Workspace:
-    """A workspace folder in tmp_path with helpers to write its files."""
+    """A workspace folder in tmp_path with helpers to write its files.
+
+    Text is dedented (so tests can indent it) unless a subclass sets ``dedent = False``
+    to write every byte exactly, as the source tests do.
+    """
+
+    dedent = True
 
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -93,10 +99,9 @@ class Workspace:
     def write(self, relative: str, content: str | bytes) -> Path:
         path = self.root / relative
         path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(textwrap.dedent(content), encoding="utf-8")
+        if isinstance(content, str):
+            content = (textwrap.dedent(content) if self.dedent else content).encode("utf-8")
+        path.write_bytes(content)  # bytes, so "\n" stays "\n" on every OS
         return path
 
     def settings(self):

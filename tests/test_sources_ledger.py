@@ -6,6 +6,7 @@ import os
 import sys
 from pathlib import Path
 
+import conftest
 import pytest
 
 from execbrief.config import load_settings
@@ -47,20 +48,10 @@ memo = "Description"
 HEADER = "date,amount,entity,account,category,memo\n"
 
 
-class Workspace:
-    """A tmp workspace with an execbrief.toml and a ledger folder."""
+class Workspace(conftest.Workspace):
+    """A tmp workspace whose files are written byte for byte, read by the ledger source."""
 
-    def __init__(self, root: Path) -> None:
-        self.root = root
-
-    def write(self, rel: str, content: str | bytes) -> Path:
-        path = self.root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_bytes(content.encode("utf-8"))  # keep "\n" exactly, on every OS
-        return path
+    dedent = False
 
     def collect(self, extra_toml: str = "", entities: bool = True) -> SourceResult:
         toml = ORG_TOML + (ENTITIES_TOML if entities else "") + extra_toml

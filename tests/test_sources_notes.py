@@ -11,6 +11,7 @@ import threading
 import time
 from pathlib import Path
 
+import conftest
 import pytest
 
 from execbrief.config import load_settings
@@ -37,20 +38,10 @@ sender = "briefs@example.com"
 """
 
 
-class Workspace:
-    """A tmp workspace with an execbrief.toml and a notes folder."""
+class Workspace(conftest.Workspace):
+    """A tmp workspace whose files are written byte for byte, read by the notes source."""
 
-    def __init__(self, root: Path) -> None:
-        self.root = root
-
-    def write(self, rel: str, content: str | bytes) -> Path:
-        path = self.root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
-        return path
+    dedent = False
 
     def collect(self, extra_toml: str = "") -> SourceResult:
         (self.root / "execbrief.toml").write_text(BASE_TOML + extra_toml, encoding="utf-8")
