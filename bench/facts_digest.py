@@ -25,24 +25,18 @@ def main() -> None:
     parser.add_argument("--dump", type=Path)
     args = parser.parse_args()
 
-    from execbrief.analyzers import AnalysisContext, analyze
+    from execbrief.analyzers import analyze
     from execbrief.config import load_settings
     from execbrief.lenses import load_lenses
-    from execbrief.pipeline import plan_reports
+    from execbrief.pipeline import analysis_context, plan_reports
     from execbrief.registry import registry
 
     settings = load_settings(args.workspace.resolve(), environ={})
-    lenses = load_lenses(settings.workspace)
-    plans = plan_reports(settings, lenses)
-    expected = {(kpi, p.lens.entity_kinds) for p in plans for kpi in p.lens.kpis}
+    plans = plan_reports(settings, load_lenses(settings.workspace))
     evidence = []
     for name in settings.sources.enabled():
         evidence += registry.get("sources", name)(settings).collect().evidence
-    context = AnalysisContext(
-        as_of=settings.run.as_of or date.today(), currency=settings.organization.currency,
-        entities={e.id: (e.name, e.kind) for e in settings.entities}, stale_days=settings.run.stale_days,
-        expected_kpis=tuple(sorted(expected)),
-    )
+    context = analysis_context(settings, plans, settings.run.as_of or date.today())
     facts, failures = analyze(evidence, context)
     lines = [json.dumps(f.model_dump(mode="json"), sort_keys=True) for f in facts]
     out = {"facts": len(facts), "failures": failures,

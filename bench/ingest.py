@@ -89,18 +89,16 @@ def child_notes(workspace: Path, cold: bool) -> dict:
 
 def child_full(workspace: Path, cold: bool) -> dict:
     """Every enabled source, then every analyzer, as a run does them."""
-    from execbrief.analyzers import AnalysisContext, analyze
+    from execbrief.analyzers import analyze
     from execbrief.config import load_settings
     from execbrief.lenses import load_lenses
-    from execbrief.pipeline import plan_reports
+    from execbrief.pipeline import analysis_context, plan_reports
     from execbrief.registry import registry
 
     settings = load_settings(workspace, environ={})
     if cold:
         shutil.rmtree(workspace / ".execbrief" / "cache", ignore_errors=True)
-    lenses = load_lenses(settings.workspace)
-    expected = {(kpi, lens.entity_kinds) for lens in {p.lens.id: p.lens for p in plan_reports(settings, lenses)}.values()
-                for kpi in lens.kpis}
+    plans = plan_reports(settings, load_lenses(settings.workspace))
     out: dict = {"sources": {}}
     started, cpu = time.perf_counter(), time.process_time()
     evidence = []
@@ -112,11 +110,7 @@ def child_full(workspace: Path, cold: bool) -> dict:
                                 "inputs": len(result.inputs), "evidence": len(result.evidence),
                                 "warnings": len(result.warnings)}
     t, c = time.perf_counter(), time.process_time()
-    context = AnalysisContext(
-        as_of=settings.run.as_of or date.today(), currency=settings.organization.currency,
-        entities={e.id: (e.name, e.kind) for e in settings.entities}, stale_days=settings.run.stale_days,
-        expected_kpis=tuple(sorted(expected)),
-    )
+    context = analysis_context(settings, plans, settings.run.as_of or date.today())
     facts, failures = analyze(evidence, context)
     out["analyze"] = {"wall_s": time.perf_counter() - t, "cpu_s": time.process_time() - c, "facts": len(facts),
                       "failures": failures}

@@ -205,6 +205,32 @@ def test_table_row_becomes_a_note():
     assert fact.statement == "Alpha Rentals — Units: 1A (monthly rent 1250)."
 
 
+def test_note_facts_no_lens_section_shows_are_not_made_but_risks_and_tasks_are():
+    channels = (((), ("channels",)),)  # one section: any name, topic "channels"
+    evidence = [
+        section("Marketing channels", "Instagram brings most enquiries", line=20),
+        section("Kitchen", "The dishwasher is noisy", line=40),
+        section("Risks", "Roof leak over unit 2", line=60),
+        task("Call the roofer", line=80),
+        note_ev("table_row", {"heading": "Units", "cells": {"unit": "1A", "monthly_rent": "1250"}}, line=90),
+    ]
+
+    shown = operations.analyze(evidence, ctx(note_sections=channels))
+    every = operations.analyze(evidence, ctx())
+
+    assert sorted(f.name for f in shown) == ["marketing_channels", "open_task", "risk"]
+    assert sorted(f.name for f in every) == ["kitchen", "marketing_channels", "open_task", "risk", "table_row"]
+    assert [f for f in every if f.name in {f.name for f in shown}] == shown
+
+
+def test_a_section_selecting_note_names_gets_those_notes_whatever_their_topics():
+    rows = ((("table_row",), ()),)
+    ev = note_ev("table_row", {"heading": "Units", "cells": {"unit": "1A", "monthly_rent": "1250"}}, line=30)
+
+    assert [f.name for f in operations.analyze([ev, section("Kitchen", "Noisy")], ctx(note_sections=rows))] == ["table_row"]
+    assert operations.analyze([ev], ctx(note_sections=())) == []
+
+
 def test_archived_note_produces_no_facts():
     doc = document(status="Archived", updated="2025-01-01", kpis={"occupancy_rate": "90%"})
     items = [doc, task("Paint hallway", due="2026-01-01"), section("Risks", "[high] Something"),

@@ -28,7 +28,7 @@ from .sources import InputFile
 from .verify import verify
 from .writers import get_writer
 
-__all__ = ["RunResult", "ReportOutcome", "PlannedReport", "plan_reports", "reporting_period", "run"]
+__all__ = ["RunResult", "ReportOutcome", "PlannedReport", "analysis_context", "plan_reports", "reporting_period", "run"]
 
 Progress = Callable[[str, dict[str, Any]], None]
 
@@ -106,6 +106,28 @@ def _report_key(report: ReportConfig, duplicated: bool) -> str:
     if duplicated and report.entities:
         return f"{report.lens}--{'-'.join(report.entities)}"
     return report.lens
+
+
+def analysis_context(settings: Settings, plans: list[PlannedReport], as_of: date) -> AnalysisContext:
+    """What the analyzers may know besides the evidence, shaped by every configured report.
+
+    Each report's lens adds the KPIs it expects (missing ones become gaps) and the note facts
+    its sections can show: a note fact no section selects is never made, which at 20,000
+    notes is most of them.
+    """
+    lenses = {p.lens.id: p.lens for p in plans}.values()
+    expected = {(kpi, lens.entity_kinds) for lens in lenses for kpi in lens.kpis}
+    note_sections = {
+        (section.select.names, section.select.topics)
+        for lens in lenses for section in lens.sections
+        if (not section.select.kinds or "note" in section.select.kinds) and section.select.min_severity is None
+    }
+    return AnalysisContext(
+        as_of=as_of, currency=settings.organization.currency,
+        entities={e.id: (e.name, e.kind) for e in settings.entities},
+        stale_days=settings.run.stale_days, expected_kpis=tuple(sorted(expected)),
+        note_sections=tuple(sorted(note_sections)),
+    )
 
 
 def plan_reports(settings: Settings, lenses: dict[str, Lens], only: tuple[str, ...] = ()) -> list[PlannedReport]:
@@ -208,16 +230,7 @@ def run(
         ledger.record_warnings(run_id, warnings)
 
         say("analyze", {"evidence": len(evidence)})
-        expected = {
-            (kpi, lens.entity_kinds)
-            for lens in {p.lens.id: p.lens for p in configured}.values()
-            for kpi in lens.kpis
-        }
-        context = AnalysisContext(
-            as_of=as_of, currency=settings.organization.currency,
-            entities={e.id: (e.name, e.kind) for e in settings.entities},
-            stale_days=settings.run.stale_days, expected_kpis=tuple(sorted(expected)),
-        )
+        context = analysis_context(settings, configured, as_of)
         facts, analyzer_failures = analyze(evidence, context)
         failures += [f"analyzer {name}: {error}" for name, error in analyzer_failures.items()]
         ledger.record_facts(run_id, facts)

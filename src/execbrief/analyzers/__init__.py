@@ -27,12 +27,30 @@ class AnalysisContext:
     stale_days: int = 45
     # (kpi name, entity kinds it applies to; empty = the organisation as a whole)
     expected_kpis: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # (names, topics) of each lens section that can show ``note`` facts (empty = any); a note
+    # fact no section can show is not made. None: make every note fact (no lenses known).
+    note_sections: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] | None = None
 
     def entity_name(self, entity: str | None) -> str:
         """The display name of an entity id; the organisation when there is none."""
         if entity is None:
             return "All businesses"
         return self.entities.get(entity, (entity, None))[0]
+
+    def may_show_note(self, name: str) -> bool:
+        """Whether some lens section could show a note fact of this name (its topics aside)."""
+        if self.note_sections is None:
+            return True
+        return any(not names or name in names for names, _ in self.note_sections)
+
+    def shows_note(self, name: str, topics: Sequence[str]) -> bool:
+        """Whether some lens section would show a note fact of this name and these topics."""
+        if self.note_sections is None:
+            return True
+        return any(
+            (not names or name in names) and (not wanted or not set(wanted).isdisjoint(topics))
+            for names, wanted in self.note_sections
+        )
 
 
 Analyzer = Callable[[Sequence[Evidence], AnalysisContext], list[Fact]]

@@ -68,14 +68,17 @@ def analyze(evidence: Sequence[Evidence], ctx: AnalysisContext) -> list[Fact]:
         if ev.source == "notes" and not notes.get(ev.provenance.path, NoteInfo("", (), None, False)).closed
     ]
     facts: list[Fact] = []
+    rows_shown = ctx.may_show_note("table_row")
     for ev in live:
         info = notes.get(ev.provenance.path) or NoteInfo(ev.provenance.path, (), None, False)
         if ev.kind == "task" and not ev.record.get("done"):
             facts.append(open_task(ev, info, ctx))
         elif ev.kind == "section":
             facts.extend(section_items(ev, info, ctx))
-        elif ev.kind == "table_row":
-            facts.append(table_row(ev, info, ctx))
+        elif ev.kind == "table_row" and rows_shown:
+            row = table_row(ev, info, ctx)
+            if row is not None:
+                facts.append(row)
         elif ev.kind == "document":
             facts.extend(kpi_values(ev, info, ctx))
             stale = stale_note(ev, info, ctx)
@@ -128,6 +131,9 @@ def section_items(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> list[Fa
     risky = bool(RISK_HEADING.search(heading))
     facts = []
     who, name, lower = _who(ev, ctx), _slug(heading) or "note", heading.lower()
+    shown = risky or ctx.may_show_note(name)
+    if not shown:
+        return facts
     for bullet in ev.record.get("bullets") or ():
         raw = plain(str(bullet.get("text") or "").strip())
         if not raw:
@@ -145,13 +151,15 @@ def section_items(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> list[Fa
                 statement=f"{who}: {text.rstrip('.')}{dated}.",
                 topics=tuple(sorted(set(topics))), evidence=(ev.id,), sources=(where,),
             ))
-        else:
+        elif shown:
+            topics = infer_topics(raw, heading=heading, tags=info.tags)
+            if not ctx.shows_note(name, topics):
+                continue  # no lens section shows it: most bullets of a large workspace
             facts.append(fact(
                 id=stable_id("f", "note", ev.provenance.path, lower, raw.lower()),
                 kind="note", name=name, entity=ev.entity,
                 statement=f"{who} — {heading or info.title}: {raw.rstrip('.')}.",
-                topics=infer_topics(raw, heading=heading, tags=info.tags),
-                evidence=(ev.id,), sources=(where,),
+                topics=topics, evidence=(ev.id,), sources=(where,),
             ))
     return facts
 
@@ -162,19 +170,21 @@ def risk_date(dates: Sequence[str], ctx: AnalysisContext) -> date | None:
     return date.fromisoformat(upcoming[0]) if upcoming else None
 
 
-def table_row(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> Fact:
-    """A table row as a note fact: one record, its cells in order."""
+def table_row(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> Fact | None:
+    """A table row as a note fact: one record, its cells in order (None if no lens shows it)."""
     cells = ev.record.get("cells") or {}
+    heading = ev.record.get("heading") or info.title
+    topics = infer_topics(" ".join(cells), heading=heading, tags=info.tags)
+    if not ctx.shows_note("table_row", topics):
+        return None
     items = list(cells.items())
     head = items[0][1] if items else ""
     rest = "; ".join(f"{_column(k)} {v}" for k, v in items[1:] if str(v).strip())
-    heading = ev.record.get("heading") or info.title
     return fact(
         id=stable_id("f", "row", ev.provenance.path, heading.lower(), str(head).lower()),
         kind="note", name="table_row", entity=ev.entity,
         statement=f"{_who(ev, ctx)} — {heading}: {head}" + (f" ({rest})." if rest else "."),
-        topics=infer_topics(" ".join(cells), heading=heading, tags=info.tags),
-        evidence=(ev.id,), sources=(ev.provenance.label(),),
+        topics=topics, evidence=(ev.id,), sources=(ev.provenance.label(),),
     )
 
 
