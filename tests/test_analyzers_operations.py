@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from execbrief.analyzers import AnalysisContext, analyze, kpis, operations, plan
+from execbrief.analyzers import AnalysisContext, analyze, kpis, operations, plan, records
 from execbrief.model import Evidence, Fact, Provenance
 
 AS_OF = date(2026, 11, 23)
@@ -196,13 +196,39 @@ def test_risk_with_only_past_dates_or_none_has_no_due():
     assert "next date" not in past.statement
 
 
-def test_table_row_becomes_a_note():
-    ev = note_ev("table_row", {"heading": "Units", "cells": {"unit": "1A", "monthly_rent": "1250"}}, line=30)
+def row(unit: str, rent: str, *, path: str = PATH, line: int = 30, heading: str = "Units") -> Evidence:
+    return note_ev("table_row", {"heading": heading, "cells": {"unit": unit, "monthly_rent": rent}}, line=line, path=path)
 
-    fact = only(operations.analyze([ev], ctx()))
+
+def test_table_row_becomes_a_note():
+    fact = only(records.analyze([document(), row("1A", "1250")], ctx()))
 
     assert (fact.kind, fact.name) == ("note", "table_row")
     assert fact.statement == "Alpha Rentals — Units: 1A (monthly rent 1250)."
+    assert operations.analyze([document(), row("1A", "1250")], ctx()) == []  # records.py makes them
+
+
+def test_a_record_repeated_in_several_notes_is_one_fact_from_the_latest_note():
+    old, new = "notes/alpha/2026-10.md", "notes/alpha/2026-11.md"
+    evidence = [
+        document(path=old, updated="2026-10-01"), row("1A", "1200", path=old), row("1B", "990", path=old, line=31),
+        document(path=new, updated="2026-11-01"), row("1A", "1250", path=new),
+        row("1A", "700", path=new, line=40, heading="Parking"),  # another table: another record
+    ]
+
+    facts = records.analyze(evidence, ctx())
+
+    assert sorted(f.statement for f in facts) == [
+        "Alpha Rentals — Parking: 1A (monthly rent 700).",
+        "Alpha Rentals — Units: 1A (monthly rent 1250).",  # the latest note's row, not October's
+        "Alpha Rentals — Units: 1B (monthly rent 990).",  # only October's note has it: still current
+    ]
+
+
+def test_rows_of_an_archived_note_are_not_records():
+    evidence = [document(status="archived"), row("1A", "1250")]
+
+    assert records.analyze(evidence, ctx()) == []
 
 
 def test_note_facts_no_lens_section_shows_are_not_made_but_risks_and_tasks_are():
@@ -215,8 +241,8 @@ def test_note_facts_no_lens_section_shows_are_not_made_but_risks_and_tasks_are()
         note_ev("table_row", {"heading": "Units", "cells": {"unit": "1A", "monthly_rent": "1250"}}, line=90),
     ]
 
-    shown = operations.analyze(evidence, ctx(note_sections=channels))
-    every = operations.analyze(evidence, ctx())
+    shown = operations.analyze(evidence, ctx(note_sections=channels)) + records.analyze(evidence, ctx(note_sections=channels))
+    every = operations.analyze(evidence, ctx()) + records.analyze(evidence, ctx())
 
     assert sorted(f.name for f in shown) == ["marketing_channels", "open_task", "risk"]
     assert sorted(f.name for f in every) == ["kitchen", "marketing_channels", "open_task", "risk", "table_row"]
@@ -227,8 +253,11 @@ def test_a_section_selecting_note_names_gets_those_notes_whatever_their_topics()
     rows = ((("table_row",), ()),)
     ev = note_ev("table_row", {"heading": "Units", "cells": {"unit": "1A", "monthly_rent": "1250"}}, line=30)
 
-    assert [f.name for f in operations.analyze([ev, section("Kitchen", "Noisy")], ctx(note_sections=rows))] == ["table_row"]
-    assert operations.analyze([ev], ctx(note_sections=())) == []
+    evidence = [ev, section("Kitchen", "Noisy")]
+
+    assert operations.analyze(evidence, ctx(note_sections=rows)) == []
+    assert [f.name for f in records.analyze(evidence, ctx(note_sections=rows))] == ["table_row"]
+    assert records.analyze([ev], ctx(note_sections=())) == []
 
 
 def test_archived_note_produces_no_facts():

@@ -63,13 +63,14 @@ def _registry() -> tuple[dict[str, Analyzer], dict[str, Derived]]:
     from . import books, finance, kpis, leaks, operations, plan
     from . import security
     from . import cloud, cost
-    from . import assets, portfolio
+    from . import assets, portfolio, records
 
     over_evidence = {
         "finance": finance.analyze,
         "leaks": leaks.analyze,
         "books": books.analyze,
         "operations": operations.analyze,
+        "records": records.analyze,
         "portfolio": portfolio.analyze,
         "assets": assets.analyze,
         "security": security.analyze,

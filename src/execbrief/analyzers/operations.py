@@ -1,5 +1,7 @@
 """Operations: open and overdue tasks, risks and problems, KPIs and notes from the notes.
 
+Table rows become facts in ``records.py`` (only the current row of each record).
+
 The notes source already leaves archived and closed notes out unless the workspace asks
 for them (``include_archived``); these rules skip any that come through anyway, so an
 archived plan never reads as a live risk. A risk bullet that names a date ("unless it
@@ -21,7 +23,7 @@ from . import AnalysisContext
 from .build import fact
 from .topics import infer_topics
 
-__all__ = ["analyze", "parse_kpi_value", "risk_date", "RISK_HEADING"]
+__all__ = ["analyze", "note_infos", "NoteInfo", "parse_kpi_value", "risk_date", "table_row", "RISK_HEADING"]
 
 RISK_HEADING = re.compile(r"\b(risks?|problems?|issues?|blockers?|concerns?|threats?)\b", re.I)
 _SEVERITY_TAG = re.compile(r"^\s*[\[(]\s*(critical|high|medium|low|info)\s*[\])]\s*[:\-–]?\s*", re.I)
@@ -44,7 +46,8 @@ class NoteInfo:
     closed: bool
 
 
-def _notes(evidence: Sequence[Evidence]) -> dict[str, NoteInfo]:
+def note_infos(evidence: Sequence[Evidence]) -> dict[str, NoteInfo]:
+    """What the rules need to know of each note, by path, from its ``document`` evidence."""
     out = {}
     for ev in evidence:
         if ev.source == "notes" and ev.kind == "document":
@@ -62,23 +65,18 @@ def _notes(evidence: Sequence[Evidence]) -> dict[str, NoteInfo]:
 
 def analyze(evidence: Sequence[Evidence], ctx: AnalysisContext) -> list[Fact]:
     """All operations facts for the note evidence in ``evidence``."""
-    notes = _notes(evidence)
+    notes = note_infos(evidence)
     live = [
         ev for ev in evidence
         if ev.source == "notes" and not notes.get(ev.provenance.path, NoteInfo("", (), None, False)).closed
     ]
     facts: list[Fact] = []
-    rows_shown = ctx.may_show_note("table_row")
     for ev in live:
         info = notes.get(ev.provenance.path) or NoteInfo(ev.provenance.path, (), None, False)
         if ev.kind == "task" and not ev.record.get("done"):
             facts.append(open_task(ev, info, ctx))
         elif ev.kind == "section":
             facts.extend(section_items(ev, info, ctx))
-        elif ev.kind == "table_row" and rows_shown:
-            row = table_row(ev, info, ctx)
-            if row is not None:
-                facts.append(row)
         elif ev.kind == "document":
             facts.extend(kpi_values(ev, info, ctx))
             stale = stale_note(ev, info, ctx)

@@ -1,0 +1,46 @@
+"""Records: the current row of each table record in the notes, as a note fact.
+
+A row of a notes table ("| 1A | 1,250 | occupied |") is a record an audit can list. When
+the same record — same business, same table heading, same first cell — appears in several
+notes (a roster copied into every weekly note), the row of the most recently updated note
+is the current one; its older copies are history, not facts of today. So a record is one
+fact, from its latest note, whatever the number of notes that repeat it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Sequence
+
+from ..model import Evidence, Fact
+from . import AnalysisContext
+from .operations import NoteInfo, note_infos, table_row
+from .tables import Row, table_rows
+
+__all__ = ["analyze", "current_rows"]
+
+
+def analyze(evidence: Sequence[Evidence], ctx: AnalysisContext) -> list[Fact]:
+    """A note fact for the current row of each record a lens section can show."""
+    if not ctx.may_show_note("table_row"):
+        return []
+    notes = note_infos(evidence)
+    facts = []
+    for row in current_rows(table_rows(evidence)):
+        path = row.ev.provenance.path
+        made = table_row(row.ev, notes.get(path) or NoteInfo(path, (), None, False), ctx)
+        if made is not None:
+            facts.append(made)
+    return facts
+
+
+def current_rows(rows: Sequence[Row]) -> list[Row]:
+    """One row per (business, table heading, first cell): the one of the latest note."""
+    best: dict[tuple[str | None, str, str], Row] = {}
+    for row in rows:
+        first = next(iter(row.cells.values()), "")
+        key = (row.entity, str(row.ev.record.get("heading") or "").lower(), str(first).strip().lower())
+        held = best.get(key)
+        if held is None or (row.updated or date.min, row.where) > (held.updated or date.min, held.where):
+            best[key] = row
+    return sorted(best.values(), key=lambda r: (r.ev.provenance.path, r.ev.provenance.line_start or 0))
