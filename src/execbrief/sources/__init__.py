@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from ..model import DataWarning, Evidence
 
-__all__ = ["InputFile", "SourceResult", "expand_paths"]
+__all__ = ["InputFile", "Part", "SourceResult", "expand_paths"]
 
 
 @dataclass(frozen=True)
@@ -24,13 +25,44 @@ class InputFile:
     size: int
 
 
+@dataclass(frozen=True)
+class Part:
+    """The evidence of one input file, built only when asked for.
+
+    A source that knows what a file holds without building its evidence (the notes source,
+    from its cache index) hands out parts, so a run that can reuse the facts of an
+    unchanged file never builds that file's evidence at all.
+
+    ``key`` changes whenever the file's evidence could. ``views`` holds a digest per named
+    slice of that evidence, which changes whenever the slice could (``"tables"``: the
+    document and table rows, their provenance's content hash and time aside). ``hits`` are
+    the file's scan hits, always built: they are few, and every run reports them.
+    """
+
+    source: str
+    path: str
+    key: str
+    views: dict[str, str]
+    hits: tuple[Evidence, ...]
+    build: Callable[[], list[Evidence]]
+
+    def evidence(self) -> list[Evidence]:
+        """Every evidence item of the file, its hits among them, in the source's order."""
+        return self.build()
+
+
 @dataclass
 class SourceResult:
-    """What one source produced."""
+    """What one source produced: evidence, and (from some sources) parts still to build."""
 
     evidence: list[Evidence] = field(default_factory=list)
     warnings: list[DataWarning] = field(default_factory=list)
     inputs: list[InputFile] = field(default_factory=list)
+    parts: list[Part] = field(default_factory=list)
+
+    def all_evidence(self) -> list[Evidence]:
+        """The evidence, with every part built."""
+        return self.evidence + [ev for part in self.parts for ev in part.evidence()]
 
 
 def expand_paths(workspace: Path, patterns: list[str], suffixes: tuple[str, ...]) -> list[Path]:

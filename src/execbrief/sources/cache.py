@@ -6,8 +6,8 @@ carry a format version; an entry of another version, or one that does not load, 
 The cache holds parse results only: a source must not store a file whose content looks
 like a credential (see ``NotesSource``), and nothing here is ever a secret's value.
 
-A small index maps each path to (size, mtime in ns, sha256), so an unchanged file need not
-even be read to learn its hash (the way git's index works). A file whose size or mtime
+A small index maps each path to (size, mtime in ns, sha256, and optionally a source's
+JSON summary of the file), so an unchanged file need not even be read to learn its hash (the way git's index works). A file whose size or mtime
 changed is read and hashed again, and so is one modified less than ``RACY_NS`` before the
 index was written: file times are coarse, and such a file may have changed again since
 without its mtime showing it (git calls this "racily clean").
@@ -63,14 +63,18 @@ class FileCache:
 
     def known_hash(self, rel: str, size: int, mtime_ns: int) -> str | None:
         """The content hash recorded for ``rel`` if its size and mtime are unchanged."""
+        return self.known(rel, size, mtime_ns)[0]
+
+    def known(self, rel: str, size: int, mtime_ns: int) -> tuple[str | None, Any]:
+        """(content hash, summary) recorded for ``rel`` if its size and mtime are unchanged."""
         entry = self._index.get(rel)
         if entry and entry[0] == size and entry[1] == mtime_ns and mtime_ns < self._trusted_before:
-            return entry[2]
-        return None
+            return entry[2], (entry[3] if len(entry) > 3 else None)
+        return None, None
 
-    def remember(self, rel: str, size: int, mtime_ns: int, sha: str) -> None:
-        """Record a file's size, mtime and content hash for the next run."""
-        self._seen[rel] = [size, mtime_ns, sha]
+    def remember(self, rel: str, size: int, mtime_ns: int, sha: str, summary: Any = None) -> None:
+        """Record a file's size, mtime and content hash (and the source's summary of it) for the next run."""
+        self._seen[rel] = [size, mtime_ns, sha] if summary is None else [size, mtime_ns, sha, summary]
 
     def get(self, sha: str) -> Any | None:
         """The cached parse result for content ``sha``, or None."""

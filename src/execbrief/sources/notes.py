@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import json
 import multiprocessing
 import os
 import re
@@ -30,8 +31,8 @@ from typing import Any, Iterator
 
 import yaml
 
-from ..model import DataWarning, content_hash
-from . import InputFile, SourceResult, expand_paths
+from ..model import DataWarning, Evidence, content_hash
+from . import InputFile, Part, SourceResult, expand_paths
 from .build import evidence, provenance
 from .cache import FileCache
 from .markdown_scan import scan
@@ -43,6 +44,7 @@ __all__ = ["NotesSource", "register", "parse_note", "ARCHIVED_STATUSES", "CACHE_
 SUFFIXES = (".md", ".markdown")
 ARCHIVED_STATUSES = frozenset({"archived", "closed", "done", "superseded"})
 CACHE_VERSION = 3  # bump when parse_note's output changes
+SUMMARY_VERSION = 1  # bump when what _build puts in a note's summary or evidence changes
 _GLOB = set("*?[")
 # libyaml when present: same safe semantics as yaml.safe_load, many times faster.
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -122,6 +124,24 @@ def _load_job(job: tuple[str, str, str, int]) -> tuple[str, Any, str | None, str
     return _load(*job)
 
 
+class _Note:
+    """One note file on its way through ``collect_parts``."""
+
+    __slots__ = ("path", "root", "rel", "stat", "sha", "parsed", "summary", "built")
+
+    def __init__(self, path: Path, root: Path, rel: str, stat: os.stat_result) -> None:
+        self.path, self.root, self.rel, self.stat = path, root, rel, stat
+        self.sha: str | None = None
+        self.parsed: dict[str, Any] | None = None  # parse_note's result, when read or cached
+        self.summary: dict[str, Any] | None = None  # what the index keeps (see NotesSource._build)
+        self.built: list[Evidence] | None = None  # its evidence, when built this run
+
+
+def _item_id(rel: str, kind: str, start: int) -> str:
+    """``stable_id("ev", "notes", rel, kind, start)``: an evidence item's id."""
+    return "ev-" + hashlib.sha256(f"notes\x1f{rel}\x1f{kind}\x1f{start}".encode()).hexdigest()[:12]
+
+
 class NotesSource:
     """Reads the markdown notes named by ``[sources.notes] paths``."""
 
@@ -146,18 +166,36 @@ class NotesSource:
             for i in sorted(self._ids, key=len, reverse=True)
         ]
         self.workers = 1  # processes that parsed notes in the last collect() (for benchmarks and tests)
+        # everything besides a note's bytes and mtime that its evidence depends on: a summary
+        # in the cache index made under another context is not used
+        self._context = content_hash(json.dumps([
+            CACHE_VERSION, SUMMARY_VERSION, self.config.model_dump(mode="json"),
+            [e.model_dump(mode="json") for e in settings.entities],
+        ], sort_keys=True))
 
     def collect(self) -> SourceResult:
         """Read every note and return its evidence, warnings and input hashes."""
+        result = self.collect_parts()
+        result.evidence.extend(ev for part in result.parts for ev in part.evidence())
+        result.parts = []
+        return result
+
+    def collect_parts(self) -> SourceResult:
+        """Like ``collect``, with each note's evidence left in a ``Part``, built when asked for.
+
+        A note whose size and mtime are those of the last run is not read at all: what a
+        run must know of it without its evidence (its warnings, document, secrets found
+        and digests) comes from the cache index, where the last run left it.
+        """
         result, seen = SourceResult(), set()
         cache = FileCache(self.workspace, "notes", CACHE_VERSION)
-        documents: list[dict[str, Any]] = []  # records of the documents, for the current flag
+        kept: list[_Note] = []
         # Pausing the cyclic GC while we allocate a few hundred thousand long-lived objects
         # halves the run time; only re-enable it if it was on (another source may pause too).
         gc_was_on = gc.isenabled()
         gc.disable()
         try:
-            notes: list[list[Any]] = []  # [path, root, rel, stat, sha, parsed]
+            notes: list[_Note] = []
             for pattern in self.config.paths:
                 files = [p for p in expand_paths(self.workspace, [pattern], SUFFIXES)
                          if p.suffix.lower() in SUFFIXES or not _GLOB & set(pattern)]
@@ -173,20 +211,27 @@ class NotesSource:
                         note = self._look_up(path, root, cache, result.warnings)
                         if note is not None:
                             notes.append(note)
-            parsed = self._parse_missing([n for n in notes if n[5] is None], cache)
+            parsed = self._parse_missing([n for n in notes if n.summary is None and n.parsed is None], cache)
             for note in notes:
-                path, root, rel, stat, sha, found = note
-                if found is None:
-                    sha, found, error = next(parsed)
-                    if error:
-                        result.warnings.append(_warning(rel, None, f"cannot read file ({error}): "
-                                                                   "check its permissions; skipped"))
-                        continue
-                self._accept(path, root, rel, stat, sha, found, result, cache, documents)
+                if note.summary is None:
+                    if note.parsed is None:
+                        note.sha, note.parsed, error = next(parsed)
+                        if error:
+                            result.warnings.append(_warning(note.rel, None, f"cannot read file ({error}): "
+                                                                            "check its permissions; skipped"))
+                            continue
+                    note.built, note.summary = self._build(note.parsed, note)
+                cache.remember(note.rel, note.stat.st_size, note.stat.st_mtime_ns, note.sha, note.summary)
+                result.inputs.append(InputFile(source="notes", path=note.rel, sha256=note.sha,
+                                               size=note.stat.st_size))
+                result.warnings.extend(_warning(note.rel, line, message) for line, message in note.summary["warnings"])
+                if "doc" in note.summary:
+                    kept.append(note)
         finally:
             if gc_was_on:
                 gc.enable()
-        _mark_current(documents)
+        _mark_current([n.summary for n in kept])
+        result.parts = [self._part(note, cache) for note in kept]
         cache.save_index()
         if cache.error:
             result.warnings.append(_warning(".execbrief/cache/notes", None, (
@@ -195,8 +240,8 @@ class NotesSource:
             )))
         return result
 
-    def _look_up(self, path: Path, root: Path, cache: FileCache, warnings: list[DataWarning]) -> list[Any] | None:
-        """[path, root, rel, stat, sha, parsed]: parsed (and sha) from the cache when the file is unchanged."""
+    def _look_up(self, path: Path, root: Path, cache: FileCache, warnings: list[DataWarning]) -> _Note | None:
+        """The note, with its summary (or else its parse) from the cache when the file is unchanged."""
         rel, limit = _relative(path, self.workspace), self.config.max_file_mb
         try:
             stat = path.stat()
@@ -210,12 +255,18 @@ class NotesSource:
                 "skipped (split it, or raise sources.notes.max_file_mb)"
             )))
             return None
-        sha = cache.known_hash(rel, stat.st_size, stat.st_mtime_ns)
-        return [path, root, rel, stat, sha, cache.get(sha) if sha else None]
+        note = _Note(path, root, rel, stat)
+        note.sha, summary = cache.known(rel, stat.st_size, stat.st_mtime_ns)
+        if note.sha is not None:
+            if isinstance(summary, dict) and summary.get("context") == self._context:
+                note.summary = summary  # its evidence is built only if a run asks for it
+            else:
+                note.parsed = cache.get(note.sha)
+        return note
 
-    def _parse_missing(self, notes: list[list[Any]], cache: FileCache) -> Iterator[tuple[str, Any, str | None]]:
+    def _parse_missing(self, notes: list[_Note], cache: FileCache) -> Iterator[tuple[str, Any, str | None]]:
         """(sha, parsed, error) for each note not in the cache, in order; many are parsed in parallel."""
-        jobs = [(str(n[0]), n[2], str(cache.root), cache.version) for n in notes]
+        jobs = [(str(n.path), n.rel, str(cache.root), cache.version) for n in notes]
         workers = min(os.cpu_count() or 1, MAX_WORKERS)
         # Worker processes are forked: "spawn" would re-import the caller's __main__, which a
         # script without an `if __name__ == "__main__"` guard cannot survive. Forking is safe
@@ -237,35 +288,65 @@ class NotesSource:
             if pool is not None:
                 pool.shutdown(cancel_futures=True)
 
-    def _accept(self, path: Path, root: Path, rel: str, stat: os.stat_result, sha: str, parsed: dict[str, Any],
-                result: SourceResult, cache: FileCache, documents: list[dict[str, Any]]) -> None:
-        """Record a read note as an input, pass on its warnings and build its evidence."""
-        cache.remember(rel, stat.st_size, stat.st_mtime_ns, sha)
-        result.inputs.append(InputFile(source="notes", path=rel, sha256=sha, size=stat.st_size))
-        result.warnings.extend(_warning(rel, line, message) for line, message in parsed["warnings"])
-        if "skip" in parsed:
-            result.warnings.append(_warning(rel, None, parsed["skip"]))
-            return
-        self._emit(parsed, path, root, rel, sha, stat.st_mtime, result, documents)
+    def _part(self, note: _Note, cache: FileCache) -> Part:
+        """The note's evidence as a part: built already (a note just read) or on demand."""
+        summary, rel = note.summary, note.rel
+        assert summary is not None
+        current = summary["doc"]["current"]
+        observed, entity = summary["observed"], summary["entity"]
+        hits = tuple(
+            evidence(_item_id(rel, "scan_hit", line), "notes", "scan_hit", entity, None,
+                     {"rule": "secret_in_text", "kind": kind, "preview": preview, "secret_sha256": secret_sha},
+                     provenance("notes", rel, line, line, observed, note.sha))
+            for line, kind, preview, secret_sha in summary["hits"]
+        )
+        built = note.built
+        note.built = note.parsed = None  # the part holds them now; the note list may go
 
-    def _emit(self, parsed: dict[str, Any], path: Path, root: Path, rel: str, sha: str,
-              mtime: float, result: SourceResult, documents: list[dict[str, Any]]) -> None:
-        """Build the evidence of one parsed note."""
+        def build() -> list[Evidence]:
+            nonlocal built
+            if built is not None:
+                out, built = built, None  # handed over once; a second call builds anew
+                return out
+            parsed = cache.get(note.sha) if note.sha else None
+            if parsed is None:  # the cache entry went missing: read the note again
+                parsed = parse_note(note.path.read_bytes())
+            out, again = self._build(parsed, note)
+            again["doc"]["current"] = current  # the same dict as the document's record
+            return out
+
+        key = content_hash(f"{self._context}\x1f{rel}\x1f{note.sha}\x1f{observed}\x1f{current}")
+        tables = content_hash(f"{self._context}\x1f{summary['tables']}\x1f{current}")
+        return Part("notes", rel, key, {"tables": tables}, hits, build)
+
+    def _build(self, parsed: dict[str, Any], note: _Note) -> tuple[list[Evidence], dict[str, Any]]:
+        """The evidence of one parsed note, and the summary of it the cache index keeps.
+
+        The summary holds the note's warnings; when the note is kept (not skipped, not
+        archived) also its entity, document record, secrets found (as hashes and previews),
+        mtime and a digest of its document and table rows.
+        """
+        path, rel = note.path, note.rel
+        summary: dict[str, Any] = {"context": self._context, "warnings": [list(w) for w in parsed["warnings"]]}
+        if "skip" in parsed:
+            summary["warnings"].append([None, parsed["skip"]])
+            return [], summary
         fm, body = parsed["fm"], parsed["scan"]
         status = _text(fm.get("status"))
         archived = (status or "").lower() in ARCHIVED_STATUSES or fm.get("archived") is True
         if archived and not self.config.include_archived:
-            return
-        observed = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(mtime))
+            return [], summary
+        observed = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(note.stat.st_mtime))
         updated, updated_from = _last_update(parsed, body["stamps"], observed[:10])
         reference = date.fromisoformat(updated)
-        entity = self._entity(fm, parsed["key_lines"], path, root, rel, result.warnings)
+        entity = self._entity(fm, parsed["key_lines"], path, note.root, summary["warnings"])
         title = _text(fm.get("title")) or parsed["h1"] or path.stem
-        out = result.evidence
+        out: list[Evidence] = []
+        sha = note.sha
         # stable_id("ev", "notes", rel, kind, start), without re-hashing the common prefix per item
         base = hashlib.sha256(f"notes\x1f{rel}\x1f".encode())
 
-        def add(kind: str, start: int, end: int, text: str, record: dict[str, Any]) -> None:
+        def add(kind: str, start: int, end: int, text: str | None, record: dict[str, Any]) -> None:
             digest = base.copy()
             digest.update(f"{kind}\x1f{start}".encode())
             out.append(evidence("ev-" + digest.hexdigest()[:12], "notes", kind, entity, text, record,
@@ -282,7 +363,6 @@ class NotesSource:
             "archived": archived,
             "current": False,
         }
-        documents.append({"entity": entity, "updated": updated, "path": rel, "record": doc})
         add("document", 1, max(parsed["lines"], 1), title, doc)
         for s in body["sections"]:
             for b in s["bullets"]:
@@ -299,22 +379,29 @@ class NotesSource:
                 "done": t["done"], "heading": t["heading"], "due": due.isoformat() if due else None})
         for line, raw, record in body["rows"]:
             add("table_row", line, line, raw, record)
-        for line, kind, preview, secret_sha in parsed.get("secrets", ()):
+        secrets = parsed.get("secrets", ())
+        for line, kind, preview, secret_sha in secrets:
             add("scan_hit", line, line, None, {
                 "rule": "secret_in_text", "kind": kind, "preview": preview, "secret_sha256": secret_sha})
+        summary.update(
+            path=rel, entity=entity, updated=updated, observed=observed, doc=doc, hits=[list(h) for h in secrets],
+            # what the table rules read of this note: its document and rows (not its other lines)
+            tables=content_hash(json.dumps([rel, entity, doc, body["rows"]], separators=(",", ":"))),
+        )
+        return out, summary
 
     def _entity(self, fm: dict[str, Any], key_lines: dict[str, int | None], path: Path,
-                root: Path, rel: str, warnings: list[DataWarning]) -> str | None:
+                root: Path, warnings: list[list[Any]]) -> str | None:
         """Front matter ``entity``, else a folder below the notes root, else the file stem."""
         if fm.get("entity") not in (None, ""):
             value = str(fm["entity"]).strip()
             found = value if value in self._ids else self._by_label.get(value.lower())
             if found is None:
                 known = ", ".join(sorted(self._ids)) or "none configured"
-                warnings.append(_warning(rel, key_lines.get("entity"), (
+                warnings.append([key_lines.get("entity"), (
                     f"front matter entity {value!r} is not a configured entity (known: {known}): "
                     "fix it, or add it to [[entities]] in execbrief.toml"
-                )))
+                )])
             return found
         folders = path.parent.relative_to(root).parts if path.is_relative_to(root) else ()
         for folder in folders if self._by_folder else ():
@@ -327,18 +414,19 @@ class NotesSource:
         return None
 
 
-def _mark_current(documents: list[dict[str, Any]]) -> None:
+def _mark_current(summaries: list[dict[str, Any]]) -> None:
     """Flag the most recently updated note of each entity as its current state."""
     latest: dict[str, dict[str, Any]] = {}
-    for doc in documents:
-        entity = doc["entity"]
-        if entity is None or doc["record"]["archived"]:
+    for summary in summaries:
+        summary["doc"]["current"] = False  # a summary from the index holds the last run's flag
+        entity = summary["entity"]
+        if entity is None or summary["doc"]["archived"]:
             continue
         best = latest.get(entity)
-        if best is None or (doc["updated"], doc["path"]) > (best["updated"], best["path"]):
-            latest[entity] = doc
-    for doc in latest.values():
-        doc["record"]["current"] = True  # the record is ours until collect() returns
+        if best is None or (summary["updated"], summary["path"]) > (best["updated"], best["path"]):
+            latest[entity] = summary
+    for summary in latest.values():
+        summary["doc"]["current"] = True  # the document's record: the same dict
 
 
 def _last_update(parsed: dict[str, Any], stamps: list[list[int]], mtime_day: str) -> tuple[str, str]:
