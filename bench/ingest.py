@@ -88,11 +88,11 @@ def child_notes(workspace: Path, cold: bool) -> dict:
 
 
 def child_full(workspace: Path, cold: bool) -> dict:
-    """Every enabled source, then every analyzer, as a run does them."""
-    from execbrief.analyzers import analyze
+    """Every enabled source, then every analyzer, as a run does them (incremental runner included)."""
     from execbrief.config import load_settings
+    from execbrief.incremental import analyze_incremental
     from execbrief.lenses import load_lenses
-    from execbrief.pipeline import analysis_context, plan_reports
+    from execbrief.pipeline import analysis_cache, analysis_context, plan_reports, settings_digest
     from execbrief.registry import registry
 
     settings = load_settings(workspace, environ={})
@@ -101,21 +101,24 @@ def child_full(workspace: Path, cold: bool) -> dict:
     plans = plan_reports(settings, load_lenses(settings.workspace))
     out: dict = {"sources": {}}
     started, cpu = time.perf_counter(), time.process_time()
-    evidence = []
+    results = []
     for name in settings.sources.enabled():
         t, c = time.perf_counter(), time.process_time()
-        result = registry.get("sources", name)(settings).collect()
-        evidence += result.evidence
+        source = registry.get("sources", name)(settings)
+        result = source.collect_parts() if hasattr(source, "collect_parts") else source.collect()
+        results.append(result)
         out["sources"][name] = {"wall_s": time.perf_counter() - t, "cpu_s": time.process_time() - c,
                                 "inputs": len(result.inputs), "evidence": len(result.evidence),
-                                "warnings": len(result.warnings)}
+                                "parts": len(result.parts), "warnings": len(result.warnings)}
     t, c = time.perf_counter(), time.process_time()
     context = analysis_context(settings, plans, settings.run.as_of or date.today())
-    facts, failures = analyze(evidence, context)
+    facts, failures, stats = analyze_incremental(results, context, cache=analysis_cache(settings),
+                                                 settings_digest=settings_digest(settings))
     out["analyze"] = {"wall_s": time.perf_counter() - t, "cpu_s": time.process_time() - c, "facts": len(facts),
-                      "failures": failures}
-    out.update(wall_s=time.perf_counter() - started, cpu_s=time.process_time() - cpu, evidence=len(evidence),
-               peak_rss_mb=_peak(), **_children())
+                      "failures": failures, "reused": stats.reused, "computed": stats.computed,
+                      "notes_reused": stats.notes_reused, "notes_built": stats.notes_built}
+    out.update(wall_s=time.perf_counter() - started, cpu_s=time.process_time() - cpu,
+               evidence=sum(len(r.evidence) for r in results), peak_rss_mb=_peak(), **_children())
     return out
 
 

@@ -14,21 +14,25 @@ from pathlib import Path
 from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
-from .analyzers import AnalysisContext, analyze
+from .analyzers import AnalysisContext
+from .incremental import analyze_incremental
 from .config import ReportConfig, Settings
 from .delivery import build_message
 from .delivery.service import deliver_run
 from .errors import LensError, UsageError
 from .ledger import Ledger
 from .lenses import build_view, compare, lens_pool, load_lenses
-from .model import DataWarning, Evidence, Fact, Lens, LensView, Message, Report
+from .model import DataWarning, Fact, Lens, LensView, Message, Report
 from .registry import registry
 from .render import render, render_markdown, standalone_html
-from .sources import InputFile
+from .sources import InputFile, SourceResult
 from .verify import verify
 from .writers import get_writer
 
-__all__ = ["RunResult", "ReportOutcome", "PlannedReport", "analysis_context", "plan_reports", "reporting_period", "run"]
+__all__ = [
+    "RunResult", "ReportOutcome", "PlannedReport", "analysis_cache", "analysis_context", "plan_reports",
+    "settings_digest", "reporting_period", "run",
+]
 
 Progress = Callable[[str, dict[str, Any]], None]
 
@@ -167,23 +171,35 @@ def plan_reports(settings: Settings, lenses: dict[str, Lens], only: tuple[str, .
     return planned
 
 
-def _collect(settings: Settings, progress: Progress) -> tuple[list[Evidence], list[DataWarning], list[InputFile], list[str]]:
-    evidence: list[Evidence] = []
+def _collect(settings: Settings, progress: Progress) -> tuple[list[SourceResult], list[DataWarning], list[InputFile], list[str]]:
+    """Every enabled source's result, in order; a source that can defers building evidence (parts)."""
+    results: list[SourceResult] = []
     warnings: list[DataWarning] = []
     inputs: list[InputFile] = []
     failures: list[str] = []
     for name in settings.sources.enabled():
         progress("source", {"name": name})
         try:
-            result = registry.get("sources", name)(settings).collect()
+            source = registry.get("sources", name)(settings)
+            result = source.collect_parts() if hasattr(source, "collect_parts") else source.collect()
         except Exception as exc:  # one broken source must not stop the others
             warnings.append(DataWarning(source=name, message=f"source failed: {type(exc).__name__}: {exc}"))
             failures.append(f"source {name}: {exc}")
             continue
-        evidence += result.evidence
+        results.append(result)
         warnings += result.warnings
         inputs += result.inputs
-    return evidence, warnings, inputs, failures
+    return results, warnings, inputs, failures
+
+
+def analysis_cache(settings: Settings) -> Path:
+    """Where a workspace keeps its analyzers' facts for the next run (``execbrief.incremental``)."""
+    return settings.workspace / ".execbrief" / "cache" / "analysis.sqlite"
+
+
+def settings_digest(settings: Settings) -> str:
+    """The configuration evidence depends on besides the files: sources, entities, organisation."""
+    return settings.model_dump_json(include={"sources", "entities", "organization"})
 
 
 def run(
@@ -225,13 +241,20 @@ def run(
              "delivery": settings.delivery.method, "in_doubt": in_doubt or settings.delivery.in_doubt},
         )
         say("run", {"run_id": run_id, "reports": len(planned)})
-        evidence, warnings, inputs, failures = _collect(settings, say)
+        results, warnings, inputs, failures = _collect(settings, say)
         ledger.record_inputs(run_id, inputs)
         ledger.record_warnings(run_id, warnings)
 
-        say("analyze", {"evidence": len(evidence)})
+        say("analyze", {"evidence": sum(len(r.evidence) for r in results), "parts": sum(len(r.parts) for r in results)})
         context = analysis_context(settings, configured, as_of)
-        facts, analyzer_failures = analyze(evidence, context)
+        facts, analyzer_failures, reuse = analyze_incremental(
+            results, context, cache=analysis_cache(settings), settings_digest=settings_digest(settings))
+        del results  # the evidence is not needed past here
+        if reuse.error:
+            warnings.append(DataWarning(source="analysis", path=".execbrief/cache/analysis.sqlite", message=(
+                f"cannot keep the analyzers' results ({reuse.error}): every run analyses everything "
+                "again; check that the workspace's .execbrief folder is writable")))
+            ledger.record_warnings(run_id, warnings[-1:])
         failures += [f"analyzer {name}: {error}" for name, error in analyzer_failures.items()]
         ledger.record_facts(run_id, facts)
         for name, error in analyzer_failures.items():

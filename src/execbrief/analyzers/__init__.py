@@ -14,7 +14,7 @@ from typing import Callable, Sequence
 
 from ..model import Evidence, Fact
 
-__all__ = ["AnalysisContext", "analyze"]
+__all__ = ["AnalysisContext", "Reads", "analyze", "reads"]
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,45 @@ Analyzer = Callable[[Sequence[Evidence], AnalysisContext], list[Fact]]
 
 
 Derived = Callable[[Sequence[Fact], AnalysisContext], list[Fact]]
+
+
+@dataclass(frozen=True)
+class Reads:
+    """The evidence an analyzer reads: what the incremental runner keys its facts by.
+
+    ``accepts`` picks the items of the view; the analyzer gives the same facts for those
+    alone as for all the evidence, whatever their provenance's content hash and time and
+    a document's last line (a test holds each analyzer to it). Analyzers of one view share its digests. ``per_note``:
+    its facts for a note depend on that note's evidence alone, and are kept note by note.
+    ``hits_only``: the view holds scan hits only, which sources always build.
+    """
+
+    view: str
+    accepts: Callable[[Evidence], bool]
+    per_note: bool = False
+    hits_only: bool = False
+
+
+def reads() -> dict[str, Reads]:
+    """What each analyzer over evidence reads, by analyzer name."""
+    from .tables import reads as table_items
+
+    ledger = Reads("ledger", lambda ev: ev.source == "ledger")
+    aws = Reads("aws", lambda ev: ev.source == "aws")
+    tables = Reads("note tables", table_items)
+    return {
+        "finance": ledger,
+        "leaks": Reads("text secrets", lambda ev: ev.kind == "scan_hit" and ev.source in ("notes", "ledger"),
+                       hits_only=True),
+        "books": ledger,
+        "operations": Reads("note", lambda ev: ev.source == "notes", per_note=True),
+        "records": tables,
+        "portfolio": tables,
+        "assets": tables,
+        "security": Reads("repos", lambda ev: ev.source == "repos"),
+        "cloud": aws,
+        "cost": aws,
+    }
 
 
 def _registry() -> tuple[dict[str, Analyzer], dict[str, Derived]]:

@@ -18,7 +18,7 @@ from typing import Sequence
 from ..formatting import money, percent
 from ..model import Evidence, Fact, stable_id
 from . import AnalysisContext
-from .tables import Row, latest_by, table_rows
+from .tables import BACKLOG, Row, latest_by, table_rows
 
 __all__ = ["analyze", "occupancy", "vacancies", "maintenance_backlog", "service_overdue", "on_time", "job_margins",
            "unit_state"]
@@ -30,7 +30,6 @@ SINCE = re.compile(r"since|vacant|status")
 VACANT = re.compile(r"\b(vacant|empty|available|to let|unlet|void|unoccupied)\b", re.I)
 OFFLINE = re.compile(r"\b(maintenance|repairs?|closed|renovat\w*|out of service|offline|blocked|uninhabitable)\b", re.I)
 EARNING = re.compile(r"\b(let|leased|occupied|rented|tenant\w*|short[- ]term|booked|in use|owner)\b", re.I)
-BACKLOG = re.compile(r"\bbacklog\b|\bopen (work|jobs|repairs|items|tickets)\b|\b(repairs?|work) (needed|outstanding|to do)\b|\bto fix\b", re.I)
 QUOTE = re.compile(r"quot", re.I)
 MONEY = re.compile(r"\$\s?(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?")
 ASSET = re.compile(r"^(van|vehicle|truck|car|asset|equipment|machine|unit)(_?(no|number|id|name))?$")

@@ -17,9 +17,21 @@ from typing import Sequence
 
 from ..model import Evidence
 
-__all__ = ["Row", "table_rows", "latest_by", "column", "possessive"]
+__all__ = ["Row", "table_rows", "latest_by", "column", "possessive", "reads", "BACKLOG"]
 
 _CLOSED = {"archived", "closed", "done", "superseded"}
+# a heading over bullets that are open maintenance work (the assets rules count them)
+BACKLOG = re.compile(r"\bbacklog\b|\bopen (work|jobs|repairs|items|tickets)\b|\b(repairs?|work) (needed|outstanding|to do)\b|\bto fix\b", re.I)
+
+
+def reads(ev: Evidence) -> bool:
+    """Whether the table rules (records, portfolio, assets) read an item: the notes'
+    documents, table rows and sections under a backlog heading, nothing else."""
+    if ev.source != "notes":
+        return False
+    if ev.kind == "section":
+        return bool(BACKLOG.search(ev.record.get("heading") or ""))
+    return ev.kind in ("document", "table_row")
 
 
 @dataclass(frozen=True)

@@ -33,10 +33,11 @@ class Part:
     from its cache index) hands out parts, so a run that can reuse the facts of an
     unchanged file never builds that file's evidence at all.
 
-    ``key`` changes whenever the file's evidence could. ``views`` holds a digest per named
-    slice of that evidence, which changes whenever the slice could (``"tables"``: the
-    document and table rows, their provenance's content hash and time aside). ``hits`` are
-    the file's scan hits, always built: they are few, and every run reports them.
+    ``key`` changes whenever the file's evidence could. ``views`` holds digests the source
+    knows without building the evidence, by view name, or under ``"*"`` one for every view
+    (a ledger file's evidence is all one view); a view digest changes whenever that slice
+    of the evidence could. ``hits`` are the file's scan hits, always built: they are few,
+    and every run reports them.
     """
 
     source: str

@@ -316,15 +316,14 @@ class NotesSource:
             return out
 
         key = content_hash(f"{self._context}\x1f{rel}\x1f{note.sha}\x1f{observed}\x1f{current}")
-        tables = content_hash(f"{self._context}\x1f{summary['tables']}\x1f{current}")
-        return Part("notes", rel, key, {"tables": tables}, hits, build)
+        return Part("notes", rel, key, {}, hits, build)
 
     def _build(self, parsed: dict[str, Any], note: _Note) -> tuple[list[Evidence], dict[str, Any]]:
         """The evidence of one parsed note, and the summary of it the cache index keeps.
 
         The summary holds the note's warnings; when the note is kept (not skipped, not
-        archived) also its entity, document record, secrets found (as hashes and previews),
-        mtime and a digest of its document and table rows.
+        archived) also its entity, document record, secrets found (as hashes and previews)
+        and mtime.
         """
         path, rel = note.path, note.rel
         summary: dict[str, Any] = {"context": self._context, "warnings": [list(w) for w in parsed["warnings"]]}
@@ -383,11 +382,8 @@ class NotesSource:
         for line, kind, preview, secret_sha in secrets:
             add("scan_hit", line, line, None, {
                 "rule": "secret_in_text", "kind": kind, "preview": preview, "secret_sha256": secret_sha})
-        summary.update(
-            path=rel, entity=entity, updated=updated, observed=observed, doc=doc, hits=[list(h) for h in secrets],
-            # what the table rules read of this note: its document and rows (not its other lines)
-            tables=content_hash(json.dumps([rel, entity, doc, body["rows"]], separators=(",", ":"))),
-        )
+        summary.update(path=rel, entity=entity, updated=updated, observed=observed, doc=doc,
+                       hits=[list(h) for h in secrets])
         return out, summary
 
     def _entity(self, fm: dict[str, Any], key_lines: dict[str, int | None], path: Path,

@@ -1,0 +1,287 @@
+"""Incremental analysis: the facts of unchanged inputs are reused, not computed again.
+
+Every analyzer is a pure function of the evidence it reads (``analyzers.reads()``) and of
+the analysis context, so its facts can be kept under a key made of digests of exactly
+those, and of the code. A later run with the same key takes the kept facts and never
+builds the evidence behind them:
+
+- a per-note analyzer (operations) keeps its facts note by note, under the note's part key
+  (content hash, path, mtime, current flag): one edited note costs one note's work;
+- any other analyzer keeps its facts under the digest of its view: for notes, a digest
+  of each note's items in the view (an edit outside a note's tables leaves the table rules'
+  key as it was); for eager sources, a digest of their items;
+- ``kpis`` and ``plan`` read the facts, and always run.
+
+The result is the fact base ``analyzers.analyze`` gives for all the evidence, fact for
+fact: ``tests/test_incremental.py`` holds it to that, cold, warm and after edits.
+
+Kept facts live in ``<workspace>/.execbrief/cache/analysis.sqlite``. If that cannot be
+opened or written, the run still analyses everything, uncached.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import json
+import sqlite3
+from dataclasses import dataclass, field, fields
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable, Sequence
+
+from .analyzers import AnalysisContext, Reads, reads, _registry
+from .analyzers.build import dump_facts, load_facts
+from .model import Evidence, Fact
+from .sources import Part, SourceResult
+
+__all__ = ["IncrementalStats", "analyze_incremental", "code_digest"]
+
+MEMO_VERSION = 1
+
+
+@dataclass
+class IncrementalStats:
+    """What the runner reused and what it computed (for progress output and benchmarks)."""
+
+    reused: list[str] = field(default_factory=list)  # analyzers whose facts were kept
+    computed: list[str] = field(default_factory=list)
+    notes_reused: int = 0  # notes whose per-note facts were kept
+    notes_built: int = 0  # notes whose evidence was built this run
+    error: str | None = None  # why the memo could not be used, if it could not
+
+
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """A digest of execbrief's own source files: new code never reuses old facts."""
+    root = Path(__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _context_digest(context: AnalysisContext) -> str:
+    values = {f.name: getattr(context, f.name) for f in fields(context)}
+    return json.dumps(values, sort_keys=True, default=str)
+
+
+def _item(ev: Evidence) -> list:
+    """What an analyzer may read of an item: all of it but its provenance's hash and time,
+    and a document's last line (its length: a line added to a note is not a new document)."""
+    p = ev.provenance
+    end = None if ev.kind == "document" else p.line_end
+    return [ev.id, ev.source, ev.kind, ev.entity, ev.text, ev.record, p.source, p.path, p.line_start, end]
+
+
+def _digest(items: Sequence[Evidence]) -> str:
+    text = json.dumps([_item(ev) for ev in items], sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+class _Memo:
+    """The kept facts: per note (``parts``) and per analyzer (``whole``)."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.db: sqlite3.Connection | None = None
+        self.error: str | None = None
+        if path is None:
+            return
+        for attempt in (1, 2):
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                self.db = sqlite3.connect(path)
+                self.db.executescript(
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+                    "CREATE TABLE IF NOT EXISTS parts (key TEXT PRIMARY KEY, views TEXT, facts BLOB);"
+                    "CREATE TABLE IF NOT EXISTS whole (analyzer TEXT PRIMARY KEY, key TEXT, facts BLOB);"
+                )
+                return
+            except sqlite3.DatabaseError as exc:  # not a database (damaged): start a new one, once
+                self._fail(exc)
+                if attempt == 2 or not path.is_file():
+                    return
+                self.error = None
+                for stale in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+                    stale.unlink(missing_ok=True)
+            except (sqlite3.Error, OSError) as exc:
+                self._fail(exc)
+                return
+
+    def _fail(self, exc: Exception) -> None:
+        self.error = self.error or str(exc)
+        if self.db is not None:
+            self.db.close()
+        self.db = None
+
+    def parts(self, keys: set[str]) -> dict[str, tuple[dict[str, str], bytes | None]]:
+        if self.db is None or not keys:
+            return {}
+        try:
+            rows = self.db.execute("SELECT key, views, facts FROM parts").fetchall()
+        except sqlite3.Error as exc:
+            self._fail(exc)
+            return {}
+        return {key: (json.loads(views), facts) for key, views, facts in rows if key in keys}
+
+    def whole(self, analyzer: str, key: str) -> bytes | None:
+        if self.db is None:
+            return None
+        try:
+            row = self.db.execute("SELECT key, facts FROM whole WHERE analyzer = ?", (analyzer,)).fetchone()
+        except sqlite3.Error as exc:
+            self._fail(exc)
+            return None
+        return row[1] if row and row[0] == key else None
+
+    def save(self, parts: dict[str, tuple[dict[str, str], bytes | None]], whole: dict[str, tuple[str, bytes]],
+             live: set[str]) -> None:
+        if self.db is None or not (parts or whole):
+            return
+        try:
+            with self.db:
+                self.db.executemany("INSERT OR REPLACE INTO parts VALUES (?, ?, ?)",
+                                    [(k, json.dumps(v), f) for k, (v, f) in parts.items()])
+                self.db.executemany("INSERT OR REPLACE INTO whole VALUES (?, ?, ?)",
+                                    [(name, key, blob) for name, (key, blob) in whole.items()])
+                if parts:  # notes that changed or went: forget the parts no note has any more
+                    self.db.execute("CREATE TEMP TABLE IF NOT EXISTS live (key TEXT PRIMARY KEY)")
+                    self.db.execute("DELETE FROM live")
+                    self.db.executemany("INSERT INTO live VALUES (?)", [(k,) for k in live])
+                    self.db.execute("DELETE FROM parts WHERE key NOT IN (SELECT key FROM live)")
+        except sqlite3.Error as exc:
+            self._fail(exc)
+
+    def close(self) -> None:
+        if self.db is not None:
+            self.db.close()
+
+
+def analyze_incremental(
+    results: Sequence[SourceResult], context: AnalysisContext, *, cache: Path | None, settings_digest: str = "",
+) -> tuple[list[Fact], dict[str, str], IncrementalStats]:
+    """``analyzers.analyze`` over the sources' evidence and parts, reusing kept facts.
+
+    ``results`` are the sources' results in the order a run collects them; ``cache`` the
+    memo's file (None: keep nothing); ``settings_digest`` what else the evidence depends
+    on (the sources' and entities' configuration).
+    """
+    stats = IncrementalStats()
+    memo = _Memo(cache)
+    over_evidence, over_facts = _registry()
+    declared = reads()
+    base = hashlib.sha256(
+        f"{MEMO_VERSION}\0{code_digest()}\0{_context_digest(context)}\0{settings_digest}".encode()
+    ).hexdigest()
+    parts = [p for r in results for p in r.parts]
+    # a part's kept facts and digests hold for this code and context only
+    keys = {p.key: hashlib.sha256(f"{base}\0{p.key}".encode()).hexdigest() for p in parts}
+    stored = memo.parts(set(keys.values()))
+    built: dict[str, list[Evidence]] = {}
+    new_parts: dict[str, tuple[dict[str, str], bytes | None]] = {}
+    new_whole: dict[str, tuple[str, bytes]] = {}
+    views_of: dict[str, list[Evidence]] = {}
+    digests: dict[str, str] = {}
+
+    def part_evidence(part: Part) -> list[Evidence]:
+        if part.key not in built:
+            built[part.key] = part.evidence()
+            stats.notes_built += 1
+        return built[part.key]
+
+    def part_views(part: Part) -> dict[str, str]:
+        row = new_parts.get(keys[part.key]) or stored.get(keys[part.key])
+        return row[0] if row else {}
+
+    def remember_part(part: Part, views: dict[str, str] | None = None, facts: bytes | None = None) -> None:
+        key = keys[part.key]
+        old_views, old_facts = new_parts.get(key) or stored.get(key) or ({}, None)
+        new_parts[key] = ({**old_views, **(views or {})}, facts if facts is not None else old_facts)
+
+    def view_digest(name: str, spec: Reads) -> str:
+        """The digest of every item of the view, in collection order."""
+        if spec.view in digests:
+            return digests[spec.view]
+        h = hashlib.sha256(base.encode())
+        for result in results:
+            eager = [ev for ev in result.evidence if spec.accepts(ev)]
+            h.update(_digest(eager).encode())
+            for part in result.parts:
+                if spec.hits_only:
+                    h.update(_digest([ev for ev in part.hits if spec.accepts(ev)]).encode())
+                    continue
+                known = part.views.get(spec.view) or part.views.get("*") or part_views(part).get(spec.view)
+                if known is None:
+                    known = _digest([ev for ev in part_evidence(part) if spec.accepts(ev)])
+                    remember_part(part, {spec.view: known})
+                h.update(f"{part.path}\0{known}\0".encode())
+        digests[spec.view] = h.hexdigest()
+        return digests[spec.view]
+
+    def view_items(spec: Reads) -> list[Evidence]:
+        """The view's items, one list per view (analyzers of one view share what they derive from it)."""
+        if spec.view not in views_of:
+            items: list[Evidence] = []
+            for result in results:
+                items += [ev for ev in result.evidence if spec.accepts(ev)]
+                for part in result.parts:
+                    source = part.hits if spec.hits_only else part_evidence(part)
+                    items += [ev for ev in source if spec.accepts(ev)]
+            views_of[spec.view] = items
+        return views_of[spec.view]
+
+    def per_note(name: str, fn: Callable, spec: Reads) -> list[Fact]:
+        produced: list[Fact] = []
+        eager = [ev for r in results for ev in r.evidence if spec.accepts(ev)]
+        if eager:  # a source that gave no parts: analysed whole, every run
+            produced += fn(eager, context)
+        for part in parts:
+            row = stored.get(keys[part.key])
+            if row is not None and row[1] is not None:
+                produced += load_facts(row[1])
+                stats.notes_reused += 1
+                continue
+            made = fn([ev for ev in part_evidence(part) if spec.accepts(ev)], context)
+            remember_part(part, facts=dump_facts(made))
+            produced += made
+        return produced
+
+    def whole(name: str, fn: Callable, spec: Reads) -> list[Fact]:
+        key = view_digest(name, spec)
+        kept = memo.whole(name, key)
+        if kept is not None:
+            stats.reused.append(name)
+            return load_facts(kept)
+        made = fn(view_items(spec), context)
+        new_whole[name] = (key, dump_facts(made))
+        stats.computed.append(name)
+        return made
+
+    facts: dict[str, Fact] = {}
+    failures: dict[str, str] = {}
+    gc_was_on = gc.isenabled()
+    gc.disable()  # see analyzers.analyze: nothing here makes cycles
+    try:
+        stages: list[tuple[str, Callable[[], list[Fact]]]] = []
+        for name, fn in over_evidence.items():
+            spec = declared[name]
+            run = per_note if spec.per_note else whole
+            stages.append((name, lambda run=run, name=name, fn=fn, spec=spec: run(name, fn, spec)))
+        stages += [(name, lambda fn=fn: fn(sorted(facts.values(), key=lambda f: f.id), context))
+                   for name, fn in over_facts.items()]
+        for name, stage in stages:
+            try:
+                produced = stage()
+            except Exception as exc:  # a bug in one rule must not cost the whole run
+                failures[name] = f"{type(exc).__name__}: {exc}"
+                continue
+            for fact in produced:
+                facts.setdefault(fact.id, fact)
+        memo.save(new_parts, new_whole, set(keys.values()))
+    finally:
+        if gc_was_on:
+            gc.enable()
+        memo.close()
+    stats.error = memo.error
+    return [facts[k] for k in sorted(facts)], failures, stats

@@ -1,0 +1,212 @@
+"""The incremental runner gives the fact base a full analysis gives, and reuses what it may.
+
+Each case edits the demo workspace the way a user would, then compares the runner's facts
+(with the memo of earlier runs in place) against ``analyzers.analyze`` over all of the
+freshly collected evidence: equal, fact for fact. Then it checks what was reused, so a
+runner that recomputed everything (correct, but slow) would fail too.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import random
+import sqlite3
+from datetime import date
+
+import pytest
+
+from execbrief.analyzers import analyze, reads
+from execbrief.config import load_settings
+from execbrief.incremental import analyze_incremental
+from execbrief.lenses import load_lenses
+from execbrief.model import Evidence
+from execbrief.pipeline import analysis_cache, analysis_context, plan_reports, settings_digest
+from execbrief.registry import registry
+
+AS_OF = date(2026, 11, 23)
+CLIENTS = "notes/brightline/clients.md"
+
+
+def _context(settings, as_of=AS_OF):
+    return analysis_context(settings, plan_reports(settings, load_lenses(settings.workspace)), as_of)
+
+
+def full(root, as_of=AS_OF):
+    """The reference: every source collected in full, every analyzer over all of it."""
+    settings = load_settings(root, environ={})
+    evidence = [ev for name in settings.sources.enabled() for ev in registry.get("sources", name)(settings).collect().evidence]
+    facts, failures = analyze(evidence, _context(settings, as_of))
+    assert failures == {}
+    return facts
+
+
+def incremental(root, as_of=AS_OF, cache=None):
+    settings = load_settings(root, environ={})
+    results = []
+    for name in settings.sources.enabled():
+        source = registry.get("sources", name)(settings)
+        results.append(source.collect_parts() if hasattr(source, "collect_parts") else source.collect())
+    facts, failures, stats = analyze_incremental(
+        results, _context(settings, as_of), cache=cache or analysis_cache(settings),
+        settings_digest=settings_digest(settings))
+    assert failures == {}
+    return facts, stats
+
+
+def edit(root, rel, old, new):
+    path = root / rel
+    text = path.read_text()
+    assert old in text, (rel, old)
+    path.write_text(text.replace(old, new, 1))
+    _age(path)
+
+
+def _age(path):
+    """Back-date a file's mtime past the cache's racy window, as if edited minutes ago."""
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns - 10_000_000_000))
+
+
+@pytest.fixture
+def demo(demo_workspace):
+    for path in demo_workspace.root.rglob("*"):
+        if path.is_file():
+            _age(path)
+    return demo_workspace.root
+
+
+def test_cold_and_warm_runs_equal_a_full_analysis_and_the_warm_one_builds_nothing(demo):
+    reference = full(demo)
+
+    cold, cold_stats = incremental(demo)
+    warm, warm_stats = incremental(demo)
+
+    assert cold == reference and warm == reference
+    assert cold_stats.notes_reused == 0 and cold_stats.reused == []
+    assert warm_stats.notes_built == 0  # no note's evidence was built
+    assert warm_stats.notes_reused == cold_stats.notes_built == 12
+    assert warm_stats.computed == [] and {"finance", "portfolio", "assets", "records", "security"} <= set(warm_stats.reused)
+
+
+def test_a_line_added_below_the_tables_rebuilds_that_note_only(demo):
+    # (a line added above a table moves its rows, whose lines the facts cite: the table
+    # rules then run again, as they must)
+    incremental(demo)
+    path = demo / CLIENTS
+    path.write_text(path.read_text() + "\n- [ ] Call Lumen Yoga about renewing (due 2026-11-30)\n")
+    _age(path)
+
+    facts, stats = incremental(demo)
+
+    assert facts == full(demo)
+    assert stats.notes_built == 1 and stats.notes_reused == 11
+    assert {"portfolio", "assets", "records", "finance"} <= set(stats.reused)  # the tables did not change
+    assert any("Call Lumen Yoga" in f.statement for f in facts)
+
+
+def test_a_changed_table_cell_recomputes_the_table_rules(demo):
+    incremental(demo)
+    edit(demo, CLIENTS, "| Pinewood Brewing Co. | $1,400 |", "| Pinewood Brewing Co. | $1,900 |")
+
+    facts, stats = incremental(demo)
+
+    assert facts == full(demo)
+    assert {"portfolio", "records", "assets"} <= set(stats.computed)
+    assert "finance" in stats.reused
+
+
+@pytest.mark.parametrize("change", ["archive", "delete", "add", "updated", "ledger", "as_of", "entity"])
+def test_other_edits_give_the_full_analysis(demo, change):
+    incremental(demo)
+    as_of = AS_OF
+    if change == "archive":
+        edit(demo, CLIENTS, "status: active", "status: archived")
+    elif change == "delete":
+        (demo / "notes/quickroute/fleet.md").unlink()
+    elif change == "add":
+        (demo / "notes/brightline/new.md").write_text("---\nupdated: 2026-11-22\n---\n# New\n\n## Risks\n\n- Lumen may leave\n")
+    elif change == "updated":  # the latest note of a business changes, and with it rows that win
+        edit(demo, "notes/quickroute/fleet.md", "updated:", "updated: 2026-11-22\nold_updated:")
+    elif change == "ledger":
+        ledger = demo / "ledger/transactions.csv"
+        ledger.write_text(ledger.read_text() + "2026-10-15,2100.00,brightline,Retainers,revenue,Lumen Yoga October\n")
+        _age(ledger)
+    elif change == "as_of":
+        as_of = date(2026, 12, 2)
+    elif change == "entity":  # configuration the evidence depends on
+        edit(demo, "execbrief.toml", 'name = "Brightline Studio"', 'name = "Brightline Studio Ltd"')
+
+    facts, stats = incremental(demo, as_of)
+
+    assert facts == full(demo, as_of)
+    if change in ("as_of", "entity"):
+        assert stats.reused == [] and stats.notes_reused == 0
+
+
+def test_each_analyzer_gives_the_same_facts_from_its_view_alone_whatever_the_provenance_times(demo):
+    settings = load_settings(demo, environ={})
+    evidence = [ev for name in settings.sources.enabled() for ev in registry.get("sources", name)(settings).collect().evidence]
+    context = _context(settings)
+    from execbrief.analyzers import _registry
+
+    rng = random.Random(7)
+
+    def restamped(ev: Evidence) -> Evidence:  # another content hash and time: a touched file
+        update = {"sha256": f"sha256:{rng.getrandbits(64):x}", "observed_at": "2027-01-01T00:00:00Z"}
+        if ev.kind == "document":  # and a longer note
+            update["line_end"] = (ev.provenance.line_end or 1) + 5
+        prov = ev.provenance.model_copy(update=update)
+        return ev.model_copy(update={"provenance": prov})
+
+    over_evidence, _ = _registry()
+    for name, spec in reads().items():
+        fn = over_evidence[name]
+        view = [restamped(ev) for ev in evidence if spec.accepts(ev)]
+        assert fn(view, context) == fn(evidence, context), name
+
+
+def test_a_damaged_memo_is_started_afresh(demo, tmp_path):
+    damaged = tmp_path / "memo.sqlite"
+    damaged.write_bytes(b"this is not a database" * 100)
+
+    facts, stats = incremental(demo, cache=damaged)
+    again, again_stats = incremental(demo, cache=damaged)
+
+    assert facts == again == full(demo)
+    assert stats.reused == [] and stats.error is None
+    assert again_stats.notes_reused == 12 and again_stats.computed == []
+
+
+def test_a_memo_that_cannot_be_written_costs_speed_not_facts(demo, tmp_path):
+    (tmp_path / "file").write_text("a file where the cache folder should be")
+
+    facts, stats = incremental(demo, cache=tmp_path / "file" / "memo.sqlite")
+    again, _ = incremental(demo, cache=tmp_path / "file" / "memo.sqlite")
+
+    assert facts == again == full(demo)
+    assert stats.error and stats.reused == []
+
+
+def test_the_memo_forgets_notes_that_are_gone(demo):
+    incremental(demo)
+    settings = load_settings(demo, environ={})
+    before = sqlite3.connect(analysis_cache(settings)).execute("SELECT count(*) FROM parts").fetchone()[0]
+    (demo / "notes/quickroute/fleet.md").unlink()
+    edit(demo, CLIENTS, "status: active", "status: active\nowner: Priya")
+
+    incremental(demo)
+
+    after = sqlite3.connect(analysis_cache(settings)).execute("SELECT count(*) FROM parts").fetchone()[0]
+    assert after == before - 1
+
+
+def test_a_pipeline_run_keeps_its_memo_and_a_second_run_gives_the_same_facts(demo):
+    from execbrief.pipeline import run
+
+    settings = load_settings(demo, environ={})
+    first = run(settings, dry_run=True, as_of=AS_OF)
+    second = run(settings, dry_run=True, as_of=AS_OF)
+
+    assert first.facts == second.facts == len(full(demo))
+    assert analysis_cache(settings).exists()
