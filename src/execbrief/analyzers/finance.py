@@ -9,6 +9,7 @@ cash and runway are in ``runway.py``; unit economics and revenue concentration i
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date
 from decimal import Decimal
 from typing import Callable, Sequence
 
@@ -26,14 +27,17 @@ HUNDRED = Decimal(100)
 ORG = None  # entity of organisation-wide facts
 
 
-def transactions(evidence: Sequence[Evidence]) -> Ledger:
-    """The ledger transactions among the evidence, as tables and exact groups of rows."""
-    return ledger(evidence)
+def transactions(evidence: Sequence[Evidence], as_of: date | None = None) -> Ledger:
+    """The ledger transactions among the evidence, as tables and exact groups of rows.
+
+    With ``as_of``, rows of months whose days no rule compares are grouped by month.
+    """
+    return ledger(evidence, as_of)
 
 
-def _period_label(book: Ledger, groups: Sequence[Group]) -> str:
-    """The file of the first row among ``groups``, as a fact's source."""
-    path = book.first_path(groups)
+def _period_label(book: Ledger, month: Callable[[str], bool]) -> str:
+    """The file of the first row in the months ``month`` picks, as a fact's source."""
+    path = book.first_path(month)
     return path if path is not None else "ledger"
 
 
@@ -51,7 +55,7 @@ def _metric(name: str, entity: str | None, period: str, value: Decimal, unit: st
 
 def analyze(evidence: Sequence[Evidence], ctx: AnalysisContext) -> list[Fact]:
     """All finance facts for the ledger transactions in ``evidence``."""
-    book = transactions(evidence)
+    book = transactions(evidence, ctx.as_of)
     groups = book.groups
     if not groups:
         return []
@@ -303,40 +307,40 @@ def duplicate_rows(book: Ledger, ctx: AnalysisContext) -> list[Fact]:
 def _repeated(tables: Sequence[TransactionTable]) -> Callable[[TransactionTable], list[int]]:
     """A picker of the rows whose (day, amount, business, account, memo) occurs more than once.
 
-    Each row's key is packed into one integer (its strings as numbers, lower-cased as the
-    rule compares them; the amount as its digits and scale), so a million rows cost a set
-    of ints, not a million tuples. Amounts held as text get a tuple key of their own.
+    First by day and amount alone, packed into one integer per row (a million rows cost a
+    set of ints, not a million tuples): only rows that share those can be doubles, and the
+    rest of the key is compared for those rows only.
     """
     days: dict[str, int] = {}
-    entities: dict[str | None, int] = {}
-    lower: dict[str, int] = {}
-    maps = [(
-        [days.setdefault(d, len(days)) for d in table.days],
-        [entities.setdefault(e, len(entities)) for e in table.entities],
-        [lower.setdefault(s.lower(), len(lower)) for s in table.strings],
-    ) for table in tables]
-    n_entities, n_lower = len(entities) or 1, len(lower) or 1
-    span = (len(days) or 1) * n_entities * n_lower * n_lower  # the amount goes above this
-    keys: dict[int, list] = {}
+    for table in tables:
+        for iso in table.days:
+            days.setdefault(iso, len(days))
+    n_days = len(days) or 1
     seen: set = set()
     twice: set = set()
-    for table, (dmap, emap, lmap) in zip(tables, maps):
-        column: list = [
-            (k * 64 + x + 32) * span + ((dmap[d] * n_entities + emap[e]) * n_lower + lmap[a]) * n_lower + lmap[m]
-            for d, k, x, e, a, m in zip(table.day, table.coef, table.exp, table.entity, table.account, table.memo)
-        ]
-        for n, text in table.odd.items():
-            column[n] = ("odd", text, column[n])
+    columns = []
+    for table in tables:
+        dmap = [days[iso] for iso in table.days]
+        column: list = [(k * 64 + x + 32) * n_days + dmap[d] for d, k, x in zip(table.day, table.coef, table.exp)]
+        for n, text in table.odd.items():  # amounts held as text: a key of their own kind
+            column[n] = ("odd", text, dmap[table.day[n]])
         add = seen.add
         twice.update([k for k in column if k in seen or add(k)])
-        keys[id(table)] = column
+        columns.append(column)
     seen.clear()
-
-    def pick(table: TransactionTable) -> list[int]:
-        column = keys.pop(id(table))
-        return [n for n, k in enumerate(column) if k in twice] if twice else []
-
-    return pick
+    full: dict[tuple, int] = {}
+    candidates = []
+    for table, column in zip(tables, columns):
+        rows = [n for n, k in enumerate(column) if k in twice] if twice else []
+        keys = [(column[n], table.entities[table.entity[n]], table.strings[table.account[n]].lower(),
+                 table.strings[table.memo[n]].lower()) for n in rows]
+        for key in keys:
+            full[key] = full.get(key, 0) + 1
+        candidates.append((rows, keys))
+    columns.clear()
+    picked = {id(table): [n for n, key in zip(rows, keys) if full[key] > 1]
+              for table, (rows, keys) in zip(tables, candidates)}
+    return lambda table: picked.pop(id(table))
 
 
 def missing_periods(book: Ledger, txns: Sequence[Group], ctx: AnalysisContext) -> list[Fact]:
@@ -349,7 +353,8 @@ def missing_periods(book: Ledger, txns: Sequence[Group], ctx: AnalysisContext) -
     have_by: dict[str | None, set[str]] = defaultdict(set)
     for t in txns:  # one pass, not one per business
         have_by[t.entity].add(t.month)
-    label = _period_label(book, txns)
+    current = f"{ctx.as_of.year:04d}-{ctx.as_of.month:02d}"  # txns are the rows before this month
+    label = _period_label(book, lambda m: m < current)
     for entity in sorted(have_by, key=lambda e: e or ""):
         have = have_by[entity]
         for month in span:
@@ -382,7 +387,7 @@ def month_in_progress(book: Ledger, current: str, ctx: AnalysisContext) -> list[
             "and not in the monthly figures."
         ),
         topics=("accounting", "finance"),
-        sources=(_period_label(book, rows),),
+        sources=(_period_label(book, lambda m: m >= current),),
     )]
 
 

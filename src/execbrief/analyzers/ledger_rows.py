@@ -29,11 +29,11 @@ __all__ = ["Group", "Ledger", "Row", "ledger"]
 
 
 class Group(NamedTuple):
-    """Rows of one business, day, account, category and sign, with their exact sum."""
+    """Rows of one business, day (or month), account, category and sign, with their exact sum."""
 
     entity: str | None
     month: str  # "2026-10"
-    day: date
+    day: date  # the rows' day; the 1st of the month for a group of a whole month (see Ledger)
     account: str
     category: str
     path: str
@@ -86,17 +86,23 @@ def _day(iso: str) -> tuple[date, str]:
 class Ledger:
     """The ledger's transactions: their tables, and their groups."""
 
-    def __init__(self, tables: list[TransactionTable]) -> None:
+    def __init__(self, tables: list[TransactionTable], by_day: Callable[[str], bool] = lambda month: True) -> None:
+        """Group rows by day in the months ``by_day`` names, by month in the others."""
         self.tables = tables
         self.exact = _exact(tables)
-        self.groups: list[Group] = _groups(tables) if self.exact else _row_groups(tables)
+        self.groups: list[Group] = _groups(tables, by_day) if self.exact else _row_groups(tables)
 
     def __len__(self) -> int:
         return sum(len(t) for t in self.tables)
 
-    def first_path(self, groups: Iterable[Group]) -> str | None:
-        """The file of the first row (by date, then file) among ``groups``."""
-        first = min(((g.day, g.path) for g in groups), default=None)
+    def first_path(self, month: Callable[[str], bool]) -> str | None:
+        """The file of the first row (by date, then file) among rows of the months ``month`` picks."""
+        first = None
+        for table in self.tables:
+            days = [_day(table.days[d]) for d in set(table.day)]
+            found = min((day for day, m in days if month(m)), default=None)
+            if found is not None and (first is None or (found, table.path) < first):
+                first = (found, table.path)
         return None if first is None else first[1]
 
     def rows(self, keep: Callable[[TransactionTable], Iterable[int]]) -> list[Row]:
@@ -116,33 +122,40 @@ class Ledger:
         parts: list[tuple] = []
         for table in self.tables:
             days = [_day(iso) for iso in table.days]
-            wanted = {(e, d) for e, entity in enumerate(table.entities) if entity in months
-                      for d, (_, month) in enumerate(days) if month in months[entity]}
-            names = [payer(memo) for memo in table.strings]
-            if self.exact:
-                sums: dict[tuple, list] = {}
-                odd = table.odd
-                rows = zip(table.entity, table.day, table.memo, table.exp, table.coef, table.line)
-                for n, (e, d, m, x, k, line) in enumerate(rows):
-                    if (k > 0 or n in odd) and names[m] and (e, d) in wanted:
-                        key = (e, d, m, x) if n not in odd else (e, d, m, -n - 1)
-                        part = sums.get(key)
-                        if part is None:
-                            sums[key] = [table.amount(n) if n in odd else k, line]
-                        else:
-                            part[0] += k
-                            if line < part[1]:
-                                part[1] = line
-                for (e, d, m, x), (total, line) in sums.items():
-                    amount = total if isinstance(total, Decimal) else Decimal(f"{total}E{x}")
-                    if amount > 0:
-                        parts.append((table.entities[e], names[m], amount, days[d][0], table.path, line))
-            else:
+            wanted = [{d for d, (_, month) in enumerate(days) if month in months[entity]} if entity in months else set()
+                      for entity in table.entities]
+            names: dict[int, str | None] = {}
+            strings = table.strings
+            if not self.exact:
                 for n, (e, d, m) in enumerate(zip(table.entity, table.day, table.memo)):
-                    if names[m] and (e, d) in wanted:
+                    if d in wanted[e]:
                         amount = table.amount(n)
-                        if amount > 0:
-                            parts.append((table.entities[e], names[m], amount, days[d][0], table.path, table.line[n]))
+                        who = names[m] if m in names else names.setdefault(m, payer(strings[m]))
+                        if amount > 0 and who:
+                            parts.append((table.entities[e], who, amount, days[d][0], table.path, table.line[n]))
+                continue
+            sums: dict[tuple, list] = {}
+            rows = zip(table.entity, table.day, table.memo, table.exp, table.coef, table.line)
+            for e, d, m, x, k, line in rows:  # rows of amounts held as text have k == 0: below
+                if k > 0 and d in wanted[e]:
+                    key = (e, d, m, x)
+                    part = sums.get(key)
+                    if part is None:
+                        sums[key] = [k, line]
+                    else:
+                        part[0] += k
+                        if line < part[1]:
+                            part[1] = line
+            for (e, d, m, x), (total, line) in sums.items():
+                who = names[m] if m in names else names.setdefault(m, payer(strings[m]))
+                if who:
+                    parts.append((table.entities[e], who, Decimal(f"{total}E{x}"), days[d][0], table.path, line))
+            for n in table.odd:
+                e, d, m = table.entity[n], table.day[n], table.memo[n]
+                amount = table.amount(n)
+                who = payer(strings[m])
+                if amount > 0 and who and d in wanted[e]:
+                    parts.append((table.entities[e], who, amount, days[d][0], table.path, table.line[n]))
         parts.sort(key=lambda p: (p[3], p[4], p[5]))
         return parts
 
@@ -168,13 +181,23 @@ def _exact(tables: Sequence[TransactionTable]) -> bool:
     return total < limit
 
 
-def _groups(tables: Sequence[TransactionTable]) -> list[Group]:
+def _groups(tables: Sequence[TransactionTable], by_day: Callable[[str], bool]) -> list[Group]:
     out = []
     for table in tables:
+        # each day's position, or its month's: (day, month) of the group, "day" being the 1st for a month
+        spans: list[tuple[date, str]] = []
+        where: dict[tuple[date, str], int] = {}
+        bucket = []
+        for iso in table.days:
+            day, month = _day(iso)
+            span = (day if by_day(month) else day.replace(day=1), month)
+            bucket.append(where.setdefault(span, len(where)))
+            if len(spans) < len(where):
+                spans.append(span)
         fine: dict[tuple, list] = {}
         get = fine.get
         for e, d, a, c, x, k in zip(table.entity, table.day, table.account, table.category, table.exp, table.coef):
-            key = (e, d, a, c, x, (k > 0) - (k < 0))
+            key = (e, bucket[d], a, c, x, (k > 0) - (k < 0))
             part = get(key)
             if part is None:
                 fine[key] = [k, 1]
@@ -183,19 +206,18 @@ def _groups(tables: Sequence[TransactionTable]) -> list[Group]:
                 part[1] += 1
         extra = []
         for n, text in table.odd.items():  # held as 0 above: move each to a group of its own
-            key = (table.entity[n], table.day[n], table.account[n], table.category[n], 0, 0)
+            key = (table.entity[n], bucket[table.day[n]], table.account[n], table.category[n], 0, 0)
             fine[key][1] -= 1
             amount = Decimal(text)
             extra.append((key[:4], amount, (amount > 0) - (amount < 0)))
         entities, strings, path = table.entities, table.strings, table.path
-        days = [_day(iso) for iso in table.days]
         for (e, d, a, c, x, sign), (total, count) in fine.items():
             if count:
-                day, month = days[d]
+                day, month = spans[d]
                 out.append(Group(entities[e], month, day, strings[a], strings[c], path,
                                  Decimal(f"{total}E{x}"), count, sign))
         for (e, d, a, c), amount, sign in extra:
-            day, month = days[d]
+            day, month = spans[d]
             out.append(Group(entities[e], month, day, strings[a], strings[c], path, amount, 1, sign))
     return out
 
@@ -240,20 +262,31 @@ def _iso(raw: str) -> str:
     return raw if _ISO.fullmatch(raw) else date.fromisoformat(raw).isoformat()
 
 
-def ledger(evidence: Sequence[Evidence]) -> Ledger:
-    """The ledger among the evidence: ``transactions`` tables, and loose ``transaction`` rows."""
+def ledger(evidence: Sequence[Evidence], as_of: date | None = None) -> Ledger:
+    """The ledger among the evidence: ``transactions`` tables, and loose ``transaction`` rows.
+
+    Rows are grouped by month, except where a rule compares their days with a date: in the
+    month of the opening cash balance, and from the month of ``as_of`` on (every month, when
+    ``as_of`` is None).
+    """
     global _last
-    if _last is not None and _last[0] is evidence and _last[1] == len(evidence):
-        return _last[2]  # finance and books both ask for it: build it once
+    if _last is not None and _last[0] is evidence and _last[1] == len(evidence) and _last[2] == as_of:
+        return _last[3]  # finance and books both ask for it: build it once
     tables = [ev.record["table"] for ev in evidence if ev.kind == "transactions"]
     loose = [ev for ev in evidence if ev.kind == "transaction"]
     if loose:
         tables += _from_rows(loose)
-    out = Ledger(tables)
-    _last = (evidence, len(evidence), out)
+    if as_of is None:
+        out = Ledger(tables)
+    else:
+        current = f"{as_of.year:04d}-{as_of.month:02d}"
+        opening = {ev.record["date"][:7] for ev in evidence
+                   if ev.kind == "resource" and ev.source == "ledger" and ev.record.get("type") == "opening_cash"}
+        out = Ledger(tables, lambda month: month >= current or month in opening)
+    _last = (evidence, len(evidence), as_of, out)
     return out
 
 
 # The last evidence list seen and its ledger. Analyzers are pure, so the same list gives
 # the same ledger; the list is held, so its id cannot be reused by another.
-_last: tuple[Sequence[Evidence], int, Ledger] | None = None
+_last: tuple[Sequence[Evidence], int, date | None, Ledger] | None = None

@@ -21,12 +21,13 @@ import codecs
 import csv
 import gc
 import hashlib
+import operator
 import re
 import time
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from ..model import DataWarning, stable_id
 from ..redaction import withhold
@@ -53,6 +54,7 @@ _DATE = re.compile(
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 # an amount Decimal would print back unchanged: no sign but "-", no leading zeros, not zero
 _PLAIN = re.compile(r"-?(?:[1-9]\d*|0(?=\.\d*[1-9]))(?:\.\d+)?$")
+_INT64 = 1 << 63
 # The five bytes cp1252 leaves undefined; a file holding one is decoded as latin-1.
 _CP1252_HOLES = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
 
@@ -230,6 +232,7 @@ class LedgerSource:
                     columns = self._columns(row, start, file)
                     if columns is None:
                         return
+                    pick = operator.itemgetter(*columns)
                     width = len(row)
                     continue
                 if len(row) != width:
@@ -241,7 +244,7 @@ class LedgerSource:
                                         "commas and quotes (a value with a comma, like "
                                         "\"$1,450.00\", must be quoted); row skipped")
                         continue
-                self._row(row, columns, start, end, parse, file, unknown)
+                self._row(row, pick, start, end, parse, file, unknown)
         except csv.Error as exc:
             file.add(reader.line_num, f"CSV syntax error ({exc}): fix the quoting; "
                                       "the rest of the file was skipped")
@@ -274,12 +277,10 @@ class LedgerSource:
             return None
         return columns
 
-    def _row(self, row: list[str], columns: tuple[int | None, ...], start: int, end: int,
+    def _row(self, row: list[str], pick: Callable[[list[str]], tuple[str, ...]], start: int, end: int,
              parse: _FileParse, file: _FileWarnings, unknown: set[str]) -> None:
         row.append("")  # a missing optional column reads as this empty cell
-        raw_date, raw_amount, raw_debit, raw_credit, raw_entity, account, category, memo = (
-            row[n].strip() for n in columns  # type: ignore[index]
-        )
+        raw_date, raw_amount, raw_debit, raw_credit, raw_entity, account, category, memo = map(str.strip, pick(row))
         table = parse.table
         day = parse.days.get(raw_date)
         if day is None:
@@ -289,13 +290,22 @@ class LedgerSource:
                 return
             self._days[raw_date] = iso
             day = parse.days[raw_date] = table.intern(table.days, iso)
+        encoded: tuple[int, int] | None
         if self._split:
             split = self._split_amount(raw_debit, raw_credit, start, file)
             if split is None:
                 return
             amount = str(split)
+            encoded = encode_amount(amount)
         elif _PLAIN.match(raw_amount):
             amount = raw_amount  # already the canonical form: skip the Decimal round trip
+            dot = amount.find(".")  # encode_amount's work, for the form _PLAIN guarantees
+            if dot < 0:
+                encoded = int(amount), 0
+            else:
+                encoded = int(amount[:dot] + amount[dot + 1:]), dot + 1 - len(amount)
+            if encoded[1] < -6 or not -_INT64 < encoded[0] < _INT64:
+                encoded = None
         else:
             parsed = _parse_amount(raw_amount)
             if parsed is None:
@@ -303,6 +313,7 @@ class LedgerSource:
                                 "or (250.00); row skipped")
                 return
             amount = str(parsed)
+            encoded = encode_amount(amount)
         entity = parse.entities.get(raw_entity)
         if entity is None:
             entity = parse.entities[raw_entity] = table.intern(
@@ -310,14 +321,18 @@ class LedgerSource:
         # Rows repeat their accounts, categories and memos: each distinct one is withheld
         # (scanned for secrets) and stored once.
         strings = parse.strings
-        fields = strings.get(account), strings.get(category), strings.get(memo)
-        if None in fields:
-            fields = tuple(n if n is not None else parse.string(value)
-                           for n, value in zip(fields, (account, category, memo)))
+        n_account = strings.get(account)
+        if n_account is None:
+            n_account = parse.string(account)
+        n_category = strings.get(category)
+        if n_category is None:
+            n_category = parse.string(category)
+        n_memo = strings.get(memo)
+        if n_memo is None:
+            n_memo = parse.string(memo)
         secrets = parse.secrets
-        if secrets and (fields[0] in secrets or fields[1] in secrets or fields[2] in secrets):
-            self._hits(fields, parse, start, end, table.entities[entity])
-        encoded = encode_amount(amount)
+        if secrets and (n_account in secrets or n_category in secrets or n_memo in secrets):
+            self._hits((n_account, n_category, n_memo), parse, start, end, table.entities[entity])
         if encoded is None:
             table.odd[len(table.line)] = amount
             encoded = (0, 0)
@@ -325,9 +340,9 @@ class LedgerSource:
         table.coef.append(encoded[0])
         table.exp.append(encoded[1])
         table.entity.append(entity)
-        table.account.append(fields[0])
-        table.category.append(fields[1])
-        table.memo.append(fields[2])
+        table.account.append(n_account)
+        table.category.append(n_category)
+        table.memo.append(n_memo)
         table.line.append(start)
         table.end.append(end)
 
@@ -383,13 +398,18 @@ class _FileParse:
         self.days: dict[str, int] = {}
         self.entities: dict[str, int] = {}
         self.strings: dict[str, int] = {}  # raw account, category or memo → its withheld form
+        self.clean: dict[str, int] = {}  # withheld form → its position in the table's strings
         self.secrets: dict[int, list[Any]] = {}  # position of a withheld string → its secrets
         self.hits: list[tuple] = []  # (id, entity, record, line_start, line_end) per scan_hit
 
     def string(self, raw: str) -> int:
         """The position of ``raw``'s withheld form among the table's strings."""
         clean, hits = withhold(raw) if len(raw) >= 16 else (raw, [])  # every secret pattern is longer
-        n = self.strings[raw] = self.table.intern(self.table.strings, clean)
+        n = self.clean.get(clean)
+        if n is None:
+            n = self.clean[clean] = len(self.table.strings)
+            self.table.strings.append(clean)
+        self.strings[raw] = n
         if hits:
             self.secrets[n] = hits
         return n
