@@ -1,7 +1,7 @@
 """The performance shortcuts give exactly what the plain ways gave.
 
 Each shortcut (facts built without validation, the keyword tree, the secret scan's
-substring prefilters, finance's partial sums) is checked against the straightforward
+substring prefilters, finance's grouped sums and packed duplicate keys) is checked against the straightforward
 computation it replaced, kept here as the reference.
 """
 
@@ -16,9 +16,10 @@ import pytest
 from pydantic import ValidationError
 
 from execbrief import redaction
-from execbrief.analyzers import finance, topics
+from execbrief.analyzers import AnalysisContext, finance, topics
 from execbrief.analyzers.build import fact
 from execbrief.model import Evidence, Fact, Provenance
+from execbrief.transactions import TransactionTable
 
 FACTS = [
     dict(id="f-1", kind="action", name="overdue_task", entity="biz-01", severity="high", due=date(2026, 11, 2),
@@ -132,35 +133,106 @@ def test_case_folding_covers_every_character_re_matches_to_a_keyword_letter():
                 assert letter in redaction._folded(chr(point)), (letter, hex(point))
 
 
-def _ledger(amounts: list[str]) -> list[Evidence]:
-    rng = random.Random(3)
+def _ledger(amounts: list[str], seed: int = 3) -> list[Evidence]:
+    rng = random.Random(seed)
     rows = []
     for line, amount in enumerate(amounts, start=2):
         path = rng.choice(["ledger/a.csv", "ledger/b.csv"])
         rows.append(Evidence(
             id=f"ev-{line}", source="ledger", kind="transaction", entity=rng.choice(["alpha", "beta", None]),
             record={"date": f"2026-{rng.randint(1, 9):02d}-{rng.randint(1, 28):02d}", "amount": amount,
-                    "account": rng.choice(["Sales", "Rent", "", "Wages"]), "category": "x", "memo": ""},
+                    "account": rng.choice(["Sales", "Rent", "", "Wages", "sales"]), "category": rng.choice(["x", ""]),
+                    "memo": rng.choice(["", "Acme - Oct", "acme - oct", "Rent"])},
             provenance=Provenance(source="ledger", path=path, line_start=line, line_end=line),
         ))
+    rng.shuffle(rows)  # the rules may not depend on the order evidence arrives in
     return rows
+
+
+def _in_date_order(rows: list[Evidence]) -> list[Evidence]:
+    return sorted(rows, key=lambda e: (e.record["date"], e.provenance.path, e.provenance.line_start))
+
+
+def _plain_sums(rows: list[Evidence], as_of: str = "2026-12") -> dict:
+    """finance's sums as the rules once made them: row by row, in date order, from Decimal(0)."""
+    out: dict = {}
+    for ev in _in_date_order(rows):
+        month, amount, account = ev.record["date"][:7], Decimal(ev.record["amount"]), ev.record["account"]
+        if month >= as_of:
+            continue
+        for key in (("month", ev.entity, month), ("month", finance._GROUP, month), ("all", ev.entity, None),
+                    ("all", finance._GROUP, None), ("account", ev.entity, account or "(no account)")):
+            acc = out.setdefault(key, [Decimal(0), Decimal(0), set(), set(), 0])
+            if amount > 0:
+                acc[0] += amount
+            else:
+                acc[1] -= amount
+            acc[2].add(ev.provenance.path)
+            acc[3].add(month)
+            acc[4] += 1
+    return out
 
 
 def _sums(out: dict) -> dict:
     return {k: [v[0], str(v[0]), v[1], str(v[1]), sorted(v[2]), sorted(v[3]), v[4]] for k, v in out.items()}
 
 
-def test_finance_partial_sums_equal_the_row_by_row_totals_in_value_digits_and_order():
-    rng = random.Random(5)
-    amounts = [f"{rng.choice(['', '-'])}{rng.randint(0, 99999)}.{rng.randint(0, 99):02d}" for _ in range(3000)]
-    amounts += ["0", "-0.00", "12.5", "7"]
-    txns = finance.transactions(_ledger(amounts))
-    parts, rows = finance._aggregate(txns), finance._aggregate_rows(txns)
-    assert list(parts) == list(rows)
-    assert _sums(parts) == _sums(rows)
+AMOUNTS = [f"{random.Random(n).choice(['', '-'])}{random.Random(n).randint(0, 99999)}"
+           f"{random.Random(n).choice(['', '.5', '.25', '.125', '.00', '.10'])}" for n in range(3000)]
+AMOUNTS += ["0", "-0.00", "0.000", "12.5", "7", "-0.0000001", "1E+3", "123456789012345678901"]
+
+
+def test_finance_group_sums_equal_the_row_by_row_totals_in_value_digits():
+    rows = _ledger(AMOUNTS)
+    book = finance.transactions(rows)
+    assert book.exact and len(book.groups) < len(rows)
+    assert _sums(finance._aggregate(book.groups)) == _sums(_plain_sums(rows, as_of="2027-01"))
 
 
 def test_finance_sums_that_would_round_are_added_row_by_row_as_before():
     amounts = ["1234567890123456789012345.678", "0.0000000000000000000001", "-99999999999999999999999.99"] * 50
-    txns = finance.transactions(_ledger(amounts))
-    assert _sums(finance._aggregate(txns)) == _sums(finance._aggregate_rows(txns))
+    rows = _ledger(amounts)
+    book = finance.transactions(rows)
+    assert not book.exact
+    assert _sums(finance._aggregate(book.groups)) == _sums(_plain_sums(rows, as_of="2027-01"))
+
+
+@pytest.mark.parametrize("amounts", [AMOUNTS, ["1234567890123456789012345.678", "-0.01", "3"] * 40])
+def test_cash_and_unit_figures_from_groups_equal_the_row_by_row_sums(amounts):
+    rows = _ledger(amounts, seed=11)
+    groups = finance.transactions(rows).groups
+    ordered = _in_date_order(rows)
+    for since in ("2026-01-01", "2026-04-15", "2026-09-30"):
+        plain = sum((Decimal(e.record["amount"]) for e in ordered if e.record["date"] >= since), Decimal(0))
+        grouped = sum((g.amount for g in groups if g.day.isoformat() >= since), Decimal(0))
+        assert (grouped, str(grouped)) == (plain, str(plain))
+    for sign in (1, 0, -1):
+        plain = sum((Decimal(e.record["amount"]) for e in ordered
+                     if (Decimal(e.record["amount"]) > 0) - (Decimal(e.record["amount"]) < 0) == sign), Decimal(0))
+        grouped = sum((g.amount for g in groups if g.sign == sign), Decimal(0))
+        assert (grouped, str(grouped)) == (plain, str(plain))
+        assert sum(g.count for g in groups if g.sign == sign) == sum(
+            1 for e in rows if (Decimal(e.record["amount"]) > 0) - (Decimal(e.record["amount"]) < 0) == sign)
+
+
+def test_duplicates_found_by_packed_keys_are_the_rows_identical_in_the_plain_key():
+    amounts = [random.Random(n).choice(["10", "10.00", "-5.5", "1E+3", "-0.00", "0", "123456789012345678901"])
+               for n in range(4000)]
+    rows = _ledger(amounts, seed=5)
+    groups: dict = {}
+    for ev in _in_date_order(rows):
+        r = ev.record
+        key = (r["date"], r["amount"], ev.entity, r["account"].lower(), r["memo"].lower())
+        groups.setdefault(key, []).append(ev.id)
+    plain = sorted(tuple(ids) for ids in groups.values() if len(ids) > 1)
+    ctx = AnalysisContext(as_of=date(2026, 12, 1))
+    found = sorted(f.evidence for f in finance.duplicate_rows(finance.transactions(rows), ctx))
+    assert found == plain and len(found) > 100
+
+
+def test_a_ledger_table_row_prints_its_amount_as_the_source_wrote_it():
+    for text in ["12.50", "-12.50", "0", "-0", "-0.00", "0.0000001", "1E+3", "123456789012345678901", "0.000001"]:
+        table = TransactionTable("ledger/a.csv")
+        table.append("2026-05-03", text, None, "", "", "", 2, 2)
+        assert table.amount_text(0) == text
+        assert (table.amount(0), str(table.amount(0))) == (Decimal(text), str(Decimal(text)))

@@ -22,12 +22,15 @@ def test_a_key_in_a_ledger_memo_is_withheld_and_becomes_a_scan_hit(workspace):
         "2026-10-03,-12.00,alpha,Software,tech,Plain memo that is long enough\n"
     ))
     result = LedgerSource(workspace.settings()).collect()
-    memos = [ev.record["memo"] for ev in result.evidence if ev.kind == "transaction"]
+    (table,) = [ev.record["table"] for ev in result.evidence if ev.kind == "transactions"]
+    rows = list(table.rows())
+    memos = [ev.record["memo"] for ev in rows]
     assert memos[0] == "Stripe fee [secret withheld: sk_live_…3f2g]"
     assert memos[2] == "Plain memo that is long enough"
     hits = [ev for ev in result.evidence if ev.kind == "scan_hit"]
     assert [(h.provenance.line_start, h.record["field"]) for h in hits] == [(2, "memo"), (3, "memo")]
-    assert all(STRIPE not in repr(ev) for ev in result.evidence)
+    assert all(STRIPE not in repr(ev) for ev in result.evidence + rows)
+    assert all(STRIPE not in text for text in table.strings)
 
 
 def test_the_same_secret_in_two_places_is_one_critical_finding(workspace):

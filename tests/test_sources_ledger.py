@@ -54,9 +54,26 @@ class Workspace(conftest.Workspace):
     dedent = False
 
     def collect(self, extra_toml: str = "", entities: bool = True) -> SourceResult:
+        """The source's result, each file's table of rows shown as the rows' own evidence."""
+        return rows(self.collect_tables(extra_toml, entities))
+
+    def collect_tables(self, extra_toml: str = "", entities: bool = True) -> SourceResult:
         toml = ORG_TOML + (ENTITIES_TOML if entities else "") + extra_toml
         (self.root / "execbrief.toml").write_text(toml, encoding="utf-8")
         return LedgerSource(load_settings(self.root, environ={})).collect()
+
+
+def rows(result: SourceResult) -> SourceResult:
+    """``result`` with each ``transactions`` item replaced by its rows' ``transaction`` items."""
+    evidence: list[Evidence] = []
+    for ev in result.evidence:
+        if ev.kind == "transactions":
+            table = ev.record["table"]
+            assert (ev.record["rows"], ev.provenance.path) == (len(table), table.path)
+            evidence.extend(table.rows())
+        else:
+            evidence.append(ev)
+    return SourceResult(evidence=evidence, warnings=result.warnings, inputs=result.inputs)
 
 
 @pytest.fixture
@@ -386,3 +403,121 @@ def test_fast_built_evidence_equals_validated_models(ws):
         assert again.model_dump(mode="json") == ev.model_dump(mode="json")
         assert ev.model_copy(update={"entity": "globex"}).entity == "globex"
         assert ev.model_fields_set == again.model_fields_set
+
+
+# The parse cache: a file whose bytes and settings have not changed is not parsed again.
+
+SECRET = "sk_live_" + "4eC39HqLyjWDarjtT1zdp7dc"
+OLD = 1_700_000_000  # an mtime well before any index write: the index may trust it
+
+
+def _source(ws: Workspace, extra_toml: str = "") -> LedgerSource:
+    (ws.root / "execbrief.toml").write_text(ORG_TOML + ENTITIES_TOML + extra_toml, encoding="utf-8")
+    return LedgerSource(load_settings(ws.root, environ={}))
+
+
+def _everything(result: SourceResult) -> tuple:
+    """All a result says, in order: evidence (tables as their rows), warnings, inputs."""
+    expanded = rows(result)
+    return ([e.model_dump(mode="json") for e in expanded.evidence],
+            [w.model_dump() for w in result.warnings], result.inputs)
+
+
+def _ledger_files(ws: Workspace) -> None:
+    for name in ("a", "b"):
+        path = ws.write(f"ledger/{name}.csv", HEADER + "".join(
+            f"2026-{m:02d}-{d:02d},{(-1) ** d * (d * 37 + m)}.{d:02d},{'acme' if d % 3 else 'Acme Inc'},"
+            f"{'Sales' if d % 2 else 'Rent'},{'' if d % 5 == 0 else 'income'},\"Client {d % 4} - invoice\"\n"
+            for m in range(1, 12) for d in range(1, 29)
+        ) + "2026-05-03,12abc,acme,,,bad amount\n" + f"2026-05-04,-9.99,globex,Card,,key {SECRET} leaked\n"
+                     + "2026-05-04,-9.99,globex,Card,,dup\n2026-05-04,-9.99,globex,Card,,dup\n")
+        os.utime(path, (OLD, OLD))
+
+
+def _facts(result: SourceResult) -> list:
+    from datetime import date
+
+    from execbrief.analyzers import AnalysisContext, books, finance, leaks
+
+    ctx = AnalysisContext(as_of=date(2026, 11, 23), entities={"acme": ("Acme", None), "globex": ("Globex", None)})
+    evidence = list(result.evidence)
+    return [f.model_dump() for f in finance.analyze(evidence, ctx) + books.analyze(evidence, ctx)
+            + leaks.analyze(evidence, ctx)]
+
+
+def test_a_cached_run_gives_the_same_evidence_warnings_and_facts_as_a_parse(ws):
+    _ledger_files(ws)
+    cold_source = _source(ws)
+    cold = cold_source.collect()
+    warm_source = _source(ws)
+    warm = warm_source.collect()
+    assert (cold_source.cache_hits, warm_source.cache_hits) == (0, 2)
+    assert _everything(warm) == _everything(cold)
+    assert any("bad amount '12abc'" in w.message for w in warm.warnings)
+    assert _facts(warm) == _facts(cold)
+    assert {f["name"] for f in _facts(warm)} >= {"duplicate_transactions", "secret_in_text",
+                                                 "uncategorised_transactions", "revenue"}
+
+
+def test_a_changed_ledger_file_is_parsed_again(ws):
+    _ledger_files(ws)
+    first = _source(ws).collect()
+    path = ws.write("ledger/a.csv", HEADER + "2026-05-03,77.70,acme,Sales,income,changed\n")
+    os.utime(path, (OLD + 10, OLD + 10))
+    source = _source(ws)
+    second = rows(source.collect())
+    assert source.cache_hits == 1  # b.csv only
+    assert [e.record["amount"] for e in second.evidence if e.provenance.path == "ledger/a.csv"] == ["77.70"]
+    assert second.inputs != first.inputs
+
+
+def test_a_file_rewritten_within_the_racy_window_is_hashed_again(ws):
+    path = ws.write("ledger/a.csv", HEADER + "2026-05-03,11.10,acme,Sales,income,one\n")
+    stat = path.stat()  # just written: modified within the racy window of the index write
+    _source(ws).collect()
+    ws.write("ledger/a.csv", HEADER + "2026-05-03,22.20,acme,Sales,income,two\n")  # same size
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert [e.text for e in rows(_source(ws).collect()).evidence] == ["two"]
+
+
+def test_a_change_to_the_column_mapping_or_the_entities_is_a_new_parse(ws):
+    _ledger_files(ws)
+    _source(ws).collect()
+    source = _source(ws, '\n[[entities]]\nid = "initech"\nname = "Initech"\naliases = ["globex"]\n')
+    result = rows(source.collect())
+    assert source.cache_hits == 0
+    assert "initech" in {e.entity for e in result.evidence}
+
+
+def test_the_cache_never_holds_a_secret_from_a_memo_or_a_warning(ws):
+    _ledger_files(ws)
+    ws.write("ledger/c.csv", HEADER + f"2026-05-03,{SECRET},acme,,,amount cell holds a key\n")
+    cold = _source(ws).collect()
+    assert any(SECRET in w.message for w in cold.warnings)  # as before: warnings quote the cell
+    stored = [p for p in (ws.root / ".execbrief").rglob("*") if p.is_file()]
+    assert len(stored) >= 3  # the index and the entries of a.csv and b.csv
+    for path in stored:
+        data = path.read_bytes()
+        assert SECRET.encode() not in data and SECRET[8:].encode() not in data, path
+    warm_source = _source(ws)
+    warm = warm_source.collect()
+    assert warm_source.cache_hits == 2  # c.csv, whose warning quotes the key, is parsed every time
+    assert _everything(warm) == _everything(cold)
+    assert sum(1 for e in warm.evidence if e.kind == "scan_hit") == 2
+
+
+@pytest.mark.parametrize("damage", [b"", b"not marshal data", None])
+def test_a_corrupt_cache_entry_is_ignored_and_rewritten(ws, damage):
+    _ledger_files(ws)
+    cold = _source(ws).collect()
+    entries = list((ws.root / ".execbrief" / "cache" / "ledger").rglob("*.bin"))
+    assert len(entries) == 2
+    for entry in entries:
+        data = entry.read_bytes()
+        entry.write_bytes(data[: len(data) // 2] if damage is None else damage)
+    source = _source(ws)
+    assert _everything(source.collect()) == _everything(cold)
+    assert source.cache_hits == 0
+    again = _source(ws)
+    assert _everything(again.collect()) == _everything(cold)
+    assert again.cache_hits == 2

@@ -81,12 +81,15 @@ class Provenance(_Frozen):
 
 
 class Evidence(_Frozen):
-    """One item read from a source: a note section, a task, a table row, a transaction."""
+    """One item read from a source: a note section, a task, a table row, a transaction.
+
+    ``transactions`` is a whole ledger file: ``record["table"]`` is its ``TransactionTable``.
+    """
 
     id: str
     source: str
     kind: Literal[
-        "document", "section", "task", "table_row", "transaction", "resource", "scan_hit"
+        "document", "section", "task", "table_row", "transaction", "transactions", "resource", "scan_hit"
     ]
     entity: str | None = None
     text: str | None = None

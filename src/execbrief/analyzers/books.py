@@ -14,7 +14,8 @@ from typing import Sequence
 from ..formatting import percent
 from ..model import Evidence, Fact, stable_id
 from . import AnalysisContext
-from .finance import Txn, transactions
+from .finance import transactions
+from .ledger_rows import Group
 
 __all__ = ["analyze", "category_coverage", "inconsistent_accounts"]
 
@@ -23,9 +24,8 @@ TOPICS = ("accounting", "compliance")
 
 def analyze(evidence: Sequence[Evidence], ctx: AnalysisContext) -> list[Fact]:
     """Chart-of-accounts coverage facts for the ledger transactions in ``evidence``."""
-    txns = transactions(evidence)
-    by_entity: dict[str | None, list[Txn]] = defaultdict(list)
-    for t in txns:
+    by_entity: dict[str | None, list[Group]] = defaultdict(list)
+    for t in transactions(evidence, ctx.as_of).groups:
         by_entity[t.entity].append(t)
     facts: list[Fact] = []
     for entity, rows in sorted(by_entity.items(), key=lambda kv: kv[0] or ""):
@@ -34,28 +34,29 @@ def analyze(evidence: Sequence[Evidence], ctx: AnalysisContext) -> list[Fact]:
     return facts
 
 
-def _source(rows: Sequence[Txn]) -> tuple[str, ...]:
-    return tuple(sorted({t.evidence.provenance.path for t in rows}))
+def _source(rows: Sequence[Group]) -> tuple[str, ...]:
+    return tuple(sorted({t.path for t in rows}))
 
 
-def category_coverage(entity: str | None, rows: Sequence[Txn], ctx: AnalysisContext) -> Fact:
+def category_coverage(entity: str | None, rows: Sequence[Group], ctx: AnalysisContext) -> Fact:
     """The share of a business's transactions that carry a category, and its accounts."""
-    categorised = sum(1 for t in rows if t.category)
-    share = (Decimal(categorised) / Decimal(len(rows)) * 100).quantize(Decimal("0.1"))
+    categorised = sum(t.count for t in rows if t.category)
+    total = sum(t.count for t in rows)
+    share = (Decimal(categorised) / Decimal(total) * 100).quantize(Decimal("0.1"))
     accounts = sorted({t.account for t in rows if t.account})
     who = ctx.entity_name(entity)
     return Fact(
         id=stable_id("f", "category_coverage", entity),
         kind="metric", name="category_coverage", entity=entity, value=share, unit="%",
         statement=(
-            f"{who}: {percent(share)} of {len(rows)} transactions carry a category, "
+            f"{who}: {percent(share)} of {total} transactions carry a category, "
             f"across {len(accounts)} accounts."
         ),
         topics=TOPICS, sources=_source(rows),
     )
 
 
-def inconsistent_accounts(entity: str | None, rows: Sequence[Txn], ctx: AnalysisContext) -> list[Fact]:
+def inconsistent_accounts(entity: str | None, rows: Sequence[Group], ctx: AnalysisContext) -> list[Fact]:
     """Accounts booked under more than one category."""
     categories: dict[str, set[str]] = defaultdict(set)
     for t in rows:

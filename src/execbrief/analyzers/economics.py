@@ -24,7 +24,7 @@ from . import AnalysisContext
 from .tables import possessive
 
 if TYPE_CHECKING:
-    from .finance import Txn
+    from .ledger_rows import Group, Ledger
 
 __all__ = ["analyze", "unit_economics", "revenue_concentration", "payer", "COST_OF_SALES", "WINDOW_MONTHS"]
 
@@ -40,37 +40,44 @@ _NOT_A_PAYER = re.compile(
     r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\b", re.I)
 
 
-def analyze(complete: Sequence["Txn"], ctx: AnalysisContext) -> list[Fact]:
+def analyze(book: "Ledger", complete: Sequence["Group"], ctx: AnalysisContext) -> list[Fact]:
     """Unit economics and revenue concentration for each business with enough data."""
-    by_entity: dict[str | None, list["Txn"]] = defaultdict(list)
+    by_entity: dict[str | None, list["Group"]] = defaultdict(list)
     for t in complete:
         by_entity[t.entity].append(t)
+    windows = {entity: sorted({t.month for t in rows})[-WINDOW_MONTHS:] for entity, rows in by_entity.items()}
+    payers: dict[str | None, list[tuple]] = defaultdict(list)
+    for part in book.payers({e: set(m) for e, m in windows.items()}, payer):
+        payers[part[0]].append(part)
     facts: list[Fact] = []
     for entity, rows in sorted(by_entity.items(), key=lambda kv: kv[0] or ""):
-        months = sorted({t.month for t in rows})[-WINDOW_MONTHS:]
+        months = windows[entity]
         window = [t for t in rows if t.month in months]
         facts += unit_economics(entity, window, months, ctx)
-        facts += revenue_concentration(entity, window, months, ctx)
+        facts += revenue_concentration(entity, window, payers[entity], months, ctx)
     return facts
 
 
-def _is_variable(t: "Txn") -> bool:
+def _is_variable(t: "Group") -> bool:
     return t.category.lower().replace("-", "_") in COST_OF_SALES or t.category.lower() in COST_OF_SALES
 
 
-def unit_economics(entity: str | None, rows: Sequence["Txn"], months: list[str], ctx: AnalysisContext) -> list[Fact]:
+def unit_economics(entity: str | None, rows: Sequence["Group"], months: list[str], ctx: AnalysisContext) -> list[Fact]:
     """Contribution margin per unit and the units a month that cover fixed costs."""
-    variable_rows = [t for t in rows if t.amount < 0 and _is_variable(t)]
-    inflows = Counter(t.account for t in rows if t.amount > 0)
+    variable_rows = [t for t in rows if t.sign < 0 and _is_variable(t)]
+    inflows: Counter[str] = Counter()
+    for t in rows:
+        if t.sign > 0:
+            inflows[t.account] += t.count
     if not variable_rows or not inflows:
         return []
     account = max(inflows, key=lambda a: (inflows[a], a))
-    units = [t for t in rows if t.amount > 0 and t.account == account]
-    count = Decimal(len(units))
+    units = [t for t in rows if t.sign > 0 and t.account == account]
+    count = Decimal(sum(t.count for t in units))
     n_months = Decimal(len(months))
     price = sum((t.amount for t in units), ZERO) / count
     variable = -sum((t.amount for t in variable_rows), ZERO) / count
-    fixed = -sum((t.amount for t in rows if t.amount < 0 and not _is_variable(t)), ZERO) / n_months
+    fixed = -sum((t.amount for t in rows if t.sign < 0 and not _is_variable(t)), ZERO) / n_months
     margin = (price - variable).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     price = price.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     variable = variable.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
@@ -79,7 +86,7 @@ def unit_economics(entity: str | None, rows: Sequence["Txn"], months: list[str],
     who, cur = ctx.entity_name(entity), ctx.currency
     span, period = month_range_label(months[0], months[-1]), f"{months[0]}..{months[-1]}"
     unit = f"{account} sale"
-    sources = tuple(f"{p}, {span}" for p in sorted({t.evidence.provenance.path for t in rows}))
+    sources = tuple(f"{p}, {span}" for p in sorted({t.path for t in rows}))
     ratio = (margin / price * HUNDRED).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP) if price else ZERO
     facts = [Fact(
         id=stable_id("f", "contribution_margin", entity, period), kind="metric", name="contribution_margin",
@@ -131,19 +138,21 @@ def payer(memo: str) -> str | None:
     return name
 
 
-def revenue_concentration(entity: str | None, rows: Sequence["Txn"], months: list[str],
-                          ctx: AnalysisContext) -> list[Fact]:
-    """The largest payer's share of a business's revenue; a finding at 25% and more."""
-    inflows = [t for t in rows if t.amount > 0]
+def revenue_concentration(entity: str | None, rows: Sequence["Group"], payers: Sequence[tuple],
+                          months: list[str], ctx: AnalysisContext) -> list[Fact]:
+    """The largest payer's share of a business's revenue; a finding at 25% and more.
+
+    ``payers`` are the business's inflows in the window with a payer named in the memo:
+    (entity, payer, amount, day, path, line), in date order (``Ledger.payers``).
+    """
+    inflows = [t for t in rows if t.sign > 0]
     revenue = sum((t.amount for t in inflows), ZERO)
     paid: dict[str, Decimal] = defaultdict(lambda: ZERO)
     names: dict[str, str] = {}
-    for t in inflows:
-        who_paid = payer(t.memo)
-        if who_paid:
-            key = who_paid.lower()
-            paid[key] += t.amount
-            names.setdefault(key, who_paid)
+    for _, who_paid, amount, *_ in payers:
+        key = who_paid.lower()
+        paid[key] += amount
+        names.setdefault(key, who_paid)
     if len(paid) < 2 or revenue <= 0:
         return []  # one payer or none named: the memos say too little to judge
     top = max(paid, key=lambda k: (paid[k], k))
@@ -164,5 +173,5 @@ def revenue_concentration(entity: str | None, rows: Sequence["Txn"], months: lis
             f"and keep {names[top]} under a signed contract." if severity else None
         ),
         topics=("finance", "revenue", "clients") + (("risk",) if severity else ()),
-        sources=tuple(f"{p}, {span}" for p in sorted({t.evidence.provenance.path for t in inflows})),
+        sources=tuple(f"{p}, {span}" for p in sorted({t.path for t in inflows})),
     )]

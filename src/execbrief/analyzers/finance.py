@@ -10,76 +10,35 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
-from decimal import Decimal, Inexact, localcontext
-from typing import NamedTuple, Sequence
+from decimal import Decimal
+from typing import Callable, Sequence
 
 from ..formatting import money, month_label, month_range_label, percent
 from ..model import Evidence, Fact, stable_id
+from ..transactions import TransactionTable
 from . import AnalysisContext
+from .ledger_rows import Group, Ledger, Row, ledger
 from .topics import infer_topics
 
-__all__ = ["analyze", "Txn", "transactions"]
+__all__ = ["analyze", "transactions"]
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
 ORG = None  # entity of organisation-wide facts
 
 
-class Txn(NamedTuple):  # a tuple: a million of these must be quick to make and small
-    """A ledger transaction as the finance rules see it."""
+def transactions(evidence: Sequence[Evidence], as_of: date | None = None) -> Ledger:
+    """The ledger transactions among the evidence, as tables and exact groups of rows.
 
-    evidence: Evidence
-    day: date
-    month: str  # "2026-10"
-    amount: Decimal
-    entity: str | None
-    account: str
-    category: str
-    memo: str
+    With ``as_of``, rows of months whose days no rule compares are grouped by month.
+    """
+    return ledger(evidence, as_of)
 
 
-def transactions(evidence: Sequence[Evidence]) -> list[Txn]:
-    """The ledger transactions among the evidence, in date order."""
-    global _last
-    if _last is not None and _last[0] is evidence and _last[1] == len(evidence):
-        return _last[2]  # finance and books both ask for the same list: build it once
-    out = []
-    days: dict[str, tuple[date, str]] = {}  # a ledger has few distinct days: one date object each
-    strings: dict[str, str] = {}
-    for ev in evidence:
-        if ev.kind != "transaction":
-            continue
-        r = ev.record
-        raw = r["date"]
-        known = days.get(raw)
-        if known is None:
-            day = date.fromisoformat(raw)
-            known = days[raw] = (day, f"{day.year:04d}-{day.month:02d}")
-        account, category, memo = r.get("account") or "", r.get("category") or "", r.get("memo") or ""
-        out.append(Txn(
-            ev, known[0], known[1], Decimal(r["amount"]), ev.entity,
-            strings.get(account) or strings.setdefault(account, account.strip()),
-            strings.get(category) or strings.setdefault(category, category.strip()),
-            memo.strip(),
-        ))
-    out.sort(key=_order)
-    _last = (evidence, len(evidence), out)
-    return out
-
-
-def _order(t: Txn) -> tuple[date, str, int]:
-    prov = t.evidence.provenance
-    return t.day, prov.path, prov.line_start or 0
-
-
-# The last evidence list seen and its transactions. Analyzers are pure, so the same list
-# gives the same transactions; the list is held, so its id cannot be reused by another.
-_last: tuple[Sequence[Evidence], int, list[Txn]] | None = None
-
-
-def _period_label(txns: Sequence[Txn], month: str | None = None) -> str:
-    path = txns[0].evidence.provenance.path if txns else "ledger"
-    return f"{path} ({month})" if month else path
+def _period_label(book: Ledger, month: Callable[[str], bool]) -> str:
+    """The file of the first row in the months ``month`` picks, as a fact's source."""
+    path = book.first_path(month)
+    return path if path is not None else "ledger"
 
 
 def _metric(name: str, entity: str | None, period: str, value: Decimal, unit: str,
@@ -96,96 +55,55 @@ def _metric(name: str, entity: str | None, period: str, value: Decimal, unit: st
 
 def analyze(evidence: Sequence[Evidence], ctx: AnalysisContext) -> list[Fact]:
     """All finance facts for the ledger transactions in ``evidence``."""
-    txns = transactions(evidence)
-    if not txns:
+    book = transactions(evidence, ctx.as_of)
+    groups = book.groups
+    if not groups:
         return []
     current = f"{ctx.as_of.year:04d}-{ctx.as_of.month:02d}"
-    complete = [t for t in txns if t.month < current]
+    complete = [g for g in groups if g.month < current]
     facts: list[Fact] = []
     sums = _aggregate(complete)
     facts += monthly_results(complete, ctx, sums)
     facts += window_results(complete, ctx, sums)
     facts += month_over_month(complete, ctx, sums)
     facts += account_structure(complete, ctx, sums)
-    facts += uncategorised_rows(txns, ctx)
-    facts += duplicate_rows(txns, ctx)
-    facts += missing_periods(complete, ctx)
-    facts += month_in_progress(txns, current, ctx)
-    from . import economics, runway  # they build on this module's Txn
+    facts += uncategorised_rows(book, ctx)
+    facts += duplicate_rows(book, ctx)
+    facts += missing_periods(book, complete, ctx)
+    facts += month_in_progress(book, current, ctx)
+    from . import economics, runway  # they build on this module's sums
 
-    facts += runway.analyze(evidence, txns, complete, ctx, sums)
-    facts += economics.analyze(complete, ctx)
+    facts += runway.analyze(evidence, groups, complete, ctx, sums)
+    facts += economics.analyze(book, complete, ctx)
     return facts
 
 
 _GROUP = "\x00group"  # the key of all businesses together in _aggregate (None is a business: rows without one)
 
 
-def _aggregate(txns: Sequence[Txn]) -> dict[tuple[str, str | None, str | None], list]:
-    """One pass over the rows: [revenue, costs, paths, months, rows] per group of rows.
+def _aggregate(groups: Sequence[Group]) -> dict[tuple[str, str | None, str | None], list]:
+    """One pass over the groups of rows: [revenue, costs, paths, months, rows] per set of rows.
 
-    Groups: ("month", entity, month), ("all", entity, None) and ("account", entity, account),
-    with ``_GROUP`` as the entity of all businesses together (month and all only).
+    Sets: ("month", entity, month), ("all", entity, None) and ("account", entity, account),
+    with ``_GROUP`` as the entity of all businesses together (month and all only). Each sum
+    adds the groups in order, as the rows were once added one by one (see ``ledger_rows``).
     """
-    # First per (business, month, account, file): one add per row instead of five. While
-    # every sum is exact, adding the partial sums gives the same totals, and groups come out
-    # in the order their first row reached them, as row by row. Should any sum round (28
-    # digits), the rows are added one by one instead, in their order, as they always were.
-    try:
-        with localcontext() as exact:
-            exact.traps[Inexact] = True
-            return _aggregate_parts(txns)
-    except Inexact:
-        return _aggregate_rows(txns)
-
-
-def _aggregate_parts(txns: Sequence[Txn]) -> dict[tuple[str, str | None, str | None], list]:
-    fine: dict[tuple[str | None, str, str, str], list] = {}
-    get = fine.get
-    for t in txns:
-        key = (t.entity, t.month, t.account or "(no account)", t.evidence.provenance.path)
-        part = get(key)
-        if part is None:
-            part = fine[key] = [ZERO, ZERO, 0]
-        amount = t.amount
-        if amount > 0:
-            part[0] += amount
-        else:
-            part[1] -= amount
-        part[2] += 1
     out: dict[tuple[str, str | None, str | None], list] = {}
     get = out.get
-    for (entity, month, account, path), (revenue, costs, rows) in fine.items():
+    for g in groups:
+        entity, month, amount = g.entity, g.month, g.amount
         for key in (("month", entity, month), ("month", _GROUP, month), ("all", entity, None),
-                    ("all", _GROUP, None), ("account", entity, account)):
+                    ("all", _GROUP, None), ("account", entity, g.account or "(no account)")):
             acc = get(key)
             if acc is None:
                 acc = out[key] = [ZERO, ZERO, set(), set(), 0]
-            acc[0] += revenue
-            acc[1] += costs
-            acc[2].add(path)
-            acc[3].add(month)
-            acc[4] += rows
-    return out
-
-
-def _aggregate_rows(txns: Sequence[Txn]) -> dict[tuple[str, str | None, str | None], list]:
-    out: dict[tuple[str, str | None, str | None], list] = {}
-    get = out.get
-    for t in txns:
-        path, month, amount = t.evidence.provenance.path, t.month, t.amount
-        for key in (("month", t.entity, month), ("month", _GROUP, month), ("all", t.entity, None),
-                    ("all", _GROUP, None), ("account", t.entity, t.account or "(no account)")):
-            acc = get(key)
-            if acc is None:
-                acc = out[key] = [ZERO, ZERO, set(), set(), 0]
-            if amount > 0:
+            if g.sign > 0:
                 acc[0] += amount
             else:
                 acc[1] -= amount
-            acc[2].add(path)
+            acc[2].add(g.path)
             acc[3].add(month)
-            acc[4] += 1
+            acc[4] += g.count
     return out
 
 
@@ -197,7 +115,7 @@ def _with_group(sums: dict, kind: str) -> dict[tuple[str | None, str | None], li
     return own
 
 
-def monthly_results(txns: Sequence[Txn], ctx: AnalysisContext, sums: dict | None = None) -> list[Fact]:
+def monthly_results(txns: Sequence[Group], ctx: AnalysisContext, sums: dict | None = None) -> list[Fact]:
     """Revenue, costs and net per business per month, and for all businesses together."""
     facts = []
     sums = _aggregate(txns) if sums is None else sums
@@ -221,7 +139,7 @@ def monthly_results(txns: Sequence[Txn], ctx: AnalysisContext, sums: dict | None
     return facts
 
 
-def window_results(txns: Sequence[Txn], ctx: AnalysisContext, sums: dict | None = None) -> list[Fact]:
+def window_results(txns: Sequence[Group], ctx: AnalysisContext, sums: dict | None = None) -> list[Fact]:
     """Totals and margin per business over every complete month in the ledger."""
     facts = []
     sums = _aggregate(txns) if sums is None else sums
@@ -257,7 +175,7 @@ def window_results(txns: Sequence[Txn], ctx: AnalysisContext, sums: dict | None 
     return facts
 
 
-def month_over_month(txns: Sequence[Txn], ctx: AnalysisContext, sums: dict | None = None) -> list[Fact]:
+def month_over_month(txns: Sequence[Group], ctx: AnalysisContext, sums: dict | None = None) -> list[Fact]:
     """Revenue change of each business from its second-last to its last complete month."""
     facts = []
     sums = _aggregate(txns) if sums is None else sums
@@ -294,7 +212,7 @@ def month_over_month(txns: Sequence[Txn], ctx: AnalysisContext, sums: dict | Non
     return facts
 
 
-def account_structure(txns: Sequence[Txn], ctx: AnalysisContext, sums: dict | None = None) -> list[Fact]:
+def account_structure(txns: Sequence[Group], ctx: AnalysisContext, sums: dict | None = None) -> list[Fact]:
     """Inflow and outflow per account per business over the complete months."""
     if not txns:
         return []
@@ -326,17 +244,16 @@ def account_structure(txns: Sequence[Txn], ctx: AnalysisContext, sums: dict | No
     return facts
 
 
-def uncategorised_rows(txns: Sequence[Txn], ctx: AnalysisContext) -> list[Fact]:
+def uncategorised_rows(book: Ledger, ctx: AnalysisContext) -> list[Fact]:
     """Transactions with no category: each business's books are incomplete until fixed."""
     facts = []
-    groups: dict[str | None, list[Txn]] = defaultdict(list)
-    for t in txns:
-        if not t.category:
-            groups[t.entity].append(t)
+    groups: dict[str | None, list[Row]] = defaultdict(list)
+    for row in book.rows(_blank_category):
+        groups[row.entity].append(row)
     for entity, rows in sorted(groups.items(), key=lambda kv: kv[0] or ""):
         total = sum((abs(t.amount) for t in rows), ZERO)
         who = ctx.entity_name(entity)
-        lines = ", ".join(str(t.evidence.provenance.line_start) for t in rows[:8])
+        lines = ", ".join(str(t.line) for t in rows[:8])
         facts.append(Fact(
             id=stable_id("f", "uncategorised", entity),
             kind="finding", name="uncategorised_transactions", entity=entity, severity="medium",
@@ -347,47 +264,86 @@ def uncategorised_rows(txns: Sequence[Txn], ctx: AnalysisContext) -> list[Fact]:
             ),
             recommendation="Assign a category to each before the month is closed.",
             topics=("accounting", "compliance"),
-            evidence=tuple(t.evidence.id for t in rows),
-            sources=(f"{rows[0].evidence.provenance.path}, lines {lines}",),
+            evidence=tuple(t.id for t in rows),
+            sources=(f"{rows[0].path}, lines {lines}",),
         ))
     return facts
 
 
-def duplicate_rows(txns: Sequence[Txn], ctx: AnalysisContext) -> list[Fact]:
+def _blank_category(table: TransactionTable) -> list[int]:
+    empty = {n for n, text in enumerate(table.strings) if not text}
+    return [n for n, c in enumerate(table.category) if c in empty] if empty else []
+
+
+def duplicate_rows(book: Ledger, ctx: AnalysisContext) -> list[Fact]:
     """Rows identical in date, amount, business, account and memo: likely double entries."""
-    first: dict[tuple[object, ...], Txn] = {}
-    doubles: dict[tuple[object, ...], list[Txn]] = {}
-    lower: dict[str, str] = {}  # accounts repeat: lower-case each once
-    for t in txns:
-        # the amount as the ledger wrote it: a double import repeats it exactly, and a
-        # string hashes far faster than a Decimal (this loop sees every row)
-        account = lower.get(t.account) or lower.setdefault(t.account, t.account.lower())
-        key = (t.day, t.evidence.record["amount"], t.entity, account, t.memo.lower())
-        held = first.setdefault(key, t)
-        if held is not t:  # one list per repeated key, not one per row
-            doubles.setdefault(key, [held]).append(t)
+    doubles: dict[tuple[object, ...], list[Row]] = {}
+    for row in book.rows(_repeated(book.tables)):
+        # the amount as the ledger wrote it: a double import repeats it exactly
+        key = (row.day, row.table.amount_text(row.n), row.entity, row.account.lower(), row.memo.lower())
+        doubles.setdefault(key, []).append(row)
     facts = []
     for key, rows in sorted(doubles.items(), key=lambda kv: str(kv[0])):
         head = rows[0]
         who = ctx.entity_name(head.entity)
-        lines = ", ".join(str(t.evidence.provenance.line_start) for t in rows)
+        amount = head.amount
+        lines = ", ".join(str(t.line) for t in rows)
         facts.append(Fact(
             id=stable_id("f", "duplicate", *key),
             kind="finding", name="duplicate_transactions", entity=head.entity, severity="medium",
-            value=head.amount, unit=ctx.currency, period=head.day.isoformat(),
+            value=amount, unit=ctx.currency, period=head.day.isoformat(),
             statement=(
                 f"{who}: {len(rows)} identical {head.account or 'ledger'} entries of "
-                f"{money(head.amount, ctx.currency)} on {head.day.isoformat()}."
+                f"{money(amount, ctx.currency)} on {head.day.isoformat()}."
             ),
             recommendation="Check the bank statement and delete the extra entry if it is a double entry.",
             topics=("accounting", "compliance"),
-            evidence=tuple(t.evidence.id for t in rows),
-            sources=(f"{head.evidence.provenance.path}, lines {lines}",),
+            evidence=tuple(t.id for t in rows),
+            sources=(f"{head.path}, lines {lines}",),
         ))
     return facts
 
 
-def missing_periods(txns: Sequence[Txn], ctx: AnalysisContext) -> list[Fact]:
+def _repeated(tables: Sequence[TransactionTable]) -> Callable[[TransactionTable], list[int]]:
+    """A picker of the rows whose (day, amount, business, account, memo) occurs more than once.
+
+    First by day and amount alone, packed into one integer per row (a million rows cost a
+    set of ints, not a million tuples): only rows that share those can be doubles, and the
+    rest of the key is compared for those rows only.
+    """
+    days: dict[str, int] = {}
+    for table in tables:
+        for iso in table.days:
+            days.setdefault(iso, len(days))
+    n_days = len(days) or 1
+    seen: set = set()
+    twice: set = set()
+    columns = []
+    for table in tables:
+        dmap = [days[iso] for iso in table.days]
+        column: list = [(k * 64 + x + 32) * n_days + dmap[d] for d, k, x in zip(table.day, table.coef, table.exp)]
+        for n, text in table.odd.items():  # amounts held as text: a key of their own kind
+            column[n] = ("odd", text, dmap[table.day[n]])
+        add = seen.add
+        twice.update([k for k in column if k in seen or add(k)])
+        columns.append(column)
+    seen.clear()
+    full: dict[tuple, int] = {}
+    candidates = []
+    for table, column in zip(tables, columns):
+        rows = [n for n, k in enumerate(column) if k in twice] if twice else []
+        keys = [(column[n], table.entities[table.entity[n]], table.strings[table.account[n]].lower(),
+                 table.strings[table.memo[n]].lower()) for n in rows]
+        for key in keys:
+            full[key] = full.get(key, 0) + 1
+        candidates.append((rows, keys))
+    columns.clear()
+    picked = {id(table): [n for n, key in zip(rows, keys) if full[key] > 1]
+              for table, (rows, keys) in zip(tables, candidates)}
+    return lambda table: picked.pop(id(table))
+
+
+def missing_periods(book: Ledger, txns: Sequence[Group], ctx: AnalysisContext) -> list[Fact]:
     """Months with no rows for a business, between the ledger's first and last month."""
     months = sorted({t.month for t in txns})
     if len(months) < 2:
@@ -397,6 +353,8 @@ def missing_periods(txns: Sequence[Txn], ctx: AnalysisContext) -> list[Fact]:
     have_by: dict[str | None, set[str]] = defaultdict(set)
     for t in txns:  # one pass, not one per business
         have_by[t.entity].add(t.month)
+    current = f"{ctx.as_of.year:04d}-{ctx.as_of.month:02d}"  # txns are the rows before this month
+    label = _period_label(book, lambda m: m < current)
     for entity in sorted(have_by, key=lambda e: e or ""):
         have = have_by[entity]
         for month in span:
@@ -409,26 +367,27 @@ def missing_periods(txns: Sequence[Txn], ctx: AnalysisContext) -> list[Fact]:
                 statement=f"The ledger has no {who} transactions for {month_label(month)}.",
                 recommendation=f"Import the {month_label(month)} bank and card statements of {who}.",
                 topics=("accounting", "compliance"),
-                sources=(f"{_period_label(txns)}",),
+                sources=(f"{label}",),
             ))
     return facts
 
 
-def month_in_progress(txns: Sequence[Txn], current: str, ctx: AnalysisContext) -> list[Fact]:
+def month_in_progress(book: Ledger, current: str, ctx: AnalysisContext) -> list[Fact]:
     """A note of rows dated in the current (incomplete) month or later."""
-    rows = [t for t in txns if t.month >= current]
+    rows = [g for g in book.groups if g.month >= current]
     if not rows:
         return []
+    count = sum(g.count for g in rows)
     return [Fact(
         id=stable_id("f", "month_in_progress", current),
-        kind="note", name="month_in_progress", period=current, value=Decimal(len(rows)),
+        kind="note", name="month_in_progress", period=current, value=Decimal(count),
         unit="transactions",
         statement=(
-            f"{len(rows)} transactions dated {month_label(current)} or later are month-to-date "
+            f"{count} transactions dated {month_label(current)} or later are month-to-date "
             "and not in the monthly figures."
         ),
         topics=("accounting", "finance"),
-        sources=(_period_label(rows),),
+        sources=(_period_label(book, lambda m: m >= current),),
     )]
 
 

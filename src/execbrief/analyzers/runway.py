@@ -18,7 +18,7 @@ from ..model import Evidence, Fact, stable_id
 from . import AnalysisContext
 
 if TYPE_CHECKING:
-    from .finance import Txn
+    from .ledger_rows import Group
 
 __all__ = [
     "analyze", "opening_cash", "cash_balance", "cash_by_month", "monthly_burn", "runway", "cash_cover", "BURN_MONTHS",
@@ -31,7 +31,7 @@ ZERO = Decimal(0)
 RUNWAY_SEVERITY = ((Decimal(3), "critical"), (Decimal(6), "high"), (Decimal(12), "medium"))
 
 
-def analyze(evidence: Sequence[Evidence], txns: Sequence["Txn"], complete: Sequence["Txn"],
+def analyze(evidence: Sequence[Evidence], txns: Sequence["Group"], complete: Sequence["Group"],
             ctx: AnalysisContext, sums: dict | None = None) -> list[Fact]:
     """Cash (when the opening balance is configured), burn per business and group, runway."""
     facts: list[Fact] = []
@@ -64,19 +64,20 @@ def _where(ev: Evidence) -> str:
     return f"{ev.provenance.label()} ([sources.ledger] opening_cash)"
 
 
-def cash_balance(opening: tuple[Decimal, date, Evidence], txns: Sequence["Txn"], ctx: AnalysisContext) -> Fact:
+def cash_balance(opening: tuple[Decimal, date, Evidence], txns: Sequence["Group"], ctx: AnalysisContext) -> Fact:
     """Cash on the as-of date: the opening balance plus the transactions since."""
     amount, since, ev = opening
     rows = [t for t in txns if since <= t.day <= ctx.as_of]
     moved = sum((t.amount for t in rows), ZERO)
+    count = sum(t.count for t in rows)
     cash = amount + moved
     cur = ctx.currency
     statement = (
         f"Cash on {ctx.as_of.isoformat()} is {money(cash, cur)}: the opening balance of "
         f"{money(amount, cur)} on {since.isoformat()} plus a net {money(moved, cur)} "
-        f"from {len(rows)} transactions since."
+        f"from {count} transactions since."
     )
-    sources = (_where(ev),) + tuple(sorted({t.evidence.provenance.path for t in rows}))
+    sources = (_where(ev),) + tuple(sorted({t.path for t in rows}))
     if cash < 0:
         return Fact(
             id=stable_id("f", "cash_balance", ctx.as_of), kind="finding", name="cash_balance",
@@ -91,7 +92,7 @@ def cash_balance(opening: tuple[Decimal, date, Evidence], txns: Sequence["Txn"],
     )
 
 
-def cash_by_month(opening: tuple[Decimal, date, Evidence], txns: Sequence["Txn"], ctx: AnalysisContext) -> list[Fact]:
+def cash_by_month(opening: tuple[Decimal, date, Evidence], txns: Sequence["Group"], ctx: AnalysisContext) -> list[Fact]:
     """Cash at the end of each complete month since the opening balance: the burn, drawn over time."""
     amount, since, ev = opening
     current = f"{ctx.as_of.year:04d}-{ctx.as_of.month:02d}"
@@ -112,7 +113,7 @@ def cash_by_month(opening: tuple[Decimal, date, Evidence], txns: Sequence["Txn"]
     return facts
 
 
-def monthly_burn(complete: Sequence["Txn"], ctx: AnalysisContext, sums: dict | None = None) -> list[Fact]:
+def monthly_burn(complete: Sequence["Group"], ctx: AnalysisContext, sums: dict | None = None) -> list[Fact]:
     """Average monthly net outflow over the last complete months: the group, and each business that burns.
 
     ``sums`` are finance's one-pass totals of ``complete``; they are made here when not given.

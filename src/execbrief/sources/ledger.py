@@ -1,10 +1,14 @@
-"""Ledger CSV exports → ``transaction`` evidence, one per row.
+"""Ledger CSV exports → ``transactions`` evidence, one per file, the rows as columns.
 
 The header names come from ``[sources.ledger.columns]``: a signed ``amount`` column
 (inflow positive), or a bank statement's ``debit`` (money out) and ``credit`` (money in)
 columns. Files are streamed (a ledger may be hundreds of megabytes): one pass hashes the
 bytes and checks the encoding, a second pass reads the rows. A bad row becomes a warning
-naming its line; the rest of the file is still read.
+naming its line; the rest of the file is still read. Each file's rows become one
+``TransactionTable`` (``transactions.py``); a row's own ``transaction`` evidence, with the id
+it always had, is built from the table when a fact cites it. Secrets in accounts, categories
+and memos are withheld and each becomes a ``scan_hit`` item. A file parsed before, with the
+same content and settings, is loaded from the parse cache (``ledger_cache.py``) instead.
 
 ``[sources.ledger] opening_cash`` and ``opening_cash_date`` become one ``resource``
 evidence item (``record["type"] == "opening_cash"``) citing ``execbrief.toml``, from which
@@ -17,18 +21,21 @@ import codecs
 import csv
 import gc
 import hashlib
+import operator
 import re
 import time
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
-from ..model import DataWarning, Evidence, stable_id
+from ..model import DataWarning, stable_id
+from ..redaction import withhold
+from ..transactions import TransactionTable, encode_amount
 from . import InputFile, SourceResult, expand_paths
 from .build import evidence, provenance
+from .ledger_cache import LedgerCache
 from .values import parse_amount
-from ..redaction import withhold
 
 __all__ = ["LedgerSource", "register"]
 
@@ -47,6 +54,7 @@ _DATE = re.compile(
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 # an amount Decimal would print back unchanged: no sign but "-", no leading zeros, not zero
 _PLAIN = re.compile(r"-?(?:[1-9]\d*|0(?=\.\d*[1-9]))(?:\.\d+)?$")
+_INT64 = 1 << 63
 # The five bytes cp1252 leaves undefined; a file holding one is decoded as latin-1.
 _CP1252_HOLES = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
 
@@ -74,8 +82,13 @@ class LedgerSource:
             self._by_label[entity.id] = entity.id  # ids are matched exactly first
         self._split = self.config.columns.debit is not None  # debit/credit, not a signed amount
         self._days: dict[str, str] = {}  # raw date → ISO date: a ledger has few distinct days
-        self._strings: dict[str, str] = {}
-        self._scanned: dict[str, tuple[str, list[Any]]] = {}  # string → (withheld form, secrets)
+        self.cache_hits = 0  # files the last collect() loaded from the parse cache
+        configured = self.config.columns
+        # everything the parse reads besides the file: a change to any of it is a new cache key
+        self._parse_key = (
+            tuple(getattr(configured, name) for name in COLUMNS), sorted(self._by_label.items()),
+            sorted(self._ids), MAX_ROW_WARNINGS,
+        )
 
     def collect(self) -> SourceResult:
         """Read every ledger file and return its transactions, warnings and input hashes."""
@@ -86,6 +99,7 @@ class LedgerSource:
         # pause it too).
         gc_was_on = gc.isenabled()
         gc.disable()
+        cache = LedgerCache(self.workspace, self._parse_key)
         try:
             seen: set[Path] = set()
             for pattern in self.config.paths:
@@ -102,7 +116,9 @@ class LedgerSource:
                 for path in files:
                     if path not in seen:
                         seen.add(path)
-                        self._read_file(path, result)
+                        self._read_file(path, result, cache)
+            cache.index.save_index()
+            self.cache_hits = cache.hits
         finally:
             if gc_was_on:
                 gc.enable()
@@ -130,64 +146,93 @@ class LedgerSource:
             provenance("ledger", rel, line, line),
         ))
 
-    def _read_file(self, path: Path, result: SourceResult) -> None:
+    def _read_file(self, path: Path, result: SourceResult, cache: LedgerCache) -> None:
         rel = _relative(path, self.workspace)
-        file = _FileWarnings(rel, result.warnings)
         limit = self.config.max_file_mb
         try:
             stat = path.stat()
             if stat.st_size > limit * 1024 * 1024:
-                file.add(None, (
+                _FileWarnings(rel, result.warnings).add(None, (
                     f"file is {stat.st_size / 1024 / 1024:.1f} MB, over the {limit:g} MB limit: "
                     "skipped (split it, or raise sources.ledger.max_file_mb)"
                 ))
                 return
-            sha, size, binary, bad_line, cp1252_ok = _inspect(path)
+            observed = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(stat.st_mtime))
+            size, sha = stat.st_size, cache.index.known_hash(rel, stat.st_size, stat.st_mtime_ns)
+            parsed = None if sha is None else cache.get(cache.key(sha, rel), sha, observed)
+            if parsed is None:
+                sha, size, binary, bad_line, cp1252_ok = _inspect(path)
+                parsed = cache.get(cache.key(sha, rel), sha, observed)
         except OSError as exc:
-            file.add(None, f"cannot read file ({exc.strerror or exc.__class__.__name__}): "
-                           "check its permissions; skipped")
+            _FileWarnings(rel, result.warnings).add(None, (
+                f"cannot read file ({exc.strerror or exc.__class__.__name__}): check its permissions; skipped"))
             return
         result.inputs.append(InputFile(source="ledger", path=rel, sha256=sha, size=size))
+        if parsed is None:
+            file = _FileWarnings(rel, [])
+            try:
+                table, hits = self._parse_file(path, rel, sha, observed, binary, bad_line, cp1252_ok, file)
+            except OSError as exc:
+                result.warnings += file.sink
+                _FileWarnings(rel, result.warnings).add(
+                    None, f"cannot read file ({exc.strerror or exc.__class__.__name__}): skipped")
+                return
+            file.finish()
+            warnings = [(w.line, w.message) for w in file.sink]
+            # a warning may quote a cell: a file whose warnings hold a secret is not cached
+            if not any(withhold(message)[1] for _, message in warnings):
+                cache.put(cache.key(sha, rel), table, hits, warnings)
+        else:
+            table, hits, warnings = parsed
+        cache.index.remember(rel, stat.st_size, stat.st_mtime_ns, sha)
+        result.warnings += [DataWarning(source="ledger", path=rel, line=line, message=message)
+                            for line, message in warnings]
+        result.evidence += [
+            evidence(hit_id, "ledger", "scan_hit", entity, None, record,
+                     provenance("ledger", rel, start, end, observed, sha))
+            for hit_id, entity, record, start, end in hits
+        ]
+        if table is not None and len(table):
+            result.evidence.append(evidence(
+                stable_id("ev", "ledger", rel, "transactions"), "ledger", "transactions", None, None,
+                {"table": table, "rows": len(table)}, provenance("ledger", rel, None, None, observed, sha),
+            ))
+
+    def _parse_file(self, path: Path, rel: str, sha: str, observed: str, binary: bool,
+                    bad_line: int | None, cp1252_ok: bool,
+                    file: _FileWarnings) -> tuple[TransactionTable | None, list]:
+        """One file's transactions and scan hits (as plain tuples); problems go to ``file``."""
         if binary:
             file.add(None, "binary file, not CSV text: skipped (export the ledger as CSV)")
-            return
+            return None, []
         encoding = "utf-8-sig"  # a BOM is common in spreadsheet exports, and harmless
         if bad_line is not None:
             encoding = "cp1252" if cp1252_ok else "latin-1"
             file.add(bad_line, f"not UTF-8; decoded as {encoding}: re-save as UTF-8")
-        observed = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(stat.st_mtime))
-        evidence: list[Evidence] = []
-        try:
-            with path.open(encoding=encoding, newline="") as fh:
-                self._parse(csv.reader(fh), rel, sha, observed, file, evidence)
-        except OSError as exc:
-            file.add(None, f"cannot read file ({exc.strerror or exc.__class__.__name__}): skipped")
-            return
-        result.evidence.extend(evidence)
-        file.finish()
+        parse = _FileParse(TransactionTable(rel, sha, observed))
+        with path.open(encoding=encoding, newline="") as fh:
+            self._parse(csv.reader(fh), parse, file)
+        parse.done()
+        return parse.table, parse.hits
 
-    def _parse(self, reader: Any, rel: str, sha: str, observed: str,
-               file: _FileWarnings, out: list[Evidence]) -> None:
-        """Turn the rows of one CSV file into evidence; problems go to ``file``."""
+    def _parse(self, reader: Any, parse: _FileParse, file: _FileWarnings) -> None:
+        """Turn the rows of one CSV file into table rows; problems go to ``file``."""
         columns: tuple[int | None, ...] | None = None
         width = 0
         unknown: set[str] = set()
         prev = 0
-        # stable_id("ev", "ledger", rel, line) without re-hashing the common prefix per row
-        self._id_base = hashlib.sha256("\x1f".join(("ledger", rel, "")).encode())
         try:
             for row in reader:
                 # reader.line_num counts physical lines, so a quoted field spanning several
                 # lines still gives each row its true first line.
                 start, end, prev = prev + 1, reader.line_num, reader.line_num
-                if end == start:
-                    end = start  # one int object for both: a million rows, 28 bytes each
                 if not "".join(row).strip():
                     continue  # blank lines, and rows of empty cells from spreadsheets
                 if columns is None:
                     columns = self._columns(row, start, file)
                     if columns is None:
                         return
+                    pick = operator.itemgetter(*columns)
                     width = len(row)
                     continue
                 if len(row) != width:
@@ -199,7 +244,7 @@ class LedgerSource:
                                         "commas and quotes (a value with a comma, like "
                                         "\"$1,450.00\", must be quoted); row skipped")
                         continue
-                self._row(row, columns, start, end, rel, sha, observed, file, unknown, out)
+                self._row(row, pick, start, end, parse, file, unknown)
         except csv.Error as exc:
             file.add(reader.line_num, f"CSV syntax error ({exc}): fix the quoting; "
                                       "the rest of the file was skipped")
@@ -232,25 +277,35 @@ class LedgerSource:
             return None
         return columns
 
-    def _row(self, row: list[str], columns: tuple[int | None, ...], start: int, end: int,
-             rel: str, sha: str, observed: str, file: _FileWarnings, unknown: set[str],
-             out: list[Evidence]) -> None:
+    def _row(self, row: list[str], pick: Callable[[list[str]], tuple[str, ...]], start: int, end: int,
+             parse: _FileParse, file: _FileWarnings, unknown: set[str]) -> None:
         row.append("")  # a missing optional column reads as this empty cell
-        raw_date, raw_amount, raw_debit, raw_credit, raw_entity, account, category, memo = (
-            row[n].strip() for n in columns  # type: ignore[index]
-        )
-        day = self._days.get(raw_date) or _parse_date(raw_date)
+        raw_date, raw_amount, raw_debit, raw_credit, raw_entity, account, category, memo = map(str.strip, pick(row))
+        table = parse.table
+        day = parse.days.get(raw_date)
         if day is None:
-            file.row(start, f"bad date {raw_date!r}: use YYYY-MM-DD; row skipped")
-            return
-        self._days[raw_date] = day
+            iso = self._days.get(raw_date) or _parse_date(raw_date)
+            if iso is None:
+                file.row(start, f"bad date {raw_date!r}: use YYYY-MM-DD; row skipped")
+                return
+            self._days[raw_date] = iso
+            day = parse.days[raw_date] = table.intern(table.days, iso)
+        encoded: tuple[int, int] | None
         if self._split:
             split = self._split_amount(raw_debit, raw_credit, start, file)
             if split is None:
                 return
             amount = str(split)
+            encoded = encode_amount(amount)
         elif _PLAIN.match(raw_amount):
             amount = raw_amount  # already the canonical form: skip the Decimal round trip
+            dot = amount.find(".")  # encode_amount's work, for the form _PLAIN guarantees
+            if dot < 0:
+                encoded = int(amount), 0
+            else:
+                encoded = int(amount[:dot] + amount[dot + 1:]), dot + 1 - len(amount)
+            if encoded[1] < -6 or not -_INT64 < encoded[0] < _INT64:
+                encoded = None
         else:
             parsed = _parse_amount(raw_amount)
             if parsed is None:
@@ -258,47 +313,50 @@ class LedgerSource:
                                 "or (250.00); row skipped")
                 return
             amount = str(parsed)
-        entity = self._entity(raw_entity, start, file, unknown)
-        # Rows repeat their accounts, categories and often their memos: keep one copy of each.
-        strings = self._strings
-        account = strings.setdefault(account, account)
-        category = strings.setdefault(category, category)
-        memo = strings.setdefault(memo, memo) if len(strings) < 500_000 else memo
-        if self._may_hold_secret(account, category, memo):
-            account, category, memo = (
-                self._withhold(field, value, start, end, rel, observed, sha, entity, out)
-                for field, value in (("account", account), ("category", category), ("memo", memo))
-            )
-        digest = self._id_base.copy()
-        digest.update(str(start).encode())
-        out.append(evidence(
-            "ev-" + digest.hexdigest()[:12], "ledger", "transaction", entity, memo,
-            {"date": day, "amount": amount, "account": account, "category": category, "memo": memo},
-            provenance("ledger", rel, start, end, observed, sha),
-        ))
+            encoded = encode_amount(amount)
+        entity = parse.entities.get(raw_entity)
+        if entity is None:
+            entity = parse.entities[raw_entity] = table.intern(
+                table.entities, self._entity(raw_entity, start, file, unknown))
+        # Rows repeat their accounts, categories and memos: each distinct one is withheld
+        # (scanned for secrets) and stored once.
+        strings = parse.strings
+        n_account = strings.get(account)
+        if n_account is None:
+            n_account = parse.string(account)
+        n_category = strings.get(category)
+        if n_category is None:
+            n_category = parse.string(category)
+        n_memo = strings.get(memo)
+        if n_memo is None:
+            n_memo = parse.string(memo)
+        secrets = parse.secrets
+        if secrets and (n_account in secrets or n_category in secrets or n_memo in secrets):
+            self._hits((n_account, n_category, n_memo), parse, start, end, table.entities[entity])
+        if encoded is None:
+            table.odd[len(table.line)] = amount
+            encoded = (0, 0)
+        table.day.append(day)
+        table.coef.append(encoded[0])
+        table.exp.append(encoded[1])
+        table.entity.append(entity)
+        table.account.append(n_account)
+        table.category.append(n_category)
+        table.memo.append(n_memo)
+        table.line.append(start)
+        table.end.append(end)
 
     @staticmethod
-    def _may_hold_secret(*values: str) -> bool:
-        return any(len(v) >= 16 for v in values)  # every pattern the scanner knows is longer
-
-    def _withhold(self, field: str, value: str, start: int, end: int, rel: str, observed: str,
-                  sha: str, entity: str | None, out: list[Evidence]) -> str:
-        """The value with any secret replaced by its masked preview; each secret a scan_hit."""
-        # rows repeat their memos and accounts: scan each distinct string once
-        found = self._scanned.get(value)
-        if found is None:
-            found = withhold(value)
-            if len(self._scanned) < 200_000:
-                self._scanned[value] = found
-        clean, hits = found
-        for hit in hits:
-            out.append(evidence(
-                stable_id("ev", "ledger", rel, start, field, hit.sha256), "ledger", "scan_hit", entity, None,
-                {"rule": "secret_in_text", "kind": hit.kind, "preview": hit.preview,
-                 "secret_sha256": hit.sha256, "field": field},
-                provenance("ledger", rel, start, end, observed, sha),
-            ))
-        return clean
+    def _hits(fields: tuple[int, ...], parse: _FileParse, start: int, end: int, entity: str | None) -> None:
+        """One scan_hit per secret in the row's account, category and memo, in that order."""
+        for field, n in zip(("account", "category", "memo"), fields):
+            for hit in parse.secrets.get(n, ()):
+                parse.hits.append((
+                    stable_id("ev", "ledger", parse.table.path, start, field, hit.sha256), entity,
+                    {"rule": "secret_in_text", "kind": hit.kind, "preview": hit.preview,
+                     "secret_sha256": hit.sha256, "field": field},
+                    start, end,
+                ))
 
     def _split_amount(self, debit: str, credit: str, line: int, file: _FileWarnings) -> Decimal | None:
         """Credit (money in) minus debit (money out); either may be blank, not both."""
@@ -330,6 +388,34 @@ class LedgerSource:
                 f"alias to [[entities]] in execbrief.toml; its rows are kept as {slug!r}"
             ))
         return slug
+
+
+class _FileParse:
+    """One file's table being built, and what its rows repeat: raw value → position."""
+
+    def __init__(self, table: TransactionTable) -> None:
+        self.table = table
+        self.days: dict[str, int] = {}
+        self.entities: dict[str, int] = {}
+        self.strings: dict[str, int] = {}  # raw account, category or memo → its withheld form
+        self.clean: dict[str, int] = {}  # withheld form → its position in the table's strings
+        self.secrets: dict[int, list[Any]] = {}  # position of a withheld string → its secrets
+        self.hits: list[tuple] = []  # (id, entity, record, line_start, line_end) per scan_hit
+
+    def string(self, raw: str) -> int:
+        """The position of ``raw``'s withheld form among the table's strings."""
+        clean, hits = withhold(raw) if len(raw) >= 16 else (raw, [])  # every secret pattern is longer
+        n = self.clean.get(clean)
+        if n is None:
+            n = self.clean[clean] = len(self.table.strings)
+            self.table.strings.append(clean)
+        self.strings[raw] = n
+        if hits:
+            self.secrets[n] = hits
+        return n
+
+    def done(self) -> None:
+        self.table.drop_index()
 
 
 class _FileWarnings:

@@ -1,0 +1,292 @@
+"""The ledger as the finance rules read it: rows grouped, summed exactly, once.
+
+The ledger source hands over each file's rows as a ``TransactionTable``. The rules need
+sums per business, month, day, account and category, never one object per row, so one
+pass over the columns adds the rows of each (business, day, account, category, sign)
+group as integers of the row's own scale, and each group becomes one ``Group`` with one
+exact ``Decimal`` sum. The few rules that name rows (uncategorised and duplicate entries,
+the first row of a period) look at the columns again for just those rows.
+
+Why the groups' sums equal the plain ones: an exact sum of Decimals has the smallest
+exponent of its terms (zero, for sums that start at ``Decimal(0)``) and is never -0, and
+a group adds rows of one exponent. While no sum of absolute values reaches the context's
+precision, every partial sum is exact in any order. When one would (28 digits), every row
+is its own group, in date order (date, file, line), and the rules add them one by one as
+they always did, rounding at the same steps.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal, getcontext
+from typing import Callable, Iterable, NamedTuple, Sequence
+
+from ..model import Evidence
+from ..transactions import TransactionTable
+
+__all__ = ["Group", "Ledger", "Row", "ledger"]
+
+
+class Group(NamedTuple):
+    """Rows of one business, day (or month), account, category and sign, with their exact sum."""
+
+    entity: str | None
+    month: str  # "2026-10"
+    day: date  # the rows' day; the 1st of the month for a group of a whole month (see Ledger)
+    account: str
+    category: str
+    path: str
+    amount: Decimal
+    count: int
+    sign: int  # 1 inflows, 0 zero amounts, -1 outflows
+
+
+class Row(NamedTuple):
+    """One row, for the rules that name rows: where it is, and what it says."""
+
+    day: date
+    path: str
+    line: int
+    table: TransactionTable
+    n: int  # the row's position in its table
+
+    @property
+    def id(self) -> str:
+        return self.table.row_id(self.n)
+
+    @property
+    def amount(self) -> Decimal:
+        return self.table.amount(self.n)
+
+    @property
+    def entity(self) -> str | None:
+        return self.table.entities[self.table.entity[self.n]]
+
+    @property
+    def account(self) -> str:
+        return self.table.strings[self.table.account[self.n]]
+
+    @property
+    def memo(self) -> str:
+        return self.table.strings[self.table.memo[self.n]]
+
+
+_DAYS: dict[str, tuple[date, str]] = {}
+
+
+def _day(iso: str) -> tuple[date, str]:
+    found = _DAYS.get(iso)
+    if found is None:
+        day = date.fromisoformat(iso)
+        found = _DAYS[iso] = (day, f"{day.year:04d}-{day.month:02d}")
+    return found
+
+
+class Ledger:
+    """The ledger's transactions: their tables, and their groups."""
+
+    def __init__(self, tables: list[TransactionTable], by_day: Callable[[str], bool] = lambda month: True) -> None:
+        """Group rows by day in the months ``by_day`` names, by month in the others."""
+        self.tables = tables
+        self.exact = _exact(tables)
+        self.groups: list[Group] = _groups(tables, by_day) if self.exact else _row_groups(tables)
+
+    def __len__(self) -> int:
+        return sum(len(t) for t in self.tables)
+
+    def first_path(self, month: Callable[[str], bool]) -> str | None:
+        """The file of the first row (by date, then file) among rows of the months ``month`` picks."""
+        first = None
+        for table in self.tables:
+            days = [_day(table.days[d]) for d in set(table.day)]
+            found = min((day for day, m in days if month(m)), default=None)
+            if found is not None and (first is None or (found, table.path) < first):
+                first = (found, table.path)
+        return None if first is None else first[1]
+
+    def rows(self, keep: Callable[[TransactionTable], Iterable[int]]) -> list[Row]:
+        """The rows ``keep`` picks from each table, in date order (date, file, line)."""
+        out = []
+        for table in self.tables:
+            days, day, line = table.days, table.day, table.line
+            out += [Row(_day(days[day[n]])[0], table.path, line[n], table, n) for n in keep(table)]
+        out.sort(key=lambda r: (r.day, r.path, r.line))
+        return out
+
+    def payers(self, months: dict[str | None, set[str]], payer: Callable[[str], str | None]) -> list[tuple]:
+        """(entity, payer, amount, day, path, line) of inflows in each business's ``months``, in date order.
+
+        A payer is read from the memo by ``payer``; rows of one memo and day add up first.
+        """
+        parts: list[tuple] = []
+        for table in self.tables:
+            days = [_day(iso) for iso in table.days]
+            wanted = [{d for d, (_, month) in enumerate(days) if month in months[entity]} if entity in months else set()
+                      for entity in table.entities]
+            names: dict[int, str | None] = {}
+            strings = table.strings
+            if not self.exact:
+                for n, (e, d, m) in enumerate(zip(table.entity, table.day, table.memo)):
+                    if d in wanted[e]:
+                        amount = table.amount(n)
+                        who = names[m] if m in names else names.setdefault(m, payer(strings[m]))
+                        if amount > 0 and who:
+                            parts.append((table.entities[e], who, amount, days[d][0], table.path, table.line[n]))
+                continue
+            sums: dict[tuple, list] = {}
+            rows = zip(table.entity, table.day, table.memo, table.exp, table.coef, table.line)
+            for e, d, m, x, k, line in rows:  # rows of amounts held as text have k == 0: below
+                if k > 0 and d in wanted[e]:
+                    key = (e, d, m, x)
+                    part = sums.get(key)
+                    if part is None:
+                        sums[key] = [k, line]
+                    else:
+                        part[0] += k
+                        if line < part[1]:
+                            part[1] = line
+            for (e, d, m, x), (total, line) in sums.items():
+                who = names[m] if m in names else names.setdefault(m, payer(strings[m]))
+                if who:
+                    parts.append((table.entities[e], who, Decimal(f"{total}E{x}"), days[d][0], table.path, line))
+            for n in table.odd:
+                e, d, m = table.entity[n], table.day[n], table.memo[n]
+                amount = table.amount(n)
+                who = payer(strings[m])
+                if amount > 0 and who and d in wanted[e]:
+                    parts.append((table.entities[e], who, amount, days[d][0], table.path, table.line[n]))
+        parts.sort(key=lambda p: (p[3], p[4], p[5]))
+        return parts
+
+
+def _exact(tables: Sequence[TransactionTable]) -> bool:
+    """Whether every sum of any rows is exact: their absolute values add up within the precision."""
+    limit = 10 ** getcontext().prec
+    odd = [t.amount(n) for t in tables for n in t.odd]
+    if not all(a.is_finite() for a in odd):
+        return False
+    floor = min([0] + [min(t.exp) for t in tables if len(t)] + [a.as_tuple().exponent for a in odd])  # type: ignore[misc]
+    total = sum(abs(int(a.scaleb(-floor))) for a in odd)
+    for table in tables:
+        if not len(table):
+            continue
+        if min(table.exp) == max(table.exp):  # the usual case: one scale for the whole file
+            total += sum(map(abs, table.coef)) * 10 ** (table.exp[0] - floor)
+            continue
+        by_exp: dict[int, int] = {}
+        for x, k in zip(table.exp, table.coef):
+            by_exp[x] = by_exp.get(x, 0) + (k if k > 0 else -k)
+        total += sum(v * 10 ** (x - floor) for x, v in by_exp.items())
+    return total < limit
+
+
+def _groups(tables: Sequence[TransactionTable], by_day: Callable[[str], bool]) -> list[Group]:
+    out = []
+    for table in tables:
+        # each day's position, or its month's: (day, month) of the group, "day" being the 1st for a month
+        spans: list[tuple[date, str]] = []
+        where: dict[tuple[date, str], int] = {}
+        bucket = []
+        for iso in table.days:
+            day, month = _day(iso)
+            span = (day if by_day(month) else day.replace(day=1), month)
+            bucket.append(where.setdefault(span, len(where)))
+            if len(spans) < len(where):
+                spans.append(span)
+        fine: dict[tuple, list] = {}
+        get = fine.get
+        for e, d, a, c, x, k in zip(table.entity, table.day, table.account, table.category, table.exp, table.coef):
+            key = (e, bucket[d], a, c, x, (k > 0) - (k < 0))
+            part = get(key)
+            if part is None:
+                fine[key] = [k, 1]
+            else:
+                part[0] += k
+                part[1] += 1
+        extra = []
+        for n, text in table.odd.items():  # held as 0 above: move each to a group of its own
+            key = (table.entity[n], bucket[table.day[n]], table.account[n], table.category[n], 0, 0)
+            fine[key][1] -= 1
+            amount = Decimal(text)
+            extra.append((key[:4], amount, (amount > 0) - (amount < 0)))
+        entities, strings, path = table.entities, table.strings, table.path
+        for (e, d, a, c, x, sign), (total, count) in fine.items():
+            if count:
+                day, month = spans[d]
+                out.append(Group(entities[e], month, day, strings[a], strings[c], path,
+                                 Decimal(f"{total}E{x}"), count, sign))
+        for (e, d, a, c), amount, sign in extra:
+            day, month = spans[d]
+            out.append(Group(entities[e], month, day, strings[a], strings[c], path, amount, 1, sign))
+    return out
+
+
+def _row_groups(tables: Sequence[TransactionTable]) -> list[Group]:
+    """Every row its own group, in date order: sums then round where they always did."""
+    keyed = []
+    for table in tables:
+        days = [_day(iso) for iso in table.days]
+        for n in range(len(table)):
+            day, month = days[table.day[n]]
+            amount = table.amount(n)
+            keyed.append(((day, table.path, table.line[n]), Group(
+                table.entities[table.entity[n]], month, day, table.strings[table.account[n]],
+                table.strings[table.category[n]], table.path, amount, 1, (amount > 0) - (amount < 0))))
+    keyed.sort(key=lambda kg: kg[0])
+    return [g for _, g in keyed]
+
+
+def _from_rows(rows: list[Evidence]) -> list[TransactionTable]:
+    """Tables of loose ``transaction`` items (one per row), one table per file."""
+    tables: dict[str, TransactionTable] = {}
+    for ev in rows:
+        prov, r = ev.provenance, ev.record
+        table = tables.get(prov.path)
+        if table is None:
+            table = tables[prov.path] = TransactionTable(prov.path, prov.sha256, prov.observed_at)
+            table.ids = []
+        table.append(_iso(r["date"]), str(r["amount"]), ev.entity, (r.get("account") or "").strip(),
+                     (r.get("category") or "").strip(), (r.get("memo") or "").strip(),
+                     prov.line_start or 0, prov.line_end or prov.line_start or 0)
+        table.ids.append(ev.id)  # type: ignore[union-attr]
+    for table in tables.values():
+        table.drop_index()
+    return list(tables.values())
+
+
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso(raw: str) -> str:
+    return raw if _ISO.fullmatch(raw) else date.fromisoformat(raw).isoformat()
+
+
+def ledger(evidence: Sequence[Evidence], as_of: date | None = None) -> Ledger:
+    """The ledger among the evidence: ``transactions`` tables, and loose ``transaction`` rows.
+
+    Rows are grouped by month, except where a rule compares their days with a date: in the
+    month of the opening cash balance, and from the month of ``as_of`` on (every month, when
+    ``as_of`` is None).
+    """
+    global _last
+    if _last is not None and _last[0] is evidence and _last[1] == len(evidence) and _last[2] == as_of:
+        return _last[3]  # finance and books both ask for it: build it once
+    tables = [ev.record["table"] for ev in evidence if ev.kind == "transactions"]
+    loose = [ev for ev in evidence if ev.kind == "transaction"]
+    if loose:
+        tables += _from_rows(loose)
+    if as_of is None:
+        out = Ledger(tables)
+    else:
+        current = f"{as_of.year:04d}-{as_of.month:02d}"
+        opening = {ev.record["date"][:7] for ev in evidence
+                   if ev.kind == "resource" and ev.source == "ledger" and ev.record.get("type") == "opening_cash"}
+        out = Ledger(tables, lambda month: month >= current or month in opening)
+    _last = (evidence, len(evidence), as_of, out)
+    return out
+
+
+# The last evidence list seen and its ledger. Analyzers are pure, so the same list gives
+# the same ledger; the list is held, so its id cannot be reused by another.
+_last: tuple[Sequence[Evidence], int, date | None, Ledger] | None = None

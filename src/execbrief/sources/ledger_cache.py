@@ -1,0 +1,79 @@
+"""The ledger's parse cache: what parsing one CSV file produced, so an unchanged file is not parsed again.
+
+``<workspace>/.execbrief/cache/ledger/<key[:2]>/<key>.bin`` holds one file's parse: its
+transactions as column bytes and value tables, its ``scan_hit`` items and its warnings.
+The key hashes the file's content hash, its path in the workspace (ids, warnings and
+provenance name it), everything in the configuration the parser reads (column names,
+entities and their aliases) and ``VERSION``. The path index of ``FileCache`` maps each path
+to (size, mtime, content hash), so an unchanged file is not even read; a file modified
+within ``RACY_NS`` of the index write is hashed again.
+
+Entries are ``marshal`` data (bytes, strings, lists, dicts: loading one runs no code) and
+hold no secret: account, category and memo values are stored withheld, as the evidence
+carries them, and a file whose warnings quote a secret is not cached at all. An entry that
+does not load, or does not check out, is a miss: the file is parsed and the entry rewritten.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from ..transactions import TransactionTable
+from .cache import FileCache
+
+__all__ = ["LedgerCache", "VERSION"]
+
+VERSION = 1
+
+
+class LedgerCache:
+    """Parsed ledger files by content and parse settings, under the workspace's cache folder."""
+
+    def __init__(self, workspace: Path, settings_key: Any) -> None:
+        self.index = FileCache(workspace, "ledger", VERSION)  # the path index; entries are ours
+        self.root = self.index.root
+        self._settings = repr((VERSION, sys.byteorder, settings_key))
+        self.hits = self.misses = 0
+
+    def key(self, sha: str, rel: str) -> str:
+        """The entry key of file content ``sha`` at ``rel`` under the current settings."""
+        return hashlib.sha256("\x1f".join((self._settings, sha, rel)).encode()).hexdigest()
+
+    def _path(self, key: str) -> Path:
+        return self.root / key[:2] / f"{key}.bin"
+
+    def get(self, key: str, sha: str, observed: str) -> tuple[TransactionTable | None, list, list] | None:
+        """(table, scan hits, warnings) stored under ``key``, or None if absent or unusable."""
+        try:
+            with open(self._path(key), "rb") as handle:
+                entry = marshal.loads(handle.read())
+            version, stored_key, state, hits, warnings = entry
+            if version != VERSION or stored_key != key:
+                raise ValueError("another entry")
+            table = None if state is None else TransactionTable.from_state(state, sha, observed)
+            hits = [(str(i), e, dict(r), int(s), int(t)) for i, e, r, s, t in hits]
+            warnings = [(line, str(message)) for line, message in warnings]
+        except (OSError, EOFError, ValueError, TypeError, KeyError, IndexError):
+            self.misses += 1
+            return None
+        self.hits += 1
+        return table, hits, warnings
+
+    def put(self, key: str, table: TransactionTable | None, hits: list, warnings: list) -> None:
+        """Store one file's parse (atomically; a failure only leaves the file uncached)."""
+        if self.index.error is not None:
+            return
+        path = self._path(key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            data = marshal.dumps((VERSION, key, None if table is None else table.to_state(), hits, warnings))
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_bytes(data)
+            os.replace(tmp, path)
+        except (OSError, ValueError) as exc:
+            self.index.error = getattr(exc, "strerror", None) or str(exc)
