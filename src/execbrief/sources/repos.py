@@ -6,6 +6,10 @@ read once and handed to the scan engine (``secretscan``). Whether a file with a 
 tracked, untracked or ignored comes from one ``git ls-files`` call per repository, or,
 for a folder that is not a git repository, from its ``.gitignore`` files.
 
+What the scan found in each file is cached per repository (``repocache``): a file whose
+size, mtime and inode are unchanged since the last run is not opened again, so a rerun on
+an unchanged tree costs little more than the walk itself.
+
 A secret's value never leaves the engine: evidence holds its sha256 and a masked preview.
 """
 
@@ -13,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -23,6 +28,7 @@ from ..errors import ConfigError
 from ..model import DataWarning, Evidence, Provenance, stable_id
 from . import InputFile, SourceResult
 from .gitstatus import GitStatusError, compile_gitignores, git_status, gitignore_status, is_git_repo
+from .repocache import RepoCache, cache_folder
 from .secretscan import Hit, ScanEngine, engine_names, make_engine
 
 __all__ = ["ReposSource", "register", "SKIP_DIRS", "RULE_TITLES"]
@@ -43,6 +49,9 @@ BINARY_SUFFIXES = frozenset((
 ))
 _BINARY_SNIFF = 8192
 _WORKERS = 4  # file reads release the GIL: a few threads keep a cold disk busy
+# Bump when what this module derives per file, or how, changes: cached results of another
+# format are ignored. The engine's rules are covered by the key (see _cache_key).
+_CACHE_FORMAT = 1
 
 RULE_TITLES = {
     "stripe_live_secret": "Stripe live secret key",
@@ -76,6 +85,8 @@ class _Repo:
     digests: list[tuple[str, bytes]] = field(default_factory=list)  # rel → sha256 of each scanned file
     warnings: list[DataWarning] = field(default_factory=list)
     size: int = 0
+    cache: RepoCache | None = None
+    cache_error: str | None = None  # why the cache could not be written
 
 
 class ReposSource:
@@ -95,6 +106,7 @@ class ReposSource:
                 f"{self.config.engine!r} (known: {', '.join(engine_names())})"
             ) from None
         self._limit = int(self.config.max_file_mb * 1024 * 1024)
+        self._cache_key = _cache_key(self.engine)
         # entity id or alias, as a folder-name slug → entity id
         self._slugs: list[tuple[str, str]] = sorted(
             ((_slug(label), e.id) for e in settings.entities for label in (e.id, *e.aliases)),
@@ -114,8 +126,11 @@ class ReposSource:
                 readable = list(pool.map(lambda repo: self._walk(repo, nested), repos))
         else:
             readable = [self._walk(repo, nested) for repo in repos]
+        cache_errors = []
         for repo, ok in zip(repos, readable):
             result.warnings.extend(repo.warnings)
+            if repo.cache_error:
+                cache_errors.append(repo.cache_error)
             if not ok:
                 continue
             # one input per repository (not per file): a hash over its sorted (path, file hash) pairs
@@ -132,6 +147,11 @@ class ReposSource:
                     f"scanned ({shown}): raise sources.repos.max_file_mb to scan them"
                 )))
             result.evidence.extend(self._evidence(repo, result))
+        if cache_errors:
+            result.warnings.append(self._warn(".execbrief/cache/repos", None, (
+                f"cannot write the repos cache ({cache_errors[0]}): every file is read again on every "
+                "run; check that the workspace's .execbrief folder is writable"
+            )))
         return result
 
     # -- finding the repositories ------------------------------------------------------
@@ -186,6 +206,7 @@ class ReposSource:
         except OSError:
             device = 0  # scandir below reports the problem
         seen: set[tuple[int, int]] = set()  # (device, inode): a hard-linked file is read once
+        repo.cache = RepoCache(cache_folder(self.workspace), repo.root, self._cache_key)
         top = str(repo.root)
         stack = [""]
         while stack:
@@ -219,6 +240,7 @@ class ReposSource:
         repo.hits.sort(key=lambda pair: (pair[0], pair[1].line, pair[1].rule))
         repo.oversize.sort()
         repo.warnings.sort(key=lambda w: w.path or "")
+        repo.cache_error = repo.cache.save()
         return True
 
     def _scan_file(self, repo: _Repo, rel: str, entry: os.DirEntry[str], key: tuple[int, int],
@@ -229,6 +251,16 @@ class ReposSource:
         dot = entry.name.rfind(".")
         if dot > 0 and entry.name[dot:].lower() in BINARY_SUFFIXES:
             return
+        cache = repo.cache
+        # .gitignore files are always read: a folder outside git needs their patterns
+        if cache is not None and cache.known(rel) and entry.name != ".gitignore":
+            stat = entry.stat(follow_symlinks=False)
+            cached = cache.get(rel, stat) if stat.st_size <= self._limit else None
+            if cached is not None:
+                if cached[3] is not None:  # None: a binary file, skipped as before
+                    repo.size += stat.st_size
+                    self._record(repo, rel, stat, cached[3], [Hit(*hit) for hit in cached[4]])
+                return
         # one open per file; its fstat gives size and mtime without a second path lookup
         fd = os.open(entry.path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
         try:
@@ -239,11 +271,14 @@ class ReposSource:
             data = _read(fd, stat.st_size)
         finally:
             os.close(fd)
+        # a file that changed while it was read is not cached: the next run reads it again
+        cacheable = cache is not None and len(data) == stat.st_size
         if b"\0" in data[:_BINARY_SNIFF]:
+            if cacheable:
+                cache.put(rel, stat, None, ())
             return
         repo.size += len(data)
         sha = hashlib.sha256(data)
-        repo.digests.append((rel, sha.digest()))
         if entry.name == ".gitignore":
             repo.gitignores[rel.rpartition("/")[0]] = data
         try:
@@ -254,9 +289,19 @@ class ReposSource:
                 f"the {self.engine.name!r} scan engine failed on this file ({type(exc).__name__}); "
                 "skipped: report it with the file's type and size"
             )))
+            repo.digests.append((rel, sha.digest()))
             return
+        if cacheable:
+            cache.put(rel, stat, sha.digest(), tuple(
+                (h.rule, h.line, h.preview, h.secret_sha256, h.variable, h.detail) for h in hits
+            ))
+        self._record(repo, rel, stat, sha.digest(), hits)
+
+    def _record(self, repo: _Repo, rel: str, stat: os.stat_result, digest: bytes, hits: list[Hit]) -> None:
+        """Add one scanned file's hash and hits, read now or cached, to its repository."""
+        repo.digests.append((rel, digest))
         if hits:
-            repo.files[rel] = ("sha256:" + sha.hexdigest(), stat.st_mtime)
+            repo.files[rel] = ("sha256:" + digest.hex(), stat.st_mtime)
             repo.hits.extend((rel, hit) for hit in hits)
 
     def _status(self, repo: _Repo, result: SourceResult) -> tuple[dict[str, str], bool]:
@@ -300,6 +345,23 @@ class ReposSource:
                 provenance=provenance,
             ))
         return out
+
+
+def _cache_key(engine: ScanEngine) -> tuple[object, ...]:
+    """What the cached results depend on besides the files: this module's format and the engine.
+
+    The engine's rules are named by its ``version`` attribute, if it has one, and by the
+    sha256 of its module's source and of ``redaction`` (which masks previews), so editing
+    a rule invalidates the cache without anyone remembering to bump a number.
+    """
+    sources = []
+    for module in sorted({type(engine).__module__, "execbrief.redaction"}):
+        path = getattr(sys.modules.get(module), "__file__", None)
+        try:
+            sources.append(hashlib.sha256(Path(path).read_bytes()).hexdigest() if path else None)
+        except OSError:
+            sources.append(None)
+    return (_CACHE_FORMAT, engine.name, str(getattr(engine, "version", "")), _BINARY_SNIFF, *sources)
 
 
 def _read(fd: int, size: int) -> bytes:
