@@ -76,18 +76,18 @@ class RepoCache:
             self.old = files
             self._trusted_before = mtime_ns - RACY_NS
 
-    def known(self, rel: str) -> bool:
-        """Whether ``rel`` has an entry from the last run (worth a stat to check it)."""
-        return rel in self.old
-
-    def get(self, rel: str, stat: os.stat_result) -> Entry | None:
+    def lookup(self, rel: str, entry: os.DirEntry[str]) -> Entry | None:
         """The entry of ``rel`` if the file's size, mtime and inode are unchanged; else None."""
-        entry = self.old.get(rel)
-        if (entry is not None and entry[0] == stat.st_size and entry[1] == stat.st_mtime_ns
-                and entry[2] == stat.st_ino and stat.st_mtime_ns < self._trusted_before):
+        cached = self.old.get(rel)
+        if cached is None:
+            return None
+        stat = entry.stat(follow_symlinks=False)
+        mtime_ns = stat.st_mtime_ns
+        if cached[1] == mtime_ns and cached[0] == stat.st_size and cached[2] == stat.st_ino \
+                and mtime_ns < self._trusted_before:
             self.hits += 1
-            self.new[rel] = entry
-            return entry
+            self.new[rel] = cached
+            return cached
         return None
 
     def put(self, rel: str, stat: os.stat_result, sha: bytes | None, hits: tuple[tuple[Any, ...], ...]) -> None:

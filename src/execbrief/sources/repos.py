@@ -19,7 +19,7 @@ import hashlib
 import os
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -49,6 +49,7 @@ BINARY_SUFFIXES = frozenset((
 ))
 _BINARY_SNIFF = 8192
 _WORKERS = 4  # file reads release the GIL: a few threads keep a cold disk busy
+_GIT_WORKERS = 2  # `git ls-files` runs: mostly waiting on the child process
 # Bump when what this module derives per file, or how, changes: cached results of another
 # format are ignored. The engine's rules are covered by the key (see _cache_key).
 _CACHE_FORMAT = 1
@@ -87,6 +88,8 @@ class _Repo:
     size: int = 0
     cache: RepoCache | None = None
     cache_error: str | None = None  # why the cache could not be written
+    status: Future[tuple[dict[str, str], bool]] | None = None  # git status of the files with hits
+    status_warnings: list[DataWarning] = field(default_factory=list)
 
 
 class ReposSource:
@@ -118,14 +121,29 @@ class ReposSource:
         result = SourceResult()
         repos = [_Repo(root=root, rel=self._relative(root)) for root in self._roots(result)]
         nested = {str(repo.root) for repo in repos}
+        folder = cache_folder(self.workspace)
+        for repo in repos:
+            repo.cache = RepoCache(folder, repo.root, self._cache_key)
         # Threads overlap the waits of a cold disk; each repository is walked by one thread
         # into its own _Repo, and results are merged in config order, so output is stable.
+        # When every repository has a cache, a rerun is mostly stat calls, and threads
+        # contending for the GIL on each one cost more CPU than they save: one thread walks.
         workers = min(_WORKERS, len(repos))
-        if workers > 1:
-            with ThreadPoolExecutor(workers, thread_name_prefix="execbrief-repos") as pool:
-                readable = list(pool.map(lambda repo: self._walk(repo, nested), repos))
-        else:
-            readable = [self._walk(repo, nested) for repo in repos]
+        if all(repo.cache.old for repo in repos):
+            workers = 1
+        # git runs beside the walk, in threads of its own, as each repository is done
+        with ThreadPoolExecutor(_GIT_WORKERS, thread_name_prefix="execbrief-git") as git_pool:
+            def walk(repo: _Repo) -> bool:
+                ok = self._walk(repo, nested)
+                if ok and repo.hits:
+                    repo.status = git_pool.submit(self._status, repo)
+                return ok
+
+            if workers > 1:
+                with ThreadPoolExecutor(workers, thread_name_prefix="execbrief-repos") as pool:
+                    readable = list(pool.map(walk, repos))
+            else:
+                readable = [walk(repo) for repo in repos]
         cache_errors = []
         for repo, ok in zip(repos, readable):
             result.warnings.extend(repo.warnings)
@@ -201,12 +219,11 @@ class ReposSource:
         are sorted afterwards, so the evidence does not depend on it. A configured
         repository inside this one is left to its own walk.
         """
-        try:
-            device = repo.root.stat().st_dev
-        except OSError:
-            device = 0  # scandir below reports the problem
-        seen: set[tuple[int, int]] = set()  # (device, inode): a hard-linked file is read once
-        repo.cache = RepoCache(cache_folder(self.workspace), repo.root, self._cache_key)
+        # inodes seen: a hard-linked file is read once (folders on other devices are rare
+        # enough inside one repository that the inode alone serves as the key)
+        seen: set[int] = set()
+        cache = repo.cache
+        known, limit, digests = cache.old, self._limit, repo.digests
         top = str(repo.root)
         stack = [""]
         while stack:
@@ -232,7 +249,19 @@ class ReposSource:
                         if entry.name not in SKIP_DIRS and f"{top}/{rel}" not in roots:
                             stack.append(rel)
                     elif entry.is_file(follow_symlinks=False):  # symlinks may point anywhere: skipped
-                        self._scan_file(repo, rel, entry, (device, entry.inode()), seen)
+                        inode = entry.inode()
+                        if inode in seen:
+                            continue
+                        seen.add(inode)
+                        # the hot path of a rerun: an unchanged file costs one stat, no open
+                        cached = cache.lookup(rel, entry) if rel in known else None
+                        if cached is None or cached[0] > limit:
+                            self._scan_file(repo, rel, entry)
+                        elif cached[3] is not None:  # None: a binary file, skipped as before
+                            repo.size += cached[0]
+                            digests.append((rel, cached[3]))
+                            if cached[4] or entry.name == ".gitignore":
+                                self._reuse(repo, rel, entry, cached)
                 except OSError as exc:
                     repo.warnings.append(self._warn(f"{repo.rel}/{rel}", None, (
                         f"cannot read file ({exc.strerror or type(exc).__name__}): check its permissions; skipped"
@@ -243,24 +272,24 @@ class ReposSource:
         repo.cache_error = repo.cache.save()
         return True
 
-    def _scan_file(self, repo: _Repo, rel: str, entry: os.DirEntry[str], key: tuple[int, int],
-                   seen: set[tuple[int, int]]) -> None:
-        if key in seen:
-            return
-        seen.add(key)
+    def _reuse(self, repo: _Repo, rel: str, entry: os.DirEntry[str], cached: tuple[Any, ...]) -> None:
+        """The rest of an unchanged file's cached result: its hits, or a .gitignore's patterns."""
+        stat = entry.stat(follow_symlinks=False)  # DirEntry keeps the stat the cache look-up made
+        if cached[4]:
+            repo.files[rel] = ("sha256:" + cached[3].hex(), stat.st_mtime)
+            repo.hits.extend((rel, Hit(*hit)) for hit in cached[4])
+        if entry.name == ".gitignore":  # a folder outside git needs its patterns: read them
+            fd = os.open(entry.path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+            try:
+                repo.gitignores[rel.rpartition("/")[0]] = _read(fd, stat.st_size)
+            finally:
+                os.close(fd)
+
+    def _scan_file(self, repo: _Repo, rel: str, entry: os.DirEntry[str]) -> None:
         dot = entry.name.rfind(".")
         if dot > 0 and entry.name[dot:].lower() in BINARY_SUFFIXES:
             return
         cache = repo.cache
-        # .gitignore files are always read: a folder outside git needs their patterns
-        if cache is not None and cache.known(rel) and entry.name != ".gitignore":
-            stat = entry.stat(follow_symlinks=False)
-            cached = cache.get(rel, stat) if stat.st_size <= self._limit else None
-            if cached is not None:
-                if cached[3] is not None:  # None: a binary file, skipped as before
-                    repo.size += stat.st_size
-                    self._record(repo, rel, stat, cached[3], [Hit(*hit) for hit in cached[4]])
-                return
         # one open per file; its fstat gives size and mtime without a second path lookup
         fd = os.open(entry.path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
         try:
@@ -279,6 +308,7 @@ class ReposSource:
             return
         repo.size += len(data)
         sha = hashlib.sha256(data)
+        repo.digests.append((rel, sha.digest()))
         if entry.name == ".gitignore":
             repo.gitignores[rel.rpartition("/")[0]] = data
         try:
@@ -289,29 +319,23 @@ class ReposSource:
                 f"the {self.engine.name!r} scan engine failed on this file ({type(exc).__name__}); "
                 "skipped: report it with the file's type and size"
             )))
-            repo.digests.append((rel, sha.digest()))
             return
         if cacheable:
             cache.put(rel, stat, sha.digest(), tuple(
                 (h.rule, h.line, h.preview, h.secret_sha256, h.variable, h.detail) for h in hits
             ))
-        self._record(repo, rel, stat, sha.digest(), hits)
-
-    def _record(self, repo: _Repo, rel: str, stat: os.stat_result, digest: bytes, hits: list[Hit]) -> None:
-        """Add one scanned file's hash and hits, read now or cached, to its repository."""
-        repo.digests.append((rel, digest))
         if hits:
-            repo.files[rel] = ("sha256:" + digest.hex(), stat.st_mtime)
+            repo.files[rel] = ("sha256:" + sha.hexdigest(), stat.st_mtime)
             repo.hits.extend((rel, hit) for hit in hits)
 
-    def _status(self, repo: _Repo, result: SourceResult) -> tuple[dict[str, str], bool]:
+    def _status(self, repo: _Repo) -> tuple[dict[str, str], bool]:
         """Tracked/ignored status per file with a hit, and whether the repo is a git work tree."""
         files = set(repo.files)
         if is_git_repo(repo.root):
             try:
                 return git_status(repo.root, files), True
             except GitStatusError as exc:
-                result.warnings.append(self._warn(repo.rel, None, (
+                repo.status_warnings.append(self._warn(repo.rel, None, (
                     f"{exc}; tracked/ignored status comes from .gitignore patterns instead"
                 )))
         return gitignore_status(files, compile_gitignores(repo.gitignores)), False
@@ -319,7 +343,8 @@ class ReposSource:
     def _evidence(self, repo: _Repo, result: SourceResult) -> list[Evidence]:
         if not repo.hits:
             return []
-        status, in_git = self._status(repo, result)
+        result.warnings.extend(repo.status_warnings)
+        status, in_git = repo.status.result() if repo.status else ({}, False)
         name = repo.root.name
         entity = self._entity(name)
         out = []
