@@ -219,10 +219,9 @@ class ReposSource:
         are sorted afterwards, so the evidence does not depend on it. A configured
         repository inside this one is left to its own walk.
         """
-        # inodes seen: a hard-linked file is read once (folders on other devices are rare
-        # enough inside one repository that the inode alone serves as the key)
-        seen: set[int] = set()
+        seen: set[int] = set()  # inodes (in the repository's device): a hard-linked file is read once
         cache = repo.cache
+        assert cache is not None  # collect() gives every repository its cache before the walk
         known, limit, digests = cache.old, self._limit, repo.digests
         top = str(repo.root)
         stack = [""]
