@@ -6,6 +6,10 @@ read once and handed to the scan engine (``secretscan``). Whether a file with a 
 tracked, untracked or ignored comes from one ``git ls-files`` call per repository, or,
 for a folder that is not a git repository, from its ``.gitignore`` files.
 
+What the scan found in each file is cached per repository (``repocache``): a file whose
+size, mtime and inode are unchanged since the last run is not opened again, so a rerun on
+an unchanged tree costs little more than the walk itself.
+
 A secret's value never leaves the engine: evidence holds its sha256 and a masked preview.
 """
 
@@ -13,8 +17,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +28,7 @@ from ..errors import ConfigError
 from ..model import DataWarning, Evidence, Provenance, stable_id
 from . import InputFile, SourceResult
 from .gitstatus import GitStatusError, compile_gitignores, git_status, gitignore_status, is_git_repo
+from .repocache import RepoCache, cache_folder
 from .secretscan import Hit, ScanEngine, engine_names, make_engine
 
 __all__ = ["ReposSource", "register", "SKIP_DIRS", "RULE_TITLES"]
@@ -43,6 +49,10 @@ BINARY_SUFFIXES = frozenset((
 ))
 _BINARY_SNIFF = 8192
 _WORKERS = 4  # file reads release the GIL: a few threads keep a cold disk busy
+_GIT_WORKERS = 2  # `git ls-files` runs: mostly waiting on the child process
+# Bump when what this module derives per file, or how, changes: cached results of another
+# format are ignored. The engine's rules are covered by the key (see _cache_key).
+_CACHE_FORMAT = 1
 
 RULE_TITLES = {
     "stripe_live_secret": "Stripe live secret key",
@@ -76,6 +86,10 @@ class _Repo:
     digests: list[tuple[str, bytes]] = field(default_factory=list)  # rel → sha256 of each scanned file
     warnings: list[DataWarning] = field(default_factory=list)
     size: int = 0
+    cache: RepoCache | None = None
+    cache_error: str | None = None  # why the cache could not be written
+    status: Future[tuple[dict[str, str], bool]] | None = None  # git status of the files with hits
+    status_warnings: list[DataWarning] = field(default_factory=list)
 
 
 class ReposSource:
@@ -95,6 +109,7 @@ class ReposSource:
                 f"{self.config.engine!r} (known: {', '.join(engine_names())})"
             ) from None
         self._limit = int(self.config.max_file_mb * 1024 * 1024)
+        self._cache_key = _cache_key(self.engine)
         # entity id or alias, as a folder-name slug → entity id
         self._slugs: list[tuple[str, str]] = sorted(
             ((_slug(label), e.id) for e in settings.entities for label in (e.id, *e.aliases)),
@@ -106,16 +121,34 @@ class ReposSource:
         result = SourceResult()
         repos = [_Repo(root=root, rel=self._relative(root)) for root in self._roots(result)]
         nested = {str(repo.root) for repo in repos}
+        folder = cache_folder(self.workspace)
+        for repo in repos:
+            repo.cache = RepoCache(folder, repo.root, self._cache_key)
         # Threads overlap the waits of a cold disk; each repository is walked by one thread
         # into its own _Repo, and results are merged in config order, so output is stable.
+        # When every repository has a cache, a rerun is mostly stat calls, and threads
+        # contending for the GIL on each one cost more CPU than they save: one thread walks.
         workers = min(_WORKERS, len(repos))
-        if workers > 1:
-            with ThreadPoolExecutor(workers, thread_name_prefix="execbrief-repos") as pool:
-                readable = list(pool.map(lambda repo: self._walk(repo, nested), repos))
-        else:
-            readable = [self._walk(repo, nested) for repo in repos]
+        if all(repo.cache.old for repo in repos):
+            workers = 1
+        # git runs beside the walk, in threads of its own, as each repository is done
+        with ThreadPoolExecutor(_GIT_WORKERS, thread_name_prefix="execbrief-git") as git_pool:
+            def walk(repo: _Repo) -> bool:
+                ok = self._walk(repo, nested)
+                if ok and repo.hits:
+                    repo.status = git_pool.submit(self._status, repo)
+                return ok
+
+            if workers > 1:
+                with ThreadPoolExecutor(workers, thread_name_prefix="execbrief-repos") as pool:
+                    readable = list(pool.map(walk, repos))
+            else:
+                readable = [walk(repo) for repo in repos]
+        cache_errors = []
         for repo, ok in zip(repos, readable):
             result.warnings.extend(repo.warnings)
+            if repo.cache_error:
+                cache_errors.append(repo.cache_error)
             if not ok:
                 continue
             # one input per repository (not per file): a hash over its sorted (path, file hash) pairs
@@ -132,6 +165,11 @@ class ReposSource:
                     f"scanned ({shown}): raise sources.repos.max_file_mb to scan them"
                 )))
             result.evidence.extend(self._evidence(repo, result))
+        if cache_errors:
+            result.warnings.append(self._warn(".execbrief/cache/repos", None, (
+                f"cannot write the repos cache ({cache_errors[0]}): every file is read again on every "
+                "run; check that the workspace's .execbrief folder is writable"
+            )))
         return result
 
     # -- finding the repositories ------------------------------------------------------
@@ -181,11 +219,10 @@ class ReposSource:
         are sorted afterwards, so the evidence does not depend on it. A configured
         repository inside this one is left to its own walk.
         """
-        try:
-            device = repo.root.stat().st_dev
-        except OSError:
-            device = 0  # scandir below reports the problem
-        seen: set[tuple[int, int]] = set()  # (device, inode): a hard-linked file is read once
+        seen: set[int] = set()  # inodes (in the repository's device): a hard-linked file is read once
+        cache = repo.cache
+        assert cache is not None  # collect() gives every repository its cache before the walk
+        known, limit, digests = cache.old, self._limit, repo.digests
         top = str(repo.root)
         stack = [""]
         while stack:
@@ -211,7 +248,19 @@ class ReposSource:
                         if entry.name not in SKIP_DIRS and f"{top}/{rel}" not in roots:
                             stack.append(rel)
                     elif entry.is_file(follow_symlinks=False):  # symlinks may point anywhere: skipped
-                        self._scan_file(repo, rel, entry, (device, entry.inode()), seen)
+                        inode = entry.inode()
+                        if inode in seen:
+                            continue
+                        seen.add(inode)
+                        # the hot path of a rerun: an unchanged file costs one stat, no open
+                        cached = cache.lookup(rel, entry) if rel in known else None
+                        if cached is None or cached[0] > limit:
+                            self._scan_file(repo, rel, entry)
+                        elif cached[3] is not None:  # None: a binary file, skipped as before
+                            repo.size += cached[0]
+                            digests.append((rel, cached[3]))
+                            if cached[4] or entry.name == ".gitignore":
+                                self._reuse(repo, rel, entry, cached)
                 except OSError as exc:
                     repo.warnings.append(self._warn(f"{repo.rel}/{rel}", None, (
                         f"cannot read file ({exc.strerror or type(exc).__name__}): check its permissions; skipped"
@@ -219,16 +268,27 @@ class ReposSource:
         repo.hits.sort(key=lambda pair: (pair[0], pair[1].line, pair[1].rule))
         repo.oversize.sort()
         repo.warnings.sort(key=lambda w: w.path or "")
+        repo.cache_error = repo.cache.save()
         return True
 
-    def _scan_file(self, repo: _Repo, rel: str, entry: os.DirEntry[str], key: tuple[int, int],
-                   seen: set[tuple[int, int]]) -> None:
-        if key in seen:
-            return
-        seen.add(key)
+    def _reuse(self, repo: _Repo, rel: str, entry: os.DirEntry[str], cached: tuple[Any, ...]) -> None:
+        """The rest of an unchanged file's cached result: its hits, or a .gitignore's patterns."""
+        stat = entry.stat(follow_symlinks=False)  # DirEntry keeps the stat the cache look-up made
+        if cached[4]:
+            repo.files[rel] = ("sha256:" + cached[3].hex(), stat.st_mtime)
+            repo.hits.extend((rel, Hit(*hit)) for hit in cached[4])
+        if entry.name == ".gitignore":  # a folder outside git needs its patterns: read them
+            fd = os.open(entry.path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+            try:
+                repo.gitignores[rel.rpartition("/")[0]] = _read(fd, stat.st_size)
+            finally:
+                os.close(fd)
+
+    def _scan_file(self, repo: _Repo, rel: str, entry: os.DirEntry[str]) -> None:
         dot = entry.name.rfind(".")
         if dot > 0 and entry.name[dot:].lower() in BINARY_SUFFIXES:
             return
+        cache = repo.cache
         # one open per file; its fstat gives size and mtime without a second path lookup
         fd = os.open(entry.path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
         try:
@@ -239,7 +299,11 @@ class ReposSource:
             data = _read(fd, stat.st_size)
         finally:
             os.close(fd)
+        # a file that changed while it was read is not cached: the next run reads it again
+        cacheable = cache is not None and len(data) == stat.st_size
         if b"\0" in data[:_BINARY_SNIFF]:
+            if cacheable:
+                cache.put(rel, stat, None, ())
             return
         repo.size += len(data)
         sha = hashlib.sha256(data)
@@ -255,18 +319,22 @@ class ReposSource:
                 "skipped: report it with the file's type and size"
             )))
             return
+        if cacheable:
+            cache.put(rel, stat, sha.digest(), tuple(
+                (h.rule, h.line, h.preview, h.secret_sha256, h.variable, h.detail) for h in hits
+            ))
         if hits:
             repo.files[rel] = ("sha256:" + sha.hexdigest(), stat.st_mtime)
             repo.hits.extend((rel, hit) for hit in hits)
 
-    def _status(self, repo: _Repo, result: SourceResult) -> tuple[dict[str, str], bool]:
+    def _status(self, repo: _Repo) -> tuple[dict[str, str], bool]:
         """Tracked/ignored status per file with a hit, and whether the repo is a git work tree."""
         files = set(repo.files)
         if is_git_repo(repo.root):
             try:
                 return git_status(repo.root, files), True
             except GitStatusError as exc:
-                result.warnings.append(self._warn(repo.rel, None, (
+                repo.status_warnings.append(self._warn(repo.rel, None, (
                     f"{exc}; tracked/ignored status comes from .gitignore patterns instead"
                 )))
         return gitignore_status(files, compile_gitignores(repo.gitignores)), False
@@ -274,7 +342,8 @@ class ReposSource:
     def _evidence(self, repo: _Repo, result: SourceResult) -> list[Evidence]:
         if not repo.hits:
             return []
-        status, in_git = self._status(repo, result)
+        result.warnings.extend(repo.status_warnings)
+        status, in_git = repo.status.result() if repo.status else ({}, False)
         name = repo.root.name
         entity = self._entity(name)
         out = []
@@ -300,6 +369,23 @@ class ReposSource:
                 provenance=provenance,
             ))
         return out
+
+
+def _cache_key(engine: ScanEngine) -> tuple[object, ...]:
+    """What the cached results depend on besides the files: this module's format and the engine.
+
+    The engine's rules are named by its ``version`` attribute, if it has one, and by the
+    sha256 of its module's source and of ``redaction`` (which masks previews), so editing
+    a rule invalidates the cache without anyone remembering to bump a number.
+    """
+    sources = []
+    for module in sorted({type(engine).__module__, "execbrief.redaction"}):
+        path = getattr(sys.modules.get(module), "__file__", None)
+        try:
+            sources.append(hashlib.sha256(Path(path).read_bytes()).hexdigest() if path else None)
+        except OSError:
+            sources.append(None)
+    return (_CACHE_FORMAT, engine.name, str(getattr(engine, "version", "")), _BINARY_SNIFF, *sources)
 
 
 def _read(fd: int, size: int) -> bytes:

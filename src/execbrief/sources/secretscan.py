@@ -8,7 +8,9 @@ detect-secrets is not used: it misses unquoted ``.env`` values and is slow on la
 
 A secret's value never leaves ``scan()``: a ``Hit`` carries its sha256 and a masked
 preview (``sk_live_…9f2c``) only. Another engine (say, a compiled multi-pattern matcher)
-plugs in through ``add_engine`` and ``[sources.repos] engine``.
+plugs in through ``add_engine`` and ``[sources.repos] engine``. The repositories source
+caches each file's hits keyed by the engine's name, its optional ``version`` attribute and
+the sha256 of its module's source, so a change of rules invalidates the cache.
 """
 
 from __future__ import annotations
