@@ -210,3 +210,21 @@ def test_a_pipeline_run_keeps_its_memo_and_a_second_run_gives_the_same_facts(dem
 
     assert first.facts == second.facts == len(full(demo))
     assert analysis_cache(settings).exists()
+
+
+def test_an_item_no_digest_describes_is_analysed_every_run(tmp_path):
+    from execbrief.analyzers import AnalysisContext
+    from execbrief.sources import SourceResult
+    from execbrief.sources.build import evidence, provenance
+
+    class Opaque:  # a value with no exact digest: the runner must not guess one
+        pass
+
+    item = evidence("ev-1", "ledger", "resource", None, None, {"type": "other", "value": Opaque()},
+                    provenance("ledger", "execbrief.toml"))
+    context = AnalysisContext(as_of=AS_OF)
+    runs = [analyze_incremental([SourceResult(evidence=[item])], context, cache=tmp_path / "memo.sqlite")
+            for _ in range(2)]
+
+    assert all(facts == analyze([item], context)[0] and failures == {} for facts, failures, _ in runs)
+    assert "finance" in runs[1][2].computed and "cloud" in runs[1][2].reused

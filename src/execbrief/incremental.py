@@ -27,6 +27,7 @@ import json
 import sqlite3
 from dataclasses import dataclass, field, fields
 from datetime import date
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Sequence
@@ -75,8 +76,18 @@ def _item(ev: Evidence) -> list:
     return [ev.id, ev.source, ev.kind, ev.entity, ev.text, ev.record, p.source, p.path, p.line_start, end]
 
 
+def _plain(value: object) -> str:
+    """A JSON stand-in for a value JSON has no form for; TypeError if it has no exact one."""
+    if isinstance(value, (date, Decimal)):
+        return f"{type(value).__name__}:{value}"
+    digest = getattr(value, "content_digest", None)  # e.g. a ledger file's TransactionTable
+    if callable(digest):
+        return f"{type(value).__name__}:{digest()}"
+    raise TypeError(f"no digest for {type(value).__name__}")
+
+
 def _digest(items: Sequence[Evidence]) -> str:
-    text = json.dumps([_item(ev) for ev in items], sort_keys=True, separators=(",", ":"), default=str)
+    text = json.dumps([_item(ev) for ev in items], sort_keys=True, separators=(",", ":"), default=_plain)
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -208,6 +219,8 @@ def analyze_incremental(
             eager = [ev for ev in result.evidence if spec.accepts(ev)]
             h.update(_digest(eager).encode())
             for part in result.parts:
+                if part.source not in spec.sources:
+                    continue
                 if spec.hits_only:
                     h.update(_digest([ev for ev in part.hits if spec.accepts(ev)]).encode())
                     continue
@@ -226,6 +239,8 @@ def analyze_incremental(
             for result in results:
                 items += [ev for ev in result.evidence if spec.accepts(ev)]
                 for part in result.parts:
+                    if part.source not in spec.sources:
+                        continue
                     source = part.hits if spec.hits_only else part_evidence(part)
                     items += [ev for ev in source if spec.accepts(ev)]
             views_of[spec.view] = items
@@ -237,6 +252,8 @@ def analyze_incremental(
         if eager:  # a source that gave no parts: analysed whole, every run
             produced += fn(eager, context)
         for part in parts:
+            if part.source not in spec.sources:
+                continue
             row = stored.get(keys[part.key])
             if row is not None and row[1] is not None:
                 produced += load_facts(row[1])
@@ -248,13 +265,17 @@ def analyze_incremental(
         return produced
 
     def whole(name: str, fn: Callable, spec: Reads) -> list[Fact]:
-        key = view_digest(name, spec)
-        kept = memo.whole(name, key)
+        try:
+            key: str | None = view_digest(name, spec)
+        except TypeError:  # an item no digest can describe exactly: analyse it every run
+            key = None
+        kept = memo.whole(name, key) if key else None
         if kept is not None:
             stats.reused.append(name)
             return load_facts(kept)
         made = fn(view_items(spec), context)
-        new_whole[name] = (key, dump_facts(made))
+        if key:
+            new_whole[name] = (key, dump_facts(made))
         stats.computed.append(name)
         return made
 

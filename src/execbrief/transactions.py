@@ -15,6 +15,7 @@ zero, or one Decimal prints in exponent notation) keep their string in ``odd``.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from array import array
 from decimal import Decimal
@@ -134,6 +135,15 @@ class TransactionTable:
         """Plain values (bytes, lists, dicts) for the parse cache: marshal-able, no objects."""
         return (self.path, self.days, self.entities, self.strings,
                 tuple(getattr(self, c).tobytes() for c in self.COLUMNS), self.odd)
+
+    def content_digest(self) -> str:
+        """A hash of every row and evidence id (not the file's hash or time): equal tables, equal digests."""
+        # (not marshal: its bytes depend on which equal strings are one object)
+        digest = hashlib.sha256(json.dumps(
+            [self.path, self.days, self.entities, self.strings, sorted(self.odd.items()), self.ids]).encode())
+        for column in self.COLUMNS:
+            digest.update(getattr(self, column).tobytes())
+        return digest.hexdigest()
 
     @classmethod
     def from_state(cls, state: tuple, sha256: str | None, observed_at: str | None) -> "TransactionTable":

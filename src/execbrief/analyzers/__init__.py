@@ -71,6 +71,7 @@ class Reads:
     """
 
     view: str
+    sources: tuple[str, ...]  # the sources whose items the view may hold
     accepts: Callable[[Evidence], bool]
     per_note: bool = False
     hits_only: bool = False
@@ -80,19 +81,19 @@ def reads() -> dict[str, Reads]:
     """What each analyzer over evidence reads, by analyzer name."""
     from .tables import reads as table_items
 
-    ledger = Reads("ledger", lambda ev: ev.source == "ledger")
-    aws = Reads("aws", lambda ev: ev.source == "aws")
-    tables = Reads("note tables", table_items)
+    ledger = Reads("ledger", ("ledger",), lambda ev: ev.source == "ledger")
+    aws = Reads("aws", ("aws",), lambda ev: ev.source == "aws")
+    tables = Reads("note tables", ("notes",), table_items)
     return {
         "finance": ledger,
-        "leaks": Reads("text secrets", lambda ev: ev.kind == "scan_hit" and ev.source in ("notes", "ledger"),
-                       hits_only=True),
+        "leaks": Reads("text secrets", ("notes", "ledger"),
+                       lambda ev: ev.kind == "scan_hit" and ev.source in ("notes", "ledger"), hits_only=True),
         "books": ledger,
-        "operations": Reads("note", lambda ev: ev.source == "notes", per_note=True),
+        "operations": Reads("note", ("notes",), lambda ev: ev.source == "notes", per_note=True),
         "records": tables,
         "portfolio": tables,
         "assets": tables,
-        "security": Reads("repos", lambda ev: ev.source == "repos"),
+        "security": Reads("repos", ("repos",), lambda ev: ev.source == "repos"),
         "cloud": aws,
         "cost": aws,
     }
