@@ -90,7 +90,7 @@ def child_notes(workspace: Path, cold: bool) -> dict:
 def child_full(workspace: Path, cold: bool) -> dict:
     """Every enabled source, then every analyzer, as a run does them (incremental runner included)."""
     from execbrief.config import load_settings
-    from execbrief.incremental import analyze_incremental
+    from execbrief.incremental import analyze_incremental, bulk_allocation
     from execbrief.lenses import load_lenses
     from execbrief.pipeline import analysis_cache, analysis_context, plan_reports, settings_digest
     from execbrief.registry import registry
@@ -102,6 +102,8 @@ def child_full(workspace: Path, cold: bool) -> dict:
     out: dict = {"sources": {}}
     started, cpu = time.perf_counter(), time.process_time()
     results = []
+    pause = bulk_allocation()  # as pipeline.run does
+    pause.__enter__()
     for name in settings.sources.enabled():
         t, c = time.perf_counter(), time.process_time()
         source = registry.get("sources", name)(settings)
@@ -114,9 +116,11 @@ def child_full(workspace: Path, cold: bool) -> dict:
     context = analysis_context(settings, plans, settings.run.as_of or date.today())
     facts, failures, stats = analyze_incremental(results, context, cache=analysis_cache(settings),
                                                  settings_digest=settings_digest(settings))
+    pause.__exit__(None, None, None)
     out["analyze"] = {"wall_s": time.perf_counter() - t, "cpu_s": time.process_time() - c, "facts": len(facts),
                       "failures": failures, "reused": stats.reused, "computed": stats.computed,
-                      "notes_reused": stats.notes_reused, "notes_built": stats.notes_built}
+                      "notes_reused": stats.notes_reused, "notes_built": stats.notes_built,
+                      "seconds": {k: round(v, 3) for k, v in stats.seconds.items()}}
     out.update(wall_s=time.perf_counter() - started, cpu_s=time.process_time() - cpu,
                evidence=sum(len(r.evidence) for r in results), peak_rss_mb=_peak(), **_children())
     return out

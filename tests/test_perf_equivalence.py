@@ -236,3 +236,19 @@ def test_a_ledger_table_row_prints_its_amount_as_the_source_wrote_it():
         table.append("2026-05-03", text, None, "", "", "", 2, 2)
         assert table.amount_text(0) == text
         assert (table.amount(0), str(table.amount(0))) == (Decimal(text), str(Decimal(text)))
+
+
+def test_facts_dumped_and_loaded_equal_the_originals_field_for_field():
+    from execbrief.analyzers.build import dump_facts, load_facts
+
+    originals = [fact(**fields) for fields in FACTS] + [Fact(**fields) for fields in FACTS] + [
+        Fact(id="f-5", kind="metric", name="x", statement="s", value=Decimal("1.50E+3")),
+        Fact(id="f-6", kind="metric", name="y", statement="t", value=Decimal("-0.00"), due=date(2027, 2, 28)),
+    ]
+
+    loaded = load_facts(dump_facts(originals))
+
+    assert loaded == originals
+    assert [f.model_dump_json() for f in loaded] == [f.model_dump_json() for f in originals]
+    assert [f.__pydantic_fields_set__ for f in loaded] == [f.__pydantic_fields_set__ for f in originals]
+    assert str(loaded[-2].value) == "1.50E+3" and str(loaded[-1].value) == "-0.00"

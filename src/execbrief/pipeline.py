@@ -15,7 +15,7 @@ from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
 from .analyzers import AnalysisContext
-from .incremental import analyze_incremental
+from .incremental import analyze_incremental, bulk_allocation, thaw_at_exit
 from .config import ReportConfig, Settings
 from .delivery import build_message
 from .delivery.service import deliver_run
@@ -234,22 +234,24 @@ def run(
     _check_batch(writer, batch, resume)
     channel = None if dry_run else registry.get("channels", settings.delivery.method)(settings)
 
-    with Ledger.for_workspace(settings.workspace) as ledger:
+    with Ledger.for_workspace(settings.workspace) as ledger, thaw_at_exit():
         run_id = ledger.start_run(
             settings.workspace, period, as_of.isoformat(),
             {"only": list(only), "dry_run": dry_run, "writer": settings.writer.kind,
              "delivery": settings.delivery.method, "in_doubt": in_doubt or settings.delivery.in_doubt},
         )
         say("run", {"run_id": run_id, "reports": len(planned)})
-        results, warnings, inputs, failures = _collect(settings, say)
-        ledger.record_inputs(run_id, inputs)
-        ledger.record_warnings(run_id, warnings)
+        with bulk_allocation():  # evidence and facts: up to millions of objects
+            results, warnings, inputs, failures = _collect(settings, say)
+            ledger.record_inputs(run_id, inputs)
+            ledger.record_warnings(run_id, warnings)
 
-        say("analyze", {"evidence": sum(len(r.evidence) for r in results), "parts": sum(len(r.parts) for r in results)})
-        context = analysis_context(settings, configured, as_of)
-        facts, analyzer_failures, reuse = analyze_incremental(
-            results, context, cache=analysis_cache(settings), settings_digest=settings_digest(settings))
-        del results  # the evidence is not needed past here
+            say("analyze", {"evidence": sum(len(r.evidence) for r in results),
+                            "parts": sum(len(r.parts) for r in results)})
+            context = analysis_context(settings, configured, as_of)
+            facts, analyzer_failures, reuse = analyze_incremental(
+                results, context, cache=analysis_cache(settings), settings_digest=settings_digest(settings))
+            del results  # the evidence is not needed past here
         if reuse.error:
             warnings.append(DataWarning(source="analysis", path=".execbrief/cache/analysis.sqlite", message=(
                 f"cannot keep the analyzers' results ({reuse.error}): every run analyses everything "

@@ -134,7 +134,7 @@ def analyze(evidence: Sequence[Evidence], context: AnalysisContext) -> tuple[lis
     stages: list[tuple[str, Callable[[], list[Fact]]]] = [
         (name, lambda fn=fn: fn(evidence, context)) for name, fn in over_evidence.items()
     ] + [
-        (name, lambda fn=fn: fn(sorted(facts.values(), key=lambda f: f.id), context))
+        (name, lambda fn=fn: fn(list(facts.values()), context))  # in the order they were made
         for name, fn in over_facts.items()
     ]
     # Millions of long-lived evidence items and facts: the cyclic GC would rescan them again

@@ -43,10 +43,9 @@ def fact(**fields: Any) -> Fact:
     if not _FAST or not _REQUIRED <= fields.keys() or not fields.keys() <= _NAMES:
         return Fact(**fields)  # let pydantic say what is missing or unknown
     f = _new(Fact)
-    # Attributes set one by one, in declaration order: CPython then shares one key table
-    # across every fact's ``__dict__`` (~40% less memory a fact than a dict of its own).
-    for name, default in _FIELDS:
-        _set(f, name, fields[name] if name in fields else default)
+    # The new object's own ``__dict__`` filled in declaration order: CPython then shares one
+    # key table across every fact's ``__dict__`` (~20% less memory a fact than a dict of its own).
+    f.__dict__.update([(name, fields[name] if name in fields else default) for name, default in _FIELDS])
     _set(f, "__pydantic_fields_set__", set(fields))
     _set(f, "__pydantic_extra__", None)
     _set(f, "__pydantic_private__", None)
@@ -78,21 +77,31 @@ def dump_facts(facts: Sequence[Fact]) -> bytes:
 def load_facts(data: bytes) -> list[Fact]:
     """The facts ``dump_facts`` wrote, equal to them field for field (and fields-set)."""
     out = []
+    sets = _FIELDS_SETS
     for row in marshal.loads(data):
-        values = list(row[:-1])
-        if values[_VALUE] is not None:
-            values[_VALUE] = Decimal(values[_VALUE])
-        if values[_DUE] is not None:
-            values[_DUE] = date.fromisoformat(values[_DUE])
-        fields_set = {name for name, bit in _BIT.items() if row[-1] & bit}
+        if row[_VALUE] is not None or row[_DUE] is not None:
+            values = list(row)
+            if values[_VALUE] is not None:
+                values[_VALUE] = Decimal(values[_VALUE])
+            if values[_DUE] is not None:
+                values[_DUE] = date.fromisoformat(values[_DUE])
+            row = values
+        mask = row[-1]
+        fields_set = sets.get(mask)
+        if fields_set is None:
+            fields_set = sets[mask] = {name for name, bit in _BIT.items() if mask & bit}
         if not _FAST:
-            out.append(Fact.model_construct(_fields_set=fields_set, **dict(zip(_ORDER, values))))
+            out.append(Fact.model_construct(_fields_set=set(fields_set), **dict(zip(_ORDER, row))))
             continue
         f = _new(Fact)
-        for name, value in zip(_ORDER, values):
-            _set(f, name, value)
+        f.__dict__.update(zip(_ORDER, row))  # the row's last item, the mask, has no name: zip stops
         _set(f, "__pydantic_fields_set__", fields_set)
         _set(f, "__pydantic_extra__", None)
         _set(f, "__pydantic_private__", None)
         out.append(f)
     return out
+
+
+# Facts of one rule set the same fields: one fields-set per mask, shared by every fact
+# loaded with it (pydantic copies a model's set before changing it, in model_copy).
+_FIELDS_SETS: dict[int, set[str]] = {}

@@ -12,6 +12,7 @@ from typing import Sequence
 
 from ..model import Fact, stable_id
 from . import AnalysisContext
+from .build import fact as fact_of
 
 __all__ = ["analyze", "DAYS_TO_FIX"]
 
@@ -27,7 +28,7 @@ def analyze(facts: Sequence[Fact], ctx: AnalysisContext) -> list[Fact]:
         severity = fact.severity or "medium"
         due = ctx.as_of + timedelta(days=DAYS_TO_FIX[severity])
         text = fact.recommendation.rstrip(".")
-        out.append(Fact(
+        out.append(fact_of(  # one per finding: tens of thousands in a large workspace
             id=stable_id("f", "remediation", fact.id),
             kind="action", name="remediation", entity=fact.entity, severity=severity, due=due,
             statement=f"By {due.isoformat()}: {text}.",

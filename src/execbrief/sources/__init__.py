@@ -6,6 +6,7 @@ becomes a ``DataWarning`` naming the file and line, and the run goes on.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -61,10 +62,6 @@ class SourceResult:
     inputs: list[InputFile] = field(default_factory=list)
     parts: list[Part] = field(default_factory=list)
 
-    def all_evidence(self) -> list[Evidence]:
-        """The evidence, with every part built."""
-        return self.evidence + [ev for part in self.parts for ev in part.evidence()]
-
 
 def expand_paths(workspace: Path, patterns: list[str], suffixes: tuple[str, ...]) -> list[Path]:
     """Files named by config paths (folders, files or globs), sorted, each once."""
@@ -80,13 +77,18 @@ def expand_paths(workspace: Path, patterns: list[str], suffixes: tuple[str, ...]
             matches = sorted(p for p in base.rglob("*") if p.suffix.lower() in suffixes)
         else:
             matches = [base] if base.exists() else []
+        root = os.path.join(os.fspath(workspace), "")
         for path in matches:
-            if path.is_file() and not _hidden(path, workspace):
+            if not _hidden(os.fspath(path), root) and path.is_file():
                 found.setdefault(path, None)
     return list(found)
 
 
-def _hidden(path: Path, workspace: Path) -> bool:
-    """Dot-files and anything under a dot-folder of the workspace (.git, .execbrief)."""
-    parts = path.relative_to(workspace).parts if path.is_relative_to(workspace) else (path.name,)
-    return any(part.startswith(".") for part in parts)
+def _hidden(path: str, root: str) -> bool:
+    """Dot-files and anything under a dot-folder of the workspace (.git, .execbrief).
+
+    ``root`` is the workspace with a trailing separator; string tests, not ``Path``
+    methods, as a large notes folder asks this of every file on every run.
+    """
+    rel = path[len(root):] if path.startswith(root) else os.path.basename(path)
+    return rel.startswith(".") or f"{os.sep}." in rel
