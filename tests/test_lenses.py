@@ -321,3 +321,57 @@ def test_lens_to_toml_round_trips_a_multiline_directive(workspace):
     data = tomllib.loads(lens_to_toml(lens))
 
     assert data["sections"][0]["directive"] == lens.sections[0].directive
+
+
+def _reference_sections(lens, facts, scope, as_of):
+    """Each section's facts the plain way: test every fact, sort them all, cut at the limit."""
+    from datetime import timedelta
+
+    pool = [f for f in facts if scope is None or f.entity in scope]
+    out = {}
+    for section in lens.sections:
+        sel = section.select
+        picked = [f for f in pool if matches(f, sel)]
+        if sel.due_within_days is not None:
+            picked = [f for f in picked if f.due is not None and f.due <= as_of + timedelta(days=sel.due_within_days)]
+        if sel.last_periods:
+            periods = sorted({f.period for f in picked if f.period})[-sel.last_periods:]
+            picked = [f for f in picked if f.period in periods]
+        if section.style in ("metrics", "chart"):
+            out[section.id] = tuple(sorted(picked, key=lambda f: (f.entity or "~", f.period or "", f.name)))
+        else:
+            out[section.id] = tuple(rank(picked, lens.focus)[: sel.limit or lens.max_items])
+    return out
+
+
+def test_the_indexed_selection_picks_what_testing_every_fact_picks():
+    from execbrief.lenses import FactIndex, lens_pool
+
+    as_of = date(2026, 11, 23)
+    combos = [(k, sv) for k, sv in (("finding", "high"), ("finding", "low"), ("metric", None), ("action", "medium"),
+                                    ("note", None), ("gap", "medium"))]
+    facts = [
+        Fact(id=f"f-{n:04d}", kind=kind, name=name, entity=entity, statement="s", topics=topics,
+             severity=severity, value=Decimal(n % 7), unit="USD", period=f"2026-{1 + n % 12:02d}",
+             due=as_of.replace(day=1 + n % 28) if kind == "action" else None,
+             recommendation="fix it" if kind == "finding" else None, evidence=(f"f-{n - 1:04d}",))
+        for n, (kind, severity, name, entity, topics) in enumerate(
+            (k, sv, nm, e, t) for k, sv in combos
+            for nm in ("revenue", "risk", "table_row", "remediation", "cloud_cost_service", "missing_kpi")
+            for e in (None, "alpha", "beta")
+            for t in ((), ("channels",), ("security", "tech"), ("finance", "kpi"), ("marketing", "listings")))
+    ]
+    index = FactIndex(facts)
+    for lens in load_lenses(None).values():
+        for scope in (None, {"alpha"}):
+            view = build_view(lens, index, key=lens.id, period="2026-W48", as_of=as_of, organization="Org",
+                              entities={"alpha": "Alpha", "beta": "Beta"}, scope=scope)
+            assert dict(view.sections) == _reference_sections(lens, facts, scope, as_of), (lens.id, scope)
+            reference_pool = sorted({f.id for chosen in _reference_sections_unlimited(lens, facts, scope, as_of) for f in chosen})
+            assert [f.id for f in lens_pool(lens, index, as_of=as_of, scope=scope)] == reference_pool
+
+
+def _reference_sections_unlimited(lens, facts, scope, as_of):
+    unlimited = lens.model_copy(update={"max_items": 10**6, "sections": tuple(
+        s.model_copy(update={"select": s.select.model_copy(update={"limit": None})}) for s in lens.sections)})
+    return _reference_sections(unlimited, facts, scope, as_of).values()

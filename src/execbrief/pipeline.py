@@ -21,7 +21,7 @@ from .delivery import build_message
 from .delivery.service import deliver_run
 from .errors import LensError, UsageError
 from .ledger import Ledger
-from .lenses import build_view, compare, lens_pool, load_lenses
+from .lenses import FactIndex, build_view, compare, lens_pool, load_lenses
 from .model import DataWarning, Fact, Lens, LensView, Message, Report
 from .registry import registry
 from .render import render, render_markdown, standalone_html
@@ -267,9 +267,10 @@ def run(
         outcomes: list[ReportOutcome] = []
         messages: list[Message] = []
         by_id = {f.id: f for f in facts}
-        baselines: dict[str, list[Fact]] = {}  # run id → its facts, read once for all reports
+        baselines: dict[str, FactIndex] = {}  # run id → its facts, read once for all reports
+        indexed = FactIndex(facts)  # one index of the fact base for every report's sections
         views = [
-            _view_for(plan, facts, warnings, settings, period, as_of, ledger, run_id, baselines)
+            _view_for(plan, indexed, warnings, settings, period, as_of, ledger, run_id, baselines)
             for plan in planned
         ]
         for view in views:
@@ -309,8 +310,8 @@ def run(
 
 
 def _view_for(
-    plan: PlannedReport, facts: list[Fact], warnings: list[DataWarning], settings: Settings,
-    period: str, as_of: date, ledger: Ledger, run_id: str, baselines: dict[str, list[Fact]],
+    plan: PlannedReport, facts: FactIndex, warnings: list[DataWarning], settings: Settings,
+    period: str, as_of: date, ledger: Ledger, run_id: str, baselines: dict[str, FactIndex],
 ) -> LensView:
     """The writer's input for one report, with what changed since its baseline briefing."""
     scope = set(plan.scope) if plan.scope is not None else None
@@ -319,7 +320,7 @@ def _view_for(
     if baseline is not None:
         base_run, _ = baseline
         if base_run not in baselines:
-            baselines[base_run] = ledger.facts(base_run)
+            baselines[base_run] = FactIndex(ledger.facts(base_run))
         before = lens_pool(plan.lens, baselines[base_run], as_of=as_of, scope=scope)
         now = lens_pool(plan.lens, facts, as_of=as_of, scope=scope)
         changes = compare(now, before, key=plan.key, baseline_period=baseline[1])

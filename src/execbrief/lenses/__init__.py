@@ -2,8 +2,8 @@
 
 from .loader import builtin_lens_data, lens_to_toml, load_lenses
 from .changes import compare
-from .select import build_view, lens_pool, matches, rank
+from .select import FactIndex, build_view, lens_pool, matches, rank
 
 __all__ = [
-    "build_view", "builtin_lens_data", "compare", "lens_pool", "lens_to_toml", "load_lenses", "matches", "rank",
+    "FactIndex", "build_view", "builtin_lens_data", "compare", "lens_pool", "lens_to_toml", "load_lenses", "matches", "rank",
 ]
