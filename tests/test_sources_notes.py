@@ -711,3 +711,28 @@ def test_parsing_many_notes_in_worker_processes_gives_the_same_evidence(ws, monk
     assert [e.model_dump() for e in parallel.evidence] == [e.model_dump() for e in sequential.evidence]
     assert parallel.inputs == sequential.inputs
     assert len(cache_files(ws)) == 12  # the workers filled the cache
+
+
+def test_expand_paths_finds_what_rglob_and_is_file_find(tmp_path):
+    from execbrief.sources import expand_paths
+
+    root = tmp_path / "ws"
+    (root / "notes" / "a" / "b").mkdir(parents=True)
+    (root / "notes" / "a" / "b" / "deep.md").write_text("x")
+    (root / "notes" / "top.MD").write_text("x")
+    (root / "notes" / "not-a-note.txt").write_text("x")
+    (root / "notes" / "folder.md").mkdir()  # a folder with a note's suffix
+    (root / "notes" / ".hidden").mkdir()
+    (root / "notes" / ".hidden" / "secret.md").write_text("x")
+    (root / "elsewhere").mkdir()
+    (root / "elsewhere" / "linked.md").write_text("x")
+    (root / "notes" / "link.md").symlink_to(root / "elsewhere" / "linked.md")  # a link to a file: read
+    (root / "notes" / "linked-folder").symlink_to(root / "elsewhere")  # a link to a folder: not entered
+    (root / "notes" / "broken.md").symlink_to(root / "nowhere.md")
+
+    found = expand_paths(root, ["notes"], (".md", ".markdown"))
+
+    expected = sorted(p for p in (root / "notes").rglob("*")
+                      if p.suffix.lower() in (".md", ".markdown") and p.is_file() and ".hidden" not in p.parts)
+    assert found == expected
+    assert [p.relative_to(root / "notes").as_posix() for p in found] == ["a/b/deep.md", "link.md", "top.MD"]
