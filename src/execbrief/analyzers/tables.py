@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date
 from decimal import Decimal
 from typing import Sequence
@@ -57,7 +58,8 @@ class Row:
 
     def col(self, pattern: re.Pattern[str]) -> str | None:
         """The first column whose key matches ``pattern``."""
-        return column(self.cells, pattern)
+        found = _matching(tuple(self.cells), pattern)
+        return found[0] if found else None
 
     def text(self, pattern: re.Pattern[str]) -> str:
         """The raw text of the first matching column ("" if none)."""
@@ -66,17 +68,16 @@ class Row:
 
     def money(self, pattern: re.Pattern[str]) -> tuple[Decimal, str | None] | None:
         """(amount, per period) of the first matching column holding money or a plain number."""
-        for key in self.cells:
-            if pattern.search(key):
-                if key in self.amounts:
-                    return self.amounts[key], self.per.get(key)
-                if key in self.numbers:
-                    return self.numbers[key], None
+        for key in _matching(tuple(self.cells), pattern):
+            if key in self.amounts:
+                return self.amounts[key], self.per.get(key)
+            if key in self.numbers:
+                return self.numbers[key], None
         return None
 
     def day(self, pattern: re.Pattern[str]) -> date | None:
         """The date in the first matching column that holds one."""
-        return next((self.dates[k] for k in self.cells if pattern.search(k) and k in self.dates), None)
+        return next((self.dates[k] for k in _matching(tuple(self.cells), pattern) if k in self.dates), None)
 
 
 def possessive(name: str) -> str:
@@ -86,7 +87,14 @@ def possessive(name: str) -> str:
 
 def column(cells: dict[str, str], pattern: re.Pattern[str]) -> str | None:
     """The first key of ``cells`` matching ``pattern``."""
-    return next((k for k in cells if pattern.search(k)), None)
+    found = _matching(tuple(cells), pattern)
+    return found[0] if found else None
+
+
+@lru_cache(maxsize=4096)  # the rows of one table share their keys: each pattern is tried once
+def _matching(keys: tuple[str, ...], pattern: re.Pattern[str]) -> tuple[str, ...]:
+    """The keys ``pattern`` finds, in order."""
+    return tuple(k for k in keys if pattern.search(k))
 
 
 # The last evidence list seen and its rows: portfolio and assets both ask for the same list.
