@@ -121,7 +121,8 @@ def _plain(value: object) -> str:
 
 
 def _digest(items: Sequence[Evidence]) -> str:
-    text = json.dumps([_item(ev) for ev in items], sort_keys=True, separators=(",", ":"), default=_plain)
+    # (keys in the order the source wrote them: the same evidence, the same order)
+    text = json.dumps([_item(ev) for ev in items], separators=(",", ":"), default=_plain)
     return hashlib.sha256(text.encode()).hexdigest()
 
 

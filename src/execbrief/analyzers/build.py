@@ -69,7 +69,11 @@ def dump_facts(facts: Sequence[Fact]) -> bytes:
             row[_VALUE] = str(row[_VALUE])  # exact: Decimal(str(x)) == x, digits and exponent
         if row[_DUE] is not None:
             row[_DUE] = row[_DUE].isoformat()
-        row.append(sum(_BIT[name] for name in f.__pydantic_fields_set__))
+        fields_set = f.__pydantic_fields_set__
+        mask = _MASKS.get(key := frozenset(fields_set))
+        if mask is None:
+            mask = _MASKS[key] = sum(_BIT[name] for name in fields_set)
+        row.append(mask)
         rows.append(tuple(row))
     return marshal.dumps(rows)
 
@@ -105,3 +109,4 @@ def load_facts(data: bytes) -> list[Fact]:
 # Facts of one rule set the same fields: one fields-set per mask, shared by every fact
 # loaded with it (pydantic copies a model's set before changing it, in model_copy).
 _FIELDS_SETS: dict[int, set[str]] = {}
+_MASKS: dict[frozenset[str], int] = {}
