@@ -34,7 +34,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
-from .analyzers import AnalysisContext, Reads, reads, _registry
+from .analyzers import AnalysisContext, Reads, _registry, reads, release_shared
 from .analyzers.build import dump_facts, load_facts
 from .model import Evidence, Fact
 from .sources import Part, SourceResult
@@ -232,6 +232,9 @@ def analyze_incremental(
     views_of: dict[str, list[Evidence]] = {}
     digests: dict[str, str] = {}
 
+    wider = [spec for spec in {id(r): r for r in declared.values()}.values()
+             if not spec.per_note and not spec.hits_only and "notes" in spec.sources]
+
     def part_evidence(part: Part) -> list[Evidence]:
         if part.key not in built:
             built[part.key] = part.evidence()
@@ -296,9 +299,13 @@ def analyze_incremental(
                 produced += load_facts(row[1])
                 stats.notes_reused += 1
                 continue
-            made = fn([ev for ev in part_evidence(part) if spec.accepts(ev)], context)
+            evidence = part_evidence(part)
+            made = fn([ev for ev in evidence if spec.accepts(ev)], context)
             remember_part(part, facts=dump_facts(made))
             produced += made
+            # keep only what the rules over many notes read (tables): a large workspace's
+            # other note items (sections, tasks) are most of its memory
+            built[part.key] = [ev for ev in evidence if any(v.accepts(ev) for v in wider)]
         return produced
 
     def whole(name: str, fn: Callable, spec: Reads) -> list[Fact]:
@@ -345,6 +352,7 @@ def analyze_incremental(
         started = time.perf_counter()
         ordered = [facts[k] for k in sorted(facts)]
         stats.seconds["(sort)"] = time.perf_counter() - started
+        release_shared()
     finally:
         if gc_was_on:
             gc.enable()

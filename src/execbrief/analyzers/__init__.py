@@ -14,7 +14,7 @@ from typing import Callable, Sequence
 
 from ..model import Evidence, Fact
 
-__all__ = ["AnalysisContext", "Reads", "analyze", "reads"]
+__all__ = ["AnalysisContext", "Reads", "analyze", "reads", "release_shared"]
 
 
 @dataclass(frozen=True)
@@ -122,6 +122,15 @@ def _registry() -> tuple[dict[str, Analyzer], dict[str, Derived]]:
     return over_evidence, over_facts
 
 
+def release_shared() -> None:
+    """Forget what analyzers derived once for several of them (typed table rows, ledger
+    groups): it holds the evidence it came from, which the run no longer needs."""
+    from . import ledger_rows, tables
+
+    ledger_rows._last = None
+    tables._last = None
+
+
 def analyze(evidence: Sequence[Evidence], context: AnalysisContext) -> tuple[list[Fact], dict[str, str]]:
     """Run every analyzer; return the fact base (sorted by id) and failures by analyzer.
 
@@ -153,4 +162,5 @@ def analyze(evidence: Sequence[Evidence], context: AnalysisContext) -> tuple[lis
     finally:
         if gc_was_on:
             gc.enable()
+        release_shared()
     return [facts[k] for k in sorted(facts)], failures

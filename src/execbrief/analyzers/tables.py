@@ -21,6 +21,7 @@ from ..model import Evidence
 __all__ = ["Row", "table_rows", "latest_by", "column", "possessive", "reads", "BACKLOG"]
 
 _CLOSED = {"archived", "closed", "done", "superseded"}
+_EMPTY: dict = {}  # shared by rows with nothing of a kind: never written to
 # a heading over bullets that are open maintenance work (the assets rules count them)
 BACKLOG = re.compile(r"\bbacklog\b|\bopen (work|jobs|repairs|items|tickets)\b|\b(repairs?|work) (needed|outstanding|to do)\b|\bto fix\b", re.I)
 
@@ -125,12 +126,13 @@ def _table_rows(evidence: Sequence[Evidence]) -> list[Row]:
         if ev.source != "notes" or ev.kind != "table_row" or ev.provenance.path in closed:
             continue
         r = ev.record
-        out.append(Row(
-            ev=ev, cells=r.get("cells") or {},
-            amounts={k: Decimal(v) for k, v in (r.get("amounts") or {}).items()},
-            per=dict(r.get("per") or {}),
-            dates={k: date.fromisoformat(v) for k, v in (r.get("dates") or {}).items()},
-            numbers={k: Decimal(v) for k, v in (r.get("numbers") or {}).items()},
+        amounts, per, dates, numbers = (r.get(k) for k in ("amounts", "per", "dates", "numbers"))
+        out.append(Row(  # (an empty reading is one shared empty dict: most rows lack some)
+            ev=ev, cells=r.get("cells") or _EMPTY,
+            amounts={k: Decimal(v) for k, v in amounts.items()} if amounts else _EMPTY,
+            per=per or _EMPTY,
+            dates={k: date.fromisoformat(v) for k, v in dates.items()} if dates else _EMPTY,
+            numbers={k: Decimal(v) for k, v in numbers.items()} if numbers else _EMPTY,
             updated=updated.get(ev.provenance.path),
         ))
     return out
