@@ -8,6 +8,7 @@ did finish is still written, recorded and delivered.
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -171,24 +172,45 @@ def plan_reports(settings: Settings, lenses: dict[str, Lens], only: tuple[str, .
     return planned
 
 
+# Sources that may fork worker processes run alone and first: forking while other threads
+# run is unsafe. The rest then read at the same time, in threads: the repositories wait on
+# the disk while the ledger parses.
+_FORKING_SOURCES = ("notes",)
+
+
 def _collect(settings: Settings, progress: Progress) -> tuple[list[SourceResult], list[DataWarning], list[InputFile], list[str]]:
     """Every enabled source's result, in order; a source that can defers building evidence (parts)."""
+    names = settings.sources.enabled()
+
+    def read(name: str) -> SourceResult | Exception:
+        try:
+            source = registry.get("sources", name)(settings)
+            return source.collect_parts() if hasattr(source, "collect_parts") else source.collect()
+        except Exception as exc:  # one broken source must not stop the others
+            return exc
+
+    outcomes: dict[str, SourceResult | Exception] = {}
+    for name in (n for n in names if n in _FORKING_SOURCES):
+        progress("source", {"name": name})
+        outcomes[name] = read(name)
+    rest = [n for n in names if n not in _FORKING_SOURCES]
+    if rest:
+        progress("source", {"name": ", ".join(rest)})
+        with ThreadPoolExecutor(len(rest)) as pool:
+            outcomes.update(zip(rest, pool.map(read, rest)))
     results: list[SourceResult] = []
     warnings: list[DataWarning] = []
     inputs: list[InputFile] = []
     failures: list[str] = []
-    for name in settings.sources.enabled():
-        progress("source", {"name": name})
-        try:
-            source = registry.get("sources", name)(settings)
-            result = source.collect_parts() if hasattr(source, "collect_parts") else source.collect()
-        except Exception as exc:  # one broken source must not stop the others
-            warnings.append(DataWarning(source=name, message=f"source failed: {type(exc).__name__}: {exc}"))
-            failures.append(f"source {name}: {exc}")
+    for name in names:
+        outcome = outcomes[name]
+        if isinstance(outcome, Exception):
+            warnings.append(DataWarning(source=name, message=f"source failed: {type(outcome).__name__}: {outcome}"))
+            failures.append(f"source {name}: {outcome}")
             continue
-        results.append(result)
-        warnings += result.warnings
-        inputs += result.inputs
+        results.append(outcome)
+        warnings += outcome.warnings
+        inputs += outcome.inputs
     return results, warnings, inputs, failures
 
 
