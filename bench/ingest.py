@@ -30,7 +30,6 @@ import shutil
 import subprocess
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 
@@ -93,8 +92,7 @@ def child_full(workspace: Path, cold: bool) -> dict:
     from execbrief.config import load_settings
     from execbrief.incremental import analyze_incremental, bulk_allocation
     from execbrief.lenses import load_lenses
-    from execbrief.pipeline import _FORKING_SOURCES, analysis_cache, analysis_context, plan_reports, settings_digest
-    from execbrief.registry import registry
+    from execbrief.pipeline import _collect, analysis_cache, analysis_context, plan_reports, settings_digest
 
     settings = load_settings(workspace, environ={})
     if cold:
@@ -102,25 +100,13 @@ def child_full(workspace: Path, cold: bool) -> dict:
     plans = plan_reports(settings, load_lenses(settings.workspace))
     out: dict = {"sources": {}}
     started, cpu = time.perf_counter(), time.process_time()
-    results = []
     pause = bulk_allocation()  # as pipeline.run does
     pause.__enter__()
-    def read(name: str) -> tuple[str, object, dict]:  # as pipeline._collect: notes first, then the rest at once
-        t, c = time.perf_counter(), time.thread_time()
-        source = registry.get("sources", name)(settings)
-        result = source.collect_parts() if hasattr(source, "collect_parts") else source.collect()
-        return name, result, {"wall_s": time.perf_counter() - t, "thread_cpu_s": time.thread_time() - c,
-                              "inputs": len(result.inputs), "evidence": len(result.evidence),
-                              "parts": len(result.parts), "warnings": len(result.warnings)}
-
-    names = settings.sources.enabled()
-    first = [read(n) for n in names if n in _FORKING_SOURCES]
-    rest = [n for n in names if n not in _FORKING_SOURCES]
-    with ThreadPoolExecutor(max(len(rest), 1)) as pool:
-        read_all = {name: (result, timing) for name, result, timing in first + list(pool.map(read, rest))}
-    for name in names:
-        results.append(read_all[name][0])
-        out["sources"][name] = read_all[name][1]
+    results, _, _, source_failures = _collect(settings, lambda event, data: None)  # as a run collects
+    out["source_failures"] = source_failures
+    for n, result in enumerate(results):
+        out["sources"][n] = {"inputs": len(result.inputs), "evidence": len(result.evidence),
+                             "parts": len(result.parts), "warnings": len(result.warnings)}
     out["sources_wall_s"] = time.perf_counter() - started
     t, c = time.perf_counter(), time.process_time()
     context = analysis_context(settings, plans, settings.run.as_of or date.today())

@@ -245,3 +245,21 @@ def test_init_config_examples_are_valid_when_uncommented(tmp_path):
     assert settings.delivery.smtp.host == "smtp.example.com"
     assert settings.sources.aws.enabled and settings.sources.repos.paths == ["~/code/*"]
     assert settings.delivery.list_unsubscribe.startswith("mailto:")
+
+
+def test_progress_on_a_terminal_runs_no_thread(monkeypatch):
+    # a refresh thread would keep the notes source from forking its parsers
+    import io
+    import threading
+
+    from rich.console import Console
+
+    from execbrief.cli import output
+
+    screen = io.StringIO()
+    monkeypatch.setattr(output, "stderr", Console(file=screen, force_terminal=True, width=80))
+    with output.progress_reporter() as progress:
+        progress("source", {"name": "notes"})
+        assert threading.active_count() == 1
+        progress("analyze", {"evidence": 12, "parts": 3})
+    assert "reading notes" in screen.getvalue() and "analyzing 12 evidence items and 3 notes" in screen.getvalue()

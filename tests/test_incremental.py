@@ -18,7 +18,7 @@ import pytest
 
 from execbrief.analyzers import analyze, reads
 from execbrief.config import load_settings
-from execbrief.incremental import analyze_incremental
+from execbrief.incremental import _digest, analyze_incremental
 from execbrief.lenses import load_lenses
 from execbrief.model import Evidence
 from execbrief.pipeline import analysis_cache, analysis_context, plan_reports, settings_digest
@@ -228,3 +228,23 @@ def test_an_item_no_digest_describes_is_analysed_every_run(tmp_path):
 
     assert all(facts == analyze([item], context)[0] and failures == {} for facts, failures, _ in runs)
     assert "finance" in runs[1][2].computed and "cloud" in runs[1][2].reused
+
+
+def test_sources_read_together_give_what_each_gives_alone(demo):
+    # enough notes for the notes source to fork its parsers; the other sources start after
+    from execbrief.pipeline import _collect
+
+    for n in range(450):
+        (demo / "notes" / "org" / f"log-{n:03d}.md").write_text(
+            f"---\nupdated: 2026-11-{1 + n % 20:02d}\n---\n# Log {n}\n\n## Risks\n\n- [high] Boiler {n} may fail\n")
+    settings = load_settings(demo, environ={})
+    events = []
+
+    results, warnings, inputs, failures = _collect(settings, lambda event, data: events.append(data["name"]))
+
+    alone = [registry.get("sources", name)(settings).collect() for name in settings.sources.enabled()]
+    assert failures == [] and events[0] == "notes"
+    assert [r.inputs for r in results] == [r.inputs for r in alone]
+    together = [[ev for part in r.parts for ev in part.evidence()] + r.evidence for r in results]
+    assert [_digest(evidence) for evidence in together] == [_digest(r.evidence) for r in alone]
+    assert len(together[0]) > 450 * 3  # the notes and their items are all there

@@ -172,32 +172,46 @@ def plan_reports(settings: Settings, lenses: dict[str, Lens], only: tuple[str, .
     return planned
 
 
-# Sources that may fork worker processes run alone and first: forking while other threads
-# run is unsafe. The rest then read at the same time, in threads: the repositories wait on
-# the disk while the ledger parses.
-_FORKING_SOURCES = ("notes",)
-
-
 def _collect(settings: Settings, progress: Progress) -> tuple[list[SourceResult], list[DataWarning], list[InputFile], list[str]]:
-    """Every enabled source's result, in order; a source that can defers building evidence (parts)."""
+    """Every enabled source's result, in order; a source that can defers building evidence (parts).
+
+    The sources read at the same time, the others in threads while the notes source works
+    in this one; they start only once the notes source says its parser processes are
+    started (forking while other threads run is unsafe). So the repositories wait on the
+    disk while the notes are parsed and the ledger read.
+    """
     names = settings.sources.enabled()
 
-    def read(name: str) -> SourceResult | Exception:
+    def read(name: str, ready: Callable[[], None] | None = None) -> SourceResult | Exception:
         try:
             source = registry.get("sources", name)(settings)
+            if ready is not None and hasattr(source, "collect_parts"):
+                return source.collect_parts(ready)
             return source.collect_parts() if hasattr(source, "collect_parts") else source.collect()
         except Exception as exc:  # one broken source must not stop the others
             return exc
+        finally:
+            if ready is not None:
+                ready()  # (a second call does nothing)
 
-    outcomes: dict[str, SourceResult | Exception] = {}
-    for name in (n for n in names if n in _FORKING_SOURCES):
-        progress("source", {"name": name})
-        outcomes[name] = read(name)
-    rest = [n for n in names if n not in _FORKING_SOURCES]
-    if rest:
-        progress("source", {"name": ", ".join(rest)})
-        with ThreadPoolExecutor(len(rest)) as pool:
-            outcomes.update(zip(rest, pool.map(read, rest)))
+    outcomes: dict[str, Any] = {}
+    rest = [n for n in names if n != "notes"]
+    with ThreadPoolExecutor(max(len(rest), 1)) as pool:
+        started: list[bool] = []
+
+        def start_rest() -> None:
+            if not started:
+                started.append(True)
+                for name in rest:
+                    outcomes[name] = pool.submit(read, name)
+
+        if "notes" in names:
+            progress("source", {"name": "notes"})
+            outcomes["notes"] = read("notes", start_rest)
+        start_rest()
+        if rest:
+            progress("source", {"name": ", ".join(rest)})
+        outcomes.update((name, outcomes[name].result()) for name in rest)
     results: list[SourceResult] = []
     warnings: list[DataWarning] = []
     inputs: list[InputFile] = []

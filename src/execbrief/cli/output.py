@@ -8,6 +8,8 @@ from typing import Any, Callable, Iterator
 
 import click
 from rich.console import Console
+from rich.live import Live
+from rich.spinner import Spinner
 
 __all__ = ["stderr", "print_json", "progress_reporter"]
 
@@ -34,8 +36,12 @@ def progress_reporter() -> Iterator[Callable[[str, dict[str, Any]], None]]:
     if not stderr.is_terminal:
         yield lambda event, data: None
         return
-    with stderr.status("starting") as status:
+    # Redrawn at each event, with no refresh thread: the notes source forks its parsers
+    # only while the process runs a single thread (forking beside a thread is unsafe).
+    spinner = Spinner("dots", "starting")
+    with Live(spinner, console=stderr, auto_refresh=False, transient=True) as live:
         def update(event: str, data: dict[str, Any]) -> None:
-            status.update(_LABELS.get(event, lambda d: event)(data))
+            spinner.update(text=_LABELS.get(event, lambda d: event)(data))
+            live.refresh()
 
         yield update

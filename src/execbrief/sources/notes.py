@@ -27,7 +27,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import yaml
 
@@ -180,12 +180,16 @@ class NotesSource:
         result.parts = []
         return result
 
-    def collect_parts(self) -> SourceResult:
+    def collect_parts(self, ready: Callable[[], None] | None = None) -> SourceResult:
         """Like ``collect``, with each note's evidence left in a ``Part``, built when asked for.
 
         A note whose size and mtime are those of the last run is not read at all: what a
         run must know of it without its evidence (its warnings, document, secrets found
         and digests) comes from the cache index, where the last run left it.
+
+        Parsing many notes forks worker processes, which is safe only while no other thread
+        runs. ``ready`` is called once the workers are started (or none are needed): from
+        then on the caller may start threads, to read other sources meanwhile.
         """
         result, seen = SourceResult(), set()
         cache = FileCache(self.workspace, "notes", CACHE_VERSION)
@@ -212,6 +216,9 @@ class NotesSource:
                         if note is not None:
                             notes.append(note)
             parsed = self._parse_missing([n for n in notes if n.summary is None and n.parsed is None], cache)
+            next(parsed)  # start the workers, if any
+            if ready is not None:
+                ready()
             for note in notes:
                 if note.summary is None:
                     if note.parsed is None:
@@ -265,7 +272,8 @@ class NotesSource:
         return note
 
     def _parse_missing(self, notes: list[_Note], cache: FileCache) -> Iterator[tuple[str, Any, str | None]]:
-        """(sha, parsed, error) for each note not in the cache, in order; many are parsed in parallel."""
+        """A first item once the work has started, then (sha, parsed, error) for each note not
+        in the cache, in order; many are parsed in parallel."""
         jobs = [(str(n.path), n.rel, str(cache.root), cache.version) for n in notes]
         workers = min(os.cpu_count() or 1, MAX_WORKERS)
         # Worker processes are forked: "spawn" would re-import the caller's __main__, which a
@@ -279,8 +287,9 @@ class NotesSource:
         else:
             self.workers = workers
             pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
-            results = pool.map(_load_job, jobs, chunksize=32)
+            results = pool.map(_load_job, jobs, chunksize=32)  # submits every job: the workers start now
         try:
+            yield "", None, None  # started: the caller may now run threads of its own
             for sha, found, error, cache_error in results:
                 cache.error = cache.error or cache_error
                 yield sha, found, error
