@@ -264,7 +264,7 @@ def analyze_incremental(
                 if spec.hits_only:
                     h.update(_digest([ev for ev in part.hits if spec.accepts(ev)]).encode())
                     continue
-                known = part.views.get(spec.view) or part.views.get("*") or part_views(part).get(spec.view)
+                known = part_views(part).get(spec.view)
                 if known is None:
                     known = _digest([ev for ev in part_evidence(part) if spec.accepts(ev)])
                     remember_part(part, {spec.view: known})

@@ -34,17 +34,13 @@ class Part:
     from its cache index) hands out parts, so a run that can reuse the facts of an
     unchanged file never builds that file's evidence at all.
 
-    ``key`` changes whenever the file's evidence could. ``views`` holds digests the source
-    knows without building the evidence, by view name, or under ``"*"`` one for every view
-    (a ledger file's evidence is all one view); a view digest changes whenever that slice
-    of the evidence could. ``hits`` are the file's scan hits, always built: they are few,
-    and every run reports them.
+    ``key`` changes whenever the file's evidence could. ``hits`` are the file's scan hits,
+    always built: they are few, and every run reports them.
     """
 
     source: str
     path: str
     key: str
-    views: dict[str, str]
     hits: tuple[Evidence, ...]
     build: Callable[[], list[Evidence]]
 
