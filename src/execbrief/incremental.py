@@ -181,14 +181,15 @@ class _Memo:
             return None
         return row[1] if row and row[0] == key else None
 
-    def save(self, parts: dict[str, tuple[dict[str, str], bytes | None]], whole: dict[str, tuple[str, bytes]],
-             live: set[str]) -> None:
+    def save(self, parts: dict[str, tuple[dict[str, str], bytes | list[Fact] | None]],
+             whole: dict[str, tuple[str, bytes]], live: set[str]) -> None:
+        """Keep new parts (their facts dumped here, one at a time) and analyzers' facts."""
         if self.db is None or not (parts or whole):
             return
         try:
             with self.db:
-                self.db.executemany("INSERT OR REPLACE INTO parts VALUES (?, ?, ?)",
-                                    [(k, json.dumps(v), f) for k, (v, f) in parts.items()])
+                self.db.executemany("INSERT OR REPLACE INTO parts VALUES (?, ?, ?)", (
+                    (k, json.dumps(v), dump_facts(f) if isinstance(f, list) else f) for k, (v, f) in parts.items()))
                 self.db.executemany("INSERT OR REPLACE INTO whole VALUES (?, ?, ?)",
                                     [(name, key, blob) for name, (key, blob) in whole.items()])
                 if parts:  # notes that changed or went: forget the parts no note has any more
@@ -227,7 +228,8 @@ def analyze_incremental(
     stored = memo.parts(set(keys.values()))
     stats.seconds["(memo load)"] = time.perf_counter() - started
     built: dict[str, list[Evidence]] = {}
-    new_parts: dict[str, tuple[dict[str, str], bytes | None]] = {}
+    # per part: view digests and facts (dumped when saved, so all are not held as bytes too)
+    new_parts: dict[str, tuple[dict[str, str], bytes | list[Fact] | None]] = {}
     new_whole: dict[str, tuple[str, bytes]] = {}
     views_of: dict[str, list[Evidence]] = {}
     digests: dict[str, str] = {}
@@ -245,7 +247,7 @@ def analyze_incremental(
         row = new_parts.get(keys[part.key]) or stored.get(keys[part.key])
         return row[0] if row else {}
 
-    def remember_part(part: Part, views: dict[str, str] | None = None, facts: bytes | None = None) -> None:
+    def remember_part(part: Part, views: dict[str, str] | None = None, facts: list[Fact] | None = None) -> None:
         key = keys[part.key]
         old_views, old_facts = new_parts.get(key) or stored.get(key) or ({}, None)
         new_parts[key] = ({**old_views, **(views or {})}, facts if facts is not None else old_facts)
@@ -301,7 +303,7 @@ def analyze_incremental(
                 continue
             evidence = part_evidence(part)
             made = fn([ev for ev in evidence if spec.accepts(ev)], context)
-            remember_part(part, facts=dump_facts(made))
+            remember_part(part, facts=made)
             produced += made
             # keep only what the rules over many notes read (tables): a large workspace's
             # other note items (sections, tasks) are most of its memory

@@ -32,6 +32,7 @@ _FAST = (
     and not Fact.__pydantic_post_init__ and not Fact.__private_attributes__
     and not Fact.__pydantic_decorators__.field_validators and not Fact.__pydantic_decorators__.model_validators
 )
+_SHARED_SETS: dict[frozenset[str], set[str]] = {}
 # every field in declaration order (as validation fills ``__dict__``) and its default
 _FIELDS = tuple((name, info.default) for name, info in Fact.model_fields.items())
 _NAMES = frozenset(name for name, _ in _FIELDS)
@@ -46,7 +47,12 @@ def fact(**fields: Any) -> Fact:
     # The new object's own ``__dict__`` filled in declaration order: CPython then shares one
     # key table across every fact's ``__dict__`` (~20% less memory a fact than a dict of its own).
     f.__dict__.update([(name, fields[name] if name in fields else default) for name, default in _FIELDS])
-    _set(f, "__pydantic_fields_set__", set(fields))
+    # one fields-set per combination of fields, shared (a set of ten names is ~500 bytes;
+    # pydantic copies a model's set before changing it, in model_copy)
+    fields_set = _SHARED_SETS.get(key := frozenset(fields))
+    if fields_set is None:
+        fields_set = _SHARED_SETS[key] = set(key)
+    _set(f, "__pydantic_fields_set__", fields_set)
     _set(f, "__pydantic_extra__", None)
     _set(f, "__pydantic_private__", None)
     return f

@@ -120,21 +120,29 @@ def _load(path: str, rel: str, cache_root: str, version: int) -> tuple[str, Any,
 
 
 def _load_job(job: tuple[str, str, str, int]) -> tuple[str, Any, str | None, str | None]:
-    """``_load`` for a worker process."""
-    return _load(*job)
+    """``_load`` for a worker process, which sends back the parse's head only (see ``_head``):
+    the body's items are built later from the cache, note by note, not all held at once."""
+    sha, parsed, error, cache_error = _load(*job)
+    return sha, (_head(parsed) if parsed is not None and cache_error is None else parsed), error, cache_error
+
+
+def _head(parsed: dict[str, Any]) -> dict[str, Any]:
+    """What a note's summary needs of its parse: all but the body's sections, tasks and rows."""
+    if "scan" not in parsed:
+        return parsed
+    return {**parsed, "scan": {"stamps": parsed["scan"]["stamps"]}, "head": True}
 
 
 class _Note:
     """One note file on its way through ``collect_parts``."""
 
-    __slots__ = ("path", "root", "rel", "stat", "sha", "parsed", "summary", "built")
+    __slots__ = ("path", "root", "rel", "stat", "sha", "parsed", "summary")
 
     def __init__(self, path: Path, root: Path, rel: str, stat: os.stat_result) -> None:
         self.path, self.root, self.rel, self.stat = path, root, rel, stat
         self.sha: str | None = None
         self.parsed: dict[str, Any] | None = None  # parse_note's result, when read or cached
         self.summary: dict[str, Any] | None = None  # what the index keeps (see NotesSource._build)
-        self.built: list[Evidence] | None = None  # its evidence, when built this run
 
 
 def _item_id(rel: str, kind: str, start: int) -> str:
@@ -227,7 +235,9 @@ class NotesSource:
                             result.warnings.append(_warning(note.rel, None, f"cannot read file ({error}): "
                                                                             "check its permissions; skipped"))
                             continue
-                    note.built, note.summary = self._build(note.parsed, note)
+                    _, note.summary = self._build(note.parsed, note, items=False)
+                    if note.parsed.get("head"):
+                        note.parsed = None  # the items are built from the cache when asked for
                 cache.remember(note.rel, note.stat.st_size, note.stat.st_mtime_ns, note.sha, note.summary)
                 result.inputs.append(InputFile(source="notes", path=note.rel, sha256=note.sha,
                                                size=note.stat.st_size))
@@ -268,7 +278,8 @@ class NotesSource:
             if isinstance(summary, dict) and summary.get("context") == self._context:
                 note.summary = summary  # its evidence is built only if a run asks for it
             else:
-                note.parsed = cache.get(note.sha)
+                parsed = cache.get(note.sha)
+                note.parsed = _head(parsed) if parsed is not None else None
         return note
 
     def _parse_missing(self, notes: list[_Note], cache: FileCache) -> Iterator[tuple[str, Any, str | None]]:
@@ -309,16 +320,15 @@ class NotesSource:
                      provenance("notes", rel, line, line, observed, note.sha))
             for line, kind, preview, secret_sha in summary["hits"]
         )
-        built = note.built
-        note.built = note.parsed = None  # the part holds them now; the note list may go
+        whole = note.parsed  # a note parsed here, in full: its items are built from it, once
+        note.parsed = None
 
         def build() -> list[Evidence]:
-            nonlocal built
-            if built is not None:
-                out, built = built, None  # handed over once; a second call builds anew
-                return out
-            parsed = cache.get(note.sha) if note.sha else None
-            if parsed is None:  # the cache entry went missing: read the note again
+            nonlocal whole
+            parsed, whole = whole, None  # (building changes the parse: use it once)
+            if parsed is None and note.sha:
+                parsed = cache.get(note.sha)
+            if parsed is None:  # the cache entry is missing (or could not be written): read the note again
                 parsed = parse_note(note.path.read_bytes())
             out, again = self._build(parsed, note)
             again["doc"]["current"] = current  # the same dict as the document's record
@@ -327,12 +337,12 @@ class NotesSource:
         key = content_hash(f"{self._context}\x1f{rel}\x1f{note.sha}\x1f{observed}\x1f{current}")
         return Part("notes", rel, key, hits, build)
 
-    def _build(self, parsed: dict[str, Any], note: _Note) -> tuple[list[Evidence], dict[str, Any]]:
+    def _build(self, parsed: dict[str, Any], note: _Note, items: bool = True) -> tuple[list[Evidence], dict[str, Any]]:
         """The evidence of one parsed note, and the summary of it the cache index keeps.
 
         The summary holds the note's warnings; when the note is kept (not skipped, not
         archived) also its entity, document record, secrets found (as hashes and previews)
-        and mtime.
+        and mtime. ``items=False``: the summary only (``parsed`` may be a ``_head``).
         """
         path, rel = note.path, note.rel
         summary: dict[str, Any] = {"context": self._context, "warnings": [list(w) for w in parsed["warnings"]]}
@@ -372,6 +382,11 @@ class NotesSource:
             "current": False,
         }
         add("document", 1, max(parsed["lines"], 1), title, doc)
+        secrets = parsed.get("secrets", ())
+        summary.update(path=rel, entity=entity, updated=updated, observed=observed, doc=doc,
+                       hits=[list(h) for h in secrets])
+        if not items:
+            return out, summary
         for s in body["sections"]:
             for b in s["bullets"]:
                 if "dates" in b:
@@ -387,12 +402,9 @@ class NotesSource:
                 "done": t["done"], "heading": t["heading"], "due": due.isoformat() if due else None})
         for line, raw, record in body["rows"]:
             add("table_row", line, line, raw, record)
-        secrets = parsed.get("secrets", ())
         for line, kind, preview, secret_sha in secrets:
             add("scan_hit", line, line, None, {
                 "rule": "secret_in_text", "kind": kind, "preview": preview, "secret_sha256": secret_sha})
-        summary.update(path=rel, entity=entity, updated=updated, observed=observed, doc=doc,
-                       hits=[list(h) for h in secrets])
         return out, summary
 
     def _entity(self, fm: dict[str, Any], key_lines: dict[str, int | None], path: Path,
