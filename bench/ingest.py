@@ -13,7 +13,9 @@ in this order and prints one JSON document:
 3. ``notes_cold``: the notes source alone, its cache emptied first;
 4. ``full_cold``: every enabled source, then every analyzer, all caches emptied;
 5. one note is changed (a line appended), then ``full_warm`` and ``notes_warm``: the same
-   with the content-hash cache in place.
+   with the content-hash cache in place;
+6. ``notes_parts``: the notes source as a run reads it (``collect_parts``: unchanged notes
+   not read, their items not built).
 
 Each result has wall seconds, CPU seconds of the process (the machine may be shared: CPU
 time is what the work itself cost) and peak RSS in MB.
@@ -69,6 +71,18 @@ def child_read(workspace: Path) -> dict:
                 files += 1
     return {"wall_s": time.perf_counter() - started, "cpu_s": time.process_time() - cpu, "files": files,
             "mb": size / 1e6, "peak_rss_mb": _peak()}
+
+
+def child_parts(workspace: Path) -> dict:
+    """The notes source as a run reads it: unchanged notes skipped by content hash, items left unbuilt."""
+    from execbrief.config import load_settings
+    from execbrief.sources.notes import NotesSource
+
+    settings = load_settings(workspace, environ={})
+    started, cpu = time.perf_counter(), time.process_time()
+    result = NotesSource(settings).collect_parts()
+    return {"wall_s": time.perf_counter() - started, "cpu_s": time.process_time() - cpu,
+            "files": len(result.inputs), "parts": len(result.parts), "peak_rss_mb": _peak()}
 
 
 def child_notes(workspace: Path, cold: bool) -> dict:
@@ -160,6 +174,7 @@ def main() -> None:
     if args.child:
         kind, _, state = args.child.partition("_")
         result = {"read": lambda: child_read(ws), "notes": lambda: child_notes(ws, state == "cold"),
+                  "parts": lambda: child_parts(ws),
                   "full": lambda: child_full(ws, state == "cold")}[kind]()
         print(json.dumps(result))
         return
@@ -174,9 +189,10 @@ def main() -> None:
     results["changed"] = change_one_note(ws)
     results["full_warm"] = run_child("full_warm", ws)
     results["notes_warm"] = run_child("notes_warm", ws)
+    results["notes_parts"] = run_child("parts", ws)
     mb = results["read"].get("mb", 0)
     rates = {}
-    for key in ("read", "llama", "notes_cold", "notes_warm"):
+    for key in ("read", "llama", "notes_cold", "notes_warm", "notes_parts"):
         if "wall_s" in results.get(key, {}):
             rates[key] = {"mb_per_s": round(mb / results[key]["wall_s"], 1),
                           "notes_per_s": round(results["read"]["files"] / results[key]["wall_s"])}

@@ -44,7 +44,7 @@ __all__ = ["NotesSource", "register", "parse_note", "ARCHIVED_STATUSES", "CACHE_
 SUFFIXES = (".md", ".markdown")
 ARCHIVED_STATUSES = frozenset({"archived", "closed", "done", "superseded"})
 CACHE_VERSION = 3  # bump when parse_note's output changes
-SUMMARY_VERSION = 1  # bump when what _build puts in a note's summary or evidence changes
+SUMMARY_VERSION = 2  # bump when what _build puts in a note's summary or evidence changes
 _GLOB = set("*?[")
 # libyaml when present: same safe semantics as yaml.safe_load, many times faster.
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -236,13 +236,14 @@ class NotesSource:
                                                                             "check its permissions; skipped"))
                             continue
                     _, note.summary = self._build(note.parsed, note, items=False)
+                    note.summary.pop("doc", None)  # (the index keeps the summary, not the record)
                     if note.parsed.get("head"):
                         note.parsed = None  # the items are built from the cache when asked for
                 cache.remember(note.rel, note.stat.st_size, note.stat.st_mtime_ns, note.sha, note.summary)
                 result.inputs.append(InputFile(source="notes", path=note.rel, sha256=note.sha,
                                                size=note.stat.st_size))
                 result.warnings.extend(_warning(note.rel, line, message) for line, message in note.summary["warnings"])
-                if "doc" in note.summary:
+                if note.summary.get("kept"):
                     kept.append(note)
         finally:
             if gc_was_on:
@@ -312,7 +313,7 @@ class NotesSource:
         """The note's evidence as a part: built already (a note just read) or on demand."""
         summary, rel = note.summary, note.rel
         assert summary is not None
-        current = summary["doc"]["current"]
+        current = summary["current"]
         observed, entity = summary["observed"], summary["entity"]
         hits = tuple(
             evidence(_item_id(rel, "scan_hit", line), "notes", "scan_hit", entity, None,
@@ -341,8 +342,10 @@ class NotesSource:
         """The evidence of one parsed note, and the summary of it the cache index keeps.
 
         The summary holds the note's warnings; when the note is kept (not skipped, not
-        archived) also its entity, document record, secrets found (as hashes and previews)
-        and mtime. ``items=False``: the summary only (``parsed`` may be a ``_head``).
+        archived) also its entity, last update, secrets found (as hashes and previews),
+        mtime, and (not kept in the index) ``doc``, the document's record, whose ``current``
+        flag is set once every note is known. ``items=False``: the summary only (``parsed``
+        may be a ``_head``).
         """
         path, rel = note.path, note.rel
         summary: dict[str, Any] = {"context": self._context, "warnings": [list(w) for w in parsed["warnings"]]}
@@ -383,8 +386,8 @@ class NotesSource:
         }
         add("document", 1, max(parsed["lines"], 1), title, doc)
         secrets = parsed.get("secrets", ())
-        summary.update(path=rel, entity=entity, updated=updated, observed=observed, doc=doc,
-                       hits=[list(h) for h in secrets])
+        summary.update(kept=True, path=rel, entity=entity, updated=updated, observed=observed,
+                       archived=archived, current=False, hits=[list(h) for h in secrets], doc=doc)
         if not items:
             return out, summary
         for s in body["sections"]:
@@ -435,15 +438,15 @@ def _mark_current(summaries: list[dict[str, Any]]) -> None:
     """Flag the most recently updated note of each entity as its current state."""
     latest: dict[str, dict[str, Any]] = {}
     for summary in summaries:
-        summary["doc"]["current"] = False  # a summary from the index holds the last run's flag
+        summary["current"] = False  # a summary from the index holds the last run's flag
         entity = summary["entity"]
-        if entity is None or summary["doc"]["archived"]:
+        if entity is None or summary["archived"]:
             continue
         best = latest.get(entity)
         if best is None or (summary["updated"], summary["path"]) > (best["updated"], best["path"]):
             latest[entity] = summary
     for summary in latest.values():
-        summary["doc"]["current"] = True  # the document's record: the same dict
+        summary["current"] = True
 
 
 def _last_update(parsed: dict[str, Any], stamps: list[list[int]], mtime_day: str) -> tuple[str, str]:
