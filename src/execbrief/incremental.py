@@ -234,8 +234,6 @@ def analyze_incremental(
     views_of: dict[str, list[Evidence]] = {}
     digests: dict[str, str] = {}
 
-    wider = [spec for spec in {id(r): r for r in declared.values()}.values()
-             if not spec.per_note and not spec.hits_only and "notes" in spec.sources]
 
     def part_evidence(part: Part) -> list[Evidence]:
         if part.key not in built:
@@ -290,6 +288,8 @@ def analyze_incremental(
 
     def per_note(name: str, fn: Callable, spec: Reads) -> list[Fact]:
         produced: list[Fact] = []
+        others = list({id(v): v for n, v in declared.items() if n != name and not v.hits_only
+                       and any(source in v.sources for source in spec.sources)}.values())
         eager = [ev for r in results for ev in r.evidence if spec.accepts(ev)]
         if eager:  # a source that gave no parts: analysed whole, every run
             produced += fn(eager, context)
@@ -305,9 +305,9 @@ def analyze_incremental(
             made = fn([ev for ev in evidence if spec.accepts(ev)], context)
             remember_part(part, facts=made)
             produced += made
-            # keep only what the rules over many notes read (tables): a large workspace's
+            # keep only what the other analyzers read (the table rules): a large workspace's
             # other note items (sections, tasks) are most of its memory
-            built[part.key] = [ev for ev in evidence if any(v.accepts(ev) for v in wider)]
+            built[part.key] = [ev for ev in evidence if any(v.accepts(ev) for v in others)]
         return produced
 
     def whole(name: str, fn: Callable, spec: Reads) -> list[Fact]:
