@@ -38,14 +38,19 @@ def reads(ev: Evidence) -> bool:
 
 @dataclass(frozen=True)
 class Row:
-    """One table row with its cells typed, and the date of the note it came from."""
+    """One table row, its cells and typed readings, and the date of the note it came from.
+
+    The readings stay the strings the notes source wrote (``amounts``, ``dates``, ``numbers``
+    as "1250.00", "2026-12-28"): they are typed when a rule asks (``money``, ``day``), so a
+    large workspace's rows are not held twice.
+    """
 
     ev: Evidence
     cells: dict[str, str]
-    amounts: dict[str, Decimal] = field(default_factory=dict)
+    amounts: dict[str, str] = field(default_factory=dict)
     per: dict[str, str] = field(default_factory=dict)
-    dates: dict[str, date] = field(default_factory=dict)
-    numbers: dict[str, Decimal] = field(default_factory=dict)
+    dates: dict[str, str] = field(default_factory=dict)
+    numbers: dict[str, str] = field(default_factory=dict)
     updated: date | None = None
 
     @property
@@ -71,14 +76,15 @@ class Row:
         """(amount, per period) of the first matching column holding money or a plain number."""
         for key in _matching(tuple(self.cells), pattern):
             if key in self.amounts:
-                return self.amounts[key], self.per.get(key)
+                return Decimal(self.amounts[key]), self.per.get(key)
             if key in self.numbers:
-                return self.numbers[key], None
+                return Decimal(self.numbers[key]), None
         return None
 
     def day(self, pattern: re.Pattern[str]) -> date | None:
         """The date in the first matching column that holds one."""
-        return next((self.dates[k] for k in _matching(tuple(self.cells), pattern) if k in self.dates), None)
+        return next((date.fromisoformat(self.dates[k]) for k in _matching(tuple(self.cells), pattern)
+                     if k in self.dates), None)
 
 
 def possessive(name: str) -> str:
@@ -126,13 +132,9 @@ def _table_rows(evidence: Sequence[Evidence]) -> list[Row]:
         if ev.source != "notes" or ev.kind != "table_row" or ev.provenance.path in closed:
             continue
         r = ev.record
-        amounts, per, dates, numbers = (r.get(k) for k in ("amounts", "per", "dates", "numbers"))
-        out.append(Row(  # (an empty reading is one shared empty dict: most rows lack some)
-            ev=ev, cells=r.get("cells") or _EMPTY,
-            amounts={k: Decimal(v) for k, v in amounts.items()} if amounts else _EMPTY,
-            per=per or _EMPTY,
-            dates={k: date.fromisoformat(v) for k, v in dates.items()} if dates else _EMPTY,
-            numbers={k: Decimal(v) for k, v in numbers.items()} if numbers else _EMPTY,
+        out.append(Row(  # the record's own dicts, not copies (an empty reading: one shared dict)
+            ev=ev, cells=r.get("cells") or _EMPTY, amounts=r.get("amounts") or _EMPTY, per=r.get("per") or _EMPTY,
+            dates=r.get("dates") or _EMPTY, numbers=r.get("numbers") or _EMPTY,
             updated=updated.get(ev.provenance.path),
         ))
     return out
