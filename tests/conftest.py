@@ -109,6 +109,24 @@ class Workspace:
 
         return load_settings(self.root, environ={})
 
+    def run(self, *extra: str) -> tuple[int, dict]:
+        """``execbrief run --json`` on this workspace: (exit code, the JSON summary)."""
+        import json
+
+        from click.testing import CliRunner
+
+        from execbrief.cli import cli
+
+        result = CliRunner().invoke(cli, ["run", "-w", str(self.root), "--json", *extra], catch_exceptions=False)
+        return result.exit_code, json.loads(result.stdout)
+
+    def messages(self) -> list[dict]:
+        """The ledger's message rows, oldest first."""
+        from execbrief.ledger import Ledger
+
+        with Ledger.for_workspace(self.root) as ledger:
+            return [dict(r) for r in ledger.db.execute("SELECT * FROM messages ORDER BY rowid")]
+
 
 @pytest.fixture
 def workspace(tmp_path) -> Workspace:

@@ -12,6 +12,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from conftest import Workspace
 from aiosmtpd.controller import Controller
 from click.testing import CliRunner
 
@@ -99,9 +100,7 @@ def deliver(server, workspace, count: int, in_doubt: str = "resend", kill_at=Non
     return proc.returncode, out, err
 
 
-def ledger_rows(workspace) -> list[dict]:
-    with Ledger.for_workspace(workspace.root) as ledger:
-        return [dict(r) for r in ledger.db.execute("SELECT * FROM messages ORDER BY rowid")]
+ledger_rows = Workspace.messages  # the ledger's message rows, oldest first
 
 
 def reader_of(row: dict) -> str:

@@ -11,6 +11,7 @@ import json
 
 import boto3
 import pytest
+from conftest import Workspace
 from click.testing import CliRunner
 from moto.server import ThreadedMotoServer
 
@@ -18,7 +19,6 @@ from execbrief.cli import cli
 from execbrief.delivery.parts import UNDISCLOSED
 from execbrief.delivery.ses import SesChannel
 from execbrief.errors import DeliveryInDoubt, DeliveryRejected, DeliveryThrottled
-from execbrief.ledger import Ledger
 from mailservers import SesFaultProxy, free_port, moto_raw_messages, moto_reset
 
 
@@ -62,14 +62,10 @@ def ses_workspace(workspace, extra: str = "", to: list[str] | None = None):
     return workspace
 
 
-def run(workspace, *extra: str):
-    result = CliRunner().invoke(cli, ["run", "-w", str(workspace.root), "--json", *extra], catch_exceptions=False)
-    return result.exit_code, json.loads(result.stdout)
+run = Workspace.run  # run(workspace, *extra) -> (exit code, JSON summary)
 
 
-def ledger_rows(workspace) -> list[dict]:
-    with Ledger.for_workspace(workspace.root) as ledger:
-        return [dict(r) for r in ledger.db.execute("SELECT * FROM messages ORDER BY rowid")]
+ledger_rows = Workspace.messages  # the ledger's message rows, oldest first
 
 
 def test_ses_sends_raw_mime_with_the_audit_copy_on_the_envelope_only(ses, workspace):

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import json
 import ssl
 
 import pytest
+from conftest import Workspace
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 from click.testing import CliRunner
 
 from execbrief.cli import cli
-from execbrief.ledger import LEDGER_PATH, Ledger
+from execbrief.ledger import LEDGER_PATH
 from mailservers import RecordingHandler, free_port, make_certificates
 
 PASSWORD = "s3cret-smtp-pass-9f2c"
@@ -43,14 +43,10 @@ def smtp_workspace(workspace, port: int, extra: str = "", security: str = "none"
     return workspace
 
 
-def run(workspace, *extra: str):
-    result = CliRunner().invoke(cli, ["run", "-w", str(workspace.root), "--json", *extra], catch_exceptions=False)
-    return result.exit_code, json.loads(result.stdout)
+run = Workspace.run  # run(workspace, *extra) -> (exit code, JSON summary)
 
 
-def rows(workspace) -> list[dict]:
-    with Ledger.for_workspace(workspace.root) as ledger:
-        return [dict(r) for r in ledger.db.execute("SELECT * FROM messages ORDER BY rowid")]
+rows = Workspace.messages  # the ledger's message rows, oldest first
 
 
 def test_envelope_includes_the_audit_copy_and_headers_do_not(smtp, workspace):
