@@ -106,7 +106,7 @@ def child_full(workspace: Path, cold: bool) -> dict:
     from execbrief.config import load_settings
     from execbrief.incremental import analyze_incremental, bulk_allocation
     from execbrief.lenses import load_lenses
-    from execbrief.pipeline import _collect, analysis_cache, analysis_context, plan_reports, settings_digest
+    from execbrief.pipeline import collect_sources, analysis_cache, analysis_context, plan_reports, settings_digest
 
     settings = load_settings(workspace, environ={})
     if cold:
@@ -116,7 +116,7 @@ def child_full(workspace: Path, cold: bool) -> dict:
     started, cpu = time.perf_counter(), time.process_time()
     pause = bulk_allocation()  # as pipeline.run does
     pause.__enter__()
-    results, _, _, source_failures = _collect(settings, lambda event, data: None)  # as a run collects
+    results, _, _, source_failures = collect_sources(settings, lambda event, data: None)  # as a run collects
     out["source_failures"] = source_failures
     for n, result in enumerate(results):
         out["sources"][n] = {"inputs": len(result.inputs), "evidence": len(result.evidence),

@@ -148,7 +148,7 @@ def test_each_analyzer_gives_the_same_facts_from_its_view_alone_whatever_the_pro
     settings = load_settings(demo, environ={})
     evidence = [ev for name in settings.sources.enabled() for ev in registry.get("sources", name)(settings).collect().evidence]
     context = _context(settings)
-    from execbrief.analyzers import _registry
+    from execbrief.analyzers import rules
 
     rng = random.Random(7)
 
@@ -159,7 +159,7 @@ def test_each_analyzer_gives_the_same_facts_from_its_view_alone_whatever_the_pro
         prov = ev.provenance.model_copy(update=update)
         return ev.model_copy(update={"provenance": prov})
 
-    over_evidence, _ = _registry()
+    over_evidence, _ = rules()
     for name, spec in reads().items():
         fn = over_evidence[name]
         view = [restamped(ev) for ev in evidence if spec.accepts(ev)]
@@ -215,7 +215,7 @@ def test_a_pipeline_run_keeps_its_memo_and_a_second_run_gives_the_same_facts(dem
 def test_an_item_no_digest_describes_is_analysed_every_run(tmp_path):
     from execbrief.analyzers import AnalysisContext
     from execbrief.sources import SourceResult
-    from execbrief.sources.build import evidence, provenance
+    from execbrief.construct import evidence, provenance
 
     class Opaque:  # a value with no exact digest: the runner must not guess one
         pass
@@ -232,7 +232,7 @@ def test_an_item_no_digest_describes_is_analysed_every_run(tmp_path):
 
 def test_sources_read_together_give_what_each_gives_alone(demo):
     # enough notes for the notes source to fork its parsers; the other sources start after
-    from execbrief.pipeline import _collect
+    from execbrief.pipeline import collect_sources
 
     for n in range(450):
         (demo / "notes" / "org" / f"log-{n:03d}.md").write_text(
@@ -240,7 +240,7 @@ def test_sources_read_together_give_what_each_gives_alone(demo):
     settings = load_settings(demo, environ={})
     events = []
 
-    results, warnings, inputs, failures = _collect(settings, lambda event, data: events.append(data["name"]))
+    results, warnings, inputs, failures = collect_sources(settings, lambda event, data: events.append(data["name"]))
 
     alone = [registry.get("sources", name)(settings).collect() for name in settings.sources.enabled()]
     assert failures == [] and events[0] == "notes"

@@ -34,7 +34,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
-from .analyzers import AnalysisContext, Reads, _registry, reads, release_shared
+from .analyzers import AnalysisContext, Reads, reads, release_shared, rules
 from .analyzers.build import dump_facts, load_facts
 from .model import Evidence, Fact
 from .sources import Part, SourceResult
@@ -217,7 +217,7 @@ def analyze_incremental(
     stats = IncrementalStats()
     started = time.perf_counter()
     memo = _Memo(cache)
-    over_evidence, over_facts = _registry()
+    over_evidence, over_facts = rules()
     declared = reads()
     base = hashlib.sha256(
         f"{MEMO_VERSION}\0{code_digest()}\0{_context_digest(context)}\0{settings_digest}".encode()

@@ -31,8 +31,8 @@ from .verify import verify
 from .writers import get_writer
 
 __all__ = [
-    "RunResult", "ReportOutcome", "PlannedReport", "analysis_cache", "analysis_context", "plan_reports",
-    "settings_digest", "reporting_period", "run",
+    "RunResult", "ReportOutcome", "PlannedReport", "analysis_cache", "analysis_context", "collect_sources",
+    "plan_reports", "settings_digest", "reporting_period", "run",
 ]
 
 Progress = Callable[[str, dict[str, Any]], None]
@@ -172,7 +172,7 @@ def plan_reports(settings: Settings, lenses: dict[str, Lens], only: tuple[str, .
     return planned
 
 
-def _collect(settings: Settings, progress: Progress) -> tuple[list[SourceResult], list[DataWarning], list[InputFile], list[str]]:
+def collect_sources(settings: Settings, progress: Progress) -> tuple[list[SourceResult], list[DataWarning], list[InputFile], list[str]]:
     """Every enabled source's result, in order; a source that can defers building evidence (parts).
 
     The sources read at the same time, the others in threads while the notes source works
@@ -278,7 +278,7 @@ def run(
         )
         say("run", {"run_id": run_id, "reports": len(planned)})
         with bulk_allocation():  # evidence and facts: up to millions of objects
-            results, warnings, inputs, failures = _collect(settings, say)
+            results, warnings, inputs, failures = collect_sources(settings, say)
             ledger.record_inputs(run_id, inputs)
             ledger.record_warnings(run_id, warnings)
 

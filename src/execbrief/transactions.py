@@ -21,6 +21,8 @@ from array import array
 from decimal import Decimal
 from typing import Any, Iterator
 
+from .construct import evidence, provenance
+
 __all__ = ["TransactionTable", "encode_amount"]
 
 _INT64 = 1 << 63
@@ -113,8 +115,6 @@ class TransactionTable:
 
     def evidence(self, row: int) -> Any:
         """The row as the ``transaction`` evidence item it stands for."""
-        from .sources.build import evidence, provenance
-
         memo = self.strings[self.memo[row]]
         return evidence(
             self.row_id(row), "ledger", "transaction", self.entities[self.entity[row]], memo,

@@ -1,7 +1,7 @@
 """Analyzers turn evidence into facts.
 
 Each analyzer is a pure function ``(evidence, context) -> list[Fact]``: deterministic, no
-I/O, all arithmetic in Decimal. ``_registry()`` names them in the order they run; a
+I/O, all arithmetic in Decimal. ``rules()`` names them in the order they run; a
 rule's id is its function name.
 """
 
@@ -14,7 +14,7 @@ from typing import Callable, Sequence
 
 from ..model import Evidence, Fact
 
-__all__ = ["AnalysisContext", "Reads", "analyze", "reads", "release_shared"]
+__all__ = ["AnalysisContext", "Reads", "analyze", "reads", "release_shared", "rules"]
 
 
 @dataclass(frozen=True)
@@ -99,7 +99,8 @@ def reads() -> dict[str, Reads]:
     }
 
 
-def _registry() -> tuple[dict[str, Analyzer], dict[str, Derived]]:
+def rules() -> tuple[dict[str, Analyzer], dict[str, Derived]]:
+    """The analyzers over evidence, then those over facts, by name, in the order they run."""
     from . import books, finance, kpis, leaks, operations, plan
     from . import security
     from . import cloud, cost
@@ -139,7 +140,7 @@ def analyze(evidence: Sequence[Evidence], context: AnalysisContext) -> tuple[lis
     """
     facts: dict[str, Fact] = {}
     failures: dict[str, str] = {}
-    over_evidence, over_facts = _registry()
+    over_evidence, over_facts = rules()
     stages: list[tuple[str, Callable[[], list[Fact]]]] = [
         (name, lambda fn=fn: fn(evidence, context)) for name, fn in over_evidence.items()
     ] + [

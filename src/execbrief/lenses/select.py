@@ -151,9 +151,8 @@ def lens_pool(lens: Lens, facts: Sequence[Fact], *, as_of: date, scope: set[str]
 
 def _pick(selector: Selector, index: FactIndex, scope: set[str] | None, as_of: date) -> list[Fact]:
     picked = index.candidates(selector, scope)  # each of the selected kinds, names and topics
-    if selector.min_severity is not None:
-        worst = _RANK[selector.min_severity]
-        picked = [f for f in picked if f.severity is not None and _RANK[f.severity] <= worst]
+    if selector.min_severity is not None:  # the one criterion the index does not apply
+        picked = [f for f in picked if matches(f, selector)]
     if selector.due_within_days is not None:
         horizon = as_of + timedelta(days=selector.due_within_days)
         picked = [f for f in picked if f.due is not None and f.due <= horizon]

@@ -33,7 +33,7 @@ from ..model import DataWarning, stable_id
 from ..redaction import withhold
 from ..transactions import TransactionTable, encode_amount
 from . import InputFile, SourceResult, expand_paths
-from .build import evidence, provenance
+from ..construct import evidence, provenance
 from .ledger_cache import LedgerCache
 from .values import parse_amount
 

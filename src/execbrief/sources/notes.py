@@ -33,7 +33,7 @@ import yaml
 
 from ..model import DataWarning, Evidence, content_hash
 from . import InputFile, Part, SourceResult, expand_paths
-from .build import evidence, provenance
+from ..construct import evidence, provenance
 from .cache import FileCache
 from .markdown_scan import scan
 from .values import leading_date, parse_day, resolve_day, typed_cells
