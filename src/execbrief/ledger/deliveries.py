@@ -69,15 +69,7 @@ class DeliveryLedger:
 
     def _tx(self, statements: list[tuple[str, tuple[Any, ...]]]) -> None:
         statements, self._deferred = [*self._deferred, *statements], []
-        try:
-            self.db.execute("BEGIN IMMEDIATE")
-            for sql, args in statements:
-                self.db.execute(sql, args)
-            self.db.execute("COMMIT")
-        except sqlite3.Error as exc:
-            if self.db.in_transaction:
-                self.db.execute("ROLLBACK")
-            raise LedgerError(f"cannot write to the ledger at {self.ledger.path}: {exc}") from exc
+        self.ledger.write([(sql, [args]) for sql, args in statements], immediate=True)
 
     # state of a message
 

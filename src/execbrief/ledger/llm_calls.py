@@ -7,12 +7,10 @@ Kept apart from ``store.py`` so the LLM writer's bookkeeping lives beside its sc
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Iterable
 
-from ..errors import LedgerError
 from ..model import content_hash
 from .store import Ledger, new_run_id, utc_now
 
@@ -45,15 +43,6 @@ class CallRecord:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _write(ledger: Ledger, statements: list[tuple[str, list[tuple[Any, ...]]]]) -> None:
-    try:
-        ledger.db.execute("BEGIN")
-        for sql, rows in statements:
-            ledger.db.executemany(sql, rows)
-        ledger.db.execute("COMMIT")
-    except sqlite3.Error as exc:
-        ledger.db.execute("ROLLBACK")
-        raise LedgerError(f"cannot write LLM calls to the ledger at {ledger.path}: {exc}") from exc
 
 
 def record_calls(ledger: Ledger, run_id: str | None, calls: Iterable[CallRecord]) -> None:
@@ -72,7 +61,7 @@ def record_calls(ledger: Ledger, run_id: str | None, calls: Iterable[CallRecord]
             call.latency_ms, call.retries, call.batch_id, utc_now(),
         ))
     now = utc_now()
-    _write(ledger, [
+    ledger.write([
         ("INSERT OR IGNORE INTO llm_prompts (sha256, text, created_at) VALUES (?, ?, ?)",
          [(h, t, now) for h, t in prompts.items()]),
         ("INSERT INTO llm_calls (id, run_id, report_key, kind, provider, model, cache_key, status, error_kind,"
@@ -85,7 +74,7 @@ def record_calls(ledger: Ledger, run_id: str | None, calls: Iterable[CallRecord]
 def record_batch(ledger: Ledger, run_id: str, provider: str, model: str, batch_id: str,
                  requests: dict[str, dict[str, Any]]) -> None:
     """Record a submitted batch: custom id → report key and cache key of each request."""
-    _write(ledger, [(
+    ledger.write([(
         "INSERT INTO llm_batches (id, run_id, provider, model, batch_id, status, requests_json, created_at)"
         " VALUES (?, ?, ?, ?, ?, 'submitted', ?, ?)",
         [(new_run_id(), run_id, provider, model, batch_id, json.dumps(requests, sort_keys=True), utc_now())],
@@ -102,7 +91,7 @@ def pending_batches(ledger: Ledger, provider: str) -> list[dict[str, Any]]:
 
 def mark_batch(ledger: Ledger, row_id: str, status: str, run_id: str | None) -> None:
     """Mark a batch collected (or failed) by a run."""
-    _write(ledger, [(
+    ledger.write([(
         "UPDATE llm_batches SET status = ?, collected_at = ?, collected_by = ? WHERE id = ?",
         [(status, utc_now(), run_id, row_id)],
     )])

@@ -64,14 +64,24 @@ class Ledger:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _write(self, sql: str, rows: Iterable[tuple[Any, ...]]) -> None:
+    def write(self, statements: Iterable[tuple[str, Iterable[tuple[Any, ...]]]], *, immediate: bool = False) -> None:
+        """Run each (SQL, rows) in one transaction; all or nothing is written.
+
+        ``immediate`` takes the write lock at the start (for a read-then-write another
+        process must not interleave). A failure rolls back and is a ``LedgerError``.
+        """
         try:
-            self.db.execute("BEGIN")
-            self.db.executemany(sql, rows)
+            self.db.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
+            for sql, rows in statements:
+                self.db.executemany(sql, rows)
             self.db.execute("COMMIT")
         except sqlite3.Error as exc:
-            self.db.execute("ROLLBACK")
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
             raise LedgerError(f"cannot write to the ledger at {self.path}: {exc}") from exc
+
+    def _write(self, sql: str, rows: Iterable[tuple[Any, ...]]) -> None:
+        self.write([(sql, rows)])
 
     # runs
 
