@@ -248,3 +248,18 @@ def test_sources_read_together_give_what_each_gives_alone(demo):
     together = [[ev for part in r.parts for ev in part.evidence()] + r.evidence for r in results]
     assert [_digest(evidence) for evidence in together] == [_digest(r.evidence) for r in alone]
     assert len(together[0]) > 450 * 3  # the notes and their items are all there
+
+
+def test_derived_data_is_made_once_per_evidence_list_and_let_go_after_analysis():
+    from execbrief.analyzers import AnalysisContext
+
+    context = AnalysisContext(as_of=AS_OF)
+    made = []
+    evidence, other = [], []
+    first = context.shared("rows", evidence, lambda: made.append(1) or ["rows"])
+    again = context.shared("rows", evidence, lambda: made.append(1) or ["rows"])
+    context.shared("rows", other, lambda: made.append(1) or ["rows"])
+
+    assert first is again and len(made) == 2
+    analyze([], context)
+    assert context.derived == {}  # nothing of the analysis is held past it

@@ -34,7 +34,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
-from .analyzers import AnalysisContext, Reads, reads, release_shared, rules
+from .analyzers import AnalysisContext, Reads, reads, rules
 from .analyzers.build import dump_facts, load_facts
 from .model import Evidence, Fact
 from .sources import Part, SourceResult
@@ -98,7 +98,7 @@ def code_digest() -> str:
 
 
 def _context_digest(context: AnalysisContext) -> str:
-    values = {f.name: getattr(context, f.name) for f in fields(context)}
+    values = {f.name: getattr(context, f.name) for f in fields(context) if f.compare}
     return json.dumps(values, sort_keys=True, default=str)
 
 
@@ -354,7 +354,7 @@ def analyze_incremental(
         started = time.perf_counter()
         ordered = [facts[k] for k in sorted(facts)]
         stats.seconds["(sort)"] = time.perf_counter() - started
-        release_shared()
+        context.derived.clear()  # it holds the evidence, which the run no longer needs
     finally:
         if gc_was_on:
             gc.enable()

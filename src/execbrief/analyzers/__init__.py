@@ -10,11 +10,13 @@ from __future__ import annotations
 import gc
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence, TypeVar
 
 from ..model import Evidence, Fact
 
-__all__ = ["AnalysisContext", "Reads", "analyze", "reads", "release_shared", "rules"]
+T = TypeVar("T")
+
+__all__ = ["AnalysisContext", "Reads", "analyze", "reads", "rules"]
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,17 @@ class AnalysisContext:
     # (names, topics) of each lens section that can show ``note`` facts (empty = any); a note
     # fact no section can show is not made. None: make every note fact (no lenses known).
     note_sections: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] | None = None
+
+    # What analyzers derive from the same evidence for several rules (typed table rows, the
+    # ledger's groups), made once per analysis: not part of what the context says
+    derived: dict[tuple[str, int], tuple[Any, ...]] = field(default_factory=dict, compare=False, repr=False)
+
+    def shared(self, name: str, evidence: Sequence[Evidence], make: Callable[[], T]) -> T:
+        """``make()``, once for this evidence list (the same list: the same result)."""
+        held = self.derived.get(key := (name, id(evidence)))
+        if held is None or held[0] is not evidence or held[1] != len(evidence):
+            held = self.derived[key] = (evidence, len(evidence), make())  # (holding the list keeps its id)
+        return held[2]
 
     def entity_name(self, entity: str | None) -> str:
         """The display name of an entity id; the organisation when there is none."""
@@ -123,15 +136,6 @@ def rules() -> tuple[dict[str, Analyzer], dict[str, Derived]]:
     return over_evidence, over_facts
 
 
-def release_shared() -> None:
-    """Forget what analyzers derived once for several of them (typed table rows, ledger
-    groups): it holds the evidence it came from, which the run no longer needs."""
-    from . import ledger_rows, tables
-
-    ledger_rows._last = None
-    tables._last = None
-
-
 def analyze(evidence: Sequence[Evidence], context: AnalysisContext) -> tuple[list[Fact], dict[str, str]]:
     """Run every analyzer; return the fact base (sorted by id) and failures by analyzer.
 
@@ -163,5 +167,5 @@ def analyze(evidence: Sequence[Evidence], context: AnalysisContext) -> tuple[lis
     finally:
         if gc_was_on:
             gc.enable()
-        release_shared()
+        context.derived.clear()  # it holds the evidence, which the run no longer needs
     return [facts[k] for k in sorted(facts)], failures

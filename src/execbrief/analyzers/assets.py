@@ -48,7 +48,7 @@ HUNDRED = Decimal(100)
 
 def analyze(evidence: Sequence[Evidence], ctx: AnalysisContext) -> list[Fact]:
     """Asset facts for the units, fleet and jobs tables and the backlog sections in the notes."""
-    rows = table_rows(evidence)
+    rows = ctx.shared("table rows", evidence, lambda: table_rows(evidence))
     units = latest_by([r for r in rows if r.col(UNIT) and r.col(STATUS)], UNIT)
     by_entity: dict[str | None, list[Row]] = defaultdict(list)
     for row in units:

@@ -25,7 +25,7 @@ TOPICS = ("accounting", "compliance")
 def analyze(evidence: Sequence[Evidence], ctx: AnalysisContext) -> list[Fact]:
     """Chart-of-accounts coverage facts for the ledger transactions in ``evidence``."""
     by_entity: dict[str | None, list[Group]] = defaultdict(list)
-    for t in transactions(evidence, ctx.as_of).groups:
+    for t in ctx.shared("ledger", evidence, lambda: transactions(evidence, ctx.as_of)).groups:
         by_entity[t.entity].append(t)
     facts: list[Fact] = []
     for entity, rows in sorted(by_entity.items(), key=lambda kv: kv[0] or ""):

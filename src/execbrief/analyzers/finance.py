@@ -55,7 +55,7 @@ def _metric(name: str, entity: str | None, period: str, value: Decimal, unit: st
 
 def analyze(evidence: Sequence[Evidence], ctx: AnalysisContext) -> list[Fact]:
     """All finance facts for the ledger transactions in ``evidence``."""
-    book = transactions(evidence, ctx.as_of)
+    book = ctx.shared("ledger", evidence, lambda: transactions(evidence, ctx.as_of))
     groups = book.groups
     if not groups:
         return []

@@ -269,9 +269,6 @@ def ledger(evidence: Sequence[Evidence], as_of: date | None = None) -> Ledger:
     month of the opening cash balance, and from the month of ``as_of`` on (every month, when
     ``as_of`` is None).
     """
-    global _last
-    if _last is not None and _last[0] is evidence and _last[1] == len(evidence) and _last[2] == as_of:
-        return _last[3]  # finance and books both ask for it: build it once
     tables = [ev.record["table"] for ev in evidence if ev.kind == "transactions"]
     loose = [ev for ev in evidence if ev.kind == "transaction"]
     if loose:
@@ -283,10 +280,4 @@ def ledger(evidence: Sequence[Evidence], as_of: date | None = None) -> Ledger:
         opening = {ev.record["date"][:7] for ev in evidence
                    if ev.kind == "resource" and ev.source == "ledger" and ev.record.get("type") == "opening_cash"}
         out = Ledger(tables, lambda month: month >= current or month in opening)
-    _last = (evidence, len(evidence), as_of, out)
     return out
-
-
-# The last evidence list seen and its ledger. Analyzers are pure, so the same list gives
-# the same ledger; the list is held, so its id cannot be reused by another.
-_last: tuple[Sequence[Evidence], int, date | None, Ledger] | None = None

@@ -61,7 +61,7 @@ def clients(rows: Sequence[Row]) -> list[Client]:
 
 def analyze(evidence: Sequence[Evidence], ctx: AnalysisContext) -> list[Fact]:
     """Portfolio facts for the client rosters and invoice tables in the notes."""
-    rows = table_rows(evidence)
+    rows = ctx.shared("table rows", evidence, lambda: table_rows(evidence))
     roster = clients(rows)
     by_entity: dict[str | None, list[Client]] = defaultdict(list)
     for c in roster:

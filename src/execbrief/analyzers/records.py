@@ -26,7 +26,7 @@ def analyze(evidence: Sequence[Evidence], ctx: AnalysisContext) -> list[Fact]:
         return []
     notes = note_infos(evidence)
     facts = []
-    for row in current_rows(table_rows(evidence)):
+    for row in current_rows(ctx.shared("table rows", evidence, lambda: table_rows(evidence))):
         path = row.ev.provenance.path
         made = table_row(row.ev, notes.get(path) or NoteInfo(path, (), None, False), ctx)
         if made is not None:

@@ -104,21 +104,9 @@ def _matching(keys: tuple[str, ...], pattern: re.Pattern[str]) -> tuple[str, ...
     return tuple(k for k in keys if pattern.search(k))
 
 
-# The last evidence list seen and its rows: portfolio and assets both ask for the same list.
-# Analyzers are pure, so the same list gives the same rows; holding the list keeps its id unique.
-_last: tuple[Sequence[Evidence], int, list[Row]] | None = None
-
-
 def table_rows(evidence: Sequence[Evidence]) -> list[Row]:
-    """Every table row of a live note, typed, with its note's last update."""
-    global _last
-    if _last is not None and _last[0] is evidence and _last[1] == len(evidence):
-        return _last[2]
-    _last = (evidence, len(evidence), _table_rows(evidence))
-    return _last[2]
-
-
-def _table_rows(evidence: Sequence[Evidence]) -> list[Row]:
+    """Every table row of a live note, with its note's last update (rules that share it
+    ask through ``AnalysisContext.shared``, so it is made once)."""
     updated: dict[str, date | None] = {}
     closed: set[str] = set()
     for ev in evidence:
