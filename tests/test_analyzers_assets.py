@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 
 from execbrief.analyzers import AnalysisContext, assets
-from execbrief.model import Evidence, Fact, Provenance
-from execbrief.sources.values import typed_cells
+from execbrief.model import Evidence, Provenance
+from note_evidence import named, one, table_row
 
 AS_OF = date(2026, 11, 23)
 ENTITIES = {"flats": ("Harbor Flats", "rental"), "vans": ("Quick Vans", "delivery")}
@@ -20,14 +20,7 @@ def ctx() -> AnalysisContext:
 
 
 def row(line: int, entity: str = "flats", path: str | None = None, **cells: str) -> Evidence:
-    """A table row as the notes source makes it: raw cells plus their typed readings."""
-    path = path or f"notes/{entity}/table.md"
-    record = {"heading": "Table", "cells": cells}
-    record.update(typed_cells(cells))
-    return Evidence(
-        id=f"row-{path}-{line}", source="notes", kind="table_row", entity=entity, text="| … |", record=record,
-        provenance=Provenance(source="notes", path=path, line_start=line, line_end=line),
-    )
+    return table_row(line, path=path or f"notes/{entity}/table.md", entity=entity, heading="Table", **cells)
 
 
 def unit(line: int, name: str, status: str, rent: str = "$1,000/month") -> Evidence:
@@ -41,16 +34,6 @@ def backlog(heading: str, *items: str, entity: str = "flats") -> Evidence:
                 "bullets": [{"text": t, "line": 30 + n} for n, t in enumerate(items)]},
         provenance=Provenance(source="notes", path=f"notes/{entity}/log.md", line_start=29, line_end=29 + len(items)),
     )
-
-
-def named(facts: list[Fact], name: str) -> list[Fact]:
-    return [f for f in facts if f.name == name]
-
-
-def one(facts: list[Fact], name: str) -> Fact:
-    found = named(facts, name)
-    assert len(found) == 1, found
-    return found[0]
 
 
 UNITS = [

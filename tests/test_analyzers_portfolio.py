@@ -6,8 +6,8 @@ from datetime import date
 from decimal import Decimal
 
 from execbrief.analyzers import AnalysisContext, portfolio
-from execbrief.model import Evidence, Fact, Provenance
-from execbrief.sources.values import typed_cells
+from execbrief.model import Evidence, Provenance
+from note_evidence import named, one, table_row
 
 AS_OF = date(2026, 11, 23)
 ENTITIES = {"studio": ("Bright Studio", "agency"), "other": ("Other Co", "agency")}
@@ -27,27 +27,11 @@ def doc(path: str = PATH, updated: str = "2026-11-20", entity: str = "studio", s
 
 
 def row(line: int, path: str = PATH, entity: str = "studio", **cells: str) -> Evidence:
-    """A table row as the notes source makes it: raw cells plus their typed readings."""
-    record = {"heading": "Clients", "cells": cells}
-    record.update(typed_cells(cells))
-    return Evidence(
-        id=f"row-{path}-{line}", source="notes", kind="table_row", entity=entity, text="| … |", record=record,
-        provenance=Provenance(source="notes", path=path, line_start=line, line_end=line),
-    )
+    return table_row(line, path=path, entity=entity, heading="Clients", **cells)
 
 
 def client(line: int, name: str, fee: str, end: str = "2027-06-30", paid: str = "2026-11-05", **more: str) -> Evidence:
     return row(line, client=name, monthly_fee=fee, contract_end=end, last_paid=paid, **more)
-
-
-def named(facts: list[Fact], name: str) -> list[Fact]:
-    return [f for f in facts if f.name == name]
-
-
-def one(facts: list[Fact], name: str) -> Fact:
-    found = named(facts, name)
-    assert len(found) == 1, found
-    return found[0]
 
 
 def test_roster_gives_mrr_and_client_count_as_kpis():
