@@ -106,27 +106,24 @@ def child_full(workspace: Path, cold: bool) -> dict:
     from execbrief.config import load_settings
     from execbrief.incremental import analyze_incremental, bulk_allocation
     from execbrief.lenses import load_lenses
-    from execbrief.pipeline import collect_sources, analysis_cache, analysis_context, plan_reports, settings_digest
+    from execbrief.pipeline import analysis_cache, analysis_context, collect_sources, plan_reports, settings_digest
 
     settings = load_settings(workspace, environ={})
     if cold:
         shutil.rmtree(workspace / ".execbrief" / "cache", ignore_errors=True)
     plans = plan_reports(settings, load_lenses(settings.workspace))
-    out: dict = {"sources": {}}
+    out: dict = {}
     started, cpu = time.perf_counter(), time.process_time()
-    pause = bulk_allocation()  # as pipeline.run does
-    pause.__enter__()
-    results, _, _, source_failures = collect_sources(settings, lambda event, data: None)  # as a run collects
-    out["source_failures"] = source_failures
-    for n, result in enumerate(results):
-        out["sources"][n] = {"inputs": len(result.inputs), "evidence": len(result.evidence),
-                             "parts": len(result.parts), "warnings": len(result.warnings)}
-    out["sources_wall_s"] = time.perf_counter() - started
-    t, c = time.perf_counter(), time.process_time()
-    context = analysis_context(settings, plans, settings.run.as_of or date.today())
-    facts, failures, stats = analyze_incremental(results, context, cache=analysis_cache(settings),
-                                                 settings_digest=settings_digest(settings))
-    pause.__exit__(None, None, None)
+    with bulk_allocation():  # as pipeline.run does
+        results, _, _, source_failures = collect_sources(settings, lambda event, data: None)
+        out["source_failures"] = source_failures
+        out["sources"] = [{"inputs": len(r.inputs), "evidence": len(r.evidence), "parts": len(r.parts),
+                           "warnings": len(r.warnings)} for r in results]
+        out["sources_wall_s"] = time.perf_counter() - started
+        t, c = time.perf_counter(), time.process_time()
+        context = analysis_context(settings, plans, settings.run.as_of or date.today())
+        facts, failures, stats = analyze_incremental(results, context, cache=analysis_cache(settings),
+                                                     settings_digest=settings_digest(settings))
     out["analyze"] = {"wall_s": time.perf_counter() - t, "cpu_s": time.process_time() - c, "facts": len(facts),
                       "failures": failures, "reused": stats.reused, "computed": stats.computed,
                       "notes_reused": stats.notes_reused, "notes_built": stats.notes_built,
