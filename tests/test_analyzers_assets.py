@@ -128,6 +128,17 @@ def test_jobs_table_gives_on_time_rate_and_margin_per_job():
     assert loss.statement == "Quick Vans: job J-2 cost $180 and was billed $150, a loss of $30.00."
 
 
+def test_a_job_listed_again_in_a_later_note_counts_once():
+    week = dict(due="2026-11-02", delivered="2026-11-04", price="$200", cost="$120")
+    jobs = [row(10, "vans", path="notes/vans/week-1.md", job="J-1", **week),
+            row(10, "vans", path="notes/vans/week-2.md", job="J-1", **week),
+            row(11, "vans", path="notes/vans/week-2.md", job="J-2", due="2026-11-09", delivered="2026-11-09")]
+
+    on_time = one(assets.analyze(jobs, ctx()), "on_time_rate")
+
+    assert on_time.statement == "Quick Vans delivered 1 of 2 recorded jobs on time (50.0%)."
+
+
 def test_all_jobs_on_time_is_a_metric_not_a_finding():
     jobs = [row(10, "vans", job="J-1", due="2026-11-02", delivered="2026-11-01")]
 

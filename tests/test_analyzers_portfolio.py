@@ -166,6 +166,19 @@ def test_unpaid_invoice_rows_past_due_are_findings_and_paid_ones_are_not():
                               "unpaid, over 30 days.")
 
 
+def test_an_invoice_listed_again_is_read_from_its_latest_note():
+    old, new = "notes/studio/week-45.md", "notes/studio/week-47.md"
+    invoice = {"invoice": "INV-101", "client": "A Co", "amount": "$2,000", "due_date": "2026-10-01"}
+    rows = [doc(new, updated="2026-11-20"), row(9, path=new, status="Paid", **invoice),  # the later note first
+            doc(old, updated="2026-11-06"), row(30, path=old, status="Unpaid", **invoice),
+            row(31, path=old, status="Unpaid", **{**invoice, "invoice": "INV-102"})]
+
+    facts = named(portfolio.analyze(rows, ctx()), "invoice_past_due")
+
+    assert [f.statement.split(" to ")[0] for f in facts] == ["Bright Studio: invoice INV-102"]  # 101 is paid now
+    assert facts[0].sources == (f"{old}:31",)
+
+
 def test_rows_of_an_archived_note_are_ignored():
     facts = portfolio.analyze([doc(status="archived"), client(10, "A Co", "$1,000", end="2026-01-01")], ctx())
 

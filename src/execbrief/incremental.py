@@ -34,7 +34,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
-from .analyzers import AnalysisContext, Reads, reads, rules
+from .analyzers import AnalysisContext, Narrowing, Reads, reads, rules
 from .analyzers.build import dump_facts, load_facts
 from .model import Evidence, Fact
 from .sources import Part, SourceResult
@@ -227,18 +227,51 @@ def analyze_incremental(
     keys = {p.key: hashlib.sha256(f"{base}\0{p.key}".encode()).hexdigest() for p in parts}
     stored = memo.parts(set(keys.values()))
     stats.seconds["(memo load)"] = time.perf_counter() - started
+    # per part built: what the views over all notes read of it (not what a narrowed view keeps)
     built: dict[str, list[Evidence]] = {}
+    position = {p.key: (n, i) for n, r in enumerate(results) for i, p in enumerate(r.parts)}
+    views = {spec.view: spec for spec in declared.values() if not spec.per_note and not spec.hits_only}
+    narrowings: dict[str, Narrowing] = {}
     # per part: view digests and facts (dumped when saved, so all are not held as bytes too)
     new_parts: dict[str, tuple[dict[str, str], bytes | list[Fact] | None]] = {}
     new_whole: dict[str, tuple[str, bytes]] = {}
     views_of: dict[str, list[Evidence]] = {}
     digests: dict[str, str] = {}
 
+    def narrowing(spec: Reads) -> Narrowing:
+        if spec.view not in narrowings:
+            narrowings[spec.view] = spec.narrow()  # type: ignore[misc]
+        return narrowings[spec.view]
 
-    def part_evidence(part: Part) -> list[Evidence]:
+    def build(part: Part) -> list[Evidence]:
+        """A part's evidence, built now. The first time, what the views over all notes read
+        of it is kept (a narrowed view's by its narrowing), with its digest per view."""
+        evidence = part.evidence()
+        if part.key in built:
+            return evidence
+        stats.notes_built += 1
+        keep: set[int] = set()
+        known = part_views(part)
+        for spec in views.values():
+            if part.source not in spec.sources:
+                continue
+            mine = [ev for ev in evidence if spec.accepts(ev)]
+            if spec.view not in known:
+                try:
+                    remember_part(part, {spec.view: _digest(mine)})
+                except TypeError:  # no digest: the view is analysed every run (see whole)
+                    pass
+            if spec.narrow is not None:
+                narrowing(spec).add(position[part.key], mine)
+            else:
+                keep.update(map(id, mine))
+        built[part.key] = [ev for ev in evidence if id(ev) in keep]
+        return evidence
+
+    def part_items(part: Part) -> list[Evidence]:
+        """What the views over all notes read of a part (built if it was not)."""
         if part.key not in built:
-            built[part.key] = part.evidence()
-            stats.notes_built += 1
+            build(part)
         return built[part.key]
 
     def part_views(part: Part) -> dict[str, str]:
@@ -266,8 +299,10 @@ def analyze_incremental(
                     continue
                 known = part_views(part).get(spec.view)
                 if known is None:
-                    known = _digest([ev for ev in part_evidence(part) if spec.accepts(ev)])
-                    remember_part(part, {spec.view: known})
+                    part_items(part)  # (building a part notes its digest per view)
+                    known = part_views(part).get(spec.view)
+                if known is None:
+                    raise TypeError(f"no digest for the {spec.view} items of {part.path}")
                 h.update(f"{part.path}\0{known}\0".encode())
         digests[spec.view] = h.hexdigest()
         return digests[spec.view]
@@ -276,20 +311,22 @@ def analyze_incremental(
         """The view's items, one list per view (analyzers of one view share what they derive from it)."""
         if spec.view not in views_of:
             items: list[Evidence] = []
-            for result in results:
-                items += [ev for ev in result.evidence if spec.accepts(ev)]
+            for n, result in enumerate(results):
+                eager = [ev for ev in result.evidence if spec.accepts(ev)]
+                if spec.narrow is not None:
+                    narrowing(spec).add((n, -1), eager)
+                else:
+                    items += eager
                 for part in result.parts:
                     if part.source not in spec.sources:
                         continue
-                    source = part.hits if spec.hits_only else part_evidence(part)
+                    source = part.hits if spec.hits_only else part_items(part)  # (a narrowing is fed as parts are built)
                     items += [ev for ev in source if spec.accepts(ev)]
-            views_of[spec.view] = items
+            views_of[spec.view] = narrowing(spec).items() if spec.narrow is not None else items
         return views_of[spec.view]
 
     def per_note(name: str, fn: Callable, spec: Reads) -> list[Fact]:
         produced: list[Fact] = []
-        others = list({id(v): v for n, v in declared.items() if n != name and not v.hits_only
-                       and any(source in v.sources for source in spec.sources)}.values())
         eager = [ev for r in results for ev in r.evidence if spec.accepts(ev)]
         if eager:  # a source that gave no parts: analysed whole, every run
             produced += fn(eager, context)
@@ -301,13 +338,11 @@ def analyze_incremental(
                 produced += load_facts(row[1])
                 stats.notes_reused += 1
                 continue
-            evidence = part_evidence(part)
-            made = fn([ev for ev in evidence if spec.accepts(ev)], context)
+            # (of the note's items, only what other views read is kept once this is done: a
+            # large workspace's sections and tasks are most of its memory)
+            made = fn([ev for ev in build(part) if spec.accepts(ev)], context)
             remember_part(part, facts=made)
             produced += made
-            # keep only what the other analyzers read (the table rules): a large workspace's
-            # other note items (sections, tasks) are most of its memory
-            built[part.key] = [ev for ev in evidence if any(v.accepts(ev) for v in others)]
         return produced
 
     def whole(name: str, fn: Callable, spec: Reads) -> list[Fact]:

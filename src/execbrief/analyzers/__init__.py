@@ -10,13 +10,13 @@ from __future__ import annotations
 import gc
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Callable, Sequence, TypeVar
+from typing import Any, Callable, Protocol, Sequence, TypeVar
 
 from ..model import Evidence, Fact
 
 T = TypeVar("T")
 
-__all__ = ["AnalysisContext", "Reads", "analyze", "reads", "rules"]
+__all__ = ["AnalysisContext", "Narrowing", "Reads", "analyze", "reads", "rules"]
 
 
 @dataclass(frozen=True)
@@ -72,6 +72,16 @@ Analyzer = Callable[[Sequence[Evidence], AnalysisContext], list[Fact]]
 Derived = Callable[[Sequence[Fact], AnalysisContext], list[Fact]]
 
 
+class Narrowing(Protocol):
+    """Keeps, of a view's items given batch by batch, those its analyzers can read."""
+
+    def add(self, position: tuple[int, ...], items: Sequence[Evidence]) -> None:
+        """One batch of the view's items; ``position`` orders the batches as the view does."""
+
+    def items(self) -> list[Evidence]:
+        """What was kept, in the view's order."""
+
+
 @dataclass(frozen=True)
 class Reads:
     """The evidence an analyzer reads: what the incremental runner keys its facts by.
@@ -80,7 +90,9 @@ class Reads:
     alone as for all the evidence, whatever their provenance's content hash and time and
     a document's last line (a test holds each analyzer to it). Analyzers of one view share its digests. ``per_note``:
     its facts for a note depend on that note's evidence alone, and are kept note by note.
-    ``hits_only``: the view holds scan hits only, which sources always build.
+    ``hits_only``: the view holds scan hits only, which sources always build. ``narrow``:
+    makes a ``Narrowing`` of the view that its analyzers give the same facts for (a test
+    holds them to it), so the runner holds only what it keeps, not the whole view.
     """
 
     view: str
@@ -88,15 +100,18 @@ class Reads:
     accepts: Callable[[Evidence], bool]
     per_note: bool = False
     hits_only: bool = False
+    narrow: Callable[[], Narrowing] | None = None
 
 
 def reads() -> dict[str, Reads]:
     """What each analyzer over evidence reads, by analyzer name."""
-    from .tables import reads as table_items
+    from . import assets, portfolio, records
+    from .tables import LatestRows, reads as table_items
 
     ledger = Reads("ledger", ("ledger",), lambda ev: ev.source == "ledger")
     aws = Reads("aws", ("aws",), lambda ev: ev.source == "aws")
-    tables = Reads("note tables", ("notes",), table_items)
+    tables = Reads("note tables", ("notes",), table_items,
+                   narrow=lambda: LatestRows(records.KEYS + portfolio.KEYS + assets.KEYS))
     return {
         "finance": ledger,
         "leaks": Reads("text secrets", ("notes", "ledger"),

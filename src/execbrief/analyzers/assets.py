@@ -13,15 +13,15 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Sequence
+from typing import Hashable, Sequence
 
 from ..formatting import money, percent
 from ..model import Evidence, Fact, stable_id
 from . import AnalysisContext
-from .tables import BACKLOG, Row, latest_by, table_rows
+from .tables import BACKLOG, Row, labelled, latest, table_rows
 
 __all__ = ["analyze", "occupancy", "vacancies", "maintenance_backlog", "service_overdue", "on_time", "job_margins",
-           "unit_state"]
+           "unit_state", "KEYS"]
 
 UNIT = re.compile(r"^(unit|units|apartment|apt|room|flat|property|suite|space)(_?(no|number|id|name))?$")
 STATUS = re.compile(r"^(status|state|occupancy)$")
@@ -44,12 +44,22 @@ SERVICE_DAYS = 180  # an asset not serviced for longer is overdue
 ON_TIME_TARGET = Decimal(95)
 TO_MONTH = {None: Decimal(1), "month": Decimal(1), "year": Decimal(1) / 12, "week": Decimal(52) / 12}
 HUNDRED = Decimal(100)
+UNITS = labelled(UNIT, STATUS)  # a unit, by business and name
+JOBS = labelled(JOB, blank=True)  # a job, by business and number
+
+
+def _serviced(row: Row) -> Hashable | None:
+    """An asset with a service date, by business and name."""
+    return (row.entity, row.text(ASSET).lower()) if row.col(ASSET) and row.text(ASSET) and row.day(SERVICED) else None
+
+
+KEYS = (UNITS, _serviced, JOBS)  # the keys this rule reads rows by (see tables.LatestRows)
 
 
 def analyze(evidence: Sequence[Evidence], ctx: AnalysisContext) -> list[Fact]:
     """Asset facts for the units, fleet and jobs tables and the backlog sections in the notes."""
     rows = ctx.shared("table rows", evidence, lambda: table_rows(evidence))
-    units = latest_by([r for r in rows if r.col(UNIT) and r.col(STATUS)], UNIT)
+    units = latest(rows, UNITS)
     by_entity: dict[str | None, list[Row]] = defaultdict(list)
     for row in units:
         by_entity[row.entity].append(row)
@@ -58,8 +68,8 @@ def analyze(evidence: Sequence[Evidence], ctx: AnalysisContext) -> list[Fact]:
         facts += occupancy(entity, group, ctx)
         facts += vacancies(group, ctx)
     facts += maintenance_backlog(evidence, ctx)
-    facts += service_overdue([r for r in rows if r.col(ASSET) and r.day(SERVICED)], ctx)
-    jobs = [r for r in rows if r.col(JOB)]
+    facts += service_overdue(rows, ctx)
+    jobs = latest(rows, JOBS)  # a job listed again in a later note counts once
     facts += on_time(jobs, ctx)
     facts += job_margins(jobs, ctx)
     return facts
@@ -187,7 +197,7 @@ def maintenance_backlog(evidence: Sequence[Evidence], ctx: AnalysisContext) -> l
 def service_overdue(rows: Sequence[Row], ctx: AnalysisContext) -> list[Fact]:
     """Vehicles and equipment not serviced for ``SERVICE_DAYS``, or whose status raises an alarm."""
     facts = []
-    for row in latest_by(rows, ASSET):
+    for row in latest(rows, _serviced):
         last = row.day(SERVICED)
         status = row.text(STATUS)
         days = (ctx.as_of - last).days if last else None

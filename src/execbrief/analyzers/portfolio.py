@@ -16,9 +16,10 @@ from typing import Sequence
 from ..formatting import money, number, percent
 from ..model import Evidence, Fact, stable_id
 from . import AnalysisContext
-from .tables import Row, latest_by, possessive, table_rows
+from .tables import Row, labelled, latest, possessive, table_rows
 
-__all__ = ["analyze", "Client", "clients", "mrr", "contracts_past_end", "past_due", "churn_risks", "invoices_past_due"]
+__all__ = ["analyze", "Client", "clients", "mrr", "contracts_past_end", "past_due", "churn_risks", "invoices_past_due",
+           "KEYS"]
 
 NAME = re.compile(r"^(client|customer|account|company)(_?name)?$")
 FEE = re.compile(r"fee|retainer|mrr|monthly|price|rate|amount|value|billing")
@@ -34,6 +35,11 @@ BILLING_DAYS = 30  # a monthly retainer: one fee falls due every 30 days
 AGING = ((90, "critical", "over 90 days"), (60, "high", "over 60 days"), (30, "medium", "over 30 days"))
 RENEWAL_WINDOW = 90  # a contract ending within this many days is a churn risk
 HUNDRED = Decimal(100)
+AMOUNT = re.compile(r"amount|total|value|fee|sum")
+PAID_ON = re.compile("paid")
+ROSTER = labelled(NAME, FEE, unless=INVOICE)  # a client, by business and name
+INVOICES = labelled(INVOICE, blank=True)  # an invoice, by business and number
+KEYS = (ROSTER, INVOICES)  # the keys this rule reads rows by (see tables.LatestRows)
 
 
 class Client:
@@ -55,8 +61,7 @@ class Client:
 
 def clients(rows: Sequence[Row]) -> list[Client]:
     """The active clients of every roster, one per business and name (the latest note wins)."""
-    rosters = [r for r in rows if r.col(NAME) and r.col(FEE) and not r.col(INVOICE)]
-    return [c for c in map(Client, latest_by(rosters, NAME)) if c.active and c.name]
+    return [c for c in map(Client, latest(rows, ROSTER)) if c.active and c.name]
 
 
 def analyze(evidence: Sequence[Evidence], ctx: AnalysisContext) -> list[Fact]:
@@ -211,14 +216,13 @@ def churn_risks(group: Sequence[Client], ctx: AnalysisContext) -> list[Fact]:
 
 
 def invoices_past_due(rows: Sequence[Row], ctx: AnalysisContext) -> list[Fact]:
-    """Rows of an invoice table that are unpaid more than 30 days after their due date."""
+    """Invoices unpaid more than 30 days after their due date (each as its latest note lists it:
+    an invoice marked paid in this week's note is paid, whatever last week's note said)."""
     facts = []
-    for row in rows:
-        if not row.col(INVOICE):
-            continue
-        due, amount = row.day(DUE), row.money(re.compile(r"amount|total|value|fee|sum"))
+    for row in latest(rows, INVOICES):
+        due, amount = row.day(DUE), row.money(AMOUNT)
         status = row.text(STATUS).lower()
-        settled = ("paid" in status and "unpaid" not in status) or row.day(re.compile("paid")) is not None
+        settled = ("paid" in status and "unpaid" not in status) or row.day(PAID_ON) is not None
         if due is None or amount is None or settled:
             continue
         days = (ctx.as_of - due).days

@@ -9,15 +9,14 @@ fact, from its latest note, whatever the number of notes that repeat it.
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Sequence
+from typing import Hashable, Sequence
 
 from ..model import Evidence, Fact
 from . import AnalysisContext
 from .operations import NoteInfo, note_infos, table_row
-from .tables import Row, table_rows
+from .tables import Row, latest, table_rows
 
-__all__ = ["analyze", "current_rows"]
+__all__ = ["analyze", "current_rows", "record_key", "KEYS"]
 
 
 def analyze(evidence: Sequence[Evidence], ctx: AnalysisContext) -> list[Fact]:
@@ -34,13 +33,15 @@ def analyze(evidence: Sequence[Evidence], ctx: AnalysisContext) -> list[Fact]:
     return facts
 
 
+def record_key(row: Row) -> Hashable:
+    """A record: its business, table heading and first cell."""
+    first = next(iter(row.cells.values()), "")
+    return row.entity, str(row.ev.record.get("heading") or "").lower(), str(first).strip().lower()
+
+
+KEYS = (record_key,)  # the keys this rule reads rows by (see tables.LatestRows)
+
+
 def current_rows(rows: Sequence[Row]) -> list[Row]:
     """One row per (business, table heading, first cell): the one of the latest note."""
-    best: dict[tuple[str | None, str, str], Row] = {}
-    for row in rows:
-        first = next(iter(row.cells.values()), "")
-        key = (row.entity, str(row.ev.record.get("heading") or "").lower(), str(first).strip().lower())
-        held = best.get(key)
-        if held is None or (row.updated or date.min, row.where) > (held.updated or date.min, held.where):
-            best[key] = row
-    return sorted(best.values(), key=lambda r: (r.ev.provenance.path, r.ev.provenance.line_start or 0))
+    return sorted(latest(rows, record_key), key=lambda r: (r.ev.provenance.path, r.ev.provenance.line_start or 0))

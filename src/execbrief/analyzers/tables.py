@@ -1,10 +1,15 @@
-"""Table rows from the notes, with their typed cells, for the portfolio and assets rules.
+"""Table rows from the notes, with their typed cells, for the records, portfolio and assets rules.
 
 The notes source gives each ``table_row`` its raw ``cells`` and typed readings
 (``amounts``, ``per``, ``dates``, ``numbers``). A rule finds its columns by name
 ("client", "monthly fee", "contract end"), so any header wording close to those works.
-When two notes hold a row for the same thing (a roster copied into a later note), the row
-of the most recently updated note wins.
+
+When two notes hold a row for the same thing (a roster copied into a later note, an
+invoice or a job listed again in the next weekly note), the row of the most recently
+updated note wins: every table rule reads rows through ``latest`` under a key of its own
+(a client's name, a unit, an invoice number), so a row repeated in a hundred notes counts
+once. ``LatestRows`` uses the same keys to narrow the rules' view as it is read: a row
+that no rule's key can pick is let go at once, which is most rows of a large workspace.
 """
 
 from __future__ import annotations
@@ -14,11 +19,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from datetime import date
 from decimal import Decimal
-from typing import Sequence
+from typing import Callable, Hashable, Sequence
 
 from ..model import Evidence
 
-__all__ = ["Row", "table_rows", "latest_by", "column", "possessive", "reads", "BACKLOG"]
+__all__ = ["Row", "Key", "LatestRows", "table_rows", "latest", "labelled", "column", "possessive", "reads", "BACKLOG"]
 
 _CLOSED = {"archived", "closed", "done", "superseded"}
 _EMPTY: dict = {}  # shared by rows with nothing of a kind: never written to
@@ -111,32 +116,102 @@ def table_rows(evidence: Sequence[Evidence]) -> list[Row]:
     closed: set[str] = set()
     for ev in evidence:
         if ev.source == "notes" and ev.kind == "document":
-            r = ev.record
-            updated[ev.provenance.path] = date.fromisoformat(r["updated"][:10]) if r.get("updated") else None
-            if (r.get("status") or "").strip().lower() in _CLOSED or r.get("archived"):
-                closed.add(ev.provenance.path)
-    out = []
-    for ev in evidence:
-        if ev.source != "notes" or ev.kind != "table_row" or ev.provenance.path in closed:
-            continue
-        r = ev.record
-        out.append(Row(  # the record's own dicts, not copies (an empty reading: one shared dict)
-            ev=ev, cells=r.get("cells") or _EMPTY, amounts=r.get("amounts") or _EMPTY, per=r.get("per") or _EMPTY,
-            dates=r.get("dates") or _EMPTY, numbers=r.get("numbers") or _EMPTY,
-            updated=updated.get(ev.provenance.path),
-        ))
-    return out
+            _note_state(ev, updated, closed)
+    return [_row(ev, updated.get(ev.provenance.path)) for ev in evidence
+            if ev.source == "notes" and ev.kind == "table_row" and ev.provenance.path not in closed]
 
 
-def latest_by(rows: Sequence[Row], name: re.Pattern[str]) -> list[Row]:
-    """One row per (entity, name cell): the one from the most recently updated note."""
-    best: dict[tuple[str | None, str], Row] = {}
+def _note_state(document: Evidence, updated: dict[str, date | None], closed: set[str]) -> None:
+    """Note a document's last update, and whether it is closed (its rows are not read)."""
+    r = document.record
+    updated[document.provenance.path] = date.fromisoformat(r["updated"][:10]) if r.get("updated") else None
+    if (r.get("status") or "").strip().lower() in _CLOSED or r.get("archived"):
+        closed.add(document.provenance.path)
+
+
+def _row(ev: Evidence, updated: date | None) -> Row:
+    r = ev.record
+    return Row(  # the record's own dicts, not copies (an empty reading: one shared dict)
+        ev=ev, cells=r.get("cells") or _EMPTY, amounts=r.get("amounts") or _EMPTY, per=r.get("per") or _EMPTY,
+        dates=r.get("dates") or _EMPTY, numbers=r.get("numbers") or _EMPTY, updated=updated,
+    )
+
+
+Key = Callable[[Row], Hashable | None]  # what a rule takes one row of; None: the rule does not read the row
+
+
+def _rank(row: Row) -> tuple[date, str]:
+    """Which of two rows with one key wins: the later note's, then the later place."""
+    return row.updated or date.min, row.where
+
+
+def latest(rows: Sequence[Row], key: Key) -> list[Row]:
+    """One row per ``key`` (rows it gives None for are left out): the most recently updated
+    note's, in order of business and place."""
+    best: dict[Hashable, Row] = {}
     for row in rows:
-        label = row.text(name).lower()
-        if not label:
+        k = key(row)
+        if k is None:
             continue
-        key = (row.entity, label)
-        held = best.get(key)
-        if held is None or (row.updated or date.min, row.where) > (held.updated or date.min, held.where):
-            best[key] = row
+        held = best.get(k)
+        if held is None or _rank(row) > _rank(held):
+            best[k] = row
     return sorted(best.values(), key=lambda r: (r.entity or "", r.where))
+
+
+def labelled(name: re.Pattern[str], *needs: re.Pattern[str], unless: re.Pattern[str] | None = None,
+             blank: bool = False) -> Key:
+    """A key: (business, the text of the column ``name`` finds), for rows that also have a
+    column for each of ``needs`` and none for ``unless``. A row whose ``name`` cell is
+    empty is left out, or, with ``blank``, is its own key (its place)."""
+    def key(row: Row) -> Hashable | None:
+        if any(row.col(p) is None for p in needs) or (unless is not None and row.col(unless)):
+            return None
+        label = row.text(name).lower()
+        if label:
+            return row.entity, label
+        return ("row", row.where) if blank and row.col(name) else None
+    return key
+
+
+class LatestRows:
+    """Narrows the table rules' view as it is read, to what they can read of it.
+
+    It is given the view's items batch by batch (a note's items, in the order a run
+    collects them; a note's document with or before its rows) and keeps every item that is
+    not a table row, and of the rows only those that are, so far, the latest under some
+    rule's key (``keys``). A row that loses every key it has is let go. The rules then give
+    the same facts for ``items()`` as for the whole view, because each reads rows only
+    through ``latest`` with one of those keys (``tests/test_incremental.py`` holds them to it).
+    """
+
+    def __init__(self, keys: Sequence[Key]) -> None:
+        self.keys = tuple(keys)
+        self._updated: dict[str, date | None] = {}
+        self._closed: set[str] = set()
+        self._others: list[tuple[tuple[int, ...], Evidence]] = []
+        self._best: dict[tuple[int, Hashable], tuple[tuple[int, ...], Row]] = {}
+
+    def add(self, position: tuple[int, ...], items: Sequence[Evidence]) -> None:
+        """One batch of the view's items; ``position`` orders the batches as the view does."""
+        for ev in items:
+            if ev.source == "notes" and ev.kind == "document":
+                _note_state(ev, self._updated, self._closed)
+        for index, ev in enumerate(items):
+            place = (*position, index)
+            if ev.source != "notes" or ev.kind != "table_row":
+                self._others.append((place, ev))
+            elif ev.provenance.path not in self._closed:
+                row = _row(ev, self._updated.get(ev.provenance.path))
+                for n, key in enumerate(self.keys):
+                    k = key(row)
+                    if k is None:
+                        continue
+                    held = self._best.get((n, k))
+                    if held is None or _rank(row) > _rank(held[1]):
+                        self._best[n, k] = (place, row)
+
+    def items(self) -> list[Evidence]:
+        """What was kept, in the view's order."""
+        rows = {id(row.ev): (place, row.ev) for place, row in self._best.values()}
+        return [ev for _, ev in sorted([*self._others, *rows.values()], key=lambda pair: pair[0])]
