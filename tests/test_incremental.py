@@ -166,9 +166,28 @@ def test_each_analyzer_gives_the_same_facts_from_its_view_alone_whatever_the_pro
         assert fn(view, context) == fn(evidence, context), name
 
 
+JOBS_AND_INVOICES = """---
+updated: 2026-11-10
+---
+# Jobs and invoices
+
+| Job | Due | Delivered | Price | Cost |
+|-----|-----|-----------|-------|------|
+| J-1 | 2026-11-02 | 2026-11-04 | $200 | $260 |
+| J-2 | 2026-11-03 | 2026-11-03 | $150 | $90 |
+
+| Invoice | Client | Amount | Due date | Status |
+|---------|--------|--------|----------|--------|
+| INV-7 | Lumen Yoga | $2,100 | 2026-09-01 | Unpaid |
+| INV-8 | Lumen Yoga | $2,100 | 2026-10-01 | Sent |
+"""
+
+
 def _copies(root):
     """An older and a newer copy of every demo note with a table, changed in between (a weekly
-    roster copied forward, a fee raised, a unit let): most rows are superseded copies."""
+    roster copied forward, a fee raised, a unit let, an invoice paid): most rows are superseded
+    copies."""
+    (root / "notes/quickroute/jobs.md").write_text(JOBS_AND_INVOICES)
     for note in sorted((root / "notes").rglob("*.md")):
         text = note.read_text()
         if "\n|" not in text or "updated:" not in text:
@@ -176,7 +195,7 @@ def _copies(root):
         for suffix, day in (("old", "2026-01-05"), ("new", "2026-11-22")):
             copy = text.replace("updated:", f"updated: {day}\nprevious_update:", 1)
             if suffix == "new":
-                copy = copy.replace("| $1,400 |", "| $1,900 |").replace("| Vacant", "| Let")
+                copy = copy.replace("| $1,400 |", "| $1,900 |").replace("| Vacant", "| Let").replace("| Unpaid |", "| Paid |")
             (note.parent / f"{note.stem}-{suffix}.md").write_text(copy)
 
 
