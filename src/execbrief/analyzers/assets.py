@@ -13,12 +13,12 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Hashable, Sequence
+from typing import Sequence
 
 from ..formatting import money, percent
 from ..model import Evidence, Fact, stable_id
 from . import AnalysisContext
-from .tables import BACKLOG, Row, labelled, latest, table_rows
+from .tables import BACKLOG, Label, Row, latest, table_rows
 
 __all__ = ["analyze", "occupancy", "vacancies", "maintenance_backlog", "service_overdue", "on_time", "job_margins",
            "unit_state", "KEYS"]
@@ -44,16 +44,10 @@ SERVICE_DAYS = 180  # an asset not serviced for longer is overdue
 ON_TIME_TARGET = Decimal(95)
 TO_MONTH = {None: Decimal(1), "month": Decimal(1), "year": Decimal(1) / 12, "week": Decimal(52) / 12}
 HUNDRED = Decimal(100)
-UNITS = labelled(UNIT, STATUS)  # a unit, by business and name
-JOBS = labelled(JOB, blank=True)  # a job, by business and number
-
-
-def _serviced(row: Row) -> Hashable | None:
-    """An asset with a service date, by business and name."""
-    return (row.entity, row.text(ASSET).lower()) if row.col(ASSET) and row.text(ASSET) and row.day(SERVICED) else None
-
-
-KEYS = (UNITS, _serviced, JOBS)  # the keys this rule reads rows by (see tables.LatestRows)
+UNITS = Label(UNIT, STATUS)  # a unit, by business and name
+SERVICED_ASSETS = Label(ASSET, dated=SERVICED)  # an asset with a service date, by business and name
+JOBS = Label(JOB, blank=True)  # a job, by business and number
+KEYS = (UNITS, SERVICED_ASSETS, JOBS)  # the keys this rule reads rows by (see tables.LatestRows)
 
 
 def analyze(evidence: Sequence[Evidence], ctx: AnalysisContext) -> list[Fact]:
@@ -197,7 +191,7 @@ def maintenance_backlog(evidence: Sequence[Evidence], ctx: AnalysisContext) -> l
 def service_overdue(rows: Sequence[Row], ctx: AnalysisContext) -> list[Fact]:
     """Vehicles and equipment not serviced for ``SERVICE_DAYS``, or whose status raises an alarm."""
     facts = []
-    for row in latest(rows, _serviced):
+    for row in latest(rows, SERVICED_ASSETS):
         last = row.day(SERVICED)
         status = row.text(STATUS)
         days = (ctx.as_of - last).days if last else None

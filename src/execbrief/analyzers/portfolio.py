@@ -16,7 +16,7 @@ from typing import Sequence
 from ..formatting import money, number, percent
 from ..model import Evidence, Fact, stable_id
 from . import AnalysisContext
-from .tables import Row, labelled, latest, possessive, table_rows
+from .tables import Label, Row, latest, possessive, table_rows
 
 __all__ = ["analyze", "Client", "clients", "mrr", "contracts_past_end", "past_due", "churn_risks", "invoices_past_due",
            "KEYS"]
@@ -37,8 +37,8 @@ RENEWAL_WINDOW = 90  # a contract ending within this many days is a churn risk
 HUNDRED = Decimal(100)
 AMOUNT = re.compile(r"amount|total|value|fee|sum")
 PAID_ON = re.compile("paid")
-ROSTER = labelled(NAME, FEE, unless=INVOICE)  # a client, by business and name
-INVOICES = labelled(INVOICE, blank=True)  # an invoice, by business and number
+ROSTER = Label(NAME, FEE, unless=INVOICE)  # a client, by business and name
+INVOICES = Label(INVOICE, blank=True)  # an invoice, by business and number
 KEYS = (ROSTER, INVOICES)  # the keys this rule reads rows by (see tables.LatestRows)
 
 

@@ -14,9 +14,9 @@ from typing import Hashable, Sequence
 from ..model import Evidence, Fact
 from . import AnalysisContext
 from .operations import NoteInfo, note_infos, table_row
-from .tables import Row, latest, table_rows
+from .tables import Key, Row, latest, table_rows
 
-__all__ = ["analyze", "current_rows", "record_key", "KEYS"]
+__all__ = ["analyze", "current_rows", "Record", "RECORD", "KEYS"]
 
 
 def analyze(evidence: Sequence[Evidence], ctx: AnalysisContext) -> list[Fact]:
@@ -33,15 +33,21 @@ def analyze(evidence: Sequence[Evidence], ctx: AnalysisContext) -> list[Fact]:
     return facts
 
 
-def record_key(row: Row) -> Hashable:
+class Record(Key):
     """A record: its business, table heading and first cell."""
-    first = next(iter(row.cells.values()), "")
-    return row.entity, str(row.ev.record.get("heading") or "").lower(), str(first).strip().lower()
+
+    def plan(self, columns: tuple[str, ...]) -> tuple[str, ...]:
+        return columns[:1]
+
+    def key(self, row: Row, plan: tuple[str, ...]) -> Hashable:
+        first = row.cells[plan[0]] if plan else ""
+        return row.entity, str(row.ev.record.get("heading") or "").lower(), str(first).strip().lower()
 
 
-KEYS = (record_key,)  # the keys this rule reads rows by (see tables.LatestRows)
+RECORD = Record()
+KEYS = (RECORD,)  # the keys this rule reads rows by (see tables.LatestRows)
 
 
 def current_rows(rows: Sequence[Row]) -> list[Row]:
     """One row per (business, table heading, first cell): the one of the latest note."""
-    return sorted(latest(rows, record_key), key=lambda r: (r.ev.provenance.path, r.ev.provenance.line_start or 0))
+    return sorted(latest(rows, RECORD), key=lambda r: (r.ev.provenance.path, r.ev.provenance.line_start or 0))

@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from datetime import date
 from decimal import Decimal
-from typing import Callable, Hashable, Sequence
+from typing import Any, Hashable, Sequence
 
 from ..model import Evidence
 
-__all__ = ["Row", "Key", "LatestRows", "table_rows", "latest", "labelled", "column", "possessive", "reads", "BACKLOG"]
+__all__ = ["Row", "Key", "Label", "LatestRows", "table_rows", "latest", "column", "possessive", "reads", "BACKLOG"]
 
 _CLOSED = {"archived", "closed", "done", "superseded"}
 _EMPTY: dict = {}  # shared by rows with nothing of a kind: never written to
@@ -57,6 +57,11 @@ class Row:
     dates: dict[str, str] = field(default_factory=dict)
     numbers: dict[str, str] = field(default_factory=dict)
     updated: date | None = None
+    columns: tuple[str, ...] = ()  # the cells' keys, in order (``table_rows`` fills it)
+
+    def __post_init__(self) -> None:
+        if not self.columns and self.cells:
+            object.__setattr__(self, "columns", tuple(self.cells))
 
     @property
     def entity(self) -> str | None:
@@ -69,7 +74,7 @@ class Row:
 
     def col(self, pattern: re.Pattern[str]) -> str | None:
         """The first column whose key matches ``pattern``."""
-        found = _matching(tuple(self.cells), pattern)
+        found = _matching(self.columns, pattern)
         return found[0] if found else None
 
     def text(self, pattern: re.Pattern[str]) -> str:
@@ -79,7 +84,7 @@ class Row:
 
     def money(self, pattern: re.Pattern[str]) -> tuple[Decimal, str | None] | None:
         """(amount, per period) of the first matching column holding money or a plain number."""
-        for key in _matching(tuple(self.cells), pattern):
+        for key in _matching(self.columns, pattern):
             if key in self.amounts:
                 return Decimal(self.amounts[key]), self.per.get(key)
             if key in self.numbers:
@@ -88,7 +93,7 @@ class Row:
 
     def day(self, pattern: re.Pattern[str]) -> date | None:
         """The date in the first matching column that holds one."""
-        return next((date.fromisoformat(self.dates[k]) for k in _matching(tuple(self.cells), pattern)
+        return next((date.fromisoformat(self.dates[k]) for k in _matching(self.columns, pattern)
                      if k in self.dates), None)
 
 
@@ -134,10 +139,70 @@ def _row(ev: Evidence, updated: date | None) -> Row:
     return Row(  # the record's own dicts, not copies (an empty reading: one shared dict)
         ev=ev, cells=r.get("cells") or _EMPTY, amounts=r.get("amounts") or _EMPTY, per=r.get("per") or _EMPTY,
         dates=r.get("dates") or _EMPTY, numbers=r.get("numbers") or _EMPTY, updated=updated,
+        columns=tuple(r.get("cells") or ()),
     )
 
 
-Key = Callable[[Row], Hashable | None]  # what a rule takes one row of; None: the rule does not read the row
+class Key:
+    """What a rule takes one row of: the rows it reads are keyed, and under each key the
+    latest note's row wins (``latest``).
+
+    Whether a rule reads a table's rows at all depends on its columns only, so a key's
+    ``plan`` for a set of columns (which column holds the name, say) is worked out once
+    per set; ``key`` then reads one row by that plan. A plan of None: not read.
+    """
+
+    def __init__(self) -> None:
+        self._plans: dict[tuple[str, ...], Any] = {}
+
+    def plan(self, columns: tuple[str, ...]) -> Any:
+        raise NotImplementedError
+
+    def key(self, row: Row, plan: Any) -> Hashable | None:
+        raise NotImplementedError
+
+    def planned(self, columns: tuple[str, ...]) -> Any:
+        """``plan(columns)``, worked out once per set of columns."""
+        try:
+            return self._plans[columns]
+        except KeyError:
+            found = self._plans[columns] = self.plan(columns)
+            return found
+
+    def __call__(self, row: Row) -> Hashable | None:
+        plan = self.planned(row.columns)
+        return None if plan is None else self.key(row, plan)
+
+
+class Label(Key):
+    """(business, the text of the column ``name`` finds), for the rows of tables that also
+    have a column for each of ``needs``, none for ``unless`` and, with ``dated``, a date in a
+    column it finds. A row whose ``name`` cell is empty is not read, or, with ``blank``, is
+    its own key (its place)."""
+
+    def __init__(self, name: re.Pattern[str], *needs: re.Pattern[str], unless: re.Pattern[str] | None = None,
+                 dated: re.Pattern[str] | None = None, blank: bool = False) -> None:
+        super().__init__()
+        self.name, self.needs, self.unless, self.dated, self.blank = name, needs, unless, dated, blank
+
+    def plan(self, columns: tuple[str, ...]) -> tuple[str | None, tuple[str, ...]] | None:
+        if not all(_matching(columns, p) for p in self.needs):
+            return None
+        if self.unless is not None and next(iter(_matching(columns, self.unless)), None):
+            return None
+        dated = _matching(columns, self.dated) if self.dated is not None else ()
+        if self.dated is not None and not dated:
+            return None
+        return next(iter(_matching(columns, self.name)), None), dated
+
+    def key(self, row: Row, plan: tuple[str | None, tuple[str, ...]]) -> Hashable | None:
+        column, dated = plan
+        if dated and not any(c in row.dates for c in dated):
+            return None
+        label = row.cells.get(column, "").strip().lower() if column else ""
+        if label:
+            return row.entity, label
+        return ("row", row.where) if self.blank and column else None
 
 
 def _rank(row: Row) -> tuple[date, str]:
@@ -159,21 +224,6 @@ def latest(rows: Sequence[Row], key: Key) -> list[Row]:
     return sorted(best.values(), key=lambda r: (r.entity or "", r.where))
 
 
-def labelled(name: re.Pattern[str], *needs: re.Pattern[str], unless: re.Pattern[str] | None = None,
-             blank: bool = False) -> Key:
-    """A key: (business, the text of the column ``name`` finds), for rows that also have a
-    column for each of ``needs`` and none for ``unless``. A row whose ``name`` cell is
-    empty is left out, or, with ``blank``, is its own key (its place)."""
-    def key(row: Row) -> Hashable | None:
-        if any(row.col(p) is None for p in needs) or (unless is not None and row.col(unless)):
-            return None
-        label = row.text(name).lower()
-        if label:
-            return row.entity, label
-        return ("row", row.where) if blank and row.col(name) else None
-    return key
-
-
 class LatestRows:
     """Narrows the table rules' view as it is read, to what they can read of it.
 
@@ -190,7 +240,8 @@ class LatestRows:
         self._updated: dict[str, date | None] = {}
         self._closed: set[str] = set()
         self._others: list[tuple[tuple[int, ...], Evidence]] = []
-        self._best: dict[tuple[int, Hashable], tuple[tuple[int, ...], Row]] = {}
+        self._best: dict[tuple[int, Hashable], tuple[tuple[int, ...], tuple[date, str], Row]] = {}
+        self._plans: dict[tuple[str, ...], list[tuple[int, Key, Any]]] = {}
 
     def add(self, position: tuple[int, ...], items: Sequence[Evidence]) -> None:
         """One batch of the view's items; ``position`` orders the batches as the view does."""
@@ -203,15 +254,21 @@ class LatestRows:
                 self._others.append((place, ev))
             elif ev.provenance.path not in self._closed:
                 row = _row(ev, self._updated.get(ev.provenance.path))
-                for n, key in enumerate(self.keys):
-                    k = key(row)
+                plans = self._plans.get(row.columns)
+                if plans is None:  # the keys that read rows with these columns, and how
+                    plans = self._plans[row.columns] = [
+                        (n, key, plan) for n, key in enumerate(self.keys) if (plan := key.planned(row.columns)) is not None]
+                rank = None
+                for n, key, plan in plans:
+                    k = key.key(row, plan)
                     if k is None:
                         continue
+                    rank = rank or _rank(row)
                     held = self._best.get((n, k))
-                    if held is None or _rank(row) > _rank(held[1]):
-                        self._best[n, k] = (place, row)
+                    if held is None or rank > held[1]:
+                        self._best[n, k] = (place, rank, row)
 
     def items(self) -> list[Evidence]:
         """What was kept, in the view's order."""
-        rows = {id(row.ev): (place, row.ev) for place, row in self._best.values()}
+        rows = {id(row.ev): (place, row.ev) for place, _, row in self._best.values()}
         return [ev for _, ev in sorted([*self._others, *rows.values()], key=lambda pair: pair[0])]
