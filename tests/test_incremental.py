@@ -13,6 +13,7 @@ import os
 import random
 import sqlite3
 import sys
+import threading
 from datetime import date
 
 import pytest
@@ -237,6 +238,24 @@ def test_the_runner_with_copies_of_every_table_gives_the_full_analysis(demo):
 
     assert cold != warm and warm == full(demo)
     assert {"portfolio", "records"} <= set(stats.computed) and stats.notes_built == cold_stats.notes_built  # every note, for the tables
+
+
+def test_notes_built_in_worker_processes_give_the_full_analysis(demo, monkeypatch):
+    import execbrief.incremental as runner
+
+    _copies(demo)
+    monkeypatch.setattr(runner, "PARALLEL_MIN", 2)  # 22 notes are enough to use the workers
+    monkeypatch.setattr(runner, "CHUNK", 3)  # and each narrows a few notes' tables, merged after
+
+    cold, cold_stats = incremental(demo)
+    assert cold == full(demo)
+    edit(demo, "notes/brightline/clients-old.md", "| Coastal Dental Group | $2,400 |", "| Coastal Dental Group | $2,600 |")
+    warm, warm_stats = incremental(demo)  # the table rules' view is built again, in the workers
+
+    assert warm == full(demo)
+    assert warm_stats.notes_built == cold_stats.notes_built and "records" in warm_stats.computed
+    if sys.platform.startswith("linux") and threading.active_count() == 1 and (os.cpu_count() or 1) > 1:
+        assert cold_stats.workers > 1 and warm_stats.workers > 1
 
 
 def test_a_damaged_memo_is_started_afresh(demo, tmp_path):

@@ -32,12 +32,14 @@ from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 from .analyzers import AnalysisContext, Narrowing, Reads, reads, rules
 from .analyzers.build import dump_facts, load_facts
 from .model import Evidence, Fact
+from .construct import evidence, provenance
 from .sources import Part, SourceResult
+from .workers import fork_pool
 
 __all__ = ["IncrementalStats", "analyze_incremental", "bulk_allocation", "code_digest", "thaw_at_exit"]
 
@@ -52,6 +54,7 @@ class IncrementalStats:
     computed: list[str] = field(default_factory=list)
     notes_reused: int = 0  # notes whose per-note facts were kept
     notes_built: int = 0  # notes whose evidence was built this run
+    workers: int = 1  # processes that built notes (and ran per-note analyzers), at most
     error: str | None = None  # why the memo could not be used, if it could not
     seconds: dict[str, float] = field(default_factory=dict)  # wall time per analyzer, kept or computed
 
@@ -205,6 +208,102 @@ class _Memo:
             self.db.close()
 
 
+PARALLEL_MIN = 400  # parts to build before the work is spread over worker processes
+CHUNK = 64  # parts a worker builds per task: its own narrowing of them goes back as one
+
+
+@dataclass
+class _Job:
+    """Parts to build, and what to do with each: see ``_build_chunk``."""
+
+    parts: Sequence[Part]
+    views: Sequence[Reads]  # the views over all notes: what they read of a part is kept
+    retain: Sequence[bool]  # per part: keep its items and digests (not on a second build)
+    known: Sequence[dict[str, str]]  # per part: its view digests known already
+    position: Sequence[tuple[int, int]]  # per part: its place among the sources' parts
+    analyzer: Callable[[Sequence[Evidence], AnalysisContext], list[Fact]] | None = None  # per note, if any
+    accepts: Callable[[Evidence], bool] | None = None  # what the analyzer reads of a part
+    context: AnalysisContext | None = None
+    portable: bool = False  # results cross processes: facts as bytes, evidence as plain tuples
+    workers: int = 1  # processes that built the parts (set by ``_run``)
+
+
+_Built = tuple[int, "list[Fact] | bytes | None", dict[str, str], list[Any]]
+_JOB: _Job | None = None  # the job forked workers build from (set before they start)
+
+
+def _build_chunk(job: _Job, indices: Sequence[int]) -> tuple[list[_Built], dict[str, list[Any]]]:
+    """Build some of a job's parts: for each, (index, the per-note analyzer's facts, its new
+    view digests, the items the non-narrowed views read); and what the narrowed views keep
+    of them all, with places. Only a retained part's items and digests are taken."""
+    done: list[_Built] = []
+    narrowed = {spec.view: spec.narrow() for spec in job.views if spec.narrow is not None}
+    for i in indices:
+        part = job.parts[i]
+        evidence = part.evidence()
+        facts: list[Fact] | bytes | None = None
+        if job.analyzer is not None:
+            facts = job.analyzer([ev for ev in evidence if job.accepts(ev)], job.context)  # type: ignore[misc,arg-type]
+            if job.portable:
+                facts = dump_facts(facts)
+        digests: dict[str, str] = {}
+        keep: set[int] = set()
+        for spec in job.views if job.retain[i] else ():
+            if part.source not in spec.sources:
+                continue
+            mine = [ev for ev in evidence if spec.accepts(ev)]
+            if spec.view not in job.known[i]:
+                try:
+                    digests[spec.view] = _digest(mine)
+                except TypeError:  # no digest: the view is analysed every run (see whole)
+                    pass
+            if spec.narrow is not None:
+                narrowed[spec.view].add(job.position[i], mine)
+            else:
+                keep.update(map(id, mine))
+        items = [ev for ev in evidence if id(ev) in keep]
+        done.append((i, facts, digests, [_flat(ev) for ev in items] if job.portable else items))
+    placed: dict[str, list[Any]] = {view: n.placed() for view, n in narrowed.items()}
+    if job.portable:
+        placed = {view: [(place, _flat(ev)) for place, ev in pairs] for view, pairs in placed.items()}
+    return done, placed
+
+
+def _build_in_worker(indices: Sequence[int]) -> tuple[list[_Built], dict[str, list[Any]]]:
+    assert _JOB is not None
+    return _build_chunk(_JOB, indices)
+
+
+def _run(job: _Job) -> Iterator[tuple[list[_Built], dict[str, list[Any]]]]:
+    """``_build_chunk`` over every part of ``job``, chunk by chunk in order: in forked worker
+    processes when there are many parts (see ``execbrief.workers``), else here."""
+    global _JOB
+    chunks = [range(start, min(start + CHUNK, len(job.parts))) for start in range(0, len(job.parts), CHUNK)]
+    pool, job.workers = fork_pool(len(job.parts), PARALLEL_MIN)
+    if pool is None:
+        yield from (_build_chunk(job, chunk) for chunk in chunks)
+        return
+    job.portable, _JOB = True, job  # (the workers fork from here, with the job in hand)
+    try:
+        for done, placed in pool.map(_build_in_worker, chunks):
+            yield ([(i, facts, digests, [_unflat(t) for t in items]) for i, facts, digests, items in done],
+                   {view: [(tuple(place), _unflat(t)) for place, t in pairs] for view, pairs in placed.items()})
+    finally:
+        _JOB = None
+        pool.shutdown(cancel_futures=True)
+
+
+def _flat(ev: Evidence) -> tuple:
+    """An evidence item as plain values, to cross from a worker process (see ``_unflat``)."""
+    p = ev.provenance
+    return ev.id, ev.source, ev.kind, ev.entity, ev.text, ev.record, (
+        p.source, p.path, p.line_start, p.line_end, p.observed_at, p.sha256)
+
+
+def _unflat(values: tuple) -> Evidence:
+    return evidence(*values[:6], provenance(*values[6]))
+
+
 def analyze_incremental(
     results: Sequence[SourceResult], context: AnalysisContext, *, cache: Path | None, settings_digest: str = "",
 ) -> tuple[list[Fact], dict[str, str], IncrementalStats]:
@@ -243,42 +342,37 @@ def analyze_incremental(
             narrowings[spec.view] = spec.narrow()  # type: ignore[misc]
         return narrowings[spec.view]
 
-    def build(part: Part) -> list[Evidence]:
-        """A part's evidence, built now. The first time, what the views over all notes read
-        of it is kept (a narrowed view's by its narrowing), with its digest per view."""
-        evidence = part.evidence()
-        if part.key in built:
-            return evidence
-        stats.notes_built += 1
-        keep: set[int] = set()
-        known = part_views(part)
-        for spec in views.values():
-            if part.source not in spec.sources:
-                continue
-            mine = [ev for ev in evidence if spec.accepts(ev)]
-            if spec.view not in known:
-                try:
-                    remember_part(part, {spec.view: _digest(mine)})
-                except TypeError:  # no digest: the view is analysed every run (see whole)
-                    pass
-            if spec.narrow is not None:
-                narrowing(spec).add(position[part.key], mine)
-            else:
-                keep.update(map(id, mine))
-        built[part.key] = [ev for ev in evidence if id(ev) in keep]
-        return evidence
+    def build(todo: Sequence[Part], analyzer: Callable | None = None,
+              spec: Reads | None = None) -> Iterator[tuple[Part, list[Fact] | bytes | None]]:
+        """Build these parts (in worker processes when there are many), and yield each with
+        ``analyzer``'s facts for it. A part's first build keeps what the views over all notes
+        read of it (a narrowed view's in its narrowing) and its digest per view."""
+        job = _Job(parts=todo, views=list(views.values()), retain=[p.key not in built for p in todo],
+                   known=[part_views(p) for p in todo], position=[position[p.key] for p in todo],
+                   analyzer=analyzer, accepts=spec.accepts if spec else None, context=context)
+        for done, placed in _run(job):
+            for view, pairs in placed.items():
+                narrowing(views[view]).add_placed(pairs)
+            for i, facts, digests, items in done:
+                part = todo[i]
+                if job.retain[i]:
+                    stats.notes_built += 1
+                    built[part.key] = items
+                    if digests:
+                        remember_part(part, digests)
+                yield part, facts
+        stats.workers = max(stats.workers, job.workers)
 
-    def part_items(part: Part) -> list[Evidence]:
-        """What the views over all notes read of a part (built if it was not)."""
-        if part.key not in built:
-            build(part)
-        return built[part.key]
+    def build_missing(spec: Reads, wanted: Callable[[Part], bool]) -> None:
+        """Build, together, the parts of the view's sources not built yet that ``wanted`` picks."""
+        for _ in build([p for p in parts if p.source in spec.sources and p.key not in built and wanted(p)]):
+            pass
 
     def part_views(part: Part) -> dict[str, str]:
         row = new_parts.get(keys[part.key]) or stored.get(keys[part.key])
         return row[0] if row else {}
 
-    def remember_part(part: Part, views: dict[str, str] | None = None, facts: list[Fact] | None = None) -> None:
+    def remember_part(part: Part, views: dict[str, str] | None = None, facts: list[Fact] | bytes | None = None) -> None:
         key = keys[part.key]
         old_views, old_facts = new_parts.get(key) or stored.get(key) or ({}, None)
         new_parts[key] = ({**old_views, **(views or {})}, facts if facts is not None else old_facts)
@@ -287,6 +381,8 @@ def analyze_incremental(
         """The digest of every item of the view, in collection order."""
         if spec.view in digests:
             return digests[spec.view]
+        if not spec.hits_only:
+            build_missing(spec, lambda part: spec.view not in part_views(part))
         h = hashlib.sha256(base.encode())
         for result in results:
             eager = [ev for ev in result.evidence if spec.accepts(ev)]
@@ -299,9 +395,6 @@ def analyze_incremental(
                     continue
                 known = part_views(part).get(spec.view)
                 if known is None:
-                    part_items(part)  # (building a part notes its digest per view)
-                    known = part_views(part).get(spec.view)
-                if known is None:
                     raise TypeError(f"no digest for the {spec.view} items of {part.path}")
                 h.update(f"{part.path}\0{known}\0".encode())
         digests[spec.view] = h.hexdigest()
@@ -310,6 +403,8 @@ def analyze_incremental(
     def view_items(spec: Reads) -> list[Evidence]:
         """The view's items, one list per view (analyzers of one view share what they derive from it)."""
         if spec.view not in views_of:
+            if not spec.hits_only:
+                build_missing(spec, lambda part: True)  # (a narrowing is fed as parts are built)
             items: list[Evidence] = []
             for n, result in enumerate(results):
                 eager = [ev for ev in result.evidence if spec.accepts(ev)]
@@ -320,8 +415,7 @@ def analyze_incremental(
                 for part in result.parts:
                     if part.source not in spec.sources:
                         continue
-                    source = part.hits if spec.hits_only else part_items(part)  # (a narrowing is fed as parts are built)
-                    items += [ev for ev in source if spec.accepts(ev)]
+                    items += [ev for ev in (part.hits if spec.hits_only else built[part.key]) if spec.accepts(ev)]
             views_of[spec.view] = narrowing(spec).items() if spec.narrow is not None else items
         return views_of[spec.view]
 
@@ -330,6 +424,10 @@ def analyze_incremental(
         eager = [ev for r in results for ev in r.evidence if spec.accepts(ev)]
         if eager:  # a source that gave no parts: analysed whole, every run
             produced += fn(eager, context)
+        todo = [p for p in parts if p.source in spec.sources and (stored.get(keys[p.key]) or ({}, None))[1] is None]
+        # (of a note's items, only what other views read is kept once it is analysed: a
+        # large workspace's sections and tasks are most of its memory)
+        made = build(todo, fn, spec)
         for part in parts:
             if part.source not in spec.sources:
                 continue
@@ -338,11 +436,10 @@ def analyze_incremental(
                 produced += load_facts(row[1])
                 stats.notes_reused += 1
                 continue
-            # (of the note's items, only what other views read is kept once this is done: a
-            # large workspace's sections and tasks are most of its memory)
-            made = fn([ev for ev in build(part) if spec.accepts(ev)], context)
-            remember_part(part, facts=made)
-            produced += made
+            _, facts = next(made)
+            remember_part(part, facts=facts)
+            produced += load_facts(facts) if isinstance(facts, bytes) else facts or []
+        assert next(made, None) is None  # (and the workers, if any, are let go)
         return produced
 
     def whole(name: str, fn: Callable, spec: Reads) -> list[Fact]:

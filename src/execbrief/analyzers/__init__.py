@@ -73,10 +73,20 @@ Derived = Callable[[Sequence[Fact], AnalysisContext], list[Fact]]
 
 
 class Narrowing(Protocol):
-    """Keeps, of a view's items given batch by batch, those its analyzers can read."""
+    """Keeps, of a view's items given batch by batch, those its analyzers can read.
+
+    Items carry their places in the view (tuples that order as the view does). Narrowing
+    batches apart and then their ``placed()`` together keeps what narrowing all at once does.
+    """
 
     def add(self, position: tuple[int, ...], items: Sequence[Evidence]) -> None:
         """One batch of the view's items; ``position`` orders the batches as the view does."""
+
+    def add_placed(self, placed: Sequence[tuple[tuple[int, ...], Evidence]]) -> None:
+        """Items with their places, as another narrowing's ``placed()`` gives them."""
+
+    def placed(self) -> list[tuple[tuple[int, ...], Evidence]]:
+        """What was kept, with its places, in the view's order."""
 
     def items(self) -> list[Evidence]:
         """What was kept, in the view's order."""

@@ -245,11 +245,15 @@ class LatestRows:
 
     def add(self, position: tuple[int, ...], items: Sequence[Evidence]) -> None:
         """One batch of the view's items; ``position`` orders the batches as the view does."""
-        for ev in items:
+        self.add_placed([((*position, index), ev) for index, ev in enumerate(items)])
+
+    def add_placed(self, placed: Sequence[tuple[tuple[int, ...], Evidence]]) -> None:
+        """Items with their places in the view (what another narrowing's ``placed`` gave:
+        narrowing parts of a view apart, then together, keeps what narrowing it whole does)."""
+        for _, ev in placed:
             if ev.source == "notes" and ev.kind == "document":
                 _note_state(ev, self._updated, self._closed)
-        for index, ev in enumerate(items):
-            place = (*position, index)
+        for place, ev in placed:
             if ev.source != "notes" or ev.kind != "table_row":
                 self._others.append((place, ev))
             elif ev.provenance.path not in self._closed:
@@ -268,7 +272,11 @@ class LatestRows:
                     if held is None or rank > held[1]:
                         self._best[n, k] = (place, rank, row)
 
+    def placed(self) -> list[tuple[tuple[int, ...], Evidence]]:
+        """What was kept, with its places, in the view's order."""
+        rows = {id(row.ev): (place, row.ev) for place, _, row in self._best.values()}
+        return sorted([*self._others, *rows.values()], key=lambda pair: pair[0])
+
     def items(self) -> list[Evidence]:
         """What was kept, in the view's order."""
-        rows = {id(row.ev): (place, row.ev) for place, _, row in self._best.values()}
-        return [ev for _, ev in sorted([*self._others, *rows.values()], key=lambda pair: pair[0])]
+        return [ev for _, ev in self.placed()]

@@ -18,13 +18,9 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
-import multiprocessing
 import os
 import re
-import sys
-import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -38,6 +34,7 @@ from .cache import FileCache
 from .markdown_scan import scan
 from .values import leading_date, parse_day, resolve_day, typed_cells
 from ..redaction import withhold
+from ..workers import fork_pool
 
 __all__ = ["NotesSource", "register", "parse_note", "ARCHIVED_STATUSES", "CACHE_VERSION"]
 
@@ -52,7 +49,6 @@ _ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DUE = re.compile(r"(?:\bdue:?|\bby|📅)[ \t]*(?:on[ \t]+)?", re.IGNORECASE)
 _FRONT_KEYS = ("entity", "updated", "date", "kpis")
 PARALLEL_MIN = 400  # notes to parse before the work is spread over processes
-MAX_WORKERS = 4
 
 
 def register(registry: Any) -> None:
@@ -287,18 +283,10 @@ class NotesSource:
         """A first item once the work has started, then (sha, parsed, error) for each note not
         in the cache, in order; many are parsed in parallel."""
         jobs = [(str(n.path), n.rel, str(cache.root), cache.version) for n in notes]
-        workers = min(os.cpu_count() or 1, MAX_WORKERS)
-        # Worker processes are forked: "spawn" would re-import the caller's __main__, which a
-        # script without an `if __name__ == "__main__"` guard cannot survive. Forking is safe
-        # only with no other thread running (one might hold a lock the child then waits on
-        # forever) and is reliable on Linux; anywhere else, notes are parsed here, one by one.
-        can_fork = sys.platform.startswith("linux") and threading.active_count() == 1
-        if len(jobs) < PARALLEL_MIN or workers < 2 or not can_fork:
+        pool, self.workers = fork_pool(len(jobs), PARALLEL_MIN)  # (see execbrief.workers)
+        if pool is None:  # notes are parsed here, one by one
             results: Iterator[tuple[str, Any, str | None, str | None]] = map(_load_job, jobs)
-            pool = None
         else:
-            self.workers = workers
-            pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
             results = pool.map(_load_job, jobs, chunksize=32)  # submits every job: the workers start now
         try:
             yield "", None, None  # started: the caller may now run threads of its own
