@@ -54,6 +54,7 @@ class IncrementalStats:
     computed: list[str] = field(default_factory=list)
     notes_reused: int = 0  # notes whose per-note facts were kept
     notes_built: int = 0  # notes whose evidence was built this run
+    groups_computed: dict[str, int] = field(default_factory=dict)  # per analyzer: groups (businesses) computed
     workers: int = 1  # processes that built notes (and ran per-note analyzers), at most
     error: str | None = None  # why the memo could not be used, if it could not
     seconds: dict[str, float] = field(default_factory=dict)  # wall time per analyzer, kept or computed
@@ -185,8 +186,9 @@ class _Memo:
         return row[1] if row and row[0] == key else None
 
     def save(self, parts: dict[str, tuple[dict[str, str], bytes | list[Fact] | None]],
-             whole: dict[str, tuple[str, bytes]], live: set[str]) -> None:
-        """Keep new parts (their facts dumped here, one at a time) and analyzers' facts."""
+             whole: dict[str, tuple[str, bytes]], live: set[str], live_whole: set[str]) -> None:
+        """Keep new parts (their facts dumped here, one at a time) and analyzers' facts, and
+        forget the parts (by key) and analyzers' facts (by label) this run did not use."""
         if self.db is None or not (parts or whole):
             return
         try:
@@ -195,6 +197,11 @@ class _Memo:
                     (k, json.dumps(v), dump_facts(f) if isinstance(f, list) else f) for k, (v, f) in parts.items()))
                 self.db.executemany("INSERT OR REPLACE INTO whole VALUES (?, ?, ?)",
                                     [(name, key, blob) for name, (key, blob) in whole.items()])
+                if whole:  # a business that is gone, an analyzer that failed
+                    self.db.execute("CREATE TEMP TABLE IF NOT EXISTS live_whole (analyzer TEXT PRIMARY KEY)")
+                    self.db.execute("DELETE FROM live_whole")
+                    self.db.executemany("INSERT INTO live_whole VALUES (?)", [(k,) for k in live_whole])
+                    self.db.execute("DELETE FROM whole WHERE analyzer NOT IN (SELECT analyzer FROM live_whole)")
                 if parts:  # notes that changed or went: forget the parts no note has any more
                     self.db.execute("CREATE TEMP TABLE IF NOT EXISTS live (key TEXT PRIMARY KEY)")
                     self.db.execute("DELETE FROM live")
@@ -208,6 +215,7 @@ class _Memo:
             self.db.close()
 
 
+_WHOLE = object()  # the one group of a view not kept per entity
 PARALLEL_MIN = 400  # parts to build before the work is spread over worker processes
 CHUNK = 64  # parts a worker builds per task: its own narrowing of them goes back as one
 
@@ -334,8 +342,10 @@ def analyze_incremental(
     # per part: view digests and facts (dumped when saved, so all are not held as bytes too)
     new_parts: dict[str, tuple[dict[str, str], bytes | list[Fact] | None]] = {}
     new_whole: dict[str, tuple[str, bytes]] = {}
-    views_of: dict[str, list[Evidence]] = {}
-    digests: dict[str, str] = {}
+    views_of: dict[tuple[str, object], list[Evidence]] = {}  # (view, group) → its items
+    digests: dict[str, dict[object, str | None]] = {}  # view → group → digest
+    fed: set[tuple[str, int]] = set()  # (view, result) whose eager items a narrowing has
+    live_whole: set[str] = set()  # the analyzers' kept facts this run uses, by label
 
     def narrowing(spec: Reads) -> Narrowing:
         if spec.view not in narrowings:
@@ -377,47 +387,76 @@ def analyze_incremental(
         old_views, old_facts = new_parts.get(key) or stored.get(key) or ({}, None)
         new_parts[key] = ({**old_views, **(views or {})}, facts if facts is not None else old_facts)
 
-    def view_digest(name: str, spec: Reads) -> str:
-        """The digest of every item of the view, in collection order."""
+    def group_of(spec: Reads, entity: str | None) -> object:
+        return entity if spec.per_entity else _WHOLE
+
+    def view_digests(spec: Reads) -> dict[object, str | None]:
+        """The digest of each group of the view's items (a business's, for a view kept per
+        entity; else one group of every item), in collection order; None: no digest."""
         if spec.view in digests:
             return digests[spec.view]
         if not spec.hits_only:
             build_missing(spec, lambda part: spec.view not in part_views(part))
-        h = hashlib.sha256(base.encode())
+        hashers: dict[object, "hashlib._Hash"] = {}
+        failed: set[object] = set()
+
+        def update(group: object, text: Callable[[], str]) -> None:
+            if group not in hashers:
+                hashers[group] = hashlib.sha256(f"{base}\0{spec.view}\0{'' if group is _WHOLE else group}".encode())
+            try:
+                hashers[group].update(text().encode())
+            except TypeError:  # an item no digest can describe exactly: analyse it every run
+                failed.add(group)
+
+        if not spec.per_entity:
+            update(_WHOLE, lambda: "")  # (a view with no items is still analysed)
         for result in results:
-            eager = [ev for ev in result.evidence if spec.accepts(ev)]
-            h.update(_digest(eager).encode())
+            eager: dict[object, list[Evidence]] = {}
+            for ev in result.evidence:
+                if spec.accepts(ev):
+                    eager.setdefault(group_of(spec, ev.entity), []).append(ev)
+            for group, items in eager.items():
+                update(group, lambda items=items: _digest(items))
             for part in result.parts:
                 if part.source not in spec.sources:
                     continue
+                group = group_of(spec, part.entity)
                 if spec.hits_only:
-                    h.update(_digest([ev for ev in part.hits if spec.accepts(ev)]).encode())
+                    update(group, lambda part=part: _digest([ev for ev in part.hits if spec.accepts(ev)]))
                     continue
                 known = part_views(part).get(spec.view)
                 if known is None:
-                    raise TypeError(f"no digest for the {spec.view} items of {part.path}")
-                h.update(f"{part.path}\0{known}\0".encode())
-        digests[spec.view] = h.hexdigest()
+                    failed.add(group)
+                    continue
+                update(group, lambda part=part, known=known: f"{part.path}\0{known}\0")
+        digests[spec.view] = {g: None if g in failed else h.hexdigest() for g, h in hashers.items()}
         return digests[spec.view]
 
-    def view_items(spec: Reads) -> list[Evidence]:
-        """The view's items, one list per view (analyzers of one view share what they derive from it)."""
-        if spec.view not in views_of:
-            if not spec.hits_only:
-                build_missing(spec, lambda part: True)  # (a narrowing is fed as parts are built)
-            items: list[Evidence] = []
-            for n, result in enumerate(results):
-                eager = [ev for ev in result.evidence if spec.accepts(ev)]
-                if spec.narrow is not None:
+    def group_items(spec: Reads, groups: Sequence[object]) -> None:
+        """Put each group's items, in collection order, in ``views_of`` (one list per group:
+        analyzers of one view share what they derive from it)."""
+        lists: dict[object, list[Evidence]] = {g: [] for g in groups if (spec.view, g) not in views_of}
+        if not lists:
+            return
+        if not spec.hits_only:  # (a narrowing is fed as parts are built)
+            build_missing(spec, lambda part: group_of(spec, part.entity) in lists)
+        for n, result in enumerate(results):
+            eager = [ev for ev in result.evidence if spec.accepts(ev)]
+            if spec.narrow is not None:
+                if (spec.view, n) not in fed:
+                    fed.add((spec.view, n))
                     narrowing(spec).add((n, -1), eager)
-                else:
-                    items += eager
-                for part in result.parts:
-                    if part.source not in spec.sources:
-                        continue
-                    items += [ev for ev in (part.hits if spec.hits_only else built[part.key]) if spec.accepts(ev)]
-            views_of[spec.view] = narrowing(spec).items() if spec.narrow is not None else items
-        return views_of[spec.view]
+                continue
+            for ev in eager:
+                lists.get(group_of(spec, ev.entity), []).append(ev)
+            for part in result.parts:
+                if part.source in spec.sources and group_of(spec, part.entity) in lists:
+                    lists[group_of(spec, part.entity)] += [
+                        ev for ev in (part.hits if spec.hits_only else built[part.key]) if spec.accepts(ev)]
+        if spec.narrow is not None:
+            for ev in narrowing(spec).items():
+                lists.get(group_of(spec, ev.entity), []).append(ev)
+        views_of.update(((spec.view, g), items) for g, items in lists.items())
 
     def per_note(name: str, fn: Callable, spec: Reads) -> list[Fact]:
         produced: list[Fact] = []
@@ -443,19 +482,26 @@ def analyze_incremental(
         return produced
 
     def whole(name: str, fn: Callable, spec: Reads) -> list[Fact]:
-        try:
-            key: str | None = view_digest(name, spec)
-        except TypeError:  # an item no digest can describe exactly: analyse it every run
-            key = None
-        kept = memo.whole(name, key) if key else None
-        if kept is not None:
-            stats.reused.append(name)
-            return load_facts(kept)
-        made = fn(view_items(spec), context)
-        if key:
-            new_whole[name] = (key, dump_facts(made))
-        stats.computed.append(name)
-        return made
+        """The analyzer's facts for each group of its view: kept, or computed from the group's items."""
+        keys = view_digests(spec)
+        groups = sorted(keys, key=lambda g: g if isinstance(g, str) else "")
+        labels = {g: name if g is _WHOLE else f"{name}@{g or ''}" for g in groups}
+        live_whole.update(labels.values())
+        kept = {g: memo.whole(labels[g], keys[g]) if keys[g] else None for g in groups}
+        todo = [g for g in groups if kept[g] is None]
+        group_items(spec, todo)
+        produced: list[Fact] = []
+        for group in groups:
+            if kept[group] is not None:
+                produced += load_facts(kept[group])  # type: ignore[arg-type]
+                continue
+            made = fn(views_of[spec.view, group], context)
+            if keys[group]:
+                new_whole[labels[group]] = (keys[group], dump_facts(made))  # type: ignore[assignment]
+            produced += made
+        (stats.computed if todo else stats.reused).append(name)
+        stats.groups_computed[name] = len(todo)
+        return produced
 
     facts: dict[str, Fact] = {}
     failures: dict[str, str] = {}
@@ -481,7 +527,7 @@ def analyze_incremental(
             for fact in produced:
                 facts.setdefault(fact.id, fact)
         started = time.perf_counter()
-        memo.save(new_parts, new_whole, set(keys.values()))
+        memo.save(new_parts, new_whole, set(keys.values()), live_whole)
         stats.seconds["(memo save)"] = time.perf_counter() - started
         started = time.perf_counter()
         ordered = [facts[k] for k in sorted(facts)]

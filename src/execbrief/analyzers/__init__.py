@@ -103,6 +103,9 @@ class Reads:
     ``hits_only``: the view holds scan hits only, which sources always build. ``narrow``:
     makes a ``Narrowing`` of the view that its analyzers give the same facts for (a test
     holds them to it), so the runner holds only what it keeps, not the whole view.
+    ``per_entity``: its facts about a business come from that business's items alone (items
+    of no business being one more group), so they are kept business by business: an edit
+    in one business's notes analyses that business again, not every one.
     """
 
     view: str
@@ -111,6 +114,7 @@ class Reads:
     per_note: bool = False
     hits_only: bool = False
     narrow: Callable[[], Narrowing] | None = None
+    per_entity: bool = False
 
 
 def reads() -> dict[str, Reads]:
@@ -120,7 +124,7 @@ def reads() -> dict[str, Reads]:
 
     ledger = Reads("ledger", ("ledger",), lambda ev: ev.source == "ledger")
     aws = Reads("aws", ("aws",), lambda ev: ev.source == "aws")
-    tables = Reads("note tables", ("notes",), table_items,
+    tables = Reads("note tables", ("notes",), table_items, per_entity=True,
                    narrow=lambda: LatestRows(records.KEYS + portfolio.KEYS + assets.KEYS))
     return {
         "finance": ledger,

@@ -35,7 +35,8 @@ class Part:
     unchanged file never builds that file's evidence at all.
 
     ``key`` changes whenever the file's evidence could. ``hits`` are the file's scan hits,
-    always built: they are few, and every run reports them.
+    always built: they are few, and every run reports them. ``entity``: the business every
+    item of the file belongs to (None: none).
     """
 
     source: str
@@ -43,6 +44,7 @@ class Part:
     key: str
     hits: tuple[Evidence, ...]
     build: Callable[[], list[Evidence]]
+    entity: str | None = None
 
     def evidence(self) -> list[Evidence]:
         """Every evidence item of the file, its hits among them, in the source's order."""
