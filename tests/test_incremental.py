@@ -357,7 +357,20 @@ def test_sources_read_together_give_what_each_gives_alone(demo):
     settings = load_settings(demo, environ={})
     events = []
 
-    results, warnings, inputs, failures = collect_sources(settings, lambda event, data: events.append(data["name"]))
+    forked = []
+    import execbrief.pipeline as pipeline
+    real_fork_call = pipeline.fork_call
+
+    def fork_call(fn):
+        wait = real_fork_call(fn)
+        forked.append(wait is not None)
+        return wait
+
+    pipeline.fork_call = fork_call
+    try:
+        results, warnings, inputs, failures = collect_sources(settings, lambda event, data: events.append(data["name"]))
+    finally:
+        pipeline.fork_call = real_fork_call
 
     alone = [registry.get("sources", name)(settings).collect() for name in settings.sources.enabled()]
     assert failures == [] and events[0] == "notes"
@@ -365,6 +378,8 @@ def test_sources_read_together_give_what_each_gives_alone(demo):
     together = [[ev for part in r.parts for ev in part.evidence()] + r.evidence for r in results]
     assert [_digest(evidence) for evidence in together] == [_digest(r.evidence) for r in alone]
     assert len(together[0]) > 450 * 3  # the notes and their items are all there
+    if threading.active_count() == 1 and sys.platform.startswith("linux") and (os.cpu_count() or 1) > 1:
+        assert forked == [True, True]  # the repositories and AWS were read in processes of their own
 
 
 def test_derived_data_is_made_once_per_evidence_list_and_let_go_after_analysis():

@@ -28,6 +28,7 @@ from .registry import registry
 from .render import render, render_markdown, standalone_html
 from .sources import InputFile, SourceResult
 from .verify import verify
+from .workers import fork_call
 from .writers import get_writer
 
 __all__ = [
@@ -175,10 +176,11 @@ def plan_reports(settings: Settings, lenses: dict[str, Lens], only: tuple[str, .
 def collect_sources(settings: Settings, progress: Progress) -> tuple[list[SourceResult], list[DataWarning], list[InputFile], list[str]]:
     """Every enabled source's result, in order; a source that can defers building evidence (parts).
 
-    The sources read at the same time, the others in threads while the notes source works
-    in this one; they start only once the notes source says its parser processes are
-    started (forking while other threads run is unsafe). So the repositories wait on the
-    disk while the notes are parsed and the ledger read.
+    The sources read at the same time: those with small results in processes of their own,
+    the others in threads while the notes source works in this one; the threads start only
+    once the notes source says its parser processes are started (forking while other
+    threads run is unsafe). So the repositories wait on the disk while the notes are parsed
+    and the ledger read.
     """
     names = settings.sources.enabled()
 
@@ -195,7 +197,17 @@ def collect_sources(settings: Settings, progress: Progress) -> tuple[list[Source
                 ready()  # (a second call does nothing)
 
     outcomes: dict[str, Any] = {}
-    rest = [n for n in names if n != "notes"]
+    # A source whose result is small (``separate_process``: the repositories, AWS) reads in a
+    # process of its own, forked now, before any thread runs; the notes and the ledger then
+    # have this interpreter to themselves (threads share one: a rerun's repository walk and
+    # notes summary took their sum, not their maximum).
+    waiting: dict[str, Callable[[], Any]] = {}
+    for name in names:
+        if name != "notes" and getattr(registry.get("sources", name), "separate_process", False):
+            wait = fork_call(lambda name=name: read(name))
+            if wait is not None:
+                waiting[name] = wait
+    rest = [n for n in names if n != "notes" and n not in waiting]
     with ThreadPoolExecutor(max(len(rest), 1)) as pool:
         started: list[bool] = []
 
@@ -209,9 +221,11 @@ def collect_sources(settings: Settings, progress: Progress) -> tuple[list[Source
             progress("source", {"name": "notes"})
             outcomes["notes"] = read("notes", start_rest)
         start_rest()
-        if rest:
-            progress("source", {"name": ", ".join(rest)})
+        others = [n for n in names if n != "notes"]
+        if others:
+            progress("source", {"name": ", ".join(others)})
         outcomes.update((name, outcomes[name].result()) for name in rest)
+    outcomes.update((name, wait()) for name, wait in waiting.items())
     results: list[SourceResult] = []
     warnings: list[DataWarning] = []
     inputs: list[InputFile] = []

@@ -65,6 +65,7 @@ class AwsSource:
     """Reads one AWS account, live or from a snapshot file."""
 
     name = "aws"
+    separate_process = True  # its result is small: a run may read it in a process of its own
 
     def __init__(self, settings: Any, session: Any = None) -> None:
         self.settings = settings

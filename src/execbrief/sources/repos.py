@@ -96,6 +96,7 @@ class ReposSource:
     """Scans the repositories named by ``[sources.repos] paths``."""
 
     name = "repos"
+    separate_process = True  # its result is small: a run may read it in a process of its own
 
     def __init__(self, settings: Any) -> None:
         self.settings = settings

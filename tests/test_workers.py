@@ -1,0 +1,56 @@
+"""Work in forked processes: a result, an exception and a dead worker all come back."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import pytest
+
+from execbrief.workers import can_fork, fork_call
+
+needs_fork = pytest.mark.skipif(not can_fork() or (os.cpu_count() or 1) < 2, reason="forking is not safe here")
+
+
+@needs_fork
+def test_a_forked_call_returns_its_result_from_another_process():
+    wait = fork_call(lambda: (os.getpid(), [1, 2, 3]))
+
+    assert wait is not None
+    pid, values = wait()
+    assert pid != os.getpid() and values == [1, 2, 3]
+
+
+@needs_fork
+def test_a_forked_call_returns_the_exception_it_raised():
+    def fail():
+        raise ValueError("bad input in notes/a.md")
+
+    outcome = fork_call(fail)()
+
+    assert isinstance(outcome, ValueError) and str(outcome) == "bad input in notes/a.md"
+
+
+@needs_fork
+def test_a_result_that_cannot_cross_becomes_an_error():
+    outcome = fork_call(lambda: threading.Lock())()
+
+    assert isinstance(outcome, RuntimeError) and "could not be sent back" in str(outcome)
+
+
+@needs_fork
+def test_a_worker_that_dies_without_a_result_is_an_error():
+    outcome = fork_call(lambda: os._exit(3))()
+
+    assert isinstance(outcome, RuntimeError) and "exit code 3" in str(outcome)
+
+
+def test_no_fork_beside_another_thread():
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert fork_call(lambda: 1) is None
+    finally:
+        stop.set()
+        thread.join()
