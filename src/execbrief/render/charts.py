@@ -7,6 +7,7 @@ are left out of the HTML and their figures still appear as a table.
 from __future__ import annotations
 
 import io
+import warnings
 from functools import cache
 
 from ..model import Chart
@@ -44,7 +45,12 @@ def chart_png(chart: Chart) -> bytes | None:
     matplotlib.use("Agg", force=True)
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(5.6, 3.4), dpi=120, facecolor="white")
+    # the legend sits below the plot: many series (a metric for each of thirty businesses)
+    # get more columns and a taller figure, so it fits without covering the plot
+    count = len(chart.series)
+    columns = 2 if count <= 6 else 3 if count <= 15 else 4
+    legend_rows = -(-count // columns)
+    fig = Figure(figsize=(5.6, 3.4 + 0.15 * max(legend_rows - 3, 0)), dpi=120, facecolor="white")
     ax = fig.add_subplot()
     positions = range(len(chart.categories))
     width = 0.8 / max(len(chart.series), 1)
@@ -68,8 +74,11 @@ def chart_png(chart: Chart) -> bytes | None:
         ax.set_ylabel(chart.unit, fontsize=8)
     ax.axhline(0, color="#9ca3af", linewidth=0.6)
     ax.spines[["top", "right"]].set_visible(False)
-    ax.legend(fontsize=7, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2)
-    fig.tight_layout()
+    ax.legend(fontsize=7 if count <= 15 else 6, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.12),
+              ncol=columns)
+    with warnings.catch_warnings():  # (a legend too long to fit leaves the layout as it is: no console noise)
+        warnings.simplefilter("ignore", UserWarning)
+        fig.tight_layout()
     buffer = io.BytesIO()
     # no metadata: the same chart gives the same bytes, so reruns stay identical
     fig.savefig(buffer, format="png", metadata={"Software": None})
