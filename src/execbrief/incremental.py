@@ -165,15 +165,33 @@ class _Memo:
             self.db.close()
         self.db = None
 
-    def parts(self, keys: set[str]) -> dict[str, tuple[dict[str, str], bytes | None]]:
+    def parts(self, keys: set[str]) -> tuple[dict[str, dict[str, str]], dict[str, bytes]]:
+        """The kept view digests and facts of these parts, by key."""
+        views: dict[str, dict[str, str]] = {}
+        facts: dict[str, bytes] = {}
         if self.db is None or not keys:
-            return {}
+            return views, facts
         try:
             rows = self.db.execute("SELECT key, views, facts FROM parts").fetchall()
         except sqlite3.Error as exc:
             self._fail(exc)
-            return {}
-        return {key: (json.loads(views), facts) for key, views, facts in rows if key in keys}
+            return views, facts
+        for key, digests, blob in rows:
+            if key in keys:
+                views[key] = json.loads(digests)
+                if blob is not None:
+                    facts[key] = blob
+        return views, facts
+
+    def put_part(self, key: str, views: dict[str, str], facts: bytes) -> None:
+        """Keep a part's facts now, in the transaction ``save`` commits (so a run does not hold
+        every new part's facts as bytes until the end)."""
+        if self.db is None:
+            return
+        try:
+            self.db.execute("INSERT OR REPLACE INTO parts VALUES (?, ?, ?)", (key, json.dumps(views), facts))
+        except sqlite3.Error as exc:
+            self._fail(exc)
 
     def whole(self, analyzer: str, key: str) -> bytes | None:
         if self.db is None:
@@ -185,16 +203,18 @@ class _Memo:
             return None
         return row[1] if row and row[0] == key else None
 
-    def save(self, parts: dict[str, tuple[dict[str, str], bytes | list[Fact] | None]],
-             whole: dict[str, tuple[str, bytes]], live: set[str], live_whole: set[str]) -> None:
-        """Keep new parts (their facts dumped here, one at a time) and analyzers' facts, and
-        forget the parts (by key) and analyzers' facts (by label) this run did not use."""
-        if self.db is None or not (parts or whole):
+    def save(self, views: dict[str, dict[str, str]], whole: dict[str, tuple[str, bytes]], live: set[str],
+             live_whole: set[str], parts_changed: bool) -> None:
+        """Commit the parts kept so far, with new view digests of others (``views``) and the
+        analyzers' facts (``whole``), and forget the parts (by key) and analyzers' facts (by
+        label) this run did not use."""
+        if self.db is None or not (parts_changed or views or whole):
             return
         try:
             with self.db:
-                self.db.executemany("INSERT OR REPLACE INTO parts VALUES (?, ?, ?)", (
-                    (k, json.dumps(v), dump_facts(f) if isinstance(f, list) else f) for k, (v, f) in parts.items()))
+                self.db.executemany(
+                    "INSERT INTO parts VALUES (?, ?, NULL) ON CONFLICT(key) DO UPDATE SET views = excluded.views",
+                    [(k, json.dumps(v)) for k, v in views.items()])
                 self.db.executemany("INSERT OR REPLACE INTO whole VALUES (?, ?, ?)",
                                     [(name, key, blob) for name, (key, blob) in whole.items()])
                 if whole:  # a business that is gone, an analyzer that failed
@@ -202,7 +222,7 @@ class _Memo:
                     self.db.execute("DELETE FROM live_whole")
                     self.db.executemany("INSERT INTO live_whole VALUES (?)", [(k,) for k in live_whole])
                     self.db.execute("DELETE FROM whole WHERE analyzer NOT IN (SELECT analyzer FROM live_whole)")
-                if parts:  # notes that changed or went: forget the parts no note has any more
+                if parts_changed or views:  # notes that changed or went: forget the parts no note has any more
                     self.db.execute("CREATE TEMP TABLE IF NOT EXISTS live (key TEXT PRIMARY KEY)")
                     self.db.execute("DELETE FROM live")
                     self.db.executemany("INSERT INTO live VALUES (?)", [(k,) for k in live])
@@ -332,15 +352,16 @@ def analyze_incremental(
     parts = [p for r in results for p in r.parts]
     # a part's kept facts and digests hold for this code and context only
     keys = {p.key: hashlib.sha256(f"{base}\0{p.key}".encode()).hexdigest() for p in parts}
-    stored = memo.parts(set(keys.values()))
+    stored_views, stored_facts = memo.parts(set(keys.values()))
     stats.seconds["(memo load)"] = time.perf_counter() - started
     # per part built: what the views over all notes read of it (not what a narrowed view keeps)
     built: dict[str, list[Evidence]] = {}
     position = {p.key: (n, i) for n, r in enumerate(results) for i, p in enumerate(r.parts)}
     views = {spec.view: spec for spec in declared.values() if not spec.per_note and not spec.hits_only}
     narrowings: dict[str, Narrowing] = {}
-    # per part: view digests and facts (dumped when saved, so all are not held as bytes too)
-    new_parts: dict[str, tuple[dict[str, str], bytes | list[Fact] | None]] = {}
+    views_now: dict[str, dict[str, str]] = {}  # view digests of the parts this run touched, by memo key
+    pending: set[str] = set()  # parts whose view digests are new and not yet kept
+    changed: list[bool] = []  # (a part's facts were kept this run)
     new_whole: dict[str, tuple[str, bytes]] = {}
     views_of: dict[tuple[str, object], list[Evidence]] = {}  # (view, group) → its items
     digests: dict[str, dict[object, str | None]] = {}  # view → group → digest
@@ -379,13 +400,19 @@ def analyze_incremental(
             pass
 
     def part_views(part: Part) -> dict[str, str]:
-        row = new_parts.get(keys[part.key]) or stored.get(keys[part.key])
-        return row[0] if row else {}
+        key = keys[part.key]
+        return views_now[key] if key in views_now else stored_views.get(key, {})
 
     def remember_part(part: Part, views: dict[str, str] | None = None, facts: list[Fact] | bytes | None = None) -> None:
+        """Note a part's new view digests; keep its facts now, if given."""
         key = keys[part.key]
-        old_views, old_facts = new_parts.get(key) or stored.get(key) or ({}, None)
-        new_parts[key] = ({**old_views, **(views or {})}, facts if facts is not None else old_facts)
+        views_now[key] = {**part_views(part), **(views or {})}
+        if facts is None:
+            pending.add(key)
+            return
+        memo.put_part(key, views_now[key], facts if isinstance(facts, bytes) else dump_facts(facts))
+        pending.discard(key)
+        changed.append(True)
 
     def group_of(spec: Reads, entity: str | None) -> object:
         return entity if spec.per_entity else _WHOLE
@@ -463,16 +490,16 @@ def analyze_incremental(
         eager = [ev for r in results for ev in r.evidence if spec.accepts(ev)]
         if eager:  # a source that gave no parts: analysed whole, every run
             produced += fn(eager, context)
-        todo = [p for p in parts if p.source in spec.sources and (stored.get(keys[p.key]) or ({}, None))[1] is None]
+        todo = [p for p in parts if p.source in spec.sources and keys[p.key] not in stored_facts]
         # (of a note's items, only what other views read is kept once it is analysed: a
         # large workspace's sections and tasks are most of its memory)
         made = build(todo, fn, spec)
         for part in parts:
             if part.source not in spec.sources:
                 continue
-            row = stored.get(keys[part.key])
-            if row is not None and row[1] is not None:
-                produced += load_facts(row[1])
+            kept = stored_facts.pop(keys[part.key], None)  # (let go once loaded: one analyzer per note)
+            if kept is not None:
+                produced += load_facts(kept)
                 stats.notes_reused += 1
                 continue
             _, facts = next(made)
@@ -527,7 +554,7 @@ def analyze_incremental(
             for fact in produced:
                 facts.setdefault(fact.id, fact)
         started = time.perf_counter()
-        memo.save(new_parts, new_whole, set(keys.values()), live_whole)
+        memo.save({k: views_now[k] for k in pending}, new_whole, set(keys.values()), live_whole, bool(changed))
         stats.seconds["(memo save)"] = time.perf_counter() - started
         started = time.perf_counter()
         ordered = [facts[k] for k in sorted(facts)]
