@@ -494,18 +494,22 @@ def analyze_incremental(
         # (of a note's items, only what other views read is kept once it is analysed: a
         # large workspace's sections and tasks are most of its memory)
         made = build(todo, fn, spec)
+        pieces: list[list[Fact] | bytes] = []  # each note's facts, in order
         for part in parts:
             if part.source not in spec.sources:
                 continue
-            kept = stored_facts.pop(keys[part.key], None)  # (let go once loaded: one analyzer per note)
+            kept = stored_facts.pop(keys[part.key], None)  # (one analyzer per note: the memo keeps one)
             if kept is not None:
-                produced += load_facts(kept)
+                pieces.append(kept)
                 stats.notes_reused += 1
                 continue
             _, facts = next(made)
             remember_part(part, facts=facts)
-            produced += load_facts(facts) if isinstance(facts, bytes) else facts or []
-        assert next(made, None) is None  # (and the workers, if any, are let go)
+            pieces.append(facts or [])
+        assert next(made, None) is None  # the workers, if any, are let go; then the facts are
+        for n, piece in enumerate(pieces):  # loaded (not beside the workers' memory), each once
+            produced += load_facts(piece) if isinstance(piece, bytes) else piece
+            pieces[n] = []
         return produced
 
     def whole(name: str, fn: Callable, spec: Reads) -> list[Fact]:
