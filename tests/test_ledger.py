@@ -13,7 +13,7 @@ from execbrief.errors import LedgerError
 from execbrief.ledger import LEDGER_PATH, MIGRATIONS, Ledger, migrate
 from execbrief.model import Block, DataWarning, Fact, Report, ReportSection
 
-TABLES = {"runs", "inputs", "facts", "warnings", "reports", "messages", "events", "migrations"}
+TABLES = {"runs", "inputs", "run_facts", "fact_bodies", "warnings", "reports", "messages", "events", "migrations"}
 
 
 def tables(db: sqlite3.Connection) -> set[str]:
@@ -42,6 +42,7 @@ def make_report(period: str, text: str = "Revenue was $100.", key: str = "ceo", 
 
 def test_new_ledger_has_every_table_and_a_row_per_migration(ledger):
     assert TABLES <= tables(ledger.db)
+    assert ledger.db.execute("SELECT type FROM sqlite_master WHERE name = 'facts'").fetchone()[0] == "view"
     assert migration_names(ledger.db) == sorted(name for name, _ in MIGRATIONS)
     assert ledger.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
 
@@ -168,6 +169,48 @@ def test_recorded_fact_reads_back_equal(ledger, tmp_path):
     row = ledger.db.execute("SELECT kind, name, entity, fact_json FROM facts WHERE run_id = ?", (run_id,)).fetchone()
     assert (row["kind"], row["name"], row["entity"]) == ("action", "remediation", "alpha")
     assert Fact.model_validate_json(row["fact_json"]) == fact
+
+
+def test_a_fact_computed_by_many_runs_is_stored_once(ledger, tmp_path):
+    same = Fact(id="f-1", kind="metric", name="mrr", entity="alpha", value=Decimal("15500.00"), unit="USD",
+                statement="Alpha bills $15,500 a month.")
+    first, second = (ledger.start_run(tmp_path, "2026-W48", "2026-11-23", {}) for _ in range(2))
+    changed = same.model_copy(update={"value": Decimal("16000.00"), "statement": "Alpha bills $16,000 a month."})
+
+    ledger.record_facts(first, [same])
+    ledger.record_facts(second, [changed, same.model_copy(update={"id": "f-2"})])
+    ledger.record_facts(second, [same.model_copy(update={"id": "f-3"})])  # (a run may record more later)
+
+    assert ledger.facts(first) == [same]
+    assert [f.value for f in ledger.facts(second)] == [Decimal("16000.00"), Decimal("15500.00"), Decimal("15500.00")]
+    assert ledger.db.execute("SELECT COUNT(*) FROM fact_bodies").fetchone()[0] == 4  # f-1, its change, f-2, f-3
+    ledger.record_facts(ledger.start_run(tmp_path, "2026-W49", "2026-11-30", {}), [same, same.model_copy(update={"id": "f-2"})])
+    assert ledger.db.execute("SELECT COUNT(*) FROM fact_bodies").fetchone()[0] == 4  # nothing new to store
+    assert [r["facts"] for r in ledger.runs()] == [2, 3, 1]
+
+
+def test_facts_recorded_before_content_keys_are_kept_by_the_migration(tmp_path):
+    path = tmp_path / "ledger.db"
+    db = sqlite3.connect(path, isolation_level=None)
+    old = [(name, fn) for name, fn in MIGRATIONS if name < "m004"]
+    for name, fn in old:  # a ledger as the release before this one left it
+        db.execute("BEGIN")
+        fn(db)
+        db.execute("COMMIT")
+    db.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+    db.executemany("INSERT INTO migrations VALUES (?, '2026-11-20')", [(name,) for name, _ in old])
+    fact = Fact(id="f-1", kind="finding", name="risk", entity="alpha", severity="high", statement="The roof leaks.")
+    for run in ("r1", "r2"):
+        db.execute("INSERT INTO runs (id, started_at, status, workspace, period, as_of) VALUES (?, 'x', 'ok', '.', 'p', 'a')",
+                   (run,))
+        db.execute("INSERT INTO facts VALUES (?, 'f-1', 'finding', 'risk', 'alpha', ?)", (run, fact.model_dump_json()))
+    db.close()
+
+    with Ledger(path) as ledger:
+        assert ledger.facts("r1") == ledger.facts("r2") == [fact]
+        assert ledger.db.execute("SELECT COUNT(*) FROM fact_bodies").fetchone()[0] == 1
+        row = ledger.db.execute("SELECT kind, name, entity FROM facts WHERE run_id = 'r2'").fetchone()
+        assert tuple(row) == ("finding", "risk", "alpha")
 
 
 def test_recorded_report_keeps_its_digest(ledger, tmp_path):

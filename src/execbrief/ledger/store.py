@@ -1,24 +1,27 @@
 """The ledger: one SQLite file per workspace recording everything a run did.
 
 ``<workspace>/.execbrief/ledger.db`` holds runs, their input file hashes, facts, warnings,
-reports and messages. It migrates itself on open. Secrets never reach it: sources keep a
+reports and messages. A fact's content is stored once (``fact_bodies``, by ``content_key``)
+and each run lists the keys of its facts (``run_facts``); the ``facts`` view joins them. It migrates itself on open. Secrets never reach it: sources keep a
 detected secret as a hash and a masked preview only, and nothing else is stored.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import secrets
 import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable
+from contextlib import contextmanager
+from typing import Any, Iterable, Iterator
 
 from ..errors import LedgerError
 from ..model import DataWarning, Fact, Report
 from .migrations import migrate
 
-__all__ = ["Ledger", "LEDGER_PATH", "new_run_id", "utc_now"]
+__all__ = ["Ledger", "LEDGER_PATH", "content_key", "new_run_id", "utc_now"]
 
 LEDGER_PATH = Path(".execbrief") / "ledger.db"
 
@@ -26,6 +29,11 @@ LEDGER_PATH = Path(".execbrief") / "ledger.db"
 def utc_now() -> str:
     """The current UTC time, ISO-8601 to the millisecond."""
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def content_key(fact_json: str) -> bytes:
+    """The key a fact's content is stored under: 16 bytes of BLAKE2b of its JSON."""
+    return hashlib.blake2b(fact_json.encode(), digest_size=16).digest()
 
 
 def new_run_id() -> str:
@@ -64,21 +72,29 @@ class Ledger:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def write(self, statements: Iterable[tuple[str, Iterable[tuple[Any, ...]]]], *, immediate: bool = False) -> None:
-        """Run each (SQL, rows) in one transaction; all or nothing is written.
+    @contextmanager
+    def transaction(self, *, immediate: bool = False) -> Iterator[sqlite3.Connection]:
+        """One transaction: committed if the block ends normally, else rolled back.
 
         ``immediate`` takes the write lock at the start (for a read-then-write another
-        process must not interleave). A failure rolls back and is a ``LedgerError``.
+        process must not interleave). A database error is a ``LedgerError``.
         """
         try:
             self.db.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
-            for sql, rows in statements:
-                self.db.executemany(sql, rows)
+            yield self.db
             self.db.execute("COMMIT")
-        except sqlite3.Error as exc:
+        except BaseException as exc:
             if self.db.in_transaction:
                 self.db.execute("ROLLBACK")
-            raise LedgerError(f"cannot write to the ledger at {self.path}: {exc}") from exc
+            if isinstance(exc, sqlite3.Error):
+                raise LedgerError(f"cannot write to the ledger at {self.path}: {exc}") from exc
+            raise
+
+    def write(self, statements: Iterable[tuple[str, Iterable[tuple[Any, ...]]]], *, immediate: bool = False) -> None:
+        """Run each (SQL, rows) in one transaction; all or nothing is written."""
+        with self.transaction(immediate=immediate) as db:
+            for sql, rows in statements:
+                db.executemany(sql, rows)
 
     def _write(self, sql: str, rows: Iterable[tuple[Any, ...]]) -> None:
         self.write([(sql, rows)])
@@ -109,7 +125,7 @@ class Ledger:
             " (SELECT COUNT(*) FROM reports WHERE run_id = r.id) AS reports,"
             " (SELECT COUNT(*) FROM messages WHERE run_id = r.id AND status = 'sent') AS sent,"
             " (SELECT COUNT(*) FROM warnings WHERE run_id = r.id) AS warnings,"
-            " (SELECT COUNT(*) FROM facts WHERE run_id = r.id) AS facts"
+            " (SELECT COUNT(*) FROM run_facts WHERE run_id = r.id) AS facts"
             " FROM runs r ORDER BY r.id DESC LIMIT ?",
             (limit,),
         ).fetchall()
@@ -131,12 +147,21 @@ class Ledger:
         )
 
     def record_facts(self, run_id: str, facts: Iterable[Fact]) -> None:
-        """Record the fact base of a run."""
-        self._write(
-            "INSERT OR REPLACE INTO facts (run_id, fact_id, kind, name, entity, fact_json)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            [(run_id, f.id, f.kind, f.name, f.entity, f.model_dump_json()) for f in facts],
-        )
+        """Record the fact base of a run: the run lists its facts by content key, and each
+        fact's content is stored once, whatever the number of runs that computed it."""
+        rows = [(f, f.model_dump_json()) for f in facts]
+        keys = [content_key(text) for _, text in rows]
+        with self.transaction() as db:
+            db.execute("CREATE TEMP TABLE IF NOT EXISTS recorded (key BLOB PRIMARY KEY) WITHOUT ROWID")
+            db.execute("DELETE FROM recorded")
+            db.executemany("INSERT OR IGNORE INTO recorded VALUES (?)", ((k,) for k in keys))
+            new = {row[0] for row in db.execute(
+                "SELECT r.key FROM recorded r WHERE NOT EXISTS (SELECT 1 FROM fact_bodies b WHERE b.key = r.key)")}
+            db.executemany(
+                "INSERT OR IGNORE INTO fact_bodies (key, kind, name, entity, fact_json) VALUES (?, ?, ?, ?, ?)",
+                ((k, f.kind, f.name, f.entity, text) for k, (f, text) in zip(keys, rows) if k in new))
+            db.executemany("INSERT OR REPLACE INTO run_facts (run_id, fact_id, key) VALUES (?, ?, ?)",
+                           ((run_id, f.id, k) for k, (f, _) in zip(keys, rows)))
 
     def record_warnings(self, run_id: str, warnings: Iterable[DataWarning]) -> None:
         """Record the data warnings of a run."""
