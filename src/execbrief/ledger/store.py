@@ -149,17 +149,15 @@ class Ledger:
     def record_facts(self, run_id: str, facts: Iterable[Fact]) -> None:
         """Record the fact base of a run: the run lists its facts by content key, and each
         fact's content is stored once, whatever the number of runs that computed it."""
-        rows = [(f, f.model_dump_json()) for f in facts]
+        rows = sorted(((f, f.model_dump_json()) for f in facts), key=lambda row: row[0].id)  # (appended in key order)
         keys = [content_key(text) for _, text in rows]
         with self.transaction() as db:
-            db.execute("CREATE TEMP TABLE IF NOT EXISTS recorded (key BLOB PRIMARY KEY) WITHOUT ROWID")
-            db.execute("DELETE FROM recorded")
-            db.executemany("INSERT OR IGNORE INTO recorded VALUES (?)", ((k,) for k in keys))
-            new = {row[0] for row in db.execute(
-                "SELECT r.key FROM recorded r WHERE NOT EXISTS (SELECT 1 FROM fact_bodies b WHERE b.key = r.key)")}
+            # most of a run's facts are the last run's: their content is stored already
+            previous = db.execute("SELECT MAX(run_id) FROM run_facts WHERE run_id < ?", (run_id,)).fetchone()[0]
+            known = {k for (k,) in db.execute("SELECT key FROM run_facts WHERE run_id = ?", (previous,))}
             db.executemany(
                 "INSERT OR IGNORE INTO fact_bodies (key, kind, name, entity, fact_json) VALUES (?, ?, ?, ?, ?)",
-                ((k, f.kind, f.name, f.entity, text) for k, (f, text) in zip(keys, rows) if k in new))
+                ((k, f.kind, f.name, f.entity, text) for k, (f, text) in zip(keys, rows) if k not in known))
             db.executemany("INSERT OR REPLACE INTO run_facts (run_id, fact_id, key) VALUES (?, ?, ?)",
                            ((run_id, f.id, k) for k, (f, _) in zip(keys, rows)))
 
