@@ -384,13 +384,13 @@ def analyze_incremental(
         for done, placed in _run(job):
             for view, pairs in placed.items():
                 narrowing(views[view]).add_placed(pairs)
-            for i, facts, digests, items in done:
+            for i, facts, found, items in done:
                 part = todo[i]
                 if job.retain[i]:
                     stats.notes_built += 1
                     built[part.key] = items
-                    if digests:
-                        remember_part(part, digests)
+                    if found:
+                        remember_part(part, found)
                 yield part, facts
         stats.workers = max(stats.workers, job.workers)
 
@@ -403,10 +403,10 @@ def analyze_incremental(
         key = keys[part.key]
         return views_now[key] if key in views_now else stored_views.get(key, {})
 
-    def remember_part(part: Part, views: dict[str, str] | None = None, facts: list[Fact] | bytes | None = None) -> None:
-        """Note a part's new view digests; keep its facts now, if given."""
+    def remember_part(part: Part, found: dict[str, str] | None = None, facts: list[Fact] | bytes | None = None) -> None:
+        """Note a part's new view digests (``found``); keep its facts now, if given."""
         key = keys[part.key]
-        views_now[key] = {**part_views(part), **(views or {})}
+        views_now[key] = {**part_views(part), **(found or {})}
         if facts is None:
             pending.add(key)
             return
