@@ -658,6 +658,26 @@ def test_an_unchanged_note_is_served_from_the_cache_not_parsed_again(ws):
     assert [e.id for e in second.evidence] == [e.id for e in first.evidence]
 
 
+def test_a_damaged_index_entry_is_a_miss_not_a_failure(ws):
+    for name in ("a", "b", "c"):
+        path = ws.write(f"notes/{name}.md", f"---\nupdated: 2026-11-0{len(name)}\n---\n# {name}\n- [ ] task {name}\n")
+        os.utime(path, (1_780_000_000, 1_780_000_000))  # older than the index: trusted from it
+    first = ws.collect()
+    index_path = ws.root / ".execbrief" / "cache" / "notes" / "index.json"
+    index = json.loads(index_path.read_text())
+    files = index["files"]
+    del files["notes/a.md"][3]["hits"]  # a key gone
+    files["notes/b.md"][3]["warnings"] = "not a list"  # a value of another shape
+    files["notes/c.md"][3] = ["not", "a", "summary"]
+    index_path.write_text(json.dumps(index))
+    os.utime(index_path, (1_780_000_100, 1_780_000_100))  # (its time: when it was written)
+
+    second = ws.collect()
+
+    assert [e.model_dump() for e in second.evidence] == [e.model_dump() for e in first.evidence]
+    assert second.warnings == first.warnings
+
+
 def test_a_changed_note_is_parsed_again(ws):
     path = ws.write("notes/a.md", "# Before\n")
     ws.collect()

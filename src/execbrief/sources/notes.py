@@ -272,7 +272,7 @@ class NotesSource:
         note = _Note(path, root, rel, stat)
         note.sha, summary = cache.known(rel, stat.st_size, stat.st_mtime_ns)
         if note.sha is not None:
-            if isinstance(summary, dict) and summary.get("context") == self._context:
+            if _usable(summary, self._context):
                 note.summary = summary  # its evidence is built only if a run asks for it
             else:
                 parsed = cache.get(note.sha)
@@ -420,6 +420,23 @@ class NotesSource:
             if pattern.search(stem):
                 return entity_id
         return None
+
+
+def _usable(summary: Any, context: str) -> bool:
+    """Whether a summary from the cache index is one ``_build`` wrote under this context. A
+    damaged or hand-edited entry is not: the note is then read from its cached parse (or
+    parsed again), as if the index had never held it."""
+    if not isinstance(summary, dict) or summary.get("context") != context:
+        return False
+    if not (isinstance(summary.get("warnings"), list)
+            and all(isinstance(w, list) and len(w) == 2 for w in summary["warnings"])):
+        return False
+    if not summary.get("kept"):
+        return True
+    return (all(isinstance(summary.get(k), str) for k in ("path", "updated", "observed"))
+            and (summary.get("entity") is None or isinstance(summary["entity"], str))
+            and isinstance(summary.get("archived"), bool) and isinstance(summary.get("hits"), list)
+            and all(isinstance(h, list) and len(h) == 4 for h in summary["hits"]))
 
 
 def _mark_current(summaries: list[dict[str, Any]]) -> None:
