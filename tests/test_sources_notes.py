@@ -678,6 +678,28 @@ def test_a_damaged_index_entry_is_a_miss_not_a_failure(ws):
     assert second.warnings == first.warnings
 
 
+@pytest.mark.parametrize("index_too", [False, True])
+def test_a_damaged_cache_entry_is_parsed_again_not_a_failure(ws, index_too):
+    path = ws.write("notes/a.md", "---\nupdated: 2026-11-02\n---\n# A\n- [ ] task a\n| client | fee |\n|---|---|\n| C | $1 |\n")
+    os.utime(path, (1_780_000_000, 1_780_000_000))
+    first = ws.collect()
+    (entry,) = cache_files(ws)
+    data = json.loads(entry.read_text())
+    del data["data"]["scan"]["sections"]  # the parse of another shape, its version the same
+    data["data"]["warnings"] = None
+    entry.write_text(json.dumps(data))
+    index_path = ws.root / ".execbrief" / "cache" / "notes" / "index.json"
+    if index_too:  # the summary unusable too: the summary is built from the damaged parse
+        index = json.loads(index_path.read_text())
+        index["files"]["notes/a.md"][3] = None
+        index_path.write_text(json.dumps(index))
+    os.utime(index_path, (1_780_000_100, 1_780_000_100))
+
+    second = ws.collect()
+
+    assert [e.model_dump() for e in second.evidence] == [e.model_dump() for e in first.evidence]
+
+
 def test_a_changed_note_is_parsed_again(ws):
     path = ws.write("notes/a.md", "# Before\n")
     ws.collect()

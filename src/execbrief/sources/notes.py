@@ -49,6 +49,8 @@ _ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DUE = re.compile(r"(?:\bdue:?|\bby|📅)[ \t]*(?:on[ \t]+)?", re.IGNORECASE)
 _FRONT_KEYS = ("entity", "updated", "date", "kpis")
 PARALLEL_MIN = 400  # notes to parse before the work is spread over processes
+# what building from a cached parse of another shape raises (a hand-edited cache entry)
+_DAMAGED = (KeyError, TypeError, IndexError, ValueError, AttributeError)
 
 
 def register(registry: Any) -> None:
@@ -231,7 +233,15 @@ class NotesSource:
                             result.warnings.append(_warning(note.rel, None, f"cannot read file ({error}): "
                                                                             "check its permissions; skipped"))
                             continue
-                    _, note.summary = self._build(note.parsed, note, items=False)
+                    try:
+                        _, note.summary = self._build(note.parsed, note, items=False)
+                    except _DAMAGED:  # a cached parse this code did not write (hand-edited): parse afresh
+                        note.parsed = self._parse_again(note, cache)
+                        if note.parsed is None:
+                            result.warnings.append(_warning(note.rel, None, "cannot read file: check its "
+                                                                            "permissions; skipped"))
+                            continue
+                        _, note.summary = self._build(note.parsed, note, items=False)
                     note.summary.pop("doc", None)  # (the index keeps the summary, not the record)
                     if note.parsed.get("head"):
                         note.parsed = None  # the items are built from the cache when asked for
@@ -297,6 +307,17 @@ class NotesSource:
             if pool is not None:
                 pool.shutdown(cancel_futures=True)
 
+    def _parse_again(self, note: _Note, cache: FileCache) -> dict[str, Any] | None:
+        """The note parsed from its bytes, its cache entry replaced; None if it cannot be read."""
+        try:
+            data = note.path.read_bytes()
+        except OSError:
+            return None
+        note.sha = content_hash(data)
+        parsed = parse_note(data)
+        cache.put(note.sha, parsed)
+        return parsed
+
     def _part(self, note: _Note, cache: FileCache) -> Part:
         """The note's evidence as a part: built already (a note just read) or on demand."""
         summary, rel = note.summary, note.rel
@@ -319,7 +340,10 @@ class NotesSource:
                 parsed = cache.get(note.sha)
             if parsed is None:  # the cache entry is missing (or could not be written): read the note again
                 parsed = parse_note(note.path.read_bytes())
-            out, again = self._build(parsed, note)
+            try:
+                out, again = self._build(parsed, note)
+            except _DAMAGED:  # a cached parse this code did not write (hand-edited): parse afresh
+                out, again = self._build(parse_note(note.path.read_bytes()), note)
             again["doc"]["current"] = current  # the same dict as the document's record
             return out
 
