@@ -521,3 +521,19 @@ def test_a_corrupt_cache_entry_is_ignored_and_rewritten(ws, damage):
     again = _source(ws)
     assert _everything(again.collect()) == _everything(cold)
     assert again.cache_hits == 2
+
+
+def test_the_entries_of_a_changed_or_removed_file_are_deleted(ws):
+    _ledger_files(ws)
+    _source(ws).collect()
+    folder = ws.root / ".execbrief" / "cache" / "ledger"
+    before = set(folder.rglob("*.bin"))
+    path = ws.root / "ledger" / "a.csv"
+    path.write_text(path.read_text() + "2026-12-01,10.00,acme,Sales,income,one more\n")
+    os.utime(path, (OLD, OLD + 60))
+    (ws.root / "ledger" / "b.csv").unlink()
+
+    _source(ws).collect()
+
+    after = set(folder.rglob("*.bin"))
+    assert len(after) == 1 and not after & before  # a.csv's new parse only

@@ -700,6 +700,21 @@ def test_a_damaged_cache_entry_is_parsed_again_not_a_failure(ws, index_too):
     assert [e.model_dump() for e in second.evidence] == [e.model_dump() for e in first.evidence]
 
 
+def test_the_cached_parse_of_an_edited_or_removed_note_is_deleted(ws):
+    a = ws.write("notes/a.md", "# A\n")
+    ws.write("notes/b.md", "# B\n")
+    ws.write("notes/copy-of-b.md", "# B\n")  # the same content as b.md: one entry for both
+    ws.collect()
+    assert len(cache_files(ws)) == 2
+    a.write_text("# A, edited\n")
+    (ws.root / "notes" / "b.md").unlink()
+
+    ws.collect()
+
+    names = {p.name for p in cache_files(ws)}
+    assert names == {content_hash(text.encode()).removeprefix("sha256:") + ".json" for text in ("# A, edited\n", "# B\n")}
+
+
 def test_a_changed_note_is_parsed_again(ws):
     path = ws.write("notes/a.md", "# Before\n")
     ws.collect()

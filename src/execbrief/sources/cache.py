@@ -6,7 +6,8 @@ carry a format version; an entry of another version, or one that does not load, 
 The cache holds parse results only: a source must not store a file whose content looks
 like a credential (see ``NotesSource``), and nothing here is ever a secret's value.
 
-A small index maps each path to (size, mtime in ns, sha256, and optionally a source's
+An entry no path refers to any more (the note was edited or removed) is deleted when the
+index is written. A small index maps each path to (size, mtime in ns, sha256, and optionally a source's
 JSON summary of the file), so an unchanged file need not even be read to learn its hash (the way git's index works). A file whose size or mtime
 changed is read and hashed again, and so is one modified less than ``RACY_NS`` before the
 index was written: file times are coarse, and such a file may have changed again since
@@ -106,16 +107,28 @@ class FileCache:
         except (OSError, TypeError, ValueError) as exc:
             self.error = getattr(exc, "strerror", None) or str(exc)
 
-    def save_index(self) -> None:
-        """Write the path index if it changed."""
+    def save_index(self) -> list[tuple[str, str]]:
+        """Write the path index if it changed, and delete the entries of content no path has
+        any more (a note edited or removed). Returns the (path, content hash) pairs the last
+        index held and this one does not, for a source that keys entries its own way."""
         if self._seen == self._index or self.error is not None:
-            return
+            return []
         try:
             self.root.mkdir(parents=True, exist_ok=True)
             tmp = self.root / f"index.{os.getpid()}.tmp"
             tmp.write_text(json.dumps({"version": self.version, "files": self._seen}, separators=(",", ":")),
                            encoding="utf-8")
             os.replace(tmp, self.root / "index.json")
-            self._index = dict(self._seen)
         except OSError as exc:
             self.error = exc.strerror or str(exc)
+            return []
+        dropped = [(rel, entry[2]) for rel, entry in self._index.items()
+                   if rel not in self._seen or self._seen[rel][2] != entry[2]]
+        self._index = dict(self._seen)
+        kept = {entry[2] for entry in self._seen.values()}
+        for sha in {sha for _, sha in dropped} - kept:
+            try:
+                self._path(sha).unlink(missing_ok=True)
+            except OSError:
+                pass  # (a stale entry left behind costs disk, not correctness)
+        return dropped

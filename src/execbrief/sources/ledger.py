@@ -117,7 +117,7 @@ class LedgerSource:
                     if path not in seen:
                         seen.add(path)
                         self._read_file(path, result, cache)
-            cache.index.save_index()
+            cache.save()
             self.cache_hits = cache.hits
         finally:
             if gc_was_on:

@@ -47,6 +47,14 @@ class LedgerCache:
     def _path(self, key: str) -> Path:
         return self.root / key[:2] / f"{key}.bin"
 
+    def save(self) -> None:
+        """Write the path index; delete the entries of files changed or gone since the last."""
+        for rel, sha in self.index.save_index():
+            try:
+                self._path(self.key(sha, rel)).unlink(missing_ok=True)
+            except OSError:
+                pass  # (a stale entry left behind costs disk, not correctness)
+
     def get(self, key: str, sha: str, observed: str) -> tuple[TransactionTable | None, list, list] | None:
         """(table, scan hits, warnings) stored under ``key``, or None if absent or unusable."""
         try:
