@@ -184,9 +184,10 @@ def test_a_fact_computed_by_many_runs_is_stored_once(ledger, tmp_path):
     assert ledger.facts(first) == [same]
     assert [f.value for f in ledger.facts(second)] == [Decimal("16000.00"), Decimal("15500.00"), Decimal("15500.00")]
     assert ledger.db.execute("SELECT COUNT(*) FROM fact_bodies").fetchone()[0] == 4  # f-1, its change, f-2, f-3
-    ledger.record_facts(ledger.start_run(tmp_path, "2026-W49", "2026-11-30", {}), [same, same.model_copy(update={"id": "f-2"})])
+    third = ledger.start_run(tmp_path, "2026-W49", "2026-11-30", {})
+    ledger.record_facts(third, [same, same.model_copy(update={"id": "f-2"})])
     assert ledger.db.execute("SELECT COUNT(*) FROM fact_bodies").fetchone()[0] == 4  # nothing new to store
-    assert [r["facts"] for r in ledger.runs()] == [2, 3, 1]
+    assert {r["id"]: r["facts"] for r in ledger.runs()} == {first: 1, second: 3, third: 2}
 
 
 def test_facts_recorded_before_content_keys_are_kept_by_the_migration(tmp_path):
