@@ -236,3 +236,17 @@ def test_cache_that_cannot_be_written_is_a_warning_and_the_scan_goes_on(ws):
     assert len(result.evidence) == 1
     [warning] = result.warnings
     assert warning.path == ".execbrief/cache/repos" and "cannot write the repos cache" in warning.message
+
+
+def test_the_cache_of_a_repository_that_is_gone_is_deleted(ws):
+    for name in ("shop", "site"):
+        write_files(ws.root / "repos" / name, {"app.py": "print('hello')\n"})
+    collect(ws)
+    assert len(list(cache_folder(ws.root).glob("*.bin"))) == 2
+    for path in (ws.root / "repos" / "site").iterdir():
+        path.unlink()
+    (ws.root / "repos" / "site").rmdir()
+
+    collect(ws)
+
+    assert len(list(cache_folder(ws.root).glob("*.bin"))) == 1

@@ -166,6 +166,13 @@ class ReposSource:
                     f"scanned ({shown}): raise sources.repos.max_file_mb to scan them"
                 )))
             result.evidence.extend(self._evidence(repo, result))
+        live = {repo.cache.path.name for repo in repos}
+        try:  # the caches of repositories no longer configured, or gone
+            for stale in folder.glob("*.bin"):
+                if stale.name not in live:
+                    stale.unlink(missing_ok=True)
+        except OSError:
+            pass  # (a stale cache left behind costs disk, not correctness)
         if cache_errors:
             result.warnings.append(self._warn(".execbrief/cache/repos", None, (
                 f"cannot write the repos cache ({cache_errors[0]}): every file is read again on every "
