@@ -1,11 +1,14 @@
 """Print the fact base of a workspace as a digest: for checking that a change keeps every fact.
 
-    python bench/facts_digest.py WORKSPACE [--by-analyzer] [--dump FILE]
+    python bench/facts_digest.py WORKSPACE [--by-analyzer] [--dump FILE] [--incremental]
 
 Runs every enabled source and every analyzer as ``bench/ingest.py`` does, then hashes the
 facts dumped to canonical JSON (sorted by id). Two trees that give the same digest on the
 same workspace produced the same facts, field for field. ``--by-analyzer`` prints a digest
 per analyzer, to find which one differs; ``--dump`` writes the facts as JSON lines.
+``--incremental`` collects and analyses as a run does (sources read together, the
+incremental runner with its memo and worker processes): its digest must equal the plain
+one, cold and warm.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ def main() -> None:
     parser.add_argument("workspace", type=Path)
     parser.add_argument("--by-analyzer", action="store_true")
     parser.add_argument("--dump", type=Path)
+    parser.add_argument("--incremental", action="store_true")
     args = parser.parse_args()
 
     from execbrief.analyzers import analyze
@@ -33,11 +37,20 @@ def main() -> None:
 
     settings = load_settings(args.workspace.resolve(), environ={})
     plans = plan_reports(settings, load_lenses(settings.workspace))
-    evidence = []
-    for name in settings.sources.enabled():
-        evidence += registry.get("sources", name)(settings).collect().evidence
     context = analysis_context(settings, plans, settings.run.as_of or date.today())
-    facts, failures = analyze(evidence, context)
+    if args.incremental:
+        from execbrief.incremental import analyze_incremental, bulk_allocation
+        from execbrief.pipeline import analysis_cache, collect_sources, settings_digest
+
+        with bulk_allocation():
+            results = collect_sources(settings, lambda event, data: None)[0]
+            facts, failures, _ = analyze_incremental(results, context, cache=analysis_cache(settings),
+                                                     settings_digest=settings_digest(settings))
+    else:
+        evidence = []
+        for name in settings.sources.enabled():
+            evidence += registry.get("sources", name)(settings).collect().evidence
+        facts, failures = analyze(evidence, context)
     lines = [json.dumps(f.model_dump(mode="json"), sort_keys=True) for f in facts]
     out = {"facts": len(facts), "failures": failures,
            "sha256": hashlib.sha256("\n".join(lines).encode()).hexdigest()}
