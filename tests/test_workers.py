@@ -38,6 +38,21 @@ def test_a_result_that_cannot_cross_becomes_an_error():
     assert isinstance(outcome, RuntimeError) and "could not be sent back" in str(outcome)
 
 
+class _NeedsTwo(Exception):
+    def __init__(self, a, b):  # (pickles as one argument: cannot be unpickled)
+        super().__init__(f"{a} {b}")
+
+
+@needs_fork
+def test_a_result_that_cannot_be_read_back_becomes_an_error():
+    def fail():
+        raise _NeedsTwo("bad", "input")
+
+    outcome = fork_call(fail)()
+
+    assert isinstance(outcome, RuntimeError) and "could not be read back" in str(outcome)
+
+
 @needs_fork
 def test_a_worker_that_dies_without_a_result_is_an_error():
     outcome = fork_call(lambda: os._exit(3))()

@@ -70,6 +70,8 @@ def fork_call(fn: Callable[[], T]) -> Callable[[], T | Exception] | None:
         except EOFError:
             process.join()
             return RuntimeError(f"the worker process ended with exit code {process.exitcode} and no result")
+        except Exception as exc:  # (a result that pickles but does not unpickle)
+            return RuntimeError(f"the result could not be read back: {type(exc).__name__}: {exc}")
         finally:
             receiver.close()
             process.join()
