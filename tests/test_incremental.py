@@ -8,12 +8,10 @@ runner that recomputed everything (correct, but slow) would fail too.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import random
 import sqlite3
 import sys
-import threading
 from datetime import date
 
 import pytest
@@ -26,6 +24,7 @@ from execbrief.lenses import load_lenses
 from execbrief.model import Evidence
 from execbrief.pipeline import analysis_cache, analysis_context, plan_reports, settings_digest
 from execbrief.registry import registry
+from execbrief.workers import can_fork, cpus
 
 AS_OF = date(2026, 11, 23)
 CLIENTS = "notes/brightline/clients.md"
@@ -279,7 +278,7 @@ def test_notes_built_in_worker_processes_give_the_full_analysis(demo, monkeypatc
 
     assert warm == full(demo)
     assert warm_stats.notes_built == len(list((demo / "notes/brightline").glob("*.md"))) and "records" in warm_stats.computed
-    if sys.platform.startswith("linux") and threading.active_count() == 1 and (os.cpu_count() or 1) > 1:
+    if can_fork() and cpus() > 1:
         assert cold_stats.workers > 1 and warm_stats.workers > 1
 
 
@@ -378,7 +377,7 @@ def test_sources_read_together_give_what_each_gives_alone(demo):
     together = [[ev for part in r.parts for ev in part.evidence()] + r.evidence for r in results]
     assert [_digest(evidence) for evidence in together] == [_digest(r.evidence) for r in alone]
     assert len(together[0]) > 450 * 3  # the notes and their items are all there
-    if threading.active_count() == 1 and sys.platform.startswith("linux") and (os.cpu_count() or 1) > 1:
+    if can_fork() and cpus() > 1:
         assert forked == [True, True]  # the repositories and AWS were read in processes of their own
 
 

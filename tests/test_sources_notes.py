@@ -7,7 +7,6 @@ import os
 import re
 import shutil
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from execbrief.model import content_hash, stable_id
 from execbrief.registry import Registry
 from execbrief.sources import SourceResult
 from execbrief.sources.notes import NotesSource, register
+from execbrief.workers import can_fork, cpus
 
 BASE_TOML = """
 [organization]
@@ -763,7 +763,7 @@ def test_parsing_many_notes_in_worker_processes_gives_the_same_evidence(ws, monk
     monkeypatch.setattr(notes_module, "PARALLEL_MIN", 2)  # 12 notes are enough to use the pool
     source = NotesSource(load_settings(ws.root, environ={}))
     parallel = source.collect()
-    if sys.platform.startswith("linux") and threading.active_count() == 1 and (os.cpu_count() or 1) > 1:
+    if can_fork() and cpus() > 1:
         assert source.workers > 1
     assert [e.model_dump() for e in parallel.evidence] == [e.model_dump() for e in sequential.evidence]
     assert parallel.inputs == sequential.inputs

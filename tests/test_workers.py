@@ -7,9 +7,9 @@ import threading
 
 import pytest
 
-from execbrief.workers import can_fork, fork_call
+from execbrief.workers import can_fork, cpus, fork_call
 
-needs_fork = pytest.mark.skipif(not can_fork() or (os.cpu_count() or 1) < 2, reason="forking is not safe here")
+needs_fork = pytest.mark.skipif(not can_fork() or cpus() < 2, reason="forking is not safe here")
 
 
 @needs_fork

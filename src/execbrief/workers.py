@@ -18,9 +18,17 @@ from typing import Any, Callable, TypeVar
 
 T = TypeVar("T")
 
-__all__ = ["MAX_WORKERS", "can_fork", "fork_call", "fork_pool"]
+__all__ = ["MAX_WORKERS", "can_fork", "cpus", "fork_call", "fork_pool"]
 
 MAX_WORKERS = 4
+
+
+def cpus() -> int:
+    """The CPUs this process may run on (its affinity mask, where the OS has one)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
 
 
 def can_fork() -> bool:
@@ -31,7 +39,7 @@ def can_fork() -> bool:
 def fork_pool(jobs: int, minimum: int) -> tuple[ProcessPoolExecutor | None, int]:
     """(a pool of forked processes, its size) for ``jobs`` pieces of work, or (None, 1) to
     do them here: fewer than ``minimum`` jobs, one CPU, not Linux, or other threads running."""
-    workers = min(os.cpu_count() or 1, MAX_WORKERS)
+    workers = min(cpus(), MAX_WORKERS)
     if jobs < minimum or workers < 2 or not can_fork():
         return None, 1
     return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")), workers
@@ -45,7 +53,7 @@ def fork_call(fn: Callable[[], T]) -> Callable[[], T | Exception] | None:
     No thread is started in this process (unlike a process pool), so this process may still
     fork afterwards.
     """
-    if (os.cpu_count() or 1) < 2 or not can_fork():
+    if cpus() < 2 or not can_fork():
         return None
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
