@@ -282,6 +282,27 @@ def test_notes_built_in_worker_processes_give_the_full_analysis(demo, monkeypatc
         assert cold_stats.workers > 1 and warm_stats.workers > 1
 
 
+def test_a_worker_process_that_dies_costs_speed_not_facts(demo, monkeypatch):
+    import execbrief.analyzers.operations as operations
+    import execbrief.incremental as runner
+
+    _copies(demo)
+    reference = full(demo)
+    monkeypatch.setattr(runner, "PARALLEL_MIN", 2)
+    monkeypatch.setattr(runner, "CHUNK", 3)
+    parent, real = os.getpid(), operations.analyze
+
+    def killed_in_workers(evidence, context):  # as if the kernel killed every worker
+        if os.getpid() != parent:
+            os._exit(9)
+        return real(evidence, context)
+
+    monkeypatch.setattr(operations, "analyze", killed_in_workers)
+    facts, stats = incremental(demo)
+
+    assert facts == reference and stats.workers == 1  # all built here, in the end
+
+
 def test_a_damaged_memo_is_started_afresh(demo, tmp_path):
     damaged = tmp_path / "memo.sqlite"
     damaged.write_bytes(b"this is not a database" * 100)

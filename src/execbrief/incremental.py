@@ -26,6 +26,7 @@ import hashlib
 import json
 import sqlite3
 import time
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from datetime import date
@@ -312,10 +313,15 @@ def _run(job: _Job) -> Iterator[tuple[list[_Built], dict[str, list[Any]]]]:
         yield from (_build_chunk(job, chunk) for chunk in chunks)
         return
     job.portable, _JOB = True, job  # (the workers fork from here, with the job in hand)
+    finished = 0
     try:
         for done, placed in pool.map(_build_in_worker, chunks):
             yield ([(i, facts, digests, [_unflat(t) for t in items]) for i, facts, digests, items in done],
                    {view: [(tuple(place), _unflat(t)) for place, t in pairs] for view, pairs in placed.items()})
+            finished += 1
+    except BrokenProcessPool:  # a worker was killed (out of memory, say): the rest is built here
+        job.portable, job.workers = False, 1
+        yield from (_build_chunk(job, chunk) for chunk in chunks[finished:])
     finally:
         _JOB = None
         pool.shutdown(cancel_futures=True)
