@@ -770,6 +770,29 @@ def test_parsing_many_notes_in_worker_processes_gives_the_same_evidence(ws, monk
     assert len(cache_files(ws)) == 12  # the workers filled the cache
 
 
+def test_a_parser_process_that_dies_costs_speed_not_notes(ws, monkeypatch):
+    from execbrief.sources import notes as notes_module
+
+    for n in range(12):
+        ws.write(f"notes/acme/n{n}.md", f"---\nupdated: 2026-11-{n + 1:02d}\n---\n# N{n}\n- [ ] task {n}\n")
+    sequential = ws.collect()
+    shutil.rmtree(ws.root / ".execbrief")
+    monkeypatch.setattr(notes_module, "PARALLEL_MIN", 2)
+    parent, real = os.getpid(), notes_module.parse_note
+
+    def killed_in_workers(data):  # as if the kernel killed every parser process
+        if os.getpid() != parent:
+            os._exit(9)
+        return real(data)
+
+    monkeypatch.setattr(notes_module, "parse_note", killed_in_workers)
+    source = NotesSource(load_settings(ws.root, environ={}))
+    parallel = source.collect()
+
+    assert [e.model_dump() for e in parallel.evidence] == [e.model_dump() for e in sequential.evidence]
+    assert parallel.warnings == sequential.warnings and source.workers == 1
+
+
 def test_expand_paths_finds_what_rglob_and_is_file_find(tmp_path):
     from execbrief.sources import expand_paths
 

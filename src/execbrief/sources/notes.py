@@ -21,6 +21,7 @@ import json
 import os
 import re
 import time
+from concurrent.futures.process import BrokenProcessPool
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -298,11 +299,19 @@ class NotesSource:
             results: Iterator[tuple[str, Any, str | None, str | None]] = map(_load_job, jobs)
         else:
             results = pool.map(_load_job, jobs, chunksize=32)  # submits every job: the workers start now
+        done = 0
         try:
             yield "", None, None  # started: the caller may now run threads of its own
-            for sha, found, error, cache_error in results:
-                cache.error = cache.error or cache_error
-                yield sha, found, error
+            try:
+                for sha, found, error, cache_error in results:
+                    cache.error = cache.error or cache_error
+                    done += 1
+                    yield sha, found, error
+            except BrokenProcessPool:  # a worker was killed (out of memory, say): parse the rest here
+                self.workers = 1
+                for sha, found, error, cache_error in map(_load_job, jobs[done:]):
+                    cache.error = cache.error or cache_error
+                    yield sha, found, error
         finally:
             if pool is not None:
                 pool.shutdown(cancel_futures=True)
