@@ -338,6 +338,21 @@ def test_the_memo_forgets_notes_that_are_gone(demo):
     assert after == before - 1
 
 
+def test_the_memo_forgets_the_table_facts_of_a_business_that_is_gone(demo):
+    incremental(demo)
+    memo = analysis_cache(load_settings(demo, environ={}))
+    labels = {row[0] for row in sqlite3.connect(memo).execute("SELECT analyzer FROM whole")}
+    assert {"records@brightline", "portfolio@brightline", "finance"} <= labels
+    for note in (demo / "notes/brightline").glob("*.md"):
+        note.unlink()
+
+    facts, _ = incremental(demo)
+
+    assert facts == full(demo)
+    left = {row[0] for row in sqlite3.connect(memo).execute("SELECT analyzer FROM whole")}
+    assert not {label for label in left if label.endswith("@brightline")} and "records@harbor-flats" in left
+
+
 def test_a_pipeline_run_keeps_its_memo_and_a_second_run_gives_the_same_facts(demo):
     from execbrief.pipeline import run
 

@@ -219,17 +219,19 @@ class _Memo:
                 self.db.executemany("INSERT OR REPLACE INTO whole VALUES (?, ?, ?)",
                                     [(name, key, blob) for name, (key, blob) in whole.items()])
                 if whole:  # a business that is gone, an analyzer that failed
-                    self.db.execute("CREATE TEMP TABLE IF NOT EXISTS live_whole (analyzer TEXT PRIMARY KEY)")
-                    self.db.execute("DELETE FROM live_whole")
-                    self.db.executemany("INSERT INTO live_whole VALUES (?)", [(k,) for k in live_whole])
-                    self.db.execute("DELETE FROM whole WHERE analyzer NOT IN (SELECT analyzer FROM live_whole)")
+                    self._keep_only("whole", "analyzer", live_whole)
                 if parts_changed or views:  # notes that changed or went: forget the parts no note has any more
-                    self.db.execute("CREATE TEMP TABLE IF NOT EXISTS live (key TEXT PRIMARY KEY)")
-                    self.db.execute("DELETE FROM live")
-                    self.db.executemany("INSERT INTO live VALUES (?)", [(k,) for k in live])
-                    self.db.execute("DELETE FROM parts WHERE key NOT IN (SELECT key FROM live)")
+                    self._keep_only("parts", "key", live)
         except sqlite3.Error as exc:
             self._fail(exc)
+
+    def _keep_only(self, table: str, column: str, live: set[str]) -> None:
+        """Delete the rows of ``table`` whose ``column`` is not in ``live`` (in the open transaction)."""
+        assert self.db is not None
+        self.db.execute(f"CREATE TEMP TABLE IF NOT EXISTS live_{table} (value TEXT PRIMARY KEY)")
+        self.db.execute(f"DELETE FROM live_{table}")
+        self.db.executemany(f"INSERT INTO live_{table} VALUES (?)", [(k,) for k in live])
+        self.db.execute(f"DELETE FROM {table} WHERE {column} NOT IN (SELECT value FROM live_{table})")
 
     def close(self) -> None:
         if self.db is not None:
@@ -367,7 +369,7 @@ def analyze_incremental(
     narrowings: dict[str, Narrowing] = {}
     views_now: dict[str, dict[str, str]] = {}  # view digests of the parts this run touched, by memo key
     pending: set[str] = set()  # parts whose view digests are new and not yet kept
-    changed: list[bool] = []  # (a part's facts were kept this run)
+    facts_kept = False  # whether some part's facts were kept this run
     new_whole: dict[str, tuple[str, bytes]] = {}
     views_of: dict[tuple[str, object], list[Evidence]] = {}  # (view, group) → its items
     digests: dict[str, dict[object, str | None]] = {}  # view → group → digest
@@ -411,6 +413,7 @@ def analyze_incremental(
 
     def remember_part(part: Part, found: dict[str, str] | None = None, facts: list[Fact] | bytes | None = None) -> None:
         """Note a part's new view digests (``found``); keep its facts now, if given."""
+        nonlocal facts_kept
         key = keys[part.key]
         views_now[key] = {**part_views(part), **(found or {})}
         if facts is None:
@@ -418,7 +421,7 @@ def analyze_incremental(
             return
         memo.put_part(key, views_now[key], facts if isinstance(facts, bytes) else dump_facts(facts))
         pending.discard(key)
-        changed.append(True)
+        facts_kept = True
 
     def group_of(spec: Reads, entity: str | None) -> object:
         return entity if spec.per_entity else _WHOLE
@@ -520,11 +523,11 @@ def analyze_incremental(
 
     def whole(name: str, fn: Callable, spec: Reads) -> list[Fact]:
         """The analyzer's facts for each group of its view: kept, or computed from the group's items."""
-        keys = view_digests(spec)
-        groups = sorted(keys, key=lambda g: g if isinstance(g, str) else "")
+        digest_of = view_digests(spec)
+        groups = sorted(digest_of, key=lambda g: g if isinstance(g, str) else "")
         labels = {g: name if g is _WHOLE else f"{name}@{g or ''}" for g in groups}
         live_whole.update(labels.values())
-        kept = {g: memo.whole(labels[g], keys[g]) if keys[g] else None for g in groups}
+        kept = {g: memo.whole(labels[g], digest_of[g]) if digest_of[g] else None for g in groups}
         todo = [g for g in groups if kept[g] is None]
         group_items(spec, todo)
         produced: list[Fact] = []
@@ -533,8 +536,8 @@ def analyze_incremental(
                 produced += load_facts(kept[group])  # type: ignore[arg-type]
                 continue
             made = fn(views_of[spec.view, group], context)
-            if keys[group]:
-                new_whole[labels[group]] = (keys[group], dump_facts(made))  # type: ignore[assignment]
+            if digest_of[group]:
+                new_whole[labels[group]] = (digest_of[group], dump_facts(made))  # type: ignore[assignment]
             produced += made
         (stats.computed if todo else stats.reused).append(name)
         stats.groups_computed[name] = len(todo)
@@ -564,7 +567,7 @@ def analyze_incremental(
             for fact in produced:
                 facts.setdefault(fact.id, fact)
         started = time.perf_counter()
-        memo.save({k: views_now[k] for k in pending}, new_whole, set(keys.values()), live_whole, bool(changed))
+        memo.save({k: views_now[k] for k in pending}, new_whole, set(keys.values()), live_whole, facts_kept)
         stats.seconds["(memo save)"] = time.perf_counter() - started
         started = time.perf_counter()
         ordered = [facts[k] for k in sorted(facts)]

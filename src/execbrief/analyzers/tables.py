@@ -23,7 +23,7 @@ from typing import Any, Hashable, Sequence
 
 from ..model import Evidence
 
-__all__ = ["Row", "Key", "Label", "LatestRows", "table_rows", "latest", "column", "possessive", "reads", "BACKLOG"]
+__all__ = ["Row", "Key", "Label", "LatestRows", "table_rows", "latest", "possessive", "reads", "BACKLOG"]
 
 _CLOSED = {"archived", "closed", "done", "superseded"}
 _EMPTY: dict = {}  # shared by rows with nothing of a kind: never written to
@@ -57,11 +57,10 @@ class Row:
     dates: dict[str, str] = field(default_factory=dict)
     numbers: dict[str, str] = field(default_factory=dict)
     updated: date | None = None
-    columns: tuple[str, ...] = ()  # the cells' keys, in order (``table_rows`` fills it)
+    columns: tuple[str, ...] = field(init=False, repr=False, compare=False)  # the cells' keys, in order
 
     def __post_init__(self) -> None:
-        if not self.columns and self.cells:
-            object.__setattr__(self, "columns", tuple(self.cells))
+        object.__setattr__(self, "columns", tuple(self.cells))
 
     @property
     def entity(self) -> str | None:
@@ -102,12 +101,6 @@ def possessive(name: str) -> str:
     return f"{name}'" if name.endswith("s") else f"{name}'s"
 
 
-def column(cells: dict[str, str], pattern: re.Pattern[str]) -> str | None:
-    """The first key of ``cells`` matching ``pattern``."""
-    found = _matching(tuple(cells), pattern)
-    return found[0] if found else None
-
-
 @lru_cache(maxsize=4096)  # the rows of one table share their keys: each pattern is tried once
 def _matching(keys: tuple[str, ...], pattern: re.Pattern[str]) -> tuple[str, ...]:
     """The keys ``pattern`` finds, in order."""
@@ -139,7 +132,6 @@ def _row(ev: Evidence, updated: date | None) -> Row:
     return Row(  # the record's own dicts, not copies (an empty reading: one shared dict)
         ev=ev, cells=r.get("cells") or _EMPTY, amounts=r.get("amounts") or _EMPTY, per=r.get("per") or _EMPTY,
         dates=r.get("dates") or _EMPTY, numbers=r.get("numbers") or _EMPTY, updated=updated,
-        columns=tuple(r.get("cells") or ()),
     )
 
 
