@@ -715,6 +715,23 @@ def test_the_cached_parse_of_an_edited_or_removed_note_is_deleted(ws):
     assert names == {content_hash(text.encode()).removeprefix("sha256:") + ".json" for text in ("# A, edited\n", "# B\n")}
 
 
+@pytest.mark.parametrize("change", ["removed", "edited"])
+def test_a_note_that_changes_before_its_items_are_built_is_named_not_misread(ws, change):
+    from execbrief.errors import StageError
+
+    path = ws.write("notes/a.md", "# A\n- first bullet\n")
+    ws.collect()
+    (part,) = NotesSource(load_settings(ws.root, environ={})).collect_parts().parts
+    shutil.rmtree(ws.root / ".execbrief" / "cache")  # (its items must then come from the file)
+    if change == "removed":
+        path.unlink()
+    else:
+        path.write_text("# A\n- another bullet\n")
+
+    with pytest.raises(StageError, match="notes/a.md .*run again"):
+        part.evidence()
+
+
 def test_a_changed_note_is_parsed_again(ws):
     path = ws.write("notes/a.md", "# Before\n")
     ws.collect()
@@ -770,6 +787,7 @@ def test_parsing_many_notes_in_worker_processes_gives_the_same_evidence(ws, monk
     assert len(cache_files(ws)) == 12  # the workers filled the cache
 
 
+@pytest.mark.skipif(not can_fork() or cpus() < 2, reason="no parser processes here")
 def test_a_parser_process_that_dies_costs_speed_not_notes(ws, monkeypatch):
     from execbrief.sources import notes as notes_module
 

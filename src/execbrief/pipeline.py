@@ -187,9 +187,7 @@ def collect_sources(settings: Settings, progress: Progress) -> tuple[list[Source
     def read(name: str, ready: Callable[[], None] | None = None) -> SourceResult | Exception:
         try:
             source = registry.get("sources", name)(settings)
-            if ready is not None and hasattr(source, "collect_parts"):
-                return source.collect_parts(ready)
-            return source.collect_parts() if hasattr(source, "collect_parts") else source.collect()
+            return source.collect_parts(ready) if hasattr(source, "collect_parts") else source.collect()
         except Exception as exc:  # one broken source must not stop the others
             return exc
         finally:

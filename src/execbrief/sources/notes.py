@@ -28,7 +28,8 @@ from typing import Any, Callable, Iterator
 
 import yaml
 
-from ..model import DataWarning, Evidence, content_hash
+from ..errors import StageError
+from ..model import DataWarning, Evidence, content_hash, stable_id
 from . import InputFile, Part, SourceResult, expand_paths
 from ..construct import evidence, provenance
 from .cache import FileCache
@@ -144,9 +145,13 @@ class _Note:
         self.summary: dict[str, Any] | None = None  # what the index keeps (see NotesSource._build)
 
 
-def _item_id(rel: str, kind: str, start: int) -> str:
-    """``stable_id("ev", "notes", rel, kind, start)``: an evidence item's id."""
-    return "ev-" + hashlib.sha256(f"notes\x1f{rel}\x1f{kind}\x1f{start}".encode()).hexdigest()[:12]
+def _hit(rel: str, entity: str | None, observed: str, sha: str | None,
+         line: int, kind: str, preview: str, secret_sha: str) -> Evidence:
+    """A credential found in a note, as its masked preview and hash: a part's ``hits`` and
+    its items hold the same one."""
+    return evidence(stable_id("ev", "notes", rel, "scan_hit", line), "notes", "scan_hit", entity, None,
+                    {"rule": "secret_in_text", "kind": kind, "preview": preview, "secret_sha256": secret_sha},
+                    provenance("notes", rel, line, line, observed, sha))
 
 
 class NotesSource:
@@ -333,27 +338,31 @@ class NotesSource:
         assert summary is not None
         current = summary["current"]
         observed, entity = summary["observed"], summary["entity"]
-        hits = tuple(
-            evidence(_item_id(rel, "scan_hit", line), "notes", "scan_hit", entity, None,
-                     {"rule": "secret_in_text", "kind": kind, "preview": preview, "secret_sha256": secret_sha},
-                     provenance("notes", rel, line, line, observed, note.sha))
-            for line, kind, preview, secret_sha in summary["hits"]
-        )
+        hits = tuple(_hit(rel, entity, observed, note.sha, *found) for found in summary["hits"])
         whole = note.parsed  # a note parsed here, in full: its items are built from it, once
         note.parsed = None
+
+        def again() -> dict[str, Any]:
+            """The note parsed from its file, which must still hold what the run summarised."""
+            try:
+                data = note.path.read_bytes()
+            except OSError as exc:
+                raise StageError(f"{rel} could not be read again ({exc.strerror or exc}): it was moved or "
+                                 "removed while the run read it; run again") from exc
+            if content_hash(data) != note.sha:
+                raise StageError(f"{rel} changed while the run read it: run again")
+            return parse_note(data)
 
         def build() -> list[Evidence]:
             nonlocal whole
             parsed, whole = whole, None  # (building changes the parse: use it once)
             if parsed is None and note.sha:
                 parsed = cache.get(note.sha)
-            if parsed is None:  # the cache entry is missing (or could not be written): read the note again
-                parsed = parse_note(note.path.read_bytes())
-            try:
-                out, again = self._build(parsed, note)
+            try:  # (no cache entry: it could not be written, or was deleted)
+                out, summary = self._build(parsed if parsed is not None else again(), note)
             except _DAMAGED:  # a cached parse this code did not write (hand-edited): parse afresh
-                out, again = self._build(parse_note(note.path.read_bytes()), note)
-            again["doc"]["current"] = current  # the same dict as the document's record
+                out, summary = self._build(again(), note)
+            summary["doc"]["current"] = current  # the same dict as the document's record
             return out
 
         key = content_hash(f"{self._context}\x1f{rel}\x1f{note.sha}\x1f{observed}\x1f{current}")
@@ -426,9 +435,7 @@ class NotesSource:
                 "done": t["done"], "heading": t["heading"], "due": due.isoformat() if due else None})
         for line, raw, record in body["rows"]:
             add("table_row", line, line, raw, record)
-        for line, kind, preview, secret_sha in secrets:
-            add("scan_hit", line, line, None, {
-                "rule": "secret_in_text", "kind": kind, "preview": preview, "secret_sha256": secret_sha})
+        out += [_hit(rel, entity, observed, sha, *found) for found in secrets]
         return out, summary
 
     def _entity(self, fm: dict[str, Any], key_lines: dict[str, int | None], path: Path,
