@@ -3,8 +3,8 @@
 A million ledger rows as one ``Evidence`` each would take ~700 MB; as columns they take
 ~35 bytes a row. Each row is a position in a set of parallel arrays: its day, its amount,
 its business, account, category and memo (indices into small tables of distinct values),
-and its CSV lines. A row's own ``Evidence`` (the id and provenance it always had) is built
-only when asked for, by a fact that cites the row.
+and its CSV lines. Facts cite a row by ``row_id`` (the id its own ``Evidence`` would have); that
+``Evidence``, with its provenance, is built only when asked for (``evidence``, ``rows``).
 
 Amounts stay exact: a row's amount is the integer ``coef`` times ten to the ``exp``, the
 very digits the ledger source parsed (``Decimal(f"{coef}E{exp}")`` prints back as the

@@ -24,6 +24,7 @@ from typing import Callable, Iterable, NamedTuple, Sequence
 
 from ..model import Evidence
 from ..transactions import TransactionTable
+from .runway import opening_cash
 
 __all__ = ["Group", "Ledger", "Row", "ledger"]
 
@@ -91,9 +92,6 @@ class Ledger:
         self.tables = tables
         self.exact = _exact(tables)
         self.groups: list[Group] = _groups(tables, by_day) if self.exact else _row_groups(tables)
-
-    def __len__(self) -> int:
-        return sum(len(t) for t in self.tables)
 
     def first_path(self, month: Callable[[str], bool]) -> str | None:
         """The file of the first row (by date, then file) among rows of the months ``month`` picks."""
@@ -277,7 +275,7 @@ def ledger(evidence: Sequence[Evidence], as_of: date | None = None) -> Ledger:
         out = Ledger(tables)
     else:
         current = f"{as_of.year:04d}-{as_of.month:02d}"
-        opening = {ev.record["date"][:7] for ev in evidence
-                   if ev.kind == "resource" and ev.source == "ledger" and ev.record.get("type") == "opening_cash"}
-        out = Ledger(tables, lambda month: month >= current or month in opening)
+        found = opening_cash(evidence)
+        opening = found[1].isoformat()[:7] if found else None
+        out = Ledger(tables, lambda month: month >= current or month == opening)
     return out

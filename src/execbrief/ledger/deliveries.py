@@ -15,12 +15,11 @@ from __future__ import annotations
 import json
 import os
 import socket
-import sqlite3
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from typing import Any, Iterator
 
-from ..errors import DeliveryError, LedgerError
+from ..errors import DeliveryError
 from ..model import Message
 from .store import Ledger, new_run_id, utc_now
 
@@ -222,26 +221,19 @@ class DeliveryLedger:
         """Take the delivery lock, or raise ``DeliveryError`` naming who holds it."""
         pid, host = os.getpid(), socket.gethostname()
         now = utc_now()
-        try:
-            self.db.execute("BEGIN IMMEDIATE")
-            row = self.db.execute("SELECT * FROM locks WHERE name = ?", (LOCK_NAME,)).fetchone()
+        with self.ledger.transaction(immediate=True) as db:  # (read, then write: no one in between)
+            row = db.execute("SELECT * FROM locks WHERE name = ?", (LOCK_NAME,)).fetchone()
             if row is not None and row["owner"] != owner and self._held(dict(row), host):
-                self.db.execute("ROLLBACK")
                 raise DeliveryError(
                     f"another execbrief process is delivering for this workspace (run {row['owner']}, "
                     f"pid {row['pid']} on {row['host']}, since {row['acquired_at']}): wait for it to finish "
                     "and run again; nothing already sent will be sent twice"
                 )
-            self.db.execute(
+            db.execute(
                 "INSERT OR REPLACE INTO locks (name, owner, pid, pid_started, host, acquired_at, heartbeat_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (LOCK_NAME, owner, pid, _pid_started(pid), host, now, now),
             )
-            self.db.execute("COMMIT")
-        except sqlite3.Error as exc:
-            if self.db.in_transaction:
-                self.db.execute("ROLLBACK")
-            raise LedgerError(f"cannot take the delivery lock in {self.ledger.path}: {exc}") from exc
 
     @staticmethod
     def _held(row: dict[str, Any], host: str) -> bool:

@@ -158,11 +158,12 @@ class LedgerSource:
                 ))
                 return
             observed = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(stat.st_mtime))
-            size, sha = stat.st_size, cache.index.known_hash(rel, stat.st_size, stat.st_mtime_ns)
-            parsed = None if sha is None else cache.get(cache.key(sha, rel), sha, observed)
+            size, known = stat.st_size, cache.index.known_hash(rel, stat.st_size, stat.st_mtime_ns)
+            sha, parsed = known, None if known is None else cache.get(cache.key(known, rel), known, observed)
             if parsed is None:
                 sha, size, binary, bad_line, cp1252_ok = _inspect(path)
-                parsed = cache.get(cache.key(sha, rel), sha, observed)
+                if sha != known:  # (the entry of the content the index knew is missing: no other to try)
+                    parsed = cache.get(cache.key(sha, rel), sha, observed)
         except OSError as exc:
             _FileWarnings(rel, result.warnings).add(None, (
                 f"cannot read file ({exc.strerror or exc.__class__.__name__}): check its permissions; skipped"))
