@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from execbrief.workers import can_fork, cpus, fork_call
+from execbrief.workers import ForkMap, can_fork, cpus, fork_call
 
 needs_fork = pytest.mark.skipif(not can_fork() or cpus() < 2, reason="forking is not safe here")
 
@@ -69,3 +69,27 @@ def test_no_fork_beside_another_thread():
     finally:
         stop.set()
         thread.join()
+
+
+_PARENT = os.getpid()
+
+
+def _square_unless_killed(n: int) -> tuple[int, bool]:
+    if n == 20 and os.getpid() != _PARENT:
+        os._exit(9)  # as the kernel would kill a worker out of memory
+    return n * n, os.getpid() == _PARENT
+
+
+@needs_fork
+def test_a_fork_map_gives_its_results_in_order_and_finishes_here_when_a_worker_is_killed():
+    with ForkMap(_square_unless_killed, list(range(40)), parallel=True, chunksize=4) as squares:
+        assert squares.workers > 1
+        results = list(squares)
+
+    assert [n for n, _ in results] == [n * n for n in range(40)]
+    assert results[-1][1] and squares.workers == 1  # the last ones were done here
+
+
+def test_a_fork_map_not_worth_it_works_here():
+    with ForkMap(_square_unless_killed, [1, 2, 3], parallel=False) as squares:
+        assert squares.workers == 1 and list(squares) == [(1, True), (4, True), (9, True)]

@@ -26,12 +26,11 @@ import hashlib
 import json
 import sqlite3
 import time
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
@@ -40,7 +39,7 @@ from .analyzers.build import dump_facts, load_facts
 from .model import Evidence, Fact
 from .construct import evidence, provenance
 from .sources import Part, SourceResult
-from .workers import fork_pool
+from .workers import ForkMap
 
 __all__ = ["IncrementalStats", "analyze_incremental", "bulk_allocation", "code_digest", "thaw_at_exit"]
 
@@ -310,23 +309,22 @@ def _run(job: _Job) -> Iterator[tuple[list[_Built], dict[str, list[Any]]]]:
     processes when there are many parts (see ``execbrief.workers``), else here."""
     global _JOB
     chunks = [range(start, min(start + CHUNK, len(job.parts))) for start in range(0, len(job.parts), CHUNK)]
-    pool, job.workers = fork_pool(len(job.parts), PARALLEL_MIN)
-    if pool is None:
-        yield from (_build_chunk(job, chunk) for chunk in chunks)
-        return
-    job.portable, _JOB = True, job  # (the workers fork from here, with the job in hand)
-    finished = 0
+    here = replace(job, portable=False)
+    _JOB = replace(job, portable=True)  # (what the workers fork with, if any are forked)
     try:
-        for done, placed in pool.map(_build_in_worker, chunks):
-            yield ([(i, facts, digests, [_unflat(t) for t in items]) for i, facts, digests, items in done],
-                   {view: [(tuple(place), _unflat(t)) for place, t in pairs] for view, pairs in placed.items()})
-            finished += 1
-    except BrokenProcessPool:  # a worker was killed (out of memory, say): the rest is built here
-        job.portable, job.workers = False, 1
-        yield from (_build_chunk(job, chunk) for chunk in chunks[finished:])
+        with ForkMap(_build_in_worker, chunks, parallel=len(job.parts) >= PARALLEL_MIN,
+                     here=partial(_build_chunk, here), received=_received) as built:
+            yield from built
+            job.workers = built.workers
     finally:
         _JOB = None
-        pool.shutdown(cancel_futures=True)
+
+
+def _received(result: tuple[list[_Built], dict[str, list[Any]]]) -> tuple[list[_Built], dict[str, list[Any]]]:
+    """A worker's chunk, its evidence made ``Evidence`` again."""
+    done, placed = result
+    return ([(i, facts, digests, [_unflat(t) for t in items]) for i, facts, digests, items in done],
+            {view: [(tuple(place), _unflat(t)) for place, t in pairs] for view, pairs in placed.items()})
 
 
 def _flat(ev: Evidence) -> tuple:

@@ -14,11 +14,13 @@ import os
 import sys
 import threading
 from concurrent.futures import ProcessPoolExecutor
-from typing import Any, Callable, TypeVar
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, Callable, Generic, Iterator, Sequence, TypeVar
 
+J = TypeVar("J")
 T = TypeVar("T")
 
-__all__ = ["MAX_WORKERS", "can_fork", "cpus", "fork_call", "fork_pool"]
+__all__ = ["MAX_WORKERS", "ForkMap", "can_fork", "cpus", "fork_call"]
 
 MAX_WORKERS = 4
 
@@ -36,13 +38,52 @@ def can_fork() -> bool:
     return sys.platform.startswith("linux") and threading.active_count() == 1
 
 
-def fork_pool(jobs: int, minimum: int) -> tuple[ProcessPoolExecutor | None, int]:
-    """(a pool of forked processes, its size) for ``jobs`` pieces of work, or (None, 1) to
-    do them here: fewer than ``minimum`` jobs, one CPU, not Linux, or other threads running."""
+def _fork_pool() -> tuple[ProcessPoolExecutor | None, int]:
+    """(a pool of forked processes, its size), or (None, 1) where forking is not safe or
+    there is one CPU."""
     workers = min(cpus(), MAX_WORKERS)
-    if jobs < minimum or workers < 2 or not can_fork():
+    if workers < 2 or not can_fork():
         return None, 1
     return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")), workers
+
+
+class ForkMap(Generic[J, T]):
+    """``map(fn, jobs)`` in forked worker processes when ``parallel`` (the caller judges the
+    work worth it) and forking is safe here, else here; results in order either way.
+
+    The jobs are submitted as soon as it is made, so the workers are forked then (before the
+    caller starts threads of its own). A worker that is killed (out of memory, say) costs
+    speed, not results: the jobs not yet done are done here, by ``here`` (default ``fn``).
+    A result from a worker goes through ``received`` first (a result crossing processes may
+    travel in a plainer form than one made here). ``workers``: the processes doing the
+    work, 1 once it is done here. Use it as a context manager, so the pool always closes.
+    """
+
+    def __init__(self, fn: Callable[[J], Any], jobs: Sequence[J], *, parallel: bool, chunksize: int = 1,
+                 here: Callable[[J], T] | None = None, received: Callable[[Any], T] | None = None) -> None:
+        self.jobs, self.here = jobs, here or fn
+        self.received = received or (lambda result: result)
+        self.pool, self.workers = _fork_pool() if parallel and jobs else (None, 1)
+        self.results = None if self.pool is None else self.pool.map(fn, jobs, chunksize=chunksize)
+
+    def __iter__(self) -> Iterator[T]:
+        done = 0
+        if self.results is not None:
+            try:
+                for result in self.results:
+                    done += 1
+                    yield self.received(result)
+                return
+            except BrokenProcessPool:  # a worker was killed: the rest is done here
+                self.workers = 1
+        yield from map(self.here, self.jobs[done:])
+
+    def __enter__(self) -> "ForkMap[J, T]":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
 
 
 def fork_call(fn: Callable[[], T]) -> Callable[[], T | Exception] | None:

@@ -21,7 +21,6 @@ import json
 import os
 import re
 import time
-from concurrent.futures.process import BrokenProcessPool
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -36,7 +35,7 @@ from .cache import FileCache
 from .markdown_scan import scan
 from .values import leading_date, parse_day, resolve_day, typed_cells
 from ..redaction import withhold
-from ..workers import fork_pool
+from ..workers import ForkMap
 
 __all__ = ["NotesSource", "register", "parse_note", "ARCHIVED_STATUSES", "CACHE_VERSION"]
 
@@ -299,27 +298,14 @@ class NotesSource:
         """A first item once the work has started, then (sha, parsed, error) for each note not
         in the cache, in order; many are parsed in parallel."""
         jobs = [(str(n.path), n.rel, str(cache.root), cache.version) for n in notes]
-        pool, self.workers = fork_pool(len(jobs), PARALLEL_MIN)  # (see execbrief.workers)
-        if pool is None:  # notes are parsed here, one by one
-            results: Iterator[tuple[str, Any, str | None, str | None]] = map(_load_job, jobs)
-        else:
-            results = pool.map(_load_job, jobs, chunksize=32)  # submits every job: the workers start now
-        done = 0
-        try:
+        # (submits every job: the workers, if any, start now; see execbrief.workers)
+        with ForkMap(_load_job, jobs, parallel=len(jobs) >= PARALLEL_MIN, chunksize=32) as parsed:
+            self.workers = parsed.workers
             yield "", None, None  # started: the caller may now run threads of its own
-            try:
-                for sha, found, error, cache_error in results:
-                    cache.error = cache.error or cache_error
-                    done += 1
-                    yield sha, found, error
-            except BrokenProcessPool:  # a worker was killed (out of memory, say): parse the rest here
-                self.workers = 1
-                for sha, found, error, cache_error in map(_load_job, jobs[done:]):
-                    cache.error = cache.error or cache_error
-                    yield sha, found, error
-        finally:
-            if pool is not None:
-                pool.shutdown(cancel_futures=True)
+            for sha, found, error, cache_error in parsed:
+                cache.error = cache.error or cache_error
+                self.workers = parsed.workers  # (1 once a killed worker's notes are parsed here)
+                yield sha, found, error
 
     def _parse_again(self, note: _Note, cache: FileCache) -> dict[str, Any] | None:
         """The note parsed from its bytes, its cache entry replaced; None if it cannot be read."""
