@@ -16,7 +16,7 @@ import pytest
 from pydantic import ValidationError
 
 from execbrief import redaction
-from execbrief.analyzers import AnalysisContext, finance, topics
+from execbrief.analyzers import AnalysisContext, finance, ledger_rows, topics
 from execbrief.analyzers.build import fact
 from execbrief.model import Evidence, Fact, Provenance
 from execbrief.transactions import TransactionTable
@@ -160,8 +160,8 @@ def _plain_sums(rows: list[Evidence], as_of: str = "2026-12") -> dict:
         month, amount, account = ev.record["date"][:7], Decimal(ev.record["amount"]), ev.record["account"]
         if month >= as_of:
             continue
-        for key in (("month", ev.entity, month), ("month", finance._GROUP, month), ("all", ev.entity, None),
-                    ("all", finance._GROUP, None), ("account", ev.entity, account or "(no account)")):
+        for key in (("month", ev.entity, month), ("month", ledger_rows.ALL, month), ("all", ev.entity, None),
+                    ("all", ledger_rows.ALL, None), ("account", ev.entity, account or "(no account)")):
             acc = out.setdefault(key, [Decimal(0), Decimal(0), set(), set(), 0])
             if amount > 0:
                 acc[0] += amount
@@ -184,23 +184,23 @@ AMOUNTS += ["0", "-0.00", "0.000", "12.5", "7", "-0.0000001", "1E+3", "123456789
 
 def test_finance_group_sums_equal_the_row_by_row_totals_in_value_digits():
     rows = _ledger(AMOUNTS)
-    book = finance.transactions(rows)
+    book = ledger_rows.ledger(rows)
     assert book.exact and len(book.groups) < len(rows)
-    assert _sums(finance._aggregate(book.groups)) == _sums(_plain_sums(rows, as_of="2027-01"))
+    assert _sums(ledger_rows.aggregate(book.groups)) == _sums(_plain_sums(rows, as_of="2027-01"))
 
 
 def test_finance_sums_that_would_round_are_added_row_by_row_as_before():
     amounts = ["1234567890123456789012345.678", "0.0000000000000000000001", "-99999999999999999999999.99"] * 50
     rows = _ledger(amounts)
-    book = finance.transactions(rows)
+    book = ledger_rows.ledger(rows)
     assert not book.exact
-    assert _sums(finance._aggregate(book.groups)) == _sums(_plain_sums(rows, as_of="2027-01"))
+    assert _sums(ledger_rows.aggregate(book.groups)) == _sums(_plain_sums(rows, as_of="2027-01"))
 
 
 @pytest.mark.parametrize("amounts", [AMOUNTS, ["1234567890123456789012345.678", "-0.01", "3"] * 40])
 def test_cash_and_unit_figures_from_groups_equal_the_row_by_row_sums(amounts):
     rows = _ledger(amounts, seed=11)
-    groups = finance.transactions(rows).groups
+    groups = ledger_rows.ledger(rows).groups
     ordered = _in_date_order(rows)
     for since in ("2026-01-01", "2026-04-15", "2026-09-30"):
         plain = sum((Decimal(e.record["amount"]) for e in ordered if e.record["date"] >= since), Decimal(0))
@@ -226,7 +226,7 @@ def test_duplicates_found_by_packed_keys_are_the_rows_identical_in_the_plain_key
         groups.setdefault(key, []).append(ev.id)
     plain = sorted(tuple(ids) for ids in groups.values() if len(ids) > 1)
     ctx = AnalysisContext(as_of=date(2026, 12, 1))
-    found = sorted(f.evidence for f in finance.duplicate_rows(finance.transactions(rows), ctx))
+    found = sorted(f.evidence for f in finance.duplicate_rows(ledger_rows.ledger(rows), ctx))
     assert found == plain and len(found) > 100
 
 

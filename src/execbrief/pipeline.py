@@ -314,9 +314,9 @@ def run(
         out_dir.mkdir(parents=True, exist_ok=True)
         outcomes: list[ReportOutcome] = []
         messages: list[Message] = []
-        by_id = {f.id: f for f in facts}
         baselines: dict[str, FactIndex] = {}  # run id → its facts, read once for all reports
         indexed = FactIndex(facts)  # one index of the fact base for every report's sections
+        by_id = dict(indexed.by_id)  # (and the changes the reports add)
         views = [
             _view_for(plan, indexed, warnings, settings, period, as_of, ledger, run_id, baselines)
             for plan in planned

@@ -14,8 +14,7 @@ from typing import Sequence
 from ..formatting import percent
 from ..model import Evidence, Fact, stable_id
 from . import AnalysisContext
-from .finance import transactions
-from .ledger_rows import Group
+from .ledger_rows import Group, shared_ledger
 
 __all__ = ["analyze", "category_coverage", "inconsistent_accounts"]
 
@@ -25,7 +24,7 @@ TOPICS = ("accounting", "compliance")
 def analyze(evidence: Sequence[Evidence], ctx: AnalysisContext) -> list[Fact]:
     """Chart-of-accounts coverage facts for the ledger transactions in ``evidence``."""
     by_entity: dict[str | None, list[Group]] = defaultdict(list)
-    for t in ctx.shared("ledger", evidence, lambda: transactions(evidence, ctx.as_of)).groups:
+    for t in shared_ledger(evidence, ctx).groups:
         by_entity[t.entity].append(t)
     facts: list[Fact] = []
     for entity, rows in sorted(by_entity.items(), key=lambda kv: kv[0] or ""):

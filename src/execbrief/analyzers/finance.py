@@ -9,7 +9,6 @@ cash and runway are in ``runway.py``; unit economics and revenue concentration i
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
 from decimal import Decimal
 from typing import Callable, Sequence
 
@@ -17,22 +16,14 @@ from ..formatting import money, month_label, month_range_label, percent
 from ..model import Evidence, Fact, stable_id
 from ..transactions import TransactionTable
 from . import AnalysisContext
-from .ledger_rows import Group, Ledger, Row, ledger
+from .ledger_rows import ALL, Group, Ledger, Row, aggregate, shared_ledger
 from .topics import infer_topics
 
-__all__ = ["analyze", "transactions"]
+__all__ = ["analyze"]
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
 ORG = None  # entity of organisation-wide facts
-
-
-def transactions(evidence: Sequence[Evidence], as_of: date | None = None) -> Ledger:
-    """The ledger transactions among the evidence, as tables and exact groups of rows.
-
-    With ``as_of``, rows of months whose days no rule compares are grouped by month.
-    """
-    return ledger(evidence, as_of)
 
 
 def _period_label(book: Ledger, month: Callable[[str], bool]) -> str:
@@ -55,14 +46,14 @@ def _metric(name: str, entity: str | None, period: str, value: Decimal, unit: st
 
 def analyze(evidence: Sequence[Evidence], ctx: AnalysisContext) -> list[Fact]:
     """All finance facts for the ledger transactions in ``evidence``."""
-    book = ctx.shared("ledger", evidence, lambda: transactions(evidence, ctx.as_of))
+    book = shared_ledger(evidence, ctx)
     groups = book.groups
     if not groups:
         return []
     current = f"{ctx.as_of.year:04d}-{ctx.as_of.month:02d}"
     complete = [g for g in groups if g.month < current]
     facts: list[Fact] = []
-    sums = _aggregate(complete)
+    sums = aggregate(complete)
     facts += monthly_results(complete, ctx, sums)
     facts += window_results(complete, ctx, sums)
     facts += month_over_month(complete, ctx, sums)
@@ -78,47 +69,18 @@ def analyze(evidence: Sequence[Evidence], ctx: AnalysisContext) -> list[Fact]:
     return facts
 
 
-_GROUP = "\x00group"  # the key of all businesses together in _aggregate (None is a business: rows without one)
-
-
-def _aggregate(groups: Sequence[Group]) -> dict[tuple[str, str | None, str | None], list]:
-    """One pass over the groups of rows: [revenue, costs, paths, months, rows] per set of rows.
-
-    Sets: ("month", entity, month), ("all", entity, None) and ("account", entity, account),
-    with ``_GROUP`` as the entity of all businesses together (month and all only). Each sum
-    adds the groups in order, as the rows were once added one by one (see ``ledger_rows``).
-    """
-    out: dict[tuple[str, str | None, str | None], list] = {}
-    get = out.get
-    for g in groups:
-        entity, month, amount = g.entity, g.month, g.amount
-        for key in (("month", entity, month), ("month", _GROUP, month), ("all", entity, None),
-                    ("all", _GROUP, None), ("account", entity, g.account or "(no account)")):
-            acc = get(key)
-            if acc is None:
-                acc = out[key] = [ZERO, ZERO, set(), set(), 0]
-            if g.sign > 0:
-                acc[0] += amount
-            else:
-                acc[1] -= amount
-            acc[2].add(g.path)
-            acc[3].add(month)
-            acc[4] += g.count
-    return out
-
-
 def _with_group(sums: dict, kind: str) -> dict[tuple[str | None, str | None], list]:
     """Per business (None: rows without one); with more than one, None stands for all of them."""
-    own = {(k[1], k[2]): v for k, v in sums.items() if k[0] == kind and k[1] != _GROUP}
+    own = {(k[1], k[2]): v for k, v in sums.items() if k[0] == kind and k[1] != ALL}
     if len({k[0] for k in own}) > 1:
-        own.update({(ORG, k[2]): v for k, v in sums.items() if k[0] == kind and k[1] == _GROUP})
+        own.update({(ORG, k[2]): v for k, v in sums.items() if k[0] == kind and k[1] == ALL})
     return own
 
 
 def monthly_results(txns: Sequence[Group], ctx: AnalysisContext, sums: dict | None = None) -> list[Fact]:
     """Revenue, costs and net per business per month, and for all businesses together."""
     facts = []
-    sums = _aggregate(txns) if sums is None else sums
+    sums = aggregate(txns) if sums is None else sums
     groups = _with_group(sums, "month")
     for (entity, month), (revenue, costs, paths, _, _) in sorted(groups.items(), key=lambda kv: (kv[0][0] or "", kv[0][1])):
         net = revenue - costs
@@ -142,7 +104,7 @@ def monthly_results(txns: Sequence[Group], ctx: AnalysisContext, sums: dict | No
 def window_results(txns: Sequence[Group], ctx: AnalysisContext, sums: dict | None = None) -> list[Fact]:
     """Totals and margin per business over every complete month in the ledger."""
     facts = []
-    sums = _aggregate(txns) if sums is None else sums
+    sums = aggregate(txns) if sums is None else sums
     by_entity = {entity: v for (entity, _), v in _with_group(sums, "all").items()}
     for entity, (revenue, costs, paths, month_set, _) in sorted(by_entity.items(), key=lambda kv: kv[0] or ""):
         months = sorted(month_set)
@@ -178,8 +140,8 @@ def window_results(txns: Sequence[Group], ctx: AnalysisContext, sums: dict | Non
 def month_over_month(txns: Sequence[Group], ctx: AnalysisContext, sums: dict | None = None) -> list[Fact]:
     """Revenue change of each business from its second-last to its last complete month."""
     facts = []
-    sums = _aggregate(txns) if sums is None else sums
-    groups = {(k[1], k[2]): v for k, v in sums.items() if k[0] == "month" and k[1] != _GROUP}
+    sums = aggregate(txns) if sums is None else sums
+    groups = {(k[1], k[2]): v for k, v in sums.items() if k[0] == "month" and k[1] != ALL}
     for entity in sorted({e for e, _ in groups}, key=lambda e: e or ""):
         months = sorted(m for (e, m) in groups if e == entity)
         if len(months) < 2:
@@ -216,8 +178,8 @@ def account_structure(txns: Sequence[Group], ctx: AnalysisContext, sums: dict | 
     """Inflow and outflow per account per business over the complete months."""
     if not txns:
         return []
-    sums = _aggregate(txns) if sums is None else sums
-    months = sorted(sums[("all", _GROUP, None)][3])
+    sums = aggregate(txns) if sums is None else sums
+    months = sorted(sums[("all", ALL, None)][3])
     span = month_range_label(months[0], months[-1])
     period = f"{months[0]}..{months[-1]}"
     groups = {(k[1], k[2]): v for k, v in sums.items() if k[0] == "account"}

@@ -20,13 +20,15 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal, getcontext
-from typing import Callable, Iterable, NamedTuple, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, NamedTuple, Sequence
 
 from ..model import Evidence
 from ..transactions import TransactionTable
-from .runway import opening_cash
 
-__all__ = ["Group", "Ledger", "Row", "ledger"]
+if TYPE_CHECKING:
+    from . import AnalysisContext
+
+__all__ = ["ALL", "Group", "Ledger", "Row", "aggregate", "ledger", "opening_cash", "shared_ledger"]
 
 
 class Group(NamedTuple):
@@ -278,4 +280,46 @@ def ledger(evidence: Sequence[Evidence], as_of: date | None = None) -> Ledger:
         found = opening_cash(evidence)
         opening = found[1].isoformat()[:7] if found else None
         out = Ledger(tables, lambda month: month >= current or month == opening)
+    return out
+
+
+def shared_ledger(evidence: Sequence[Evidence], ctx: "AnalysisContext") -> Ledger:
+    """``ledger(evidence, ctx.as_of)``, made once per analysis for every rule that reads it."""
+    return ctx.shared("ledger", evidence, lambda: ledger(evidence, ctx.as_of))
+
+
+def opening_cash(evidence: Sequence[Evidence]) -> tuple[Decimal, date, Evidence] | None:
+    """The configured opening balance, its date and its evidence item, if any."""
+    for ev in evidence:
+        if ev.kind == "resource" and ev.source == "ledger" and ev.record.get("type") == "opening_cash":
+            return Decimal(ev.record["amount"]), date.fromisoformat(ev.record["date"]), ev
+    return None
+
+
+ALL = "\x00group"  # the key of all businesses together in ``aggregate`` (None is a business: rows without one)
+
+
+def aggregate(groups: Sequence[Group]) -> dict[tuple[str, str | None, str | None], list]:
+    """One pass over the groups of rows: [revenue, costs, paths, months, rows] per set of rows.
+
+    Sets: ("month", entity, month), ("all", entity, None) and ("account", entity, account),
+    with ``ALL`` as the entity of all businesses together (month and all only). Each sum
+    adds the groups in order, as the rows were once added one by one (see ``Ledger``).
+    """
+    out: dict[tuple[str, str | None, str | None], list] = {}
+    get = out.get
+    for g in groups:
+        entity, month, amount = g.entity, g.month, g.amount
+        for key in (("month", entity, month), ("month", ALL, month), ("all", entity, None),
+                    ("all", ALL, None), ("account", entity, g.account or "(no account)")):
+            acc = get(key)
+            if acc is None:
+                acc = out[key] = [Decimal(0), Decimal(0), set(), set(), 0]
+            if g.sign > 0:
+                acc[0] += amount
+            else:
+                acc[1] -= amount
+            acc[2].add(g.path)
+            acc[3].add(month)
+            acc[4] += g.count
     return out

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, Sequence
+from typing import Sequence
 
 from ..formatting import money, month_label, month_range_label
 from ..model import Evidence, Fact, stable_id
 from . import AnalysisContext
+from .ledger_rows import ALL, Group, aggregate, opening_cash
 
-if TYPE_CHECKING:
-    from .ledger_rows import Group
 
 __all__ = [
     "analyze", "opening_cash", "cash_balance", "cash_by_month", "monthly_burn", "runway", "cash_cover", "BURN_MONTHS",
@@ -31,7 +30,7 @@ ZERO = Decimal(0)
 RUNWAY_SEVERITY = ((Decimal(3), "critical"), (Decimal(6), "high"), (Decimal(12), "medium"))
 
 
-def analyze(evidence: Sequence[Evidence], txns: Sequence["Group"], complete: Sequence["Group"],
+def analyze(evidence: Sequence[Evidence], txns: Sequence[Group], complete: Sequence[Group],
             ctx: AnalysisContext, sums: dict | None = None) -> list[Fact]:
     """Cash (when the opening balance is configured), burn per business and group, runway."""
     facts: list[Fact] = []
@@ -52,19 +51,11 @@ def analyze(evidence: Sequence[Evidence], txns: Sequence["Group"], complete: Seq
     return facts
 
 
-def opening_cash(evidence: Sequence[Evidence]) -> tuple[Decimal, date, Evidence] | None:
-    """The configured opening balance, its date and its evidence item, if any."""
-    for ev in evidence:
-        if ev.kind == "resource" and ev.source == "ledger" and ev.record.get("type") == "opening_cash":
-            return Decimal(ev.record["amount"]), date.fromisoformat(ev.record["date"]), ev
-    return None
-
-
 def _where(ev: Evidence) -> str:
     return f"{ev.provenance.label()} ([sources.ledger] opening_cash)"
 
 
-def cash_balance(opening: tuple[Decimal, date, Evidence], txns: Sequence["Group"], ctx: AnalysisContext) -> Fact:
+def cash_balance(opening: tuple[Decimal, date, Evidence], txns: Sequence[Group], ctx: AnalysisContext) -> Fact:
     """Cash on the as-of date: the opening balance plus the transactions since."""
     amount, since, ev = opening
     rows = [t for t in txns if since <= t.day <= ctx.as_of]
@@ -92,7 +83,7 @@ def cash_balance(opening: tuple[Decimal, date, Evidence], txns: Sequence["Group"
     )
 
 
-def cash_by_month(opening: tuple[Decimal, date, Evidence], txns: Sequence["Group"], ctx: AnalysisContext) -> list[Fact]:
+def cash_by_month(opening: tuple[Decimal, date, Evidence], txns: Sequence[Group], ctx: AnalysisContext) -> list[Fact]:
     """Cash at the end of each complete month since the opening balance: the burn, drawn over time."""
     amount, since, ev = opening
     current = f"{ctx.as_of.year:04d}-{ctx.as_of.month:02d}"
@@ -113,44 +104,42 @@ def cash_by_month(opening: tuple[Decimal, date, Evidence], txns: Sequence["Group
     return facts
 
 
-def monthly_burn(complete: Sequence["Group"], ctx: AnalysisContext, sums: dict | None = None) -> list[Fact]:
+def monthly_burn(complete: Sequence[Group], ctx: AnalysisContext, sums: dict | None = None) -> list[Fact]:
     """Average monthly net outflow over the last complete months: the group, and each business that burns.
 
     ``sums`` are finance's one-pass totals of ``complete``; they are made here when not given.
     """
     if not complete:
         return []
-    from .finance import _GROUP, _aggregate  # finance imports this module, so not at the top
-
-    sums = _aggregate(complete) if sums is None else sums
+    sums = aggregate(complete) if sums is None else sums
     monthly = {(k[1], k[2]): v for k, v in sums.items() if k[0] == "month"}
-    months = sorted(m for e, m in monthly if e == _GROUP)[-BURN_MONTHS:]
+    months = sorted(m for e, m in monthly if e == ALL)[-BURN_MONTHS:]
     period = f"{months[0]}..{months[-1]}"
     span = month_range_label(months[0], months[-1])
-    paths = tuple(f"{p}, {span}" for p in sorted(set().union(*(monthly[(_GROUP, m)][2] for m in months))))
-    businesses = sorted({e for e, _ in monthly if e not in (_GROUP, None)})
+    paths = tuple(f"{p}, {span}" for p in sorted(set().union(*(monthly[(ALL, m)][2] for m in months))))
+    businesses = sorted({e for e, _ in monthly if e not in (ALL, None)})
     facts = []
     cur = ctx.currency
     # the group first; each business only when there are several (one business's burn is the group's)
-    for entity in [_GROUP] + (businesses if len(businesses) > 1 else []):
+    for entity in [ALL] + (businesses if len(businesses) > 1 else []):
         net = sum((monthly[(entity, m)][0] - monthly[(entity, m)][1] for m in months if (entity, m) in monthly),
                   ZERO) / len(months)
         net = net.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
         burn = -net if net < 0 else ZERO
-        if entity != _GROUP and burn == 0:
+        if entity != ALL and burn == 0:
             continue
-        who = "The group" if entity == _GROUP else ctx.entity_name(entity)
+        who = "The group" if entity == ALL else ctx.entity_name(entity)
         if burn > 0:
             statement = f"{who} burned {money(burn, cur)} a month on average over {span} (net of revenue)."
         else:
             statement = f"{who} burned no cash over {span}: net cash flow was {money(net, cur)} a month on average."
-        owner = None if entity == _GROUP else entity
+        owner = None if entity == ALL else entity
         facts.append(Fact(
             id=stable_id("f", "monthly_burn", owner, period), kind="metric", name="monthly_burn",
             entity=owner, value=burn, unit=cur, period=period, statement=statement,
             topics=("finance", "cash"), sources=paths,
         ))
-    costs = sum((monthly[(_GROUP, m)][1] for m in months), ZERO) / len(months)
+    costs = sum((monthly[(ALL, m)][1] for m in months), ZERO) / len(months)
     costs = costs.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     facts.append(Fact(
         id=stable_id("f", "gross_burn", period), kind="metric", name="gross_burn", value=costs,
