@@ -53,7 +53,7 @@ class RepoCache:
         self.key = key
         self.old: dict[str, Entry] = {}
         self.new: dict[str, Entry] = {}
-        self.hits = self.misses = 0
+        self.changed = False  # a file was scanned again (or is new): the cache must be written
         self._trusted_before = 0  # mtimes (ns) older than this may be trusted
         self._load()
 
@@ -85,21 +85,20 @@ class RepoCache:
         mtime_ns = stat.st_mtime_ns
         if cached[1] == mtime_ns and cached[0] == stat.st_size and cached[2] == stat.st_ino \
                 and mtime_ns < self._trusted_before:
-            self.hits += 1
             self.new[rel] = cached
             return cached
         return None
 
     def put(self, rel: str, stat: os.stat_result, sha: bytes | None, hits: tuple[tuple[Any, ...], ...]) -> None:
         """Record what one freshly read file gave, for the next run."""
-        self.misses += 1
+        self.changed = True
         self.new[rel] = (stat.st_size, stat.st_mtime_ns, stat.st_ino, sha, hits)
 
     def save(self) -> str | None:
         """Write this run's entries if anything changed; the reason when writing failed."""
         # every entry of `new` that was not read again came from `old` unchanged, so with no
         # reads and no files gone the file on disk is already right
-        if not self.misses and self.new.keys() == self.old.keys():
+        if not self.changed and self.new.keys() == self.old.keys():
             return None
         tmp = self.path.with_name(f"{self.path.stem}.{os.getpid()}.{id(self)}.tmp")
         try:

@@ -79,6 +79,7 @@ class _Repo:
 
     root: Path
     rel: str
+    cache: RepoCache  # what the last run found in each file
     hits: list[tuple[str, Hit]] = field(default_factory=list)
     files: dict[str, tuple[str, float]] = field(default_factory=dict)  # rel → (sha256, mtime)
     gitignores: dict[str, bytes] = field(default_factory=dict)  # folder → .gitignore bytes
@@ -86,7 +87,6 @@ class _Repo:
     digests: list[tuple[str, bytes]] = field(default_factory=list)  # rel → sha256 of each scanned file
     warnings: list[DataWarning] = field(default_factory=list)
     size: int = 0
-    cache: RepoCache | None = None
     cache_error: str | None = None  # why the cache could not be written
     status: Future[tuple[dict[str, str], bool]] | None = None  # git status of the files with hits
     status_warnings: list[DataWarning] = field(default_factory=list)
@@ -120,11 +120,10 @@ class ReposSource:
     def collect(self) -> SourceResult:
         """Scan every repository; return its evidence, warnings and one input hash per repo."""
         result = SourceResult()
-        repos = [_Repo(root=root, rel=self._relative(root)) for root in self._roots(result)]
-        nested = {str(repo.root) for repo in repos}
         folder = cache_folder(self.workspace)
-        for repo in repos:
-            repo.cache = RepoCache(folder, repo.root, self._cache_key)
+        repos = [_Repo(root, self._relative(root), RepoCache(folder, root, self._cache_key))
+                 for root in self._roots(result)]
+        nested = {str(repo.root) for repo in repos}
         # Threads overlap the waits of a cold disk; each repository is walked by one thread
         # into its own _Repo, and results are merged in config order, so output is stable.
         # When every repository has a cache, a rerun is mostly stat calls, and threads
@@ -229,8 +228,7 @@ class ReposSource:
         """
         seen: set[int] = set()  # inodes (in the repository's device): a hard-linked file is read once
         cache = repo.cache
-        assert cache is not None  # collect() gives every repository its cache before the walk
-        known, limit, digests = cache.old, self._limit, repo.digests
+        limit, digests = self._limit, repo.digests
         top = str(repo.root)
         stack = [""]
         while stack:
@@ -261,7 +259,7 @@ class ReposSource:
                             continue
                         seen.add(inode)
                         # the hot path of a rerun: an unchanged file costs one stat, no open
-                        cached = cache.lookup(rel, entry) if rel in known else None
+                        cached = cache.lookup(rel, entry)
                         if cached is None or cached[0] > limit:
                             self._scan_file(repo, rel, entry)
                         elif cached[3] is not None:  # None: a binary file, skipped as before
@@ -308,7 +306,7 @@ class ReposSource:
         finally:
             os.close(fd)
         # a file that changed while it was read is not cached: the next run reads it again
-        cacheable = cache is not None and len(data) == stat.st_size
+        cacheable = len(data) == stat.st_size
         if b"\0" in data[:_BINARY_SNIFF]:
             if cacheable:
                 cache.put(rel, stat, None, ())
