@@ -48,3 +48,19 @@ def test_note_sections_come_from_sections_that_can_select_notes(demo_workspace):
     assert (("table_row",), ()) in context.note_sections  # the audits' records
     assert all(names or topics for names, topics in context.note_sections)  # no lens asks for every note
     assert context.expected_kpis
+
+
+def test_a_note_fact_a_section_matches_is_one_the_context_says_is_shown():
+    from execbrief.analyzers import AnalysisContext
+    from execbrief.lenses import matches, note_selectors
+    from execbrief.model import Fact
+
+    lenses = list(load_lenses(None).values())
+    context = AnalysisContext(as_of=date(2026, 11, 23), note_sections=note_selectors(lenses))
+    names = {n for lens in lenses for s in lens.sections for n in s.select.names} | {"log", "this_month"}
+    topics = [(), ("channels",), ("security", "tech"), ("finance",), ("operations",), ("marketing", "listings")]
+    for name in sorted(names):
+        for chosen in topics:
+            fact = Fact(id="f-1", kind="note", name=name, statement="s", topics=chosen)
+            shown = any(matches(fact, section.select) for lens in lenses for section in lens.sections)
+            assert context.shows_note(name, chosen) == shown, (name, chosen)

@@ -22,7 +22,7 @@ from .delivery import build_message
 from .delivery.service import deliver_run
 from .errors import LensError, UsageError
 from .ledger import Ledger
-from .lenses import FactIndex, build_view, compare, lens_pool, load_lenses
+from .lenses import FactIndex, build_view, compare, lens_pool, load_lenses, note_selectors
 from .model import DataWarning, Fact, Lens, LensView, Message, Report
 from .registry import registry
 from .render import render, render_markdown, standalone_html
@@ -123,16 +123,11 @@ def analysis_context(settings: Settings, plans: list[PlannedReport], as_of: date
     """
     lenses = {p.lens.id: p.lens for p in plans}.values()
     expected = {(kpi, lens.entity_kinds) for lens in lenses for kpi in lens.kpis}
-    note_sections = {
-        (section.select.names, section.select.topics)
-        for lens in lenses for section in lens.sections
-        if (not section.select.kinds or "note" in section.select.kinds) and section.select.min_severity is None
-    }
     return AnalysisContext(
         as_of=as_of, currency=settings.organization.currency,
         entities={e.id: (e.name, e.kind) for e in settings.entities},
         stale_days=settings.run.stale_days, expected_kpis=tuple(sorted(expected)),
-        note_sections=tuple(sorted(note_sections)),
+        note_sections=note_selectors(lenses),
     )
 
 
