@@ -11,12 +11,11 @@ from __future__ import annotations
 import os
 import random
 import sqlite3
-import sys
 from datetime import date
 
 import pytest
 
-from execbrief.analyzers import analyze, reads, rules
+from execbrief.analyzers import Reads, analyze, registered
 from execbrief.analyzers.tables import LatestRows
 from execbrief.config import load_settings
 from execbrief.incremental import _digest, analyze_incremental
@@ -159,11 +158,11 @@ def test_each_analyzer_gives_the_same_facts_from_its_view_alone_whatever_the_pro
         prov = ev.provenance.model_copy(update=update)
         return ev.model_copy(update={"provenance": prov})
 
-    over_evidence, _ = rules()
-    for name, spec in reads().items():
-        fn = over_evidence[name]
-        view = [restamped(ev) for ev in evidence if spec.accepts(ev)]
-        assert fn(view, context) == fn(evidence, context), name
+    for r in registered():
+        if r.over_facts:
+            continue
+        view = [restamped(ev) for ev in evidence if r.reads.accepts(ev)]
+        assert r.run(view, context) == r.run(evidence, context), r.name
 
 
 JOBS_AND_INVOICES = """---
@@ -204,10 +203,10 @@ def test_a_narrowed_view_gives_its_analyzers_the_facts_of_the_whole_view(demo):
     settings = load_settings(demo, environ={})
     context = _context(settings)
     result = registry.get("sources", "notes")(settings).collect_parts()
-    over_evidence, _ = rules()
-    narrowed = [(name, spec) for name, spec in reads().items() if spec.narrow is not None]
-    assert {name for name, _ in narrowed} == {"records", "portfolio", "assets"}
-    for name, spec in narrowed:
+    fn = {r.name: r.run for r in registered()}
+    narrowed = [(r.name, r.reads, r.keys) for r in registered() if isinstance(r.reads, Reads) and r.reads.narrow]
+    assert {name for name, _, _ in narrowed} == {"records", "portfolio", "assets"}
+    for name, spec, keys in narrowed:
         narrowing = spec.narrow()
         whole = []
         for n, part in enumerate(result.parts):  # note by note, as the runner feeds it
@@ -219,13 +218,13 @@ def test_a_narrowed_view_gives_its_analyzers_the_facts_of_the_whole_view(demo):
         assert len([ev for ev in kept if ev.kind == "table_row"]) < len(rows) / 2  # most copies let go
         assert [ev for ev in kept if ev.kind != "table_row"] == [ev for ev in whole if ev.kind != "table_row"]
         assert kept == [ev for ev in whole if ev in kept]  # in the view's order
-        facts = over_evidence[name](kept, context)
-        assert facts and facts == over_evidence[name](whole, context), name
-        # and each rule reads rows through its own keys alone (none leans on another's)
-        own = LatestRows(sys.modules[over_evidence[name].__module__].KEYS)
+        facts = fn[name](kept, context)
+        assert facts and facts == fn[name](whole, context), name
+        # and each rule reads rows through the keys it registered alone (none leans on another's)
+        own = LatestRows(keys)
         for n, part in enumerate(result.parts):
             own.add((0, n), [ev for ev in part.evidence() if spec.accepts(ev)])
-        assert over_evidence[name](own.items(), context) == facts, name
+        assert fn[name](own.items(), context) == facts, name
 
 
 def test_a_view_kept_per_business_gives_each_business_its_facts_from_its_own_items(demo):
@@ -235,11 +234,10 @@ def test_a_view_kept_per_business_gives_each_business_its_facts_from_its_own_ite
     result = registry.get("sources", "notes")(settings).collect_parts()
     assert all(ev.entity == part.entity for part in result.parts for ev in part.evidence())  # what grouping rests on
     evidence = [ev for part in result.parts for ev in part.evidence()]
-    over_evidence, _ = rules()
-    per_entity = [name for name, spec in reads().items() if spec.per_entity]
-    assert set(per_entity) == {"records", "portfolio", "assets"}
-    for name in per_entity:
-        fn, spec = over_evidence[name], reads()[name]
+    per_entity = [r for r in registered() if isinstance(r.reads, Reads) and r.reads.per_entity]
+    assert {r.name for r in per_entity} == {"records", "portfolio", "assets"}
+    for r in per_entity:
+        name, fn, spec = r.name, r.run, r.reads
         groups: dict = {}
         for ev in evidence:
             if spec.accepts(ev):
@@ -283,21 +281,24 @@ def test_notes_built_in_worker_processes_give_the_full_analysis(demo, monkeypatc
 
 
 def test_a_worker_process_that_dies_costs_speed_not_facts(demo, monkeypatch):
-    import execbrief.analyzers.operations as operations
+    import dataclasses
+
+    import execbrief.analyzers.base as base
     import execbrief.incremental as runner
 
     _copies(demo)
     reference = full(demo)
     monkeypatch.setattr(runner, "PARALLEL_MIN", 2)
     monkeypatch.setattr(runner, "CHUNK", 3)
-    parent, real = os.getpid(), operations.analyze
+    operations = next(r for r in registered() if r.name == "operations")
+    parent, real = os.getpid(), operations.fn
 
     def killed_in_workers(evidence, context):  # as if the kernel killed every worker
         if os.getpid() != parent:
             os._exit(9)
         return real(evidence, context)
 
-    monkeypatch.setattr(operations, "analyze", killed_in_workers)
+    monkeypatch.setitem(base._REGISTRY, "operations", dataclasses.replace(operations, fn=killed_in_workers))
     facts, stats = incremental(demo)
 
     assert facts == reference and stats.workers == 1  # all built here, in the end

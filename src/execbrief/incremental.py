@@ -1,6 +1,6 @@
 """Incremental analysis: the facts of unchanged inputs are reused, not computed again.
 
-Every analyzer is a pure function of the evidence it reads (``analyzers.reads()``) and of
+Every analyzer is a pure function of the evidence it reads (its ``Rule.reads``) and of
 the analysis context, so its facts can be kept under a key made of digests of exactly
 those, and of the code. A later run with the same key takes the kept facts and never
 builds the evidence behind them:
@@ -34,7 +34,7 @@ from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
-from .analyzers import AnalysisContext, Narrowing, Reads, reads, rules
+from .analyzers import AnalysisContext, Narrowing, Reads, registered
 from .analyzers.build import dump_facts, load_facts
 from .model import Evidence, Fact
 from .construct import evidence, provenance
@@ -350,8 +350,8 @@ def analyze_incremental(
     stats = IncrementalStats()
     started = time.perf_counter()
     memo = _Memo(cache)
-    over_evidence, over_facts = rules()
-    declared = reads()
+    rules = registered()
+    declared = {r.name: r.reads for r in rules if isinstance(r.reads, Reads)}
     base = hashlib.sha256(
         f"{MEMO_VERSION}\0{code_digest()}\0{_context_digest(context)}\0{settings_digest}".encode()
     ).hexdigest()
@@ -547,12 +547,12 @@ def analyze_incremental(
     gc.disable()  # see analyzers.analyze: nothing here makes cycles
     try:
         stages: list[tuple[str, Callable[[], list[Fact]]]] = []
-        for name, fn in over_evidence.items():
-            spec = declared[name]
-            run = per_note if spec.per_note else whole
-            stages.append((name, lambda run=run, name=name, fn=fn, spec=spec: run(name, fn, spec)))
-        # (the facts so far in the order they were made, as analyzers.analyze gives them)
-        stages += [(name, lambda fn=fn: fn(list(facts.values()), context)) for name, fn in over_facts.items()]
+        for r in rules:
+            if r.over_facts:  # (the facts so far in the order they were made, as analyzers.analyze gives them)
+                stages.append((r.name, lambda r=r: r.run(list(facts.values()), context)))
+                continue
+            run = per_note if declared[r.name].per_note else whole
+            stages.append((r.name, lambda run=run, r=r: run(r.name, r.run, declared[r.name])))
         for name, stage in stages:
             started = time.perf_counter()
             try:

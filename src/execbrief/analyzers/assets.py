@@ -17,7 +17,8 @@ from typing import Sequence
 
 from ..formatting import money, percent
 from ..model import Evidence, Fact, stable_id
-from . import AnalysisContext
+from .base import AnalysisContext, rule
+from .views import NOTE_TABLES
 from .tables import BACKLOG, Label, Row, latest, table_rows
 
 __all__ = ["analyze", "occupancy", "vacancies", "maintenance_backlog", "service_overdue", "on_time", "job_margins",
@@ -50,6 +51,7 @@ JOBS = Label(JOB, blank=True)  # a job, by business and number
 KEYS = (UNITS, SERVICED_ASSETS, JOBS)  # the keys this rule reads rows by (see tables.LatestRows)
 
 
+@rule(reads=NOTE_TABLES, keys=KEYS)
 def analyze(evidence: Sequence[Evidence], ctx: AnalysisContext) -> list[Fact]:
     """Asset facts for the units, fleet and jobs tables and the backlog sections in the notes."""
     rows = ctx.shared("table rows", evidence, lambda: table_rows(evidence))

@@ -13,7 +13,8 @@ from typing import Sequence
 
 from ..formatting import percent
 from ..model import Evidence, Fact, stable_id
-from . import AnalysisContext
+from .base import AnalysisContext, rule
+from .views import LEDGER
 from .ledger_rows import Group, shared_ledger
 
 __all__ = ["analyze", "category_coverage", "inconsistent_accounts"]
@@ -21,6 +22,7 @@ __all__ = ["analyze", "category_coverage", "inconsistent_accounts"]
 TOPICS = ("accounting", "compliance")
 
 
+@rule(reads=LEDGER)
 def analyze(evidence: Sequence[Evidence], ctx: AnalysisContext) -> list[Fact]:
     """Chart-of-accounts coverage facts for the ledger transactions in ``evidence``."""
     by_entity: dict[str | None, list[Group]] = defaultdict(list)

@@ -15,7 +15,8 @@ from datetime import date
 from typing import Callable, Sequence
 
 from ..model import Evidence, Fact, stable_id
-from . import AnalysisContext
+from .base import AnalysisContext, rule
+from .views import AWS
 
 __all__ = ["analyze", "RULES", "SECRET_NAME", "looks_secret", "DEPRECATED_RUNTIMES"]
 
@@ -322,6 +323,7 @@ RULES: tuple[Callable[[Inventory, AnalysisContext], list[Fact]], ...] = (
 )
 
 
+@rule(reads=AWS)
 def analyze(evidence: Sequence[Evidence], ctx: AnalysisContext) -> list[Fact]:
     """Every cloud security finding over the AWS resources in ``evidence``."""
     inv = Inventory.of(evidence)

@@ -16,7 +16,8 @@ from typing import Sequence
 
 from ..formatting import money, month_label, percent
 from ..model import Evidence, Fact, stable_id
-from . import AnalysisContext
+from .base import AnalysisContext, rule
+from .views import AWS
 
 __all__ = ["analyze", "SPIKE_RATIO", "SPIKE_FLOOR", "HOURS_PER_MONTH", "PRICES"]
 
@@ -231,6 +232,7 @@ def idle_resources(evidence: Sequence[Evidence]) -> list[Fact]:
     return facts
 
 
+@rule(reads=AWS)
 def analyze(evidence: Sequence[Evidence], ctx: AnalysisContext) -> list[Fact]:
     """Every cloud cost fact over the AWS evidence in ``evidence``."""
     facts: list[Fact] = []

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Sequence
 
 from ..formatting import money, month_range_label, number, percent
 from ..model import Fact, stable_id
-from . import AnalysisContext
+from .base import AnalysisContext
 from .tables import possessive
 
 if TYPE_CHECKING:

@@ -15,7 +15,9 @@ from typing import Callable, Sequence
 from ..formatting import money, month_label, month_range_label, percent
 from ..model import Evidence, Fact, stable_id
 from ..transactions import TransactionTable
-from . import AnalysisContext
+from . import economics, runway  # they build on this module's sums
+from .base import AnalysisContext, rule
+from .views import LEDGER
 from .ledger_rows import ALL, Group, Ledger, Row, aggregate, shared_ledger
 from .topics import infer_topics
 
@@ -44,6 +46,7 @@ def _metric(name: str, entity: str | None, period: str, value: Decimal, unit: st
     )
 
 
+@rule(reads=LEDGER)
 def analyze(evidence: Sequence[Evidence], ctx: AnalysisContext) -> list[Fact]:
     """All finance facts for the ledger transactions in ``evidence``."""
     book = shared_ledger(evidence, ctx)
@@ -62,8 +65,6 @@ def analyze(evidence: Sequence[Evidence], ctx: AnalysisContext) -> list[Fact]:
     facts += duplicate_rows(book, ctx)
     facts += missing_periods(book, complete, ctx)
     facts += month_in_progress(book, current, ctx)
-    from . import economics, runway  # they build on this module's sums
-
     facts += runway.analyze(evidence, groups, complete, ctx, sums)
     facts += economics.analyze(book, complete, ctx)
     return facts

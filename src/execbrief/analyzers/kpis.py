@@ -11,7 +11,7 @@ from typing import Sequence
 
 from ..formatting import humanize
 from ..model import Fact, stable_id
-from . import AnalysisContext
+from .base import FACTS, AnalysisContext, rule
 
 __all__ = ["analyze", "supplied_kpis"]
 
@@ -21,6 +21,7 @@ def supplied_kpis(facts: Sequence[Fact]) -> set[tuple[str, str | None]]:
     return {(f.name, f.entity) for f in facts if f.kind in ("metric", "finding") and f.value is not None}
 
 
+@rule(reads=FACTS)
 def analyze(facts: Sequence[Fact], ctx: AnalysisContext) -> list[Fact]:
     """One gap fact per expected KPI and business (or organisation) that lacks it."""
     supplied = supplied_kpis(facts)

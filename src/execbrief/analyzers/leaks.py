@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Sequence
 
 from ..model import Evidence, Fact, stable_id
-from . import AnalysisContext
+from .base import AnalysisContext, rule
+from .views import TEXT_HITS
 
 __all__ = ["analyze", "secret_in_text"]
 
@@ -21,6 +22,7 @@ _SEVERITY = {
 }
 
 
+@rule(reads=TEXT_HITS)
 def analyze(evidence: Sequence[Evidence], ctx: AnalysisContext) -> list[Fact]:
     """One finding per secret (by hash) found in notes or ledger text."""
     seen: dict[str, list[Evidence]] = {}

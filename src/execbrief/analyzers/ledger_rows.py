@@ -26,7 +26,7 @@ from ..model import Evidence
 from ..transactions import TransactionTable
 
 if TYPE_CHECKING:
-    from . import AnalysisContext
+    from .base import AnalysisContext
 
 __all__ = ["ALL", "Group", "Ledger", "Row", "aggregate", "ledger", "opening_cash", "shared_ledger"]
 

@@ -19,7 +19,8 @@ from typing import Sequence
 
 from ..formatting import humanize, money, number, percent
 from ..model import Evidence, Fact, stable_id
-from . import AnalysisContext
+from .base import AnalysisContext, rule
+from .views import NOTES
 from .build import fact
 from .topics import infer_topics
 
@@ -63,6 +64,7 @@ def note_infos(evidence: Sequence[Evidence]) -> dict[str, NoteInfo]:
     return out
 
 
+@rule(reads=NOTES)
 def analyze(evidence: Sequence[Evidence], ctx: AnalysisContext) -> list[Fact]:
     """All operations facts for the note evidence in ``evidence``."""
     notes = note_infos(evidence)

@@ -11,7 +11,7 @@ from datetime import timedelta
 from typing import Sequence
 
 from ..model import Fact, stable_id
-from . import AnalysisContext
+from .base import FACTS, AnalysisContext, rule
 from .build import fact as fact_of
 
 __all__ = ["analyze", "DAYS_TO_FIX"]
@@ -19,6 +19,7 @@ __all__ = ["analyze", "DAYS_TO_FIX"]
 DAYS_TO_FIX = {"critical": 7, "high": 14, "medium": 30, "low": 60, "info": 90}
 
 
+@rule(reads=FACTS)
 def analyze(facts: Sequence[Fact], ctx: AnalysisContext) -> list[Fact]:
     """A ``remediation`` action for each finding or gap that says how to fix it."""
     out = []

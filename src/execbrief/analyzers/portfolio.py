@@ -15,7 +15,8 @@ from typing import Sequence
 
 from ..formatting import money, number, percent
 from ..model import Evidence, Fact, stable_id
-from . import AnalysisContext
+from .base import AnalysisContext, rule
+from .views import NOTE_TABLES
 from .tables import Label, Row, latest, possessive, table_rows
 
 __all__ = ["analyze", "Client", "clients", "mrr", "contracts_past_end", "past_due", "churn_risks", "invoices_past_due",
@@ -64,6 +65,7 @@ def clients(rows: Sequence[Row]) -> list[Client]:
     return [c for c in map(Client, latest(rows, ROSTER)) if c.active and c.name]
 
 
+@rule(reads=NOTE_TABLES, keys=KEYS)
 def analyze(evidence: Sequence[Evidence], ctx: AnalysisContext) -> list[Fact]:
     """Portfolio facts for the client rosters and invoice tables in the notes."""
     rows = ctx.shared("table rows", evidence, lambda: table_rows(evidence))

@@ -12,25 +12,12 @@ from __future__ import annotations
 from typing import Hashable, Sequence
 
 from ..model import Evidence, Fact
-from . import AnalysisContext
+from .base import AnalysisContext, rule
+from .views import NOTE_TABLES
 from .operations import NoteInfo, note_infos, table_row
 from .tables import Key, Row, latest, table_rows
 
 __all__ = ["analyze", "current_rows", "Record", "RECORD", "KEYS"]
-
-
-def analyze(evidence: Sequence[Evidence], ctx: AnalysisContext) -> list[Fact]:
-    """A note fact for the current row of each record a lens section can show."""
-    if not ctx.may_show_note("table_row"):
-        return []
-    notes = note_infos(evidence)
-    facts = []
-    for row in current_rows(ctx.shared("table rows", evidence, lambda: table_rows(evidence))):
-        path = row.ev.provenance.path
-        made = table_row(row.ev, notes.get(path) or NoteInfo(path, (), None, False), ctx)
-        if made is not None:
-            facts.append(made)
-    return facts
 
 
 class Record(Key):
@@ -46,6 +33,21 @@ class Record(Key):
 
 RECORD = Record()
 KEYS = (RECORD,)  # the keys this rule reads rows by (see tables.LatestRows)
+
+
+@rule(reads=NOTE_TABLES, keys=KEYS)
+def analyze(evidence: Sequence[Evidence], ctx: AnalysisContext) -> list[Fact]:
+    """A note fact for the current row of each record a lens section can show."""
+    if not ctx.may_show_note("table_row"):
+        return []
+    notes = note_infos(evidence)
+    facts = []
+    for row in current_rows(ctx.shared("table rows", evidence, lambda: table_rows(evidence))):
+        path = row.ev.provenance.path
+        made = table_row(row.ev, notes.get(path) or NoteInfo(path, (), None, False), ctx)
+        if made is not None:
+            facts.append(made)
+    return facts
 
 
 def current_rows(rows: Sequence[Row]) -> list[Row]:

@@ -15,7 +15,7 @@ from typing import Sequence
 
 from ..formatting import money, month_label, month_range_label
 from ..model import Evidence, Fact, stable_id
-from . import AnalysisContext
+from .base import AnalysisContext
 from .ledger_rows import ALL, Group, aggregate, opening_cash
 
 

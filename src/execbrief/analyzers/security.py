@@ -11,7 +11,8 @@ from __future__ import annotations
 from typing import Callable, Sequence
 
 from ..model import SEVERITIES, Evidence, Fact, stable_id
-from . import AnalysisContext
+from .base import AnalysisContext, rule
+from .views import REPOS
 
 __all__ = ["analyze", "RULES"]
 
@@ -266,6 +267,7 @@ RULES: dict[str, Callable[[Sequence[Evidence], AnalysisContext], list[Fact]]] = 
 }
 
 
+@rule(reads=REPOS)
 def analyze(evidence: Sequence[Evidence], ctx: AnalysisContext) -> list[Fact]:
     """Every code security finding in the repositories' scan hits."""
     hits = [ev for ev in evidence if ev.kind == "scan_hit" and ev.source == "repos"]
