@@ -46,6 +46,16 @@ def _check_email(value: str) -> str:
     return value.lower()
 
 
+def _check_zone(value: str) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {value!r} (use an IANA name like 'Europe/Lisbon')")
+    return value
+
+
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -58,13 +68,7 @@ class Organization(_Section):
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
-        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {value!r} (use an IANA name like 'Europe/Lisbon')")
-        return value
+        return _check_zone(value)
 
 
 class EntityConfig(_Section):
@@ -255,11 +259,26 @@ class ReportConfig(_Section):
     lens: str
     to: list[str] = Field(min_length=1)
     entities: list[str] | None = None
+    # cron (five fields or @weekly-style), read in `timezone` (default: the organisation's)
+    schedule: str | None = None
+    timezone: str | None = None
 
     @field_validator("to")
     @classmethod
     def _emails(cls, values: list[str]) -> list[str]:
         return [_check_email(v) for v in values]
+
+    @field_validator("schedule")
+    @classmethod
+    def _cron(cls, value: str | None) -> str | None:
+        from .schedule import check_expression
+
+        return None if value is None else check_expression(value)
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str | None) -> str | None:
+        return None if value is None else _check_zone(value)
 
 
 class RunConfig(_Section):

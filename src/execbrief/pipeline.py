@@ -142,16 +142,18 @@ def plan_reports(settings: Settings, lenses: dict[str, Lens], only: tuple[str, .
                 f"reports[{n}].lens in {settings.config_path} is {report.lens!r}, which is no known lens "
                 f"(known: {', '.join(lenses)}): see `execbrief lenses`"
             )
-    unknown = [name for name in only if name not in {r.lens for r in configured}]
-    if unknown:
-        raise UsageError(f"--only {unknown[0]!r} is not a configured report lens: see `execbrief lenses`")
     kinds = {e.id: e.kind for e in settings.entities}
     counts: dict[str, int] = {}
     for report in configured:
         counts[report.lens] = counts.get(report.lens, 0) + 1
+    # --only names lenses; a scheduled run (run --due) names report keys
+    named = {r.lens for r in configured} | {_report_key(r, counts[r.lens] > 1) for r in configured}
+    unknown = [name for name in only if name not in named]
+    if unknown:
+        raise UsageError(f"--only {unknown[0]!r} is not a configured report lens: see `execbrief lenses`")
     planned, keys = [], set()
     for report in configured:
-        if only and report.lens not in only:
+        if only and report.lens not in only and _report_key(report, counts[report.lens] > 1) not in only:
             continue
         lens = lenses[report.lens]
         if report.entities:
@@ -256,12 +258,14 @@ def run(
     in_doubt: str | None = None,
     batch: bool = False,
     resume: bool = False,
+    period: str | None = None,
 ) -> RunResult:
     """Run the whole pipeline for a workspace and return what happened.
 
     ``formats`` may add ``"md"``: a Markdown export beside each report's HTML and text.
     ``in_doubt`` (``resend`` or ``hold``) overrides ``[delivery] in_doubt`` for messages a
-    crashed run may or may not have sent.
+    crashed run may or may not have sent. ``period`` replaces the ``[delivery] period`` of
+    the as-of date (a scheduled run reports on its schedule's period).
     """
     say = progress or (lambda event, data: None)
     started = time.monotonic()
@@ -272,7 +276,7 @@ def run(
     as_of = as_of or settings.run.as_of or _today(settings)
     # sources that date what they read (cost windows, staleness) see the run's date
     settings = settings.model_copy(update={"run": settings.run.model_copy(update={"as_of": as_of})})
-    period = reporting_period(as_of, settings.delivery.period)
+    period = period or reporting_period(as_of, settings.delivery.period)
     writer = get_writer(settings)
     _check_batch(writer, batch, resume)
     channel = None if dry_run else registry.get("channels", settings.delivery.method)(settings)

@@ -49,9 +49,10 @@ def _register_commands() -> None:
         cli.add_command(command)
     for command in (doctor.doctor, deliveries.resend, deliveries.events):
         cli.add_command(command)
-    from . import snapshot
+    from . import schedule, snapshot
 
     cli.add_command(snapshot.snapshot)
+    cli.add_command(schedule.schedule)
 
 
 _register_commands()

@@ -9,6 +9,7 @@ import click
 from rich.markup import escape
 
 from ..config import load_settings
+from ..errors import UsageError
 from ..pipeline import RunResult, run as run_pipeline
 from .output import print_json, progress_reporter, stderr
 
@@ -60,15 +61,29 @@ def summarize(result: RunResult) -> None:
 @click.option("--resume", is_flag=True,
               help="Collect submitted batches, then write, verify and deliver as usual "
                    "(status 'pending' while a batch is still processing).")
+@click.option("--due", is_flag=True,
+              help="Check the alert rules, then run only the reports whose schedule says they are due "
+                   "(once per scheduled period, however many times were missed).")
+@click.option("--now", "now_text", metavar="TIME", default=None,
+              help="With --due: decide what is due at this ISO-8601 time instead of now.")
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON on stdout.")
 def run(workspace: Path, only: tuple[str, ...], dry_run: bool, as_of: object, formats: tuple[str, ...],
-        in_doubt: str | None, batch: bool, resume: bool, as_json: bool) -> None:
+        in_doubt: str | None, batch: bool, resume: bool, due: bool, now_text: str | None, as_json: bool) -> None:
     """Read the sources, compute facts, write, verify, render and deliver every report.
 
     Exit code 0 when everything finished (data warnings allowed), 1 when a stage
     failed (what finished is still recorded and delivered), 2 on a usage or config error.
     """
     settings = load_settings(workspace)
+    if due or now_text:
+        from .schedule import execute_due
+
+        if not due or only or as_of is not None or batch or resume or formats:
+            raise UsageError("--now needs --due, and --due decides the reports and dates itself: "
+                             "drop --only, --as-of, --format, --batch and --resume")
+        if execute_due(settings, now_text, dry_run=dry_run, in_doubt=in_doubt, as_json=as_json) != "ok":
+            raise SystemExit(1)
+        return
     day = as_of.date() if as_of is not None else None  # type: ignore[attr-defined]
     result = execute(settings, only=only, dry_run=dry_run, as_of=day, as_json=as_json, formats=formats,
                      in_doubt=in_doubt, batch=batch, resume=resume)

@@ -251,6 +251,40 @@ def m004_facts_by_content(db: sqlite3.Connection) -> None:
     )
 
 
+@migration
+def m005_schedules_and_alerts(db: sqlite3.Connection) -> None:
+    """The slot each scheduled report was last run for (``run --due``), and the findings each
+    alert rule has alerted on (once per finding id)."""
+    _run_script(
+        db,
+        """
+        CREATE TABLE schedule_slots (
+            report_key TEXT NOT NULL,
+            schedule TEXT NOT NULL,
+            slot TEXT NOT NULL,
+            period TEXT NOT NULL,
+            status TEXT NOT NULL,
+            run_id TEXT REFERENCES runs(id),
+            recorded_at TEXT NOT NULL,
+            PRIMARY KEY (report_key, schedule, slot)
+        ) WITHOUT ROWID;
+        CREATE TABLE alerts (
+            finding_id TEXT NOT NULL,
+            rule TEXT NOT NULL,
+            idempotency_key TEXT NOT NULL,
+            run_id TEXT REFERENCES runs(id),
+            severity TEXT NOT NULL,
+            entity TEXT,
+            fact_json TEXT NOT NULL,
+            status TEXT NOT NULL,
+            first_seen TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (finding_id, rule)
+        ) WITHOUT ROWID
+        """,
+    )
+
+
 def _run_script(db: sqlite3.Connection, script: str) -> None:
     # db.executescript() would COMMIT first and break the all-or-nothing rule, so the
     # statements run one by one inside the caller's transaction.
