@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import os
+import shlex
+import shutil
+import subprocess
 from datetime import datetime, timezone
 from pathlib import Path
 
 import click
 
 from ..config import load_settings
+from ..errors import UsageError
 from ..ledger import LEDGER_PATH, Ledger
 from ..ledger.schedules import last_slot
+from ..timers import INTERVALS, cron_line, launchd_agent, merge_crontab, systemd_units, unit_name
 from ..unattended import report_schedules, run_due
 from .output import print_json, progress_reporter, stderr
 
@@ -106,3 +112,67 @@ def execute_due(settings, now_text: str | None, *, dry_run: bool, in_doubt: str 
     for failure in result.failures:
         stderr.print(f"  failed: {failure}", markup=False)
     return result.status
+
+
+@schedule.command()
+@_WORKSPACE
+@click.option("--systemd", "kind", flag_value="systemd", help="A systemd user timer and service (Linux).")
+@click.option("--cron", "kind", flag_value="cron", help="A crontab line.")
+@click.option("--launchd", "kind", flag_value="launchd", help="A launchd agent (macOS).")
+@click.option("--every", type=click.Choice([str(n) for n in INTERVALS]), default="15", show_default=True,
+              help="Minutes between checks for due briefings and alerts.")
+@click.option("--write", is_flag=True,
+              help="Install the files (systemd: ~/.config/systemd/user; cron: your crontab; "
+                   "launchd: ~/Library/LaunchAgents) instead of printing them.")
+def install(workspace: Path, kind: str | None, every: str, write: bool) -> None:
+    """Print (or with --write install) a timer that runs `execbrief run --due` every few minutes.
+
+    The timer only wakes execbrief; the schedules in execbrief.toml decide what is sent,
+    in each report's time zone, once per period even after the machine slept.
+    """
+    if kind is None:
+        raise UsageError("choose a timer: --systemd, --cron or --launchd")
+    settings = load_settings(workspace)  # a broken workspace is refused now, not at 07:00 on Monday
+    root, minutes = settings.workspace, int(every)
+    home = Path(os.environ.get("HOME") or Path.home())
+    if kind == "cron":
+        _install_cron(root, minutes, write)
+        return
+    if kind == "systemd":
+        config_home = Path(os.environ.get("XDG_CONFIG_HOME") or home / ".config")
+        files = systemd_units(root, minutes, config_home)
+        name = unit_name(root)
+        enable = ["systemctl --user daemon-reload", f"systemctl --user enable --now {name}.timer",
+                  "loginctl enable-linger \"$USER\"   # keep user timers running when you are logged out"]
+    else:
+        files = [launchd_agent(root, minutes, home)]
+        enable = [f"launchctl bootstrap gui/$(id -u) {shlex.quote(str(files[0].path))}"]
+    if not write:
+        for item in files:
+            click.echo(f"# {item.path}")
+            click.echo(item.content)
+        click.echo("# install with --write, then:")
+    for item in files if write else []:
+        item.path.parent.mkdir(parents=True, exist_ok=True)
+        item.path.write_text(item.content, encoding="utf-8")
+        click.echo(f"wrote {item.path}", err=True)
+    if write:
+        click.echo("now run:", err=True)
+    for line in enable:
+        click.echo(line if not write else f"  {line}", err=write)
+
+
+def _install_cron(root: Path, minutes: int, write: bool) -> None:
+    if not write:
+        click.echo(cron_line(root, minutes), nl=False)
+        return
+    crontab = shutil.which("crontab")
+    if crontab is None:
+        raise UsageError("no `crontab` command on this machine: print the line without --write and add it by hand")
+    listed = subprocess.run([crontab, "-l"], capture_output=True, text=True)
+    # `crontab -l` fails when the user has no crontab yet: start from an empty one
+    current = listed.stdout if listed.returncode == 0 else ""
+    done = subprocess.run([crontab, "-"], input=merge_crontab(current, root, minutes), capture_output=True, text=True)
+    if done.returncode != 0:
+        raise UsageError(f"crontab refused the new table: {done.stderr.strip() or done.returncode}")
+    click.echo(f"crontab: execbrief run --due every {minutes} minutes for {root}", err=True)
