@@ -62,7 +62,7 @@ def grounded_answer(system: str, user: str) -> dict[str, Any]:
 class Fault:
     """One scripted behaviour for the next matching model request."""
 
-    kind: str  # status | timeout | malformed_body | answer
+    kind: str  # status | timeout | malformed_body | body | answer
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
     message: str = ""
@@ -94,6 +94,11 @@ class Fault:
     @classmethod
     def malformed_body(cls) -> "Fault":
         return cls("malformed_body")
+
+    @classmethod
+    def body(cls, payload: Any) -> "Fault":
+        """Answer HTTP 200 with exactly this JSON body (say, an OpenAI answer with no choices)."""
+        return cls("body", change=lambda _: payload)
 
     @classmethod
     def answer(cls, change: Callable[[dict[str, Any]], Any]) -> "Fault":
@@ -235,6 +240,8 @@ class LLMServer:
             raise _Timeout(fault.seconds)
         if fault is not None and fault.kind == "malformed_body":
             return 200, {}, b'{"id": "broken", "content": [{"type": "tool_use", "input": {"summ'
+        if fault is not None and fault.kind == "body":
+            return 200, {}, fault.change({}) if fault.change else {}
         answer: Any = grounded_answer(system, user)
         if fault is not None and fault.change is not None:
             changed = fault.change(answer)

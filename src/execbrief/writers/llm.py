@@ -200,7 +200,9 @@ class LLMWriter:
             status = "corrected" if repaired or replaced else "draft"
         summary = parts[0].blocks
         sections = (offline.sections[0],) + tuple(
-            ReportSection(id=s.id, title=s.title, blocks=part.blocks) for s, part in zip(view.lens.sections, parts[1:])
+            ReportSection(id=s.id, title=s.title, blocks=part.blocks)
+            for s, part in zip(view.lens.sections, parts[1:])
+            if part.blocks or not s.optional or view.sections.get(s.id)  # left out, as the offline writer does
         )
         blocks = list(summary) + [b for s in sections for b in s.blocks]
         return Report(
@@ -215,8 +217,9 @@ class LLMWriter:
         return offline.model_copy(update={"writer": self.name, "status": "fallback"})
 
     def _offline_parts(self, view: LensView, offline: Report) -> list[_Part]:
-        by_id = {s.id: s for s in offline.sections}
-        return [_Part("summary", offline.summary)] + [_Part(s.id, by_id[s.id].blocks) for s in view.lens.sections]
+        # an optional section with no facts is one the offline writer leaves out: nothing replaces it
+        by_id = {s.id: s.blocks for s in offline.sections}
+        return [_Part("summary", offline.summary)] + [_Part(s.id, by_id.get(s.id, ())) for s in view.lens.sections]
 
     def _parts(self, view: LensView, response: LLMResponse, scope: dict[str, Fact], offline: Report) -> list[_Part]:
         """The answer split into verified parts: the summary, then each lens section."""

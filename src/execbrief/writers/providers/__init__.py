@@ -12,6 +12,7 @@ way a third-party package would (see ``register``).
 from __future__ import annotations
 
 import email.utils
+import math
 import time
 from abc import ABC, abstractmethod
 from dataclasses import asdict, dataclass, field
@@ -126,19 +127,29 @@ def retry_after_seconds(headers: Mapping[str, str] | None) -> float | None:
     if not headers:
         return None
     lower = {k.lower(): v for k, v in headers.items()}
-    if "retry-after-ms" in lower:
-        try:
-            return max(0.0, float(lower["retry-after-ms"]) / 1000)
-        except ValueError:
-            pass
+    seconds = _seconds(lower.get("retry-after-ms"))
+    if seconds is not None:
+        return seconds / 1000
     value = lower.get("retry-after")
-    if value is None:
+    if not value:
         return None
+    seconds = _seconds(value)
+    if seconds is not None:
+        return seconds
     try:
-        return max(0.0, float(value))
+        parsed = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):  # "soon", or any other word: as if there were no header
+        return None
+    return max(0.0, parsed.timestamp() - time.time())
+
+
+def _seconds(value: str | None) -> float | None:
+    """A finite, non-negative number of a header, or None (``nan``, ``inf`` and words are none)."""
+    try:
+        number = float(value) if value is not None else None
     except ValueError:
-        parsed = email.utils.parsedate_to_datetime(value) if value else None
-        return max(0.0, parsed.timestamp() - time.time()) if parsed else None
+        return None
+    return max(0.0, number) if number is not None and math.isfinite(number) else None
 
 
 def classify_status(status: int, message: str, headers: Mapping[str, str] | None = None) -> ProviderError:

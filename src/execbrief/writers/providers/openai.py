@@ -125,6 +125,8 @@ class OpenAIProvider(Provider):
 
 
 def _response(completion: Any) -> LLMResponse:
+    if not completion.choices:  # some OpenAI-compatible servers answer 200 with nothing in it
+        raise ProviderError("malformed", "the answer has no choices (HTTP 200 with an empty \"choices\" list)")
     choice = completion.choices[0]
     usage = completion.usage
     cached = 0
