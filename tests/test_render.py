@@ -63,10 +63,10 @@ def make_report(**changes: object) -> Report:
             ),
         ),
         sources=(
-            SourceRef(number=1, fact_id="f-rev", label="ledger/2024-06.csv: revenue by business"),
-            SourceRef(number=2, fact_id="f-cash", label="ledger/2024-06.csv: cash runway"),
-            SourceRef(number=3, fact_id="f-sec", label="repos/billing: secret scan"),
-            SourceRef(number=4, fact_id="f-aws", label="aws: cost explorer"),
+            SourceRef(number=1, fact_id="f-rev", label="ledger/2024-06.csv, June 2024"),
+            SourceRef(number=2, fact_id="f-cash", label="ledger/2024-06.csv, cash on 30 June 2024"),
+            SourceRef(number=3, fact_id="f-sec", label="repos/billing/config.py:12"),
+            SourceRef(number=4, fact_id="f-aws", label="aws:ce:global:111122223333/2024-06"),
         ),
         data_quality=("ledger/2024-05.csv:14: amount 'n/a' is not a number",),
         status="verified",
@@ -129,7 +129,7 @@ def test_html_css_is_inlined_into_style_attributes():
     # Only media queries and the color-scheme rule stay in <style>; plain rules are gone.
     styles = re.findall(r"<style[^>]*>(.*?)</style>", html, re.S)
     assert len(styles) == 1
-    assert ".eb-h1 {" not in styles[0]
+    assert ".eb-h1 { margin" not in styles[0]
 
 
 def test_html_shows_header_sections_and_every_block_text():
@@ -153,14 +153,55 @@ def test_html_escapes_markup_in_report_text():
     assert "Risks &amp; issues" in html
 
 
-def test_html_cites_items_and_blocks_by_source_number():
+def _cites(numbers: str) -> str:
+    """The pattern of a citation marker: ``[1] [2]`` as links to the Sources block."""
+    links = [rf'<a href="#eb-src-{n}"[^>]*>\[{n}\]</a>' for n in numbers.split()]
+    return r"<sup[^>]*>" + " ".join(links) + "</sup>"
+
+
+def test_html_cites_items_and_blocks_by_source_number_as_links():
     html = render_html(make_report())
     assert "June. Cash covers 7.5 months of costs.<sup" in html
-    assert re.search(r"of costs\.<sup[^>]*>\[1\] \[2\]</sup>", html)
-    assert re.search(r"billing repo\.<sup[^>]*>\[3\]</sup></li>", html)
-    assert re.search(r"month over month\.<sup[^>]*>\[4\]</sup></li>", html)
+    assert re.search(r"of costs\." + _cites("1 2"), html)
+    assert re.search(r"billing repo\." + _cites("3") + "</li>", html)
+    assert re.search(r"month over month\." + _cites("4") + "</li>", html)
     # The action plan has no per-item citations: its block citations follow the list.
-    assert re.search(r"</ol><p[^>]*><sup[^>]*>\[3\] \[4\]</sup></p>", html)
+    assert re.search(r"</ol><p[^>]*>" + _cites("3 4") + "</p>", html)
+
+
+def test_every_citation_link_lands_on_an_entry_of_the_sources_block():
+    html = render_html(make_report())
+    sources = html[html.index(">Sources</h2>"):]
+    targets = set(re.findall(r'href="#(eb-src-\d+)"', html))
+    assert targets == {"eb-src-1", "eb-src-2", "eb-src-3", "eb-src-4"}
+    for target in targets:
+        assert re.search(rf'id="{target}"', sources), target
+
+
+def test_sources_are_grouped_by_file_with_touching_line_ranges_merged():
+    refs = (
+        SourceRef(number=1, fact_id="a", label="notes/ops.md:12"),
+        SourceRef(number=2, fact_id="b", label="ledger/t.csv, May–October 2026"),
+        SourceRef(number=3, fact_id="c", label="notes/ops.md:13-15"),
+        SourceRef(number=4, fact_id="d", label="notes/ops.md:40; ledger/t.csv, May–October 2026"),
+        SourceRef(number=5, fact_id="e", label="ledger/t.csv, May–October 2026"),
+        SourceRef(number=6, fact_id="f", label="notes/ops.md"),
+        SourceRef(number=7, fact_id="g", label="arn:aws:lambda:us-east-1:111122223333:function:booking"),
+    )
+    blocks = (Block(kind="bullets", items=tuple("abcdefg"), item_cites=tuple((c,) for c in "abcdefg"),
+                    cites=tuple("abcdefg")),)
+    report = make_report(summary=blocks, sections=(), sources=refs)
+    text = render_text(report)
+    sources = text[text.index("Sources\n"):]
+    # one line per file; lines 12 and 13-15 are one place; one place cited by three facts
+    assert "notes/ops.md: [1] lines 12\u201315; [3] line 40; [4] whole file" in sources
+    assert "ledger/t.csv: [2] May\u2013October 2026" in sources
+    assert "arn:aws:lambda:us-east-1:111122223333:function:booking: [5]" in sources
+    # each item is cited by its places' numbers, the same in the text and in the HTML
+    assert "- a [1]" in text and "- c [1]" in text and "- d [2] [3]" in text and "- e [2]" in text
+    html = render_html(report)
+    assert re.search(r">d" + _cites("2 3") + "</li>", html)
+    assert html.count('id="eb-src-') == 5
 
 
 def test_html_numbers_the_action_plan_and_right_aligns_numeric_cells():
@@ -180,16 +221,18 @@ def test_html_mentions_omitted_items_only_when_some_were_left_out():
 def test_html_lists_sources_and_a_preheader_with_the_first_sentence():
     html = render_html(make_report())
     assert ">Sources</h2>" in html
-    assert "[1] ledger/2024-06.csv: revenue by business" in html
-    assert "[4] aws: cost explorer" in html
+    assert re.search(r"ledger/2024-06\.csv</span> <span[^>]*><span[^>]*>\[1\]</span>&nbsp;June 2024", html)
+    assert re.search(r">\[2\]</span>&nbsp;cash on 30 June 2024", html)
+    assert ">[4]</span>" in html
     assert re.search(r'class="eb-preheader"[^>]*>Revenue rose 12% to \$184,200 in June\.</div>', html)
 
 
-def test_html_data_quality_note_appears_only_with_warnings():
+def test_data_quality_warnings_go_to_the_footer_for_whoever_keeps_the_data():
     with_warning = render_html(make_report())
-    assert ">Data quality</h2>" in with_warning
-    assert "ledger/2024-05.csv:14: amount 'n/a' is not a number" in with_warning
-    assert "Data quality" not in render_html(make_report(data_quality=()))
+    assert ">For whoever keeps the data</h2>" in with_warning
+    assert with_warning.index("keeps the data") > with_warning.index("Figures are unaudited")
+    assert "ledger/<wbr>2024-<wbr>05.<wbr>csv:<wbr>14: amount 'n/a' is not a number" in with_warning
+    assert "keeps the data" not in render_html(make_report(data_quality=()))
 
 
 def test_footer_names_the_writer_and_verification():
@@ -222,8 +265,8 @@ def test_text_carries_the_same_items_citations_and_sources():
     assert "1. Rotate the leaked Stripe key by 5 July." in text
     assert "[1] [2]" in text
     assert "…and 3 more lower-priority items" in text
-    assert "[1] ledger/2024-06.csv: revenue by business" in text
-    assert "Data quality\n------------" in text
+    assert "ledger/2024-06.csv: [1] June 2024; [2] cash on 30 June 2024" in text
+    assert "For whoever keeps the data\n--------------------------" in text
     assert "- ledger/2024-05.csv:14: amount 'n/a' is not a number" in text
     assert "Verified against 4 facts" in text
 
@@ -261,7 +304,7 @@ def test_markdown_export_has_sections_tables_citations_and_sources():
     assert md.startswith("# ")
     for section in make_report().sections:
         assert f"## {section.title}" in md
-    assert "](#source-1)" in md and '<a id="source-1"></a>1.' in md
+    assert "](#source-1)" in md and '<a id="source-1"></a>\\[1\\] June 2024' in md
     assert md == render_markdown(make_report())
 
 
@@ -280,3 +323,28 @@ def test_long_citation_runs_become_ranges_that_can_wrap():
 
     assert cite_groups([4, 5, 6, 7, 9, 11, 12]) == ["4\u20137", "9", "11", "12"]
     assert cite_groups([]) == []
+
+
+def test_a_table_of_more_than_three_columns_can_become_cards_and_reads_without_style():
+    wide = Block(kind="table", columns=("Business", "Period", "Revenue", "Net"),
+                 rows=(("Acme Retail", "June 2024", "$120,400", "$8,100"),), cites=("f-rev",))
+    html = render_html(make_report(sections=(ReportSection(id="r", title="Results", blocks=(wide,)),)))
+    table = re.search(r'<table[^>]*class="eb-data eb-cards".*?</table>', html, re.S).group(0)
+    # the first cell is the card's title; every other cell carries its column's name, hidden
+    # inline (so a client that drops <style> shows a plain table) and shown by the media query
+    assert re.search(r'<td[^>]*class="eb-card-title"[^>]*>Acme Retail</td>', table)
+    assert re.search(r'<span class="eb-label" style="[^"]*display: none[^"]*">Revenue </span>\$120,400', table)
+    assert re.search(r'<tr class="eb-head"', table)
+    assert ".eb-cards .eb-label { display: inline-block !important;" in html
+    narrow = render_html(make_report())  # three columns stay a table everywhere
+    assert "eb-cards" not in narrow.split("<body", 1)[1] and "eb-label" not in narrow.split("<body", 1)[1]
+
+
+def test_long_paths_and_keys_get_break_opportunities_and_stay_escaped():
+    from execbrief.render.html import breakable
+
+    path = "repos/brightline-client-sites/sites/harbor-flats-booking/config/payments.php:6"
+    assert str(breakable(f"Key in {path} <b>")) == (
+        "Key in repos/<wbr>brightline-<wbr>client-<wbr>sites/<wbr>sites/<wbr>harbor-<wbr>flats-<wbr>booking/<wbr>"
+        "config/<wbr>payments.<wbr>php:<wbr>6 &lt;b&gt;")
+    assert str(breakable("short words only")) == "short words only"

@@ -44,6 +44,6 @@ def analyze(facts: Sequence[Fact], ctx: AnalysisContext) -> list[Fact]:
                     f"(kpis: {{{kpi}: ...}}) and keep it current."
                 ),
                 topics=("kpi", "data-quality"),
-                sources=("expected by the lenses; no note states it and no rule computes it",),
+                sources=("expected by the lenses, stated by no note and computed by no rule",),
             )
     return list(out.values())

@@ -6,6 +6,7 @@ import re
 from datetime import date
 
 from ..model import Block, Report
+from .sources import SourceIndex
 
 __all__ = [
     "CitedItem",
@@ -44,31 +45,30 @@ def subject_for(report: Report) -> str:
     return re.sub(r"[ \t]*[\r\n]+[ \t]*", " ", subject)
 
 
-def cite_numbers(report: Report, fact_ids: tuple[str, ...] | list[str]) -> list[int]:
-    """Source-list numbers for the cited fact ids, sorted, each once.
+def cite_numbers(index: SourceIndex, fact_ids: tuple[str, ...] | list[str]) -> list[int]:
+    """Source-list numbers (places, see ``sources.py``) for the cited fact ids, sorted, each once.
 
     Ids missing from ``report.sources`` are left out: tracing them is the verifier's job,
     and a dangling reference number would point the reader at nothing.
     """
-    by_fact = {ref.fact_id: ref.number for ref in report.sources}
-    return sorted({by_fact[f] for f in fact_ids if f in by_fact})
+    return index.numbers(fact_ids)
 
 
-def item_citations(report: Report, block: Block) -> tuple[list[CitedItem], list[int]]:
+def item_citations(index: SourceIndex, block: Block) -> tuple[list[CitedItem], list[int]]:
     """Each item with its own citation numbers, and the numbers to show after the block.
 
     With ``item_cites`` each item carries its own references, and only block citations no
     item already shows follow the block; without them, the block's citations follow it.
     """
     if not block.item_cites:
-        return [(item, []) for item in block.items], cite_numbers(report, block.cites)
+        return [(item, []) for item in block.items], cite_numbers(index, block.cites)
     items: list[CitedItem] = []
     shown: set[int] = set()
     for i, item in enumerate(block.items):
-        numbers = cite_numbers(report, block.item_cites[i]) if i < len(block.item_cites) else []
+        numbers = cite_numbers(index, block.item_cites[i]) if i < len(block.item_cites) else []
         shown.update(numbers)
         items.append((item, numbers))
-    rest = [n for n in cite_numbers(report, block.cites) if n not in shown]
+    rest = [n for n in cite_numbers(index, block.cites) if n not in shown]
     return items, rest
 
 

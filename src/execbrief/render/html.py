@@ -8,11 +8,13 @@ inlined (media queries for narrow screens and dark mode) stays in a small ``<sty
 from __future__ import annotations
 
 import base64
+import re
 from functools import cache
 from typing import Any, Mapping
 
 import css_inline
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup, escape
 
 from ..model import Block, Report
 from .charts import alt_text
@@ -28,6 +30,7 @@ from .common import (
     status_line,
     subject_for,
 )
+from .sources import SourceIndex, source_index
 
 __all__ = ["content_id", "render_html"]
 
@@ -44,7 +47,24 @@ def _environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["cite_groups"] = cite_groups
+    env.filters["breakable"] = breakable
     return env
+
+
+# a long unbroken run (a path, a key, an ARN) gets a break opportunity after each separator
+_LONG_WORD = re.compile(r"[^\s]{22,}")
+_SEPARATOR = re.compile(r"(?<=[/_.:,=&?-])(?=[^\s])")
+
+
+def breakable(text: str) -> Markup:
+    """Escaped text where long paths and keys may wrap (``<wbr>`` after ``/``, ``_``, ``.``, …)."""
+    out, last = [], 0
+    for m in _LONG_WORD.finditer(text):
+        out.append(str(escape(text[last:m.start()])))
+        out.append("<wbr>".join(str(escape(part)) for part in _SEPARATOR.split(m.group(0))))
+        last = m.end()
+    out.append(str(escape(text[last:])))
+    return Markup("".join(out))
 
 
 @cache
@@ -68,12 +88,19 @@ def _image(block: Block, images: Mapping[str, bytes], embed: str) -> dict[str, s
     return {"src": src, "alt": alt_text(block.chart)}
 
 
-def _block_view(report: Report, block: Block, images: Mapping[str, bytes] = {}, embed: str = "cid") -> dict[str, Any]:
+# a table wider than this many columns turns into one card per row on a narrow screen
+CARD_COLUMNS = 3
+
+
+def _block_view(index: SourceIndex, block: Block, images: Mapping[str, bytes] = {}, embed: str = "cid") -> dict[str, Any]:
     """What the template needs for one block, with citations already numbered."""
     if block.kind in ("bullets", "actions"):
-        items, after = item_citations(report, block)
+        items, after = item_citations(index, block)
     else:
-        items, after = [], cite_numbers(report, block.cites)
+        items, after = [], cite_numbers(index, block.cites)
+    cards = len(block.columns) > CARD_COLUMNS
+    # in a card every cell but the first carries its column's name (shown on narrow screens)
+    labels = [c if cards and i > 0 else "" for i, c in enumerate(block.columns)]
     return {
         "image": _image(block, images, embed),
         "kind": block.kind,
@@ -81,7 +108,9 @@ def _block_view(report: Report, block: Block, images: Mapping[str, bytes] = {}, 
         "entries": items,
         "lists": grouped(block, items),
         "columns": [(c, _numeric_column(block, i)) for i, c in enumerate(block.columns)],
-        "rows": [[(cell, looks_numeric(cell)) for cell in row] for row in block.rows],
+        "rows": [[(cell, looks_numeric(cell), labels[i] if i < len(labels) else "") for i, cell in enumerate(row)]
+                 for row in block.rows],
+        "cards": cards,
         "after": after,
         "omitted": omitted_line(block.omitted) if block.omitted > 0 else "",
     }
@@ -100,17 +129,21 @@ def render_html(report: Report, images: Mapping[str, bytes] = {}, embed: str = "
     ``cid`` (an email's inline parts) or ``data`` (a standalone file a browser can open).
     """
     template = _environment().get_template("report.html.j2")
+    index = source_index(report)
     page = template.render(
         report=report,
         subject=subject_for(report),
         preheader=first_sentence(report),
         as_of=format_date(report.as_of),
         status=status_line(report),
-        summary=[_block_view(report, b, images, embed) for b in report.summary],
+        update=None,
+        summary=[_block_view(index, b, images, embed) for b in report.summary],
         sections=[
-            {"title": s.title, "blocks": [_block_view(report, b, images, embed) for b in s.blocks]}
+            {"title": s.title, "blocks": [_block_view(index, b, images, embed) for b in s.blocks]}
             for s in report.sections
         ],
+        keeper=[],
+        sources=index.groups,
     )
     # End with a newline, as the MIME body will: the outbox copy then equals this exactly.
     return _inliner().inline(page).rstrip("\n") + "\n"

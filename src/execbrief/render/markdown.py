@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..model import Block, Report
 from .common import cite_groups, format_date, grouped, item_citations, omitted_line, status_line
+from .sources import SourceIndex, source_index
 
 __all__ = ["render_markdown"]
 
@@ -23,10 +24,10 @@ def _refs(numbers: list[int]) -> str:
     return "".join(out)
 
 
-def _block(report: Report, block: Block) -> list[str]:
+def _block(index: SourceIndex, block: Block) -> list[str]:
     lines: list[str] = []
     if block.kind in ("bullets", "actions"):
-        items, rest = item_citations(report, block)
+        items, rest = item_citations(index, block)
         for group, start, entries in grouped(block, items):
             if group:
                 lines.append(f"\n**{_escape(group)}**\n")
@@ -40,11 +41,11 @@ def _block(report: Report, block: Block) -> list[str]:
         lines.append("|" + "|".join("---" if i < 2 else "---:" for i in range(len(block.columns))) + "|")
         lines += ["| " + " | ".join(_escape(c) for c in row) + " |" for row in block.rows]
         lines.append("")
-        lines.append(f"Sources:{_refs(item_citations(report, block)[1])}")
+        lines.append(f"Sources:{_refs(item_citations(index, block)[1])}")
     elif block.kind == "note":
         lines.append(f"_{_escape(block.text or '')}_")
     else:
-        lines.append(_escape(block.text or "") + _refs(item_citations(report, block)[1]))
+        lines.append(_escape(block.text or "") + _refs(item_citations(index, block)[1]))
     if block.omitted:
         lines.append(f"\n_{omitted_line(block.omitted)}_")
     return lines
@@ -60,17 +61,24 @@ def render_markdown(report: Report) -> str:
         "## Summary",
         "",
     ]
+    index = source_index(report)
     for block in report.summary:
-        out += _block(report, block) + [""]
+        out += _block(index, block) + [""]
     for section in report.sections:
         out += [f"## {_escape(section.title)}", ""]
         for block in section.blocks:
-            out += _block(report, block) + [""]
-    if report.sources:
-        out += ["## Sources", ""]
-        out += [f'<a id="source-{r.number}"></a>{r.number}. {_escape(r.label)}' for r in report.sources]
-        out.append("")
+            out += _block(index, block) + [""]
     if report.data_quality:
-        out += ["## Data quality", ""] + [f"- {_escape(w)}" for w in report.data_quality] + [""]
+        out += ["## For whoever keeps the data", ""]
+        out += [f"- {_escape(w)}" for w in report.data_quality] + [""]
+    if index.groups:
+        out += ["## Sources", ""]
+        for group in index.groups:
+            places = " · ".join(
+                f'<a id="source-{p.number}"></a>\\[{p.number}\\]' + (f" {_escape(p.label)}" if p.label else "")
+                for p in group.places
+            )
+            out.append(f"- {_escape(group.name)}: {places}")
+        out.append("")
     out += ["---", f"_Written by {_escape(report.writer)} · {status_line(report)}_", ""]
     return "\n".join(out)

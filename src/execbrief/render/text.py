@@ -19,6 +19,7 @@ from .common import (
     omitted_line,
     status_line,
 )
+from .sources import SourceIndex, source_index
 
 __all__ = ["WIDTH", "render_text"]
 
@@ -78,20 +79,20 @@ def _table(block: Block) -> list[str]:
     return out
 
 
-def _block(report: Report, block: Block) -> list[str]:
+def _block(index: SourceIndex, block: Block) -> list[str]:
     """The lines of one block."""
     lines: list[str] = []
     if block.kind in ("paragraph", "note"):
         prefix = "Note: " if block.kind == "note" else ""
-        lines.extend(_wrap(prefix + (block.text or ""), numbers=cite_numbers(report, block.cites)))
+        lines.extend(_wrap(prefix + (block.text or ""), numbers=cite_numbers(index, block.cites)))
     else:
         if block.text:
             lines.extend(_wrap(block.text))
         if block.kind in ("table", "chart"):
             lines.extend(_table(block))
-            after = cite_numbers(report, block.cites)
+            after = cite_numbers(index, block.cites)
         else:
-            items, after = item_citations(report, block)
+            items, after = item_citations(index, block)
             for group, start, entries in grouped(block, items):
                 if group:
                     lines.append(f"{group}:")
@@ -105,10 +106,10 @@ def _block(report: Report, block: Block) -> list[str]:
     return lines
 
 
-def _blocks(report: Report, blocks: tuple[Block, ...]) -> list[str]:
+def _blocks(index: SourceIndex, blocks: tuple[Block, ...]) -> list[str]:
     out: list[str] = []
     for block in blocks:
-        out.extend(_block(report, block))
+        out.extend(_block(index, block))
         out.append("")
     return out
 
@@ -121,20 +122,21 @@ def render_text(report: Report) -> str:
         f"For {report.audience} \u00b7 {report.period} \u00b7 as of {format_date(report.as_of)}"
     )
     lines.append("")
+    index = source_index(report)
     if report.summary:
-        lines += _heading("Summary", "-") + [""] + _blocks(report, report.summary)
+        lines += _heading("Summary", "-") + [""] + _blocks(index, report.summary)
     for section in report.sections:
-        lines += _heading(section.title, "-") + [""] + _blocks(report, section.blocks)
-    if report.sources:
-        lines += _heading("Sources", "-") + [""]
-        for ref in report.sources:
-            label = f"[{ref.number}] "
-            lines += _wrap(ref.label, label, " " * len(label))
-        lines.append("")
+        lines += _heading(section.title, "-") + [""] + _blocks(index, section.blocks)
     if report.data_quality:
-        lines += _heading("Data quality", "-") + [""]
+        lines += _heading("For whoever keeps the data", "-") + [""]
         lines += _wrap("Some inputs had problems; figures that depend on them may be incomplete.")
         lines += [line for warning in report.data_quality for line in _wrap(warning, "- ", "  ")]
+        lines.append("")
+    if index.groups:
+        lines += _heading("Sources", "-") + [""]
+        for group in index.groups:
+            places = "; ".join(f"[{p.number}] {p.label}".rstrip() for p in group.places)
+            lines += _wrap(f"{group.name}: {places}", "", "  ")
         lines.append("")
     # "-- " is the conventional signature separator; mail clients dim what follows.
     lines += ["-- "] + _wrap(f"Written by {report.writer} \u00b7 {status_line(report)}")
