@@ -167,7 +167,7 @@ def test_bad_input_becomes_warnings_and_the_run_goes_on(workspace):
     ledger_lines = {w["line"] for w in by_path["ledger/t.csv"]}
     assert ledger_lines == {3, 4}
     ceo = Path(next(r for r in data["reports"] if r["lens"] == "ceo")["files"]["text"]).read_text()
-    assert "Data quality" in ceo and "notes/binary.md" in ceo
+    assert "For whoever keeps the data" in ceo and "notes/binary.md" in ceo
     cfo = Path(next(r for r in data["reports"] if r["lens"] == "cfo")["files"]["text"]).read_text()
     assert "$1,000" in cfo  # the good rows still count
 

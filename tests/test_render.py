@@ -287,7 +287,7 @@ def test_text_wraps_at_78_columns():
 
 
 def test_text_omits_data_quality_when_there_are_no_warnings():
-    assert "Data quality" not in render_text(make_report(data_quality=()))
+    assert "keeps the data" not in render_text(make_report(data_quality=()))
 
 
 def test_render_package_exports_its_public_api():
