@@ -232,16 +232,21 @@ def test_a_view_kept_per_business_gives_each_business_its_facts_from_its_own_ite
     settings = load_settings(demo, environ={})
     context = _context(settings)
     result = registry.get("sources", "notes")(settings).collect_parts()
-    assert all(ev.entity == part.entity for part in result.parts for ev in part.evidence())  # what grouping rests on
-    evidence = [ev for part in result.parts for ev in part.evidence()]
+    # what grouping rests on: a part names the businesses of its rows (a note covering two
+    # businesses under their own headings names both), and its document dates each one's rows
+    assert all(ev.entity in part.entity_groups() for part in result.parts for ev in part.evidence()
+               if ev.kind == "table_row")
     per_entity = [r for r in registered() if isinstance(r.reads, Reads) and r.reads.per_entity]
     assert {r.name for r in per_entity} == {"records", "portfolio", "assets"}
     for r in per_entity:
         name, fn, spec = r.name, r.run, r.reads
         groups: dict = {}
-        for ev in evidence:
-            if spec.accepts(ev):
-                groups.setdefault(ev.entity, []).append(ev)
+        for part in result.parts:
+            for ev in part.evidence():
+                if spec.accepts(ev):
+                    for group in (part.entity_groups() if ev.kind == "document" else (ev.entity,)):
+                        groups.setdefault(group, []).append(ev)
+        evidence = [ev for part in result.parts for ev in part.evidence()]
         apart = [f for items in groups.values() for f in fn(items, context)]
         together = fn([ev for ev in evidence if spec.accepts(ev)], context)
         assert len(groups) > 2 and together

@@ -424,6 +424,16 @@ def analyze_incremental(
     def group_of(spec: Reads, entity: str | None) -> object:
         return entity if spec.per_entity else _WHOLE
 
+    def groups_of(spec: Reads, part: Part) -> tuple[object, ...]:
+        return part.entity_groups() if spec.per_entity else (_WHOLE,)
+
+    def targets(spec: Reads, ev: Evidence, part_groups: Sequence[object]) -> Sequence[object]:
+        """The groups an item is read in: its business's; a file's document, in every group
+        of its file (a note covering two businesses dates the rows of both)."""
+        if spec.per_entity and ev.kind == "document" and part_groups:
+            return part_groups
+        return (group_of(spec, ev.entity),)
+
     def view_digests(spec: Reads) -> dict[object, str | None]:
         """The digest of each group of the view's items (a business's, for a view kept per
         entity; else one group of every item), in collection order; None: no digest."""
@@ -454,15 +464,15 @@ def analyze_incremental(
             for part in result.parts:
                 if part.source not in spec.sources:
                     continue
-                group = group_of(spec, part.entity)
-                if spec.hits_only:
-                    update(group, lambda part=part: _digest([ev for ev in part.hits if spec.accepts(ev)]))
-                    continue
-                known = part_views(part).get(spec.view)
-                if known is None:
-                    failed.add(group)
-                    continue
-                update(group, lambda part=part, known=known: f"{part.path}\0{known}\0")
+                for group in groups_of(spec, part):
+                    if spec.hits_only:
+                        update(group, lambda part=part: _digest([ev for ev in part.hits if spec.accepts(ev)]))
+                        continue
+                    known = part_views(part).get(spec.view)
+                    if known is None:
+                        failed.add(group)
+                        continue
+                    update(group, lambda part=part, known=known: f"{part.path}\0{known}\0")
         digests[spec.view] = {g: None if g in failed else h.hexdigest() for g, h in hashers.items()}
         return digests[spec.view]
 
@@ -473,7 +483,7 @@ def analyze_incremental(
         if not lists:
             return
         if not spec.hits_only:  # (a narrowing is fed as parts are built)
-            build_missing(spec, lambda part: group_of(spec, part.entity) in lists)
+            build_missing(spec, lambda part: any(g in lists for g in groups_of(spec, part)))
         for n, result in enumerate(results):
             eager = [ev for ev in result.evidence if spec.accepts(ev)]
             if spec.narrow is not None:
@@ -484,12 +494,16 @@ def analyze_incremental(
             for ev in eager:
                 lists.get(group_of(spec, ev.entity), []).append(ev)
             for part in result.parts:
-                if part.source in spec.sources and group_of(spec, part.entity) in lists:
-                    lists[group_of(spec, part.entity)] += [
-                        ev for ev in (part.hits if spec.hits_only else built[part.key]) if spec.accepts(ev)]
+                if part.source in spec.sources and any(g in lists for g in groups_of(spec, part)):
+                    for ev in (part.hits if spec.hits_only else built[part.key]):
+                        if spec.accepts(ev):
+                            for group in targets(spec, ev, groups_of(spec, part)):
+                                lists.get(group, []).append(ev)
         if spec.narrow is not None:
+            part_groups = {p.path: groups_of(spec, p) for p in parts if p.source in spec.sources}
             for ev in narrowing(spec).items():
-                lists.get(group_of(spec, ev.entity), []).append(ev)
+                for group in targets(spec, ev, part_groups.get(ev.provenance.path, ())):
+                    lists.get(group, []).append(ev)
         views_of.update(((spec.view, g), items) for g, items in lists.items())
 
     def per_note(name: str, fn: Callable, spec: Reads) -> list[Fact]:

@@ -35,8 +35,9 @@ class Part:
     unchanged file never builds that file's evidence at all.
 
     ``key`` changes whenever the file's evidence could. ``hits`` are the file's scan hits,
-    always built: they are few, and every run reports them. ``entity``: the business every
-    item of the file belongs to (None: none).
+    always built: they are few, and every run reports them. ``entity``: the business the
+    file as a whole belongs to (None: none). ``groups``: the businesses its items of the
+    rules kept business by business (table rows) belong to; empty: ``entity`` alone.
     """
 
     source: str
@@ -45,6 +46,11 @@ class Part:
     hits: tuple[Evidence, ...]
     build: Callable[[], list[Evidence]]
     entity: str | None = None
+    groups: tuple[str | None, ...] = ()
+
+    def entity_groups(self) -> tuple[str | None, ...]:
+        """The businesses whose per-business analysis this file's items take part in."""
+        return self.groups or (self.entity,)
 
     def evidence(self) -> list[Evidence]:
         """Every evidence item of the file, its hits among them, in the source's order."""

@@ -17,11 +17,13 @@ from __future__ import annotations
 import json
 import re
 from datetime import date, datetime
+from functools import partial
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
+from ..entities import EntityResolver
 from ..errors import ConfigError
 from ..model import DataWarning, Evidence, Provenance, content_hash, stable_id
 from . import InputFile, SourceResult
@@ -72,7 +74,7 @@ class AwsSource:
         self.config = settings.sources.aws
         self.workspace = Path(settings.workspace)
         self.session = session
-        self._match = entity_matcher(settings.entities)
+        self._match = partial(EntityResolver(settings.entities).in_name, run_together=True)
 
     def as_of(self) -> date:
         """The date whose three previous full months Cost Explorer is asked about."""
@@ -207,27 +209,6 @@ def _evidence(record: dict[str, Any], account: str, observed: str | None, entity
         provenance=Provenance(source="aws", path=path, observed_at=observed,
                               sha256=content_hash(json.dumps(record, sort_keys=True, default=str))),
     )
-
-
-def entity_matcher(entities: Any) -> Callable[[str], str | None]:
-    """A function naming the business a resource belongs to, from its name (``harborflats-booking``)."""
-    labels: list[tuple[str, str]] = []
-    for entity in entities:
-        for label in (entity.id, entity.name, *entity.aliases):
-            key = _squash(label)
-            if len(key) >= 5:  # short labels ("app", "web") would match everything
-                labels.append((key, entity.id))
-    labels.sort(key=lambda kv: -len(kv[0]))
-
-    def match(name: str) -> str | None:
-        key = _squash(name)
-        return next((eid for label, eid in labels if label in key), None)
-
-    return match
-
-
-def _squash(text: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", text.lower())
 
 
 def _list(value: Any) -> list[Any]:

@@ -37,7 +37,8 @@ class Scan:
     __slots__ = ("sections", "tasks", "rows", "problems", "stamps")
 
     def __init__(self) -> None:
-        # {"heading", "level", "parents", "start", "end", "text", "bullets": [{"text", "line", "dates"?}]}
+        # {"heading", "level", "parents", "start", "end", "text", "bullets": [{"text", "line", "dates"?}],
+        #  "paras": [{"text", "line", "end", "dates"?}]} (prose paragraphs)
         self.sections: list[dict[str, Any]] = []
         # {"text", "done", "heading", "line", "end"}
         self.tasks: list[dict[str, Any]] = []
@@ -76,9 +77,10 @@ def scan(lines: list[str], begin: int) -> Scan:
     stack: list[tuple[int, str]] = []  # enclosing headings, outer → inner
     # "start"/"end": first and last non-blank line (1-based); "body": index of its first body line
     section: dict[str, Any] = {"heading": "", "level": 0, "parents": [], "start": None,
-                               "end": None, "body": begin, "bullets": []}
+                               "end": None, "body": begin, "bullets": [], "paras": []}
     fence: tuple[str, int] | None = None
     item: dict[str, Any] | None = None  # the bullet or task a continuation line joins
+    para: dict[str, Any] | None = None  # the prose paragraph a next prose line joins
     table: tuple[str, ...] | None = None  # normalised header keys of the open table
 
     def close(sec: dict[str, Any]) -> None:
@@ -94,7 +96,7 @@ def scan(lines: list[str], begin: int) -> Scan:
         # Dispatch on the first character: most lines are prose, and regexes cost.
         first = line.lstrip()[:1]
         if not first:
-            item = table = None
+            item = table = para = None
             continue
         if fence is not None:
             section["end"] = lineno
@@ -111,9 +113,9 @@ def scan(lines: list[str], begin: int) -> Scan:
                 while stack and stack[-1][0] >= level:
                     stack.pop()
                 section = {"heading": name, "level": level, "parents": [h for _, h in stack],
-                           "start": lineno, "end": lineno, "body": i, "bullets": []}
+                           "start": lineno, "end": lineno, "body": i, "bullets": [], "paras": []}
                 stack.append((level, name))
-                item = table = None
+                item = table = para = None
                 if name[:1].isdigit() or name[:1] in "UuLlRrEe*_":
                     _stamp(name, lineno, out)
                 continue
@@ -121,6 +123,7 @@ def scan(lines: list[str], begin: int) -> Scan:
         if section["start"] is None:
             section["start"] = lineno
         if "|" in line:
+            para = None
             if table is not None:
                 out.rows.append(_row(line, lineno, table, section["heading"], out.problems))
                 continue
@@ -134,13 +137,14 @@ def scan(lines: list[str], begin: int) -> Scan:
         if first in "`~":
             fence_open = _FENCE.match(line)
             if fence_open:
-                fence, item = (fence_open.group(1)[0], len(fence_open.group(1))), None
+                fence, item, para = (fence_open.group(1)[0], len(fence_open.group(1))), None, None
                 continue
         if first in "-*_" and _BREAK.match(line):
-            item = None
+            item = para = None
             continue
         bullet = (first in "-*+" or first.isdigit()) and _BULLET.match(line)
         if bullet:
+            para = None
             box = _CHECKBOX.match(bullet.group(1))
             if box:
                 item = {"text": (box.group(2) or "").strip(), "done": box.group(1) != " ",
@@ -160,9 +164,16 @@ def scan(lines: list[str], begin: int) -> Scan:
             item = None
             if first.isdigit() or first in "UuLlRrEe*_":
                 _stamp(line, lineno, out)
+            if first != ">" and first != "<":  # (quotes and HTML are not the note's own prose)
+                if para is None:
+                    para = {"text": line.strip(), "line": lineno, "end": lineno}
+                    section["paras"].append(para)
+                else:
+                    para["text"] = f"{para['text']} {line.strip()}"
+                    para["end"] = lineno
     close(section)
-    for sec in out.sections:  # dates once a bullet's continuation lines are joined
-        for b in sec["bullets"]:
+    for sec in out.sections:  # dates once continuation lines are joined
+        for b in (*sec["bullets"], *sec["paras"]):
             found = find_dates(b["text"])
             if found:
                 b["dates"] = [list(f) for f in found]

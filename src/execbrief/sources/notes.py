@@ -21,12 +21,14 @@ import json
 import os
 import re
 import time
+from bisect import bisect_right
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import yaml
 
+from ..entities import EntityResolver
 from ..errors import StageError
 from ..model import DataWarning, Evidence, content_hash, stable_id
 from . import InputFile, Part, SourceResult, expand_paths
@@ -41,8 +43,8 @@ __all__ = ["NotesSource", "register", "parse_note", "ARCHIVED_STATUSES", "CACHE_
 
 SUFFIXES = (".md", ".markdown")
 ARCHIVED_STATUSES = frozenset({"archived", "closed", "done", "superseded"})
-CACHE_VERSION = 3  # bump when parse_note's output changes
-SUMMARY_VERSION = 2  # bump when what _build puts in a note's summary or evidence changes
+CACHE_VERSION = 4  # bump when parse_note's output changes
+SUMMARY_VERSION = 3  # bump when what _build puts in a note's summary or evidence changes
 _GLOB = set("*?[")
 # libyaml when present: same safe semantics as yaml.safe_load, many times faster.
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -126,10 +128,20 @@ def _load_job(job: tuple[str, str, str, int]) -> tuple[str, Any, str | None, str
 
 
 def _head(parsed: dict[str, Any]) -> dict[str, Any]:
-    """What a note's summary needs of its parse: all but the body's sections, tasks and rows."""
+    """What a note's summary needs of its parse: its dates, its headings and its table rows'
+    lines (which business each row belongs to), not the body's bullets, tasks and cells."""
     if "scan" not in parsed:
         return parsed
-    return {**parsed, "scan": {"stamps": parsed["scan"]["stamps"]}, "head": True}
+    body = parsed["scan"]
+    try:
+        return {**parsed, "head": True, "scan": {
+            "stamps": body["stamps"],
+            "sections": [{"heading": s["heading"], "parents": s["parents"], "start": s["start"]}
+                         for s in body["sections"]],
+            "rows": [[line, raw] for line, raw, _ in body["rows"]],
+        }}
+    except _DAMAGED:  # a cached parse of another shape: building from it fails, and parses afresh
+        return parsed
 
 
 class _Note:
@@ -162,20 +174,7 @@ class NotesSource:
         self.settings = settings
         self.config = settings.sources.notes
         self.workspace = Path(settings.workspace)
-        self._ids = {e.id for e in settings.entities}
-        # id, alias or name (case-insensitive) → entity id, for front matter values
-        self._by_label: dict[str, str] = {}
-        # id or alias → entity id, for folder names
-        self._by_folder: dict[str, str] = {}
-        for entity in settings.entities:
-            for label in (entity.name, *entity.aliases, entity.id):
-                self._by_label[label.strip().lower()] = entity.id
-            for label in (*entity.aliases, entity.id):
-                self._by_folder[label.strip().lower()] = entity.id
-        self._stem_ids = [
-            (re.compile(rf"(?<![a-z0-9]){re.escape(i)}(?![a-z0-9])"), i)
-            for i in sorted(self._ids, key=len, reverse=True)
-        ]
+        self._resolver = EntityResolver(settings.entities)
         self.workers = 1  # processes that parsed notes in the last collect() (for benchmarks and tests)
         # everything besides a note's bytes and mtime that its evidence depends on: a summary
         # in the cache index made under another context is not used
@@ -325,6 +324,7 @@ class NotesSource:
         current = summary["current"]
         observed, entity = summary["observed"], summary["entity"]
         hits = tuple(_hit(rel, entity, observed, note.sha, *found) for found in summary["hits"])
+        groups = tuple(g or None for g in summary.get("groups") or [entity or ""])
         whole = note.parsed  # a note parsed here, in full: its items are built from it, once
         note.parsed = None
 
@@ -352,7 +352,7 @@ class NotesSource:
             return out
 
         key = content_hash(f"{self._context}\x1f{rel}\x1f{note.sha}\x1f{observed}\x1f{current}")
-        return Part("notes", rel, key, hits, build, entity)
+        return Part("notes", rel, key, hits, build, entity, groups)
 
     def _build(self, parsed: dict[str, Any], note: _Note, items: bool = True) -> tuple[list[Evidence], dict[str, Any]]:
         """The evidence of one parsed note, and the summary of it the cache index keeps.
@@ -376,17 +376,27 @@ class NotesSource:
         observed = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(note.stat.st_mtime))
         updated, updated_from = _last_update(parsed, body["stamps"], observed[:10])
         reference = date.fromisoformat(updated)
-        entity = self._entity(fm, parsed["key_lines"], path, note.root, summary["warnings"])
         title = _text(fm.get("title")) or parsed["h1"] or path.stem
+        entity, pinned = self._entity(fm, parsed["key_lines"], path, note.root, summary["warnings"])
+        # each section belongs to the business its heading (or an enclosing one) names, else
+        # to the note's; an item of no business yet may name one in its own words
+        scopes = [entity if pinned else self._scope(sec, entity) for sec in body["sections"]]
+        starts = [sec["start"] or 0 for sec in body["sections"]]
+
+        def owner(line: int, text: str | None) -> str | None:
+            n = bisect_right(starts, line) - 1
+            scope = scopes[n] if n >= 0 else entity
+            return scope if scope is not None or pinned else self._resolver.in_text(text)
         out: list[Evidence] = []
         sha = note.sha
         # stable_id("ev", "notes", rel, kind, start), without re-hashing the common prefix per item
         base = hashlib.sha256(f"notes\x1f{rel}\x1f".encode())
 
-        def add(kind: str, start: int, end: int, text: str | None, record: dict[str, Any]) -> None:
+        def add(kind: str, start: int, end: int, text: str | None, record: dict[str, Any],
+                who: str | None) -> None:
             digest = base.copy()
             digest.update(f"{kind}\x1f{start}".encode())
-            out.append(evidence("ev-" + digest.hexdigest()[:12], "notes", kind, entity, text, record,
+            out.append(evidence("ev-" + digest.hexdigest()[:12], "notes", kind, who, text, record,
                                 provenance("notes", rel, start, end, observed, sha)))
 
         doc = {
@@ -400,52 +410,86 @@ class NotesSource:
             "archived": archived,
             "current": False,
         }
-        add("document", 1, max(parsed["lines"], 1), title, doc)
+        add("document", 1, max(parsed["lines"], 1), title, doc, entity)
         secrets = parsed.get("secrets", ())
+        rows = [(row[0], owner(row[0], row[1])) for row in body["rows"]]
+        # the businesses the note's table rows belong to (its own, when it has none): the
+        # groups of the rules kept business by business
+        groups = sorted({e or "" for _, e in rows} or {entity or ""})
+        named = any(scopes) or any(e for _, e in rows)
         summary.update(kept=True, path=rel, entity=entity, updated=updated, observed=observed,
-                       archived=archived, current=False, hits=[list(h) for h in secrets], doc=doc)
+                       archived=archived, current=False, hits=[list(h) for h in secrets], doc=doc,
+                       groups=groups)
         if not items:
             return out, summary
-        for s in body["sections"]:
-            for b in s["bullets"]:
-                if "dates" in b:
-                    b["dates"] = [d.isoformat() for f in b["dates"] if (d := resolve_day(tuple(f), reference))]
-            add("section", s["start"], s["end"], s["text"], {
+        for s, scope in zip(body["sections"], scopes):
+            for item in (*s["bullets"], *s.get("paras", ())):
+                if "dates" in item:
+                    item["dates"] = [d.isoformat() for f in item["dates"] if (d := resolve_day(tuple(f), reference))]
+                if scope is None and not pinned:
+                    found = self._resolver.in_text(item["text"])
+                    if found is not None:
+                        item["entity"], named = found, True
+            add("section", s["start"] or 0, s["end"] or 0, s["text"], {
                 "heading": s["heading"], "level": s["level"], "parents": s["parents"],
-                "bullets": s["bullets"],
-            })
+                "bullets": s["bullets"], "paras": s.get("paras", []),
+            }, scope)
         for t in body["tasks"]:
             # "due 15 December": the 15 December nearest the note's date
             due = resolve_day(tuple(t["due"]), reference) if t["due"] else None
+            who = owner(t["line"], t["text"])
+            named = named or who is not None
             add("task", t["line"], t["end"], t["text"], {
-                "done": t["done"], "heading": t["heading"], "due": due.isoformat() if due else None})
-        for line, raw, record in body["rows"]:
-            add("table_row", line, line, raw, record)
+                "done": t["done"], "heading": t["heading"], "due": due.isoformat() if due else None}, who)
+        for (line, raw, record), (_, who) in zip(body["rows"], rows):
+            add("table_row", line, line, raw, record, who)
+        if not named and entity is None and self._resolver:
+            summary["warnings"].append([None, (
+                "names no business (no front matter entity, and no heading, title, file or folder "
+                "name or item naming one): its items are group items; add 'entity:' to its front "
+                "matter or name the business in a heading"
+            )])
         out += [_hit(rel, entity, observed, sha, *found) for found in secrets]
         return out, summary
 
     def _entity(self, fm: dict[str, Any], key_lines: dict[str, int | None], path: Path,
-                root: Path, warnings: list[list[Any]]) -> str | None:
-        """Front matter ``entity``, else a folder below the notes root, else the file stem."""
+                root: Path, warnings: list[list[Any]]) -> tuple[str | None, bool]:
+        """The note's business, and whether front matter pins it for every item.
+
+        Front matter ``entity``, else the front matter title, else the file's name, else a
+        folder below the notes root (innermost first). Headings and items are asked later.
+        """
+        resolver = self._resolver
         if fm.get("entity") not in (None, ""):
             value = str(fm["entity"]).strip()
-            found = value if value in self._ids else self._by_label.get(value.lower())
+            found = resolver.label(value)
             if found is None:
-                known = ", ".join(sorted(self._ids)) or "none configured"
+                known = ", ".join(sorted(resolver.ids)) or "none configured"
                 warnings.append([key_lines.get("entity"), (
                     f"front matter entity {value!r} is not a configured entity (known: {known}): "
                     "fix it, or add it to [[entities]] in execbrief.toml"
                 )])
-            return found
+            return found, found is not None
+        if not resolver:
+            return None, False
+        title = _text(fm.get("title"))
+        found = resolver.in_text(title) if title else None
+        if found is None:
+            found = resolver.in_name(path.stem)
         folders = path.parent.relative_to(root).parts if path.is_relative_to(root) else ()
-        for folder in folders if self._by_folder else ():
-            if folder.lower() in self._by_folder:
-                return self._by_folder[folder.lower()]
-        stem = path.stem.lower()
-        for pattern, entity_id in self._stem_ids:  # longest id first: "acme-eu" before "acme"
-            if pattern.search(stem):
-                return entity_id
-        return None
+        for folder in reversed(folders):
+            if found is not None:
+                break
+            found = resolver.in_name(folder)
+        return found, False
+
+    def _scope(self, section: dict[str, Any], fallback: str | None) -> str | None:
+        """The business a section's heading, or the nearest enclosing heading, names."""
+        for heading in (section["heading"], *reversed(section["parents"])):
+            found = self._resolver.in_text(heading) if heading else None
+            if found is not None:
+                return found
+        return fallback
 
 
 def _usable(summary: Any, context: str) -> bool:

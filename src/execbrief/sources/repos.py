@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..entities import EntityResolver
 from ..errors import ConfigError
 from ..model import DataWarning, Evidence, Provenance, stable_id
 from . import InputFile, SourceResult
@@ -111,11 +112,7 @@ class ReposSource:
             ) from None
         self._limit = int(self.config.max_file_mb * 1024 * 1024)
         self._cache_key = _cache_key(self.engine)
-        # entity id or alias, as a folder-name slug → entity id
-        self._slugs: list[tuple[str, str]] = sorted(
-            ((_slug(label), e.id) for e in settings.entities for label in (e.id, *e.aliases)),
-            key=lambda pair: len(pair[0]), reverse=True,
-        )
+        self._resolver = EntityResolver(settings.entities)
 
     def collect(self) -> SourceResult:
         """Scan every repository; return its evidence, warnings and one input hash per repo."""
@@ -209,12 +206,8 @@ class ReposSource:
         return DataWarning(source="repos", path=path, line=line, message=message)
 
     def _entity(self, repo_name: str) -> str | None:
-        """The entity whose id or alias the folder name is, or starts with (``quickroute-app``)."""
-        name = _slug(repo_name)
-        for slug, entity in self._slugs:
-            if name == slug or (name.startswith(slug) and name[len(slug)] in "-_."):
-                return entity
-        return None
+        """The business a repository's folder name names (``quickroute-app``, ``elm_st_site``)."""
+        return self._resolver.in_name(repo_name)
 
     # -- one repository ----------------------------------------------------------------
 
@@ -403,7 +396,3 @@ def _read(fd: int, size: int) -> bytes:
             parts.append(chunk)
         data = b"".join(parts)
     return data
-
-
-def _slug(label: str) -> str:
-    return "-".join(label.strip().lower().replace("_", "-").split())

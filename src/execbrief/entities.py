@@ -1,0 +1,153 @@
+"""Which business a piece of text names: one resolver for every source.
+
+A business is known by its id, its name and its aliases (abbreviations among them). Text
+names it when the label's words appear in order, whatever the case and punctuation between
+them ("Elm St. duplex", "elm-st-duplex", "ELM ST DUPLEX"), with a plural or possessive on
+any word ("Harbor Flats'" for "Harbor Flat") and the usual street words spelt either way
+("St"/"Street", "Ave"/"Avenue", "Rd"/"Road"). A short all-capitals alias ("HYD") is matched
+in capitals only, so it does not fire on the same letters in ordinary prose.
+
+Sources ask it in the order the design gives: a front matter or ledger value (``label``),
+then a heading, a title, a file or folder name, then an item's own words (``in_text``).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Iterable, Protocol
+
+__all__ = ["EntityResolver", "normal_label"]
+
+# street words written either way: one pattern per family, the same key for label matching
+_VARIANTS: dict[str, tuple[str, str]] = {}
+for _family, _pattern in (
+    (("st", "street", "str"), r"st(?:r(?:eet)?)?"),
+    (("ave", "av", "avenue"), r"av(?:e(?:nue)?)?"),
+    (("rd", "road"), r"r(?:oa)?d"),
+    (("ln", "lane"), r"l(?:a)?ne?"),
+    (("dr", "drive"), r"dr(?:ive)?"),
+    (("blvd", "boulevard"), r"b(?:ou)?l(?:e)?v(?:ar)?d"),
+    (("co", "company"), r"co(?:mpany)?"),
+    (("and", "&"), r"(?:and|&)"),
+):
+    for _word in _family:
+        _VARIANTS[_word] = (_family[0], _pattern)
+
+_WORDS = re.compile(r"[a-z0-9&]+")
+_ACRONYM = re.compile(r"[A-Z][A-Z0-9&]{1,4}")
+_MIN_LABEL = 3  # a label shorter than this (other than an acronym) names nothing in text
+
+
+class _Entity(Protocol):
+    id: str
+    name: str
+    aliases: list[str]
+
+
+def _singular(word: str) -> str:
+    if len(word) > 3 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def normal_label(text: str) -> str:
+    """A label's key: lower-case words, singular, street words in one spelling."""
+    words = _WORDS.findall(text.lower().replace("'s", ""))
+    return " ".join(_VARIANTS[w][0] if w in _VARIANTS else _singular(w) for w in words)
+
+
+def _word_pattern(word: str) -> str:
+    if word in _VARIANTS:
+        return _VARIANTS[word][1]
+    if word.isdigit():
+        return re.escape(word)
+    stem = _singular(word)
+    if stem.endswith("y") and stem != word:  # "properties" → "propert(?:y|ies)"
+        return re.escape(stem[:-1]) + r"(?:y|ies)(?:'s?)?"
+    return re.escape(stem) + r"(?:e?s)?(?:'s?)?"
+
+
+def _label_pattern(label: str) -> str | None:
+    words = _WORDS.findall(label.lower())
+    if not words:
+        return None
+    return r"[\W_]*".join(_word_pattern(w) for w in words)
+
+
+class EntityResolver:
+    """Names the configured business that a value, a name or a text refers to."""
+
+    def __init__(self, entities: Iterable[_Entity]) -> None:
+        self.ids: frozenset[str] = frozenset()
+        self._by_key: dict[str, str] = {}
+        plain: list[tuple[str, str]] = []  # (pattern, id), matched case-insensitively
+        capitals: list[tuple[str, str]] = []  # (acronym, id), matched as written
+        ids = set()
+        for entity in entities:
+            ids.add(entity.id)
+            for label in (entity.id, entity.name, *entity.aliases):
+                key = normal_label(label)
+                if key:
+                    self._by_key.setdefault(key, entity.id)
+                stripped = label.strip()
+                if _ACRONYM.fullmatch(stripped):
+                    capitals.append((re.escape(stripped) + r"(?:'?s)?", entity.id))
+                    continue
+                pattern = _label_pattern(label)
+                if pattern and len(key.replace(" ", "")) >= _MIN_LABEL:
+                    plain.append((pattern, entity.id))
+        self.ids = frozenset(ids)
+        # longest first, so "Harbor Flats Annex" wins over "Harbor Flats" at the same place
+        plain.sort(key=lambda p: -len(p[0]))
+        capitals.sort(key=lambda p: -len(p[0]))
+        self._plain_ids = [eid for _, eid in plain]
+        self._capital_ids = [eid for _, eid in capitals]
+        self._plain = re.compile(
+            r"(?<![a-z0-9])(?:" + "|".join(f"({p})" for p, _ in plain) + r")(?![a-z0-9])", re.I
+        ) if plain else None
+        self._capitals = re.compile(
+            r"(?<![A-Za-z0-9])(?:" + "|".join(f"({p})" for p, _ in capitals) + r")(?![A-Za-z0-9])"
+        ) if capitals else None
+        self.in_text = lru_cache(maxsize=65536)(self._in_text)  # headings and titles repeat
+
+    def __bool__(self) -> bool:
+        return bool(self.ids)
+
+    def label(self, value: object) -> str | None:
+        """The business a whole value names (front matter ``entity``, a ledger cell), or None."""
+        text = str(value).strip()
+        if not text:
+            return None
+        if text in self.ids:
+            return text
+        return self._by_key.get(normal_label(text))
+
+    def _in_text(self, text: str | None) -> str | None:
+        """The first business the text names, anywhere in it; None when it names none."""
+        if not text or not self.ids:
+            return None
+        best: tuple[int, str] | None = None
+        for regex, ids in ((self._plain, self._plain_ids), (self._capitals, self._capital_ids)):
+            if regex is None:
+                continue
+            m = regex.search(text)
+            if m is not None and (best is None or m.start() < best[0]):
+                best = (m.start(), ids[m.lastindex - 1])  # the group that matched is the label
+        return best[1] if best else None
+
+    def in_name(self, name: str, *, run_together: bool = False) -> str | None:
+        """The business a file, folder, repository or resource name names (``elm-st_notes``):
+        its words as text; with ``run_together``, else a long label run together in it
+        (``harborflats-booking``, as cloud resources are named)."""
+        found = self.in_text(re.sub(r"[-_.]+", " ", name))
+        if found is not None or not run_together:
+            return found
+        squashed = re.sub(r"[^a-z0-9]", "", name.lower())
+        for key, eid in sorted(self._by_key.items(), key=lambda kv: -len(kv[0])):
+            run = key.replace(" ", "")
+            if len(run) >= 5 and run in squashed:  # short labels ("app", "web") would match everything
+                return eid
+        return None
