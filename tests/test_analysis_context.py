@@ -1,66 +1,57 @@
-"""The analysis context the pipeline builds from the configured reports.
+"""The analysis context the pipeline builds from the configuration.
 
-Its ``note_sections`` let operations skip note facts no lens section can show. The
-guarantee that matters: every report sees exactly the facts it would have seen had every
-note fact been made.
+Analyzers state, lenses select: which lenses are configured never decides which facts the
+notes give, so a lens added later finds every item already there.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date
 
 from execbrief.analyzers import analyze
 from execbrief.config import load_settings
-from execbrief.lenses import lens_pool, load_lenses
+from execbrief.lenses import build_view, load_lenses
 from execbrief.pipeline import analysis_context, plan_reports
 from execbrief.registry import registry
 
 
-def _facts_and_plans(root, *, every_note: bool):
+def _facts(root):
     settings = load_settings(root, environ={})
     plans = plan_reports(settings, load_lenses(settings.workspace))
-    as_of = settings.run.as_of or date(2026, 11, 23)
-    context = analysis_context(settings, plans, as_of)
-    if every_note:
-        context = dataclasses.replace(context, note_sections=None)
-    evidence = [ev for name in settings.sources.enabled() for ev in registry.get("sources", name)(settings).collect().evidence]
+    context = analysis_context(settings, plans, settings.run.as_of or date(2026, 11, 23))
+    evidence = [ev for name in settings.sources.enabled()
+                for ev in registry.get("sources", name)(settings).collect().evidence]
     facts, failures = analyze(evidence, context)
     assert failures == {}
-    return facts, plans, as_of
+    return facts, context
 
 
-def test_every_report_sees_the_same_facts_as_when_every_note_fact_is_made(demo_workspace):
-    shown, plans, as_of = _facts_and_plans(demo_workspace.root, every_note=False)
-    every, _, _ = _facts_and_plans(demo_workspace.root, every_note=True)
+def test_a_note_item_no_lens_shows_is_still_a_fact_a_lens_added_later_finds(workspace):
+    workspace.write("notes/ops.md", (
+        "# Ops\n\n## Odds and ends\n- The forklift certificate hangs in the back office\n"
+    ))
+    facts, _ = _facts(workspace.root)
+    assert any("forklift certificate" in f.statement for f in facts)  # no configured lens shows it
 
-    assert len(shown) < len(every)  # the demo has note bullets no lens shows
-    for plan in plans:
-        scope = set(plan.scope) if plan.scope is not None else None
-        assert lens_pool(plan.lens, shown, as_of=as_of, scope=scope) == lens_pool(plan.lens, every, as_of=as_of, scope=scope), plan.key
+    workspace.write("lenses/site.toml", (
+        'id = "site"\ntitle = "Site"\naudience = "Site manager"\n'
+        '[[sections]]\nid = "all"\ntitle = "Everything"\ndirective = "All notes."\n'
+        '[sections.select]\nkinds = ["note"]\nlimit = 50\n'
+    ))
+    lens = load_lenses(workspace.root)["site"]
+    after, _ = _facts(workspace.root)
+    view = build_view(lens, after, key="site", period="2026-W48", as_of=date(2026, 11, 23),
+                      organization="Test", entities={})
+    shown = [f.statement for facts in view.sections.values() for f in facts]
+    assert any("forklift certificate" in s for s in shown)
+    assert {f.id for f in after} == {f.id for f in facts}  # the lens changed no fact
 
 
-def test_note_sections_come_from_sections_that_can_select_notes(demo_workspace):
-    settings = load_settings(demo_workspace.root, environ={})
+def test_the_context_carries_the_expected_kpis_and_the_workspace_vocabulary(workspace):
+    workspace.write("lenses/topics.toml", '[topics.hiring]\nwords = ["recruit*", "job ad"]\n')
+    settings = load_settings(workspace.root, environ={})
     context = analysis_context(settings, plan_reports(settings, load_lenses(settings.workspace)), date(2026, 11, 23))
 
-    assert ((), ("channels",)) in context.note_sections  # CMO: notes and metrics about channels
-    assert (("table_row",), ()) in context.note_sections  # the audits' records
-    assert all(names or topics for names, topics in context.note_sections)  # no lens asks for every note
     assert context.expected_kpis
-
-
-def test_a_note_fact_a_section_matches_is_one_the_context_says_is_shown():
-    from execbrief.analyzers import AnalysisContext
-    from execbrief.lenses import matches, note_selectors
-    from execbrief.model import Fact
-
-    lenses = list(load_lenses(None).values())
-    context = AnalysisContext(as_of=date(2026, 11, 23), note_sections=note_selectors(lenses))
-    names = {n for lens in lenses for s in lens.sections for n in s.select.names} | {"log", "this_month"}
-    topics = [(), ("channels",), ("security", "tech"), ("finance",), ("operations",), ("marketing", "listings")]
-    for name in sorted(names):
-        for chosen in topics:
-            fact = Fact(id="f-1", kind="note", name=name, statement="s", topics=chosen)
-            shown = any(matches(fact, section.select) for lens in lenses for section in lens.sections)
-            assert context.shows_note(name, chosen) == shown, (name, chosen)
+    assert "hiring" in context.vocabulary.names
+    assert "hiring" in context.vocabulary.topics_for("Recruiting a second driver")

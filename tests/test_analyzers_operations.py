@@ -231,8 +231,7 @@ def test_rows_of_an_archived_note_are_not_records():
     assert records.analyze(evidence, ctx()) == []
 
 
-def test_note_facts_no_lens_section_shows_are_not_made_but_risks_and_tasks_are():
-    channels = (((), ("channels",)),)  # one section: any name, topic "channels"
+def test_every_item_is_a_fact_whatever_lenses_exist():
     evidence = [
         section("Marketing channels", "Instagram brings most enquiries", line=20),
         section("Kitchen", "The dishwasher is noisy", line=40),
@@ -241,23 +240,75 @@ def test_note_facts_no_lens_section_shows_are_not_made_but_risks_and_tasks_are()
         note_ev("table_row", {"heading": "Units", "cells": {"unit": "1A", "monthly_rent": "1250"}}, line=90),
     ]
 
-    shown = operations.analyze(evidence, ctx(note_sections=channels)) + records.analyze(evidence, ctx(note_sections=channels))
     every = operations.analyze(evidence, ctx()) + records.analyze(evidence, ctx())
 
-    assert sorted(f.name for f in shown) == ["marketing_channels", "open_task", "risk"]
     assert sorted(f.name for f in every) == ["kitchen", "marketing_channels", "open_task", "risk", "table_row"]
-    assert [f for f in every if f.name in {f.name for f in shown}] == shown
 
 
-def test_a_section_selecting_note_names_gets_those_notes_whatever_their_topics():
-    rows = ((("table_row",), ()),)
-    ev = note_ev("table_row", {"heading": "Units", "cells": {"unit": "1A", "monthly_rent": "1250"}}, line=30)
+def test_what_a_heading_says_decides_the_kind_of_its_items():
+    evidence = [
+        section("Open problems", "Gutter half off at the back", line=10),
+        section("KPIs we don't track", "Occupancy rate by month", line=20),
+        section("Next 30 days", "Renew the landlord policy", line=30),
+        section("Done", "Fixed the late invoice run", line=40),
+    ]
 
-    evidence = [ev, section("Kitchen", "Noisy")]
+    kinds = {f.statement: (f.kind, f.name) for f in operations.analyze(evidence, ctx())}
 
-    assert operations.analyze(evidence, ctx(note_sections=rows)) == []
-    assert [f.name for f in records.analyze(evidence, ctx(note_sections=rows))] == ["table_row"]
-    assert records.analyze([ev], ctx(note_sections=())) == []
+    assert kinds == {
+        "Alpha Rentals: Gutter half off at the back.": ("finding", "risk"),
+        "Alpha Rentals: Occupancy rate by month (not tracked).": ("gap", "missing_kpi"),
+        "Alpha Rentals: Renew the landlord policy, no due date.": ("action", "open_task"),
+        "Alpha Rentals — Done: Fixed the late invoice run.": ("note", "done"),
+    }
+
+
+def test_a_problem_written_anywhere_is_a_finding_with_its_figure():
+    evidence = [section("Pipeline", "A 2,400-person customer list has never been e-mailed", line=10),
+                section("Elm St", "Unit B vacant since October, asking $1,450/month", line=20)]
+
+    found = {f.statement: f for f in operations.analyze(evidence, ctx())}
+
+    listed = found["Alpha Rentals: A 2,400-person customer list has never been e-mailed."]
+    assert (listed.kind, listed.value, listed.unit) == ("finding", Decimal(2400), "person")
+    assert {"marketing", "audiences"} <= set(listed.topics)
+    vacant = found["Alpha Rentals: Unit B vacant since October, asking $1,450/month."]
+    assert (vacant.kind, vacant.severity, vacant.value, vacant.unit) == ("finding", "high", Decimal(1450), "USD")
+    assert "occupancy" in vacant.topics
+
+
+def test_prose_sentences_that_carry_a_signal_become_facts_and_small_talk_does_not():
+    record = {"heading": "Week of 16 November", "level": 2, "parents": [], "bullets": [],
+              "paras": [{"text": "Quiet week overall. The plumber quoted $2,300 for the boiler at Elm St. "
+                                 "We need to chase the insurer. Nice weather.", "line": 12, "end": 13}]}
+
+    facts = operations.analyze([note_ev("section", record, line=11)], ctx())
+
+    assert sorted(f.statement for f in facts) == [
+        "Alpha Rentals — Week of 16 November: The plumber quoted $2,300 for the boiler at Elm St.",
+        "Alpha Rentals — Week of 16 November: We need to chase the insurer.",
+    ]
+    assert facts[0].sources == (f"{PATH}:12",)
+
+
+def test_an_item_naming_its_business_keeps_it_in_a_section_of_no_business():
+    record = {"heading": "This month", "level": 2, "parents": [],
+              "bullets": [{"text": "Call the broker", "line": 5},
+                          {"text": "Van 2 brakes squeal", "line": 6, "entity": "beta"}]}
+
+    facts = operations.analyze([note_ev("section", record, entity=None)], ctx())
+
+    assert {f.statement.split(":")[0]: f.entity for f in facts} == {"Group": None, "Beta Delivery": "beta"}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Quote was $2,300 for 3 windows", (Decimal(2300), "USD")),
+    ("Occupancy down to 62% in October", (Decimal(62), "%")),
+    ("12 late deliveries since 3 November", (Decimal(12), "late")),
+    ("Renewal on 15 December 2026", (None, None)),
+])
+def test_quantity_takes_money_then_percent_then_a_counted_noun(text, expected):
+    assert operations.quantity(text, "USD") == expected
 
 
 def test_archived_note_produces_no_facts():

@@ -41,7 +41,7 @@ def body(report: Report) -> str:
 def test_ceo_has_shortfalls_missing_kpis_utilisation_and_a_dated_plan(demo_reports):
     ceo = demo_reports["ceo"]
     shortfalls = section(ceo, "shortfalls")
-    assert "Critical: Group: A Stripe live secret key" in shortfalls
+    assert "Critical: Group: A Stripe live secret key" in shortfalls  # it names two businesses: the group's
     assert "Critical: Harbor Flats: The boiler failed city inspection" in shortfalls
     assert "No customer acquisition cost is tracked." in section(ceo, "kpis_missing")
     assert "No cash balance is tracked." not in body(ceo)  # computed from opening_cash and the ledger
@@ -76,7 +76,8 @@ def test_cfo_has_monthly_results_totals_movements_cost_audit_and_path(demo_repor
 
 def test_cmo_has_channels_audiences_listings_and_a_30_60_90_sequence(demo_reports):
     cmo = demo_reports["cmo"]
-    assert "Instagram" in section(cmo, "channels")
+    assert "LinkedIn" in section(cmo, "channels")
+    assert "nobody posts to them" in section(cmo, "problems")  # the idle Instagram accounts: a problem
     assert "Corporate relocation and travel nurses" in section(cmo, "audiences")
     assert "Google Business Profile" in section(cmo, "listings")
     (sequence,) = [b for s in cmo.sections if s.id == "sequence" for b in s.blocks]

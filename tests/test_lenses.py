@@ -375,3 +375,19 @@ def _reference_sections_unlimited(lens, facts, scope, as_of):
     unlimited = lens.model_copy(update={"max_items": 10**6, "sections": tuple(
         s.model_copy(update={"select": s.select.model_copy(update={"limit": None})}) for s in lens.sections)})
     return _reference_sections(unlimited, facts, scope, as_of).values()
+
+
+def test_a_section_naming_an_unknown_topic_is_an_error_naming_the_file_and_the_known_topics(workspace):
+    workspace.write("lenses/people.toml", (
+        'id = "people"\ntitle = "People"\naudience = "HR"\n'
+        '[[sections]]\nid = "hiring"\ntitle = "Hiring"\ndirective = "Open roles."\n'
+        '[sections.select]\ntopics = ["hiring"]\n'
+    ))
+    with pytest.raises(LensError) as caught:
+        load_lenses(workspace.root)
+    message = str(caught.value)
+    assert "people.toml" in message and "'hiring'" in message and "sections.hiring.select.topics" in message
+    assert "marketing" in message  # the known topics are listed
+
+    workspace.write("lenses/topics.toml", '[topics.hiring]\nwords = ["recruit*", "job ad"]\n')
+    assert load_lenses(workspace.root)["people"].sections[0].select.topics == ("hiring",)

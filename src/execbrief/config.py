@@ -64,6 +64,8 @@ class Organization(_Section):
     name: str
     timezone: str = "UTC"
     currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
+    # how notes write a numeric date: 12/8 is 8 December ("mdy") or 12 August ("dmy")
+    date_order: Literal["mdy", "dmy"] = "mdy"
 
     @field_validator("timezone")
     @classmethod
@@ -286,6 +288,13 @@ class RunConfig(_Section):
     stale_days: int = Field(default=45, ge=1)
 
 
+class TopicWords(_Section):
+    words: list[str] = []
+    headings: list[str] = []
+    implies: list[str] = []
+    domain: bool | None = None
+
+
 class Settings(_Section):
     """The validated configuration of one workspace."""
 
@@ -296,6 +305,8 @@ class Settings(_Section):
     delivery: Delivery
     reports: list[ReportConfig] = []
     run: RunConfig = RunConfig()
+    # words a workspace adds to the vocabulary: [topics.hiring] words = ["recruit", ...]
+    topics: dict[str, TopicWords] = {}
 
     workspace: Path = Field(default=Path("."), exclude=True)
     config_path: Path = Field(default=Path(CONFIG_FILE), exclude=True)

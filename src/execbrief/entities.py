@@ -126,17 +126,17 @@ class EntityResolver:
         return self._by_key.get(normal_label(text))
 
     def _in_text(self, text: str | None) -> str | None:
-        """The first business the text names, anywhere in it; None when it names none."""
+        """The business the text names, anywhere in it; None when it names none, or several
+        (an item about two businesses is the group's)."""
         if not text or not self.ids:
             return None
-        best: tuple[int, str] | None = None
+        found: set[str] = set()
         for regex, ids in ((self._plain, self._plain_ids), (self._capitals, self._capital_ids)):
-            if regex is None:
-                continue
-            m = regex.search(text)
-            if m is not None and (best is None or m.start() < best[0]):
-                best = (m.start(), ids[m.lastindex - 1])  # the group that matched is the label
-        return best[1] if best else None
+            if regex is not None:
+                found.update(ids[m.lastindex - 1] for m in regex.finditer(text))  # the group is the label
+                if len(found) > 1:
+                    return None
+        return next(iter(found), None)
 
     def in_name(self, name: str, *, run_together: bool = False) -> str | None:
         """The business a file, folder, repository or resource name names (``elm-st_notes``):

@@ -22,7 +22,8 @@ from .delivery import build_message
 from .delivery.service import deliver_run
 from .errors import LensError, UsageError
 from .ledger import Ledger
-from .lenses import FactIndex, build_view, compare, lens_pool, load_lenses, note_selectors
+from .vocabulary import Vocabulary, load_vocabulary
+from .lenses import FactIndex, build_view, compare, lens_pool, load_lenses
 from .model import DataWarning, Fact, Lens, LensView, Message, Report
 from .registry import registry
 from .render import render, render_markdown, standalone_html
@@ -117,9 +118,8 @@ def _report_key(report: ReportConfig, duplicated: bool) -> str:
 def analysis_context(settings: Settings, plans: list[PlannedReport], as_of: date) -> AnalysisContext:
     """What the analyzers may know besides the evidence, shaped by every configured report.
 
-    Each report's lens adds the KPIs it expects (missing ones become gaps) and the note facts
-    its sections can show: a note fact no section selects is never made, which at 20,000
-    notes is most of them.
+    Each report's lens adds the KPIs it expects (missing ones become gaps). Which facts a
+    lens shows is the lenses' business: every item of the notes is a fact.
     """
     lenses = {p.lens.id: p.lens for p in plans}.values()
     expected = {(kpi, lens.entity_kinds) for lens in lenses for kpi in lens.kpis}
@@ -127,8 +127,14 @@ def analysis_context(settings: Settings, plans: list[PlannedReport], as_of: date
         as_of=as_of, currency=settings.organization.currency,
         entities={e.id: (e.name, e.kind) for e in settings.entities},
         stale_days=settings.run.stale_days, expected_kpis=tuple(sorted(expected)),
-        note_sections=note_selectors(lenses),
+        vocabulary=workspace_vocabulary(settings),
     )
+
+
+def workspace_vocabulary(settings: Settings) -> Vocabulary:
+    """The built-in vocabulary with the workspace's ``lenses/topics.toml`` and ``[topics]``."""
+    return load_vocabulary(settings.workspace, {
+        name: spec.model_dump(exclude_none=True) for name, spec in settings.topics.items()})
 
 
 def plan_reports(settings: Settings, lenses: dict[str, Lens], only: tuple[str, ...] = ()) -> list[PlannedReport]:
@@ -269,7 +275,7 @@ def run(
     """
     say = progress or (lambda event, data: None)
     started = time.monotonic()
-    lenses = load_lenses(settings.workspace)
+    lenses = load_lenses(settings.workspace, workspace_vocabulary(settings))
     # every configured report shapes the fact base (its lens's KPIs); --only picks what is written
     configured = plan_reports(settings, lenses)
     planned = plan_reports(settings, lenses, only) if only else configured

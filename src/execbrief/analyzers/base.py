@@ -25,6 +25,7 @@ from importlib import import_module
 from typing import Any, Callable, Protocol, Sequence, TypeVar
 
 from ..model import Evidence, Fact
+from ..vocabulary import Vocabulary, builtin_vocabulary
 
 T = TypeVar("T")
 F = TypeVar("F", bound=Callable[..., list[Fact]])
@@ -42,9 +43,8 @@ class AnalysisContext:
     stale_days: int = 45
     # (kpi name, entity kinds it applies to; empty = the organisation as a whole)
     expected_kpis: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    # (names, topics) of each lens section that can show ``note`` facts (empty = any); a note
-    # fact no section can show is not made. None: make every note fact (no lenses known).
-    note_sections: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] | None = None
+    # which words mean which topic, role and signal (the built-in one, or a workspace's extension)
+    vocabulary: Vocabulary = field(default_factory=builtin_vocabulary)
 
     # What analyzers derive from the same evidence for several rules (typed table rows, the
     # ledger's groups), made once per analysis: not part of what the context says
@@ -68,21 +68,6 @@ class AnalysisContext:
         if entity is None:
             return None
         return self.entities.get(entity, (entity, None))[1]
-
-    def may_show_note(self, name: str) -> bool:
-        """Whether some lens section could show a note fact of this name (its topics aside)."""
-        if self.note_sections is None:
-            return True
-        return any(not names or name in names for names, _ in self.note_sections)
-
-    def shows_note(self, name: str, topics: Sequence[str]) -> bool:
-        """Whether some lens section would show a note fact of this name and these topics."""
-        if self.note_sections is None:
-            return True
-        return any(
-            (not names or name in names) and (not wanted or not set(wanted).isdisjoint(topics))
-            for names, wanted in self.note_sections
-        )
 
 
 class Narrowing(Protocol):

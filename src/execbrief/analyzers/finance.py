@@ -19,7 +19,6 @@ from . import economics, runway  # they build on this module's sums
 from .base import AnalysisContext, rule
 from .views import LEDGER
 from .ledger_rows import ALL, Group, Ledger, Row, aggregate, shared_ledger
-from .topics import infer_topics
 
 __all__ = ["analyze"]
 
@@ -199,7 +198,7 @@ def account_structure(txns: Sequence[Group], ctx: AnalysisContext, sums: dict | 
             kind="metric", name="inflow_by_account" if inflow else "outflow_by_account",
             entity=entity, period=period, value=total, unit=ctx.currency, statement=statement,
             topics=tuple(sorted(
-                {"accounting", "finance", "revenue" if inflow else "cost"} | set(infer_topics(account))
+                {"accounting", "finance", "revenue" if inflow else "cost"} | set(ctx.vocabulary.topics_for(account))
                 - {"operations"}
             )),
             sources=tuple(f"{p}, account {account}" for p in sorted(paths)),

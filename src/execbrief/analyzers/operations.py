@@ -15,24 +15,19 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from typing import Sequence
+from typing import Any, Sequence
 
 from ..formatting import humanize, money, number, percent
 from ..model import Evidence, Fact, stable_id
 from .base import AnalysisContext, rule
 from .views import NOTES
 from .build import fact
-from .topics import infer_topics
+from ..sources.values import parse_money
+from ..vocabulary import Vocabulary
 
-__all__ = ["analyze", "note_infos", "NoteInfo", "parse_kpi_value", "risk_date", "table_row", "RISK_HEADING"]
+__all__ = ["analyze", "note_infos", "NoteInfo", "parse_kpi_value", "quantity", "risk_date", "sentences", "table_row"]
 
-RISK_HEADING = re.compile(r"\b(risks?|problems?|issues?|blockers?|concerns?|threats?)\b", re.I)
 _SEVERITY_TAG = re.compile(r"^\s*[\[(]\s*(critical|high|medium|low|info)\s*[\])]\s*[:\-–]?\s*", re.I)
-_SEVERITY_WORDS = (
-    ("critical", re.compile(r"\b(critical|urgent|severe|emergency)\b", re.I)),
-    ("high", re.compile(r"\b(high|serious|major)\b", re.I)),
-    ("low", re.compile(r"\b(low|minor)\b", re.I)),
-)
 _DUE_TEXT = re.compile(r"\s*(\(due [0-9-]+\)|due:? [0-9]{4}-[0-9]{2}-[0-9]{2}|📅 ?[0-9-]+)\s*", re.I)
 CLOSED_STATUSES = {"archived", "closed", "done", "superseded"}
 
@@ -95,73 +90,175 @@ def open_task(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> Fact:
     """An unchecked checkbox: an action, overdue when its due date has passed."""
     due = date.fromisoformat(ev.record["due"]) if ev.record.get("due") else None
     task = plain(_DUE_TEXT.sub(" ", ev.text or "").strip().rstrip("."))
+    topics = ctx.vocabulary.topics_for(task, heading=ev.record.get("heading"), tags=info.tags)
+    return _task_fact(ev, ev.entity, task, due, topics, ev.provenance.label(), ctx)
+
+
+def _task_fact(ev: Evidence, entity: str | None, task: str, due: date | None, topics: tuple[str, ...],
+               where: str, ctx: AnalysisContext) -> Fact:
     overdue = due is not None and due < ctx.as_of
     if overdue:
         severity, name = "high", "overdue_task"
-        when = f", overdue since {due.isoformat()}"
+        when = f", overdue since {due.isoformat()}"  # type: ignore[union-attr]
     elif due is not None:
         severity = "medium" if due <= ctx.as_of + timedelta(days=14) else "low"
         name, when = "open_task", f", due {due.isoformat()}"
     else:
         severity, name, when = "low", "open_task", ", no due date"
+    who = ctx.entity_name(entity) if entity else "Group"
     return fact(
         id=stable_id("f", "task", ev.provenance.path, task.lower()),
-        kind="action", name=name, entity=ev.entity, severity=severity, due=due,
-        statement=f"{_who(ev, ctx)}: {task}{when}.",
-        recommendation=task,
-        topics=infer_topics(task, heading=ev.record.get("heading"), tags=info.tags),
-        evidence=(ev.id,), sources=(ev.provenance.label(),),
+        kind="action", name=name, entity=entity, severity=severity, due=due,
+        statement=f"{who}: {task}{when}.",
+        recommendation=task, topics=topics, evidence=(ev.id,), sources=(where,),
     )
 
 
-def _severity(text: str) -> tuple[str, str]:
+def _severity(text: str, signals: frozenset[str], default: str = "medium") -> tuple[str, str]:
     """Severity from a leading ``[high]`` tag or from its words; the text without the tag."""
     tag = _SEVERITY_TAG.match(text)
     if tag:
         return tag.group(1).lower(), text[tag.end():].strip()
-    for level, pattern in _SEVERITY_WORDS:
-        if pattern.search(text):
+    for level in ("critical", "high", "low"):
+        if level in signals:
             return level, text
-    return "medium", text
+    return default, text
+
+
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
+# a full stop that ends no sentence: after a title, "e.g.", a month ("Dec. 15") or an initial
+# ("St." and "Inc." end sentences as often as not, so they do)
+_ABBREVIATION = re.compile(r"(?:\b(?:dr|mr|mrs|ms|no|vs|approx|e\.g|i\.e|jan|feb|mar|apr|"
+                           r"jun|jul|aug|sep|sept|oct|nov|dec)|\b[A-Z])\.$", re.I)
+_SIGNAL_CHARS = re.compile(r"\d|@")
+
+
+def sentences(text: str) -> list[str]:
+    """A prose paragraph as sentences (not split after "Mr.", "e.g." or an initial)."""
+    out: list[str] = []
+    for piece in _SENTENCE.split(text):
+        if out and _ABBREVIATION.search(out[-1]):
+            out[-1] = f"{out[-1]} {piece}"
+        else:
+            out.append(piece)
+    return [p.strip() for p in out if p.strip()]
+
+
+def _role(vocab: Vocabulary, record: dict[str, Any]) -> str | None:
+    """What the item's heading, or the nearest enclosing heading that says, makes its items."""
+    for heading in (record.get("heading") or "", *reversed(record.get("parents") or ())):
+        role = vocab.role(heading)
+        if role is not None:
+            return role
+    return None
 
 
 def section_items(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> list[Fact]:
-    """Bullets under a risk-like heading become findings; others become notes."""
-    heading = ev.record.get("heading") or ""
-    risky = bool(RISK_HEADING.search(heading))
-    facts = []
-    who, name, lower = _who(ev, ctx), _slug(heading) or "note", heading.lower()
-    shown = risky or ctx.may_show_note(name)
-    if not shown:
-        return facts
-    for bullet in ev.record.get("bullets") or ():
-        raw = plain(str(bullet.get("text") or "").strip())
+    """Every bullet, and every prose sentence that carries a signal, of a section as a fact.
+
+    What the heading says decides the kind (risks and problems: findings; plans: actions;
+    KPIs nobody tracks: gaps; done: notes); elsewhere an item whose words say something is
+    wrong ("vacant", "late", "never e-mailed") is a finding, and the rest are notes.
+    """
+    vocab = ctx.vocabulary
+    record = ev.record
+    heading = record.get("heading") or ""
+    role = _role(vocab, record)
+    name, lower = _slug(heading) or "note", heading.lower()
+    facts: list[Fact] = []
+    items = [(b, plain(str(b.get("text") or "").strip()), False) for b in record.get("bullets") or ()]
+    for para in record.get("paras") or ():
+        for sentence in sentences(plain(str(para.get("text") or "").strip())):
+            items.append((para, sentence, True))
+    for item, raw, prose in items:
         if not raw:
             continue
-        line = bullet.get("line")
+        signals = vocab.signals(raw)
+        if prose and not (signals or _SIGNAL_CHARS.search(raw) or role in ("risk", "plan", "missing_kpi")):
+            continue  # a sentence that says nothing checkable: not worth a fact
+        entity = item.get("entity") or ev.entity
+        who = ctx.entity_name(entity) if entity else "Group"
+        line = item.get("line")
         where = f"{ev.provenance.path}:{line}" if line else ev.provenance.label()
-        if risky:
-            severity, text = _severity(raw)
-            topics = infer_topics(text, heading=heading, tags=info.tags) + ("risk",)
-            due = risk_date(bullet.get("dates") or (), ctx)
+        value, unit = quantity(raw, ctx.currency)
+        topics = vocab.topics_for(raw, heading=heading, tags=info.tags)
+        if role == "missing_kpi":
+            facts.append(fact(
+                id=stable_id("f", "untracked", ev.provenance.path, raw.lower()),
+                kind="gap", name="missing_kpi", entity=entity, severity="medium",
+                statement=f"{who}: {raw.rstrip('.')} (not tracked).",
+                recommendation=f"Start tracking it: {raw.rstrip('.')}.",
+                topics=tuple(sorted({*topics, "kpi"})), evidence=(ev.id,), sources=(where,),
+            ))
+        elif role == "plan" and not prose:
+            facts.append(_action(ev, entity, raw, item.get("due"), heading, topics, where, ctx))
+        elif role == "risk" or (role != "done" and "problem" in signals):
+            severity, text = _severity(raw, signals, "medium")
+            due = risk_date(item.get("dates") or (), ctx)
             dated = f" (next date: {due.isoformat()})" if due and due.isoformat() not in text else ""
             facts.append(fact(
                 id=stable_id("f", "risk", ev.provenance.path, text.lower()),
-                kind="finding", name="risk", entity=ev.entity, severity=severity, due=due,
+                kind="finding", name="risk", entity=entity, severity=severity, due=due,
+                value=value, unit=unit,
                 statement=f"{who}: {text.rstrip('.')}{dated}.",
-                topics=tuple(sorted(set(topics))), evidence=(ev.id,), sources=(where,),
+                topics=tuple(sorted({*topics, "risk"})), evidence=(ev.id,), sources=(where,),
             ))
-        elif shown:
-            topics = infer_topics(raw, heading=heading, tags=info.tags)
-            if not ctx.shows_note(name, topics):
-                continue  # no lens section shows it: most bullets of a large workspace
+        else:
             facts.append(fact(
                 id=stable_id("f", "note", ev.provenance.path, lower, raw.lower()),
-                kind="note", name=name, entity=ev.entity,
+                kind="note", name=name, entity=entity, value=value, unit=unit,
                 statement=f"{who} — {heading or info.title}: {raw.rstrip('.')}.",
                 topics=topics, evidence=(ev.id,), sources=(where,),
             ))
     return facts
+
+
+def _action(ev: Evidence, entity: str | None, raw: str, due_text: str | None, heading: str,
+            topics: tuple[str, ...], where: str, ctx: AnalysisContext) -> Fact:
+    """An item a plan heading lists ("Next 30 days: renew the policy by Dec 15"): an open task."""
+    due = date.fromisoformat(due_text) if due_text else None
+    return _task_fact(ev, entity, raw, due, topics, where, ctx)
+
+
+_QUANTITY = re.compile(
+    r"(?P<pct>(?<![\w.,])\d{1,3}(?:\.\d+)?\s?%)"
+    r"|(?P<money>(?:USD|EUR|GBP|CA\$|A\$|[$€£])\s?\d[\d,]*(?:\.\d+)?(?:\s?[kK](?![a-z]))?)"
+    r"|(?P<count>(?<![\w$€£.,/:-])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(?:[- ](?P<noun>[a-z][a-z-]{2,}))?",
+)
+_NOT_NOUNS = frozenset({
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
+    "dec", "am", "pm", "and", "or", "to", "of", "in", "at", "on", "the", "a", "an", "for", "by", "from",
+    "st", "nd", "rd", "th",
+})
+
+
+def quantity(text: str, currency: str) -> tuple[Decimal | None, str | None]:
+    """The main figure an item states: money first ("$2,300 quote"), else a percentage, else a
+    count with its noun ("a 2,400-person list" → 2400 person). Dates and years are not figures."""
+    if not _SIGNAL_CHARS.search(text):
+        return None, None
+    counts: list[tuple[Decimal, str]] = []
+    percent_found: Decimal | None = None
+    for m in _QUANTITY.finditer(text):
+        if m.group("money"):
+            parsed = parse_money(m.group("money"))
+            if parsed is not None:
+                return parsed[0], currency
+        elif m.group("pct") and percent_found is None:
+            percent_found = Decimal(m.group("pct").rstrip("% "))
+        elif m.group("count"):
+            noun = (m.group("noun") or "").lower()
+            digits = m.group("count")
+            if noun in _NOT_NOUNS or (len(digits) == 4 and digits.startswith(("19", "20")) and not noun):
+                continue  # a date or a year
+            if noun:
+                counts.append((Decimal(digits.replace(",", "")), noun))
+    if percent_found is not None:
+        return percent_found, "%"
+    if counts:
+        return counts[0]
+    return None, None
 
 
 def risk_date(dates: Sequence[str], ctx: AnalysisContext) -> date | None:
@@ -171,12 +268,10 @@ def risk_date(dates: Sequence[str], ctx: AnalysisContext) -> date | None:
 
 
 def table_row(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> Fact | None:
-    """A table row as a note fact: one record, its cells in order (None if no lens shows it)."""
+    """A table row as a note fact: one record, its cells in order."""
     cells = ev.record.get("cells") or {}
     heading = ev.record.get("heading") or info.title
-    topics = infer_topics(" ".join(cells), heading=heading, tags=info.tags)
-    if not ctx.shows_note("table_row", topics):
-        return None
+    topics = ctx.vocabulary.topics_for(" ".join((*cells, *map(str, cells.values()))), heading=heading, tags=info.tags)
     items = list(cells.items())
     head = items[0][1] if items else ""
     rest = "; ".join(f"{_column(k)} {v}" for k, v in items[1:] if str(v).strip())
@@ -222,7 +317,7 @@ def kpi_values(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> list[Fact]
             kind="metric", name=name, entity=ev.entity, value=value, unit=unit or None,
             period=info.updated.isoformat() if info.updated else None,
             statement=f"{_who(ev, ctx)} {humanize(name)}: {shown}{asof}.",
-            topics=("kpi",) + infer_topics(humanize(name), tags=info.tags),
+            topics=tuple(sorted({"kpi", *ctx.vocabulary.topics_for(humanize(name), tags=info.tags)})),
             evidence=(ev.id,), sources=(ev.provenance.path,),
         ))
     return facts

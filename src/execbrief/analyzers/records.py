@@ -37,9 +37,7 @@ KEYS = (RECORD,)  # the keys this rule reads rows by (see tables.LatestRows)
 
 @rule(reads=NOTE_TABLES, keys=KEYS)
 def analyze(evidence: Sequence[Evidence], ctx: AnalysisContext) -> list[Fact]:
-    """A note fact for the current row of each record a lens section can show."""
-    if not ctx.may_show_note("table_row"):
-        return []
+    """A note fact for the current row of each record."""
     notes = note_infos(evidence)
     facts = []
     for row in current_rows(ctx.shared("table rows", evidence, lambda: table_rows(evidence))):

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 from ..errors import LensError
 from ..model import Lens
+from ..vocabulary import Vocabulary, load_vocabulary
 
 __all__ = ["load_lenses", "builtin_lens_data", "lens_to_toml"]
 
@@ -53,9 +54,9 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def _validate(data: dict[str, Any], origin: str) -> Lens:
+def _validate(data: dict[str, Any], origin: str, vocabulary: Vocabulary) -> Lens:
     try:
-        return Lens.model_validate({**data, "origin": origin})
+        lens = Lens.model_validate({**data, "origin": origin})
     except ValidationError as exc:
         err = exc.errors()[0]
         key = ".".join(str(p) for p in err["loc"])
@@ -66,15 +67,30 @@ def _validate(data: dict[str, Any], origin: str) -> Lens:
         else:
             msg = f"key '{key}': {err['msg']}"
         raise LensError(f"lens file {origin}: {msg}") from None
+    wanted = [("focus", lens.focus)] + [(f"sections.{s.id}.select.topics", s.select.topics) for s in lens.sections]
+    for key, topics in wanted:
+        unknown = vocabulary.unknown(topics)
+        if unknown:  # a misspelt topic would silently select nothing
+            raise LensError(
+                f"lens file {origin}: key '{key}' names unknown topic {unknown[0]!r} "
+                f"(known: {', '.join(sorted(vocabulary.names))}): fix it, or add the topic "
+                "to lenses/topics.toml"
+            )
+    return lens
 
 
-def load_lenses(workspace: Path | None = None) -> dict[str, Lens]:
-    """Every lens available in a workspace, by id: built-ins overlaid with user lenses."""
+def load_lenses(workspace: Path | None = None, vocabulary: Vocabulary | None = None) -> dict[str, Lens]:
+    """Every lens available in a workspace, by id: built-ins overlaid with user lenses.
+
+    A section or focus naming a topic the vocabulary (``vocabulary``, else the built-in one
+    extended by the workspace's ``lenses/topics.toml``) does not know is an error.
+    """
+    vocabulary = vocabulary or load_vocabulary(workspace)
     raw = builtin_lens_data()
     origins = {lens_id: "builtin" for lens_id in raw}
     folder = workspace / "lenses" if workspace else None
     if folder and folder.is_dir():
-        for path in sorted(folder.glob("*.toml")):
+        for path in sorted(p for p in folder.glob("*.toml") if p.name != "topics.toml"):
             origin = str(path)
             try:
                 text = path.read_text(encoding="utf-8")
@@ -89,7 +105,7 @@ def load_lenses(workspace: Path | None = None) -> dict[str, Lens]:
                 data = _merge(raw[base_id], data)
             raw[lens_id] = data
             origins[lens_id] = origin
-    return {lens_id: _validate(data, origins[lens_id]) for lens_id, data in sorted(raw.items())}
+    return {lens_id: _validate(data, origins[lens_id], vocabulary) for lens_id, data in sorted(raw.items())}
 
 
 def lens_to_toml(lens: Lens) -> str:

@@ -9,7 +9,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 from ..model import SEVERITIES, DataWarning, Fact, Lens, LensView, Selector
 
-__all__ = ["FactIndex", "build_view", "lens_pool", "matches", "note_selectors", "rank"]
+__all__ = ["FactIndex", "build_view", "lens_pool", "matches", "rank"]
 
 _RANK = {s: i for i, s in enumerate(SEVERITIES)}
 
@@ -26,17 +26,6 @@ def matches(fact: Fact, selector: Selector) -> bool:
         if fact.severity is None or _RANK[fact.severity] > _RANK[selector.min_severity]:
             return False
     return True
-
-
-def note_selectors(lenses: Iterable[Lens]) -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
-    """(names, topics) of each lens section that can show a note fact (kind ``note``, no
-    severity), for ``AnalysisContext.note_sections``: such a fact ``matches`` a section iff
-    its name is among the names and a topic among the topics (an empty one: any)."""
-    return tuple(sorted({
-        (section.select.names, section.select.topics)
-        for lens in lenses for section in lens.sections
-        if (not section.select.kinds or "note" in section.select.kinds) and section.select.min_severity is None
-    }))
 
 
 def _stake(fact: Fact) -> Decimal:

@@ -1,0 +1,245 @@
+"""The vocabulary: which words mean which topic, what a heading says about its items, and
+which words make an item a problem, a plan or worth keeping. Data, not code.
+
+The package ships ``vocabulary.toml``; a workspace extends it with ``lenses/topics.toml``
+(the same shape) or ``[topics]`` in execbrief.toml. Lenses may select only topics the
+vocabulary knows, and analyzers classify items with it (``topics``, ``role``, ``signals``).
+
+Matching is one regular expression per list, built as a prefix tree, run over the text
+lower-cased with every run of punctuation and spaces made one space. An entry matches at
+the start of a word and ends at a word's end, with an inflection allowed (``campaign``
+finds "campaigns", "campaigned"); an entry ending in ``*`` is a stem and matches any ending
+(``vacan*``: vacant, vacancy). A stemmer library would need a Python loop per word, and
+notes at scale hold millions of words; the expression runs in C.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+from .errors import ConfigError
+
+__all__ = ["Vocabulary", "builtin_vocabulary", "load_vocabulary", "ROLES", "SIGNALS"]
+
+ROLES = ("missing_kpi", "risk", "plan", "done")  # in the order they win when a heading says several
+SIGNALS = ("problem", "critical", "high", "low", "action")
+_INFLECTIONS = frozenset({"", "s", "es", "ed", "d", "ing", "er", "ers", "ly", "ies", "ied"})
+_SPACES = re.compile(r"[^a-z0-9]+")
+_TOPIC_NAME = re.compile(r"[a-z][a-z0-9-]*$")
+
+
+def _normal(text: str) -> str:
+    return _SPACES.sub(" ", text.lower()).strip()
+
+
+def _trie(words: Iterable[str]) -> str:
+    """One alternation as a prefix tree: branches start with distinct characters and
+    optional tails are greedy, so at each place it finds the longest entry there."""
+    root: dict = {}
+    for word in words:
+        node = root
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        branches = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return emit(root)
+
+
+class _Matcher:
+    """Finds the labels of the entries a text holds (``{entry: labels}``)."""
+
+    def __init__(self, entries: Mapping[str, Iterable[str]]) -> None:
+        stems: dict[str, set[str]] = {}
+        words: dict[str, set[str]] = {}
+        for raw, labels in entries.items():
+            stem = raw.endswith("*")
+            key = _normal(raw.rstrip("*"))
+            if key:
+                (stems if stem else words).setdefault(key, set()).update(labels)
+        self._stems = {k: frozenset(v) for k, v in stems.items()}
+        self._words = {k: frozenset(v) for k, v in words.items()}
+        # an entry found carries the labels of the shorter entries it starts with ("data leak"
+        # holds "data"): the expression finds only the longest at each place
+        every = {**{k: set(v) for k, v in words.items()}}
+        for k, v in stems.items():
+            every.setdefault(k, set()).update(v)
+        self._with_prefixes: dict[str, frozenset[str]] = {}
+        for key in every:
+            labels = set(every[key])
+            for other, more in every.items():
+                if other != key and key.startswith(other) and (
+                        other in self._stems or key[len(other)] == " "):
+                    labels |= more
+            self._with_prefixes[key] = frozenset(labels)
+        self._regex = re.compile(r"(?=(?<![a-z0-9])(" + _trie(every) + r")([a-z0-9]*))") if every else None
+        self.find = lru_cache(maxsize=65536)(self._find)
+
+    def _find(self, text: str | None) -> frozenset[str]:
+        if not text or self._regex is None:
+            return frozenset()
+        found: set[str] = set()
+        for m in self._regex.finditer(_normal(text)):
+            key, tail = m.group(1), m.group(2)
+            if key in self._stems or (key in self._words and tail in _INFLECTIONS):
+                found |= self._with_prefixes[key]
+        return frozenset(found)
+
+
+@dataclass(frozen=True)
+class _Topic:
+    words: tuple[str, ...]
+    headings: tuple[str, ...]
+    domain: bool
+    implies: tuple[str, ...]
+
+
+class Vocabulary:
+    """Topics, heading roles and signal words, compiled for matching."""
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        self.data = data
+        topics: dict[str, _Topic] = {}
+        for name, spec in (data.get("topics") or {}).items():
+            topics[name] = _Topic(tuple(spec.get("words") or ()), tuple(spec.get("headings") or ()),
+                                  bool(spec.get("domain")), tuple(spec.get("implies") or ()))
+        self.topics: dict[str, _Topic] = topics
+        self.names: frozenset[str] = frozenset(topics)
+        self.domains = frozenset(n for n, t in topics.items() if t.domain)
+        self._implies = {n: t.implies for n, t in topics.items() if t.implies}
+        by_word: dict[str, set[str]] = {}
+        by_heading: dict[str, set[str]] = {}
+        for name, topic in topics.items():
+            for word in topic.words:
+                by_word.setdefault(word, set()).add(name)
+                by_heading.setdefault(word, set()).add(name)
+            for word in topic.headings:
+                by_heading.setdefault(word, set()).add(name)
+        self._words = _Matcher(by_word)
+        self._headings = _Matcher(by_heading)
+        roles = data.get("roles") or {}
+        self._roles = _Matcher({w: {r} for r in ROLES for w in roles.get(r) or ()})
+        signals = data.get("signals") or {}
+        self._signals = _Matcher(_merge({w: {s} for w in signals.get(s) or ()} for s in SIGNALS))
+        self.digest = "sha256:" + hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+        self.topics_of = lru_cache(maxsize=8192)(self._topics_of)
+
+    def __repr__(self) -> str:  # what the incremental runner's context digest reads
+        return f"Vocabulary({self.digest})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Vocabulary) and other.digest == self.digest
+
+    def __hash__(self) -> int:
+        return hash(self.digest)
+
+    def role(self, heading: str | None) -> str | None:
+        """What a heading says its items are: ``risk``, ``plan``, ``missing_kpi``, ``done`` or None."""
+        found = self._roles.find(heading or "")
+        return next((r for r in ROLES if r in found), None)
+
+    def signals(self, text: str | None) -> frozenset[str]:
+        """The signal lists (``problem``, ``critical``, ``high``, ``low``, ``action``) the text hits."""
+        return self._signals.find(text or "")
+
+    def topics_for(self, body: str | None, *, heading: str | None = None, tags: Iterable[str] = ()) -> tuple[str, ...]:
+        """Topics for an item: its note's tags that are topics, its heading's words, its own words.
+
+        Tags and the heading say what an item is about; its own words add a domain only when
+        they are silent ("our own website" in a Channels list is marketing, not tech), except
+        security, which is always worth a CTO's look.
+        """
+        tagged = frozenset(t.strip().lower() for t in tags if t and t.strip()) & self.names
+        return self.topics_of(tagged | self._headings.find(heading or ""), self._words.find(body or ""))
+
+    def _topics_of(self, context: frozenset[str], own: frozenset[str]) -> tuple[str, ...]:
+        found = set(context)
+        if found & self.domains:
+            own = frozenset(t for t in own if t not in self.domains or t == "security")
+        found |= own
+        for name in list(found):
+            found.update(self._implies.get(name, ()))
+        if not found & self.domains:
+            found.add("operations")
+        return tuple(sorted(found))
+
+    def unknown(self, topics: Iterable[str]) -> list[str]:
+        """The topics, of these, that the vocabulary does not know (sorted)."""
+        return sorted(set(topics) - self.names)
+
+
+def _merge(maps: Iterable[dict[str, set[str]]]) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for m in maps:
+        for k, v in m.items():
+            out.setdefault(k, set()).update(v)
+    return out
+
+
+def _builtin_data() -> dict[str, Any]:
+    return tomllib.loads(resources.files("execbrief").joinpath("vocabulary.toml").read_text("utf-8"))
+
+
+@lru_cache(maxsize=1)
+def builtin_vocabulary() -> Vocabulary:
+    """The vocabulary shipped with the package."""
+    return Vocabulary(_builtin_data())
+
+
+def extended(base: Mapping[str, Any], extra: Mapping[str, Any], where: str) -> dict[str, Any]:
+    """``base`` with ``extra``'s topics, roles and signals added (words appended, new topics added)."""
+    out = json.loads(json.dumps(base))
+    for name, spec in (extra.get("topics") or {}).items():
+        if not isinstance(spec, dict) or not _TOPIC_NAME.match(str(name)):
+            raise ConfigError(f"{where}: topic {name!r} must be a table named in lower-case letters, digits "
+                              "and '-', with words = [...] (and optionally headings, implies)")
+        into = out.setdefault("topics", {}).setdefault(name, {})
+        for key in ("words", "headings", "implies"):
+            value = spec.get(key) or []
+            if not isinstance(value, list) or not all(isinstance(w, str) for w in value):
+                raise ConfigError(f"{where}: topics.{name}.{key} must be a list of strings")
+            into[key] = list(dict.fromkeys([*(into.get(key) or []), *value]))
+        if "domain" in spec:
+            into["domain"] = bool(spec["domain"])
+    for table, allowed in (("roles", ROLES), ("signals", SIGNALS)):
+        for name, words in (extra.get(table) or {}).items():
+            if name not in allowed or not isinstance(words, list) or not all(isinstance(w, str) for w in words):
+                raise ConfigError(f"{where}: {table}.{name} must be one of {', '.join(allowed)}, "
+                                  "with a list of strings")
+            into_list = out.setdefault(table, {}).setdefault(name, [])
+            into_list.extend(w for w in words if w not in into_list)
+    implied = {i for spec in out.get("topics", {}).values() for i in spec.get("implies") or ()}
+    missing = sorted(implied - set(out.get("topics", {})))
+    if missing:
+        raise ConfigError(f"{where}: a topic implies {missing[0]!r}, which is no topic")
+    return out
+
+
+def load_vocabulary(workspace: Path | None, configured: Mapping[str, Any] | None = None) -> Vocabulary:
+    """The built-in vocabulary extended by ``lenses/topics.toml`` and ``[topics]`` in the config."""
+    data: dict[str, Any] = _builtin_data()
+    changed = False
+    file = workspace / "lenses" / "topics.toml" if workspace is not None else None
+    if file is not None and file.is_file():
+        try:
+            extra = tomllib.loads(file.read_text("utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(f"{file}: cannot read the vocabulary ({exc}): fix the TOML") from None
+        data, changed = extended(data, extra, str(file)), True
+    if configured:
+        data, changed = extended(data, {"topics": configured}, "[topics] in execbrief.toml"), True
+    return Vocabulary(data) if changed else builtin_vocabulary()
