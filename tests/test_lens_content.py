@@ -47,7 +47,7 @@ def test_ceo_has_shortfalls_missing_kpis_utilisation_and_a_dated_plan(demo_repor
     assert "No cash balance is tracked." not in body(ceo)  # computed from opening_cash and the ledger
     assert "Harbor Flats occupancy rate: 67.0%" in section(ceo, "utilisation")
     plan = section(ceo, "plan")
-    assert "2026-11-15 (overdue): Group: Rotate the Harbor Flats Stripe live key" in plan
+    assert "2026-11-15 (overdue): Harbor Flats: Rotate the Harbor Flats Stripe live key" in plan
     assert "Brightline Studio netted $49,834 over May–October 2026" not in body(ceo)  # table, not prose
     assert "$49,834" in section(ceo, "results")
 
