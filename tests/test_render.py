@@ -348,3 +348,15 @@ def test_long_paths_and_keys_get_break_opportunities_and_stay_escaped():
         "Key in repos/<wbr>brightline-<wbr>client-<wbr>sites/<wbr>sites/<wbr>harbor-<wbr>flats-<wbr>booking/<wbr>"
         "config/<wbr>payments.<wbr>php:<wbr>6 &lt;b&gt;")
     assert str(breakable("short words only")) == "short words only"
+
+
+def test_upkeep_instructions_render_in_the_keepers_footer_with_their_citations():
+    upkeep = (Block(kind="bullets", items=("To record NPS, state it in a note's front matter (kpis: {nps: ...}).",),
+                    item_cites=(("f-rev",),), cites=("f-rev",)),)
+    report = make_report(upkeep=upkeep, data_quality=())
+    html, text = render_html(report), render_text(report)
+    footer = html[html.index(">For whoever keeps the data</h2>"):html.index(">Sources</h2>")]
+    assert "front matter (kpis: {nps: ...})." + "<sup" in footer
+    assert "For whoever keeps the data" in text
+    assert text.index("keeps the data") < text.index("Sources\n")
+    assert "- To record NPS, state it in a note's front matter (kpis: {nps: ...}). [1]" in text

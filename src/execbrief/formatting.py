@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-__all__ = ["money", "percent", "number", "month_label", "month_range_label", "humanize", "SYMBOLS"]
+__all__ = ["money", "percent", "number", "month_label", "month_range_label", "humanize", "long_date", "SYMBOLS"]
 
 SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "CAD": "CA$", "AUD": "A$", "JPY": "¥"}
 
@@ -73,3 +73,8 @@ def humanize(name: str) -> str:
 def day(value: date) -> str:
     """An ISO date, the one form every reader and the verifier agree on."""
     return value.isoformat()
+
+
+def long_date(value: date) -> str:
+    """``30 June 2024``: unambiguous everywhere and independent of the process locale."""
+    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"

@@ -112,6 +112,9 @@ class Fact(_Frozen):
     period: str | None = None
     statement: str
     recommendation: str | None = None
+    # what whoever keeps the data should do (how to record a KPI, which file to fix): for
+    # the report's footer, not for the executive's lines
+    upkeep: str | None = None
     due: date | None = None
     evidence: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
@@ -267,16 +270,19 @@ class Report(_Frozen):
     as_of: date
     summary: tuple[Block, ...]
     sections: tuple[ReportSection, ...]
+    # "For whoever keeps the data": instructions for the data keeper, cited like any block
+    upkeep: tuple[Block, ...] = ()
     sources: tuple[SourceRef, ...] = ()
     data_quality: tuple[str, ...] = ()
     status: Literal["draft", "verified", "corrected", "fallback", "rejected"] = "draft"
     writer: str = "offline"
 
     def blocks(self) -> list[Block]:
-        """Every block, summary first."""
+        """Every block: summary, sections, then the data keeper's footer."""
         out = list(self.summary)
         for section in self.sections:
             out.extend(section.blocks)
+        out.extend(self.upkeep)
         return out
 
     def cited_ids(self) -> list[str]:

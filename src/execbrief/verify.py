@@ -81,7 +81,7 @@ def extract_claims(text: str) -> Claims:
 
 
 def _fact_texts(fact: Fact) -> list[str]:
-    texts = [fact.statement, fact.recommendation or "", fact.period or ""]
+    texts = [fact.statement, fact.recommendation or "", fact.upkeep or "", fact.period or ""]
     if fact.due:
         texts.append(fact.due.isoformat())
     return texts
@@ -207,6 +207,9 @@ def verify(report: Report, facts: Mapping[str, Fact]) -> list[str]:
         for n, block in enumerate(section.blocks, 1):
             problems += verify_block(block, facts, f"section '{section.id}' block {n}")
             problems += untrusted_text_problems(block, facts, f"section '{section.id}' block {n}")
+    for n, block in enumerate(report.upkeep, 1):
+        problems += verify_block(block, facts, f"upkeep block {n}")
+        problems += untrusted_text_problems(block, facts, f"upkeep block {n}")
     for ref in report.sources:
         if ref.fact_id not in facts:
             problems.append(f"source [{ref.number}] names unknown fact {ref.fact_id}")

@@ -36,11 +36,14 @@ def analyze(facts: Sequence[Fact], ctx: AnalysisContext) -> list[Fact]:
         for entity in missing:
             fact_id = stable_id("f", "missing_kpi", kpi, entity)
             where = f" for {ctx.entity_name(entity)}" if entity else ""
+            # the reader decides who measures it; how to record it is for the data's keeper
+            who = f"Ask whoever runs {ctx.entity_name(entity)} to track its" if entity else "Name someone to track"
             out[fact_id] = Fact(
                 id=fact_id, kind="gap", name="missing_kpi", entity=entity, severity="medium",
                 statement=f"No {humanize(kpi)} is tracked{where}.",
-                recommendation=(
-                    f"Start tracking {humanize(kpi)}{where}: state it in a note's front matter "
+                recommendation=f"{who} {humanize(kpi)}.",
+                upkeep=(
+                    f"To record {humanize(kpi)}{where}, state it in a note's front matter "
                     f"(kpis: {{{kpi}: ...}}) and keep it current."
                 ),
                 topics=("kpi", "data-quality"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from ..formatting import long_date
 from ..model import Block, Report
 from .sources import SourceIndex
 
@@ -22,10 +23,6 @@ __all__ = [
     "subject_for",
 ]
 
-_MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)
 
 # A table cell "looks numeric" when it is an amount, a count, a ratio or a percentage:
 # "1,250", "-3.5%", "$12,400", "(1,200)", "EUR 40k", "3x", "+2 pp".
@@ -113,7 +110,7 @@ def first_sentence(report: Report) -> str:
 
 def format_date(value: date) -> str:
     """``30 June 2024``: unambiguous everywhere and independent of the process locale."""
-    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+    return long_date(value)
 
 
 def omitted_line(count: int) -> str:

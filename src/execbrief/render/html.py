@@ -142,7 +142,7 @@ def render_html(report: Report, images: Mapping[str, bytes] = {}, embed: str = "
             {"title": s.title, "blocks": [_block_view(index, b, images, embed) for b in s.blocks]}
             for s in report.sections
         ],
-        keeper=[],
+        keeper=[_block_view(index, b, images, embed) for b in report.upkeep],
         sources=index.groups,
     )
     # End with a newline, as the MIME body will: the outbox copy then equals this exactly.

@@ -68,9 +68,11 @@ def render_markdown(report: Report) -> str:
         out += [f"## {_escape(section.title)}", ""]
         for block in section.blocks:
             out += _block(index, block) + [""]
-    if report.data_quality:
+    if report.upkeep or report.data_quality:
         out += ["## For whoever keeps the data", ""]
-        out += [f"- {_escape(w)}" for w in report.data_quality] + [""]
+        for block in report.upkeep:
+            out += _block(index, block) + [""]
+        out += [f"- {_escape(w)}" for w in report.data_quality] + ([""] if report.data_quality else [])
     if index.groups:
         out += ["## Sources", ""]
         for group in index.groups:

@@ -127,8 +127,9 @@ def render_text(report: Report) -> str:
         lines += _heading("Summary", "-") + [""] + _blocks(index, report.summary)
     for section in report.sections:
         lines += _heading(section.title, "-") + [""] + _blocks(index, section.blocks)
+    if report.upkeep or report.data_quality:
+        lines += _heading("For whoever keeps the data", "-") + [""] + _blocks(index, report.upkeep)
     if report.data_quality:
-        lines += _heading("For whoever keeps the data", "-") + [""]
         lines += _wrap("Some inputs had problems; figures that depend on them may be incomplete.")
         lines += [line for warning in report.data_quality for line in _wrap(warning, "- ", "  ")]
         lines.append("")

@@ -26,7 +26,7 @@ from ..model import Block, DataWarning, Fact, LensSection, LensView, Report, Rep
 from ..verify import untrusted_text_problems, verify_block
 from .cache import ResponseCache
 from .calls import Caller, Refused
-from .offline import OfflineWriter, data_quality, section_block, sources_for
+from .offline import OfflineWriter, changes_section, data_quality, section_block, sources_for
 from .prompts import PromptBuilder, estimate_tokens, redact, report_schema
 from .providers import LLMRequest, LLMResponse, Provider, ProviderError
 
@@ -199,16 +199,17 @@ class LLMWriter:
         else:
             status = "corrected" if repaired or replaced else "draft"
         summary = parts[0].blocks
-        sections = (offline.sections[0],) + tuple(
+        # the model's summary marks no change: the changes section lists them all
+        sections = (changes_section(view),) + tuple(
             ReportSection(id=s.id, title=s.title, blocks=part.blocks)
             for s, part in zip(view.lens.sections, parts[1:])
             if part.blocks or not s.optional or view.sections.get(s.id)  # left out, as the offline writer does
         )
-        blocks = list(summary) + [b for s in sections for b in s.blocks]
+        blocks = list(summary) + [b for s in sections for b in s.blocks] + list(offline.upkeep)
         return Report(
             lens=view.lens.id, key=view.key, title=view.lens.title, audience=view.lens.audience,
             organization=view.organization, period=view.period, as_of=view.as_of, summary=summary,
-            sections=sections, sources=sources_for(blocks, scope), data_quality=data_quality(view),
+            sections=sections, upkeep=offline.upkeep, sources=sources_for(blocks, scope), data_quality=data_quality(view),
             writer=self.name, status=status,
         )
 
@@ -217,9 +218,12 @@ class LLMWriter:
         return offline.model_copy(update={"writer": self.name, "status": "fallback"})
 
     def _offline_parts(self, view: LensView, offline: Report) -> list[_Part]:
-        # an optional section with no facts is one the offline writer leaves out: nothing replaces it
-        by_id = {s.id: s.blocks for s in offline.sections}
-        return [_Part("summary", offline.summary)] + [_Part(s.id, by_id.get(s.id, ())) for s in view.lens.sections]
+        # an optional section with no facts is one the offline writer leaves out: nothing replaces
+        # it; a replaced section lists all its facts, since the model's summary may not state them
+        return [_Part("summary", offline.summary)] + [
+            _Part(s.id, (section_block(s, view),) if view.sections.get(s.id) or not s.optional else ())
+            for s in view.lens.sections
+        ]
 
     def _parts(self, view: LensView, response: LLMResponse, scope: dict[str, Fact], offline: Report) -> list[_Part]:
         """The answer split into verified parts: the summary, then each lens section."""

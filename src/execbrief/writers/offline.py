@@ -7,14 +7,16 @@ view gives the same report, byte for byte.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import Sequence
 
-from ..formatting import humanize, money, month_label, month_range_label, number, percent
+from ..formatting import humanize, long_date, money, month_label, month_range_label, number, percent
 from ..lenses.select import rank
-from ..model import Block, Chart, ChartSeries, Fact, LensSection, LensView, Report, ReportSection, SourceRef
+from ..model import SEVERITIES, Block, Chart, ChartSeries, Fact, LensSection, LensView, Report, ReportSection, SourceRef
 
-__all__ = ["OfflineWriter", "changes_section", "register", "section_block", "sources_for"]
+__all__ = ["OfflineWriter", "changes_section", "register", "section_block", "sources_for", "summary_facts",
+           "upkeep_block"]
 
 # column headings of the metrics tables
 LABELS = {
@@ -151,8 +153,12 @@ def _actions(facts: Sequence[Fact], omitted: int, view: LensView, buckets: Seque
     )
 
 
-def section_block(section: LensSection, view: LensView) -> Block:
-    """The one block the offline writer makes for a lens section."""
+def section_block(section: LensSection, view: LensView, in_summary: frozenset[str] = frozenset()) -> Block:
+    """The one block the offline writer makes for a lens section.
+
+    Facts the summary already states (``in_summary``) are not repeated in a list of
+    findings or actions; the list says how many it leaves to the summary.
+    """
     facts = view.sections.get(section.id, ())
     omitted = view.omitted.get(section.id, 0)
     if not facts:
@@ -161,24 +167,121 @@ def section_block(section: LensSection, view: LensView) -> Block:
         return _metrics_table(facts, section, view)
     if section.style == "chart":
         return _chart(facts, section, view)
-    if section.style == "actions":
+    if section.style == "actions":  # the summary states findings; their actions stay in the plan
         return _actions(facts, omitted, view, section.buckets)
+    rest = tuple(f for f in facts if f.id not in in_summary)
+    # (counts in words would be figures the verifier must trace: the text says "those")
+    lead = "Besides those in the summary above:" if len(rest) < len(facts) else ""
+    if not rest:
+        return Block(kind="note", text="All of them are in the summary above.", omitted=omitted)
     return Block(
-        kind="bullets", items=tuple(_bullet(f) for f in facts),
-        cites=tuple(f.id for f in facts), item_cites=tuple((f.id,) for f in facts), omitted=omitted,
+        kind="bullets", text=lead or None, items=tuple(_bullet(f) for f in rest),
+        cites=tuple(f.id for f in rest), item_cites=tuple((f.id,) for f in rest), omitted=omitted,
     )
 
 
-def _summary(view: LensView) -> tuple[Block, ...]:
-    pressing = rank(
-        (f for f in view.facts.values() if f.kind in ("finding", "gap") and f.severity in ("critical", "high")),
-        view.lens.focus,
-    )[:3]
-    if not pressing:
+SUMMARY_MIN, SUMMARY_MAX = 3, 5
+# a recommendation this short reads as part of a summary line; a longer one stays in the plan
+SHORT_ADVICE = 90
+_ASIDE = re.compile(r"\s*\(([^()]*)\)")
+_HAS_MONEY_OR_DATE = re.compile(
+    r"[$\u20ac\u00a3\u00a5]|\b[A-Z]{3} \d|\d{4}-\d{2}|\b(?:January|February|March|April|May|June|July|August"
+    r"|September|October|November|December)\b")
+
+
+def _trimmed(statement: str) -> str:
+    """A statement without the asides that carry neither money nor a date (masked keys, notes)."""
+    return _ASIDE.sub(lambda m: m.group(0) if _HAS_MONEY_OR_DATE.search(m.group(1)) else "", statement)
+
+
+def _due_dates(view: LensView) -> dict[str, Fact]:
+    """For each fact an action of the view addresses, the soonest such action."""
+    soonest: dict[str, Fact] = {}
+    for action in view.facts.values():
+        if action.kind != "action" or action.due is None:
+            continue
+        for target in (action.id, *action.evidence):
+            known = soonest.get(target)
+            if known is None or (known.due, known.id) > (action.due, action.id):
+                soonest[target] = action
+    return soonest
+
+
+def summary_facts(view: LensView) -> list[Fact]:
+    """The three to five findings the summary leads with, across all sections.
+
+    Critical and high findings first (ranked as the sections rank them); where there are
+    fewer than three, medium ones fill the lines. Actions stay in the dated plan: a summary
+    line gives the date of the action that fixes its finding.
+    """
+    shown = {f.id: f for facts in view.sections.values() for f in facts if f.kind in ("finding", "gap")}
+    dated = _due_dates(view)
+
+    def acted_on(f: Fact) -> int:  # within a severity, a line with money or a date comes first
+        return 0 if f.id in dated or f.due or _HAS_MONEY_OR_DATE.search(f.statement) else 1
+
+    def ranked(facts: list[Fact]) -> list[Fact]:
+        order = {f.id: n for n, f in enumerate(rank(facts, view.lens.focus))}
+        return sorted(facts, key=lambda f: (SEVERITIES.index(f.severity or "info"), acted_on(f), order[f.id]))
+
+    pressing = ranked([f for f in shown.values() if f.severity in ("critical", "high")])[:SUMMARY_MAX]
+    if len(pressing) < SUMMARY_MIN:
+        medium = ranked([f for f in shown.values() if f.severity == "medium"])
+        pressing += medium[:SUMMARY_MIN - len(pressing)]
+    return pressing
+
+
+def _summary_line(fact: Fact, action: Fact | None, view: LensView) -> tuple[str, tuple[str, ...]]:
+    """One summary sentence: what is wrong, with its money or date, and what to do when it is short."""
+    text = _severity_prefix(fact) + _trimmed(fact.statement).strip()
+    cites: tuple[str, ...] = (fact.id,)
+    advice = (fact.recommendation or "").rstrip(".")
+    if advice and len(advice) <= SHORT_ADVICE:
+        text += f" {advice}."
+    due = fact.due or (action.due if action is not None else None)
+    if due is not None and not _HAS_MONEY_OR_DATE.search(text):
+        text += f" {'Overdue since' if due < view.as_of else 'Act by'} {long_date(due)}."
+        if fact.due is None and action is not None:
+            cites += (action.id,)
+    return text, cites
+
+
+def _changed(view: LensView) -> dict[str, Fact]:
+    """The change fact (new, worse, better) of each fact that has one, by the fact's id."""
+    return {c.evidence[0]: c for c in view.changes if c.evidence}
+
+
+def _summary(view: LensView, chosen: list[Fact]) -> tuple[Block, ...]:
+    if not chosen:
         return (Block(kind="note", text="No critical or high-severity findings in this briefing."),)
+    actions = _due_dates(view)
+    changed = _changed(view)
+    lines = []
+    for fact in chosen:
+        text, cites = _summary_line(fact, actions.get(fact.id), view)
+        change = changed.get(fact.id)
+        if change is not None:  # "New: Critical: …": the changes section then leaves it out
+            text = change.statement.split(":", 1)[0] + ": " + text
+            cites += (change.id,)
+        lines.append((text, cites))
     return (Block(
-        kind="bullets", items=tuple(_severity_prefix(f) + f.statement for f in pressing),
-        cites=tuple(f.id for f in pressing), item_cites=tuple((f.id,) for f in pressing),
+        kind="bullets", items=tuple(text for text, _ in lines),
+        cites=tuple(dict.fromkeys(c for _, cites in lines for c in cites)),
+        item_cites=tuple(cites for _, cites in lines),
+    ),)
+
+
+def upkeep_block(facts: Sequence[Fact]) -> tuple[Block, ...]:
+    """The data keeper's footer: each distinct instruction of the facts shown, with its fact."""
+    seen: dict[str, list[str]] = {}
+    for fact in facts:
+        if fact.upkeep:
+            seen.setdefault(fact.upkeep, []).append(fact.id)
+    if not seen:
+        return ()
+    return (Block(
+        kind="bullets", items=tuple(seen), cites=tuple(i for ids in seen.values() for i in ids),
+        item_cites=tuple(tuple(ids) for ids in seen.values()),
     ),)
 
 
@@ -208,7 +311,7 @@ def data_quality(view: LensView) -> tuple[str, ...]:
 MAX_CHANGES = 12
 
 
-def changes_section(view: LensView) -> ReportSection:
+def changes_section(view: LensView, in_summary: frozenset[str] = frozenset()) -> ReportSection:
     """The opening section: what is new, resolved, worse or better since the baseline."""
     if view.baseline is None:
         block = Block(kind="note", text="First briefing of this kind: there is no earlier briefing to compare with.")
@@ -217,10 +320,17 @@ def changes_section(view: LensView) -> ReportSection:
     if not view.changes:
         block = Block(kind="note", text="Nothing changed since the last briefing.")
         return ReportSection(id="changes", title=title, blocks=(block,))
-    shown = view.changes[:MAX_CHANGES]
+    # a change to a fact the summary states is marked there ("New: …"), not repeated here
+    changes = [c for c in view.changes if not (c.evidence and c.evidence[0] in in_summary)]
+    marked = len(changes) < len(view.changes)
+    if not changes:
+        block = Block(kind="note", text="Every change is marked in the summary above.")
+        return ReportSection(id="changes", title=title, blocks=(block,))
+    shown = changes[:MAX_CHANGES]
     block = Block(
         kind="bullets", items=tuple(f.statement for f in shown), cites=tuple(f.id for f in shown),
-        item_cites=tuple((f.id,) for f in shown), omitted=len(view.changes) - len(shown),
+        item_cites=tuple((f.id,) for f in shown), omitted=len(changes) - len(shown),
+        text="Besides those marked in the summary above:" if marked else None,
     )
     return ReportSection(id="changes", title=title, blocks=(block,))
 
@@ -235,17 +345,21 @@ class OfflineWriter:
 
     def write(self, view: LensView) -> Report:
         """The report for one lens view."""
-        summary = _summary(view)
-        sections = (changes_section(view),) + tuple(
-            ReportSection(id=s.id, title=s.title, blocks=(section_block(s, view),))
+        chosen = summary_facts(view)
+        summary = _summary(view, chosen)
+        in_summary = frozenset(f.id for f in chosen)
+        sections = (changes_section(view, in_summary),) + tuple(
+            ReportSection(id=s.id, title=s.title, blocks=(section_block(s, view, in_summary),))
             for s in view.lens.sections
             if view.sections.get(s.id) or not s.optional
         )
-        blocks = list(summary) + [b for s in sections for b in s.blocks]
+        shown = [f for facts in view.sections.values() for f in facts]
+        upkeep = upkeep_block(shown)
+        blocks = list(summary) + [b for s in sections for b in s.blocks] + list(upkeep)
         return Report(
             lens=view.lens.id, key=view.key, title=view.lens.title, audience=view.lens.audience,
             organization=view.organization, period=view.period, as_of=view.as_of,
-            summary=summary, sections=sections, sources=sources_for(blocks, view.facts),
+            summary=summary, sections=sections, upkeep=upkeep, sources=sources_for(blocks, view.facts),
             data_quality=data_quality(view), writer=self.name,
         )
 
