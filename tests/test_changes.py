@@ -74,7 +74,10 @@ def test_second_period_shows_exactly_the_note_and_ledger_month_changes(workspace
 
     title, ceo_items = _changes(workspace, second, "ceo")
     assert title == "What changed since 2026-W48"
-    assert "New: Alpha Rentals: The insurer will not renew without a roof survey." in ceo_items
+    # a new critical finding leads the summary, marked new there, and is not listed twice
+    summary = _report(workspace, second, "ceo").summary[0].items
+    assert "New: Critical: Alpha Rentals: The insurer will not renew without a roof survey." in summary
+    assert not any("roof survey" in i for i in ceo_items)
 
     _, cfo_items = _changes(workspace, second, "cfo")
     assert any(i.startswith("Worse: Alpha Rentals costs in October 2026 were $1,800 (was $800)") for i in cfo_items)
