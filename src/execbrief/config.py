@@ -283,6 +283,23 @@ class ReportConfig(_Section):
         return None if value is None else _check_zone(value)
 
 
+class AlertRule(_Section):
+    """One ``[[alerts]]`` rule: which new findings are alerted at once, and to whom."""
+
+    name: str | None = None
+    min_severity: Literal["critical", "high", "medium", "low", "info"] = "critical"
+    kinds: list[Literal["finding", "gap", "action"]] = Field(default=["finding"], min_length=1)
+    topics: list[str] = []
+    entities: list[str] | None = None
+    # default: the readers whose briefing would show the finding
+    to: list[str] | None = Field(default=None, min_length=1)
+
+    @field_validator("to")
+    @classmethod
+    def _emails(cls, values: list[str] | None) -> list[str] | None:
+        return None if values is None else [_check_email(v) for v in values]
+
+
 class RunConfig(_Section):
     as_of: date | None = None
     stale_days: int = Field(default=45, ge=1)
@@ -304,6 +321,7 @@ class Settings(_Section):
     writer: Writer = Writer()
     delivery: Delivery
     reports: list[ReportConfig] = []
+    alerts: list[AlertRule] = []
     run: RunConfig = RunConfig()
     # words a workspace adds to the vocabulary: [topics.hiring] words = ["recruit", ...]
     topics: dict[str, TopicWords] = {}
@@ -329,6 +347,16 @@ class Settings(_Section):
                 if allowed and address.rsplit("@", 1)[1] not in allowed:
                     raise ValueError(
                         f"reports[{n}].to has {address!r}, outside allowed_recipient_domains "
+                        f"{allowed}: fix the address or add its domain"
+                    )
+        for n, rule in enumerate(self.alerts):
+            for entity in rule.entities or []:
+                if entity not in ids:
+                    raise ValueError(f"alerts[{n}].entities names {entity!r}, which is not an [[entities]] id")
+            for address in rule.to or []:
+                if allowed and address.rsplit("@", 1)[1] not in allowed:
+                    raise ValueError(
+                        f"alerts[{n}].to has {address!r}, outside allowed_recipient_domains "
                         f"{allowed}: fix the address or add its domain"
                     )
         return self

@@ -22,6 +22,7 @@ from .delivery import build_message
 from .delivery.service import deliver_run
 from .errors import LensError, UsageError
 from .ledger import Ledger
+from .ledger.alerts import resolved_alerts
 from .vocabulary import Vocabulary, load_vocabulary
 from .lenses import FactIndex, build_view, compare, lens_pool, load_lenses
 from .model import DataWarning, Fact, Lens, LensView, Message, Report
@@ -375,6 +376,9 @@ def _view_for(
         if base_run not in baselines:
             baselines[base_run] = FactIndex(ledger.facts(base_run))
         before = lens_pool(plan.lens, baselines[base_run], as_of=as_of, scope=scope)
+        # a finding alerted since the baseline and gone now was resolved in between
+        gone = resolved_alerts(ledger, base_run, set(facts.by_id))
+        before += [f for f in lens_pool(plan.lens, gone, as_of=as_of, scope=scope) if f.id not in {b.id for b in before}]
         now = lens_pool(plan.lens, facts, as_of=as_of, scope=scope)
         changes = compare(now, before, key=plan.key, baseline_period=baseline[1])
         ledger.record_facts(run_id, changes)

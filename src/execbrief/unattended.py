@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Callable
 
+from .alerts import check_alerts
 from .config import Settings
 from .ledger import Ledger
 from .ledger.schedules import record_slot
 from .lenses import load_lenses
-from .pipeline import RunResult, plan_reports, run as run_pipeline
+from .pipeline import RunResult, plan_reports, run as run_pipeline, workspace_vocabulary
 from .schedule import Due, ScheduledReport, due_reports, scheduled_reports
 
 __all__ = ["DueResult", "report_schedules", "run_due"]
@@ -28,7 +29,8 @@ _DELIVERED = ("sent", "skipped", "suppressed")
 
 def report_schedules(settings: Settings) -> list[ScheduledReport]:
     """Every configured report that has a schedule, under the key its runs use."""
-    keys = [plan.key for plan in plan_reports(settings, load_lenses(settings.workspace))]
+    lenses = load_lenses(settings.workspace, workspace_vocabulary(settings))
+    keys = [plan.key for plan in plan_reports(settings, lenses)]
     return scheduled_reports(settings, keys)
 
 
@@ -73,9 +75,14 @@ def run_due(
     now = now or datetime.now(timezone.utc)
     if now.tzinfo is None:
         raise ValueError("run_due needs an aware datetime (with a time zone)")
+    alerts = None
+    if settings.alerts:
+        alerts = check_alerts(settings, now=now, dry_run=dry_run, in_doubt=in_doubt, progress=progress)
     with Ledger.for_workspace(settings.workspace) as ledger:
         due = due_reports(report_schedules(settings), ledger, now)
-    result = DueResult(now=now, due=due)
+    result = DueResult(now=now, due=due, alerts=alerts.to_json() if alerts else None)
+    if alerts:
+        result.failures += [f"alerts: {failure}" for failure in alerts.failures]
     groups: dict[tuple[str, Any], list[Due]] = {}
     for item in due:
         groups.setdefault((item.period, item.as_of), []).append(item)

@@ -49,10 +49,11 @@ def _register_commands() -> None:
         cli.add_command(command)
     for command in (doctor.doctor, deliveries.resend, deliveries.events):
         cli.add_command(command)
-    from . import schedule, snapshot
+    from . import alerts, schedule, snapshot
 
     cli.add_command(snapshot.snapshot)
     cli.add_command(schedule.schedule)
+    cli.add_command(alerts.alerts)
 
 
 _register_commands()

@@ -102,6 +102,10 @@ def execute_due(settings, now_text: str | None, *, dry_run: bool, in_doubt: str 
     if as_json:
         print_json(result.to_json())
         return result.status
+    if result.alerts is not None:
+        for alert in result.alerts["new"]:
+            stderr.print(f"Alert: {alert['severity']} {alert['finding']} to {', '.join(alert['to'])}: "
+                         f"{alert['statement']}", markup=False)
     if not result.due:
         stderr.print(f"Nothing due at {result.now.astimezone(timezone.utc):%Y-%m-%d %H:%M} UTC.")
     for item in result.due:
