@@ -49,11 +49,12 @@ def _register_commands() -> None:
         cli.add_command(command)
     for command in (doctor.doctor, deliveries.resend, deliveries.events):
         cli.add_command(command)
-    from . import alerts, schedule, snapshot
+    from . import alerts, deploy, schedule, snapshot
 
     cli.add_command(snapshot.snapshot)
     cli.add_command(schedule.schedule)
     cli.add_command(alerts.alerts)
+    cli.add_command(deploy.deploy)
 
 
 _register_commands()
