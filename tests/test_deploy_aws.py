@@ -7,11 +7,8 @@ import json
 import subprocess
 import sys
 import threading
-import urllib.request
 from datetime import datetime, timedelta, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import boto3
 import pytest
@@ -19,14 +16,17 @@ import yaml
 from click.testing import CliRunner
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
-from moto.server import ThreadedMotoServer
 
 from execbrief.cli import cli
 from execbrief.deploy.aws import AwsApp, build_template, cron_to_eventbridge, write_app
 from execbrief.deploy.lambda_handler import Handler
 from execbrief.deploy.s3_workspace import Busy, LeaseLost, S3Workspace
 from execbrief.ledger import Ledger
-from mailservers import SesFaultProxy, free_port, make_certificates, moto_raw_messages, moto_reset
+from mailservers import SesFaultProxy, moto_raw_messages, moto_reset
+# one moto server per module, and the SNS signing certificate served on 127.0.0.1 (with a
+# fetcher mapping the AWS certificate URL to it): the fixtures the SES and events tests use
+from test_delivery_ses import moto_port  # noqa: F401
+from test_events import cert_server, certs, fetched  # noqa: F401
 
 BUCKET = "execbrief-workspaces"
 TOPIC = "arn:aws:sns:us-east-1:123456789012:execbrief-ses-events"
@@ -158,45 +158,9 @@ def test_deploy_aws_writes_an_image_built_from_this_package(workspace, tmp_path)
 # the handler, against moto
 
 
-@pytest.fixture(scope="module")
-def moto_port():
-    port = free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    yield port
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def certs():
-    return make_certificates("sns.amazonaws.com")
-
-
-@pytest.fixture(scope="module")
-def fetch(certs):
-    """Serves the SNS signing certificate on 127.0.0.1; the fetcher maps the AWS URL to it."""
-
-    class Serve(BaseHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-        def do_GET(self):
-            self.send_response(200)
-            self.send_header("Content-Length", str(len(certs["cert_pem"])))
-            self.end_headers()
-            self.wfile.write(certs["cert_pem"])
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Serve)
-    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-
-    def get(url: str) -> bytes:
-        with urllib.request.urlopen(f"http://127.0.0.1:{server.server_address[1]}{urlsplit(url).path}",
-                                    timeout=5) as answer:
-            return answer.read()
-
-    yield get
-    server.shutdown()
-    server.server_close()
+@pytest.fixture
+def fetch(fetched):
+    return fetched
 
 
 @pytest.fixture
