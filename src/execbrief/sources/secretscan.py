@@ -105,7 +105,9 @@ def is_config_file(name: str) -> bool:
 _STRIPE = re.compile(rb"(?<![A-Za-z0-9])((?:sk|rk)_(?:live|test)_[0-9A-Za-z]{24,247})(?![0-9A-Za-z])")
 _STRIPE_RULES = {b"sk_live_": "stripe_live_secret", b"rk_live_": "stripe_live_restricted"}
 _AWS_ID = re.compile(rb"(?<![A-Z0-9])((?:AKIA|ASIA)[A-Z0-9]{16})(?![A-Z0-9])")
-_AWS_SECRET = re.compile(rb"(?<![A-Za-z0-9/+=])([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])")
+# "=" may come before a secret (AWS_SECRET_ACCESS_KEY=… in an env file or a shell script),
+# not after it (base64 padding: the run is part of something longer)
+_AWS_SECRET = re.compile(rb"(?<![A-Za-z0-9/+])([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])")
 _PEM = re.compile(rb"-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY( BLOCK)?-----")
 _PEM_BODY_JUNK = re.compile(rb"\\n|\\r|\s|\"|'|,")  # escapes and quoting of keys pasted into JSON
 # matched against the lower-cased file: several times faster than re.IGNORECASE
@@ -195,7 +197,9 @@ def _aws(data: bytes, hits: list[Hit], lines: set[int]) -> None:
         if n < len(secrets):
             secret = secrets[n][1]
             lines.add(_line_of(data, secrets[n][0].start()))
-            hits.append(Hit("aws_access_key_pair", line, mask(key_id), _sha(secret)))
+            # the pair is named by its secret; its detail is the key id's hash, so the id
+            # found alone elsewhere (an older commit) is known to be this key's
+            hits.append(Hit("aws_access_key_pair", line, mask(key_id), _sha(secret), detail=_sha(key_id)))
         else:
             hits.append(Hit("aws_access_key_id", line, mask(key_id), _sha(key_id)))
     for m, secret in secrets[len(ids):]:

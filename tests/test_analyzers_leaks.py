@@ -1,0 +1,42 @@
+"""Secrets written in notes: an AWS key id with its secret beside it is one key pair."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from execbrief.analyzers import AnalysisContext
+from execbrief.analyzers.leaks import analyze
+from execbrief.sources.notes import NotesSource
+from repo_helpers import aws_key_id, aws_secret, stripe_key
+
+CTX = AnalysisContext(as_of=date(2026, 11, 23), entities={"alpha": ("Alpha Rentals", "rental")})
+
+
+def findings(workspace):
+    result = NotesSource(workspace.settings()).collect()
+    evidence = [*result.evidence, *(hit for part in result.parts for hit in part.hits)]
+    return analyze(evidence, CTX)
+
+
+def test_an_aws_key_id_with_its_secret_on_the_next_line_of_a_note_is_one_key_pair(workspace):
+    key_id, secret = aws_key_id(), aws_secret()
+    workspace.write("notes/alpha/deploy.md", (
+        "---\ntitle: Deploy\nentity: alpha\n---\n# Deploy\n\n"
+        f"AWS_ACCESS_KEY_ID={key_id}\nAWS_SECRET_ACCESS_KEY={secret}\n"
+    ))
+    [fact] = findings(workspace)
+    assert fact.severity == "critical" and len(fact.evidence) == 2
+    assert f"an AWS access key (AKIA…{key_id[-4:]}) and its secret access key" in fact.statement
+    assert "notes/alpha/deploy.md:7 and notes/alpha/deploy.md:8" in fact.statement
+    assert "Deactivate and delete the key in IAM" in fact.recommendation
+    assert secret not in fact.model_dump_json() and key_id not in fact.model_dump_json()
+
+
+def test_an_aws_key_id_alone_and_a_secret_in_another_note_are_not_a_pair(workspace):
+    workspace.write("notes/alpha/a.md", f"# A\n\nThe backup key id is {aws_key_id()}.\n")
+    workspace.write("notes/alpha/b.md", f"# B\n\naws_secret_access_key = {aws_secret()}\n{stripe_key()}\n")
+    statements = sorted(f.statement for f in findings(workspace))
+    assert len(statements) == 3 and not any("and its secret access key" in s for s in statements)
+    assert any(": an AWS access key id (AKIA…" in s for s in statements)
+    assert any(": an AWS secret access key (" in s for s in statements)
+    assert any(": a Stripe key (sk_live_…" in s for s in statements)
