@@ -1,7 +1,7 @@
 """Time the repositories source and the security analyzer on a generated workspace.
 
-    python bench/gen_repos.py --out /tmp/bench-repos --repos 50 --files 2000 [--git]
-    python bench/scan_repos.py /tmp/bench-repos [--no-baseline] [--keep-cache] [--no-warm]
+    python bench/gen_repos.py --out /tmp/bench-repos --repos 50 --files 2000 [--git [--commits 200]]
+    python bench/scan_repos.py /tmp/bench-repos [--no-baseline] [--keep-cache] [--no-warm] [--no-history]
 
 Prints one JSON line: wall time of the scan and of the analyzer, files and MB per second,
 peak RSS of this process, and whether every planted secret was found. The baseline
@@ -14,6 +14,11 @@ in a fresh process (``--no-warm`` skips it) and reports under ``warm``: its wall
 seconds, peak RSS, whether its evidence, inputs and warnings equal the cold scan's, and
 ``walk_s``, the floor no rerun can beat: listing every folder and stat-ing every file.
 CPU seconds are ``time.process_time()``: all threads of the process, not git's children.
+
+For git repositories the scan includes their history (every commit's added lines, cached
+by commit id); ``--no-history`` turns it off (``[sources.repos] history = false``), so two
+invocations give its cost. ``history`` in the output counts the commits and the secrets
+found only in the history against what ``bench/gen_repos.py --commits`` planted.
 """
 
 from __future__ import annotations
@@ -75,9 +80,16 @@ def result_digest(result) -> str:
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
 
-def warm(workspace: Path) -> None:
-    """The warm scan, in its own process: print its figures as JSON."""
+def settings_for(workspace: Path, history: bool):
+    """The workspace's settings, with the history scan on or off."""
     settings = load_settings(workspace, environ={})
+    repos = settings.sources.repos.model_copy(update={"history": history})
+    return settings.model_copy(update={"sources": settings.sources.model_copy(update={"repos": repos})})
+
+
+def warm(workspace: Path, history: bool) -> None:
+    """The warm scan, in its own process: print its figures as JSON."""
+    settings = settings_for(workspace, history)
     started, cpu = time.monotonic(), time.process_time()
     result = ReposSource(settings).collect()
     scan_s, scan_cpu_s = time.monotonic() - started, time.process_time() - cpu
@@ -96,13 +108,14 @@ def main() -> None:
     parser.add_argument("--no-baseline", action="store_true", help="skip the plain-read baseline")
     parser.add_argument("--keep-cache", action="store_true", help="do not delete the repos cache first")
     parser.add_argument("--no-warm", action="store_true", help="skip the warm rescan in a fresh process")
+    parser.add_argument("--no-history", action="store_true", help="do not scan the git history")
     parser.add_argument("--warm-only", action="store_true", help=argparse.SUPPRESS)  # the child process
     args = parser.parse_args()
     if args.warm_only:
-        warm(args.workspace)
+        warm(args.workspace, not args.no_history)
         return
     manifest = json.loads((args.workspace / "manifest.json").read_text())
-    settings = load_settings(args.workspace, environ={})
+    settings = settings_for(args.workspace, not args.no_history)
 
     baseline = None if args.no_baseline else read_only(args.workspace / "repos")
     if not args.keep_cache:
@@ -114,15 +127,20 @@ def main() -> None:
     facts = analyze(result.evidence, AnalysisContext(as_of=date(2026, 11, 27)))
     analyze_s = time.monotonic() - started
 
-    found = Counter(ev.record["rule"] for ev in result.evidence)
+    found = Counter(ev.record["rule"] for ev in result.evidence if not ev.record.get("history"))
     missed = {rule: n - found.get(rule, 0) for rule, n in manifest["planted"].items() if found.get(rule, 0) < n}
     extra = {rule: n - manifest["planted"].get(rule, 0) for rule, n in found.items()
              if n > manifest["planted"].get(rule, 0)}
+    past = Counter(ev.record["rule"] for ev in result.evidence if ev.record.get("history"))
+    planted_past = {} if args.no_history else manifest.get("history_planted", {})
+    if past != Counter(planted_past):
+        missed["history"] = {"planted": planted_past, "found": dict(past)}
     scanned_bytes = sum(i.size for i in result.inputs)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
     rescan = None
     if not args.no_warm:
-        child = subprocess.run([sys.executable, __file__, str(args.workspace), "--warm-only"],
+        child = subprocess.run([sys.executable, __file__, str(args.workspace), "--warm-only",
+                                *(["--no-history"] if args.no_history else [])],
                                check=True, capture_output=True, text=True)
         rescan = json.loads(child.stdout)
         rescan["same_result"] = rescan.pop("digest") == result_digest(result)
@@ -138,6 +156,7 @@ def main() -> None:
         "read_only_s": round(baseline[0], 2) if baseline else None,
         "peak_rss_mb": round(peak_mb),
         "hits": sum(found.values()), "findings": len(facts), "warnings": len(result.warnings),
+        "history": None if args.no_history else {"commits": manifest.get("commits", 0), "hits": dict(past)},
         "missed": missed, "unexpected": extra, "warm": rescan,
         "python": platform.python_version(), "cpus": os.cpu_count(),
     }))

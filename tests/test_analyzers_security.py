@@ -70,7 +70,8 @@ def scan(workspace, repos: dict[str, dict[str, str]], git: bool = False):
 
 
 def test_every_rule_has_a_planted_and_a_clean_case():
-    assert set(CASES) == set(RULES)
+    # secret_in_git_history needs commits: its cases are in test_analyzers_security_evidence.py
+    assert set(CASES) | {"secret_in_git_history"} == set(RULES)
 
 
 @pytest.mark.parametrize("name", sorted(CASES))

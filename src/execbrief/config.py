@@ -129,6 +129,8 @@ class ReposSource(_Section):
     paths: list[str] = []
     max_file_mb: float = Field(default=2.0, gt=0)
     engine: str = "builtin"
+    history: bool = True  # also scan what every commit of a git repository added
+    history_max_commits: int = Field(default=20000, ge=1)  # commits scanned per repository and run
 
     @field_validator("engine")
     @classmethod

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pathspec
 
-__all__ = ["GitStatusError", "TRACKED", "UNTRACKED", "IGNORED", "NOT_IGNORED", "is_git_repo",
+__all__ = ["GitStatusError", "git_env", "TRACKED", "UNTRACKED", "IGNORED", "NOT_IGNORED", "is_git_repo",
            "git_status", "compile_gitignores", "gitignore_status"]
 
 TRACKED = "tracked"          # committed (in the index)
@@ -24,6 +24,13 @@ NOT_IGNORED = "not_ignored"  # not a git repository, and no .gitignore excludes 
 
 # The variables that would point git at another repository than the one we ask about.
 _GIT_ENV_DROP = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_COMMON_DIR")
+
+
+def git_env() -> dict[str, str]:
+    """The environment git runs in: this process's, without what would redirect it elsewhere."""
+    env = {k: v for k, v in os.environ.items() if k not in _GIT_ENV_DROP}
+    env.update(GIT_TERMINAL_PROMPT="0", LC_ALL="C")
+    return env
 
 
 class GitStatusError(Exception):
@@ -37,8 +44,7 @@ def is_git_repo(root: Path) -> bool:
 
 def git_status(root: Path, files: Collection[str], timeout: float = 120.0) -> dict[str, str]:
     """TRACKED, UNTRACKED or IGNORED for each repo-relative ``/`` path in ``files``."""
-    env = {k: v for k, v in os.environ.items() if k not in _GIT_ENV_DROP}
-    env.update(GIT_TERMINAL_PROMPT="0", LC_ALL="C")
+    env = git_env()
     # core.fsmonitor in a scanned repo's own config could run a command: turn it off.
     # safe.directory is left alone, so git still refuses repositories owned by others.
     command = ["git", "-c", "core.fsmonitor=false", "-C", str(root),

@@ -25,18 +25,57 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
+import threading
 from pathlib import Path
 from typing import Any
 
 from .cache import RACY_NS
 
-__all__ = ["RepoCache", "cache_folder"]
+__all__ = ["RepoCache", "cache_folder", "load_sealed", "save_sealed"]
 
 # The NUL byte makes a scan of the cache folder itself treat the file as binary.
 _MAGIC = b"execbrief-repos-cache\0"
 _DIGEST = 32
 
 Entry = tuple[Any, ...]  # (size, mtime_ns, inode, sha256 bytes | None, hits as tuples)
+
+
+def load_sealed(path: Path, magic: bytes) -> tuple[Any, int] | None:
+    """(the value, the file's mtime in ns) of a file ``save_sealed`` wrote; None when it is
+    missing, damaged, truncated or of another kind."""
+    try:
+        with open(path, "rb") as handle:
+            mtime_ns = os.fstat(handle.fileno()).st_mtime_ns
+            raw = handle.read()
+    except OSError:
+        return None
+    head = len(magic)
+    body = raw[head + _DIGEST:]
+    if raw[:head] != magic or hashlib.sha256(body).digest() != raw[head:head + _DIGEST]:
+        return None
+    try:
+        return marshal.loads(body), mtime_ns
+    except (EOFError, ValueError, TypeError):
+        return None
+
+
+def save_sealed(path: Path, magic: bytes, value: Any) -> str | None:
+    """Write ``value`` whole and atomically, marshalled after ``magic`` and its checksum;
+    the reason when writing failed."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        body = marshal.dumps(value)  # ValueError: a value of a type marshal cannot write
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "wb") as handle:
+            handle.write(magic + hashlib.sha256(body).digest() + body)
+        os.replace(tmp, path)
+    except (OSError, ValueError) as exc:
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+        return getattr(exc, "strerror", None) or type(exc).__name__
+    return None
 
 
 def cache_folder(workspace: Path) -> Path:
@@ -58,20 +97,10 @@ class RepoCache:
         self._load()
 
     def _load(self) -> None:
-        try:
-            with open(self.path, "rb") as handle:
-                mtime_ns = os.fstat(handle.fileno()).st_mtime_ns
-                raw = handle.read()
-        except OSError:
-            return  # no cache yet: every file is read
-        head = len(_MAGIC)
-        body = raw[head + _DIGEST:]
-        if raw[:head] != _MAGIC or hashlib.sha256(body).digest() != raw[head:head + _DIGEST]:
-            return  # damaged or truncated: rebuilt by this run
-        try:
-            key, files = marshal.loads(body)
-        except (EOFError, ValueError, TypeError):
-            return
+        loaded = load_sealed(self.path, _MAGIC)
+        if loaded is None:
+            return  # no cache yet, or damaged or truncated: every file is read, and it is rebuilt
+        (key, files), mtime_ns = loaded
         if key == self.key and isinstance(files, dict):
             self.old = files
             self._trusted_before = mtime_ns - RACY_NS
@@ -100,17 +129,4 @@ class RepoCache:
         # reads and no files gone the file on disk is already right
         if not self.changed and self.new.keys() == self.old.keys():
             return None
-        tmp = self.path.with_name(f"{self.path.stem}.{os.getpid()}.{id(self)}.tmp")
-        try:
-            body = marshal.dumps((self.key, self.new))  # ValueError: an engine's hit holds an odd type
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with open(tmp, "wb") as handle:
-                handle.write(_MAGIC + hashlib.sha256(body).digest() + body)
-            os.replace(tmp, self.path)
-        except (OSError, ValueError) as exc:
-            try:
-                tmp.unlink()
-            except OSError:
-                pass
-            return getattr(exc, "strerror", None) or type(exc).__name__
-        return None
+        return save_sealed(self.path, _MAGIC, (self.key, self.new))  # (an engine's hit of an odd type: ValueError)

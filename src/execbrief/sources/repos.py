@@ -10,6 +10,12 @@ What the scan found in each file is cached per repository (``repocache``): a fil
 size, mtime and inode are unchanged since the last run is not opened again, so a rerun on
 an unchanged tree costs little more than the walk itself.
 
+For a git repository, the lines every commit added are scanned too (``githistory``, once
+per commit, cached by commit id), beside the walk. A secret the history holds but the
+working tree no longer does becomes evidence of its own, with the commit and path that
+added it; a secret in the working tree says whether it was ever committed, so a finding
+advises purging the history only where the history holds it.
+
 A secret's value never leaves the engine: evidence holds its sha256 and a masked preview.
 """
 
@@ -28,6 +34,7 @@ from ..entities import EntityResolver
 from ..errors import ConfigError
 from ..model import DataWarning, Evidence, Provenance, stable_id
 from . import InputFile, SourceResult
+from .githistory import HistoryCache, HistoryError, HistoryHit, HistoryScan, scan_history
 from .gitstatus import GitStatusError, compile_gitignores, git_status, gitignore_status, is_git_repo
 from .repocache import RepoCache, cache_folder
 from .secretscan import Hit, ScanEngine, engine_names, make_engine
@@ -91,6 +98,8 @@ class _Repo:
     cache_error: str | None = None  # why the cache could not be written
     status: Future[tuple[dict[str, str], bool]] | None = None  # git status of the files with hits
     status_warnings: list[DataWarning] = field(default_factory=list)
+    history: Future[HistoryScan | None] | None = None  # what the commits added (git repositories)
+    history_error: str | None = None  # why git could not show the history
 
 
 class ReposSource:
@@ -130,6 +139,11 @@ class ReposSource:
             workers = 1
         # git runs beside the walk, in threads of its own, as each repository is done
         with ThreadPoolExecutor(_GIT_WORKERS, thread_name_prefix="execbrief-git") as git_pool:
+            if self.config.history:
+                for repo in repos:
+                    if is_git_repo(repo.root):
+                        repo.history = git_pool.submit(self._history, repo)
+
             def walk(repo: _Repo) -> bool:
                 ok = self._walk(repo, nested)
                 if ok and repo.hits:
@@ -162,9 +176,12 @@ class ReposSource:
                     f"scanned ({shown}): raise sources.repos.max_file_mb to scan them"
                 )))
             result.evidence.extend(self._evidence(repo, result))
-        live = {repo.cache.path.name for repo in repos}
+            history_cache_error = self._history_warnings(repo, result)
+            if history_cache_error:
+                cache_errors.append(history_cache_error)
+        live = {path.name for repo in repos for path in (repo.cache.path, _history_path(repo.cache))}
         try:  # the caches of repositories no longer configured, or gone
-            for stale in folder.glob("*.bin"):
+            for stale in [*folder.glob("*.bin"), *folder.glob("*.history")]:
                 if stale.name not in live:
                     stale.unlink(missing_ok=True)
         except OSError:
@@ -338,13 +355,63 @@ class ReposSource:
                 )))
         return gitignore_status(files, compile_gitignores(repo.gitignores)), False
 
+    def _history(self, repo: _Repo) -> HistoryScan | None:
+        """The secrets the repository's commits added (None, with a warning, when git fails)."""
+        try:
+            return scan_history(
+                repo.root, self.engine, HistoryCache(_history_path(repo.cache), self._cache_key),
+                wanted=_wanted, limit=self._limit, max_commits=self.config.history_max_commits,
+            )
+        except HistoryError as exc:
+            repo.history_error = str(exc)
+            return None
+
+    def _history_warnings(self, repo: _Repo, result: SourceResult) -> str | None:
+        """Warnings about the history scan of one repository; the cache error, if any."""
+        scan = repo.history.result() if repo.history is not None else None
+        if repo.history_error:
+            result.warnings.append(self._warn(repo.rel, None, (
+                f"{repo.history_error}; its history was not scanned for secrets, only its working tree"
+            )))
+        if scan is None:
+            return None
+        if scan.skipped:
+            result.warnings.append(self._warn(repo.rel, None, (
+                f"{scan.skipped} of its {scan.commits} commits were not scanned for secrets yet (at most "
+                f"{self.config.history_max_commits} a run, newest first; the next runs go on): raise "
+                "sources.repos.history_max_commits to scan them at once"
+            )))
+        if scan.oversize:
+            result.warnings.append(self._warn(repo.rel, None, (
+                f"{scan.oversize} file change(s) in its history added over {self.config.max_file_mb:g} MB and "
+                "were not scanned: raise sources.repos.max_file_mb to scan them"
+            )))
+        if scan.failed:
+            result.warnings.append(self._warn(repo.rel, None, (
+                f"the {self.engine.name!r} scan engine failed on {scan.failed} file change(s) in its history; "
+                "skipped: report it with the files' types"
+            )))
+        return scan.cache_error
+
     def _evidence(self, repo: _Repo, result: SourceResult) -> list[Evidence]:
-        if not repo.hits:
+        scan = repo.history.result() if repo.history is not None else None
+        if not repo.hits and not (scan and scan.hits):
             return []
+        if repo.status_warnings and repo.history_error:  # one warning for one broken repository
+            repo.status_warnings = [w.model_copy(update={"message": w.message + (
+                "; its history was not scanned for secrets either")}) for w in repo.status_warnings]
+            repo.history_error = None
         result.warnings.extend(repo.status_warnings)
         status, in_git = repo.status.result() if repo.status else ({}, False)
         name = repo.root.name
         entity = self._entity(name)
+        # the oldest commit that added each secret; where history was not (fully) scanned,
+        # whether a secret was ever committed is not known (None)
+        first: dict[str, HistoryHit] = {}
+        for hh in scan.hits if scan else ():  # newest first: the last one seen is the oldest
+            first[hh.hit.secret_sha256 or ""] = hh
+        complete = scan is not None and not scan.skipped
+        has_git = in_git or is_git_repo(repo.root)  # (also one whose status git could not give)
         out = []
         for rel, hit in repo.hits:
             sha, mtime = repo.files[rel]
@@ -363,7 +430,51 @@ class ReposSource:
                     "rule": hit.rule, "repo": name, "repo_path": repo.rel, "file": rel, "line": hit.line,
                     "preview": hit.preview, "secret_sha256": hit.secret_sha256, "variable": hit.variable,
                     "detail": hit.detail, "git_status": status.get(rel), "git_repo": in_git,
-                    "engine": self.engine.name,
+                    "engine": self.engine.name, **self._committed(hit, first, complete, has_git),
+                },
+                provenance=provenance,
+            ))
+        if scan is not None:
+            out.extend(self._history_evidence(repo, scan, entity))
+        return out
+
+    @staticmethod
+    def _committed(hit: Hit, first: dict[str, HistoryHit], complete: bool, in_git: bool) -> dict[str, Any]:
+        """Whether a working-tree secret is in the git history too, and the commit that added it."""
+        added = first.get(hit.secret_sha256 or "") if hit.secret_sha256 else None
+        if added is not None:
+            return {"in_history": True, "commit": added.commit, "committed_at": _iso(added.committed_at),
+                    "history_file": added.path}
+        # never in a repository's history: known when this is no git repository, or its
+        # history was scanned in full
+        known = not in_git or complete
+        return {"in_history": False if known and hit.secret_sha256 else None}
+
+    def _history_evidence(self, repo: _Repo, scan: HistoryScan, entity: str | None) -> list[Evidence]:
+        """One item per secret a commit added that the working tree no longer holds."""
+        present = {hit.secret_sha256 for _, hit in repo.hits if hit.secret_sha256}
+        present |= {hit.detail for _, hit in repo.hits if hit.rule == "aws_access_key_pair" and hit.detail}
+        name = repo.root.name
+        out = []
+        for hh in sorted(scan.hits, key=lambda h: (h.committed_at, h.commit, h.path, h.hit.line, h.hit.rule)):
+            hit = hh.hit
+            if hit.secret_sha256 in present:
+                continue
+            path = f"{repo.rel}/{hh.path}"
+            when = _iso(hh.committed_at)
+            provenance = Provenance(source="repos", path=path, line_start=hit.line, line_end=hit.line,
+                                    observed_at=when)
+            title = RULE_TITLES.get(hit.rule, hit.rule.replace("_", " "))
+            shown = f" {hit.preview}" if hit.preview else ""
+            out.append(Evidence(
+                id=stable_id("ev", "repos", "history", path, hh.commit, hit.line, hit.rule, hit.secret_sha256),
+                source="repos", kind="scan_hit", entity=entity,
+                text=f"{title}{shown} added at {provenance.label()} in commit {hh.commit[:12]}, gone from the working tree",
+                record={
+                    "rule": hit.rule, "repo": name, "repo_path": repo.rel, "file": hh.path, "line": hit.line,
+                    "preview": hit.preview, "secret_sha256": hit.secret_sha256, "variable": hit.variable,
+                    "detail": hit.detail, "git_status": None, "git_repo": True, "engine": self.engine.name,
+                    "history": True, "in_history": True, "commit": hh.commit, "committed_at": when,
                 },
                 provenance=provenance,
             ))
@@ -385,6 +496,25 @@ def _cache_key(engine: ScanEngine) -> tuple[object, ...]:
         except OSError:
             sources.append(None)
     return (_CACHE_FORMAT, engine.name, str(getattr(engine, "version", "")), _BINARY_SNIFF, *sources)
+
+
+def _history_path(cache: RepoCache) -> Path:
+    """Where the history scan of a repository keeps what each commit added."""
+    return cache.path.with_suffix(".history")
+
+
+def _wanted(path: str) -> bool:
+    """Whether a file in a commit is scanned: not vendored, not binary by name (as in the walk)."""
+    parts = path.split("/")
+    if any(part in SKIP_DIRS for part in parts[:-1]):
+        return False
+    name = parts[-1]
+    dot = name.rfind(".")
+    return not (dot > 0 and name[dot:].lower() in BINARY_SUFFIXES)
+
+
+def _iso(seconds: int) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(seconds))
 
 
 def _read(fd: int, size: int) -> bytes:
