@@ -93,9 +93,11 @@ def test_bcc_addresses_appear_in_no_header():
     assert AUDIT[0].encode() not in header_block
 
 
-def test_message_id_derives_from_the_idempotency_key_and_sender_domain():
-    message = make_message()
-    hexdigest = message.idempotency_key.removeprefix("sha256:")
+def test_message_id_derives_from_the_workspace_the_idempotency_key_and_sender_domain():
+    from execbrief.model import content_hash
+
+    message = make_message(workspace="/srv/acme")
+    hexdigest = content_hash("/srv/acme\n" + message.idempotency_key).removeprefix("sha256:")
     assert parse(message)["Message-ID"] == f"<{hexdigest[:32]}@acme.example>"
 
 

@@ -86,12 +86,12 @@ def test_an_invalid_config_fails_with_exit_2_and_names_the_key(workspace):
     assert "config valid" in result.stderr and "delivery.in_doubt" in result.stderr
 
 
-def test_list_unsubscribe_must_be_a_mailto_uri(workspace):
+def test_list_unsubscribe_must_be_a_mailto_uri_or_an_https_url(workspace):
     text = (workspace.root / "execbrief.toml").read_text().replace(
-        "[delivery]\n", '[delivery]\nlist_unsubscribe = "https://example.com/unsub"\n')
+        "[delivery]\n", '[delivery]\nlist_unsubscribe = "http://example.com/unsub"\n')
     (workspace.root / "execbrief.toml").write_text(text)
     result = doctor(workspace)
-    assert result.exit_code == 2 and "mailto:" in result.stderr
+    assert result.exit_code == 2 and "mailto:" in result.stderr and "https://" in result.stderr
 
 
 def test_message_size_is_checked_after_base64_against_the_api_in_use(workspace):

@@ -18,7 +18,7 @@ from execbrief.pipeline import run
 from execbrief.verify import verify
 from execbrief.writers import get_writer
 from execbrief.writers.llm import LLMWriter
-from execbrief.writers.offline import OfflineWriter, section_block
+from execbrief.writers.offline import OfflineWriter, section_blocks
 from execbrief.writers.prompts import PromptBuilder, estimate_tokens
 from execbrief.writers.providers.anthropic import AnthropicProvider
 from execbrief.writers.providers.openai import OpenAIProvider
@@ -313,7 +313,7 @@ def test_a_missing_section_is_filled_from_the_offline_writer(demo_workspace, ser
     first = view.lens.sections[0]
     assert [s.id for s in report.sections] == [s.id for s in offline.sections]
     # the whole section: the model's summary need not state what the offline summary does
-    assert next(s for s in report.sections if s.id == first.id).blocks == (section_block(first, view),)
+    assert next(s for s in report.sections if s.id == first.id).blocks == section_blocks(first, view)
     assert report.status == "corrected" and verify(report, facts) == []
 
 

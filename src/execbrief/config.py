@@ -227,21 +227,29 @@ class Delivery(_Section):
     period: Literal["day", "week", "month"] = "week"
     ses: SesDelivery = SesDelivery()
     smtp: SmtpDelivery = SmtpDelivery()
-    list_unsubscribe: str | None = None
+    list_unsubscribe: str | list[str] | None = None
+    reply_to: str | None = None
     in_doubt: Literal["resend", "hold"] = "resend"
     max_attempts: int = Field(default=4, ge=1, le=10)
     retry_base_s: float = Field(default=1.0, ge=0)
 
     @field_validator("list_unsubscribe")
     @classmethod
-    def _mailto(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        address = value.removeprefix("mailto:").split("?", 1)[0]
-        if not value.startswith("mailto:") or any(c in value for c in "\r\n<> "):
-            raise ValueError(f"{value!r} must be a mailto: URI like 'mailto:unsubscribe@example.com'")
-        _check_email(address)
+    def _unsubscribe(cls, value: str | list[str] | None) -> str | list[str] | None:
+        # a mailto: URI, an https:// URL (RFC 8058 one-click), or a list of both
+        for uri in [value] if isinstance(value, str) else value or []:
+            if any(c in uri for c in "\r\n<> ,") or not uri.startswith(("mailto:", "https://")):
+                raise ValueError(
+                    f"{uri!r} must be a mailto: URI like 'mailto:unsubscribe@example.com' or an https:// URL "
+                    "(one-click unsubscribe), or a list of both")
+            if uri.startswith("mailto:"):
+                _check_email(uri.removeprefix("mailto:").split("?", 1)[0])
         return value
+
+    @field_validator("reply_to")
+    @classmethod
+    def _reply_to(cls, value: str | None) -> str | None:
+        return _check_email(value) if value is not None else None
 
     @field_validator("sender")
     @classmethod

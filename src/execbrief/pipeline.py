@@ -450,7 +450,8 @@ def _write_report(
     if plan.to:
         message = build_message(
             rendered, report, sender=settings.delivery.sender, to=list(plan.to),
-            bcc=list(settings.delivery.audit_bcc), period=period,
+            bcc=list(settings.delivery.audit_bcc), period=period, workspace=str(settings.workspace.resolve()),
+            reply_to=settings.delivery.reply_to,
         )
         files["eml"] = out_dir / f"{plan.key}.eml"
         files["eml"].write_bytes(message.mime)

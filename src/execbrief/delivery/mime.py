@@ -20,9 +20,11 @@ def idempotency_key(report: Report, *, to: list[str], bcc: list[str], period: st
     return content_hash("\n".join([period, report.key, recipients, report.digest()]))
 
 
-def message_id_for(key: str, sender: str) -> str:
-    """A Message-ID derived from the idempotency key, so a resend carries the same id."""
-    hexdigest = key.split(":", 1)[-1]
+def message_id_for(key: str, sender: str, workspace: str = "") -> str:
+    """A Message-ID from the workspace and the idempotency key: a rebuilt message keeps it,
+    and two workspaces sending the same content do not share it (the key itself travels in
+    ``X-Execbrief-Key``)."""
+    hexdigest = content_hash(f"{workspace}\n{key}").split(":", 1)[1]
     domain = parseaddr(sender)[1].rpartition("@")[2]
     if not domain:
         raise DeliveryError(f"sender {sender!r} has no domain: set delivery.sender to name@example.com")
@@ -48,21 +50,32 @@ def build_message(
     bcc: list[str],
     period: str,
     sent_at: datetime | None = None,
+    workspace: str = "",
+    reply_to: str | None = None,
 ) -> Message:
-    """Build the email for one rendered report; bcc addresses go only on the envelope."""
+    """Build the email for one rendered report; bcc addresses go only on the envelope.
+
+    ``workspace`` (its path, or any id unique to it) goes into the Message-ID; ``reply_to``
+    into ``Reply-To``. The message says it is automatic (RFC 3834 ``Auto-Submitted``, and
+    Exchange's ``X-Auto-Response-Suppress``), so out-of-office replies do not come back.
+    """
     if not to:
         raise DeliveryError(f"report {report.key!r} has no recipients: add addresses to its `to` list")
     key = idempotency_key(report, to=to, bcc=bcc, period=period)
-    message_id = message_id_for(key, sender)
+    message_id = message_id_for(key, sender, workspace)
     when = (sent_at or datetime.now(timezone.utc)).timestamp()
 
     msg = EmailMessage(policy=policy.SMTP)
     try:
         msg["From"] = _one_line("sender", sender)
         msg["To"] = ", ".join(_one_line("recipient", address) for address in to)
+        if reply_to:
+            msg["Reply-To"] = _one_line("reply_to", reply_to)
         msg["Subject"] = _one_line("subject", rendered.subject)
         msg["Date"] = formatdate(when, usegmt=True)
         msg["Message-ID"] = message_id
+        msg["Auto-Submitted"] = "auto-generated"
+        msg["X-Auto-Response-Suppress"] = "All"
         msg["X-Execbrief-Lens"] = _one_line("lens", report.lens)
         msg["X-Execbrief-Key"] = key
     except (ValueError, HeaderParseError) as exc:
@@ -74,7 +87,9 @@ def build_message(
         # charts travel as inline parts of a multipart/related HTML part, named by cid
         html_part = msg.get_payload()[1]
         for cid, png in rendered.images:
-            html_part.add_related(png, "image", "png", cid=f"<{cid}>", filename=f"{cid.split('@')[0]}.png")
+            # inline, not attachment: clients show the image in place, without a paperclip
+            html_part.add_related(png, "image", "png", cid=f"<{cid}>", disposition="inline",
+                                  filename=f"{cid.split('@')[0]}.png")
 
     return Message(
         key=report.key,

@@ -18,7 +18,7 @@ from email import policy
 from ..errors import DeliveryError
 from ..model import Message, content_hash
 
-__all__ = ["Part", "plan_parts", "set_headers", "mark_update", "UPDATE_MARK", "UNDISCLOSED"]
+__all__ = ["Part", "plan_parts", "set_headers", "mark_update", "unsubscribe_headers", "UPDATE_MARK", "UNDISCLOSED"]
 
 UPDATE_MARK = "[Update] "
 UNDISCLOSED = "undisclosed-recipients:;"
@@ -91,7 +91,20 @@ def _derived_key(parent: str, role: str, envelope: tuple[str, ...]) -> str:
     return content_hash("\n".join([parent, role, ",".join(sorted(envelope))]))
 
 
-def plan_parts(message: Message, *, max_recipients: int | None, list_unsubscribe: str | None) -> list[Part]:
+def unsubscribe_headers(list_unsubscribe: str | list[str] | tuple[str, ...] | None) -> dict[str, str | None]:
+    """``List-Unsubscribe`` with every URI, and RFC 8058's ``List-Unsubscribe-Post`` when one is https."""
+    uris = [list_unsubscribe] if isinstance(list_unsubscribe, str) else list(list_unsubscribe or ())
+    if not uris:
+        return {}
+    headers: dict[str, str | None] = {"List-Unsubscribe": ", ".join(f"<{u}>" for u in uris)}
+    if any(u.startswith("https://") for u in uris):
+        # one click: the mail client POSTs this body to the https URL, no page to visit
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    return headers
+
+
+def plan_parts(message: Message, *, max_recipients: int | None,
+               list_unsubscribe: str | list[str] | tuple[str, ...] | None) -> list[Part]:
     """The sends for one message: recipient groups of at most ``max_recipients``, and audit."""
     limit = max_recipients or max(1, len(message.to) + len(message.bcc))
     groups = _groups(message.to, limit)
@@ -106,8 +119,7 @@ def plan_parts(message: Message, *, max_recipients: int | None, list_unsubscribe
         headers: dict[str, str | None] = {}
         if split:
             headers["To"] = UNDISCLOSED
-        if list_unsubscribe:
-            headers["List-Unsubscribe"] = f"<{list_unsubscribe}>"
+        headers.update(unsubscribe_headers(list_unsubscribe))
         whole = not split and not audit_apart
         key = message.idempotency_key if whole else _derived_key(message.idempotency_key, "to", (*group, *bcc))
         label = message.key if n == 0 else f"{message.key}.{n + 1}"

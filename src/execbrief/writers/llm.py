@@ -26,7 +26,7 @@ from ..model import Block, DataWarning, Fact, LensSection, LensView, Report, Rep
 from ..verify import untrusted_text_problems, verify_block
 from .cache import ResponseCache
 from .calls import Caller, Refused
-from .offline import OfflineWriter, changes_section, data_quality, section_block, sources_for
+from .offline import OfflineWriter, changes_section, data_quality, section_blocks, sources_for
 from .prompts import PromptBuilder, estimate_tokens, redact, report_schema
 from .providers import LLMRequest, LLMResponse, Provider, ProviderError
 
@@ -221,7 +221,7 @@ class LLMWriter:
         # an optional section with no facts is one the offline writer leaves out: nothing replaces
         # it; a replaced section lists all its facts, since the model's summary may not state them
         return [_Part("summary", offline.summary)] + [
-            _Part(s.id, (section_block(s, view),) if view.sections.get(s.id) or not s.optional else ())
+            _Part(s.id, section_blocks(s, view) if view.sections.get(s.id) or not s.optional else ())
             for s in view.lens.sections
         ]
 
@@ -252,7 +252,7 @@ class LLMWriter:
         part = self._checked(section.id, written, scope, has_facts)
         if section.style != "bullets" and has_facts:
             # tables and dated action lists come from code; the model writes only the lead
-            part.blocks = part.blocks + (section_block(section, view),)
+            part.blocks = part.blocks + section_blocks(section, view)
         return part
 
     def _checked(self, part_id: str, blocks: list[Block], scope: dict[str, Fact], needs_cites: bool) -> _Part:

@@ -15,7 +15,8 @@ from ..formatting import humanize, long_date, money, month_label, month_range_la
 from ..lenses.select import rank
 from ..model import SEVERITIES, Block, Chart, ChartSeries, Fact, LensSection, LensView, Report, ReportSection, SourceRef
 
-__all__ = ["OfflineWriter", "changes_section", "register", "section_block", "sources_for", "summary_facts",
+__all__ = ["OfflineWriter", "changes_section", "register", "section_block", "section_blocks", "sources_for",
+           "summary_facts",
            "upkeep_block"]
 
 # column headings of the metrics tables
@@ -73,39 +74,91 @@ def _metrics_table(facts: Sequence[Fact], section: LensSection, view: LensView) 
     return Block(kind="table", columns=columns, rows=tuple(body), cites=cites)
 
 
-def _chart(facts: Sequence[Fact], section: LensSection, view: LensView) -> Block:
-    """A chart of metric facts: one series per business and metric, periods along the axis."""
+MAX_SERIES = 4  # more lines or bar groups than this in one plot are decoded, not seen
+
+Key = tuple[str, str, str]  # (entity, metric name, subject) of one series
+
+
+def _chart_groups(keys: list[Key], title: str, view: LensView) -> list[tuple[str, list[Key]]]:
+    """One chart per idea, each of at most ``MAX_SERIES`` series.
+
+    Several metrics of several businesses become the group's own chart (its metrics
+    together) and one chart per metric across the businesses ("Net by business"); a list
+    still too long (services, businesses) continues in further charts.
+    """
+    entities = list(dict.fromkeys(k[0] for k in keys))
+    names = list(dict.fromkeys(k[1] for k in keys))
+    if len(keys) <= MAX_SERIES:
+        groups = [(title, keys)]
+    elif len(entities) > 1 and len(names) > 1:
+        groups = []
+        if "" in entities:
+            groups.append((f"All businesses: {', '.join(_metric(n) for n in names)}", [k for k in keys if not k[0]]))
+        for name in names:
+            groups.append((f"{_metric(name).capitalize()} by business", [k for k in keys if k[1] == name and k[0]]))
+    else:
+        groups = [(title, keys)]
+    out = []
+    for label, members in groups:
+        for n in range(0, len(members), MAX_SERIES):
+            out.append((label if n == 0 else f"{label} (continued)", members[n:n + MAX_SERIES]))
+    return out
+
+
+def _metric(name: str) -> str:
+    return LABELS.get(name, humanize(name)).lower()
+
+
+def _charts(facts: Sequence[Fact], section: LensSection, view: LensView) -> tuple[Block, ...]:
+    """Charts of metric facts, periods along the axis; one per idea when one would crowd."""
     periods = sorted({f.period for f in facts if f.period})
-    series: dict[tuple[str, str, str], dict[str, Fact]] = {}
+    series: dict[Key, dict[str, Fact]] = {}
     for fact in facts:
         if fact.period and fact.value is not None:
             series.setdefault((fact.entity or "", fact.name, fact.subject or ""), {})[fact.period] = fact
     names = list(section.select.names)
     order = sorted(series, key=lambda k: (k[0] == "", k[0], names.index(k[1]) if k[1] in names else 0, k[1], k[2]))
-    labels, groups = [], []
-    for entity, name, subject in order:
+    if len({k[2] for k in order}) > MAX_SERIES:  # many services: the largest first
+        order.sort(key=lambda k: -sum(abs(f.value or 0) for f in series[k].values()))
+    groups = _chart_groups(order, section.title, view)
+    blocks = []
+    for n, (title, keys) in enumerate(groups):
+        blocks.append(_chart(keys, series, periods, section, view, title, n))
+    return tuple(blocks)
+
+
+def _chart(keys: list[Key], series: dict[Key, dict[str, Fact]], periods: list[str], section: LensSection,
+           view: LensView, title: str, n: int) -> Block:
+    """One chart block: its image data, and the same figures as a table for the text part."""
+    one_entity = len({k[0] for k in keys}) == 1
+    one_name = len({k[1] for k in keys}) == 1
+    labels = []
+    for entity, name, subject in keys:
         who = view.entities.get(entity, entity) if entity else "All businesses"
-        if subject:  # one series per service or account: named by it, grouped by business
+        if subject:  # one series per service or account: named by it
             labels.append(subject)
+        elif one_entity and not one_name:
+            labels.append(_metric(name).capitalize())
+        elif one_name and not one_entity:
+            labels.append(who)
         else:
-            labels.append(f"{who} {LABELS.get(name, humanize(name)).lower()}")
-        groups.append(who if not subject else subject)
-    units = {f.unit for f in facts if f.unit}
+            labels.append(f"{who} {_metric(name)}")
+    units = {f.unit for k in keys for f in series[k].values() if f.unit}
     chart = Chart(
-        id=f"{view.key}-{section.id}", title=section.title, kind=section.chart,
+        id=f"{view.key}-{section.id}" + (f"-{n + 1}" if n else ""), title=title, kind=section.chart,
         unit=units.pop() if len(units) == 1 else None, categories=tuple(_period(p) for p in periods),
         series=tuple(
-            ChartSeries(name=label, group=group, values=tuple(
-                series[key][p].value if p in series[key] else None for p in periods))
-            for key, label, group in zip(order, labels, groups)
+            ChartSeries(name=label, values=tuple(series[key][p].value if p in series[key] else None for p in periods))
+            for key, label in zip(keys, labels)
         ),
     )
     rows = tuple(
         (label,) + tuple(_value(series[key][p]) if p in series[key] else "—" for p in periods)
-        for key, label in zip(order, labels)
+        for key, label in zip(keys, labels)
     )
-    return Block(kind="chart", chart=chart, columns=("Series",) + chart.categories, rows=rows,
-                 cites=tuple(f.id for f in facts if f.period and f.value is not None))
+    return Block(kind="chart", chart=chart, text=title if title != section.title else None,
+                 columns=("Series",) + chart.categories, rows=rows,
+                 cites=tuple(f.id for key in keys for f in series[key].values()))
 
 
 def _bucket_labels(buckets: Sequence[int]) -> list[str]:
@@ -153,11 +206,18 @@ def _actions(facts: Sequence[Fact], omitted: int, view: LensView, buckets: Seque
     )
 
 
+def section_blocks(section: LensSection, view: LensView, in_summary: frozenset[str] = frozenset()) -> tuple[Block, ...]:
+    """The blocks the offline writer makes for a lens section: one, or one chart per idea."""
+    if section.style == "chart" and view.sections.get(section.id):
+        return _charts(view.sections[section.id], section, view)
+    return (section_block(section, view, in_summary),)
+
+
 def section_block(section: LensSection, view: LensView, in_summary: frozenset[str] = frozenset()) -> Block:
-    """The one block the offline writer makes for a lens section.
+    """The (first) block the offline writer makes for a lens section.
 
     Facts the summary already states (``in_summary``) are not repeated in a list of
-    findings or actions; the list says how many it leaves to the summary.
+    findings; the list says it leaves them to the summary.
     """
     facts = view.sections.get(section.id, ())
     omitted = view.omitted.get(section.id, 0)
@@ -166,7 +226,7 @@ def section_block(section: LensSection, view: LensView, in_summary: frozenset[st
     if section.style == "metrics":
         return _metrics_table(facts, section, view)
     if section.style == "chart":
-        return _chart(facts, section, view)
+        return _charts(facts, section, view)[0]
     if section.style == "actions":  # the summary states findings; their actions stay in the plan
         return _actions(facts, omitted, view, section.buckets)
     rest = tuple(f for f in facts if f.id not in in_summary)
@@ -349,7 +409,7 @@ class OfflineWriter:
         summary = _summary(view, chosen)
         in_summary = frozenset(f.id for f in chosen)
         sections = (changes_section(view, in_summary),) + tuple(
-            ReportSection(id=s.id, title=s.title, blocks=(section_block(s, view, in_summary),))
+            ReportSection(id=s.id, title=s.title, blocks=section_blocks(s, view, in_summary))
             for s in view.lens.sections
             if view.sections.get(s.id) or not s.optional
         )
