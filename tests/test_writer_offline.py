@@ -365,7 +365,8 @@ def test_each_summary_line_carries_money_or_a_date(demo_workspace):
 
 def test_a_summary_line_takes_its_date_from_the_action_that_fixes_it_and_cites_both():
     finding = Fact(id="f-key", kind="finding", name="leak", severity="critical", entity="alpha",
-                   statement="A live key (sk_live_…9f2c) is in config.php:6: anyone can take payments.",
+                   statement="A live key (sk_live_…9f2c) is in config.php:6 (not a git repository): anyone can "
+                             "take payments.",
                    recommendation="Roll the key in the dashboard, load the new one from a secret manager, then purge "
                                   "it from the repository history with git filter-repo.")
     action = Fact(id="f-act", kind="action", name="remediation", severity="critical", entity="alpha",
@@ -378,8 +379,8 @@ def test_a_summary_line_takes_its_date_from_the_action_that_fixes_it_and_cites_b
     report = OfflineWriter().write(view_for(lens, [finding, action]))
 
     (block,) = report.summary
-    # the masked key (an aside without money or date) is left out; the long fix stays in the plan
-    assert block.items == ("Critical: A live key is in config.php:6: anyone can take payments. "
+    # an aside with neither money, date nor masked key is left out; the long fix stays in the plan
+    assert block.items == ("Critical: A live key (sk_live_…9f2c) is in config.php:6: anyone can take payments. "
                            "Act by 30 November 2026.",)
     assert block.item_cites == (("f-key", "f-act"),)
     assert verify(report, {f.id: f for f in (finding, action)}) == []

@@ -250,8 +250,10 @@ _HAS_MONEY_OR_DATE = re.compile(
 
 
 def _trimmed(statement: str) -> str:
-    """A statement without the asides that carry neither money nor a date (masked keys, notes)."""
-    return _ASIDE.sub(lambda m: m.group(0) if _HAS_MONEY_OR_DATE.search(m.group(1)) else "", statement)
+    """A statement without the asides that carry no money, date or masked key ("not a git repository")."""
+    def keep(m: re.Match[str]) -> str:
+        return m.group(0) if _HAS_MONEY_OR_DATE.search(m.group(1)) or "\u2026" in m.group(1) else ""
+    return _ASIDE.sub(keep, statement)
 
 
 def _due_dates(view: LensView) -> dict[str, Fact]:
