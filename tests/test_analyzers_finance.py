@@ -8,7 +8,8 @@ from decimal import Decimal
 import pytest
 
 from execbrief.analyzers import AnalysisContext, finance
-from execbrief.model import Evidence, Fact, Provenance
+from execbrief.model import Evidence, Provenance
+from ledger_helpers import Ledger, find, named
 
 AS_OF = date(2026, 11, 23)
 ENTITIES = {"alpha": ("Alpha Rentals", "rental"), "beta": ("Beta Delivery", "delivery")}
@@ -18,36 +19,6 @@ def ctx(**changes: object) -> AnalysisContext:
     fields: dict[str, object] = {"as_of": AS_OF, "entities": ENTITIES}
     fields.update(changes)
     return AnalysisContext(**fields)  # type: ignore[arg-type]
-
-
-class Ledger:
-    """Builds transaction evidence with increasing CSV line numbers."""
-
-    def __init__(self, path: str = "ledger/t.csv") -> None:
-        self.path = path
-        self.line = 1  # line 1 is the header
-        self.rows: list[Evidence] = []
-
-    def add(self, day: str, amount: str, entity: str | None = "alpha", *, account: str = "Sales",
-            category: str = "income", memo: str = "") -> Evidence:
-        self.line += 1
-        ev = Evidence(
-            id=f"ev-{self.path}-{self.line}", source="ledger", kind="transaction", entity=entity,
-            record={"date": day, "amount": amount, "account": account, "category": category, "memo": memo},
-            provenance=Provenance(source="ledger", path=self.path, line_start=self.line, line_end=self.line),
-        )
-        self.rows.append(ev)
-        return ev
-
-
-def find(facts: list[Fact], name: str, entity: str | None = "alpha", period: str | None = None) -> Fact:
-    found = [f for f in facts if f.name == name and f.entity == entity and (period is None or f.period == period)]
-    assert len(found) == 1, f"expected one {name} for {entity} {period}, got {found}"
-    return found[0]
-
-
-def named(facts: list[Fact], name: str) -> list[Fact]:
-    return [f for f in facts if f.name == name]
 
 
 def test_monthly_revenue_costs_and_net_per_entity_are_exact_decimals():
@@ -99,28 +70,51 @@ def test_organisation_wide_monthly_facts_only_with_more_than_one_entity():
     assert find(facts, "revenue", None, "2026-10").statement.startswith("All businesses revenue")
 
 
-def test_month_in_progress_is_excluded_from_monthly_facts_and_noted():
+def test_the_month_in_progress_is_shown_month_to_date_and_left_out_of_the_monthly_figures():
     book = Ledger()
     book.add("2026-10-02", "100")
     book.add("2026-11-01", "500")
-    book.add("2026-12-01", "700")  # after the as-of month: also not complete
+    book.add("2026-11-20", "-80", account="Repairs")
+    book.add("2026-12-01", "700")  # after the as-of month: left out, and said so
 
     facts = finance.analyze(book.rows, ctx())
 
     assert {f.period for f in named(facts, "revenue")} == {"2026-10"}
     assert find(facts, "revenue_total").value == Decimal("100")
-    note = find(facts, "month_in_progress", None)
-    assert note.kind == "note"
-    assert note.period == "2026-11"
-    assert note.value == Decimal(2)
-    assert "November 2026" in note.statement
+    mtd = find(facts, "month_to_date")
+    assert (mtd.kind, mtd.period, mtd.value) == ("metric", "2026-11", Decimal("420"))
+    assert mtd.statement.startswith("Alpha Rentals, month to date (1–23 November 2026, 2 transactions): "
+                                    "revenue $500, costs $80.00, net $420.")
+    assert "not in the monthly figures yet" in mtd.statement
+    later = find(facts, "rows_after_as_of", None)
+    assert (later.kind, later.value) == ("note", Decimal(1))
+    assert named(facts, "missing_period") == named(facts, "month_in_progress") == []
 
 
-def test_no_month_in_progress_note_when_all_rows_are_complete():
+@pytest.mark.parametrize("as_of", [date(2026, 11, 30), date(2026, 11, 27)])
+def test_the_as_of_month_is_complete_on_its_last_day_or_when_the_ledger_ends_on_it(as_of):
     book = Ledger()
-    book.add("2026-10-31", "100")
+    book.add("2026-10-02", "1000")
+    book.add("2026-10-03", "-200", account="Repairs")
+    book.add("2026-11-02", "1000")
+    book.add("2026-11-30", "-3000", account="Repairs")  # the ledger's last day: 30 November
 
-    assert named(finance.analyze(book.rows, ctx()), "month_in_progress") == []
+    facts = finance.analyze(book.rows, ctx(as_of=as_of))
+
+    assert find(facts, "net", period="2026-11").value == Decimal("-2000")
+    assert find(facts, "net_total").value == Decimal("-1200")
+    assert named(facts, "month_to_date") == []
+
+
+def test_a_month_with_rows_after_its_last_ledger_day_is_month_to_date_until_it_ends():
+    book = Ledger()
+    book.add("2026-10-02", "1000")
+    book.add("2026-11-20", "500")
+
+    facts = finance.analyze(book.rows, ctx(as_of=date(2026, 11, 29)))
+
+    assert {f.period for f in named(facts, "revenue")} == {"2026-10"}
+    assert find(facts, "month_to_date").statement.startswith("Alpha Rentals, month to date (1–29 November 2026")
 
 
 def test_window_totals_and_net_margin():
@@ -217,72 +211,6 @@ def test_no_revenue_change_from_a_zero_month():
     assert named(finance.analyze(book.rows, ctx()), "revenue_change") == []
 
 
-def test_uncategorised_rows_give_one_finding_per_entity_with_count():
-    book = Ledger()
-    book.add("2026-10-01", "100", "alpha", category="")
-    book.add("2026-10-02", "-40", "alpha", category="  ")
-    book.add("2026-10-03", "60", "alpha", category="income")
-    book.add("2026-10-04", "-25", "beta", category="")
-
-    facts = finance.analyze(book.rows, ctx())
-
-    alpha = find(facts, "uncategorised_transactions", "alpha")
-    beta = find(facts, "uncategorised_transactions", "beta")
-    assert len(named(facts, "uncategorised_transactions")) == 2
-    assert (alpha.kind, alpha.severity, alpha.value) == ("finding", "medium", Decimal(2))
-    assert alpha.evidence == ("ev-ledger/t.csv-2", "ev-ledger/t.csv-3")
-    assert alpha.sources == ("ledger/t.csv, lines 2, 3",)
-    assert "2 uncategorised transactions worth $140" in alpha.statement
-    assert beta.value == Decimal(1)
-
-
-def test_exact_duplicate_rows_are_reported_with_both_lines():
-    book = Ledger()
-    book.add("2026-10-05", "-120", account="Hosting", memo="Server bill")
-    book.add("2026-10-06", "50")
-    book.add("2026-10-05", "-120", account="hosting", memo="server bill")
-
-    facts = finance.analyze(book.rows, ctx())
-
-    dup = find(facts, "duplicate_transactions")
-    assert (dup.kind, dup.severity) == ("finding", "medium")
-    assert dup.sources == ("ledger/t.csv, lines 2, 4",)
-    assert dup.evidence == ("ev-ledger/t.csv-2", "ev-ledger/t.csv-4")
-    assert dup.period == "2026-10-05"
-    assert "2 identical" in dup.statement
-
-
-def test_rows_differing_in_memo_are_not_duplicates():
-    book = Ledger()
-    book.add("2026-10-05", "-120", account="Hosting", memo="October")
-    book.add("2026-10-05", "-120", account="Hosting", memo="November")
-
-    assert named(finance.analyze(book.rows, ctx()), "duplicate_transactions") == []
-
-
-def test_month_without_rows_between_first_and_last_is_a_missing_period_gap():
-    book = Ledger()
-    book.add("2026-07-01", "100")
-    book.add("2026-09-01", "100")
-    book.add("2026-10-01", "100")
-
-    facts = finance.analyze(book.rows, ctx())
-
-    gaps = named(facts, "missing_period")
-    assert [(g.entity, g.period, g.kind, g.severity) for g in gaps] == [("alpha", "2026-08", "gap", "high")]
-    assert "August 2026" in gaps[0].statement
-
-
-def test_missing_period_runs_across_a_year_end():
-    book = Ledger()
-    book.add("2025-11-01", "100")
-    book.add("2026-02-01", "100")
-
-    facts = finance.analyze(book.rows, ctx())
-
-    assert [g.period for g in named(facts, "missing_period")] == ["2025-12", "2026-01"]
-
-
 def test_fact_ids_are_stable_across_calls():
     book = Ledger()
     book.add("2026-09-01", "100")
@@ -377,7 +305,7 @@ def burning_book(net_per_month: str = "-1000") -> Ledger:
         book.add(f"{month}-05", "3000")
         book.add(f"{month}-06", str(Decimal(net_per_month) - 3000), account="Rent", category="operating")
     book.add("2026-11-10", "-500", account="Rent", category="operating")
-    book.add("2026-11-30", "-9999", account="Rent", category="operating")  # after the as-of date
+    book.add("2026-12-02", "-9999", account="Rent", category="operating")  # after the as-of date
     return book
 
 
@@ -467,40 +395,32 @@ def charter_book(charters_per_month: int = 4, price: str = "1000", fuel: str = "
             book.add(f"{month}-{n + 1:02d}", price, account="Charters", category="revenue")
             book.add(f"{month}-{n + 1:02d}", fuel, account="Fuel", category="cost_of_sales", memo=f"fuel {n}")
         book.add(f"{month}-20", fixed, account="Mooring", category="operating")
-        book.add(f"{month}-21", "50", account="Interest", category="other")
+        book.add(f"{month}-21", "50", account="Interest", category="other")  # interest received
     return book
 
 
-def test_contribution_margin_is_unit_price_less_cost_of_sales_per_unit():
-    fact = find(finance.analyze(charter_book().rows, ctx()), "contribution_margin")
+def test_contribution_is_revenue_less_cost_of_sales_and_fixed_costs_are_the_other_costs():
+    facts = finance.analyze(charter_book().rows, ctx())
 
-    assert (fact.value, fact.unit, fact.period) == (Decimal("800.00"), "USD", "2026-08..2026-10")
-    assert fact.statement == ("Alpha Rentals: each Charters sale brought in $1,000 on average against $200 of cost "
-                              "of sales, a contribution margin of $800 (80.0%) a unit, over August–October 2026 "
-                              "(12 units).")
-
-
-def test_break_even_units_cover_fixed_costs_and_are_a_metric_when_met():
-    fact = find(finance.analyze(charter_book().rows, ctx()), "break_even_units")
-
-    assert (fact.kind, fact.value, fact.unit) == ("metric", Decimal(3), "units/month")  # 2,400 / 800
-    assert fact.statement == ("Alpha Rentals needs 3 Charters sales a month to cover its fixed costs of $2,400 a "
-                              "month; it averaged 4 a month over August–October 2026.")
+    contribution, fixed = find(facts, "contribution_margin"), find(facts, "fixed_costs")
+    # the interest received (50 a month) is revenue too
+    assert (contribution.value, contribution.unit, contribution.period) == (Decimal("3250.00"), "USD", "2026-08..2026-10")
+    assert contribution.statement == ("Alpha Rentals: revenue of $12,150 less $2,400 of cost of sales over "
+                                      "August–October 2026 left a contribution of $3,250 a month, a contribution "
+                                      "margin of 80.2%.")
+    assert fixed.value == Decimal("2400.00")  # the mooring
+    assert "a unit" not in contribution.statement and "Charters sale" not in contribution.statement
 
 
-def test_selling_fewer_units_than_break_even_is_a_high_finding():
-    fact = find(finance.analyze(charter_book(charters_per_month=2, fixed="-3000").rows, ctx()), "break_even_units")
-
-    assert (fact.kind, fact.severity, fact.value) == ("finding", "high", Decimal(4))  # ceil(3,000 / 800)
-    assert "Close the gap of 2 units a month" in fact.recommendation
+def test_no_break_even_without_a_count_of_units_even_with_one_revenue_row_per_sale():
+    assert named(finance.analyze(charter_book().rows, ctx()), "break_even_units") == []
 
 
-def test_units_that_cost_more_than_they_bring_in_are_a_critical_finding():
+def test_sales_that_cost_more_than_they_bring_in_are_a_critical_finding():
     facts = finance.analyze(charter_book(fuel="-1200").rows, ctx())
 
     fact = find(facts, "negative_contribution")
-    assert (fact.severity, fact.value) == ("critical", Decimal("-200.00"))
-    assert named(facts, "break_even_units") == []
+    assert (fact.severity, fact.value) == ("critical", Decimal("-750.00"))
 
 
 def test_no_unit_economics_without_cost_of_sales_rows():

@@ -99,7 +99,9 @@ def test_demo_lenses_show_what_their_audience_needs(demo_run):
     texts = {r["lens"]: Path(r["files"]["text"]).read_text() for r in data["reports"]}
     assert "Stripe live secret key" in texts["cto"]
     assert "Stripe live secret key" not in texts["cmo"]
-    assert "No booking conversion rate is tracked for Harbor Flats" in texts["rental-property"]
+    # a long-let rental is asked for its arrears, not for a booking conversion rate
+    assert "No arrears figure is tracked for Harbor Flats" in texts["rental-property"]
+    assert "booking conversion" not in texts["rental-property"]
     assert "The ledger has no Harbor Flats transactions for July 2026" in texts["accounting"]
     assert "QuickRoute" not in texts["rental-property"].split("Sources")[0]
     assert "Google Business Profile" in texts["cmo"]

@@ -16,7 +16,8 @@ import pytest
 from pydantic import ValidationError
 
 from execbrief import redaction
-from execbrief.analyzers import AnalysisContext, finance, ledger_rows
+from execbrief.analyzers import AnalysisContext, books, finance, ledger_rows
+from execbrief.analyzers.ledger_types import classifier, profit_effect
 from execbrief.vocabulary import builtin_vocabulary
 from execbrief.analyzers.build import fact
 from execbrief.model import Evidence, Fact, Provenance
@@ -144,7 +145,9 @@ def _ledger(amounts: list[str], seed: int = 3) -> list[Evidence]:
         rows.append(Evidence(
             id=f"ev-{line}", source="ledger", kind="transaction", entity=rng.choice(["alpha", "beta", None]),
             record={"date": f"2026-{rng.randint(1, 9):02d}-{rng.randint(1, 28):02d}", "amount": amount,
-                    "account": rng.choice(["Sales", "Rent", "", "Wages", "sales"]), "category": rng.choice(["x", ""]),
+                    "account": rng.choice(["Sales", "Rent", "", "Wages", "sales", "Owner draw", "Transfer to savings",
+                                           "Mortgage principal", "Interest", "Refunds"]),
+                    "category": rng.choice(["x", "", "revenue", "cost of sales"]),
                     "memo": rng.choice(["", "Acme - Oct", "acme - oct", "Rent"])},
             provenance=Provenance(source="ledger", path=path, line_start=line, line_end=line),
         ))
@@ -157,19 +160,25 @@ def _in_date_order(rows: list[Evidence]) -> list[Evidence]:
 
 
 def _plain_sums(rows: list[Evidence], as_of: str = "2026-12") -> dict:
-    """finance's sums as the rules once made them: row by row, in date order, from Decimal(0)."""
+    """finance's sums as the rules once made them: row by row, in date order, from Decimal(0),
+    each row where its transaction type counts (profit's revenue or costs, or what moves cash)."""
     out: dict = {}
+    types = classifier()
     for ev in _in_date_order(rows):
         month, amount, account = ev.record["date"][:7], Decimal(ev.record["amount"]), ev.record["account"]
         if month >= as_of:
             continue
+        kind = types(ev.record["category"], account, (amount > 0) - (amount < 0))
+        effect = profit_effect(kind, amount)
         for key in (("month", ev.entity, month), ("month", ledger_rows.ALL, month), ("all", ev.entity, None),
                     ("all", ledger_rows.ALL, None), ("account", ev.entity, account or "(no account)")):
-            acc = out.setdefault(key, [Decimal(0), Decimal(0), set(), set(), 0])
-            if amount > 0:
-                acc[0] += amount
+            acc = out.setdefault(key, [Decimal(0), Decimal(0), set(), set(), 0, {}])
+            if effect is None:
+                moved = acc[5].setdefault(kind, [Decimal(0), 0])
+                moved[0] += amount
+                moved[1] += 1
             else:
-                acc[1] -= amount
+                acc[effect[0]] += effect[1]
             acc[2].add(ev.provenance.path)
             acc[3].add(month)
             acc[4] += 1
@@ -177,7 +186,8 @@ def _plain_sums(rows: list[Evidence], as_of: str = "2026-12") -> dict:
 
 
 def _sums(out: dict) -> dict:
-    return {k: [v[0], str(v[0]), v[1], str(v[1]), sorted(v[2]), sorted(v[3]), v[4]] for k, v in out.items()}
+    return {k: [v[0], str(v[0]), v[1], str(v[1]), sorted(v[2]), sorted(v[3]), v[4],
+                {t: (m[0], str(m[0]), m[1]) for t, m in v[5].items()}] for k, v in out.items()}
 
 
 AMOUNTS = [f"{random.Random(n).choice(['', '-'])}{random.Random(n).randint(0, 99999)}"
@@ -220,7 +230,7 @@ def test_cash_and_unit_figures_from_groups_equal_the_row_by_row_sums(amounts):
 
 def test_duplicates_found_by_packed_keys_are_the_rows_identical_in_the_plain_key():
     amounts = [random.Random(n).choice(["10", "10.00", "-5.5", "1E+3", "-0.00", "0", "123456789012345678901"])
-               for n in range(4000)]
+               for n in range(8000)]
     rows = _ledger(amounts, seed=5)
     groups: dict = {}
     for ev in _in_date_order(rows):
@@ -229,7 +239,7 @@ def test_duplicates_found_by_packed_keys_are_the_rows_identical_in_the_plain_key
         groups.setdefault(key, []).append(ev.id)
     plain = sorted(tuple(ids) for ids in groups.values() if len(ids) > 1)
     ctx = AnalysisContext(as_of=date(2026, 12, 1))
-    found = sorted(f.evidence for f in finance.duplicate_rows(ledger_rows.ledger(rows), ctx))
+    found = sorted(f.evidence for f in books.duplicate_rows(ledger_rows.ledger(rows), ctx))
     assert found == plain and len(found) > 100
 
 

@@ -167,7 +167,7 @@ def test_bad_date_row_is_skipped_with_warning(ws, raw):
 
 def test_missing_required_column_skips_file_with_warning_naming_the_config_key(ws):
     ws.write("ledger/a.csv", "Txn Date,Total,Description\n2026-05-03,10,x\n")
-    ws.write("ledger/b.csv", "Txn Date,Value,Description\n2026-05-03,10,kept\n")
+    ws.write("ledger/b.csv", "Txn Date,Value,Client,Description\n2026-05-03,10,acme,kept\n")
     result = ws.collect(MAPPED_COLUMNS)
     warning = one(result.warnings)
     assert (warning.path, warning.line) == ("ledger/a.csv", 1)
@@ -188,7 +188,7 @@ def test_both_required_columns_missing_give_one_warning_naming_both(ws):
 
 def test_missing_optional_columns_give_none_and_empty_strings(ws):
     ws.write("ledger/a.csv", "date,amount\n2026-05-03,10\n")
-    result = ws.collect()
+    result = ws.collect(entities=False)
     assert result.warnings == []
     tx = one(result.evidence)
     assert tx.entity is None
@@ -197,15 +197,26 @@ def test_missing_optional_columns_give_none_and_empty_strings(ws):
                          "category": "", "memo": ""}
 
 
-def test_unknown_entity_warns_once_per_value_per_file_and_keeps_the_slug(ws):
-    rows = "2026-05-03,1,Initech LLC,,,a\n2026-05-04,2,Initech LLC,,,b\n2026-05-05,3,acme,,,c\n"
+def test_rows_of_an_unknown_or_blank_business_are_unassigned_with_one_warning_naming_them(ws):
+    rows = "2026-05-03,1,Initech LLC,,,a\n2026-05-04,2,Initech LLC,,,b\n2026-05-05,3,acme,,,c\n2026-05-06,4,,,,d\n"
     ws.write("ledger/a.csv", HEADER + rows)
     ws.write("ledger/b.csv", HEADER + rows)
     result = ws.collect()
-    assert [e.entity for e in result.evidence] == ["initech-llc", "initech-llc", "acme"] * 2
-    assert [(w.path, w.line) for w in result.warnings] == [("ledger/a.csv", 2), ("ledger/b.csv", 2)]
-    assert "'Initech LLC'" in result.warnings[0].message
-    assert "[[entities]]" in result.warnings[0].message
+    assert [e.entity for e in result.evidence] == [None, None, "acme", None] * 2  # never a business of their own
+    (warning,) = result.warnings
+    assert (warning.path, warning.line) == ("ledger/a.csv", 2)
+    assert warning.message.startswith("6 rows with a blank business column or a business not in [[entities]] "
+                                      "('Initech LLC') count as Unassigned")
+    assert "ledger/a.csv lines 2, 3, 5; ledger/b.csv lines 2, 3, 5" in warning.message
+    again = ws.collect()  # from the parse cache: the same one warning
+    assert [w.message for w in again.warnings] == [warning.message]
+
+
+def test_the_unassigned_warning_names_a_dozen_rows_and_counts_the_rest(ws):
+    ws.write("ledger/a.csv", HEADER + "".join(f"2026-05-03,{n},,,,row {n}\n" for n in range(1, 31)))
+    (warning,) = ws.collect().warnings
+    assert "ledger/a.csv lines 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13 and 18 more" in warning.message
+    assert "30 rows with a blank business column count as Unassigned" in warning.message
 
 
 def test_entity_values_are_kept_silently_when_no_entities_are_configured(ws):
@@ -349,7 +360,7 @@ def test_debit_and_credit_columns_become_one_signed_amount(ws):
         "2026-05-05,Card fee,-3.10,\n"      # some banks sign their debits
         "2026-05-06,Refund and fee,10.00,4.00\n"
     ))
-    result = ws.collect(SPLIT_COLUMNS)
+    result = ws.collect(SPLIT_COLUMNS, entities=False)
     assert [e.record["amount"] for e in result.evidence] == ["1450.00", "-250.50", "-3.10", "-6.00"]
     assert result.warnings == []
 
@@ -357,7 +368,7 @@ def test_debit_and_credit_columns_become_one_signed_amount(ws):
 def test_row_with_neither_debit_nor_credit_or_a_bad_one_is_skipped_with_warning(ws):
     ws.write("ledger/bank.csv", "Date,Description,Money Out,Money In\n2026-05-03,Nothing,,\n2026-05-04,Bad,12x,\n"
                                 "2026-05-05,Good,,5\n")
-    result = ws.collect(SPLIT_COLUMNS)
+    result = ws.collect(SPLIT_COLUMNS, entities=False)
     assert [e.record["amount"] for e in result.evidence] == ["5"]
     assert [(w.line, w.message.split(":")[0]) for w in result.warnings] == [
         (2, "row has neither a debit nor a credit amount"), (3, "bad amount '12x'")]

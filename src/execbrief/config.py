@@ -76,8 +76,19 @@ class Organization(_Section):
 class EntityConfig(_Section):
     id: str
     name: str
+    # rental, short-let, charter, delivery, agency, retail, saas, holding (analyzers/kinds.toml);
+    # another word is kept, and rules for particular kinds do not recognise it
     kind: str | None = None
+    # what one unit sold is called ("charter"): with it, each revenue row of the business is one unit
+    unit: str | None = None
     aliases: list[str] = []
+
+    @field_validator("kind", "unit")
+    @classmethod
+    def _plain_word(cls, value: str | None) -> str | None:
+        if value is not None and not value.strip():
+            raise ValueError("must not be empty: leave it out instead")
+        return None if value is None else value.strip().lower()
 
     @field_validator("id")
     @classmethod
@@ -117,6 +128,18 @@ class LedgerSource(_Section):
     max_file_mb: float = Field(default=200.0, gt=0)
     opening_cash: Decimal | None = None
     opening_cash_date: date | None = None
+    # category or account name (either, case-insensitive) → transaction type, over the defaults
+    types: dict[str, str] = {}
+
+    @field_validator("types")
+    @classmethod
+    def _known_types(cls, value: dict[str, str]) -> dict[str, str]:
+        from .analyzers.ledger_types import TYPES
+
+        for label, kind in value.items():
+            if kind not in TYPES:
+                raise ValueError(f"{label!r} = {kind!r} is no transaction type (known: {', '.join(TYPES)})")
+        return value
 
     @model_validator(mode="after")
     def _cash_needs_date(self) -> "LedgerSource":

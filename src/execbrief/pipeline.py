@@ -12,10 +12,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 from zoneinfo import ZoneInfo
 
 from .analyzers import AnalysisContext
+from .analyzers.kinds import infer_kinds
 from .incremental import analyze_incremental, bulk_allocation, thaw_at_exit
 from .config import ReportConfig, Settings
 from .delivery import build_message
@@ -25,7 +26,7 @@ from .ledger import Ledger
 from .ledger.alerts import resolved_alerts
 from .vocabulary import Vocabulary, load_vocabulary
 from .lenses import FactIndex, build_view, compare, lens_pool, load_lenses
-from .model import DataWarning, Fact, Lens, LensView, Message, Report
+from .model import DataWarning, Evidence, Fact, Lens, LensView, Message, Report
 from .registry import registry
 from .render import render, render_markdown, standalone_html
 from .sources import InputFile, SourceResult
@@ -116,17 +117,29 @@ def _report_key(report: ReportConfig, duplicated: bool) -> str:
     return report.lens
 
 
-def analysis_context(settings: Settings, plans: list[PlannedReport], as_of: date) -> AnalysisContext:
+def analysis_context(settings: Settings, plans: list[PlannedReport], as_of: date,
+                     ledger: Sequence[Evidence] = ()) -> AnalysisContext:
     """What the analyzers may know besides the evidence, shaped by every configured report.
 
     Each report's lens adds the KPIs it expects (missing ones become gaps). Which facts a
-    lens shows is the lenses' business: every item of the notes is a fact.
+    lens shows is the lenses' business: every item of the notes is a fact. A business with no
+    kind configured gets one from the lens that audits it alone, else from ``ledger`` (the
+    ledger's ``transactions`` evidence: the words of its revenue accounts), see
+    ``analyzers.kinds``.
     """
     lenses = {p.lens.id: p.lens for p in plans}.values()
     expected = {(kpi, lens.entity_kinds) for lens in lenses for kpi in lens.kpis}
+    audited: dict[str, str] = {}
+    for plan in plans:
+        if plan.lens.entity_kinds and plan.scope is not None and len(plan.scope) == 1:
+            audited.setdefault(next(iter(plan.scope)), plan.lens.entity_kinds[0])
+    types = tuple(sorted(settings.sources.ledger.types.items()))
+    kinds = infer_kinds(((e.id, e.name, e.kind) for e in settings.entities), audited, ledger, types)
     return AnalysisContext(
         as_of=as_of, currency=settings.organization.currency,
-        entities={e.id: (e.name, e.kind) for e in settings.entities},
+        entities={e.id: (e.name, kinds[e.id]) for e in settings.entities},
+        units={e.id: e.unit for e in settings.entities if e.unit},
+        ledger_types=types,
         stale_days=settings.run.stale_days, expected_kpis=tuple(sorted(expected)),
         vocabulary=workspace_vocabulary(settings),
     )
@@ -302,7 +315,8 @@ def run(
 
             say("analyze", {"evidence": sum(len(r.evidence) for r in results),
                             "parts": sum(len(r.parts) for r in results)})
-            context = analysis_context(settings, configured, as_of)
+            ledger_tables = [ev for r in results for ev in r.evidence if ev.source == "ledger" and ev.kind == "transactions"]
+            context = analysis_context(settings, configured, as_of, ledger_tables)
             facts, analyzer_failures, reuse = analyze_incremental(
                 results, context, cache=analysis_cache(settings), settings_digest=settings_digest(settings))
             del results  # the evidence is not needed past here

@@ -19,9 +19,10 @@ from ..formatting import money, percent
 from ..model import Evidence, Fact, stable_id
 from .base import AnalysisContext, rule
 from .views import NOTE_TABLES
-from .tables import BACKLOG, Label, Row, latest, table_rows
+from .kinds import applies, serves
+from .tables import BACKLOG, Label, Row, latest, possessive, table_rows
 
-__all__ = ["analyze", "occupancy", "vacancies", "maintenance_backlog", "service_overdue", "on_time", "job_margins",
+__all__ = ["analyze", "occupancy", "rent_roll", "vacancies", "maintenance_backlog", "service_overdue", "on_time", "job_margins",
            "unit_state", "KEYS"]
 
 UNIT = re.compile(r"^(unit|units|apartment|apt|room|flat|property|suite|space)(_?(no|number|id|name))?$")
@@ -61,7 +62,10 @@ def analyze(evidence: Sequence[Evidence], ctx: AnalysisContext) -> list[Fact]:
         by_entity[row.entity].append(row)
     facts: list[Fact] = []
     for entity, group in sorted(by_entity.items(), key=lambda kv: kv[0] or ""):
+        if not applies(occupancy, ctx.kind_of(entity)):
+            continue  # a "unit" column of a business that lets nothing
         facts += occupancy(entity, group, ctx)
+        facts += rent_roll(entity, group, ctx)
         facts += vacancies(group, ctx)
     facts += maintenance_backlog(evidence, ctx)
     facts += service_overdue(rows, ctx)
@@ -86,6 +90,7 @@ def unit_state(status: str) -> str | None:
     return None
 
 
+@serves("rental", "short-let", "holding")
 def occupancy(entity: str | None, group: Sequence[Row], ctx: AnalysisContext) -> list[Fact]:
     """The share of units earning, and the monthly rent the empty ones would bring in."""
     states = [(row, unit_state(row.text(STATUS))) for row in group]
@@ -119,6 +124,24 @@ def occupancy(entity: str | None, group: Sequence[Row], ctx: AnalysisContext) ->
             topics=("revenue", "operations", "finance"), evidence=tuple(r.ev.id for r, _ in known), sources=src,
         ))
     return facts
+
+
+def rent_roll(entity: str | None, group: Sequence[Row], ctx: AnalysisContext) -> list[Fact]:
+    """The monthly rent of the units let on monthly (or weekly, yearly) terms; nightly lets are not in it."""
+    let = [(row, rent) for row in group if unit_state(row.text(STATUS)) == "earning"
+           and (rent := row.money(RENT)) is not None and rent[1] in TO_MONTH]
+    if not let:
+        return []
+    total = sum((rent[0] * TO_MONTH[rent[1]] for _, rent in let), Decimal(0)).quantize(Decimal("0.01"))
+    who = _who(entity, ctx)
+    return [Fact(
+        id=stable_id("f", "rent_roll", entity), kind="metric", name="rent_roll", entity=entity, value=total,
+        unit=ctx.currency, period=ctx.as_of.isoformat(),
+        statement=(f"{possessive(who)} rent roll is {money(total, ctx.currency)} a month: the rent of its "
+                   f"{len(let)} let unit{'s' if len(let) != 1 else ''} on monthly terms."),
+        topics=("revenue", "operations", "finance"), evidence=tuple(r.ev.id for r, _ in let),
+        sources=tuple(sorted({r.ev.provenance.path for r, _ in let})),
+    )]
 
 
 def vacancies(group: Sequence[Row], ctx: AnalysisContext) -> list[Fact]:

@@ -39,7 +39,10 @@ class AnalysisContext:
 
     as_of: date
     currency: str = "USD"
-    entities: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # id → (name, kind)
+    # id → (name, kind): the kind configured, else inferred (see analyzers.kinds)
+    entities: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    units: dict[str, str] = field(default_factory=dict)  # id → what one unit sold is called ("charter")
+    ledger_types: tuple[tuple[str, str], ...] = ()  # [sources.ledger.types]: (category or account, type)
     stale_days: int = 45
     # (kpi name, entity kinds it applies to; empty = the organisation as a whole)
     expected_kpis: tuple[tuple[str, tuple[str, ...]], ...] = ()
@@ -62,6 +65,11 @@ class AnalysisContext:
         if entity is None:
             return "All businesses"
         return self.entities.get(entity, (entity, None))[0]
+
+    def unassigned(self, entity: str | None) -> bool:
+        """Whether items of this entity belong to no business: none named, where businesses are
+        configured (with none configured, everything is the organisation's own)."""
+        return entity is None and bool(self.entities)
 
     def kind_of(self, entity: str | None) -> str | None:
         """The kind of a business (rental, charter, ...); None when unknown or the group."""
@@ -150,7 +158,7 @@ _REGISTRY: dict[str, Rule] = {}
 
 # The built-in analyzer modules, in the order their rules run (kpis before plan, which dates its gaps)
 BUILTIN = ("finance", "leaks", "books", "operations", "records", "portfolio", "assets", "security",
-           "cloud", "cost", "kpis", "plan")
+           "cloud", "cost", "breakeven", "kpis", "plan")
 
 
 def rule(*, reads: Reads | str, kinds: Sequence[str] | None = None, keys: Sequence[Any] = (),

@@ -1,38 +1,61 @@
-"""Books: how well the ledger covers a chart of accounts.
+"""Books: what the ledger lacks, and how well it covers a chart of accounts.
 
 Per business: the share of transactions that carry a category, how many accounts are in
 use, and accounts booked under more than one category (an inconsistent mapping makes
-every category total unreliable).
+every category total unreliable). Across the ledger: rows with no category, rows that
+name no business, rows entered twice, and months missing from a business whose history
+shows a row every month.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from decimal import Decimal
-from typing import Sequence
+from typing import Callable, Sequence
 
-from ..formatting import percent
+from ..formatting import money, month_label, percent
 from ..model import Evidence, Fact, stable_id
+from ..transactions import TransactionTable
 from .base import AnalysisContext, rule
+from .ledger_rows import Group, Ledger, Row, first_open_month, month_after, shared_ledger
 from .views import LEDGER
-from .ledger_rows import Group, shared_ledger
 
-__all__ = ["analyze", "category_coverage", "inconsistent_accounts"]
+__all__ = ["analyze", "category_coverage", "inconsistent_accounts", "uncategorised_rows", "unassigned_rows",
+           "duplicate_rows", "missing_periods", "missing_months", "regular_cadence"]
 
 TOPICS = ("accounting", "compliance")
+ZERO = Decimal(0)
+# A business's months are regular when it has rows in at least this share of the months from
+# its first to its last, and in some run of this many months in a row
+CADENCE_SHARE = Decimal("0.75")
+CADENCE_RUN = 3
 
 
 @rule(reads=LEDGER)
 def analyze(evidence: Sequence[Evidence], ctx: AnalysisContext) -> list[Fact]:
-    """Chart-of-accounts coverage facts for the ledger transactions in ``evidence``."""
+    """What the books lack, and their chart-of-accounts coverage, for the ledger in ``evidence``."""
+    book = shared_ledger(evidence, ctx)
+    if not book.groups:
+        return []
     by_entity: dict[str | None, list[Group]] = defaultdict(list)
-    for t in shared_ledger(evidence, ctx).groups:
+    for t in book.groups:
         by_entity[t.entity].append(t)
     facts: list[Fact] = []
     for entity, rows in sorted(by_entity.items(), key=lambda kv: kv[0] or ""):
+        if ctx.unassigned(entity):
+            continue  # rows of no business: unassigned_rows says which
         facts.append(category_coverage(entity, rows, ctx))
         facts.extend(inconsistent_accounts(entity, rows, ctx))
+    facts += uncategorised_rows(book, ctx)
+    facts += unassigned_rows(book, ctx)
+    facts += duplicate_rows(book, ctx)
+    open_month = first_open_month(book, ctx.as_of)
+    facts += missing_periods(book, [g for g in book.groups if g.month < open_month], ctx)
     return facts
+
+
+def _who(entity: str | None, ctx: AnalysisContext) -> str:
+    return "Unassigned rows" if ctx.unassigned(entity) else ctx.entity_name(entity)
 
 
 def _source(rows: Sequence[Group]) -> tuple[str, ...]:
@@ -77,3 +100,197 @@ def inconsistent_accounts(entity: str | None, rows: Sequence[Group], ctx: Analys
             topics=TOPICS, sources=_source(rows),
         ))
     return facts
+
+
+def uncategorised_rows(book: Ledger, ctx: AnalysisContext) -> list[Fact]:
+    """Transactions with no category: each business's books are incomplete until fixed."""
+    facts = []
+    groups: dict[str | None, list[Row]] = defaultdict(list)
+    for row in book.rows(_blank_category):
+        groups[row.entity].append(row)
+    for entity, rows in sorted(groups.items(), key=lambda kv: kv[0] or ""):
+        total = sum((abs(t.amount) for t in rows), ZERO)
+        who = _who(entity, ctx)
+        lines = ", ".join(str(t.line) for t in rows[:8])
+        facts.append(Fact(
+            id=stable_id("f", "uncategorised", entity),
+            kind="finding", name="uncategorised_transactions", entity=entity, severity="medium",
+            value=Decimal(len(rows)), unit="transactions",
+            statement=(
+                f"{who} has {len(rows)} uncategorised transaction{'s' if len(rows) != 1 else ''} "
+                f"worth {money(total, ctx.currency)}."
+            ),
+            recommendation="Assign a category to each before the month is closed.",
+            topics=("accounting", "compliance"),
+            evidence=tuple(t.id for t in rows),
+            sources=(f"{rows[0].path}, lines {lines}",),
+        ))
+    return facts
+
+
+def _blank_category(table: TransactionTable) -> list[int]:
+    empty = {n for n, text in enumerate(table.strings) if not text}
+    return [n for n, c in enumerate(table.category) if c in empty] if empty else []
+
+
+def duplicate_rows(book: Ledger, ctx: AnalysisContext) -> list[Fact]:
+    """Rows identical in date, amount, business, account and memo: likely double entries."""
+    doubles: dict[tuple[object, ...], list[Row]] = {}
+    for row in book.rows(_repeated(book.tables)):
+        # the amount as the ledger wrote it: a double import repeats it exactly
+        key = (row.day, row.table.amount_text(row.n), row.entity, row.account.lower(), row.memo.lower())
+        doubles.setdefault(key, []).append(row)
+    facts = []
+    for key, rows in sorted(doubles.items(), key=lambda kv: str(kv[0])):
+        head = rows[0]
+        who = _who(head.entity, ctx)
+        amount = head.amount
+        lines = ", ".join(str(t.line) for t in rows)
+        facts.append(Fact(
+            id=stable_id("f", "duplicate", *key),
+            kind="finding", name="duplicate_transactions", entity=head.entity, severity="medium",
+            value=amount, unit=ctx.currency, period=head.day.isoformat(),
+            statement=(
+                f"{who}: {len(rows)} identical {head.account or 'ledger'} entries of "
+                f"{money(amount, ctx.currency)} on {head.day.isoformat()}."
+            ),
+            recommendation="Check the bank statement and delete the extra entry if it is a double entry.",
+            topics=("accounting", "compliance"),
+            evidence=tuple(t.id for t in rows),
+            sources=(f"{head.path}, lines {lines}",),
+        ))
+    return facts
+
+
+def _repeated(tables: Sequence[TransactionTable]) -> Callable[[TransactionTable], list[int]]:
+    """A picker of the rows whose (day, amount, business, account, memo) occurs more than once.
+
+    First by day and amount alone, packed into one integer per row (a million rows cost a
+    set of ints, not a million tuples): only rows that share those can be doubles, and the
+    rest of the key is compared for those rows only.
+    """
+    days: dict[str, int] = {}
+    for table in tables:
+        for iso in table.days:
+            days.setdefault(iso, len(days))
+    n_days = len(days) or 1
+    seen: set = set()
+    twice: set = set()
+    columns = []
+    for table in tables:
+        dmap = [days[iso] for iso in table.days]
+        column: list = [(k * 64 + x + 32) * n_days + dmap[d] for d, k, x in zip(table.day, table.coef, table.exp)]
+        for n, text in table.odd.items():  # amounts held as text: a key of their own kind
+            column[n] = ("odd", text, dmap[table.day[n]])
+        add = seen.add
+        twice.update([k for k in column if k in seen or add(k)])
+        columns.append(column)
+    seen.clear()
+    full: dict[tuple, int] = {}
+    candidates = []
+    for table, column in zip(tables, columns):
+        rows = [n for n, k in enumerate(column) if k in twice] if twice else []
+        keys = [(column[n], table.entities[table.entity[n]], table.strings[table.account[n]].lower(),
+                 table.strings[table.memo[n]].lower()) for n in rows]
+        for key in keys:
+            full[key] = full.get(key, 0) + 1
+        candidates.append((rows, keys))
+    columns.clear()
+    picked = {id(table): [n for n, key in zip(rows, keys) if full[key] > 1]
+              for table, (rows, keys) in zip(tables, candidates)}
+    return lambda table: picked.pop(id(table))
+
+
+def unassigned_rows(book: Ledger, ctx: AnalysisContext) -> list[Fact]:
+    """Rows that name no business, where businesses are configured: one finding for all of them."""
+    if not ctx.entities:
+        return []
+    rows = book.rows(_no_business)
+    if not rows:
+        return []
+    cur = ctx.currency
+    inflow = sum((r.amount for r in rows if r.amount > 0), ZERO)
+    outflow = -sum((r.amount for r in rows if r.amount < 0), ZERO)
+    by_path: dict[str, list[int]] = defaultdict(list)
+    for r in rows:
+        by_path[r.path].append(r.line)
+    where = "; ".join(f"{path} line{'s' if len(lines) > 1 else ''} {', '.join(map(str, lines[:10]))}"
+                      f"{f' and {len(lines) - 10} more' if len(lines) > 10 else ''}" for path, lines in sorted(by_path.items()))
+    n = len(rows)
+    return [Fact(
+        id=stable_id("f", "unassigned_transactions"), kind="finding", name="unassigned_transactions",
+        severity="medium", value=Decimal(n), unit="transactions",
+        statement=(f"{n} ledger transaction{'s' if n != 1 else ''} ({money(inflow, cur)} in, {money(outflow, cur)} out) "
+                   f"name{'' if n != 1 else 's'} no business: unassigned, {'they count' if n != 1 else 'it counts'} "
+                   f"in the group's totals only ({where})."),
+        recommendation="Fill in the business column of these rows, or add the name they use as an alias in [[entities]].",
+        topics=TOPICS, evidence=tuple(r.id for r in rows), sources=tuple(sorted(by_path)),
+    )]
+
+
+def _no_business(table: TransactionTable) -> list[int]:
+    none = {n for n, entity in enumerate(table.entities) if entity is None}
+    return [n for n, e in enumerate(table.entity) if e in none] if none else []
+
+
+def regular_cadence(months: set[str]) -> bool:
+    """Whether a business's history shows a row every month: rows in most months from its
+    first to its last, with some run of ``CADENCE_RUN`` months in a row (a seasonal business
+    with a few jobs a year has neither)."""
+    span = _month_seq(min(months), max(months))
+    if len(span) < CADENCE_RUN or Decimal(len(months)) < CADENCE_SHARE * len(span):
+        return False
+    run = best = 0
+    for month in span:
+        run = run + 1 if month in months else 0
+        best = max(best, run)
+    return best >= CADENCE_RUN
+
+
+def missing_months(months: set[str], last: str) -> list[str]:
+    """The months a business with a regular cadence has no rows in: between its first and last
+    month; and after its last, to ``last``, only when its history covers a whole year (a
+    season that ends is not a gap)."""
+    if not regular_cadence(months):
+        return []
+    span = _month_seq(min(months), max(months))
+    holes = [m for m in span if m not in months]
+    if len(span) >= 12 and max(months) < last:
+        holes += _month_seq(month_after(max(months)), last)
+    return holes
+
+
+def missing_periods(book: Ledger, txns: Sequence[Group], ctx: AnalysisContext) -> list[Fact]:
+    """Months with no rows for a business whose history shows a row every month (``missing_months``)."""
+    months = sorted({t.month for t in txns})
+    if len(months) < 2:
+        return []
+    last = months[-1]
+    facts = []
+    have_by: dict[str | None, set[str]] = defaultdict(set)
+    for t in txns:  # one pass, not one per business
+        have_by[t.entity].add(t.month)
+    open_month = month_after(last)
+    label = book.first_path(lambda m: m < open_month) or "ledger"
+    for entity in sorted(have_by, key=lambda e: e or ""):
+        if ctx.unassigned(entity):
+            continue
+        who = ctx.entity_name(entity)
+        for month in missing_months(have_by[entity], last):
+            facts.append(Fact(
+                id=stable_id("f", "missing_period", entity, month),
+                kind="gap", name="missing_period", entity=entity, period=month, severity="high",
+                statement=f"The ledger has no {who} transactions for {month_label(month)}.",
+                recommendation=f"Import the {month_label(month)} bank and card statements of {who}.",
+                topics=("accounting", "compliance"),
+                sources=(f"{label}",),
+            ))
+    return facts
+
+
+def _month_seq(first: str, last: str) -> list[str]:
+    out = []
+    while first <= last:
+        out.append(first)
+        first = month_after(first)
+    return out

@@ -1,11 +1,16 @@
-"""Unit economics, break-even and revenue concentration per business.
+"""Contribution, fixed costs, units sold and revenue concentration per business.
 
-Over the last ``WINDOW_MONTHS`` complete months of each business:
+Over the ledger's last ``WINDOW_MONTHS`` complete months (by the calendar: a seasonal
+business's quiet months count as months; a business that began within them, from its first
+month), for each business with rows in them:
 
-- units are the revenue transactions of its main revenue account (the one with the most
-  inflows); variable costs are its cost-of-sales rows; fixed costs are the rest of its
-  costs. A business with no cost-of-sales rows gets no unit economics: the rule cannot
-  tell its variable costs from its fixed ones.
+- contribution: revenue less cost of sales (the rows of those types, ``ledger_types``);
+  fixed costs: its other costs (operating expenses, interest, tax). A business with no
+  cost-of-sales rows gets neither: the rule cannot tell its variable costs from its fixed
+  ones. Owner draws, loans and transfers are neither. Break-even in units is worked out
+  from these with a count of units (``breakeven.py``).
+- units sold: only where ``[[entities]] unit`` names what one unit is, each revenue row that
+  is one sale (not a payout, deposit or batch that bundles many) counts as one.
 - revenue concentration: the share of a business's revenue paid by its largest payer,
   the payer read from the memo ("Keel & Compass Realty - Oct retainer"). Platform payouts
   and transfers ("Stripe payout - …") bundle many customers and are not a payer.
@@ -14,22 +19,21 @@ Over the last ``WINDOW_MONTHS`` complete months of each business:
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
-from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, Sequence
+from collections import defaultdict
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Sequence
 
 from ..formatting import money, month_range_label, number, percent
 from ..model import Fact, stable_id
 from .base import AnalysisContext
+from .kinds import applies, serves
+from .ledger_rows import Group, Ledger, month_before
+from .ledger_types import profit_effect
 from .tables import possessive
 
-if TYPE_CHECKING:
-    from .ledger_rows import Group, Ledger
-
-__all__ = ["analyze", "unit_economics", "revenue_concentration", "payer", "COST_OF_SALES", "WINDOW_MONTHS"]
+__all__ = ["analyze", "unit_economics", "units_sold", "revenue_concentration", "payer", "WINDOW_MONTHS"]
 
 WINDOW_MONTHS = 3
-COST_OF_SALES = frozenset({"cost_of_sales", "cost of sales", "cogs", "cost of goods sold", "direct costs", "direct cost"})
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
 # a payer's share of a business's revenue at or above which concentration is a finding
@@ -38,93 +42,128 @@ _SEPARATOR = re.compile(r"\s+[-–—|:]\s+|:\s+")
 _NOT_A_PAYER = re.compile(
     r"\b(payout|transfer|deposit|settlement|batch|interest|refund|cash|sales|"
     r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\b", re.I)
+# a revenue row that bundles many sales: not one unit
+_BUNDLE = re.compile(r"\b(payouts?|deposits?|settlements?|batch|takings|weekly|monthly|daily|summary|sales)\b", re.I)
 
 
-def analyze(book: "Ledger", complete: Sequence["Group"], ctx: AnalysisContext) -> list[Fact]:
-    """Unit economics and revenue concentration for each business with enough data."""
-    by_entity: dict[str | None, list["Group"]] = defaultdict(list)
+def analyze(book: Ledger, complete: Sequence[Group], ctx: AnalysisContext) -> list[Fact]:
+    """Contribution, fixed costs, units and revenue concentration for each business with enough data."""
+    by_entity: dict[str | None, list[Group]] = defaultdict(list)
+    if not complete:
+        return []
+    last = [max(t.month for t in complete)]
+    while len(last) < WINDOW_MONTHS:  # the last complete months of the ledger, by the calendar
+        last.insert(0, month_before(last[0]))
+    first: dict[str | None, str] = {}
     for t in complete:
-        by_entity[t.entity].append(t)
-    windows = {entity: sorted({t.month for t in rows})[-WINDOW_MONTHS:] for entity, rows in by_entity.items()}
+        if ctx.unassigned(t.entity):
+            continue
+        if t.month < first.get(t.entity, "9999"):
+            first[t.entity] = t.month
+        if t.month >= last[0]:
+            by_entity[t.entity].append(t)
+    # (a business that began within the window: from its first month)
+    windows = {entity: [m for m in last if m >= first[entity]] for entity in by_entity}
     payers: dict[str | None, list[tuple]] = defaultdict(list)
     for part in book.payers({e: set(m) for e, m in windows.items()}, payer):
         payers[part[0]].append(part)
     facts: list[Fact] = []
-    for entity, rows in sorted(by_entity.items(), key=lambda kv: kv[0] or ""):
+    for entity, window in sorted(by_entity.items(), key=lambda kv: kv[0] or ""):
         months = windows[entity]
-        window = [t for t in rows if t.month in months]
-        facts += unit_economics(entity, window, months, ctx)
+        if applies(unit_economics, ctx.kind_of(entity)):
+            facts += unit_economics(entity, window, months, ctx)
+        if entity is not None and entity in ctx.units:
+            facts += units_sold(entity, book, months, ctx)
         facts += revenue_concentration(entity, window, payers[entity], months, ctx)
     return facts
 
 
-def _is_variable(t: "Group") -> bool:
-    return t.category.lower().replace("-", "_") in COST_OF_SALES or t.category.lower() in COST_OF_SALES
+def _sources(rows: Sequence[Group], span: str) -> tuple[str, ...]:
+    return tuple(f"{p}, {span}" for p in sorted({t.path for t in rows}))
 
 
-def unit_economics(entity: str | None, rows: Sequence["Group"], months: list[str], ctx: AnalysisContext) -> list[Fact]:
-    """Contribution margin per unit and the units a month that cover fixed costs."""
-    variable_rows = [t for t in rows if t.sign < 0 and _is_variable(t)]
-    inflows: Counter[str] = Counter()
+@serves(exclude=("holding",))
+def unit_economics(entity: str | None, rows: Sequence[Group], months: list[str], ctx: AnalysisContext) -> list[Fact]:
+    """A business's contribution (revenue less cost of sales) and its fixed costs, a month."""
+    revenue = variable = fixed = ZERO
     for t in rows:
-        if t.sign > 0:
-            inflows[t.account] += t.count
-    if not variable_rows or not inflows:
+        effect = profit_effect(t.type, t.amount)
+        if effect is None:
+            continue
+        if effect[0] == 0:
+            revenue += effect[1]
+        elif t.type == "cost_of_sales":
+            variable += effect[1]
+        else:
+            fixed += effect[1]
+    if not any(t.type == "cost_of_sales" for t in rows) or revenue <= 0:
         return []
-    account = max(inflows, key=lambda a: (inflows[a], a))
-    units = [t for t in rows if t.sign > 0 and t.account == account]
-    count = Decimal(sum(t.count for t in units))
-    n_months = Decimal(len(months))
-    price = sum((t.amount for t in units), ZERO) / count
-    variable = -sum((t.amount for t in variable_rows), ZERO) / count
-    fixed = -sum((t.amount for t in rows if t.sign < 0 and not _is_variable(t)), ZERO) / n_months
-    margin = (price - variable).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    price = price.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    variable = variable.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    fixed = fixed.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    per_month = (count / n_months).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    n = Decimal(len(months))
     who, cur = ctx.entity_name(entity), ctx.currency
     span, period = month_range_label(months[0], months[-1]), f"{months[0]}..{months[-1]}"
-    unit = f"{account} sale"
-    sources = tuple(f"{p}, {span}" for p in sorted({t.path for t in rows}))
-    ratio = (margin / price * HUNDRED).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP) if price else ZERO
+    sources = _sources(rows, span)
+    cent = Decimal("0.01")
+    contribution = ((revenue - variable) / n).quantize(cent, rounding=ROUND_HALF_UP)
+    ratio = ((revenue - variable) / revenue * HUNDRED).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    monthly_fixed = (fixed / n).quantize(cent, rounding=ROUND_HALF_UP)
     facts = [Fact(
         id=stable_id("f", "contribution_margin", entity, period), kind="metric", name="contribution_margin",
-        entity=entity, value=margin, unit=cur, period=period,
+        entity=entity, value=contribution, unit=cur, period=period,
         statement=(
-            f"{who}: each {unit} brought in {money(price, cur)} on average against {money(variable, cur)} "
-            f"of cost of sales, a contribution margin of {money(margin, cur)} ({percent(ratio)}) a unit, "
-            f"over {span} ({number(count)} units)."
+            f"{who}: revenue of {money(revenue, cur)} less {money(variable, cur)} of cost of sales over {span} "
+            f"left a contribution of {money(contribution, cur)} a month, a contribution margin of {percent(ratio)}."
         ),
         topics=("finance", "profitability", "unit-economics"), sources=sources,
+    ), Fact(
+        id=stable_id("f", "fixed_costs", entity, period), kind="metric", name="fixed_costs",
+        entity=entity, value=monthly_fixed, unit=cur, period=period,
+        statement=(f"{possessive(who)} fixed costs (every cost but cost of sales) were {money(monthly_fixed, cur)} "
+                   f"a month over {span}."),
+        topics=("finance", "cost", "unit-economics"), sources=sources,
     )]
-    if margin <= 0:
+    if contribution <= 0:
         facts.append(Fact(
             id=stable_id("f", "negative_contribution", entity, period), kind="finding",
-            name="negative_contribution", entity=entity, severity="critical", value=margin, unit=cur,
+            name="negative_contribution", entity=entity, severity="critical", value=contribution, unit=cur,
             period=period,
-            statement=f"{who} loses {money(-margin, cur)} on each {unit} before any fixed cost ({span}).",
-            recommendation=f"Raise {who}'s price per unit or cut its cost of sales before selling more.",
+            statement=(f"{who} spent {money(variable, cur)} on cost of sales to take in {money(revenue, cur)} over "
+                       f"{span}: it loses money on its sales before any fixed cost."),
+            recommendation=f"Raise {possessive(who)} prices or cut its cost of sales before selling more.",
             topics=("finance", "profitability", "unit-economics", "risk"), sources=sources,
         ))
-        return facts
-    needed = (fixed / margin).quantize(Decimal(1), rounding=ROUND_CEILING)
-    short = per_month < needed
-    statement = (
-        f"{who} needs {number(needed)} {unit}s a month to cover its fixed costs of {money(fixed, cur)} "
-        f"a month; it averaged {number(per_month)} a month over {span}."
-    )
-    facts.append(Fact(
-        id=stable_id("f", "break_even_units", entity, period), kind="finding" if short else "metric",
-        name="break_even_units", entity=entity, severity="high" if short else None, value=needed,
-        unit="units/month", period=period, statement=statement,
-        recommendation=(
-            f"Close the gap of {number(needed - per_month)} units a month: more {account} sales, a higher "
-            f"price per unit, or lower fixed costs." if short else None
-        ),
-        topics=("finance", "profitability", "unit-economics") + (("risk",) if short else ()), sources=sources,
-    ))
     return facts
+
+
+def units_sold(entity: str, book: Ledger, months: list[str], ctx: AnalysisContext) -> list[Fact]:
+    """Units sold in the window, where ``[[entities]] unit`` names a unit: each revenue row
+    that is one sale counts one; none when a revenue row bundles many (a payout, a batch)."""
+    unit = ctx.units[entity]
+    wanted = set(months)
+    rows = book.rows(lambda table: [
+        n for n, (e, k) in enumerate(zip(table.entity, table.coef))
+        if table.entities[e] == entity and k > 0 and table.days[table.day[n]][:7] in wanted
+        and book.types(table.strings[table.category[n]], table.strings[table.account[n]], 1) == "revenue"])
+    if not rows or any(_BUNDLE.search(r.memo) for r in rows):
+        return []
+    count = Decimal(len(rows))
+    span, period = month_range_label(months[0], months[-1]), f"{months[0]}..{months[-1]}"
+    per_month = (count / len(months)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return [Fact(
+        id=stable_id("f", "units_sold", entity, period), kind="metric", name="units_sold", entity=entity,
+        subject=unit, value=count, unit=unit, period=period,
+        statement=(f"{ctx.entity_name(entity)} sold {number(count)} {_plural(unit, count)} over {span} "
+                   f"({number(per_month)} a month; one revenue row each)."),
+        topics=("finance", "unit-economics"), evidence=tuple(r.id for r in rows),
+        sources=tuple(sorted({f"{r.path}, revenue rows of {span}" for r in rows})),
+    )]
+
+
+def _plural(unit: str, count: Decimal) -> str:
+    if count == 1:
+        return unit
+    if unit.endswith("y") and unit[-2:-1] not in "aeiou":
+        return unit[:-1] + "ies"
+    return unit + ("es" if unit.endswith(("s", "x", "ch", "sh")) else "s")
 
 
 def payer(memo: str) -> str | None:
@@ -138,14 +177,14 @@ def payer(memo: str) -> str | None:
     return name
 
 
-def revenue_concentration(entity: str | None, rows: Sequence["Group"], payers: Sequence[tuple],
+def revenue_concentration(entity: str | None, rows: Sequence[Group], payers: Sequence[tuple],
                           months: list[str], ctx: AnalysisContext) -> list[Fact]:
     """The largest payer's share of a business's revenue; a finding at 25% and more.
 
-    ``payers`` are the business's inflows in the window with a payer named in the memo:
+    ``payers`` are the business's revenue rows in the window with a payer named in the memo:
     (entity, payer, amount, day, path, line), in date order (``Ledger.payers``).
     """
-    inflows = [t for t in rows if t.sign > 0]
+    inflows = [t for t in rows if t.sign > 0 and t.type == "revenue"]
     revenue = sum((t.amount for t in inflows), ZERO)
     paid: dict[str, Decimal] = defaultdict(lambda: ZERO)
     names: dict[str, str] = {}
@@ -173,5 +212,5 @@ def revenue_concentration(entity: str | None, rows: Sequence["Group"], payers: S
             f"and keep {names[top]} under a signed contract." if severity else None
         ),
         topics=("finance", "revenue", "clients") + (("risk",) if severity else ()),
-        sources=tuple(f"{p}, {span}" for p in sorted({t.path for t in inflows})),
+        sources=_sources(inflows, span),
     )]

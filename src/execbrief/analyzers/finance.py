@@ -1,30 +1,35 @@
-"""Finance: revenue, costs and net per business per month, and what the books lack.
+"""Finance: revenue, costs and net per business per month, and the month so far.
 
-Only complete months (those ending before the as-of date) count in monthly figures; the
-rows of the month in progress are named in a note so nothing is silently dropped. Burn,
-cash and runway are in ``runway.py``; unit economics and revenue concentration in
-``economics.py``; both run as part of this analyzer, over the same transactions.
+Revenue and costs are profit's: the rows of the profit-and-loss types (``ledger_types``);
+owner draws, capital, loans and transfers move cash only (``runway.py`` shows them). The
+monthly figures count complete months: those before the as-of month, and the as-of month
+itself when the as-of date or the ledger's last row falls on its last day. A month not
+complete is shown as month-to-date, labelled. Rows of no business, where businesses are
+configured, count in the group's figures only. Burn, cash and runway are in ``runway.py``;
+unit economics and revenue concentration in ``economics.py``; both run as part of this
+analyzer, over the same transactions. What the books lack is ``books.py``.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from datetime import date
 from decimal import Decimal
 from typing import Callable, Sequence
 
 from ..formatting import money, month_label, month_range_label, percent
 from ..model import Evidence, Fact, stable_id
-from ..transactions import TransactionTable
 from . import economics, runway  # they build on this module's sums
 from .base import AnalysisContext, rule
+from .kinds import revenue_drop
+from .ledger_rows import ALL, Group, Ledger, aggregate, first_open_month, shared_ledger, with_group
+from .ledger_types import CASH_ONLY, type_label
+from .tables import possessive
 from .views import LEDGER
-from .ledger_rows import ALL, Group, Ledger, Row, aggregate, shared_ledger
 
-__all__ = ["analyze"]
+__all__ = ["analyze", "monthly_results", "window_results", "month_over_month", "account_structure", "month_to_date"]
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
-ORG = None  # entity of organisation-wide facts
 
 
 def _period_label(book: Ledger, month: Callable[[str], bool]) -> str:
@@ -52,37 +57,26 @@ def analyze(evidence: Sequence[Evidence], ctx: AnalysisContext) -> list[Fact]:
     groups = book.groups
     if not groups:
         return []
-    current = f"{ctx.as_of.year:04d}-{ctx.as_of.month:02d}"
-    complete = [g for g in groups if g.month < current]
+    open_month = first_open_month(book, ctx.as_of)
+    complete = [g for g in groups if g.month < open_month]
     facts: list[Fact] = []
     sums = aggregate(complete)
     facts += monthly_results(complete, ctx, sums)
     facts += window_results(complete, ctx, sums)
     facts += month_over_month(complete, ctx, sums)
     facts += account_structure(complete, ctx, sums)
-    facts += uncategorised_rows(book, ctx)
-    facts += duplicate_rows(book, ctx)
-    facts += missing_periods(book, complete, ctx)
-    facts += month_in_progress(book, current, ctx)
-    facts += runway.analyze(evidence, groups, complete, ctx, sums)
+    facts += month_to_date(book, open_month, ctx)
+    facts += runway.analyze(evidence, groups, complete, ctx, sums, open_month)
     facts += economics.analyze(book, complete, ctx)
     return facts
-
-
-def _with_group(sums: dict, kind: str) -> dict[tuple[str | None, str | None], list]:
-    """Per business (None: rows without one); with more than one, None stands for all of them."""
-    own = {(k[1], k[2]): v for k, v in sums.items() if k[0] == kind and k[1] != ALL}
-    if len({k[0] for k in own}) > 1:
-        own.update({(ORG, k[2]): v for k, v in sums.items() if k[0] == kind and k[1] == ALL})
-    return own
 
 
 def monthly_results(txns: Sequence[Group], ctx: AnalysisContext, sums: dict | None = None) -> list[Fact]:
     """Revenue, costs and net per business per month, and for all businesses together."""
     facts = []
     sums = aggregate(txns) if sums is None else sums
-    groups = _with_group(sums, "month")
-    for (entity, month), (revenue, costs, paths, _, _) in sorted(groups.items(), key=lambda kv: (kv[0][0] or "", kv[0][1])):
+    groups = with_group(sums, "month", ctx)
+    for (entity, month), (revenue, costs, paths, *_) in sorted(groups.items(), key=lambda kv: (kv[0][0] or "", kv[0][1])):
         net = revenue - costs
         who, when = ctx.entity_name(entity), month_label(month)
         src = tuple(f"{p}, rows dated {when}" for p in sorted(paths))
@@ -105,8 +99,8 @@ def window_results(txns: Sequence[Group], ctx: AnalysisContext, sums: dict | Non
     """Totals and margin per business over every complete month in the ledger."""
     facts = []
     sums = aggregate(txns) if sums is None else sums
-    by_entity = {entity: v for (entity, _), v in _with_group(sums, "all").items()}
-    for entity, (revenue, costs, paths, month_set, _) in sorted(by_entity.items(), key=lambda kv: kv[0] or ""):
+    by_entity = {entity: v for (entity, _), v in with_group(sums, "all", ctx).items()}
+    for entity, (revenue, costs, paths, month_set, *_) in sorted(by_entity.items(), key=lambda kv: kv[0] or ""):
         months = sorted(month_set)
         period = f"{months[0]}..{months[-1]}"
         span = month_range_label(months[0], months[-1])
@@ -119,16 +113,7 @@ def window_results(txns: Sequence[Group], ctx: AnalysisContext, sums: dict | Non
         facts.append(_metric(
             "costs_total", entity, period, costs, ctx.currency,
             f"{who} spent {money(costs, ctx.currency)} over {span}.", ("cost", "finance"), src))
-        if net < 0:
-            facts.append(_metric(
-                "net_total", entity, period, net, ctx.currency,
-                f"{who} lost {money(-net, ctx.currency)} over {span}.",
-                ("finance", "profitability", "risk"), src, severity="high", kind="finding",
-                recommendation=f"Review {who}'s pricing and largest costs; set a date to break even or stop."))
-        else:
-            facts.append(_metric(
-                "net_total", entity, period, net, ctx.currency,
-                f"{who} netted {money(net, ctx.currency)} over {span}.", ("finance", "profitability"), src))
+        facts.append(_net_total(entity, period, span, revenue, net, src, ctx))
         if revenue > 0:
             margin = (net / revenue * HUNDRED).quantize(Decimal("0.1"))
             facts.append(_metric(
@@ -137,11 +122,40 @@ def window_results(txns: Sequence[Group], ctx: AnalysisContext, sums: dict | Non
     return facts
 
 
+def _net_total(entity: str | None, period: str, span: str, revenue: Decimal, net: Decimal,
+               src: tuple[str, ...], ctx: AnalysisContext) -> Fact:
+    """Net over the window: a loss is a finding, except for a holding company, which earns
+    nothing itself; a business of another kind with costs and no revenue at all is asked
+    where its revenue is, not told to break even."""
+    who, cur = ctx.entity_name(entity), ctx.currency
+    if net >= 0:
+        return _metric("net_total", entity, period, net, cur, f"{who} netted {money(net, cur)} over {span}.",
+                       ("finance", "profitability"), src)
+    if ctx.kind_of(entity) == "holding":
+        return _metric(
+            "net_total", entity, period, net, cur,
+            f"{who} lost {money(-net, cur)} over {span}: a holding company's costs, which the group carries.",
+            ("finance", "profitability"), src)
+    if revenue == 0:
+        return _metric(
+            "net_total", entity, period, net, cur,
+            f"{who} lost {money(-net, cur)} over {span}, with no revenue in the ledger.",
+            ("finance", "profitability", "risk"), src, severity="medium", kind="finding",
+            recommendation=(f"Check whether {possessive(who)} revenue is booked under another business or missing "
+                            f"from the ledger; if it earns nothing, set it up as a holding company "
+                            f"([[entities]] kind = \"holding\")."))
+    return _metric(
+        "net_total", entity, period, net, cur, f"{who} lost {money(-net, cur)} over {span}.",
+        ("finance", "profitability", "risk"), src, severity="high", kind="finding",
+        recommendation=f"Review {possessive(who)} pricing and largest costs; set a date to break even or stop.")
+
+
 def month_over_month(txns: Sequence[Group], ctx: AnalysisContext, sums: dict | None = None) -> list[Fact]:
     """Revenue change of each business from its second-last to its last complete month."""
     facts = []
     sums = aggregate(txns) if sums is None else sums
-    groups = {(k[1], k[2]): v for k, v in sums.items() if k[0] == "month" and k[1] != ALL}
+    groups = {(k[1], k[2]): v for k, v in sums.items()
+              if k[0] == "month" and k[1] != ALL and not ctx.unassigned(k[1])}
     for entity in sorted({e for e, _ in groups}, key=lambda e: e or ""):
         months = sorted(m for (e, m) in groups if e == entity)
         if len(months) < 2:
@@ -162,7 +176,7 @@ def month_over_month(txns: Sequence[Group], ctx: AnalysisContext, sums: dict | N
         recommendation = None
         if change <= -10:
             kind, severity = "finding", ("high" if change <= -25 else "medium")
-            recommendation = f"Find out which clients or channels drove {who}'s drop and act on the largest."
+            recommendation = revenue_drop(ctx.kind_of(entity), who)
         paths = groups[(entity, prev)][2] | groups[(entity, last)][2]
         facts.append(Fact(
             id=stable_id("f", "revenue_change", entity, last),
@@ -175,19 +189,34 @@ def month_over_month(txns: Sequence[Group], ctx: AnalysisContext, sums: dict | N
 
 
 def account_structure(txns: Sequence[Group], ctx: AnalysisContext, sums: dict | None = None) -> list[Fact]:
-    """Inflow and outflow per account per business over the complete months."""
+    """Inflow and outflow per account per business over the complete months; what an
+    account only moves (owner draws, loans, transfers) is a movement, never revenue or cost."""
     if not txns:
         return []
     sums = aggregate(txns) if sums is None else sums
     months = sorted(sums[("all", ALL, None)][3])
     span = month_range_label(months[0], months[-1])
     period = f"{months[0]}..{months[-1]}"
-    groups = {(k[1], k[2]): v for k, v in sums.items() if k[0] == "account"}
+    groups = {(k[1], k[2]): v for k, v in sums.items() if k[0] == "account" and not ctx.unassigned(k[1])}
     facts = []
-    for (entity, account), (revenue, costs, paths, _, count) in sorted(
+    for (entity, account), (revenue, costs, paths, _, count, moves) in sorted(
             groups.items(), key=lambda kv: (kv[0][0] or "", kv[0][1])):
-        total = revenue - costs
         who = ctx.entity_name(entity)
+        sources = tuple(f"{p}, account {account}" for p in sorted(paths))
+        for kind, (moved, rows) in sorted(moves.items()):
+            count -= rows
+            facts.append(Fact(
+                id=stable_id("f", "account_movement", entity, account, kind, period),
+                kind="metric", name="movement_by_account", entity=entity, subject=kind, period=period,
+                value=moved, unit=ctx.currency,
+                statement=(f"{who} {'received' if moved >= 0 else 'paid out'} {money(abs(moved), ctx.currency)} "
+                           f"through {account} over {span} ({rows} transactions): {type_label(kind)}, "
+                           f"{'not revenue' if moved >= 0 else 'not a cost'}."),
+                topics=("accounting", "cash", "finance"), sources=sources,
+            ))
+        if not count:
+            continue
+        total = revenue - costs
         inflow = total >= 0
         statement = (
             f"{who} {'received' if inflow else 'paid'} {money(abs(total), ctx.currency)} "
@@ -201,162 +230,43 @@ def account_structure(txns: Sequence[Group], ctx: AnalysisContext, sums: dict | 
                 {"accounting", "finance", "revenue" if inflow else "cost"} | set(ctx.vocabulary.topics_for(account))
                 - {"operations"}
             )),
-            sources=tuple(f"{p}, account {account}" for p in sorted(paths)),
+            sources=sources,
         ))
     return facts
 
 
-def uncategorised_rows(book: Ledger, ctx: AnalysisContext) -> list[Fact]:
-    """Transactions with no category: each business's books are incomplete until fixed."""
-    facts = []
-    groups: dict[str | None, list[Row]] = defaultdict(list)
-    for row in book.rows(_blank_category):
-        groups[row.entity].append(row)
-    for entity, rows in sorted(groups.items(), key=lambda kv: kv[0] or ""):
-        total = sum((abs(t.amount) for t in rows), ZERO)
-        who = ctx.entity_name(entity)
-        lines = ", ".join(str(t.line) for t in rows[:8])
+def month_to_date(book: Ledger, open_month: str, ctx: AnalysisContext) -> list[Fact]:
+    """The month not yet complete, so far: revenue, costs and net per business and for the
+    group, labelled month-to-date; and a note of rows dated after the as-of date."""
+    as_of = ctx.as_of
+    current = f"{as_of.year:04d}-{as_of.month:02d}"
+    facts: list[Fact] = []
+    later = sum(g.count for g in book.groups if g.day > as_of and g.month >= open_month)
+    if later:
         facts.append(Fact(
-            id=stable_id("f", "uncategorised", entity),
-            kind="finding", name="uncategorised_transactions", entity=entity, severity="medium",
-            value=Decimal(len(rows)), unit="transactions",
-            statement=(
-                f"{who} has {len(rows)} uncategorised transaction{'s' if len(rows) != 1 else ''} "
-                f"worth {money(total, ctx.currency)}."
-            ),
-            recommendation="Assign a category to each before the month is closed.",
-            topics=("accounting", "compliance"),
-            evidence=tuple(t.id for t in rows),
-            sources=(f"{rows[0].path}, lines {lines}",),
+            id=stable_id("f", "rows_after_as_of", as_of), kind="note", name="rows_after_as_of",
+            period=as_of.isoformat(), value=Decimal(later), unit="transactions",
+            statement=f"{later} ledger transactions are dated after {as_of.isoformat()} and are left out.",
+            topics=("accounting", "finance"), sources=(_period_label(book, lambda m: m >= open_month),),
         ))
-    return facts
-
-
-def _blank_category(table: TransactionTable) -> list[int]:
-    empty = {n for n, text in enumerate(table.strings) if not text}
-    return [n for n, c in enumerate(table.category) if c in empty] if empty else []
-
-
-def duplicate_rows(book: Ledger, ctx: AnalysisContext) -> list[Fact]:
-    """Rows identical in date, amount, business, account and memo: likely double entries."""
-    doubles: dict[tuple[object, ...], list[Row]] = {}
-    for row in book.rows(_repeated(book.tables)):
-        # the amount as the ledger wrote it: a double import repeats it exactly
-        key = (row.day, row.table.amount_text(row.n), row.entity, row.account.lower(), row.memo.lower())
-        doubles.setdefault(key, []).append(row)
-    facts = []
-    for key, rows in sorted(doubles.items(), key=lambda kv: str(kv[0])):
-        head = rows[0]
-        who = ctx.entity_name(head.entity)
-        amount = head.amount
-        lines = ", ".join(str(t.line) for t in rows)
-        facts.append(Fact(
-            id=stable_id("f", "duplicate", *key),
-            kind="finding", name="duplicate_transactions", entity=head.entity, severity="medium",
-            value=amount, unit=ctx.currency, period=head.day.isoformat(),
-            statement=(
-                f"{who}: {len(rows)} identical {head.account or 'ledger'} entries of "
-                f"{money(amount, ctx.currency)} on {head.day.isoformat()}."
-            ),
-            recommendation="Check the bank statement and delete the extra entry if it is a double entry.",
-            topics=("accounting", "compliance"),
-            evidence=tuple(t.id for t in rows),
-            sources=(f"{head.path}, lines {lines}",),
-        ))
-    return facts
-
-
-def _repeated(tables: Sequence[TransactionTable]) -> Callable[[TransactionTable], list[int]]:
-    """A picker of the rows whose (day, amount, business, account, memo) occurs more than once.
-
-    First by day and amount alone, packed into one integer per row (a million rows cost a
-    set of ints, not a million tuples): only rows that share those can be doubles, and the
-    rest of the key is compared for those rows only.
-    """
-    days: dict[str, int] = {}
-    for table in tables:
-        for iso in table.days:
-            days.setdefault(iso, len(days))
-    n_days = len(days) or 1
-    seen: set = set()
-    twice: set = set()
-    columns = []
-    for table in tables:
-        dmap = [days[iso] for iso in table.days]
-        column: list = [(k * 64 + x + 32) * n_days + dmap[d] for d, k, x in zip(table.day, table.coef, table.exp)]
-        for n, text in table.odd.items():  # amounts held as text: a key of their own kind
-            column[n] = ("odd", text, dmap[table.day[n]])
-        add = seen.add
-        twice.update([k for k in column if k in seen or add(k)])
-        columns.append(column)
-    seen.clear()
-    full: dict[tuple, int] = {}
-    candidates = []
-    for table, column in zip(tables, columns):
-        rows = [n for n, k in enumerate(column) if k in twice] if twice else []
-        keys = [(column[n], table.entities[table.entity[n]], table.strings[table.account[n]].lower(),
-                 table.strings[table.memo[n]].lower()) for n in rows]
-        for key in keys:
-            full[key] = full.get(key, 0) + 1
-        candidates.append((rows, keys))
-    columns.clear()
-    picked = {id(table): [n for n, key in zip(rows, keys) if full[key] > 1]
-              for table, (rows, keys) in zip(tables, candidates)}
-    return lambda table: picked.pop(id(table))
-
-
-def missing_periods(book: Ledger, txns: Sequence[Group], ctx: AnalysisContext) -> list[Fact]:
-    """Months with no rows for a business, between the ledger's first and last month."""
-    months = sorted({t.month for t in txns})
-    if len(months) < 2:
-        return []
-    span = _month_seq(months[0], months[-1])
-    facts = []
-    have_by: dict[str | None, set[str]] = defaultdict(set)
-    for t in txns:  # one pass, not one per business
-        have_by[t.entity].add(t.month)
-    current = f"{ctx.as_of.year:04d}-{ctx.as_of.month:02d}"  # txns are the rows before this month
-    label = _period_label(book, lambda m: m < current)
-    for entity in sorted(have_by, key=lambda e: e or ""):
-        have = have_by[entity]
-        for month in span:
-            if month in have:
-                continue
-            who = ctx.entity_name(entity)
-            facts.append(Fact(
-                id=stable_id("f", "missing_period", entity, month),
-                kind="gap", name="missing_period", entity=entity, period=month, severity="high",
-                statement=f"The ledger has no {who} transactions for {month_label(month)}.",
-                recommendation=f"Import the {month_label(month)} bank and card statements of {who}.",
-                topics=("accounting", "compliance"),
-                sources=(f"{label}",),
-            ))
-    return facts
-
-
-def month_in_progress(book: Ledger, current: str, ctx: AnalysisContext) -> list[Fact]:
-    """A note of rows dated in the current (incomplete) month or later."""
-    rows = [g for g in book.groups if g.month >= current]
+    if open_month != current:
+        return facts  # the as-of month is complete: it is in the monthly figures
+    rows = [g for g in book.groups if g.month == current and g.day <= as_of]
     if not rows:
-        return []
-    count = sum(g.count for g in rows)
-    return [Fact(
-        id=stable_id("f", "month_in_progress", current),
-        kind="note", name="month_in_progress", period=current, value=Decimal(count),
-        unit="transactions",
-        statement=(
-            f"{count} transactions dated {month_label(current)} or later are month-to-date "
-            "and not in the monthly figures."
-        ),
-        topics=("accounting", "finance"),
-        sources=(_period_label(book, lambda m: m >= current),),
-    )]
-
-
-def _month_seq(first: str, last: str) -> list[str]:
-    y, m = map(int, first.split("-"))
-    out = []
-    while f"{y:04d}-{m:02d}" <= last:
-        out.append(f"{y:04d}-{m:02d}")
-        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    return out
+        return facts
+    first = date(as_of.year, as_of.month, 1)
+    days = f"{first.day}–{as_of.day} {month_label(current)}" if as_of.day > 1 else f"1 {month_label(current)}"
+    sums = with_group(aggregate(rows), "month", ctx)
+    for (entity, _), (revenue, costs, paths, _, count, moves) in sorted(sums.items(), key=lambda kv: kv[0][0] or ""):
+        net = revenue - costs
+        who, cur = ctx.entity_name(entity), ctx.currency
+        moved = "".join(f"; {type_label(k)} {money(v, cur)}" for k, (v, _) in sorted(moves.items()) if k in CASH_ONLY)
+        facts.append(Fact(
+            id=stable_id("f", "month_to_date", entity, current), kind="metric", name="month_to_date",
+            entity=entity, period=current, value=net, unit=cur,
+            statement=(f"{who}, month to date ({days}, {count} transactions): revenue {money(revenue, cur)}, "
+                       f"costs {money(costs, cur)}, net {money(net, cur)}{moved}. The month is not over, so it "
+                       "is not in the monthly figures yet."),
+            topics=("finance",), sources=tuple(f"{p}, rows dated {days}" for p in sorted(paths)),
+        ))
+    return facts

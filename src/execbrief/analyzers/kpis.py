@@ -3,6 +3,9 @@
 This rule runs over the facts, after the other analyzers: a KPI counts as supplied when
 some fact measures it, whether a note states it (``kpis:`` in front matter) or an analyzer
 computes it (occupancy from a units table, MRR from a client roster, cash from the ledger).
+A KPI a lens expects of some kinds of business is expected of a business only when its kind
+lists it (``analyzers/kinds.toml``: a long-let rental tracks rent roll and arrears, not a
+nightly rate); a business of a kind the vocabulary does not know gets what the lens lists.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from typing import Sequence
 from ..formatting import humanize
 from ..model import Fact, stable_id
 from .base import FACTS, AnalysisContext, rule
+from .kinds import kinds as known_kinds
 
 __all__ = ["analyze", "supplied_kpis"]
 
@@ -27,9 +31,11 @@ def analyze(facts: Sequence[Fact], ctx: AnalysisContext) -> list[Fact]:
     supplied = supplied_kpis(facts)
     names_anywhere = {name for name, _ in supplied}
     out: dict[str, Fact] = {}
+    vocabulary = known_kinds()
     for kpi, kinds in ctx.expected_kpis:
         if kinds:
-            scope = [eid for eid, (_, kind) in sorted(ctx.entities.items()) if kind in kinds]
+            scope = [eid for eid, (_, kind) in sorted(ctx.entities.items())
+                     if kind in kinds and (kind not in vocabulary or kpi in vocabulary[kind].kpis)]
             missing = [eid for eid in scope if (kpi, eid) not in supplied]
         else:
             missing = [None] if kpi not in names_anywhere else []
@@ -38,9 +44,13 @@ def analyze(facts: Sequence[Fact], ctx: AnalysisContext) -> list[Fact]:
             where = f" for {ctx.entity_name(entity)}" if entity else ""
             # the reader decides who measures it; how to record it is for the data's keeper
             who = f"Ask whoever runs {ctx.entity_name(entity)} to track its" if entity else "Name someone to track"
+            what = humanize(kpi)
+            last = what.split()[-1]
+            if last.islower() and last.endswith("s") and not last.endswith("ss"):
+                what += " figure"  # "No arrears figure is tracked", not "No arrears is tracked"
             out[fact_id] = Fact(
                 id=fact_id, kind="gap", name="missing_kpi", entity=entity, severity="medium",
-                statement=f"No {humanize(kpi)} is tracked{where}.",
+                statement=f"No {what} is tracked{where}.",
                 recommendation=f"{who} {humanize(kpi)}.",
                 upkeep=(
                     f"To record {humanize(kpi)}{where}, state it in a note's front matter "

@@ -24,11 +24,13 @@ from typing import TYPE_CHECKING, Callable, Iterable, NamedTuple, Sequence
 
 from ..model import Evidence
 from ..transactions import TransactionTable
+from .ledger_types import Classifier, classifier, profit_effect
 
 if TYPE_CHECKING:
     from .base import AnalysisContext
 
-__all__ = ["ALL", "Group", "Ledger", "Row", "aggregate", "ledger", "opening_cash", "shared_ledger"]
+__all__ = ["ALL", "Group", "Ledger", "Row", "aggregate", "first_open_month", "ledger", "month_after", "month_before",
+           "opening_cash", "shared_ledger", "with_group"]
 
 
 class Group(NamedTuple):
@@ -43,6 +45,7 @@ class Group(NamedTuple):
     amount: Decimal
     count: int
     sign: int  # 1 inflows, 0 zero amounts, -1 outflows
+    type: str  # the rows' transaction type (see ledger_types)
 
 
 class Row(NamedTuple):
@@ -89,11 +92,15 @@ def _day(iso: str) -> tuple[date, str]:
 class Ledger:
     """The ledger's transactions: their tables, and their groups."""
 
-    def __init__(self, tables: list[TransactionTable], by_day: Callable[[str], bool] = lambda month: True) -> None:
-        """Group rows by day in the months ``by_day`` names, by month in the others."""
+    def __init__(self, tables: list[TransactionTable], by_day: Callable[[str], bool] = lambda month: True,
+                 types: Classifier | None = None) -> None:
+        """Group rows by day in the months ``by_day`` names, by month in the others; ``types``
+        gives each group its transaction type (the defaults when None)."""
         self.tables = tables
         self.exact = _exact(tables)
-        self.groups: list[Group] = _groups(tables, by_day) if self.exact else _row_groups(tables)
+        self.types = types or classifier()
+        self.groups: list[Group] = _groups(tables, by_day, self.types) if self.exact else _row_groups(tables, self.types)
+        self.last_day = max((_day(iso)[0] for t in tables for iso in t.days), default=None)
 
     def first_path(self, month: Callable[[str], bool]) -> str | None:
         """The file of the first row (by date, then file) among rows of the months ``month`` picks."""
@@ -121,6 +128,7 @@ class Ledger:
         """
         parts: list[tuple] = []
         for table in self.tables:
+            revenue = self._revenue_pairs(table)
             days = [_day(iso) for iso in table.days]
             wanted = [{d for d, (_, month) in enumerate(days) if month in months[entity]} if entity in months else set()
                       for entity in table.entities]
@@ -128,16 +136,17 @@ class Ledger:
             strings = table.strings
             if not self.exact:
                 for n, (e, d, m) in enumerate(zip(table.entity, table.day, table.memo)):
-                    if d in wanted[e]:
+                    if d in wanted[e] and (table.account[n], table.category[n]) in revenue:
                         amount = table.amount(n)
                         who = names[m] if m in names else names.setdefault(m, payer(strings[m]))
                         if amount > 0 and who:
                             parts.append((table.entities[e], who, amount, days[d][0], table.path, table.line[n]))
                 continue
             sums: dict[tuple, list] = {}
-            rows = zip(table.entity, table.day, table.memo, table.exp, table.coef, table.line)
-            for e, d, m, x, k, line in rows:  # rows of amounts held as text have k == 0: below
-                if k > 0 and d in wanted[e]:
+            rows = zip(table.entity, table.day, table.memo, table.exp, table.coef, table.line, table.account,
+                       table.category)
+            for e, d, m, x, k, line, a, c in rows:  # rows of amounts held as text have k == 0: below
+                if k > 0 and d in wanted[e] and (a, c) in revenue:
                     key = (e, d, m, x)
                     part = sums.get(key)
                     if part is None:
@@ -154,10 +163,16 @@ class Ledger:
                 e, d, m = table.entity[n], table.day[n], table.memo[n]
                 amount = table.amount(n)
                 who = payer(strings[m])
-                if amount > 0 and who and d in wanted[e]:
+                if amount > 0 and who and d in wanted[e] and (table.account[n], table.category[n]) in revenue:
                     parts.append((table.entities[e], who, amount, days[d][0], table.path, table.line[n]))
         parts.sort(key=lambda p: (p[3], p[4], p[5]))
         return parts
+
+    def _revenue_pairs(self, table: TransactionTable) -> set[tuple[int, int]]:
+        """(account, category) positions of a table whose money in is revenue."""
+        strings, types = table.strings, self.types
+        return {(a, c) for a, c in set(zip(table.account, table.category))
+                if types(strings[c], strings[a], 1) == "revenue"}
 
 
 def _exact(tables: Sequence[TransactionTable]) -> bool:
@@ -181,7 +196,7 @@ def _exact(tables: Sequence[TransactionTable]) -> bool:
     return total < limit
 
 
-def _groups(tables: Sequence[TransactionTable], by_day: Callable[[str], bool]) -> list[Group]:
+def _groups(tables: Sequence[TransactionTable], by_day: Callable[[str], bool], types: Classifier) -> list[Group]:
     out = []
     for table in tables:
         # each day's position, or its month's: (day, month) of the group, "day" being the 1st for a month
@@ -215,14 +230,15 @@ def _groups(tables: Sequence[TransactionTable], by_day: Callable[[str], bool]) -
             if count:
                 day, month = spans[d]
                 out.append(Group(entities[e], month, day, strings[a], strings[c], path,
-                                 Decimal(f"{total}E{x}"), count, sign))
+                                 Decimal(f"{total}E{x}"), count, sign, types(strings[c], strings[a], sign)))
         for (e, d, a, c), amount, sign in extra:
             day, month = spans[d]
-            out.append(Group(entities[e], month, day, strings[a], strings[c], path, amount, 1, sign))
+            out.append(Group(entities[e], month, day, strings[a], strings[c], path, amount, 1, sign,
+                             types(strings[c], strings[a], sign)))
     return out
 
 
-def _row_groups(tables: Sequence[TransactionTable]) -> list[Group]:
+def _row_groups(tables: Sequence[TransactionTable], types: Classifier) -> list[Group]:
     """Every row its own group, in date order: sums then round where they always did."""
     keyed = []
     for table in tables:
@@ -230,9 +246,11 @@ def _row_groups(tables: Sequence[TransactionTable]) -> list[Group]:
         for n in range(len(table)):
             day, month = days[table.day[n]]
             amount = table.amount(n)
+            account, category = table.strings[table.account[n]], table.strings[table.category[n]]
+            sign = (amount > 0) - (amount < 0)
             keyed.append(((day, table.path, table.line[n]), Group(
-                table.entities[table.entity[n]], month, day, table.strings[table.account[n]],
-                table.strings[table.category[n]], table.path, amount, 1, (amount > 0) - (amount < 0))))
+                table.entities[table.entity[n]], month, day, account, category, table.path, amount, 1, sign,
+                types(category, account, sign))))
     keyed.sort(key=lambda kg: kg[0])
     return [g for _, g in keyed]
 
@@ -262,30 +280,53 @@ def _iso(raw: str) -> str:
     return raw if _ISO.fullmatch(raw) else date.fromisoformat(raw).isoformat()
 
 
-def ledger(evidence: Sequence[Evidence], as_of: date | None = None) -> Ledger:
+def ledger(evidence: Sequence[Evidence], as_of: date | None = None,
+           types: tuple[tuple[str, str], ...] = ()) -> Ledger:
     """The ledger among the evidence: ``transactions`` tables, and loose ``transaction`` rows.
 
     Rows are grouped by month, except where a rule compares their days with a date: in the
     month of the opening cash balance, and from the month of ``as_of`` on (every month, when
-    ``as_of`` is None).
+    ``as_of`` is None). ``types`` are the workspace's own (label, transaction type) pairs.
     """
     tables = [ev.record["table"] for ev in evidence if ev.kind == "transactions"]
     loose = [ev for ev in evidence if ev.kind == "transaction"]
     if loose:
         tables += _from_rows(loose)
     if as_of is None:
-        out = Ledger(tables)
+        out = Ledger(tables, types=classifier(types))
     else:
         current = f"{as_of.year:04d}-{as_of.month:02d}"
         found = opening_cash(evidence)
         opening = found[1].isoformat()[:7] if found else None
-        out = Ledger(tables, lambda month: month >= current or month == opening)
+        out = Ledger(tables, lambda month: month >= current or month == opening, classifier(types))
     return out
 
 
 def shared_ledger(evidence: Sequence[Evidence], ctx: "AnalysisContext") -> Ledger:
     """``ledger(evidence, ctx.as_of)``, made once per analysis for every rule that reads it."""
-    return ctx.shared("ledger", evidence, lambda: ledger(evidence, ctx.as_of))
+    return ctx.shared("ledger", evidence, lambda: ledger(evidence, ctx.as_of, ctx.ledger_types))
+
+
+def month_after(month: str) -> str:
+    """``2026-12`` → ``2027-01``."""
+    year, number = map(int, month.split("-"))
+    return f"{year + 1:04d}-01" if number == 12 else f"{year:04d}-{number + 1:02d}"
+
+
+def month_before(month: str) -> str:
+    """``2027-01`` → ``2026-12``."""
+    year, number = map(int, month.split("-"))
+    return f"{year - 1:04d}-12" if number == 1 else f"{year:04d}-{number - 1:02d}"
+
+
+def first_open_month(book: Ledger, as_of: date) -> str:
+    """The first month not complete on ``as_of``: its own month, unless ``as_of`` is that
+    month's last day or the ledger's last row is dated on it (then the month after)."""
+    current = f"{as_of.year:04d}-{as_of.month:02d}"
+    month_end = date.fromisoformat(f"{month_after(current)}-01").toordinal() - 1
+    if as_of.toordinal() == month_end or (book.last_day is not None and book.last_day.toordinal() == month_end):
+        return month_after(current)
+    return current
 
 
 def opening_cash(evidence: Sequence[Evidence]) -> tuple[Decimal, date, Evidence] | None:
@@ -299,27 +340,49 @@ def opening_cash(evidence: Sequence[Evidence]) -> tuple[Decimal, date, Evidence]
 ALL = "\x00group"  # the key of all businesses together in ``aggregate`` (None is a business: rows without one)
 
 
-def aggregate(groups: Sequence[Group]) -> dict[tuple[str, str | None, str | None], list]:
-    """One pass over the groups of rows: [revenue, costs, paths, months, rows] per set of rows.
+ORG = None  # the entity of the group's facts
 
-    Sets: ("month", entity, month), ("all", entity, None) and ("account", entity, account),
-    with ``ALL`` as the entity of all businesses together (month and all only). Each sum
-    adds the groups in order, as the rows were once added one by one (see ``Ledger``).
+
+def aggregate(groups: Sequence[Group]) -> dict[tuple[str, str | None, str | None], list]:
+    """One pass over the groups of rows: [revenue, costs, paths, months, rows, moves] per set of rows.
+
+    Revenue and costs are profit's (``ledger_types.profit_effect``); ``moves`` holds the
+    rows that only move cash (owner draws, capital, loans, transfers): type → [signed sum,
+    rows]. Sets: ("month", entity, month), ("all", entity, None) and ("account", entity,
+    account), with ``ALL`` as the entity of all businesses together (month and all only):
+    there transfers between the businesses add up to what left or joined the group. Each
+    sum adds the groups in order, as the rows were once added one by one (see ``Ledger``).
     """
     out: dict[tuple[str, str | None, str | None], list] = {}
     get = out.get
     for g in groups:
         entity, month, amount = g.entity, g.month, g.amount
+        effect = profit_effect(g.type, amount)
         for key in (("month", entity, month), ("month", ALL, month), ("all", entity, None),
                     ("all", ALL, None), ("account", entity, g.account or "(no account)")):
             acc = get(key)
             if acc is None:
-                acc = out[key] = [Decimal(0), Decimal(0), set(), set(), 0]
-            if g.sign > 0:
-                acc[0] += amount
+                acc = out[key] = [Decimal(0), Decimal(0), set(), set(), 0, {}]
+            if effect is None:
+                moved = acc[5].get(g.type)
+                if moved is None:
+                    acc[5][g.type] = [amount, g.count]
+                else:
+                    moved[0] += amount
+                    moved[1] += g.count
             else:
-                acc[1] -= amount
+                acc[effect[0]] += effect[1]
             acc[2].add(g.path)
             acc[3].add(month)
             acc[4] += g.count
     return out
+
+
+def with_group(sums: dict, kind: str, ctx: "AnalysisContext") -> dict[tuple[str | None, str | None], list]:
+    """Per business; with more than one, or rows of no business, None stands for all of them
+    together (with no businesses configured, None is the organisation's own rows)."""
+    own = {(k[1], k[2]): v for k, v in sums.items() if k[0] == kind and k[1] != ALL and not ctx.unassigned(k[1])}
+    unassigned = any(k[0] == kind and ctx.unassigned(k[1]) for k in sums)
+    if unassigned or len({k[0] for k in own}) > 1:
+        own.update({(ORG, k[2]): v for k, v in sums.items() if k[0] == kind and k[1] == ALL})
+    return own

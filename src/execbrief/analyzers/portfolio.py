@@ -1,15 +1,20 @@
 """Portfolio: client rosters and invoice tables in the notes → MRR, billing gaps, churn risks.
 
-A client roster is a table with a client (or customer, account) column and a fee column;
-contract-end, last-paid and status columns add to what can be found. An invoice table has
-an invoice column, an amount, a due date and a status or paid-date column. Clients whose
-status says they left are not counted. Ages are counted from the as-of date.
+A client roster is a table with a client (or customer, account) column and a recurring
+fee: a fee column whose name says so (monthly, MRR, retainer, plan, subscription) or whose
+cells state a period ("$1,200/month"). A table of one-off jobs (``job | customer | due |
+price``) is no roster. Contract-end, last-paid and status columns add to what can be found.
+An invoice table has an invoice column, an amount, a due date and a status or paid-date
+column. Clients whose status says they left, or whose contract ended with no payment since,
+are gone: not counted. A client whose contract ended is never owed for, nor a churn risk:
+it is served without a contract, or gone. Ages are counted from the as-of date.
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Sequence
 
@@ -27,7 +32,9 @@ FEE = re.compile(r"fee|retainer|mrr|monthly|price|rate|amount|value|billing")
 END = re.compile(r"end|expir|renew|term")
 PAID = re.compile(r"paid|last_payment|payment_date")
 STATUS = re.compile(r"^(status|state|stage)$")
-LEFT = re.compile(r"\b(churned|left|cancell?ed|ended|lost|former|inactive|terminated|paused)\b", re.I)
+LEFT = re.compile(r"\b(churned|left|cancell?ed|ended|lost|former|inactive|terminated|paused|gone|closed|"
+                  r"finished|stopped|expired|moved on|not renewing|non-?renew\w*|ex-client)\b", re.I)
+RECURRING = re.compile(r"month|mrr|retainer|plan|subscription|recurring|per_(week|year|annum)|annual|weekly|yearly")
 WORRY = re.compile(r"\b(at risk|risk|review|notice|unhappy|complain\w*|leaving|late|overdue|dispute\w*)\b", re.I)
 INVOICE = re.compile(r"^(invoice|inv)(_?(no|number|id))?$")
 DUE = re.compile(r"due")
@@ -49,27 +56,36 @@ class Client:
     def __init__(self, row: Row) -> None:
         self.row = row
         self.name = row.text(NAME)
-        fee = row.money(FEE)
-        self.fee = (fee[0] * TO_MONTH[fee[1]]).quantize(Decimal("0.01")) if fee and fee[1] in TO_MONTH else None
+        fee = row.money_in(FEE)
+        # a fee is recurring when its column's name or its cell says so ("Monthly fee", "$900/month")
+        self.recurring = fee is not None and (bool(RECURRING.search(fee[0])) or fee[2] is not None)
+        self.fee = (fee[1] * TO_MONTH[fee[2]]).quantize(Decimal("0.01")) if fee and fee[2] in TO_MONTH else None
         self.end = row.day(END)
         self.paid = row.day(PAID)
         self.status = row.text(STATUS)
 
-    @property
-    def active(self) -> bool:
-        return not LEFT.search(self.status)
+    def active(self, as_of: date) -> bool:
+        """Not marked as gone, and not ended with no payment since its end."""
+        if LEFT.search(self.status):
+            return False
+        return not (self.ended(as_of) and self.paid is not None and self.paid <= self.end)  # type: ignore[operator]
+
+    def ended(self, as_of: date) -> bool:
+        """Whether its contract ended before ``as_of``."""
+        return self.end is not None and self.end < as_of
 
 
-def clients(rows: Sequence[Row]) -> list[Client]:
-    """The active clients of every roster, one per business and name (the latest note wins)."""
-    return [c for c in map(Client, latest(rows, ROSTER)) if c.active and c.name]
+def clients(rows: Sequence[Row], as_of: date) -> list[Client]:
+    """The active clients of every roster with a recurring fee, one per business and name (the
+    latest note wins)."""
+    return [c for c in map(Client, latest(rows, ROSTER)) if c.recurring and c.active(as_of) and c.name]
 
 
 @rule(reads=NOTE_TABLES, keys=KEYS)
 def analyze(evidence: Sequence[Evidence], ctx: AnalysisContext) -> list[Fact]:
     """Portfolio facts for the client rosters and invoice tables in the notes."""
     rows = ctx.shared("table rows", evidence, lambda: table_rows(evidence))
-    roster = clients(rows)
+    roster = clients(rows, ctx.as_of)
     by_entity: dict[str | None, list[Client]] = defaultdict(list)
     for c in roster:
         by_entity[c.row.entity].append(c)
@@ -156,8 +172,8 @@ def past_due(entity: str | None, group: Sequence[Client], ctx: AnalysisContext) 
     cur, who = ctx.currency, _who(entity, ctx)
     late = []
     for c in group:
-        if c.paid is None or c.fee is None:
-            continue
+        if c.paid is None or c.fee is None or c.ended(ctx.as_of):
+            continue  # (a contract that ended accrues no fees: contracts_past_end says it is still served)
         days = (ctx.as_of - c.paid).days
         aging = _aging(days)
         if aging is None:
@@ -193,6 +209,8 @@ def churn_risks(group: Sequence[Client], ctx: AnalysisContext) -> list[Fact]:
     big = set(fees[:3])
     facts = []
     for c in group:
+        if c.ended(ctx.as_of):
+            continue  # its contract has ended: served without one (contracts_past_end), not a risk of leaving
         reasons = []
         ending = c.end is not None and ctx.as_of <= c.end and (c.end - ctx.as_of).days <= RENEWAL_WINDOW
         if ending:

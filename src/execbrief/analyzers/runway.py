@@ -1,10 +1,13 @@
-"""Cash, monthly burn and runway.
+"""Cash, monthly burn, runway, and the money that only moves cash.
 
 Cash is known only when ``[sources.ledger] opening_cash`` is set: the ledger source turns it
 into one ``resource`` item, and cash on the as-of date is that balance plus every
 transaction dated on or after ``opening_cash_date`` and on or before the as-of date. Burn is
-the average monthly net outflow of the last ``BURN_MONTHS`` complete months in the ledger;
-runway is cash divided by burn.
+the average monthly net outflow of the last ``BURN_MONTHS`` complete months in the ledger,
+of every row (cash burn); runway is cash divided by it. Owner draws, capital, loans and
+transfers are in cash, shown apart from operations, and never called revenue or a cost;
+operating burn and gross burn count the profit-and-loss rows only. Transfers between the
+group's own businesses add up to nothing for the group.
 """
 
 from __future__ import annotations
@@ -16,11 +19,14 @@ from typing import Sequence
 from ..formatting import money, month_label, month_range_label
 from ..model import Evidence, Fact, stable_id
 from .base import AnalysisContext
-from .ledger_rows import ALL, Group, aggregate, opening_cash
+from .ledger_rows import ALL, Group, aggregate, opening_cash, with_group
+from .ledger_types import type_label
+from .tables import possessive
 
 
 __all__ = [
-    "analyze", "opening_cash", "cash_balance", "cash_by_month", "monthly_burn", "runway", "cash_cover", "BURN_MONTHS",
+    "analyze", "opening_cash", "cash_balance", "cash_by_month", "monthly_burn", "runway", "cash_cover", "cash_movements",
+    "BURN_MONTHS",
 ]
 
 BURN_MONTHS = 3
@@ -31,9 +37,12 @@ RUNWAY_SEVERITY = ((Decimal(3), "critical"), (Decimal(6), "high"), (Decimal(12),
 
 
 def analyze(evidence: Sequence[Evidence], txns: Sequence[Group], complete: Sequence[Group],
-            ctx: AnalysisContext, sums: dict | None = None) -> list[Fact]:
-    """Cash (when the opening balance is configured), burn per business and group, runway."""
+            ctx: AnalysisContext, sums: dict | None = None, open_month: str | None = None) -> list[Fact]:
+    """Owner, lender and transfer movements; cash (when the opening balance is configured),
+    burn per business and group, runway. ``open_month``: the first month not complete."""
     facts: list[Fact] = []
+    sums = aggregate(complete) if sums is None else sums
+    facts += cash_movements(sums, ctx)
     burns = monthly_burn(complete, ctx, sums)
     facts += burns
     opening = opening_cash(evidence)
@@ -41,7 +50,7 @@ def analyze(evidence: Sequence[Evidence], txns: Sequence[Group], complete: Seque
         return facts
     cash = cash_balance(opening, txns, ctx)
     facts.append(cash)
-    facts += cash_by_month(opening, txns, ctx)
+    facts += cash_by_month(opening, txns, ctx, open_month)
     group_burn = next((f for f in burns if f.entity is None and f.name == "monthly_burn"), None)
     if group_burn is not None:
         facts.append(runway(cash, group_burn, ctx))
@@ -83,10 +92,11 @@ def cash_balance(opening: tuple[Decimal, date, Evidence], txns: Sequence[Group],
     )
 
 
-def cash_by_month(opening: tuple[Decimal, date, Evidence], txns: Sequence[Group], ctx: AnalysisContext) -> list[Fact]:
+def cash_by_month(opening: tuple[Decimal, date, Evidence], txns: Sequence[Group], ctx: AnalysisContext,
+                  open_month: str | None = None) -> list[Fact]:
     """Cash at the end of each complete month since the opening balance: the burn, drawn over time."""
     amount, since, ev = opening
-    current = f"{ctx.as_of.year:04d}-{ctx.as_of.month:02d}"
+    current = open_month or f"{ctx.as_of.year:04d}-{ctx.as_of.month:02d}"
     moved: dict[str, Decimal] = {}
     for t in txns:
         if since <= t.day and t.month < current:
@@ -104,10 +114,26 @@ def cash_by_month(opening: tuple[Decimal, date, Evidence], txns: Sequence[Group]
     return facts
 
 
+def _moves_text(moves: dict[str, Decimal], cur: str) -> str:
+    """``owner draws took $1,250 and loan principal $845``, as a month's average."""
+    out, taken = [], []
+    for kind, value in sorted(moves.items()):
+        if value < 0:
+            taken.append(f"{type_label(kind)} {money(-value, cur)}")
+        elif value > 0:
+            out.append(f"{type_label(kind)} brought in {money(value, cur)}")
+    if taken:
+        out.insert(0, f"{', '.join(taken)} went out")
+    return "; ".join(out)
+
+
 def monthly_burn(complete: Sequence[Group], ctx: AnalysisContext, sums: dict | None = None) -> list[Fact]:
     """Average monthly net outflow over the last complete months: the group, and each business that burns.
 
-    ``sums`` are finance's one-pass totals of ``complete``; they are made here when not given.
+    Burn is cash's: every row, owner draws, loans and transfers too, each shown apart from
+    what operations made; when there are such rows, operating burn (profit's rows only) is
+    a fact of its own. ``sums`` are finance's one-pass totals of ``complete``; they are
+    made here when not given.
     """
     if not complete:
         return []
@@ -120,20 +146,45 @@ def monthly_burn(complete: Sequence[Group], ctx: AnalysisContext, sums: dict | N
     businesses = sorted({e for e, _ in monthly if e not in (ALL, None)})
     facts = []
     cur = ctx.currency
+    cent = Decimal("0.01")
     # the group first; each business only when there are several (one business's burn is the group's)
     for entity in [ALL] + (businesses if len(businesses) > 1 else []):
-        net = sum((monthly[(entity, m)][0] - monthly[(entity, m)][1] for m in months if (entity, m) in monthly),
-                  ZERO) / len(months)
-        net = net.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        held = [monthly[(entity, m)] for m in months if (entity, m) in monthly]
+        operating = sum((v[0] - v[1] for v in held), ZERO) / len(months)
+        moved: dict[str, Decimal] = {}
+        for v in held:
+            for kind, (amount, _) in v[5].items():
+                moved[kind] = moved.get(kind, ZERO) + amount
+        net = (operating + sum(moved.values(), ZERO) / len(months)).quantize(cent, rounding=ROUND_HALF_UP)
+        moves = {k: (v / len(months)).quantize(cent, rounding=ROUND_HALF_UP) for k, v in moved.items() if v}
+        operating = operating.quantize(cent, rounding=ROUND_HALF_UP)
         burn = -net if net < 0 else ZERO
-        if entity != ALL and burn == 0:
+        if entity != ALL and burn == 0 and (not moves or operating >= 0):
             continue
         who = "The group" if entity == ALL else ctx.entity_name(entity)
-        if burn > 0:
+        owner = None if entity == ALL else entity
+        if moves:
+            made = f"operations {'made' if operating >= 0 else 'lost'} {money(abs(operating), cur)} a month"
+            parts = f"{made}; {_moves_text(moves, cur)}"
+            if burn > 0:
+                statement = f"{who} burned {money(burn, cur)} of cash a month on average over {span}: {parts}."
+            else:
+                statement = (f"{who} burned no cash over {span}: net cash flow was {money(net, cur)} a month on "
+                             f"average ({parts}).")
+            facts.append(Fact(
+                id=stable_id("f", "operating_burn", owner, period), kind="metric", name="operating_burn",
+                entity=owner, value=-operating if operating < 0 else ZERO, unit=cur, period=period,
+                statement=(f"{possessive(who)} operations {'burned' if operating < 0 else 'made'} "
+                           f"{money(abs(operating), cur)} a month on average over {span} (revenue less costs; "
+                           "owner draws, loans and transfers apart)."),
+                topics=("finance", "cash", "profitability"), sources=paths,
+            ))
+        elif burn > 0:
             statement = f"{who} burned {money(burn, cur)} a month on average over {span} (net of revenue)."
         else:
             statement = f"{who} burned no cash over {span}: net cash flow was {money(net, cur)} a month on average."
-        owner = None if entity == ALL else entity
+        if entity != ALL and burn == 0:
+            continue  # (its operating burn is above)
         facts.append(Fact(
             id=stable_id("f", "monthly_burn", owner, period), kind="metric", name="monthly_burn",
             entity=owner, value=burn, unit=cur, period=period, statement=statement,
@@ -147,6 +198,46 @@ def monthly_burn(complete: Sequence[Group], ctx: AnalysisContext, sums: dict | N
         statement=f"The group spent {money(costs, cur)} a month on average over {span} (gross burn).",
         topics=("finance", "cash", "cost"), sources=paths,
     ))
+    return facts
+
+
+_MOVED = {  # type → (fact name, what money in says, what money out says)
+    "owner_draw": ("owner_draws", "the owners put back {m}", "the owners drew {m}"),
+    "capital_contribution": ("capital_contributions", "the owners put in {m} of capital", "{m} of capital went back"),
+    "loan_proceeds": ("loan_proceeds", "{m} was borrowed", "{m} of loan proceeds went back"),
+    "loan_principal": ("loan_principal", "{m} of loan principal came back", "{m} of loan principal was repaid"),
+    "transfer": ("transfers", "{m} came in by transfer from the group's other businesses or accounts",
+                 "{m} went out by transfer to the group's other businesses or accounts"),
+}
+
+
+def cash_movements(sums: dict, ctx: AnalysisContext) -> list[Fact]:
+    """Owner draws, capital, loans and transfers per business (and the group) over the complete
+    months: cash that moved, shown apart from operations; for the group, transfers between
+    its businesses net out and only what did not is stated."""
+    facts = []
+    cur = ctx.currency
+    for (entity, _), (_, _, paths, month_set, _, moves) in sorted(
+            with_group(sums, "all", ctx).items(), key=lambda kv: kv[0][0] or ""):
+        months = sorted(month_set)
+        period, span = f"{months[0]}..{months[-1]}", month_range_label(months[0], months[-1])
+        who = ctx.entity_name(entity)
+        for kind, (moved, rows) in sorted(moves.items()):
+            name, came, went = _MOVED[kind]
+            if entity is None and kind == "transfer" and moved == 0:
+                continue  # transfers between the group's own businesses: nothing for the group
+            text = (came if moved >= 0 else went).format(m=money(abs(moved), cur))
+            what = "not revenue" if moved >= 0 else "not a cost"
+            if entity is None and kind == "transfer":
+                text = (f"transfers between the group's businesses and accounts do not net out: {money(abs(moved), cur)} "
+                        f"more {'came in than went out' if moved > 0 else 'went out than came in'} (the other side may "
+                        "be an account outside the ledger)")
+            facts.append(Fact(
+                id=stable_id("f", name, entity, period), kind="metric", name=name, entity=entity, period=period,
+                value=moved, unit=cur,
+                statement=f"{who}: {text} over {span} ({rows} transactions): cash {'in' if moved >= 0 else 'out'}, {what}.",
+                topics=("finance", "cash"), sources=tuple(f"{p}, {span}" for p in sorted(paths)),
+            ))
     return facts
 
 

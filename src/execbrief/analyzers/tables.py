@@ -83,11 +83,16 @@ class Row:
 
     def money(self, pattern: re.Pattern[str]) -> tuple[Decimal, str | None] | None:
         """(amount, per period) of the first matching column holding money or a plain number."""
+        found = self.money_in(pattern)
+        return None if found is None else found[1:]
+
+    def money_in(self, pattern: re.Pattern[str]) -> tuple[str, Decimal, str | None] | None:
+        """(column, amount, per period) of the first matching column holding money or a plain number."""
         for key in _matching(self.columns, pattern):
             if key in self.amounts:
-                return Decimal(self.amounts[key]), self.per.get(key)
+                return key, Decimal(self.amounts[key]), self.per.get(key)
             if key in self.numbers:
-                return Decimal(self.numbers[key]), None
+                return key, Decimal(self.numbers[key]), None
         return None
 
     def day(self, pattern: re.Pattern[str]) -> date | None:

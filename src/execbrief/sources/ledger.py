@@ -100,6 +100,7 @@ class LedgerSource:
         gc_was_on = gc.isenabled()
         gc.disable()
         cache = LedgerCache(self.workspace, self._parse_key)
+        unassigned: list[tuple[str, list[tuple[int, str]]]] = []  # per file: (line, business column)
         try:
             seen: set[Path] = set()
             for pattern in self.config.paths:
@@ -116,8 +117,10 @@ class LedgerSource:
                 for path in files:
                     if path not in seen:
                         seen.add(path)
-                        self._read_file(path, result, cache)
+                        self._read_file(path, result, cache, unassigned)
             cache.save()
+            if unassigned:
+                result.warnings.append(_unassigned_warning(unassigned))
             self.cache_hits = cache.hits
         finally:
             if gc_was_on:
@@ -146,7 +149,8 @@ class LedgerSource:
             provenance("ledger", rel, line, line),
         ))
 
-    def _read_file(self, path: Path, result: SourceResult, cache: LedgerCache) -> None:
+    def _read_file(self, path: Path, result: SourceResult, cache: LedgerCache,
+                   unassigned: list[tuple[str, list[tuple[int, str]]]]) -> None:
         rel = _relative(path, self.workspace)
         limit = self.config.max_file_mb
         try:
@@ -172,7 +176,7 @@ class LedgerSource:
         if parsed is None:
             file = _FileWarnings(rel, [])
             try:
-                table, hits = self._parse_file(path, rel, sha, observed, binary, bad_line, cp1252_ok, file)
+                table, hits, nobody = self._parse_file(path, rel, sha, observed, binary, bad_line, cp1252_ok, file)
             except OSError as exc:
                 result.warnings += file.sink
                 _FileWarnings(rel, result.warnings).add(
@@ -182,9 +186,11 @@ class LedgerSource:
             warnings = [(w.line, w.message) for w in file.sink]
             # a warning may quote a cell: a file whose warnings hold a secret is not cached
             if not any(withhold(message)[1] for _, message in warnings):
-                cache.put(cache.key(sha, rel), table, hits, warnings)
+                cache.put(cache.key(sha, rel), table, hits, warnings, nobody)
         else:
-            table, hits, warnings = parsed
+            table, hits, warnings, nobody = parsed
+        if nobody:
+            unassigned.append((rel, nobody))
         cache.index.remember(rel, stat.st_size, stat.st_mtime_ns, sha)
         result.warnings += [DataWarning(source="ledger", path=rel, line=line, message=message)
                             for line, message in warnings]
@@ -201,11 +207,12 @@ class LedgerSource:
 
     def _parse_file(self, path: Path, rel: str, sha: str, observed: str, binary: bool,
                     bad_line: int | None, cp1252_ok: bool,
-                    file: _FileWarnings) -> tuple[TransactionTable | None, list]:
-        """One file's transactions and scan hits (as plain tuples); problems go to ``file``."""
+                    file: _FileWarnings) -> tuple[TransactionTable | None, list, list]:
+        """One file's transactions, scan hits (as plain tuples) and (line, business column) of its
+        rows that name no configured business; problems go to ``file``."""
         if binary:
             file.add(None, "binary file, not CSV text: skipped (export the ledger as CSV)")
-            return None, []
+            return None, [], []
         encoding = "utf-8-sig"  # a BOM is common in spreadsheet exports, and harmless
         if bad_line is not None:
             encoding = "cp1252" if cp1252_ok else "latin-1"
@@ -214,13 +221,12 @@ class LedgerSource:
         with path.open(encoding=encoding, newline="") as fh:
             self._parse(csv.reader(fh), parse, file)
         parse.done()
-        return parse.table, parse.hits
+        return parse.table, parse.hits, parse.unassigned
 
     def _parse(self, reader: Any, parse: _FileParse, file: _FileWarnings) -> None:
         """Turn the rows of one CSV file into table rows; problems go to ``file``."""
         columns: tuple[int | None, ...] | None = None
         width = 0
-        unknown: set[str] = set()
         prev = 0
         try:
             for row in reader:
@@ -245,7 +251,7 @@ class LedgerSource:
                                         "commas and quotes (a value with a comma, like "
                                         "\"$1,450.00\", must be quoted); row skipped")
                         continue
-                self._row(row, pick, start, end, parse, file, unknown)
+                self._row(row, pick, start, end, parse, file)
         except csv.Error as exc:
             file.add(reader.line_num, f"CSV syntax error ({exc}): fix the quoting; "
                                       "the rest of the file was skipped")
@@ -279,7 +285,7 @@ class LedgerSource:
         return columns
 
     def _row(self, row: list[str], pick: Callable[[list[str]], tuple[str, ...]], start: int, end: int,
-             parse: _FileParse, file: _FileWarnings, unknown: set[str]) -> None:
+             parse: _FileParse, file: _FileWarnings) -> None:
         row.append("")  # a missing optional column reads as this empty cell
         raw_date, raw_amount, raw_debit, raw_credit, raw_entity, account, category, memo = map(str.strip, pick(row))
         table = parse.table
@@ -317,8 +323,9 @@ class LedgerSource:
             encoded = encode_amount(amount)
         entity = parse.entities.get(raw_entity)
         if entity is None:
-            entity = parse.entities[raw_entity] = table.intern(
-                table.entities, self._entity(raw_entity, start, file, unknown))
+            entity = parse.entities[raw_entity] = table.intern(table.entities, self._entity(raw_entity))
+        if self._ids and table.entities[entity] is None:
+            parse.unassigned.append((start, raw_entity))
         # Rows repeat their accounts, categories and memos: each distinct one is withheld
         # (scanned for secrets) and stored once.
         strings = parse.strings
@@ -373,22 +380,18 @@ class LedgerSource:
         amount = into.copy_abs() - out.copy_abs()
         return amount.copy_abs() if amount.is_zero() else amount
 
-    def _entity(self, value: str, line: int, file: _FileWarnings, unknown: set[str]) -> str | None:
-        """The configured entity a row names; an unknown name is kept, slugified."""
+    def _entity(self, value: str) -> str | None:
+        """The configured entity a row names; None for none, or, where entities are configured,
+        for a name none of them has (the row is unassigned); with none configured, a name is
+        kept, slugified."""
         if not value:
             return None
         found = self._by_label.get(value) or self._by_label.get(value.lower())
         if found is not None:
             return found  # the canonical string: one copy for every row
-        slug = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-") or None
-        if self._ids and value not in unknown:
-            unknown.add(value)
-            known = ", ".join(sorted(self._ids))
-            file.add(line, (
-                f"entity {value!r} is not a configured entity (known: {known}): add it or an "
-                f"alias to [[entities]] in execbrief.toml; its rows are kept as {slug!r}"
-            ))
-        return slug
+        if self._ids:
+            return None
+        return re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-") or None
 
 
 class _FileParse:
@@ -402,6 +405,7 @@ class _FileParse:
         self.clean: dict[str, int] = {}  # withheld form → its position in the table's strings
         self.secrets: dict[int, list[Any]] = {}  # position of a withheld string → its secrets
         self.hits: list[tuple] = []  # (id, entity, record, line_start, line_end) per scan_hit
+        self.unassigned: list[tuple[int, str]] = []  # (line, business column) of rows of no configured business
 
     def string(self, raw: str) -> int:
         """The position of ``raw``'s withheld form among the table's strings."""
@@ -437,6 +441,30 @@ class _FileWarnings:
         if self.rows > MAX_ROW_WARNINGS:
             self.add(None, f"{self.rows - MAX_ROW_WARNINGS} more rows were skipped for the "
                            "same kinds of problems (not listed)")
+
+
+def _unassigned_warning(files: list[tuple[str, list[tuple[int, str]]]], shown: int = 12) -> DataWarning:
+    """One warning for every row that names no configured business, naming the rows."""
+    total = sum(len(rows) for _, rows in files)
+    names = sorted({raw for _, rows in files for _, raw in rows if raw})
+    quoted = ", ".join(repr(name) if not withhold(name)[1] else "(a withheld value)" for name in names[:5])
+    said = []
+    if any(not raw for _, rows in files for _, raw in rows):
+        said.append("a blank business column")
+    if names:
+        said.append(f"a business not in [[entities]] ({quoted}{', …' if len(names) > 5 else ''})")
+    where, left = [], shown
+    for rel, rows in files:
+        lines = [line for line, _ in rows[:left]]
+        if lines:
+            where.append(f"{rel} line{'s' if len(lines) > 1 else ''} {', '.join(map(str, lines))}")
+        left -= len(lines)
+    more = f" and {total - shown} more" if total > shown else ""
+    first = files[0]
+    return DataWarning(source="ledger", path=first[0], line=first[1][0][0], message=(
+        f"{total} row{'s' if total != 1 else ''} with {' or '.join(said)} count{'' if total != 1 else 's'} as Unassigned: "
+        f"in the group's totals, in no business's ({'; '.join(where)}{more}). Fill in the business column, or add "
+        "the name as an alias of a business in [[entities]]"))
 
 
 def _inspect(path: Path) -> tuple[str, int, bool, int | None, bool]:

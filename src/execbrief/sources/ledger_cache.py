@@ -1,7 +1,8 @@
 """The ledger's parse cache: what parsing one CSV file produced, so an unchanged file is not parsed again.
 
 ``<workspace>/.execbrief/cache/ledger/<key[:2]>/<key>.bin`` holds one file's parse: its
-transactions as column bytes and value tables, its ``scan_hit`` items and its warnings.
+transactions as column bytes and value tables, its ``scan_hit`` items, its warnings and the
+(line, business column) of its rows that name no configured business.
 The key hashes the file's content hash, its path in the workspace (ids, warnings and
 provenance name it), everything in the configuration the parser reads (column names,
 entities and their aliases) and ``VERSION``. The path index of ``FileCache`` maps each path
@@ -28,7 +29,7 @@ from .cache import FileCache
 
 __all__ = ["LedgerCache", "VERSION"]
 
-VERSION = 1
+VERSION = 2  # 2: rows that name no business are kept with each entry
 
 
 class LedgerCache:
@@ -55,31 +56,33 @@ class LedgerCache:
             except OSError:
                 pass  # (a stale entry left behind costs disk, not correctness)
 
-    def get(self, key: str, sha: str, observed: str) -> tuple[TransactionTable | None, list, list] | None:
-        """(table, scan hits, warnings) stored under ``key``, or None if absent or unusable."""
+    def get(self, key: str, sha: str, observed: str) -> tuple[TransactionTable | None, list, list, list] | None:
+        """(table, scan hits, warnings, rows of no business) stored under ``key``, or None if
+        absent or unusable."""
         try:
             with open(self._path(key), "rb") as handle:
                 entry = marshal.loads(handle.read())
-            version, stored_key, state, hits, warnings = entry
+            version, stored_key, state, hits, warnings, unassigned = entry
             if version != VERSION or stored_key != key:
                 raise ValueError("another entry")
             table = None if state is None else TransactionTable.from_state(state, sha, observed)
             hits = [(str(i), e, dict(r), int(s), int(t)) for i, e, r, s, t in hits]
             warnings = [(line, str(message)) for line, message in warnings]
+            unassigned = [(int(line), str(raw)) for line, raw in unassigned]
         except (OSError, EOFError, ValueError, TypeError, KeyError, IndexError):
             self.misses += 1
             return None
         self.hits += 1
-        return table, hits, warnings
+        return table, hits, warnings, unassigned
 
-    def put(self, key: str, table: TransactionTable | None, hits: list, warnings: list) -> None:
+    def put(self, key: str, table: TransactionTable | None, hits: list, warnings: list, unassigned: list) -> None:
         """Store one file's parse (atomically; a failure only leaves the file uncached)."""
         if self.index.error is not None:
             return
         path = self._path(key)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            data = marshal.dumps((VERSION, key, None if table is None else table.to_state(), hits, warnings))
+            data = marshal.dumps((VERSION, key, None if table is None else table.to_state(), hits, warnings, unassigned))
             tmp = path.with_suffix(f".{os.getpid()}.tmp")
             tmp.write_bytes(data)
             os.replace(tmp, path)

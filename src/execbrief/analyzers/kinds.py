@@ -1,0 +1,136 @@
+"""Kinds of business: what a rental, a charter or a holding company is, and which rules apply.
+
+A business's kind comes from ``[[entities]] kind``; when that is not set, from the lens
+of a report that audits it alone (``rental-property`` → rental), else from the words of
+its revenue accounts in the ledger (``Charter income`` → charter), else from its name
+(``Harbourline Holdings`` → holding) or from a ledger that has no revenue for it but
+money from its owners or the group's other businesses (a holding). The kinds, their KPIs
+and their words are data: ``analyzers/kinds.toml``.
+
+A rule that applies to some kinds only says so with ``serves`` and asks ``applies``.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Callable, Iterable, Mapping, Sequence, TypeVar
+
+from ..model import Evidence
+from .ledger_types import Classifier, classifier
+from .tables import possessive
+
+__all__ = ["Kind", "applies", "infer_kinds", "kinds", "revenue_drop", "serves"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+_HOLDING_NAME = re.compile(r"\bholdings?\b|\bholdco\b", re.I)
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of business (see ``analyzers/kinds.toml``)."""
+
+    name: str
+    description: str
+    kpis: tuple[str, ...]
+    revenue: re.Pattern[str] | None
+    revenue_drop: str
+
+
+@lru_cache(maxsize=1)
+def kinds() -> dict[str, Kind]:
+    """The known kinds, by name, in the order the vocabulary lists them."""
+    text = (resources.files("execbrief.analyzers") / "kinds.toml").read_text(encoding="utf-8")
+    out = {}
+    for name, entry in tomllib.loads(text)["kinds"].items():
+        words = entry.get("revenue") or []
+        out[name] = Kind(name, entry["description"], tuple(entry.get("kpis", ())),
+                         re.compile("|".join(words)) if words else None, entry["revenue_drop"])
+    return out
+
+
+def serves(*names: str, exclude: Sequence[str] = ()) -> Callable[[F], F]:
+    """Mark a rule as serving businesses of these kinds only (none named: every kind but ``exclude``)."""
+    def mark(fn: F) -> F:
+        fn.kinds = frozenset(names) or None  # type: ignore[attr-defined]
+        fn.exclude_kinds = frozenset(exclude)  # type: ignore[attr-defined]
+        return fn
+
+    return mark
+
+
+def applies(rule: Callable[..., Any], kind: str | None) -> bool:
+    """Whether ``rule`` (marked with ``serves``) applies to a business of this kind; a
+    business of no known kind gets every rule."""
+    if kind is None:
+        return True
+    wanted = getattr(rule, "kinds", None)
+    return kind not in getattr(rule, "exclude_kinds", ()) and (wanted is None or kind in wanted)
+
+
+def revenue_drop(kind: str | None, who: str) -> str:
+    """What to do about a revenue drop at a business of this kind."""
+    known = kinds().get(kind or "")
+    if known is None:
+        return f"Find out which customers or channels drove {possessive(who)} drop and act on the largest."
+    return known.revenue_drop.format(who=who, whose=possessive(who))
+
+
+def infer_kinds(entities: Iterable[tuple[str, str, str | None]], audited: Mapping[str, str],
+                ledger: Sequence[Evidence], types: tuple[tuple[str, str], ...] = ()) -> dict[str, str | None]:
+    """Each business's kind: ``entities`` are (id, name, configured kind); ``audited`` the kind
+    of the one-business audit lens that reports on a business; ``ledger`` the ledger's
+    ``transactions`` evidence; ``types`` the workspace's transaction types."""
+    listed = list(entities)
+    found: dict[str, str | None] = {eid: kind or audited.get(eid) for eid, _, kind in listed}
+    todo = {eid for eid, kind in found.items() if kind is None}
+    if not todo:
+        return found
+    revenue, moves = _ledger_words(ledger, todo, classifier(types))
+    for eid, name, _ in listed:
+        if eid not in todo:
+            continue
+        scores: dict[str, Any] = {}
+        for label, amount in revenue.get(eid, {}).items():
+            for kind in kinds().values():
+                if kind.revenue is not None and kind.revenue.search(label):
+                    scores[kind.name] = scores.get(kind.name, 0) + amount
+                    break  # one kind per label: the first the vocabulary lists
+        if scores:
+            found[eid] = max(scores, key=lambda k: (scores[k], k))
+        elif _HOLDING_NAME.search(name) or _HOLDING_NAME.search(eid) or (eid in moves and eid not in revenue):
+            found[eid] = "holding"
+    return found
+
+
+def _ledger_words(ledger: Sequence[Evidence], wanted: set[str],
+                  types: Classifier) -> tuple[dict[str, dict[str, Any]], set[str]]:
+    """Per business: its revenue rows' category and account labels with how many rows carry each, and
+    whether it has owner or group money (capital, transfers in) but no revenue."""
+    revenue: dict[str, dict[str, Any]] = {}
+    moves: set[str] = set()
+    for ev in ledger:
+        table = ev.record.get("table") if ev.kind == "transactions" else None
+        if table is None:
+            continue
+        strings, entities = table.strings, table.entities
+        seen: dict[tuple[int, int, int], str] = {}
+        for e, a, c, k in zip(table.entity, table.account, table.category, table.coef):
+            entity = entities[e]
+            if entity not in wanted:
+                continue
+            sign = (k > 0) - (k < 0)
+            key = (a, c, sign)
+            kind = seen.get(key)
+            if kind is None:
+                kind = seen[key] = types(strings[c], strings[a], sign)
+            if kind == "revenue":
+                labels = revenue.setdefault(entity, {})
+                for label in {strings[a].lower(), strings[c].lower()} - {""}:
+                    labels[label] = labels.get(label, 0) + 1
+            elif kind in ("capital_contribution", "transfer", "loan_proceeds") and sign > 0:
+                moves.add(entity)
+    return revenue, moves

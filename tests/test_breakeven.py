@@ -1,0 +1,137 @@
+"""Break-even in units: only with fixed costs and a count of units, compared unrounded, in named units."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from execbrief.analyzers import AnalysisContext, analyze
+from execbrief.model import Evidence, Fact, Provenance
+from ledger_helpers import Ledger, find, named
+
+ENTITIES = {"tern": ("Tern Charters", "charter"), "vans": ("Van Couriers", "delivery"),
+            "holdco": ("Kestrel Holdings", "holding")}
+
+
+def ctx(**changes: object) -> AnalysisContext:
+    fields: dict[str, object] = {"as_of": date(2026, 11, 23), "entities": ENTITIES}
+    fields.update(changes)
+    return AnalysisContext(**fields)  # type: ignore[arg-type]
+
+
+def charters(per_month: tuple[int, ...] = (2, 1, 2), fixed: str = "-1280", entity: str = "tern") -> Ledger:
+    """Charters at $1,500 with $500 of cost of sales each, and fixed costs every month, Aug-Oct."""
+    book = Ledger()
+    for month, count in zip(("08", "09", "10"), per_month):
+        for n in range(count):
+            book.add(f"2026-{month}-{n + 3:02d}", "1500", entity, account="Charter income", category="revenue",
+                     memo=f"Charter {month}-{n} - Wills family")
+            book.add(f"2026-{month}-{n + 3:02d}", "-500", entity, account="Crew and fuel", category="cost of sales")
+        if fixed:
+            book.add(f"2026-{month}-28", fixed, entity, account="Mooring and insurance", category="operating")
+    return book
+
+
+def test_break_even_is_worked_out_unrounded_and_said_as_above_or_below_by_units():
+    # 5 charters in three months (1.67 a month) at a contribution of $1,000 each; fixed costs of
+    # $1,280 a month need 1.28 charters: above break-even, though 1.7 is less than 2
+    facts, _ = analyze(charters().rows, ctx(units={"tern": "charter"}))
+
+    fact = find(facts, "break_even_units", "tern")
+    assert (fact.kind, fact.severity, fact.value, fact.unit) == ("metric", None, Decimal("1.3"), "charters/month")
+    assert fact.statement == ("Tern Charters is above break-even by 0.4 charters a month: fixed costs of $1,280 a month "
+                              "need 1.3 charters a month at a contribution of $1,000 a charter; it sold 1.7 a month "
+                              "over August–October 2026.")
+    sold = find(facts, "units_sold", "tern")
+    assert (sold.value, sold.unit) == (Decimal(5), "charter")
+    assert set(fact.evidence) == {find(facts, "contribution_margin", "tern").id, find(facts, "fixed_costs", "tern").id,
+                                  sold.id}
+
+
+def test_selling_fewer_units_than_break_even_is_a_high_finding_with_the_gap_in_units():
+    facts, _ = analyze(charters(per_month=(1, 0, 1), fixed="-1000").rows, ctx(units={"tern": "charter"}))
+
+    fact = find(facts, "break_even_units", "tern")
+    assert (fact.kind, fact.severity) == ("finding", "high")
+    # two charters in three months (0.67 a month) against fixed costs that need one a month
+    assert fact.statement.startswith("Tern Charters is below break-even by 0.3 charters a month: fixed costs of "
+                                     "$1,000 a month need 1 charter a month at a contribution of $1,000 a charter; "
+                                     "it sold 0.7 a month")
+    assert fact.recommendation.startswith("Close the gap of 0.3 charters a month")
+
+
+def test_no_break_even_without_fixed_costs():
+    facts, _ = analyze(charters(fixed="").rows, ctx(units={"tern": "charter"}))
+
+    assert named(facts, "break_even_units") == [] and named(facts, "fixed_costs")[0].value == 0
+    assert not [f for f in facts if "$0.00" in f.statement and "fixed" in f.statement and "need" in f.statement]
+
+
+def test_no_break_even_without_a_counted_unit_and_never_in_an_account_name():
+    facts, _ = analyze(charters().rows, ctx())
+
+    assert named(facts, "break_even_units") == named(facts, "units_sold") == []
+    assert not [f for f in facts if "Charter income sale" in f.statement]
+
+
+def test_rows_that_bundle_many_sales_are_not_units_even_with_a_unit_configured():
+    book = Ledger()
+    for month in ("08", "09", "10"):
+        book.add(f"2026-{month}-14", "4000", "vans", account="Delivery revenue", category="revenue",
+                 memo="Stripe payout - app orders")
+        book.add(f"2026-{month}-15", "-900", "vans", account="Fuel", category="cost of sales")
+        book.add(f"2026-{month}-16", "-1800", "vans", account="Van lease", category="operating")
+
+    facts, _ = analyze(book.rows, ctx(units={"vans": "delivery"}))
+
+    assert named(facts, "units_sold") == named(facts, "break_even_units") == []
+
+
+def kpi(name: str, value: str, entity: str, period: str = "2026-11-18") -> Fact:
+    return Fact(id=f"f-kpi-{name}-{period}", kind="metric", name=name, entity=entity, value=Decimal(value),
+                period=period, statement=f"{name}: {value}", topics=("kpi",))
+
+
+def test_units_counted_in_the_notes_name_the_unit_and_give_break_even():
+    book = Ledger()
+    for month in ("08", "09", "10"):
+        book.add(f"2026-{month}-14", "4000", "vans", account="Delivery revenue", category="revenue",
+                 memo="Stripe payout - app orders")
+        book.add(f"2026-{month}-15", "-900", "vans", account="Fuel", category="cost of sales")
+        book.add(f"2026-{month}-16", "-1800", "vans", account="Van lease", category="operating")
+    from execbrief.analyzers import breakeven, finance
+
+    context = ctx()
+    facts = finance.analyze(book.rows, context) + [kpi("deliveries_per_week", "60", "vans"),
+                                                     kpi("deliveries_per_week", "40", "vans", "2026-09-01")]
+    (fact,) = breakeven.analyze(facts, context)
+
+    # 60 a week is 260 a month; each brings in 3,100 / 260; fixed costs of 1,800 need 150.97
+    assert fact.statement == ("Van Couriers is above break-even by 109 deliveries a month: fixed costs of $1,800 a "
+                              "month need 151 deliveries a month at a contribution of $11.92 a delivery; the notes "
+                              "put it at 60 deliveries per week (260 a month).")
+
+
+def test_a_holding_company_gets_no_break_even():
+    facts, _ = analyze(charters(entity="holdco").rows, ctx(units={"holdco": "charter"}))
+    assert named(facts, "break_even_units") == []
+
+
+def test_a_count_of_money_a_week_is_not_a_count_of_units():
+    from execbrief.analyzers.breakeven import units_kpi
+
+    context = ctx()
+    assert units_kpi(kpi("deliveries_per_week", "60", "vans"), context) == ("delivery", Decimal(260))
+    money = Fact(id="f-1", kind="metric", name="revenue_per_week", entity="vans", value=Decimal("900"),
+                 unit="USD", statement="s")
+    assert units_kpi(money, context) is None
+    assert units_kpi(kpi("cost_per_delivery", "7.5", "vans"), context) is None
+    assert units_kpi(kpi("bookings_per_month", "12", "tern"), ctx(units={"tern": "charter"})) == ("charter", Decimal(12))
+
+
+def test_the_opening_cash_item_does_not_disturb_break_even():
+    opening = Evidence(id="ev-open", source="ledger", kind="resource", text="Opening cash",
+                       record={"type": "opening_cash", "amount": "5000", "date": "2026-08-01"},
+                       provenance=Provenance(source="ledger", path="execbrief.toml", line_start=3, line_end=3))
+    facts, _ = analyze(charters().rows + [opening], ctx(units={"tern": "charter"}))
+    assert len(named(facts, "break_even_units")) == 1

@@ -1,0 +1,184 @@
+"""Ledger semantics: each row's transaction type, profit apart from cash, and rows of no business."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from execbrief.analyzers import AnalysisContext, analyze, finance
+from execbrief.analyzers.ledger_types import Classifier, profit_effect
+from ledger_helpers import Ledger, find, named
+
+ENTITIES = {"flats": ("Mill Lane Flats", "rental"), "holdco": ("Kestrel Holdings", "holding"),
+            "boats": ("Tern Deliveries", "charter")}
+
+
+def ctx(**changes: object) -> AnalysisContext:
+    fields: dict[str, object] = {"as_of": date(2026, 11, 23), "entities": ENTITIES}
+    fields.update(changes)
+    return AnalysisContext(**fields)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("category", "account", "sign", "kind"), [
+    ("revenue", "Rental income", 1, "revenue"),
+    ("", "Rental income", 1, "revenue"),
+    ("revenue", "Stripe transfer", 1, "revenue"),  # the category says what it is
+    ("operating", "Mortgage interest", -1, "interest"),  # a generic category lets the account say more
+    ("operating", "Mortgage principal", -1, "loan_principal"),
+    ("", "Truck loan", -1, "loan_principal"),
+    ("", "Truck loan", 1, "loan_proceeds"),
+    ("", "Line of credit", 1, "loan_proceeds"),
+    ("", "Loan interest", -1, "interest"),
+    ("", "Interest income", 1, "interest"),
+    ("equity", "Owner draw", -1, "owner_draw"),
+    ("", "Owner's draw - J. Hale", -1, "owner_draw"),
+    ("", "Distributions", -1, "owner_draw"),
+    ("", "Capital contribution", 1, "capital_contribution"),
+    ("equity", "Owner investment", 1, "capital_contribution"),
+    ("", "Transfer to Mill Lane", -1, "transfer"),
+    ("intercompany", "Kestrel Holdings", 1, "transfer"),
+    ("bank charges", "Wire transfer fee", -1, "operating_expense"),  # a fee, not a transfer
+    ("", "Customer refunds", -1, "refund"),
+    ("", "Estimated tax payment", -1, "tax"),
+    ("operating", "Property tax", -1, "operating_expense"),
+    ("cost_of_sales", "Fuel", -1, "cost_of_sales"),
+    ("", "Van lease", -1, "operating_expense"),
+    ("", "Rent", 1, "revenue"),  # a landlord's
+    ("", "Rent", -1, "operating_expense"),  # a tenant's
+    ("", "", 1, "revenue"),
+    ("", "Ask my accountant", -1, "operating_expense"),
+])
+def test_a_rows_type_comes_from_its_category_then_its_account(category, account, sign, kind):
+    assert Classifier()(category, account, sign) == kind
+
+
+def test_the_workspace_names_its_own_categories_and_accounts_first():
+    types = Classifier((("Kestrel Holdings", "transfer"), ("JH personal", "owner_draw"), ("sales", "refund")))
+    assert types("", "Kestrel Holdings", -1) == "transfer"
+    assert types("", "jh  personal", -1) == "owner_draw"  # case and spaces aside
+    assert types("sales", "Rental income", 1) == "refund"
+
+
+def test_refunds_and_interest_count_in_profit_by_direction():
+    assert profit_effect("refund", Decimal("-40")) == (0, Decimal("-40"))  # paid back to a customer: less revenue
+    assert profit_effect("refund", Decimal("25")) == (1, Decimal("-25"))  # from a supplier: less cost
+    assert profit_effect("interest", Decimal("-60")) == (1, Decimal("60"))
+    assert profit_effect("interest", Decimal("5")) == (0, Decimal("5"))
+    assert profit_effect("owner_draw", Decimal("-500")) is None
+
+
+def draws_and_loans() -> Ledger:
+    """A long-let duplex with a mortgage and owner draws, June to October 2026."""
+    book = Ledger()
+    for month in ("06", "07", "08", "09", "10"):
+        book.add(f"2026-{month}-01", "2400", "flats", account="Rent", category="revenue", memo="rent, both units")
+        book.add(f"2026-{month}-05", "-620", "flats", account="Mortgage interest", category="operating")
+        book.add(f"2026-{month}-05", "-840", "flats", account="Mortgage principal", category="operating")
+        book.add(f"2026-{month}-08", "-150", "flats", account="Insurance", category="operating")
+        book.add(f"2026-{month}-28", "-1500", "flats", account="Owner draw", category="equity")
+    return book
+
+
+def test_draws_and_loan_principal_are_not_costs_but_leave_the_cash():
+    facts = finance.analyze(draws_and_loans().rows, ctx())
+
+    assert find(facts, "costs_total", "flats").value == Decimal("3850")  # interest and insurance only
+    net = find(facts, "net_total", "flats")
+    assert (net.kind, net.value) == ("metric", Decimal("8150"))
+    assert find(facts, "net_margin", "flats").value == Decimal("67.9")
+    assert find(facts, "costs", "flats", "2026-10").value == Decimal("770")
+    draws = find(facts, "owner_draws", "flats")
+    assert draws.value == Decimal("-7500")
+    assert draws.statement == ("Mill Lane Flats: the owners drew $7,500 over June–October 2026 (5 transactions): "
+                               "cash out, not a cost.")
+    principal = find(facts, "loan_principal", "flats")
+    assert principal.statement == ("Mill Lane Flats: $4,200 of loan principal was repaid over June–October 2026 "
+                                   "(5 transactions): cash out, not a cost.")
+    assert not [f for f in facts if "cost" in f.topics and ("draw" in f.statement.lower()
+                                                            or "principal" in f.statement.lower())]
+    assert {f.subject for f in named(facts, "movement_by_account")} == {"owner_draw", "loan_principal"}
+    assert not [f for f in named(facts, "outflow_by_account") if "Owner draw" in f.statement]
+
+
+def test_cash_burn_counts_draws_and_principal_shown_apart_and_runway_uses_it():
+    book = draws_and_loans()
+    facts = finance.analyze(book.rows, ctx())
+
+    burn = find(facts, "monthly_burn", None)
+    # operations make 1,630 a month; draws (1,500) and principal (840) take 2,340: 710 a month of cash
+    assert burn.value == Decimal("710.00")
+    assert burn.statement == ("The group burned $710 of cash a month on average over August–October 2026: "
+                              "operations made $1,630 a month; loan principal $840, owner draws $1,500 went out.")
+    operating = find(facts, "operating_burn", None)
+    assert operating.value == 0 and "operations made $1,630 a month" in operating.statement
+    assert find(facts, "gross_burn", None).value == Decimal("770.00")  # costs only
+
+
+def test_a_profitable_business_with_draws_and_principal_is_never_told_to_break_even_or_stop():
+    facts = analyze(draws_and_loans().rows, ctx())[0]
+    assert not [f for f in facts if "break even or stop" in (f.recommendation or "")]
+
+
+def group_with_a_holding() -> Ledger:
+    book = draws_and_loans()
+    book.add("2026-06-02", "20000", "holdco", account="Capital contribution", category="equity")
+    book.add("2026-08-05", "-12000", "holdco", account="Transfer to Mill Lane", category="transfer")
+    book.add("2026-08-05", "12000", "flats", account="Transfer from Kestrel Holdings", category="transfer")
+    for month in ("06", "07", "08", "09", "10"):
+        book.add(f"2026-{month}-20", "-25", "holdco", account="Bank fees", category="admin")
+    book.add("2026-09-15", "-950", "holdco", account="Accountant", category="professional fees")
+    return book
+
+
+def test_transfers_between_the_groups_businesses_net_out_and_capital_is_not_revenue():
+    facts = finance.analyze(group_with_a_holding().rows, ctx())
+
+    assert find(facts, "revenue_total", "flats").value == Decimal("12000")  # rent only, not the transfer
+    assert find(facts, "revenue_total", "holdco").value == 0
+    assert find(facts, "costs_total", "holdco").value == Decimal("1075")
+    assert find(facts, "revenue_total", None).value == Decimal("12000")
+    assert find(facts, "transfers", "flats").value == Decimal("12000")
+    assert find(facts, "transfers", "holdco").value == Decimal("-12000")
+    assert [f for f in named(facts, "transfers") if f.entity is None] == []  # nothing left the group
+    capital = find(facts, "capital_contributions", "holdco")
+    assert "not revenue" in capital.statement and capital.value == Decimal("20000")
+
+
+def test_a_holding_company_without_revenue_is_not_told_to_break_even_or_stop():
+    facts = finance.analyze(group_with_a_holding().rows, ctx())
+
+    net = find(facts, "net_total", "holdco")
+    assert (net.kind, net.severity, net.recommendation) == ("metric", None, None)
+    assert net.statement == ("Kestrel Holdings lost $1,075 over June–October 2026: a holding company's costs, "
+                             "which the group carries.")
+    assert named(facts, "net_margin") and not [f for f in named(facts, "net_margin") if f.entity == "holdco"]
+
+
+def test_another_business_with_costs_and_no_revenue_is_asked_where_its_revenue_is():
+    book = Ledger()
+    book.add("2026-09-03", "-400", "boats", account="Mooring", category="operating")
+    book.add("2026-10-03", "-400", "boats", account="Mooring", category="operating")
+
+    net = find(finance.analyze(book.rows, ctx()), "net_total", "boats")
+
+    assert (net.kind, net.severity) == ("finding", "medium")
+    assert "no revenue in the ledger" in net.statement
+    assert "break even or stop" not in net.recommendation
+
+
+def test_rows_of_no_business_count_for_the_group_only_never_as_a_business():
+    book = draws_and_loans()
+    book.add("2026-09-23", "-45", None, account="Bank fees", memo="INCOMING WIRE FEE")
+
+    facts, failures = analyze(book.rows, ctx())
+
+    assert failures == {}
+    assert find(facts, "costs_total", None).value == Decimal("3895")  # the group: the duplex's 3,850 and the fee
+    assert find(facts, "costs_total", "flats").value == Decimal("3850")
+    assert len(named(facts, "unassigned_transactions")) == 1
+    assert named(facts, "missing_period") == []
+    assert not [f for f in facts if "has no transactions" in f.statement or "no All businesses" in f.statement]
+    assert not [f for f in facts if f.entity is None and f.name in ("revenue_change", "category_coverage",
+                                                                    "inflow_by_account", "outflow_by_account")]
