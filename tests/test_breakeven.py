@@ -74,15 +74,19 @@ def test_no_break_even_without_a_counted_unit_and_never_in_an_account_name():
     assert not [f for f in facts if "Charter income sale" in f.statement]
 
 
-def test_rows_that_bundle_many_sales_are_not_units_even_with_a_unit_configured():
+def couriers() -> Ledger:
+    """A courier paid by weekly platform payouts: a row is many deliveries."""
     book = Ledger()
     for month in ("08", "09", "10"):
         book.add(f"2026-{month}-14", "4000", "vans", account="Delivery revenue", category="revenue",
                  memo="Stripe payout - app orders")
         book.add(f"2026-{month}-15", "-900", "vans", account="Fuel", category="cost of sales")
         book.add(f"2026-{month}-16", "-1800", "vans", account="Van lease", category="operating")
+    return book
 
-    facts, _ = analyze(book.rows, ctx(units={"vans": "delivery"}))
+
+def test_rows_that_bundle_many_sales_are_not_units_even_with_a_unit_configured():
+    facts, _ = analyze(couriers().rows, ctx(units={"vans": "delivery"}))
 
     assert named(facts, "units_sold") == named(facts, "break_even_units") == []
 
@@ -93,16 +97,10 @@ def kpi(name: str, value: str, entity: str, period: str = "2026-11-18") -> Fact:
 
 
 def test_units_counted_in_the_notes_name_the_unit_and_give_break_even():
-    book = Ledger()
-    for month in ("08", "09", "10"):
-        book.add(f"2026-{month}-14", "4000", "vans", account="Delivery revenue", category="revenue",
-                 memo="Stripe payout - app orders")
-        book.add(f"2026-{month}-15", "-900", "vans", account="Fuel", category="cost of sales")
-        book.add(f"2026-{month}-16", "-1800", "vans", account="Van lease", category="operating")
     from execbrief.analyzers import breakeven, finance
 
     context = ctx()
-    facts = finance.analyze(book.rows, context) + [kpi("deliveries_per_week", "60", "vans"),
+    facts = finance.analyze(couriers().rows, context) + [kpi("deliveries_per_week", "60", "vans"),
                                                      kpi("deliveries_per_week", "40", "vans", "2026-09-01")]
     (fact,) = breakeven.analyze(facts, context)
 

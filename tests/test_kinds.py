@@ -51,6 +51,8 @@ def test_a_long_let_rental_is_expected_to_track_rent_roll_and_arrears_not_a_nigh
     assert not [s for e, s in gaps if e == "duplex" and ("nightly" in s or "booking" in s)]
     assert ("stays", "No average nightly rate is tracked for Sea Stays.") in gaps
     assert {e for e, _ in gaps if e == "vine"} == {"vine"}  # a kind the vocabulary does not know: what the lens lists
+    (nps,) = kpis.analyze([], AnalysisContext(as_of=AS_OF, expected_kpis=(("nps", ()),)))
+    assert nps.statement == "No NPS is tracked."
 
 
 def test_a_rent_drop_at_a_rental_is_not_put_down_to_clients_or_channels():
