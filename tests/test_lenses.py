@@ -328,7 +328,7 @@ def _reference_sections(lens, facts, scope, as_of):
     from datetime import timedelta
 
     pool = [f for f in facts if scope is None or f.entity in scope]
-    out = {}
+    out, selected = {}, set()
     for section in lens.sections:
         sel = section.select
         picked = [f for f in pool if matches(f, sel)]
@@ -337,6 +337,9 @@ def _reference_sections(lens, facts, scope, as_of):
         if sel.last_periods:
             periods = sorted({f.period for f in picked if f.period})[-sel.last_periods:]
             picked = [f for f in picked if f.period in periods]
+        if sel.rest:  # what no earlier section selects
+            picked = [f for f in picked if f.id not in selected]
+        selected.update(f.id for f in picked)
         if section.style in ("metrics", "chart"):
             out[section.id] = tuple(sorted(picked, key=lambda f: (f.entity or "~", f.period or "", f.name)))
         else:

@@ -183,8 +183,12 @@ def build_view(
     index = _indexed(facts)
     sections: dict[str, tuple[Fact, ...]] = {}
     omitted: dict[str, int] = {}
+    selected: set[str] = set()  # what the sections so far select, shown or counted as more
     for section in lens.sections:
         picked = _pick(section.select, index, scope, as_of)
+        if section.select.rest:
+            picked = [f for f in picked if f.id not in selected]
+        selected.update(f.id for f in picked)
         if section.style in ("metrics", "chart"):
             chosen = sorted(picked, key=lambda f: (f.entity or "~", f.period or "", f.name))
         else:

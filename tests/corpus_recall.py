@@ -1,0 +1,124 @@
+"""Recall of the corpus workspaces' expected findings: what an analyst listed, found or not.
+
+Each ``tests/corpus/<workspace>/expected.toml`` was written by someone who had not read the
+code, before any briefing of it existed (see ``tests/corpus/README.md``). An ``[[expect]]``
+is found in a lens's briefing when every one of its patterns matches one item of it (a
+bullet, an action, a table row, a paragraph); an ``[[absent]]`` is violated when one item
+matches all of its patterns.
+
+Run it as a script for the whole table: ``python tests/corpus_recall.py [WORKSPACE ...]``.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sys
+import tempfile
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+CORPUS = Path(__file__).parent / "corpus"
+
+
+@dataclass
+class Recall:
+    """What one workspace's briefings showed of what its analyst expected."""
+
+    workspace: str
+    found: dict[str, list[str]] = field(default_factory=dict)  # lens → expectation ids found
+    missed: dict[str, list[str]] = field(default_factory=dict)  # lens → expectation ids missed
+    violations: list[tuple[str, str, str]] = field(default_factory=list)  # (lens, absent id, item)
+    misattributed: list[tuple[str, str, str]] = field(default_factory=list)  # (lens, expect id, item)
+
+    @property
+    def expected(self) -> int:
+        return sum(map(len, self.found.values())) + sum(map(len, self.missed.values()))
+
+    @property
+    def share(self) -> float:
+        return sum(map(len, self.found.values())) / self.expected if self.expected else 1.0
+
+
+def workspaces() -> list[str]:
+    """The corpus workspaces that have an ``expected.toml``."""
+    return sorted(p.parent.name for p in CORPUS.glob("*/expected.toml"))
+
+
+def _items(report) -> list[str]:
+    out = []
+    for block in report.blocks():
+        if block.text:
+            out.append(block.text)
+        out.extend(block.items)
+        out.extend(" | ".join(row) for row in block.rows)
+    return out
+
+
+def _hit(patterns: list[str], items: list[str]) -> str | None:
+    compiled = [re.compile(p, re.I) for p in patterns]
+    return next((item for item in items if all(c.search(item) for c in compiled)), None)
+
+
+def measure(name: str, into: Path | None = None) -> Recall:
+    """Run the workspace offline (a dry run, in a copy) and match its expectations."""
+    from execbrief.config import load_settings
+    from execbrief.ledger import Ledger
+    from execbrief.pipeline import run
+
+    source = CORPUS / name
+    expected = tomllib.loads((source / "expected.toml").read_text("utf-8"))
+    with tempfile.TemporaryDirectory() as tmp:
+        root = (into or Path(tmp)) / name
+        shutil.copytree(source, root, ignore=shutil.ignore_patterns("expected.toml", ".execbrief"))
+        settings = load_settings(root, environ={})
+        result = run(settings, dry_run=True)
+        with Ledger.for_workspace(root) as ledger:
+            _, reports = ledger.reports(result.run_id)
+        names = {e.id: e.name for e in settings.entities}
+    items: dict[str, list[str]] = {}
+    for r in reports:  # (two audits of one lens: its briefings together)
+        items.setdefault(r.lens, []).extend(_items(r))
+    recall = Recall(name)
+    for exp in expected.get("expect", []):
+        for lens in exp["lenses"]:
+            hit = _hit(exp["match"], items.get(lens, []))
+            (recall.found if hit else recall.missed).setdefault(lens, []).append(exp["id"])
+            entity = exp.get("entity")
+            if hit and entity and entity != "group" and entity in names:
+                others = [n for e, n in names.items() if e != entity]
+                if hit.startswith("Group") or any(hit.startswith(o) for o in others):
+                    recall.misattributed.append((lens, exp["id"], hit))
+    for absent in expected.get("absent", []):
+        for lens in absent["lenses"]:
+            hit = _hit(absent["match"], items.get(lens, []))
+            if hit:
+                recall.violations.append((lens, absent["id"], hit))
+    return recall
+
+
+def table(results: list[Recall]) -> str:
+    """found/expected per workspace and lens, as text."""
+    lenses = sorted({lens for r in results for lens in (*r.found, *r.missed)})
+    lines = ["workspace".ljust(26) + "".join(lens[:10].rjust(11) for lens in lenses) + "      all"]
+    for r in results:
+        cells = []
+        for lens in lenses:
+            f, m = len(r.found.get(lens, [])), len(r.missed.get(lens, []))
+            cells.append((f"{f}/{f + m}" if f + m else "-").rjust(11))
+        lines.append(r.workspace.ljust(26) + "".join(cells) + f"  {r.share:6.1%}")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    chosen = sys.argv[1:] or workspaces()
+    measured = [measure(name) for name in chosen]
+    print(table(measured))
+    for r in measured:
+        for lens, ids in sorted(r.missed.items()):
+            print(f"missed  {r.workspace} {lens}: {', '.join(ids)}")
+        for lens, ident, item in r.violations:
+            print(f"absent  {r.workspace} {lens}: {ident}: {item[:120]}")
+        for lens, ident, item in r.misattributed:
+            print(f"misattr {r.workspace} {lens}: {ident}: {item[:120]}")

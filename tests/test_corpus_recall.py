@@ -1,0 +1,33 @@
+"""Recall on workspaces written by people who had not read the code (``tests/corpus``).
+
+The floors are what the offline rules reach today (BENCHMARKS.md has the table and the
+figures before this round); a change that loses findings an analyst listed fails here.
+Raise a floor when recall rises; never edit an ``expected.toml`` to make it pass.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from corpus_recall import measure, workspaces
+
+# share of the analyst's expected findings each workspace's briefings show, at least
+FLOORS = {
+    "handoff-bullets": 0.78,
+    "mixed-multi": 0.78,
+    "per-business-frontmatter": 0.75,
+    "weekly-prose": 0.60,
+    "judgement-fernhill": 0.45,
+    "judgement-harbourline": 0.35,
+    "judgement-northwick": 0.38,
+}
+
+
+@pytest.mark.parametrize("name", workspaces())
+def test_briefings_show_what_the_analyst_expected_of_each_corpus_workspace(name, tmp_path):
+    recall = measure(name, tmp_path)
+
+    missed = {lens: ids for lens, ids in recall.missed.items() if ids}
+    assert recall.share >= FLOORS.get(name, 0.9), f"{name}: {recall.share:.1%} found; missed {missed}"
+    # an item about a business is never shown under another business or the group
+    assert recall.misattributed == [], recall.misattributed
