@@ -834,3 +834,45 @@ def test_expand_paths_finds_what_rglob_and_is_file_find(tmp_path):
                       if p.suffix.lower() in (".md", ".markdown") and p.is_file() and ".hidden" not in p.parts)
     assert found == expected
     assert [p.relative_to(root / "notes").as_posix() for p in found] == ["a/b/deep.md", "link.md", "top.MD"]
+
+
+@pytest.mark.parametrize("line, due", [
+    ("- [ ] call plumber re quote (due 12/8)", "2026-12-08"),
+    ("- [ ] renew policy by Dec 15", "2026-12-15"),
+    ("- [ ] send invoices EOW", "2026-11-27"),
+    ("- [ ] chase deposit 2026-12-04", "2026-12-04"),
+    ("- [ ] book the van's service by Friday", "2026-11-27"),
+    ("- [ ] close the books by end of month", "2026-11-30"),
+    ("- [ ] file 1099s by 1/31/2027", "2027-01-31"),
+    ("- [ ] tidy the shed", None),
+])
+def test_task_due_dates_as_people_write_them_resolve_against_the_notes_date(ws, line, due):
+    ws.write("notes/a.md", f"---\nupdated: 2026-11-24\n---\n# A\n{line}\n")
+
+    (task,) = of_kind(ws.collect(), "task")
+
+    assert task.record["due"] == due
+
+
+def test_a_numeric_date_is_day_first_when_the_organisation_says_so(ws):
+    ws.write("notes/a.md", "---\nupdated: 2026-11-24\n---\n# A\n- [ ] pay the roofer (due 8/12)\n")
+    ws.write("execbrief.toml", BASE_TOML.replace('name = "Test Org"', 'name = "Test Org"\ndate_order = "dmy"'))
+    result = NotesSource(load_settings(ws.root, environ={})).collect()
+
+    (task,) = of_kind(result, "task")
+
+    assert task.record["due"] == "2026-12-08"
+
+
+def test_a_plan_bullet_keeps_its_due_date_and_a_heading_names_its_business(ws):
+    ws.write("notes/memo.md", (
+        "---\nupdated: 2026-11-24\n---\n# Owner memo\n\n## Next 30 days\n- send invoices EOW\n"
+        "\n## ACME INC.\n- boiler quote $2,300\n\n## Globex's van\n- brakes\n"
+    ))
+
+    sections = {ev.record["heading"]: ev for ev in of_kind(ws.collect(), "section")}
+
+    assert sections["Next 30 days"].record["bullets"][0]["due"] == "2026-11-27"
+    assert sections["Next 30 days"].entity is None
+    assert sections["ACME INC."].entity == "acme"
+    assert sections["Globex's van"].entity == "globex"

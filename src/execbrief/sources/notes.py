@@ -22,7 +22,7 @@ import os
 import re
 import time
 from bisect import bisect_right
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -43,13 +43,13 @@ __all__ = ["NotesSource", "register", "parse_note", "ARCHIVED_STATUSES", "CACHE_
 
 SUFFIXES = (".md", ".markdown")
 ARCHIVED_STATUSES = frozenset({"archived", "closed", "done", "superseded"})
-CACHE_VERSION = 4  # bump when parse_note's output changes
+CACHE_VERSION = 5  # bump when parse_note's output changes
 SUMMARY_VERSION = 3  # bump when what _build puts in a note's summary or evidence changes
 _GLOB = set("*?[")
 # libyaml when present: same safe semantics as yaml.safe_load, many times faster.
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
-_DUE = re.compile(r"(?:\bdue:?|\bby|📅)[ \t]*(?:on[ \t]+)?", re.IGNORECASE)
+_DUE = re.compile(r"(?:\bdue:?|\bby|\bbefore|\buntil|\bdeadline:?|📅)[ \t]*(?:on[ \t]+|the[ \t]+)?", re.IGNORECASE)
 _FRONT_KEYS = ("entity", "updated", "date", "kpis")
 PARALLEL_MIN = 400  # notes to parse before the work is spread over processes
 # what building from a cached parse of another shape raises (a hand-edited cache entry)
@@ -84,8 +84,13 @@ def parse_note(data: bytes) -> dict[str, Any]:
     fm, body_start = _front_matter(lines, warnings)
     body = scan(lines, body_start)
     warnings.extend(body.problems)
-    for t in body.tasks:  # the due date as found; a year-less one is resolved per run
+    for t in body.tasks:  # the due date as found; a year-less or relative one is resolved per run
         t["due"] = _due(t["text"], t["line"], warnings)
+    for sec in body.sections:  # a bullet under "Next 30 days" is a task too: keep its date as found
+        for b in sec["bullets"]:
+            found = _due(b["text"], b["line"], warnings)
+            if found is not None:
+                b["due"] = found
     for row in body.rows:  # [line, raw, heading, cells] → [line, raw, record]
         record = {"heading": row[2], "cells": row[3]}
         record.update(typed_cells(row[3]))
@@ -175,11 +180,12 @@ class NotesSource:
         self.config = settings.sources.notes
         self.workspace = Path(settings.workspace)
         self._resolver = EntityResolver(settings.entities)
+        self._dmy = settings.organization.date_order == "dmy"
         self.workers = 1  # processes that parsed notes in the last collect() (for benchmarks and tests)
         # everything besides a note's bytes and mtime that its evidence depends on: a summary
         # in the cache index made under another context is not used
         self._context = content_hash(json.dumps([
-            CACHE_VERSION, SUMMARY_VERSION, self.config.model_dump(mode="json"),
+            CACHE_VERSION, SUMMARY_VERSION, self.config.model_dump(mode="json"), self._dmy,
             [e.model_dump(mode="json") for e in settings.entities],
         ], sort_keys=True))
 
@@ -424,6 +430,9 @@ class NotesSource:
             return out, summary
         for s, scope in zip(body["sections"], scopes):
             for item in (*s["bullets"], *s.get("paras", ())):
+                if "due" in item:
+                    when = resolve_due(item["due"], reference, self._dmy)
+                    item["due"] = when.isoformat() if when else None
                 if "dates" in item:
                     item["dates"] = [d.isoformat() for f in item["dates"] if (d := resolve_day(tuple(f), reference))]
                 if scope is None and not pinned:
@@ -436,7 +445,7 @@ class NotesSource:
             }, scope)
         for t in body["tasks"]:
             # "due 15 December": the 15 December nearest the note's date
-            due = resolve_day(tuple(t["due"]), reference) if t["due"] else None
+            due = resolve_due(t["due"], reference, self._dmy) if t["due"] else None
             who = owner(t["line"], t["text"])
             named = named or who is not None
             add("task", t["line"], t["end"], t["text"], {
@@ -537,17 +546,79 @@ def _last_update(parsed: dict[str, Any], stamps: list[list[int]], mtime_day: str
 
 
 def _due(text: str, line: int, warnings: list[list[Any]]) -> list[Any] | None:
-    """A task's due date as found: ``(due 2026-12-01)``, ``by 1 Dec 2026``, ``📅 2026-12-01``, ``due 15 December``."""
+    """A task's due date as found, resolved later against the note's date (``resolve_due``).
+
+    After "due", "by", "before", "until" or 📅: ``2026-12-01``, ``1 Dec 2026``, ``Dec 15``,
+    ``12/8``, ``12/08/2026``, ``Friday``, ``EOW``, ``end of month``, ``tomorrow``; else
+    ``EOW``/``EOM`` anywhere, else a date that ends the line (``chase deposit 2026-12-04``).
+    """
     for m in _DUE.finditer(text):
         rest = text[m.end():m.end() + 40]
         iso = _ISO.match(rest)
         if iso and parse_day(iso.group(0)) is None:
             warnings.append([line, f"task due date {iso.group(0)!r} is not a real date: use YYYY-MM-DD"])
             return None
-        found = leading_date(rest, yearless=True)
+        found = leading_date(rest, yearless=True) or _numeric(_NUMERIC.match(rest)) or _relative_day(_RELATIVE.match(rest))
+        if found is not None:
+            return list(found)
+    anywhere = _SHORTHAND.search(text)
+    if anywhere:
+        return _relative_day(_RELATIVE.match(anywhere.group(0)))
+    tail = _TAIL.search(text)
+    if tail:
+        found = leading_date(tail.group(1), yearless=True) or _numeric(_NUMERIC.match(tail.group(1)))
         if found is not None:
             return list(found)
     return None
+
+
+_NUMERIC = re.compile(r"(\d{1,2})/(\d{1,2})(?:/(\d{4}|\d{2}))?(?![\d/])")
+_WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
+_RELATIVE = re.compile(
+    r"(eow|eom|end of (?:the )?week|end of (?:the )?month|today|tomorrow|tmrw"
+    r"|(?:next )?(mon|tue|wed|thu|fri|sat|sun)[a-z]*)\b", re.I)
+_SHORTHAND = re.compile(r"\b(?:eow|eom|end of (?:the )?(?:week|month))\b", re.I)
+# a date closing the line: "chase deposit 2026-12-04", "invoices (12/8)", "renew, Dec 15."
+_TAIL = re.compile(r"[\s(\[,:–-]((?:\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}(?:/\d{2,4})?|[A-Za-z]{3,9}\.? \d{1,2}(?:,? \d{4})?"
+                   r"|\d{1,2} [A-Za-z]{3,9}(?: \d{4})?))[)\].\s]*$")
+
+
+def _numeric(m: re.Match[str] | None) -> list[Any] | None:
+    if m is None:
+        return None
+    year = m.group(3)
+    return ["num", int(m.group(1)), int(m.group(2)), (int(year) + 2000 if len(year) == 2 else int(year)) if year else None]
+
+
+def _relative_day(m: re.Match[str] | None) -> list[Any] | None:
+    if m is None:
+        return None
+    word = m.group(1).lower()
+    if m.group(2):
+        return ["rel", "weekday", _WEEKDAYS[m.group(2).lower()]]
+    if word in ("eow",) or "week" in word:
+        return ["rel", "weekday", 4]  # the week's end: its Friday
+    if word in ("eom",) or "month" in word:
+        return ["rel", "eom", 0]
+    return ["rel", "day", 1 if word in ("tomorrow", "tmrw") else 0]
+
+
+def resolve_due(found: list[Any], reference: date, dmy: bool = False) -> date | None:
+    """A due date as ``_due`` found it, against the note's date: a year-less date takes the
+    year nearest it, ``12/8`` is month first unless ``dmy``, "Friday" the next one on or after it."""
+    if found[0] == "num":
+        first, second, year = found[1:]
+        month, day = (second, first) if dmy else (first, second)
+        return resolve_day((year, month, day), reference) if 1 <= month <= 12 and 1 <= day <= 31 else None
+    if found[0] == "rel":
+        kind, n = found[1], found[2]
+        if kind == "weekday":
+            return reference + timedelta(days=(n - reference.weekday()) % 7)
+        if kind == "eom":
+            following = (reference.replace(day=28) + timedelta(days=4)).replace(day=1)
+            return following - timedelta(days=1)
+        return reference + timedelta(days=n)
+    return resolve_day(tuple(found), reference)
 
 
 # -- front matter ------------------------------------------------------------------------
