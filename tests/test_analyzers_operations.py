@@ -279,8 +279,9 @@ def test_a_problem_written_anywhere_is_a_finding_with_its_figure():
 
 def test_prose_sentences_that_carry_a_signal_become_facts_and_small_talk_does_not():
     record = {"heading": "Week of 16 November", "level": 2, "parents": [], "bullets": [],
-              "paras": [{"text": "Quiet week overall. The plumber quoted $2,300 for the boiler at Elm St. "
-                                 "We need to chase the insurer. Nice weather.", "line": 12, "end": 13}]}
+              "paras": [{"text": t, "line": 12 + n // 2, "para": 0} for n, t in enumerate((
+                  "Quiet week overall.", "The plumber quoted $2,300 for the boiler at Elm St.",
+                  "We need to chase the insurer.", "Nice weather."))]}
 
     facts = operations.analyze([note_ev("section", record, line=11)], ctx())
 
@@ -288,7 +289,7 @@ def test_prose_sentences_that_carry_a_signal_become_facts_and_small_talk_does_no
         "Alpha Rentals — Week of 16 November: The plumber quoted $2,300 for the boiler at Elm St.",
         "Alpha Rentals — Week of 16 November: We need to chase the insurer.",
     ]
-    assert facts[0].sources == (f"{PATH}:12",)
+    assert facts[0].sources == (f"{PATH}:12",) and facts[1].sources == (f"{PATH}:13",)
 
 
 def test_an_item_naming_its_business_keeps_it_in_a_section_of_no_business():

@@ -337,13 +337,13 @@ def _reference_sections(lens, facts, scope, as_of):
         if sel.last_periods:
             periods = sorted({f.period for f in picked if f.period})[-sel.last_periods:]
             picked = [f for f in picked if f.period in periods]
-        if sel.rest:  # what no earlier section selects
+        if sel.rest:  # what no earlier section shows
             picked = [f for f in picked if f.id not in selected]
-        selected.update(f.id for f in picked)
         if section.style in ("metrics", "chart"):
             out[section.id] = tuple(sorted(picked, key=lambda f: (f.entity or "~", f.period or "", f.name)))
         else:
             out[section.id] = tuple(rank(picked, lens.focus)[: sel.limit or lens.max_items])
+        selected.update(f.id for f in out[section.id])
     return out
 
 

@@ -260,6 +260,6 @@ def test_quoting_a_cited_note_that_contains_an_instruction_still_verifies():
 
 
 def test_a_high_entropy_token_before_a_known_key_is_still_found():
-    text = f"password is {ENTROPY} and later {PRIVATE_KEY}"
+    text = f"the value {ENTROPY} and later {PRIVATE_KEY}"
     kinds = [hit.kind for hit in scan(text)]
     assert kinds == ["high-entropy string", "private key"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from datetime import date
 
 from execbrief.analyzers import AnalysisContext
@@ -66,3 +68,16 @@ def test_a_key_pasted_in_a_note_reaches_no_file_the_run_writes_and_the_cto_hears
     assert AWS_ID.encode() not in written
     cto = open(next(r for r in result.reports if r.lens == "cto").files["text"]).read()
     assert "AKIA…MN4P" in cto and "notes/org/handover.md:9" in cto
+
+
+@pytest.mark.parametrize("text, kept", [
+    ("Dispatch tablet PIN is 1234, written on tape on the back", "Dispatch tablet PIN is [secret withheld: …], written on tape on the back"),
+    ("Key safe code: 4471 for the cleaner", "Key safe code: [secret withheld: …] for the cleaner"),
+    ("The wifi password is Gull2024 on the fridge", "The wifi password is [secret withheld: …] on the fridge"),
+    ("The password is in the shared spreadsheet", "The password is in the shared spreadsheet"),
+    ("Pin the rota to the board; zip code is 12345", "Pin the rota to the board; zip code is 12345"),
+])
+def test_codes_and_passwords_as_people_write_them_in_notes_are_withheld(text, kept):
+    from execbrief.redaction import withhold
+
+    assert withhold(text)[0] == kept

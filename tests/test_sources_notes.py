@@ -876,3 +876,22 @@ def test_a_plan_bullet_keeps_its_due_date_and_a_heading_names_its_business(ws):
     assert sections["Next 30 days"].entity is None
     assert sections["ACME INC."].entity == "acme"
     assert sections["Globex's van"].entity == "globex"
+
+
+def test_prose_is_kept_sentence_by_sentence_with_the_line_each_starts_on_and_its_paragraphs_business(ws):
+    ws.write("notes/week.md", (
+        "---\nupdated: 2026-11-24\n---\n# Week of 23 November\n\n"
+        "Globex: the van failed its MOT. The garage\nquoted $900. Dr. Ames\nsigned off.\n\n"
+        "Money is tight. We have $4,000.\n"
+    ))
+
+    (section,) = [s for s in of_kind(ws.collect(), "section") if s.record["heading"] == "Week of 23 November"]
+
+    said = [(p["text"], p["line"], p.get("entity")) for p in section.record["paras"]]
+    assert said == [
+        ("Globex: the van failed its MOT.", 6, "globex"),
+        ("The garage quoted $900.", 6, "globex"),  # carried from the sentence that named it
+        ("Dr. Ames signed off.", 7, "globex"),
+        ("Money is tight.", 10, None),
+        ("We have $4,000.", 10, None),
+    ]

@@ -146,7 +146,8 @@ class Selector(_Frozen):
     limit: int | None = Field(default=None, ge=1)
     last_periods: int | None = Field(default=None, ge=1)
     due_within_days: int | None = Field(default=None, ge=0)
-    # only what no earlier section of the lens selects: an audit's "Other notes"
+    # only what no earlier section of the lens shows (a limit cut it, or nothing selects it):
+    # an audit's "Other notes", so nothing about its business is left out
     rest: bool = False
 
 

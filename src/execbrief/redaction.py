@@ -58,6 +58,12 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("bearer token", re.compile(r"(?i)\bbearer\s+([A-Za-z0-9\-._~+/]{16,}=*)")),
     ("password or key assignment", re.compile(
         r"(?i)\b(?:api[_-]?key|secret|token|passw(?:or)?d|pwd|client[_-]?secret)\b\s*[:=]\s*['\"]?([^\s'\"`]{8,})")),
+    # as people write them in notes: "the tablet PIN is 1234", "door code: 4471#", "wifi password is Gull2024!"
+    ("PIN or access code", re.compile(
+        r"(?i)\b(?:pin|pin code|passcode|(?:lock|door|gate|alarm|master|key ?safe|lockbox|access) code)s?"
+        r"(?:\s+(?:is|was|=|:)|\s*[:=])\s*['\"]?(\d{4,8}#?)\b")),
+    ("password in words", re.compile(
+        r"(?i)\bpassw(?:or)?d\s+(?:is|was)\s+['\"]?((?=[^\s'\"`]*\d)[^\s'\"`.,;]{6,})")),
 ]
 # What each pattern cannot match without: (exact substrings, case-folded substrings); a
 # pattern runs only on text holding one of them. ``str.__contains__`` is ~50x cheaper than
@@ -75,6 +81,8 @@ _NEEDLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "JSON web token": (("eyJ",), ()),
     "bearer token": ((), ("bearer",)),
     "password or key assignment": ((), ("api", "secret", "token", "passw", "pwd")),
+    "PIN or access code": ((), ("pin", "code")),
+    "password in words": ((), ("passw",)),
 }
 
 
@@ -144,7 +152,7 @@ def scan(text: str) -> list[SecretHit]:
 # (Substring tests for the keywords: one case-insensitive alternation tried at every
 # place cost ~0.7 ms on an 8 KB note; a wider test than the scan's own only costs a scan.)
 _LONG_TOKEN = re.compile(r"[A-Za-z0-9+/=_\-]{16,}")
-_KEYWORDS = ("bearer", "secret", "token", "passw", "pwd", "api")
+_KEYWORDS = ("bearer", "secret", "token", "passw", "pwd", "api", "pin", "code")
 
 
 def _maybe(text: str) -> bool:

@@ -25,7 +25,7 @@ from .build import fact
 from ..sources.values import parse_money
 from ..vocabulary import Vocabulary
 
-__all__ = ["analyze", "note_infos", "NoteInfo", "parse_kpi_value", "quantity", "risk_date", "sentences", "table_row"]
+__all__ = ["analyze", "note_infos", "NoteInfo", "parse_kpi_value", "quantity", "risk_date", "table_row"]
 
 _SEVERITY_TAG = re.compile(r"^\s*[\[(]\s*(critical|high|medium|low|info)\s*[\])]\s*[:\-–]?\s*", re.I)
 _DUE_TEXT = re.compile(r"\s*(\(due [0-9-]+\)|due:? [0-9]{4}-[0-9]{2}-[0-9]{2}|📅 ?[0-9-]+)\s*", re.I)
@@ -125,23 +125,7 @@ def _severity(text: str, signals: frozenset[str], default: str = "medium") -> tu
     return default, text
 
 
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
-# a full stop that ends no sentence: after a title, "e.g.", a month ("Dec. 15") or an initial
-# ("St." and "Inc." end sentences as often as not, so they do)
-_ABBREVIATION = re.compile(r"(?:\b(?:dr|mr|mrs|ms|no|vs|approx|e\.g|i\.e|jan|feb|mar|apr|"
-                           r"jun|jul|aug|sep|sept|oct|nov|dec)|\b[A-Z])\.$", re.I)
 _SIGNAL_CHARS = re.compile(r"\d|@")
-
-
-def sentences(text: str) -> list[str]:
-    """A prose paragraph as sentences (not split after "Mr.", "e.g." or an initial)."""
-    out: list[str] = []
-    for piece in _SENTENCE.split(text):
-        if out and _ABBREVIATION.search(out[-1]):
-            out[-1] = f"{out[-1]} {piece}"
-        else:
-            out.append(piece)
-    return [p.strip() for p in out if p.strip()]
 
 
 def _role(vocab: Vocabulary, record: dict[str, Any]) -> str | None:
@@ -167,9 +151,7 @@ def section_items(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> list[Fa
     name, lower = _slug(heading) or "note", heading.lower()
     facts: list[Fact] = []
     items = [(b, plain(str(b.get("text") or "").strip()), False) for b in record.get("bullets") or ()]
-    for para in record.get("paras") or ():
-        for sentence in sentences(plain(str(para.get("text") or "").strip())):
-            items.append((para, sentence, True))
+    items += [(sentence, plain(str(sentence.get("text") or "").strip()), True) for sentence in record.get("paras") or ()]
     for item, raw, prose in items:
         if not raw:
             continue

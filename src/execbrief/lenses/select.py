@@ -183,12 +183,11 @@ def build_view(
     index = _indexed(facts)
     sections: dict[str, tuple[Fact, ...]] = {}
     omitted: dict[str, int] = {}
-    selected: set[str] = set()  # what the sections so far select, shown or counted as more
+    shown: set[str] = set()  # what the sections so far show
     for section in lens.sections:
         picked = _pick(section.select, index, scope, as_of)
-        if section.select.rest:
-            picked = [f for f in picked if f.id not in selected]
-        selected.update(f.id for f in picked)
+        if section.select.rest:  # what no section shows, those a limit cut among it
+            picked = [f for f in picked if f.id not in shown]
         if section.style in ("metrics", "chart"):
             chosen = sorted(picked, key=lambda f: (f.entity or "~", f.period or "", f.name))
         else:
@@ -197,6 +196,7 @@ def build_view(
             if len(picked) > limit:
                 omitted[section.id] = len(picked) - limit
         sections[section.id] = tuple(chosen)
+        shown.update(f.id for f in chosen)
     used = {f.id: f for chosen in sections.values() for f in chosen}
     # an action is shown with the finding it addresses (if that is in scope)
     addressed = {e for f in used.values() if f.kind == "action" for e in f.evidence}

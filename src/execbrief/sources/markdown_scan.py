@@ -9,6 +9,7 @@ is plain lists and dicts, so it can be cached as JSON by the note's content hash
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import lru_cache
 from typing import Any
 
@@ -38,7 +39,8 @@ class Scan:
 
     def __init__(self) -> None:
         # {"heading", "level", "parents", "start", "end", "text", "bullets": [{"text", "line", "dates"?}],
-        #  "paras": [{"text", "line", "end", "dates"?}]} (prose paragraphs)
+        #  "paras": [{"text", "line", "para", "dates"?}]} (the sentences of prose paragraphs: the
+        #  line each starts on, and which paragraph of the section it is in)
         self.sections: list[dict[str, Any]] = []
         # {"text", "done", "heading", "line", "end"}
         self.tasks: list[dict[str, Any]] = []
@@ -166,18 +168,40 @@ def scan(lines: list[str], begin: int) -> Scan:
                 _stamp(line, lineno, out)
             if first != ">" and first != "<":  # (quotes and HTML are not the note's own prose)
                 if para is None:
-                    para = {"text": line.strip(), "line": lineno, "end": lineno}
+                    para = {"text": line.strip(), "line": lineno, "starts": [0]}
                     section["paras"].append(para)
                 else:
+                    para["starts"].append(len(para["text"]) + 1)
                     para["text"] = f"{para['text']} {line.strip()}"
-                    para["end"] = lineno
     close(section)
     for sec in out.sections:  # dates once continuation lines are joined
+        sec["paras"] = [sentence for n, p in enumerate(sec["paras"]) for sentence in _sentences(p, n)]
         for b in (*sec["bullets"], *sec["paras"]):
             found = find_dates(b["text"])
             if found:
                 b["dates"] = [list(f) for f in found]
     return out
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[A-Z0-9\"'(\[*_])")
+# a full stop that ends no sentence: after a title, "e.g.", a month ("Dec. 15") or an initial
+# ("St." and "Inc." end sentences as often as not, so they do)
+_ABBREVIATION = re.compile(r"(?:\b(?:dr|mr|mrs|ms|no|vs|approx|e\.g|i\.e|jan|feb|mar|apr|"
+                           r"jun|jul|aug|sep|sept|oct|nov|dec)|\b[A-Z])\.$", re.I)
+
+
+def _sentences(para: dict[str, Any], n: int) -> list[dict[str, Any]]:
+    """A paragraph's sentences, each with the line it starts on and the paragraph's number."""
+    text, starts, out = para["text"], para["starts"], []
+    begin = 0
+    for m in _SENTENCE_END.finditer(text):
+        if _ABBREVIATION.search(text[begin:m.start()]):
+            continue
+        out.append((begin, text[begin:m.start()].strip()))
+        begin = m.end()
+    out.append((begin, text[begin:].strip()))
+    return [{"text": sentence, "line": para["line"] + bisect_right(starts, at) - 1, "para": n}
+            for at, sentence in out if sentence]
 
 
 def cells_of(line: str) -> list[str]:

@@ -43,7 +43,7 @@ __all__ = ["NotesSource", "register", "parse_note", "ARCHIVED_STATUSES", "CACHE_
 
 SUFFIXES = (".md", ".markdown")
 ARCHIVED_STATUSES = frozenset({"archived", "closed", "done", "superseded"})
-CACHE_VERSION = 5  # bump when parse_note's output changes
+CACHE_VERSION = 6  # bump when parse_note's output changes
 SUMMARY_VERSION = 3  # bump when what _build puts in a note's summary or evidence changes
 _GLOB = set("*?[")
 # libyaml when present: same safe semantics as yaml.safe_load, many times faster.
@@ -429,6 +429,14 @@ class NotesSource:
         if not items:
             return out, summary
         for s, scope in zip(body["sections"], scopes):
+            carried: dict[int, str | None] = {}  # a paragraph's business, once a sentence names one
+            for sentence in s.get("paras", ()):
+                if scope is None and not pinned:
+                    found = self._resolver.in_text(sentence["text"])
+                    if found is not None:
+                        carried[sentence["para"]] = found
+                    elif carried.get(sentence["para"]):
+                        sentence["entity"] = carried[sentence["para"]]
             for item in (*s["bullets"], *s.get("paras", ())):
                 if "due" in item:
                     when = resolve_due(item["due"], reference, self._dmy)
