@@ -518,3 +518,13 @@ def test_failing_analyzer_is_reported_without_losing_the_others():
     assert "missing_kpi" in names  # kpis still ran
     assert "remediation" in names  # plan ran over what the others found
     assert not any(f.name == "revenue" for f in facts)
+
+
+def test_a_log_entry_dated_after_the_as_of_date_is_left_out():
+    evidence = [section("2026-11-25", "Boiler failed again", line=10),
+                section("Week of 30 November 2026", "Tenant moving out", line=20),
+                section("2026-11-20", "Gutter cleared, roof leak found", line=30)]
+
+    facts = operations.analyze(evidence, ctx())  # as of 2026-11-23
+
+    assert [f.statement for f in facts] == ["Alpha Rentals: Gutter cleared, roof leak found."]

@@ -895,3 +895,17 @@ def test_prose_is_kept_sentence_by_sentence_with_the_line_each_starts_on_and_its
         ("Money is tight.", 10, None),
         ("We have $4,000.", 10, None),
     ]
+
+
+def test_a_note_dated_after_the_as_of_date_is_left_out_with_a_warning(ws):
+    ws.write("notes/old.md", "---\nupdated: 2026-11-10\n---\n# Old\n- [ ] renew the policy\n")
+    ws.write("notes/later.md", "---\nupdated: 2026-11-24\n---\n# Later\n- Harbor Pediatrics gave notice\n")
+    ws.write("notes/undated.md", "# Undated\n- [ ] call the roofer\n")  # only its mtime: kept
+    ws.write("execbrief.toml", BASE_TOML + '\n[run]\nas_of = "2026-11-18"\n')
+
+    result = NotesSource(load_settings(ws.root, environ={})).collect()
+
+    paths = {ev.provenance.path for ev in of_kind(result, "document")}
+    assert paths == {"notes/old.md", "notes/undated.md"}
+    (warning,) = [w for w in result.warnings if w.path == "notes/later.md"]
+    assert "after the as-of date 2026-11-18" in warning.message

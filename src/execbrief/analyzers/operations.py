@@ -22,7 +22,7 @@ from ..model import Evidence, Fact, stable_id
 from .base import AnalysisContext, rule
 from .views import NOTES
 from .build import fact
-from ..sources.values import parse_money
+from ..sources.values import find_dates, parse_money, resolve_day
 from ..vocabulary import Vocabulary
 
 __all__ = ["analyze", "note_infos", "NoteInfo", "parse_kpi_value", "quantity", "risk_date", "table_row"]
@@ -128,6 +128,16 @@ def _severity(text: str, signals: frozenset[str], default: str = "medium") -> tu
 _SIGNAL_CHARS = re.compile(r"\d|@")
 
 
+_DIGIT = re.compile(r"\d")
+
+
+@lru_cache(maxsize=4096)  # headings repeat
+def _dated_after(heading: str, as_of: date) -> bool:
+    """Whether a heading's dates (full ones, with a year) are all after ``as_of``."""
+    days = [d for found in find_dates(heading) if found[0] is not None and (d := resolve_day(found, None))]
+    return bool(days) and min(days) > as_of
+
+
 def _role(vocab: Vocabulary, record: dict[str, Any]) -> str | None:
     """What the item's heading, or the nearest enclosing heading that says, makes its items."""
     for heading in (record.get("heading") or "", *reversed(record.get("parents") or ())):
@@ -147,6 +157,8 @@ def section_items(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> list[Fa
     vocab = ctx.vocabulary
     record = ev.record
     heading = record.get("heading") or ""
+    if heading and _DIGIT.search(heading) and _dated_after(heading, ctx.as_of):
+        return []  # a log entry ("## 2026-11-25", "Week of 30 November 2026") written after the as-of date
     role = _role(vocab, record)
     name, lower = _slug(heading) or "note", heading.lower()
     facts: list[Fact] = []

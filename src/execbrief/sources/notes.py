@@ -44,7 +44,7 @@ __all__ = ["NotesSource", "register", "parse_note", "ARCHIVED_STATUSES", "CACHE_
 SUFFIXES = (".md", ".markdown")
 ARCHIVED_STATUSES = frozenset({"archived", "closed", "done", "superseded"})
 CACHE_VERSION = 6  # bump when parse_note's output changes
-SUMMARY_VERSION = 3  # bump when what _build puts in a note's summary or evidence changes
+SUMMARY_VERSION = 4  # bump when what _build puts in a note's summary or evidence changes
 _GLOB = set("*?[")
 # libyaml when present: same safe semantics as yaml.safe_load, many times faster.
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -260,7 +260,13 @@ class NotesSource:
                                                size=note.stat.st_size))
                 result.warnings.extend(_warning(note.rel, line, message) for line, message in note.summary["warnings"])
                 if note.summary.get("kept"):
-                    kept.append(note)
+                    if self._after_as_of(note.summary):
+                        result.warnings.append(_warning(note.rel, None, (
+                            f"dated {note.summary['updated']}, after the as-of date {self.settings.run.as_of}: "
+                            "left out of this run (a briefing as of a date sees only what was written by then)"
+                        )))
+                    else:
+                        kept.append(note)
         finally:
             if gc_was_on:
                 gc.enable()
@@ -273,6 +279,13 @@ class NotesSource:
                 "run; check that the workspace's .execbrief folder is writable"
             )))
         return result
+
+    def _after_as_of(self, summary: dict[str, Any]) -> bool:
+        """Whether a note says it was written after the run's as-of date (its front matter
+        or a dated line does; a file's mtime says nothing of when its content was true)."""
+        as_of = self.settings.run.as_of
+        return (as_of is not None and summary.get("updated_from") != "mtime"
+                and summary["updated"] > as_of.isoformat())
 
     def _look_up(self, path: Path, root: Path, cache: FileCache, warnings: list[DataWarning]) -> _Note | None:
         """The note, with its summary (or else its parse) from the cache when the file is unchanged."""
@@ -423,7 +436,7 @@ class NotesSource:
         # groups of the rules kept business by business
         groups = sorted({e or "" for _, e in rows} or {entity or ""})
         named = any(scopes) or any(e for _, e in rows)
-        summary.update(kept=True, path=rel, entity=entity, updated=updated, observed=observed,
+        summary.update(kept=True, path=rel, entity=entity, updated=updated, updated_from=updated_from, observed=observed,
                        archived=archived, current=False, hits=[list(h) for h in secrets], doc=doc,
                        groups=groups)
         if not items:
