@@ -81,8 +81,8 @@ def test_cfo_has_monthly_results_totals_movements_cost_audit_and_path(demo_repor
 
 def test_cmo_has_channels_audiences_listings_and_a_30_60_90_sequence(demo_reports):
     cmo = demo_reports["cmo"]
-    assert "LinkedIn" in section(cmo, "channels")
-    assert "nobody posts to them" in section(cmo, "problems")  # the idle Instagram accounts: a problem
+    assert "Instagram" in section(cmo, "channels")  # idle accounts: a problem, about a channel
+    assert "Instagram" not in section(cmo, "problems")  # shown once
     assert "Corporate relocation and travel nurses" in section(cmo, "audiences")
     assert "Google Business Profile" in section(cmo, "listings")
     (sequence,) = [b for s in cmo.sections if s.id == "sequence" for b in s.blocks]

@@ -121,6 +121,7 @@ class Vocabulary:
         self.names: frozenset[str] = frozenset(topics)
         self.domains = frozenset(n for n, t in topics.items() if t.domain)
         self._implies = {n: t.implies for n, t in topics.items() if t.implies}
+        self._marketing = frozenset(n for n, i in self._implies.items() if "marketing" in i) | {"marketing"}
         by_word: dict[str, set[str]] = {}
         by_heading: dict[str, set[str]] = {}
         for name, topic in topics.items():
@@ -170,6 +171,8 @@ class Vocabulary:
         found = set(context)
         if found & self.domains:
             own = frozenset(t for t in own if t not in self.domains or t == "security")
+        elif "security" in own:  # a password in a listing's login is about security, not marketing
+            own = own - self._marketing
         found |= own
         for name in list(found):
             found.update(self._implies.get(name, ()))

@@ -161,6 +161,8 @@ def section_items(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> list[Fa
         return []  # a log entry ("## 2026-11-25", "Week of 30 November 2026") written after the as-of date
     role = _role(vocab, record)
     name, lower = _slug(heading) or "note", heading.lower()
+    # what the headings above say the items are about ("# Marketing" over "## Gull Cottage")
+    context = " / ".join((*(record.get("parents") or ()), heading))
     facts: list[Fact] = []
     items = [(b, plain(str(b.get("text") or "").strip()), False) for b in record.get("bullets") or ()]
     items += [(sentence, plain(str(sentence.get("text") or "").strip()), True) for sentence in record.get("paras") or ()]
@@ -175,7 +177,7 @@ def section_items(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> list[Fa
         line = item.get("line")
         where = f"{ev.provenance.path}:{line}" if line else ev.provenance.label()
         value, unit = quantity(raw, ctx.currency)
-        topics = vocab.topics_for(raw, heading=heading, tags=info.tags)
+        topics = vocab.topics_for(raw, heading=context, tags=info.tags)
         if role == "missing_kpi":
             facts.append(fact(
                 id=stable_id("f", "untracked", ev.provenance.path, raw.lower()),
