@@ -512,19 +512,15 @@ def test_register_adds_the_notes_source():
     assert NotesSource.name == "notes"
 
 
-def test_two_thousand_notes_parse_quickly(ws):
+def test_two_thousand_notes_give_every_item(ws):
     note = ("---\ntitle: N\ntags: [ops]\nupdated: 2026-05-01\n---\n# Week\nProse.\n\n"
             "## Risks\n- one\n- two\n## Actions\n- [ ] do it by 2026-06-01\n- [x] done\n"
             "| k | v |\n|---|---|\n| a | 1 |\n")
     for n in range(2000):
         ws.write(f"notes/d{n % 20}/n{n}.md", note)
-    started = time.perf_counter()
-    result = ws.collect()
-    elapsed = time.perf_counter() - started
+    result = ws.collect()  # (how fast: bench/ingest.py; tests assert no timings)
     assert len(of_kind(result, "document")) == 2000
     assert len(result.evidence) == 2000 * 7
-    # ~0.4 s on a slow laptop; a regression to a per-note full markdown parse shows here
-    assert elapsed < 5, f"2,000 notes took {elapsed:.1f} s"
 
 
 # -- typed table cells --------------------------------------------------------------------
