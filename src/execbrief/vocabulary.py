@@ -130,12 +130,16 @@ class Vocabulary:
                 by_heading.setdefault(word, set()).add(name)
             for word in topic.headings:
                 by_heading.setdefault(word, set()).add(name)
-        self._words = _Matcher(by_word)
+        signals = data.get("signals") or {}
+        # an item's own words are read once, for its topics and its signals together (one
+        # pass over the text instead of two: a run reads every item of every note)
+        self._words = _Matcher(_merge([
+            {w: {("topic", t) for t in names} for w, names in by_word.items()},
+            *({w: {("signal", s)} for w in signals.get(s) or ()} for s in SIGNALS),
+        ]))
         self._headings = _Matcher(by_heading)
         roles = data.get("roles") or {}
         self._roles = _Matcher({w: {r} for r in ROLES for w in roles.get(r) or ()})
-        signals = data.get("signals") or {}
-        self._signals = _Matcher(_merge({w: {s} for w in signals.get(s) or ()} for s in SIGNALS))
         self.digest = "sha256:" + hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
         self.topics_of = lru_cache(maxsize=8192)(self._topics_of)
 
@@ -155,7 +159,7 @@ class Vocabulary:
 
     def signals(self, text: str | None) -> frozenset[str]:
         """The signal lists (``problem``, ``critical``, ``high``, ``low``, ``action``) the text hits."""
-        return self._signals.find(text or "")
+        return _labels(self._words.find(text or ""), "signal")
 
     def topics_for(self, body: str | None, *, heading: str | None = None, tags: Iterable[str] = ()) -> tuple[str, ...]:
         """Topics for an item: its note's tags that are topics, its heading's words, its own words.
@@ -165,7 +169,7 @@ class Vocabulary:
         security, which is always worth a CTO's look.
         """
         tagged = frozenset(t.strip().lower() for t in tags if t and t.strip()) & self.names
-        return self.topics_of(tagged | self._headings.find(heading or ""), self._words.find(body or ""))
+        return self.topics_of(tagged | self._headings.find(heading or ""), _labels(self._words.find(body or ""), "topic"))
 
     def _topics_of(self, context: frozenset[str], own: frozenset[str]) -> tuple[str, ...]:
         found = set(context)
@@ -185,8 +189,13 @@ class Vocabulary:
         return sorted(set(topics) - self.names)
 
 
-def _merge(maps: Iterable[dict[str, set[str]]]) -> dict[str, set[str]]:
-    out: dict[str, set[str]] = {}
+@lru_cache(maxsize=16384)  # few distinct sets of labels
+def _labels(found: frozenset[tuple[str, str]], kind: str) -> frozenset[str]:
+    return frozenset(name for k, name in found if k == kind)
+
+
+def _merge(maps: Iterable[dict[str, set[Any]]]) -> dict[str, set[Any]]:
+    out: dict[str, set[Any]] = {}
     for m in maps:
         for k, v in m.items():
             out.setdefault(k, set()).update(v)
