@@ -25,20 +25,30 @@ def test_doctor_prints_a_line_per_check_and_passes_on_a_sound_workspace(demo_wor
     assert result.exit_code == 0, result.stderr
     lines = result.stderr.splitlines()
     assert lines[0].startswith("execbrief doctor:") and "delivery via outbox" in lines[0]
-    for name in ("config valid", "sender pinned", "recipient domains"):
+    for name in ("config valid", "sender pinned", "recipient domains", "suppression list", "message size"):
         assert any(line.split()[0] == "ok" and name in line for line in lines[1:]), name
-    # before the first run there is no ledger and no rendered message: nothing to check yet
-    for name in ("suppression list", "message size"):
-        assert any(line.split()[0] == "skip" and name in line for line in lines[1:]), name
+    # before the first run nothing was rendered: the sizes come from a dry render
+    assert any("message size" in line and "measured a dry render" in line for line in lines)
     assert lines[-1] == "All checks passed."
 
 
-def test_doctor_measures_the_messages_of_the_last_rendered_run(demo_workspace):
-    before = checks(doctor(demo_workspace, "--json"))["message size"]
-    assert before["status"] == "skip"
+def test_doctor_checks_every_configured_report_not_only_the_last_run(demo_workspace):
+    assert CliRunner().invoke(cli, ["run", "-w", str(demo_workspace.root), "--only", "ceo"]).exit_code == 0
+    found = checks(doctor(demo_workspace, "--json"))
+    # nine recipients (eight reports and the audit copy), though the last run had two
+    assert found["recipient domains"]["detail"].startswith("9 recipients")
+    size = found["message size"]
+    assert size["status"] == "ok" and "KB" in size["detail"] and "dry render" in size["detail"]
+
+
+def test_doctor_measures_the_newest_message_of_each_report_once_all_were_rendered(demo_workspace):
     assert CliRunner().invoke(cli, ["run", "-w", str(demo_workspace.root)]).exit_code == 0
-    after = checks(doctor(demo_workspace, "--json"))["message size"]
-    assert after["status"] == "ok" and "KB" in after["detail"]
+    assert CliRunner().invoke(cli, ["run", "-w", str(demo_workspace.root), "--only", "ceo",
+                                    "--dry-run"]).exit_code == 0
+    size = checks(doctor(demo_workspace, "--json"))["message size"]
+    assert size["status"] == "ok" and "KB" in size["detail"] and "dry render" not in size["detail"]
+    runs = list((demo_workspace.root / ".execbrief" / "runs").iterdir())
+    assert len(runs) == 2  # no third run: what was rendered is enough
 
 
 def test_a_sender_from_the_environment_that_differs_is_refused(workspace, monkeypatch):

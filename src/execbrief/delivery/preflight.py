@@ -182,7 +182,8 @@ def run_checks(
     checks = [Check("config valid", "ok", str(settings.config_path)), check_sender(settings, messages)]
     name = getattr(channel, "name", "outbox")
     if name == "ses":
-        planned = sum(len(m.to) + len(m.bcc) for m in messages or [])
+        planned = (sum(len(m.to) + len(m.bcc) for m in messages) if messages
+                   else sum(len(r.to) + len(settings.delivery.audit_bcc) for r in settings.reports))
         checks += _ses_checks(settings, channel, recipients, planned)
     elif name == "smtp":
         checks += _smtp_checks(settings, channel)
