@@ -221,7 +221,7 @@ def test_html_mentions_omitted_items_only_when_some_were_left_out():
 def test_html_lists_sources_and_a_preheader_with_the_first_sentence():
     html = render_html(make_report())
     assert ">Sources</h2>" in html
-    assert re.search(r"ledger/2024-06\.csv</span> <span[^>]*><span[^>]*>\[1\]</span>&nbsp;June 2024", html)
+    assert re.search(r"ledger/2024-06\.csv</span> <span[^>]*><a id=\"eb-src-1\" name=\"eb-src-1\"></a><span[^>]*>\[1\]</span>&nbsp;June 2024", html)
     assert re.search(r">\[2\]</span>&nbsp;cash on 30 June 2024", html)
     assert ">[4]</span>" in html
     assert re.search(r'class="eb-preheader"[^>]*>Revenue rose 12% to \$184,200 in June\.</div>', html)
