@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import shlex
 import shutil
+import sys
 from importlib import resources
 from pathlib import Path
 
@@ -13,7 +16,32 @@ from ..errors import UsageError
 from .output import stderr
 from .run import execute
 
-__all__ = ["init", "demo", "INIT_CONFIG"]
+__all__ = ["init", "demo", "INIT_CONFIG", "command_prefix"]
+
+
+def command_prefix() -> str:
+    """How to call execbrief so a printed command runs as printed from this folder.
+
+    ``execbrief`` when that name on the PATH is this program; otherwise the path this
+    program was started by (``.venv/bin/execbrief`` after ``make demo``), or ``python -m
+    execbrief`` when it was started as a module.
+    """
+    started = Path(sys.argv[0]) if sys.argv and sys.argv[0] else None
+    if started is None or started.name in ("__main__.py", "-c", "") or not started.exists():
+        return f"{shlex.quote(sys.executable)} -m execbrief"
+    on_path = shutil.which("execbrief")
+    if on_path and Path(on_path).resolve() == started.resolve():
+        return "execbrief"
+    try:
+        shown = started.resolve().relative_to(Path.cwd().resolve())
+        return shlex.quote(str(shown) if shown.parent != Path(".") else f"./{shown}")
+    except ValueError:
+        return shlex.quote(str(started.resolve()))
+
+
+def _shown(path: Path) -> str:
+    """A folder as the user gave it (relative stays relative), quoted for the shell."""
+    return shlex.quote(os.fspath(path))
 
 INIT_CONFIG = '''\
 # execbrief workspace configuration. Every key is documented in the README
@@ -139,7 +167,7 @@ def init(directory: Path, name: str, force: bool) -> None:
     if not ignore.exists():
         ignore.write_text(".execbrief/\noutbox/\n.env\n", encoding="utf-8")
     stderr.print(f"Created a workspace in {directory}. Edit {config}, then run:")
-    stderr.print(f"  execbrief run --workspace {directory} --dry-run")
+    stderr.print(f"  {command_prefix()} run --workspace {_shown(directory)} --dry-run", markup=False)
 
 
 def _demo_source() -> Path:
@@ -164,9 +192,17 @@ def demo(out: Path, as_json: bool) -> None:
     result = execute(settings, as_json=as_json)
     if not as_json:
         outbox = settings.resolve(settings.delivery.outbox) / result.run_id
-        stderr.print(f"\nReports: {settings.workspace / '.execbrief' / 'runs' / result.run_id}")
+        stderr.print(f"\nReports: {settings.workspace / '.execbrief' / 'runs' / result.run_id}", markup=False)
         if outbox.exists():
-            stderr.print(f"Outbox:  {outbox} (one .eml per briefing, plus envelope.json)")
-        stderr.print(f"Open the HTML files in a browser, or see `execbrief history --workspace {out}`.")
+            stderr.print(f"Outbox:  {outbox} (one .eml per briefing, plus envelope.json)", markup=False)
+        # commands that run as printed, from the folder the demo was started in
+        run, where = command_prefix(), _shown(out)
+        stderr.print("\nNext:", markup=False)
+        for command, why in (
+            (f"{run} preview --workspace {where}", "open the briefings in a browser (Ctrl-C stops it)"),
+            (f"{run} history --workspace {where}", "what this run did, and what it delivered"),
+            (f"{run} doctor --workspace {where}", "the checks every delivering run makes first"),
+        ):
+            stderr.print(f"  {command:<58} # {why}", markup=False)
     if result.status != "ok":
         raise SystemExit(1)
