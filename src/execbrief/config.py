@@ -22,7 +22,7 @@ from typing import Any, Literal
 from dotenv import dotenv_values
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .errors import ConfigError
+from .errors import ConfigError, storage_problem
 
 __all__ = ["CONFIG_FILE", "ENV_OVERRIDES", "Settings", "load_settings"]
 
@@ -436,17 +436,24 @@ def load_settings(workspace: str | Path, environ: dict[str, str] | None = None) 
     root = Path(workspace).expanduser().resolve()
     path = root / CONFIG_FILE
     if not root.is_dir():
-        raise ConfigError(f"workspace {root} does not exist: create it with `execbrief init {workspace}`")
+        raise ConfigError(f"workspace {root} does not exist: create it with `execbrief init {workspace}`", path=root)
     if not path.is_file():
-        raise ConfigError(f"no {CONFIG_FILE} in {root}: create one with `execbrief init {workspace}`")
+        raise ConfigError(f"no {CONFIG_FILE} in {root}: create one with `execbrief init {workspace}`", path=path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"cannot read {path}: {storage_problem(exc) or exc.strerror or exc}", path=path) from None
     except UnicodeDecodeError:
-        raise ConfigError(f"{path} is not UTF-8 text: save it as UTF-8") from None
+        raise ConfigError(f"{path} is not UTF-8 text: save it as UTF-8", path=path) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path} is not valid TOML: {exc}") from None
+        raise ConfigError(f"{path} is not valid TOML: {exc}", path=path) from None
 
-    env = {k: v for k, v in dotenv_values(root / ".env").items() if v is not None}
+    try:
+        dotenv = dotenv_values(root / ".env")
+    except (OSError, UnicodeDecodeError) as exc:
+        why = storage_problem(exc) if isinstance(exc, OSError) else "it is not UTF-8 text"
+        raise ConfigError(f"cannot read {root / '.env'}: {why or exc}", path=root / ".env") from None
+    env = {k: v for k, v in dotenv.items() if v is not None}
     env.update(os.environ if environ is None else environ)
 
     env_keys: dict[str, str] = {}
@@ -454,7 +461,7 @@ def load_settings(workspace: str | Path, environ: dict[str, str] | None = None) 
         if env.get(var):
             table = data.setdefault(section, {})
             if not isinstance(table, dict):
-                raise ConfigError(f"[{section}] in {path} must be a table")
+                raise ConfigError(f"[{section}] in {path} must be a table", key=section, path=path)
             table[key] = env[var]
             env_keys[f"{section}.{key}"] = f"environment variable {var}"
 
@@ -464,5 +471,6 @@ def load_settings(workspace: str | Path, environ: dict[str, str] | None = None) 
         errors = exc.errors()
         first = _describe(errors[0], str(path), env_keys)
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-        raise ConfigError(first + more) from None
+        key = _loc(tuple(p for p in errors[0]["loc"] if p not in ("function-after",))) or None
+        raise ConfigError(first + more, key=key, path=None if key in env_keys else path) from None
     return settings.model_copy(update={"workspace": root, "config_path": path, "env": env})

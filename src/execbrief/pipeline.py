@@ -17,13 +17,15 @@ from zoneinfo import ZoneInfo
 
 from .analyzers import AnalysisContext
 from .analyzers.kinds import infer_kinds
-from .incremental import analyze_incremental, bulk_allocation, thaw_at_exit
+from .incremental import IncrementalStats, analyze_incremental, bulk_allocation, thaw_at_exit
 from .config import ReportConfig, Settings
 from .delivery import build_message
 from .delivery.service import deliver_run
-from .errors import LensError, UsageError
+from .errors import ConfigError, LedgerError, LensError, UsageError
+from .failures import Boundary, describe
 from .ledger import Ledger
 from .ledger.alerts import resolved_alerts
+from .ledger.continuity import remember_ledger
 from .vocabulary import Vocabulary, load_vocabulary
 from .lenses import FactIndex, build_view, compare, lens_pool, load_lenses
 from .model import DataWarning, Evidence, Fact, Lens, LensView, Message, Report
@@ -32,7 +34,7 @@ from .render import render, render_markdown, standalone_html
 from .sources import InputFile, SourceResult
 from .verify import verify
 from .workers import fork_call
-from .writers import get_writer
+from .writers.offline import OfflineWriter
 
 __all__ = [
     "RunResult", "ReportOutcome", "PlannedReport", "analysis_cache", "analysis_context", "collect_sources",
@@ -248,8 +250,9 @@ def collect_sources(settings: Settings, progress: Progress) -> tuple[list[Source
     for name in names:
         outcome = outcomes[name]
         if isinstance(outcome, Exception):
-            warnings.append(DataWarning(source=name, message=f"source failed: {type(outcome).__name__}: {outcome}"))
-            failures.append(f"source {name}: {outcome}")
+            why = describe(outcome)
+            warnings.append(DataWarning(source=name, message=f"source failed, its inputs are missing from every report: {why}"))
+            failures.append(f"source {name}: {why}")
             continue
         results.append(outcome)
         warnings += outcome.warnings
@@ -279,13 +282,16 @@ def run(
     batch: bool = False,
     resume: bool = False,
     period: str | None = None,
+    accept_new_ledger: bool = False,
 ) -> RunResult:
     """Run the whole pipeline for a workspace and return what happened.
 
     ``formats`` may add ``"md"``: a Markdown export beside each report's HTML and text.
     ``in_doubt`` (``resend`` or ``hold``) overrides ``[delivery] in_doubt`` for messages a
     crashed run may or may not have sent. ``period`` replaces the ``[delivery] period`` of
-    the as-of date (a scheduled run reports on its schedule's period).
+    the as-of date (a scheduled run reports on its schedule's period). ``accept_new_ledger``
+    lets a ledger that did not record the workspace's earlier deliveries deliver (and become
+    the workspace's ledger), see ``ledger.continuity``.
     """
     say = progress or (lambda event, data: None)
     started = time.monotonic()
@@ -297,9 +303,13 @@ def run(
     # sources that date what they read (cost windows, staleness) see the run's date
     settings = settings.model_copy(update={"run": settings.run.model_copy(update={"as_of": as_of})})
     period = period or reporting_period(as_of, settings.delivery.period)
-    writer = get_writer(settings)
+    failures: list[str] = []
+    started_late: list[tuple[str, str, BaseException]] = []  # failures before the ledger is open
+    writer = _start("writers", settings.writer.kind, settings, started_late)
+    if writer is None:
+        writer = OfflineWriter(settings)
     _check_batch(writer, batch, resume)
-    channel = None if dry_run else registry.get("channels", settings.delivery.method)(settings)
+    channel = None if dry_run else _start("channels", settings.delivery.method, settings, started_late)
 
     with Ledger.for_workspace(settings.workspace) as ledger, thaw_at_exit():
         run_id = ledger.start_run(
@@ -307,9 +317,14 @@ def run(
             {"only": list(only), "dry_run": dry_run, "writer": settings.writer.kind,
              "delivery": settings.delivery.method, "in_doubt": in_doubt or settings.delivery.in_doubt},
         )
+        guard = Boundary(failures, lambda kind, data: ledger.record_event(run_id, kind, data))
+        for kind, name, exc in started_late:
+            then = "; every report is written offline" if kind == "writers" else "; nothing is delivered"
+            guard.fail(kind[:-1], name, exc, then)
         say("run", {"run_id": run_id, "reports": len(planned)})
         with bulk_allocation():  # evidence and facts: up to millions of objects
-            results, warnings, inputs, failures = collect_sources(settings, say)
+            results, warnings, inputs, source_failures = collect_sources(settings, say)
+            failures += source_failures
             ledger.record_inputs(run_id, inputs)
             ledger.record_warnings(run_id, warnings)
 
@@ -317,8 +332,12 @@ def run(
                             "parts": sum(len(r.parts) for r in results)})
             ledger_tables = [ev for r in results for ev in r.evidence if ev.source == "ledger" and ev.kind == "transactions"]
             context = analysis_context(settings, configured, as_of, ledger_tables)
-            facts, analyzer_failures, reuse = analyze_incremental(
-                results, context, cache=analysis_cache(settings), settings_digest=settings_digest(settings))
+            try:
+                facts, analyzer_failures, reuse = analyze_incremental(
+                    results, context, cache=analysis_cache(settings), settings_digest=settings_digest(settings))
+            except Exception as exc:  # (each rule has a boundary of its own inside)
+                guard.fail("analysis", None, exc, "; the reports have no facts")
+                facts, analyzer_failures, reuse = [], {}, IncrementalStats()
             del results  # the evidence is not needed past here
         if reuse.error:
             warnings.append(DataWarning(source="analysis", path=".execbrief/cache/analysis.sqlite", message=(
@@ -337,10 +356,14 @@ def run(
         baselines: dict[str, FactIndex] = {}  # run id → its facts, read once for all reports
         indexed = FactIndex(facts)  # one index of the fact base for every report's sections
         by_id = dict(indexed.by_id)  # (and the changes the reports add)
-        views = [
-            _view_for(plan, indexed, warnings, settings, period, as_of, ledger, run_id, baselines)
-            for plan in planned
-        ]
+        views: list[LensView] = []
+        for plan in planned:
+            try:
+                views.append(_view_for(plan, indexed, warnings, settings, period, as_of, ledger, run_id, baselines))
+            except LedgerError:
+                raise  # the ledger cannot record the run: nothing further is safe
+            except Exception as exc:
+                guard.fail("lens", plan.key, exc, "; report not written")
         for view in views:
             by_id.update((f.id, f) for f in view.changes)
         waiting = _batch_step(writer, views, ledger, run_id, batch, resume) if batch or resume else None
@@ -348,10 +371,13 @@ def run(
             warnings.append(DataWarning(source="writer", message=waiting))
             ledger.record_warnings(run_id, warnings[-1:])
             views = []  # the reports are written when the batch is collected
-        written = _write_many(writer, views, warnings, ledger, run_id)
-        for plan, view in zip(planned, views):
+        written = _write_many(writer, views, warnings, ledger, run_id, guard)
+        plans = {plan.key: plan for plan in planned}
+        for view in views:
+            plan = plans[view.key]
             say("report", {"key": plan.key})
-            outcome, message = _write_report(plan, view, by_id, settings, writer, out_dir, ledger, run_id, formats, written.get(plan.key))
+            outcome, message = _write_report(plan, view, by_id, settings, writer, out_dir, ledger, run_id, formats,
+                                             written.get(plan.key), guard)
             outcomes.append(outcome)
             failures += [f"report {plan.key}: {p}" for p in outcome.problems[:1]]
             if message:
@@ -360,10 +386,18 @@ def run(
         deliveries: list[dict[str, Any]] = []
         if channel is not None and messages:
             # preflight (execbrief doctor), then the idempotent send loop under the workspace lock
-            deliveries, delivery_failures = deliver_run(
-                settings, channel, ledger, run_id, period, messages, in_doubt=in_doubt, progress=say
-            )
-            failures += delivery_failures
+            try:
+                deliveries, delivery_failures = deliver_run(
+                    settings, channel, ledger, run_id, period, messages, in_doubt=in_doubt, progress=say,
+                    accept_new_ledger=accept_new_ledger,
+                )
+                failures += delivery_failures
+            except LedgerError:
+                raise
+            except Exception as exc:
+                guard.fail("delivery", channel.name if hasattr(channel, "name") else settings.delivery.method, exc)
+        elif accept_new_ledger:
+            remember_ledger(settings.workspace, ledger, 0)  # confirmed without sending (a dry run)
 
         status = "failed" if failures else ("pending" if waiting else "ok")
         duration = int((time.monotonic() - started) * 1000)
@@ -423,12 +457,36 @@ def _batch_step(writer: Any, views: list[LensView], ledger: Ledger, run_id: str,
     return None
 
 
-def _write_many(writer: Any, views: list[LensView], warnings: list[DataWarning], ledger: Ledger, run_id: str) -> dict[str, Report]:
+def _start(kind: str, name: str, settings: Settings, failed: list[tuple[str, str, BaseException]]) -> Any:
+    """The writer or channel the settings name; None (and why, in ``failed``) if it cannot start.
+
+    A configuration error (a missing key, an unknown name) stops the run with exit code 2;
+    anything else a plugin raises costs the writer (reports are written offline) or the
+    channel (nothing is delivered), not the run.
+    """
+    factory = registry.get(kind, name)
+    try:
+        return factory(settings)
+    except ConfigError:
+        raise
+    except Exception as exc:
+        failed.append((kind, name, exc))
+        return None
+
+
+def _write_many(writer: Any, views: list[LensView], warnings: list[DataWarning], ledger: Ledger, run_id: str,
+                guard: Boundary) -> dict[str, Report]:
     """All reports at once when the writer can (LLM writers share a prompt prefix and run concurrently)."""
     if not views or not hasattr(writer, "write_many"):
         return {}
-    reports = writer.write_many(views, ledger=ledger, run_id=run_id)
-    new, writer.warnings = list(writer.warnings), []
+    try:
+        reports = writer.write_many(views, ledger=ledger, run_id=run_id)
+    except LedgerError:
+        raise
+    except Exception as exc:
+        guard.fail("writer", getattr(writer, "name", None), exc, "; each report is written on its own")
+        reports = []
+    new, writer.warnings = list(getattr(writer, "warnings", ())), []
     warnings.extend(new)
     ledger.record_warnings(run_id, new)
     return {report.key: report for report in reports}
@@ -437,10 +495,47 @@ def _write_many(writer: Any, views: list[LensView], warnings: list[DataWarning],
 def _write_report(
     plan: PlannedReport, view: LensView, by_id: dict[str, Fact], settings: Settings, writer: Any,
     out_dir: Path, ledger: Ledger, run_id: str, formats: tuple[str, ...] = (), written: Report | None = None,
+    guard: Boundary | None = None,
+) -> tuple[ReportOutcome, Message | None]:
+    """Write, verify, render and build the message of one report, each step behind a boundary."""
+    guard = guard or Boundary([])
+    failed = ReportOutcome(lens=plan.lens.id, key=plan.key, title=plan.lens.title, status="failed",
+                           writer=getattr(writer, "name", "?"), recipients=list(plan.to), files={})
+    report = written
+    if report is None:
+        try:
+            report = writer.write(view)
+        except LedgerError:
+            raise
+        except Exception as exc:
+            # the offline writer is the fallback of every writer: the report still goes out
+            guard.fail("writer", f"{getattr(writer, 'name', '?')} on report {plan.key}", exc,
+                       "; written offline instead")
+            try:
+                report = OfflineWriter(settings).write(view)
+            except Exception as again:
+                guard.fail("writer", f"offline on report {plan.key}", again, "; report not written")
+                return failed, None
+            report = report.model_copy(update={"status": "fallback"})
+    try:
+        problems = verify(report, by_id)
+    except Exception as exc:  # a report the verifier cannot check is never delivered
+        problems = [f"the verifier failed on it: {describe(exc)}"]
+    try:
+        return _render_report(plan, view, report, problems, settings, out_dir, ledger, run_id, formats)
+    except LedgerError:
+        raise
+    except Exception as exc:
+        guard.fail("render", f"report {plan.key}", exc, "; report not delivered")
+        failed.title, failed.writer = report.title, report.writer
+        return failed, None
+
+
+def _render_report(
+    plan: PlannedReport, view: LensView, report: Report, problems: list[str], settings: Settings, out_dir: Path,
+    ledger: Ledger, run_id: str, formats: tuple[str, ...],
 ) -> tuple[ReportOutcome, Message | None]:
     period = view.period
-    report = written if written is not None else writer.write(view)
-    problems = verify(report, by_id)
     # an LLM writer's "corrected" or "fallback" survives verification; a draft becomes "verified"
     passed = "verified" if report.status == "draft" else report.status
     report = report.model_copy(update={"status": "rejected" if problems else passed})

@@ -11,14 +11,20 @@ from rich.console import Console
 from rich.live import Live
 from rich.spinner import Spinner
 
-__all__ = ["stderr", "print_json", "progress_reporter"]
+__all__ = ["JSON_PRINTED", "stderr", "print_json", "progress_reporter"]
 
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+JSON_PRINTED = "execbrief.json_printed"  # context meta: a command printed its document
 
 
 def print_json(data: Any) -> None:
     """One JSON document on stdout, for scripts."""
     click.echo(json.dumps(data, indent=2, sort_keys=False, default=str))
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None:
+        ctx.meta[JSON_PRINTED] = True  # (meta is shared by every context of one invocation)
 
 
 _LABELS = {

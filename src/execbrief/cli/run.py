@@ -66,9 +66,14 @@ def summarize(result: RunResult) -> None:
                    "(once per scheduled period, however many times were missed).")
 @click.option("--now", "now_text", metavar="TIME", default=None,
               help="With --due: decide what is due at this ISO-8601 time instead of now.")
+@click.option("--accept-new-ledger", is_flag=True,
+              help="Deliver although the ledger did not record this workspace's earlier deliveries (it was "
+                   "moved aside or deleted), and make it the workspace's ledger. A recipient may get a "
+                   "briefing of the current period twice.")
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON on stdout.")
 def run(workspace: Path, only: tuple[str, ...], dry_run: bool, as_of: object, formats: tuple[str, ...],
-        in_doubt: str | None, batch: bool, resume: bool, due: bool, now_text: str | None, as_json: bool) -> None:
+        in_doubt: str | None, batch: bool, resume: bool, due: bool, now_text: str | None, accept_new_ledger: bool,
+        as_json: bool) -> None:
     """Read the sources, compute facts, write, verify, render and deliver every report.
 
     Exit code 0 when everything finished (data warnings allowed), 1 when a stage
@@ -86,18 +91,19 @@ def run(workspace: Path, only: tuple[str, ...], dry_run: bool, as_of: object, fo
         return
     day = as_of.date() if as_of is not None else None  # type: ignore[attr-defined]
     result = execute(settings, only=only, dry_run=dry_run, as_of=day, as_json=as_json, formats=formats,
-                     in_doubt=in_doubt, batch=batch, resume=resume)
+                     in_doubt=in_doubt, batch=batch, resume=resume, accept_new_ledger=accept_new_ledger)
     if result.status not in ("ok", "pending"):
         raise SystemExit(1)
 
 
 def execute(settings, *, only=(), dry_run=False, as_of: date | None = None, as_json=False,
             formats: tuple[str, ...] = (), in_doubt: str | None = None, batch: bool = False,
-            resume: bool = False) -> RunResult:
+            resume: bool = False, accept_new_ledger: bool = False) -> RunResult:
     """Run with progress on a terminal, then print the summary (human or JSON)."""
     with progress_reporter() as progress:
         result = run_pipeline(settings, only=tuple(only), dry_run=dry_run, as_of=as_of, progress=progress,
-                              formats=tuple(formats), in_doubt=in_doubt, batch=batch, resume=resume)
+                              formats=tuple(formats), in_doubt=in_doubt, batch=batch, resume=resume,
+                              accept_new_ledger=accept_new_ledger)
     if as_json:
         print_json(result.to_json())
     else:

@@ -187,7 +187,7 @@ def demo(out: Path, as_json: bool) -> None:
     if out.exists() and any(out.iterdir()) and not (out / CONFIG_FILE).exists():
         raise UsageError(f"{out} exists and is not a demo workspace: choose another --out")
     # (never a cache or run folder a development checkout may hold beside the demo files)
-    shutil.copytree(_demo_source(), out, dirs_exist_ok=True, ignore=shutil.ignore_patterns(".execbrief"))
+    shutil.copytree(_demo_source(), out, dirs_exist_ok=True, ignore=shutil.ignore_patterns(".execbrief", "outbox"))
     settings = load_settings(out)
     result = execute(settings, as_json=as_json)
     if not as_json:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..config import Settings
-from ..errors import DeliveryError
+from ..errors import DeliveryError, DeliveryRejected, storage_problem
 from ..model import Message, Receipt
 
 __all__ = ["OutboxChannel", "register"]
@@ -86,7 +86,11 @@ class OutboxChannel:
             _write_atomic(folder / f"{key}.txt", text.encode("utf-8"))
             self._record(folder, message, message_id, eml.name)
         except OSError as exc:
-            raise DeliveryError(f"cannot write to the outbox {folder}: {exc.strerror or exc}") from None
+            # a folder that cannot be written (not a folder, read-only, full) stays so for the
+            # seconds a retry waits: a permanent failure, kept for `execbrief resend --failed`
+            why = storage_problem(exc) or exc.strerror or str(exc)
+            raise DeliveryRejected(f"cannot write to the outbox {folder}: {why} "
+                                   "(check [delivery] outbox in execbrief.toml)") from None
         return Receipt(
             key=message.key, channel=self.name, status="sent", message_id=message_id, path=str(eml)
         )

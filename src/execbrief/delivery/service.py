@@ -27,7 +27,9 @@ from typing import Any, Callable
 
 from ..config import Settings
 from ..errors import DeliveryError, DeliveryInDoubt, DeliveryRejected
+from ..failures import describe
 from ..ledger import Ledger
+from ..ledger.continuity import remember_ledger, unknown_deliveries
 from ..ledger.deliveries import DeliveryLedger
 from ..model import Message
 from .parts import Part, mark_update, plan_parts
@@ -236,6 +238,12 @@ class DeliveryService:
             except DeliveryError as exc:
                 error = str(exc)
                 self.store.attempt(row_id, error)
+            except Exception as exc:
+                # a channel's bug, not a provider's answer: trying again would fail the same way
+                error = f"the {self.channel.name} channel failed: {describe(exc)}"
+                self.store.finish(row_id, "failed", error=error)
+                return Sent(part, "failed", self.channel.name, attempts=attempts, error=error,
+                            in_doubt=doubt, suppressed=dropped)
             else:
                 # committed with the next message's pending row (or the final flush)
                 self.store.finish(row_id, "sent", provider_message_id=receipt.message_id, path=receipt.path,
@@ -281,10 +289,22 @@ def part_from_row(row: dict[str, Any]) -> Part:
 def deliver_run(
     settings: Settings, channel: Any, ledger: Ledger, run_id: str, period: str, messages: list[Message], *,
     in_doubt: str | None = None, progress: Callable[[str, dict[str, Any]], None] | None = None,
+    accept_new_ledger: bool = False,
 ) -> tuple[list[dict[str, Any]], list[str]]:
-    """Preflight, then send: the deliveries (one entry per recipient) and the failures of a run."""
+    """Preflight, then send: the deliveries (one entry per recipient) and the failures of a run.
+
+    A ledger that did not record the workspace's earlier deliveries (a new one, after the
+    old was moved aside) cannot tell what was sent: nothing is sent until the user confirms
+    with ``accept_new_ledger`` (``run --accept-new-ledger``).
+    """
     from .preflight import run_checks
 
+    unknown = unknown_deliveries(settings.workspace, ledger, settings.resolve(settings.delivery.outbox))
+    if unknown and not accept_new_ledger:
+        ledger.record_event(run_id, "new_ledger_refused", {"why": unknown})
+        return [], [f"delivery refused: {unknown}, so it cannot tell which briefings were sent already: "
+                    "run again with --accept-new-ledger to deliver anyway (a recipient may get a briefing "
+                    "of this period twice)"]
     checks = run_checks(settings, channel, messages, ledger)
     ledger.record_event(run_id, "preflight", {"checks": [c.to_json() for c in checks]})
     failed = [c for c in checks if c.status == "fail"]
@@ -296,6 +316,9 @@ def deliver_run(
         results = service.deliver(messages, run_id, period)
     except DeliveryError as exc:
         return [], [f"delivery: {exc}"]
+    sent = sum(1 for r in results if r.status == "sent")
+    if sent or accept_new_ledger:
+        remember_ledger(settings.workspace, ledger, sent)
     return summarize(results)
 
 

@@ -317,7 +317,8 @@ def migrate(db: sqlite3.Connection) -> list[str]:
             )
             db.execute("COMMIT")
         except BaseException:
-            db.execute("ROLLBACK")
+            if db.in_transaction:  # (SQLite has already rolled back after a full disk, say)
+                db.execute("ROLLBACK")
             raise
         applied.append(name)
     return applied

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import secrets
 import sqlite3
 from datetime import datetime, timezone
@@ -17,11 +18,11 @@ from pathlib import Path
 from contextlib import contextmanager
 from typing import Any, Iterable, Iterator
 
-from ..errors import LedgerError
+from ..errors import LedgerDamaged, LedgerError, storage_problem
 from ..model import DataWarning, Fact, Report
 from .migrations import migrate
 
-__all__ = ["Ledger", "LEDGER_PATH", "content_key", "new_run_id", "utc_now"]
+__all__ = ["Ledger", "LEDGER_PATH", "content_key", "ledger_error", "new_run_id", "utc_now"]
 
 LEDGER_PATH = Path(".execbrief") / "ledger.db"
 
@@ -42,6 +43,65 @@ def new_run_id() -> str:
     return now.strftime("%Y%m%dT%H%M%S") + f"{now.microsecond // 1000:03d}Z-" + secrets.token_hex(3)
 
 
+_CORRUPT, _NOTADB, _READONLY, _FULL, _CANTOPEN, _IOERR = 11, 26, 8, 13, 14, 10  # SQLite result codes
+
+
+def ledger_error(exc: sqlite3.Error | OSError, path: Path, doing: str = "open") -> LedgerError:
+    """What a database or file error on the ledger means for the user, and what to do."""
+    if isinstance(exc, OSError):
+        return LedgerError(f"cannot {doing} the ledger at {path}: {storage_problem(exc) or exc}", path=path)
+    code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+    if code in (_CORRUPT, _NOTADB):
+        return LedgerDamaged(
+            f"the ledger at {path} is damaged ({exc}): move it aside (mv {path} {path}.damaged) and run again "
+            "to start a new ledger; the new ledger does not know what was sent before, so a delivering run "
+            "asks you to confirm with --accept-new-ledger", path=path)
+    folder = path.parent
+    if code == _READONLY or (code == _CANTOPEN and folder.is_dir() and not os.access(folder, os.W_OK)):
+        return LedgerError(
+            f"cannot {doing} the ledger at {path}: the workspace is read-only ({exc}): make {folder} writable "
+            "(execbrief records every run there)", path=path)
+    if code == _FULL or (code in (_IOERR, _CANTOPEN) and _nearly_full(folder)):
+        return LedgerError(f"cannot {doing} the ledger at {path}: the disk is full ({exc}): free some space "
+                            "and run again", path=path)
+    if code == _IOERR:
+        return LedgerError(f"cannot {doing} the ledger at {path}: the disk failed a read or write ({exc}): "
+                            "check the disk has space and works", path=path)
+    return LedgerError(f"cannot {doing} the ledger at {path}: {exc}", path=path)
+
+
+def _nearly_full(folder: Path) -> bool:
+    """Whether the file system holding ``folder`` has less than a megabyte left for us."""
+    try:
+        stat = os.statvfs(folder)
+    except OSError:
+        return False
+    return stat.f_bavail * stat.f_frsize < 1024 * 1024
+
+
+class _Connection(sqlite3.Connection):
+    """A connection that names a damaged database wherever a statement finds the damage."""
+
+    def execute(self, *args: Any) -> sqlite3.Cursor:  # type: ignore[override]
+        try:
+            return super().execute(*args)
+        except sqlite3.DatabaseError as exc:
+            raise _damaged(exc, self) from exc
+
+    def executemany(self, *args: Any) -> sqlite3.Cursor:  # type: ignore[override]
+        try:
+            return super().executemany(*args)
+        except sqlite3.DatabaseError as exc:
+            raise _damaged(exc, self) from exc
+
+
+def _damaged(exc: sqlite3.DatabaseError, db: sqlite3.Connection) -> Exception:
+    if ((getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF) not in (_CORRUPT, _NOTADB):
+        return exc
+    row = sqlite3.Connection.execute(db, "PRAGMA database_list").fetchone()
+    return ledger_error(exc, Path(row[2]) if row else LEDGER_PATH, "read")
+
+
 class Ledger:
     """A connection to one workspace's ledger."""
 
@@ -49,13 +109,16 @@ class Ledger:
         self.path = path
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(path, isolation_level=None, timeout=30)
+            self.db = sqlite3.connect(path, isolation_level=None, timeout=30, factory=_Connection)
             self.db.row_factory = sqlite3.Row
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA foreign_keys=ON")
             migrate(self.db)
         except (sqlite3.Error, OSError) as exc:
-            raise LedgerError(f"cannot open the ledger at {path}: {exc}") from exc
+            raise ledger_error(exc, path) from exc
+        except LedgerError:
+            self.db.close()
+            raise
 
     @classmethod
     def for_workspace(cls, workspace: Path) -> "Ledger":
@@ -87,7 +150,7 @@ class Ledger:
             if self.db.in_transaction:
                 self.db.execute("ROLLBACK")
             if isinstance(exc, sqlite3.Error):
-                raise LedgerError(f"cannot write to the ledger at {self.path}: {exc}") from exc
+                raise ledger_error(exc, self.path, "write to") from exc
             raise
 
     def write(self, statements: Iterable[tuple[str, Iterable[tuple[Any, ...]]]], *, immediate: bool = False) -> None:
