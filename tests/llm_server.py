@@ -18,6 +18,7 @@ import hashlib
 import json
 import math
 import re
+import socket
 import threading
 import time
 from dataclasses import dataclass, field
@@ -122,11 +123,17 @@ class LLMServer:
         self.max_in_flight = 0
         self._prefix_cache: set[str] = set()
         self._lock = threading.Lock()
+        self._connections: list[tuple[socket.socket, threading.Thread]] = []
         self._ids = 0
         server = self
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+
+            def setup(self) -> None:
+                super().setup()
+                with server._lock:
+                    server._connections.append((self.connection, threading.current_thread()))
 
             def log_message(self, *args: Any) -> None:
                 pass
@@ -150,6 +157,14 @@ class LLMServer:
     def __exit__(self, *exc: object) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+        # a client that kept its connection open (an SDK's pool) would keep a handler thread
+        # alive past the test, and a live thread stops later tests from forking workers
+        for connection, thread in self._connections:
+            try:
+                connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            thread.join(timeout=2)
 
     def enqueue(self, *faults: Fault, match: Callable[[str], bool] | None = None) -> None:
         """Script faults for the next model requests (whose prompt ``match`` accepts, if given)."""
