@@ -30,7 +30,9 @@ from .vocabulary import Vocabulary, load_vocabulary
 from .lenses import FactIndex, build_view, compare, lens_pool, load_lenses
 from .model import DataWarning, Evidence, Fact, Lens, LensView, Message, Report
 from .registry import registry
-from .render import render, render_markdown, standalone_html
+from .ledger.deliveries import DeliveryLedger
+from .render import render, render_markdown, standalone_html, update_between
+from .render.update import Update
 from .sources import InputFile, SourceResult
 from .verify import verify
 from .workers import fork_call
@@ -492,6 +494,15 @@ def _write_many(writer: Any, views: list[LensView], warnings: list[DataWarning],
     return {report.key: report for report in reports}
 
 
+def _update(report: Report, ledger: Ledger, period: str, channel: str) -> Update | None:
+    """What changed since the version of this report already sent in the period, if one was."""
+    sent = DeliveryLedger(ledger).sent_version(report.key, period, report.digest(), channel)
+    if sent is None:
+        return None
+    previous, at = sent
+    return update_between(previous, report, date.fromisoformat(at[:10]))
+
+
 def _write_report(
     plan: PlannedReport, view: LensView, by_id: dict[str, Fact], settings: Settings, writer: Any,
     out_dir: Path, ledger: Ledger, run_id: str, formats: tuple[str, ...] = (), written: Report | None = None,
@@ -548,9 +559,10 @@ def _render_report(
         # an unverified report is never rendered for delivery: record why and move on
         ledger.record_event(run_id, "report_rejected", {"key": plan.key, "problems": problems})
         return outcome, None
-    rendered = render(report)
+    update = _update(report, ledger, period, settings.delivery.method)
+    rendered = render(report, update)
     files = {"html": out_dir / f"{plan.key}.html", "text": out_dir / f"{plan.key}.txt"}
-    files["html"].write_text(standalone_html(report, rendered), encoding="utf-8")
+    files["html"].write_text(standalone_html(report, rendered, update), encoding="utf-8")
     files["text"].write_text(rendered.text, encoding="utf-8")
     if "md" in formats:
         files["md"] = out_dir / f"{plan.key}.md"

@@ -20,7 +20,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Iterator
 
 from ..errors import DeliveryError
-from ..model import Message
+from ..model import Message, Report
 from .store import Ledger, new_run_id, utc_now
 
 __all__ = ["DeliveryLedger", "LOCK_NAME"]
@@ -182,6 +182,17 @@ class DeliveryLedger:
             (report_key, period, channel == "outbox", run_id, report_key),
         ).fetchone()
         return row is not None
+
+    def sent_version(self, report_key: str, period: str, digest: str, channel: str = "outbox") -> tuple[Report, str] | None:
+        """The newest version of this report sent in this period with other content than ``digest``,
+        and when it was sent (the same channel class as ``sent_other_version``)."""
+        row = self.db.execute(
+            "SELECT r.report_json, m.updated_at FROM messages m JOIN reports r ON r.run_id = m.run_id AND r.key = m.report_key"
+            " WHERE m.report_key = ? AND m.period = ? AND m.status = 'sent' AND (m.channel = 'outbox') = ?"
+            " AND r.content_sha256 != ? ORDER BY m.updated_at DESC, m.rowid DESC LIMIT 1",
+            (report_key, period, channel == "outbox", digest),
+        ).fetchone()
+        return (Report.model_validate_json(row[0]), row[1]) if row else None
 
     def pending_retries(self, which: str, run_id: str | None = None, channel: str = "outbox") -> list[dict[str, Any]]:
         """Messages never sent whose newest row is ``failed`` or in doubt, with their bodies."""

@@ -8,8 +8,10 @@ from .charts import chart_png
 from .html import content_id, render_html
 from .markdown import render_markdown
 from .text import render_text
+from .update import Update, update_between
 
-__all__ = ["render", "render_html", "render_markdown", "render_text", "standalone_html", "subject_for"]
+__all__ = ["render", "render_html", "render_markdown", "render_text", "standalone_html", "subject_for",
+           "update_between"]
 
 
 def chart_images(report: Report) -> dict[str, bytes]:
@@ -23,22 +25,26 @@ def chart_images(report: Report) -> dict[str, bytes]:
     return images
 
 
-def render(report: Report) -> Rendered:
-    """Render a report for email; the same report always gives the same bytes."""
+def render(report: Report, update: Update | None = None) -> Rendered:
+    """Render a report for email; the same report always gives the same bytes.
+
+    ``update`` (see ``update.py``) opens a changed version of a report already sent in the
+    period with what changed since.
+    """
     images = chart_images(report)
     return Rendered(
         key=report.key,
         subject=subject_for(report),
-        html=render_html(report, images),
-        text=render_text(report),
+        html=render_html(report, images, update=update),
+        text=render_text(report, update),
         images=tuple((content_id(chart_id), png) for chart_id, png in images.items()),
     )
 
 
-def standalone_html(report: Report, rendered: Rendered) -> str:
+def standalone_html(report: Report, rendered: Rendered, update: Update | None = None) -> str:
     """The HTML with its charts embedded as data URIs, for a file opened in a browser."""
     images = {chart_id: png for chart_id, png in chart_images_from(rendered).items()}
-    return render_html(report, images, embed="data")
+    return render_html(report, images, embed="data", update=update)
 
 
 def chart_images_from(rendered: Rendered) -> dict[str, bytes]:

@@ -31,6 +31,7 @@ from .common import (
     subject_for,
 )
 from .sources import SourceIndex, source_index
+from .update import Update
 
 __all__ = ["content_id", "render_html"]
 
@@ -122,7 +123,7 @@ def _numeric_column(block: Block, index: int) -> bool:
     return bool(cells) and all(looks_numeric(c) for c in cells)
 
 
-def render_html(report: Report, images: Mapping[str, bytes] = {}, embed: str = "cid") -> str:
+def render_html(report: Report, images: Mapping[str, bytes] = {}, embed: str = "cid", update: Update | None = None) -> str:
     """The report as an HTML email body with inlined CSS.
 
     ``images`` maps chart ids to PNG bytes; ``embed`` says how the page refers to them:
@@ -136,7 +137,7 @@ def render_html(report: Report, images: Mapping[str, bytes] = {}, embed: str = "
         preheader=first_sentence(report),
         as_of=format_date(report.as_of),
         status=status_line(report),
-        update=None,
+        update=update,
         summary=[_block_view(index, b, images, embed) for b in report.summary],
         sections=[
             {"title": s.title, "blocks": [_block_view(index, b, images, embed) for b in s.blocks]}

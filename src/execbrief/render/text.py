@@ -20,6 +20,7 @@ from .common import (
     status_line,
 )
 from .sources import SourceIndex, source_index
+from .update import Update
 
 __all__ = ["WIDTH", "render_text"]
 
@@ -114,7 +115,7 @@ def _blocks(index: SourceIndex, blocks: tuple[Block, ...]) -> list[str]:
     return out
 
 
-def render_text(report: Report) -> str:
+def render_text(report: Report, update: Update | None = None) -> str:
     """The report as plain text wrapped at 78 columns, ending with sources and data quality."""
     lines = _wrap(report.organization.upper())
     lines += _heading(report.title, "=")
@@ -122,6 +123,9 @@ def render_text(report: Report) -> str:
         f"For {report.audience} \u00b7 {report.period} \u00b7 as of {format_date(report.as_of)}"
     )
     lines.append("")
+    if update is not None:
+        lines += _heading(update.title, "-") + [""]
+        lines += [line for item in update.lines for line in _wrap(item, "- ", "  ")] + [""]
     index = source_index(report)
     if report.summary:
         lines += _heading("Summary", "-") + [""] + _blocks(index, report.summary)
