@@ -239,10 +239,12 @@ def test_rank_orders_by_severity_then_money_at_stake():
     assert [f.id for f in rank(facts)] == ["f-critical", "f-high-big", "f-high-small", "f-high-pct", "f-low", "f-none"]
 
 
-def test_rank_prefers_focus_topics_within_a_severity():
-    facts = [fact("f-a", severity="high", value=Decimal("900"), unit="USD"), fact("f-b", severity="high", topics=("security",))]
+def test_rank_orders_by_severity_then_money_at_stake_then_the_lens_focus():
+    money = fact("f-a", severity="high", value=Decimal("900"), unit="USD")
+    focused, other = fact("f-b", severity="high", topics=("security",)), fact("f-0", severity="high")
+    worse = fact("f-z", severity="critical")
 
-    assert [f.id for f in rank(facts, focus=("security",))] == ["f-b", "f-a"]
+    assert [f.id for f in rank([other, focused, money, worse], focus=("security",))] == ["f-z", "f-a", "f-b", "f-0"]
 
 
 def test_limit_keeps_the_top_facts_and_records_the_omitted_count():
@@ -341,6 +343,9 @@ def _reference_sections(lens, facts, scope, as_of):
             picked = [f for f in picked if f.id not in selected]
         if section.style in ("metrics", "chart"):
             out[section.id] = tuple(sorted(picked, key=lambda f: (f.entity or "~", f.period or "", f.name)))
+        elif section.style == "actions" and sel.due_within_days is not None:  # a plan: by date, all of it
+            by_date = sorted(rank(picked, lens.focus), key=lambda f: f.due)
+            out[section.id] = tuple(by_date[: sel.limit or len(by_date)])
         else:
             out[section.id] = tuple(rank(picked, lens.focus)[: sel.limit or lens.max_items])
         selected.update(f.id for f in out[section.id])

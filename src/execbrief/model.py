@@ -142,6 +142,7 @@ class Selector(_Frozen):
     kinds: tuple[FactKind, ...] = ()
     names: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()
+    exclude_topics: tuple[str, ...] = ()  # a fact with any of these is not shown
     min_severity: Severity | None = None
     limit: int | None = Field(default=None, ge=1)
     last_periods: int | None = Field(default=None, ge=1)
@@ -194,6 +195,9 @@ class LensView(_Frozen):
     facts: dict[str, Fact]
     warnings: tuple[DataWarning, ...] = ()
     baseline: str | None = None  # the period of the briefing compared with, if any
+    # when that briefing was delivered (UTC ISO-8601); with baseline == period, this briefing
+    # updates one already delivered in the same period
+    baseline_sent_at: str | None = None
     changes: tuple[Fact, ...] = ()
 
 

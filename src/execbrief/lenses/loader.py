@@ -67,7 +67,10 @@ def _validate(data: dict[str, Any], origin: str, vocabulary: Vocabulary) -> Lens
         else:
             msg = f"key '{key}': {err['msg']}"
         raise LensError(f"lens file {origin}: {msg}") from None
-    wanted = [("focus", lens.focus)] + [(f"sections.{s.id}.select.topics", s.select.topics) for s in lens.sections]
+    wanted = [("focus", lens.focus)] + [
+        (f"sections.{s.id}.select.{field}", getattr(s.select, field))
+        for s in lens.sections for field in ("topics", "exclude_topics")
+    ]
     for key, topics in wanted:
         unknown = vocabulary.unknown(topics)
         if unknown:  # a misspelt topic would silently select nothing

@@ -1,4 +1,12 @@
-"""Apply a lens to the fact base: pick, rank and trim the facts of each section."""
+"""Apply a lens to the fact base: pick, rank and trim the facts of each section.
+
+A section ranks what it selects by severity first, then money at stake, due date and
+recency (the lens's focus topics, then the id, break what ties remain), and a budget cuts
+from the end: it never shows an item while hiding a more severe one. A plan section (dated
+``actions`` with a ``due_within_days`` window) takes every action due within the window
+instead, overdue first, then by date, severity breaking ties; a ``limit`` set on it cuts
+the latest.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +15,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Callable, Iterable, Iterator, Sequence
 
-from ..model import SEVERITIES, DataWarning, Fact, Lens, LensView, Selector
+from ..model import SEVERITIES, DataWarning, Fact, Lens, LensSection, LensView, Selector
 
-__all__ = ["FactIndex", "build_view", "lens_pool", "matches", "rank"]
+__all__ = ["FactIndex", "build_view", "is_plan", "lens_pool", "matches", "plan_order", "rank"]
 
 _RANK = {s: i for i, s in enumerate(SEVERITIES)}
 
@@ -21,6 +29,8 @@ def matches(fact: Fact, selector: Selector) -> bool:
     if selector.names and fact.name not in selector.names:
         return False
     if selector.topics and not set(selector.topics) & set(fact.topics):
+        return False
+    if selector.exclude_topics and not set(selector.exclude_topics).isdisjoint(fact.topics):
         return False
     if selector.min_severity is not None:
         if fact.severity is None or _RANK[fact.severity] > _RANK[selector.min_severity]:
@@ -48,19 +58,39 @@ def _key(f: Fact) -> tuple[object, ...]:
 
 def rank(facts: Iterable[Fact], focus: Sequence[str] = (), limit: int | None = None,
          *, keys: Callable[[Fact], tuple[object, ...]] = _key) -> list[Fact]:
-    """Most important first: severity, the lens's focus, money at stake, soonest due, newest.
+    """Most important first: severity, money at stake, soonest due, newest, then the lens's focus.
 
     With ``limit``, only the first ``limit`` (the same ones, in the same order).
     """
     focus_set = set(focus)
 
     def key(f: Fact) -> tuple[object, ...]:
-        severity, *rest = keys(f)
-        return (severity, 1 if focus_set.isdisjoint(f.topics) else 0, *rest)
+        *ranked, fact_id = keys(f)
+        return (*ranked, 1 if focus_set.isdisjoint(f.topics) else 0, fact_id)
 
     if limit is not None:  # keys are unique (the id comes last): nsmallest is sorted()[:limit]
         return heapq.nsmallest(limit, facts, key=key)
     return sorted(facts, key=key)
+
+
+def plan_order(facts: Iterable[Fact], focus: Sequence[str] = (), limit: int | None = None,
+               *, keys: Callable[[Fact], tuple[object, ...]] = _key) -> list[Fact]:
+    """A plan's order: overdue first, then by due date, severity breaking ties (then as
+    ``rank``); undated last. With ``limit``, the first ``limit``: the latest are cut."""
+    focus_set = set(focus)
+
+    def key(f: Fact) -> tuple[object, ...]:
+        *ranked, fact_id = keys(f)
+        return (f.due or date.max, *ranked, 1 if focus_set.isdisjoint(f.topics) else 0, fact_id)
+
+    if limit is not None:
+        return heapq.nsmallest(limit, facts, key=key)
+    return sorted(facts, key=key)
+
+
+def is_plan(section: LensSection) -> bool:
+    """Whether a section is a plan: dated actions due within a window of days."""
+    return section.style == "actions" and section.select.due_within_days is not None
 
 
 def _last_periods(facts: list[Fact], n: int) -> list[Fact]:
@@ -151,7 +181,7 @@ def lens_pool(lens: Lens, facts: Sequence[Fact], *, as_of: date, scope: set[str]
 
 def _pick(selector: Selector, index: FactIndex, scope: set[str] | None, as_of: date) -> list[Fact]:
     picked = index.candidates(selector, scope)  # each of the selected kinds, names and topics
-    if selector.min_severity is not None:  # the one criterion the index does not apply
+    if selector.min_severity is not None or selector.exclude_topics:  # what the index does not apply
         picked = [f for f in picked if matches(f, selector)]
     if selector.due_within_days is not None:
         horizon = as_of + timedelta(days=selector.due_within_days)
@@ -174,6 +204,7 @@ def build_view(
     warnings: Sequence[DataWarning] = (),
     baseline: str | None = None,
     changes: Sequence[Fact] = (),
+    baseline_sent_at: str | None = None,
 ) -> LensView:
     """The writer's input for one report: each section's facts, ranked and within budget.
 
@@ -190,6 +221,11 @@ def build_view(
             picked = [f for f in picked if f.id not in shown]
         if section.style in ("metrics", "chart"):
             chosen = sorted(picked, key=lambda f: (f.entity or "~", f.period or "", f.name))
+        elif is_plan(section):  # every action due within the window, unless a limit is set
+            limit = section.select.limit or len(picked)
+            chosen = plan_order(picked, lens.focus, limit, keys=index.key)
+            if len(picked) > limit:
+                omitted[section.id] = len(picked) - limit
         else:
             limit = section.select.limit or lens.max_items
             chosen = rank(picked, lens.focus, limit, keys=index.key)
@@ -209,5 +245,5 @@ def build_view(
         lens=lens, key=key, period=period, as_of=as_of, organization=organization,
         entities={k: v for k, v in entities.items() if scope is None or k in scope},
         sections=sections, omitted=omitted, facts=used, warnings=tuple(warnings),
-        baseline=baseline, changes=tuple(changes),
+        baseline=baseline, baseline_sent_at=baseline_sent_at, changes=tuple(changes),
     )

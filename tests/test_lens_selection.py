@@ -1,0 +1,164 @@
+"""The items a reader would pick: severity first in every section, every task of a plan's window.
+
+Each statement is held on facts that plant the case (high findings beside medium ones, tasks
+due in two and four days beside remediations due in two weeks) and on the eight built-in
+lenses over many generated fact bases.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+
+from execbrief.lenses import build_view, load_lenses
+from execbrief.model import SEVERITIES, Fact, Lens, LensSection, Selector
+from execbrief.writers.offline import section_block
+
+AS_OF = date(2026, 11, 23)
+RANK = {s: n for n, s in enumerate(SEVERITIES)}
+
+
+def fact(id: str, **changes: object) -> Fact:
+    fields: dict[str, object] = {"kind": "finding", "name": "risk", "statement": f"Statement {id}."}
+    fields.update(changes)
+    return Fact(id=id, **fields)  # type: ignore[arg-type]
+
+
+def view(lens: Lens, facts: list[Fact]):
+    return build_view(lens, facts, key=lens.id, period="2026-W48", as_of=AS_OF, organization="Org",
+                      entities={"alpha": "Alpha Rentals", "beta": "Beta Delivery"})
+
+
+def unlimited(lens: Lens) -> Lens:
+    return lens.model_copy(update={"max_items": 10**6, "sections": tuple(
+        s.model_copy(update={"select": s.select.model_copy(update={"limit": None})}) for s in lens.sections)})
+
+
+def generated(seed: int, lenses: dict[str, Lens]) -> list[Fact]:
+    """Facts of every kind, name and topic the built-in lenses select, at random severities,
+    money, due dates and periods."""
+    rng = random.Random(seed)
+    names = sorted({n for lens in lenses.values() for s in lens.sections for n in s.select.names} | {"risk", "task"})
+    topics = sorted({t for lens in lenses.values() for s in lens.sections for t in s.select.topics}
+                    | {t for lens in lenses.values() for t in lens.focus})
+    out = []
+    for n in range(400):
+        kind = rng.choice(("finding", "gap", "action", "metric", "note"))
+        money = rng.random() < 0.3
+        out.append(fact(
+            f"f-{seed}-{n:03d}", kind=kind, name=rng.choice(names), entity=rng.choice((None, "alpha", "beta")),
+            topics=tuple(rng.sample(topics, rng.randint(1, 3))),
+            severity=None if kind in ("metric", "note") else rng.choice(SEVERITIES),
+            value=Decimal(rng.randint(1, 9000)) if money or kind == "metric" else None,
+            unit="USD" if money or kind == "metric" else None,
+            due=AS_OF + timedelta(days=rng.randint(-20, 120)) if kind == "action" and rng.random() < 0.9 else None,
+            period=f"2026-{rng.randint(1, 11):02d}" if rng.random() < 0.5 else None,
+        ))
+    return out
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_no_builtin_section_shows_an_item_while_hiding_a_more_severe_one(seed):
+    lenses = load_lenses()
+    facts = generated(seed, lenses)
+    cut = 0
+    for lens in lenses.values():
+        shown, full = view(lens, facts), view(unlimited(lens), facts)
+        for section in lens.sections:
+            if section.style in ("metrics", "chart"):
+                continue
+            kept = {f.id for f in shown.sections[section.id]}
+            hidden = [f for f in full.sections[section.id] if f.id not in kept]
+            if section.style == "actions" and section.select.due_within_days is not None:
+                assert hidden == [], (lens.id, section.id)  # a plan takes its whole window
+                continue
+            cut += bool(hidden)
+            worst_hidden = min((RANK.get(f.severity or "", len(RANK)) for f in hidden), default=len(RANK))
+            least_shown = max((RANK.get(f.severity or "", len(RANK)) for f in shown.sections[section.id]), default=0)
+            assert worst_hidden >= least_shown, (lens.id, section.id)
+            assert shown.omitted.get(section.id, 0) == len(hidden)
+    assert cut  # the budgets did cut somewhere: the check above was tested
+
+
+def test_high_findings_are_shown_before_medium_ones_and_money_orders_them_then_due_then_recency():
+    section = LensSection(id="s", title="S", directive="d", select=Selector(kinds=("finding",), limit=5))
+    lens = Lens(id="t", title="T", audience="A", sections=(section,), focus=("security",))
+    facts = [
+        fact("f-med-money", severity="medium", value=Decimal("90000"), unit="USD"),
+        fact("f-high-none", severity="high", topics=("security",)),
+        fact("f-high-due", severity="high", due=AS_OF + timedelta(days=3)),
+        fact("f-high-new", severity="high", period="2026-10"),
+        fact("f-high-money", severity="high", value=Decimal("-2800"), unit="USD"),
+        fact("f-crit", severity="critical"),
+        fact("f-low", severity="low", value=Decimal("500000"), unit="USD"),
+    ]
+    got = view(lens, facts)
+    assert [f.id for f in got.sections["s"]] == ["f-crit", "f-high-money", "f-high-due", "f-high-new", "f-high-none"]
+    assert got.omitted == {"s": 2}  # the medium and the low, however much money they name
+
+
+def test_the_ceo_plan_takes_every_task_due_within_30_days_overdue_first_then_by_date():
+    ceo = load_lenses()["ceo"]
+    day = lambda n: AS_OF + timedelta(days=n)  # noqa: E731
+    tasks = [
+        fact("t-overdue", kind="action", name="overdue_task", severity="high", due=day(-3)),
+        fact("t-in-2", kind="action", name="open_task", severity="medium", due=day(2)),
+        fact("t-in-4", kind="action", name="open_task", severity="medium", due=day(4), evidence=("f-risk",)),
+        fact("t-crit-in-2", kind="action", name="remediation", severity="critical", due=day(2)),
+        *(fact(f"t-high-{n:02d}", kind="action", name="remediation", severity="high", due=day(14)) for n in range(12)),
+        fact("t-in-30", kind="action", name="remediation", severity="medium", due=day(30)),
+        fact("t-in-31", kind="action", name="open_task", severity="critical", due=day(31)),
+        fact("t-undated", kind="action", name="open_task", severity="high"),
+        fact("f-risk", severity="critical", statement="The boiler fails inspection."),
+    ]
+    got = view(ceo, tasks)
+    plan = [f.id for f in got.sections["plan"]]
+    assert plan == ["t-overdue", "t-crit-in-2", "t-in-2", "t-in-4",
+                    *(f"t-high-{n:02d}" for n in range(12)), "t-in-30"]
+    assert "plan" not in got.omitted  # nothing due within the window is left out
+    block = section_block(next(s for s in ceo.sections if s.id == "plan"), got)
+    assert block.items[0].startswith(f"{day(-3).isoformat()} (overdue):")
+    assert [item[:10] for item in block.items[1:4]] == [day(2).isoformat()] * 2 + [day(4).isoformat()]
+
+
+def test_a_plan_with_a_limit_cuts_the_latest_and_breaks_a_same_day_tie_by_severity():
+    section = LensSection(id="p", title="P", directive="d", style="actions",
+                          select=Selector(kinds=("action",), due_within_days=30, limit=3))
+    lens = Lens(id="t", title="T", audience="A", sections=(section,))
+    day = lambda n: AS_OF + timedelta(days=n)  # noqa: E731
+    facts = [
+        fact("a-low-1", kind="action", severity="low", due=day(1)),
+        fact("a-crit-20", kind="action", severity="critical", due=day(20)),
+        fact("a-high-5", kind="action", severity="high", due=day(5)),
+        fact("a-med-5", kind="action", severity="medium", due=day(5)),
+        fact("a-none", kind="action", severity="critical"),
+    ]
+    got = view(lens, facts)
+    assert [f.id for f in got.sections["p"]] == ["a-low-1", "a-high-5", "a-med-5"]
+    assert got.omitted == {"p": 1}
+
+
+def test_a_section_excluding_an_unknown_topic_is_an_error_naming_the_key(workspace):
+    from execbrief.errors import LensError
+
+    workspace.write("lenses/eng.toml", (
+        'id = "eng"\ntitle = "Eng"\naudience = "CTO"\n'
+        '[[sections]]\nid = "todo"\ntitle = "To do"\ndirective = "Engineering tasks."\nstyle = "actions"\n'
+        '[sections.select]\nkinds = ["action"]\ntopics = ["tech"]\nexclude_topics = ["plumbing"]\n'
+    ))
+    with pytest.raises(LensError) as caught:
+        load_lenses(workspace.root)
+    assert "sections.todo.select.exclude_topics" in str(caught.value) and "'plumbing'" in str(caught.value)
+    workspace.write("lenses/eng.toml", (workspace.root / "lenses/eng.toml").read_text().replace('"plumbing"', '"trades"'))
+    assert load_lenses(workspace.root)["eng"].sections[0].select.exclude_topics == ("trades",)
+
+
+def test_an_excluded_topic_keeps_a_fact_out_of_a_section_it_otherwise_matches():
+    section = LensSection(id="s", title="S", directive="d", select=Selector(topics=("tech",), exclude_topics=("trades",)))
+    lens = Lens(id="t", title="T", audience="A", sections=(section,))
+    facts = [fact("f-eng", severity="high", topics=("tech",)), fact("f-plumb", severity="critical", topics=("tech", "trades"))]
+    got = view(lens, facts)
+    assert [f.id for f in got.sections["s"]] == ["f-eng"] and got.omitted == {}
