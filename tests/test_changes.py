@@ -125,3 +125,46 @@ def test_unchanged_metrics_and_new_metrics_are_not_changes():
     metric = Fact(id="f-r", kind="metric", name="revenue", value=Decimal(100), unit="USD", statement="R.")
     fresh = Fact(id="f-n", kind="metric", name="revenue", value=Decimal(5), unit="USD", statement="N.")
     assert compare([metric, fresh], [metric], key="cfo", baseline_period="2026-W47") == []
+
+
+def _sent(workspace, result, key: str) -> list[dict]:
+    with Ledger.for_workspace(workspace.root) as ledger:
+        return [m for m in ledger.messages(result.run_id) if m.get("report_key", m.get("key")) == key]
+
+
+def test_an_update_in_the_same_period_says_what_changed_since_the_briefing_it_updates(workspace):
+    workspace.write("notes/alpha.md", NOTE)
+    workspace.write("ledger/t.csv", LEDGER)
+    first = run(workspace.settings(), as_of=date(2026, 11, 23), only=("cfo",))
+    assert [m["status"] for m in _sent(workspace, first, "cfo")] and _changes(workspace, first, "cfo")[1] == [
+        "First briefing of this kind: there is no earlier briefing to compare with."]
+
+    workspace.write("ledger/t.csv", LEDGER.replace("2026-10-12,-800.00", "2026-10-12,-1800.00"))
+    update = run(workspace.settings(), as_of=date(2026, 11, 23), only=("cfo",))
+    assert update.period == first.period
+    subjects = {m["subject"] for m in _sent(workspace, update, "cfo") if m["status"] == "sent"}
+    assert subjects and all(s.startswith("[Update] ") for s in subjects)
+    _, items = _changes(workspace, update, "cfo")
+    assert not any(i.startswith("First briefing") for i in items)
+    assert any(i.startswith("Worse: Alpha Rentals costs in October 2026 were $1,800 (was $800)") for i in items)
+
+
+def test_an_unchanged_rerun_after_delivery_compares_as_the_delivered_one_did_and_is_not_sent_again(workspace):
+    workspace.write("notes/alpha.md", NOTE)
+    workspace.write("ledger/t.csv", LEDGER)
+    first = run(workspace.settings(), as_of=date(2026, 11, 23), only=("cfo",))
+    again = run(workspace.settings(), as_of=date(2026, 11, 23), only=("cfo",))
+    assert _report(workspace, again, "cfo").digest() == _report(workspace, first, "cfo").digest()
+    assert not [m for m in _sent(workspace, again, "cfo") if m["status"] == "sent"]
+
+
+def test_a_briefing_that_was_never_delivered_is_no_baseline(workspace):
+    workspace.write("notes/alpha.md", NOTE)
+    workspace.write("ledger/t.csv", LEDGER)
+    run(workspace.settings(), as_of=date(2026, 11, 23), only=("cfo",), dry_run=True)
+    workspace.write("ledger/t.csv", LEDGER.replace("2026-10-12,-800.00", "2026-10-12,-1800.00"))
+    later = run(workspace.settings(), as_of=date(2026, 11, 30), only=("cfo",))
+    same = run(workspace.settings(), as_of=date(2026, 11, 23), only=("cfo",), dry_run=True)
+    for result in (later, same):
+        assert _changes(workspace, result, "cfo")[1] == [
+            "First briefing of this kind: there is no earlier briefing to compare with."]

@@ -417,25 +417,39 @@ def _view_for(
     plan: PlannedReport, facts: FactIndex, warnings: list[DataWarning], settings: Settings,
     period: str, as_of: date, ledger: Ledger, run_id: str, baselines: dict[str, FactIndex],
 ) -> LensView:
-    """The writer's input for one report, with what changed since its baseline briefing."""
+    """The writer's input for one report, with what changed since its baseline briefing.
+
+    The baseline is the last delivered briefing of the same report: the one delivered earlier
+    in this period, when this briefing's facts differ from it (this one updates it), else the
+    one delivered for an earlier period (so an unchanged rerun gives the same report).
+    """
     scope = set(plan.scope) if plan.scope is not None else None
+
+    def pool_of(run: str) -> list[Fact]:
+        if run not in baselines:
+            baselines[run] = FactIndex(ledger.facts(run))
+        return lens_pool(plan.lens, baselines[run], as_of=as_of, scope=scope)
+
     baseline = ledger.baseline(plan.key, period)
+    sent_at: str | None = None
+    now = lens_pool(plan.lens, facts, as_of=as_of, scope=scope)
+    updated = ledger.delivered(plan.key, period, other_than=run_id)
+    if updated is not None and {f.id: f for f in pool_of(updated[0])} != {f.id: f for f in now}:
+        baseline, sent_at = (updated[0], updated[1]), updated[2]
     changes: list[Fact] = []
     if baseline is not None:
         base_run, _ = baseline
-        if base_run not in baselines:
-            baselines[base_run] = FactIndex(ledger.facts(base_run))
-        before = lens_pool(plan.lens, baselines[base_run], as_of=as_of, scope=scope)
+        before = pool_of(base_run)
         # a finding alerted since the baseline and gone now was resolved in between
         gone = resolved_alerts(ledger, base_run, set(facts.by_id))
         before += [f for f in lens_pool(plan.lens, gone, as_of=as_of, scope=scope) if f.id not in {b.id for b in before}]
-        now = lens_pool(plan.lens, facts, as_of=as_of, scope=scope)
         changes = compare(now, before, key=plan.key, baseline_period=baseline[1])
         ledger.record_facts(run_id, changes)
     return build_view(
         plan.lens, facts, key=plan.key, period=period, as_of=as_of,
         organization=settings.organization.name, entities=settings.entity_names(),
         scope=scope, warnings=warnings, baseline=baseline[1] if baseline else None, changes=changes,
+        baseline_sent_at=sent_at,
     )
 
 
