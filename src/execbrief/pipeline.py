@@ -419,9 +419,10 @@ def _view_for(
 ) -> LensView:
     """The writer's input for one report, with what changed since its baseline briefing.
 
-    The baseline is the last delivered briefing of the same report: the one delivered earlier
-    in this period, when this briefing's facts differ from it (this one updates it), else the
-    one delivered for an earlier period (so an unchanged rerun gives the same report).
+    The baseline is the last delivered briefing of the same report: one delivered earlier in
+    this period, when this briefing's facts differ from it (this one updates it); else the
+    baseline that one had (so an unchanged rerun gives the same report, not sent again); the
+    first of a period compares with the last one delivered for an earlier period.
     """
     scope = set(plan.scope) if plan.scope is not None else None
 
@@ -433,9 +434,14 @@ def _view_for(
     baseline = ledger.baseline(plan.key, period)
     sent_at: str | None = None
     now = lens_pool(plan.lens, facts, as_of=as_of, scope=scope)
-    updated = ledger.delivered(plan.key, period, other_than=run_id)
-    if updated is not None and {f.id: f for f in pool_of(updated[0])} != {f.id: f for f in now}:
-        baseline, sent_at = (updated[0], updated[1]), updated[2]
+    # each briefing delivered in this period had the baseline this rule gives it in turn
+    last: tuple[str, str, str] | None = None
+    last_pool: dict[str, Fact] = {}
+    for sent in [*ledger.delivered(plan.key, period, other_than=run_id), None]:
+        pool = {f.id: f for f in (pool_of(sent[0]) if sent else now)}
+        if last is not None and pool != last_pool:  # it updates the one before it
+            baseline, sent_at = (last[0], last[1]), last[2]
+        last, last_pool = sent, pool
     changes: list[Fact] = []
     if baseline is not None:
         base_run, _ = baseline

@@ -270,17 +270,17 @@ class Ledger:
         ).fetchone()
         return (row[0], row[1]) if row else None
 
-    def delivered(self, key: str, period: str, *, other_than: str) -> tuple[str, str, str] | None:
-        """(run id, period, when sent) of the newest report of ``key`` for ``period`` that was
-        delivered by a run other than ``other_than``; None when none was."""
-        row = self.db.execute(
+    def delivered(self, key: str, period: str, *, other_than: str) -> list[tuple[str, str, str]]:
+        """(run id, period, when sent) of each report of ``key`` for ``period`` that a run other
+        than ``other_than`` delivered, oldest first."""
+        rows = self.db.execute(
             "SELECT r.run_id, r.period, MAX(m.updated_at) AS sent FROM reports r JOIN messages m"
             " ON m.run_id = r.run_id AND m.key = r.key AND m.status = 'sent'"
             " WHERE r.key = ? AND r.period = ? AND r.run_id != ? AND r.status != 'rejected'"
-            " GROUP BY r.run_id ORDER BY sent DESC, r.run_id DESC LIMIT 1",
+            " GROUP BY r.run_id ORDER BY sent, r.run_id",
             (key, period, other_than),
-        ).fetchone()
-        return (row[0], row[1], row[2]) if row else None
+        ).fetchall()
+        return [(row[0], row[1], row[2]) for row in rows]
 
     def facts(self, run_id: str) -> list[Fact]:
         """The fact base a run recorded."""
