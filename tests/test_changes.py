@@ -147,6 +147,10 @@ def test_an_update_in_the_same_period_says_what_changed_since_the_briefing_it_up
     _, items = _changes(workspace, update, "cfo")
     assert not any(i.startswith("First briefing") for i in items)
     assert any(i.startswith("Worse: Alpha Rentals costs in October 2026 were $1,800 (was $800)") for i in items)
+    # and unchanged after the update: the same report (it compares with what the update did), not sent
+    again = run(workspace.settings(), as_of=date(2026, 11, 23), only=("cfo",))
+    assert _report(workspace, again, "cfo").digest() == _report(workspace, update, "cfo").digest()
+    assert not [m for m in _sent(workspace, again, "cfo") if m["status"] == "sent"]
 
 
 def test_an_unchanged_rerun_after_delivery_compares_as_the_delivered_one_did_and_is_not_sent_again(workspace):
