@@ -438,7 +438,8 @@ def _view_for(
     last: tuple[str, str, str] | None = None
     last_pool: dict[str, Fact] = {}
     for sent in [*ledger.delivered(plan.key, period, other_than=run_id), None]:
-        pool = {f.id: f for f in (pool_of(sent[0]) if sent else now)}
+        # (its own "what changed" notes are part of its facts, not of what it reports on)
+        pool = {f.id: f for f in (pool_of(sent[0]) if sent else now) if f.name != "change"}
         if last is not None and pool != last_pool:  # it updates the one before it
             baseline, sent_at = (last[0], last[1]), last[2]
         last, last_pool = sent, pool
