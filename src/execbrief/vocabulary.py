@@ -40,22 +40,30 @@ def _normal(text: str) -> str:
     return _SPACES.sub(" ", text.lower()).strip()
 
 
-def _trie(words: Iterable[str]) -> str:
-    """One alternation as a prefix tree: branches start with distinct characters and
-    optional tails are greedy, so at each place it finds the longest entry there."""
+_WORD_END = "(?:ers|ing|ies|ied|es|ed|er|ly|s|d)?(?![a-z0-9])"  # a word entry, inflected or not
+_STEM_END = "[a-z0-9]*"  # a stem entry, any ending
+
+
+def _trie(words: Iterable[str], stems: Iterable[str]) -> str:
+    """One alternation as a prefix tree, each entry ending as it may (a word with an
+    inflection or none, a stem with anything): at each place it finds the longest entry
+    that ends there, and a shorter one where the longer does not end well ("vacant" finds
+    the stem "vacan", "leader" finds nothing for the word "lead")."""
     root: dict = {}
-    for word in words:
-        node = root
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
+    for entries, end in ((words, _WORD_END), (stems, _STEM_END)):
+        for word in entries:
+            node = root
+            for ch in word:
+                node = node.setdefault(ch, {})
+            if node.get("") != _STEM_END:  # (an entry that is a word and a stem: a stem)
+                node[""] = end
 
     def emit(node: dict) -> str:
         branches = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        return f"(?:{body})?" if "" in node else body
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")" if branches else ""
+        if "" not in node:
+            return body
+        return f"(?:{body}|{node['']})" if body else node[""]
 
     return emit(root)
 
@@ -86,17 +94,30 @@ class _Matcher:
                         other in self._stems or key[len(other)] == " "):
                     labels |= more
             self._with_prefixes[key] = frozenset(labels)
-        self._regex = re.compile(r"(?=(?<![a-z0-9])(" + _trie(every) + r")([a-z0-9]*))") if every else None
+        # every match is an entry found (the expression checks how it ends, in C): what is
+        # left here is naming the entry a matched span is, once per distinct span
+        self._regex = re.compile(r"(?=(?<![a-z0-9])(" + _trie(self._words, self._stems) + "))") if every else None
+        self._spans: dict[str, frozenset[str]] = {}
         self.find = lru_cache(maxsize=65536)(self._find)
+
+    def entry(self, span: str) -> str:
+        """The entry a matched span is: itself, a word with its inflection taken off, or the
+        longest stem it starts with (the longest of these)."""
+        found = [span] if span in self._words or span in self._stems else []
+        found += [span[:-len(end)] for end in _INFLECTIONS if end and span.endswith(end) and span[:-len(end)] in self._words]
+        found += [span[:n] for n in range(len(span) - 1, 0, -1) if span[:n] in self._stems]
+        return max(found, key=len)
 
     def _find(self, text: str | None) -> frozenset[str]:
         if not text or self._regex is None:
             return frozenset()
         found: set[str] = set()
-        for m in self._regex.finditer(_normal(text)):
-            key, tail = m.group(1), m.group(2)
-            if key in self._stems or (key in self._words and tail in _INFLECTIONS):
-                found |= self._with_prefixes[key]
+        spans = self._spans
+        for span in self._regex.findall(_normal(text)):
+            labels = spans.get(span)
+            if labels is None:
+                labels = spans[span] = self._with_prefixes[self.entry(span)]
+            found |= labels
         return frozenset(found)
 
 
@@ -142,6 +163,8 @@ class Vocabulary:
         self._roles = _Matcher({w: {r} for r in ROLES for w in roles.get(r) or ()})
         self.digest = "sha256:" + hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
         self.topics_of = lru_cache(maxsize=8192)(self._topics_of)
+        self._context = lru_cache(maxsize=8192)(self._context_topics)  # a section's items share it
+        self.read = lru_cache(maxsize=65536)(self._read)  # (an item's signals, then its topics)
 
     def __repr__(self) -> str:  # what the incremental runner's context digest reads
         return f"Vocabulary({self.digest})"
@@ -152,6 +175,11 @@ class Vocabulary:
     def __hash__(self) -> int:
         return hash(self.digest)
 
+    def _read(self, text: str) -> tuple[frozenset[str], frozenset[str]]:
+        """An item's own words, read once: (the topics they name, the signals they hit)."""
+        found = self._words._find(text)
+        return _labels(found, "topic"), _labels(found, "signal")
+
     def role(self, heading: str | None) -> str | None:
         """What a heading says its items are: ``risk``, ``plan``, ``missing_kpi``, ``done`` or None."""
         found = self._roles.find(heading or "")
@@ -159,7 +187,7 @@ class Vocabulary:
 
     def signals(self, text: str | None) -> frozenset[str]:
         """The signal lists (``problem``, ``critical``, ``high``, ``low``, ``action``) the text hits."""
-        return _labels(self._words.find(text or ""), "signal")
+        return self.read(text or "")[1]
 
     def topics_for(self, body: str | None, *, heading: str | None = None, tags: Iterable[str] = ()) -> tuple[str, ...]:
         """Topics for an item: its note's tags that are topics, its heading's words, its own words.
@@ -168,8 +196,12 @@ class Vocabulary:
         they are silent ("our own website" in a Channels list is marketing, not tech), except
         security, which is always worth a CTO's look.
         """
+        return self.topics_of(self._context(heading or "", tuple(tags)), self.read(body or "")[0])
+
+    def _context_topics(self, heading: str, tags: tuple[str, ...]) -> frozenset[str]:
+        """The topics a heading and a note's tags give every item under them."""
         tagged = frozenset(t.strip().lower() for t in tags if t and t.strip()) & self.names
-        return self.topics_of(tagged | self._headings.find(heading or ""), _labels(self._words.find(body or ""), "topic"))
+        return tagged | self._headings.find(heading)
 
     def _topics_of(self, context: frozenset[str], own: frozenset[str]) -> tuple[str, ...]:
         found = set(context)
