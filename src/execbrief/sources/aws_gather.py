@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
 __all__ = ["SNAPSHOT_FORMAT", "REQUIRED_PERMISSIONS", "MISSING", "Gatherer", "NoCredentials", "permission_for"]
 
@@ -77,6 +75,8 @@ class Gatherer:
         self.session = session
         self.regions = list(dict.fromkeys(regions)) or ["us-east-1"]
         self.home = self.regions[0]
+        from botocore.config import Config  # (botocore is imported when AWS is read, not at start-up)
+
         self._config = Config(
             retries={"mode": "standard", "total_max_attempts": max_attempts},
             connect_timeout=10, read_timeout=60, user_agent_extra="execbrief",
@@ -96,6 +96,8 @@ class Gatherer:
     def call(self, service: str, region: str, method: str, *, missing: tuple[str, ...] = (),
              where: str | None = None, **kwargs: Any) -> Any:
         """One API call: its response, ``MISSING`` for a ``missing`` error code, or None on failure."""
+        from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
+
         client = self.client(service, region)
         try:
             return getattr(client, method)(**kwargs)
@@ -113,6 +115,8 @@ class Gatherer:
               keep: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
               missing: tuple[str, ...] = (), **kwargs: Any) -> list[dict[str, Any]] | None:
         """Every item of a paginated listing (``key`` may be dotted), or None on failure."""
+        from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
+
         client = self.client(service, region)
         items: list[dict[str, Any]] = []
         try:
@@ -136,6 +140,8 @@ class Gatherer:
 
     def _warn(self, service: str, region: str, client: Any, method: str, exc: Exception,
               where: str | None = None) -> None:
+        from botocore.exceptions import ClientError
+
         operation = client.meta.method_to_api_mapping.get(method, method)
         permission = permission_for(service, operation)
         subject = f" for {where}" if where else ""
