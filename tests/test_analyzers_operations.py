@@ -528,3 +528,16 @@ def test_a_log_entry_dated_after_the_as_of_date_is_left_out():
     facts = operations.analyze(evidence, ctx())  # as of 2026-11-23
 
     assert [f.statement for f in facts] == ["Alpha Rentals: Gutter cleared, roof leak found."]
+
+
+def test_an_item_with_a_deadline_under_no_plan_heading_is_an_open_task():
+    record = {"heading": "Admin", "level": 2, "parents": [],
+              "bullets": [{"text": "1099-NEC for 2 contractors due Jan 31", "line": 5, "due": "2027-01-31"},
+                          {"text": "Accountant is Lind CPA", "line": 6}]}
+
+    facts = {f.statement: (f.kind, f.due) for f in operations.analyze([note_ev("section", record)], ctx())}
+
+    assert facts == {
+        "Alpha Rentals: 1099-NEC for 2 contractors due Jan 31, due 2027-01-31.": ("action", date(2027, 1, 31)),
+        "Alpha Rentals — Admin: Accountant is Lind CPA.": ("note", None),
+    }

@@ -841,6 +841,8 @@ def test_expand_paths_finds_what_rglob_and_is_file_find(tmp_path):
     ("- [ ] close the books by end of month", "2026-11-30"),
     ("- [ ] file 1099s by 1/31/2027", "2027-01-31"),
     ("- [ ] tidy the shed", None),
+    ("- [ ] get the 1099s out by the end of January", "2027-01-31"),
+    ("- [ ] call the broker by Thurs", "2026-11-26"),
 ])
 def test_task_due_dates_as_people_write_them_resolve_against_the_notes_date(ws, line, due):
     ws.write("notes/a.md", f"---\nupdated: 2026-11-24\n---\n# A\n{line}\n")
@@ -905,3 +907,12 @@ def test_a_note_dated_after_the_as_of_date_is_left_out_with_a_warning(ws):
     assert paths == {"notes/old.md", "notes/undated.md"}
     (warning,) = [w for w in result.warnings if w.path == "notes/later.md"]
     assert "after the as-of date 2026-11-18" in warning.message
+
+
+def test_a_bullet_with_a_deadline_keeps_its_due_date_and_one_ending_in_a_past_date_does_not(ws):
+    ws.write("notes/a.md", ("---\nupdated: 2026-11-24\n---\n# A\n## Admin\n"
+                            "- 1099-NEC for 2 contractors due Jan 31\n- Inspection passed 2026-11-10\n"))
+
+    (section,) = [s for s in of_kind(ws.collect(), "section") if s.record["heading"] == "Admin"]
+
+    assert [b.get("due") for b in section.record["bullets"]] == ["2027-01-31", None]

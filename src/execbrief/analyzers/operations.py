@@ -199,6 +199,8 @@ def section_items(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> list[Fa
                 statement=f"{who}: {text.rstrip('.')}{dated}.",
                 topics=tuple(sorted({*topics, "risk"})), evidence=(ev.id,), sources=(where,),
             ))
+        elif role is None and item.get("due"):  # "1099s for two contractors due Jan 31": a deadline
+            facts.append(_action(ev, entity, raw, item.get("due"), heading, topics, where, ctx))
         else:
             facts.append(fact(
                 id=stable_id("f", "note", ev.provenance.path, lower, raw.lower()),

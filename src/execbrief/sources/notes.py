@@ -43,7 +43,7 @@ __all__ = ["NotesSource", "register", "parse_note", "ARCHIVED_STATUSES", "CACHE_
 
 SUFFIXES = (".md", ".markdown")
 ARCHIVED_STATUSES = frozenset({"archived", "closed", "done", "superseded"})
-CACHE_VERSION = 6  # bump when parse_note's output changes
+CACHE_VERSION = 7  # bump when parse_note's output changes
 SUMMARY_VERSION = 4  # bump when what _build puts in a note's summary or evidence changes
 _GLOB = set("*?[")
 # libyaml when present: same safe semantics as yaml.safe_load, many times faster.
@@ -87,8 +87,8 @@ def parse_note(data: bytes) -> dict[str, Any]:
     for t in body.tasks:  # the due date as found; a year-less or relative one is resolved per run
         t["due"] = _due(t["text"], t["line"], warnings)
     for sec in body.sections:  # a bullet under "Next 30 days" is a task too: keep its date as found
-        for b in sec["bullets"]:
-            found = _due(b["text"], b["line"], warnings)
+        for b in (*sec["bullets"], *sec["paras"]):  # ("inspection passed 2026-11-10" is history, not a deadline)
+            found = _due(b["text"], b["line"], warnings, tail=False)
             if found is not None:
                 b["due"] = found
     for row in body.rows:  # [line, raw, heading, cells] → [line, raw, record]
@@ -566,12 +566,13 @@ def _last_update(parsed: dict[str, Any], stamps: list[list[int]], mtime_day: str
     return mtime_day, "mtime"
 
 
-def _due(text: str, line: int, warnings: list[list[Any]]) -> list[Any] | None:
+def _due(text: str, line: int, warnings: list[list[Any]], tail: bool = True) -> list[Any] | None:
     """A task's due date as found, resolved later against the note's date (``resolve_due``).
 
     After "due", "by", "before", "until" or 📅: ``2026-12-01``, ``1 Dec 2026``, ``Dec 15``,
     ``12/8``, ``12/08/2026``, ``Friday``, ``EOW``, ``end of month``, ``tomorrow``; else
-    ``EOW``/``EOM`` anywhere, else a date that ends the line (``chase deposit 2026-12-04``).
+    ``EOW``/``EOM`` anywhere, else (``tail``) a date that ends the line (``chase deposit
+    2026-12-04``: a task's, not a bullet's, where a closing date is as often history).
     """
     for m in _DUE.finditer(text):
         rest = text[m.end():m.end() + 40]
@@ -585,9 +586,9 @@ def _due(text: str, line: int, warnings: list[list[Any]]) -> list[Any] | None:
     anywhere = _SHORTHAND.search(text)
     if anywhere:
         return _relative_day(_RELATIVE.match(anywhere.group(0)))
-    tail = _TAIL.search(text)
-    if tail:
-        found = leading_date(tail.group(1), yearless=True) or _numeric(_NUMERIC.match(tail.group(1)))
+    closing = _TAIL.search(text) if tail else None
+    if closing:
+        found = leading_date(closing.group(1), yearless=True) or _numeric(_NUMERIC.match(closing.group(1)))
         if found is not None:
             return list(found)
     return None
@@ -595,9 +596,12 @@ def _due(text: str, line: int, warnings: list[list[Any]]) -> list[Any] | None:
 
 _NUMERIC = re.compile(r"(\d{1,2})/(\d{1,2})(?:/(\d{4}|\d{2}))?(?![\d/])")
 _WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
+_MONTH_NAMES = {m: n for n, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
+                                             "nov", "dec"), 1)}
 _RELATIVE = re.compile(
     r"(eow|eom|end of (?:the )?week|end of (?:the )?month|today|tomorrow|tmrw"
-    r"|(?:next )?(mon|tue|wed|thu|fri|sat|sun)[a-z]*)\b", re.I)
+    r"|(?:the )?end of (jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*"
+    r"|(?:next )?(mon|tue|wed|thu|fri|sat|sun)(?:day|s|rs|sday|nesday|rsday|urday)?)\b", re.I)
 _SHORTHAND = re.compile(r"\b(?:eow|eom|end of (?:the )?(?:week|month))\b", re.I)
 # a date closing the line: "chase deposit 2026-12-04", "invoices (12/8)", "renew, Dec 15."
 _TAIL = re.compile(r"[\s(\[,:–-]((?:\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}(?:/\d{2,4})?|[A-Za-z]{3,9}\.? \d{1,2}(?:,? \d{4})?"
@@ -615,8 +619,10 @@ def _relative_day(m: re.Match[str] | None) -> list[Any] | None:
     if m is None:
         return None
     word = m.group(1).lower()
-    if m.group(2):
-        return ["rel", "weekday", _WEEKDAYS[m.group(2).lower()]]
+    if m.group(2):  # "the end of January": that month's last day
+        return ["rel", "monthend", _MONTH_NAMES[m.group(2).lower()]]
+    if m.group(3):
+        return ["rel", "weekday", _WEEKDAYS[m.group(3).lower()]]
     if word in ("eow",) or "week" in word:
         return ["rel", "weekday", 4]  # the week's end: its Friday
     if word in ("eom",) or "month" in word:
@@ -638,6 +644,9 @@ def resolve_due(found: list[Any], reference: date, dmy: bool = False) -> date | 
         if kind == "eom":
             following = (reference.replace(day=28) + timedelta(days=4)).replace(day=1)
             return following - timedelta(days=1)
+        if kind == "monthend":  # the next end of that month on or after the note's date
+            year = reference.year if n >= reference.month else reference.year + 1
+            return date(year + n // 12, n % 12 + 1, 1) - timedelta(days=1)
         return reference + timedelta(days=n)
     return resolve_day(tuple(found), reference)
 
