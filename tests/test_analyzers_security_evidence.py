@@ -139,3 +139,18 @@ def test_an_aws_key_id_alone_says_its_secret_is_not_beside_it(workspace):
     })
     [fact] = facts_of(workspace)
     assert fact.severity == "medium" and "its secret is not beside it" in fact.statement
+
+
+def test_a_random_secret_of_modest_entropy_pairs_and_a_hex_digest_named_secret_does_not(workspace):
+    from execbrief.sources.secretscan import shannon_entropy
+
+    # 40 characters scoring 4.0-4.3 bits, as a real key's random draw sometimes does
+    modest = token(40, "ABCDEFGHJKLMmnpqrstu234567", seed=3)
+    assert 4.0 <= shannon_entropy(modest) < 4.3
+    digest = token(40, "0123456789abcdef", seed=4)  # a sha1: at most 3.97 bits a character
+    write_files(workspace.root / "repos" / "infra", {
+        "a/credentials": f"aws_access_key_id={aws_key_id()}\naws_secret_access_key={modest}\n",
+        "b/deploy.sh": f"export AWS_ACCESS_KEY_ID={aws_key_id()}\nAWS_SECRET_SHA1={digest}\n",
+    })
+    severities = sorted((f.sources[0].split("/")[2], f.severity) for f in facts_of(workspace))
+    assert severities == [("a", "critical"), ("b", "medium")]
