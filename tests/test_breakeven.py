@@ -41,11 +41,11 @@ def test_break_even_is_worked_out_unrounded_and_said_as_above_or_below_by_units(
     assert (fact.kind, fact.severity, fact.value, fact.unit) == ("metric", None, Decimal("1.3"), "charters/month")
     assert fact.statement == ("Tern Charters is above break-even by 0.4 charters a month: fixed costs of $1,280 a month "
                               "need 1.3 charters a month at a contribution of $1,000 a charter; it sold 1.7 a month "
-                              "over August–October 2026.")
-    sold = find(facts, "units_sold", "tern")
-    assert (sold.value, sold.unit) == (Decimal(5), "charter")
+                              "over August–October 2026 (one revenue row each).")
+    rows = find(facts, "revenue_rows", "tern")
+    assert (rows.value, rows.subject) == (Decimal(5), "charter")  # "Charter 08-0 - Wills family"
     assert set(fact.evidence) == {find(facts, "contribution_margin", "tern").id, find(facts, "fixed_costs", "tern").id,
-                                  sold.id}
+                                  rows.id}
 
 
 def test_selling_fewer_units_than_break_even_is_a_high_finding_with_the_gap_in_units():
@@ -63,14 +63,15 @@ def test_selling_fewer_units_than_break_even_is_a_high_finding_with_the_gap_in_u
 def test_no_break_even_without_fixed_costs():
     facts, _ = analyze(charters(fixed="").rows, ctx(units={"tern": "charter"}))
 
-    assert named(facts, "break_even_units") == [] and named(facts, "fixed_costs")[0].value == 0
+    assert named(facts, "break_even_units") == named(facts, "fixed_costs") == []
+    assert named(facts, "contribution_margin")
     assert not [f for f in facts if "$0.00" in f.statement and "fixed" in f.statement and "need" in f.statement]
 
 
 def test_no_break_even_without_a_counted_unit_and_never_in_an_account_name():
     facts, _ = analyze(charters().rows, ctx())
 
-    assert named(facts, "break_even_units") == named(facts, "units_sold") == []
+    assert named(facts, "break_even_units") == []
     assert not [f for f in facts if "Charter income sale" in f.statement]
 
 
@@ -88,7 +89,7 @@ def couriers() -> Ledger:
 def test_rows_that_bundle_many_sales_are_not_units_even_with_a_unit_configured():
     facts, _ = analyze(couriers().rows, ctx(units={"vans": "delivery"}))
 
-    assert named(facts, "units_sold") == named(facts, "break_even_units") == []
+    assert named(facts, "revenue_rows") == named(facts, "break_even_units") == []
 
 
 def kpi(name: str, value: str, entity: str, period: str = "2026-11-18") -> Fact:
@@ -133,3 +134,44 @@ def test_the_opening_cash_item_does_not_disturb_break_even():
                        provenance=Provenance(source="ledger", path="execbrief.toml", line_start=3, line_end=3))
     facts, _ = analyze(charters().rows + [opening], ctx(units={"tern": "charter"}))
     assert len(named(facts, "break_even_units")) == 1
+
+
+def note(entity: str, text: str) -> Fact:
+    return Fact(id=f"f-note-{abs(hash(text))}", kind="note", name="how_we_work", entity=entity, statement=text)
+
+
+def test_a_note_saying_one_row_is_one_unit_names_the_unit_and_counts_the_rows():
+    from execbrief.analyzers import breakeven, finance
+
+    context = ctx()
+    facts = finance.analyze(charters().rows, context)
+    said = note("tern", "Tern Charters — How we work: Each trip is one line in the books.")
+    (fact,) = breakeven.analyze(facts + [said], context)
+
+    assert "above break-even by 0.4 trips a month" in fact.statement and said.id in fact.evidence
+    assert breakeven.analyze(facts + [note("vans", "Each trip is one line in the books.")], context) == []
+
+
+def test_a_unit_the_notes_price_by_counts_rows_only_where_every_memo_names_it():
+    from execbrief.analyzers import breakeven, finance
+
+    context = ctx()
+    facts = finance.analyze(charters().rows, context)  # every memo reads "Charter 08-0 - Wills family"
+
+    (fact,) = breakeven.analyze(facts + [note("tern", "Priced per charter: $1,500 a day.")], context)
+    assert "charters a month" in fact.statement
+    assert breakeven.analyze(facts + [note("tern", "Priced per hour of sailing.")], context) == []
+
+
+def test_a_seasonal_business_s_contribution_is_over_every_month_since_its_first():
+    book = Ledger()
+    for day, price in (("2026-05-12", "5800"), ("2026-07-20", "6900"), ("2026-09-03", "4200")):  # a few jobs a year
+        book.add(day, price, "tern", account="Delivery fees", category="revenue", memo="delivery")
+        book.add(day, "-2000", "tern", account="Crew", category="cost of sales")
+    book.add("2026-10-15", "-300", "tern", account="Dockage", category="operating")
+
+    facts, _ = analyze(book.rows, ctx())
+
+    contribution = find(facts, "contribution_margin", "tern")
+    assert contribution.period == "2026-05..2026-10"  # not the last three months, which hold one job
+    assert contribution.value == Decimal("1816.67")  # (16,900 - 6,000) / 6

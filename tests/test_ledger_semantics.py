@@ -30,6 +30,11 @@ def ctx(**changes: object) -> AnalysisContext:
     ("", "Truck loan", -1, "loan_principal"),
     ("", "Truck loan", 1, "loan_proceeds"),
     ("", "Line of credit", 1, "loan_proceeds"),
+    ("Liability", "SBA microloan", 1, "loan_proceeds"),  # a category that names the liability
+    ("Liability", "Van loan - Ally", -1, "loan_principal"),
+    ("Liability", "Amex card payment", -1, "loan_principal"),
+    ("Equity", "Owner draw - D. Marsh", -1, "owner_draw"),
+    ("Equity", "Partner", -1, "owner_draw"),
     ("", "Loan interest", -1, "interest"),
     ("", "Interest income", 1, "interest"),
     ("equity", "Owner draw", -1, "owner_draw"),
@@ -91,7 +96,7 @@ def test_draws_and_loan_principal_are_not_costs_but_leave_the_cash():
     assert find(facts, "costs", "flats", "2026-10").value == Decimal("770")
     draws = find(facts, "owner_draws", "flats")
     assert draws.value == Decimal("-7500")
-    assert draws.statement == ("Mill Lane Flats: the owners drew $7,500 over June–October 2026 (5 transactions): "
+    assert draws.statement == ("Mill Lane Flats: owner draws of $7,500 over June–October 2026 (5 transactions): "
                                "cash out, not a cost.")
     principal = find(facts, "loan_principal", "flats")
     assert principal.statement == ("Mill Lane Flats: $4,200 of loan principal was repaid over June–October 2026 "

@@ -110,17 +110,19 @@ def occupancy(entity: str | None, group: Sequence[Row], ctx: AnalysisContext) ->
                    f"{vacant} vacant, {offline} closed for work."),
         topics=("operations", "revenue"), evidence=tuple(r.ev.id for r, _ in known), sources=src,
     )]
-    lost = Decimal(0)
+    lost, empty = Decimal(0), []
     for row, state in known:
         rent = row.money(RENT)
         if state != "earning" and rent and rent[1] in TO_MONTH:
             lost += rent[0] * TO_MONTH[rent[1]]
+            empty.append(row.text(UNIT))
     if lost:
         lost = lost.quantize(Decimal("0.01"))
         facts.append(Fact(
             id=stable_id("f", "vacancy_lost_revenue", entity), kind="metric", name="vacancy_lost_revenue",
             entity=entity, value=lost, unit=ctx.currency, period=today,
-            statement=f"{who} is not collecting {money(lost, ctx.currency)} a month of rent on its empty or closed units.",
+            statement=(f"{who} is not collecting {money(lost, ctx.currency)} a month of rent on its empty or closed "
+                       f"unit{'s' if len(empty) != 1 else ''} ({', '.join(empty)})."),
             topics=("revenue", "operations", "finance"), evidence=tuple(r.ev.id for r, _ in known), sources=src,
         ))
     return facts

@@ -17,18 +17,14 @@ from ..formatting import money, month_label, percent
 from ..model import Evidence, Fact, stable_id
 from ..transactions import TransactionTable
 from .base import AnalysisContext, rule
-from .ledger_rows import Group, Ledger, Row, first_open_month, month_after, shared_ledger
+from .ledger_rows import Group, Ledger, Row, first_open_month, month_after, month_seq, regular_cadence, shared_ledger
 from .views import LEDGER
 
 __all__ = ["analyze", "category_coverage", "inconsistent_accounts", "uncategorised_rows", "unassigned_rows",
-           "duplicate_rows", "missing_periods", "missing_months", "regular_cadence"]
+           "duplicate_rows", "missing_periods", "missing_months"]
 
 TOPICS = ("accounting", "compliance")
 ZERO = Decimal(0)
-# A business's months are regular when it has rows in at least this share of the months from
-# its first to its last, and in some run of this many months in a row
-CADENCE_SHARE = Decimal("0.75")
-CADENCE_RUN = 3
 
 
 @rule(reads=LEDGER)
@@ -233,30 +229,16 @@ def _no_business(table: TransactionTable) -> list[int]:
     return [n for n, e in enumerate(table.entity) if e in none] if none else []
 
 
-def regular_cadence(months: set[str]) -> bool:
-    """Whether a business's history shows a row every month: rows in most months from its
-    first to its last, with some run of ``CADENCE_RUN`` months in a row (a seasonal business
-    with a few jobs a year has neither)."""
-    span = _month_seq(min(months), max(months))
-    if len(span) < CADENCE_RUN or Decimal(len(months)) < CADENCE_SHARE * len(span):
-        return False
-    run = best = 0
-    for month in span:
-        run = run + 1 if month in months else 0
-        best = max(best, run)
-    return best >= CADENCE_RUN
-
-
 def missing_months(months: set[str], last: str) -> list[str]:
     """The months a business with a regular cadence has no rows in: between its first and last
     month; and after its last, to ``last``, only when its history covers a whole year (a
     season that ends is not a gap)."""
     if not regular_cadence(months):
         return []
-    span = _month_seq(min(months), max(months))
+    span = month_seq(min(months), max(months))
     holes = [m for m in span if m not in months]
     if len(span) >= 12 and max(months) < last:
-        holes += _month_seq(month_after(max(months)), last)
+        holes += month_seq(month_after(max(months)), last)
     return holes
 
 
@@ -286,11 +268,3 @@ def missing_periods(book: Ledger, txns: Sequence[Group], ctx: AnalysisContext) -
                 sources=(f"{label}",),
             ))
     return facts
-
-
-def _month_seq(first: str, last: str) -> list[str]:
-    out = []
-    while first <= last:
-        out.append(first)
-        first = month_after(first)
-    return out

@@ -2,11 +2,14 @@
 above or below that it is.
 
 Only where there are fixed costs, a positive contribution (``economics.py``) and a count of
-units: units sold from the ledger where ``[[entities]] unit`` names the unit (each revenue
-row one sale), else a KPI in the notes that counts units a week or a month
-(``deliveries_per_week: 310``). The unit's name comes from the config, else from that KPI;
-never from an account name, and a ledger row is a unit only where the config says so.
-Needed units are worked out exactly and compared unrounded; only the statement rounds.
+units. Units are the business's revenue rows (none of them a payout or batch: ``economics.
+revenue_rows``) where ``[[entities]] unit`` names the unit, or where its notes say one row is
+one unit ("Each delivery is one line in the books"), or name the unit it prices by ("priced
+per load") and every revenue row's memo names it too ("FH-0701 load - …"); else a KPI in the
+notes that counts units a day, week or month (``deliveries_per_week: 310``). The unit's name
+comes from the config or the notes, never from an account name, and a ledger row is a unit
+only where they say so. Needed units are worked out exactly and compared unrounded; only
+the statement rounds.
 """
 
 from __future__ import annotations
@@ -22,6 +25,11 @@ from .kinds import applies, serves
 
 __all__ = ["analyze", "break_even", "units_kpi"]
 
+# what the notes say of a unit: one row is one unit, or the unit a business prices by
+ONE_ROW = (re.compile(r"\b(?:each|every|one) (?P<unit>[a-z][a-z-]+) (?:is|gets|has) (?:one|a single|its own) "
+                      r"(?:line|row|entry|transaction)\b", re.I),
+           re.compile(r"\bone (?:line|row|entry|transaction) (?:per|for each|for every|a) (?P<unit>[a-z][a-z-]+)\b", re.I))
+PRICED = re.compile(r"\b(?:priced|charged?|billed|invoiced) (?:per|by the|for each|a) (?P<unit>[a-z][a-z-]+)\b", re.I)
 # a KPI that counts units: deliveries_per_week, bookings_per_month, units_sold_per_month
 UNITS_KPI = re.compile(r"^(?P<what>[a-z][a-z_]*?)(_sold)?_per_(?P<per>day|week|month)$")
 PER_MONTH = {"day": Decimal("30.44"), "week": Decimal(52) / 12, "month": Decimal(1)}
@@ -33,25 +41,50 @@ def analyze(facts: Sequence[Fact], ctx: AnalysisContext) -> list[Fact]:
     """A break-even fact for each business with fixed costs, a contribution and a count of units."""
     found: dict[tuple[str, str | None], Fact] = {}
     kpis: dict[str | None, Fact] = {}
+    said: dict[str | None, list[tuple[str, bool, Fact]]] = {}  # the notes' (unit, one row each?, fact)
     for f in facts:
-        if f.name in ("contribution_margin", "fixed_costs", "units_sold") and f.value is not None:
+        if f.name in ("contribution_margin", "fixed_costs", "revenue_rows") and f.value is not None:
             found[(f.name, f.entity)] = f
         elif f.kind == "metric" and f.value is not None and units_kpi(f, ctx) is not None:
             held = kpis.get(f.entity)
             if held is None or (f.period or "", f.id) > (held.period or "", held.id):
                 kpis[f.entity] = f  # the latest statement of it
+        elif f.kind == "note" and f.entity is not None:
+            said.setdefault(f.entity, []).extend(notes_unit(f))
     out = []
     for (name, entity), contribution in sorted(found.items(), key=lambda kv: (kv[0][1] or "", kv[0][0])):
         fixed = found.get(("fixed_costs", entity))
         if name != "contribution_margin" or fixed is None or not applies(break_even, ctx.kind_of(entity)):
             continue
-        sold = found.get(("units_sold", entity))
-        if sold is not None and sold.period != contribution.period:
-            sold = None
+        rows = found.get(("revenue_rows", entity))
+        sold = None
+        if rows is not None and rows.period == contribution.period:
+            sold = row_units(entity, rows, said.get(entity, []), ctx)
         made = break_even(entity, contribution, fixed, sold, kpis.get(entity), ctx)
         if made is not None:
             out.append(made)
     return out
+
+
+def notes_unit(fact: Fact) -> list[tuple[str, bool, Fact]]:
+    """What a note says of a unit: (unit, whether one ledger row is one unit, the note)."""
+    found = [(_singular(m["unit"].lower()), True, fact) for pattern in ONE_ROW for m in pattern.finditer(fact.statement)]
+    found += [(_singular(m["unit"].lower()), False, fact) for m in PRICED.finditer(fact.statement)]
+    return found
+
+
+def row_units(entity: str | None, rows: Fact, said: list[tuple[str, bool, Fact]],
+              ctx: AnalysisContext) -> tuple[str, Fact, tuple[str, ...]] | None:
+    """(unit, the revenue-rows fact, the facts that make a row a unit) where a revenue row is
+    one unit: the config names the unit, or a note says one row is one, or a note names the
+    unit the business prices by and every row's memo names it too."""
+    configured = ctx.units.get(entity or "")
+    if configured:
+        return configured, rows, (rows.id,)
+    for unit, one_row, note in said:
+        if one_row or (rows.subject is not None and _singular(rows.subject) == unit):
+            return unit, rows, (rows.id, note.id)
+    return None
 
 
 def units_kpi(fact: Fact, ctx: AnalysisContext) -> tuple[str, Decimal] | None:
@@ -96,8 +129,8 @@ def _count(value: Decimal, unit: str) -> str:
 
 
 @serves(exclude=("holding",))
-def break_even(entity: str | None, contribution: Fact, fixed: Fact, sold: Fact | None, kpi: Fact | None,
-               ctx: AnalysisContext) -> Fact | None:
+def break_even(entity: str | None, contribution: Fact, fixed: Fact, sold: tuple[str, Fact, tuple[str, ...]] | None,
+               kpi: Fact | None, ctx: AnalysisContext) -> Fact | None:
     """Units a month that cover fixed costs, against units a month sold; None without units."""
     costs, margin = fixed.value or Decimal(0), contribution.value or Decimal(0)
     if costs <= 0 or margin <= 0:
@@ -105,10 +138,9 @@ def break_even(entity: str | None, contribution: Fact, fixed: Fact, sold: Fact |
     period = contribution.period or ""
     span = month_range_label(*(period.split("..") if ".." in period else (period, period)))
     if sold is not None:
-        unit = sold.unit or "unit"
-        per_month = (sold.value or Decimal(0)) / _months(period)
-        basis = f"it sold {_tenths(per_month)} a month over {span}"
-        cited = (sold.id,)
+        unit, rows, cited = sold
+        per_month = (rows.value or Decimal(0)) / _months(period)
+        basis = f"it sold {_tenths(per_month)} a month over {span} (one revenue row each)"
     elif kpi is not None:
         unit, per_month = units_kpi(kpi, ctx)  # type: ignore[misc]
         basis = f"the notes put it at {number(kpi.value)} {kpi.name.replace('_', ' ')}"  # type: ignore[arg-type]

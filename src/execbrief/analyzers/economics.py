@@ -1,16 +1,17 @@
 """Contribution, fixed costs, units sold and revenue concentration per business.
 
-Over the ledger's last ``WINDOW_MONTHS`` complete months (by the calendar: a seasonal
-business's quiet months count as months; a business that began within them, from its first
-month), for each business with rows in them:
+Over the ledger's last ``WINDOW_MONTHS`` complete months (by the calendar; a business that
+began within them, from its first month), or, for a business without a row every month (a
+season, a few jobs a year), over every month since its first:
 
 - contribution: revenue less cost of sales (the rows of those types, ``ledger_types``);
   fixed costs: its other costs (operating expenses, interest, tax). A business with no
   cost-of-sales rows gets neither: the rule cannot tell its variable costs from its fixed
   ones. Owner draws, loans and transfers are neither. Break-even in units is worked out
   from these with a count of units (``breakeven.py``).
-- units sold: only where ``[[entities]] unit`` names what one unit is, each revenue row that
-  is one sale (not a payout, deposit or batch that bundles many) counts as one.
+- revenue rows: how many revenue rows a business had, where none is a payout, deposit or
+  batch that bundles many sales; they count units where the config or the notes say one row
+  is one unit (``breakeven.py``), never otherwise.
 - revenue concentration: the share of a business's revenue paid by its largest payer,
   the payer read from the memo ("Keel & Compass Realty - Oct retainer"). Platform payouts
   and transfers ("Stripe payout - …") bundle many customers and are not a payer.
@@ -27,11 +28,11 @@ from ..formatting import money, month_range_label, number, percent
 from ..model import Fact, stable_id
 from .base import AnalysisContext
 from .kinds import applies, serves
-from .ledger_rows import Group, Ledger, month_before
+from .ledger_rows import Group, Ledger, month_before, month_seq, regular_cadence
 from .ledger_types import profit_effect
 from .tables import possessive
 
-__all__ = ["analyze", "unit_economics", "units_sold", "revenue_concentration", "payer", "WINDOW_MONTHS"]
+__all__ = ["analyze", "unit_economics", "revenue_rows", "revenue_concentration", "payer", "WINDOW_MONTHS"]
 
 WINDOW_MONTHS = 3
 ZERO = Decimal(0)
@@ -43,7 +44,9 @@ _NOT_A_PAYER = re.compile(
     r"\b(payout|transfer|deposit|settlement|batch|interest|refund|cash|sales|"
     r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\b", re.I)
 # a revenue row that bundles many sales: not one unit
-_BUNDLE = re.compile(r"\b(payouts?|deposits?|settlements?|batch|takings|weekly|monthly|daily|summary|sales)\b", re.I)
+_BUNDLE = re.compile(r"\b(payouts?|deposits?|settlements?|batch(ed)?|takings|summary|z.?report|"
+                     r"(daily|weekly|monthly|week's|day's) (sales|takings|total|orders)|sales total)\b", re.I)
+_WORD = re.compile(r"[a-z]{3,}")
 
 
 def analyze(book: Ledger, complete: Sequence[Group], ctx: AnalysisContext) -> list[Fact]:
@@ -54,16 +57,17 @@ def analyze(book: Ledger, complete: Sequence[Group], ctx: AnalysisContext) -> li
     last = [max(t.month for t in complete)]
     while len(last) < WINDOW_MONTHS:  # the last complete months of the ledger, by the calendar
         last.insert(0, month_before(last[0]))
-    first: dict[str | None, str] = {}
+    seen: dict[str | None, set[str]] = defaultdict(set)
     for t in complete:
-        if ctx.unassigned(t.entity):
-            continue
-        if t.month < first.get(t.entity, "9999"):
-            first[t.entity] = t.month
-        if t.month >= last[0]:
+        if not ctx.unassigned(t.entity):
+            seen[t.entity].add(t.month)
+    # the last months by the calendar, from a business's first month if it began within them; a
+    # business without a row every month (a season, a few jobs a year): every month it has had
+    windows = {entity: [m for m in last if m >= min(months)] if regular_cadence(months)
+               else month_seq(min(months), last[-1]) for entity, months in seen.items()}
+    for t in complete:
+        if not ctx.unassigned(t.entity) and t.month >= windows[t.entity][0]:
             by_entity[t.entity].append(t)
-    # (a business that began within the window: from its first month)
-    windows = {entity: [m for m in last if m >= first[entity]] for entity in by_entity}
     payers: dict[str | None, list[tuple]] = defaultdict(list)
     for part in book.payers({e: set(m) for e, m in windows.items()}, payer):
         payers[part[0]].append(part)
@@ -72,10 +76,8 @@ def analyze(book: Ledger, complete: Sequence[Group], ctx: AnalysisContext) -> li
         months = windows[entity]
         if applies(unit_economics, ctx.kind_of(entity)):
             facts += unit_economics(entity, window, months, ctx)
-        if entity is not None and entity in ctx.units:
-            facts += units_sold(entity, book, months, ctx)
         facts += revenue_concentration(entity, window, payers[entity], months, ctx)
-    return facts
+    return facts + revenue_rows(book, windows, ctx)
 
 
 def _sources(rows: Sequence[Group], span: str) -> tuple[str, ...]:
@@ -114,13 +116,15 @@ def unit_economics(entity: str | None, rows: Sequence[Group], months: list[str],
             f"left a contribution of {money(contribution, cur)} a month, a contribution margin of {percent(ratio)}."
         ),
         topics=("finance", "profitability", "unit-economics"), sources=sources,
-    ), Fact(
-        id=stable_id("f", "fixed_costs", entity, period), kind="metric", name="fixed_costs",
-        entity=entity, value=monthly_fixed, unit=cur, period=period,
-        statement=(f"{possessive(who)} fixed costs (every cost but cost of sales) were {money(monthly_fixed, cur)} "
-                   f"a month over {span}."),
-        topics=("finance", "cost", "unit-economics"), sources=sources,
     )]
+    if monthly_fixed > 0:  # (no fixed costs: nothing to break even on)
+        facts.append(Fact(
+            id=stable_id("f", "fixed_costs", entity, period), kind="metric", name="fixed_costs",
+            entity=entity, value=monthly_fixed, unit=cur, period=period,
+            statement=(f"{possessive(who)} fixed costs (every cost but cost of sales) were "
+                       f"{money(monthly_fixed, cur)} a month over {span}."),
+            topics=("finance", "cost", "unit-economics"), sources=sources,
+        ))
     if contribution <= 0:
         facts.append(Fact(
             id=stable_id("f", "negative_contribution", entity, period), kind="finding",
@@ -134,36 +138,45 @@ def unit_economics(entity: str | None, rows: Sequence[Group], months: list[str],
     return facts
 
 
-def units_sold(entity: str, book: Ledger, months: list[str], ctx: AnalysisContext) -> list[Fact]:
-    """Units sold in the window, where ``[[entities]] unit`` names a unit: each revenue row
-    that is one sale counts one; none when a revenue row bundles many (a payout, a batch)."""
-    unit = ctx.units[entity]
-    wanted = set(months)
-    rows = book.rows(lambda table: [
-        n for n, (e, k) in enumerate(zip(table.entity, table.coef))
-        if table.entities[e] == entity and k > 0 and table.days[table.day[n]][:7] in wanted
-        and book.types(table.strings[table.category[n]], table.strings[table.account[n]], 1) == "revenue"])
-    if not rows or any(_BUNDLE.search(r.memo) for r in rows):
-        return []
-    count = Decimal(len(rows))
-    span, period = month_range_label(months[0], months[-1]), f"{months[0]}..{months[-1]}"
-    per_month = (count / len(months)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    return [Fact(
-        id=stable_id("f", "units_sold", entity, period), kind="metric", name="units_sold", entity=entity,
-        subject=unit, value=count, unit=unit, period=period,
-        statement=(f"{ctx.entity_name(entity)} sold {number(count)} {_plural(unit, count)} over {span} "
-                   f"({number(per_month)} a month; one revenue row each)."),
-        topics=("finance", "unit-economics"), evidence=tuple(r.id for r in rows),
-        sources=tuple(sorted({f"{r.path}, revenue rows of {span}" for r in rows})),
-    )]
-
-
-def _plural(unit: str, count: Decimal) -> str:
-    if count == 1:
-        return unit
-    if unit.endswith("y") and unit[-2:-1] not in "aeiou":
-        return unit[:-1] + "ies"
-    return unit + ("es" if unit.endswith(("s", "x", "ch", "sh")) else "s")
+def revenue_rows(book: Ledger, windows: dict[str | None, list[str]], ctx: AnalysisContext) -> list[Fact]:
+    """Per business, its revenue rows in the window when none bundles many sales (a payout, a
+    deposit, a batch): a count of sales where the config or the notes say one row is one unit
+    (``breakeven.py``). Its ``subject`` is a word every one of their memos has ("load"), if any."""
+    counts: dict[str | None, int] = {}
+    memos: dict[str | None, set[str]] = {}
+    paths: dict[str | None, set[str]] = {}
+    for table in book.tables:
+        revenue = book.revenue_pairs(table)
+        wanted = [set(windows.get(entity) or ()) for entity in table.entities]
+        months = [iso[:7] for iso in table.days]
+        strings = table.strings
+        for n, (e, d, k, a, c, m) in enumerate(zip(table.entity, table.day, table.coef, table.account, table.category,
+                                                    table.memo)):
+            if months[d] not in wanted[e] or (a, c) not in revenue:
+                continue
+            if k <= 0 and (n not in table.odd or table.amount(n) <= 0):
+                continue
+            entity = table.entities[e]
+            counts[entity] = counts.get(entity, 0) + 1
+            memos.setdefault(entity, set()).add(strings[m])
+            paths.setdefault(entity, set()).add(table.path)
+    facts = []
+    for entity, count in sorted(counts.items(), key=lambda kv: kv[0] or ""):
+        if any(_BUNDLE.search(memo) for memo in memos[entity]):
+            continue
+        common = set.intersection(*(set(_WORD.findall(memo.lower())) for memo in memos[entity]))
+        months = windows[entity]
+        span, period = month_range_label(months[0], months[-1]), f"{months[0]}..{months[-1]}"
+        per_month = (Decimal(count) / len(months)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        facts.append(Fact(
+            id=stable_id("f", "revenue_rows", entity, period), kind="metric", name="revenue_rows", entity=entity,
+            subject=min(common) if common else None, value=Decimal(count), unit="rows", period=period,
+            statement=(f"{possessive(ctx.entity_name(entity))} revenue came in {count} ledger rows over {span} "
+                       f"({number(per_month)} a month), none of them a payout or batch of several sales."),
+            topics=("finance", "unit-economics", "accounting"),
+            sources=tuple(f"{p}, revenue rows of {span}" for p in sorted(paths[entity])),
+        ))
+    return facts
 
 
 def payer(memo: str) -> str | None:

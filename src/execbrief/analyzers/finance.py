@@ -210,7 +210,8 @@ def account_structure(txns: Sequence[Group], ctx: AnalysisContext, sums: dict | 
                 kind="metric", name="movement_by_account", entity=entity, subject=kind, period=period,
                 value=moved, unit=ctx.currency,
                 statement=(f"{who} {'received' if moved >= 0 else 'paid out'} {money(abs(moved), ctx.currency)} "
-                           f"through {account} over {span} ({rows} transactions): {type_label(kind)}, "
+                           f"through {account} over {span} ({rows} transaction{'s' if rows != 1 else ''}): "
+                           f"{type_label(kind)}, "
                            f"{'not revenue' if moved >= 0 else 'not a cost'}."),
                 topics=("accounting", "cash", "finance"), sources=sources,
             ))

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from .base import AnalysisContext
 
 __all__ = ["ALL", "Group", "Ledger", "Row", "aggregate", "first_open_month", "ledger", "month_after", "month_before",
-           "opening_cash", "shared_ledger", "with_group"]
+           "month_seq", "regular_cadence", "opening_cash", "shared_ledger", "with_group"]
 
 
 class Group(NamedTuple):
@@ -128,7 +128,7 @@ class Ledger:
         """
         parts: list[tuple] = []
         for table in self.tables:
-            revenue = self._revenue_pairs(table)
+            revenue = self.revenue_pairs(table)
             days = [_day(iso) for iso in table.days]
             wanted = [{d for d, (_, month) in enumerate(days) if month in months[entity]} if entity in months else set()
                       for entity in table.entities]
@@ -168,7 +168,7 @@ class Ledger:
         parts.sort(key=lambda p: (p[3], p[4], p[5]))
         return parts
 
-    def _revenue_pairs(self, table: TransactionTable) -> set[tuple[int, int]]:
+    def revenue_pairs(self, table: TransactionTable) -> set[tuple[int, int]]:
         """(account, category) positions of a table whose money in is revenue."""
         strings, types = table.strings, self.types
         return {(a, c) for a, c in set(zip(table.account, table.category))
@@ -317,6 +317,35 @@ def month_before(month: str) -> str:
     """``2027-01`` → ``2026-12``."""
     year, number = map(int, month.split("-"))
     return f"{year - 1:04d}-12" if number == 1 else f"{year:04d}-{number - 1:02d}"
+
+
+def month_seq(first: str, last: str) -> list[str]:
+    """Every month from ``first`` to ``last``, both included."""
+    out = []
+    while first <= last:
+        out.append(first)
+        first = month_after(first)
+    return out
+
+
+# A business's months are regular when it has rows in at least this share of the months from
+# its first to its last, and in some run of this many months in a row
+CADENCE_SHARE = Decimal("0.75")
+CADENCE_RUN = 3
+
+
+def regular_cadence(months: set[str]) -> bool:
+    """Whether a business's history shows a row every month: rows in most months from its
+    first to its last, with some run of ``CADENCE_RUN`` months in a row (a seasonal business
+    with a few jobs a year has neither)."""
+    span = month_seq(min(months), max(months))
+    if len(span) < CADENCE_RUN or Decimal(len(months)) < CADENCE_SHARE * len(span):
+        return False
+    run = best = 0
+    for month in span:
+        run = run + 1 if month in months else 0
+        best = max(best, run)
+    return best >= CADENCE_RUN
 
 
 def first_open_month(book: Ledger, as_of: date) -> str:

@@ -202,8 +202,9 @@ def monthly_burn(complete: Sequence[Group], ctx: AnalysisContext, sums: dict | N
 
 
 _MOVED = {  # type → (fact name, what money in says, what money out says)
-    "owner_draw": ("owner_draws", "the owners put back {m}", "the owners drew {m}"),
-    "capital_contribution": ("capital_contributions", "the owners put in {m} of capital", "{m} of capital went back"),
+    "owner_draw": ("owner_draws", "owner draws of {m} came back", "owner draws of {m}"),
+    "capital_contribution": ("capital_contributions", "the owners put in {m} of capital",
+                             "{m} of capital went back to the owners"),
     "loan_proceeds": ("loan_proceeds", "{m} was borrowed", "{m} of loan proceeds went back"),
     "loan_principal": ("loan_principal", "{m} of loan principal came back", "{m} of loan principal was repaid"),
     "transfer": ("transfers", "{m} came in by transfer from the group's other businesses or accounts",
@@ -212,30 +213,39 @@ _MOVED = {  # type → (fact name, what money in says, what money out says)
 
 
 def cash_movements(sums: dict, ctx: AnalysisContext) -> list[Fact]:
-    """Owner draws, capital, loans and transfers per business (and the group) over the complete
-    months: cash that moved, shown apart from operations; for the group, transfers between
-    its businesses net out and only what did not is stated."""
+    """Owner draws, capital, loans and transfers per business over the complete months, and
+    the group's where more than one business (or rows of none) had them: cash that moved,
+    shown apart from operations. For the group, transfers between its businesses net out
+    and only what did not is stated."""
     facts = []
     cur = ctx.currency
-    for (entity, _), (_, _, paths, month_set, _, moves) in sorted(
-            with_group(sums, "all", ctx).items(), key=lambda kv: kv[0][0] or ""):
+    grouped = with_group(sums, "all", ctx)
+    having: dict[str, int] = {}  # type → how many businesses (or rows of none) moved money so
+    for key, v in sums.items():
+        if key[0] == "all" and key[1] != ALL:
+            for kind in v[5]:
+                having[kind] = having.get(kind, 0) + 1
+    several = any(entity is not None for entity, _ in grouped)  # None then stands for them all
+    for (entity, _), (_, _, paths, month_set, _, moves) in sorted(grouped.items(), key=lambda kv: kv[0][0] or ""):
         months = sorted(month_set)
         period, span = f"{months[0]}..{months[-1]}", month_range_label(months[0], months[-1])
         who = ctx.entity_name(entity)
         for kind, (moved, rows) in sorted(moves.items()):
             name, came, went = _MOVED[kind]
-            if entity is None and kind == "transfer" and moved == 0:
-                continue  # transfers between the group's own businesses: nothing for the group
             text = (came if moved >= 0 else went).format(m=money(abs(moved), cur))
-            what = "not revenue" if moved >= 0 else "not a cost"
             if entity is None and kind == "transfer":
+                if moved == 0:
+                    continue  # transfers between the group's own businesses: nothing for the group
                 text = (f"transfers between the group's businesses and accounts do not net out: {money(abs(moved), cur)} "
                         f"more {'came in than went out' if moved > 0 else 'went out than came in'} (the other side may "
                         "be an account outside the ledger)")
+            elif entity is None and several and having.get(kind, 0) < 2:
+                continue  # one business's: its own fact says it
             facts.append(Fact(
                 id=stable_id("f", name, entity, period), kind="metric", name=name, entity=entity, period=period,
                 value=moved, unit=cur,
-                statement=f"{who}: {text} over {span} ({rows} transactions): cash {'in' if moved >= 0 else 'out'}, {what}.",
+                statement=(f"{who}: {text} over {span} ({rows} transaction{'s' if rows != 1 else ''}): "
+                           f"cash {'in' if moved >= 0 else 'out'}, {'not revenue' if moved >= 0 else 'not a cost'}."),
                 topics=("finance", "cash"), sources=tuple(f"{p}, {span}" for p in sorted(paths)),
             ))
     return facts
