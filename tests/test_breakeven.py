@@ -175,3 +175,24 @@ def test_a_seasonal_business_s_contribution_is_over_every_month_since_its_first(
     contribution = find(facts, "contribution_margin", "tern")
     assert contribution.period == "2026-05..2026-10"  # not the last three months, which hold one job
     assert contribution.value == Decimal("1816.67")  # (16,900 - 6,000) / 6
+
+
+def test_a_unit_the_notes_price_by_counts_rows_that_each_name_their_own_job():
+    from execbrief.analyzers import breakeven, finance
+
+    book = Ledger()
+    for month in ("08", "09", "10"):
+        for n in range(3):
+            book.add(f"2026-{month}-{n + 2:02d}", "160", "vans", account="Delivery income", category="Income",
+                     memo=f"NC-{month}{n:02d} Zone C - Bayside Furniture")
+        book.add(f"2026-{month}-20", "-100", "vans", account="Fuel", category="Cost of Goods Sold")
+        book.add(f"2026-{month}-21", "-150", "vans", account="Yard rent", category="Expense")
+    context = ctx()
+    facts = finance.analyze(book.rows, context)
+    rows = find(facts, "revenue_rows", "vans")
+    assert (rows.value, rows.unit) == (Decimal(9), "jobs")
+
+    (fact,) = breakeven.analyze(facts + [note("vans", "Priced per delivery by zone, paid when booked.")], context)
+    # 3 deliveries a month bring in 480 less 100 of fuel; 150 of fixed costs need 1.2 a month
+    assert fact.statement.startswith("Van Couriers is above break-even by 1.8 deliveries a month: fixed costs of "
+                                     "$150 a month need 1.2 deliveries a month")

@@ -5,7 +5,8 @@ Only where there are fixed costs, a positive contribution (``economics.py``) and
 units. Units are the business's revenue rows (none of them a payout or batch: ``economics.
 revenue_rows``) where ``[[entities]] unit`` names the unit, or where its notes say one row is
 one unit ("Each delivery is one line in the books"), or name the unit it prices by ("priced
-per load") and every revenue row's memo names it too ("FH-0701 load - …"); else a KPI in the
+per load") and every revenue row's memo names it too ("… load - …") or starts with its own
+job reference ("NC-1001 Zone C - …"); else a KPI in the
 notes that counts units a day, week or month (``deliveries_per_week: 310``). The unit's name
 comes from the config or the notes, never from an account name, and a ledger row is a unit
 only where they say so. Needed units are worked out exactly and compared unrounded; only
@@ -77,12 +78,12 @@ def row_units(entity: str | None, rows: Fact, said: list[tuple[str, bool, Fact]]
               ctx: AnalysisContext) -> tuple[str, Fact, tuple[str, ...]] | None:
     """(unit, the revenue-rows fact, the facts that make a row a unit) where a revenue row is
     one unit: the config names the unit, or a note says one row is one, or a note names the
-    unit the business prices by and every row's memo names it too."""
+    unit the business prices by and every row's memo names it too, or names its own job."""
     configured = ctx.units.get(entity or "")
     if configured:
         return configured, rows, (rows.id,)
     for unit, one_row, note in said:
-        if one_row or (rows.subject is not None and _singular(rows.subject) == unit):
+        if one_row or rows.unit == "jobs" or (rows.subject is not None and _singular(rows.subject) == unit):
             return unit, rows, (rows.id, note.id)
     return None
 

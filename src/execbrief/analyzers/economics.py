@@ -47,6 +47,8 @@ _NOT_A_PAYER = re.compile(
 _BUNDLE = re.compile(r"\b(payouts?|deposits?|settlements?|batch(ed)?|takings|summary|z.?report|"
                      r"(daily|weekly|monthly|week's|day's) (sales|takings|total|orders)|sales total)\b", re.I)
 _WORD = re.compile(r"[a-z]{3,}")
+# a job, order or invoice reference at the start of a memo: "NC-1001 Zone C", "FH-0701 load", "#4410"
+_REFERENCE = re.compile(r"^\s*(#\s?\d{3,}|[A-Z]{1,6}[-/]?\d{3,}(?:[-/]\d+)?)\b")
 
 
 def analyze(book: Ledger, complete: Sequence[Group], ctx: AnalysisContext) -> list[Fact]:
@@ -141,7 +143,8 @@ def unit_economics(entity: str | None, rows: Sequence[Group], months: list[str],
 def revenue_rows(book: Ledger, windows: dict[str | None, list[str]], ctx: AnalysisContext) -> list[Fact]:
     """Per business, its revenue rows in the window when none bundles many sales (a payout, a
     deposit, a batch): a count of sales where the config or the notes say one row is one unit
-    (``breakeven.py``). Its ``subject`` is a word every one of their memos has ("load"), if any."""
+    (``breakeven.py``). Its ``subject`` is a word every one of their memos has ("load"), if any;
+    its unit is ``jobs`` where every memo starts with a job reference ("NC-1001 Zone C"), else ``rows``."""
     counts: dict[str | None, int] = {}
     memos: dict[str | None, set[str]] = {}
     paths: dict[str | None, set[str]] = {}
@@ -165,14 +168,17 @@ def revenue_rows(book: Ledger, windows: dict[str | None, list[str]], ctx: Analys
         if any(_BUNDLE.search(memo) for memo in memos[entity]):
             continue
         common = set.intersection(*(set(_WORD.findall(memo.lower())) for memo in memos[entity]))
+        jobs = all(_REFERENCE.match(memo) for memo in memos[entity])  # each row names its own job
         months = windows[entity]
         span, period = month_range_label(months[0], months[-1]), f"{months[0]}..{months[-1]}"
         per_month = (Decimal(count) / len(months)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
         facts.append(Fact(
             id=stable_id("f", "revenue_rows", entity, period), kind="metric", name="revenue_rows", entity=entity,
-            subject=min(common) if common else None, value=Decimal(count), unit="rows", period=period,
+            subject=min(common) if common else None, value=Decimal(count), unit="jobs" if jobs else "rows",
+            period=period,
             statement=(f"{possessive(ctx.entity_name(entity))} revenue came in {count} ledger rows over {span} "
-                       f"({number(per_month)} a month), none of them a payout or batch of several sales."),
+                       f"({number(per_month)} a month), none of them a payout or batch of several sales"
+                       f"{', each naming its own job' if jobs else ''}."),
             topics=("finance", "unit-economics", "accounting"),
             sources=tuple(f"{p}, revenue rows of {span}" for p in sorted(paths[entity])),
         ))
