@@ -162,3 +162,23 @@ def test_an_excluded_topic_keeps_a_fact_out_of_a_section_it_otherwise_matches():
     facts = [fact("f-eng", severity="high", topics=("tech",)), fact("f-plumb", severity="critical", topics=("tech", "trades"))]
     got = view(lens, facts)
     assert [f.id for f in got.sections["s"]] == ["f-eng"] and got.omitted == {}
+
+
+def test_what_the_summary_states_leaves_room_in_its_section_for_the_next_most_severe():
+    from execbrief.writers.offline import OfflineWriter
+
+    ceo = load_lenses()["ceo"]
+    findings = [fact(f"f-high-{n:02d}", severity="high", entity="alpha", statement=f"Alpha problem number {n}.")
+                for n in range(14)]
+    findings += [fact("f-crit", severity="critical", entity="beta", statement="Beta is about to lose its licence.")]
+    got = view(ceo, findings)
+    assert len(got.sections["shortfalls"]) == 6 and got.omitted["shortfalls"] == 9
+    report = OfflineWriter().write(got)
+    summary = [i for b in report.summary for i in b.items]
+    [block] = next(s for s in report.sections if s.id == "shortfalls").blocks
+    assert block.text == "Besides those in the summary above:" and len(block.items) == 6
+    assert not set(block.items) & set(summary)
+    # 15 in the pool: those in the summary, 6 here, and the rest counted, none twice
+    assert len(summary) + len(block.items) + block.omitted == 15
+    cited = {c for cites in block.item_cites for c in cites}
+    assert cited <= {s.fact_id for s in report.sources}  # the facts it took in their place are sourced

@@ -192,6 +192,9 @@ class LensView(_Frozen):
     entities: dict[str, str]
     sections: dict[str, tuple[Fact, ...]]
     omitted: dict[str, int] = Field(default_factory=dict)
+    # a ranked section's next facts past its budget, best first: what a writer that leaves some
+    # of a section's facts to the summary shows in their place (they are not in ``facts``)
+    reserve: dict[str, tuple[Fact, ...]] = Field(default_factory=dict)
     facts: dict[str, Fact]
     warnings: tuple[DataWarning, ...] = ()
     baseline: str | None = None  # the period of the briefing compared with, if any

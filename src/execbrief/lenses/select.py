@@ -214,6 +214,7 @@ def build_view(
     index = _indexed(facts)
     sections: dict[str, tuple[Fact, ...]] = {}
     omitted: dict[str, int] = {}
+    reserve: dict[str, tuple[Fact, ...]] = {}
     shown: set[str] = set()  # what the sections so far show
     for section in lens.sections:
         picked = _pick(section.select, index, scope, as_of)
@@ -228,9 +229,11 @@ def build_view(
                 omitted[section.id] = len(picked) - limit
         else:
             limit = section.select.limit or lens.max_items
-            chosen = rank(picked, lens.focus, limit, keys=index.key)
+            ranked = rank(picked, lens.focus, 2 * limit, keys=index.key)
+            chosen = ranked[:limit]
             if len(picked) > limit:
                 omitted[section.id] = len(picked) - limit
+                reserve[section.id] = tuple(ranked[limit:])
         sections[section.id] = tuple(chosen)
         shown.update(f.id for f in chosen)
     used = {f.id: f for chosen in sections.values() for f in chosen}
@@ -244,6 +247,6 @@ def build_view(
     return LensView(
         lens=lens, key=key, period=period, as_of=as_of, organization=organization,
         entities={k: v for k, v in entities.items() if scope is None or k in scope},
-        sections=sections, omitted=omitted, facts=used, warnings=tuple(warnings),
+        sections=sections, omitted=omitted, reserve=reserve, facts=used, warnings=tuple(warnings),
         baseline=baseline, baseline_sent_at=baseline_sent_at, changes=tuple(changes),
     )

@@ -229,9 +229,13 @@ def section_block(section: LensSection, view: LensView, in_summary: frozenset[st
         return _charts(facts, section, view)[0]
     if section.style == "actions":  # the summary states findings; their actions stay in the plan
         return _actions(facts, omitted, view, section.buckets)
-    rest = tuple(f for f in facts if f.id not in in_summary)
+    # what the summary states leaves room for the section's next facts (its budget is the
+    # lines it shows, so it never hides one while the summary repeats another)
+    summarized = sum(1 for f in facts if f.id in in_summary)
+    rest = tuple(f for f in (*facts, *view.reserve.get(section.id, ())) if f.id not in in_summary)[:len(facts)]
+    omitted = max(0, omitted + len(facts) - summarized - len(rest))
     # (counts in words would be figures the verifier must trace: the text says "those")
-    lead = "Besides those in the summary above:" if len(rest) < len(facts) else ""
+    lead = "Besides those in the summary above:" if summarized else ""
     if not rest:
         return Block(kind="note", text="All of them are in the summary above.", omitted=omitted)
     return Block(
@@ -421,7 +425,8 @@ class OfflineWriter:
         return Report(
             lens=view.lens.id, key=view.key, title=view.lens.title, audience=view.lens.audience,
             organization=view.organization, period=view.period, as_of=view.as_of,
-            summary=summary, sections=sections, upkeep=upkeep, sources=sources_for(blocks, view.facts),
+            summary=summary, sections=sections, upkeep=upkeep,
+            sources=sources_for(blocks, {**{f.id: f for r in view.reserve.values() for f in r}, **view.facts}),
             data_quality=data_quality(view), writer=self.name,
         )
 
