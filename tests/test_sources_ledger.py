@@ -9,6 +9,7 @@ from pathlib import Path
 import conftest
 import pytest
 
+from execbrief.redaction import mask
 from execbrief.config import load_settings
 from execbrief.errors import ConfigError
 from execbrief.model import Evidence, content_hash, stable_id
@@ -504,15 +505,16 @@ def test_the_cache_never_holds_a_secret_from_a_memo_or_a_warning(ws):
     _ledger_files(ws)
     ws.write("ledger/c.csv", HEADER + f"2026-05-03,{SECRET},acme,,,amount cell holds a key\n")
     cold = _source(ws).collect()
-    assert any(SECRET in w.message for w in cold.warnings)  # as before: warnings quote the cell
+    (warning,) = [w for w in cold.warnings if w.path == "ledger/c.csv"]
+    assert SECRET not in warning.message and mask(SECRET) in warning.message  # the cell is quoted masked
     stored = [p for p in (ws.root / ".execbrief").rglob("*") if p.is_file()]
-    assert len(stored) >= 3  # the index and the entries of a.csv and b.csv
+    assert len(stored) >= 4  # the index and the entries of a.csv, b.csv and c.csv
     for path in stored:
         data = path.read_bytes()
         assert SECRET.encode() not in data and SECRET[8:].encode() not in data, path
     warm_source = _source(ws)
     warm = warm_source.collect()
-    assert warm_source.cache_hits == 2  # c.csv, whose warning quotes the key, is parsed every time
+    assert warm_source.cache_hits == 3  # c.csv's warning holds no secret now: it is cached too
     assert _everything(warm) == _everything(cold)
     assert sum(1 for e in warm.evidence if e.kind == "scan_hit") == 2
 

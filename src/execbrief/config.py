@@ -40,6 +40,16 @@ _EMAIL = re.compile(r"^[A-Za-z0-9._%+'-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
+FIRST_AS_OF, LAST_AS_OF = date(1970, 1, 1), date(2999, 12, 31)
+
+
+def plausible_as_of(value: date | None) -> date | None:
+    """An as-of date within 1970–2999 (the date arithmetic of a briefing stays far from year 9999)."""
+    if value is not None and not FIRST_AS_OF <= value <= LAST_AS_OF:
+        raise ValueError(f"{value.isoformat()} is out of range: use a date from {FIRST_AS_OF} to {LAST_AS_OF}")
+    return value
+
+
 def _check_email(value: str) -> str:
     if not _EMAIL.match(value):
         raise ValueError(f"{value!r} is not an email address (expected name@example.com)")
@@ -335,7 +345,12 @@ class AlertRule(_Section):
 
 class RunConfig(_Section):
     as_of: date | None = None
-    stale_days: int = Field(default=45, ge=1)
+    stale_days: int = Field(default=45, ge=1, le=36_500)
+
+    @field_validator("as_of")
+    @classmethod
+    def _plausible_day(cls, value: date | None) -> date | None:
+        return plausible_as_of(value)
 
 
 class TopicWords(_Section):

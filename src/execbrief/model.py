@@ -12,7 +12,7 @@ import hashlib
 import json
 from datetime import date
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -144,9 +144,10 @@ class Selector(_Frozen):
     topics: tuple[str, ...] = ()
     exclude_topics: tuple[str, ...] = ()  # a fact with any of these is not shown
     min_severity: Severity | None = None
-    limit: int | None = Field(default=None, ge=1)
-    last_periods: int | None = Field(default=None, ge=1)
-    due_within_days: int | None = Field(default=None, ge=0)
+    # (bounded: a century of days or periods is beyond any briefing, and dates past it overflow)
+    limit: int | None = Field(default=None, ge=1, le=10_000)
+    last_periods: int | None = Field(default=None, ge=1, le=1_200)
+    due_within_days: int | None = Field(default=None, ge=0, le=36_500)
     # only what no earlier section of the lens shows (a limit cut it, or nothing selects it):
     # an audit's "Other notes", so nothing about its business is left out
     rest: bool = False
@@ -160,7 +161,7 @@ class LensSection(_Frozen):
     directive: str
     style: Literal["bullets", "actions", "metrics", "chart"] = "bullets"
     chart: Literal["bar", "line"] = "line"
-    buckets: tuple[int, ...] = ()  # actions: group by due within N days (e.g. 30, 60, 90)
+    buckets: tuple[Annotated[int, Field(ge=0, le=36_500)], ...] = ()  # actions: group by due within N days (30, 60, 90)
     optional: bool = False  # left out of the report when no fact matches, instead of saying so
     select: Selector = Selector()
 
@@ -176,7 +177,7 @@ class Lens(_Frozen):
     focus: tuple[str, ...] = ()
     entity_kinds: tuple[str, ...] = ()
     kpis: tuple[str, ...] = ()
-    max_items: int = Field(default=6, ge=1)
+    max_items: int = Field(default=6, ge=1, le=1_000)
     sections: tuple[LensSection, ...]
     origin: str = "builtin"
 

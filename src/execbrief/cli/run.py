@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from rich.markup import escape
 
-from ..config import load_settings
+from ..config import load_settings, plausible_as_of
 from ..errors import UsageError
 from ..pipeline import RunResult, run as run_pipeline
 from .output import print_json, progress_reporter, stderr
@@ -90,6 +90,10 @@ def run(workspace: Path, only: tuple[str, ...], dry_run: bool, as_of: object, fo
             raise SystemExit(1)
         return
     day = as_of.date() if as_of is not None else None  # type: ignore[attr-defined]
+    try:
+        plausible_as_of(day)
+    except ValueError as exc:
+        raise UsageError(f"--as-of {exc}", key="--as-of") from None
     result = execute(settings, only=only, dry_run=dry_run, as_of=day, as_json=as_json, formats=formats,
                      in_doubt=in_doubt, batch=batch, resume=resume, accept_new_ledger=accept_new_ledger)
     if result.status not in ("ok", "pending"):

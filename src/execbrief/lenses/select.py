@@ -179,12 +179,20 @@ def lens_pool(lens: Lens, facts: Sequence[Fact], *, as_of: date, scope: set[str]
     return [chosen[k] for k in sorted(chosen)]
 
 
+def _days_after(day: date, days: int) -> date:
+    """``day`` plus ``days``, or the last day there is (an as-of date near year 9999 overflows)."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return date.max
+
+
 def _pick(selector: Selector, index: FactIndex, scope: set[str] | None, as_of: date) -> list[Fact]:
     picked = index.candidates(selector, scope)  # each of the selected kinds, names and topics
     if selector.min_severity is not None or selector.exclude_topics:  # what the index does not apply
         picked = [f for f in picked if matches(f, selector)]
     if selector.due_within_days is not None:
-        horizon = as_of + timedelta(days=selector.due_within_days)
+        horizon = _days_after(as_of, selector.due_within_days)
         picked = [f for f in picked if f.due is not None and f.due <= horizon]
     if selector.last_periods:
         picked = _last_periods(picked, selector.last_periods)

@@ -35,7 +35,7 @@ from ..transactions import TransactionTable, encode_amount
 from . import InputFile, SourceResult, expand_paths
 from ..construct import evidence, provenance
 from .ledger_cache import LedgerCache
-from .values import parse_amount
+from .values import MAX_DIGITS, implausible, parse_amount
 
 __all__ = ["LedgerSource", "register"]
 
@@ -255,6 +255,9 @@ class LedgerSource:
         except csv.Error as exc:
             file.add(reader.line_num, f"CSV syntax error ({exc}): fix the quoting; "
                                       "the rest of the file was skipped")
+            return
+        if columns is None:  # not even a header: an export that went wrong, or a placeholder
+            file.add(None, "the file is empty (no header, no rows): export the ledger again, or remove the file")
 
     def _columns(self, header: list[str], line: int,
                  file: _FileWarnings) -> tuple[int | None, ...] | None:
@@ -279,7 +282,7 @@ class LedgerSource:
             )
             file.add(line, (
                 f"header has no column {names}: rename the header, or set that key to the "
-                f"header's name; file skipped (header: {', '.join(h.strip() for h in header)})"
+                f"header's name; file skipped (its header has {len(header)} columns)"
             ))
             return None
         return columns
@@ -293,7 +296,7 @@ class LedgerSource:
         if day is None:
             iso = self._days.get(raw_date) or _parse_date(raw_date)
             if iso is None:
-                file.row(start, f"bad date {raw_date!r}: use YYYY-MM-DD; row skipped")
+                file.row(start, f"bad date {_shown(raw_date)}: use YYYY-MM-DD; row skipped")
                 return
             self._days[raw_date] = iso
             day = parse.days[raw_date] = table.intern(table.days, iso)
@@ -307,6 +310,10 @@ class LedgerSource:
         elif _PLAIN.match(raw_amount):
             amount = raw_amount  # already the canonical form: skip the Decimal round trip
             dot = amount.find(".")  # encode_amount's work, for the form _PLAIN guarantees
+            whole = dot if dot >= 0 else len(amount)  # (no leading zeros: the digits say the magnitude)
+            if whole > MAX_DIGITS and whole - (amount[0] == "-") > MAX_DIGITS:
+                file.row(start, f"amount {_shown(raw_amount)} {implausible(Decimal(amount))}; row skipped")
+                return
             if dot < 0:
                 encoded = int(amount), 0
             else:
@@ -316,8 +323,12 @@ class LedgerSource:
         else:
             parsed = _parse_amount(raw_amount)
             if parsed is None:
-                file.row(start, f"bad amount {raw_amount!r}: use a number like 1450.00, -250.50 "
+                file.row(start, f"bad amount {_shown(raw_amount)}: use a number like 1450.00, -250.50 "
                                 "or (250.00); row skipped")
+                return
+            why = implausible(parsed)
+            if why:
+                file.row(start, f"amount {_shown(raw_amount)} {why}; row skipped")
                 return
             amount = str(parsed)
             encoded = encode_amount(amount)
@@ -374,8 +385,13 @@ class LedgerSource:
         out, into = _parse_amount(debit or "0"), _parse_amount(credit or "0")
         if out is None or into is None:
             bad = debit if out is None else credit
-            file.row(line, f"bad amount {bad!r}: use a number like 1450.00 or 1,450.00; row skipped")
+            file.row(line, f"bad amount {_shown(bad)}: use a number like 1450.00 or 1,450.00; row skipped")
             return None
+        for raw, value in ((debit, out), (credit, into)):
+            why = implausible(value)
+            if why:
+                file.row(line, f"amount {_shown(raw)} {why}; row skipped")
+                return None
         # a debit column may hold "-250.00" or "250.00": either way it is money out
         amount = into.copy_abs() - out.copy_abs()
         return amount.copy_abs() if amount.is_zero() else amount
@@ -493,6 +509,16 @@ def _inspect(path: Path) -> tuple[str, int, bool, int | None, bool]:
         except UnicodeDecodeError:
             bad_line = newlines + 1  # the file ends inside a multi-byte character
     return "sha256:" + digest.hexdigest(), size, binary, bad_line, cp1252_ok
+
+
+def _shown(cell: str, width: int = 24) -> str:
+    """A cell quoted in a warning: a secret in it masked, the rest cut short (a warning names
+    the value; it does not copy the file, and it reaches the reports' data-quality notes)."""
+    if len(cell) >= 16:  # every secret pattern is longer
+        masked, hits = withhold(cell)
+        if hits:
+            cell, width = masked, width + 32 * len(hits)  # (room for each "[secret withheld: …]")
+    return repr(cell if len(cell) <= width else cell[:width] + "…")
 
 
 def _parse_date(raw: str) -> str | None:

@@ -29,7 +29,7 @@ from .cache import FileCache
 
 __all__ = ["LedgerCache", "VERSION"]
 
-VERSION = 2  # 2: rows that name no business are kept with each entry
+VERSION = 3  # 2: rows that name no business are kept with each entry; 3: amounts are bounded, empty files warned of
 
 
 class LedgerCache:

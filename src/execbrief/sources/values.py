@@ -2,7 +2,9 @@
 
 Shared by the notes source (table cells, dated lines, dates in bullets) and the ledger
 source (amount columns). Every parser returns ``None`` for text it does not recognise;
-deciding whether that deserves a warning is the caller's business.
+deciding whether that deserves a warning is the caller's business. ``parse_money`` and
+``parse_number`` do not recognise a number ``implausible`` refuses (NaN, infinite, more
+than ``MAX_DIGITS`` digits); the ledger asks ``implausible`` of its amounts, to say why.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from datetime import date
 from decimal import Decimal
 
 __all__ = [
+    "MAX_DIGITS",
+    "implausible",
     "parse_amount",
     "parse_money",
     "parse_number",
@@ -61,6 +65,19 @@ _MONEY = re.compile(
     re.IGNORECASE,
 )
 _PER = {"mo": "month", "wk": "week", "yr": "year", "hr": "hour"}
+
+# Digits an amount or a number may have before its point: up to 999 trillion. More is a
+# typo or hostile input, and past 28 digits Decimal arithmetic (and quantize) fails.
+MAX_DIGITS = 15
+
+
+def implausible(value: Decimal) -> str | None:
+    """Why a number cannot be a figure in a briefing (NaN, infinite, absurdly large), or None."""
+    if not value.is_finite():
+        return "is not a finite number"
+    if not value.is_zero() and value.adjusted() >= MAX_DIGITS:
+        return f"has {value.adjusted() + 1} digits before the point (at most {MAX_DIGITS}: a typo?)"
+    return None
 _NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 
 
@@ -94,6 +111,8 @@ def parse_money(text: str) -> tuple[Decimal, str | None] | None:
     if not m or not (m.group("sym") or m.group("code") or m.group("code2")):
         return None
     value = Decimal(m.group("int").replace(",", "") + (m.group("frac") or ""))
+    if implausible(value * 1000):  # (before any arithmetic: 30 digits would not quantize)
+        return None
     if m.group("k"):
         value = (value * 1000).quantize(Decimal(1)) if (value * 1000) % 1 == 0 else value * 1000
     if m.group("neg") or m.group("neg2"):
@@ -107,7 +126,8 @@ def parse_number(text: str) -> Decimal | None:
     text = text.strip()
     if not text or not _NUMBER.match(text):
         return None
-    return Decimal(text.replace(",", ""))
+    value = Decimal(text.replace(",", ""))
+    return None if implausible(value) else value
 
 
 def _day(year: int, month: int, day: int) -> date | None:

@@ -1,0 +1,149 @@
+"""Validation at the edge (issue 13, item 3): each hostile input reproduced, and what
+happens now — a clear error naming the file and key, or a warning that costs the item
+and not its file or source."""
+
+from __future__ import annotations
+
+import pytest
+
+from execbrief.errors import LensError
+from execbrief.lenses import load_lenses
+from hostile import LEDGER, run, small_workspace
+
+
+@pytest.fixture
+def ws(tmp_path):
+    return small_workspace(tmp_path / "ws")
+
+
+# lens files
+
+
+SECTION = '[[sections]]\nid = "a"\ntitle = "A"\ndirective = "Say it."\n'
+
+
+@pytest.mark.parametrize("text, says", [
+    ('id = 5\ntitle = "X"\naudience = "x"\n' + SECTION, "key 'id': Input should be a valid string (got 5)"),
+    ('id = [1]\ntitle = "X"\naudience = "x"\n' + SECTION, "key 'id': Input should be a valid string (got [1])"),
+    ('id = "x"\ntitle = "X"\naudience = "x"\nsections = ["oops"]\n', "key 'sections.0' must be a table"),
+    ('id = "ceo"\nsections = ["oops"]\n', "key 'sections.0' must be a table"),
+    ('id = "x"\nextends = 7\n', "key 'extends': Input should be a valid string (got 7)"),
+    ('id = "x"\ntitle = "X"\naudience = "x"\n[[sections]]\nid = 1\n', "key 'sections.0.id'"),
+    ('id = "x"\ntitle = 5\naudience = "x"\n' + SECTION, "key 'title': Input should be a valid string (got 5)"),
+    ('id = "x"\ntitle = "X"\naudience = "x"\n' + SECTION + "[sections.select]\ndue_within_days = 1000000000\n",
+     "key 'sections.0.select.due_within_days': Input should be less than or equal to 36500"),
+])
+def test_a_malformed_lens_file_is_an_error_naming_the_file_and_key(text, says, ws):
+    path = ws.write("lenses/x.toml", text)
+
+    with pytest.raises(LensError) as caught:
+        load_lenses(ws.root)
+
+    assert str(path) in str(caught.value) and says in str(caught.value)
+    out = run(ws.root)
+    assert out.code == 2 and out.data["error"]["path"] == str(path)
+
+
+def test_an_extends_cycle_is_named_as_a_cycle(ws):
+    ws.write("lenses/a.toml", 'id = "a"\nextends = "b"\n')
+    ws.write("lenses/b.toml", 'id = "b"\nextends = "a"\n')
+
+    with pytest.raises(LensError, match=r"extends makes a cycle \(a → b → a\)"):
+        load_lenses(ws.root)
+
+
+def test_a_lens_may_extend_another_workspace_lens_whatever_the_file_order(ws):
+    ws.write("lenses/a-board.toml", 'id = "board"\nextends = "short-ceo"\ntitle = "Board"\n')
+    ws.write("lenses/b-short.toml", 'id = "short-ceo"\nextends = "ceo"\nmax_items = 3\n')
+
+    lenses = load_lenses(ws.root)
+
+    assert lenses["board"].title == "Board" and lenses["board"].max_items == 3
+    assert [s.id for s in lenses["board"].sections] == [s.id for s in lenses["ceo"].sections]
+
+
+def test_two_lens_files_with_one_id_are_an_error(ws):
+    ws.write("lenses/one.toml", 'id = "mine"\nextends = "ceo"\n')
+    ws.write("lenses/two.toml", 'id = "mine"\nextends = "cfo"\n')
+
+    with pytest.raises(LensError, match="both define lens 'mine'"):
+        load_lenses(ws.root)
+
+
+# dates
+
+
+def test_an_as_of_date_near_the_end_of_time_is_a_usage_error_not_an_overflow(ws):
+    out = run(ws.root, "--as-of", "9999-12-31")
+
+    assert out.code == 2 and "--as-of 9999-12-31 is out of range" in out.data["error"]["message"]
+
+
+def test_the_latest_allowed_as_of_date_runs(ws):
+    out = run(ws.root, "--as-of", "2999-12-31", "--dry-run")
+
+    assert out.code == 0, out.failures
+
+
+def test_an_as_of_in_the_config_out_of_range_names_the_key(ws):
+    ws.write("execbrief.toml", (ws.root / "execbrief.toml").read_text().replace("as_of = 2026-11-23", "as_of = 0001-01-01"))
+
+    out = run(ws.root)
+
+    assert out.code == 2 and out.data["error"]["key"] == "run.as_of"
+
+
+# ledger values
+
+
+def test_a_4301_digit_amount_costs_its_row_not_the_ledger(ws):
+    ws.write("ledger/transactions.csv", LEDGER + "2026-10-20," + "9" * 4301 + ",alpha,Sales,revenue,Typo\n")
+
+    out = run(ws.root, "--dry-run")
+
+    assert out.code == 0, out.failures
+    (warning,) = [w for w in out.warnings if "transactions.csv:7:" in w]
+    assert "4301 digits" in warning and "row skipped" in warning and "9" * 40 not in warning
+    assert not [w for w in out.warnings if "source failed" in w]
+
+
+@pytest.mark.parametrize("amount", ["9" * 27, "1" + "0" * 15, "-123456789012345678", "1e30"])
+def test_an_absurd_amount_is_a_warning_naming_the_row(amount, ws):
+    ws.write("ledger/transactions.csv", LEDGER + f"2026-10-20,{amount},alpha,Sales,revenue,Typo\n")
+
+    out = run(ws.root, "--dry-run")
+
+    assert out.code == 0, out.failures
+    assert [w for w in out.warnings if "transactions.csv:7:" in w and "row skipped" in w]
+
+
+def test_the_largest_plausible_amount_is_kept(ws):
+    ws.write("ledger/transactions.csv", LEDGER + "2026-10-20,999999999999999.99,alpha,Sales,revenue,Big deal\n")
+
+    out = run(ws.root, "--dry-run")
+
+    assert out.code == 0, out.failures
+    assert not [w for w in out.warnings if "transactions.csv:7:" in w]
+
+
+@pytest.mark.parametrize("debit, credit", [("NaN", ""), ("", "Infinity"), ("9" * 30, "")])
+def test_debit_and_credit_columns_are_bounded_too(debit, credit, ws):
+    ws.write("execbrief.toml", (ws.root / "execbrief.toml").read_text().replace(
+        "[delivery]\n", '[sources.ledger.columns]\ndebit = "out"\ncredit = "in"\n\n[delivery]\n'))
+    ws.write("ledger/transactions.csv", "date,out,in,entity,account,category,memo\n"
+             "2026-10-01,,2400.00,alpha,Rent,revenue,October rent\n"
+             f"2026-10-02,{debit},{credit},alpha,Repairs,cost,Typo\n")
+
+    out = run(ws.root, "--dry-run")
+
+    assert out.code == 0, out.failures
+    assert [w for w in out.warnings if "transactions.csv:3:" in w and "row skipped" in w]
+
+
+def test_an_empty_ledger_file_is_a_warning(ws):
+    ws.write("ledger/empty.csv", "")
+
+    out = run(ws.root, "--dry-run")
+
+    assert out.code == 0
+    assert [w for w in out.warnings if w.startswith("ledger/empty.csv") and "empty" in w]
