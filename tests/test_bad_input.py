@@ -147,3 +147,51 @@ def test_an_empty_ledger_file_is_a_warning(ws):
 
     assert out.code == 0
     assert [w for w in out.warnings if w.startswith("ledger/empty.csv") and "empty" in w]
+
+
+# AWS snapshots
+
+
+def _snapshot(ws):
+    import json
+
+    path = ws.root / "aws-snapshot.json"
+    return path, json.loads(path.read_text())
+
+
+@pytest.mark.parametrize("amount", ["NaN", "Infinity", "-Infinity", '"NaN"', '"1e400"', '"' + "9" * 40 + '"'])
+def test_a_cost_amount_that_is_no_finite_plausible_number_costs_its_line(amount, ws):
+    path, data = _snapshot(ws)
+    data["costs"]["months"][0]["services"][0]["amount"] = "PLACEHOLDER"
+    import json
+
+    path.write_text(json.dumps(data).replace('"PLACEHOLDER"', amount))
+
+    out = run(ws.root, "--dry-run")
+
+    assert out.code == 0, out.failures
+    assert [w for w in out.warnings if "costs.months[0].services[0].amount" in w and "cost line skipped" in w]
+    assert not [f for f in out.failures if "analyzer" in f]
+
+
+@pytest.mark.parametrize("change, says", [
+    (lambda d: d["resources"][0]["attributes"].update(public_statements="everyone"),
+     "resources[0].attributes.public_statements: should be a valid list: resource skipped"),
+    (lambda d: d["resources"][0]["attributes"].update(is_logging="false"),
+     "resources[0].attributes.is_logging: should be a valid boolean: resource skipped"),
+    (lambda d: d["resources"][0].update(arn=["a"]), "resources[0].arn: should be a valid string: resource skipped"),
+    (lambda d: d.update(resources={"a": 1}), "snapshot.resources: should be a valid list: ignored, the rest is read"),
+    (lambda d: d["costs"].update(months="2026-10"), "snapshot.costs.months: should be a valid list: ignored"),
+    (lambda d: d.update(account=111122223333), "snapshot.account: should be a valid string: it holds no usable inventory"),
+])
+def test_a_snapshot_field_of_the_wrong_type_is_a_warning_naming_it(change, says, ws):
+    import json
+
+    path, data = _snapshot(ws)
+    change(data)
+    path.write_text(json.dumps(data))
+
+    out = run(ws.root, "--dry-run")
+
+    assert out.code == 0, out.failures
+    assert [w for w in out.warnings if says in w], out.warnings

@@ -504,10 +504,10 @@ def test_malformed_snapshot_entries_are_skipped_with_warnings_and_the_rest_is_re
                                  {"month": "October"}]}}
     result = _snapshot_ws(ws, json.dumps(data))
     messages = [w.message for w in result.warnings]
-    assert any(m.startswith("resources[1] is malformed") for m in messages)
-    assert any(m.startswith("resources[2] is malformed") for m in messages)
-    assert any(m.startswith("costs.months[0] has a service line") for m in messages)
-    assert any(m.startswith("costs.months[1] is malformed") for m in messages)
+    assert "resources[1].type: is missing: resource skipped" in messages
+    assert "resources[2]: should be an object: resource skipped" in messages
+    assert "costs.months[0].services[0].amount: 'lots' is not a number: cost line skipped" in messages
+    assert "costs.months[1].month: should be YYYY-MM (got 'October'): month skipped" in messages
     assert "ok" in resources(result, "bucket")
 
 

@@ -15,12 +15,12 @@ malformed part of a snapshot, becomes a warning; the rest is still read.
 from __future__ import annotations
 
 import json
-import re
 from datetime import date, datetime
 from functools import partial
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Callable
+
+from pydantic import ValidationError
 from zoneinfo import ZoneInfo
 
 from ..entities import EntityResolver
@@ -28,6 +28,7 @@ from ..errors import ConfigError
 from ..model import DataWarning, Evidence, Provenance, content_hash, stable_id
 from . import InputFile, SourceResult
 from .aws_gather import SNAPSHOT_FORMAT
+from .aws_schema import CostLine, CostMonth, Resource, checked_inventory, problem
 from .aws_services import gather_inventory
 
 __all__ = ["AwsSource", "register", "make_session", "take_snapshot", "inventory_evidence", "SNAPSHOT_FORMAT"]
@@ -136,7 +137,11 @@ def read_snapshot(path: Path, where: str, result: SourceResult) -> dict[str, Any
 def inventory_evidence(inventory: dict[str, Any], where: str | None,
                        match: Callable[[str], str | None] = lambda name: None
                        ) -> tuple[list[Evidence], list[DataWarning]]:
-    """The evidence and warnings of an inventory; ``where`` names the snapshot file, if any."""
+    """The evidence and warnings of an inventory; ``where`` names the snapshot file, if any.
+
+    Each resource, cost month and cost line is checked on its own (``aws_schema``): a
+    malformed one is skipped with a warning naming its field, and the rest are read.
+    """
     warnings: list[DataWarning] = []
 
     def warn(message: str, at: str | None = None) -> None:
@@ -147,55 +152,56 @@ def inventory_evidence(inventory: dict[str, Any], where: str | None,
             api = f"{item.get('api', 'AWS')} ({item.get('region', '?')})"
             recorded = f" (recorded in {where})" if where else ""
             warn(str(item["message"]) + recorded, api)
-    account = inventory.get("account")
-    if not isinstance(account, str) or not account:
-        if where:
-            warn("snapshot names no AWS account: it holds no usable inventory")
+    if not inventory.get("account") and not where:
+        return [], warnings  # a live read that reached no account: its own warnings say why
+    checked = checked_inventory(inventory, warn)
+    if checked is None:
         return [], warnings
-    observed = str(inventory.get("taken_at") or "") or None
+    account = checked.account
+    observed = checked.taken_at or None
     evidence = [_evidence({
-        "service": "sts", "type": "account", "id": account, "arn": inventory.get("caller_arn") or "",
-        "region": "global", "regions": _list(inventory.get("regions")), "scanned": _list(inventory.get("scanned")),
+        "service": "sts", "type": "account", "id": account, "arn": checked.caller_arn or "",
+        "region": "global", "regions": checked.regions, "scanned": checked.scanned,
     }, account, observed, None)]
-    for n, res in enumerate(_list(inventory.get("resources"))):
-        if not (isinstance(res, dict) and all(isinstance(res.get(k), str) and res.get(k) for k in _REQUIRED)
-                and isinstance(res.get("attributes"), dict)):
-            warn(f"resources[{n}] is malformed (each needs service, type, id, arn, region and attributes): skipped")
+    for n, res in enumerate(checked.resources):
+        try:
+            Resource.model_validate(res)
+        except ValidationError as exc:
+            warn(f"{problem(exc, f'resources[{n}]')}: resource skipped")
             continue
         # attributes may not shadow the identifying keys (a load balancer's kind is "lb_type")
         record = {k: res[k] for k in _REQUIRED} | {
             k: v for k, v in res["attributes"].items() if k not in _REQUIRED}
         label = " ".join(str(x) for x in (res["id"], record.get("name") or "", *_list(record.get("aliases"))))
         evidence.append(_evidence(record, account, observed, match(label)))
-    costs = inventory.get("costs")
-    if isinstance(costs, dict):
-        for n, month in enumerate(_list(costs.get("months"))):
-            record, problem = _cost_record(month, costs)
-            if problem:
-                warn(f"costs.months[{n}] {problem}: skipped")
+    if checked.costs is not None:
+        metric = checked.costs.metric or "UnblendedCost"
+        for n, month in enumerate(checked.costs.months):
+            record = _cost_record(month, metric, f"costs.months[{n}]", warn)
             if record:
                 evidence.append(_evidence(record, account, observed, None))
-    elif costs is not None:
-        warn("costs is malformed (expected an object with months): skipped")
     return evidence, warnings
 
 
-def _cost_record(month: Any, costs: dict[str, Any]) -> tuple[dict[str, Any] | None, str | None]:
-    if not isinstance(month, dict) or not re.fullmatch(r"\d{4}-\d{2}", str(month.get("month", ""))):
-        return None, "is malformed (needs month as YYYY-MM and services)"
-    services, problem = [], None
-    for line in _list(month.get("services")):
+def _cost_record(month: Any, metric: str, at: str, warn: Callable[[str], None]) -> dict[str, Any] | None:
+    """One month's cost record; a malformed month is skipped, a malformed line costs itself."""
+    try:
+        checked = CostMonth.model_validate(month)
+    except ValidationError as exc:
+        warn(f"{problem(exc, at)}: month skipped")
+        return None
+    services = []
+    for n, line in enumerate(checked.services):
         try:
-            amount = Decimal(str(line["amount"]))
-            services.append({"service": str(line["service"]), "amount": str(amount), "unit": str(line.get("unit") or "USD")})
-        except (KeyError, TypeError, InvalidOperation):
-            problem = "has a service line without a service name or a numeric amount"
-    record = {
-        "service": "ce", "type": "cost_month", "id": month["month"], "arn": "", "region": "global",
-        "month": month["month"], "estimated": bool(month.get("estimated")),
-        "metric": str(costs.get("metric") or "UnblendedCost"), "services": services,
+            cost = CostLine.model_validate(line)
+        except ValidationError as exc:
+            warn(f"{problem(exc, f'{at}.services[{n}]')}: cost line skipped")
+            continue
+        services.append({"service": cost.service, "amount": str(cost.amount), "unit": cost.unit or "USD"})
+    return {
+        "service": "ce", "type": "cost_month", "id": checked.month, "arn": "", "region": "global",
+        "month": checked.month, "estimated": checked.estimated, "metric": metric, "services": services,
     }
-    return record, problem
 
 
 def _evidence(record: dict[str, Any], account: str, observed: str | None, entity: str | None) -> Evidence:
