@@ -17,11 +17,12 @@ import tomllib
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from dotenv import dotenv_values
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
+from .addresses import ascii_domain, parse_mailbox
 from .errors import ConfigError, storage_problem
 
 __all__ = ["CONFIG_FILE", "ENV_OVERRIDES", "Settings", "load_settings"]
@@ -36,7 +37,6 @@ ENV_OVERRIDES: dict[str, tuple[str, str]] = {
     "EXECBRIEF_DELIVERY_METHOD": ("delivery", "method"),
 }
 
-_EMAIL = re.compile(r"^[A-Za-z0-9._%+'-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
@@ -51,9 +51,25 @@ def plausible_as_of(value: date | None) -> date | None:
 
 
 def _check_email(value: str) -> str:
-    if not _EMAIL.match(value):
-        raise ValueError(f"{value!r} is not an email address (expected name@example.com)")
-    return value.lower()
+    """The address of ``name@example.com`` or ``Name <name@example.com>`` (lower case, IDNA domain)."""
+    return parse_mailbox(value).address
+
+
+def _display_names(data: Any, keys: tuple[str, ...]) -> dict[str, str]:
+    """Address → display name, of the given keys of a table as written (already validated)."""
+    names: dict[str, str] = {}
+    if not isinstance(data, dict):
+        return names
+    for key in keys:
+        value = data.get(key)
+        for raw in value if isinstance(value, list) else [value]:
+            try:
+                mailbox = parse_mailbox(raw)
+            except ValueError:
+                continue
+            if mailbox.name:
+                names[mailbox.address] = mailbox.name
+    return names
 
 
 def _check_zone(value: str) -> str:
@@ -68,6 +84,26 @@ def _check_zone(value: str) -> str:
 
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+class _Addressed(_Section):
+    """A section whose addresses may be written with display names: the fields hold the
+    bare addresses (for envelopes, pinning, allow-lists), ``names`` the names for headers."""
+
+    _names: dict[str, str] = PrivateAttr(default_factory=dict)
+    _named_keys: ClassVar[tuple[str, ...]] = ()
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _keep_names(cls, data: Any, handler: Any) -> Any:
+        model = handler(data)
+        model._names = _display_names(data, cls._named_keys)
+        return model
+
+    @property
+    def names(self) -> dict[str, str]:
+        """Address → display name, for the addresses written with one."""
+        return dict(self._names)
 
 
 class Organization(_Section):
@@ -251,7 +287,9 @@ class SmtpDelivery(_Section):
     max_rate: float = Field(default=5.0, gt=0)
 
 
-class Delivery(_Section):
+class Delivery(_Addressed):
+    _named_keys = ("sender", "reply_to", "audit_bcc")
+
     method: Literal["outbox", "ses", "smtp"] = "outbox"
     sender: str
     audit_bcc: list[str] = []
@@ -297,10 +335,12 @@ class Delivery(_Section):
     @field_validator("allowed_recipient_domains")
     @classmethod
     def _domains(cls, values: list[str]) -> list[str]:
-        return [v.lower().lstrip("@") for v in values]
+        return [ascii_domain(v.lstrip("@")) for v in values]  # bücher.example → xn--bcher-kva.example
 
 
-class ReportConfig(_Section):
+class ReportConfig(_Addressed):
+    _named_keys = ("to",)
+
     lens: str
     to: list[str] = Field(min_length=1)
     entities: list[str] | None = None
@@ -408,6 +448,14 @@ class Settings(_Section):
                         f"{allowed}: fix the address or add its domain"
                     )
         return self
+
+    def display_names(self) -> dict[str, str]:
+        """Address → display name, of every address written with one (sender, readers, audit copies)."""
+        names = {}
+        for report in self.reports:
+            names.update(report.names)
+        names.update(self.delivery.names)
+        return names
 
     def entity_names(self) -> dict[str, str]:
         """Entity id → display name."""

@@ -593,7 +593,7 @@ def _render_report(
         message = build_message(
             rendered, report, sender=settings.delivery.sender, to=list(plan.to),
             bcc=list(settings.delivery.audit_bcc), period=period, workspace=str(settings.workspace.resolve()),
-            reply_to=settings.delivery.reply_to,
+            reply_to=settings.delivery.reply_to, names=settings.display_names(),
         )
         files["eml"] = out_dir / f"{plan.key}.eml"
         files["eml"].write_bytes(message.mime)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import Mapping
 from email import policy
 from email.errors import HeaderParseError
+from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate, parseaddr
 
@@ -52,13 +54,22 @@ def build_message(
     sent_at: datetime | None = None,
     workspace: str = "",
     reply_to: str | None = None,
+    names: Mapping[str, str] | None = None,
 ) -> Message:
     """Build the email for one rendered report; bcc addresses go only on the envelope.
 
     ``workspace`` (its path, or any id unique to it) goes into the Message-ID; ``reply_to``
     into ``Reply-To``. The message says it is automatic (RFC 3834 ``Auto-Submitted``, and
     Exchange's ``X-Auto-Response-Suppress``), so out-of-office replies do not come back.
+    ``names`` (address → display name, from ``Settings.display_names``) go into the From,
+    To and Reply-To headers, RFC 2047-encoded where needed; the envelope keeps the addresses.
     """
+    named = names or {}
+
+    def mailbox(address: str) -> str | Address:
+        name = named.get(address)
+        return Address(display_name=name, addr_spec=address) if name else address
+
     if not to:
         raise DeliveryError(f"report {report.key!r} has no recipients: add addresses to its `to` list")
     key = idempotency_key(report, to=to, bcc=bcc, period=period)
@@ -67,10 +78,10 @@ def build_message(
 
     msg = EmailMessage(policy=policy.SMTP)
     try:
-        msg["From"] = _one_line("sender", sender)
-        msg["To"] = ", ".join(_one_line("recipient", address) for address in to)
+        msg["From"] = mailbox(_one_line("sender", sender))
+        msg["To"] = [mailbox(_one_line("recipient", address)) for address in to]
         if reply_to:
-            msg["Reply-To"] = _one_line("reply_to", reply_to)
+            msg["Reply-To"] = mailbox(_one_line("reply_to", reply_to))
         msg["Subject"] = _one_line("subject", rendered.subject)
         msg["Date"] = formatdate(when, usegmt=True)
         msg["Message-ID"] = message_id

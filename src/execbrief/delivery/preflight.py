@@ -55,7 +55,7 @@ def check_sender(settings: Settings, messages: list[Message] | None) -> Check:
     env = {**settings.env, **os.environ}
     for name in SENDER_ENV_VARS:
         value = env.get(name)
-        if value and value.strip().lower() != pinned:
+        if value and parseaddr(value)[1].strip().lower() != pinned:
             return Check("sender pinned", "fail", f"{name}={value!r} differs from delivery.sender {pinned!r}",
                          f"unset {name}: the sender comes only from {settings.config_path.name}")
     for message in messages or []:
