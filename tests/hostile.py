@@ -99,9 +99,9 @@ def cli(*args: str, json_doc: bool = True) -> Outcome:
     data = None
     if json_doc and "--json" in args:
         data = json.loads(result.stdout)  # one document: json.loads refuses two
-    if result.exit_code and not (isinstance(data, dict) and "run_id" in data):
+    if isinstance(data, dict) and "error" in data:  # an error: its one line on stderr too
         lines = [line for line in result.stderr.splitlines() if line.startswith("Error: ")]
-        assert len(lines) == 1, result.stderr
+        assert len(lines) == 1 and result.exit_code == data["error"]["code"], result.stderr
     return Outcome(result.exit_code, data, result.stderr)
 
 

@@ -195,3 +195,57 @@ def test_a_snapshot_field_of_the_wrong_type_is_a_warning_naming_it(change, says,
 
     assert out.code == 0, out.failures
     assert [w for w in out.warnings if says in w], out.warnings
+
+
+# SES events
+
+
+def _bounce(address="gone@example.com", **mail):
+    return {"notificationType": "Bounce", "mail": {"messageId": "0100-abc", "timestamp": "2026-11-23T10:00:00Z", **mail},
+            "bounce": {"bounceType": "Permanent", "bounceSubType": "General",
+                       "bouncedRecipients": [{"emailAddress": address}], "timestamp": "2026-11-23T10:01:00Z"}}
+
+
+@pytest.mark.parametrize("bad, says", [
+    (_bounce(messageId=["0100-abc"]), "mail.messageId: should be a valid string"),
+    ({**_bounce(), "bounce": {"bounceType": "Permanent", "bouncedRecipients": 5}},
+     "bounce.bouncedRecipients: should be a valid list"),
+    ({**_bounce(), "bounce": {"bounceType": "Permanent", "bouncedRecipients": [], "timestamp": {}}},
+     "bounce.timestamp: should be a valid string"),
+    (_bounce(address=12345), "bounce.bouncedRecipients[0].emailAddress: should be a valid string"),
+    (_bounce(address="not an address"), "bounce.bouncedRecipients[0].emailAddress"),
+    ({**_bounce(), "mail": "x"}, "mail: should be an object"),
+])
+def test_a_malformed_ses_event_is_refused_naming_the_field_and_the_others_are_recorded(bad, says, ws):
+    import json
+
+    ws.write("events.jsonl", "\n".join(json.dumps(d) for d in (bad, _bounce("other@example.com"))) + "\n")
+
+    out = cli_ingest(ws)
+
+    assert out.code == 1
+    (refused,) = out.data["rejected"]
+    assert refused["line"] == 1 and says in refused["message"], refused
+    assert out.data["suppressed"] == ["other@example.com"]  # the good event on line 2 still counts
+
+
+def test_an_sns_envelope_with_a_field_of_the_wrong_type_is_refused_before_any_fetch(ws):
+    import json
+
+    ws.write("execbrief.toml", (ws.root / "execbrief.toml").read_text().replace(
+        "[delivery]\n", '[delivery]\n', 1) + '\n[delivery.ses]\nevents_topic_arn = "arn:aws:sns:us-east-1:123456789012:ses"\n')
+    envelope = {"Type": "Notification", "TopicArn": "arn:aws:sns:us-east-1:123456789012:ses", "MessageId": ["m"],
+                "Message": "{}", "Timestamp": "2026-11-23T10:00:00Z", "SignatureVersion": "1", "Signature": "x",
+                "SigningCertURL": "https://sns.us-east-1.amazonaws.com/x.pem"}
+    ws.write("events.json", json.dumps(envelope))
+
+    out = cli_ingest(ws, "events.json", unsigned=False)
+
+    assert out.code == 1
+    assert out.data["rejected"][0]["message"] == "SNS envelope refused: MessageId: should be a valid string"
+
+
+def cli_ingest(ws, name="events.jsonl", unsigned=True):
+    from hostile import cli
+
+    return cli("events", "ingest", str(ws.root / name), "-w", str(ws.root), "--json", *(["--unsigned"] if unsigned else []))

@@ -22,7 +22,6 @@ import re
 import urllib.request
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from email.utils import parseaddr
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
@@ -31,6 +30,7 @@ from ..errors import ConfigError
 from ..ledger import Ledger
 from ..ledger.deliveries import DeliveryLedger
 from ..model import DataWarning, content_hash
+from .event_schema import SesEvent, SnsEnvelope, checked
 
 __all__ = ["SnsVerifier", "SignatureError", "IngestResult", "ingest", "read_documents", "https_fetcher"]
 
@@ -169,44 +169,39 @@ def _line(line: str, n: int) -> Any:
         return ValueError(f"line {n} is not JSON: {exc.msg}")
 
 
-def _addresses(items: list[Any], key: str = "emailAddress") -> list[str]:
-    out = []
-    for item in items:
-        raw = item.get(key, "") if isinstance(item, dict) else str(item)
-        address = parseaddr(str(raw))[1].lower()
-        if address:
-            out.append(address)
-    return out
-
-
-def _apply(store: DeliveryLedger, event: dict[str, Any], event_id: str, verified: bool,
-           result: IngestResult) -> None:
-    kind = str(event.get("eventType") or event.get("notificationType") or "")
-    mail = event.get("mail") if isinstance(event.get("mail"), dict) else {}
-    provider_id = mail.get("messageId")
+def _apply(store: DeliveryLedger, raw: dict[str, Any], event_id: str, verified: bool,
+           result: IngestResult) -> str | None:
+    """Record one SES event and act on it; the problem with it instead, if it is malformed."""
+    event, wrong = checked(SesEvent, raw)
+    if event is None:
+        return f"not an SES event: {wrong}"
+    kind = event.kind
+    provider_id = event.mail.messageId
     row = store.message_by_provider_id(provider_id) if provider_id else None
-    body = event.get(kind[:1].lower() + kind[1:], {}) if kind else {}
-    body = body if isinstance(body, dict) else {}
     recipients: list[str] = []
     detail = None
     suppress_as = None
-    if kind == "Bounce":
-        recipients = _addresses(body.get("bouncedRecipients", []))
-        detail = f"{body.get('bounceType')}/{body.get('bounceSubType')}"
-        if body.get("bounceType") == "Permanent":
+    occurred = event.mail.timestamp
+    if kind == "Bounce" and event.bounce is not None:
+        recipients = [r.emailAddress for r in event.bounce.bouncedRecipients]
+        detail = f"{event.bounce.bounceType}/{event.bounce.bounceSubType}"
+        if event.bounce.bounceType == "Permanent":
             suppress_as = "bounce"
-    elif kind == "Complaint":
-        recipients = _addresses(body.get("complainedRecipients", []))
-        detail = body.get("complaintFeedbackType")
+        occurred = event.bounce.timestamp or occurred
+    elif kind == "Complaint" and event.complaint is not None:
+        recipients = [r.emailAddress for r in event.complaint.complainedRecipients]
+        detail = event.complaint.complaintFeedbackType
         suppress_as = "complaint"
-    elif kind == "Delivery":
-        recipients = _addresses(body.get("recipients", []), key="")
-    elif kind == "Reject":
-        detail = body.get("reason")
+        occurred = event.complaint.timestamp or occurred
+    elif kind == "Delivery" and event.delivery is not None:
+        recipients = list(event.delivery.recipients)
+        occurred = event.delivery.timestamp or occurred
+    elif kind == "Reject" and event.reject is not None:
+        detail = event.reject.reason
     fresh = store.record_event(
         event_id, kind or "Unknown", provider_message_id=provider_id,
         idempotency_key=row["idempotency_key"] if row else None, recipients=recipients, detail=detail,
-        occurred_at=body.get("timestamp") or mail.get("timestamp"), verified=verified, data=event,
+        occurred_at=occurred, verified=verified, data=raw,
     )
     if not fresh:
         result.duplicates += 1
@@ -217,6 +212,7 @@ def _apply(store: DeliveryLedger, event: dict[str, Any], event_id: str, verified
         for address in recipients:
             if store.suppress(address, suppress_as, detail, event_id):
                 result.suppressed.append(address)
+    return None
 
 
 def ingest(
@@ -240,6 +236,10 @@ def ingest(
             reject(n, "not a JSON object: expected an SNS envelope or an SES event")
             continue
         if "Type" in doc and "TopicArn" in doc:
+            _, wrong = checked(SnsEnvelope, doc)
+            if wrong:
+                reject(n, f"SNS envelope refused: {wrong}")
+                continue
             if verifier is None:
                 raise ConfigError(
                     f"[delivery.ses] events_topic_arn is not set in {settings.config_path}: pin the SNS topic "
@@ -258,12 +258,19 @@ def ingest(
             except (TypeError, json.JSONDecodeError):
                 reject(n, "the SNS Message is not an SES event (not JSON)")
                 continue
-            _apply(store, event, f"sns:{doc.get('MessageId')}", True, result)
+            if not isinstance(event, dict):
+                reject(n, "the SNS Message is not an SES event (not a JSON object)")
+                continue
+            wrong = _apply(store, event, f"sns:{doc.get('MessageId')}", True, result)
+            if wrong:
+                reject(n, wrong)
         elif "eventType" in doc or "notificationType" in doc:
             if not allow_unsigned:
                 reject(n, "a bare SES event has no SNS signature: pass --unsigned to accept events you fetched yourself")
                 continue
-            _apply(store, doc, content_hash(json.dumps(doc, sort_keys=True)), False, result)
+            wrong = _apply(store, doc, content_hash(json.dumps(doc, sort_keys=True)), False, result)
+            if wrong:
+                reject(n, wrong)
         else:
             reject(n, "neither an SNS envelope nor an SES event (no Type/TopicArn, no eventType/notificationType)")
     return result
