@@ -8,7 +8,7 @@ import pytest
 
 from execbrief.errors import LensError
 from execbrief.lenses import load_lenses
-from hostile import LEDGER, run, small_workspace
+from hostile import LEDGER, NOTE_ALPHA, run, small_workspace
 
 
 @pytest.fixture
@@ -249,3 +249,69 @@ def cli_ingest(ws, name="events.jsonl", unsigned=True):
     from hostile import cli
 
     return cli("events", "ingest", str(ws.root / name), "-w", str(ws.root), "--json", *(["--unsigned"] if unsigned else []))
+
+
+# notes and folders
+
+
+def test_an_impossible_front_matter_date_costs_its_field_not_every_note(ws):
+    ws.write("notes/alpha/operations.md", "---\nupdated: 2026-02-30\nentity: alpha\n---\n" + NOTE_ALPHA)
+
+    out = run(ws.root, "--dry-run")
+
+    assert out.code == 0, out.failures
+    assert [w for w in out.warnings if w.startswith("notes/alpha/operations.md:2:")
+            and "front matter updated '2026-02-30' is not a date" in w]
+    assert not [w for w in out.warnings if "source failed" in w]
+    from execbrief.ledger import Ledger
+
+    with Ledger.for_workspace(ws.root) as ledger:
+        statements = " ".join(f.statement.lower() for f in ledger.facts(out.data["run_id"]))
+    assert "roof leak" in statements and "van insurance" in statements  # both notes still count
+
+
+def test_nul_bytes_after_the_first_8_kib_of_a_note_are_a_warning_naming_the_line(ws):
+    filler = "".join(f"- Line {n} of the weekly log.\n" for n in range(400))
+    ws.write("notes/beta/log.md", "# Beta Delivery log\n" + filler + "tail \x00\x00 garbage\n- [ ] Call the insurer by 2026-12-03\n")
+
+    out = run(ws.root, "--dry-run")
+
+    assert out.code == 0, out.failures
+    (warning,) = [w for w in out.warnings if w.startswith("notes/beta/log.md:")]
+    assert warning.startswith("notes/beta/log.md:402:") and "NUL bytes" in warning
+
+
+def test_a_symbolic_link_loop_in_the_notes_is_a_warning(ws):
+    import os
+
+    os.symlink("loop.md", ws.root / "notes" / "loop.md")
+    os.symlink("nowhere.md", ws.root / "notes" / "dangling.md")
+
+    out = run(ws.root, "--dry-run")
+
+    assert out.code == 0, out.failures
+    assert [w for w in out.warnings if w.startswith("notes/loop.md:") and "symbolic link loop" in w]
+    assert [w for w in out.warnings if w.startswith("notes/dangling.md:") and "does not exist" in w]
+    assert not [w for w in out.warnings if "source failed" in w]
+
+
+def test_a_notes_folder_that_cannot_be_listed_is_a_warning_not_a_silence(ws):
+    import os
+    import shlex
+
+    from hostile import execbrief_command, sandbox
+
+    (ws.root / "notes" / "beta").chmod(0)
+    try:
+        if os.geteuid() != 0:
+            out = run(ws.root, "--dry-run")
+            warnings = out.warnings
+        else:  # root lists anything; in a user namespace without capabilities it cannot
+            import json
+
+            done = sandbox(execbrief_command("run", "-w", str(ws.root), "--json", "--dry-run"), unprivileged=True)
+            warnings = [f"{w.get('path')}: {w['message']}" for w in json.loads(done.stdout)["warnings"]]
+    finally:
+        (ws.root / "notes" / "beta").chmod(0o755)
+    assert [w for w in warnings if w.startswith("notes/beta") and "cannot list this folder" in w], warnings
+    del shlex

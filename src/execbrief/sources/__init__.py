@@ -6,6 +6,7 @@ becomes a ``DataWarning`` naming the file and line, and the run goes on.
 
 from __future__ import annotations
 
+import errno
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,9 +68,15 @@ class SourceResult:
     parts: list[Part] = field(default_factory=list)
 
 
-def expand_paths(workspace: Path, patterns: list[str], suffixes: tuple[str, ...]) -> list[Path]:
-    """Files named by config paths (folders, files or globs), sorted, each once."""
+def expand_paths(workspace: Path, patterns: list[str], suffixes: tuple[str, ...],
+                 problems: list[tuple[str, str]] | None = None) -> list[Path]:
+    """Files named by config paths (folders, files or globs), sorted, each once.
+
+    What cannot be looked at (a symbolic link loop, a link to nothing, a folder that
+    cannot be listed) is skipped; ``problems`` gets (path, why) for each, for a warning.
+    """
     found: dict[Path, None] = {}
+    problems = problems if problems is not None else []
     for pattern in patterns:
         checked = False
         base = Path(pattern).expanduser()
@@ -79,7 +86,7 @@ def expand_paths(workspace: Path, patterns: list[str], suffixes: tuple[str, ...]
             rel = str(base.relative_to(base.anchor))
             matches = sorted(Path(base.anchor).glob(rel))
         elif base.is_dir():  # files already (is_file from the folder listing: no stat)
-            matches = sorted((Path(p) for p in _files_under(os.fspath(base), suffixes)), key=_order)
+            matches = sorted((Path(p) for p in _files_under(os.fspath(base), suffixes, problems)), key=_order)
             checked = True
         else:
             matches = [base] if base.exists() else []
@@ -90,22 +97,29 @@ def expand_paths(workspace: Path, patterns: list[str], suffixes: tuple[str, ...]
     return list(found)
 
 
-def _files_under(folder: str, suffixes: tuple[str, ...]) -> Iterator[str]:
+def _files_under(folder: str, suffixes: tuple[str, ...], problems: list[tuple[str, str]]) -> Iterator[str]:
     """Files (or links to files) with one of ``suffixes`` in ``folder`` and below, as ``rglob``
     finds them: symlinked folders are not entered. One ``scandir`` per folder, no ``Path``s."""
     try:
         with os.scandir(folder) as entries:
             found = list(entries)
-    except OSError:
+    except OSError as exc:
+        problems.append((folder, f"cannot list this folder ({exc.strerror or exc}): its files are skipped"))
         return
     for entry in found:
         try:
             if entry.is_dir() and not entry.is_symlink():
-                yield from _files_under(entry.path, suffixes)
-            elif os.path.splitext(entry.name)[1].lower() in suffixes and entry.is_file():
-                yield entry.path
-        except OSError:
-            continue
+                yield from _files_under(entry.path, suffixes, problems)
+            elif os.path.splitext(entry.name)[1].lower() in suffixes:
+                if entry.is_file():
+                    yield entry.path
+                elif entry.is_symlink() and not os.path.exists(entry.path):
+                    problems.append((entry.path, "a link to a file that does not exist: skipped"))
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                problems.append((entry.path, "a symbolic link loop (it points back at itself): skipped"))
+            else:
+                problems.append((entry.path, f"cannot be read ({exc.strerror or exc}): skipped"))
 
 
 def _order(path: Path) -> tuple[str, ...]:

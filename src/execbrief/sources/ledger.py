@@ -104,11 +104,14 @@ class LedgerSource:
         try:
             seen: set[Path] = set()
             for pattern in self.config.paths:
+                problems: list[tuple[str, str]] = []
                 files = [
                     p
-                    for p in expand_paths(self.workspace, [pattern], SUFFIXES)
+                    for p in expand_paths(self.workspace, [pattern], SUFFIXES, problems)
                     if p.suffix.lower() in SUFFIXES or not _GLOB & set(pattern)
                 ]
+                for where, why in problems:
+                    _FileWarnings(_relative(Path(where), self.workspace), result.warnings).add(None, why)
                 if not files:
                     result.warnings.append(DataWarning(source="ledger", message=(
                         f"ledger path {pattern!r} matches no .csv files: "

@@ -30,6 +30,7 @@ import yaml
 
 from ..entities import EntityResolver
 from ..errors import StageError
+from ..failures import describe
 from ..model import DataWarning, Evidence, content_hash, stable_id
 from . import InputFile, Part, SourceResult, expand_paths
 from ..construct import evidence, provenance
@@ -43,11 +44,24 @@ __all__ = ["NotesSource", "register", "parse_note", "ARCHIVED_STATUSES", "CACHE_
 
 SUFFIXES = (".md", ".markdown")
 ARCHIVED_STATUSES = frozenset({"archived", "closed", "done", "superseded"})
-CACHE_VERSION = 7  # bump when parse_note's output changes
+CACHE_VERSION = 8  # bump when parse_note's output changes (8: late NUL bytes are warned of)
 SUMMARY_VERSION = 4  # bump when what _build puts in a note's summary or evidence changes
 _GLOB = set("*?[")
 # libyaml when present: same safe semantics as yaml.safe_load, many times faster.
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+class _YamlLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """The safe loader, except that a date-shaped value that is no date (2026-02-30) stays its
+    text: the front matter key it belongs to gets a warning, not the whole note an error."""
+
+
+def _timestamp(loader: Any, node: Any) -> Any:
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except (ValueError, OverflowError):
+        return loader.construct_scalar(node)
+
+
+_YamlLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+_YAML_LOADER = _YamlLoader
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DUE = re.compile(r"(?:\bdue:?|\bby|\bbefore|\buntil|\bdeadline:?|📅)[ \t]*(?:on[ \t]+|the[ \t]+)?", re.IGNORECASE)
 _FRONT_KEYS = ("entity", "updated", "date", "kpis")
@@ -68,6 +82,11 @@ def parse_note(data: bytes) -> dict[str, Any]:
                 "warnings": []}
     warnings: list[list[Any]] = []
     text = _decode(data, warnings)
+    if "\x00" in text:  # (past the first 8 KiB: a damaged file, or text with binary appended)
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        warnings.append([line, "NUL bytes from this line on: the file looks damaged (part binary); "
+                               "they were left out, check the note"])
+        text = text.replace("\x00", "")
     if not text.strip():
         return {"skip": "empty note: skipped (add content or delete the file)", "warnings": warnings}
     if "\r" in text:
@@ -120,7 +139,11 @@ def _load(path: str, rel: str, cache_root: str, version: int) -> tuple[str, Any,
     sha = content_hash(data)
     parsed = cache.get(sha)  # the same bytes may be cached under another path
     if parsed is None:
-        parsed = parse_note(data)  # secrets already withheld: safe to keep
+        try:
+            parsed = parse_note(data)  # secrets already withheld: safe to keep
+        except Exception as exc:  # a bug on one note's bytes costs that note, not the notes source
+            return sha, {"skip": f"cannot be parsed ({describe(exc)}): skipped; please report it",
+                         "warnings": []}, None, cache.error
         cache.put(sha, parsed)
     return sha, parsed, None, cache.error
 
@@ -217,8 +240,11 @@ class NotesSource:
         try:
             notes: list[_Note] = []
             for pattern in self.config.paths:
-                files = [p for p in expand_paths(self.workspace, [pattern], SUFFIXES)
+                problems: list[tuple[str, str]] = []
+                files = [p for p in expand_paths(self.workspace, [pattern], SUFFIXES, problems)
                          if p.suffix.lower() in SUFFIXES or not _GLOB & set(pattern)]
+                result.warnings += [_warning(_relative(Path(where), self.workspace), None, why)
+                                    for where, why in problems]
                 if not files:
                     result.warnings.append(_warning(None, None, (
                         f"notes path {pattern!r} matches no .md or .markdown files: "
