@@ -315,3 +315,54 @@ def test_a_notes_folder_that_cannot_be_listed_is_a_warning_not_a_silence(ws):
         (ws.root / "notes" / "beta").chmod(0o755)
     assert [w for w in warnings if w.startswith("notes/beta") and "cannot list this folder" in w], warnings
     del shlex
+
+
+# config paths
+
+
+@pytest.mark.parametrize("written, key", [
+    ('[sources.ledger]\npaths = ["/etc/passwd"]', "sources.ledger.paths[0]"),
+    ('[sources.notes]\npaths = ["notes", "../elsewhere"]', "sources.notes.paths[1]"),
+    ('[sources.repos]\npaths = ["~/code/*"]', "sources.repos.paths[0]"),
+])
+def test_a_config_path_outside_the_workspace_is_refused_naming_the_key(written, key, ws):
+    text = (ws.root / "execbrief.toml").read_text().replace('[sources.repos]\npaths = ["repos/*"]\n', "")
+    ws.write("execbrief.toml", text.replace("[delivery]\n", f"{written}\n\n[delivery]\n"))
+
+    out = run(ws.root)
+
+    assert out.code == 2, out.data
+    assert out.data["error"]["key"] == key and "allow_outside = true" in out.data["error"]["message"]
+
+
+def test_a_snapshot_outside_the_workspace_is_refused(ws):
+    ws.write("execbrief.toml", (ws.root / "execbrief.toml").read_text().replace(
+        'snapshot = "aws-snapshot.json"', 'snapshot = "/tmp/snapshot.json"'))
+
+    out = run(ws.root)
+
+    assert out.code == 2 and out.data["error"]["key"] == "sources.aws.snapshot"
+
+
+def test_an_outbox_outside_the_workspace_is_refused(ws):
+    ws.write("execbrief.toml", (ws.root / "execbrief.toml").read_text().replace("[delivery]\n", '[delivery]\noutbox = "/dev/null"\n'))
+
+    out = run(ws.root)
+
+    assert out.code == 2 and out.data["error"]["key"] == "delivery.outbox"
+
+
+def test_allow_outside_reads_outside_and_a_link_inside_the_workspace_needs_nothing(ws, tmp_path):
+    import os
+
+    elsewhere = tmp_path / "exports"
+    elsewhere.mkdir()
+    (elsewhere / "bank.csv").write_text(LEDGER.replace("alpha", "beta"))
+    os.symlink(elsewhere, ws.root / "ledger" / "linked")  # a link inside: the user put it there
+    assert run(ws.root, "--dry-run").code == 0
+
+    ws.write("execbrief.toml", (ws.root / "execbrief.toml").read_text().replace(
+        "[delivery]\n", f'[sources]\nallow_outside = true\n\n[sources.ledger]\npaths = ["ledger", "{elsewhere}"]\n\n[delivery]\n'))
+    out = run(ws.root, "--dry-run")
+
+    assert out.code == 0, out.failures

@@ -302,7 +302,7 @@ def test_file_over_the_size_limit_is_skipped_with_warning_naming_the_key(ws):
 def test_file_whose_read_fails_is_skipped_with_warning(ws):
     # /proc/self/mem stats as a file but reading it fails with EIO, even for root.
     ws.write("ledger/good.csv", HEADER + "2026-05-03,10,acme,,,x\n")
-    result = ws.collect('\n[sources.ledger]\npaths = ["ledger", "/proc/self/mem"]\n')
+    result = ws.collect('\n[sources]\nallow_outside = true\n[sources.ledger]\npaths = ["ledger", "/proc/self/mem"]\n')
     warning = one(result.warnings)
     assert (warning.path, warning.line) == ("/proc/self/mem", None)
     assert "cannot read" in warning.message

@@ -478,7 +478,7 @@ def test_note_whose_read_fails_with_os_error_is_skipped_with_warning(ws):
     # /proc/self/mem stats as a file but reading it from offset 0 fails with EIO:
     # a real OSError that even root gets.
     ws.write("notes/good.md", "# Good\n")
-    result = ws.collect('\n[sources.notes]\npaths = ["notes", "/proc/self/mem"]\n')
+    result = ws.collect('\n[sources]\nallow_outside = true\n[sources.notes]\npaths = ["notes", "/proc/self/mem"]\n')
     warning = one(result.warnings)
     assert (warning.path, warning.line) == ("/proc/self/mem", None)
     assert "cannot read" in warning.message

@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 from .addresses import ascii_domain, parse_mailbox
 from .errors import ConfigError, storage_problem
 
-__all__ = ["CONFIG_FILE", "ENV_OVERRIDES", "Settings", "load_settings"]
+__all__ = ["CONFIG_FILE", "ENV_OVERRIDES", "Settings", "configured_paths", "load_settings"]
 
 CONFIG_FILE = "execbrief.toml"
 
@@ -223,6 +223,8 @@ class Sources(_Section):
     ledger: LedgerSource = LedgerSource()
     repos: ReposSource = ReposSource()
     aws: AwsSource = AwsSource()
+    # paths outside the workspace (~/code/*, /srv/exports) are read only when this says so
+    allow_outside: bool = False
 
     def enabled(self) -> list[str]:
         """The sources this configuration reads, in the order they run."""
@@ -536,4 +538,35 @@ def load_settings(workspace: str | Path, environ: dict[str, str] | None = None) 
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         key = _loc(tuple(p for p in errors[0]["loc"] if p not in ("function-after",))) or None
         raise ConfigError(first + more, key=key, path=None if key in env_keys else path) from None
-    return settings.model_copy(update={"workspace": root, "config_path": path, "env": env})
+    settings = settings.model_copy(update={"workspace": root, "config_path": path, "env": env})
+    if not settings.sources.allow_outside:
+        _confine(settings)
+    return settings
+
+
+def configured_paths(settings: Settings) -> list[tuple[str, str]]:
+    """(key, path) of every file or folder the configuration names (sources and the outbox)."""
+    sources = settings.sources
+    found = [(f"sources.{name}.paths[{n}]", p) for name in ("notes", "ledger", "repos")
+             for n, p in enumerate(getattr(sources, name).paths)]
+    if sources.aws.snapshot:
+        found.append(("sources.aws.snapshot", sources.aws.snapshot))
+    found.append(("delivery.outbox", settings.delivery.outbox))
+    return found
+
+
+def _confine(settings: Settings) -> None:
+    """Every configured path lies inside the workspace (as written: a link inside it may lead out).
+
+    A configuration copied from elsewhere must not read ``/etc/passwd`` into a briefing, nor
+    write the outbox into ``/dev/null``: reading or writing outside takes a decision,
+    ``[sources] allow_outside = true``.
+    """
+    root = str(settings.workspace)
+    for key, written in configured_paths(settings):
+        full = os.path.normpath(os.path.join(root, os.path.expanduser(written)))
+        if full != root and not full.startswith(root.rstrip(os.sep) + os.sep):
+            raise ConfigError(
+                f"key '{key}' in {settings.config_path}: {written!r} is outside the workspace {root}: "
+                "keep it inside (a symbolic link inside the workspace may point elsewhere), or set "
+                "[sources] allow_outside = true to read and write outside it", key=key, path=settings.config_path)

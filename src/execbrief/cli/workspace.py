@@ -75,7 +75,10 @@ paths = ["ledger"]              # folders or globs of CSV exports
 # category = "category"
 # memo = "memo"
 
-# Checked-out code repositories to scan for committed keys and open endpoints.
+# Checked-out code repositories to scan for committed keys and open endpoints. Paths
+# outside this folder (like ~/code) are read only with [sources] allow_outside = true.
+# [sources]
+# allow_outside = true
 # [sources.repos]
 # paths = ["~/code/*"]
 
