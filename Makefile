@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DEMO   ?= demo-workspace
 
-.PHONY: demo test install dev clean
+.PHONY: demo test fuzz install dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,5 +23,10 @@ demo: install
 test: dev
 	$(BIN)/python -m pytest
 
+# The fuzz suite at length: many more examples than `make test` runs, a fresh seed each time,
+# failures kept in .hypothesis/ and replayed first (tests/fuzz/fuzzing.py has the profiles).
+fuzz: dev
+	HYPOTHESIS_PROFILE=long $(BIN)/python -m pytest tests/fuzz -p no:cacheprovider
+
 clean:
-	rm -rf $(VENV) $(DEMO) build src/*.egg-info .pytest_cache
+	rm -rf $(VENV) $(DEMO) build src/*.egg-info .pytest_cache .hypothesis

@@ -1,0 +1,159 @@
+"""Properties of every reader of untrusted input (issue 13, item 5): whatever the bytes, a
+reader returns (with warnings) or raises the project's own error naming the input; it
+never raises anything else, and what it reads from unrelated good input is still there.
+
+These are fast, library-level properties; ``test_fuzz_cli.py`` runs whole workspaces."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import tomllib
+from datetime import date
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import DEMO, MINIMAL_CONFIG
+from execbrief.addresses import parse_mailbox
+from execbrief.analyzers import AnalysisContext, analyze
+from execbrief.config import load_settings
+from execbrief.errors import ConfigError, LensError
+from execbrief.lenses import builtin_lens_data, load_lenses
+from execbrief.sources.aws import inventory_evidence
+from execbrief.sources.ledger import LedgerSource
+from execbrief.sources.notes import NotesSource, parse_note
+from fuzzing import json_values, junk, ledger_rows, mutated, note_bytes, toml_document
+from hostile import LEDGER, NOTE_BETA
+
+CONFIG = tomllib.loads(MINIMAL_CONFIG)
+CONTEXT = AnalysisContext(as_of=date(2026, 11, 23), entities={"alpha": ("Alpha Rentals", "rental"),
+                                                              "beta": ("Beta Delivery", "delivery")})
+
+
+def workspace(files: dict[str, bytes | str], config: str = MINIMAL_CONFIG) -> Path:
+    root = Path(tempfile.mkdtemp(prefix="fuzz-"))
+    (root / "notes").mkdir()
+    (root / "ledger").mkdir()
+    (root / "execbrief.toml").write_text(config, encoding="utf-8")
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+    return root
+
+
+def no_analyzer_fails(evidence) -> list:
+    facts, failures = analyze(evidence, CONTEXT)
+    assert failures == {}, failures
+    return facts
+
+
+@given(mutated(CONFIG))
+def test_a_mangled_config_loads_or_is_a_config_error(config):
+    root = workspace({}, toml_document(config))
+    try:
+        load_settings(root, environ={})
+    except ConfigError as exc:
+        assert "execbrief.toml" in str(exc) or exc.key or "workspace" in str(exc)
+
+
+@given(st.binary(max_size=300) | junk(300).map(lambda t: t.encode("utf-8")))
+def test_config_bytes_that_are_not_toml_are_a_config_error(data):
+    root = workspace({})
+    (root / "execbrief.toml").write_bytes(data)
+    try:
+        load_settings(root, environ={})
+    except ConfigError:
+        pass
+
+
+LENS = builtin_lens_data()["cfo"]
+
+
+@given(mutated(LENS, times=4), st.sampled_from(["board", "cfo", None]))
+def test_a_mangled_lens_file_loads_or_is_a_lens_error_naming_it(lens, lens_id):
+    if lens_id is not None:
+        lens["id"] = lens_id
+    root = workspace({"lenses/x.toml": toml_document(lens)})
+    try:
+        load_lenses(root)
+    except LensError as exc:
+        assert str(root / "lenses" / "x.toml") in str(exc)
+
+
+@given(note_bytes())
+def test_parse_note_never_raises(data):
+    parsed = parse_note(data)
+    assert isinstance(parsed, dict)
+
+
+@given(st.lists(note_bytes(), min_size=1, max_size=3))
+def test_bad_notes_cost_themselves_and_leave_a_good_note_whole(notes):
+    files = {f"notes/fuzz-{n}.md": data for n, data in enumerate(notes)}
+    files["notes/beta/ops.md"] = NOTE_BETA
+    root = workspace(files)
+    result = NotesSource(load_settings(root, environ={})).collect()
+    facts = no_analyzer_fails(result.evidence)
+    assert any("van insurance" in f.statement.lower() for f in facts)
+
+
+@given(ledger_rows(), st.booleans())
+def test_bad_ledger_rows_cost_themselves_and_leave_a_good_file_whole(rows, header):
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    if header:
+        writer.writerow(["date", "amount", "entity", "account", "category", "memo"])
+    writer.writerows(rows)
+    root = workspace({"ledger/fuzz.csv": buffer.getvalue(), "ledger/good.csv": LEDGER})
+    result = LedgerSource(load_settings(root, environ={})).collect()
+    good = [ev for ev in result.evidence if ev.kind == "transactions" and ev.provenance.path == "ledger/good.csv"]
+    assert good and good[0].record["rows"] == 5
+    no_analyzer_fails(result.evidence)
+
+
+SNAPSHOT = json.loads((DEMO / "aws-snapshot.json").read_text())
+
+
+@given(mutated(SNAPSHOT, replacement=json_values(), times=4))
+def test_a_mangled_aws_snapshot_costs_its_parts_and_never_an_analyzer(snapshot):
+    evidence, warnings = inventory_evidence(snapshot, "aws-snapshot.json")
+    no_analyzer_fails(evidence)
+    for warning in warnings:
+        assert warning.message and warning.path
+
+
+@given(st.lists(mutated({
+    "notificationType": "Bounce",
+    "mail": {"messageId": "0100-abc", "timestamp": "2026-11-23T10:00:00Z"},
+    "bounce": {"bounceType": "Permanent", "bounceSubType": "General", "timestamp": "2026-11-23T10:01:00Z",
+               "bouncedRecipients": [{"emailAddress": "gone@example.com"}]},
+}, replacement=json_values()), min_size=1, max_size=4))
+def test_mangled_ses_events_are_refused_or_recorded_and_only_addresses_are_suppressed(events):
+    from execbrief.delivery.events import ingest
+    from execbrief.ledger import Ledger
+    from execbrief.ledger.deliveries import DeliveryLedger
+
+    root = workspace({})
+    settings = load_settings(root, environ={})
+    with Ledger.for_workspace(root) as ledger:
+        result = ingest(settings, ledger, "\n".join(json.dumps(e) for e in events), source="events.jsonl",
+                        allow_unsigned=True)
+        suppressed = [row["address"] for row in DeliveryLedger(ledger).suppressions()]
+    assert len(result.recorded) + result.duplicates + len(result.rejected) == len(events)
+    for address in suppressed:
+        assert parse_mailbox(address).address == address
+
+
+@settings(max_examples=200)
+@given(junk(60) | st.from_regex(r"[^@<>]{0,12}<[a-z.]{1,8}@[a-zé.]{1,12}>", fullmatch=True))
+def test_parse_mailbox_returns_a_mailbox_or_a_value_error(text):
+    try:
+        mailbox = parse_mailbox(text)
+    except ValueError:
+        return
+    assert mailbox.address.isascii() and "@" in mailbox.address and "\n" not in mailbox.formatted()
