@@ -541,3 +541,46 @@ def test_an_item_with_a_deadline_under_no_plan_heading_is_an_open_task():
         "Alpha Rentals: 1099-NEC for 2 contractors due Jan 31, due 2027-01-31.": ("action", date(2027, 1, 31)),
         "Alpha Rentals — Admin: Accountant is Lind CPA.": ("note", None),
     }
+
+
+# labels an LLM reader put on the evidence (execbrief.reader): they stand where present
+
+
+def test_an_item_s_label_decides_its_kind_severity_topics_business_and_due():
+    record = {"heading": "Odds and ends", "level": 2, "parents": [], "bullets": [
+        {"text": "Boiler quote came back at $2,300", "line": 5,
+         "label": {"entity": "beta", "kind": "finding", "severity": "critical", "topics": ["maintenance"]}},
+        {"text": "Insurer renewal on Dec 15", "line": 6, "dates": ["2026-12-15"],
+         "label": {"kind": "action", "due": "2026-12-15", "topics": ["compliance"]}},
+        {"text": "Nobody knows the cost per delivery", "line": 7, "label": {"kind": "gap", "entity": None}},
+        {"text": "The van is broken again", "line": 8, "label": {"kind": "note"}},
+    ], "paras": [{"text": "Quiet week overall.", "line": 10, "para": 0, "label": {"kind": "note", "topics": ["people"]}}]}
+
+    facts = operations.analyze([note_ev("section", record)], ctx())
+
+    boiler = only([f for f in facts if "Boiler" in f.statement])
+    assert (boiler.kind, boiler.severity, boiler.entity, boiler.value) == ("finding", "critical", "beta", Decimal(2300))
+    assert boiler.topics == ("maintenance", "operations", "risk")  # (no domain topic given: operations)
+    renewal = only([f for f in facts if "Insurer" in f.statement])
+    assert (renewal.kind, renewal.due, renewal.topics) == ("action", date(2026, 12, 15), ("compliance",))
+    gap = only([f for f in facts if "cost per delivery" in f.statement])
+    assert (gap.kind, gap.name, gap.entity) == ("gap", "missing_kpi", None)  # the group's
+    van = only([f for f in facts if "van is broken" in f.statement])
+    assert van.kind == "note"  # a problem word, but the label says it is not a finding
+    quiet = only([f for f in facts if "Quiet week" in f.statement])
+    assert quiet.kind == "note" and "people" in quiet.topics  # a labelled sentence is kept
+
+
+def test_a_task_or_row_label_gives_topics_and_due_and_a_row_may_be_a_finding():
+    labelled = task("call the insurer by Dec 15", due="2026-12-15")
+    labelled = labelled.model_copy(update={"record": {**labelled.record, "label": {"kind": "finding", "topics": ["compliance"]}}})
+    row = note_ev("table_row", {"heading": "Units", "cells": {"unit": "4", "status": "vacant since October"},
+                                "label": {"kind": "finding", "severity": "high", "topics": ["occupancy"]}}, line=30)
+
+    facts = operations.analyze([labelled], ctx()) + records.analyze([document(), row], ctx())
+
+    action = only([f for f in facts if f.name == "open_task"])
+    assert (action.kind, action.topics, action.due) == ("action", ("compliance",), date(2026, 12, 15))
+    finding = only([f for f in facts if f.name == "table_row"])
+    assert (finding.kind, finding.severity) == ("finding", "high")
+    assert set(finding.topics) == {"occupancy", "operations", "risk"}

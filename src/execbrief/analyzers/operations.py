@@ -88,10 +88,21 @@ def _who(ev: Evidence, ctx: AnalysisContext) -> str:
 
 def open_task(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> Fact:
     """An unchecked checkbox: an action, overdue when its due date has passed."""
-    due = date.fromisoformat(ev.record["due"]) if ev.record.get("due") else None
+    label = ev.record.get("label") or _UNLABELLED  # (a task is an action whatever kind a label says)
+    due_text = label.get("due") or ev.record.get("due")
+    due = date.fromisoformat(due_text) if due_text else None
     task = plain(_DUE_TEXT.sub(" ", ev.text or "").strip().rstrip("."))
-    topics = ctx.vocabulary.topics_for(task, heading=ev.record.get("heading"), tags=info.tags)
+    topics = (_labelled_topics(ctx.vocabulary, label)
+              or ctx.vocabulary.topics_for(task, heading=ev.record.get("heading"), tags=info.tags))
     return _task_fact(ev, ev.entity, task, due, topics, ev.provenance.label(), ctx)
+
+
+_UNLABELLED: dict[str, Any] = {}
+
+
+def _labelled_topics(vocab: Vocabulary, label: dict[str, Any]) -> tuple[str, ...]:
+    """The topics an LLM reader's label gives (with those they imply), or none."""
+    return vocab.topics_of(frozenset(label["topics"]), frozenset()) if "topics" in label else ()
 
 
 def _task_fact(ev: Evidence, entity: str | None, task: str, due: date | None, topics: tuple[str, ...],
@@ -170,27 +181,34 @@ def section_items(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> list[Fa
         if not raw:
             continue
         signals = vocab.signals(raw)
-        if prose and not (signals or _SIGNAL_CHARS.search(raw) or role in ("risk", "plan", "missing_kpi")):
+        label = item.get("label") or _UNLABELLED  # what the LLM reader said, where it said it
+        if prose and not label and not (signals or _SIGNAL_CHARS.search(raw) or role in ("risk", "plan", "missing_kpi")):
             continue  # a sentence that says nothing checkable: not worth a fact
-        entity = item.get("entity") or ev.entity
+        entity = label["entity"] if "entity" in label else item.get("entity") or ev.entity
         who = ctx.entity_name(entity) if entity else "Group"
         line = item.get("line")
         where = f"{ev.provenance.path}:{line}" if line else ev.provenance.label()
         value, unit = quantity(raw, ctx.currency)
-        topics = vocab.topics_for(raw, heading=context, tags=info.tags)
-        if role == "missing_kpi":
+        topics = _labelled_topics(vocab, label) or vocab.topics_for(raw, heading=context, tags=info.tags)
+        kind = label.get("kind") or (
+            "gap" if role == "missing_kpi" else "action" if role == "plan" and not prose
+            else "finding" if role == "risk" or (role != "done" and "problem" in signals)
+            # "1099s for two contractors due Jan 31": a deadline
+            else "action" if role is None and item.get("due") else "note")
+        if kind == "gap":
             facts.append(fact(
                 id=stable_id("f", "untracked", ev.provenance.path, raw.lower()),
-                kind="gap", name="missing_kpi", entity=entity, severity="medium",
+                kind="gap", name="missing_kpi", entity=entity, severity=label.get("severity", "medium"),
                 statement=f"{who}: {raw.rstrip('.')} (not tracked).",
                 recommendation=f"Start tracking it: {raw.rstrip('.')}.",
                 topics=tuple(sorted({*topics, "kpi"})), evidence=(ev.id,), sources=(where,),
             ))
-        elif role == "plan" and not prose:
-            facts.append(_action(ev, entity, raw, item.get("due"), heading, topics, where, ctx))
-        elif role == "risk" or (role != "done" and "problem" in signals):
+        elif kind == "action":
+            facts.append(_action(ev, entity, raw, label.get("due") or item.get("due"), heading, topics, where, ctx))
+        elif kind == "finding":
             severity, text = _severity(raw, signals, "medium")
-            due = risk_date(item.get("dates") or (), ctx)
+            severity = label.get("severity", severity)
+            due = date.fromisoformat(label["due"]) if "due" in label else risk_date(item.get("dates") or (), ctx)
             dated = f" (next date: {due.isoformat()})" if due and due.isoformat() not in text else ""
             facts.append(fact(
                 id=stable_id("f", "risk", ev.provenance.path, text.lower()),
@@ -199,8 +217,6 @@ def section_items(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> list[Fa
                 statement=f"{who}: {text.rstrip('.')}{dated}.",
                 topics=tuple(sorted({*topics, "risk"})), evidence=(ev.id,), sources=(where,),
             ))
-        elif role is None and item.get("due"):  # "1099s for two contractors due Jan 31": a deadline
-            facts.append(_action(ev, entity, raw, item.get("due"), heading, topics, where, ctx))
         else:
             facts.append(fact(
                 id=stable_id("f", "note", ev.provenance.path, lower, raw.lower()),
@@ -269,15 +285,24 @@ def table_row(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> Fact | None
     """A table row as a note fact: one record, its cells in order."""
     cells = ev.record.get("cells") or {}
     heading = ev.record.get("heading") or info.title
-    topics = ctx.vocabulary.topics_for(" ".join((*cells, *map(str, cells.values()))), heading=heading, tags=info.tags)
+    label = ev.record.get("label") or _UNLABELLED  # an LLM reader's: a row may be a finding, a gap, an action
+    topics = _labelled_topics(ctx.vocabulary, label) or ctx.vocabulary.topics_for(
+        " ".join((*cells, *map(str, cells.values()))), heading=heading, tags=info.tags)
+    kind = label.get("kind", "note")
     items = list(cells.items())
     head = items[0][1] if items else ""
     rest = "; ".join(f"{_column(k)} {v}" for k, v in items[1:] if str(v).strip())
+    labelled: dict[str, Any] = {}
+    if kind in ("finding", "gap"):
+        labelled["severity"] = label.get("severity", "medium")
+        topics = tuple(sorted({*topics, "risk" if kind == "finding" else "kpi"}))
+    if "due" in label and kind in ("finding", "action"):
+        labelled["due"] = date.fromisoformat(label["due"])
     return fact(
         id=stable_id("f", "row", ev.provenance.path, heading.lower(), str(head).lower()),
-        kind="note", name="table_row", entity=ev.entity,
+        kind=kind, name="table_row", entity=ev.entity,
         statement=f"{_who(ev, ctx)} — {heading}: {head}" + (f" ({rest})." if rest else "."),
-        topics=topics, evidence=(ev.id,), sources=(ev.provenance.label(),),
+        topics=topics, evidence=(ev.id,), sources=(ev.provenance.label(),), **labelled,
     )
 
 
