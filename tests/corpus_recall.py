@@ -18,6 +18,7 @@ import tempfile
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Callable
 
 CORPUS = Path(__file__).parent / "corpus"
 
@@ -61,8 +62,11 @@ def _hit(patterns: list[str], items: list[str]) -> str | None:
     return next((item for item in items if all(c.search(item) for c in compiled)), None)
 
 
-def measure(name: str, into: Path | None = None) -> Recall:
-    """Run the workspace offline (a dry run, in a copy) and match its expectations."""
+def measure(name: str, into: Path | None = None, adjust: Callable[[Any], Any] | None = None) -> Recall:
+    """Run the workspace offline (a dry run, in a copy) and match its expectations.
+
+    ``adjust`` may change the settings first (the reader's tests point ``[reader]`` at a
+    local server)."""
     from execbrief.config import load_settings
     from execbrief.ledger import Ledger
     from execbrief.pipeline import run
@@ -73,6 +77,8 @@ def measure(name: str, into: Path | None = None) -> Recall:
         root = (into or Path(tmp)) / name
         shutil.copytree(source, root, ignore=shutil.ignore_patterns("expected.toml", ".execbrief"))
         settings = load_settings(root, environ={})
+        if adjust is not None:
+            settings = adjust(settings)
         result = run(settings, dry_run=True)
         with Ledger.for_workspace(root) as ledger:
             _, reports = ledger.reports(result.run_id)

@@ -3,7 +3,7 @@
 It speaks each wire format closely enough for the real SDKs (anthropic, openai, boto3),
 including the Anthropic and OpenAI batch APIs. By default it answers like a careful
 model: it reads the facts and sections out of the prompt and returns a grounded briefing
-that cites them. Faults are scripted per request: 429 with Retry-After, 500, 401, context
+that cites them (``answer`` replaces that model: the reader's tests give it labellers). Faults are scripted per request: 429 with Retry-After, 500, 401, context
 length, a timeout, a malformed body, or an answer that is not JSON, cites an unknown fact,
 invents a number or carries planted text. It counts tokens (4 bytes a token), simulates
 prompt caching (Anthropic cache_control and Bedrock cachePoint: the marked prefix; OpenAI:
@@ -110,7 +110,9 @@ class Fault:
 class LLMServer:
     """The server and what it saw: requests, token counts, batches."""
 
-    def __init__(self, latency_per_token_s: float = 0.0, bytes_per_token: float = BYTES_PER_TOKEN) -> None:
+    def __init__(self, latency_per_token_s: float = 0.0, bytes_per_token: float = BYTES_PER_TOKEN,
+                 answer: Callable[[str, str], Any] = grounded_answer) -> None:
+        self.answer = answer  # (system, user) → the answer: a careful writer's by default
         self.latency_per_token_s = latency_per_token_s
         self.bytes_per_token = bytes_per_token
         self.faults: list[tuple[Fault, Callable[[str], bool] | None]] = []
@@ -257,7 +259,7 @@ class LLMServer:
             return 200, {}, b'{"id": "broken", "content": [{"type": "tool_use", "input": {"summ'
         if fault is not None and fault.kind == "body":
             return 200, {}, fault.change({}) if fault.change else {}
-        answer: Any = grounded_answer(system, user)
+        answer: Any = self.answer(system, user)
         if fault is not None and fault.change is not None:
             changed = fault.change(answer)
             answer = answer if changed is None else changed

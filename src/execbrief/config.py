@@ -271,6 +271,36 @@ class Writer(_Section):
         return value
 
 
+class Reader(_Section):
+    """``[reader]``: who labels note items. ``rules`` (the vocabulary) or ``llm`` (a model
+    reads each new or changed note once; the rules stand wherever its answer does not)."""
+
+    kind: Literal["rules", "llm"] = "rules"
+    # an LLM writer kind (anthropic, openai, bedrock, or a plugin's); default: [writer] kind
+    provider: str | None = None
+    model: str | None = None  # default: [writer] model when the provider is the writer's
+    base_url: str | None = None  # default: [writer] base_url when the provider is the writer's
+    # the most a run spends on reading; notes left unread are read by later runs
+    max_cost_usd: Decimal | None = Field(default=Decimal("1.00"), ge=0)
+    concurrency: int = Field(default=4, ge=1, le=32)
+    timeout_s: float = Field(default=60.0, gt=0)
+    max_retries: int = Field(default=2, ge=0, le=10)
+    max_output_tokens: int = Field(default=4000, ge=256)
+    cache: bool = True
+    prices: WriterPrices = WriterPrices()
+    options: dict[str, Any] | None = None  # default: [writer.options] when the provider is the writer's
+
+    @field_validator("provider")
+    @classmethod
+    def _llm_writer(cls, value: str | None) -> str | None:
+        from .registry import registry
+
+        known = sorted(k for k in registry.load().writers if k != "offline")
+        if value is not None and value not in known:
+            raise ValueError(f"unknown provider (an LLM writer kind: {', '.join(known)})")
+        return value
+
+
 class SesDelivery(_Section):
     region: str = "us-east-1"
     configuration_set: str | None = None
@@ -409,6 +439,7 @@ class Settings(_Section):
     entities: list[EntityConfig] = []
     sources: Sources = Sources()
     writer: Writer = Writer()
+    reader: Reader = Reader()
     delivery: Delivery
     reports: list[ReportConfig] = []
     alerts: list[AlertRule] = []
@@ -426,6 +457,11 @@ class Settings(_Section):
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
             raise ValueError(f"entity id {dupes[0]!r} is defined twice in [[entities]]")
+        if self.reader.kind == "llm" and (self.reader.provider or self.writer.kind) == "offline":
+            raise ValueError(
+                '[reader] kind = "llm" needs a model: set [reader] provider = "anthropic", "openai" or '
+                '"bedrock" (or an LLM [writer] kind, which it then reuses), or use kind = "rules"'
+            )
         allowed = self.delivery.allowed_recipient_domains
         for n, report in enumerate(self.reports):
             for entity in report.entities or []:

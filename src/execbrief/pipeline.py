@@ -26,6 +26,7 @@ from .failures import Boundary, describe
 from .ledger import Ledger
 from .ledger.alerts import resolved_alerts
 from .ledger.continuity import remember_ledger
+from .reader import get_reader
 from .vocabulary import Vocabulary, load_vocabulary
 from .lenses import FactIndex, build_view, compare, lens_pool, load_lenses
 from .model import DataWarning, Evidence, Fact, Lens, LensView, Message, Report
@@ -310,6 +311,7 @@ def run(
     writer = _start("writers", settings.writer.kind, settings, started_late)
     if writer is None:
         writer = OfflineWriter(settings)
+    reader = get_reader(settings)
     _check_batch(writer, batch, resume)
     channel = None if dry_run else _start("channels", settings.delivery.method, settings, started_late)
 
@@ -329,11 +331,21 @@ def run(
             failures += source_failures
             ledger.record_inputs(run_id, inputs)
             ledger.record_warnings(run_id, warnings)
+            ledger_tables = [ev for r in results for ev in r.evidence if ev.source == "ledger" and ev.kind == "transactions"]
+            context = analysis_context(settings, configured, as_of, ledger_tables)
+            # the reader stage: an LLM reader labels the items of new or changed notes (rules: as they are)
+            read_warnings: list[DataWarning] = []  # (the run's, not the briefings' data)
+            try:
+                reading = reader.read(results, context.vocabulary, ledger=ledger, run_id=run_id, progress=say)
+                results, read_warnings = reading.results, reading.warnings
+                del reading
+            except LedgerError:
+                raise
+            except Exception as exc:
+                guard.fail("reader", None, exc, "; the rules label every note")
 
             say("analyze", {"evidence": sum(len(r.evidence) for r in results),
                             "parts": sum(len(r.parts) for r in results)})
-            ledger_tables = [ev for r in results for ev in r.evidence if ev.source == "ledger" and ev.kind == "transactions"]
-            context = analysis_context(settings, configured, as_of, ledger_tables)
             try:
                 facts, analyzer_failures, reuse = analyze_incremental(
                     results, context, cache=analysis_cache(settings), settings_digest=settings_digest(settings))
@@ -368,6 +380,7 @@ def run(
                 guard.fail("lens", plan.key, exc, "; report not written")
         for view in views:
             by_id.update((f.id, f) for f in view.changes)
+        warnings += read_warnings
         waiting = _batch_step(writer, views, ledger, run_id, batch, resume) if batch or resume else None
         if waiting:
             warnings.append(DataWarning(source="writer", message=waiting))

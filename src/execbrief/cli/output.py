@@ -30,6 +30,7 @@ def print_json(data: Any) -> None:
 _LABELS = {
     "run": lambda d: f"run {d['run_id']}: {d['reports']} reports",
     "source": lambda d: f"reading {d['name']}",
+    "read": lambda d: f"a model reads {d['notes']} new or changed notes",
     "analyze": lambda d: f"analyzing {d['evidence']} evidence items and {d.get('parts', 0)} notes",
     "report": lambda d: f"writing {d['key']}",
     "deliver": lambda d: f"delivering {d['key']}",

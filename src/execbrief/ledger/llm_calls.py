@@ -22,7 +22,7 @@ class CallRecord:
     """One LLM request of a report (or a cache hit standing in for one)."""
 
     report_key: str
-    kind: str  # write | repair | prime
+    kind: str  # write | repair | prime (writer), read (the LLM reader)
     provider: str
     model: str
     cache_key: str

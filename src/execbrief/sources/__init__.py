@@ -39,6 +39,7 @@ class Part:
     always built: they are few, and every run reports them. ``entity``: the business the
     file as a whole belongs to (None: none). ``groups``: the businesses its items of the
     rules kept business by business (table rows) belong to; empty: ``entity`` alone.
+    ``digest``: the file's content hash (``sha256:…``), when the source knows it.
     """
 
     source: str
@@ -48,6 +49,7 @@ class Part:
     build: Callable[[], list[Evidence]]
     entity: str | None = None
     groups: tuple[str | None, ...] = ()
+    digest: str | None = None
 
     def entity_groups(self) -> tuple[str | None, ...]:
         """The businesses whose per-business analysis this file's items take part in."""

@@ -397,7 +397,7 @@ class NotesSource:
             return out
 
         key = content_hash(f"{self._context}\x1f{rel}\x1f{note.sha}\x1f{observed}\x1f{current}")
-        return Part("notes", rel, key, hits, build, entity, groups)
+        return Part("notes", rel, key, hits, build, entity, groups, note.sha)
 
     def _build(self, parsed: dict[str, Any], note: _Note, items: bool = True) -> tuple[list[Evidence], dict[str, Any]]:
         """The evidence of one parsed note, and the summary of it the cache index keeps.
