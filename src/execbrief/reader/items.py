@@ -18,14 +18,14 @@ import hashlib
 import re
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from ..construct import evidence as make_evidence
 from ..model import Evidence
 from ..sources import Part
 from ..sources.values import find_dates, resolve_day
 
-__all__ = ["Item", "Note", "note_items", "apply_labels", "labelled_part", "labels_digest"]
+__all__ = ["Item", "Note", "note_items", "apply_labels", "labelled_part", "label_entities", "labels_digest"]
 
 _SPACES = re.compile(r"\s+")
 _NO_ENTITY = object()
@@ -167,25 +167,28 @@ def _with(ev: Evidence, entity: str | None, record: dict[str, Any]) -> Evidence:
 
 
 def labels_digest(labels: Mapping[str, Mapping[str, Any]]) -> str:
-    """A digest of a note's labels (what its part's key changes by)."""
+    """A digest of a note's labels (what its part's key changes by); empty for none."""
     import json
 
-    return hashlib.sha256(json.dumps(labels, sort_keys=True).encode()).hexdigest()
+    return hashlib.sha256(json.dumps(labels, sort_keys=True).encode()).hexdigest() if labels else ""
 
 
-def labelled_part(part: Part, labels: Mapping[str, Mapping[str, Any]], row_entities: Iterable[str | None] = ()) -> Part:
-    """The part whose evidence carries ``labels``, under a key that says so.
+def label_entities(labels: Mapping[str, Mapping[str, Any]]) -> tuple[str | None, ...]:
+    """The businesses (None: the group) the labels give items."""
+    return tuple(sorted({lab["entity"] for lab in labels.values() if "entity" in lab}, key=lambda e: e or ""))
 
-    ``row_entities``: the businesses labels give its table rows, which its items are then
-    also analysed with (the part's groups).
-    """
-    if not labels:
+
+def labelled_part(part: Part, digest: str, entities: Iterable[str | None],
+                  load: Callable[[], Mapping[str, Mapping[str, Any]]]) -> Part:
+    """The part whose evidence carries the labels ``load`` gives (of this ``digest``), under a
+    key that says so. ``entities``: the businesses the labels name, whose per-business
+    analyses the note's items (its table rows) may now take part in (the part's groups)."""
+    if not digest:
         return part
     build = part.build
-    frozen = {k: dict(v) for k, v in labels.items()}
     groups = part.groups
-    extra = set(row_entities) - set(part.entity_groups())
+    extra = set(entities) - set(part.entity_groups())
     if extra:
         groups = tuple(sorted({*part.entity_groups(), *extra}, key=lambda g: g or ""))
-    key = hashlib.sha256(f"{part.key}\x1flabels\x1f{labels_digest(frozen)}".encode()).hexdigest()
-    return replace(part, key=key, build=lambda: apply_labels(build(), frozen), groups=groups)
+    key = hashlib.sha256(f"{part.key}\x1flabels\x1f{digest}".encode()).hexdigest()
+    return replace(part, key=key, build=lambda: apply_labels(build(), load()), groups=groups)

@@ -18,6 +18,7 @@ base URL unless ``[reader]`` names its own, and every call goes through the writ
 from __future__ import annotations
 
 import time
+from functools import partial
 from collections import Counter, deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -32,8 +33,8 @@ from ..writers.cache import ResponseCache
 from ..writers.calls import Caller, Refused
 from ..writers.prompts import run_nonce
 from ..writers.providers import LLMRequest, LLMResponse, Provider
-from .cache import LabelCache, label_context, label_key
-from .items import Item, Note, labelled_part, note_items
+from .cache import LabelCache, label_context, label_key, load
+from .items import Item, Note, label_entities, labelled_part, labels_digest, note_items
 from .prompt import answer_schema, check_answer, note_prompt, system_prompt
 
 __all__ = ["Reading", "RulesReader", "LLMReader", "get_reader"]
@@ -133,7 +134,10 @@ class LLMReader:
         context = label_context(vocabulary.digest, entities, self.provider.name, self.provider.model)
         keys = {part.key: label_key(context, part.digest, part.path)
                 for r in results for part in r.parts if part.source == "notes" and part.digest}
-        known = cache.get_many(keys.values())
+        # key → (labels digest, businesses they name, how to get the labels)
+        known: dict[str, tuple[str, tuple[str | None, ...], Callable[[], Any]]] = {
+            key: (digest, entities, partial(load, cache.path, key, digest))
+            for key, (digest, entities) in cache.get_many(keys.values()).items()}
         todo = [p for r in results for p in r.parts if p.key in keys and keys[p.key] not in known]
         stats: Counter[str] = Counter(notes=len(keys), cached=len(keys) - len(todo))
         rejected: Counter[str] = Counter()
@@ -159,10 +163,11 @@ class LLMReader:
                 complete = complete and checked.parsed
                 labels.update(checked.labels)
             stats["labelled items"] += len(labels)
+            digest, entities = labels_digest(labels), label_entities(labels)
             if complete:
-                cache.put(pending.key, labels)
+                cache.put(pending.key, digest, entities, labels)
                 stats["read"] += 1
-            known[pending.key] = labels  # used this run even when incomplete; read again next run
+            known[pending.key] = (digest, entities, lambda: labels)  # (incomplete: used now, read again next run)
 
         with ThreadPoolExecutor(max_workers=settings.reader.concurrency) as pool:
             for part in todo:
@@ -175,7 +180,7 @@ class LLMReader:
                     failed.setdefault("unreadable", []).append(f"{part.path}: {exc}")
                     continue
                 if note is None or not note.items:
-                    cache.put(keys[part.key], {})
+                    cache.put(keys[part.key], "", (), {})
                     continue
                 chunks = [note.items[n:n + CHUNK] for n in range(0, len(note.items), CHUNK)]
                 nonce = run_nonce(state, keys[part.key])
@@ -193,11 +198,8 @@ class LLMReader:
         for r in results:
             parts = []
             for part in r.parts:
-                labels = known.get(keys.get(part.key, ""))
-                if labels:
-                    parts.append(labelled_part(part, labels, {lab["entity"] for lab in labels.values() if "entity" in lab}))
-                else:
-                    parts.append(part)
+                found = known.get(keys.get(part.key, ""))
+                parts.append(labelled_part(part, *found) if found else part)
             out.append(SourceResult(evidence=r.evidence, warnings=r.warnings, inputs=r.inputs, parts=parts))
         warnings = self._warnings(failed, rejected, cache)
         summary = {"reader": self.name, **stats, "failed": {k: len(v) for k, v in failed.items()},
