@@ -328,6 +328,23 @@ def test_a_hostile_model_changes_no_fact(workspace):
     assert "attacker" not in said
 
 
+def test_an_alert_check_reads_the_notes_as_a_run_does(workspace, good_server):
+    from datetime import datetime, timezone
+
+    from execbrief.alerts import check_alerts
+
+    configure(workspace, good_server)
+    (workspace.root / "execbrief.toml").write_text(
+        (workspace.root / "execbrief.toml").read_text() + '\n[[alerts]]\nmin_severity = "critical"\n')
+    run(settings_of(workspace), dry_run=True)
+
+    checked = check_alerts(settings_of(workspace), now=datetime(2026, 11, 23, 12, tzinfo=timezone.utc), dry_run=True)
+
+    assert any("boiler quote" in a.fact.statement for a in checked.alerts)  # critical by its label
+    assert checked.computed == []  # the run's facts answer: the same labels, the same keys
+    assert len(good_server.model_calls) == 1
+
+
 # recall on the corpus (tests/corpus): labels reach the briefings; bad ones never do
 
 NOTE_STYLES = ["handoff-bullets", "mixed-multi", "per-business-frontmatter", "weekly-prose"]

@@ -33,6 +33,7 @@ from .ledger import Ledger, utc_now
 from .ledger.alerts import alerted, record_alerts
 from .lenses import lens_pool, load_lenses
 from .model import SEVERITIES, Fact, Message, content_hash
+from .reader import get_reader
 from .pipeline import (
     PlannedReport, analysis_cache, analysis_context, collect_sources, plan_reports, settings_digest,
     workspace_vocabulary,
@@ -164,11 +165,14 @@ def check_alerts(
     as_of = _today(settings, now)
     settings = settings.model_copy(update={"run": settings.run.model_copy(update={"as_of": as_of})})
     plans = plan_reports(settings, load_lenses(settings.workspace, workspace_vocabulary(settings)))
+    reader = get_reader(settings)
     results, _, _, failures = collect_sources(settings, say)
-    # the same context as a run's, so the analyzers' cache answers for what did not change
+    # the same context and labels as a run's, so the analyzers' cache answers for what did not change
+    context = analysis_context(settings, plans, as_of)
+    with Ledger.for_workspace(settings.workspace) as ledger:
+        results = reader.read(results, context.vocabulary, ledger=ledger, progress=say).results
     facts, analyzer_failures, reuse = analyze_incremental(
-        results, analysis_context(settings, plans, as_of), cache=analysis_cache(settings),
-        settings_digest=settings_digest(settings))
+        results, context, cache=analysis_cache(settings), settings_digest=settings_digest(settings))
     del results
     check = AlertCheck(as_of=as_of, facts=len(facts), matched=0, computed=list(reuse.computed),
                        failures=[*failures, *(f"analyzer {n}: {e}" for n, e in analyzer_failures.items())])
