@@ -328,6 +328,23 @@ def test_a_hostile_model_changes_no_fact(workspace):
     assert "attacker" not in said
 
 
+def test_an_answer_cut_off_is_not_kept_and_the_warning_names_the_setting(workspace):
+    def label_all(system, user):
+        return {"labels": [{"id": i.ref, "quote": i.text[:30], "entity": "alpha", "topics": ["maintenance"],
+                            "kind": "finding", "severity": "high", "due": None} for i in prompt_items(user)]}
+
+    with LLMServer(answer=label_all) as server:
+        configure(workspace, server, max_output_tokens=256)
+        workspace.write("notes/long.md", "# Long\n\n" + "".join(f"- Unit {n} needs a new smoke alarm\n" for n in range(40)))
+        first = run(settings_of(workspace), dry_run=True)
+        run(settings_of(workspace), dry_run=True)
+
+        long_calls = [c for c in server.model_calls if "notes/long.md" in c["user"]]
+    assert len(long_calls) == 2  # not kept: read again by the next run
+    assert any("cut off at [reader] max_output_tokens" in w.message for w in first.warnings)
+    assert not any(f.entity == "alpha" and "smoke alarm" in f.statement for f in facts_of(workspace, first))
+
+
 def test_an_alert_check_reads_the_notes_as_a_run_does(workspace, good_server):
     from datetime import datetime, timezone
 

@@ -160,6 +160,8 @@ class LLMReader:
                     continue
                 checked = check_answer(got.text, chunk, ids, vocabulary)
                 rejected.update(checked.rejected)
+                if got.stop_reason in ("max_tokens", "length"):
+                    rejected["answers cut off at [reader] max_output_tokens"] += 1
                 complete = complete and checked.parsed
                 labels.update(checked.labels)
             stats["labelled items"] += len(labels)
