@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 from corpus_recall import CORPUS, measure
+from test_corpus_recall import FLOORS
 from execbrief.config import load_settings
 from execbrief.errors import ConfigError
 from execbrief.ledger import Ledger
@@ -387,8 +388,8 @@ def test_with_a_labeller_that_labels_well_the_briefings_show_95_percent_of_what_
         shares[name] = round(recall.share, 3)
         assert recall.misattributed == [], recall.misattributed
 
-    assert found / expected >= 0.95, shares
-    assert min(shares.values()) >= 0.93, shares
+    assert found / expected >= 0.95, shares  # the target (the rules: 84% on these four)
+    assert all(share >= FLOORS[name] for name, share in shares.items()), shares
 
 
 @pytest.mark.parametrize("name", ["handoff-bullets", "weekly-prose"])
