@@ -40,3 +40,19 @@ def test_an_aws_key_id_alone_and_a_secret_in_another_note_are_not_a_pair(workspa
     assert any(": an AWS access key id (AKIA…" in s for s in statements)
     assert any(": an AWS secret access key (" in s for s in statements)
     assert any(": a Stripe key (sk_live_…" in s for s in statements)
+
+
+def test_an_unlabelled_secret_on_the_line_after_a_key_id_is_its_pair_and_one_far_away_is_not(workspace):
+    key_id = aws_key_id()
+    workspace.write("notes/alpha/portal.md", (
+        "# Upload portal\n\nIAM user `portal-uploader`, keys below (I know, I know):\n\n"
+        f"{key_id}\n{aws_secret()}\n\nCosts $13-16 a month.\n"
+    ))
+    [fact] = findings(workspace)
+    assert f"an AWS access key (AKIA…{key_id[-4:]}) and its secret access key" in fact.statement
+    assert "notes/alpha/portal.md:5 and notes/alpha/portal.md:6" in fact.statement
+
+    workspace.write("notes/alpha/portal.md", (
+        f"# Upload portal\n\n{aws_key_id()}\n" + "\nSome prose about the portal.\n" * 4 + f"\n{aws_secret()}\n"))
+    kinds = sorted(f.statement.split(": ", 1)[1].split(" (")[0] for f in findings(workspace))
+    assert kinds == ["a high-entropy string", "an AWS access key id"]

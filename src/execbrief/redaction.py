@@ -120,6 +120,26 @@ def _high_entropy(token: str) -> bool:
     return classes == 3 and _entropy(token) >= 4.2
 
 
+_AWS_SECRET_SHAPE = re.compile(r"[A-Za-z0-9/+]{40}")
+_NEAR_LINES = 3
+
+
+def _aws_secrets_beside_ids(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """A random 40-character base64 token within a few lines of an AWS access key id is that
+    key's secret ("keys below:" and the two on the next lines), not an unnamed string."""
+    ids = [text.count("\n", 0, start) for start, _, kind in spans if kind == "AWS access key id"]
+    if not ids:
+        return spans
+    out = []
+    for start, end, kind in spans:
+        if kind == "high-entropy string" and _AWS_SECRET_SHAPE.fullmatch(text, start, end):
+            line = text.count("\n", 0, start)
+            if any(abs(line - at) <= _NEAR_LINES for at in ids):
+                kind = "AWS secret access key"
+        out.append((start, end, kind))
+    return out
+
+
 def scan(text: str) -> list[SecretHit]:
     """Every secret-looking string in a text (known key formats, then high-entropy tokens)."""
     spans: list[tuple[int, int, str]] = []
@@ -140,6 +160,7 @@ def scan(text: str) -> list[SecretHit]:
     for m in _CANDIDATE.finditer(text):
         if _high_entropy(m.group(0)) and not any(s <= m.start() < e or m.start() <= s < m.end() for s, e, _ in spans):
             spans.append((m.start(), m.end(), "high-entropy string"))
+    spans = _aws_secrets_beside_ids(text, spans)
     hits = []
     for start, end, kind in sorted(spans):
         value = text[start:end]
