@@ -8,14 +8,14 @@ parsed as an e-mail address, so only a real address can reach the suppression li
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
 
 from ..addresses import parse_mailbox
+from ..problems import json_problem
 
-__all__ = ["SnsEnvelope", "SesEvent", "checked", "problem"]
+__all__ = ["SnsEnvelope", "SesEvent", "checked"]
 
 
 def _address(value: str) -> str:
@@ -97,21 +97,9 @@ class SesEvent(_Open):
         return self.eventType or self.notificationType or ""
 
 
-def problem(exc: ValidationError) -> str:
-    """The first problem, as ``field.path: what is wrong``."""
-    err = exc.errors()[0]
-    loc = re.sub(r"\.(\d+)(?=\.|$)", r"[\1]", ".".join(str(p) for p in err["loc"])) or "(document)"
-    message = err["msg"].removeprefix("Value error, ")
-    if err["type"] == "missing":
-        message = "is missing"
-    message = re.sub(r"^Input should be a valid dictionary.*", "should be an object", message)
-    message = message.replace("Input should be", "should be")
-    return f"{loc}: {message}"
-
-
 def checked(model: type[_Open], data: Any) -> tuple[Any, str | None]:
     """(the validated model, None), or (None, the problem)."""
     try:
         return model.model_validate(data), None
     except ValidationError as exc:
-        return None, problem(exc)
+        return None, json_problem(exc)

@@ -28,7 +28,8 @@ from ..errors import ConfigError
 from ..model import DataWarning, Evidence, Provenance, content_hash, stable_id
 from . import InputFile, SourceResult
 from .aws_gather import SNAPSHOT_FORMAT
-from .aws_schema import CostLine, CostMonth, Resource, checked_inventory, problem
+from ..problems import json_problem
+from .aws_schema import CostLine, CostMonth, Resource, checked_inventory
 from .aws_services import gather_inventory
 
 __all__ = ["AwsSource", "register", "make_session", "take_snapshot", "inventory_evidence", "SNAPSHOT_FORMAT"]
@@ -167,7 +168,7 @@ def inventory_evidence(inventory: dict[str, Any], where: str | None,
         try:
             Resource.model_validate(res)
         except ValidationError as exc:
-            warn(f"{problem(exc, f'resources[{n}]')}: resource skipped")
+            warn(f"{json_problem(exc, f'resources[{n}]')}: resource skipped")
             continue
         # attributes may not shadow the identifying keys (a load balancer's kind is "lb_type")
         record = {k: res[k] for k in _REQUIRED} | {
@@ -188,14 +189,14 @@ def _cost_record(month: Any, metric: str, at: str, warn: Callable[[str], None]) 
     try:
         checked = CostMonth.model_validate(month)
     except ValidationError as exc:
-        warn(f"{problem(exc, at)}: month skipped")
+        warn(f"{json_problem(exc, at)}: month skipped")
         return None
     services = []
     for n, line in enumerate(checked.services):
         try:
             cost = CostLine.model_validate(line)
         except ValidationError as exc:
-            warn(f"{problem(exc, f'{at}.services[{n}]')}: cost line skipped")
+            warn(f"{json_problem(exc, f'{at}.services[{n}]')}: cost line skipped")
             continue
         services.append({"service": cost.service, "amount": str(cost.amount), "unit": cost.unit or "USD"})
     return {

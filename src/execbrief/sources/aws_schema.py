@@ -9,15 +9,15 @@ rules read; a resource may carry other attributes, which pass through untouched.
 from __future__ import annotations
 
 import math
-import re
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Callable
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
+from ..problems import json_problem
 from .values import implausible
 
-__all__ = ["Inventory", "Resource", "CostMonth", "CostLine", "checked_inventory", "problem"]
+__all__ = ["Inventory", "Resource", "CostMonth", "CostLine", "checked_inventory"]
 
 
 class _Open(BaseModel):
@@ -146,20 +146,6 @@ class Inventory(_Open):
     warnings: list[Any] = []
 
 
-def problem(exc: ValidationError, where: str) -> str:
-    """The first problem of a validation error, as ``where.field: what is wrong``."""
-    err = exc.errors()[0]
-    loc = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in err["loc"] if p != "function-before")
-    if err["type"] == "missing":
-        message = "is missing"
-    elif err["type"] == "string_pattern_mismatch":
-        message = f"should be YYYY-MM (got {str(err.get('input'))[:24]!r})"
-    else:
-        message = re.sub(r" or instance of \w+", "", err["msg"].removeprefix("Value error, "))
-        message = message.replace("Input should be a valid dictionary", "should be an object").replace("Input ", "")
-    return f"{where}{loc}: {message}"
-
-
 def checked_inventory(data: dict[str, Any], warn: Callable[[str], None]) -> Inventory | None:
     """The inventory, its malformed optional parts dropped with a warning each; None without an account."""
     data = dict(data)
@@ -169,9 +155,9 @@ def checked_inventory(data: dict[str, Any], warn: Callable[[str], None]) -> Inve
         except ValidationError as exc:
             field = exc.errors()[0]["loc"][0]
             if field == "account" or field not in data:
-                warn(f"{problem(exc, 'snapshot')}: it holds no usable inventory; write it again with "
+                warn(f"{json_problem(exc, 'snapshot')}: it holds no usable inventory; write it again with "
                      "`execbrief snapshot aws --out FILE`")
                 return None
-            warn(f"{problem(exc, 'snapshot')}: ignored, the rest is read")
+            warn(f"{json_problem(exc, 'snapshot')}: ignored, the rest is read")
             del data[field]
     return None
