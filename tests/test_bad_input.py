@@ -366,3 +366,16 @@ def test_allow_outside_reads_outside_and_a_link_inside_the_workspace_needs_nothi
     out = run(ws.root, "--dry-run")
 
     assert out.code == 0, out.failures
+
+
+@pytest.mark.parametrize("line, key", [
+    ("opening_cash = 1e30", "sources.ledger.opening_cash"),
+    ("opening_cash = nan", "sources.ledger.opening_cash"),
+])
+def test_an_absurd_opening_balance_is_a_config_error_not_an_analyzer_crash(line, key, ws):
+    ws.write("execbrief.toml", (ws.root / "execbrief.toml").read_text().replace(
+        "[delivery]\n", f"[sources.ledger]\n{line}\nopening_cash_date = 2026-11-01\n\n[delivery]\n"))
+
+    out = run(ws.root)
+
+    assert out.code == 2 and out.data["error"]["key"] == key

@@ -187,6 +187,16 @@ class LedgerSource(_Section):
                 raise ValueError(f"{label!r} = {kind!r} is no transaction type (known: {', '.join(TYPES)})")
         return value
 
+    @field_validator("opening_cash")
+    @classmethod
+    def _plausible_cash(cls, value: Decimal | None) -> Decimal | None:
+        from .sources.values import implausible
+
+        why = implausible(value) if value is not None else None
+        if why:
+            raise ValueError(f"the balance {why}")
+        return value
+
     @model_validator(mode="after")
     def _cash_needs_date(self) -> "LedgerSource":
         if self.opening_cash is not None and self.opening_cash_date is None:
@@ -239,10 +249,10 @@ class Sources(_Section):
 class WriterPrices(_Section):
     """USD per million tokens; an unset price is the provider's list price for its default model."""
 
-    input: Decimal | None = Field(default=None, ge=0)
-    output: Decimal | None = Field(default=None, ge=0)
-    cache_read: Decimal | None = Field(default=None, ge=0)
-    cache_write: Decimal | None = Field(default=None, ge=0)
+    input: Decimal | None = Field(default=None, ge=0, le=1_000_000)
+    output: Decimal | None = Field(default=None, ge=0, le=1_000_000)
+    cache_read: Decimal | None = Field(default=None, ge=0, le=1_000_000)
+    cache_write: Decimal | None = Field(default=None, ge=0, le=1_000_000)
 
 
 class Writer(_Section):
@@ -251,7 +261,7 @@ class Writer(_Section):
     model: str | None = None
     base_url: str | None = None
     concurrency: int = Field(default=4, ge=1, le=32)
-    max_cost_usd: Decimal | None = Field(default=None, ge=0)
+    max_cost_usd: Decimal | None = Field(default=None, ge=0, le=1_000_000_000)
     timeout_s: float = Field(default=60.0, gt=0)
     max_retries: int = Field(default=4, ge=0, le=10)
     max_output_tokens: int = Field(default=4000, ge=64)

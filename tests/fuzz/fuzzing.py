@@ -131,9 +131,27 @@ def _get(node: Any, path: tuple[Any, ...]) -> Any:
     return node
 
 
+def like(value: Any) -> st.SearchStrategy[Any]:
+    """A value of the same type as ``value``, at odd extremes: what passes a type check and
+    still surprises the code after it."""
+    if isinstance(value, bool):
+        return st.booleans()
+    if isinstance(value, int):
+        return st.one_of(st.integers(-5, 5), st.integers(0, 40_000), st.sampled_from([1, 36_500, 10_000, 1_200]))
+    if isinstance(value, float):
+        return st.floats(allow_nan=False, allow_infinity=False)
+    if isinstance(value, str):
+        return junk(30)
+    if isinstance(value, list):
+        return st.lists(like(value[0]) if value else junk(10), max_size=5)
+    return values(1)
+
+
 @st.composite
-def mutated(draw: Any, document: Any, replacement: st.SearchStrategy[Any] | None = None, times: int = 3) -> Any:
-    """``document`` (a dict from TOML or JSON) with a few parts replaced, deleted or added."""
+def mutated(draw: Any, document: Any, replacement: st.SearchStrategy[Any] | None = None, times: int = 3,
+            typed: bool = False) -> Any:
+    """``document`` (a dict from TOML or JSON) with a few parts replaced, deleted or added;
+    ``typed``: each part replaced by a value of its own type (``like``), nothing deleted."""
     doc = json.loads(json.dumps(document, default=str))  # a deep copy of plain data
     replacement = replacement if replacement is not None else values()
     for _ in range(draw(st.integers(min_value=1, max_value=times))):
@@ -142,8 +160,11 @@ def mutated(draw: Any, document: Any, replacement: st.SearchStrategy[Any] | None
             break
         path = draw(st.sampled_from(paths))
         parent = _get(doc, path[:-1])
-        action = draw(st.sampled_from(["replace", "replace", "replace", "delete", "add"]))
-        if action == "replace":
+        action = "typed" if typed else draw(st.sampled_from(["replace", "replace", "replace", "delete", "add"]))
+        if action == "typed":
+            if not isinstance(parent[path[-1]], dict):
+                parent[path[-1]] = draw(like(parent[path[-1]]))
+        elif action == "replace":
             parent[path[-1]] = draw(replacement)
         elif action == "delete":
             del parent[path[-1]]
