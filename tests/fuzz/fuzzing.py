@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 _QUIET = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture]
 
-settings.register_profile("ci", max_examples=25, deadline=None, derandomize=True, database=None,
+settings.register_profile("ci", max_examples=50, deadline=None, derandomize=True, database=None,
                           suppress_health_check=_QUIET, print_blob=True)
 settings.register_profile("long", max_examples=600, deadline=None, suppress_health_check=_QUIET,
                           print_blob=True)

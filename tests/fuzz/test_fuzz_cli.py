@@ -61,7 +61,7 @@ DAMAGE = st.one_of(
 )
 
 
-@settings(max_examples=examples(ci=10, long=150))
+@settings(max_examples=examples(ci=20, long=150))
 @given(DAMAGE)
 def test_one_damaged_input_never_breaks_the_contract(damage):
     rel, data = damage
