@@ -379,3 +379,24 @@ def test_an_absurd_opening_balance_is_a_config_error_not_an_analyzer_crash(line,
     out = run(ws.root)
 
     assert out.code == 2 and out.data["error"]["key"] == key
+
+
+def test_a_ledger_file_the_parser_fails_on_costs_that_file_only(ws, monkeypatch):
+    from execbrief.sources import ledger
+
+    real = ledger.LedgerSource._parse_file
+
+    def flaky(self, path, *args, **kwargs):
+        if path.name == "broken.csv":
+            raise RecursionError("injected")
+        return real(self, path, *args, **kwargs)
+
+    monkeypatch.setattr(ledger.LedgerSource, "_parse_file", flaky)
+    ws.write("ledger/broken.csv", LEDGER)
+
+    out = run(ws.root, "--dry-run")
+
+    assert out.code == 0, out.failures
+    (warning,) = [w for w in out.warnings if w.startswith("ledger/broken.csv")]
+    assert "cannot be read (RecursionError: injected" in warning
+    assert not [w for w in out.warnings if "source failed" in w]

@@ -29,6 +29,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable
 
+from ..failures import describe
 from ..model import DataWarning, stable_id
 from ..redaction import withhold
 from ..transactions import TransactionTable, encode_amount
@@ -120,7 +121,11 @@ class LedgerSource:
                 for path in files:
                     if path not in seen:
                         seen.add(path)
-                        self._read_file(path, result, cache, unassigned)
+                        try:
+                            self._read_file(path, result, cache, unassigned)
+                        except Exception as exc:  # a bug on one file's content costs that file
+                            _FileWarnings(_relative(path, self.workspace), result.warnings).add(
+                                None, f"cannot be read ({describe(exc)}): skipped; please report it")
             cache.save()
             if unassigned:
                 result.warnings.append(_unassigned_warning(unassigned))
