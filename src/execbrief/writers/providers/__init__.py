@@ -26,7 +26,7 @@ from ...errors import ConfigError, StageError
 
 __all__ = [
     "LLMRequest", "LLMResponse", "Usage", "Prices", "Provider", "ProviderError",
-    "classify_status", "retry_after_seconds", "register", "TOOL_NAME",
+    "answer_shape", "classify_status", "retry_after_seconds", "register", "TOOL_NAME",
 ]
 
 TOOL_NAME = "write_briefing"
@@ -195,6 +195,18 @@ def sdk_errors(sdk: Any, service: str, timeout_s: float) -> Iterator[None]:
         raise ProviderError("connection", f"cannot reach the {service}: {exc}") from None
     except (sdk.APIResponseValidationError, ValueError) as exc:
         raise ProviderError("malformed", f"the response was not valid JSON: {exc}") from None
+
+
+@contextmanager
+def answer_shape(service: str) -> Iterator[None]:
+    """An answer the SDK let through but of another shape than the API's (a ``null`` body, a
+    list where an object belongs, from a proxy or an OpenAI-compatible server) is a malformed
+    answer, retried like one, never an ``AttributeError`` in the writer."""
+    try:
+        yield
+    except (AttributeError, TypeError, KeyError, IndexError, ValueError) as exc:
+        raise ProviderError("malformed", f"the {service} answer has an unexpected shape "
+                                         f"({type(exc).__name__}: {exc})") from None
 
 
 class Provider(ABC):

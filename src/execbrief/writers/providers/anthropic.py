@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from . import TOOL_NAME, LLMRequest, LLMResponse, Prices, Provider, ProviderError, Usage, sdk_errors
+from . import TOOL_NAME, LLMRequest, LLMResponse, Prices, Provider, ProviderError, Usage, answer_shape, sdk_errors
 
 __all__ = ["AnthropicProvider"]
 
@@ -74,7 +74,8 @@ class AnthropicProvider(Provider):
         sdk = self.sdk("anthropic")
         with sdk_errors(sdk, "Anthropic API", self.settings.writer.timeout_s):
             message = self.client.messages.create(**self.params(request))
-        return _response(message)
+        with answer_shape("Anthropic API"):
+            return _response(message)
 
     def submit_batch(self, requests: list[tuple[str, LLMRequest]]) -> str:
         """Submit the requests to the Message Batches API."""

@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from ...errors import ConfigError
-from . import TOOL_NAME, LLMRequest, LLMResponse, Prices, Provider, ProviderError, Usage
+from . import TOOL_NAME, LLMRequest, LLMResponse, Prices, Provider, ProviderError, Usage, answer_shape
 
 __all__ = ["BedrockProvider"]
 
@@ -107,25 +107,31 @@ class BedrockProvider(Provider):
             raise ProviderError("timeout", f"no answer within {self.settings.writer.timeout_s}s") from None
         except BotoConnectionError as exc:
             raise ProviderError("connection", f"cannot reach Bedrock: {exc}") from None
-        except ValueError as exc:
-            raise ProviderError("malformed", f"the response was not valid JSON: {exc}") from None
-        text = ""
-        for block in answer.get("output", {}).get("message", {}).get("content", []):
-            if "toolUse" in block:
-                text = json.dumps(block["toolUse"].get("input", {}))
-                break
-            text += block.get("text", "")
-        usage = answer.get("usage", {})
-        return LLMResponse(
-            text=text,
-            usage=Usage(
-                input_tokens=usage.get("inputTokens", 0), output_tokens=usage.get("outputTokens", 0),
-                cache_read_tokens=usage.get("cacheReadInputTokens", 0),
-                cache_write_tokens=usage.get("cacheWriteInputTokens", 0),
-            ),
-            stop_reason=answer.get("stopReason"),
-            id=answer.get("ResponseMetadata", {}).get("RequestId"),
-        )
+        except (ValueError, TypeError, AttributeError, KeyError) as exc:  # botocore parsing another shape
+            raise ProviderError("malformed", f"the response was not the Converse answer: {exc}") from None
+        with answer_shape("Bedrock"):
+            return _response(answer)
+
+
+def _response(answer: Any) -> LLMResponse:
+    """The Converse answer as text and usage."""
+    text = ""
+    for block in answer.get("output", {}).get("message", {}).get("content", []):
+        if "toolUse" in block:
+            text = json.dumps(block["toolUse"].get("input", {}))
+            break
+        text += block.get("text", "")
+    usage = answer.get("usage", {})
+    return LLMResponse(
+        text=text,
+        usage=Usage(
+            input_tokens=usage.get("inputTokens", 0), output_tokens=usage.get("outputTokens", 0),
+            cache_read_tokens=usage.get("cacheReadInputTokens", 0),
+            cache_write_tokens=usage.get("cacheWriteInputTokens", 0),
+        ),
+        stop_reason=answer.get("stopReason"),
+        id=answer.get("ResponseMetadata", {}).get("RequestId"),
+    )
 
 
 def _classify(exc: Any) -> ProviderError:

@@ -15,7 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from ...model import content_hash
-from . import LLMRequest, LLMResponse, Prices, Provider, ProviderError, Usage, sdk_errors
+from . import LLMRequest, LLMResponse, Prices, Provider, ProviderError, Usage, answer_shape, sdk_errors
 
 __all__ = ["OpenAIProvider"]
 
@@ -86,7 +86,8 @@ class OpenAIProvider(Provider):
         sdk = self.sdk("openai")
         with sdk_errors(sdk, "OpenAI API", self.settings.writer.timeout_s):
             completion = self.client.chat.completions.create(**self.params(request))
-        return _response(completion)
+        with answer_shape("OpenAI API"):
+            return _response(completion)
 
     def submit_batch(self, requests: list[tuple[str, LLMRequest]]) -> str:
         """Upload the requests as JSONL and start a Batch API job."""
