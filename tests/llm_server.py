@@ -111,13 +111,21 @@ class LLMServer:
     """The server and what it saw: requests, token counts, batches."""
 
     def __init__(self, latency_per_token_s: float = 0.0, bytes_per_token: float = BYTES_PER_TOKEN,
-                 answer: Callable[[str, str], Any] = grounded_answer) -> None:
+                 answer: Callable[[str, str], Any] = grounded_answer, *, flavor: str = "openai",
+                 structured: tuple[str, ...] = ("json_schema", "json_object", "none"),
+                 context: int | None = None) -> None:
         self.answer = answer  # (system, user) → the answer: a careful writer's by default
+        # a self-hosted server's ways (OpenAI Chat Completions only): "llama.cpp" has /props and
+        # /tokenize, "ollama" /api/show, "vllm" max_model_len in /v1/models and /tokenize
+        self.flavor = flavor
+        self.structured = structured  # the response_format types it takes ("none": plain text only)
+        self.context = context  # its context size in tokens: a longer prompt is refused as llama.cpp does
         self.latency_per_token_s = latency_per_token_s
         self.bytes_per_token = bytes_per_token
         self.faults: list[tuple[Fault, Callable[[str], bool] | None]] = []
         self.requests: list[dict[str, Any]] = []  # every request: path, headers, body
         self.model_calls: list[dict[str, Any]] = []  # model requests with their usage
+        self.refused: list[dict[str, Any]] = []  # requests refused for their response_format or size
         self.batches: dict[str, dict[str, Any]] = {}
         self.files: dict[str, bytes] = {}
         self.auto_finish_batches = False
@@ -202,6 +210,8 @@ class LLMServer:
                 status, headers, payload = self._model("openai", json.loads(body))
             elif method == "POST" and re.fullmatch(r"/model/[^/]+/converse", path):
                 status, headers, payload = self._model("bedrock", json.loads(body))
+            elif (own := self._server_api(method, path, body)) is not None:
+                status, headers, payload = own
             else:
                 status, headers, payload = self._batch_api(method, path, h.headers.get("Content-Type", ""), body)
         except _Timeout as t:
@@ -233,8 +243,54 @@ class LLMServer:
                     return fault
         return None
 
+    def _server_api(self, method: str, path: str, body: bytes) -> tuple[int, dict[str, str], Any] | None:
+        """The endpoints a self-hosted server has beside the OpenAI API (None: not this flavor's)."""
+        context = self.context or 4096
+        if self.flavor == "llama.cpp" and method == "GET" and path == "/props":
+            return 200, {}, {"default_generation_settings": {"n_ctx": context, "params": {}}, "total_slots": 1}
+        if self.flavor in ("llama.cpp", "vllm") and method == "POST" and path == "/tokenize":
+            req = json.loads(body)
+            text = req.get("content") or req.get("prompt") or ""
+            n = tokens(text, self.bytes_per_token)
+            return 200, {}, ({"tokens": list(range(n))} if self.flavor == "llama.cpp" else {"count": n, "max_model_len": context})
+        if self.flavor == "ollama" and method == "POST" and path == "/api/show":
+            return 200, {}, {"parameters": f"num_ctx {context}\nstop \"<|im_end|>\"",
+                             "model_info": {"qwen2.context_length": 32768}, "details": {"family": "qwen2"}}
+        if self.flavor == "vllm" and method == "GET" and path == "/v1/models":
+            return 200, {}, {"object": "list", "data": [{"id": "local-model", "object": "model", "max_model_len": context}]}
+        return None
+
+    def _refusal(self, req: dict[str, Any], system: str, user: str) -> tuple[int, dict[str, str], Any] | None:
+        """What a self-hosted server answers to a response_format or a prompt it does not take."""
+        wanted = (req.get("response_format") or {}).get("type") or "none"
+        if wanted == "json_schema" and "json_schema" not in self.structured:
+            # llama-cpp-python's answer, word for word (pydantic's literal error, as HTTP 500)
+            detail = [{"type": "literal_error", "loc": ["body", "response_format", "type"],
+                       "msg": "Input should be 'text' or 'json_object'", "input": "json_schema",
+                       "ctx": {"expected": "'text' or 'json_object'"}}]
+            return 500, {}, {"error": {"message": str(detail), "type": "internal_server_error", "param": None, "code": None}}
+        if wanted == "json_object" and "json_object" not in self.structured:
+            return 400, {}, {"error": {"message": "response_format of type json_object is not supported by this model",
+                                       "type": "invalid_request_error", "param": "response_format", "code": None}}
+        if self.context is not None:
+            n_prompt = tokens(system, self.bytes_per_token) + tokens(user, self.bytes_per_token)
+            if n_prompt >= self.context:  # llama.cpp's server, word for word
+                return 400, {}, {"error": {"code": 400, "message": "the request exceeds the available context size, "
+                                           "try increasing it", "type": "exceed_context_size_error",
+                                           "n_prompt_tokens": n_prompt, "n_ctx": self.context}}
+        return None
+
     def _model(self, api: str, req: dict[str, Any]) -> tuple[int, dict[str, str], Any]:
         system, user, prefix, max_tokens = _read_request(api, req)
+        if api == "openai":
+            refused = self._refusal(req, system, user)
+            if refused is not None:
+                with self._lock:
+                    self.refused.append({"response_format": req.get("response_format"), "status": refused[0]})
+                return refused
+            if self.context is not None:  # a model stops where its context ends
+                max_tokens = min(max_tokens, self.context - tokens(system, self.bytes_per_token)
+                                 - tokens(user, self.bytes_per_token))
         with self._lock:
             self.in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
@@ -264,6 +320,9 @@ class LLMServer:
             changed = fault.change(answer)
             answer = answer if changed is None else changed
         text = answer if isinstance(answer, str) else json.dumps(answer)
+        plain = api == "openai" and not req.get("response_format")
+        if plain and not isinstance(answer, str):  # no constraint: a model wraps its JSON in words
+            text = f"Here is the briefing as JSON:\n```json\n{text}\n```\nLet me know if you need changes."
         out = tokens(text, self.bytes_per_token)
         if out > max_tokens:  # cut off, as a real model would be
             text, out = text[: max_tokens * 4], max_tokens
@@ -272,7 +331,9 @@ class LLMServer:
         if self.latency_per_token_s:
             time.sleep(out * self.latency_per_token_s)
         with self._lock:
-            self.model_calls.append({"api": api, "usage": usage, "max_tokens": max_tokens, "user": user})
+            self.model_calls.append({"api": api, "usage": usage, "max_tokens": max_tokens, "user": user, "system": system,
+                                     "response_format": req.get("response_format"),
+                                     "max_tokens_key": next((k for k in ("max_completion_tokens", "max_tokens") if k in req), None)})
             if usage.get("prefix_key"):
                 self._prefix_cache.add(usage["prefix_key"])  # written once the response is done
         stop = "max_tokens" if out >= max_tokens else None

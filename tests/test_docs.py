@@ -34,7 +34,8 @@ def test_every_command_is_documented_in_the_readme_with_its_options(path, comman
 @pytest.mark.parametrize("module", [
     "execbrief", "execbrief.model", "execbrief.config", "execbrief.errors", "execbrief.lenses",
     "execbrief.ledger", "execbrief.render", "execbrief.delivery", "execbrief.analyzers", "execbrief.sources",
-    "execbrief.reader",
+    "execbrief.reader", "execbrief.writers.provider", "execbrief.writers.providers",
+    "execbrief.writers.providers.servers",
 ])
 def test_public_names_in_all_exist(module):
     mod = importlib.import_module(module)

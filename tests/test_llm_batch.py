@@ -34,6 +34,9 @@ def live_calls(server):
 @pytest.mark.parametrize("kind", ["anthropic", "openai"])
 def test_batch_is_submitted_recorded_and_collected_by_resume(kind, demo_workspace, server, monkeypatch):
     root = demo_workspace.root
+    if kind == "openai":  # a server on 127.0.0.1 is priced at zero unless the prices are set
+        (root / "execbrief.toml").write_text((root / "execbrief.toml").read_text()
+                                             + "\n[writer.prices]\ninput = 0.25\noutput = 2\n")
 
     code, submitted = invoke(monkeypatch, kind, server, root, "--batch")
     db = sqlite3.connect(root / ".execbrief" / "ledger.db")

@@ -67,6 +67,8 @@ provider = "openai"
 base_url = "{url}/v1"
 max_retries = 0
 timeout_s = {timeout}
+# a server on 127.0.0.1 is priced at zero unless prices are set: these tests charge for calls
+prices = {{ input = 1, output = 1 }}
 """
 
 

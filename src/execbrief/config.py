@@ -269,6 +269,12 @@ class Writer(_Section):
     cache: bool = True
     prices: WriterPrices = WriterPrices()
     options: dict[str, Any] = {}
+    # how the answer's shape is asked for: "auto" tries json_schema, then json_object with the
+    # schema, then plain text, and remembers per server and model what worked
+    structured: Literal["auto", "json_schema", "json_object", "none"] = "auto"
+    # the model's context window in tokens; default: the hosted model's, or what a local
+    # server says (llama.cpp /props, Ollama /api/show, vLLM /v1/models), else 8192
+    context_tokens: int | None = Field(default=None, ge=1024, le=10_000_000)
 
     @field_validator("kind")
     @classmethod

@@ -32,7 +32,7 @@ from ..vocabulary import Vocabulary
 from ..writers.cache import ResponseCache
 from ..writers.calls import Caller, Refused
 from ..writers.prompts import run_nonce
-from ..writers.providers import LLMRequest, LLMResponse, Provider
+from ..writers.provider import LLMRequest, LLMResponse, Provider
 from .cache import LabelCache, label_context, label_key, load
 from .items import Item, Note, label_entities, labelled_part, labels_digest, note_items
 from .prompt import answer_schema, check_answer, note_prompt, system_prompt

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..model import content_hash
-from .providers import LLMRequest, LLMResponse
+from .provider import LLMRequest, LLMResponse
 
 __all__ = ["ResponseCache", "cache_key", "CACHE_DIR"]
 

@@ -18,7 +18,7 @@ from typing import Any, Callable
 from ..ledger.llm_calls import CallRecord
 from .cache import ResponseCache, cache_key
 from .prompts import estimate_tokens, redact
-from .providers import LLMRequest, LLMResponse, Provider, ProviderError
+from .provider import LLMRequest, LLMResponse, Provider, ProviderError
 
 __all__ = ["Caller", "Refused"]
 

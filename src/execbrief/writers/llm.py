@@ -27,8 +27,8 @@ from ..verify import untrusted_text_problems, verify_block
 from .cache import ResponseCache
 from .calls import Caller, Refused
 from .offline import OfflineWriter, changes_section, data_quality, section_blocks, sources_for
-from .prompts import PromptBuilder, estimate_tokens, redact, report_schema
-from .providers import LLMRequest, LLMResponse, Provider, ProviderError
+from .prompts import PromptBuilder, estimate_tokens, redact, report_schema, skeleton_for
+from .provider import LLMRequest, LLMResponse, Provider, ProviderError
 
 __all__ = ["LLMWriter", "parse_answer"]
 
@@ -45,6 +45,8 @@ It failed verification:
 Answer again in full. For each problem: cite the fact that holds the figure, date, address or
 link and copy it exactly as the fact writes it, or leave the claim out. Cite only the facts
 listed for this briefing. Keep the parts that had no problem as they were.
+
+{skeleton}
 """
 
 
@@ -67,11 +69,26 @@ class _Answer(BaseModel):
     sections: list[_SectionAnswer] = []
 
 
-def parse_answer(text: str) -> _Answer:
-    """The model's answer, or ``ValueError`` saying what is wrong with it."""
+def _json(text: str) -> Any:
+    """The JSON of an answer: the whole text, or the object in it (a model answering in plain
+    text may put a sentence or a code fence around it)."""
     body = re.sub(r"^\s*```(?:json)?\s*|\s*```\s*$", "", text)
     try:
-        return _Answer.model_validate(json.loads(body))
+        return json.loads(body)
+    except json.JSONDecodeError as exc:
+        start, end = text.find("{"), text.rfind("}")
+        if start < 0 or end <= start:
+            raise
+        try:
+            return json.loads(text[start:end + 1])
+        except json.JSONDecodeError:
+            raise exc from None
+
+
+def parse_answer(text: str) -> _Answer:
+    """The model's answer, or ``ValueError`` saying what is wrong with it."""
+    try:
+        return _Answer.model_validate(_json(text))
     except json.JSONDecodeError as exc:
         raise ValueError(f"the answer is not valid JSON ({exc.msg} at character {exc.pos})") from None
     except ValidationError as exc:
@@ -175,7 +192,8 @@ class LLMWriter:
         attempted = bool(failing) and not self.caller.over_budget(view.key)
         if attempted:
             problems = "\n".join(f"- {p}" for part in failing for p in part.problems[:10])
-            user = request.user + redact(REPAIR.format(nonce=builder.nonce, previous=response.text[:30000], problems=problems))
+            user = request.user + redact(REPAIR.format(nonce=builder.nonce, previous=response.text[:30000], problems=problems,
+                                                       skeleton=skeleton_for(builder, view)))
             try:
                 fixed = self.caller.call(self._request(builder, view, kind="repair", user=user))
                 second = self._parts(view, fixed, scope, offline)

@@ -11,17 +11,18 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import math
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from ..model import DataWarning, Fact, LensView
 from ..redaction import REDACTED, SecretHit, mask, redact, scan
 
 __all__ = [
-    "SecretHit", "scan", "redact", "mask", "Prompt", "PromptBuilder", "report_schema",
+    "SecretHit", "scan", "redact", "mask", "Prompt", "PromptBuilder", "report_schema", "answer_skeleton",
     "estimate_tokens", "run_nonce",
 ]
 
@@ -112,7 +113,39 @@ Sections, in this order (id — title — style — what to write — the facts 
 For a section of style "bullets": a one- or two-sentence lead (or empty text) and one item
 per fact that matters, most important first. For any other style (metrics, actions, chart) code
 adds the table, dated action list or chart after your lead: write only the lead, with empty items.
+
+{skeleton}
 """
+
+SKELETON = """Answer with one JSON object and nothing else, in exactly this shape: "summary" (up to 3 points)
+and "sections" (one entry per section id above, in that order); each "text" is plain sentences
+with no fact ids in it, each "cites" lists the ids of the facts the text rests on.
+{shape}
+Filled in for one section (an example of the form; write every section from its own facts):
+{example}"""
+
+
+def answer_skeleton(view: LensView, cite: Callable[[str], str] = str, withheld: frozenset[str] = frozenset()) -> str:
+    """The exact JSON shape of the answer for a lens, and one example filled from its first fact."""
+    item = '{"text": "…", "cites": ["…"]}'
+    entries = ",\n".join(
+        f'  {{"id": {json.dumps(s.id)}, "lead": {item}, "items": [{item if s.style == "bullets" else ""}]}}'
+        for s in view.lens.sections
+    )
+    shape = f'{{"summary": [{item}],\n "sections": [\n{entries}\n ]}}'
+    first = next(((s, f) for s in view.lens.sections for f in view.sections.get(s.id, ()) if f.id not in withheld), None)
+    if first is None:
+        section_id, example = (view.lens.sections[0].id if view.lens.sections else "overview"), None
+    else:
+        section_id, fact = first[0].id, first[1]
+        example = {"text": _fence_safe(fact.statement), "cites": [cite(fact.id)]}
+    empty = {"text": "", "cites": []}
+    filled = {
+        "summary": [example] if example else [],
+        "sections": [{"id": section_id, "lead": empty if example else {"text": "Nothing to report.", "cites": []},
+                      "items": [example] if example else []}],
+    }
+    return SKELETON.format(shape=shape, example=json.dumps(filled, ensure_ascii=False))
 
 
 @dataclass(frozen=True)
@@ -195,8 +228,14 @@ class PromptBuilder:
         user = LENS.format(
             title=lens.title, audience=lens.audience, tone=lens.tone,
             description=(lens.description + f" Focus: {focus}.").strip(), sections="\n".join(sections),
+            skeleton=answer_skeleton(view, withheld=frozenset(self.withheld)),
         )
         return Prompt(system=self.system, user=redact(user))
+
+
+def skeleton_for(builder: "PromptBuilder", view: LensView) -> str:
+    """The answer skeleton of a lens as the builder writes it (for a repair message)."""
+    return answer_skeleton(view, withheld=frozenset(builder.withheld))
 
 
 def redacted_all(texts: Iterable[str]) -> bool:

@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from ...errors import ConfigError
-from . import TOOL_NAME, LLMRequest, LLMResponse, Prices, Provider, ProviderError, Usage, answer_shape
+from ..provider import TOOL_NAME, LLMRequest, LLMResponse, Prices, Provider, ProviderError, Usage, answer_shape, classify_status
 
 __all__ = ["BedrockProvider"]
 
@@ -139,7 +139,6 @@ def _classify(exc: Any) -> ProviderError:
     code, message = error.get("Code", ""), error.get("Message", str(exc))
     status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
     headers = exc.response.get("ResponseMetadata", {}).get("HTTPHeaders", {})
-    from . import classify_status
 
     if code in _THROTTLED:
         return classify_status(429, message, headers)

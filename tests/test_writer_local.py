@@ -1,0 +1,217 @@
+"""The LLM writer against self-hosted OpenAI-compatible servers (llama.cpp, Ollama, vLLM), as
+the local test server plays them, with the real openai SDK: structured output detected and
+remembered, prompts that show the answer's shape, max_tokens, and local prices."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from decimal import Decimal
+from types import SimpleNamespace
+
+import pytest
+
+from execbrief.pipeline import run
+from execbrief.writers.llm import LLMWriter, parse_answer
+from execbrief.writers.provider import LLMRequest, classify_status
+from execbrief.writers.providers.openai import OpenAIProvider
+from execbrief.writers.providers.servers import ServerMemory, is_private
+from llm_helpers import Sleeps, configure, settings_for, views_for
+from llm_server import LLMServer
+
+NO_CHARTS = ("ceo", "cto", "cmo", "accounting")
+
+
+def llm_rows(root):
+    db = sqlite3.connect(root / ".execbrief" / "ledger.db")
+    db.row_factory = sqlite3.Row
+    return [dict(r) for r in db.execute("SELECT * FROM llm_calls ORDER BY created_at")]
+
+
+def formats(server):
+    return [(c["response_format"] or {}).get("type", "none") for c in server.model_calls]
+
+
+def memory(ws):
+    return json.loads((ws.root / ".execbrief" / "cache" / "llm" / "servers.json").read_text())
+
+
+# --- structured output: detected, stepped down at once, remembered --------------------------
+
+
+def test_a_server_without_json_schema_is_answered_with_json_object_and_the_schema_at_once(demo_workspace):
+    with LLMServer(structured=("json_object", "none"), flavor="llama.cpp") as server:
+        sleeps = Sleeps()
+        settings = settings_for(demo_workspace, "openai", server)
+        views, _ = views_for(settings, NO_CHARTS)
+        writer = LLMWriter(settings, OpenAIProvider(settings), sleep=sleeps)
+
+        reports = writer.write_many(views)
+
+    assert {r.status for r in reports} <= {"draft", "corrected"} and len(reports) == 4
+    assert sleeps == []  # the HTTP 500 "Input should be 'text' or 'json_object'" is no fault to retry
+    assert server.refused and all(r["response_format"]["type"] == "json_schema" for r in server.refused)
+    sent = [c["response_format"] for c in server.model_calls]
+    assert all(f["type"] == "json_object" and f["schema"]["required"] == ["summary", "sections"] for f in sent)
+    (entry,) = memory(demo_workspace).values()
+    assert entry["structured"] == "json_object"
+
+
+def test_what_a_server_takes_is_remembered_so_the_next_run_asks_that_way_first(demo_workspace):
+    configure(demo_workspace, cache=False)  # no response cache: the second run calls the server again
+    with LLMServer(structured=("json_object", "none")) as server:
+        settings = settings_for(demo_workspace, "openai", server)
+        run(settings, dry_run=True, only=("ceo",))
+        refused_first = len(server.refused)
+
+        second = run(settings, dry_run=True, only=("ceo",))
+
+    assert refused_first == 1
+    assert len(server.refused) == refused_first  # nothing refused the second time
+    assert formats(server) == ["json_object", "json_object"]
+    assert [r.status for r in second.reports] == ["verified"]
+
+
+def test_a_server_with_no_structured_output_gets_plain_text_and_its_json_is_read_from_the_prose(demo_workspace):
+    with LLMServer(structured=()) as server:
+        settings = settings_for(demo_workspace, "openai", server)
+        result = run(settings, dry_run=True, only=NO_CHARTS)
+
+    assert {r.status for r in result.reports} == {"verified"}
+    assert formats(server) == ["none"] * len(server.model_calls)
+    assert len(server.refused) == 2  # json_schema, then json_object, once: then remembered
+    assert list(memory(demo_workspace).values())[0]["structured"] == "none"
+
+
+def test_structured_set_in_config_is_the_only_way_asked_and_a_refusal_says_what_to_set(demo_workspace):
+    configure(demo_workspace, structured="json_schema")
+    with LLMServer(structured=("json_object",)) as server:
+        sleeps = Sleeps()
+        settings = settings_for(demo_workspace, "openai", server)
+        views, _ = views_for(settings)
+        writer = LLMWriter(settings, OpenAIProvider(settings), sleep=sleeps)
+
+        (report,) = writer.write_many(views)
+
+    assert report.status == "fallback" and sleeps == []
+    assert len(server.refused) == 1 and server.model_calls == []
+    assert any('[writer] structured = "auto"' in w.message for w in writer.warnings)
+
+
+@pytest.mark.parametrize("status, message", [
+    (500, "[{'type': 'literal_error', 'loc': ('body', 'response_format', 'type'), "
+          "'msg': \"Input should be 'text' or 'json_object'\", 'input': 'json_schema'}]"),
+    (400, "Unrecognized request argument supplied: response_format"),
+    (422, "json_schema response format is not supported"),
+])
+def test_a_refused_response_format_is_a_capability_answer_not_a_retried_fault(status, message):
+    error = classify_status(status, message)
+    assert error.kind == "unsupported" and not error.retryable
+
+
+def test_a_plain_server_error_is_still_retried():
+    assert classify_status(500, "Internal server error").kind == "server"
+
+
+# --- the prompt shows the answer's shape; a repair shows it again ---------------------------
+
+
+def test_the_prompt_shows_the_exact_json_skeleton_with_every_section_and_a_filled_example(demo_workspace):
+    with LLMServer() as server:
+        settings = settings_for(demo_workspace, "openai", server)
+        views, _ = views_for(settings)
+        LLMWriter(settings, OpenAIProvider(settings), sleep=Sleeps()).write_many(views)
+
+    user = server.model_calls[-1]["user"]
+    shape, example = user.split("Filled in for one section")
+    for key in ('"summary"', '"sections"', '"id"', '"lead"', '"items"', '"text"', '"cites"'):
+        assert key in shape
+    for section in views[0].lens.sections:
+        assert f'"id": "{section.id}"' in shape
+    filled = json.loads(example.split("\n", 1)[1].strip())
+    parse_answer(json.dumps(filled))  # the example is itself a valid answer
+    assert filled["summary"][0]["cites"]
+
+
+def test_a_repair_shows_the_skeleton_again_beside_what_failed(demo_workspace):
+    from llm_server import Fault
+
+    def invented(answer):
+        return {"briefing": "CFO briefing"}  # what a small model answered in json_object mode
+
+    with LLMServer() as server:
+        server.enqueue(Fault.answer(invented))
+        settings = settings_for(demo_workspace, "openai", server)
+        views, _ = views_for(settings)
+        LLMWriter(settings, OpenAIProvider(settings), sleep=Sleeps()).write_many(views)
+
+    repair = server.model_calls[-1]["user"].split("Your previous answer was:")[1]
+    assert "failed verification" in repair and '"sections": [' in repair and "Filled in for one section" in repair
+
+
+def test_json_in_prose_or_a_code_fence_is_read():
+    answer = {"summary": [{"text": "a", "cites": ["f-1"]}], "sections": []}
+    assert parse_answer("Sure! ```json\n" + json.dumps(answer) + "\n``` Hope it helps.").summary[0].text == "a"
+    with pytest.raises(ValueError, match="not valid JSON"):
+        parse_answer("no json here")
+
+
+# --- max_tokens, and prices of a server one runs oneself ---------------------------------
+
+
+def test_a_server_other_than_openai_is_sent_max_tokens(demo_workspace):
+    with LLMServer() as server:
+        settings = settings_for(demo_workspace, "openai", server)
+        run(settings, dry_run=True, only=("ceo",))
+
+    assert {c["max_tokens_key"] for c in server.model_calls} == {"max_tokens"}
+
+
+def test_openai_itself_is_sent_max_completion_tokens(demo_workspace):
+    settings = settings_for(demo_workspace, "openai", SimpleNamespace(url="http://127.0.0.1:9"))
+    settings = settings.model_copy(update={"writer": settings.writer.model_copy(update={"base_url": "https://api.openai.com/v1"})})
+    params = OpenAIProvider(settings).params(LLMRequest("k", "s", "u", {}, 100))
+    assert params["max_completion_tokens"] == 100 and "max_tokens" not in params
+    assert params["response_format"]["type"] == "json_schema"
+
+
+@pytest.mark.parametrize("url, private", [
+    ("http://127.0.0.1:8080/v1", True), ("http://localhost:11434/v1", True), ("http://192.168.1.20:8000/v1", True),
+    ("http://10.0.0.5/v1", True), ("http://gpu-box.local:8000/v1", True), ("https://api.openai.com/v1", False),
+    ("https://api.together.xyz/v1", False), (None, False),
+])
+def test_a_base_url_on_this_machine_or_a_private_network_is_self_hosted(url, private):
+    assert is_private(url) is private
+
+
+def test_a_self_hosted_model_costs_nothing_unless_prices_are_set(demo_workspace):
+    with LLMServer() as server:
+        settings = settings_for(demo_workspace, "openai", server)
+        run(settings, dry_run=True, only=("ceo",))
+        free = [r for r in llm_rows(demo_workspace.root) if r["status"] == "ok"]
+
+        text = (demo_workspace.root / "execbrief.toml").read_text()
+        (demo_workspace.root / "execbrief.toml").write_text(text + "\n[writer.prices]\ninput = 0.5\noutput = 1\n")
+        priced = OpenAIProvider(settings_for(demo_workspace, "openai", server)).prices
+
+    assert free and all(Decimal(r["cost_usd"]) == 0 and r["tokens_in"] > 0 for r in free)
+    assert (priced.input, priced.output, priced.cache_read) == (Decimal("0.5"), Decimal(1), Decimal(0))
+
+
+def test_a_damaged_memory_file_is_asked_again(tmp_path):
+    path = tmp_path / "servers.json"
+    path.write_text("{not json")
+    memory = ServerMemory(path)
+    assert memory.get("x") == {}
+    memory.update("x", structured="none")
+    assert ServerMemory(path).get("x") == {"structured": "none"}
+
+
+def test_the_provider_interface_does_not_know_the_writer_that_uses_it():
+    import subprocess
+    import sys
+
+    code = ("import sys, execbrief.writers.provider, execbrief.writers.calls, execbrief.writers.cache; "
+            "print('execbrief.writers.llm' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
