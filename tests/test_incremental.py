@@ -268,7 +268,7 @@ def test_the_runner_with_copies_of_every_table_gives_the_full_analysis(demo):
 
 
 def test_notes_built_in_worker_processes_give_the_full_analysis(demo, monkeypatch):
-    import execbrief.incremental as runner
+    import execbrief.incremental.jobs as runner
 
     _copies(demo)
     monkeypatch.setattr(runner, "PARALLEL_MIN", 2)  # 22 notes are enough to use the workers
@@ -289,7 +289,7 @@ def test_a_worker_process_that_dies_costs_speed_not_facts(demo, monkeypatch):
     import dataclasses
 
     import execbrief.analyzers.base as base
-    import execbrief.incremental as runner
+    import execbrief.incremental.jobs as runner
 
     _copies(demo)
     reference = full(demo)

@@ -17,7 +17,8 @@ from zoneinfo import ZoneInfo
 
 from .analyzers import AnalysisContext
 from .analyzers.kinds import infer_kinds
-from .incremental import IncrementalStats, analyze_incremental, bulk_allocation, thaw_at_exit
+from .gcpolicy import bulk_allocation, thaw_at_exit
+from .incremental import IncrementalStats, analyze_incremental
 from .config import ReportConfig, Settings
 from .delivery import build_message
 from .delivery.service import deliver_run

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import gc
 import hashlib
 import operator
 import re
@@ -29,6 +28,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable
 
+from .. import gcpolicy
 from ..failures import describe
 from ..model import DataWarning, stable_id
 from ..redaction import withhold
@@ -98,8 +98,7 @@ class LedgerSource:
         # A large ledger allocates millions of long-lived objects; the cyclic GC would
         # rescan them over and over. Only re-enable it if it was on (another source may
         # pause it too).
-        gc_was_on = gc.isenabled()
-        gc.disable()
+        resume_gc = gcpolicy.pause()
         cache = LedgerCache(self.workspace, self._parse_key)
         unassigned: list[tuple[str, list[tuple[int, str]]]] = []  # per file: (line, business column)
         try:
@@ -131,8 +130,7 @@ class LedgerSource:
                 result.warnings.append(_unassigned_warning(unassigned))
             self.cache_hits = cache.hits
         finally:
-            if gc_was_on:
-                gc.enable()
+            resume_gc()
         return result
 
     def _opening_cash(self, result: SourceResult) -> None:

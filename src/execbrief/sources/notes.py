@@ -15,7 +15,6 @@ note of each entity is flagged ``current``.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import os
@@ -29,6 +28,7 @@ from typing import Any, Callable, Iterator
 import yaml
 
 from ..entities import EntityResolver
+from .. import gcpolicy
 from ..errors import StageError
 from ..failures import describe
 from ..model import DataWarning, Evidence, content_hash, stable_id
@@ -235,8 +235,7 @@ class NotesSource:
         kept: list[_Note] = []
         # Pausing the cyclic GC while we allocate a few hundred thousand long-lived objects
         # halves the run time; only re-enable it if it was on (another source may pause too).
-        gc_was_on = gc.isenabled()
-        gc.disable()
+        resume_gc = gcpolicy.pause()
         try:
             notes: list[_Note] = []
             for pattern in self.config.paths:
@@ -294,8 +293,7 @@ class NotesSource:
                     else:
                         kept.append(note)
         finally:
-            if gc_was_on:
-                gc.enable()
+            resume_gc()
         _mark_current([n.summary for n in kept])
         result.parts = [self._part(note, cache) for note in kept]
         cache.save_index()
