@@ -196,3 +196,26 @@ def test_a_unit_the_notes_price_by_counts_rows_that_each_name_their_own_job():
     # 3 deliveries a month bring in 480 less 100 of fuel; 150 of fixed costs need 1.2 a month
     assert fact.statement.startswith("Van Couriers is above break-even by 1.8 deliveries a month: fixed costs of "
                                      "$150 a month need 1.2 deliveries a month")
+
+
+def test_the_unit_words_prefilter_finds_what_the_expressions_find_on_their_own():
+    import re
+
+    from execbrief.analyzers import breakeven
+
+    for point in range(0x80, 0x10000):  # every other character (?i) takes for an ASCII letter
+        for letter in "abcdefghijklmnopqrstuvwxyz":
+            if re.fullmatch("(?i)" + letter, chr(point)):
+                assert breakeven._folded(chr(point)) == letter, hex(point)
+    statements = ["Harbor — Ops: each charter is one line in the books.", "EACH LOAD HAS ITS OWN ROW.",
+                  "One entry per job.", "priced per load", "Charged by the pallet.", "We are ınvoıced a month.",
+                  "Each delivery gets a single tranſaction.", "ONE LİNE FOR EVERY TRIP", "Billed for each hour",
+                  "Each charter is one thing.", "nothing here", "One row a night"]
+    for text in statements:
+        fact = Fact(id="f-1", kind="note", name="n", entity="a", statement=text)
+        plain = [(m["unit"].lower(), True) for p in breakeven.ONE_ROW for m in p.finditer(text)]
+        plain += [(m["unit"].lower(), False) for m in breakeven.PRICED.finditer(text)]
+        assert [(u, one) for u, one, _ in breakeven.notes_unit(fact)] == [
+            (breakeven._singular(u), one) for u, one in plain], text
+    assert len(breakeven.notes_unit(Fact(id="f-2", kind="note", name="n", statement=statements[-1]))) == 1
+    assert len(breakeven.notes_unit(Fact(id="f-3", kind="note", name="n", statement=statements[5]))) == 1
