@@ -286,3 +286,15 @@ def test_facts_dumped_and_loaded_equal_the_originals_field_for_field():
     assert [f.model_dump_json() for f in loaded] == [f.model_dump_json() for f in originals]
     assert [f.__pydantic_fields_set__ for f in loaded] == [f.__pydantic_fields_set__ for f in originals]
     assert str(loaded[-2].value) == "1.50E+3" and str(loaded[-1].value) == "-0.00"
+
+
+def test_loaded_facts_share_one_topics_tuple_and_name_across_blobs():
+    from execbrief.analyzers.build import dump_facts, load_facts
+
+    made = [fact(id=f"f-{n}", kind="note", name="_".join(["log", str(n % 2)]), statement="s",
+                 topics=tuple(["operations", "risk"][: 1 + n % 2])) for n in range(6)]
+    first, second = load_facts(dump_facts(made[:3])), load_facts(dump_facts(made[3:]))
+
+    assert first + second == made
+    assert first[0].topics is second[1].topics and first[1].topics is second[0].topics
+    assert first[0].name is second[1].name
