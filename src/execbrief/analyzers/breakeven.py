@@ -73,16 +73,13 @@ def notes_unit(fact: Fact) -> list[tuple[str, bool, Fact]]:
     # tried only where a word they cannot match without is there, as ``(?i)`` would find it)
     folded = _folded(fact.statement)
     found = []
-    if any(word in folded for word in ROW_WORDS):
+    # each ONE_ROW match holds one of these words (after a space, in both expressions)
+    if " line" in folded or " row" in folded or " entr" in folded or " transaction" in folded:
         found += [(_singular(m["unit"].lower()), True, fact) for pattern in ONE_ROW for m in pattern.finditer(fact.statement)]
-    if any(word in folded for word in PRICE_WORDS):
+    # and each PRICED match one of these
+    if "priced" in folded or "charge" in folded or "billed" in folded or "invoiced" in folded:
         found += [(_singular(m["unit"].lower()), False, fact) for m in PRICED.finditer(fact.statement)]
     return found
-
-
-# each ONE_ROW match holds one of these (the word follows a space in both), each PRICED one of these
-ROW_WORDS = (" line", " row", " entr", " transaction")
-PRICE_WORDS = ("priced", "charge", "billed", "invoiced")
 
 
 def _folded(text: str) -> str:
