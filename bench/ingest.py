@@ -12,13 +12,19 @@ in this order and prints one JSON document:
    execbrief's own dependencies on purpose);
 3. ``notes_cold``: the notes source alone, its cache emptied first;
 4. ``full_cold``: every enabled source, then every analyzer, all caches emptied;
-5. one note is changed (a line appended), then ``full_warm`` and ``notes_warm``: the same
+5. ``full_unchanged``: the same again, nothing changed (caches and the analyzers' memo in place);
+6. one note is changed (a line appended), then ``full_warm`` and ``notes_warm``: the same
    with the content-hash cache in place;
-6. ``notes_parts``: the notes source as a run reads it (``collect_parts``: unchanged notes
+7. ``notes_parts``: the notes source as a run reads it (``collect_parts``: unchanged notes
    not read, their items not built).
 
 Each result has wall seconds, CPU seconds of the process (the machine may be shared: CPU
-time is what the work itself cost) and peak RSS in MB.
+time is what the work itself cost), its peak RSS in MB, its workers' CPU seconds, the peak
+summed PSS of its whole process tree (``tree_peak_pss_mb``, sampled every 0.1 s: workers'
+pages shared with the main process count once) and the load average before it.
+
+``--child MODE`` runs one measurement in this process and prints it (``full_cold``,
+``full_warm``, ``notes_cold``, ``notes_warm``, ``parts``, ``read``).
 """
 
 from __future__ import annotations
@@ -34,6 +40,9 @@ import sys
 import time
 from datetime import date
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from proctree import Peak  # noqa: E402  (bench/ is not a package)
 
 LLAMA = """
 import json, resource, sys, time
@@ -134,11 +143,16 @@ def child_full(workspace: Path, cold: bool) -> dict:
 
 
 def run_child(mode: str, workspace: Path) -> dict:
-    done = subprocess.run([sys.executable, __file__, str(workspace), "--child", mode],
-                          capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        return {"error": done.stderr.strip().splitlines()[-1] if done.stderr.strip() else f"exit {done.returncode}"}
-    return json.loads(done.stdout)
+    """One measurement in a fresh process, with the peak PSS of its process tree (workers too)
+    and the load average before it (the machine may be shared)."""
+    load = os.getloadavg()
+    proc = subprocess.Popen([sys.executable, __file__, str(workspace), "--child", mode],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak = Peak(proc)
+    out, err = proc.communicate()
+    if proc.returncode != 0:
+        return {"error": err.strip().splitlines()[-1] if err.strip() else f"exit {proc.returncode}"}
+    return {**json.loads(out), **peak.result(), "load_before": [round(x, 1) for x in load]}
 
 
 def run_llama(python: str, workspace: Path) -> dict:
@@ -165,6 +179,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("workspace", type=Path)
     parser.add_argument("--llama-python", help="a Python with llama-index-core installed, for the comparison")
+    parser.add_argument("--full-only", action="store_true",
+                        help="only the whole ingest: cold, unchanged, one note changed (steps 4-6)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     ws = args.workspace.resolve()
@@ -178,13 +194,18 @@ def main() -> None:
     results: dict = {"workspace": str(ws), "date": date.today().isoformat(), "python": platform.python_version(),
                      "cpus": os.cpu_count(), "machine": platform.machine(),
                      "manifest": json.loads((ws / "manifest.json").read_text())}
-    results["read"] = run_child("read", ws)
-    if args.llama_python:
-        results["llama"] = run_llama(args.llama_python, ws)
-    results["notes_cold"] = run_child("notes_cold", ws)
+    if not args.full_only:
+        results["read"] = run_child("read", ws)
+        if args.llama_python:
+            results["llama"] = run_llama(args.llama_python, ws)
+        results["notes_cold"] = run_child("notes_cold", ws)
     results["full_cold"] = run_child("full_cold", ws)
+    results["full_unchanged"] = run_child("full_warm", ws)
     results["changed"] = change_one_note(ws)
     results["full_warm"] = run_child("full_warm", ws)
+    if args.full_only:
+        print(json.dumps(results, indent=2, default=lambda v: round(v, 3) if isinstance(v, float) else str(v)))
+        return
     results["notes_warm"] = run_child("notes_warm", ws)
     results["notes_parts"] = run_child("parts", ws)
     mb = results["read"].get("mb", 0)
