@@ -88,6 +88,8 @@ def test_cold_and_warm_runs_equal_a_full_analysis_and_the_warm_one_builds_nothin
     assert warm_stats.notes_built == 0  # no note's evidence was built
     assert warm_stats.notes_reused == cold_stats.notes_built == 12
     assert warm_stats.computed == [] and {"finance", "portfolio", "assets", "records", "security"} <= set(warm_stats.reused)
+    # the rules over facts read the same facts as last time: their facts are kept too
+    assert {"kpis", "plan", "breakeven"} <= set(warm_stats.reused) and {"kpis", "plan"} <= set(cold_stats.computed)
 
 
 def test_a_line_added_below_the_tables_rebuilds_that_note_only(demo):
@@ -103,6 +105,7 @@ def test_a_line_added_below_the_tables_rebuilds_that_note_only(demo):
     assert facts == full(demo)
     assert stats.notes_built == 1 and stats.notes_reused == 11
     assert {"portfolio", "assets", "records", "finance"} <= set(stats.reused)  # the tables did not change
+    assert {"kpis", "plan", "breakeven"} <= set(stats.computed)  # a note's facts changed: they read them again
     assert any("Call Lumen Yoga" in f.statement for f in facts)
 
 
@@ -307,6 +310,30 @@ def test_a_worker_process_that_dies_costs_speed_not_facts(demo, monkeypatch):
     facts, stats = incremental(demo)
 
     assert facts == reference and stats.workers == 1  # all built here, in the end
+
+
+def test_after_a_rule_fails_the_rules_over_facts_run_again_every_time(demo, monkeypatch):
+    import dataclasses
+
+    import execbrief.analyzers.base as base
+
+    records = next(r for r in registered() if r.name == "records")
+
+    def broken(evidence, context):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setitem(base._REGISTRY, "records", dataclasses.replace(records, fn=broken))
+    settings = load_settings(demo, environ={})
+    runs = []
+    for _ in range(2):
+        results = [registry.get("sources", name)(settings).collect() for name in settings.sources.enabled()]
+        runs.append(analyze_incremental(results, _context(settings), cache=analysis_cache(settings),
+                                        settings_digest=settings_digest(settings)))
+
+    for facts, failures, stats in runs:
+        assert "records" in failures
+        assert {"kpis", "plan", "breakeven"} <= set(stats.computed)  # never kept for facts a failure left out
+    assert runs[0][0] == runs[1][0]
 
 
 def test_a_damaged_memo_is_started_afresh(demo, tmp_path):

@@ -19,17 +19,22 @@ __all__ = ["run_rules"]
 
 
 def run_rules(rules: Sequence[Rule], over_evidence: Callable[[Rule], list[Fact]], context: AnalysisContext,
-              seconds: dict[str, float] | None = None) -> tuple[dict[str, Fact], dict[str, str]]:
-    """Each rule's facts (``over_evidence(rule)`` for a rule over evidence), by id in the order
-    made, and failures by rule; wall seconds per rule go into ``seconds`` if given."""
+              seconds: dict[str, float] | None = None,
+              over_facts: Callable[[Rule, Callable[[], list[Fact]]], list[Fact]] | None = None,
+              ) -> tuple[dict[str, Fact], dict[str, str]]:
+    """Each rule's facts, by id in the order made, and failures by rule: ``over_evidence(rule)``
+    for a rule over evidence, and for a rule over facts ``over_facts(rule, facts_so_far)``
+    (default: the rule run over them); wall seconds per rule go into ``seconds`` if given."""
     facts: dict[str, Fact] = {}
     failures: dict[str, str] = {}
+    if over_facts is None:
+        over_facts = lambda r, so_far: r.run(so_far(), context)  # noqa: E731
     try:
         with gcpolicy.paused():  # millions of long-lived evidence items and facts, and no cycles
             for r in rules:
                 started = time.perf_counter()
                 try:
-                    produced = r.run(list(facts.values()), context) if r.over_facts else over_evidence(r)
+                    produced = over_facts(r, lambda: list(facts.values())) if r.over_facts else over_evidence(r)
                 except Exception as exc:  # a bug in one rule must not cost the whole run
                     failures[r.name] = f"{type(exc).__name__}: {exc}"
                     continue

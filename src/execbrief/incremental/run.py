@@ -72,10 +72,13 @@ class IncrementalRun:
         self.digests: dict[str, dict[object, str | None]] = {}  # view → group → digest
         self.fed: set[tuple[str, int]] = set()  # (view, result) whose eager items a narrowing has
         self.live_whole: set[str] = set()  # the analyzers' kept facts this run uses, by label
+        # what the facts so far were made from, rule by rule (None: something no digest describes)
+        self.trail: "hashlib._Hash | None" = hashlib.sha256(self.base.encode())
 
     def analyze(self) -> tuple[list[Fact], dict[str, str]]:
         """Every rule's facts (sorted by id) and failures by rule; the memo keeps what it may."""
-        facts, failures = run_rules(self.rules, self._over_evidence, self.context, self.stats.seconds)
+        facts, failures = run_rules(self.rules, self._over_evidence, self.context, self.stats.seconds,
+                                    self._over_facts)
         seconds = self.stats.seconds
         started = time.perf_counter()
         self.memo.save({k: self.views_now[k] for k in self.pending}, self.new_whole, set(self.keys.values()),
@@ -89,7 +92,37 @@ class IncrementalRun:
 
     def _over_evidence(self, rule: Rule) -> list[Fact]:
         spec = self.declared[rule.name]
-        return (self.per_note if spec.per_note else self.whole)(rule.name, rule.run, spec)
+        try:
+            return (self.per_note if spec.per_note else self.whole)(rule.name, rule.run, spec)
+        except Exception:
+            self.trail = None  # (a rule that failed: the facts so far are not what a digest says)
+            raise
+
+    def _add_to_trail(self, *values: str) -> None:
+        if self.trail is not None:
+            self.trail.update("\0".join(values).encode() + b"\1")
+
+    def _over_facts(self, rule: Rule, so_far: Callable[[], list[Fact]]) -> list[Fact]:
+        """A rule over the facts made before it: kept, when what it reads is what it read when
+        it was kept (the trail: every key and digest the facts so far were kept or made under,
+        in order), or run over them."""
+        key = self.trail.hexdigest() if self.trail is not None else None
+        self.live_whole.add(rule.name)
+        kept = self.memo.whole(rule.name, key) if key else None
+        if kept is not None:
+            made = load_facts(kept)
+            self.stats.reused.append(rule.name)
+        else:
+            try:
+                made = rule.run(so_far(), self.context)
+            except Exception:
+                self.trail = None
+                raise
+            if key:
+                self.new_whole[rule.name] = (key, dump_facts(made))
+            self.stats.computed.append(rule.name)
+        self._add_to_trail(rule.name, key or "")  # (its facts are what its key says)
+        return made
 
     def narrowing(self, spec: Reads) -> Narrowing:
         """The view's narrowing (one per run: fed as parts are built)."""
@@ -237,6 +270,11 @@ class IncrementalRun:
         eager = [ev for r in self.results for ev in r.evidence if spec.accepts(ev)]
         if eager:  # a source that gave no parts: analysed whole, every run
             produced += fn(eager, self.context)
+            try:
+                self._add_to_trail(name, items_digest(eager))
+            except TypeError:
+                self.trail = None
+        self._add_to_trail(name, *(self.keys[p.key] for p in self.parts if p.source in spec.sources))
         todo = [p for p in self.parts if p.source in spec.sources and self.keys[p.key] not in self.stored_facts]
         # (of a note's items, only what other views read is kept once it is analysed: a
         # large workspace's sections and tasks are most of its memory)
@@ -266,6 +304,10 @@ class IncrementalRun:
         labels = {g: name if g is _WHOLE else f"{name}@{g or ''}" for g in groups}
         self.live_whole.update(labels.values())
         kept = {g: self.memo.whole(labels[g], digest_of[g]) if digest_of[g] else None for g in groups}
+        for group in groups:
+            if digest_of[group] is None:
+                self.trail = None
+            self._add_to_trail(labels[group], digest_of[group] or "")
         todo = [g for g in groups if kept[g] is None]
         self.group_items(spec, todo)
         produced: list[Fact] = []
