@@ -70,7 +70,7 @@ def main() -> None:
         views, facts = views_for(settings, only=())
 
         # the naive design: every report gets every fact, no cache, one call after another
-        everything = "\n".join(_fact_line(facts[i]) for i in sorted(facts))
+        everything = "\n".join(_fact_line(facts[i], f"F{n}") for n, i in enumerate(sorted(facts), 1))
         schema = tokens(json.dumps(report_schema()))
         writer = get_writer(settings)
         naive_prompts = []

@@ -36,7 +36,7 @@ def tokens(text: str, per_token: float = BYTES_PER_TOKEN) -> int:
     return math.ceil(len(text.encode("utf-8")) / per_token)
 
 
-_FACT = re.compile(r"^\[(f-[0-9a-z-]+)\] (.*)\n  statement: (.*)$", re.M)
+_FACT = re.compile(r"^\[(f-[0-9a-z-]+|F\d+)\] (.*)\n  statement: (.*)$", re.M)
 _SECTION = re.compile(r"^- (\S+) — (.*?) — ([a-z_]+) — .*? — facts: (.*)$", re.M)
 
 
@@ -46,7 +46,7 @@ def grounded_answer(system: str, user: str) -> dict[str, Any]:
     sections, summary = [], []
     for m in _SECTION.finditer(user.split("\n\nYour previous answer was:")[0]):
         sid, style = m.group(1), m.group(3)
-        ids = [i for i in re.findall(r"f-[0-9a-z-]+", m.group(4)) if i in statements]
+        ids = [i for i in re.findall(r"f-[0-9a-z-]+|\bF\d+\b", m.group(4)) if i in statements]
         if not ids:
             sections.append({"id": sid, "lead": {"text": "Nothing to report here.", "cites": []}, "items": []})
             continue
@@ -256,8 +256,11 @@ class LLMServer:
         if self.flavor == "ollama" and method == "POST" and path == "/api/show":
             return 200, {}, {"parameters": f"num_ctx {context}\nstop \"<|im_end|>\"",
                              "model_info": {"qwen2.context_length": 32768}, "details": {"family": "qwen2"}}
-        if self.flavor == "vllm" and method == "GET" and path == "/v1/models":
-            return 200, {}, {"object": "list", "data": [{"id": "local-model", "object": "model", "max_model_len": context}]}
+        if self.flavor in ("vllm", "openai") and method == "GET" and path == "/v1/models":
+            # as vLLM says it; the plain server says a hosted model's window, so prompts are not cut
+            size = self.context or (4096 if self.flavor == "vllm" else 200_000)
+            return 200, {}, {"object": "list", "data": [{"id": m, "object": "model", "max_model_len": size}
+                                                        for m in ("local-model", "gpt-5-mini", "gpt-5")]}
         return None
 
     def _refusal(self, req: dict[str, Any], system: str, user: str) -> tuple[int, dict[str, str], Any] | None:
@@ -333,6 +336,8 @@ class LLMServer:
         with self._lock:
             self.model_calls.append({"api": api, "usage": usage, "max_tokens": max_tokens, "user": user, "system": system,
                                      "response_format": req.get("response_format"),
+                                     "prompt_tokens": tokens(system, self.bytes_per_token) + tokens(user, self.bytes_per_token),
+                                     "asked_max_tokens": req.get("max_tokens") or req.get("max_completion_tokens"),
                                      "max_tokens_key": next((k for k in ("max_completion_tokens", "max_tokens") if k in req), None)})
             if usage.get("prefix_key"):
                 self._prefix_cache.add(usage["prefix_key"])  # written once the response is done

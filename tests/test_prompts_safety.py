@@ -162,7 +162,8 @@ def test_a_repository_fact_holding_a_secret_is_withheld_from_the_prompt(demo_wor
 
     bodies = "\n".join(server.bodies())
     assert STRIPE not in bodies and KEY_BODY not in bodies
-    assert f"[{leak.id}] finding; brightline; withheld" in bodies
+    handle = PromptBuilder([view], settings.workspace / ".execbrief" / "llm").handles[leak.id]
+    assert f"[{handle}] finding; brightline; withheld" in bodies
     assert leak.id not in report.cited_ids()  # the model never saw its text, so never used it
     assert any(leak.id in w.message and "sk_live_…yZa9" in w.message for w in writer.warnings)
 

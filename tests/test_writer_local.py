@@ -215,3 +215,138 @@ def test_the_provider_interface_does_not_know_the_writer_that_uses_it():
             "print('execbrief.writers.llm' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+# --- prompts that fit the model's context ---------------------------------------------------
+
+QWEN_BYTES_PER_TOKEN = 2.7  # the fewest bytes a token Qwen2.5's tokenizer counted on the demo's prompts
+
+
+def test_the_demo_s_eight_reports_fit_an_8k_llama_cpp_server_and_none_falls_back(demo_workspace):
+    with LLMServer(flavor="llama.cpp", context=8192, structured=("json_object", "none"),
+                   bytes_per_token=QWEN_BYTES_PER_TOKEN) as server:
+        result = run(settings_for(demo_workspace, "openai", server), dry_run=True)
+
+    assert len(result.reports) == 8 and {r.status for r in result.reports} == {"verified"}
+    assert [r for r in server.refused if r["status"] == 400] == []  # no prompt over the context
+    assert all(c["prompt_tokens"] + c["asked_max_tokens"] <= 8192 for c in server.model_calls)
+    assert any(r["path"] == "/props" for r in server.requests)  # the context size was asked
+    assert any(r["path"] == "/tokenize" for r in server.requests)  # and the server's token counts
+    left_out = [w.message for w in result.warnings if "did not fit the model's context of 8192" in w.message]
+    assert left_out  # the demo's facts do not all fit 8k: the reports say so
+    (entry,) = memory(demo_workspace).values()
+    assert entry["context_tokens"] == 8192 and entry["structured"] == "json_object"
+
+
+def test_a_report_left_short_keeps_its_most_important_facts_and_says_so(demo_workspace):
+    from execbrief.writers.prompts import ranked_facts
+
+    with LLMServer(flavor="llama.cpp", context=8192, bytes_per_token=QWEN_BYTES_PER_TOKEN) as server:
+        settings = settings_for(demo_workspace, "openai", server)
+        views, _ = views_for(settings, ("cfo",))
+        writer = LLMWriter(settings, OpenAIProvider(settings), sleep=Sleeps())
+        (report,) = writer.write_many(views)
+
+    ranked = ranked_facts(views[0])
+    system = server.model_calls[0]["system"]
+    shown = [f for f in ranked if f.statement[:60].replace("\n", " ") in system]
+    assert ranked[0] in shown and ranked[-1] not in shown
+    assert any(f.severity == "critical" for f in ranked) and all(f in shown for f in ranked if f.severity == "critical")
+    assert any("did not fit its context of 8192 tokens" in line for line in report.data_quality)
+
+
+def test_a_report_whose_own_facts_fit_gets_its_own_prefix_instead_of_the_shared_one(demo_workspace):
+    with LLMServer(flavor="llama.cpp", context=14000, bytes_per_token=2.5) as server:
+        settings = settings_for(demo_workspace, "openai", server)
+        views, _ = views_for(settings, ("cmo", "accounting"))
+        writer = LLMWriter(settings, OpenAIProvider(settings), sleep=Sleeps())
+        reports = writer.write_many(views)
+
+    systems = {c["system"] for c in server.model_calls}
+    assert len(systems) == 2  # each report its own facts: the shared prefix of both is too long
+    assert not any("did not fit" in w.message for w in writer.warnings)
+    assert {r.status for r in reports} == {"draft"}
+
+
+@pytest.mark.parametrize("flavor, expected", [("llama.cpp", 6144), ("ollama", 6144), ("vllm", 6144), ("plain", 8192)])
+def test_the_context_size_is_asked_of_the_server_where_it_says(demo_workspace, flavor, expected):
+    with LLMServer(flavor=flavor, context=6144) as server:
+        provider = OpenAIProvider(settings_for(demo_workspace, "openai", server, EXECBRIEF_WRITER_MODEL="local-model"))
+        assert provider.context_tokens() == expected
+
+
+def test_context_tokens_in_config_is_not_asked(demo_workspace):
+    configure(demo_workspace, context_tokens=16384)
+    with LLMServer(flavor="llama.cpp", context=6144) as server:
+        assert OpenAIProvider(settings_for(demo_workspace, "openai", server)).context_tokens() == 16384
+        assert not any(r["path"] == "/props" for r in server.requests)
+
+
+def test_facts_travel_as_short_handles_and_cites_come_back_as_fact_ids(demo_workspace):
+    with LLMServer() as server:
+        settings = settings_for(demo_workspace, "openai", server)
+        views, facts = views_for(settings)
+        (report,) = LLMWriter(settings, OpenAIProvider(settings), sleep=Sleeps()).write_many(views)
+
+    body = server.model_calls[0]["system"] + server.model_calls[0]["user"]
+    assert "[F1]" in body and not any(f"[{fid}]" in body for fid in facts)
+    assert report.status == "draft" and set(report.cited_ids()) <= set(facts)
+
+
+@pytest.mark.parametrize("cite, expected", [("F3", "id3"), ("[F3]", "id3"), ("f3", "id3"), (" F03 ", "id3"),
+                                            ("f-abc", "f-abc"), ("F99", "F99")])
+def test_a_handle_maps_back_to_its_fact_id(cite, expected, tmp_path, demo_workspace):
+    from execbrief.writers.prompts import PromptBuilder
+
+    settings = settings_for(demo_workspace, "openai", SimpleNamespace(url="http://127.0.0.1:9"))
+    views, _ = views_for(settings)
+    builder = PromptBuilder(views, tmp_path)
+    builder.ids = {"F3": "id3"}
+    assert builder.fact_id(cite) == expected
+
+
+def test_a_repair_in_an_8k_context_fits_with_the_previous_answer(demo_workspace):
+    from llm_server import Fault
+
+    def invent_number(answer):
+        answer["summary"][0]["text"] += " Revenue will reach $987,654 next year."
+
+    with LLMServer(flavor="llama.cpp", context=8192, bytes_per_token=QWEN_BYTES_PER_TOKEN) as server:
+        server.enqueue(Fault.answer(invent_number))
+        settings = settings_for(demo_workspace, "openai", server)
+        views, _ = views_for(settings, ("cfo",))
+        writer = LLMWriter(settings, OpenAIProvider(settings), sleep=Sleeps())
+        (report,) = writer.write_many(views)
+
+    assert not any("no repair" in w.message for w in writer.warnings), writer.warnings
+    assert len(server.model_calls) == 2 and "987654 is in no cited fact" in server.model_calls[1]["user"]
+    assert [r for r in server.refused if r["status"] == 400] == []
+    assert report.status == "corrected" and "987,654" not in json.dumps(report.model_dump(mode="json"))
+    assert not any("no repair" in w.message for w in writer.warnings)
+
+
+def test_a_repair_the_token_budget_refuses_is_never_promised(demo_workspace):
+    from llm_server import Fault
+
+    def invent_number(answer):
+        answer["summary"][0]["text"] += " Revenue will reach $987,654 next year."
+
+    with LLMServer() as server:
+        server.enqueue(Fault.answer(invent_number))
+        settings = settings_for(demo_workspace, "openai", server)
+        views, _ = views_for(settings)
+        request_tokens = LLMWriter(settings, OpenAIProvider(settings))._fit(
+            __import__("execbrief.writers.prompts", fromlist=["PromptBuilder"]).PromptBuilder(views, demo_workspace.root),
+            views[0]).request
+        from execbrief.writers.prompts import estimate_tokens
+
+        first = estimate_tokens(request_tokens.system) + estimate_tokens(request_tokens.user) + request_tokens.max_tokens
+        configure(demo_workspace, max_tokens_per_lens=first + 2000)
+        settings = settings_for(demo_workspace, "openai", server)
+        writer = LLMWriter(settings, OpenAIProvider(settings), sleep=Sleeps())
+        (report,) = writer.write_many(views)
+
+    messages = [w.message for w in writer.warnings]
+    assert len(server.model_calls) == 1 and report.status == "corrected"
+    assert any("no repair" in m and "max_tokens_per_lens" in m for m in messages)
+    assert not any("after one repair" in m for m in messages)

@@ -71,6 +71,19 @@ class Caller:
             self.records.append(record)
         return record
 
+    def budget_problem(self, request: LLMRequest) -> str | None:
+        """Why the report's token budget would refuse a request (None if it would not)."""
+        with self._lock:
+            return self._over_budget(request, self.used.get(request.key, 0))
+
+    def _over_budget(self, request: LLMRequest, used: int) -> str | None:
+        estimate = estimate_tokens(request.system) + estimate_tokens(request.user)
+        limit = self.writer.max_tokens_per_lens
+        if request.kind != "prime" and used + estimate + request.max_tokens > limit:
+            return (f"report {request.key}: the call needs about {estimate + request.max_tokens} tokens and "
+                    f"{used} are used of its budget of {limit} ([writer] max_tokens_per_lens)")
+        return None
+
     def _reserve(self, request: LLMRequest, key: str) -> Decimal:
         estimate = estimate_tokens(request.system) + estimate_tokens(request.user)
         prices = self.provider.prices
@@ -78,13 +91,9 @@ class Caller:
         with self._lock:
             if self.fatal is not None:
                 raise self._refuse(request, key, "fatal", f"not called: {self.fatal}", locked=True)
-            used = self.used.get(request.key, 0)
-            limit = self.writer.max_tokens_per_lens
-            if request.kind != "prime" and used + estimate + request.max_tokens > limit:
-                raise self._refuse(request, key, "budget", (
-                    f"report {request.key}: the call needs about {estimate + request.max_tokens} tokens and "
-                    f"{used} are used of its budget of {limit} ([writer] max_tokens_per_lens)"
-                ), locked=True)
+            over = self._over_budget(request, self.used.get(request.key, 0))
+            if over:
+                raise self._refuse(request, key, "budget", over, locked=True)
             cap = self.writer.max_cost_usd
             if cap is not None and self.spent + self.reserved + worst > cap:
                 raise self._refuse(request, key, "cost_cap", (
@@ -149,11 +158,6 @@ class Caller:
         if request.kind != "prime" and response.stop_reason not in ("max_tokens", "length"):
             self.cache.put(key, response)
         return response
-
-    def over_budget(self, report_key: str) -> bool:
-        """Whether a report has used up its token budget (measured by real usage)."""
-        with self._lock:
-            return self.used.get(report_key, 0) >= self.writer.max_tokens_per_lens
 
     @staticmethod
     def _wait(exc: ProviderError, attempt: int) -> float:

@@ -22,15 +22,18 @@ from typing import Any, Callable, Sequence
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ..ledger.llm_calls import CallRecord, mark_batch, pending_batches, record_batch, record_calls
-from ..model import Block, DataWarning, Fact, LensSection, LensView, Report, ReportSection
+from ..model import Block, DataWarning, Fact, LensSection, LensView, Report, ReportSection, content_hash
 from ..verify import untrusted_text_problems, verify_block
 from .cache import ResponseCache
 from .calls import Caller, Refused
 from .offline import OfflineWriter, changes_section, data_quality, section_blocks, sources_for
-from .prompts import PromptBuilder, estimate_tokens, redact, report_schema, skeleton_for
+from .prompts import PromptBuilder, estimate_tokens, ranked_facts, redact, report_schema, skeleton_for
 from .provider import LLMRequest, LLMResponse, Provider, ProviderError
 
 __all__ = ["LLMWriter", "parse_answer"]
+
+MIN_OUTPUT_TOKENS = 1024  # the least a call asks to write, whatever the context
+MARGIN_PER_TEXT = 8  # a server's count of a text alone misses the tokens around it in the chat template
 
 PRIME = "Cache warm-up only: answer with an empty summary and no sections."
 
@@ -85,16 +88,25 @@ def _json(text: str) -> Any:
             raise exc from None
 
 
-def parse_answer(text: str) -> _Answer:
-    """The model's answer, or ``ValueError`` saying what is wrong with it."""
+def parse_answer(text: str, fact_id: Callable[[str], str] | None = None) -> _Answer:
+    """The model's answer (its cites mapped by ``fact_id``: handles to fact ids), or ``ValueError``
+    saying what is wrong with it."""
     try:
-        return _Answer.model_validate(_json(text))
+        answer = _Answer.model_validate(_json(text))
     except json.JSONDecodeError as exc:
         raise ValueError(f"the answer is not valid JSON ({exc.msg} at character {exc.pos})") from None
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         raise ValueError(f"the answer does not match the schema ({where}: {first['msg']})") from None
+    if fact_id is not None:
+        for item in _items(answer):
+            item.cites = [fact_id(c) for c in item.cites]
+    return answer
+
+
+def _items(answer: _Answer) -> list[_Item]:
+    return [*answer.summary, *(s.lead for s in answer.sections), *(i for s in answer.sections for i in s.items)]
 
 
 def _bullets(items: list[_Item], omitted: int) -> Block:
@@ -104,6 +116,25 @@ def _bullets(items: list[_Item], omitted: int) -> Block:
         cites=tuple(dict.fromkeys(c for i in kept for c in i.cites)),
         item_cites=tuple(tuple(dict.fromkeys(i.cites)) for i in kept), omitted=omitted,
     )
+
+
+@dataclass(frozen=True)
+class _Fitted:
+    """A report's write request as fitted to the model's context, and the facts left out of it."""
+
+    request: LLMRequest
+    left_out: list[Fact]
+    window: int
+
+
+def _left_out_note(view: LensView, fitted: _Fitted) -> tuple[str, ...]:
+    """The report's own word on the facts its model did not see (the offline tables still list them)."""
+    if not fitted.left_out:
+        return ()
+    shown = len(view.facts) + len(view.changes) - len(fitted.left_out)
+    return (f"The model saw the {max(shown, 0)} most important facts of this briefing; "
+            f"{len(fitted.left_out)} less important ones did not fit its context of {fitted.window} tokens "
+            "and are not in its text (raise [writer] context_tokens on a server with a larger context).",)
 
 
 @dataclass
@@ -128,6 +159,7 @@ class LLMWriter:
         self.offline = OfflineWriter(settings)
         self.state_dir = settings.workspace / ".execbrief" / "llm"
         self.warnings: list[DataWarning] = []
+        self._counts: dict[str, int] = {}
         self._lock = threading.Lock()
 
     # the Writer protocol
@@ -142,11 +174,11 @@ class LLMWriter:
             return []
         builder = PromptBuilder(views, self.state_dir)
         self._warn(*builder.warnings)
-        requests = [self._request(builder, view) for view in views]
-        self._prime(requests)
+        fits = [self._fit(builder, view) for view in views]
+        self._prime([f.request for f in fits])
         workers = min(self.settings.writer.concurrency, len(views))
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            reports = list(pool.map(lambda pair: self._write_one(builder, *pair), zip(views, requests)))
+            reports = list(pool.map(lambda pair: self._write_one(builder, *pair), zip(views, fits)))
         if ledger is not None:
             record_calls(ledger, run_id, self.take_records())
         return reports
@@ -157,52 +189,120 @@ class LLMWriter:
             records, self.caller.records = self.caller.records, []
         return records
 
-    # one report
+    # fitting prompts to the model's context
 
-    def _request(self, builder: PromptBuilder, view: LensView, kind: str = "write", user: str | None = None) -> LLMRequest:
-        prompt = builder.prompt(view)
-        return LLMRequest(
-            key=view.key, system=prompt.system, user=user if user is not None else prompt.user,
-            schema=report_schema(), max_tokens=self.settings.writer.max_output_tokens, kind=kind,
-        )
+    def count(self, text: str) -> int:
+        """Tokens of a text: the server's own count where it has one, else a conservative estimate."""
+        key = content_hash(text)
+        with self._lock:
+            if key in self._counts:
+                return self._counts[key]
+        counted = self.provider.count_tokens(text) if len(text) > 200 else None
+        n = counted + MARGIN_PER_TEXT if counted is not None else estimate_tokens(text)
+        with self._lock:
+            self._counts[key] = n
+        return n
+
+    def _window(self) -> tuple[int, int]:
+        """The model's context and the output tokens a call asks for within it."""
+        window = self.provider.context_tokens()
+        out = min(self.settings.writer.max_output_tokens, max(MIN_OUTPUT_TOKENS, window // 3))
+        return window, out
+
+    def _fit(self, builder: PromptBuilder, view: LensView, limit: int | None = None) -> _Fitted:
+        """The write request of a view, fitted to the model's context (and to ``limit`` tokens
+        after the server said a prompt was too long for it)."""
+        window, out = self._window()
+        room = window - out - window // 50 - 64  # chat template and role tokens
+        room = min(room, limit) if limit is not None else room
+        prompt, left_out = builder.fitted(view, room, self.count)
+        request = LLMRequest(key=view.key, system=prompt.system, user=prompt.user, schema=report_schema(),
+                             max_tokens=out)
+        return _Fitted(request, left_out, window)
 
     def _prime(self, requests: list[LLMRequest]) -> None:
         # Concurrent requests all miss a prompt cache nobody has written yet; one tiny call
         # first writes it, so the reports that follow read the shared prefix from the cache.
         misses = [r for r in requests if not self.caller.cached(r)]
-        if not self.provider.supports_prompt_cache or len(misses) < 2 or estimate_tokens(misses[0].system) < 1024:
+        shared = [r for r in misses if r.system == misses[0].system] if misses else []
+        if not self.provider.supports_prompt_cache or len(shared) < 2 or estimate_tokens(shared[0].system) < 1024:
             return
-        first = misses[0]
+        first = shared[0]
         prime = LLMRequest(key="(shared)", system=first.system, user=PRIME, schema=first.schema, max_tokens=1, kind="prime")
         try:
             self.caller.call(prime, use_cache=False)
         except Refused:
             pass  # only an optimisation; the real calls report their own errors
 
-    def _write_one(self, builder: PromptBuilder, view: LensView, request: LLMRequest) -> Report:
+    def _repair_request(self, builder: PromptBuilder, view: LensView, fitted: _Fitted, previous: str,
+                        problems: str) -> tuple[LLMRequest | None, str]:
+        """The repair request, fitted to the context (the facts the answer cited first, fewer
+        facts if the previous answer needs the room; output capped near the previous answer's
+        length) and to the report's token budget; or why none is made."""
+        window, out = self._window()
+        previous = previous[:30000]
+        extra = redact(REPAIR.format(nonce=builder.nonce, previous=previous, problems=problems,
+                                     skeleton=skeleton_for(builder, view, example=False)))
+        out = min(out, max(MIN_OUTPUT_TOKENS, int(self.count(previous) * 1.25) + 128))
+        room = window - out - window // 50 - 64 - self.count(extra)
+        try:
+            answer = parse_answer(previous, builder.fact_id)
+            cited = {c for item in _items(answer) for c in item.cites}
+        except ValueError:
+            cited = set()
+        hidden = {f.id for f in fitted.left_out}
+        ranked = [f for f in ranked_facts(view) if f.id not in hidden]
+        among = [f for f in ranked if f.id in cited] + [f for f in ranked if f.id not in cited]
+        prompt, _ = builder.fitted(view, room, self.count, among=among)
+        if self.count(prompt.system) + self.count(prompt.user) > room:
+            return None, f"a repair would not fit the model's context of {window} tokens ([writer] context_tokens)"
+        repair = LLMRequest(key=view.key, system=prompt.system, user=prompt.user + extra, schema=fitted.request.schema,
+                            max_tokens=out, kind="repair")
+        over = self.caller.budget_problem(repair)
+        return (None, over) if over else (repair, "")
+
+    def _write_one(self, builder: PromptBuilder, view: LensView, fitted: _Fitted) -> Report:
         offline = self.offline.write(view)
         scope = {**view.facts, **{f.id: f for f in view.changes}}
         try:
-            response = self.caller.call(request)
+            response = self.caller.call(fitted.request)
         except Refused as exc:
-            return self._fallback(view, offline, exc)
-        parts = self._parts(view, response, scope, offline)
+            if exc.kind != "context_length":
+                return self._fallback(view, offline, exc)
+            # the server counts more tokens than we did (or has less room than it says): once more,
+            # at once, in 60% of the tokens we counted
+            sent = self.count(fitted.request.system) + self.count(fitted.request.user)
+            fitted = self._fit(builder, view, limit=int(sent * 0.6))
+            try:
+                response = self.caller.call(fitted.request)
+            except Refused as again:
+                return self._fallback(view, offline, again)
+        if fitted.left_out:
+            self._warn(DataWarning(source="writer", message=(
+                f"report {view.key}: {len(fitted.left_out)} less important facts did not fit the model's context "
+                f"of {fitted.window} tokens and were left out of its prompt ([writer] context_tokens)"
+            )))
+        hidden = frozenset(f.id for f in fitted.left_out)
+        parts = self._parts(view, response, scope, builder, hidden)
         repaired: set[str] = set()
         failing = [p for p in parts if p.problems]
-        attempted = bool(failing) and not self.caller.over_budget(view.key)
-        if attempted:
+        attempted = False
+        if failing:
             problems = "\n".join(f"- {p}" for part in failing for p in part.problems[:10])
-            user = request.user + redact(REPAIR.format(nonce=builder.nonce, previous=response.text[:30000], problems=problems,
-                                                       skeleton=skeleton_for(builder, view)))
-            try:
-                fixed = self.caller.call(self._request(builder, view, kind="repair", user=user))
-                second = self._parts(view, fixed, scope, offline)
-                for n, part in enumerate(parts):
-                    if part.problems and not second[n].problems:
-                        parts[n] = second[n]
-                        repaired.add(part.id)
-            except Refused as exc:
-                self._warn(DataWarning(source="writer", message=f"report {view.key}: no repair: {exc}"))
+            repair, why_not = self._repair_request(builder, view, fitted, response.text, problems)
+            if repair is not None:
+                try:
+                    fixed = self.caller.call(repair)
+                    attempted = True
+                    second = self._parts(view, fixed, scope, builder, hidden)
+                    for n, part in enumerate(parts):
+                        if part.problems and not second[n].problems:
+                            parts[n] = second[n]
+                            repaired.add(part.id)
+                except Refused as exc:
+                    why_not = str(exc)
+            if why_not:
+                self._warn(DataWarning(source="writer", message=f"report {view.key}: no repair: {why_not}"))
         replaced = [p for p in parts if p.problems]
         if replaced:
             offline_parts = self._offline_parts(view, offline)
@@ -227,8 +327,8 @@ class LLMWriter:
         return Report(
             lens=view.lens.id, key=view.key, title=view.lens.title, audience=view.lens.audience,
             organization=view.organization, period=view.period, as_of=view.as_of, summary=summary,
-            sections=sections, upkeep=offline.upkeep, sources=sources_for(blocks, scope), data_quality=data_quality(view),
-            writer=self.name, status=status,
+            sections=sections, upkeep=offline.upkeep, sources=sources_for(blocks, scope),
+            data_quality=data_quality(view) + _left_out_note(view, fitted), writer=self.name, status=status,
         )
 
     def _fallback(self, view: LensView, offline: Report, exc: Refused) -> Report:
@@ -243,16 +343,22 @@ class LLMWriter:
             for s in view.lens.sections
         ]
 
-    def _parts(self, view: LensView, response: LLMResponse, scope: dict[str, Fact], offline: Report) -> list[_Part]:
-        """The answer split into verified parts: the summary, then each lens section."""
+    def _parts(self, view: LensView, response: LLMResponse, scope: dict[str, Fact], builder: PromptBuilder,
+               hidden: frozenset[str] = frozenset()) -> list[_Part]:
+        """The answer split into verified parts: the summary, then each lens section (the cited
+        handles mapped back to fact ids; a section none of whose facts the model saw is the offline one)."""
         try:
-            answer = parse_answer(response.text)
+            answer = parse_answer(response.text, builder.fact_id)
         except ValueError as exc:
             cut = " (cut off at [writer] max_output_tokens)" if response.stop_reason in ("max_tokens", "length") else ""
             return [_Part(pid, (), [f"{exc}{cut}"]) for pid in ["summary", *(s.id for s in view.lens.sections)]]
         parts = [self._checked("summary", [_bullets(answer.summary, 0)] if answer.summary else [], scope, True)]
         given = {s.id: s for s in answer.sections}
         for section in view.lens.sections:
+            facts = view.sections.get(section.id, ())
+            if facts and all(f.id in hidden for f in facts):
+                parts.append(_Part(section.id, section_blocks(section, view)))  # left out of the prompt for space
+                continue
             got = given.get(section.id)
             if got is None:
                 parts.append(_Part(section.id, (), [f"section '{section.id}' is missing from the answer"]))
@@ -298,7 +404,7 @@ class LLMWriter:
         """Submit the uncached requests of the views as one provider batch; how many went."""
         builder = PromptBuilder(views, self.state_dir)
         self._warn(*builder.warnings)
-        todo = [r for r in (self._request(builder, v) for v in views) if not self.caller.cached(r)]
+        todo = [r for r in (self._fit(builder, v).request for v in views) if not self.caller.cached(r)]
         if not todo:
             return 0
         ids = {f"r{n}-{self.caller.key(r)[7:31]}": r for n, r in enumerate(todo)}

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import threading
+import urllib.request
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -69,6 +70,7 @@ class OpenAIProvider(Provider):
         self.memory_key = f"{self.base_url or 'https://api.openai.com/v1'}|{self.model}"
         self._context: int | None = None
         self._lock = threading.Lock()
+        self._probe = threading.Lock()
 
     @property
     def self_hosted(self) -> bool:
@@ -100,12 +102,12 @@ class OpenAIProvider(Provider):
 
     def _fetch(self, method: str, url: str, body: dict[str, Any] | None) -> Any:
         """A JSON answer from the server beside the API (None when it has no such endpoint)."""
-        import httpx  # installed with the openai SDK
-
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json"})
         try:
-            response = httpx.request(method, url, json=body, timeout=min(10.0, self.settings.writer.timeout_s))
-            return response.json() if response.status_code == 200 else None
-        except (httpx.HTTPError, ValueError):  # no such endpoint, or no JSON: not known
+            with urllib.request.urlopen(request, timeout=min(10.0, self.settings.writer.timeout_s)) as response:
+                return json.loads(response.read(1_000_000)) if response.status == 200 else None
+        except (OSError, ValueError):  # no such endpoint (HTTPError is an OSError), or no JSON: not known
             return None
 
     def context_tokens(self) -> int:
@@ -165,9 +167,15 @@ class OpenAIProvider(Provider):
 
     def complete(self, request: LLMRequest) -> LLMResponse:
         """One Chat Completions call, in the strongest structured-output mode the server takes."""
+        auto = not self.options.response_format and self.settings.writer.structured == "auto"
+        if auto and "structured" not in self.memory.get(self.memory_key):
+            with self._probe:  # concurrent reports wait for the first to learn what the server takes
+                return self._complete(request, auto)
+        return self._complete(request, auto)
+
+    def _complete(self, request: LLMRequest, auto: bool) -> LLMResponse:
         sdk = self.sdk("openai")
         modes = self.modes()
-        auto = not self.options.response_format and self.settings.writer.structured == "auto"
         for mode in modes[:-1]:
             try:
                 completion = self._create(sdk, request, mode)
