@@ -21,6 +21,7 @@ from typing import Any, Callable, Sequence
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from ..claims import business_patterns, claim_problems
 from ..ledger.llm_calls import CallRecord, mark_batch, pending_batches, record_batch, record_calls
 from ..model import Block, DataWarning, Fact, LensSection, LensView, Report, ReportSection, content_hash
 from ..verify import untrusted_text_problems, verify_block
@@ -46,8 +47,10 @@ Your previous answer was:
 It failed verification:
 {problems}
 Answer again in full. For each problem: cite the fact that holds the figure, date, address or
-link and copy it exactly as the fact writes it, or leave the claim out. Cite only the facts
-listed for this briefing. Keep the parts that had no problem as they were.
+link and copy it exactly as the fact writes it, or leave the claim out. Name a business only
+with a fact of that business cited; call something critical, a risk, a shortfall or a loss, or
+say it fell or grew, only as the cited facts say; put fact handles only in "cites". Cite only
+the facts listed for this briefing. Keep the parts that had no problem as they were.
 
 {skeleton}
 """
@@ -159,6 +162,7 @@ class LLMWriter:
         self.offline = OfflineWriter(settings)
         self.state_dir = settings.workspace / ".execbrief" / "llm"
         self.warnings: list[DataWarning] = []
+        self.businesses = business_patterns({e.id: [e.name, *e.aliases] for e in settings.entities})
         self._counts: dict[str, int] = {}
         self._lock = threading.Lock()
 
@@ -387,6 +391,7 @@ class LLMWriter:
         for n, block in enumerate(blocks, 1):
             where = f"{label} block {n}"
             problems += verify_block(block, scope, where) + untrusted_text_problems(block, scope, where)
+            problems += claim_problems(block, scope, where, self.businesses)
             if needs_cites and not block.cites:
                 problems.append(f"{where} cites no fact")
             for i, cites in enumerate(block.item_cites, 1):
