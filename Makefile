@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DEMO   ?= demo-workspace
 
-.PHONY: demo test fuzz install dev clean
+.PHONY: demo test fuzz llm-local install dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,12 @@ test: dev
 # failures kept in .hypothesis/ and replayed first (tests/fuzz/fuzzing.py has the profiles).
 fuzz: dev
 	HYPOTHESIS_PROFILE=long $(BIN)/python -m pytest tests/fuzz -p no:cacheprovider
+
+# The LLM writer against a real local model server (not in CI): start llama-server, Ollama or
+# vLLM first; LLM_LOCAL_URL (default http://127.0.0.1:8080/v1) and LLM_LOCAL_MODEL pick it.
+# With no server there it says so and succeeds.
+llm-local: dev
+	$(BIN)/python bench/llm_local.py
 
 clean:
 	rm -rf $(VENV) $(DEMO) build src/*.egg-info .pytest_cache .hypothesis

@@ -256,6 +256,9 @@ class LLMServer:
         if self.flavor == "ollama" and method == "POST" and path == "/api/show":
             return 200, {}, {"parameters": f"num_ctx {context}\nstop \"<|im_end|>\"",
                              "model_info": {"qwen2.context_length": 32768}, "details": {"family": "qwen2"}}
+        if self.flavor == "llama.cpp" and method == "GET" and path == "/v1/models":  # the trained size, not n_ctx
+            return 200, {}, {"object": "list", "data": [{"id": "model.gguf", "object": "model", "owned_by": "llamacpp",
+                                                         "meta": {"n_ctx_train": 32768}}]}
         if self.flavor in ("vllm", "openai") and method == "GET" and path == "/v1/models":
             # as vLLM says it; the plain server says a hosted model's window, so prompts are not cut
             size = self.context or (4096 if self.flavor == "vllm" else 200_000)
