@@ -350,3 +350,25 @@ def test_a_repair_the_token_budget_refuses_is_never_promised(demo_workspace):
     assert len(server.model_calls) == 1 and report.status == "corrected"
     assert any("no repair" in m and "max_tokens_per_lens" in m for m in messages)
     assert not any("after one repair" in m for m in messages)
+
+
+# --- honest history -----------------------------------------------------------------------
+
+
+def test_a_run_that_fell_back_shows_its_failed_and_refused_calls_in_history_costs(demo_workspace):
+    from click.testing import CliRunner
+
+    from execbrief.cli import cli
+    from llm_server import Fault
+
+    with LLMServer() as server:
+        server.enqueue(Fault.auth(), Fault.auth())
+        result = run(settings_for(demo_workspace, "openai", server), dry_run=True, only=("ceo", "cmo"))
+    out = CliRunner().invoke(cli, ["history", "--workspace", str(demo_workspace.root), "--costs"]).output
+    data = json.loads(CliRunner().invoke(cli, ["history", "--workspace", str(demo_workspace.root), "--costs",
+                                               "--json"]).output)
+
+    assert {r.status for r in result.reports} == {"fallback"}
+    assert "no LLM calls" not in out and "failed" in out and "invalid x-api-key" in out
+    llm = json.dumps(data)
+    assert '"not_made": 1' in llm and '"errors": 1' in llm

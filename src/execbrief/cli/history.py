@@ -75,11 +75,14 @@ def history(workspace: Path, limit: int, deliveries: bool, costs: bool, as_json:
 def _echo_costs(llm: dict) -> None:
     """LLM usage of one run: a total line, then one line per report."""
     def line(label: str, c: dict) -> str:
+        failed = ""
+        if c.get("errors") or c.get("not_made"):  # a writer that fell back still shows what it tried
+            failed = f"  {c['errors']} failed, {c['not_made']} not made (last: {c['last_error']})"
         return (f"{label:<22} {c['calls']:>3} calls  {c['cache_hits']:>2} cached  in {c['tokens_in']:>7}  "
                 f"out {c['tokens_out']:>6}  cache read {c['tokens_cached']:>7}  write {c['tokens_cache_write']:>7}  "
-                f"${c['cost_usd']}  {c['retries']} retries")
+                f"${c['cost_usd']}  {c['retries']} retries{failed}")
 
-    if not llm["calls"] and not llm["cache_hits"]:
+    if not llm["calls"] and not llm["cache_hits"] and not llm.get("not_made"):
         click.echo("    no LLM calls (offline writer)")
         return
     click.echo("    " + line("LLM total", llm))

@@ -100,21 +100,27 @@ def mark_batch(ledger: Ledger, row_id: str, status: str, run_id: str | None) -> 
 def costs(ledger: Ledger, run_id: str) -> dict[str, Any]:
     """Calls, tokens and cost of one run, in total and per report."""
     rows = ledger.db.execute(
-        "SELECT report_key, status, tokens_in, tokens_out, tokens_cached, tokens_cache_write, cost_usd,"
-        " latency_ms, retries FROM llm_calls WHERE run_id = ? ORDER BY report_key", (run_id,)
+        "SELECT report_key, status, error_kind, error, tokens_in, tokens_out, tokens_cached, tokens_cache_write,"
+        " cost_usd, latency_ms, retries FROM llm_calls WHERE run_id = ? ORDER BY report_key, created_at", (run_id,)
     ).fetchall()
 
     def empty() -> dict[str, Any]:
-        return {"calls": 0, "cache_hits": 0, "tokens_in": 0, "tokens_out": 0, "tokens_cached": 0,
-                "tokens_cache_write": 0, "cost_usd": Decimal(0), "latency_ms": 0, "retries": 0}
+        return {"calls": 0, "cache_hits": 0, "errors": 0, "not_made": 0, "last_error": None, "tokens_in": 0,
+                "tokens_out": 0, "tokens_cached": 0, "tokens_cache_write": 0, "cost_usd": Decimal(0),
+                "latency_ms": 0, "retries": 0}
 
     total, per = empty(), {}
     for row in rows:
         for bucket in (total, per.setdefault(row["report_key"], empty())):
             if row["status"] == "cached":
                 bucket["cache_hits"] += 1
-            elif row["status"] != "skipped":
+            elif row["status"] == "skipped":  # refused before the call: budget, cost cap, an earlier auth error
+                bucket["not_made"] += 1
+            else:
                 bucket["calls"] += 1
+            if row["status"] in ("error", "skipped"):
+                bucket["errors"] += row["status"] == "error"
+                bucket["last_error"] = f"{row['error_kind']}: {(row['error'] or '')[:160]}"
             for k in ("tokens_in", "tokens_out", "tokens_cached", "tokens_cache_write", "latency_ms", "retries"):
                 bucket[k] += row[k]
             bucket["cost_usd"] += Decimal(row["cost_usd"])

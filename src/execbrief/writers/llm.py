@@ -176,16 +176,17 @@ class LLMWriter:
         """The reports for several views, written concurrently (``[writer] concurrency``)."""
         if not views:
             return []
-        builder = PromptBuilder(views, self.state_dir)
-        self._warn(*builder.warnings)
-        fits = [self._fit(builder, view) for view in views]
-        self._prime([f.request for f in fits])
-        workers = min(self.settings.writer.concurrency, len(views))
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            reports = list(pool.map(lambda pair: self._write_one(builder, *pair), zip(views, fits)))
-        if ledger is not None:
-            record_calls(ledger, run_id, self.take_records())
-        return reports
+        try:
+            builder = PromptBuilder(views, self.state_dir)
+            self._warn(*builder.warnings)
+            fits = [self._fit(builder, view) for view in views]
+            self._prime([f.request for f in fits])
+            workers = min(self.settings.writer.concurrency, len(views))
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                return list(pool.map(lambda pair: self._write_one(builder, *pair), zip(views, fits)))
+        finally:  # what was tried is in the ledger even when the writer fails and the run goes offline
+            if ledger is not None:
+                record_calls(ledger, run_id, self.take_records())
 
     def take_records(self) -> list[CallRecord]:
         """The call records made so far, once."""
