@@ -116,7 +116,8 @@ class LLMServer:
                  context: int | None = None) -> None:
         self.answer = answer  # (system, user) → the answer: a careful writer's by default
         # a self-hosted server's ways (OpenAI Chat Completions only): "llama.cpp" has /props and
-        # /tokenize, "ollama" /api/show, "vllm" max_model_len in /v1/models and /tokenize
+        # /tokenize, "ollama" /api/show, "lmstudio" /api/v0/models/{model}, "vllm" max_model_len
+        # in /v1/models and /tokenize
         self.flavor = flavor
         self.structured = structured  # the response_format types it takes ("none": plain text only)
         self.context = context  # its context size in tokens: a longer prompt is refused as llama.cpp does
@@ -256,6 +257,9 @@ class LLMServer:
         if self.flavor == "ollama" and method == "POST" and path == "/api/show":
             return 200, {}, {"parameters": f"num_ctx {context}\nstop \"<|im_end|>\"",
                              "model_info": {"qwen2.context_length": 32768}, "details": {"family": "qwen2"}}
+        if self.flavor == "lmstudio" and method == "GET" and path.startswith("/api/v0/models/"):
+            return 200, {}, {"id": path.rsplit("/", 1)[1], "type": "llm", "state": "loaded",
+                             "max_context_length": 32768, "loaded_context_length": context}
         if self.flavor == "llama.cpp" and method == "GET" and path == "/v1/models":  # the trained size, not n_ctx
             return 200, {}, {"object": "list", "data": [{"id": "model.gguf", "object": "model", "owned_by": "llamacpp",
                                                          "meta": {"n_ctx_train": 32768}}]}

@@ -268,7 +268,8 @@ def test_a_report_whose_own_facts_fit_gets_its_own_prefix_instead_of_the_shared_
     assert {r.status for r in reports} == {"draft"}
 
 
-@pytest.mark.parametrize("flavor, expected", [("llama.cpp", 6144), ("ollama", 6144), ("vllm", 6144), ("plain", 8192)])
+@pytest.mark.parametrize("flavor, expected", [("llama.cpp", 6144), ("ollama", 6144), ("vllm", 6144), ("lmstudio", 6144),
+                                              ("plain", 8192)])
 def test_the_context_size_is_asked_of_the_server_where_it_says(demo_workspace, flavor, expected):
     with LLMServer(flavor=flavor, context=6144) as server:
         provider = OpenAIProvider(settings_for(demo_workspace, "openai", server, EXECBRIEF_WRITER_MODEL="local-model"))
@@ -372,3 +373,37 @@ def test_a_run_that_fell_back_shows_its_failed_and_refused_calls_in_history_cost
     assert "no LLM calls" not in out and "failed" in out and "invalid x-api-key" in out
     llm = json.dumps(data)
     assert '"not_made": 1' in llm and '"errors": 1' in llm
+
+
+def test_the_readme_s_local_model_configs_load(demo_workspace):
+    import re
+    from pathlib import Path
+
+    from execbrief.config import load_settings
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    local = readme.split("### Local models", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```toml\n(.*?)```", local, re.S)
+    assert len(blocks) == 3
+    config = demo_workspace.root / "execbrief.toml"
+    original = config.read_text(encoding="utf-8")
+    for block in blocks:
+        writer = block.split("[writer]\n", 1)[1]
+        config.write_text(original.replace('[writer]\nkind = "offline"\n', "[writer]\n" + writer), encoding="utf-8")
+        settings = load_settings(demo_workspace.root, environ={})
+        assert settings.writer.kind == "openai" and settings.writer.base_url.startswith("http://localhost:")
+        assert OpenAIProvider(settings).self_hosted
+
+
+def test_answers_of_the_wrong_shape_are_repaired_with_the_skeleton_and_no_report_falls_back(demo_workspace):
+    from llm_server import Fault
+
+    wrong = [lambda a: {"briefing": "CFO briefing"}, lambda a: [a], lambda a: {"summary": "all fine", "sections": {}},
+             lambda a: {"summary": a["summary"], "sections": [{"id": s["id"]} for s in a["sections"]]}]
+    with LLMServer(structured=("json_object", "none"), flavor="llama.cpp", context=8192) as server:
+        server.enqueue(*[Fault.answer(change) for change in wrong], match=lambda prompt: "Your previous answer" not in prompt)
+        result = run(settings_for(demo_workspace, "openai", server), dry_run=True, only=NO_CHARTS)
+
+    assert {r.status for r in result.reports} == {"corrected"}
+    repairs = [c["user"] for c in server.model_calls if "Your previous answer was:" in c["user"]]
+    assert len(repairs) == 4 and all('"sections": [' in r.split("Your previous answer was:")[1] for r in repairs)

@@ -242,14 +242,12 @@ class LLMWriter:
     def _repair_request(self, builder: PromptBuilder, view: LensView, fitted: _Fitted, previous: str,
                         problems: str) -> tuple[LLMRequest | None, str]:
         """The repair request, fitted to the context (the facts the answer cited first, fewer
-        facts if the previous answer needs the room; output capped near the previous answer's
-        length) and to the report's token budget; or why none is made."""
+        facts if the previous answer needs the room; if need be, output capped near the previous
+        answer's length) and to the report's token budget; or why none is made."""
         window, out = self._window()
         previous = previous[:30000]
         extra = redact(REPAIR.format(nonce=builder.nonce, previous=previous, problems=problems,
                                      skeleton=skeleton_for(builder, view, example=False)))
-        out = min(out, max(MIN_OUTPUT_TOKENS, int(self.count(previous) * 1.25) + 128))
-        room = window - out - window // 50 - 64 - self.count(extra)
         try:
             answer = parse_answer(previous, builder.fact_id)
             cited = {c for item in _items(answer) for c in item.cites}
@@ -258,8 +256,15 @@ class LLMWriter:
         hidden = {f.id for f in fitted.left_out}
         ranked = [f for f in ranked_facts(view) if f.id not in hidden]
         among = [f for f in ranked if f.id in cited] + [f for f in ranked if f.id not in cited]
-        prompt, _ = builder.fitted(view, room, self.count, among=among)
-        if self.count(prompt.system) + self.count(prompt.user) > room:
+        # the full output first; if not even the briefing's frame fits beside it, an output near
+        # the previous answer's length (a repair rewrites that answer)
+        near = max(MIN_OUTPUT_TOKENS, min(out, int(self.count(previous) * 1.25) + 128))
+        for out in dict.fromkeys((out, near)):
+            room = window - out - window // 50 - 64 - self.count(extra)
+            prompt, _ = builder.fitted(view, room, self.count, among=among)
+            if self.count(prompt.system) + self.count(prompt.user) <= room:
+                break
+        else:
             return None, f"a repair would not fit the model's context of {window} tokens ([writer] context_tokens)"
         repair = LLMRequest(key=view.key, system=prompt.system, user=prompt.user + extra, schema=fitted.request.schema,
                             max_tokens=out, kind="repair")

@@ -96,7 +96,8 @@ def _number(value: Any) -> int | None:
 
 def ask_context(fetch: Fetch, base_url: str, model: str) -> int | None:
     """The context size the server reports for the model: llama.cpp ``/props``, Ollama
-    ``/api/show`` (its ``num_ctx``, else Ollama's default of 4096), vLLM ``/v1/models``."""
+    ``/api/show`` (its ``num_ctx``, else Ollama's default of 4096), LM Studio
+    ``/api/v0/models/{model}``, vLLM ``/v1/models``."""
     root = server_root(base_url)
     props = fetch("GET", f"{root}/props", None)
     if isinstance(props, dict):
@@ -112,6 +113,9 @@ def ask_context(fetch: Fetch, base_url: str, model: str) -> int | None:
         # Ollama runs a model at 4096 tokens unless num_ctx says otherwise, whatever it was trained for
         trained = next((_number(v) for k, v in (show.get("model_info") or {}).items() if k.endswith(".context_length")), None)
         return min(trained or 4096, 4096)
+    studio = fetch("GET", f"{root}/api/v0/models/{model}", None)  # LM Studio: the size it loaded the model with
+    if isinstance(studio, dict) and _number(studio.get("loaded_context_length")):
+        return _number(studio["loaded_context_length"])
     models = fetch("GET", f"{base_url.rstrip('/')}/models", None)
     if isinstance(models, dict) and isinstance(models.get("data"), list):
         for entry in models["data"]:
