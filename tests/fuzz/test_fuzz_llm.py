@@ -64,13 +64,20 @@ ANSWER = st.one_of(
 )
 
 
+# the servers people run themselves, as the test server plays them (OpenAI format only)
+SERVERS = st.sampled_from([
+    {}, {"flavor": "llama.cpp", "structured": ("json_object", "none"), "context": 8192},
+    {"flavor": "ollama", "structured": (), "context": 4096},
+])
+
+
 @settings(max_examples=examples(ci=8, long=120))
-@given(st.sampled_from(["openai", "anthropic", "bedrock"]), st.lists(ANSWER, min_size=1, max_size=4))
-def test_whatever_the_model_answers_every_report_is_written_and_verified(kind, faults):
+@given(st.sampled_from(["openai", "anthropic", "bedrock"]), st.lists(ANSWER, min_size=1, max_size=4), SERVERS)
+def test_whatever_the_model_answers_every_report_is_written_and_verified(kind, faults, server_kind):
     root = Path(tempfile.mkdtemp(prefix="fuzz-llm-")) / "ws"
     try:
         small_workspace(root)
-        with LLMServer() as server:
+        with LLMServer(**(server_kind if kind == "openai" else {})) as server:
             server.enqueue(*faults)
             settings = load_settings(root, environ=environ_for(kind, server))
             settings = settings.model_copy(update={"writer": settings.writer.model_copy(update={"max_retries": 1})})
