@@ -1,12 +1,15 @@
 """The LLM writer: prose around facts, grounded, verified block by block.
 
 For each lens the model gets the facts (a shared prefix for the whole run, so providers
-cache it) and the lens's directives, and answers with structured blocks citing fact ids.
-Each part of the answer (the summary, each section) is verified against the facts of
-this briefing; a failing part is repaired once by sending the model the exact problems,
-then replaced by the offline writer's text for the same part. A report never leaves
-with an unverified number: its status says ``corrected`` when a part was repaired or
-replaced, and ``fallback`` when no answer could be had (budget, cost cap, provider error).
+cache it; or, when that does not fit the model's context, the report's own facts, most
+important first) and the lens's directives, and answers with structured blocks citing
+fact handles (``F12``), mapped back to fact ids. Each part of the answer (the summary,
+each section) is verified against the facts of this briefing: its numbers (verify.py)
+and its claims about whom and how bad (claims.py); a failing part is repaired once by
+sending the model the exact problems and the answer's shape, then replaced by the
+offline writer's text for the same part. A report never leaves with an unverified
+number: its status says ``corrected`` when a part was repaired or replaced, and
+``fallback`` when no answer could be had (budget, cost cap, provider error).
 """
 
 from __future__ import annotations

@@ -1,6 +1,10 @@
 """The prompt builder: a shared, cacheable prefix of facts, then a short per-lens part.
 
-The model sees facts (ids, statements, values, units, periods), never raw files. All
+When the shared prefix does not fit the model's context, a report gets a prefix of its own
+facts, as many as fit, most important first (``PromptBuilder.fitted``). The per-lens part
+ends with the exact JSON skeleton of the answer and one example filled from a real fact.
+
+The model sees facts (short handles, statements, values, units, periods), never raw files. All
 text that came from the organisation's files is untrusted: it sits inside a fence
 labelled as data, whose markers carry a nonce the authors of those files cannot know.
 Secrets never travel: a fact whose text the scanner flags is withheld (only its masked
