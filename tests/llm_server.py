@@ -116,8 +116,8 @@ class LLMServer:
                  context: int | None = None) -> None:
         self.answer = answer  # (system, user) → the answer: a careful writer's by default
         # a self-hosted server's ways (OpenAI Chat Completions only): "llama.cpp" has /props and
-        # /tokenize, "ollama" /api/show, "lmstudio" /api/v0/models/{model}, "vllm" max_model_len
-        # in /v1/models and /tokenize
+        # /tokenize, "llama-cpp-python" /extras/tokenize, "ollama" /api/show, "lmstudio"
+        # /api/v0/models/{model}, "vllm" max_model_len in /v1/models and /tokenize
         self.flavor = flavor
         self.structured = structured  # the response_format types it takes ("none": plain text only)
         self.context = context  # its context size in tokens: a longer prompt is refused as llama.cpp does
@@ -254,6 +254,9 @@ class LLMServer:
             text = req.get("content") or req.get("prompt") or ""
             n = tokens(text, self.bytes_per_token)
             return 200, {}, ({"tokens": list(range(n))} if self.flavor == "llama.cpp" else {"count": n, "max_model_len": context})
+        if self.flavor == "llama-cpp-python" and method == "POST" and path == "/extras/tokenize":
+            n = tokens(json.loads(body).get("input") or "", self.bytes_per_token)
+            return 200, {}, {"tokens": list(range(n))}
         if self.flavor == "ollama" and method == "POST" and path == "/api/show":
             return 200, {}, {"parameters": f"num_ctx {context}\nstop \"<|im_end|>\"",
                              "model_info": {"qwen2.context_length": 32768}, "details": {"family": "qwen2"}}

@@ -407,3 +407,15 @@ def test_answers_of_the_wrong_shape_are_repaired_with_the_skeleton_and_no_report
     assert {r.status for r in result.reports} == {"corrected"}
     repairs = [c["user"] for c in server.model_calls if "Your previous answer was:" in c["user"]]
     assert len(repairs) == 4 and all('"sections": [' in r.split("Your previous answer was:")[1] for r in repairs)
+
+
+@pytest.mark.parametrize("flavor, counted", [("llama.cpp", True), ("vllm", True), ("llama-cpp-python", True),
+                                             ("ollama", False), ("plain", False)])
+def test_tokens_are_counted_by_the_server_where_it_can(demo_workspace, flavor, counted):
+    with LLMServer(flavor=flavor, bytes_per_token=3) as server:
+        provider = OpenAIProvider(settings_for(demo_workspace, "openai", server))
+        text = "Harbor Flats rent collected rose 8% on September. " * 30
+        assert provider.count_tokens(text) == (len(text) // 3 if counted else None)
+        provider.count_tokens(text)
+        if not counted:  # asked once: the answer that it cannot is remembered
+            assert sum(r["path"].endswith("tokenize") for r in server.requests) == 2

@@ -125,8 +125,12 @@ def ask_context(fetch: Fetch, base_url: str, model: str) -> int | None:
 
 
 def ask_token_count(fetch: Fetch, base_url: str, model: str, text: str) -> int | None:
-    """The server's own token count of a text: llama.cpp ``/tokenize`` or vLLM ``/tokenize``."""
-    answer = fetch("POST", f"{server_root(base_url)}/tokenize", {"content": text, "model": model, "prompt": text})
+    """The server's own token count of a text: llama.cpp's or vLLM's ``/tokenize``, or
+    llama-cpp-python's ``/extras/tokenize``."""
+    root = server_root(base_url)
+    answer = fetch("POST", f"{root}/tokenize", {"content": text, "model": model, "prompt": text})
+    if not isinstance(answer, dict):
+        answer = fetch("POST", f"{root}/extras/tokenize", {"input": text, "model": model})
     if isinstance(answer, dict):
         if isinstance(answer.get("tokens"), list):
             return len(answer["tokens"])
