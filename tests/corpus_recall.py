@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import sys
 import tempfile
 import tomllib
 from dataclasses import dataclass, field
@@ -118,7 +117,12 @@ def table(results: list[Recall]) -> str:
 
 
 if __name__ == "__main__":
-    chosen = sys.argv[1:] or workspaces()
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Recall of the corpus workspaces' expected findings, "
+                                     "per workspace and lens, with every miss, absent-violation and misattribution.")
+    parser.add_argument("workspace", nargs="*", help=f"workspaces under {CORPUS} (default: all of them)")
+    chosen = parser.parse_args().workspace or workspaces()
     measured = [measure(name) for name in chosen]
     print(table(measured))
     for r in measured:

@@ -161,10 +161,24 @@ class Vocabulary:
         self._headings = _Matcher(by_heading)
         roles = data.get("roles") or {}
         self._roles = _Matcher({w: {r} for r in ROLES for w in roles.get(r) or ()})
+        self._stated = tuple(_stated_pattern(name, spec) for name, spec in sorted((data.get("stated") or {}).items()))
         self.digest = "sha256:" + hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
         self.topics_of = lru_cache(maxsize=8192)(self._topics_of)
         self._context = lru_cache(maxsize=8192)(self._context_topics)  # a section's items share it
         self.read = lru_cache(maxsize=65536)(self._read)  # (an item's signals, then its topics)
+
+    def stated(self, text: str) -> list[tuple[str, str, str]]:
+        """The KPIs an item states in its own words, as (KPI name, "money" or "percent", the
+        figure as written): "roughly 41% occupancy" → ("occupancy_rate", "percent", "41");
+        "op acct $11,320" → ("cash_balance", "money", "$11,320"). Only a figure right beside
+        the KPI's words counts, and one an item spends ("paid $500 from the business account")
+        states no balance."""
+        found = []
+        for name, unit, pattern in self._stated:
+            m = pattern.search(text)
+            if m is not None and not (unit == "money" and _SPENT.search(text)):
+                found.append((name, unit, m.group("a") or m.group("b")))
+        return found
 
     def __repr__(self) -> str:  # what the incremental runner's context digest reads
         return f"Vocabulary({self.digest})"
@@ -219,6 +233,29 @@ class Vocabulary:
     def unknown(self, topics: Iterable[str]) -> list[str]:
         """The topics, of these, that the vocabulary does not know (sorted)."""
         return sorted(set(topics) - self.names)
+
+
+_FIGURE = {
+    "money": r"(?:USD|EUR|GBP|CA\$|A\$|[$€£])\s?\d[\d,]*(?:\.\d+)?(?:\s?[kK](?![a-z]))?",
+    "percent": r"\d{1,3}(?:\.\d+)?(?=\s?%)",
+}
+_HEDGE = r"(?:about|around|roughly|approx\.?|approximately|nearly|almost|just over|just under|~)?\s*"
+# a figure an item pays, moves or spends is no balance
+_SPENT = re.compile(r"\b(?:paid|pay|spent|spend|transferr\w*|withdr[ae]w\w*|moved|sent|owe[sd]?|due)\b", re.I)
+
+
+def _stated_pattern(name: str, spec: Mapping[str, Any]) -> tuple[str, str, re.Pattern[str]]:
+    """A KPI's words with its figure right before ("41% occupancy", "$14,000 in the business
+    account") or right after them ("occupancy 38%", "op acct: about $11,320")."""
+    unit = spec.get("unit")
+    if unit not in _FIGURE or not isinstance(spec.get("words"), list):
+        raise ConfigError(f"vocabulary: stated.{name} needs unit = \"money\" or \"percent\" and words = [...]")
+    words = "|".join(r"\W+".join(map(re.escape, w.split())) for w in sorted(spec["words"], key=len, reverse=True))
+    figure = _FIGURE[unit]
+    before = (rf"(?<![\w.,])(?P<a>{figure})%?\s+(?:(?:a|per|in|on|at|of|the|our|my|rate|\w+ly)\s+){{0,3}}"
+              rf"(?:{words})\b")
+    after = rf"\b(?:{words})(?:\s+rate)?\W{{0,3}}(?:(?:is|was|at|of|now|on|\d{{1,2}}/\d{{1,2}})\W+){{0,2}}{_HEDGE}(?P<b>{figure})"
+    return name, unit, re.compile(f"{before}|{after}", re.I)
 
 
 @lru_cache(maxsize=16384)  # few distinct sets of labels

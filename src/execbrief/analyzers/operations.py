@@ -40,6 +40,7 @@ class NoteInfo:
     tags: tuple[str, ...]
     updated: date | None
     closed: bool
+    guessed: bool = False  # ``updated`` is the file's modification time, not a date the note gives
 
 
 def note_infos(evidence: Sequence[Evidence]) -> dict[str, NoteInfo]:
@@ -55,6 +56,7 @@ def note_infos(evidence: Sequence[Evidence]) -> dict[str, NoteInfo]:
                 tags=tuple(str(t) for t in r.get("tags") or ()),
                 updated=date.fromisoformat(updated[:10]) if updated else None,
                 closed=status in CLOSED_STATUSES,
+                guessed=r.get("updated_from") == "mtime",
             )
     return out
 
@@ -190,6 +192,10 @@ def section_items(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> list[Fa
         where = f"{ev.provenance.path}:{line}" if line else ev.provenance.label()
         value, unit = quantity(raw, ctx.currency)
         topics = _labelled_topics(vocab, label) or vocab.topics_for(raw, heading=context, tags=info.tags)
+        if unit == ctx.currency and "finance" not in topics:
+            topics = tuple(sorted({*topics, "finance"}))  # an item that states an amount of money is about money
+        if unit is not None and role not in ("missing_kpi", "plan", "done"):
+            facts.extend(stated_kpis(ev, info, item, raw, entity, where, ctx))
         kind = label.get("kind") or (
             "gap" if role == "missing_kpi" else "action" if role == "plan" and not prose
             else "finding" if role == "risk" or (role != "done" and "problem" in signals)
@@ -225,6 +231,42 @@ def section_items(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> list[Fa
                 topics=topics, evidence=(ev.id,), sources=(where,),
             ))
     return facts
+
+
+def stated_kpis(ev: Evidence, info: NoteInfo, item: dict[str, Any], raw: str, entity: str | None,
+                where: str, ctx: AnalysisContext) -> list[Fact]:
+    """The KPIs an item states in its own words ("roughly 41% occupancy", "op acct $11,320"),
+    as metric facts dated by the item's own date or its note's: a briefing shows them, and
+    nobody is asked to start tracking what the notes already state."""
+    out = []
+    for name, unit, figure in ctx.vocabulary.stated(raw):
+        if unit == "money":
+            parsed = parse_money(figure)
+            if parsed is None:
+                continue
+            value, shown_unit, shown = parsed[0], ctx.currency, money(parsed[0], ctx.currency)
+        else:
+            value, shown_unit, shown = Decimal(figure), "%", f"{figure}%"
+        # the day the item, its heading ("Week of 16 November 2026") or its note gives
+        today = ctx.as_of.isoformat()
+        said = [d for d in item.get("dates") or () if d <= today]
+        said += [d.isoformat() for d in _heading_days(ev.record.get("heading") or "") if d.isoformat() <= today]
+        when = said[0] if said else info.updated.isoformat() if info.updated and not info.guessed else None
+        on = f" on {when}" if when else ""
+        out.append(fact(
+            id=stable_id("f", "stated", name, entity, where, raw.lower()),
+            kind="metric", name=name, entity=entity, value=value, unit=shown_unit, period=when,
+            statement=f"{ctx.entity_name(entity) if entity else 'Group'} {humanize(name)}: {shown} "
+                      f"(stated in {where}{on}).",
+            topics=tuple(sorted({"kpi", *ctx.vocabulary.topics_for(humanize(name))})),
+            evidence=(ev.id,), sources=(where,),
+        ))
+    return out
+
+
+@lru_cache(maxsize=4096)  # a section's items share their heading
+def _heading_days(heading: str) -> tuple[date, ...]:
+    return tuple(d for f in find_dates(heading) if (d := resolve_day(tuple(f), None))) if _DIGIT.search(heading) else ()
 
 
 def _action(ev: Evidence, entity: str | None, raw: str, due_text: str | None, heading: str,

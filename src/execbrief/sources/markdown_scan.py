@@ -190,16 +190,34 @@ _ABBREVIATION = re.compile(r"(?:\b(?:dr|mr|mrs|ms|no|vs|approx|e\.g|i\.e|jan|feb
                            r"jun|jul|aug|sep|sept|oct|nov|dec)|\b[A-Z])\.$", re.I)
 
 
+# a sentence opening with a pronoun that points back ("They have invoked the penalty clause",
+# "It has been vacant since September") means nothing without the one before it
+_POINTS_BACK = re.compile(r"(?:they|it|he|she|this|these|those|that)\b(?!['’]s\b)", re.I)
+_JOINED = 3  # sentences at most in one item (a long chain of "It ..." is several items)
+
+
 def _sentences(para: dict[str, Any], n: int) -> list[dict[str, Any]]:
-    """A paragraph's sentences, each with the line it starts on and the paragraph's number."""
+    """A paragraph's sentences, each with the line it starts on and the paragraph's number.
+
+    A sentence that opens with a pronoun pointing back stays with the sentence before it, as
+    one item: "Greenleaf's contract promises 98% on time. They have invoked the penalty clause."
+    """
     text, starts, out = para["text"], para["starts"], []
-    begin = 0
+    begin, joined = 0, 1
     for m in _SENTENCE_END.finditer(text):
         if _ABBREVIATION.search(text[begin:m.start()]):
             continue
-        out.append((begin, text[begin:m.start()].strip()))
+        if out and joined < _JOINED and _POINTS_BACK.match(text, begin):
+            out[-1] = (out[-1][0], f"{out[-1][1]} {text[begin:m.start()].strip()}")
+            joined += 1
+        else:
+            out.append((begin, text[begin:m.start()].strip()))
+            joined = 1
         begin = m.end()
-    out.append((begin, text[begin:].strip()))
+    if out and joined < _JOINED and _POINTS_BACK.match(text, begin):
+        out[-1] = (out[-1][0], f"{out[-1][1]} {text[begin:].strip()}")
+    else:
+        out.append((begin, text[begin:].strip()))
     return [{"text": sentence, "line": para["line"] + bisect_right(starts, at) - 1, "para": n}
             for at, sentence in out if sentence]
 
