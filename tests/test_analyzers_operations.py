@@ -584,3 +584,64 @@ def test_a_task_or_row_label_gives_topics_and_due_and_a_row_may_be_a_finding():
     finding = only([f for f in facts if f.name == "table_row"])
     assert (finding.kind, finding.severity) == ("finding", "high")
     assert set(finding.topics) == {"occupancy", "operations", "risk"}
+
+
+def test_an_item_that_states_an_amount_of_money_is_about_money():
+    (quote,) = operations.analyze([section("Elm St", "The roofer wants $6,400 for the flat section")], ctx())
+
+    assert "finance" in quote.topics and quote.value == Decimal(6400)
+
+
+def prose(heading: str, *sentences: str, path: str = PATH) -> Evidence:
+    record = {"heading": heading, "level": 2, "parents": [], "bullets": [],
+              "paras": [{"text": t, "line": 12 + n, "para": n} for n, t in enumerate(sentences)]}
+    return note_ev("section", record, line=11, path=path)
+
+
+def test_kpis_stated_in_a_sentence_are_metrics_dated_by_their_heading_and_no_gap_asks_for_them():
+    evidence = [
+        document(updated=None),
+        prose("Week of 2 November 2026", "The cottage had a better October than I feared: roughly 41% occupancy.",
+              "We have about $14,000 in the business account, and the roof will take half.",
+              "I paid $500 from the business account for the boiler.",  # spent, not a balance
+              "Our contract promises 98% of orders inside the window."),  # a promise, no KPI word
+    ]
+    expect = ctx(expected_kpis=(("occupancy_rate", ("rental",)), ("cash_balance", ())))
+
+    facts = operations.analyze(evidence, expect)
+    stated = {f.name: f for f in facts if f.kind == "metric"}
+
+    assert set(stated) == {"occupancy_rate", "cash_balance"}
+    occupancy, cash = stated["occupancy_rate"], stated["cash_balance"]
+    assert (occupancy.entity, occupancy.value, occupancy.unit, occupancy.period) == ("alpha", Decimal(41), "%", "2026-11-02")
+    assert occupancy.statement == f"Alpha Rentals occupancy rate: 41% (stated in {PATH}:12 on 2026-11-02)."
+    assert (cash.value, cash.unit) == (Decimal(14000), "USD") and "kpi" in cash.topics
+    # the sentences stay facts of their own too
+    assert any(f.kind != "metric" and "41% occupancy" in f.statement for f in facts)
+    gaps = {(g.name, g.entity) for g in kpis.analyze(facts, expect)}
+    assert ("missing_kpi", "alpha") not in gaps and ("missing_kpi", None) not in gaps
+    assert {g.statement for g in kpis.analyze(facts, expect)} == {"No occupancy rate is tracked for Gamma Flats."}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("cash 11/24: op acct $11,320. payroll 12/4 ~$8,400", ("cash_balance", "money", "$11,320")),
+    ("Alpine Federal operating account: about $23,400 on 11/25.", ("cash_balance", "money", "$23,400")),
+    ("October occupancy 38%. November only 6 nights booked", ("occupancy_rate", "percent", "38")),
+    ("on-time rate of 91% this month", ("on_time_rate", "percent", "91")),
+    ("we managed 91% on time", ("on_time_rate", "percent", "91")),
+    ("van utilisation at 64%", ("utilisation", "percent", "64")),
+])
+def test_the_vocabulary_reads_a_kpi_beside_its_figure_in_the_forms_people_write(text, expected):
+    from execbrief.vocabulary import builtin_vocabulary
+
+    assert builtin_vocabulary().stated(text) == [expected]
+
+
+@pytest.mark.parametrize("text", [
+    "Owes $3,700 from the bank account arrears", "occupancy is poor this winter", "paid $900 into the business account",
+    "98% of orders arrive inside the window", "the 2 units at 100 Main St are let",
+])
+def test_a_figure_not_beside_a_kpi_or_one_that_is_spent_states_no_kpi(text):
+    from execbrief.vocabulary import builtin_vocabulary
+
+    assert builtin_vocabulary().stated(text) == []

@@ -74,12 +74,12 @@ def test_a_rent_drop_at_a_rental_is_not_put_down_to_clients_or_channels():
     assert revenue_drop(None, "Acme") == "Find out which customers or channels drove Acme's drop and act on the largest."
 
 
-def _ledger(*rows: tuple[str, str, str, str]) -> list[Evidence]:
+def _ledger(*rows: tuple[str, ...]) -> list[Evidence]:
     from execbrief.transactions import TransactionTable
 
     table = TransactionTable("ledger/t.csv")
-    for n, (entity, account, category, amount) in enumerate(rows):
-        table.append("2026-10-01", amount, entity, account, category, "", n + 2, n + 2)
+    for n, (entity, account, category, amount, *memo) in enumerate(rows):
+        table.append("2026-10-01", amount, entity, account, category, "".join(memo), n + 2, n + 2)
     table.drop_index()
     return [Evidence(id="ev-t", source="ledger", kind="transactions", record={"table": table, "rows": len(table)},
                      provenance=Provenance(source="ledger", path="ledger/t.csv"))]
@@ -215,3 +215,22 @@ def test_the_kinds_vocabulary_and_the_lenses_agree_on_kpi_names():
     listed = {kpi for lens in lenses.values() if lens.entity_kinds for kpi in lens.kpis}
     assert listed <= every  # a KPI an audit lens expects that no kind expects would never be asked for
     assert isinstance(next(iter(kinds().values())).kpis, tuple) and Fact
+
+
+def test_a_rental_paid_by_the_night_is_a_short_let_and_the_run_says_why():
+    ledger = _ledger(("cottage", "Rental income", "Booking income", "2940", "VRBO PAYOUT"),
+                     ("cottage", "Rental income", "Booking income", "1980", "VRBO PAYOUT"),
+                     ("cottage", "Rental income", "", "450", "Airbnb payout"),
+                     ("cottage", "Cleaning", "", "-95", "VRBO cleaning fee"),  # a cost: no vote
+                     ("duplex", "Rental income", "", "1500", "Parks rent"),
+                     ("duplex", "Rental income", "", "1500", "Parks rent"),
+                     ("duplex", "Rental income", "", "200", "airbnb for a weekend"),  # one in three: still a long let
+                     ("stays", "Rent", "", "900", "Airbnb"))  # one row is no pattern
+    refined: dict[str, str] = {}
+
+    found = infer_kinds([("cottage", "Gull Cottage", "rental"), ("duplex", "Elm Duplex", "rental"),
+                         ("stays", "Sea Stays", "rental"), ("boats", "Tern", "charter")], {}, ledger, (), refined)
+
+    assert found == {"cottage": "short-let", "duplex": "rental", "stays": "rental", "boats": "charter"}
+    assert refined == {"cottage": "3 of its 3 revenue rows in the ledger are stays sold by the night "
+                                  "(Airbnb, VRBO, Booking.com, nightly)"}

@@ -916,3 +916,23 @@ def test_a_bullet_with_a_deadline_keeps_its_due_date_and_one_ending_in_a_past_da
     (section,) = [s for s in of_kind(ws.collect(), "section") if s.record["heading"] == "Admin"]
 
     assert [b.get("due") for b in section.record["bullets"]] == ["2027-01-31", None]
+
+
+def test_a_sentence_opening_with_a_pronoun_that_points_back_stays_with_the_one_before(ws):
+    ws.write("notes/week.md", (
+        "---\nupdated: 2026-11-24\n---\n# Week of 23 November\n\n"
+        "Globex's contract promises 98% on time. They have invoked the penalty clause.\n"
+        "It is the third time. That's life. The garage\nquoted $900. This hurts. Those bills add up.\n"
+        "These keep coming.\n"
+    ))
+
+    (section,) = [s for s in of_kind(ws.collect(), "section") if s.record["heading"] == "Week of 23 November"]
+
+    said = [(p["text"], p["line"]) for p in section.record["paras"]]
+    assert said == [
+        # three sentences at most in one item; "That's" is a sentence of its own ("that is", not "that one")
+        ("Globex's contract promises 98% on time. They have invoked the penalty clause. It is the third time.", 6),
+        ("That's life.", 7),
+        ("The garage quoted $900. This hurts. Those bills add up.", 7),
+        ("These keep coming.", 9),
+    ]

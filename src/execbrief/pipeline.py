@@ -124,14 +124,15 @@ def _report_key(report: ReportConfig, duplicated: bool) -> str:
 
 
 def analysis_context(settings: Settings, plans: list[PlannedReport], as_of: date,
-                     ledger: Sequence[Evidence] = ()) -> AnalysisContext:
+                     ledger: Sequence[Evidence] = (), warnings: list[DataWarning] | None = None) -> AnalysisContext:
     """What the analyzers may know besides the evidence, shaped by every configured report.
 
     Each report's lens adds the KPIs it expects (missing ones become gaps). Which facts a
     lens shows is the lenses' business: every item of the notes is a fact. A business with no
     kind configured gets one from the lens that audits it alone, else from ``ledger`` (the
     ledger's ``transactions`` evidence: the words of its revenue accounts), see
-    ``analyzers.kinds``.
+    ``analyzers.kinds``. A configured kind the ledger contradicts (a ``rental`` paid by the
+    night) is refined, with a line in ``warnings`` saying why.
     """
     lenses = {p.lens.id: p.lens for p in plans}.values()
     expected = {(kpi, lens.entity_kinds) for lens in lenses for kpi in lens.kpis}
@@ -140,7 +141,15 @@ def analysis_context(settings: Settings, plans: list[PlannedReport], as_of: date
         if plan.lens.entity_kinds and plan.scope is not None and len(plan.scope) == 1:
             audited.setdefault(next(iter(plan.scope)), plan.lens.entity_kinds[0])
     types = tuple(sorted(settings.sources.ledger.types.items()))
-    kinds = infer_kinds(((e.id, e.name, e.kind) for e in settings.entities), audited, ledger, types)
+    refined: dict[str, str] = {}
+    kinds = infer_kinds(((e.id, e.name, e.kind) for e in settings.entities), audited, ledger, types, refined)
+    names = {e.id: e.name for e in settings.entities}
+    for eid, why in sorted(refined.items()):
+        if warnings is not None:
+            warnings.append(DataWarning(
+                source="config", path="execbrief.toml",
+                message=f"{names[eid]} is kind = \"rental\" (a long let, rent by the month), but {why}: it is treated "
+                        f"as a short-let; set kind = \"short-let\" for {eid!r} in [[entities]] to say so"))
     return AnalysisContext(
         as_of=as_of, currency=settings.organization.currency,
         entities={e.id: (e.name, kinds[e.id]) for e in settings.entities},
@@ -333,7 +342,10 @@ def run(
             ledger.record_inputs(run_id, inputs)
             ledger.record_warnings(run_id, warnings)
             ledger_tables = [ev for r in results for ev in r.evidence if ev.source == "ledger" and ev.kind == "transactions"]
-            context = analysis_context(settings, configured, as_of, ledger_tables)
+            kind_warnings: list[DataWarning] = []
+            context = analysis_context(settings, configured, as_of, ledger_tables, kind_warnings)
+            warnings.extend(kind_warnings)
+            ledger.record_warnings(run_id, kind_warnings)
             # the reader stage: an LLM reader labels the items of new or changed notes (rules: as they are)
             read_warnings: list[DataWarning] = []  # (the run's, not the briefings' data)
             try:

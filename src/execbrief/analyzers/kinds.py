@@ -80,12 +80,26 @@ def revenue_drop(kind: str | None, who: str) -> str:
 
 
 def infer_kinds(entities: Iterable[tuple[str, str, str | None]], audited: Mapping[str, str],
-                ledger: Sequence[Evidence], types: tuple[tuple[str, str], ...] = ()) -> dict[str, str | None]:
+                ledger: Sequence[Evidence], types: tuple[tuple[str, str], ...] = (),
+                refined: dict[str, str] | None = None) -> dict[str, str | None]:
     """Each business's kind: ``entities`` are (id, name, configured kind); ``audited`` the kind
     of the one-business audit lens that reports on a business; ``ledger`` the ledger's
-    ``transactions`` evidence; ``types`` the workspace's transaction types."""
+    ``transactions`` evidence; ``types`` the workspace's transaction types.
+
+    A ``rental`` (long-let) whose ledger shows it sells stays by the night (most of its
+    revenue rows are Airbnb, VRBO or nightly bookings) is a ``short-let``: advice about
+    vacant units and arrears would not apply to it. ``refined`` receives why, per business,
+    for the run's warnings."""
     listed = list(entities)
     found: dict[str, str | None] = {eid: kind or audited.get(eid) for eid, _, kind in listed}
+    rentals = {eid for eid, kind in found.items() if kind == "rental"}
+    if rentals:
+        for eid, (nightly, total) in _nightly_rows(ledger, rentals, classifier(types)).items():
+            if nightly >= 2 and nightly * 2 >= total:
+                found[eid] = "short-let"
+                if refined is not None:
+                    refined[eid] = (f"{nightly} of its {total} revenue rows in the ledger are stays sold by the night "
+                                    "(Airbnb, VRBO, Booking.com, nightly)")
     todo = {eid for eid, kind in found.items() if kind is None}
     if not todo:
         return found
@@ -104,6 +118,41 @@ def infer_kinds(entities: Iterable[tuple[str, str, str | None]], audited: Mappin
         elif _HOLDING_NAME.search(name) or _HOLDING_NAME.search(eid) or (eid in moves and eid not in revenue):
             found[eid] = "holding"
     return found
+
+
+def _nightly_rows(ledger: Sequence[Evidence], wanted: set[str], types: Classifier) -> dict[str, tuple[int, int]]:
+    """Per business of ``wanted``: how many of its revenue rows name a short-let channel in
+    their memo, account or category, and how many revenue rows it has."""
+    nightly = kinds()["short-let"].revenue
+    counts: dict[str, list[int]] = {}
+    if nightly is None:
+        return {}
+    for ev in ledger:
+        table = ev.record.get("table") if ev.kind == "transactions" else None
+        if table is None:
+            continue
+        strings, entities = table.strings, table.entities
+        seen: dict[tuple[int, int, int], str] = {}
+        said: dict[int, bool] = {}
+        for e, a, c, m, k in zip(table.entity, table.account, table.category, table.memo, table.coef):
+            entity = entities[e]
+            if entity not in wanted or k <= 0:
+                continue
+            key = (a, c, 1)
+            kind = seen.get(key)
+            if kind is None:
+                kind = seen[key] = types(strings[c], strings[a], 1)
+            if kind != "revenue":
+                continue
+            tally = counts.setdefault(entity, [0, 0])
+            tally[1] += 1
+            for index in (m, a, c):
+                if index not in said:
+                    said[index] = bool(nightly.search(strings[index].lower()))
+                if said[index]:
+                    tally[0] += 1
+                    break
+    return {eid: (n, total) for eid, (n, total) in counts.items()}
 
 
 def _ledger_words(ledger: Sequence[Evidence], wanted: set[str],

@@ -192,7 +192,7 @@ def section_items(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> list[Fa
         where = f"{ev.provenance.path}:{line}" if line else ev.provenance.label()
         value, unit = quantity(raw, ctx.currency)
         topics = _labelled_topics(vocab, label) or vocab.topics_for(raw, heading=context, tags=info.tags)
-        if unit == ctx.currency and "finance" not in topics:
+        if unit == ctx.currency and "finance" not in topics and "topics" not in label:
             topics = tuple(sorted({*topics, "finance"}))  # an item that states an amount of money is about money
         if unit is not None and role not in ("missing_kpi", "plan", "done"):
             facts.extend(stated_kpis(ev, info, item, raw, entity, where, ctx))
