@@ -95,8 +95,13 @@ def test_open_task_without_due_is_low():
     assert fact.statement.endswith("no due date.")
 
 
-def test_done_tasks_produce_nothing():
-    assert operations.analyze([task("Old thing", due="2026-01-01", done=True)], ctx()) == []
+def test_a_done_task_is_a_note_of_what_was_done_and_settles_only_when_nothing_is_left_open():
+    done = only(operations.analyze([task("Renewed the SSL certificate", due="2026-01-01", done=True)], ctx()))
+    assert (done.kind, done.name, done.severity, done.due) == ("note", "resolved", None, None)
+    assert done.statement == "Alpha Rentals — To do: Renewed the SSL certificate."
+    # checked, but the problem it was about is not over
+    called = only(operations.analyze([task("Called Brightwater 11/9. Still not paid.", done=True)], ctx()))
+    assert (called.kind, called.name) == ("note", "done")
 
 
 # sections
@@ -234,7 +239,7 @@ def test_rows_of_an_archived_note_are_not_records():
 def test_every_item_is_a_fact_whatever_lenses_exist():
     evidence = [
         section("Marketing channels", "Instagram brings most enquiries", line=20),
-        section("Kitchen", "The dishwasher is noisy", line=40),
+        section("Kitchen", "The dishwasher is a Bosch", line=40),
         section("Risks", "Roof leak over unit 2", line=60),
         task("Call the roofer", line=80),
         note_ev("table_row", {"heading": "Units", "cells": {"unit": "1A", "monthly_rent": "1250"}}, line=90),

@@ -225,12 +225,18 @@ def test_a_rental_paid_by_the_night_is_a_short_let_and_the_run_says_why():
                      ("duplex", "Rental income", "", "1500", "Parks rent"),
                      ("duplex", "Rental income", "", "1500", "Parks rent"),
                      ("duplex", "Rental income", "", "200", "airbnb for a weekend"),  # one in three: still a long let
+                     ("building", "Rental income", "", "1250", "May rent - Unit 1A"),
+                     ("building", "Rental income", "", "700", "Airbnb payout - Unit 2A"),
+                     ("building", "Rental income", "", "680", "Airbnb payout - Unit 2B"),
+                     ("building", "Rental income", "", "540", "Booking.com payout - Unit 2A"),  # 61%: flats of both
                      ("stays", "Rent", "", "900", "Airbnb"))  # one row is no pattern
     refined: dict[str, str] = {}
 
     found = infer_kinds([("cottage", "Gull Cottage", "rental"), ("duplex", "Elm Duplex", "rental"),
-                         ("stays", "Sea Stays", "rental"), ("boats", "Tern", "charter")], {}, ledger, (), refined)
+                         ("stays", "Sea Stays", "rental"), ("boats", "Tern", "charter"),
+                         ("building", "Harbor Flats", "rental")], {}, ledger, (), refined)
 
-    assert found == {"cottage": "short-let", "duplex": "rental", "stays": "rental", "boats": "charter"}
-    assert refined == {"cottage": "3 of its 3 revenue rows in the ledger are stays sold by the night "
-                                  "(Airbnb, VRBO, Booking.com, nightly)"}
+    assert found == {"cottage": "short-let", "duplex": "rental", "stays": "rental", "boats": "charter",
+                     "building": "rental"}
+    assert refined == {"cottage": "3 of its 3 revenue rows in the ledger, 100% of its revenue, are stays sold "
+                                  "by the night (Airbnb, VRBO, Booking.com, nightly)"}

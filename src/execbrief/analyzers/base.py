@@ -137,6 +137,9 @@ class Rule:
     kinds: frozenset[str] | None = None  # the business kinds it serves; None: every one
     keys: tuple[Any, ...] = ()  # what a narrowed view must keep for it (e.g. table row keys)
     module: str = ""  # where it was registered (built-in ones run in the order of BUILTIN)
+    # a rule over the facts whose facts take the place of those with the same id (an earlier
+    # problem a later note says is fixed becomes a note of what happened)
+    settles: bool = False
 
     @property
     def over_facts(self) -> bool:
@@ -158,14 +161,16 @@ _REGISTRY: dict[str, Rule] = {}
 
 # The built-in analyzer modules, in the order their rules run (kpis before plan, which dates its gaps)
 BUILTIN = ("finance", "leaks", "books", "operations", "records", "portfolio", "assets", "security",
-           "cloud", "cost", "breakeven", "kpis", "plan")
+           "cloud", "cost", "resolution", "breakeven", "kpis", "plan")
 
 
 def rule(*, reads: Reads | str, kinds: Sequence[str] | None = None, keys: Sequence[Any] = (),
-         name: str | None = None) -> Callable[[F], F]:
+         name: str | None = None, settles: bool = False) -> Callable[[F], F]:
     """Register the decorated function as a rule; it is returned unchanged."""
     if isinstance(reads, str) and reads != FACTS:
         raise ValueError(f"a rule reads a Reads view or FACTS, not {reads!r}")
+    if settles and reads != FACTS:
+        raise ValueError("only a rule over the facts (reads=FACTS) settles facts")
 
     def register(fn: F) -> F:
         rule_id = name or (fn.__module__.rsplit(".", 1)[-1] if fn.__name__ == "analyze" else fn.__name__)
@@ -173,7 +178,7 @@ def rule(*, reads: Reads | str, kinds: Sequence[str] | None = None, keys: Sequen
         if held is not None and (held.module, held.fn.__qualname__) != (fn.__module__, fn.__qualname__):
             raise ValueError(f"two analyzer rules are named {rule_id!r}: in {held.module} and in {fn.__module__}")
         _REGISTRY[rule_id] = Rule(rule_id, fn, reads, None if kinds is None else frozenset(kinds), tuple(keys),
-                                  fn.__module__)
+                                  fn.__module__, settles)
         return fn
 
     return register

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
 from typing import Any, Callable, Iterable, Mapping, Sequence, TypeVar
@@ -94,12 +95,12 @@ def infer_kinds(entities: Iterable[tuple[str, str, str | None]], audited: Mappin
     found: dict[str, str | None] = {eid: kind or audited.get(eid) for eid, _, kind in listed}
     rentals = {eid for eid, kind in found.items() if kind == "rental"}
     if rentals:
-        for eid, (nightly, total) in _nightly_rows(ledger, rentals, classifier(types)).items():
-            if nightly >= 2 and nightly * 2 >= total:
+        for eid, (nightly, total, share) in _nightly_rows(ledger, rentals, classifier(types)).items():
+            if nightly >= 2 and share >= _NIGHTLY_SHARE:
                 found[eid] = "short-let"
                 if refined is not None:
-                    refined[eid] = (f"{nightly} of its {total} revenue rows in the ledger are stays sold by the night "
-                                    "(Airbnb, VRBO, Booking.com, nightly)")
+                    refined[eid] = (f"{nightly} of its {total} revenue rows in the ledger, {share:.0%} of its revenue, "
+                                    "are stays sold by the night (Airbnb, VRBO, Booking.com, nightly)")
     todo = {eid for eid, kind in found.items() if kind is None}
     if not todo:
         return found
@@ -120,11 +121,18 @@ def infer_kinds(entities: Iterable[tuple[str, str, str | None]], audited: Mappin
     return found
 
 
-def _nightly_rows(ledger: Sequence[Evidence], wanted: set[str], types: Classifier) -> dict[str, tuple[int, int]]:
+# the share of a rental's revenue that must come by the night for it to be a short-let (a
+# building with some flats let by the month and some on Airbnb stays a rental)
+_NIGHTLY_SHARE = Decimal("0.8")
+
+
+def _nightly_rows(ledger: Sequence[Evidence], wanted: set[str],
+                  types: Classifier) -> dict[str, tuple[int, int, Decimal]]:
     """Per business of ``wanted``: how many of its revenue rows name a short-let channel in
-    their memo, account or category, and how many revenue rows it has."""
+    their memo, account or category, how many revenue rows it has, and the nightly rows'
+    share of its revenue."""
     nightly = kinds()["short-let"].revenue
-    counts: dict[str, list[int]] = {}
+    counts: dict[str, list[Any]] = {}
     if nightly is None:
         return {}
     for ev in ledger:
@@ -134,25 +142,28 @@ def _nightly_rows(ledger: Sequence[Evidence], wanted: set[str], types: Classifie
         strings, entities = table.strings, table.entities
         seen: dict[tuple[int, int, int], str] = {}
         said: dict[int, bool] = {}
-        for e, a, c, m, k in zip(table.entity, table.account, table.category, table.memo, table.coef):
+        for e, a, c, m, k, x in zip(table.entity, table.account, table.category, table.memo, table.coef, table.exp):
             entity = entities[e]
             if entity not in wanted or k <= 0:
                 continue
+            amount = Decimal(k).scaleb(x)
             key = (a, c, 1)
             kind = seen.get(key)
             if kind is None:
                 kind = seen[key] = types(strings[c], strings[a], 1)
             if kind != "revenue":
                 continue
-            tally = counts.setdefault(entity, [0, 0])
+            tally = counts.setdefault(entity, [0, 0, Decimal(0), Decimal(0)])
             tally[1] += 1
+            tally[3] += amount
             for index in (m, a, c):
                 if index not in said:
                     said[index] = bool(nightly.search(strings[index].lower()))
                 if said[index]:
                     tally[0] += 1
+                    tally[2] += amount
                     break
-    return {eid: (n, total) for eid, (n, total) in counts.items()}
+    return {eid: (n, total, by_night / whole if whole else Decimal(0)) for eid, (n, total, by_night, whole) in counts.items()}
 
 
 def _ledger_words(ledger: Sequence[Evidence], wanted: set[str],

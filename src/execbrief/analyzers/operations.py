@@ -74,6 +74,8 @@ def analyze(evidence: Sequence[Evidence], ctx: AnalysisContext) -> list[Fact]:
         info = notes.get(ev.provenance.path) or NoteInfo(ev.provenance.path, (), None, False)
         if ev.kind == "task" and not ev.record.get("done"):
             facts.append(open_task(ev, info, ctx))
+        elif ev.kind == "task":
+            facts.append(done_task(ev, info, ctx))
         elif ev.kind == "section":
             facts.extend(section_items(ev, info, ctx))
         elif ev.kind == "document":
@@ -96,7 +98,44 @@ def open_task(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> Fact:
     task = plain(_DUE_TEXT.sub(" ", ev.text or "").strip().rstrip("."))
     topics = (_labelled_topics(ctx.vocabulary, label)
               or ctx.vocabulary.topics_for(task, heading=ev.record.get("heading"), tags=info.tags))
-    return _task_fact(ev, ev.entity, task, due, topics, ev.provenance.label(), ctx)
+    return _task_fact(ev, ev.entity, task, due, topics, ev.provenance.label(), ctx,
+                      said_on(ev.record, info, ctx))
+
+
+def done_task(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> Fact:
+    """A checked checkbox: a note of what was done, which settles an earlier problem or task
+    about the same thing (``resolution``) unless it says it is not over ("still not paid")."""
+    text = plain((ev.text or "").strip())
+    where = ev.provenance.label()
+    return _done(ev, ev.entity, text, ev.record.get("heading") or "", where, info, ctx,
+                 ctx.vocabulary.topics_for(text, heading=ev.record.get("heading"), tags=info.tags),
+                 ctx.vocabulary.signals(text))
+
+
+def _done(ev: Evidence, entity: str | None, text: str, heading: str, where: str, info: NoteInfo,
+          ctx: AnalysisContext, topics: tuple[str, ...], signals: frozenset[str]) -> Fact:
+    who = ctx.entity_name(entity) if entity else "Group"
+    value, unit = quantity(text, ctx.currency)
+    settles = "problem" not in signals  # "called them; still not paid": done, but nothing is settled
+    return fact(
+        id=stable_id("f", "done", ev.provenance.path, heading.lower(), text.lower()),
+        kind="note", name="resolved" if settles else "done", entity=entity, value=value, unit=unit,
+        period=said_on(ev.record, info, ctx),
+        statement=f"{who} — {heading or info.title}: {text.rstrip('.')}.",
+        topics=topics, evidence=(ev.id,), sources=(where,),
+    )
+
+
+def said_on(record: dict[str, Any], info: NoteInfo, ctx: AnalysisContext) -> str | None:
+    """The day an item was written: its nearest dated heading's ("## 2026-11-17", "Week of 2
+    November 2026", "# Partners meeting — 2026-11-18"), else its note's (front matter, a
+    dated line, else the day the file was last changed: a living document is current)."""
+    today = ctx.as_of.isoformat()
+    for heading in (record.get("heading") or "", *reversed(record.get("parents") or ()), info.title):
+        for day in _heading_days(heading):
+            if day.isoformat() <= today:
+                return day.isoformat()
+    return info.updated.isoformat() if info.updated else None
 
 
 _UNLABELLED: dict[str, Any] = {}
@@ -108,7 +147,7 @@ def _labelled_topics(vocab: Vocabulary, label: dict[str, Any]) -> tuple[str, ...
 
 
 def _task_fact(ev: Evidence, entity: str | None, task: str, due: date | None, topics: tuple[str, ...],
-               where: str, ctx: AnalysisContext) -> Fact:
+               where: str, ctx: AnalysisContext, said: str | None = None) -> Fact:
     overdue = due is not None and due < ctx.as_of
     if overdue:
         severity, name = "high", "overdue_task"
@@ -121,7 +160,7 @@ def _task_fact(ev: Evidence, entity: str | None, task: str, due: date | None, to
     who = ctx.entity_name(entity) if entity else "Group"
     return fact(
         id=stable_id("f", "task", ev.provenance.path, task.lower()),
-        kind="action", name=name, entity=entity, severity=severity, due=due,
+        kind="action", name=name, entity=entity, severity=severity, due=due, period=said,
         statement=f"{who}: {task}{when}.",
         recommendation=task, topics=topics, evidence=(ev.id,), sources=(where,),
     )
@@ -177,14 +216,18 @@ def section_items(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> list[Fa
     # what the headings above say the items are about ("# Marketing" over "## Gull Cottage")
     context = " / ".join((*(record.get("parents") or ()), heading))
     facts: list[Fact] = []
+    said = said_on(record, info, ctx)
     items = [(b, plain(str(b.get("text") or "").strip()), False) for b in record.get("bullets") or ()]
     items += [(sentence, plain(str(sentence.get("text") or "").strip()), True) for sentence in record.get("paras") or ()]
     for item, raw, prose in items:
         if not raw:
             continue
         signals = vocab.signals(raw)
+        if "[secret withheld" in raw and role != "risk":
+            # the secret is a finding of its own (security.py); the line around it is context
+            signals = signals - {"problem", "critical", "high"}
         label = item.get("label") or _UNLABELLED  # what the LLM reader said, where it said it
-        if prose and not label and not (signals or _SIGNAL_CHARS.search(raw) or role in ("risk", "plan", "missing_kpi")):
+        if prose and not label and not (signals or _SIGNAL_CHARS.search(raw) or role in ("risk", "plan", "missing_kpi", "done")):
             continue  # a sentence that says nothing checkable: not worth a fact
         entity = label["entity"] if "entity" in label else item.get("entity") or ev.entity
         who = ctx.entity_name(entity) if entity else "Group"
@@ -196,6 +239,10 @@ def section_items(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> list[Fa
             topics = tuple(sorted({*topics, "finance"}))  # an item that states an amount of money is about money
         if unit is not None and role not in ("missing_kpi", "plan", "done"):
             facts.extend(stated_kpis(ev, info, item, raw, entity, where, ctx))
+        if not label and (role == "done" or "resolved" in signals) and "problem" not in signals:
+            # "water heater replaced at coastal rv, $640 paid": what settles an earlier problem
+            facts.append(_done(ev, entity, raw, heading, where, info, ctx, topics, signals))
+            continue
         kind = label.get("kind") or (
             "gap" if role == "missing_kpi" else "action" if role == "plan" and not prose
             else "finding" if role == "risk" or (role != "done" and "problem" in signals)
@@ -210,7 +257,7 @@ def section_items(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> list[Fa
                 topics=tuple(sorted({*topics, "kpi"})), evidence=(ev.id,), sources=(where,),
             ))
         elif kind == "action":
-            facts.append(_action(ev, entity, raw, label.get("due") or item.get("due"), heading, topics, where, ctx))
+            facts.append(_action(ev, entity, raw, label.get("due") or item.get("due"), heading, topics, where, ctx, said))
         elif kind == "finding":
             severity, text = _severity(raw, signals, "medium")
             severity = label.get("severity", severity)
@@ -219,14 +266,14 @@ def section_items(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> list[Fa
             facts.append(fact(
                 id=stable_id("f", "risk", ev.provenance.path, text.lower()),
                 kind="finding", name="risk", entity=entity, severity=severity, due=due,
-                value=value, unit=unit,
+                value=value, unit=unit, period=said,
                 statement=f"{who}: {text.rstrip('.')}{dated}.",
                 topics=tuple(sorted({*topics, "risk"})), evidence=(ev.id,), sources=(where,),
             ))
         else:
             facts.append(fact(
                 id=stable_id("f", "note", ev.provenance.path, lower, raw.lower()),
-                kind="note", name=name, entity=entity, value=value, unit=unit,
+                kind="note", name=name, entity=entity, value=value, unit=unit, period=said,
                 statement=f"{who} — {heading or info.title}: {raw.rstrip('.')}.",
                 topics=topics, evidence=(ev.id,), sources=(where,),
             ))
@@ -270,10 +317,10 @@ def _heading_days(heading: str) -> tuple[date, ...]:
 
 
 def _action(ev: Evidence, entity: str | None, raw: str, due_text: str | None, heading: str,
-            topics: tuple[str, ...], where: str, ctx: AnalysisContext) -> Fact:
+            topics: tuple[str, ...], where: str, ctx: AnalysisContext, said: str | None = None) -> Fact:
     """An item a plan heading lists ("Next 30 days: renew the policy by Dec 15"): an open task."""
     due = date.fromisoformat(due_text) if due_text else None
-    return _task_fact(ev, entity, raw, due, topics, where, ctx)
+    return _task_fact(ev, entity, raw, due, topics, where, ctx, said)
 
 
 _QUANTITY = re.compile(

@@ -3,7 +3,8 @@
 Rules run in the order ``registered()`` gives; a rule over facts reads the facts made
 before it, in the order they were made. A failing rule costs its own facts only: its error
 is returned so the run can record the failed stage and deliver what the rest found. The
-first fact made under an id is the one kept.
+first fact made under an id is the one kept, except that a settling rule's facts take the
+place of those with their ids (``resolution``: a problem a later note says is over).
 """
 
 from __future__ import annotations
@@ -41,6 +42,9 @@ def run_rules(rules: Sequence[Rule], over_evidence: Callable[[Rule], list[Fact]]
                 finally:
                     if seconds is not None:
                         seconds[r.name] = time.perf_counter() - started
+                if r.settles:  # its facts take the place of those they settle
+                    facts.update((fact.id, fact) for fact in produced if fact.id in facts)
+                    continue
                 for fact in produced:
                     facts.setdefault(fact.id, fact)
     finally:

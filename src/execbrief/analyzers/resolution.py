@@ -1,0 +1,157 @@
+"""Problems and tasks a later note says are over.
+
+People log a problem one day and its end another: "van water heater DEAD, get a quote from
+Coastal RV" on the 17th, "van back!! water heater replaced at Coastal RV, $640 paid" on the
+20th; "Send the Q3 P&L to Reyes CPA, owner Priya" in one meeting's action items, "Q3 P&L
+sent to Reyes CPA (Priya). Done." in the next one's review. A briefing that still shows the
+first as open is wrong, however well it read each note.
+
+The operations rules keep what an item says is over (a checked task, an item under a *Done*
+heading, or one with a word such as *fixed*, *replaced*, *renewed*, *sent*, *back up*, and no
+problem word such as *still not*) as a ``resolved`` note, dated by its heading or note.
+This rule settles each earlier finding, open task or note of the same business (or of the group)
+that says the same thing, by the distinctive words the two share ("water heater", "Coastal
+RV"; "Q3", "P&L", "Reyes", "CPA"), into a note of what happened, citing both items. A
+problem and its end are never matched across businesses, backwards in time, or on common
+words alone.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Sequence
+
+from ..model import Fact
+from .base import FACTS, AnalysisContext, rule
+
+__all__ = ["analyze", "words"]
+
+_OPEN = frozenset({"risk", "open_task", "overdue_task"})
+_ENDS = frozenset({"resolved", "done", "resolved_later"})
+_TOKEN = re.compile(r"[a-z0-9][a-z0-9&]*(?:[.'][a-z0-9&]+)*")
+_DAY = re.compile(r"^\d+(?:st|nd|rd|th)?$|^\d{1,2}/\d{1,2}(?:/\d{2,4})?$")
+# words that say nothing about *what* an item is about
+_COMMON = frozenset("""
+a about after again all also am an and any are as at back be been before being both but by can
+could did do does done due each even for from get got had has have he her here him his how i if in
+into is it its just last let me more most my need needs new next no not now of off on once one only
+or our out over per pm put really same she should so some still than that the their them then there
+these they this those to today too up us very via was we week were what when where which while who
+will with would yet you your
+mon tue wed thu fri sat sun monday tuesday wednesday thursday friday saturday sunday
+jan feb mar apr may jun jul aug sep sept oct nov dec january february march april june july august
+september october november december
+done fixed resolved sorted replaced repaired renewed renew sent send submitted filed finally
+working turned switched enabled installed completed closed signed ordered order cleared caught paid pay
+call called ask asked chase chased check checked email emailed follow make made look looked take took
+owner assigned friday eow eom tomorrow asap soon open opened
+""".split())
+
+
+def words(text: str, names: frozenset[str] = frozenset()) -> frozenset[str]:
+    """The distinctive words of an item: lower-case, without common words, numbers, days,
+    its business's own name, and a plural or past-tense ending."""
+    out = set()
+    for token in _TOKEN.findall(text.lower()):
+        if token in _COMMON or token in names or _DAY.match(token) or len(token) < 2:
+            continue
+        out.add(_stem(token))
+    return frozenset(out - _COMMON)
+
+
+@lru_cache(maxsize=65536)
+def _stem(token: str) -> str:
+    for ending in ("ing", "ed", "es", "s"):
+        if len(token) > len(ending) + 3 and token.endswith(ending) and not token.endswith("ss"):
+            return token[: -len(ending)]
+    return token
+
+
+def _text(fact: Fact) -> str:
+    """What an item says, without the business and heading its statement opens with."""
+    statement = fact.statement
+    head, sep, rest = statement.partition(": ")
+    return rest if sep and len(head) < 120 else statement
+
+
+def _where(fact: Fact) -> tuple[str, int]:
+    source = fact.sources[0] if fact.sources else ""
+    path, _, line = source.rpartition(":")
+    return (path, int(line)) if line.isdigit() else (source, 0)
+
+
+def _before(problem: Fact, end: Fact) -> bool:
+    """Whether ``end`` was written after ``problem``: a later day, or later in the same note."""
+    if problem.period is None or end.period is None:
+        return False
+    if end.period != problem.period:
+        return end.period > problem.period
+    (p_path, p_line), (e_path, e_line) = _where(problem), _where(end)
+    return p_path == e_path and e_line > p_line
+
+
+@rule(reads=FACTS, settles=True)
+def analyze(facts: Sequence[Fact], ctx: AnalysisContext) -> list[Fact]:
+    """Each finding, open task or note from the notes that a later ``resolved`` note settles, as a
+    note of what happened (same id: it takes the open item's place)."""
+    ends = [f for f in facts if f.kind == "note" and f.name == "resolved" and f.period]
+    if not ends:
+        return []
+    names = frozenset(w for name, _ in ctx.entities.values() for w in _TOKEN.findall(name.lower()))
+    ends_words = [(end, words(_text(end), names)) for end in ends]
+    wanted = frozenset().union(*(w for _, w in ends_words))
+    if not wanted:
+        return []
+    # the open items, indexed by the distinctive words the ends use; a fact base holds up to
+    # millions of items, so one C-run search for the ends' words comes before any tokenising
+    search = re.compile(r"(?<![a-z0-9])(?:" + "|".join(map(re.escape, sorted(wanted, key=len, reverse=True))) + ")")
+    latest = max(end.period for end in ends if end.period)
+    scope = None if any(end.entity is None for end in ends) else {end.entity for end in ends}
+    opened: list[tuple[Fact, frozenset[str]]] = []
+    index: dict[str, list[int]] = {}
+    for f in facts:
+        if f.period is None or f.period > latest or (scope is not None and f.entity is not None and f.entity not in scope):
+            continue
+        if not (f.name in _OPEN or (f.kind == "note" and f.name not in _ENDS)):
+            continue
+        text = _text(f)
+        if len(set(search.findall(text.lower()))) < 2:
+            continue
+        own = words(text, names)
+        shared = own & wanted
+        if len(shared) < 2:
+            continue
+        for w in shared:
+            index.setdefault(w, []).append(len(opened))
+        opened.append((f, own))
+    settled: dict[str, tuple[Fact, Fact]] = {}
+    for end, said in ends_words:
+        counts: dict[int, int] = {}
+        for w in said:
+            for n in index.get(w, ()):
+                counts[n] = counts.get(n, 0) + 1
+        for n, shared in counts.items():
+            problem, own = opened[n]
+            if shared < 2 or shared * 10 < 3 * min(len(own), len(said)):
+                continue  # two distinctive words at least, and nearly a third of the shorter item's
+            if problem.entity is not None and end.entity is not None and problem.entity != end.entity:
+                continue
+            if not _before(problem, end):
+                continue
+            held = settled.get(problem.id)
+            if held is None or (end.period or "", end.id) < (held[1].period or "", held[1].id):
+                settled[problem.id] = (problem, end)  # the first end after it
+    return [_settled(problem, end) for problem, end in settled.values()]
+
+
+def _settled(problem: Fact, end: Fact) -> Fact:
+    where = end.sources[0] if end.sources else "a later note"
+    return Fact(
+        id=problem.id, kind="note", name="resolved_later", entity=problem.entity,
+        subject=problem.subject, topics=tuple(t for t in problem.topics if t != "risk"),
+        value=problem.value, unit=problem.unit, period=end.period,
+        statement=f"{problem.statement.rstrip('.')} — resolved by {end.period}: {_text(end).rstrip('.')} ({where}).",
+        evidence=tuple(dict.fromkeys((*problem.evidence, *end.evidence))),
+        sources=tuple(dict.fromkeys((*problem.sources, *end.sources))),
+    )

@@ -1,0 +1,90 @@
+"""A problem or task a later note says is over is not shown as open (analyzers/resolution.py)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from execbrief.analyzers import AnalysisContext, analyze
+from execbrief.model import Evidence, Fact, Provenance
+
+AS_OF = date(2026, 11, 30)
+ENTITIES = {"van": ("Sudsy Paws Grooming", "delivery"), "loft": ("Fore St Loft", "short-let")}
+
+
+def ctx() -> AnalysisContext:
+    return AnalysisContext(as_of=AS_OF, entities=ENTITIES)
+
+
+def day(path: str, heading: str, *bullets: str, entity: str | None = "van", tasks: tuple = ()) -> list[Evidence]:
+    """One dated log entry: a section of bullets, and checked or open tasks under it."""
+    prov = Provenance(source="notes", path=path, line_start=1, line_end=20)
+    out = [Evidence(id=f"ev-{path}-doc", source="notes", kind="document", entity=entity, text=heading,
+                    record={"title": heading, "tags": [], "status": "active", "updated": None, "updated_from": "mtime"},
+                    provenance=prov),
+           Evidence(id=f"ev-{path}-sec", source="notes", kind="section", entity=entity, text=heading,
+                    record={"heading": heading, "level": 1, "parents": [],
+                            "bullets": [{"text": b, "line": 3 + n} for n, b in enumerate(bullets)]},
+                    provenance=prov)]
+    for n, (text, done) in enumerate(tasks):
+        out.append(Evidence(id=f"ev-{path}-task-{n}", source="notes", kind="task", entity=entity, text=text,
+                            record={"done": done, "heading": heading, "due": None},
+                            provenance=Provenance(source="notes", path=path, line_start=10 + n, line_end=10 + n)))
+    return out
+
+
+def facts_of(*days: list[Evidence]) -> dict[str, Fact]:
+    facts, failures = analyze([ev for d in days for ev in d], ctx())
+    assert failures == {}
+    return {f.sources[0]: f for f in facts if f.sources and f.sources[0].startswith("notes/")}
+
+
+def test_a_problem_a_later_entry_says_is_fixed_becomes_a_note_citing_both():
+    found = facts_of(
+        day("notes/2026-11-17.md", "2026-11-17 tue", "van water heater DEAD this am. no hot water = no baths, -$285",
+            "-> get quote from coastal rv for the water heater"),
+        day("notes/2026-11-20.md", "2026-11-20 fri", "van back!! water heater replaced at coastal rv, $640 paid"),
+    )
+
+    dead, quote = found["notes/2026-11-17.md:3"], found["notes/2026-11-17.md:4"]
+    assert (dead.kind, dead.name, dead.severity) == ("note", "resolved_later", None)
+    assert dead.statement == (
+        "Sudsy Paws Grooming — 2026-11-17 tue: van water heater DEAD this am. no hot water = no baths, -$285 — resolved by "
+        "2026-11-20: van back!! water heater replaced at coastal rv, $640 paid (notes/2026-11-20.md:3).")
+    assert dead.sources == ("notes/2026-11-17.md:3", "notes/2026-11-20.md:3")
+    assert "risk" not in dead.topics
+    assert quote.kind == "note" and "resolved by 2026-11-20" in quote.statement
+
+
+def test_a_checked_task_settles_the_open_task_of_an_earlier_meeting():
+    found = facts_of(
+        day("notes/minutes-11-18.md", "Partners meeting — 2026-11-18", entity=None,
+            tasks=(("Send the Q3 P&L for both businesses to Reyes CPA — owner: Priya", False),)),
+        day("notes/minutes-11-25.md", "Partners meeting — 2026-11-25", entity=None,
+            tasks=(("Q3 P&L sent to Reyes CPA on 11/20 (Priya). Done.", True),)),
+    )
+
+    sent = found["notes/minutes-11-18.md:10"]
+    assert (sent.kind, sent.name) == ("note", "resolved_later") and sent.recommendation is None
+
+
+def test_nothing_is_settled_backwards_across_businesses_on_common_words_or_by_what_is_still_open():
+    found = facts_of(
+        # fixed on the 20th: it cannot settle what broke on the 24th
+        day("notes/2026-11-20.md", "2026-11-20 fri", "dryer fan replaced, $90"),
+        day("notes/2026-11-24.md", "2026-11-24 tue", "dryer fan broken again, grinding"),
+        # the loft's heater is not the van's
+        day("notes/2026-11-25.md", "2026-11-25 wed", "loft water heater leaking into the unit below", entity="loft"),
+        day("notes/2026-11-26.md", "2026-11-26 thu", "water heater replaced, $640 paid"),
+        # one shared word is not the same thing
+        day("notes/2026-11-27.md", "2026-11-27 fri", "van insurance renewal up 18%, broker late"),
+        day("notes/2026-11-28.md", "2026-11-28 sat", "van wash done"),
+        # a checked task that says it is not over
+        day("notes/2026-11-10.md", "2026-11-10 tue", "Brightwater invoice FN-2031 unpaid, 40 days"),
+        day("notes/2026-11-12.md", "2026-11-12 thu", tasks=(("Called Brightwater about FN-2031. Still not paid.", True),)),
+    )
+
+    assert found["notes/2026-11-24.md:3"].kind == "finding"
+    assert found["notes/2026-11-25.md:3"].kind == "finding"
+    assert found["notes/2026-11-27.md:3"].kind == "finding"
+    assert found["notes/2026-11-10.md:3"].kind == "finding"
+    assert not [f for f in found.values() if f.name == "resolved_later"]
