@@ -7,6 +7,8 @@ Raise a floor when recall rises; never edit an ``expected.toml`` to make it pass
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from corpus_recall import measure, workspaces
@@ -25,6 +27,16 @@ FLOORS = {
 }
 
 
+# An [[absent]] pattern that also matches a right figure with the same digits: the item that
+# matches, checked by hand, and why it is right (the expected files are never edited).
+COINCIDENCES = {
+    # the analyst's wrong figure is the studio's November net after draws, -$1,570; the
+    # studio's fixed costs are also $1,570 a month: insurance 180 + rent 750 + software 640
+    ("meeting-minutes", "draws-or-loan-in-profit"): re.compile(
+        r"^Fieldnote Studio's fixed costs \(every cost but cost of sales\) were \$1,570 a month"),
+}
+
+
 @pytest.mark.parametrize("name", workspaces())
 def test_briefings_show_what_the_analyst_expected_of_each_corpus_workspace(name, tmp_path):
     recall = measure(name, tmp_path)
@@ -34,4 +46,6 @@ def test_briefings_show_what_the_analyst_expected_of_each_corpus_workspace(name,
     # an item about a business is never shown under another business or the group
     assert recall.misattributed == [], recall.misattributed
     # nothing the analyst said would be wrong for the data (a secret in clear, advice for another kind)
-    assert recall.violations == [], recall.violations
+    wrong = [(lens, ident, item) for lens, ident, item in recall.violations
+             if not COINCIDENCES.get((name, ident), re.compile("(?!)")).search(item)]
+    assert wrong == [], wrong
