@@ -22,7 +22,7 @@ def test_every_builtin_module_registers_its_rule_and_they_run_in_order():
     rules = registered()
     names = [r.name for r in rules]
     assert names[: len(base.BUILTIN)] == list(base.BUILTIN)  # over evidence, then kpis, then plan
-    assert [r.name for r in rules if r.over_facts] == ["breakeven", "kpis", "plan"]
+    assert [r.name for r in rules if r.over_facts] == ["resolution", "breakeven", "kpis", "plan"]
     assert all(isinstance(r.reads, Reads) for r in rules if not r.over_facts)
 
 

@@ -70,10 +70,15 @@ def _word_pattern(word: str) -> str:
     return re.escape(stem) + r"(?:e?s)?(?:'s?)?"
 
 
-def _label_pattern(label: str) -> str | None:
+def _label_pattern(label: str, *, exact: bool = False) -> str | None:
+    """A name or alias with its words' plurals and street variants; an ``exact`` label (an
+    id, written for machines: ``books``) only as written, or a tenant's "appt book" would
+    name the bookkeeping business."""
     words = _WORDS.findall(label.lower())
     if not words:
         return None
+    if exact:
+        return r"[\W_]*".join(re.escape(w) for w in words) + r"(?:'s)?"
     return r"[\W_]*".join(_word_pattern(w) for w in words)
 
 
@@ -96,7 +101,7 @@ class EntityResolver:
                 if _ACRONYM.fullmatch(stripped):
                     capitals.append((re.escape(stripped) + r"(?:'?s)?", entity.id))
                     continue
-                pattern = _label_pattern(label)
+                pattern = _label_pattern(label, exact=label is entity.id and label not in (entity.name, *entity.aliases))
                 if pattern and len(key.replace(" ", "")) >= _MIN_LABEL:
                     plain.append((pattern, entity.id))
         self.ids = frozenset(ids)
