@@ -77,7 +77,7 @@ def test_a_rule_with_kinds_reads_only_the_businesses_of_those_kinds_and_runs_aft
     assert failures == {}
     assert seen == ["duplex", "shop", None]  # a rental, a business of no kind, the group: not the charter
     assert {f.entity for f in facts if f.name == "probe"} == {"duplex", "shop", None}
-    assert [r.name for r in registered()][-4:] == ["vacancy_probe", "breakeven", "kpis", "plan"]
+    assert [r.name for r in registered()][-5:] == ["vacancy_probe", "resolution", "breakeven", "kpis", "plan"]
 
 
 def test_a_rule_over_facts_reads_the_facts_made_before_it_in_their_order(monkeypatch):
