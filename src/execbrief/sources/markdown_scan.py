@@ -44,7 +44,8 @@ class Scan:
         self.sections: list[dict[str, Any]] = []
         # {"text", "done", "heading", "line", "end"}
         self.tasks: list[dict[str, Any]] = []
-        # [line, raw line, heading, cells]
+        # [line, raw line, heading, cells, caption] (caption: the line that leads into the table,
+        # "- obk billing run for dec:", or None)
         self.rows: list[list[Any]] = []
         # [line, message]
         self.problems: list[list[Any]] = []
@@ -84,6 +85,7 @@ def scan(lines: list[str], begin: int) -> Scan:
     item: dict[str, Any] | None = None  # the bullet or task a continuation line joins
     para: dict[str, Any] | None = None  # the prose paragraph a next prose line joins
     table: tuple[str, ...] | None = None  # normalised header keys of the open table
+    caption: str | None = None  # the open table's lead-in line
 
     def close(sec: dict[str, Any]) -> None:
         if sec["level"] or sec["start"] is not None:  # the preamble counts only if non-blank
@@ -127,11 +129,12 @@ def scan(lines: list[str], begin: int) -> Scan:
         if "|" in line:
             para = None
             if table is not None:
-                out.rows.append(_row(line, lineno, table, section["heading"], out.problems))
+                out.rows.append(_row(line, lineno, table, section["heading"], out.problems) + [caption])
                 continue
             if i < n and "|" in lines[i] and _TABLE_SEP.match(lines[i]):
                 header = cells_of(line)
                 if len(header) == len(cells_of(lines[i])):
+                    caption = _lead_in(lines, i - 2, section["body"] if "body" in section else begin)
                     table, item = header_keys(tuple(header)), None
                     section["end"] = i = i + 1
                     continue
@@ -243,6 +246,20 @@ def header_keys(header: tuple[str, ...]) -> tuple[str, ...]:
             key, k = f"{base}_{k}", k + 1
         keys.append(key)
     return tuple(keys)
+
+
+def _lead_in(lines: list[str], header: int, first: int) -> str | None:
+    """The text line just before a table's header (one blank line between allowed), within
+    its section: what the table is ("- obk billing run for dec:"), or None."""
+    for k in (header - 1, header - 2):
+        if k < first or k < 0:
+            return None
+        text = lines[k].strip()
+        if text:
+            if text.startswith(("#", "|", "```", "~~~")):
+                return None
+            return text.lstrip("-*+ ").strip() or None
+    return None
 
 
 def _row(line: str, lineno: int, keys: tuple[str, ...], heading: str,

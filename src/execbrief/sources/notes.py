@@ -110,8 +110,10 @@ def parse_note(data: bytes) -> dict[str, Any]:
             found = _due(b["text"], b["line"], warnings, tail=False)
             if found is not None:
                 b["due"] = found
-    for row in body.rows:  # [line, raw, heading, cells] → [line, raw, record]
+    for row in body.rows:  # [line, raw, heading, cells, caption] → [line, raw, record]
         record = {"heading": row[2], "cells": row[3]}
+        if row[4]:
+            record["caption"] = row[4]
         record.update(typed_cells(row[3]))
         row[2:] = [record]
     front = lines[:body_start]
@@ -455,7 +457,8 @@ class NotesSource:
         }
         add("document", 1, max(parsed["lines"], 1), title, doc, entity)
         secrets = parsed.get("secrets", ())
-        rows = [(row[0], owner(row[0], row[1])) for row in body["rows"]]
+        # a row names its business, else the line leading into its table does ("- obk billing run:")
+        rows = [(row[0], owner(row[0], row[1]) or owner(row[0], row[2].get("caption"))) for row in body["rows"]]
         # the businesses the note's table rows belong to (its own, when it has none): the
         # groups of the rules kept business by business
         groups = sorted({e or "" for _, e in rows} or {entity or ""})
