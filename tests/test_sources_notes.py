@@ -936,3 +936,23 @@ def test_a_sentence_opening_with_a_pronoun_that_points_back_stays_with_the_one_b
         ("The garage quoted $900. This hurts. Those bills add up.", 7),
         ("These keep coming.", 9),
     ]
+
+
+def test_a_table_whose_rows_name_no_business_takes_the_one_its_lead_in_line_names(ws):
+    ws.write("notes/2026-11-24.md", (
+        "# 2026-11-24 tue\n\n- globex billing run for dec:\n\n"
+        "| client | monthly fee | status |\n|---|---|---|\n| Tran Dental | $800/mo | paid |\n"
+        "| Millbrook Landscaping | $275/mo | gone |\n\n"
+        "Prices we pay:\n"
+        "| supplier | price |\n|---|---|\n| Acme Inc | $40 |\n| Initech | $25 |\n\n"
+        "| van | last service |\n|---|---|\n| V2 | 2026-06-14 |\n"
+    ))
+
+    rows = {ev.record["cells"][next(iter(ev.record["cells"]))]: ev for ev in of_kind(ws.collect(), "table_row")}
+
+    assert rows["Tran Dental"].entity == rows["Millbrook Landscaping"].entity == "globex"
+    assert rows["Tran Dental"].record["caption"] == "globex billing run for dec:"
+    # a row naming its own business keeps it; a caption naming none gives none
+    assert rows["Acme Inc"].entity == "acme" and rows["Initech"].entity is None
+    # a table right after another has no lead-in line
+    assert rows["V2"].entity is None and "caption" not in rows["V2"].record
