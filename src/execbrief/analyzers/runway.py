@@ -205,7 +205,7 @@ _MOVED = {  # type → (fact name, what money in says, what money out says)
     "owner_draw": ("owner_draws", "owner draws of {m} came back", "owner draws of {m}"),
     "capital_contribution": ("capital_contributions", "the owners put in {m} of capital",
                              "{m} of capital went back to the owners"),
-    "loan_proceeds": ("loan_proceeds", "{m} was borrowed", "{m} of loan proceeds went back"),
+    "loan_proceeds": ("loan_proceeds", "{m} came in as loans (loan proceeds)", "{m} of loan proceeds went back"),
     "loan_principal": ("loan_principal", "{m} of loan principal came back", "{m} of loan principal was repaid"),
     "transfer": ("transfers", "{m} came in by transfer from the group's other businesses or accounts",
                  "{m} went out by transfer to the group's other businesses or accounts"),
