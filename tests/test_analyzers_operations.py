@@ -650,3 +650,19 @@ def test_a_figure_not_beside_a_kpi_or_one_that_is_spent_states_no_kpi(text):
     from execbrief.vocabulary import builtin_vocabulary
 
     assert builtin_vocabulary().stated(text) == []
+
+
+def test_the_plan_asks_once_per_business_for_the_kpis_it_does_not_track():
+    expect = ctx(expected_kpis=(("arrears", ("rental",)), ("rent_roll", ("rental",)), ("occupancy_rate", ("rental",)),
+                                ("cash_balance", ()), ("website_sessions", ())))
+    gaps = kpis.analyze([], expect)
+
+    actions = sorted(plan.analyze(gaps, expect), key=lambda a: (a.entity or "", a.statement))
+
+    assert [a.statement for a in actions] == [
+        "By 2026-12-23: Name someone to track cash balance and website sessions.",
+        "By 2026-12-23: Ask whoever runs Alpha Rentals to track its arrears, occupancy rate and rent roll.",
+        "By 2026-12-23: Ask whoever runs Gamma Flats to track its arrears, occupancy rate and rent roll.",
+    ]
+    alpha = actions[1]
+    assert len(alpha.evidence) == 3 and {g.id for g in gaps if g.entity == "alpha"} == set(alpha.evidence)
