@@ -645,6 +645,8 @@ def test_the_vocabulary_reads_a_kpi_beside_its_figure_in_the_forms_people_write(
 @pytest.mark.parametrize("text", [
     "Owes $3,700 from the bank account arrears", "occupancy is poor this winter", "paid $900 into the business account",
     "98% of orders arrive inside the window", "the 2 units at 100 Main St are let",
+    "We have been below the 95% on-time target for three weeks", "a target of 95% on time", "occupancy goal 80%",
+    "the contract promises 98% on time",
 ])
 def test_a_figure_not_beside_a_kpi_or_one_that_is_spent_states_no_kpi(text):
     from execbrief.vocabulary import builtin_vocabulary

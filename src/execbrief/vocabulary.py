@@ -176,8 +176,11 @@ class Vocabulary:
         found = []
         for name, unit, pattern in self._stated:
             m = pattern.search(text)
-            if m is not None and not (unit == "money" and _SPENT.search(text)):
-                found.append((name, unit, m.group("a") or m.group("b")))
+            if m is None or (unit == "money" and _SPENT.search(text)):
+                continue
+            if _AIM_AFTER.match(text, m.end()) or _AIM_BEFORE.search(text[max(0, m.start() - 40):m.start()]):
+                continue  # "the 95% on-time target", "a target of 95% on time": an aim, not a measure
+            found.append((name, unit, m.group("a") or m.group("b")))
         return found
 
     def __repr__(self) -> str:  # what the incremental runner's context digest reads
@@ -240,6 +243,9 @@ _FIGURE = {
     "percent": r"\d{1,3}(?:\.\d+)?(?=\s?%)",
 }
 _HEDGE = r"(?:about|around|roughly|approx\.?|approximately|nearly|almost|just over|just under|~)?\s*"
+_AIMS = r"(?:target|goal|aim|budget|forecast|plan|promise[sd]?|threshold|minimum|sla|requirement|required|needed)"
+_AIM_AFTER = re.compile(rf"\W*(?:rate\W+)?{_AIMS}\b", re.I)
+_AIM_BEFORE = re.compile(rf"\b{_AIMS}\W+(?:(?:of|for|is|at|was|to|that)\W+)?(?:about\W+|around\W+)?$", re.I)
 # a figure an item pays, moves or spends is no balance
 _SPENT = re.compile(r"\b(?:paid|pay|spent|spend|transferr\w*|withdr[ae]w\w*|moved|sent|owe[sd]?|due)\b", re.I)
 
