@@ -122,4 +122,6 @@ def test_audits_cover_one_business_model_kpis_gaps_records_and_backlog(demo_repo
 def test_client_portfolio_audit_shows_the_roster_and_churn_risk(demo_reports):
     audit = demo_reports["client-portfolio"]
     assert "Pinewood Brewing" in section(audit, "records")
-    assert "High: Brightline Studio: Pinewood Brewing Co. has not paid since 8 September" in stated(audit, "risks")
+    # the unpaid $2,800 once, from the roster under billing: the note saying the same is not repeated
+    assert "Pinewood Brewing Co. last paid on 2026-09-08" in stated(audit, "billing")
+    assert "Pinewood" not in section(audit, "risks")

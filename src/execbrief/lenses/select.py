@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Callable, Iterable, Iterator, Sequence
 
 from ..model import SEVERITIES, DataWarning, Fact, Lens, LensSection, LensView, Selector
+from .distinct import distinct
 
 __all__ = ["FactIndex", "build_view", "is_plan", "lens_pool", "matches", "plan_order", "rank"]
 
@@ -237,10 +238,12 @@ def build_view(
                 omitted[section.id] = len(picked) - limit
         else:
             limit = section.select.limit or lens.max_items
-            ranked = rank(picked, lens.focus, 2 * limit, keys=index.key)
+            # (what another line of the report already states is not shown again)
+            ranked, repeated = distinct(rank(picked, lens.focus, 2 * limit, keys=index.key),
+                                        (f for chosen in sections.values() for f in chosen), entities.values())
             chosen = ranked[:limit]
-            if len(picked) > limit:
-                omitted[section.id] = len(picked) - limit
+            if len(picked) - repeated > limit:
+                omitted[section.id] = len(picked) - repeated - limit
                 reserve[section.id] = tuple(ranked[limit:])
         sections[section.id] = tuple(chosen)
         shown.update(f.id for f in chosen)

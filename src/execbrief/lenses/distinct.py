@@ -1,0 +1,76 @@
+"""One item per thing said: near-duplicates left out of a section.
+
+The same problem often reaches the fact base more than once: written in two notes (a weekly
+update and the accountant's list), or written once and found again by a rule ("Pinewood
+Brewing has not paid … $2,800 outstanding" in a note; "Pinewood Brewing Co. last paid on
+2026-09-08 … about $2,800 is unpaid" from the client roster). A briefing that lists both
+spends two of its few lines on one thing. Two facts are the same thing when they are about
+the same business, state the same amount of money, name no different numbered thing ("unit
+3" and "unit 4" are two vacancies, whatever else they share), and share most of their
+distinctive words besides the businesses' names. Facts without an amount of money are never
+merged: two lines that agree only in words, or in a count, are not taken to be one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable
+
+from ..analyzers.resolution import words
+from ..model import Fact
+
+__all__ = ["distinct"]
+
+# a number naming a thing ("unit 3", "u3", "Van 2", "flat 4B", "inv SW-1042", "#1142")
+_LABEL_NUMBER = re.compile(r"(?:\b(?:unit|u|van|v|flat|apt|apartment|room|suite|lot|bay|truck|site|invoice|inv|"
+                           r"no\.?|number)\s?[#-]?\s?|#|\b[a-z]{2,4}-)(\d[0-9a-z]{0,5})\b", re.I)
+
+
+@dataclass(frozen=True)
+class _Said:
+    words: frozenset[str]
+    numbers: frozenset[str]
+
+
+@lru_cache(maxsize=65536)
+def _said(statement: str, names: frozenset[str]) -> _Said:
+    text = statement.partition(". Fix:")[0]
+    return _Said(words(text, names), frozenset(n.lower() for n in _LABEL_NUMBER.findall(text)))
+
+
+def _money(fact: Fact) -> bool:
+    unit = fact.unit or ""
+    return fact.value is not None and len(unit) == 3 and unit.isupper()
+
+
+def same_thing(a: Fact, b: Fact, names: frozenset[str] = frozenset()) -> bool:
+    """Whether two facts state one thing (see the module docstring); ``names`` are the words
+    of the businesses' names, which say nothing about what a fact is about."""
+    if a.entity != b.entity or not _money(a) or a.value != b.value or a.unit != b.unit:
+        return False
+    x, y = _said(a.statement, names), _said(b.statement, names)
+    if x.numbers and y.numbers and not x.numbers & y.numbers:
+        return False
+    shared = len(x.words & y.words)
+    return shared >= 2 and 5 * shared >= 2 * min(len(x.words), len(y.words))  # two words, and 40% of the shorter
+
+
+def distinct(ranked: Iterable[Fact], shown: Iterable[Fact] = (),
+             names: Iterable[str] = ()) -> tuple[list[Fact], int]:
+    """``ranked`` without the facts that state what an earlier one (or one of ``shown``, the
+    report's other sections) already does; and how many were left out. ``names``: the
+    businesses' names."""
+    said_names = frozenset(w for name in names for w in re.findall(r"[a-z0-9]+", name.lower()))
+    kept: list[Fact] = []
+    earlier = [f for f in shown if _money(f)]
+    dropped = 0
+    for fact in ranked:
+        if _money(fact) and any(same_thing(fact, other, said_names) for other in earlier):
+            dropped += 1
+            continue
+        kept.append(fact)
+        if _money(fact):
+            earlier.append(fact)
+    return kept, dropped

@@ -1,0 +1,44 @@
+"""A briefing says one thing once: near-duplicates left out of a section (lenses/distinct.py)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from execbrief.lenses.distinct import distinct, same_thing
+from execbrief.model import Fact
+
+
+def finding(n: int, statement: str, value: str | None, entity: str = "studio", unit: str = "USD") -> Fact:
+    return Fact(id=f"f-{n}", kind="finding", name="risk", entity=entity, severity="high", statement=statement,
+                value=Decimal(value) if value else None, unit=unit if value else None)
+
+
+NOTE = finding(1, "Brightline Studio: Pinewood Brewing Co. has not paid since 8 September and owes $2,800.", "2800")
+OTHER_NOTE = finding(2, "Brightline Studio: Pinewood Brewing has not paid its October or November retainer, so $2,800 is "
+                        "outstanding. Its owner says cash is tight until the holiday season.", "2800")
+ROSTER = finding(3, "Brightline Studio: Pinewood Brewing Co. last paid on 2026-09-08, 76 days ago; about $2,800 "
+                    "(2 monthly fees of $1,400) is unpaid. Fix: Call Pinewood Brewing Co.", "2800.00")
+NAMES = ("Brightline Studio",)
+
+
+def test_the_same_debt_written_twice_and_found_by_a_rule_is_shown_once():
+    kept, dropped = distinct([NOTE, OTHER_NOTE, ROSTER], names=NAMES)
+
+    assert kept == [NOTE] and dropped == 2
+    # what another section of the report already shows is not shown again either
+    assert distinct([ROSTER], shown=[NOTE], names=NAMES) == ([], 1)
+
+
+def test_different_things_that_share_words_or_an_amount_are_all_kept():
+    unit3 = finding(4, "Birch Lane: u3 vacant since 10/1, asking $1,395/mo", "1395", "birch")
+    unit4 = finding(5, "Birch Lane: unit 4 vacant since 11/1, asking $1,395/mo", "1395", "birch")
+    other_business = finding(6, "Harbor Flats: Pinewood Brewing Co. owes $2,800.", "2800", "flats")
+    other_amount = finding(7, "Brightline Studio: Pinewood Brewing Co. owes $1,400 for October.", "1400")
+    no_money = finding(8, "Brightline Studio: Pinewood Brewing Co. has not paid since 8 September.", None)
+    count = finding(9, "Brightline Studio: Pinewood Brewing Co. has 4 sites.", "4", unit="site")
+    count_again = finding(10, "Brightline Studio: Pinewood Brewing Co. runs 4 sites.", "4", unit="site")
+
+    assert not same_thing(unit3, unit4)  # two numbered things
+    kept, dropped = distinct([NOTE, other_business, other_amount, no_money, count, count_again], names=NAMES)
+    assert dropped == 0 and len(kept) == 6
+    assert distinct([unit3, unit4]) == ([unit3, unit4], 0)
