@@ -76,6 +76,10 @@ def test_a_key_pasted_in_a_note_reaches_no_file_the_run_writes_and_the_cto_hears
     ("The wifi password is Gull2024 on the fridge", "The wifi password is [secret withheld: …] on the fridge"),
     ("The password is in the shared spreadsheet", "The password is in the shared spreadsheet"),
     ("Pin the rota to the board; zip code is 12345", "Pin the rota to the board; zip code is 12345"),
+    ("[08:15] luis: the gate admin login for the PTI portal is admin / Ridgeway#2291 if the tech asks",
+     "[08:15] luis: the gate admin login for the PTI portal is admin / [secret withheld: …] if the tech asks"),
+    ("username/password: dana / Harbor2024", "username/password: dana / [secret withheld: …]"),
+    ("The login page is /admin / settings", "The login page is /admin / settings"),
 ])
 def test_codes_and_passwords_as_people_write_them_in_notes_are_withheld(text, kept):
     from execbrief.redaction import withhold
