@@ -88,3 +88,11 @@ def test_nothing_is_settled_backwards_across_businesses_on_common_words_or_by_wh
     assert found["notes/2026-11-27.md:3"].kind == "finding"
     assert found["notes/2026-11-10.md:3"].kind == "finding"
     assert not [f for f in found.values() if f.name == "resolved_later"]
+
+
+def test_a_status_boards_done_column_does_not_settle_its_backlog_written_the_same_day():
+    found = facts_of(day("notes/board.md", "Board — 2026-11-28", "BL: Flat 3 deposit £950 not protected yet, DPS login locked",
+                         "BL: chase Connor (Flat 2) for November rent £875", "✅ BL: Flat 2 boiler replaced, £2,400 paid",
+                         entity="loft"))
+
+    assert not [f for f in found.values() if f.name == "resolved_later"]

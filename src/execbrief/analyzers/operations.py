@@ -135,7 +135,8 @@ def said_on(record: dict[str, Any], info: NoteInfo, ctx: AnalysisContext) -> str
         for day in _heading_days(heading):
             if day.isoformat() <= today:
                 return day.isoformat()
-    return info.updated.isoformat() if info.updated else None
+    # (a file changed after the as-of date was, as far as this run knows, written on it)
+    return min(info.updated, ctx.as_of).isoformat() if info.updated else None
 
 
 _UNLABELLED: dict[str, Any] = {}

@@ -12,8 +12,9 @@ problem word such as *still not*) as a ``resolved`` note, dated by its heading o
 This rule settles each earlier finding, open task or note of the same business (or of the group)
 that says the same thing, by the distinctive words the two share ("water heater", "Coastal
 RV"; "Q3", "P&L", "Reyes", "CPA"), into a note of what happened, citing both items. A
-problem and its end are never matched across businesses, backwards in time, or on common
-words alone.
+problem and its end are never matched across businesses, on the same day or backwards in
+time (a status board's *Done* column is not later than its *Backlog*), or on common words
+alone (a word a fifth of a business's open items use, "flat", "BL", tells none apart).
 """
 
 from __future__ import annotations
@@ -82,13 +83,10 @@ def _where(fact: Fact) -> tuple[str, int]:
 
 
 def _before(problem: Fact, end: Fact) -> bool:
-    """Whether ``end`` was written after ``problem``: a later day, or later in the same note."""
-    if problem.period is None or end.period is None:
-        return False
-    if end.period != problem.period:
-        return end.period > problem.period
-    (p_path, p_line), (e_path, e_line) = _where(problem), _where(end)
-    return p_path == e_path and e_line > p_line
+    """Whether ``end`` was written on a later day than ``problem``. Two items of one day are
+    not ordered: lower down a status board is another column (*Done* under *Backlog*), not
+    a later time."""
+    return problem.period is not None and end.period is not None and end.period > problem.period
 
 
 @rule(reads=FACTS, settles=True)
@@ -125,14 +123,18 @@ def analyze(facts: Sequence[Fact], ctx: AnalysisContext) -> list[Fact]:
         for w in shared:
             index.setdefault(w, []).append(len(opened))
         opened.append((f, own))
+    # a word most of a business's open items use ("flat", "BL") says nothing about which
+    common = _common_words(opened)
     settled: dict[str, tuple[Fact, Fact]] = {}
     for end, said in ends_words:
+        said = said - common.get(end.entity, frozenset()) - common.get(None, frozenset())
         counts: dict[int, int] = {}
         for w in said:
             for n in index.get(w, ()):
                 counts[n] = counts.get(n, 0) + 1
         for n, shared in counts.items():
             problem, own = opened[n]
+            own = own - common.get(problem.entity, frozenset())
             if shared < 2 or shared * 10 < 3 * min(len(own), len(said)):
                 continue  # two distinctive words at least, and nearly a third of the shorter item's
             if problem.entity is not None and end.entity is not None and problem.entity != end.entity:
@@ -143,6 +145,22 @@ def analyze(facts: Sequence[Fact], ctx: AnalysisContext) -> list[Fact]:
             if held is None or (end.period or "", end.id) < (held[1].period or "", held[1].id):
                 settled[problem.id] = (problem, end)  # the first end after it
     return [_settled(problem, end) for problem, end in settled.values()]
+
+
+def _common_words(opened: list[tuple[Fact, frozenset[str]]]) -> dict[str | None, frozenset[str]]:
+    """Per business: the words a fifth or more of its open items share (three items at least)."""
+    by_entity: dict[str | None, list[frozenset[str]]] = {}
+    for fact, own in opened:
+        by_entity.setdefault(fact.entity, []).append(own)
+    out = {}
+    for entity, sets in by_entity.items():
+        counts: dict[str, int] = {}
+        for own in sets:
+            for w in own:
+                counts[w] = counts.get(w, 0) + 1
+        floor = max(3, len(sets) // 5)
+        out[entity] = frozenset(w for w, n in counts.items() if n >= floor)
+    return out
 
 
 def _settled(problem: Fact, end: Fact) -> Fact:
