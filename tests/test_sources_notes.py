@@ -956,3 +956,20 @@ def test_a_table_whose_rows_name_no_business_takes_the_one_its_lead_in_line_name
     assert rows["Acme Inc"].entity == "acme" and rows["Initech"].entity is None
     # a table right after another has no lead-in line
     assert rows["V2"].entity is None and "caption" not in rows["V2"].record
+
+
+def test_a_quoted_message_is_prose_of_its_own(ws):
+    ws.write("notes/thread.md", (
+        "---\nupdated: 2026-11-17\n---\n# Re: renewal\n\nThanks for letting us know.\n"
+        "> On Mon, Nov 16 Priya wrote:\n> Globex will not renew our IT support\n> agreement ($1,850 a month).\n>\n"
+        "> > An older quote.\n"
+    ))
+
+    (section,) = [s for s in of_kind(ws.collect(), "section") if s.record["heading"] == "Re: renewal"]
+
+    said = [(p["text"], p["line"], p["para"]) for p in section.record["paras"]]
+    assert said == [
+        ("Thanks for letting us know.", 6, 0),
+        ("On Mon, Nov 16 Priya wrote: Globex will not renew our IT support agreement ($1,850 a month).", 7, 1),
+        ("An older quote.", 11, 2),
+    ]

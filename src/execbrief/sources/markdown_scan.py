@@ -169,13 +169,21 @@ def scan(lines: list[str], begin: int) -> Scan:
             item = None
             if first.isdigit() or first in "UuLlRrEe*_":
                 _stamp(line, lineno, out)
-            if first != ">" and first != "<":  # (quotes and HTML are not the note's own prose)
-                if para is None:
-                    para = {"text": line.strip(), "line": lineno, "starts": [0]}
+            quoted = first == ">"
+            # a quoted e-mail or message is prose too ("> Laurel & Finch will not renew"): what
+            # someone wrote about the business; a quote is a paragraph of its own
+            text = _QUOTE.sub("", line).strip() if quoted else line.strip()
+            if not text:
+                para = None
+            elif first != "<":  # (HTML is not the note's own prose)
+                if para is None or para.get("quoted", False) != quoted:
+                    para = {"text": text, "line": lineno, "starts": [0]}
+                    if quoted:
+                        para["quoted"] = True
                     section["paras"].append(para)
                 else:
                     para["starts"].append(len(para["text"]) + 1)
-                    para["text"] = f"{para['text']} {line.strip()}"
+                    para["text"] = f"{para['text']} {text}"
     close(section)
     for sec in out.sections:  # dates once continuation lines are joined
         sec["paras"] = [sentence for n, p in enumerate(sec["paras"]) for sentence in _sentences(p, n)]
@@ -186,6 +194,7 @@ def scan(lines: list[str], begin: int) -> Scan:
     return out
 
 
+_QUOTE = re.compile(r"^(?:\s*>)+\s?")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[A-Z0-9\"'(\[*_])")
 # a full stop that ends no sentence: after a title, "e.g.", a month ("Dec. 15") or an initial
 # ("St." and "Inc." end sentences as often as not, so they do)
