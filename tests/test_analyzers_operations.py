@@ -668,3 +668,18 @@ def test_the_plan_asks_once_per_business_for_the_kpis_it_does_not_track():
     ]
     alpha = actions[1]
     assert len(alpha.evidence) == 3 and {g.id for g in gaps if g.entity == "alpha"} == set(alpha.evidence)
+
+
+def test_a_checklist_item_marked_red_or_amber_is_a_problem_with_its_fix_to_do():
+    red = only(operations.analyze([task("❌ Google Business Profile never claimed: shows the old address")], ctx()))
+    amber = only(operations.analyze([task("🟡 23 Google reviews, never asked for one", due="2026-12-05")], ctx()))
+    plain_task = only(operations.analyze([task("Post on Instagram")], ctx()))
+
+    assert (red.kind, red.severity, red.recommendation) == (
+        "finding", "high", "Google Business Profile never claimed: shows the old address")
+    assert red.statement == "Alpha Rentals: Google Business Profile never claimed: shows the old address."
+    assert (amber.kind, amber.severity, amber.due) == ("finding", "medium", date(2026, 12, 5))
+    assert plain_task.kind == "action"
+    # the plan dates the fix by its severity
+    (fix,) = plan.analyze([red], ctx())
+    assert fix.due == AS_OF + timedelta(days=14)

@@ -843,6 +843,8 @@ def test_expand_paths_finds_what_rglob_and_is_file_find(tmp_path):
     ("- [ ] tidy the shed", None),
     ("- [ ] get the 1099s out by the end of January", "2027-01-31"),
     ("- [ ] call the broker by Thurs", "2026-11-26"),
+    ("- [ ] landlord insurance renews 1/6/2027: quote $690", "2027-01-06"),
+    ("- [ ] EICR (electrical) expires 1/14/2027. Book the electrician", "2027-01-14"),
 ])
 def test_task_due_dates_as_people_write_them_resolve_against_the_notes_date(ws, line, due):
     ws.write("notes/a.md", f"---\nupdated: 2026-11-24\n---\n# A\n{line}\n")

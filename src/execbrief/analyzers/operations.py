@@ -98,8 +98,26 @@ def open_task(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> Fact:
     task = plain(_DUE_TEXT.sub(" ", ev.text or "").strip().rstrip("."))
     topics = (_labelled_topics(ctx.vocabulary, label)
               or ctx.vocabulary.topics_for(task, heading=ev.record.get("heading"), tags=info.tags))
-    return _task_fact(ev, ev.entity, task, due, topics, ev.provenance.label(), ctx,
-                      said_on(ev.record, info, ctx))
+    said = said_on(ev.record, info, ctx)
+    flagged = _STATUS.match(task)
+    if flagged and _STATUS_SEVERITY[flagged.group(1)[0]] and "kind" not in label:
+        # "- [ ] ❌ Google Business Profile never claimed: …": a problem on a checklist, with
+        # its fix to do (the plan dates the fix by its severity)
+        text = task[flagged.end():].strip()
+        who = ctx.entity_name(ev.entity) if ev.entity else "Group"
+        dated = f" (next date: {due.isoformat()})" if due else ""
+        return fact(
+            id=stable_id("f", "task", ev.provenance.path, task.lower()),
+            kind="finding", name="risk", entity=ev.entity, severity=_STATUS_SEVERITY[flagged.group(1)[0]],
+            due=due, period=said, statement=f"{who}: {text}{dated}.", recommendation=text,
+            topics=tuple(sorted({*topics, "risk"})), evidence=(ev.id,), sources=(ev.provenance.label(),),
+        )
+    return _task_fact(ev, ev.entity, task, due, topics, ev.provenance.label(), ctx, said)
+
+
+# a checklist item's status mark: red or a cross is a high problem, amber or a warning a medium one
+_STATUS = re.compile(r"^\s*([🔴❌⛔🟠🟡⚠]\ufe0f?)\s*[:\-–]?\s*")
+_STATUS_SEVERITY = {"🔴": "high", "❌": "high", "⛔": "high", "🟠": "medium", "🟡": "medium", "⚠": "medium"}
 
 
 def done_task(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> Fact:

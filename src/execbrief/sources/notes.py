@@ -63,7 +63,8 @@ def _timestamp(loader: Any, node: Any) -> Any:
 _YamlLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 _YAML_LOADER = _YamlLoader
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
-_DUE = re.compile(r"(?:\bdue:?|\bby|\bbefore|\buntil|\bdeadline:?|📅)[ \t]*(?:on[ \t]+|the[ \t]+)?", re.IGNORECASE)
+_DUE = re.compile(r"(?:\bdue:?|\bby|\bbefore|\buntil|\bdeadline:?|📅|\brenews|\bexpires|\blapses|\bruns out)"
+                  r"[ \t]*(?:on[ \t]+|the[ \t]+)?", re.IGNORECASE)
 _FRONT_KEYS = ("entity", "updated", "date", "kpis")
 PARALLEL_MIN = 400  # notes to parse before the work is spread over processes
 # what building from a cached parse of another shape raises (a hand-edited cache entry)
