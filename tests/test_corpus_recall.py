@@ -15,9 +15,10 @@ from corpus_recall import measure, workspaces
 
 # share of the analyst's expected findings each workspace's briefings show, at least
 FLOORS = {
-    # held out: written blind and measured before any rule changed for them (BENCHMARKS.md)
-    "email-digest": 0.66,
-    "owner-checklist": 0.77,
+    # held out: written blind, measured before any rule changed for them (66.7%, 77.3%), then
+    # improved by general rules (BENCHMARKS.md)
+    "email-digest": 0.75,
+    "owner-checklist": 0.86,
     "daily-log": 0.90,
     "meeting-minutes": 0.91,
     "handoff-bullets": 0.93,
@@ -49,6 +50,9 @@ KNOWN = {
     # a fix confirmed later the same day in the same e-mail thread: items of one day are not
     # ordered (a status board's Done column is not later than its Backlog), so nothing settles it
     ("email-digest", "generator-shown-broken"): re.compile(r"generator cut out twice during Saturday lunch"),
+    # "van dryer: ordered the new one after all" shares one distinctive word, "dryer", with the
+    # grinding dryer of six days before; one word settles nothing (too many false settlements)
+    ("daily-log", "dryer-decision-still-open"): re.compile(r"high-velocity dryer in the van making a grinding noise"),
     # a VAT payment to HMRC counts as a tax cost (README: VAT → tax); the analyst counts it as
     # neither revenue nor cost. Which is right depends on whether sales are booked gross of VAT.
     ("owner-checklist", "vat-as-kc-cost"): re.compile(r"Kettle & Crumb"),
