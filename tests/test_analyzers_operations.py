@@ -683,3 +683,14 @@ def test_a_checklist_item_marked_red_or_amber_is_a_problem_with_its_fix_to_do():
     # the plan dates the fix by its severity
     (fix,) = plan.analyze([red], ctx())
     assert fix.due == AS_OF + timedelta(days=14)
+
+
+def test_a_question_a_negation_or_a_mail_clients_line_says_nothing_is_over():
+    facts = {f.statement: f for f in operations.analyze([section(
+        "Re: backup alerts", "Summit Realty is sorted", "Is that sorted?",
+        "The nightly backup has not completed since Nov 9", "Sent from my iPhone")], ctx())}
+
+    assert facts["Alpha Rentals — Re: backup alerts: Summit Realty is sorted."].name == "resolved"
+    assert facts["Alpha Rentals — Re: backup alerts: Is that sorted?."].name != "resolved"
+    assert facts["Alpha Rentals: The nightly backup has not completed since Nov 9."].kind == "finding"
+    assert not [s for s in facts if "iPhone" in s]

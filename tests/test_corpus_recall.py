@@ -17,14 +17,14 @@ from corpus_recall import measure, workspaces
 FLOORS = {
     # held out: written blind, measured before any rule changed for them (66.7%, 77.3%), then
     # improved by general rules (BENCHMARKS.md)
-    "email-digest": 0.75,
+    "email-digest": 0.77,
     "owner-checklist": 0.86,
     "daily-log": 0.90,
     "meeting-minutes": 0.91,
     "handoff-bullets": 0.93,
     "mixed-multi": 0.92,
     "per-business-frontmatter": 0.91,
-    "weekly-prose": 0.90,
+    "weekly-prose": 0.92,
     "judgement-fernhill": 0.90,
     "judgement-harbourline": 0.90,
     "judgement-northwick": 0.70,

@@ -134,7 +134,8 @@ def _done(ev: Evidence, entity: str | None, text: str, heading: str, where: str,
           ctx: AnalysisContext, topics: tuple[str, ...], signals: frozenset[str]) -> Fact:
     who = ctx.entity_name(entity) if entity else "Group"
     value, unit = quantity(text, ctx.currency)
-    settles = "problem" not in signals  # "called them; still not paid": done, but nothing is settled
+    # "called them; still not paid": done, but nothing is settled
+    settles = "problem" not in signals and not _NOT_OVER.search(text)
     return fact(
         id=stable_id("f", "done", ev.provenance.path, heading.lower(), text.lower()),
         kind="note", name="resolved" if settles else "done", entity=entity, value=value, unit=unit,
@@ -209,6 +210,12 @@ def _dated_after(heading: str, as_of: date) -> bool:
     return bool(days) and min(days) > as_of
 
 
+_BOILERPLATE = re.compile(r"^(?:sent from my \w+|get outlook for \w+|sent via \w+)\b", re.I)
+# what keeps a "done" word from saying something is over: a question ("Is that sorted?"), or
+# a negation ("the backup has not completed since Nov 9")
+_NOT_OVER = re.compile(r"\?\s*$|\b(?:not|never|cannot|yet to)\b|n't\b", re.I)
+
+
 def _role(vocab: Vocabulary, record: dict[str, Any]) -> str | None:
     """What the item's heading, or the nearest enclosing heading that says, makes its items."""
     for heading in (record.get("heading") or "", *reversed(record.get("parents") or ())):
@@ -258,7 +265,10 @@ def section_items(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> list[Fa
             topics = tuple(sorted({*topics, "finance"}))  # an item that states an amount of money is about money
         if unit is not None and role not in ("missing_kpi", "plan", "done"):
             facts.extend(stated_kpis(ev, info, item, raw, entity, where, ctx))
-        if not label and (role == "done" or "resolved" in signals) and "problem" not in signals:
+        if _BOILERPLATE.match(raw):
+            continue  # "Sent from my iPhone": a mail client's line, not the writer's
+        if (not label and (role == "done" or "resolved" in signals) and "problem" not in signals
+                and not _NOT_OVER.search(raw)):
             # "water heater replaced at coastal rv, $640 paid": what settles an earlier problem
             facts.append(_done(ev, entity, raw, heading, where, info, ctx, topics, signals))
             continue
