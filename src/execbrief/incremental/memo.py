@@ -1,11 +1,14 @@
 """The memo: the facts analyzers made, kept for later runs (``.execbrief/cache/analysis.sqlite``).
 
-Two tables: ``parts``, one row per note (its memo key: the note's part key under the
-code's and context's digest), with what each view over all notes read of it (a digest per
-view) and the per-note analyzer's facts; ``whole``, one row per analyzer and group (a
-business, or the whole view), with the digest of the items it read and its facts. Facts are
-kept as ``analyzers.build.dump_facts`` rows. A memo that cannot be opened or written costs
-speed, never facts: ``error`` says why, and every call after it does nothing.
+Tables: ``parts``, one row per note (its memo key: the note's part key under the code's and
+context's digest), with what each view over all notes read of it (a digest per view) and
+the per-note analyzer's facts; ``whole``, one row per analyzer and group (a business, or
+the whole view; or a rule over facts), with the digest of the items it read (of what the
+facts before it were made from, for a rule over facts) and its facts; ``fact_base``, one
+run's whole fact base in chunks, under a digest of everything it was made from, and
+``meta``, the last run's digest. Facts are kept as ``analyzers.build.dump_facts`` rows. A
+memo that cannot be opened or written costs speed, never facts: ``error`` says why, and
+every call after it does nothing.
 """
 
 from __future__ import annotations
@@ -13,10 +16,12 @@ from __future__ import annotations
 import json
 import sqlite3
 from pathlib import Path
+from typing import Callable, Iterable, TypeVar
 
 __all__ = ["MEMO_VERSION", "Memo"]
 
 MEMO_VERSION = 1  # (kept facts of another version are not read)
+T = TypeVar("T")
 
 
 class Memo:
@@ -35,6 +40,8 @@ class Memo:
                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
                     "CREATE TABLE IF NOT EXISTS parts (key TEXT PRIMARY KEY, views TEXT, facts BLOB);"
                     "CREATE TABLE IF NOT EXISTS whole (analyzer TEXT PRIMARY KEY, key TEXT, facts BLOB);"
+                    "CREATE TABLE IF NOT EXISTS fact_base (key TEXT, n INTEGER, facts BLOB, PRIMARY KEY (key, n));"
+                    "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT);"
                 )
                 return
             except sqlite3.DatabaseError as exc:  # not a database (damaged): start a new one, once
@@ -54,23 +61,68 @@ class Memo:
             self.db.close()
         self.db = None
 
-    def parts(self, keys: set[str]) -> tuple[dict[str, dict[str, str]], dict[str, bytes]]:
-        """The kept view digests and facts of these parts, by key."""
+    def parts(self, keys: set[str]) -> dict[str, dict[str, str]]:
+        """The kept view digests of these parts, by key (their facts: ``part_facts``)."""
         views: dict[str, dict[str, str]] = {}
-        facts: dict[str, bytes] = {}
         if self.db is None or not keys:
-            return views, facts
+            return views
         try:
-            rows = self.db.execute("SELECT key, views, facts FROM parts").fetchall()
+            rows = self.db.execute("SELECT key, views FROM parts").fetchall()
         except sqlite3.Error as exc:
             self._fail(exc)
-            return views, facts
-        for key, digests, blob in rows:
+            return views
+        for key, digests in rows:
             if key in keys:
                 views[key] = json.loads(digests)
-                if blob is not None:
-                    facts[key] = blob
-        return views, facts
+        return views
+
+    def part_facts(self, keys: set[str]) -> dict[str, bytes]:
+        """The kept facts of these parts, by key (those that have any)."""
+        facts: dict[str, bytes] = {}
+        if self.db is None or not keys:
+            return facts
+        try:
+            rows = self.db.execute("SELECT key, facts FROM parts WHERE facts IS NOT NULL").fetchall()
+        except sqlite3.Error as exc:
+            self._fail(exc)
+            return facts
+        for key, blob in rows:
+            if key in keys:
+                facts[key] = blob
+        return facts
+
+    def fact_base(self, key: str, load: Callable[[bytes], list[T]]) -> list[T] | None:
+        """The whole fact base kept under ``key``, loaded chunk by chunk; None if there is none."""
+        if self.db is None:
+            return None
+        out: list[T] = []
+        try:
+            for (blob,) in self.db.execute("SELECT facts FROM fact_base WHERE key = ? ORDER BY n", (key,)):
+                out += load(blob)
+            if not out and self.db.execute("SELECT 1 FROM fact_base WHERE key = ?", (key,)).fetchone() is None:
+                return None
+        except sqlite3.Error as exc:
+            self._fail(exc)
+            return None
+        return out
+
+    def keep_fact_base(self, key: str, chunks: Callable[[], Iterable[bytes]]) -> None:
+        """Keep the whole fact base under ``key`` (``chunks()`` in order), when it is worth it:
+        none is kept yet (a cold run), or the last run's fact base had this key too (one seen
+        twice in a row is likely to be seen again). The last key seen is noted either way."""
+        if self.db is None:
+            return
+        try:
+            held = self.db.execute("SELECT key FROM fact_base LIMIT 1").fetchone()
+            seen = self.db.execute("SELECT value FROM meta WHERE name = 'fact_base_seen'").fetchone()
+            with self.db:
+                if (held is None or seen == (key,)) and held != (key,):
+                    self.db.execute("DELETE FROM fact_base")
+                    self.db.executemany("INSERT INTO fact_base VALUES (?, ?, ?)",
+                                        ((key, n, blob) for n, blob in enumerate(chunks())))
+                self.db.execute("INSERT OR REPLACE INTO meta VALUES ('fact_base_seen', ?)", (key,))
+        except sqlite3.Error as exc:
+            self._fail(exc)
 
     def put_part(self, key: str, views: dict[str, str], facts: bytes) -> None:
         """Keep a part's facts now, in the transaction ``save`` commits (so a run does not hold

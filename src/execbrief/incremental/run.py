@@ -25,6 +25,7 @@ from .memo import MEMO_VERSION, Memo
 __all__ = ["IncrementalRun", "IncrementalStats"]
 
 _WHOLE = object()  # the one group of a view not kept per entity
+FACT_BASE_CHUNK = 65_536  # facts per chunk of a kept fact base (loaded one chunk at a time)
 
 
 @dataclass
@@ -38,6 +39,10 @@ class IncrementalStats:
     groups_computed: dict[str, int] = field(default_factory=dict)  # per analyzer: groups (businesses) computed
     workers: int = 1  # processes that built notes (and ran per-note analyzers), at most
     error: str | None = None  # why the memo could not be used, if it could not
+    fact_base: bool = False  # whether the whole fact base was kept (nothing it was made from changed)
+    # a digest of everything the fact base was made from (code, context, inputs): the same
+    # digest, the same facts; None when some input has no digest or a rule failed
+    fact_base_key: str | None = None
     seconds: dict[str, float] = field(default_factory=dict)  # wall time per analyzer, kept or computed
 
 
@@ -57,7 +62,8 @@ class IncrementalRun:
         self.parts = [p for r in results for p in r.parts]
         # a part's kept facts and digests hold for this code and context only
         self.keys = {p.key: hashlib.sha256(f"{self.base}\0{p.key}".encode()).hexdigest() for p in self.parts}
-        self.stored_views, self.stored_facts = memo.parts(set(self.keys.values()))
+        self.stored_views = memo.parts(set(self.keys.values()))
+        self.stored_facts: dict[str, bytes] | None = None  # the parts' kept facts, read when needed
         self.stats.seconds["(memo load)"] = time.perf_counter() - started
         # per part built: what the views over all notes read of it (not what a narrowed view keeps)
         self.built: dict[str, list[Evidence]] = {}
@@ -77,9 +83,18 @@ class IncrementalRun:
 
     def analyze(self) -> tuple[list[Fact], dict[str, str]]:
         """Every rule's facts (sorted by id) and failures by rule; the memo keeps what it may."""
-        facts, failures = run_rules(self.rules, self._over_evidence, self.context, self.stats.seconds,
-                                    self._over_facts)
         seconds = self.stats.seconds
+        started = time.perf_counter()
+        key = self.fact_base_key()
+        kept = self.memo.fact_base(key, load_facts) if key is not None else None
+        seconds["(fact base)"] = time.perf_counter() - started
+        if kept is not None:  # nothing it was made from changed: no rule runs, no note is read
+            self.stats.fact_base, self.stats.fact_base_key = True, key
+            self.stats.reused = [r.name for r in self.rules]
+            self.stats.notes_reused = sum(1 for p in self.parts if p.source in self._per_note_sources())
+            self.stats.error = self.memo.error
+            return kept, {}
+        facts, failures = run_rules(self.rules, self._over_evidence, self.context, seconds, self._over_facts)
         started = time.perf_counter()
         self.memo.save({k: self.views_now[k] for k in self.pending}, self.new_whole, set(self.keys.values()),
                        self.live_whole, self.facts_kept)
@@ -87,8 +102,48 @@ class IncrementalRun:
         started = time.perf_counter()
         ordered = [facts[k] for k in sorted(facts)]
         seconds["(sort)"] = time.perf_counter() - started
+        key = self.stats.fact_base_key = None if failures else self.fact_base_key()
+        if key is not None:
+            started = time.perf_counter()
+            self.memo.keep_fact_base(key, lambda: (dump_facts(ordered[n:n + FACT_BASE_CHUNK])
+                                                   for n in range(0, len(ordered), FACT_BASE_CHUNK)))
+            seconds["(fact base)"] += time.perf_counter() - started
         self.stats.error = self.memo.error
         return ordered, failures
+
+    def _per_note_sources(self) -> set[str]:
+        return {source for spec in self.declared.values() if spec.per_note for source in spec.sources}
+
+    def fact_base_key(self) -> str | None:
+        """A digest of everything the fact base is made from, rule by rule (as ``_over_facts``
+        keys a rule over facts), or None where this run cannot say without building notes
+        (a note changed, or some view has no digest)."""
+        trail = hashlib.sha256(self.base.encode())
+
+        def add(*values: str) -> None:
+            trail.update("\0".join(values).encode() + b"\1")
+
+        for rule in self.rules:
+            if rule.over_facts:
+                add(rule.name, trail.hexdigest())
+                continue
+            spec = self.declared[rule.name]
+            mine = [p for p in self.parts if p.source in spec.sources]
+            if spec.per_note:
+                eager = [ev for r in self.results for ev in r.evidence if spec.accepts(ev)]
+                try:
+                    add(rule.name, items_digest(eager) if eager else "", *(self.keys[p.key] for p in mine))
+                except TypeError:
+                    return None
+                continue
+            if not spec.hits_only and any(spec.view not in self.part_views(p) for p in mine):
+                return None  # (a note to build first: not worth it here, the rules will)
+            digest_of = self.view_digests(spec)
+            if any(d is None for d in digest_of.values()):
+                return None
+            for group in sorted(digest_of, key=lambda g: g if isinstance(g, str) else ""):
+                add(rule.name, "" if group is _WHOLE else f"@{group or ''}", digest_of[group])  # type: ignore[arg-type]
+        return trail.hexdigest()
 
     def _over_evidence(self, rule: Rule) -> list[Fact]:
         spec = self.declared[rule.name]
@@ -275,6 +330,8 @@ class IncrementalRun:
             except TypeError:
                 self.trail = None
         self._add_to_trail(name, *(self.keys[p.key] for p in self.parts if p.source in spec.sources))
+        if self.stored_facts is None:
+            self.stored_facts = self.memo.part_facts(set(self.keys.values()))
         todo = [p for p in self.parts if p.source in spec.sources and self.keys[p.key] not in self.stored_facts]
         # (of a note's items, only what other views read is kept once it is analysed: a
         # large workspace's sections and tasks are most of its memory)
