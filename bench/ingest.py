@@ -20,7 +20,7 @@ in this order and prints one JSON document:
 
 Each result has wall seconds, CPU seconds of the process (the machine may be shared: CPU
 time is what the work itself cost), its peak RSS in MB, its workers' CPU seconds, the peak
-summed PSS of its whole process tree (``tree_peak_pss_mb``, sampled every 0.1 s: workers'
+summed PSS of its whole process tree (``tree_peak_pss_mb``, sampled every 0.5 s: workers'
 pages shared with the main process count once) and the load average before it.
 
 ``--child MODE`` runs one measurement in this process and prints it (``full_cold``,

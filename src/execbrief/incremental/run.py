@@ -25,7 +25,7 @@ from .memo import MEMO_VERSION, Memo
 __all__ = ["IncrementalRun", "IncrementalStats"]
 
 _WHOLE = object()  # the one group of a view not kept per entity
-FACT_BASE_CHUNK = 65_536  # facts per chunk of a kept fact base (loaded one chunk at a time)
+FACT_BASE_CHUNK = 16_384  # facts per chunk of a kept fact base (made and loaded one at a time: ~13 MB)
 
 
 @dataclass
@@ -153,6 +153,15 @@ class IncrementalRun:
             self.trail = None  # (a rule that failed: the facts so far are not what a digest says)
             raise
 
+    def _let_evidence_go(self) -> None:
+        """Let go of what the rules over evidence read (built notes' items, views, rows derived
+        from them) once they have all run: the rules over facts, which come last, never read
+        it, and the sort and the kept fact base then need room beside every fact."""
+        self.built.clear()
+        self.views_of.clear()
+        self.narrowings.clear()
+        self.context.derived.clear()
+
     def _add_to_trail(self, *values: str) -> None:
         if self.trail is not None:
             self.trail.update("\0".join(values).encode() + b"\1")
@@ -161,6 +170,7 @@ class IncrementalRun:
         """A rule over the facts made before it: kept, when what it reads is what it read when
         it was kept (the trail: every key and digest the facts so far were kept or made under,
         in order), or run over them."""
+        self._let_evidence_go()
         key = self.trail.hexdigest() if self.trail is not None else None
         self.live_whole.add(rule.name)
         kept = self.memo.whole(rule.name, key) if key else None
