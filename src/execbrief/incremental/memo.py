@@ -1,14 +1,12 @@
 """The memo: the facts analyzers made, kept for later runs (``.execbrief/cache/analysis.sqlite``).
 
-Tables: ``parts``, one row per note (its memo key: the note's part key under the code's and
-context's digest), with what each view over all notes read of it (a digest per view) and
-the per-note analyzer's facts; ``whole``, one row per analyzer and group (a business, or
-the whole view; or a rule over facts), with the digest of the items it read (of what the
-facts before it were made from, for a rule over facts) and its facts; ``fact_base``, one
-run's whole fact base in chunks, under a digest of everything it was made from, and
-``meta``, the last run's digest. Facts are kept as ``analyzers.build.dump_facts`` rows. A
-memo that cannot be opened or written costs speed, never facts: ``error`` says why, and
-every call after it does nothing.
+Two tables: ``parts``, one row per note (its memo key: the note's part key under the code's
+and context's digest), with what each view over all notes read of it (a digest per view)
+and the per-note analyzer's facts; ``whole``, one row per analyzer and group (a business,
+or the whole view; or a rule over facts), with the digest of the items it read (of what the
+facts before it were made from, for a rule over facts) and its facts. Facts are kept as
+``analyzers.build.dump_facts`` rows. A memo that cannot be opened or written costs speed,
+never facts: ``error`` says why, and every call after it does nothing.
 """
 
 from __future__ import annotations
@@ -16,12 +14,10 @@ from __future__ import annotations
 import json
 import sqlite3
 from pathlib import Path
-from typing import Callable, Iterable, TypeVar
 
 __all__ = ["MEMO_VERSION", "Memo"]
 
 MEMO_VERSION = 1  # (kept facts of another version are not read)
-T = TypeVar("T")
 
 
 class Memo:
@@ -40,8 +36,6 @@ class Memo:
                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
                     "CREATE TABLE IF NOT EXISTS parts (key TEXT PRIMARY KEY, views TEXT, facts BLOB);"
                     "CREATE TABLE IF NOT EXISTS whole (analyzer TEXT PRIMARY KEY, key TEXT, facts BLOB);"
-                    "CREATE TABLE IF NOT EXISTS fact_base (key TEXT, n INTEGER, facts BLOB, PRIMARY KEY (key, n));"
-                    "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT);"
                 )
                 return
             except sqlite3.DatabaseError as exc:  # not a database (damaged): start a new one, once
@@ -76,53 +70,27 @@ class Memo:
                 views[key] = json.loads(digests)
         return views
 
-    def part_facts(self, keys: set[str]) -> dict[str, bytes]:
-        """The kept facts of these parts, by key (those that have any)."""
-        facts: dict[str, bytes] = {}
+    def kept_parts(self, keys: set[str]) -> set[str]:
+        """Which of these parts have their facts kept (read them with ``part_facts``)."""
         if self.db is None or not keys:
-            return facts
+            return set()
         try:
-            rows = self.db.execute("SELECT key, facts FROM parts WHERE facts IS NOT NULL").fetchall()
+            rows = self.db.execute("SELECT key FROM parts WHERE facts IS NOT NULL").fetchall()
         except sqlite3.Error as exc:
             self._fail(exc)
-            return facts
-        for key, blob in rows:
-            if key in keys:
-                facts[key] = blob
-        return facts
+            return set()
+        return {key for (key,) in rows if key in keys}
 
-    def fact_base(self, key: str, load: Callable[[bytes], list[T]]) -> list[T] | None:
-        """The whole fact base kept under ``key``, loaded chunk by chunk; None if there is none."""
+    def part_facts(self, key: str) -> bytes | None:
+        """A part's kept facts; None if they cannot be read (then the caller makes them)."""
         if self.db is None:
             return None
-        out: list[T] = []
         try:
-            for (blob,) in self.db.execute("SELECT facts FROM fact_base WHERE key = ? ORDER BY n", (key,)):
-                out += load(blob)
-            if not out and self.db.execute("SELECT 1 FROM fact_base WHERE key = ?", (key,)).fetchone() is None:
-                return None
+            row = self.db.execute("SELECT facts FROM parts WHERE key = ?", (key,)).fetchone()
         except sqlite3.Error as exc:
             self._fail(exc)
             return None
-        return out
-
-    def keep_fact_base(self, key: str, chunks: Callable[[], Iterable[bytes]]) -> None:
-        """Keep the whole fact base under ``key`` (``chunks()`` in order), when it is worth it:
-        none is kept yet (a cold run), or the last run's fact base had this key too (one seen
-        twice in a row is likely to be seen again). The last key seen is noted either way."""
-        if self.db is None:
-            return
-        try:
-            held = self.db.execute("SELECT key FROM fact_base LIMIT 1").fetchone()
-            seen = self.db.execute("SELECT value FROM meta WHERE name = 'fact_base_seen'").fetchone()
-            with self.db:
-                if (held is None or seen == (key,)) and held != (key,):
-                    self.db.execute("DELETE FROM fact_base")
-                    self.db.executemany("INSERT INTO fact_base VALUES (?, ?, ?)",
-                                        ((key, n, blob) for n, blob in enumerate(chunks())))
-                self.db.execute("INSERT OR REPLACE INTO meta VALUES ('fact_base_seen', ?)", (key,))
-        except sqlite3.Error as exc:
-            self._fail(exc)
+        return row[0] if row else None
 
     def put_part(self, key: str, views: dict[str, str], facts: bytes) -> None:
         """Keep a part's facts now, in the transaction ``save`` commits (so a run does not hold

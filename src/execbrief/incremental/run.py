@@ -25,7 +25,6 @@ from .memo import MEMO_VERSION, Memo
 __all__ = ["IncrementalRun", "IncrementalStats"]
 
 _WHOLE = object()  # the one group of a view not kept per entity
-FACT_BASE_CHUNK = 16_384  # facts per chunk of a kept fact base (made and loaded one at a time: ~13 MB)
 
 
 @dataclass
@@ -39,7 +38,6 @@ class IncrementalStats:
     groups_computed: dict[str, int] = field(default_factory=dict)  # per analyzer: groups (businesses) computed
     workers: int = 1  # processes that built notes (and ran per-note analyzers), at most
     error: str | None = None  # why the memo could not be used, if it could not
-    fact_base: bool = False  # whether the whole fact base was kept (nothing it was made from changed)
     # a digest of everything the fact base was made from (code, context, inputs): the same
     # digest, the same facts; None when some input has no digest or a rule failed
     fact_base_key: str | None = None
@@ -63,7 +61,7 @@ class IncrementalRun:
         # a part's kept facts and digests hold for this code and context only
         self.keys = {p.key: hashlib.sha256(f"{self.base}\0{p.key}".encode()).hexdigest() for p in self.parts}
         self.stored_views = memo.parts(set(self.keys.values()))
-        self.stored_facts: dict[str, bytes] | None = None  # the parts' kept facts, read when needed
+        self.kept: set[str] | None = None  # the parts whose facts are kept (read one by one, when loaded)
         self.stats.seconds["(memo load)"] = time.perf_counter() - started
         # per part built: what the views over all notes read of it (not what a narrowed view keeps)
         self.built: dict[str, list[Evidence]] = {}
@@ -84,16 +82,6 @@ class IncrementalRun:
     def analyze(self) -> tuple[list[Fact], dict[str, str]]:
         """Every rule's facts (sorted by id) and failures by rule; the memo keeps what it may."""
         seconds = self.stats.seconds
-        started = time.perf_counter()
-        key = self.fact_base_key()
-        kept = self.memo.fact_base(key, load_facts) if key is not None else None
-        seconds["(fact base)"] = time.perf_counter() - started
-        if kept is not None:  # nothing it was made from changed: no rule runs, no note is read
-            self.stats.fact_base, self.stats.fact_base_key = True, key
-            self.stats.reused = [r.name for r in self.rules]
-            self.stats.notes_reused = sum(1 for p in self.parts if p.source in self._per_note_sources())
-            self.stats.error = self.memo.error
-            return kept, {}
         facts, failures = run_rules(self.rules, self._over_evidence, self.context, seconds, self._over_facts)
         started = time.perf_counter()
         self.memo.save({k: self.views_now[k] for k in self.pending}, self.new_whole, set(self.keys.values()),
@@ -102,22 +90,15 @@ class IncrementalRun:
         started = time.perf_counter()
         ordered = [facts[k] for k in sorted(facts)]
         seconds["(sort)"] = time.perf_counter() - started
-        key = self.stats.fact_base_key = None if failures else self.fact_base_key()
-        if key is not None:
-            started = time.perf_counter()
-            self.memo.keep_fact_base(key, lambda: (dump_facts(ordered[n:n + FACT_BASE_CHUNK])
-                                                   for n in range(0, len(ordered), FACT_BASE_CHUNK)))
-            seconds["(fact base)"] += time.perf_counter() - started
+        self.stats.fact_base_key = None if failures else self.fact_base_key()
         self.stats.error = self.memo.error
         return ordered, failures
-
-    def _per_note_sources(self) -> set[str]:
-        return {source for spec in self.declared.values() if spec.per_note for source in spec.sources}
 
     def fact_base_key(self) -> str | None:
         """A digest of everything the fact base is made from, rule by rule (as ``_over_facts``
         keys a rule over facts), or None where this run cannot say without building notes
-        (a note changed, or some view has no digest)."""
+        (before a changed note is built) or some input has no digest. Once the rules have run
+        it costs little: the view digests are known."""
         trail = hashlib.sha256(self.base.encode())
 
         def add(*values: str) -> None:
@@ -156,7 +137,7 @@ class IncrementalRun:
     def _let_evidence_go(self) -> None:
         """Let go of what the rules over evidence read (built notes' items, views, rows derived
         from them) once they have all run: the rules over facts, which come last, never read
-        it, and the sort and the kept fact base then need room beside every fact."""
+        it, and the sort then needs room beside every fact."""
         self.built.clear()
         self.views_of.clear()
         self.narrowings.clear()
@@ -340,19 +321,19 @@ class IncrementalRun:
             except TypeError:
                 self.trail = None
         self._add_to_trail(name, *(self.keys[p.key] for p in self.parts if p.source in spec.sources))
-        if self.stored_facts is None:
-            self.stored_facts = self.memo.part_facts(set(self.keys.values()))
-        todo = [p for p in self.parts if p.source in spec.sources and self.keys[p.key] not in self.stored_facts]
+        if self.kept is None:
+            self.kept = self.memo.kept_parts(set(self.keys.values()))
+        todo = [p for p in self.parts if p.source in spec.sources and self.keys[p.key] not in self.kept]
         # (of a note's items, only what other views read is kept once it is analysed: a
         # large workspace's sections and tasks are most of its memory)
         made = self.build(todo, fn, spec)
-        pieces: list[list[Fact] | bytes] = []  # each note's facts, in order
+        pieces: list[list[Fact] | bytes | Part] = []  # each note's facts (a kept note: the note), in order
         for part in self.parts:
             if part.source not in spec.sources:
                 continue
-            kept = self.stored_facts.pop(self.keys[part.key], None)  # (one analyzer per note: the memo keeps one)
-            if kept is not None:
-                pieces.append(kept)
+            if self.keys[part.key] in self.kept:
+                self.kept.discard(self.keys[part.key])  # (one analyzer per note: the memo keeps one)
+                pieces.append(part)
                 self.stats.notes_reused += 1
                 continue
             _, facts = next(made)
@@ -360,7 +341,12 @@ class IncrementalRun:
             pieces.append(facts or [])
         assert next(made, None) is None  # the workers, if any, are let go; then the facts are
         for n, piece in enumerate(pieces):  # loaded (not beside the workers' memory), each once
-            produced += load_facts(piece) if isinstance(piece, bytes) else piece
+            if isinstance(piece, Part):  # kept: read now, one note at a time (not all the bytes at once)
+                blob = self.memo.part_facts(self.keys[piece.key])
+                produced += (load_facts(blob) if blob is not None
+                             else fn([ev for ev in piece.evidence() if spec.accepts(ev)], self.context))
+            else:
+                produced += load_facts(piece) if isinstance(piece, bytes) else piece
             pieces[n] = []
         return produced
 
