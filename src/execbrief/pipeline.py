@@ -36,6 +36,7 @@ from .ledger.deliveries import DeliveryLedger
 from .render import render, render_markdown, standalone_html, update_between
 from .render.update import Update
 from .sources import InputFile, SourceResult
+from .stageclock import StageClock
 from .verify import verify
 from .workers import fork_call
 from .writers.offline import OfflineWriter
@@ -86,6 +87,8 @@ class RunResult:
     failures: list[str]
     facts: int
     duration_ms: int
+    stages_ms: dict[str, int] = field(default_factory=dict)
+    stages_cpu_ms: dict[str, int] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         """The run summary as plain JSON data (the `--json` contract)."""
@@ -96,6 +99,8 @@ class RunResult:
             "status": self.status,
             "facts": self.facts,
             "duration_ms": self.duration_ms,
+            "stages_ms": self.stages_ms,
+            "stages_cpu_ms": self.stages_cpu_ms,
             "reports": [asdict(r) for r in self.reports],
             "warnings": [w.model_dump() for w in self.warnings],
             "deliveries": self.deliveries,
@@ -308,6 +313,7 @@ def run(
     """
     say = progress or (lambda event, data: None)
     started = time.monotonic()
+    clock = StageClock()  # wall and CPU time per stage, in the summary and `execbrief history`
     lenses = load_lenses(settings.workspace, workspace_vocabulary(settings))
     # every configured report shapes the fact base (its lens's KPIs); --only picks what is written
     configured = plan_reports(settings, lenses)
@@ -337,19 +343,25 @@ def run(
             guard.fail(kind[:-1], name, exc, then)
         say("run", {"run_id": run_id, "reports": len(planned)})
         with bulk_allocation():  # evidence and facts: up to millions of objects
-            results, warnings, inputs, source_failures = collect_sources(settings, say)
+            with clock("sources"):
+                results, warnings, inputs, source_failures = collect_sources(settings, say)
             failures += source_failures
-            ledger.record_inputs(run_id, inputs)
-            ledger.record_warnings(run_id, warnings)
-            ledger_tables = [ev for r in results for ev in r.evidence if ev.source == "ledger" and ev.kind == "transactions"]
-            kind_warnings: list[DataWarning] = []
-            context = analysis_context(settings, configured, as_of, ledger_tables, kind_warnings)
+            with clock("recording"):
+                ledger.record_inputs(run_id, inputs)
+                ledger.record_warnings(run_id, warnings)
+            with clock("analyzers"):
+                ledger_tables = [ev for r in results for ev in r.evidence
+                                 if ev.source == "ledger" and ev.kind == "transactions"]
+                kind_warnings: list[DataWarning] = []
+                context = analysis_context(settings, configured, as_of, ledger_tables, kind_warnings)
             warnings.extend(kind_warnings)
-            ledger.record_warnings(run_id, kind_warnings)
+            with clock("recording"):
+                ledger.record_warnings(run_id, kind_warnings)
             # the reader stage: an LLM reader labels the items of new or changed notes (rules: as they are)
             read_warnings: list[DataWarning] = []  # (the run's, not the briefings' data)
             try:
-                reading = reader.read(results, context.vocabulary, ledger=ledger, run_id=run_id, progress=say)
+                with clock("reader"):
+                    reading = reader.read(results, context.vocabulary, ledger=ledger, run_id=run_id, progress=say)
                 results, read_warnings = reading.results, reading.warnings
                 del reading
             except LedgerError:
@@ -360,8 +372,9 @@ def run(
             say("analyze", {"evidence": sum(len(r.evidence) for r in results),
                             "parts": sum(len(r.parts) for r in results)})
             try:
-                facts, analyzer_failures, reuse = analyze_incremental(
-                    results, context, cache=analysis_cache(settings), settings_digest=settings_digest(settings))
+                with clock("analyzers"):
+                    facts, analyzer_failures, reuse = analyze_incremental(
+                        results, context, cache=analysis_cache(settings), settings_digest=settings_digest(settings))
             except Exception as exc:  # (each rule has a boundary of its own inside)
                 guard.fail("analysis", None, exc, "; the reports have no facts")
                 facts, analyzer_failures, reuse = [], {}, IncrementalStats()
@@ -372,40 +385,44 @@ def run(
                 "again; check that the workspace's .execbrief folder is writable")))
             ledger.record_warnings(run_id, warnings[-1:])
         failures += [f"analyzer {name}: {error}" for name, error in analyzer_failures.items()]
-        ledger.record_facts(run_id, facts)
-        for name, error in analyzer_failures.items():
-            ledger.record_event(run_id, "analyzer_failed", {"analyzer": name, "error": error})
+        with clock("recording"):
+            ledger.record_facts(run_id, facts)
+            for name, error in analyzer_failures.items():
+                ledger.record_event(run_id, "analyzer_failed", {"analyzer": name, "error": error})
 
         out_dir = settings.workspace / ".execbrief" / "runs" / run_id
         out_dir.mkdir(parents=True, exist_ok=True)
         outcomes: list[ReportOutcome] = []
         messages: list[Message] = []
         baselines: dict[str, FactIndex] = {}  # run id → its facts, read once for all reports
-        indexed = FactIndex(facts)  # one index of the fact base for every report's sections
-        by_id = dict(indexed.by_id)  # (and the changes the reports add)
-        views: list[LensView] = []
-        for plan in planned:
-            try:
-                views.append(_view_for(plan, indexed, warnings, settings, period, as_of, ledger, run_id, baselines))
-            except LedgerError:
-                raise  # the ledger cannot record the run: nothing further is safe
-            except Exception as exc:
-                guard.fail("lens", plan.key, exc, "; report not written")
-        for view in views:
-            by_id.update((f.id, f) for f in view.changes)
+        with clock("selection"):
+            indexed = FactIndex(facts)  # one index of the fact base for every report's sections
+            by_id = dict(indexed.by_id)  # (and the changes the reports add)
+            views: list[LensView] = []
+            for plan in planned:
+                try:
+                    views.append(_view_for(plan, indexed, warnings, settings, period, as_of, ledger, run_id,
+                                           baselines, clock))
+                except LedgerError:
+                    raise  # the ledger cannot record the run: nothing further is safe
+                except Exception as exc:
+                    guard.fail("lens", plan.key, exc, "; report not written")
+            for view in views:
+                by_id.update((f.id, f) for f in view.changes)
         warnings += read_warnings
-        waiting = _batch_step(writer, views, ledger, run_id, batch, resume) if batch or resume else None
-        if waiting:
-            warnings.append(DataWarning(source="writer", message=waiting))
-            ledger.record_warnings(run_id, warnings[-1:])
-            views = []  # the reports are written when the batch is collected
-        written = _write_many(writer, views, warnings, ledger, run_id, guard)
+        with clock("writing"):
+            waiting = _batch_step(writer, views, ledger, run_id, batch, resume) if batch or resume else None
+            if waiting:
+                warnings.append(DataWarning(source="writer", message=waiting))
+                ledger.record_warnings(run_id, warnings[-1:])
+                views = []  # the reports are written when the batch is collected
+            written = _write_many(writer, views, warnings, ledger, run_id, guard)
         plans = {plan.key: plan for plan in planned}
         for view in views:
             plan = plans[view.key]
             say("report", {"key": plan.key})
             outcome, message = _write_report(plan, view, by_id, settings, writer, out_dir, ledger, run_id, formats,
-                                             written.get(plan.key), guard)
+                                             written.get(plan.key), guard, clock)
             outcomes.append(outcome)
             failures += [f"report {plan.key}: {p}" for p in outcome.problems[:1]]
             if message:
@@ -415,10 +432,11 @@ def run(
         if channel is not None and messages:
             # preflight (execbrief doctor), then the idempotent send loop under the workspace lock
             try:
-                deliveries, delivery_failures = deliver_run(
-                    settings, channel, ledger, run_id, period, messages, in_doubt=in_doubt, progress=say,
-                    accept_new_ledger=accept_new_ledger,
-                )
+                with clock("delivery"):
+                    deliveries, delivery_failures = deliver_run(
+                        settings, channel, ledger, run_id, period, messages, in_doubt=in_doubt, progress=say,
+                        accept_new_ledger=accept_new_ledger,
+                    )
                 failures += delivery_failures
             except LedgerError:
                 raise
@@ -432,7 +450,7 @@ def run(
         result = RunResult(
             run_id=run_id, period=period, as_of=as_of.isoformat(), status=status, reports=outcomes,
             warnings=warnings, deliveries=deliveries, failures=failures, facts=len(facts),
-            duration_ms=duration,
+            duration_ms=duration, stages_ms=clock.wall_ms(), stages_cpu_ms=clock.cpu_ms(),
         )
         summary = {k: v for k, v in result.to_json().items() if k not in ("warnings",)}
         ledger.finish_run(run_id, status, summary, duration)
@@ -442,6 +460,7 @@ def run(
 def _view_for(
     plan: PlannedReport, facts: FactIndex, warnings: list[DataWarning], settings: Settings,
     period: str, as_of: date, ledger: Ledger, run_id: str, baselines: dict[str, FactIndex],
+    clock: StageClock | None = None,
 ) -> LensView:
     """The writer's input for one report, with what changed since its baseline briefing.
 
@@ -477,7 +496,8 @@ def _view_for(
         gone = resolved_alerts(ledger, base_run, set(facts.by_id))
         before += [f for f in lens_pool(plan.lens, gone, as_of=as_of, scope=scope) if f.id not in {b.id for b in before}]
         changes = compare(now, before, key=plan.key, baseline_period=baseline[1])
-        ledger.record_facts(run_id, changes)
+        with (clock or StageClock())("recording"):
+            ledger.record_facts(run_id, changes)
     return build_view(
         plan.lens, facts, key=plan.key, period=period, as_of=as_of,
         organization=settings.organization.name, entities=settings.entity_names(),
@@ -553,16 +573,18 @@ def _update(report: Report, ledger: Ledger, period: str, channel: str) -> Update
 def _write_report(
     plan: PlannedReport, view: LensView, by_id: dict[str, Fact], settings: Settings, writer: Any,
     out_dir: Path, ledger: Ledger, run_id: str, formats: tuple[str, ...] = (), written: Report | None = None,
-    guard: Boundary | None = None,
+    guard: Boundary | None = None, clock: StageClock | None = None,
 ) -> tuple[ReportOutcome, Message | None]:
     """Write, verify, render and build the message of one report, each step behind a boundary."""
     guard = guard or Boundary([])
+    clock = clock or StageClock()
     failed = ReportOutcome(lens=plan.lens.id, key=plan.key, title=plan.lens.title, status="failed",
                            writer=getattr(writer, "name", "?"), recipients=list(plan.to), files={})
     report = written
     if report is None:
         try:
-            report = writer.write(view)
+            with clock("writing"):
+                report = writer.write(view)
         except LedgerError:
             raise
         except Exception as exc:
@@ -570,17 +592,20 @@ def _write_report(
             guard.fail("writer", f"{getattr(writer, 'name', '?')} on report {plan.key}", exc,
                        "; written offline instead")
             try:
-                report = OfflineWriter(settings).write(view)
+                with clock("writing"):
+                    report = OfflineWriter(settings).write(view)
             except Exception as again:
                 guard.fail("writer", f"offline on report {plan.key}", again, "; report not written")
                 return failed, None
             report = report.model_copy(update={"status": "fallback"})
     try:
-        problems = verify(report, by_id)
+        with clock("verification"):
+            problems = verify(report, by_id)
     except Exception as exc:  # a report the verifier cannot check is never delivered
         problems = [f"the verifier failed on it: {describe(exc)}"]
     try:
-        return _render_report(plan, view, report, problems, settings, out_dir, ledger, run_id, formats)
+        with clock("rendering"):
+            return _render_report(plan, view, report, problems, settings, out_dir, ledger, run_id, formats, clock)
     except LedgerError:
         raise
     except Exception as exc:
@@ -591,20 +616,22 @@ def _write_report(
 
 def _render_report(
     plan: PlannedReport, view: LensView, report: Report, problems: list[str], settings: Settings, out_dir: Path,
-    ledger: Ledger, run_id: str, formats: tuple[str, ...],
+    ledger: Ledger, run_id: str, formats: tuple[str, ...], clock: StageClock,
 ) -> tuple[ReportOutcome, Message | None]:
     period = view.period
     # an LLM writer's "corrected" or "fallback" survives verification; a draft becomes "verified"
     passed = "verified" if report.status == "draft" else report.status
     report = report.model_copy(update={"status": "rejected" if problems else passed})
-    ledger.record_report(run_id, report)
+    with clock("recording"):
+        ledger.record_report(run_id, report)
     outcome = ReportOutcome(
         lens=plan.lens.id, key=plan.key, title=report.title, status=report.status,
         writer=report.writer, recipients=list(plan.to), files={}, problems=problems,
     )
     if problems:
         # an unverified report is never rendered for delivery: record why and move on
-        ledger.record_event(run_id, "report_rejected", {"key": plan.key, "problems": problems})
+        with clock("recording"):
+            ledger.record_event(run_id, "report_rejected", {"key": plan.key, "problems": problems})
         return outcome, None
     update = _update(report, ledger, period, settings.delivery.method)
     rendered = render(report, update)

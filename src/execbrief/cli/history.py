@@ -10,7 +10,7 @@ import click
 from ..config import CONFIG_FILE
 from ..errors import ConfigError
 from ..ledger import LEDGER_PATH, Ledger
-from .output import print_json
+from .output import print_json, stage_line
 
 __all__ = ["history"]
 
@@ -51,6 +51,9 @@ def history(workspace: Path, limit: int, deliveries: bool, costs: bool, as_json:
             f"{item['id']}  {item['status']:<7} period {item['period']}  as of {item['as_of']}  "
             f"{item['reports']} reports  {item['sent']} sent  {item['facts']} facts  {item['warnings']} warnings"
         )
+        stages = (item.get("summary") or {}).get("stages_ms")
+        if stages:
+            click.echo("    " + stage_line(stages, item.get("duration_ms")))
         if "llm" in item:
             _echo_costs(item["llm"])
         for message in item.get("messages", []):

@@ -11,7 +11,7 @@ from rich.markup import escape
 from ..config import load_settings, plausible_as_of
 from ..errors import UsageError
 from ..pipeline import RunResult, run as run_pipeline
-from .output import print_json, progress_reporter, stderr
+from .output import print_json, progress_reporter, stage_line, stderr
 
 __all__ = ["run", "summarize"]
 
@@ -37,6 +37,8 @@ def summarize(result: RunResult) -> None:
             stderr.print(f"    {warning.label()}", markup=False)
         if len(result.warnings) > 10:
             stderr.print(f"    …and {len(result.warnings) - 10} more (see --json)")
+    if result.stages_ms:
+        stderr.print(f"  {stage_line(result.stages_ms, result.duration_ms)}", markup=False)
     for failure in result.failures:
         # escaped: failures quote config keys like [delivery.smtp], which rich would eat as markup
         stderr.print(f"  [red]failed:[/] {escape(failure)}", markup=True)
