@@ -33,7 +33,7 @@ from .lenses import FactIndex, build_view, compare, lens_pool, load_lenses
 from .model import DataWarning, Evidence, Fact, Lens, LensView, Message, Report
 from .registry import registry
 from .ledger.deliveries import DeliveryLedger
-from .render import render, render_markdown, standalone_html, update_between
+from .render import RenderCache, update_between
 from .render.update import Update
 from .sources import InputFile, SourceResult
 from .stageclock import StageClock
@@ -283,6 +283,11 @@ def analysis_cache(settings: Settings) -> Path:
     return settings.workspace / ".execbrief" / "cache" / "analysis.sqlite"
 
 
+def render_cache(settings: Settings) -> Path:
+    """Where a workspace keeps rendered reports and chart images (``render.RenderCache``)."""
+    return settings.workspace / ".execbrief" / "cache" / "render"
+
+
 def settings_digest(settings: Settings) -> str:
     """The configuration evidence depends on besides the files: sources, entities, organisation."""
     return settings.model_dump_json(include={"sources", "entities", "organization"})
@@ -418,15 +423,18 @@ def run(
                 views = []  # the reports are written when the batch is collected
             written = _write_many(writer, views, warnings, ledger, run_id, guard)
         plans = {plan.key: plan for plan in planned}
+        renders = RenderCache(render_cache(settings))
         for view in views:
             plan = plans[view.key]
             say("report", {"key": plan.key})
             outcome, message = _write_report(plan, view, by_id, settings, writer, out_dir, ledger, run_id, formats,
-                                             written.get(plan.key), guard, clock)
+                                             written.get(plan.key), guard, clock, renders)
             outcomes.append(outcome)
             failures += [f"report {plan.key}: {p}" for p in outcome.problems[:1]]
             if message:
                 messages.append(message)
+        with clock("rendering"):
+            renders.prune()
 
         deliveries: list[dict[str, Any]] = []
         if channel is not None and messages:
@@ -573,7 +581,7 @@ def _update(report: Report, ledger: Ledger, period: str, channel: str) -> Update
 def _write_report(
     plan: PlannedReport, view: LensView, by_id: dict[str, Fact], settings: Settings, writer: Any,
     out_dir: Path, ledger: Ledger, run_id: str, formats: tuple[str, ...] = (), written: Report | None = None,
-    guard: Boundary | None = None, clock: StageClock | None = None,
+    guard: Boundary | None = None, clock: StageClock | None = None, renders: RenderCache | None = None,
 ) -> tuple[ReportOutcome, Message | None]:
     """Write, verify, render and build the message of one report, each step behind a boundary."""
     guard = guard or Boundary([])
@@ -605,7 +613,8 @@ def _write_report(
         problems = [f"the verifier failed on it: {describe(exc)}"]
     try:
         with clock("rendering"):
-            return _render_report(plan, view, report, problems, settings, out_dir, ledger, run_id, formats, clock)
+            return _render_report(plan, view, report, problems, settings, out_dir, ledger, run_id, formats, clock,
+                                  renders)
     except LedgerError:
         raise
     except Exception as exc:
@@ -616,7 +625,7 @@ def _write_report(
 
 def _render_report(
     plan: PlannedReport, view: LensView, report: Report, problems: list[str], settings: Settings, out_dir: Path,
-    ledger: Ledger, run_id: str, formats: tuple[str, ...], clock: StageClock,
+    ledger: Ledger, run_id: str, formats: tuple[str, ...], clock: StageClock, renders: RenderCache | None = None,
 ) -> tuple[ReportOutcome, Message | None]:
     period = view.period
     # an LLM writer's "corrected" or "fallback" survives verification; a draft becomes "verified"
@@ -634,13 +643,15 @@ def _render_report(
             ledger.record_event(run_id, "report_rejected", {"key": plan.key, "problems": problems})
         return outcome, None
     update = _update(report, ledger, period, settings.delivery.method)
-    rendered = render(report, update)
+    # (drawn once per distinct report and update; its charts once per distinct data)
+    drawn = (renders or RenderCache(None)).render(report, update, markdown="md" in formats)
+    rendered = drawn.rendered
     files = {"html": out_dir / f"{plan.key}.html", "text": out_dir / f"{plan.key}.txt"}
-    files["html"].write_text(standalone_html(report, rendered, update), encoding="utf-8")
+    files["html"].write_text(drawn.page, encoding="utf-8")
     files["text"].write_text(rendered.text, encoding="utf-8")
-    if "md" in formats:
+    if drawn.markdown is not None:
         files["md"] = out_dir / f"{plan.key}.md"
-        files["md"].write_text(render_markdown(report), encoding="utf-8")
+        files["md"].write_text(drawn.markdown, encoding="utf-8")
     message = None
     if plan.to:
         message = build_message(

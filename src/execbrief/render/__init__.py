@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from ..model import Rendered, Report
+from typing import Callable
+
+from ..model import Chart, Rendered, Report
+from .cache import RenderCache, RenderedFiles
 from .common import subject_for
 from .charts import chart_png
 from .html import content_id, render_html
@@ -10,28 +13,30 @@ from .markdown import render_markdown
 from .text import render_text
 from .update import Update, update_between
 
-__all__ = ["render", "render_html", "render_markdown", "render_text", "standalone_html", "subject_for",
+__all__ = ["RenderCache", "RenderedFiles", "render", "render_html", "render_markdown", "render_text", "standalone_html", "subject_for",
            "update_between"]
 
 
-def chart_images(report: Report) -> dict[str, bytes]:
+def chart_images(report: Report, draw: Callable[[Chart], bytes | None] = chart_png) -> dict[str, bytes]:
     """PNG bytes of every chart in the report, by chart id (empty without matplotlib)."""
     images = {}
     for block in report.blocks():
         if block.chart is not None:
-            png = chart_png(block.chart)
+            png = draw(block.chart)
             if png is not None:
                 images[block.chart.id] = png
     return images
 
 
-def render(report: Report, update: Update | None = None) -> Rendered:
+def render(report: Report, update: Update | None = None, *,
+           chart_png: Callable[[Chart], bytes | None] = chart_png) -> Rendered:
     """Render a report for email; the same report always gives the same bytes.
 
     ``update`` (see ``update.py``) opens a changed version of a report already sent in the
-    period with what changed since.
+    period with what changed since. ``chart_png`` draws a chart (``RenderCache.chart_png``
+    keeps what it drew).
     """
-    images = chart_images(report)
+    images = chart_images(report, chart_png)
     return Rendered(
         key=report.key,
         subject=subject_for(report),
