@@ -13,7 +13,8 @@ from execbrief.errors import LedgerError
 from execbrief.ledger import LEDGER_PATH, MIGRATIONS, Ledger, migrate
 from execbrief.model import Block, DataWarning, Fact, Report, ReportSection
 
-TABLES = {"runs", "inputs", "run_facts", "fact_bodies", "warnings", "reports", "messages", "events", "migrations"}
+TABLES = {"runs", "inputs", "run_facts", "fact_bodies", "warnings", "report_rows", "report_bodies", "messages", "events",
+          "migrations", "fact_bases", "base_facts", "input_sets", "input_set_files"}
 
 
 def tables(db: sqlite3.Connection) -> set[str]:
@@ -42,7 +43,8 @@ def make_report(period: str, text: str = "Revenue was $100.", key: str = "ceo", 
 
 def test_new_ledger_has_every_table_and_a_row_per_migration(ledger):
     assert TABLES <= tables(ledger.db)
-    assert ledger.db.execute("SELECT type FROM sqlite_master WHERE name = 'facts'").fetchone()[0] == "view"
+    for view in ("facts", "reports"):
+        assert ledger.db.execute("SELECT type FROM sqlite_master WHERE name = ?", (view,)).fetchone()[0] == "view"
     assert migration_names(ledger.db) == sorted(name for name, _ in MIGRATIONS)
     assert ledger.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
 
@@ -248,3 +250,49 @@ def test_unopenable_path_is_a_ledger_error(tmp_path):
         Ledger(blocker / "ledger.db")
 
     assert str(blocker / "ledger.db") in str(info.value)
+
+
+def test_a_fact_base_and_an_input_list_are_stored_once_however_many_runs_name_them(ledger, tmp_path):
+    from execbrief.sources import InputFile
+
+    facts = [Fact(id=f"f-{n}", kind="note", name="item", entity="alpha", statement=f"Item {n}.") for n in range(3)]
+    inputs = [InputFile(source="notes", path="a.md", sha256="sha256:aa", size=3)]
+    runs = [ledger.start_run(tmp_path, "2026-W48", "2026-11-23", {}) for _ in range(2)]
+    bases = [ledger.record_fact_base(run, facts, "sha256:k") for run in runs]
+    for run in runs:
+        ledger.record_inputs(run, inputs)
+    assert bases[0] == bases[1] and ledger.fact_base_for("sha256:k") == bases[0]
+    assert ledger.db.execute("SELECT COUNT(*) FROM base_facts").fetchone()[0] == 3
+    assert ledger.db.execute("SELECT COUNT(*) FROM input_set_files").fetchone()[0] == 1
+    third = ledger.start_run(tmp_path, "2026-W48", "2026-11-23", {})
+    ledger.use_fact_base(third, bases[0])
+    change = Fact(id="f-c", kind="note", name="change", statement="New: item 1.")
+    ledger.record_facts(third, [change])  # (a run's own facts beside its base)
+    assert ledger.facts(third) == sorted([*facts, change], key=lambda f: f.id)
+    assert ledger.inputs(runs[1]) == [{"source": "notes", "path": "a.md", "sha256": "sha256:aa", "size": 3}]
+    assert {r["id"]: r["facts"] for r in ledger.runs()} == {runs[0]: 3, runs[1]: 3, third: 4}
+
+
+def test_reports_recorded_before_their_content_was_shared_read_back_after_the_migration(tmp_path):
+    path = tmp_path / "ledger.db"
+    db = sqlite3.connect(path, isolation_level=None)
+    old = [(name, fn) for name, fn in MIGRATIONS if name < "m006"]
+    db.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+    for name, fn in old:  # a ledger as the release before this one left it
+        db.execute("BEGIN")
+        fn(db)
+        db.execute("INSERT INTO migrations VALUES (?, '2026-11-20')", (name,))
+        db.execute("COMMIT")
+    report = make_report("2026-W48")
+    for run in ("r1", "r2"):
+        db.execute("INSERT INTO runs (id, started_at, status, workspace, period, as_of) VALUES (?, 'x', 'ok', '.', 'p', 'a')",
+                   (run,))
+        db.execute("INSERT INTO reports VALUES (?, 'ceo', 'ceo', '2026-W48', 'CEO briefing', 'verified', 'offline', ?, ?, ?)",
+                   (run, report.digest(), report.model_dump_json(), f"2026-11-2{run[1]}"))
+    db.close()
+
+    with Ledger(path) as ledger:
+        assert ledger.reports("r1") == ("r1", [report]) and ledger.reports() == ("r2", [report])
+        assert ledger.db.execute("SELECT COUNT(*) FROM report_bodies").fetchone()[0] == 1
+        row = ledger.db.execute("SELECT content_sha256, status FROM reports WHERE run_id = 'r2'").fetchone()
+        assert tuple(row) == (report.digest(), "verified")

@@ -32,6 +32,7 @@ from .vocabulary import Vocabulary, load_vocabulary
 from .lenses import FactIndex, build_view, compare, lens_pool, load_lenses
 from .model import DataWarning, Evidence, Fact, Lens, LensView, Message, Report
 from .registry import registry
+from .reuse import facts_key as digest_facts, run_key as digest_run
 from .ledger.deliveries import DeliveryLedger
 from .render import RenderCache, update_between
 from .render.update import Update
@@ -89,6 +90,7 @@ class RunResult:
     duration_ms: int
     stages_ms: dict[str, int] = field(default_factory=dict)
     stages_cpu_ms: dict[str, int] = field(default_factory=dict)
+    reused: bool = False  # the reports of an earlier run with the same inputs (execbrief.reuse)
 
     def to_json(self) -> dict[str, Any]:
         """The run summary as plain JSON data (the `--json` contract)."""
@@ -98,6 +100,7 @@ class RunResult:
             "as_of": self.as_of,
             "status": self.status,
             "facts": self.facts,
+            "reused": self.reused,
             "duration_ms": self.duration_ms,
             "stages_ms": self.stages_ms,
             "stages_cpu_ms": self.stages_cpu_ms,
@@ -306,6 +309,7 @@ def run(
     resume: bool = False,
     period: str | None = None,
     accept_new_ledger: bool = False,
+    reuse_earlier: bool = True,
 ) -> RunResult:
     """Run the whole pipeline for a workspace and return what happened.
 
@@ -314,7 +318,8 @@ def run(
     crashed run may or may not have sent. ``period`` replaces the ``[delivery] period`` of
     the as-of date (a scheduled run reports on its schedule's period). ``accept_new_ledger``
     lets a ledger that did not record the workspace's earlier deliveries deliver (and become
-    the workspace's ledger), see ``ledger.continuity``.
+    the workspace's ledger), see ``ledger.continuity``. ``reuse_earlier=False`` computes
+    everything again although an earlier run had the same inputs (``execbrief.reuse``).
     """
     say = progress or (lambda event, data: None)
     started = time.monotonic()
@@ -374,15 +379,24 @@ def run(
             except Exception as exc:
                 guard.fail("reader", None, exc, "; the rules label every note")
 
-            say("analyze", {"evidence": sum(len(r.evidence) for r in results),
-                            "parts": sum(len(r.parts) for r in results)})
+            # a run that would repeat an earlier one takes its reports (execbrief.reuse)
+            with clock("analyzers"):
+                facts_key, run_key = _keys(results, context, settings, planned, period, only, formats,
+                                           [*warnings, *read_warnings])
+            reused = _reusable(ledger, run_key, planned) if reuse_earlier and not (batch or resume or failures) else None
+            analysed = reused is None
+            if analysed:
+                say("analyze", {"evidence": sum(len(r.evidence) for r in results),
+                                "parts": sum(len(r.parts) for r in results)})
             try:
                 with clock("analyzers"):
                     facts, analyzer_failures, reuse = analyze_incremental(
-                        results, context, cache=analysis_cache(settings), settings_digest=settings_digest(settings))
+                        results, context, cache=analysis_cache(settings), settings_digest=settings_digest(settings),
+                    ) if analysed else ([], {}, IncrementalStats())
             except Exception as exc:  # (each rule has a boundary of its own inside)
                 guard.fail("analysis", None, exc, "; the reports have no facts")
                 facts, analyzer_failures, reuse = [], {}, IncrementalStats()
+                facts_key = None  # (not the fact base these inputs give)
             del results  # the evidence is not needed past here
         if reuse.error:
             warnings.append(DataWarning(source="analysis", path=".execbrief/cache/analysis.sqlite", message=(
@@ -391,7 +405,13 @@ def run(
             ledger.record_warnings(run_id, warnings[-1:])
         failures += [f"analyzer {name}: {error}" for name, error in analyzer_failures.items()]
         with clock("recording"):
-            ledger.record_facts(run_id, facts)
+            if reused is not None:
+                previous = reused[0]
+                if previous["fact_base"]:
+                    ledger.use_fact_base(run_id, previous["fact_base"], facts_key)
+                ledger.copy_run_facts(previous["id"], run_id)  # (what changed, as it wrote it)
+            else:
+                _record_fact_base(ledger, run_id, facts, None if analyzer_failures else facts_key, reuse_earlier)
             for name, error in analyzer_failures.items():
                 ledger.record_event(run_id, "analyzer_failed", {"analyzer": name, "error": error})
 
@@ -404,7 +424,7 @@ def run(
             indexed = FactIndex(facts)  # one index of the fact base for every report's sections
             by_id = dict(indexed.by_id)  # (and the changes the reports add)
             views: list[LensView] = []
-            for plan in planned:
+            for plan in planned if analysed else ():
                 try:
                     views.append(_view_for(plan, indexed, warnings, settings, period, as_of, ledger, run_id,
                                            baselines, clock))
@@ -424,6 +444,15 @@ def run(
             written = _write_many(writer, views, warnings, ledger, run_id, guard)
         plans = {plan.key: plan for plan in planned}
         renders = RenderCache(render_cache(settings))
+        kept = [(plans[key], report) for key, report in reused[1].items()] if reused is not None else []
+        for plan, report in kept:  # an earlier run's reports, as it verified them: rendered (from the cache)
+            say("report", {"key": plan.key})
+            with clock("rendering"):
+                outcome, message = _render_report(plan, period, report, [], settings, out_dir, ledger, run_id, formats,
+                                                  clock, renders)
+            outcomes.append(outcome)
+            if message:
+                messages.append(message)
         for view in views:
             plan = plans[view.key]
             say("report", {"key": plan.key})
@@ -454,15 +483,53 @@ def run(
             remember_ledger(settings.workspace, ledger, 0)  # confirmed without sending (a dry run)
 
         status = "failed" if failures else ("pending" if waiting else "ok")
+        if run_key is not None and status == "ok":
+            ledger.set_run_key(run_id, run_key)
         duration = int((time.monotonic() - started) * 1000)
         result = RunResult(
             run_id=run_id, period=period, as_of=as_of.isoformat(), status=status, reports=outcomes,
-            warnings=warnings, deliveries=deliveries, failures=failures, facts=len(facts),
+            warnings=warnings, deliveries=deliveries, failures=failures,
+            facts=len(facts) if reused is None else reused[0]["summary"]["facts"], reused=reused is not None,
             duration_ms=duration, stages_ms=clock.wall_ms(), stages_cpu_ms=clock.cpu_ms(),
         )
         summary = {k: v for k, v in result.to_json().items() if k not in ("warnings",)}
         ledger.finish_run(run_id, status, summary, duration)
     return result
+
+
+def _keys(results: Sequence[SourceResult], context: AnalysisContext, settings: Settings, planned: list[PlannedReport],
+          period: str, only: tuple[str, ...], formats: tuple[str, ...],
+          warnings: list[DataWarning]) -> tuple[str | None, str | None]:
+    """(facts key, run key) of this run (``execbrief.reuse``); (None, None) if its inputs cannot be digested."""
+    try:
+        facts = digest_facts(results, context, settings_digest(settings))
+        return facts, digest_run(
+            facts, settings_json=settings.model_dump_json(), period=period, only=only, formats=formats,
+            reports=[(p.key, p.lens.model_dump_json(), p.to, p.scope) for p in planned], warnings=warnings)
+    except (TypeError, ValueError, OSError):  # (then nothing is reused: the run computes everything)
+        return None, None
+
+
+def _reusable(ledger: Ledger, run_key: str | None, planned: list[PlannedReport]) -> tuple[dict, dict[str, Report]] | None:
+    """The earlier run with this run key and its verified reports, when it wrote every planned one."""
+    previous = ledger.reusable_run(run_key) if run_key else None
+    if previous is None or not isinstance(previous.get("summary"), dict):
+        return None
+    found = ledger.reports(previous["id"])
+    reports = {r.key: r for r in found[1]} if found else {}
+    if any(reports.get(p.key) is None or reports[p.key].status not in ("verified", "corrected", "fallback")
+           for p in planned):
+        return None
+    return previous, {p.key: reports[p.key] for p in planned}
+
+
+def _record_fact_base(ledger: Ledger, run_id: str, facts: list[Fact], facts_key: str | None, reuse: bool) -> None:
+    """Name the fact base an earlier run recorded for the same inputs, else record this one (once)."""
+    known = ledger.fact_base_for(facts_key) if facts_key and reuse else None
+    if known is not None:
+        ledger.use_fact_base(run_id, known, facts_key)
+    else:
+        ledger.record_fact_base(run_id, facts, facts_key)
 
 
 def _view_for(
@@ -613,8 +680,8 @@ def _write_report(
         problems = [f"the verifier failed on it: {describe(exc)}"]
     try:
         with clock("rendering"):
-            return _render_report(plan, view, report, problems, settings, out_dir, ledger, run_id, formats, clock,
-                                  renders)
+            return _render_report(plan, view.period, report, problems, settings, out_dir, ledger, run_id, formats,
+                                  clock, renders)
     except LedgerError:
         raise
     except Exception as exc:
@@ -624,10 +691,9 @@ def _write_report(
 
 
 def _render_report(
-    plan: PlannedReport, view: LensView, report: Report, problems: list[str], settings: Settings, out_dir: Path,
+    plan: PlannedReport, period: str, report: Report, problems: list[str], settings: Settings, out_dir: Path,
     ledger: Ledger, run_id: str, formats: tuple[str, ...], clock: StageClock, renders: RenderCache | None = None,
 ) -> tuple[ReportOutcome, Message | None]:
-    period = view.period
     # an LLM writer's "corrected" or "fallback" survives verification; a draft becomes "verified"
     passed = "verified" if report.status == "draft" else report.status
     report = report.model_copy(update={"status": "rejected" if problems else passed})

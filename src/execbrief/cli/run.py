@@ -18,7 +18,9 @@ __all__ = ["run", "summarize"]
 
 def summarize(result: RunResult) -> None:
     """A short human summary of a run, on stderr."""
-    stderr.print(f"[bold]Run {result.run_id}[/] · period {result.period} · as of {result.as_of} · {result.facts} facts")
+    reused = " · reports of an earlier run with the same inputs" if result.reused else ""
+    stderr.print(f"[bold]Run {result.run_id}[/] · period {result.period} · as of {result.as_of} · {result.facts} facts"
+                 f"{reused}")
     for report in result.reports:
         where = report.files.get("html", "(not rendered)")
         stderr.print(f"  {report.status:<9} {report.key:<22} {where}")
@@ -72,10 +74,13 @@ def summarize(result: RunResult) -> None:
               help="Deliver although the ledger did not record this workspace's earlier deliveries (it was "
                    "moved aside or deleted), and make it the workspace's ledger. A recipient may get a "
                    "briefing of the current period twice.")
+@click.option("--no-reuse", is_flag=True,
+              help="Analyse, select, write and verify everything again, even when nothing changed since a run "
+                   "whose reports could be reused.")
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON on stdout.")
 def run(workspace: Path, only: tuple[str, ...], dry_run: bool, as_of: object, formats: tuple[str, ...],
         in_doubt: str | None, batch: bool, resume: bool, due: bool, now_text: str | None, accept_new_ledger: bool,
-        as_json: bool) -> None:
+        no_reuse: bool, as_json: bool) -> None:
     """Read the sources, compute facts, write, verify, render and deliver every report.
 
     Exit code 0 when everything finished (data warnings allowed), 1 when a stage
@@ -97,19 +102,20 @@ def run(workspace: Path, only: tuple[str, ...], dry_run: bool, as_of: object, fo
     except ValueError as exc:
         raise UsageError(f"--as-of {exc}", key="--as-of") from None
     result = execute(settings, only=only, dry_run=dry_run, as_of=day, as_json=as_json, formats=formats,
-                     in_doubt=in_doubt, batch=batch, resume=resume, accept_new_ledger=accept_new_ledger)
+                     in_doubt=in_doubt, batch=batch, resume=resume, accept_new_ledger=accept_new_ledger,
+                     reuse_earlier=not no_reuse)
     if result.status not in ("ok", "pending"):
         raise SystemExit(1)
 
 
 def execute(settings, *, only=(), dry_run=False, as_of: date | None = None, as_json=False,
             formats: tuple[str, ...] = (), in_doubt: str | None = None, batch: bool = False,
-            resume: bool = False, accept_new_ledger: bool = False) -> RunResult:
+            resume: bool = False, accept_new_ledger: bool = False, reuse_earlier: bool = True) -> RunResult:
     """Run with progress on a terminal, then print the summary (human or JSON)."""
     with progress_reporter() as progress:
         result = run_pipeline(settings, only=tuple(only), dry_run=dry_run, as_of=as_of, progress=progress,
                               formats=tuple(formats), in_doubt=in_doubt, batch=batch, resume=resume,
-                              accept_new_ledger=accept_new_ledger)
+                              accept_new_ledger=accept_new_ledger, reuse_earlier=reuse_earlier)
     if as_json:
         print_json(result.to_json())
     else:

@@ -285,6 +285,92 @@ def m005_schedules_and_alerts(db: sqlite3.Connection) -> None:
     )
 
 
+@migration
+def m006_shared_run_content(db: sqlite3.Connection) -> None:
+    """What runs share is stored once. A run that repeats an earlier one (nothing changed)
+    grew the ledger by its whole fact base, its input list and its reports' JSON (~60 MB a
+    run at 20,000 notes); now:
+
+    - a fact base is stored once (``fact_bases``, its facts' keys in ``base_facts``) and a
+      run names it (``runs.fact_base``); ``run_facts`` keeps what a run adds of its own
+      (what changed since a report's baseline) and every fact of runs from before;
+    - an input list is stored once (``input_sets``, ``input_set_files``), named by
+      ``runs.input_set`` (``inputs`` keeps the lists of runs from before);
+    - a report's content is stored once (``report_bodies``); ``reports`` is a view with its
+      old columns over ``report_rows``;
+    - ``runs.facts_key`` and ``runs.run_key`` are the digests of what the run's fact base and
+      reports depend on (``execbrief.reuse``)."""
+    db.create_function("content_key", 1, lambda text: hashlib.blake2b(text.encode(), digest_size=16).digest(),
+                       deterministic=True)
+    _run_script(
+        db,
+        """
+        ALTER TABLE runs ADD COLUMN facts_key TEXT;
+        ALTER TABLE runs ADD COLUMN run_key TEXT;
+        ALTER TABLE runs ADD COLUMN fact_base TEXT;
+        ALTER TABLE runs ADD COLUMN input_set TEXT;
+        CREATE INDEX runs_by_facts_key ON runs(facts_key);
+        CREATE INDEX runs_by_run_key ON runs(run_key);
+        CREATE TABLE fact_bases (
+            id TEXT PRIMARY KEY,
+            facts INTEGER NOT NULL,
+            created_at TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE base_facts (
+            base TEXT NOT NULL,
+            fact_id TEXT NOT NULL,
+            key BLOB NOT NULL,
+            PRIMARY KEY (base, fact_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE input_sets (
+            id TEXT PRIMARY KEY,
+            inputs INTEGER NOT NULL,
+            created_at TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE input_set_files (
+            input_set TEXT NOT NULL,
+            source TEXT NOT NULL,
+            path TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            PRIMARY KEY (input_set, source, path)
+        ) WITHOUT ROWID;
+        CREATE TABLE report_bodies (
+            key BLOB PRIMARY KEY,
+            report_json TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE report_rows (
+            run_id TEXT NOT NULL REFERENCES runs(id),
+            key TEXT NOT NULL,
+            lens TEXT NOT NULL,
+            period TEXT NOT NULL,
+            title TEXT NOT NULL,
+            status TEXT NOT NULL,
+            writer TEXT NOT NULL,
+            content_sha256 TEXT NOT NULL,
+            body BLOB NOT NULL,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (run_id, key)
+        );
+        INSERT OR IGNORE INTO report_bodies SELECT content_key(report_json), report_json FROM reports;
+        INSERT INTO report_rows SELECT run_id, key, lens, period, title, status, writer, content_sha256,
+            content_key(report_json), created_at FROM reports;
+        DROP TABLE reports;
+        CREATE VIEW reports AS
+            SELECT r.run_id, r.key, r.lens, r.period, r.title, r.status, r.writer, r.content_sha256,
+                b.report_json, r.created_at
+            FROM report_rows r JOIN report_bodies b ON b.key = r.body;
+        DROP VIEW facts;
+        CREATE VIEW facts AS
+            SELECT r.run_id, r.fact_id, b.kind, b.name, b.entity, b.fact_json
+            FROM run_facts r JOIN fact_bodies b ON b.key = r.key
+            UNION ALL
+            SELECT u.id, f.fact_id, b.kind, b.name, b.entity, b.fact_json
+            FROM runs u JOIN base_facts f ON f.base = u.fact_base JOIN fact_bodies b ON b.key = f.key
+        """,
+    )
+
+
 def _run_script(db: sqlite3.Connection, script: str) -> None:
     # db.executescript() would COMMIT first and break the all-or-nothing rule, so the
     # statements run one by one inside the caller's transaction.

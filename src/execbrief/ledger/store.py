@@ -1,9 +1,13 @@
 """The ledger: one SQLite file per workspace recording everything a run did.
 
 ``<workspace>/.execbrief/ledger.db`` holds runs, their input file hashes, facts, warnings,
-reports and messages. A fact's content is stored once (``fact_bodies``, by ``content_key``)
-and each run lists the keys of its facts (``run_facts``); the ``facts`` view joins them. It migrates itself on open. Secrets never reach it: sources keep a
-detected secret as a hash and a masked preview only, and nothing else is stored.
+reports and messages. What runs share is stored once: a fact's content (``fact_bodies``, by
+``content_key``), a fact base (``fact_bases``: the keys of its facts, named by a digest of
+them; a run names its base in ``runs.fact_base``, and lists in ``run_facts`` only the facts
+it adds, what changed), an input list (``input_sets``) and a report's content
+(``report_bodies``). The ``facts`` and ``reports`` views join them back. It migrates itself
+on open. Secrets never reach it: sources keep a detected secret as a hash and a masked
+preview only, and nothing else is stored.
 """
 
 from __future__ import annotations
@@ -188,7 +192,8 @@ class Ledger:
             " (SELECT COUNT(*) FROM reports WHERE run_id = r.id) AS reports,"
             " (SELECT COUNT(*) FROM messages WHERE run_id = r.id AND status = 'sent') AS sent,"
             " (SELECT COUNT(*) FROM warnings WHERE run_id = r.id) AS warnings,"
-            " (SELECT COUNT(*) FROM run_facts WHERE run_id = r.id) AS facts"
+            " (SELECT COUNT(*) FROM run_facts WHERE run_id = r.id)"
+            " + COALESCE((SELECT facts FROM fact_bases WHERE id = r.fact_base), 0) AS facts"
             " FROM runs r ORDER BY r.id DESC LIMIT ?",
             (limit,),
         ).fetchall()
@@ -203,15 +208,84 @@ class Ledger:
     # what a run read and computed
 
     def record_inputs(self, run_id: str, inputs: Iterable[Any]) -> None:
-        """Record the files a run read, with their content hashes."""
-        self._write(
-            "INSERT OR REPLACE INTO inputs (run_id, source, path, sha256, size) VALUES (?, ?, ?, ?, ?)",
-            [(run_id, i.source, i.path, i.sha256, i.size) for i in inputs],
-        )
+        """Record the files a run read, with their content hashes (a list read before is stored once)."""
+        rows = sorted({(i.source, i.path): (i.source, i.path, i.sha256, i.size) for i in inputs}.values())
+        set_id = "blake2b:" + hashlib.blake2b(json.dumps(rows).encode(), digest_size=20).hexdigest()
+        with self.transaction() as db:
+            if db.execute("INSERT OR IGNORE INTO input_sets (id, inputs, created_at) VALUES (?, ?, ?)",
+                          (set_id, len(rows), utc_now())).rowcount:
+                db.executemany("INSERT INTO input_set_files (input_set, source, path, sha256, size)"
+                               " VALUES (?, ?, ?, ?, ?)", ((set_id, *row) for row in rows))
+            db.execute("UPDATE runs SET input_set = ? WHERE id = ?", (set_id, run_id))
+
+    def inputs(self, run_id: str) -> list[dict[str, Any]]:
+        """The files a run read: source, path, sha256, size."""
+        rows = self.db.execute(
+            "SELECT source, path, sha256, size FROM input_set_files WHERE input_set = (SELECT input_set FROM runs"
+            " WHERE id = ?) UNION ALL SELECT source, path, sha256, size FROM inputs WHERE run_id = ?"
+            " ORDER BY source, path", (run_id, run_id))
+        return [dict(row) for row in rows]
+
+    def fact_base_for(self, facts_key: str) -> str | None:
+        """The fact base an earlier run recorded for the same ``facts_key`` (``execbrief.reuse``), if any."""
+        row = self.db.execute(
+            "SELECT r.fact_base FROM runs r JOIN fact_bases b ON b.id = r.fact_base WHERE r.facts_key = ?"
+            " ORDER BY r.id DESC LIMIT 1", (facts_key,)).fetchone()
+        return row[0] if row else None
+
+    def use_fact_base(self, run_id: str, base: str, facts_key: str | None = None) -> None:
+        """Name ``base`` (recorded already) as the fact base of a run."""
+        self._write("UPDATE runs SET fact_base = ?, facts_key = ? WHERE id = ?", [(base, facts_key, run_id)])
+
+    def record_fact_base(self, run_id: str, facts: Iterable[Fact], facts_key: str | None = None) -> str:
+        """Record a run's fact base, stored once however many runs computed it; return its id."""
+        rows = sorted(((f.id, f, f.model_dump_json()) for f in facts), key=lambda row: row[0])
+        keys = [content_key(text) for _, _, text in rows]
+        digest = hashlib.blake2b(digest_size=20)
+        for (fact_id, _, _), key in zip(rows, keys):
+            digest.update(fact_id.encode() + b"\0" + key)
+        base = "blake2b:" + digest.hexdigest()
+        with self.transaction() as db:
+            if db.execute("INSERT OR IGNORE INTO fact_bases (id, facts, created_at) VALUES (?, ?, ?)",
+                          (base, len(rows), utc_now())).rowcount:
+                db.executemany(
+                    "INSERT OR IGNORE INTO fact_bodies (key, kind, name, entity, fact_json) VALUES (?, ?, ?, ?, ?)",
+                    ((k, f.kind, f.name, f.entity, text) for k, (_, f, text) in zip(keys, rows)))
+                db.executemany("INSERT OR IGNORE INTO base_facts (base, fact_id, key) VALUES (?, ?, ?)",
+                               ((base, fact_id, k) for k, (fact_id, _, _) in zip(keys, rows)))
+            db.execute("UPDATE runs SET fact_base = ?, facts_key = ? WHERE id = ?", (base, facts_key, run_id))
+        return base
+
+    def reusable_run(self, run_key: str) -> dict[str, Any] | None:
+        """The newest run with this ``run_key`` that finished cleanly, if nothing was delivered or
+        alerted after it finished (its reports are then the ones a run would write again)."""
+        row = self.db.execute(
+            "SELECT * FROM runs WHERE run_key = ? AND status = 'ok' AND finished_at IS NOT NULL"
+            " ORDER BY id DESC LIMIT 1", (run_key,)).fetchone()
+        if row is None:
+            return None
+        later = self.db.execute(
+            "SELECT EXISTS (SELECT 1 FROM messages WHERE updated_at > ?)"
+            " OR EXISTS (SELECT 1 FROM alerts WHERE updated_at > ?)", (row["finished_at"], row["finished_at"])
+        ).fetchone()[0]
+        if later:
+            return None
+        item = dict(row)
+        item["summary"] = json.loads(item.pop("summary_json") or "null")
+        return item
+
+    def set_run_key(self, run_id: str, run_key: str) -> None:
+        """Record the digest of what a run's reports depend on (``execbrief.reuse``)."""
+        self._write("UPDATE runs SET run_key = ? WHERE id = ?", [(run_key, run_id)])
+
+    def copy_run_facts(self, from_run: str, to_run: str) -> None:
+        """Give ``to_run`` the facts ``from_run`` added of its own (what changed; a few rows)."""
+        self._write("INSERT OR IGNORE INTO run_facts (run_id, fact_id, key) SELECT ?, fact_id, key FROM run_facts"
+                    " WHERE run_id = ?", [(to_run, from_run)])
 
     def record_facts(self, run_id: str, facts: Iterable[Fact]) -> None:
-        """Record the fact base of a run: the run lists its facts by content key, and each
-        fact's content is stored once, whatever the number of runs that computed it."""
+        """Record facts of a run's own (``record_fact_base`` records its fact base): the run
+        lists them by content key, and each fact's content is stored once."""
         rows = sorted(((f, f.model_dump_json()) for f in facts), key=lambda row: row[0].id)  # (appended in key order)
         keys = [content_key(text) for _, text in rows]
         with self.transaction() as db:
@@ -233,14 +307,15 @@ class Ledger:
 
     def record_report(self, run_id: str, report: Report) -> None:
         """Record a written (and verified or rejected) report."""
-        self._write(
-            "INSERT OR REPLACE INTO reports (run_id, key, lens, period, title, status, writer,"
-            " content_sha256, report_json, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(
-                run_id, report.key, report.lens, report.period, report.title, report.status,
-                report.writer, report.digest(), report.model_dump_json(), utc_now(),
-            )],
-        )
+        text = report.model_dump_json()
+        body = content_key(text)
+        self.write([
+            ("INSERT OR IGNORE INTO report_bodies (key, report_json) VALUES (?, ?)", [(body, text)]),
+            ("INSERT OR REPLACE INTO report_rows (run_id, key, lens, period, title, status, writer,"
+             " content_sha256, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             [(run_id, report.key, report.lens, report.period, report.title, report.status,
+               report.writer, report.digest(), body, utc_now())]),
+        ])
 
     def record_event(self, run_id: str | None, kind: str, data: dict[str, Any]) -> None:
         """Record something that happened (a stage failure, a skipped delivery)."""
