@@ -296,3 +296,21 @@ def test_reports_recorded_before_their_content_was_shared_read_back_after_the_mi
         assert ledger.db.execute("SELECT COUNT(*) FROM report_bodies").fetchone()[0] == 1
         row = ledger.db.execute("SELECT content_sha256, status FROM reports WHERE run_id = 'r2'").fetchone()
         assert tuple(row) == (report.digest(), "verified")
+
+
+def test_a_run_read_beside_another_fact_base_is_the_run_as_recorded(ledger, tmp_path):
+    def fact(n: int, text: str = "") -> Fact:
+        return Fact(id=f"f-{n}", kind="finding", name="risk", entity="alpha", severity="high",
+                    statement=f"Risk {n}{text}.")
+
+    then = [fact(1), fact(2), fact(3, " (as it was)"), fact(4)]
+    now = [fact(1), fact(2), fact(3, " (worse now)"), fact(5)]
+    old_run, new_run = (ledger.start_run(tmp_path, "2026-W48", "2026-11-23", {}) for _ in range(2))
+    ledger.record_fact_base(old_run, then)
+    ledger.record_facts(old_run, [Fact(id="f-c", kind="note", name="change", statement="New: risk 4.")])
+    base = ledger.record_fact_base(new_run, now)
+
+    assert ledger.facts_beside(old_run, base, now) == ledger.facts(old_run)
+    assert [f.statement for f in ledger.facts_beside(old_run, base, now)] == [
+        "Risk 1.", "Risk 2.", "Risk 3 (as it was).", "Risk 4.", "New: risk 4."]
+    assert ledger.facts_beside(new_run, base, now) == now

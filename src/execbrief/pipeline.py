@@ -404,6 +404,7 @@ def run(
                 "again; check that the workspace's .execbrief folder is writable")))
             ledger.record_warnings(run_id, warnings[-1:])
         failures += [f"analyzer {name}: {error}" for name, error in analyzer_failures.items()]
+        base: str | None = None  # this run's fact base (ledger.fact_bases)
         with clock("recording"):
             if reused is not None:
                 previous = reused[0]
@@ -411,7 +412,7 @@ def run(
                     ledger.use_fact_base(run_id, previous["fact_base"], facts_key)
                 ledger.copy_run_facts(previous["id"], run_id)  # (what changed, as it wrote it)
             else:
-                _record_fact_base(ledger, run_id, facts, None if analyzer_failures else facts_key, reuse_earlier)
+                base = _record_fact_base(ledger, run_id, facts, None if analyzer_failures else facts_key, reuse_earlier)
             for name, error in analyzer_failures.items():
                 ledger.record_event(run_id, "analyzer_failed", {"analyzer": name, "error": error})
 
@@ -419,7 +420,8 @@ def run(
         out_dir.mkdir(parents=True, exist_ok=True)
         outcomes: list[ReportOutcome] = []
         messages: list[Message] = []
-        baselines: dict[str, FactIndex] = {}  # run id → its facts, read once for all reports
+        # run id → its facts, read once for all reports (beside this run's: only what differs is read)
+        baselines: dict[str, FactIndex] = {}
         with clock("selection"):
             indexed = FactIndex(facts)  # one index of the fact base for every report's sections
             by_id = dict(indexed.by_id)  # (and the changes the reports add)
@@ -427,7 +429,7 @@ def run(
             for plan in planned if analysed else ():
                 try:
                     views.append(_view_for(plan, indexed, warnings, settings, period, as_of, ledger, run_id,
-                                           baselines, clock))
+                                           baselines, clock, base))
                 except LedgerError:
                     raise  # the ledger cannot record the run: nothing further is safe
                 except Exception as exc:
@@ -523,19 +525,19 @@ def _reusable(ledger: Ledger, run_key: str | None, planned: list[PlannedReport])
     return previous, {p.key: reports[p.key] for p in planned}
 
 
-def _record_fact_base(ledger: Ledger, run_id: str, facts: list[Fact], facts_key: str | None, reuse: bool) -> None:
-    """Name the fact base an earlier run recorded for the same inputs, else record this one (once)."""
+def _record_fact_base(ledger: Ledger, run_id: str, facts: list[Fact], facts_key: str | None, reuse: bool) -> str:
+    """Name the fact base an earlier run recorded for the same inputs, else record this one (once); its id."""
     known = ledger.fact_base_for(facts_key) if facts_key and reuse else None
     if known is not None:
         ledger.use_fact_base(run_id, known, facts_key)
-    else:
-        ledger.record_fact_base(run_id, facts, facts_key)
+        return known
+    return ledger.record_fact_base(run_id, facts, facts_key)
 
 
 def _view_for(
     plan: PlannedReport, facts: FactIndex, warnings: list[DataWarning], settings: Settings,
     period: str, as_of: date, ledger: Ledger, run_id: str, baselines: dict[str, FactIndex],
-    clock: StageClock | None = None,
+    clock: StageClock | None = None, base: str | None = None,
 ) -> LensView:
     """The writer's input for one report, with what changed since its baseline briefing.
 
@@ -548,7 +550,7 @@ def _view_for(
 
     def pool_of(run: str) -> list[Fact]:
         if run not in baselines:
-            baselines[run] = FactIndex(ledger.facts(run))
+            baselines[run] = FactIndex(ledger.facts_beside(run, base, facts.facts))
         return lens_pool(plan.lens, baselines[run], as_of=as_of, scope=scope)
 
     baseline = ledger.baseline(plan.key, period)
