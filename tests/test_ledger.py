@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import time
 from datetime import date
@@ -314,3 +315,38 @@ def test_a_run_read_beside_another_fact_base_is_the_run_as_recorded(ledger, tmp_
     assert [f.statement for f in ledger.facts_beside(old_run, base, now)] == [
         "Risk 1.", "Risk 2.", "Risk 3 (as it was).", "Risk 4.", "New: risk 4."]
     assert ledger.facts_beside(new_run, base, now) == now
+
+
+def test_prune_keeps_what_delivery_and_what_changed_need_and_frees_the_rest(tmp_path):
+    from click.testing import CliRunner
+
+    from execbrief.cli import cli
+    from execbrief.ledger.prune import prune
+
+    with Ledger(tmp_path / ".execbrief" / "ledger.db") as ledger:
+        runs = []
+        for n in range(4):  # four runs, each with a fact base of its own; the second delivered its report
+            run = ledger.start_run(tmp_path, "2026-W48", "2026-11-23", {})
+            ledger.record_fact_base(run, [Fact(id=f"f-{n}-{i}", kind="note", name="item", statement=f"Item {n} {i}.")
+                                          for i in range(50)], f"sha256:{n}")
+            ledger.record_report(run, make_report("2026-W48"))
+            ledger.finish_run(run, "ok", {"facts": 50}, 1)
+            runs.append(run)
+            time.sleep(0.002)
+        ledger.db.execute(
+            "INSERT INTO messages (id, run_id, key, lens, idempotency_key, channel, sender, to_json, bcc_json, subject,"
+            " status, created_at, updated_at) VALUES ('m', ?, 'ceo', 'ceo', 'k', 'outbox', 's@example.com', '[]',"
+            " '[]', 'S', 'sent', 'x', 'x')", (runs[1],))
+        kept_facts = ledger.facts(runs[1])
+
+        done = prune(ledger, keep=1)
+
+        assert (done["runs_pruned"], done["fact_bases_removed"], done["fact_rows_removed"]) == (2, 2, 100)
+        assert ledger.facts(runs[0]) == [] and ledger.facts(runs[2]) == []
+        assert ledger.facts(runs[1]) == kept_facts and len(ledger.facts(runs[3])) == 50
+        assert ledger.db.execute("SELECT COUNT(*) FROM fact_bodies").fetchone()[0] == 100
+        assert ledger.reports(runs[0]) is not None and len(ledger.messages()) == 1  # (the audit trail stays)
+        assert ledger.fact_base_for("sha256:0") is None  # (a pruned run is reused by no later run)
+    (tmp_path / "execbrief.toml").write_text("[organization]\nname = 'X'\n[delivery]\nsender = 'a@example.com'\n")
+    out = CliRunner().invoke(cli, ["history", "-w", str(tmp_path), "--prune", "--json"], catch_exceptions=False)
+    assert out.exit_code == 0 and json.loads(out.stdout)["runs_pruned"] == 0

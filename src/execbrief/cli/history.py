@@ -21,9 +21,14 @@ __all__ = ["history"]
 @click.option("--limit", "-n", type=click.IntRange(1), default=20, show_default=True, help="How many runs to show.")
 @click.option("--deliveries", is_flag=True, help="Show each message of the runs: recipients, channel, status.")
 @click.option("--costs", is_flag=True, help="Show LLM calls, tokens (in/out/cached) and cost per run and per report.")
+@click.option("--prune", is_flag=True,
+              help="Remove the facts of old runs that no later run needs (reports, messages and deliveries stay), "
+                   "then VACUUM the ledger.")
+@click.option("--keep", type=click.IntRange(1), default=10, show_default=True,
+              help="With --prune: keep the facts of this many newest runs (and of every run a report compares with).")
 @click.option("--json", "as_json", is_flag=True, help="Print the runs as JSON.")
-def history(workspace: Path, limit: int, deliveries: bool, costs: bool, as_json: bool) -> None:
-    """List recent runs: when, status, reports written, messages sent, warnings."""
+def history(workspace: Path, limit: int, deliveries: bool, costs: bool, prune: bool, keep: int, as_json: bool) -> None:
+    """List recent runs: when, status, reports written, messages sent, warnings; or prune old runs' facts."""
     root = workspace.resolve()
     if not (root / CONFIG_FILE).is_file():
         raise ConfigError(f"no {CONFIG_FILE} in {root}: pass --workspace DIR")
@@ -32,6 +37,18 @@ def history(workspace: Path, limit: int, deliveries: bool, costs: bool, as_json:
             print_json([])
         else:
             click.echo("No runs yet: try `execbrief run`.", err=True)
+        return
+    if prune:
+        from ..ledger.prune import prune as prune_ledger
+
+        with Ledger.for_workspace(root) as ledger:
+            done = prune_ledger(ledger, keep)
+        if as_json:
+            print_json(done)
+        else:
+            click.echo(f"Pruned the facts of {done['runs_pruned']} runs ({done['fact_rows_removed']} fact rows, "
+                       f"{done['fact_bases_removed']} fact bases, {done['fact_bodies_removed']} fact contents; "
+                       f"{done['bytes_freed'] / 1e6:.1f} MB); the ledger is now {done['file_bytes'] / 1e6:.1f} MB.")
         return
     with Ledger.for_workspace(root) as ledger:
         runs = ledger.runs(limit)
