@@ -449,9 +449,8 @@ def run(
         kept = [(plans[key], report) for key, report in reused[1].items()] if reused is not None else []
         for plan, report in kept:  # an earlier run's reports, as it verified them: rendered (from the cache)
             say("report", {"key": plan.key})
-            with clock("rendering"):
-                outcome, message = _render_report(plan, period, report, [], settings, out_dir, ledger, run_id, formats,
-                                                  clock, renders)
+            outcome, message = _render_kept(plan, period, report, settings, out_dir, ledger, run_id, formats, guard,
+                                            clock, renders)
             outcomes.append(outcome)
             if message:
                 messages.append(message)
@@ -690,6 +689,22 @@ def _write_report(
         guard.fail("render", f"report {plan.key}", exc, "; report not delivered")
         failed.title, failed.writer = report.title, report.writer
         return failed, None
+
+
+def _render_kept(
+    plan: PlannedReport, period: str, report: Report, settings: Settings, out_dir: Path, ledger: Ledger, run_id: str,
+    formats: tuple[str, ...], guard: Boundary, clock: StageClock, renders: RenderCache,
+) -> tuple[ReportOutcome, Message | None]:
+    """Render and build the message of a report an earlier run wrote and verified, behind the render boundary."""
+    try:
+        with clock("rendering"):
+            return _render_report(plan, period, report, [], settings, out_dir, ledger, run_id, formats, clock, renders)
+    except LedgerError:
+        raise
+    except Exception as exc:
+        guard.fail("render", f"report {plan.key}", exc, "; report not delivered")
+        return ReportOutcome(lens=plan.lens.id, key=plan.key, title=report.title, status="failed", writer=report.writer,
+                             recipients=list(plan.to), files={}), None
 
 
 def _render_report(
