@@ -97,19 +97,34 @@ class _Allowed:
     urls: set[str]
 
 
-def _allowed(facts: Iterable[Fact]) -> _Allowed:
+def _fact_allowed(fact: Fact) -> _Allowed:
+    """What one fact lets a text say."""
+    out = _Allowed(set(), set(), set(), set())
+    if fact.value is not None:
+        out.numbers.add(abs(fact.value))
+    for text in _fact_texts(fact):
+        claims = extract_claims(text)
+        out.numbers.update(n.value for n in claims.numbers)
+        out.dates.update(claims.dates)
+        for d in claims.dates:  # "October 2026" in prose may cite period 2026-10
+            out.numbers.update(Decimal(part) for part in d.split("-"))
+        out.emails.update(claims.emails)
+        out.urls.update(u.lower() for u in claims.urls)
+    return out
+
+
+def _allowed(facts: Iterable[Fact], known: dict[str, _Allowed] | None = None) -> _Allowed:
+    """What the facts together let a text say; ``known`` keeps each fact's part (by id) for the next block."""
+    known = {} if known is None else known
     out = _Allowed(set(), set(), set(), set())
     for fact in facts:
-        if fact.value is not None:
-            out.numbers.add(abs(fact.value))
-        for text in _fact_texts(fact):
-            claims = extract_claims(text)
-            out.numbers.update(n.value for n in claims.numbers)
-            out.dates.update(claims.dates)
-            for d in claims.dates:  # "October 2026" in prose may cite period 2026-10
-                out.numbers.update(Decimal(part) for part in d.split("-"))
-            out.emails.update(claims.emails)
-            out.urls.update(u.lower() for u in claims.urls)
+        part = known.get(fact.id)
+        if part is None:
+            part = known[fact.id] = _fact_allowed(fact)
+        out.numbers |= part.numbers
+        out.dates |= part.dates
+        out.emails |= part.emails
+        out.urls |= part.urls
     return out
 
 
@@ -133,8 +148,9 @@ def _check_text(text: str, allowed: _Allowed, where: str) -> list[str]:
     return problems
 
 
-def verify_block(block: Block, facts: Mapping[str, Fact], where: str) -> list[str]:
-    """The problems of one block (empty when it checks out)."""
+def verify_block(block: Block, facts: Mapping[str, Fact], where: str,
+                 known: dict[str, _Allowed] | None = None) -> list[str]:
+    """The problems of one block (empty when it checks out); ``known``: see ``_allowed``."""
     problems = [
         f"{where}: cites unknown fact {fid}"
         for fid in dict.fromkeys(block.cites + tuple(i for c in block.item_cites for i in c))
@@ -143,13 +159,13 @@ def verify_block(block: Block, facts: Mapping[str, Fact], where: str) -> list[st
     block_facts = [facts[f] for f in block.cites if f in facts]
     if block.item_cites and len(block.item_cites) == len(block.items):
         for n, (item, cites) in enumerate(zip(block.items, block.item_cites), 1):
-            allowed = _allowed(facts[f] for f in cites if f in facts)
+            allowed = _allowed((facts[f] for f in cites if f in facts), known)
             problems += _check_text(item, allowed, f"{where}, item {n}")
         texts = [block.text] if block.text else []
         texts += [cell for row in block.rows for cell in row]
     else:
         texts = block.texts()
-    allowed = _allowed(block_facts)
+    allowed = _allowed(block_facts, known)
     for text in texts:
         problems += _check_text(text, allowed, where)
     if block.chart is not None:
@@ -203,15 +219,16 @@ def untrusted_text_problems(block: Block, facts: Mapping[str, Fact], where: str)
 def verify(report: Report, facts: Mapping[str, Fact]) -> list[str]:
     """Every problem with a report's citations and figures; empty when all trace."""
     problems = []
+    known: dict[str, _Allowed] = {}  # (a fact cited by many blocks and items is read once)
     for n, block in enumerate(report.summary, 1):
-        problems += verify_block(block, facts, f"summary block {n}")
+        problems += verify_block(block, facts, f"summary block {n}", known)
         problems += untrusted_text_problems(block, facts, f"summary block {n}")
     for section in report.sections:
         for n, block in enumerate(section.blocks, 1):
-            problems += verify_block(block, facts, f"section '{section.id}' block {n}")
+            problems += verify_block(block, facts, f"section '{section.id}' block {n}", known)
             problems += untrusted_text_problems(block, facts, f"section '{section.id}' block {n}")
     for n, block in enumerate(report.upkeep, 1):
-        problems += verify_block(block, facts, f"upkeep block {n}")
+        problems += verify_block(block, facts, f"upkeep block {n}", known)
         problems += untrusted_text_problems(block, facts, f"upkeep block {n}")
     for ref in report.sources:
         if ref.fact_id not in facts:
