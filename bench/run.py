@@ -29,10 +29,11 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-import threading
 import time
 from datetime import datetime, timezone
 from pathlib import Path
+
+from proctree import Peak
 
 HERE = Path(__file__).resolve().parent
 EXECBRIEF = Path(sys.executable).with_name("execbrief")
@@ -81,37 +82,6 @@ def prepare(out: Path, scale: float, source: Path | None) -> Path:
     return ws
 
 
-def _descendants(pid: int) -> list[int]:
-    """``pid`` and every process below it (from each task's ``children`` list)."""
-    found, todo = [], [pid]
-    while todo:
-        current = todo.pop()
-        found.append(current)
-        try:
-            for task in os.listdir(f"/proc/{current}/task"):
-                with open(f"/proc/{current}/task/{task}/children", encoding="ascii") as handle:
-                    todo.extend(int(child) for child in handle.read().split())
-        except OSError:
-            continue
-    return found
-
-
-def _memory(pids: list[int]) -> tuple[int, int]:
-    """(summed PSS, summed RSS) in KiB over ``pids``."""
-    pss = rss = 0
-    for pid in pids:
-        try:
-            with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as handle:
-                for line in handle:
-                    if line.startswith("Pss:"):
-                        pss += int(line.split()[1])
-                    elif line.startswith("Rss:"):
-                        rss += int(line.split()[1])
-        except OSError:
-            continue  # (it ended in between)
-    return pss, rss
-
-
 def ledger_size(ws: Path) -> dict[str, float]:
     """The ledger file with its write-ahead log, and the pages in use, in MB."""
     path = ws / ".execbrief" / "ledger.db"
@@ -129,21 +99,10 @@ def run_once(ws: Path) -> dict:
     started = time.perf_counter()
     proc = subprocess.Popen([str(EXECBRIEF), "run", "--workspace", str(ws), "--json"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    peak = {"pss": 0, "rss": 0, "procs": 1}
-
-    def sample() -> None:
-        while proc.poll() is None:
-            pids = _descendants(proc.pid)
-            pss, rss = _memory(pids)
-            if pss > peak["pss"]:
-                peak.update(pss=pss, rss=rss, procs=len(pids))
-            time.sleep(0.1)
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
+    peak = Peak(proc)  # (bench/proctree.py: summed PSS of the process tree, every 0.1 s)
     out, err = proc.communicate()
     wall = time.perf_counter() - started
-    sampler.join()
+    tree = peak.result()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode not in (0, 1):
         raise SystemExit(f"execbrief run failed ({proc.returncode}): {err[-2000:]}")
@@ -151,8 +110,8 @@ def run_once(ws: Path) -> dict:
     return {
         "wall_s": round(wall, 2),
         "cpu_s": round(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, 2),
-        "peak_pss_mb": round(peak["pss"] / 1024), "rss_at_peak_mb": round(peak["rss"] / 1024),
-        "processes_at_peak": peak["procs"],
+        "peak_pss_mb": tree["tree_peak_pss_mb"], "rss_at_peak_mb": tree["tree_rss_at_peak_mb"],
+        "processes_at_peak": tree["processes_at_peak"],
         "status": data["status"], "facts": data["facts"], "duration_ms": data["duration_ms"],
         "stages_ms": data.get("stages_ms", {}), "stages_cpu_ms": data.get("stages_cpu_ms", {}),
         "sent": sum(1 for d in data["deliveries"] if d["status"] == "sent"),
