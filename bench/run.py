@@ -182,7 +182,7 @@ def main() -> None:
         if previous is not None:
             result["ledger_growth_mb"] = round(result["ledger_used_mb"] - previous["ledger_used_mb"], 2)
         results["cases"][name] = previous = result
-        print(f"{name}: {result['wall_s']} s", file=sys.stderr)
+        print(json.dumps({name: result}), file=sys.stderr, flush=True)  # (each case as it ends: a stopped run keeps them)
     if args.json:
         print(json.dumps(results, indent=2))
         return

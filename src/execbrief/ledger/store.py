@@ -238,21 +238,34 @@ class Ledger:
         self._write("UPDATE runs SET fact_base = ?, facts_key = ? WHERE id = ?", [(base, facts_key, run_id)])
 
     def record_fact_base(self, run_id: str, facts: Iterable[Fact], facts_key: str | None = None) -> str:
-        """Record a run's fact base, stored once however many runs computed it; return its id."""
-        rows = sorted(((f.id, f, f.model_dump_json()) for f in facts), key=lambda row: row[0])
-        keys = [content_key(text) for _, _, text in rows]
-        digest = hashlib.blake2b(digest_size=20)
-        for (fact_id, _, _), key in zip(rows, keys):
-            digest.update(fact_id.encode() + b"\0" + key)
-        base = "blake2b:" + digest.hexdigest()
+        """Record a run's fact base, stored once however many runs computed it; return its id.
+
+        Facts are turned into JSON one at a time as SQLite takes them (a million facts' JSON
+        held at once would be ~0.4 GB); only their ids and content keys are kept.
+        """
+        ordered = sorted(facts, key=lambda f: f.id)
+        members: list[tuple[str, bytes]] = []
+
+        def bodies() -> Iterator[tuple[Any, ...]]:
+            for fact in ordered:
+                text = fact.model_dump_json()
+                key = content_key(text)
+                members.append((fact.id, key))
+                yield key, fact.kind, fact.name, fact.entity, text
+
         with self.transaction() as db:
+            # (contents first: most are stored already, from an earlier base, and are ignored)
+            db.executemany(
+                "INSERT OR IGNORE INTO fact_bodies (key, kind, name, entity, fact_json) VALUES (?, ?, ?, ?, ?)",
+                bodies())
+            digest = hashlib.blake2b(digest_size=20)
+            for fact_id, key in members:
+                digest.update(fact_id.encode() + b"\0" + key)
+            base = "blake2b:" + digest.hexdigest()
             if db.execute("INSERT OR IGNORE INTO fact_bases (id, facts, created_at) VALUES (?, ?, ?)",
-                          (base, len(rows), utc_now())).rowcount:
-                db.executemany(
-                    "INSERT OR IGNORE INTO fact_bodies (key, kind, name, entity, fact_json) VALUES (?, ?, ?, ?, ?)",
-                    ((k, f.kind, f.name, f.entity, text) for k, (_, f, text) in zip(keys, rows)))
+                          (base, len(members), utc_now())).rowcount:
                 db.executemany("INSERT OR IGNORE INTO base_facts (base, fact_id, key) VALUES (?, ?, ?)",
-                               ((base, fact_id, k) for k, (fact_id, _, _) in zip(keys, rows)))
+                               ((base, fact_id, key) for fact_id, key in members))
             db.execute("UPDATE runs SET fact_base = ?, facts_key = ? WHERE id = ?", (base, facts_key, run_id))
         return base
 
