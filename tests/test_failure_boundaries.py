@@ -152,8 +152,9 @@ def test_a_verifier_that_fails_rejects_the_report_and_sends_nothing_unchecked(ws
 def test_a_renderer_failing_on_one_report_costs_that_report(ws, monkeypatch):
     import execbrief.pipeline as pipeline
 
-    real = pipeline.render
-    monkeypatch.setattr(pipeline, "render", lambda report, *a, **k: boom() if report.key == "cfo" else real(report, *a, **k))
+    real = pipeline.RenderCache.render  # (every report is rendered through it)
+    monkeypatch.setattr(pipeline.RenderCache, "render",
+                        lambda self, report, *a, **k: boom() if report.key == "cfo" else real(self, report, *a, **k))
 
     out = run(ws.root)
 
