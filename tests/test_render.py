@@ -293,7 +293,7 @@ def test_text_omits_data_quality_when_there_are_no_warnings():
 def test_render_package_exports_its_public_api():
     import execbrief.render as package
 
-    assert sorted(package.__all__) == ["render", "render_html", "render_markdown", "render_text", "standalone_html",
+    assert sorted(package.__all__) == ["RenderCache", "RenderedFiles", "render", "render_html", "render_markdown", "render_text", "standalone_html",
                                        "subject_for", "update_between"]
     assert all(callable(getattr(package, name)) for name in package.__all__)
 
