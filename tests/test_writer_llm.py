@@ -111,13 +111,17 @@ def test_rerun_with_no_input_change_makes_zero_calls(demo_workspace, server):
     first = run(settings, dry_run=True, only=NO_CHARTS)
     calls_after_first = len(model_requests(server))
 
-    second = run(settings, dry_run=True, only=NO_CHARTS)
+    # (the writer's own cache: without --no-reuse the run would take the first run's reports, writing none)
+    second = run(settings, dry_run=True, only=NO_CHARTS, reuse_earlier=False)
 
     assert calls_after_first == 5
     assert len(model_requests(server)) == calls_after_first
     assert [r.status for r in second.reports] == [r.status for r in first.reports]
     rows = [r for r in llm_rows(demo_workspace.root) if r["run_id"] == second.run_id]
     assert len(rows) == 4 and {r["status"] for r in rows} == {"cached"}
+    third = run(settings, dry_run=True, only=NO_CHARTS)
+    assert third.reused and len(model_requests(server)) == calls_after_first
+    assert [r.status for r in third.reports] == [r.status for r in first.reports]
 
 
 def test_shared_prefix_is_cached_so_reports_pay_for_the_facts_about_once(demo_workspace, server):
