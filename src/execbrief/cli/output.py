@@ -56,6 +56,10 @@ def progress_reporter() -> Iterator[Callable[[str, dict[str, Any]], None]]:
 
 def stage_line(stages: dict[str, int], total_ms: int | None) -> str:
     """``took 12.3 s: sources 4.1 s, analyzers 6.0 s, …`` (stages that took under 5 ms left out)."""
-    shown = ", ".join(f"{name} {ms / 1000:.2f} s" for name, ms in stages.items() if ms >= 5)
+    from ..stageclock import STAGES
+
+    # (in the order a run goes through them: the ledger keeps a summary's keys sorted)
+    order = sorted(stages, key=lambda name: STAGES.index(name) if name in STAGES else len(STAGES))
+    shown = ", ".join(f"{name} {stages[name] / 1000:.2f} s" for name in order if stages[name] >= 5)
     took = f"took {total_ms / 1000:.2f} s" if total_ms is not None else "stages"
     return f"{took}: {shown or 'each stage under 5 ms'}"
