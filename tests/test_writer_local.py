@@ -64,7 +64,8 @@ def test_what_a_server_takes_is_remembered_so_the_next_run_asks_that_way_first(d
         run(settings, dry_run=True, only=("ceo",))
         refused_first = len(server.refused)
 
-        second = run(settings, dry_run=True, only=("ceo",))
+        # (reuse off: an unchanged rerun would take the first run's report and call no server at all)
+        second = run(settings, dry_run=True, only=("ceo",), reuse_earlier=False)
 
     assert refused_first == 1
     assert len(server.refused) == refused_first  # nothing refused the second time
