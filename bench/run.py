@@ -7,7 +7,7 @@ on one workspace: cold (every execbrief cache and the ledger deleted), an unchan
 one note changed, one ledger row added, one repository file changed. For each it reports
 the wall time, the CPU seconds of the whole process tree (the run and every worker it forked,
 from ``getrusage(RUSAGE_CHILDREN)``), the peak memory of the process tree (summed PSS from
-``/proc/<pid>/smaps_rollup`` of the run and its descendants, sampled every 0.1 s; PSS
+``/proc/<pid>/smaps_rollup`` of the run and its descendants, sampled by ``bench/proctree.py``; PSS
 shares a page between the processes mapping it, so forked workers are not counted twice;
 the summed RSS at the same moment is given beside it), the run's own wall time per stage
 (``stages_ms`` of its JSON), the ledger's size after the run, and the load average.
@@ -99,7 +99,7 @@ def run_once(ws: Path) -> dict:
     started = time.perf_counter()
     proc = subprocess.Popen([str(EXECBRIEF), "run", "--workspace", str(ws), "--json"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    peak = Peak(proc)  # (bench/proctree.py: summed PSS of the process tree, every 0.1 s)
+    peak = Peak(proc)  # (bench/proctree.py: summed PSS of the process tree)
     out, err = proc.communicate()
     wall = time.perf_counter() - started
     tree = peak.result()
