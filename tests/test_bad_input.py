@@ -4,6 +4,8 @@ and not its file or source."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from execbrief.errors import LensError
@@ -147,6 +149,17 @@ def test_an_empty_ledger_file_is_a_warning(ws):
 
     assert out.code == 0
     assert [w for w in out.warnings if w.startswith("ledger/empty.csv") and "empty" in w]
+
+
+def test_a_number_longer_than_decimal_precision_in_a_note_costs_no_report(ws):
+    ws.write("notes/alpha/operations.md", NOTE_ALPHA + "- [ ] Pay the roofer, invoice 9" + "9" * 39 + " by 2026-12-01\n")
+
+    out = run(ws.root, "--dry-run")
+
+    assert out.code == 0, out.failures  # the verifier raised InvalidOperation and rejected the report
+    assert {r["status"] for r in out.data["reports"]} == {"verified"}
+    shown = [r["key"] for r in out.data["reports"] if "9" * 40 in Path(r["files"]["html"]).read_text()]
+    assert shown  # (the number is in a report, so the verifier did check it)
 
 
 # AWS snapshots

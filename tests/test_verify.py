@@ -176,3 +176,18 @@ def test_extract_claims_finds_each_kind():
 
 def test_digits_inside_words_are_not_numbers():
     assert extract_claims("Unit 3B and the 2FA rollout in W48").numbers == ()
+
+
+@pytest.mark.parametrize("digits", [29, 40, 4301])
+def test_a_number_longer_than_decimal_precision_is_checked_not_a_crash(digits):
+    huge = "9" * digits
+    quoted = Fact(id="f-huge", kind="note", name="note_item", entity="alpha",
+                  statement=f"Alpha Rentals: reference {huge} on the roof quote.")
+    facts = {**FACTS, quoted.id: quoted}
+
+    def check(text: str, *cites: str) -> list[str]:
+        return verify(report(Block(kind="paragraph", text=text, cites=cites)), facts)
+
+    assert check(f"The roof quote has reference {huge}.", "f-huge") == []
+    assert check("Costs were $7,200.", "f-costs", "f-huge") == []  # (each allowed number is compared)
+    assert check(f"Reference {huge[:-1]}8.", "f-huge")  # a different long number is still flagged

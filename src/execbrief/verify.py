@@ -46,7 +46,10 @@ class Number:
 
     def matches(self, exact: Decimal) -> bool:
         """Whether ``exact`` written at this number's precision reads as this number."""
-        shown = (abs(exact) / self.scale).quantize(Decimal(1).scaleb(-self.places))
+        try:
+            shown = (abs(exact) / self.scale).quantize(Decimal(1).scaleb(-self.places))
+        except InvalidOperation:  # more digits than a Decimal context holds (28): only the same value reads as it
+            return exact.copy_abs() == self.value  # (copy_abs: abs() would round it)
         return shown == self.value / self.scale
 
 
@@ -78,7 +81,8 @@ def extract_claims(text: str) -> Claims:
             continue
         places = len(m.group("frac") or ".")- 1
         scale = _MULT.get((m.group("mult") or "").lower(), Decimal(1))
-        numbers.append(Number(value=value * scale, places=places, scale=scale))
+        # (value * 1 would round a number of more than 28 digits: two such numbers would read as one)
+        numbers.append(Number(value=value * scale if scale != 1 else value, places=places, scale=scale))
     return Claims(tuple(numbers), dates, emails, urls)
 
 

@@ -24,7 +24,7 @@ from execbrief.lenses import builtin_lens_data, load_lenses
 from execbrief.sources.aws import inventory_evidence
 from execbrief.sources.ledger import LedgerSource
 from execbrief.sources.notes import NotesSource, parse_note
-from fuzzing import json_values, junk, ledger_rows, mutated, note_bytes, toml_document
+from fuzzing import amount_text, json_values, junk, ledger_rows, mutated, note_bytes, note_lines, numbers, toml_document
 from hostile import LEDGER, NOTE_BETA
 
 CONFIG = tomllib.loads(MINIMAL_CONFIG)
@@ -157,3 +157,17 @@ def test_parse_mailbox_returns_a_mailbox_or_a_value_error(text):
     except ValueError:
         return
     assert mailbox.address.isascii() and "@" in mailbox.address and "\n" not in mailbox.formatted()
+
+
+@given(st.lists(note_lines().map(" ".join) | amount_text() | numbers().map(str) | st.integers(27, 4400).map(lambda n: "9" * n),
+                min_size=1, max_size=3).map(" ".join))
+def test_a_block_quoting_its_cited_fact_verifies_whatever_numbers_it_holds(text):
+    from execbrief.model import Block, Fact, Report, ReportSection
+    from execbrief.verify import verify
+
+    fact = Fact(id="f-1", kind="note", name="note_item", entity="alpha", statement=text or "-")
+    block = Block(kind="paragraph", text=fact.statement, cites=(fact.id,))
+    report = Report(lens="ceo", key="ceo", title="CEO", audience="CEO", organization="Org", period="2026-W48",
+                    as_of=date(2026, 11, 23), summary=(), sections=(ReportSection(id="s", title="S", blocks=(block,)),))
+    # (a 29-digit number in a note made the verifier raise and reject the whole report)
+    assert verify(report, {fact.id: fact}) == []
