@@ -15,7 +15,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-__all__ = ["MIN_SECRET_LENGTH", "REDACTED", "SecretHit", "mask", "redact", "redact_hits", "scan", "withhold"]
+__all__ = ["MIN_SECRET_LENGTH", "REDACTED", "SecretHit", "mask", "quoted", "redact", "redact_hits", "scan",
+           "withhold"]
 
 MIN_SECRET_LENGTH = 16
 
@@ -209,3 +210,15 @@ def redact_hits(text: str, hits: list[SecretHit]) -> str:
 def redact(text: str) -> str:
     """The text with every secret replaced by ``[secret withheld: <preview>]``."""
     return redact_hits(text, scan(text))
+
+
+def quoted(value: object, width: int = 24) -> str:
+    """A value from an input file as a warning quotes it: any secret in it withheld, the rest cut
+    to ``width`` characters. A warning names a value; it never copies the file, and warnings reach
+    every report's data-quality note."""
+    text = str(value)
+    if len(text) >= MIN_SECRET_LENGTH:  # every secret pattern is at least this long
+        masked, hits = withhold(text)
+        if hits:
+            text, width = masked, width + 32 * len(hits)  # (room for each "[secret withheld: …]")
+    return repr(text if len(text) <= width else text[:width] + "…")

@@ -24,7 +24,7 @@ from execbrief.lenses import builtin_lens_data, load_lenses
 from execbrief.sources.aws import inventory_evidence
 from execbrief.sources.ledger import LedgerSource
 from execbrief.sources.notes import NotesSource, parse_note
-from fuzzing import amount_text, json_values, junk, ledger_rows, mutated, note_bytes, note_lines, numbers, toml_document
+from fuzzing import amount_text, examples, json_values, junk, ledger_rows, mutated, note_bytes, note_lines, numbers, toml_document
 from hostile import LEDGER, NOTE_BETA
 
 CONFIG = tomllib.loads(MINIMAL_CONFIG)
@@ -171,3 +171,65 @@ def test_a_block_quoting_its_cited_fact_verifies_whatever_numbers_it_holds(text)
                     as_of=date(2026, 11, 23), summary=(), sections=(ReportSection(id="s", title="S", blocks=(block,)),))
     # (a 29-digit number in a note made the verifier raise and reject the whole report)
     assert verify(report, {fact.id: fact}) == []
+
+
+def _with_marker(document, marker: str, pick: int):
+    """``document`` (plain JSON data) with its ``pick``-th string or number replaced by ``marker``."""
+    leaves = []
+
+    def walk(node, parent, key):
+        if isinstance(node, dict):
+            for k, v in node.items():
+                walk(v, node, k)
+        elif isinstance(node, list):
+            for n, v in enumerate(node):
+                walk(v, node, n)
+        elif isinstance(node, (str, int, float)) and not isinstance(node, bool):
+            leaves.append((parent, key))
+
+    walk(document, None, None)
+    parent, key = leaves[pick % len(leaves)]
+    parent[key] = marker
+    return document
+
+
+PLACES = ["front matter updated", "front matter date", "front matter entity", "front matter title",
+          "ledger cell", "snapshot value", "snapshot format"]
+
+
+@settings(max_examples=examples(ci=30, long=300))
+@given(st.sampled_from(PLACES), st.from_regex(r"[A-Za-z][A-Za-z ,.:'/-]{39,80}", fullmatch=True),
+       st.integers(0, 10_000), ledger_rows())
+def test_no_warning_copies_more_than_a_fragment_of_an_input(place, marker, pick, rows):
+    """A warning names a bad value and cuts it short: warnings reach every report's data-quality
+    note, so copying a value whole would mail a file's content to every reader (issue 13)."""
+    import csv
+    import io
+
+    from execbrief.sources.aws import AwsSource
+    from hostile import SMALL_CONFIG
+
+    files: dict[str, bytes | str] = {"notes/beta/ops.md": NOTE_BETA, "ledger/good.csv": LEDGER}
+    snapshot = json.loads(json.dumps(SNAPSHOT))
+    if place.startswith("front matter"):
+        key = place.split()[-1]
+        files["notes/fuzz.md"] = f"---\n{key}: {marker}\n---\n# Notes\n\n- An item.\n"
+    elif place == "ledger cell":
+        rows = [list(r) for r in rows] or [["2026-10-01", "12.00", "alpha", "Sales", "revenue", "memo"]]
+        rows[pick % len(rows)][(pick // 7) % 6] = marker
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows([["date", "amount", "entity", "account", "category", "memo"], *rows])
+        files["ledger/fuzz.csv"] = buffer.getvalue()
+    elif place == "snapshot format":
+        snapshot["format"] = marker
+    else:
+        _with_marker(snapshot, marker, pick)
+    files["aws-snapshot.json"] = json.dumps(snapshot)
+    root = workspace(files, SMALL_CONFIG)
+    settings_ = load_settings(root, environ={})
+
+    warnings = [*NotesSource(settings_).collect().warnings, *LedgerSource(settings_).collect().warnings,
+                *AwsSource(settings_).collect().warnings]
+
+    for warning in warnings:
+        assert marker not in warning.message and marker[:30] not in warning.message, warning.label()

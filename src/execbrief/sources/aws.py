@@ -29,6 +29,7 @@ from ..model import DataWarning, Evidence, Provenance, content_hash, stable_id
 from . import InputFile, SourceResult
 from .aws_gather import SNAPSHOT_FORMAT
 from ..problems import json_problem
+from ..redaction import quoted
 from .aws_schema import CostLine, CostMonth, Resource, checked_inventory
 from .aws_services import gather_inventory
 
@@ -129,7 +130,7 @@ def read_snapshot(path: Path, where: str, result: SourceResult) -> dict[str, Any
         return None
     if not isinstance(data, dict) or data.get("format") != SNAPSHOT_FORMAT:
         found = data.get("format") if isinstance(data, dict) else type(data).__name__
-        warn(f"not an execbrief AWS snapshot (format {found!r}, expected {SNAPSHOT_FORMAT!r}): "
+        warn(f"not an execbrief AWS snapshot (format {quoted(found)}, expected {SNAPSHOT_FORMAT!r}): "
              "write it with `execbrief snapshot aws --out FILE`")
         return None
     return data

@@ -31,7 +31,7 @@ from typing import Any, Callable
 from .. import gcpolicy
 from ..failures import describe
 from ..model import DataWarning, stable_id
-from ..redaction import withhold
+from ..redaction import quoted as _shown, withhold
 from ..transactions import TransactionTable, encode_amount
 from . import InputFile, SourceResult, expand_paths
 from ..construct import evidence, provenance
@@ -515,16 +515,6 @@ def _inspect(path: Path) -> tuple[str, int, bool, int | None, bool]:
         except UnicodeDecodeError:
             bad_line = newlines + 1  # the file ends inside a multi-byte character
     return "sha256:" + digest.hexdigest(), size, binary, bad_line, cp1252_ok
-
-
-def _shown(cell: str, width: int = 24) -> str:
-    """A cell quoted in a warning: a secret in it masked, the rest cut short (a warning names
-    the value; it does not copy the file, and it reaches the reports' data-quality notes)."""
-    if len(cell) >= 16:  # every secret pattern is longer
-        masked, hits = withhold(cell)
-        if hits:
-            cell, width = masked, width + 32 * len(hits)  # (room for each "[secret withheld: …]")
-    return repr(cell if len(cell) <= width else cell[:width] + "…")
 
 
 def _parse_date(raw: str) -> str | None:

@@ -37,14 +37,14 @@ from ..construct import evidence, provenance
 from .cache import FileCache
 from .markdown_scan import scan
 from .values import leading_date, parse_day, resolve_day, typed_cells
-from ..redaction import withhold
+from ..redaction import quoted, withhold
 from ..workers import ForkMap
 
 __all__ = ["NotesSource", "register", "parse_note", "ARCHIVED_STATUSES", "CACHE_VERSION"]
 
 SUFFIXES = (".md", ".markdown")
 ARCHIVED_STATUSES = frozenset({"archived", "closed", "done", "superseded"})
-CACHE_VERSION = 10  # bump when parse_note's output changes (8: late NUL bytes are warned of; 9: an AWS secret beside its key id is named so; 10: a sentence pointing back joins the one before, a table keeps its lead-in line, a login in words is withheld)
+CACHE_VERSION = 11  # bump when parse_note's output changes (8: late NUL bytes are warned of; 9: an AWS secret beside its key id is named so; 10: a sentence pointing back joins the one before, a table keeps its lead-in line, a login in words is withheld; 11: a front-matter value is quoted cut short)
 SUMMARY_VERSION = 4  # bump when what _build puts in a note's summary or evidence changes
 _GLOB = set("*?[")
 # libyaml when present: same safe semantics as yaml.safe_load, many times faster.
@@ -524,7 +524,7 @@ class NotesSource:
             if found is None:
                 known = ", ".join(sorted(resolver.ids)) or "none configured"
                 warnings.append([key_lines.get("entity"), (
-                    f"front matter entity {value!r} is not a configured entity (known: {known}): "
+                    f"front matter entity {quoted(value)} is not a configured entity (known: {known}): "
                     "fix it, or add it to [[entities]] in execbrief.toml"
                 )])
             return found, found is not None
@@ -726,7 +726,7 @@ def _updated(fm: dict[str, Any], key_lines: dict[str, int | None], warnings: lis
     day = parse_day(text)  # "3 Nov 2026", "Nov 3, 2026"
     if day is not None:
         return day.isoformat()
-    warnings.append([key_lines.get(key), f"front matter {key} {value!r} is not a date: use YYYY-MM-DD"])
+    warnings.append([key_lines.get(key), f"front matter {key} {quoted(value)} is not a date: use YYYY-MM-DD"])
     return None
 
 
