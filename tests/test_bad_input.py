@@ -46,6 +46,16 @@ def test_a_malformed_lens_file_is_an_error_naming_the_file_and_key(text, says, w
     assert out.code == 2 and out.data["error"]["path"] == str(path)
 
 
+def test_a_section_topic_nobody_knows_is_an_error_naming_the_file_and_key(ws):
+    path = ws.write("lenses/x.toml", 'id = "x"\nextends = "cfo"\n' + SECTION + '[sections.select]\ntopics = ["cashflw"]\n')
+
+    out = run(ws.root)
+
+    assert out.code == 2
+    assert out.data["error"]["path"] == str(path) and out.data["error"]["key"] == "sections.a.select.topics"
+    assert "names unknown topic 'cashflw'" in out.data["error"]["message"]
+
+
 def test_an_extends_cycle_is_named_as_a_cycle(ws):
     ws.write("lenses/a.toml", 'id = "a"\nextends = "b"\n')
     ws.write("lenses/b.toml", 'id = "b"\nextends = "a"\n')

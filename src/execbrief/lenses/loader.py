@@ -108,7 +108,7 @@ def _validate(data: dict[str, Any], origin: str, vocabulary: Vocabulary) -> Lens
             raise LensError(
                 f"lens file {origin}: key '{key}' names unknown topic {unknown[0]!r} "
                 f"(known: {', '.join(sorted(vocabulary.names))}): fix it, or add the topic "
-                "to lenses/topics.toml"
+                "to lenses/topics.toml", key=key, path=None if origin == "builtin" else origin,
             )
     return lens
 
