@@ -16,6 +16,11 @@ from execbrief.delivery.outbox import OutboxChannel
 from execbrief.registry import registry
 from hostile import run, small_workspace
 
+# every registered plugin, as the tests are collected: a source, writer or channel registered
+# later is injected into as well (and the small workspace must switch a new source on)
+registry.load()
+SOURCES, WRITERS, CHANNELS = sorted(registry.sources), sorted(registry.writers), sorted(registry.channels)
+
 
 class Injected(RuntimeError):
     """The fault these tests inject."""
@@ -43,7 +48,7 @@ def plugins(monkeypatch):
     return registry
 
 
-@pytest.mark.parametrize("name", ["notes", "ledger", "repos", "aws"])
+@pytest.mark.parametrize("name", SOURCES)
 def test_a_failing_source_costs_that_source_only(name, ws, plugins):
     real = plugins.sources[name]
 
@@ -63,10 +68,6 @@ def test_a_failing_source_costs_that_source_only(name, ws, plugins):
     assert len(out.data["reports"]) == 3 and {r["status"] for r in out.data["reports"]} == {"verified"}
     assert delivered(out) == {"ceo", "cfo", "cto"}
     assert out.data["facts"] > 10  # the other sources' facts
-
-
-def test_every_registered_source_is_behind_the_boundary(plugins):
-    assert {"notes", "ledger", "repos", "aws"} <= set(plugins.sources)
 
 
 @pytest.mark.parametrize("rule", [r.name for r in registered()])
@@ -95,7 +96,7 @@ def test_a_lens_stage_failing_for_one_report_costs_that_report(ws, monkeypatch):
     assert delivered(out) == {"ceo", "cto"}
 
 
-@pytest.mark.parametrize("kind", ["offline", "anthropic", "openai", "bedrock"])
+@pytest.mark.parametrize("kind", WRITERS)
 def test_a_writer_that_cannot_start_leaves_every_report_written_offline(kind, ws, plugins, monkeypatch):
     plugins.writers[kind] = boom
     monkeypatch.setenv("EXECBRIEF_WRITER_KIND", kind)
@@ -108,10 +109,6 @@ def test_a_writer_that_cannot_start_leaves_every_report_written_offline(kind, ws
     assert failure.endswith("in boom); every report is written offline")
     assert {r["writer"] for r in out.data["reports"]} == {"offline"}
     assert delivered(out) == {"ceo", "cfo", "cto"}
-
-
-def test_every_registered_writer_is_behind_the_boundary(plugins):
-    assert {"offline", "anthropic", "openai", "bedrock"} <= set(plugins.writers)
 
 
 def test_a_writer_failing_on_one_report_falls_back_to_the_offline_text_for_it(ws, plugins):
@@ -165,7 +162,7 @@ def test_a_renderer_failing_on_one_report_costs_that_report(ws, monkeypatch):
     assert delivered(out) == {"ceo", "cto"}
 
 
-@pytest.mark.parametrize("method", ["outbox", "ses", "smtp"])
+@pytest.mark.parametrize("method", CHANNELS)
 def test_a_channel_that_cannot_start_still_leaves_every_report_written(method, ws, plugins, monkeypatch):
     plugins.channels[method] = boom
     monkeypatch.setenv("EXECBRIEF_DELIVERY_METHOD", method)
@@ -179,10 +176,6 @@ def test_a_channel_that_cannot_start_still_leaves_every_report_written(method, w
     assert {r["status"] for r in out.data["reports"]} == {"verified"}
     assert all(r["files"].get("eml") for r in out.data["reports"])
     assert out.data["deliveries"] == []
-
-
-def test_every_registered_channel_is_behind_the_boundary(plugins):
-    assert {"outbox", "ses", "smtp"} <= set(plugins.channels)
 
 
 def test_a_channel_failing_on_one_message_fails_it_once_and_sends_the_rest(ws, monkeypatch):
@@ -199,3 +192,95 @@ def test_a_channel_failing_on_one_message_fails_it_once_and_sends_the_rest(ws, m
     assert delivered(out) == {"cfo", "cto"}
     again = run(ws.root, "--dry-run")
     assert again.code == 0  # nothing carried over: the next run is clean
+
+
+def test_the_built_in_plugins_are_all_injected_into():
+    assert set(SOURCES) >= {"notes", "ledger", "repos", "aws"} and set(CHANNELS) >= {"outbox", "ses", "smtp"}
+    assert set(WRITERS) >= {"offline", "anthropic", "openai", "bedrock"}
+
+
+# the stages between the plugins: reader, the analysis as a whole, writing in one batch, delivery
+
+
+def test_a_reader_that_cannot_start_leaves_the_notes_to_the_rules(ws, monkeypatch):
+    import execbrief.pipeline as pipeline
+
+    monkeypatch.setattr(pipeline, "get_reader", boom)
+
+    out = run(ws.root)
+
+    assert out.code == 1
+    (failure,) = out.failures
+    assert failure.startswith("reader rules: Injected: injected fault (at ")
+    assert failure.endswith("; the rules label every note")
+    assert {r["status"] for r in out.data["reports"]} == {"verified"} and out.data["facts"] > 10
+    assert delivered(out) == {"ceo", "cfo", "cto"}
+
+
+def test_a_reader_failing_on_the_notes_leaves_them_to_the_rules(ws, monkeypatch):
+    import execbrief.pipeline as pipeline
+    from execbrief.reader import RulesReader
+
+    class Failing(RulesReader):
+        read = boom
+
+    monkeypatch.setattr(pipeline, "get_reader", lambda settings: Failing())
+
+    out = run(ws.root)
+
+    assert out.code == 1
+    (failure,) = out.failures
+    assert failure.startswith("reader: Injected: injected fault") and failure.endswith("; the rules label every note")
+    assert {r["status"] for r in out.data["reports"]} == {"verified"} and out.data["facts"] > 10
+    assert delivered(out) == {"ceo", "cfo", "cto"}
+
+
+def test_the_analysis_failing_as_a_whole_still_writes_and_delivers_every_report(ws, monkeypatch):
+    import execbrief.pipeline as pipeline
+
+    monkeypatch.setattr(pipeline, "analyze_incremental", boom)
+
+    out = run(ws.root)
+
+    assert out.code == 1
+    (failure,) = out.failures
+    assert failure.startswith("analysis: Injected: injected fault") and failure.endswith("; the reports have no facts")
+    assert out.data["facts"] == 0 and len(out.data["reports"]) == 3
+    assert delivered(out) == {"ceo", "cfo", "cto"}
+
+
+def test_a_writer_failing_on_its_batch_writes_each_report_on_its_own(ws, plugins):
+    real = plugins.writers["offline"]
+
+    def batching(settings):
+        writer = real(settings)
+        writer.write_many = boom
+        return writer
+
+    plugins.writers["offline"] = batching
+
+    out = run(ws.root)
+
+    assert out.code == 1
+    (failure,) = out.failures
+    assert failure.startswith("writer offline: Injected: injected fault")
+    assert failure.endswith("; each report is written on its own")
+    assert {r["status"] for r in out.data["reports"]} == {"verified"}
+    assert delivered(out) == {"ceo", "cfo", "cto"}
+
+
+def test_the_delivery_stage_failing_as_a_whole_leaves_every_report_written(ws, monkeypatch):
+    import execbrief.pipeline as pipeline
+
+    monkeypatch.setattr(pipeline, "deliver_run", boom)
+
+    out = run(ws.root)
+
+    assert out.code == 1
+    (failure,) = out.failures
+    assert failure.startswith("delivery outbox: Injected: injected fault")
+    assert {r["status"] for r in out.data["reports"]} == {"verified"}
+    assert all(r["files"].get("eml") for r in out.data["reports"]) and out.data["deliveries"] == []
+    monkeypatch.undo()
+    again = run(ws.root)  # nothing was sent or half-recorded: the next run delivers
+    assert again.code == 0 and {d["status"] for d in again.data["deliveries"]} == {"sent"}

@@ -27,7 +27,7 @@ from .failures import Boundary, describe
 from .ledger import Ledger
 from .ledger.alerts import resolved_alerts
 from .ledger.continuity import remember_ledger
-from .reader import get_reader
+from .reader import RulesReader, get_reader
 from .vocabulary import Vocabulary, load_vocabulary
 from .lenses import FactIndex, build_view, compare, lens_pool, load_lenses
 from .model import DataWarning, Evidence, Fact, Lens, LensView, Message, Report
@@ -337,7 +337,13 @@ def run(
     writer = _start("writers", settings.writer.kind, settings, started_late)
     if writer is None:
         writer = OfflineWriter(settings)
-    reader = get_reader(settings)
+    try:
+        reader = get_reader(settings)
+    except ConfigError:
+        raise
+    except Exception as exc:  # an LLM reader that cannot start: the rules read the notes
+        started_late.append(("readers", settings.reader.kind, exc))
+        reader = RulesReader()
     _check_batch(writer, batch, resume)
     channel = None if dry_run else _start("channels", settings.delivery.method, settings, started_late)
 
@@ -349,7 +355,8 @@ def run(
         )
         guard = Boundary(failures, lambda kind, data: ledger.record_event(run_id, kind, data))
         for kind, name, exc in started_late:
-            then = "; every report is written offline" if kind == "writers" else "; nothing is delivered"
+            then = {"writers": "; every report is written offline",
+                    "readers": "; the rules label every note"}.get(kind, "; nothing is delivered")
             guard.fail(kind[:-1], name, exc, then)
         say("run", {"run_id": run_id, "reports": len(planned)})
         with bulk_allocation():  # evidence and facts: up to millions of objects
