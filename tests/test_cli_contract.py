@@ -206,3 +206,46 @@ def test_an_unreadable_config_is_named(ws):
         (ws.root / "execbrief.toml").chmod(0o644)
     assert done.returncode == 2, done.stderr
     assert "permission denied" in json.loads(done.stdout)["error"]["message"]
+
+
+def test_a_ledger_folder_the_user_may_not_write_is_named_as_permission_not_read_only(ws):
+    assert run(ws.root, "--dry-run").code == 0
+    state = ws.root / ".execbrief"
+    if os.geteuid() != 0:
+        state.chmod(0o500)
+        try:
+            out = run(ws.root)
+        finally:
+            state.chmod(0o755)
+        assert out.code == 1
+        error = out.data["error"]
+    else:  # root writes anywhere; in a user namespace without capabilities the owner bits apply
+        state.chmod(0o500)
+        try:
+            done = sandbox(execbrief_command("run", "-w", str(ws.root), "--json"), unprivileged=True)
+        finally:
+            state.chmod(0o755)
+        assert done.returncode == 1, done.stderr
+        error = json.loads(done.stdout)["error"]
+    assert "permission denied" in error["message"] and "read-only" not in error["message"], error
+
+
+def test_a_workspace_the_user_cannot_read_is_a_usage_error_naming_it(ws):
+    if os.geteuid() != 0:
+        ws.root.chmod(0)
+        try:
+            out = run(ws.root)
+        finally:
+            ws.root.chmod(0o755)
+        assert out.code == 2
+        error = out.data["error"]
+    else:
+        ws.root.chmod(0)
+        try:
+            done = sandbox(execbrief_command("run", "-w", str(ws.root), "--json"), unprivileged=True)
+        finally:
+            ws.root.chmod(0o755)
+        assert done.returncode == 2, done.stderr
+        error = json.loads(done.stdout)["error"]
+        assert "Traceback" not in done.stderr
+    assert "is not readable" in error["message"] and error["key"] == "--workspace"

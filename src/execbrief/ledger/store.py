@@ -62,6 +62,10 @@ def ledger_error(exc: sqlite3.Error | OSError, path: Path, doing: str = "open") 
             "asks you to confirm with --accept-new-ledger", path=path)
     folder = path.parent
     if code == _READONLY or (code == _CANTOPEN and folder.is_dir() and not os.access(folder, os.W_OK)):
+        if not _read_only(folder):  # a file system that takes writes, but not from this user
+            return LedgerError(
+                f"cannot {doing} the ledger at {path}: permission denied ({exc}): give the user running execbrief "
+                f"read and write access to {folder} and the files in it", path=path)
         return LedgerError(
             f"cannot {doing} the ledger at {path}: the workspace is read-only ({exc}): make {folder} writable "
             "(execbrief records every run there)", path=path)
@@ -72,6 +76,14 @@ def ledger_error(exc: sqlite3.Error | OSError, path: Path, doing: str = "open") 
         return LedgerError(f"cannot {doing} the ledger at {path}: the disk failed a read or write ({exc}): "
                             "check the disk has space and works", path=path)
     return LedgerError(f"cannot {doing} the ledger at {path}: {exc}", path=path)
+
+
+def _read_only(folder: Path) -> bool:
+    """Whether ``folder`` is on a file system mounted read-only (else: true when unknown)."""
+    try:
+        return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except OSError:
+        return True
 
 
 def _nearly_full(folder: Path) -> bool:
