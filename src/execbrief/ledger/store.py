@@ -47,7 +47,7 @@ def new_run_id() -> str:
     return now.strftime("%Y%m%dT%H%M%S") + f"{now.microsecond // 1000:03d}Z-" + secrets.token_hex(3)
 
 
-_CORRUPT, _NOTADB, _READONLY, _FULL, _CANTOPEN, _IOERR = 11, 26, 8, 13, 14, 10  # SQLite result codes
+_ERROR, _CORRUPT, _NOTADB, _READONLY, _FULL, _CANTOPEN, _IOERR = 1, 11, 26, 8, 13, 14, 10  # SQLite result codes
 
 
 def ledger_error(exc: sqlite3.Error | OSError, path: Path, doing: str = "open") -> LedgerError:
@@ -55,7 +55,7 @@ def ledger_error(exc: sqlite3.Error | OSError, path: Path, doing: str = "open") 
     if isinstance(exc, OSError):
         return LedgerError(f"cannot {doing} the ledger at {path}: {storage_problem(exc) or exc}", path=path)
     code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
-    if code in (_CORRUPT, _NOTADB):
+    if _is_damage(exc, code, path):
         return LedgerDamaged(
             f"the ledger at {path} is damaged ({exc}): move it aside (mv {path} {path}.damaged) and run again "
             "to start a new ledger; the new ledger does not know what was sent before, so a delivering run "
@@ -76,6 +76,19 @@ def ledger_error(exc: sqlite3.Error | OSError, path: Path, doing: str = "open") 
         return LedgerError(f"cannot {doing} the ledger at {path}: the disk failed a read or write ({exc}): "
                             "check the disk has space and works", path=path)
     return LedgerError(f"cannot {doing} the ledger at {path}: {exc}", path=path)
+
+
+def _is_damage(exc: sqlite3.Error, code: int, path: Path) -> bool:
+    """Whether a database error says the file itself is damaged (its header or its pages)."""
+    if code in (_CORRUPT, _NOTADB):
+        return True
+    if code == _ERROR and "unsupported file format" in str(exc):  # a header byte out of range
+        return True
+    # a file whose header forbids writing (a write version from the future), though this user
+    # may write it and its folder on a writable file system
+    folder = path.parent
+    return (code == _READONLY and os.access(path, os.W_OK) and os.access(folder, os.W_OK)
+            and not _read_only(folder))
 
 
 def _read_only(folder: Path) -> bool:
@@ -112,10 +125,14 @@ class _Connection(sqlite3.Connection):
 
 
 def _damaged(exc: sqlite3.DatabaseError, db: sqlite3.Connection) -> Exception:
-    if ((getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF) not in (_CORRUPT, _NOTADB):
+    code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+    if code not in (_CORRUPT, _NOTADB, _ERROR, _READONLY):  # (a constraint, a lock: no damage)
         return exc
     row = sqlite3.Connection.execute(db, "PRAGMA database_list").fetchone()
-    return ledger_error(exc, Path(row[2]) if row else LEDGER_PATH, "read")
+    path = Path(row[2]) if row else LEDGER_PATH
+    if not _is_damage(exc, code, path):
+        return exc
+    return ledger_error(exc, path, "read")
 
 
 class Ledger:
