@@ -249,3 +249,19 @@ def test_a_workspace_the_user_cannot_read_is_a_usage_error_naming_it(ws):
         error = json.loads(done.stdout)["error"]
         assert "Traceback" not in done.stderr
     assert "is not readable" in error["message"] and error["key"] == "--workspace"
+
+
+@pytest.mark.parametrize("added, key", [
+    ('\n[reader]\nkind = "llm"\n', "reader.provider"),
+    ('\n[[reports]]\nlens = "ceo"\nto = ["x@elsewhere.example"]\n', "reports[2].to"),
+    ('\n[[reports]]\nlens = "ceo"\nentities = ["nope"]\nto = ["x@example.com"]\n', "reports[2].entities"),
+    ('\n[[entities]]\nid = "alpha"\nname = "Again"\n', "entities[2].id"),
+    ('\n[[alerts]]\nmin_severity = "critical"\nto = ["x@elsewhere.example"]\n', "alerts[0].to"),
+])
+def test_a_check_across_keys_names_the_key_to_fix_in_the_error_document(added, key, workspace):
+    workspace.write("execbrief.toml", (workspace.root / "execbrief.toml").read_text() + added)
+
+    out = run(workspace.root)
+
+    assert out.code == 2
+    assert out.data["error"]["key"] == key and out.data["error"]["path"] == str(workspace.root / "execbrief.toml")

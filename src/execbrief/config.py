@@ -43,6 +43,14 @@ _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 FIRST_AS_OF, LAST_AS_OF = date(1970, 1, 1), date(2999, 12, 31)
 
 
+class _Keyed(ValueError):
+    """A check across keys that names the key to fix (the ``key`` of the --json error document)."""
+
+    def __init__(self, key: str, message: str) -> None:
+        super().__init__(message)
+        self.key = key
+
+
 def plausible_as_of(value: date | None) -> date | None:
     """An as-of date within 1970–2999 (the date arithmetic of a briefing stays far from year 9999)."""
     if value is not None and not FIRST_AS_OF <= value <= LAST_AS_OF:
@@ -472,33 +480,34 @@ class Settings(_Section):
         ids = [e.id for e in self.entities]
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
-            raise ValueError(f"entity id {dupes[0]!r} is defined twice in [[entities]]")
+            raise _Keyed(f"entities[{ids.index(dupes[0], ids.index(dupes[0]) + 1)}].id",
+                         f"entity id {dupes[0]!r} is defined twice in [[entities]]")
         if self.reader.kind == "llm" and (self.reader.provider or self.writer.kind) == "offline":
-            raise ValueError(
-                '[reader] kind = "llm" needs a model: set [reader] provider = "anthropic", "openai" or '
+            raise _Keyed(
+                "reader.provider", '[reader] kind = "llm" needs a model: set [reader] provider = "anthropic", "openai" or '
                 '"bedrock" (or an LLM [writer] kind, which it then reuses), or use kind = "rules"'
             )
         allowed = self.delivery.allowed_recipient_domains
         for n, report in enumerate(self.reports):
             for entity in report.entities or []:
                 if entity not in ids:
-                    raise ValueError(
-                        f"reports[{n}].entities names {entity!r}, which is not an [[entities]] id"
+                    raise _Keyed(
+                        f"reports[{n}].entities", f"reports[{n}].entities names {entity!r}, which is not an [[entities]] id"
                     )
             for address in report.to:
                 if allowed and address.rsplit("@", 1)[1] not in allowed:
-                    raise ValueError(
-                        f"reports[{n}].to has {address!r}, outside allowed_recipient_domains "
+                    raise _Keyed(
+                        f"reports[{n}].to", f"reports[{n}].to has {address!r}, outside allowed_recipient_domains "
                         f"{allowed}: fix the address or add its domain"
                     )
         for n, rule in enumerate(self.alerts):
             for entity in rule.entities or []:
                 if entity not in ids:
-                    raise ValueError(f"alerts[{n}].entities names {entity!r}, which is not an [[entities]] id")
+                    raise _Keyed(f"alerts[{n}].entities", f"alerts[{n}].entities names {entity!r}, which is not an [[entities]] id")
             for address in rule.to or []:
                 if allowed and address.rsplit("@", 1)[1] not in allowed:
-                    raise ValueError(
-                        f"alerts[{n}].to has {address!r}, outside allowed_recipient_domains "
+                    raise _Keyed(
+                        f"alerts[{n}].to", f"alerts[{n}].to has {address!r}, outside allowed_recipient_domains "
                         f"{allowed}: fix the address or add its domain"
                     )
         return self
@@ -589,6 +598,8 @@ def load_settings(workspace: str | Path, environ: dict[str, str] | None = None) 
         first = _describe(errors[0], str(path), env_keys)
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         key = _loc(tuple(p for p in errors[0]["loc"] if p not in ("function-after",))) or None
+        cause = (errors[0].get("ctx") or {}).get("error")
+        key = key or getattr(cause, "key", None)  # a check across keys names the one to fix
         raise ConfigError(first + more, key=key, path=None if key in env_keys else path) from None
     settings = settings.model_copy(update={"workspace": root, "config_path": path, "env": env})
     if not settings.sources.allow_outside:
