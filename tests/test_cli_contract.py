@@ -265,3 +265,24 @@ def test_a_check_across_keys_names_the_key_to_fix_in_the_error_document(added, k
 
     assert out.code == 2
     assert out.data["error"]["key"] == key and out.data["error"]["path"] == str(workspace.root / "execbrief.toml")
+
+
+def test_a_cache_folder_the_user_may_not_write_costs_the_kept_facts_not_the_facts(ws):
+    assert run(ws.root, "--dry-run").code == 0
+    cache = ws.root / ".execbrief" / "cache"
+    for path in [ws.root / ".execbrief", *(ws.root / ".execbrief").rglob("*")]:
+        path.chmod(0o777 if path.is_dir() else 0o666)
+    cache.chmod(0o555)  # the ledger may be written; the analysis cache's folder may not
+    try:
+        if os.geteuid() != 0:
+            out = run(ws.root, "--dry-run")
+            code, data = out.code, out.data
+        else:  # root writes anywhere; in a user namespace without capabilities the mode bits apply
+            done = sandbox(execbrief_command("run", "-w", str(ws.root), "--json", "--dry-run"), unprivileged=True)
+            code, data = done.returncode, json.loads(done.stdout)
+    finally:
+        cache.chmod(0o755)
+
+    assert code == 0, data  # was 'analysis: cannot use …/analysis.sqlite: permission denied; the reports have no facts'
+    assert data["facts"] > 10 and not data["failures"]
+    assert [w for w in data["warnings"] if w["source"] == "analysis" and "cannot keep the analyzers' results" in w["message"]]

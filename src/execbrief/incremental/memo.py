@@ -40,11 +40,16 @@ class Memo:
                 return
             except sqlite3.DatabaseError as exc:  # not a database (damaged): start a new one, once
                 self._fail(exc)
-                if attempt == 2 or not path.is_file():
+                damaged = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF in (11, 26)  # CORRUPT, NOTADB
+                if attempt == 2 or not path.is_file() or not damaged:  # (a read-only folder is no damage)
                     return
                 self.error = None
-                for stale in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-                    stale.unlink(missing_ok=True)
+                try:
+                    for stale in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+                        stale.unlink(missing_ok=True)
+                except OSError as cannot:  # the run goes on without the kept facts
+                    self._fail(cannot)
+                    return
             except (sqlite3.Error, OSError) as exc:
                 self._fail(exc)
                 return
