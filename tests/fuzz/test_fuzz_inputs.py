@@ -233,3 +233,37 @@ def test_no_warning_copies_more_than_a_fragment_of_an_input(place, marker, pick,
 
     for warning in warnings:
         assert marker not in warning.message and marker[:30] not in warning.message, warning.label()
+
+
+TOPIC = "arn:aws:sns:us-east-1:123456789012:ses-events"
+ENVELOPE = {
+    "Type": "Notification", "TopicArn": TOPIC, "MessageId": "m-1", "Timestamp": "2026-11-23T10:00:00Z",
+    "Message": json.dumps({"notificationType": "Bounce", "mail": {"messageId": "0100-abc"},
+                           "bounce": {"bounceType": "Permanent", "bouncedRecipients": [{"emailAddress": "a@example.com"}]}}),
+    "SignatureVersion": "1", "Signature": "c2lnbmF0dXJl",
+    "SigningCertURL": "https://sns.us-east-1.amazonaws.com/SimpleNotificationService-0000.pem",
+}
+
+
+@given(st.lists(mutated(ENVELOPE, replacement=json_values()), min_size=1, max_size=3))
+def test_mangled_sns_envelopes_are_refused_and_no_foreign_certificate_url_is_fetched(envelopes):
+    import re
+
+    from execbrief.delivery.events import ingest
+    from execbrief.ledger import Ledger
+
+    fetched: list[str] = []
+
+    def fetch(url: str) -> bytes:  # (never the network: the test records what would be fetched)
+        fetched.append(url)
+        return b"-----BEGIN CERTIFICATE-----\nnot one\n-----END CERTIFICATE-----\n"
+
+    root = workspace({}, MINIMAL_CONFIG + f'\n[delivery.ses]\nevents_topic_arn = "{TOPIC}"\n')
+    with Ledger.for_workspace(root) as ledger:
+        result = ingest(load_settings(root, environ={}), ledger, "\n".join(json.dumps(e) for e in envelopes),
+                        source="events.jsonl", fetch=fetch)
+
+    assert len(result.recorded) + result.duplicates + len(result.rejected) == len(envelopes)
+    assert not result.recorded  # no envelope here carries a valid signature
+    for url in fetched:
+        assert re.fullmatch(r"https://sns\.us-east-1\.amazonaws\.com/[^?#@]*\.pem", url), url
