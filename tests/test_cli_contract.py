@@ -286,3 +286,17 @@ def test_a_cache_folder_the_user_may_not_write_costs_the_kept_facts_not_the_fact
     assert code == 0, data  # was 'analysis: cannot use …/analysis.sqlite: permission denied; the reports have no facts'
     assert data["facts"] > 10 and not data["failures"]
     assert [w for w in data["warnings"] if w["source"] == "analysis" and "cannot keep the analyzers' results" in w["message"]]
+
+
+def test_a_full_disk_under_the_outbox_fails_each_message_once_naming_it(ws):
+    assert run(ws.root, "--dry-run").code == 0  # ledger, caches and reports have room; the outbox has none
+    outbox = ws.root / "outbox"
+    outbox.mkdir()
+    done = sandbox(execbrief_command("run", "-w", str(ws.root), "--json"),
+                   mounts=f"mount -t tmpfs -o size=8k tmpfs {shlex.quote(str(outbox))}")
+
+    assert done.returncode == 1, done.stderr
+    deliveries = json.loads(done.stdout)["deliveries"]
+    assert deliveries and {d["status"] for d in deliveries} == {"failed"} and {d["attempts"] for d in deliveries} == {1}
+    assert all("the disk is full" in d["error"] for d in deliveries), deliveries[0]["error"]
+    assert "Traceback" not in done.stderr
