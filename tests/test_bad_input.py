@@ -423,3 +423,43 @@ def test_a_ledger_file_the_parser_fails_on_costs_that_file_only(ws, monkeypatch)
     (warning,) = [w for w in out.warnings if w.startswith("ledger/broken.csv")]
     assert "cannot be read (RecursionError: injected" in warning
     assert not [w for w in out.warnings if "source failed" in w]
+
+
+# nesting no reader expects, bytes that are not text
+
+DEEP = "[" * 100_000 + "]" * 100_000
+
+
+@pytest.mark.parametrize("rel", ["execbrief.toml", "lenses/deep.toml", "lenses/topics.toml"])
+def test_toml_nested_thousands_deep_is_an_error_naming_the_file_not_an_internal_error(rel, ws):
+    path = ws.root / rel
+    ws.write(rel, (path.read_text() if path.exists() else "") + f"\nx = {DEEP}\n")
+
+    out = run(ws.root)
+
+    assert out.code == 2 and out.data["error"]["path"] == str(path)
+    assert "nested too deeply" in out.data["error"]["message"]
+
+
+def test_a_snapshot_nested_thousands_deep_is_a_warning_not_a_failed_source(ws):
+    ws.write("aws-snapshot.json", DEEP)
+
+    out = run(ws.root, "--dry-run")
+
+    assert out.code == 0, out.failures
+    assert [w for w in out.warnings if w.startswith("aws-snapshot.json") and "nested too deeply" in w]
+
+
+@pytest.mark.parametrize("data, code, says", [
+    (DEEP.encode(), 1, "the file is nested too deeply to be JSON events"),
+    (b'{"notificationType": "Bounce"}\n' + DEEP.encode() + b"\n", 1, "line 2 is nested too deeply to be an event"),
+    (b"\xff\xfe" + "[]".encode("utf-16-le"), 2, "is not UTF-8 text (byte 0)"),
+])
+def test_an_events_file_nested_too_deeply_or_not_text_is_named_not_an_internal_error(data, code, says, ws):
+    (ws.root / "events.jsonl").write_bytes(data)
+
+    out = cli_ingest(ws)
+
+    assert out.code == code
+    messages = [r["message"] for r in out.data["rejected"]] if code == 1 else [out.data["error"]["message"]]
+    assert any(says in m for m in messages), messages

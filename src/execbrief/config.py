@@ -573,6 +573,8 @@ def load_settings(workspace: str | Path, environ: dict[str, str] | None = None) 
         raise ConfigError(f"{path} is not UTF-8 text: save it as UTF-8", path=path) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path} is not valid TOML: {exc}", path=path) from None
+    except RecursionError:  # (tables or arrays nested thousands deep)
+        raise ConfigError(f"{path} is not valid TOML: it is nested too deeply", path=path) from None
 
     try:
         dotenv = dotenv_values(root / ".env")

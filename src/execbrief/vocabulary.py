@@ -324,8 +324,9 @@ def load_vocabulary(workspace: Path | None, configured: Mapping[str, Any] | None
     if file is not None and file.is_file():
         try:
             extra = tomllib.loads(file.read_text("utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            raise ConfigError(f"{file}: cannot read the vocabulary ({exc}): fix the TOML") from None
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError) as exc:
+            why = "nested too deeply" if isinstance(exc, RecursionError) else exc
+            raise ConfigError(f"{file}: cannot read the vocabulary ({why}): fix the TOML", path=file) from None
         data, changed = extended(data, extra, str(file)), True
     if configured:
         data, changed = extended(data, {"topics": configured}, "[topics] in execbrief.toml"), True

@@ -97,8 +97,13 @@ def ingest_command(file, workspace: Path, unsigned: bool, as_json: bool) -> None
     """
     settings = load_settings(workspace)
     source = "<stdin>" if file.name == "<stdin>" else file.name
+    try:
+        text = file.read()
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"{source} is not UTF-8 text (byte {exc.start}): events are JSON, as SNS delivers them "
+                         "or `aws sqs receive-message` prints them", key="file", path=source) from None
     with Ledger.for_workspace(settings.workspace) as ledger:
-        result = ingest(settings, ledger, file.read(), source=source, allow_unsigned=unsigned)
+        result = ingest(settings, ledger, text, source=source, allow_unsigned=unsigned)
     if as_json:
         print_json(result.to_json())
     else:

@@ -160,6 +160,8 @@ def read_documents(text: str) -> list[Any]:
         return data if isinstance(data, list) else [data]
     except json.JSONDecodeError:
         return [_line(line, n) for n, line in enumerate(stripped.splitlines(), 1) if line.strip()]
+    except RecursionError:  # (arrays in arrays, thousands deep: no event is shaped so)
+        return [ValueError("the file is nested too deeply to be JSON events")]
 
 
 def _line(line: str, n: int) -> Any:
@@ -167,6 +169,8 @@ def _line(line: str, n: int) -> Any:
         return json.loads(line)
     except json.JSONDecodeError as exc:
         return ValueError(f"line {n} is not JSON: {exc.msg}")
+    except RecursionError:
+        return ValueError(f"line {n} is nested too deeply to be an event")
 
 
 def _apply(store: DeliveryLedger, raw: dict[str, Any], event_id: str, verified: bool,

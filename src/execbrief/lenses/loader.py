@@ -27,6 +27,8 @@ def _read(text: str, origin: str) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise LensError(f"lens file {origin} is not valid TOML: {exc}", path=origin) from None
+    except RecursionError:  # (tables or arrays nested thousands deep)
+        raise LensError(f"lens file {origin} is not valid TOML: it is nested too deeply", path=origin) from None
 
 
 class _SectionOverlay(BaseModel):

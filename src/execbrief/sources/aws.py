@@ -128,6 +128,9 @@ def read_snapshot(path: Path, where: str, result: SourceResult) -> dict[str, Any
     except json.JSONDecodeError as exc:
         warn(f"snapshot is not valid JSON ({exc.msg}): write it again with `execbrief snapshot aws`", exc.lineno)
         return None
+    except RecursionError:  # (arrays in arrays, thousands deep: no snapshot is shaped so)
+        warn("snapshot is nested too deeply to be an AWS snapshot: write it again with `execbrief snapshot aws`")
+        return None
     if not isinstance(data, dict) or data.get("format") != SNAPSHOT_FORMAT:
         found = data.get("format") if isinstance(data, dict) else type(data).__name__
         warn(f"not an execbrief AWS snapshot (format {quoted(found)}, expected {SNAPSHOT_FORMAT!r}): "
