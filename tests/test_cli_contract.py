@@ -300,3 +300,17 @@ def test_a_full_disk_under_the_outbox_fails_each_message_once_naming_it(ws):
     assert deliveries and {d["status"] for d in deliveries} == {"failed"} and {d["attempts"] for d in deliveries} == {1}
     assert all("the disk is full" in d["error"] for d in deliveries), deliveries[0]["error"]
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("marker", ['[1, 2', '{"ledger": 5}', "[" * 50_000, "\xff"])
+def test_a_damaged_delivery_marker_is_named_and_delivery_waits_for_confirmation(marker, ws):
+    assert run(ws.root).code == 0
+    (ws.root / ".execbrief" / "delivered.json").write_text(marker, encoding="latin-1")
+
+    refused = run(ws.root)
+
+    assert refused.code == 1 and refused.data["deliveries"] == []
+    assert "delivered.json, which names the ledger" in refused.failures[0] and "is damaged" in refused.failures[0]
+    assert "--accept-new-ledger" in refused.failures[0]
+    confirmed = run(ws.root, "--dry-run", "--accept-new-ledger")  # rewrites the marker for this ledger
+    assert confirmed.code == 0 and run(ws.root).code == 0

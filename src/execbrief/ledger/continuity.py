@@ -34,9 +34,11 @@ def _read_marker(path: Path) -> dict[str, Any] | None:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-        return {"ledger": None, "sent": "some", "last_sent_at": "an unknown time"}  # damaged: assume the worst
-    return data if isinstance(data, dict) else {"ledger": None, "sent": "some", "last_sent_at": "an unknown time"}
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError):  # (JSONDecodeError is a ValueError)
+        data = None
+    if not isinstance(data, dict) or not isinstance(data.get("ledger"), (str, type(None))):
+        return {"ledger": None, "damaged": True}  # damaged: assume the worst
+    return data
 
 
 def unknown_deliveries(workspace: Path, ledger: Ledger, outbox: Path | None = None) -> str | None:
@@ -45,6 +47,9 @@ def unknown_deliveries(workspace: Path, ledger: Ledger, outbox: Path | None = No
     if marker is not None:
         if marker.get("ledger") == _identity(ledger):
             return None  # the ledger that recorded the deliveries, or one the user accepted
+        if marker.get("damaged"):
+            return (f"{workspace / MARKER}, which names the ledger that recorded this workspace's deliveries, "
+                    "is damaged")
         return (f"this workspace sent {marker.get('sent', 'some')} messages before (the last at "
                 f"{marker.get('last_sent_at', 'an unknown time')}), recorded in another ledger than "
                 f"{ledger.path}")
