@@ -463,3 +463,18 @@ def test_an_events_file_nested_too_deeply_or_not_text_is_named_not_an_internal_e
     assert out.code == code
     messages = [r["message"] for r in out.data["rejected"]] if code == 1 else [out.data["error"]["message"]]
     assert any(says in m for m in messages), messages
+
+
+def test_a_quote_left_open_in_the_ledger_is_a_warning_naming_its_line_not_a_silent_loss(ws):
+    ws.write("ledger/transactions.csv", LEDGER + '2026-10-20,99.00,alpha,Sales,revenue,"Unclosed memo\n'
+                                                 "2026-10-21,-45.00,beta,Fuel,cost,Fuel card\n"
+                                                 "2026-10-22,-30.00,beta,Fuel,cost,Fuel card\n")
+    ws.write("ledger/multiline.csv", 'date,amount,entity,account,category,memo\n'
+                                     '2026-10-02,10.00,alpha,Sales,revenue,"two\nlines"\n2026-10-03,5.00,alpha,Sales,revenue,x\n')
+
+    out = run(ws.root, "--dry-run")
+
+    assert out.code == 0, out.failures
+    (warning,) = [w for w in out.warnings if w.startswith("ledger/transactions.csv:7:")]
+    assert "runs to the end of the file (lines 7-9)" in warning and "close its quote" in warning
+    assert not [w for w in out.warnings if w.startswith("ledger/multiline.csv")]  # a quoted value may span lines

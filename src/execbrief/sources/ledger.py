@@ -264,6 +264,10 @@ class LedgerSource:
             return
         if columns is None:  # not even a header: an export that went wrong, or a placeholder
             file.add(None, "the file is empty (no header, no rows): export the ledger again, or remove the file")
+        elif prev > start and any(cell.endswith(("\n", "\r")) for cell in row):
+            # a quote never closed takes every line after it into the last row's last value, silently
+            file.row(start, f"a quoted value opened here runs to the end of the file (lines {start}-{prev}): close "
+                            "its quote; the lines after it were read as its text, not as rows")
 
     def _columns(self, header: list[str], line: int,
                  file: _FileWarnings) -> tuple[int | None, ...] | None:
