@@ -10,7 +10,7 @@ import shlex
 
 import pytest
 
-from hostile import cli, execbrief_command, run, sandbox, small_workspace
+from hostile import cli, execbrief_command, run, run_without_privileges, sandbox, small_workspace
 
 
 @pytest.fixture
@@ -192,63 +192,38 @@ def test_a_full_disk_while_writing_reports_is_named_per_report(ws):
 
 
 def test_an_unreadable_config_is_named(ws):
-    if os.geteuid() != 0:
-        (ws.root / "execbrief.toml").chmod(0)
-        out = run(ws.root)
-        (ws.root / "execbrief.toml").chmod(0o644)
-        assert out.code == 2 and "permission denied" in out.data["error"]["message"]
-        return
-    # root reads anything; in a user namespace without capabilities, the file's owner bits apply
     (ws.root / "execbrief.toml").chmod(0)
     try:
-        done = sandbox(execbrief_command("run", "-w", str(ws.root), "--json"), unprivileged=True)
+        out = run_without_privileges(ws.root)
     finally:
         (ws.root / "execbrief.toml").chmod(0o644)
-    assert done.returncode == 2, done.stderr
-    assert "permission denied" in json.loads(done.stdout)["error"]["message"]
+
+    assert out.code == 2 and "permission denied" in out.data["error"]["message"]
 
 
 def test_a_ledger_folder_the_user_may_not_write_is_named_as_permission_not_read_only(ws):
     assert run(ws.root, "--dry-run").code == 0
     state = ws.root / ".execbrief"
-    if os.geteuid() != 0:
-        state.chmod(0o500)
-        try:
-            out = run(ws.root)
-        finally:
-            state.chmod(0o755)
-        assert out.code == 1
-        error = out.data["error"]
-    else:  # root writes anywhere; in a user namespace without capabilities the owner bits apply
-        state.chmod(0o500)
-        try:
-            done = sandbox(execbrief_command("run", "-w", str(ws.root), "--json"), unprivileged=True)
-        finally:
-            state.chmod(0o755)
-        assert done.returncode == 1, done.stderr
-        error = json.loads(done.stdout)["error"]
-    assert "permission denied" in error["message"] and "read-only" not in error["message"], error
+    state.chmod(0o500)
+    try:
+        out = run_without_privileges(ws.root)
+    finally:
+        state.chmod(0o755)
+
+    assert out.code == 1
+    message = out.data["error"]["message"]
+    assert "permission denied" in message and "read-only" not in message, message
 
 
 def test_a_workspace_the_user_cannot_read_is_a_usage_error_naming_it(ws):
-    if os.geteuid() != 0:
-        ws.root.chmod(0)
-        try:
-            out = run(ws.root)
-        finally:
-            ws.root.chmod(0o755)
-        assert out.code == 2
-        error = out.data["error"]
-    else:
-        ws.root.chmod(0)
-        try:
-            done = sandbox(execbrief_command("run", "-w", str(ws.root), "--json"), unprivileged=True)
-        finally:
-            ws.root.chmod(0o755)
-        assert done.returncode == 2, done.stderr
-        error = json.loads(done.stdout)["error"]
-        assert "Traceback" not in done.stderr
-    assert "is not readable" in error["message"] and error["key"] == "--workspace"
+    ws.root.chmod(0)
+    try:
+        out = run_without_privileges(ws.root)
+    finally:
+        ws.root.chmod(0o755)
+
+    assert out.code == 2
+    assert "is not readable" in out.data["error"]["message"] and out.data["error"]["key"] == "--workspace"
 
 
 @pytest.mark.parametrize("added, key", [
@@ -274,14 +249,10 @@ def test_a_cache_folder_the_user_may_not_write_costs_the_kept_facts_not_the_fact
         path.chmod(0o777 if path.is_dir() else 0o666)
     cache.chmod(0o555)  # the ledger may be written; the analysis cache's folder may not
     try:
-        if os.geteuid() != 0:
-            out = run(ws.root, "--dry-run")
-            code, data = out.code, out.data
-        else:  # root writes anywhere; in a user namespace without capabilities the mode bits apply
-            done = sandbox(execbrief_command("run", "-w", str(ws.root), "--json", "--dry-run"), unprivileged=True)
-            code, data = done.returncode, json.loads(done.stdout)
+        out = run_without_privileges(ws.root, "--dry-run")
     finally:
         cache.chmod(0o755)
+    code, data = out.code, out.data
 
     assert code == 0, data  # was 'analysis: cannot use …/analysis.sqlite: permission denied; the reports have no facts'
     assert data["facts"] > 10 and not data["failures"]
