@@ -248,6 +248,8 @@ def test_a_cache_folder_the_user_may_not_write_costs_the_kept_facts_not_the_fact
     for path in [ws.root / ".execbrief", *(ws.root / ".execbrief").rglob("*")]:
         path.chmod(0o777 if path.is_dir() else 0o666)
     cache.chmod(0o555)  # the ledger may be written; the analysis cache's folder may not
+    ws.write("notes/beta/ops.md", (ws.root / "notes/beta/ops.md").read_text() + "- [ ] Book the van service by 2026-12-09\n")
+    # (a changed note: an unchanged rerun would reuse the last run's work and read no cache)
     try:
         out = run_without_privileges(ws.root, "--dry-run")
     finally:
