@@ -361,3 +361,11 @@ def test_upkeep_instructions_render_in_the_keepers_footer_with_their_citations()
     assert "For whoever keeps the data" in text
     assert text.index("keeps the data") < text.index("Sources\n")
     assert "- To record NPS, state it in a note's front matter (kpis: {nps: ...}). [1]" in text
+
+
+def test_a_plan_cut_by_its_limit_says_its_later_actions_are_left_out():
+    from execbrief.render.common import omitted_line
+
+    assert omitted_line(3, "actions") == "\u2026and 3 later actions"
+    assert omitted_line(1, "actions") == "\u2026and 1 later action"
+    assert omitted_line(2) == "\u2026and 2 more lower-priority items"

@@ -113,8 +113,11 @@ def format_date(value: date) -> str:
     return long_date(value)
 
 
-def omitted_line(count: int) -> str:
-    """The muted line under a block that had to leave items out."""
+def omitted_line(count: int, kind: str = "bullets") -> str:
+    """The muted line under a block that had to leave items out: a plan's are its latest
+    actions, a list's its lowest-ranked items."""
+    if kind == "actions":
+        return f"\u2026and {count} later action{'' if count == 1 else 's'}"
     noun = "item" if count == 1 else "items"
     return f"\u2026and {count} more lower-priority {noun}"
 

@@ -113,7 +113,7 @@ def _block_view(index: SourceIndex, block: Block, images: Mapping[str, bytes] = 
                  for row in block.rows],
         "cards": cards,
         "after": after,
-        "omitted": omitted_line(block.omitted) if block.omitted > 0 else "",
+        "omitted": omitted_line(block.omitted, block.kind) if block.omitted > 0 else "",
     }
 
 

@@ -47,7 +47,7 @@ def _block(index: SourceIndex, block: Block) -> list[str]:
     else:
         lines.append(_escape(block.text or "") + _refs(item_citations(index, block)[1]))
     if block.omitted:
-        lines.append(f"\n_{omitted_line(block.omitted)}_")
+        lines.append(f"\n_{omitted_line(block.omitted, block.kind)}_")
     return lines
 
 

@@ -103,7 +103,7 @@ def _block(index: SourceIndex, block: Block) -> list[str]:
         if after:
             lines.append(_refs(after))
     if block.omitted > 0:
-        lines.extend(_wrap(omitted_line(block.omitted)))
+        lines.extend(_wrap(omitted_line(block.omitted, block.kind)))
     return lines
 
 
