@@ -92,6 +92,11 @@ paths = ["ledger"]              # folders or globs of CSV exports
 kind = "offline"                # offline | anthropic | openai | bedrock
 # model = "claude-sonnet-4-6"   # LLM writers read their key from the environment or .env
 # max_cost_usd = 0.50
+# A model on your own machine (Ollama, llama.cpp, vLLM): kind = "openai" with its base_url;
+# structured output and the context size are asked of the server and remembered.
+# base_url = "http://localhost:11434/v1"
+# timeout_s = 900               # a CPU may take minutes per report
+# context_tokens = 16384        # only when the server cannot say (Ollama with OLLAMA_CONTEXT_LENGTH)
 
 [delivery]
 method = "outbox"               # outbox writes files and sends nothing
