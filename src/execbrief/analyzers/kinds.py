@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Callable, Iterable, Mapping, Sequence, TypeVar
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence, TypeVar
 
 from ..model import Evidence
 from .ledger_types import Classifier, classifier
@@ -126,43 +126,52 @@ def infer_kinds(entities: Iterable[tuple[str, str, str | None]], audited: Mappin
 _NIGHTLY_SHARE = Decimal("0.8")
 
 
-def _nightly_rows(ledger: Sequence[Evidence], wanted: set[str],
-                  types: Classifier) -> dict[str, tuple[int, int, Decimal]]:
-    """Per business of ``wanted``: how many of its revenue rows name a short-let channel in
-    their memo, account or category, how many revenue rows it has, and the nightly rows'
-    share of its revenue."""
-    nightly = kinds()["short-let"].revenue
-    counts: dict[str, list[Any]] = {}
-    if nightly is None:
-        return {}
+def _typed_rows(ledger: Sequence[Evidence], wanted: set[str], types: Classifier) -> Iterator[tuple[Any, ...]]:
+    """The ledger's rows of the ``wanted`` businesses as (business, strings, account,
+    category, memo, amount coefficient, exponent, transaction type, sign); each distinct
+    account, category and sign is typed once."""
     for ev in ledger:
         table = ev.record.get("table") if ev.kind == "transactions" else None
         if table is None:
             continue
         strings, entities = table.strings, table.entities
         seen: dict[tuple[int, int, int], str] = {}
-        said: dict[int, bool] = {}
         for e, a, c, m, k, x in zip(table.entity, table.account, table.category, table.memo, table.coef, table.exp):
             entity = entities[e]
-            if entity not in wanted or k <= 0:
+            if entity not in wanted:
                 continue
-            amount = Decimal(k).scaleb(x)
-            key = (a, c, 1)
-            kind = seen.get(key)
+            sign = (k > 0) - (k < 0)
+            kind = seen.get((a, c, sign))
             if kind is None:
-                kind = seen[key] = types(strings[c], strings[a], 1)
-            if kind != "revenue":
-                continue
-            tally = counts.setdefault(entity, [0, 0, Decimal(0), Decimal(0)])
-            tally[1] += 1
-            tally[3] += amount
-            for index in (m, a, c):
-                if index not in said:
-                    said[index] = bool(nightly.search(strings[index].lower()))
-                if said[index]:
-                    tally[0] += 1
-                    tally[2] += amount
-                    break
+                kind = seen[(a, c, sign)] = types(strings[c], strings[a], sign)
+            yield entity, strings, a, c, m, k, x, kind, sign
+
+
+def _nightly_rows(ledger: Sequence[Evidence], wanted: set[str],
+                  types: Classifier) -> dict[str, tuple[int, int, Decimal]]:
+    """Per business of ``wanted``: how many of its revenue rows name a short-let channel in
+    their memo, account or category, how many revenue rows it has, and the nightly rows'
+    share of its revenue."""
+    nightly = kinds()["short-let"].revenue
+    if nightly is None:
+        return {}
+    counts: dict[str, list[Any]] = {}
+    said: dict[tuple[int, int], bool] = {}  # (table's strings, index) → names a nightly channel
+    for entity, strings, a, c, m, k, x, kind, sign in _typed_rows(ledger, wanted, types):
+        if kind != "revenue" or sign <= 0:
+            continue
+        amount = Decimal(k).scaleb(x)
+        tally = counts.setdefault(entity, [0, 0, Decimal(0), Decimal(0)])
+        tally[1] += 1
+        tally[3] += amount
+        for index in (m, a, c):
+            key = (id(strings), index)
+            if key not in said:
+                said[key] = bool(nightly.search(strings[index].lower()))
+            if said[key]:
+                tally[0] += 1
+                tally[2] += amount
+                break
     return {eid: (n, total, by_night / whole if whole else Decimal(0)) for eid, (n, total, by_night, whole) in counts.items()}
 
 
@@ -172,25 +181,11 @@ def _ledger_words(ledger: Sequence[Evidence], wanted: set[str],
     whether it has owner or group money (capital, transfers in) but no revenue."""
     revenue: dict[str, dict[str, Any]] = {}
     moves: set[str] = set()
-    for ev in ledger:
-        table = ev.record.get("table") if ev.kind == "transactions" else None
-        if table is None:
-            continue
-        strings, entities = table.strings, table.entities
-        seen: dict[tuple[int, int, int], str] = {}
-        for e, a, c, k in zip(table.entity, table.account, table.category, table.coef):
-            entity = entities[e]
-            if entity not in wanted:
-                continue
-            sign = (k > 0) - (k < 0)
-            key = (a, c, sign)
-            kind = seen.get(key)
-            if kind is None:
-                kind = seen[key] = types(strings[c], strings[a], sign)
-            if kind == "revenue":
-                labels = revenue.setdefault(entity, {})
-                for label in {strings[a].lower(), strings[c].lower()} - {""}:
-                    labels[label] = labels.get(label, 0) + 1
-            elif kind in ("capital_contribution", "transfer", "loan_proceeds") and sign > 0:
-                moves.add(entity)
+    for entity, strings, a, c, _, _, _, kind, sign in _typed_rows(ledger, wanted, types):
+        if kind == "revenue":
+            labels = revenue.setdefault(entity, {})
+            for label in {strings[a].lower(), strings[c].lower()} - {""}:
+                labels[label] = labels.get(label, 0) + 1
+        elif kind in ("capital_contribution", "transfer", "loan_proceeds") and sign > 0:
+            moves.add(entity)
     return revenue, moves
