@@ -28,6 +28,10 @@ FLOORS = {
     "judgement-fernhill": 0.90,
     "judgement-harbourline": 0.90,
     "judgement-northwick": 0.70,
+    # held out: written blind, measured before any rule changed for them (78.6%)
+    "obsidian-vault": 0.78,
+    # held out: written blind, measured before any rule changed for them (59.2%)
+    "bookkeeper-close": 0.59,
 }
 
 
@@ -56,6 +60,26 @@ KNOWN = {
     # a VAT payment to HMRC counts as a tax cost (README: VAT → tax); the analyst counts it as
     # neither revenue nor cost. Which is right depends on whether sales are booked gross of VAT.
     ("owner-checklist", "vat-as-kc-cost"): re.compile(r"Kettle & Crumb"),
+    # found on first measurement of obsidian-vault, open: a password pasted in words
+    # ("pw: …") is no detected secret, so the line is copied into the CTO and client audit
+    ("obsidian-vault", "qbo-password-in-clear"): re.compile(r"pw: Maple!Leaf42"),
+    # found on first measurement, open: a history list's dated lines ("- 2026-11-09: Furnace
+    # dead", "- 2026-11-19: Furnace replaced") take the note's one date, so the later line
+    # settles nothing and the replaced furnace stays a critical finding
+    ("obsidian-vault", "furnace-still-open"): re.compile(r"Furnace dead, no heat, Hollises using space heaters"),
+    # found on first measurement, open: "Ray B. accepted the plow driver spot" (25 Nov) has
+    # no resolved word, so the hiring problem of the business page stays critical
+    ("obsidian-vault", "plow-driver-still-unhired"): re.compile(r"We need to hire one seasonal plow driver before Dec 1"),
+    # found on first measurement, open: an Obsidian callout holding a task list ("> [!todo]
+    # Today" + "> - [ ] …") is one item, so a Greenline task (interview a plow driver) rides
+    # into the rentals audit with the landlord-policy task it shares a callout with
+    ("obsidian-vault", "landscaping-in-rental-audit"): re.compile(r"\[!todo\] Today - \[ \] Call State Mutual"),
+    # found on first measurement of bookkeeper-close, open: "Damage deposit held" rows count
+    # as revenue (and "returned" as costs), so the Loft's revenue is $4,120 / $2,810
+    ("bookkeeper-close", "deposits-as-revenue"): re.compile(
+        r"Harbour Loft revenue fell 31\.8% from October 2026 to November 2026 \(\$4,120 to \$2,810\)"),
+    # found on first measurement, open: a "Sale of equipment" row counts as café revenue
+    ("bookkeeper-close", "equipment-sale-as-sales"): re.compile(r"Larkspur Café \| October 2026 \| \$21,050"),
 }
 
 
