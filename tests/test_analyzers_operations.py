@@ -117,6 +117,16 @@ def test_bullets_under_risk_headings_are_risk_findings(heading):
     assert fact.sources == (f"{PATH}:21",)
 
 
+def test_what_only_may_happen_is_a_medium_problem_unless_another_sentence_says_it_high():
+    facts = operations.analyze([section("Notes", "Please note that unpaid balances over 30 days may be subject to a lien.",
+                                        "Tenant will not renew; if they go we lose $1,850 a month.",
+                                        "They have invoked the penalty clause. If we miss the SLA again they will tender.")],
+                               ctx())
+
+    assert [(f.statement.split(":")[1].split()[0], f.severity) for f in facts] == [
+        ("Please", "medium"), ("Tenant", "high"), ("They", "high")]
+
+
 def test_severity_tag_sets_severity_and_is_removed_from_statement():
     fact = only(operations.analyze([section("Risks", "[high] Boiler may fail this winter")], ctx()))
 

@@ -96,3 +96,30 @@ def test_a_status_boards_done_column_does_not_settle_its_backlog_written_the_sam
                          entity="loft"))
 
     assert not [f for f in found.values() if f.name == "resolved_later"]
+
+
+def chat(path: str, *lines: tuple[str, str], entity: str = "van") -> list[Evidence]:
+    """A chat export's section: each line a prose item with the time it was written."""
+    prov = Provenance(source="notes", path=path, line_start=1, line_end=20)
+    return [Evidence(id=f"ev-{path}-doc", source="notes", kind="document", entity=entity, text="chat",
+                     record={"title": "chat", "tags": [], "status": "active", "updated": None, "updated_from": "mtime"},
+                     provenance=prov),
+            Evidence(id=f"ev-{path}-sec", source="notes", kind="section", entity=entity, text="",
+                     record={"heading": "", "level": 0, "parents": [],
+                             "paras": [{"text": text, "line": 3 + n, "para": n, "said": said}
+                                       for n, (said, text) in enumerate(lines)]},
+                     provenance=prov)]
+
+
+def test_a_fix_later_the_same_day_settles_where_both_lines_say_their_time():
+    found = facts_of(chat("notes/ops-chat.md",
+                          ("2026-11-19T08:05", "luis: gate keypad is down, tenants can't get in, controller board again"),
+                          ("2026-11-19T16:05", "luis: gate back up. PTI replaced the controller board, all working")))
+
+    down = found["notes/ops-chat.md:3"]
+    assert down.name == "resolved_later" and "resolved by 2026-11-19T16:05" in down.statement
+    # the other way round (the fix written before the problem) settles nothing
+    backwards = facts_of(chat("notes/ops-chat.md",
+                              ("2026-11-19T16:05", "luis: gate keypad is down, tenants can't get in, controller board again"),
+                              ("2026-11-19T08:05", "luis: gate back up. PTI replaced the controller board, all working")))
+    assert backwards["notes/ops-chat.md:3"].name == "risk"

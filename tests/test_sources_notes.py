@@ -972,6 +972,62 @@ def test_a_quoted_message_is_prose_of_its_own(ws):
     said = [(p["text"], p["line"], p["para"]) for p in section.record["paras"]]
     assert said == [
         ("Thanks for letting us know.", 6, 0),
-        ("On Mon, Nov 16 Priya wrote: Globex will not renew our IT support agreement ($1,850 a month).", 7, 1),
+        # "On Mon, Nov 16 Priya wrote:" says who wrote when, not what: it dates the quote
+        ("Globex will not renew our IT support agreement ($1,850 a month).", 8, 1),
         ("An older quote.", 11, 2),
     ]
+    assert [p.get("said") for p in section.record["paras"]] == [None, "2026-11-16", "2026-11-16"]
+
+
+def test_an_email_threads_headers_date_its_messages_and_are_not_items(ws):
+    ws.write("notes/acme/2026-11-23-re-invoice.md", (
+        "From: Renee <renee@example.com>\nDate: Mon, Nov 23, 2026 at 11:15 AM\nSubject: Re: Invoice #4471\n"
+        "To: Billing <billing@example.com>\n\nI will pay the $5,200 we agreed.\n\nRenee\n\n--\n"
+        "Renee Calloway\nAcme Storage | (828) 555-0100\n\n"
+        "> On Fri, Nov 20, 2026 at 3:40 PM Carla <billing@example.com> wrote:\n"
+        "> Attached is invoice #4471 for $6,900, net 30.\n\n"
+        "---------- Forwarded message ---------\nFrom: Derek <d@example.net>\nDate: Thu, Nov 19, 2026 at 7:58 AM\n\n"
+        "The gate keypad is dead again.\n"
+    ))
+
+    (section,) = of_kind(ws.collect(), "section")
+    paras = [(p["text"], p.get("said")) for p in section.record["paras"]]
+
+    assert paras == [
+        ("I will pay the $5,200 we agreed.", "2026-11-23T11:15"),
+        ("Renee", "2026-11-23T11:15"),
+        ("Attached is invoice #4471 for $6,900, net 30.", "2026-11-20T15:40"),
+        ("The gate keypad is dead again.", "2026-11-19T07:58"),
+    ]  # no header, "wrote:" line, forward marker or signature line among them
+
+
+def test_a_chat_exports_lines_are_items_each_dated_by_its_title_and_weekdays(ws):
+    ws.write("notes/acme/chat.md", (
+        "chat export: #truck (Acme), Nov 23-25, 2026\n\n"
+        "[Mon 09:12] dana: generator cut out twice during lunch\n[Mon 10:42] dana: Hi-Wire cancelled our Friday slot\n"
+        "[Thu 5:45 PM] dana: generator fixed, new voltage regulator\n"
+    ))
+    ws.write("notes/acme/2026-11-19-ops.md", "[08:05] luis: gate keypad is down\n[16:05] luis: gate back up\n")
+
+    said = {p["text"]: p.get("said") for s in of_kind(ws.collect(), "section") for p in s.record["paras"]}
+
+    assert said == {
+        "dana: generator cut out twice during lunch": "2026-11-23T09:12",
+        "dana: Hi-Wire cancelled our Friday slot": "2026-11-23T10:42",
+        "dana: generator fixed, new voltage regulator": "2026-11-26T17:45",
+        # a time alone: the day the file's name gives
+        "luis: gate keypad is down": "2026-11-19T08:05",
+        "luis: gate back up": "2026-11-19T16:05",
+    }
+
+
+def test_a_notes_day_comes_from_its_file_name_before_its_mtime(ws):
+    ws.write("notes/acme/2026-11-17-re-renewal.md", "Globex will not renew.\n")
+    ws.write("notes/acme/standup_20261102.md", "Quiet week.\n")
+    ws.write("notes/acme/ideas.md", "Maybe a newsletter.\n")
+
+    docs = {e.provenance.path: e.record for e in of_kind(ws.collect(), "document")}
+
+    assert (docs["notes/acme/2026-11-17-re-renewal.md"]["updated"], docs["notes/acme/2026-11-17-re-renewal.md"]["updated_from"]) == ("2026-11-17", "file_name")
+    assert docs["notes/acme/standup_20261102.md"]["updated"] == "2026-11-02"
+    assert docs["notes/acme/ideas.md"]["updated_from"] == "mtime"

@@ -30,7 +30,7 @@ from .errors import ConfigError
 __all__ = ["Vocabulary", "builtin_vocabulary", "load_vocabulary", "ROLES", "SIGNALS"]
 
 ROLES = ("missing_kpi", "risk", "plan", "done")  # in the order they win when a heading says several
-SIGNALS = ("problem", "critical", "high", "low", "action", "resolved")
+SIGNALS = ("problem", "critical", "high", "low", "hedge", "action", "resolved")
 _INFLECTIONS = frozenset({"", "s", "es", "ed", "d", "ing", "er", "ers", "ly", "ies", "ied"})
 _SPACES = re.compile(r"[^a-z0-9]+")
 _TOPIC_NAME = re.compile(r"[a-z][a-z0-9-]*$")
@@ -203,7 +203,8 @@ class Vocabulary:
         return next((r for r in ROLES if r in found), None)
 
     def signals(self, text: str | None) -> frozenset[str]:
-        """The signal lists (``problem``, ``critical``, ``high``, ``low``, ``action``) the text hits."""
+        """The signal lists (``problem``, ``critical``, ``high``, ``low``, ``hedge``, ``action``,
+        ``resolved``) the text hits."""
         return self.read(text or "")[1]
 
     def topics_for(self, body: str | None, *, heading: str | None = None, tags: Iterable[str] = ()) -> tuple[str, ...]:

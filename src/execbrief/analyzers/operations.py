@@ -127,11 +127,11 @@ def done_task(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> Fact:
     where = ev.provenance.label()
     return _done(ev, ev.entity, text, ev.record.get("heading") or "", where, info, ctx,
                  ctx.vocabulary.topics_for(text, heading=ev.record.get("heading"), tags=info.tags),
-                 ctx.vocabulary.signals(text))
+                 ctx.vocabulary.signals(text), said_on(ev.record, info, ctx))
 
 
 def _done(ev: Evidence, entity: str | None, text: str, heading: str, where: str, info: NoteInfo,
-          ctx: AnalysisContext, topics: tuple[str, ...], signals: frozenset[str]) -> Fact:
+          ctx: AnalysisContext, topics: tuple[str, ...], signals: frozenset[str], said: str | None) -> Fact:
     who = ctx.entity_name(entity) if entity else "Group"
     value, unit = quantity(text, ctx.currency)
     # "called them; still not paid": done, but nothing is settled
@@ -139,7 +139,7 @@ def _done(ev: Evidence, entity: str | None, text: str, heading: str, where: str,
     return fact(
         id=stable_id("f", "done", ev.provenance.path, heading.lower(), text.lower()),
         kind="note", name="resolved" if settles else "done", entity=entity, value=value, unit=unit,
-        period=said_on(ev.record, info, ctx),
+        period=said,
         statement=f"{who} — {heading or info.title}: {text.rstrip('.')}.",
         topics=topics, evidence=(ev.id,), sources=(where,),
     )
@@ -148,8 +148,13 @@ def _done(ev: Evidence, entity: str | None, text: str, heading: str, where: str,
 def said_on(record: dict[str, Any], info: NoteInfo, ctx: AnalysisContext) -> str | None:
     """The day an item was written: its nearest dated heading's ("## 2026-11-17", "Week of 2
     November 2026", "# Partners meeting — 2026-11-18"), else its note's (front matter, a
-    dated line, else the day the file was last changed: a living document is current)."""
+    dated line, else the day the file was last changed: a living document is current).
+    An e-mail's or chat's line says its own (``2026-11-19T16:05``: its message's ``Date:``,
+    its chat line's time), which orders the lines of one day."""
     today = ctx.as_of.isoformat()
+    own = record.get("said")
+    if own and own[:10] <= today:
+        return own
     for heading in (record.get("heading") or "", *reversed(record.get("parents") or ()), info.title):
         for day in _heading_days(heading):
             if day.isoformat() <= today:
@@ -186,15 +191,24 @@ def _task_fact(ev: Evidence, entity: str | None, task: str, due: date | None, to
     )
 
 
-def _severity(text: str, signals: frozenset[str], default: str = "medium") -> tuple[str, str]:
-    """Severity from a leading ``[high]`` tag or from its words; the text without the tag."""
+def _severity(text: str, signals: frozenset[str], vocab: Vocabulary, default: str = "medium") -> tuple[str, str]:
+    """Severity from a leading ``[high]`` tag or from its words; the text without the tag.
+    What only may happen ("unpaid balances may be subject to a lien") is a medium problem:
+    high needs a sentence that says it high without a hedge."""
     tag = _SEVERITY_TAG.match(text)
     if tag:
         return tag.group(1).lower(), text[tag.end():].strip()
     for level in ("critical", "high", "low"):
         if level in signals:
+            if level == "high" and "hedge" in signals and not any(
+                    "high" in (said := vocab.signals(sentence)) and "hedge" not in said
+                    for sentence in _SENTENCE.split(text)):
+                return "medium", text
             return level, text
     return default, text
+
+
+_SENTENCE = re.compile(r"(?<=[.!?;])\s+")
 
 
 _SIGNAL_CHARS = re.compile(r"\d|@")
@@ -242,12 +256,14 @@ def section_items(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> list[Fa
     # what the headings above say the items are about ("# Marketing" over "## Gull Cottage")
     context = " / ".join((*(record.get("parents") or ()), heading))
     facts: list[Fact] = []
-    said = said_on(record, info, ctx)
+    section_said = said_on(record, info, ctx)
     items = [(b, plain(str(b.get("text") or "").strip()), False) for b in record.get("bullets") or ()]
     items += [(sentence, plain(str(sentence.get("text") or "").strip()), True) for sentence in record.get("paras") or ()]
     for item, raw, prose in items:
         if not raw:
             continue
+        own = item.get("said")  # an e-mail's Date:, a chat line's time
+        said = own if own and own[:10] <= ctx.as_of.isoformat() else section_said
         signals = vocab.signals(raw)
         if "[secret withheld" in raw and role != "risk":
             # the secret is a finding of its own (security.py); the line around it is context
@@ -270,7 +286,7 @@ def section_items(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> list[Fa
         if (not label and (role == "done" or "resolved" in signals) and "problem" not in signals
                 and not _NOT_OVER.search(raw)):
             # "water heater replaced at coastal rv, $640 paid": what settles an earlier problem
-            facts.append(_done(ev, entity, raw, heading, where, info, ctx, topics, signals))
+            facts.append(_done(ev, entity, raw, heading, where, info, ctx, topics, signals, said))
             continue
         kind = label.get("kind") or (
             "gap" if role == "missing_kpi" else "action" if role == "plan" and not prose
@@ -288,7 +304,7 @@ def section_items(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> list[Fa
         elif kind == "action":
             facts.append(_action(ev, entity, raw, label.get("due") or item.get("due"), heading, topics, where, ctx, said))
         elif kind == "finding":
-            severity, text = _severity(raw, signals, "medium")
+            severity, text = _severity(raw, signals, vocab, "medium")
             severity = label.get("severity", severity)
             due = date.fromisoformat(label["due"]) if "due" in label else risk_date(item.get("dates") or (), ctx)
             dated = f" (next date: {due.isoformat()})" if due and due.isoformat() not in text else ""
@@ -326,6 +342,7 @@ def stated_kpis(ev: Evidence, info: NoteInfo, item: dict[str, Any], raw: str, en
         # the day the item, its heading ("Week of 16 November 2026") or its note gives
         today = ctx.as_of.isoformat()
         said = [d for d in item.get("dates") or () if d <= today]
+        said += [own[:10] for own in (item.get("said"),) if own and own[:10] <= today]
         said += [d.isoformat() for d in _heading_days(ev.record.get("heading") or "") if d.isoformat() <= today]
         when = said[0] if said else info.updated.isoformat() if info.updated and not info.guessed else None
         on = f" on {when}" if when else ""

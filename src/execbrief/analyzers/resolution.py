@@ -83,10 +83,15 @@ def _where(fact: Fact) -> tuple[str, int]:
 
 
 def _before(problem: Fact, end: Fact) -> bool:
-    """Whether ``end`` was written on a later day than ``problem``. Two items of one day are
-    not ordered: lower down a status board is another column (*Done* under *Backlog*), not
-    a later time."""
-    return problem.period is not None and end.period is not None and end.period > problem.period
+    """Whether ``end`` was written after ``problem``: on a later day, or later the same day
+    where both say at what time (``2026-11-19T08:05``, an e-mail's ``Date:``, a chat line's
+    time). Two items of one day are otherwise not ordered: lower down a status board is
+    another column (*Done* under *Backlog*), not a later time."""
+    if problem.period is None or end.period is None:
+        return False
+    if end.period[:10] != problem.period[:10]:
+        return end.period[:10] > problem.period[:10]
+    return len(problem.period) > 10 and len(end.period) > 10 and end.period > problem.period
 
 
 @rule(reads=FACTS, settles=True)

@@ -82,6 +82,10 @@ def scan(lines: list[str], begin: int) -> Scan:
     section: dict[str, Any] = {"heading": "", "level": 0, "parents": [], "start": None,
                                "end": None, "body": begin, "bullets": [], "paras": []}
     fence: tuple[str, int] | None = None
+    # when the lines being read were written, as an e-mail's Date: or a chat line's [Mon 09:12]
+    # says: [year | None, month, day, first weekday | None, days after it, minutes | None]
+    when: list[Any] | None = None
+    signature = False  # inside an e-mail signature ("--" down to the next blank line)
     item: dict[str, Any] | None = None  # the bullet or task a continuation line joins
     para: dict[str, Any] | None = None  # the prose paragraph a next prose line joins
     table: tuple[str, ...] | None = None  # normalised header keys of the open table
@@ -101,6 +105,7 @@ def scan(lines: list[str], begin: int) -> Scan:
         first = line.lstrip()[:1]
         if not first:
             item = table = para = None
+            signature = False
             continue
         if fence is not None:
             section["end"] = lineno
@@ -158,6 +163,8 @@ def scan(lines: list[str], begin: int) -> Scan:
             else:
                 item = {"text": bullet.group(1).strip(), "line": lineno}
                 section["bullets"].append(item)
+            if when is not None:
+                item["said"] = when
                 if item["text"][:1].isdigit() or item["text"][:1] in "UuLlRrEe*_":
                     _stamp(item["text"], lineno, out)
             continue
@@ -173,13 +180,25 @@ def scan(lines: list[str], begin: int) -> Scan:
             # a quoted e-mail or message is prose too ("> Laurel & Finch will not renew"): what
             # someone wrote about the business; a quote is a paragraph of its own
             text = _QUOTE.sub("", line).strip() if quoted else line.strip()
-            if not text:
+            if text == "--":
+                signature = True  # "-- / Luis Ortega / Site Manager / (828) 555-0147"
+            if not text or signature:
                 para = None
-            elif first != "<":  # (HTML is not the note's own prose)
+                continue
+            meta, when = _who_when(text, when)
+            if meta:  # "From: …", "Date: …", "On Fri, Nov 20 … wrote:", "Begin forwarded message:"
+                para = None
+                continue
+            chat = _CHAT.match(text) if text[0] == "[" else None
+            if chat:  # "[Mon 09:12] dana: generator cut out": one message, one paragraph
+                when, text, para = _chat_time(chat, when), text[chat.end():].strip(), None
+            if first != "<":  # (HTML is not the note's own prose)
                 if para is None or para.get("quoted", False) != quoted:
                     para = {"text": text, "line": lineno, "starts": [0]}
                     if quoted:
                         para["quoted"] = True
+                    if when is not None:
+                        para["said"] = when
                     section["paras"].append(para)
                 else:
                     para["starts"].append(len(para["text"]) + 1)
@@ -230,8 +249,71 @@ def _sentences(para: dict[str, Any], n: int) -> list[dict[str, Any]]:
         out[-1] = (out[-1][0], f"{out[-1][1]} {text[begin:].strip()}")
     else:
         out.append((begin, text[begin:].strip()))
-    return [{"text": sentence, "line": para["line"] + bisect_right(starts, at) - 1, "para": n}
+    said = {"said": para["said"]} if "said" in para else {}
+    return [{"text": sentence, "line": para["line"] + bisect_right(starts, at) - 1, "para": n, **said}
             for at, sentence in out if sentence]
+
+
+# The lines of an e-mail or a chat export that say who wrote when rather than what: headers,
+# "On … wrote:", forward markers, a chat export's title line.
+_MAIL_HEADER = re.compile(r"^(from|date|sent|to|cc|bcc|subject|reply-to)\s*:\s", re.I)
+_WROTE = re.compile(r"^on\s.{6,200}\bwrote:?$", re.I)
+_FORWARD = re.compile(r"^(?:-{2,}\s*(?:forwarded message|original message)\s*-{2,}|begin forwarded message:?)$", re.I)
+_CHAT_TITLE = re.compile(r"\b(?:chat|slack|whatsapp|teams|messages|transcript)\b.*\bexport\b|"
+                         r"\bexport\b.*\b(?:chat|slack|whatsapp|teams|messages)\b|^-{3,}.*-{3,}$", re.I)
+_CHAT = re.compile(r"\[(?:(mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?(\d{1,2}):(\d{2})(?::\d{2})?"
+                   r"(?:\s*([ap])\.?m\.?)?\]\s*", re.I)
+_CLOCK = re.compile(r"\b(\d{1,2}):(\d{2})(?::\d{2})?(?:\s*([ap])\.?m\b)?", re.I)
+_WEEKDAYS = {name: n for n, name in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))}
+
+
+def _minutes(hour: str, minute: str, half: str | None) -> int:
+    h = int(hour) % 12 + (12 if half and half.lower() == "p" else 0) if half else int(hour)
+    return h * 60 + int(minute)
+
+
+def _who_when(text: str, when: list[Any] | None) -> tuple[bool, list[Any] | None]:
+    """Whether a line says who wrote when (not what), and the date the lines after it were
+    written on: an e-mail's ``Date:``/``Sent:`` or "On Fri, Nov 20, 2026 at 3:40 PM … wrote:",
+    a chat export's title ("chat export #ridgeway-ops, Nov 19")."""
+    header = _MAIL_HEADER.match(text)
+    if header:
+        key = header.group(1).lower()
+        if key in ("date", "sent"):  # ("Sent: the invoice to Reyes" is a line of a log)
+            dated = _dated(text[header.end():])
+            return (True, dated) if dated is not None else (False, when)
+        # "From: Dana <dana@…>"; ("To: do list" is not a header)
+        return key == "subject" or "@" in text or "<" in text, when
+    if _WROTE.match(text) or _FORWARD.match(text):
+        return True, _dated(text) or when
+    if _CHAT_TITLE.search(text):
+        dated = _dated(text)
+        if dated is not None:
+            return True, dated
+    return False, when
+
+
+def _dated(text: str) -> list[Any] | None:
+    found = find_dates(text)
+    if not found:
+        return None
+    clock = _CLOCK.search(text)
+    return [*found[0], None, 0, _minutes(*clock.groups()) if clock else None]
+
+
+def _chat_time(chat: re.Match[str], when: list[Any] | None) -> list[Any]:
+    """The time a chat line gives ("[Tue 13:05]"), on the day its weekday moves to from the
+    line before (a chat export runs forward: Mon, Mon, Tue, Thu)."""
+    day, hour, minute, half = chat.groups()
+    out = list(when) if when is not None else [None, None, None, None, 0, None]
+    if day:
+        weekday = _WEEKDAYS[day.lower()[:3]]
+        if out[3] is None:
+            out[3], out[4] = weekday, 0
+        else:
+            out[4] += (weekday - (out[3] + out[4])) % 7
+    out[5] = _minutes(hour, minute, half)
+    return out
 
 
 def cells_of(line: str) -> list[str]:

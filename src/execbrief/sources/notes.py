@@ -44,8 +44,8 @@ __all__ = ["NotesSource", "register", "parse_note", "ARCHIVED_STATUSES", "CACHE_
 
 SUFFIXES = (".md", ".markdown")
 ARCHIVED_STATUSES = frozenset({"archived", "closed", "done", "superseded"})
-CACHE_VERSION = 11  # bump when parse_note's output changes (8: late NUL bytes are warned of; 9: an AWS secret beside its key id is named so; 10: a sentence pointing back joins the one before, a table keeps its lead-in line, a login in words is withheld; 11: a front-matter value is quoted cut short)
-SUMMARY_VERSION = 4  # bump when what _build puts in a note's summary or evidence changes
+CACHE_VERSION = 12  # bump when parse_note's output changes (12: e-mail headers and chat lines date the lines after them; 8: late NUL bytes are warned of; 9: an AWS secret beside its key id is named so; 10: a sentence pointing back joins the one before, a table keeps its lead-in line, a login in words is withheld; 11: a front-matter value is quoted cut short)
+SUMMARY_VERSION = 5  # bump when what _build puts in a note's summary or evidence changes
 _GLOB = set("*?[")
 # libyaml when present: same safe semantics as yaml.safe_load, many times faster.
 class _YamlLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
@@ -420,7 +420,7 @@ class NotesSource:
         if archived and not self.config.include_archived:
             return [], summary
         observed = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(note.stat.st_mtime))
-        updated, updated_from = _last_update(parsed, body["stamps"], observed[:10])
+        updated, updated_from = _last_update(parsed, body["stamps"], observed[:10], path.stem)
         reference = date.fromisoformat(updated)
         title = _text(fm.get("title")) or parsed["h1"] or path.stem
         entity, pinned = self._entity(fm, parsed["key_lines"], path, note.root, summary["warnings"])
@@ -479,6 +479,8 @@ class NotesSource:
                     elif carried.get(sentence["para"]):
                         sentence["entity"] = carried[sentence["para"]]
             for item in (*s["bullets"], *s.get("paras", ())):
+                if "said" in item:
+                    item["said"] = _said(item["said"], reference, updated_from != "mtime")
                 if "due" in item:
                     when = resolve_due(item["due"], reference, self._dmy)
                     item["due"] = when.isoformat() if when else None
@@ -497,8 +499,10 @@ class NotesSource:
             due = resolve_due(t["due"], reference, self._dmy) if t["due"] else None
             who = owner(t["line"], t["text"])
             named = named or who is not None
-            add("task", t["line"], t["end"], t["text"], {
-                "done": t["done"], "heading": t["heading"], "due": due.isoformat() if due else None}, who)
+            record = {"done": t["done"], "heading": t["heading"], "due": due.isoformat() if due else None}
+            if "said" in t:
+                record["said"] = _said(t["said"], reference, updated_from != "mtime")
+            add("task", t["line"], t["end"], t["text"], record, who)
         for (line, raw, record), (_, who) in zip(body["rows"], rows):
             add("table_row", line, line, raw, record, who)
         if not named and entity is None and self._resolver:
@@ -582,8 +586,9 @@ def _mark_current(summaries: list[dict[str, Any]]) -> None:
         summary["current"] = True
 
 
-def _last_update(parsed: dict[str, Any], stamps: list[list[int]], mtime_day: str) -> tuple[str, str]:
-    """(date, where it came from): front matter, the latest dated line, else the file's mtime."""
+def _last_update(parsed: dict[str, Any], stamps: list[list[int]], mtime_day: str, stem: str) -> tuple[str, str]:
+    """(date, where it came from): front matter, the latest dated line, the date the file's
+    name starts or ends with ("2026-11-17-re-laurel-finch-renewal.md"), else its mtime."""
     if parsed["updated"]:
         return parsed["updated"], "front_matter"
     # a dated line later than the file's own mtime is a plan ("2026-12-01: inspection"), not an update
@@ -591,7 +596,36 @@ def _last_update(parsed: dict[str, Any], stamps: list[list[int]], mtime_day: str
     days = [d for d in days if d <= mtime_day]
     if days:
         return max(days), "dated_line"
+    named = _FILE_DATE.search(stem)
+    if named and (day := resolve_day((int(named[1]), int(named[2]), int(named[3])), None)):
+        return day.isoformat(), "file_name"
     return mtime_day, "mtime"
+
+
+# a date in a file's name: 2026-11-17, 2026_11_17, 20261117 (not inside a longer number)
+_FILE_DATE = re.compile(r"(?<!\d)(20\d{2})[-_.]?(0[1-9]|1[0-2])[-_.]?(0[1-9]|[12]\d|3[01])(?!\d)")
+
+
+def _said(when: list[Any], reference: date, trusted: bool) -> str | None:
+    """When an e-mail or chat line was written, ISO (``2026-11-19``, ``2026-11-19T16:05`` with
+    the time it gives): the day its message's ``Date:`` or its chat's title gives, moved on
+    to the weekday its chat lines name ("[Thu 17:45]"); a line with a time alone is of the
+    note's own day, where the note gives one (front matter, dated line, file name)."""
+    year, month, day, weekday, after, minutes = when
+    if month:
+        base = resolve_day((year, month, day), reference)
+        if base is not None and weekday is not None:  # the title's day, on to the first line's weekday
+            base += timedelta(days=(weekday - base.weekday()) % 7)
+    elif not trusted:
+        return None
+    elif weekday is not None:  # the latest such weekday on or before the note's day
+        base = reference - timedelta(days=(reference.weekday() - weekday) % 7)
+    else:
+        base = reference
+    if base is None:
+        return None
+    base += timedelta(days=after)
+    return base.isoformat() if minutes is None else f"{base.isoformat()}T{minutes // 60:02d}:{minutes % 60:02d}"
 
 
 def _due(text: str, line: int, warnings: list[list[Any]], tail: bool = True) -> list[Any] | None:

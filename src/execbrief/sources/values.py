@@ -55,7 +55,8 @@ _DIGIT = re.compile(r"\d")
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}$")
 _ISO_AT = re.compile(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?![^\W_])(?![/-])")
 _DAY_MONTH = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]{3,9})\.?(?:,?\s+(\d{4}))?(?![^\W_])(?!-)")
-_DAY_YEAR = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?(?![^\W_])(?![:-])")
+# ("Nov 23-25, 2026": a range is read as the day it starts)
+_DAY_YEAR = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?(?:[-–]\d{1,2}(?:st|nd|rd|th)?(?!\d))?(?:,?\s+(\d{4}))?(?![^\W_])(?![:-])")
 _MONTH_BEFORE = re.compile(r"([A-Za-z]{3,9})\.?\s+$")
 _MONEY = re.compile(
     r"^(?P<neg>-)?\s*(?:(?P<code>USD|EUR|GBP|CAD|AUD)\s?)?(?P<sym>CA\$|A\$|[$€£¥])?\s?(?P<neg2>-)?"
