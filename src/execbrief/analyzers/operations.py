@@ -212,6 +212,8 @@ _SENTENCE = re.compile(r"(?<=[.!?;])\s+")
 
 
 _SIGNAL_CHARS = re.compile(r"\d|@")
+# a hedge ("if we set it up") makes no sentence worth keeping: it only tempers a problem's severity
+_NOT_A_SIGNAL = frozenset({"hedge"})
 
 
 _DIGIT = re.compile(r"\d")
@@ -269,7 +271,7 @@ def section_items(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> list[Fa
             # the secret is a finding of its own (security.py); the line around it is context
             signals = signals - {"problem", "critical", "high"}
         label = item.get("label") or _UNLABELLED  # what the LLM reader said, where it said it
-        if prose and not label and not (signals or _SIGNAL_CHARS.search(raw) or role in ("risk", "plan", "missing_kpi", "done")):
+        if prose and not label and not (signals - _NOT_A_SIGNAL or _SIGNAL_CHARS.search(raw) or role in ("risk", "plan", "missing_kpi", "done")):
             continue  # a sentence that says nothing checkable: not worth a fact
         entity = label["entity"] if "entity" in label else item.get("entity") or ev.entity
         who = ctx.entity_name(entity) if entity else "Group"
