@@ -481,6 +481,17 @@ def test_finding_with_recommendation_becomes_dated_remediation(severity, days):
     assert action.sources == ("notes/a.md:3",)
 
 
+def test_a_remediation_is_due_by_the_findings_own_date_when_that_is_sooner():
+    def finding(due: date) -> Fact:
+        return Fact(id=f"f-{due}", kind="finding", name="risk", entity="alpha", severity="medium", due=due,
+                    statement="Send Sandra the year-to-date figures by 15/12.", recommendation="Send Sandra the figures.")
+
+    soon, later, past = AS_OF + timedelta(days=9), AS_OF + timedelta(days=45), AS_OF - timedelta(days=3)
+
+    assert [a.due for a in plan.analyze([finding(soon), finding(later), finding(past)], ctx())] == [
+        soon, AS_OF + timedelta(days=30), AS_OF + timedelta(days=30)]
+
+
 def test_findings_without_recommendation_and_non_findings_get_no_remediation():
     facts = [
         Fact(id="f-1", kind="finding", name="risk", severity="high", statement="x"),

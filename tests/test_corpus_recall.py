@@ -18,7 +18,7 @@ FLOORS = {
     # held out: written blind, measured before any rule changed for them (66.7%, 77.3%), then
     # improved by general rules (BENCHMARKS.md)
     "email-digest": 0.87,
-    "owner-checklist": 0.88,
+    "owner-checklist": 0.90,
     "daily-log": 0.90,
     "meeting-minutes": 0.95,
     "handoff-bullets": 0.93,
@@ -54,9 +54,6 @@ KNOWN = {
     # "van dryer: ordered the new one after all" shares one distinctive word, "dryer", with the
     # grinding dryer of six days before; one word settles nothing (too many false settlements)
     ("daily-log", "dryer-decision-still-open"): re.compile(r"high-velocity dryer in the van making a grinding noise"),
-    # a VAT payment to HMRC counts as a tax cost (README: VAT → tax); the analyst counts it as
-    # neither revenue nor cost. Which is right depends on whether sales are booked gross of VAT.
-    ("owner-checklist", "vat-as-kc-cost"): re.compile(r"Kettle & Crumb"),
     # found on first measurement of obsidian-vault, open: a password pasted in words
     # ("pw: …") is no detected secret, so the line is copied into the CTO and client audit
     ("obsidian-vault", "qbo-password-in-clear"): re.compile(r"pw: Maple!Leaf42"),

@@ -47,6 +47,11 @@ def ctx(**changes: object) -> AnalysisContext:
     ("bank charges", "Wire transfer fee", -1, "operating_expense"),  # a fee, not a transfer
     ("", "Customer refunds", -1, "refund"),
     ("", "Estimated tax payment", -1, "tax"),
+    ("", "VAT", -1, "sales_tax"),  # collected from customers, passed on: not a cost
+    ("tax", "HMRC VAT Q3", -1, "sales_tax"),
+    ("", "NC sales and use tax", -1, "sales_tax"),
+    ("", "Sales tax collected", 1, "sales_tax"),
+    ("", "VAT late payment penalty", -1, "tax"),  # a penalty is a cost
     ("operating", "Property tax", -1, "operating_expense"),
     ("cost_of_sales", "Fuel", -1, "cost_of_sales"),
     ("", "Van lease", -1, "operating_expense"),
@@ -187,3 +192,19 @@ def test_rows_of_no_business_count_for_the_group_only_never_as_a_business():
     assert not [f for f in facts if "has no transactions" in f.statement or "no All businesses" in f.statement]
     assert not [f for f in facts if f.entity is None and f.name in ("revenue_change", "category_coverage",
                                                                     "inflow_by_account", "outflow_by_account")]
+
+
+def test_vat_paid_over_to_the_tax_office_is_neither_revenue_nor_cost_but_leaves_the_cash():
+    book = Ledger()
+    for month in ("09", "10", "11"):
+        book.add(f"2026-{month}-03", "7000", "boats", account="Takings", category="sales")
+        book.add(f"2026-{month}-09", "-4000", "boats", account="Fuel", category="cost_of_sales")
+    book.add("2026-11-07", "-1642", "boats", account="HMRC", category="VAT")
+
+    facts = finance.analyze(book.rows, ctx(as_of=date(2026, 11, 30)))
+
+    assert find(facts, "costs_total", "boats").value == Decimal("12000")
+    assert find(facts, "net_total", "boats").value == Decimal("9000")
+    vat = find(facts, "sales_tax_passed_on", "boats")
+    assert vat.statement == ("Tern Deliveries: £1,642 of sales tax or VAT collected from customers was paid over to "
+                             "the tax office over September–November 2026 (1 transaction): cash out, not a cost.".replace("£", "$"))

@@ -2,7 +2,7 @@
 
 Profit (revenue, costs, net, margin, operating burn, break-even) counts the profit-and-loss
 types only; cash (cash flow, cash burn, runway) counts every row, and shows owner draws,
-capital, loans and transfers apart from operations. The words that give a row its type
+capital, loans, transfers and sales tax or VAT passed on to the tax office apart from operations. The words that give a row its type
 are data (``analyzers/transaction_types.toml``); a workspace maps its own category and
 account names in ``[sources.ledger.types]``, which win.
 """
@@ -21,7 +21,7 @@ __all__ = ["CASH_ONLY", "COST_TYPES", "PROFIT_TYPES", "TYPES", "Classifier", "cl
            "type_label"]
 
 TYPES = ("revenue", "cost_of_sales", "operating_expense", "interest", "tax", "refund",
-         "owner_draw", "capital_contribution", "loan_proceeds", "loan_principal", "transfer")
+         "owner_draw", "capital_contribution", "loan_proceeds", "loan_principal", "transfer", "sales_tax")
 PROFIT_TYPES = frozenset(TYPES[:6])  # what profit counts
 CASH_ONLY = frozenset(TYPES[6:])  # what only cash counts: never revenue, never a cost
 COST_TYPES = frozenset({"cost_of_sales", "operating_expense", "interest", "tax"})
@@ -29,7 +29,7 @@ _LABELS = {
     "revenue": "revenue", "cost_of_sales": "cost of sales", "operating_expense": "operating expense",
     "interest": "interest", "tax": "tax", "refund": "refund", "owner_draw": "owner draws",
     "capital_contribution": "capital contributions", "loan_proceeds": "loan proceeds",
-    "loan_principal": "loan principal", "transfer": "transfers",
+    "loan_principal": "loan principal", "transfer": "transfers", "sales_tax": "sales tax and VAT passed on",
 }
 
 

@@ -32,6 +32,8 @@ def analyze(facts: Sequence[Fact], ctx: AnalysisContext) -> list[Fact]:
             continue
         severity = fact.severity or "medium"
         due = ctx.as_of + timedelta(days=DAYS_TO_FIX[severity])
+        if fact.due is not None and ctx.as_of <= fact.due < due:
+            due = fact.due  # "send Sandra the figures by 15/12": by its own date, if sooner
         text = fact.recommendation.rstrip(".")
         out.append(fact_of(  # one per finding: tens of thousands in a large workspace
             id=stable_id("f", "remediation", fact.id),

@@ -209,6 +209,9 @@ _MOVED = {  # type → (fact name, what money in says, what money out says)
     "loan_principal": ("loan_principal", "{m} of loan principal came back", "{m} of loan principal was repaid"),
     "transfer": ("transfers", "{m} came in by transfer from the group's other businesses or accounts",
                  "{m} went out by transfer to the group's other businesses or accounts"),
+    # collected from customers for the tax office: revenue counts sales as they were booked
+    "sales_tax": ("sales_tax_passed_on", "{m} of sales tax or VAT came in to be passed on to the tax office",
+                  "{m} of sales tax or VAT collected from customers was paid over to the tax office"),
 }
 
 
