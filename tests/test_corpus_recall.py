@@ -24,7 +24,7 @@ FLOORS = {
     "handoff-bullets": 0.93,
     "mixed-multi": 0.92,
     "per-business-frontmatter": 0.91,
-    "weekly-prose": 0.92,
+    "weekly-prose": 0.95,
     "judgement-fernhill": 0.90,
     "judgement-harbourline": 0.90,
     "judgement-northwick": 0.70,
