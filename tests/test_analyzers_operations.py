@@ -127,6 +127,19 @@ def test_what_only_may_happen_is_a_medium_problem_unless_another_sentence_says_i
         ("Please", "medium"), ("Tenant", "high"), ("They", "high")]
 
 
+def test_an_emails_subject_classifies_its_lines_and_says_what_a_bare_finding_is_about():
+    record = {"heading": "", "level": 0, "parents": [], "paras": [
+        {"text": "Hi again, just following up a second time.", "line": 6, "para": 0,
+         "re": "Catering for our wedding May 15?"},
+        {"text": "Your quote of $4,200 works for us.", "line": 7, "para": 0, "re": "Catering for our wedding May 15?"}]}
+
+    finding, note = operations.analyze([note_ev("section", record, line=5)], ctx())
+
+    assert finding.statement == "Alpha Rentals: Hi again, just following up a second time (e-mail: Catering for our wedding May 15?)."
+    assert "audiences" in finding.topics  # "wedding", from the subject
+    assert note.statement == "Alpha Rentals — Catering for our wedding May 15?: Your quote of $4,200 works for us."
+
+
 def test_severity_tag_sets_severity_and_is_removed_from_statement():
     fact = only(operations.analyze([section("Risks", "[high] Boiler may fail this winter")], ctx()))
 

@@ -17,7 +17,7 @@ from corpus_recall import measure, workspaces
 FLOORS = {
     # held out: written blind, measured before any rule changed for them (66.7%, 77.3%), then
     # improved by general rules (BENCHMARKS.md)
-    "email-digest": 0.87,
+    "email-digest": 0.88,
     "owner-checklist": 0.90,
     "daily-log": 0.90,
     "meeting-minutes": 0.95,

@@ -999,6 +999,8 @@ def test_an_email_threads_headers_date_its_messages_and_are_not_items(ws):
         ("Attached is invoice #4471 for $6,900, net 30.", "2026-11-20T15:40"),
         ("The gate keypad is dead again.", "2026-11-19T07:58"),
     ]  # no header, "wrote:" line, forward marker or signature line among them
+    # what the lines are about: the Subject:, without "Re:" (the forwarded message has none)
+    assert [p.get("re") for p in section.record["paras"]] == ["Invoice #4471"] * 4
 
 
 def test_a_chat_exports_lines_are_items_each_dated_by_its_title_and_weekdays(ws):

@@ -278,7 +278,10 @@ def section_items(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> list[Fa
         line = item.get("line")
         where = f"{ev.provenance.path}:{line}" if line else ev.provenance.label()
         value, unit = quantity(raw, ctx.currency)
-        topics = _labelled_topics(vocab, label) or vocab.topics_for(raw, heading=context, tags=info.tags)
+        subject = item.get("re")  # the e-mail's Subject: says what its lines are about, as a heading does
+        topics = _labelled_topics(vocab, label) or vocab.topics_for(
+            raw, heading=f"{context} / {subject}" if subject else context, tags=info.tags)
+        about = f" (e-mail: {subject})" if subject and subject.lower() not in raw.lower() else ""
         if unit == ctx.currency and "finance" not in topics and "topics" not in label:
             topics = tuple(sorted({*topics, "finance"}))  # an item that states an amount of money is about money
         if unit is not None and role not in ("missing_kpi", "plan", "done"):
@@ -314,14 +317,14 @@ def section_items(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> list[Fa
                 id=stable_id("f", "risk", ev.provenance.path, text.lower()),
                 kind="finding", name="risk", entity=entity, severity=severity, due=due,
                 value=value, unit=unit, period=said,
-                statement=f"{who}: {text.rstrip('.')}{dated}.",
+                statement=f"{who}: {text.rstrip('.')}{dated}{about}.",
                 topics=tuple(sorted({*topics, "risk"})), evidence=(ev.id,), sources=(where,),
             ))
         else:
             facts.append(fact(
                 id=stable_id("f", "note", ev.provenance.path, lower, raw.lower()),
                 kind="note", name=name, entity=entity, value=value, unit=unit, period=said,
-                statement=f"{who} — {heading or info.title}: {raw.rstrip('.')}.",
+                statement=f"{who} — {heading or subject or info.title}: {raw.rstrip('.')}.",
                 topics=topics, evidence=(ev.id,), sources=(where,),
             ))
     return facts

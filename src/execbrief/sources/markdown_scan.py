@@ -85,6 +85,7 @@ def scan(lines: list[str], begin: int) -> Scan:
     # when the lines being read were written, as an e-mail's Date: or a chat line's [Mon 09:12]
     # says: [year | None, month, day, first weekday | None, days after it, minutes | None]
     when: list[Any] | None = None
+    subject: str | None = None  # the e-mail's Subject: line, what its lines are about
     signature = False  # inside an e-mail signature ("--" down to the next blank line)
     item: dict[str, Any] | None = None  # the bullet or task a continuation line joins
     para: dict[str, Any] | None = None  # the prose paragraph a next prose line joins
@@ -163,10 +164,12 @@ def scan(lines: list[str], begin: int) -> Scan:
             else:
                 item = {"text": bullet.group(1).strip(), "line": lineno}
                 section["bullets"].append(item)
-            if when is not None:
-                item["said"] = when
                 if item["text"][:1].isdigit() or item["text"][:1] in "UuLlRrEe*_":
                     _stamp(item["text"], lineno, out)
+            if when is not None:
+                item["said"] = when
+            if subject:
+                item["re"] = subject
             continue
         if item is not None and line[0] in " \t":
             item["text"] = f"{item['text']} {line.strip()}".strip()
@@ -185,7 +188,7 @@ def scan(lines: list[str], begin: int) -> Scan:
             if not text or signature:
                 para = None
                 continue
-            meta, when = _who_when(text, when)
+            meta, when, subject = _who_when(text, when, subject)
             if meta:  # "From: …", "Date: …", "On Fri, Nov 20 … wrote:", "Begin forwarded message:"
                 para = None
                 continue
@@ -199,6 +202,8 @@ def scan(lines: list[str], begin: int) -> Scan:
                         para["quoted"] = True
                     if when is not None:
                         para["said"] = when
+                    if subject:
+                        para["re"] = subject
                     section["paras"].append(para)
                 else:
                     para["starts"].append(len(para["text"]) + 1)
@@ -249,7 +254,7 @@ def _sentences(para: dict[str, Any], n: int) -> list[dict[str, Any]]:
         out[-1] = (out[-1][0], f"{out[-1][1]} {text[begin:].strip()}")
     else:
         out.append((begin, text[begin:].strip()))
-    said = {"said": para["said"]} if "said" in para else {}
+    said = {key: para[key] for key in ("said", "re") if key in para}
     return [{"text": sentence, "line": para["line"] + bisect_right(starts, at) - 1, "para": n, **said}
             for at, sentence in out if sentence]
 
@@ -263,6 +268,7 @@ _CHAT_TITLE = re.compile(r"\b(?:chat|slack|whatsapp|teams|messages|transcript)\b
                          r"\bexport\b.*\b(?:chat|slack|whatsapp|teams|messages)\b|^-{3,}.*-{3,}$", re.I)
 _CHAT = re.compile(r"\[(?:(mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?(\d{1,2}):(\d{2})(?::\d{2})?"
                    r"(?:\s*([ap])\.?m\.?)?\]\s*", re.I)
+_REPLY = re.compile(r"^(?:\s*(?:re|fwd?|aw|tr|sv)\s*(?:\[\d+\])?\s*:\s*)+", re.I)
 _CLOCK = re.compile(r"\b(\d{1,2}):(\d{2})(?::\d{2})?(?:\s*([ap])\.?m\b)?", re.I)
 _WEEKDAYS = {name: n for n, name in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))}
 
@@ -272,25 +278,28 @@ def _minutes(hour: str, minute: str, half: str | None) -> int:
     return h * 60 + int(minute)
 
 
-def _who_when(text: str, when: list[Any] | None) -> tuple[bool, list[Any] | None]:
-    """Whether a line says who wrote when (not what), and the date the lines after it were
-    written on: an e-mail's ``Date:``/``Sent:`` or "On Fri, Nov 20, 2026 at 3:40 PM … wrote:",
-    a chat export's title ("chat export #ridgeway-ops, Nov 19")."""
+def _who_when(text: str, when: list[Any] | None, subject: str | None) -> tuple[bool, list[Any] | None, str | None]:
+    """Whether a line says who wrote when (not what); the date the lines after it were
+    written on (an e-mail's ``Date:``/``Sent:`` or "On Fri, Nov 20, 2026 at 3:40 PM … wrote:",
+    a chat export's title: "chat export #ridgeway-ops, Nov 19"); and what they are about
+    (its ``Subject:``, without "Re:" and "Fwd:")."""
     header = _MAIL_HEADER.match(text)
     if header:
         key = header.group(1).lower()
         if key in ("date", "sent"):  # ("Sent: the invoice to Reyes" is a line of a log)
             dated = _dated(text[header.end():])
-            return (True, dated) if dated is not None else (False, when)
+            return (True, dated, subject) if dated is not None else (False, when, subject)
+        if key == "subject":
+            return True, when, _REPLY.sub("", text[header.end():]).strip() or subject
         # "From: Dana <dana@…>"; ("To: do list" is not a header)
-        return key == "subject" or "@" in text or "<" in text, when
+        return "@" in text or "<" in text, when, subject
     if _WROTE.match(text) or _FORWARD.match(text):
-        return True, _dated(text) or when
+        return True, _dated(text) or when, subject
     if _CHAT_TITLE.search(text):
         dated = _dated(text)
         if dated is not None:
-            return True, dated
-    return False, when
+            return True, dated, subject
+    return False, when, subject
 
 
 def _dated(text: str) -> list[Any] | None:
