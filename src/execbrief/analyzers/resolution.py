@@ -20,55 +20,16 @@ alone (a word a fifth of a business's open items use, "flat", "BL", tells none a
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import Sequence
 
 from ..model import Fact
+from ..wording import TOKEN, words
 from .base import FACTS, AnalysisContext, rule
 
-__all__ = ["analyze", "words"]
+__all__ = ["analyze"]
 
 _OPEN = frozenset({"risk", "open_task", "overdue_task"})
 _ENDS = frozenset({"resolved", "done", "resolved_later"})
-_TOKEN = re.compile(r"[a-z0-9][a-z0-9&]*(?:[.'][a-z0-9&]+)*")
-_DAY = re.compile(r"^\d+(?:st|nd|rd|th)?$|^\d{1,2}/\d{1,2}(?:/\d{2,4})?$")
-# words that say nothing about *what* an item is about
-_COMMON = frozenset("""
-a about after again all also am an and any are as at back be been before being both but by can
-could did do does done due each even for from get got had has have he her here him his how i if in
-into is it its just last let me more most my need needs new next no not now of off on once one only
-or our out over per pm put really same she should so some still than that the their them then there
-these they this those to today too up us very via was we week were what when where which while who
-will with would yet you your
-mon tue wed thu fri sat sun monday tuesday wednesday thursday friday saturday sunday
-jan feb mar apr may jun jul aug sep sept oct nov dec january february march april june july august
-september october november december
-done fixed resolved sorted replaced repaired renewed renew sent send submitted filed finally
-working turned switched enabled installed completed closed signed ordered order cleared caught paid pay
-call called ask asked chase chased check checked email emailed follow make made look looked take took
-owner assigned friday eow eom tomorrow asap soon open opened
-""".split())
-
-
-def words(text: str, names: frozenset[str] = frozenset()) -> frozenset[str]:
-    """The distinctive words of an item: lower-case, without common words, numbers, days,
-    its business's own name, and a plural or past-tense ending."""
-    out = set()
-    for token in _TOKEN.findall(text.lower()):
-        if token in _COMMON or token in names or _DAY.match(token) or len(token) < 2:
-            continue
-        out.add(_stem(token))
-    return frozenset(out - _COMMON)
-
-
-@lru_cache(maxsize=65536)
-def _stem(token: str) -> str:
-    for ending in ("ing", "ed", "es", "s"):
-        if len(token) > len(ending) + 3 and token.endswith(ending) and not token.endswith("ss"):
-            return token[: -len(ending)]
-    return token
-
-
 def _text(fact: Fact) -> str:
     """What an item says, without the business and heading its statement opens with."""
     statement = fact.statement
@@ -101,7 +62,7 @@ def analyze(facts: Sequence[Fact], ctx: AnalysisContext) -> list[Fact]:
     ends = [f for f in facts if f.kind == "note" and f.name == "resolved" and f.period]
     if not ends:
         return []
-    names = frozenset(w for name, _ in ctx.entities.values() for w in _TOKEN.findall(name.lower()))
+    names = frozenset(w for name, _ in ctx.entities.values() for w in TOKEN.findall(name.lower()))
     ends_words = [(end, words(_text(end), names)) for end in ends]
     wanted = frozenset().union(*(w for _, w in ends_words))
     if not wanted:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable
 
-from ..analyzers.resolution import words
+from ..wording import words
 from ..model import Fact
 
 __all__ = ["distinct"]

@@ -1,0 +1,50 @@
+"""The distinctive words of a line of notes: what two items must share to be about the same
+thing ("water heater", "Coastal RV"), without the words every line uses, numbers, days,
+months, a business's own name, or a plural or past-tense ending. Used to match a problem
+with the later line that ends it (``analyzers/resolution.py``) and to tell near-duplicate
+lines of a briefing apart (``lenses/distinct.py``)."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+__all__ = ["TOKEN", "words"]
+
+TOKEN = re.compile(r"[a-z0-9][a-z0-9&]*(?:[.'][a-z0-9&]+)*")
+_DAY = re.compile(r"^\d+(?:st|nd|rd|th)?$|^\d{1,2}/\d{1,2}(?:/\d{2,4})?$")
+# words that say nothing about *what* an item is about
+_COMMON = frozenset("""
+a about after again all also am an and any are as at back be been before being both but by can
+could did do does done due each even for from get got had has have he her here him his how i if in
+into is it its just last let me more most my need needs new next no not now of off on once one only
+or our out over per pm put really same she should so some still than that the their them then there
+these they this those to today too up us very via was we week were what when where which while who
+will with would yet you your
+mon tue wed thu fri sat sun monday tuesday wednesday thursday friday saturday sunday
+jan feb mar apr may jun jul aug sep sept oct nov dec january february march april june july august
+september october november december
+done fixed resolved sorted replaced repaired renewed renew sent send submitted filed finally
+working turned switched enabled installed completed closed signed ordered order cleared caught paid pay
+call called ask asked chase chased check checked email emailed follow make made look looked take took
+owner assigned friday eow eom tomorrow asap soon open opened
+""".split())
+
+
+def words(text: str, names: frozenset[str] = frozenset()) -> frozenset[str]:
+    """The distinctive words of an item: lower-case, without common words, numbers, days,
+    its business's own name, and a plural or past-tense ending."""
+    out = set()
+    for token in TOKEN.findall(text.lower()):
+        if token in _COMMON or token in names or _DAY.match(token) or len(token) < 2:
+            continue
+        out.add(_stem(token))
+    return frozenset(out - _COMMON)
+
+
+@lru_cache(maxsize=65536)
+def _stem(token: str) -> str:
+    for ending in ("ing", "ed", "es", "s"):
+        if len(token) > len(ending) + 3 and token.endswith(ending) and not token.endswith("ss"):
+            return token[: -len(ending)]
+    return token
