@@ -47,6 +47,8 @@ def ctx(**changes: object) -> AnalysisContext:
     ("bank charges", "Wire transfer fee", -1, "operating_expense"),  # a fee, not a transfer
     ("", "Customer refunds", -1, "refund"),
     ("", "Estimated tax payment", -1, "tax"),
+    ("Financing", "Mortgage", -1, "loan_payment"),  # principal and interest together
+    ("", "CHESAPEAKE CMTY BK MTG PMT", -1, "loan_payment"),
     ("", "VAT", -1, "sales_tax"),  # collected from customers, passed on: not a cost
     ("tax", "HMRC VAT Q3", -1, "sales_tax"),
     ("", "NC sales and use tax", -1, "sales_tax"),
@@ -208,3 +210,27 @@ def test_vat_paid_over_to_the_tax_office_is_neither_revenue_nor_cost_but_leaves_
     vat = find(facts, "sales_tax_passed_on", "boats")
     assert vat.statement == ("Tern Deliveries: £1,642 of sales tax or VAT collected from customers was paid over to "
                              "the tax office over September–November 2026 (1 transaction): cash out, not a cost.".replace("£", "$"))
+
+
+def test_a_mortgage_payment_not_split_is_debt_service_flagged_and_each_month_says_what_it_left():
+    book = Ledger()
+    for month, rent in (("08", "2950"), ("09", "2950"), ("10", "1500")):
+        book.add(f"2026-{month}-01", rent, "flats", account="Rent", category="revenue")
+        book.add(f"2026-{month}-01", "-2300", "flats", account="Mortgage", category="Financing")
+        book.add(f"2026-{month}-12", "-95", "flats", account="Water", category="operating")
+
+    facts = finance.analyze(book.rows, ctx(as_of=date(2026, 11, 30)))
+
+    # profit leaves the payment out (its principal is no cost), and says the interest in it is missing
+    assert find(facts, "net", "flats", "2026-10").value == Decimal("1405")
+    assert find(facts, "loan_payments", "flats").statement == (
+        "Mill Lane Flats: $6,900 of mortgage payments went out (principal and interest together: the ledger does "
+        "not split them) over August–October 2026 (3 transactions): cash out, the interest in it a cost the ledger "
+        "does not show apart.")
+    flag = find(facts, "unsplit_loan_payments", "flats")
+    assert (flag.kind, flag.severity) == ("finding", "medium") and "Split Mill Lane Flats's mortgage" in flag.recommendation
+    # what a month kept after the mortgage: the latest month, and any the payment took below zero
+    after = {f.period: f for f in named(facts, "net_after_debt")}
+    assert sorted(after) == ["2026-10"]
+    assert after["2026-10"].statement == (
+        "Mill Lane Flats lost $895 in October 2026 after $2,300 of loan payments (netted $1,405 before them).")

@@ -76,6 +76,9 @@ def monthly_results(txns: Sequence[Group], ctx: AnalysisContext, sums: dict | No
     facts = []
     sums = aggregate(txns) if sums is None else sums
     groups = with_group(sums, "month", ctx)
+    latest: dict[str | None, str] = {}
+    for entity, month in groups:
+        latest[entity] = max(month, latest.get(entity, month))
     for (entity, month), (revenue, costs, paths, *_) in sorted(groups.items(), key=lambda kv: (kv[0][0] or "", kv[0][1])):
         net = revenue - costs
         who, when = ctx.entity_name(entity), month_label(month)
@@ -92,7 +95,22 @@ def monthly_results(txns: Sequence[Group], ctx: AnalysisContext, sums: dict | No
             f"{who} {'lost' if loss else 'netted'} {money(abs(net), ctx.currency)} in {when}.",
             ("finance", "profitability"), src,
         ))
+        # what the month left after paying its loans (a landlord's cash flow after the mortgage):
+        # for the latest month, and any month the loan payments took below zero
+        debt = sum((moved for kind, (moved, _) in groups[(entity, month)][5].items() if kind in _DEBT), ZERO)
+        after = net + debt
+        if debt < 0 and entity is not None and (after < 0 or month == latest[entity]):
+            facts.append(_metric(
+                "net_after_debt", entity, month, after, ctx.currency,
+                f"{who} {'lost' if after < 0 else 'kept'} {money(abs(after), ctx.currency)} in {when} after "
+                f"{money(-debt, ctx.currency)} of loan payments ({'lost' if loss else 'netted'} "
+                f"{money(abs(net), ctx.currency)} before them).",
+                ("finance", "cash", "profitability"), src,
+            ))
     return facts
+
+
+_DEBT = frozenset({"loan_principal", "loan_payment"})
 
 
 def window_results(txns: Sequence[Group], ctx: AnalysisContext, sums: dict | None = None) -> list[Fact]:

@@ -21,7 +21,8 @@ __all__ = ["CASH_ONLY", "COST_TYPES", "PROFIT_TYPES", "TYPES", "Classifier", "cl
            "type_label"]
 
 TYPES = ("revenue", "cost_of_sales", "operating_expense", "interest", "tax", "refund",
-         "owner_draw", "capital_contribution", "loan_proceeds", "loan_principal", "transfer", "sales_tax")
+         "owner_draw", "capital_contribution", "loan_proceeds", "loan_principal", "transfer", "sales_tax",
+         "loan_payment")
 PROFIT_TYPES = frozenset(TYPES[:6])  # what profit counts
 CASH_ONLY = frozenset(TYPES[6:])  # what only cash counts: never revenue, never a cost
 COST_TYPES = frozenset({"cost_of_sales", "operating_expense", "interest", "tax"})
@@ -30,6 +31,7 @@ _LABELS = {
     "interest": "interest", "tax": "tax", "refund": "refund", "owner_draw": "owner draws",
     "capital_contribution": "capital contributions", "loan_proceeds": "loan proceeds",
     "loan_principal": "loan principal", "transfer": "transfers", "sales_tax": "sales tax and VAT passed on",
+    "loan_payment": "mortgage payments (principal and interest not split)",
 }
 
 

@@ -209,6 +209,9 @@ _MOVED = {  # type → (fact name, what money in says, what money out says)
     "loan_principal": ("loan_principal", "{m} of loan principal came back", "{m} of loan principal was repaid"),
     "transfer": ("transfers", "{m} came in by transfer from the group's other businesses or accounts",
                  "{m} went out by transfer to the group's other businesses or accounts"),
+    "loan_payment": ("loan_payments", "{m} of mortgage payments came back",
+                     "{m} of mortgage payments went out (principal and interest together: the ledger does "
+                     "not split them)"),
     # collected from customers for the tax office: revenue counts sales as they were booked
     "sales_tax": ("sales_tax_passed_on", "{m} of sales tax or VAT came in to be passed on to the tax office",
                   "{m} of sales tax or VAT collected from customers was paid over to the tax office"),
@@ -244,13 +247,27 @@ def cash_movements(sums: dict, ctx: AnalysisContext) -> list[Fact]:
                         "be an account outside the ledger)")
             elif entity is None and several and having.get(kind, 0) < 2:
                 continue  # one business's: its own fact says it
+            counted = f"{rows} transaction{'s' if rows != 1 else ''}"
+            sources = tuple(f"{p}, {span}" for p in sorted(paths))
+            unsplit = kind == "loan_payment" and moved < 0
             facts.append(Fact(
                 id=stable_id("f", name, entity, period), kind="metric", name=name, entity=entity, period=period,
                 value=moved, unit=cur,
-                statement=(f"{who}: {text} over {span} ({rows} transaction{'s' if rows != 1 else ''}): "
-                           f"cash {'in' if moved >= 0 else 'out'}, {'not revenue' if moved >= 0 else 'not a cost'}."),
-                topics=("finance", "cash"), sources=tuple(f"{p}, {span}" for p in sorted(paths)),
+                statement=(f"{who}: {text} over {span} ({counted}): cash {'in' if moved >= 0 else 'out'}, "
+                           + ("the interest in it a cost the ledger does not show apart." if unsplit
+                              else f"{'not revenue' if moved >= 0 else 'not a cost'}.")),
+                topics=("finance", "cash"), sources=sources,
             ))
+            if unsplit and entity is not None:
+                facts.append(Fact(
+                    id=stable_id("f", "unsplit_loan_payments", entity, period), kind="finding",
+                    name="unsplit_loan_payments", entity=entity, severity="medium", period=period, value=moved, unit=cur,
+                    statement=(f"{who}'s mortgage payments ({money(abs(moved), cur)} over {span}, {counted}) are not "
+                               "split into interest and principal, so its profit leaves the interest, a cost, out."),
+                    recommendation=(f"Split {who}'s mortgage payments into interest and principal from the lender's "
+                                    "statement (two rows, or map the accounts in [sources.ledger.types])."),
+                    topics=("accounting", "finance", "data-quality"), sources=sources,
+                ))
     return facts
 
 
