@@ -19,7 +19,7 @@ FLOORS = {
     # improved by general rules (BENCHMARKS.md)
     "email-digest": 0.88,
     "owner-checklist": 0.90,
-    "daily-log": 0.90,
+    "daily-log": 0.94,
     "meeting-minutes": 0.95,
     "handoff-bullets": 0.93,
     "mixed-multi": 0.92,
