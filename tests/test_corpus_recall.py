@@ -30,8 +30,9 @@ FLOORS = {
     "judgement-northwick": 0.70,
     # held out: written blind, measured before any rule changed for them (78.6%)
     "obsidian-vault": 0.78,
-    # held out: written blind, measured before any rule changed for them (59.2%)
-    "bookkeeper-close": 0.59,
+    # held out: written blind, measured before any rule changed for them (59.2%; 59.2% with
+    # this session's earlier rules too), then deposits and equipment sales as cash only
+    "bookkeeper-close": 0.77,
 }
 
 
@@ -68,12 +69,6 @@ KNOWN = {
     # Today" + "> - [ ] …") is one item, so a Greenline task (interview a plow driver) rides
     # into the rentals audit with the landlord-policy task it shares a callout with
     ("obsidian-vault", "landscaping-in-rental-audit"): re.compile(r"\[!todo\] Today - \[ \] Call State Mutual"),
-    # found on first measurement of bookkeeper-close, open: "Damage deposit held" rows count
-    # as revenue (and "returned" as costs), so the Loft's revenue is $4,120 / $2,810
-    ("bookkeeper-close", "deposits-as-revenue"): re.compile(
-        r"Harbour Loft revenue fell 31\.8% from October 2026 to November 2026 \(\$4,120 to \$2,810\)"),
-    # found on first measurement, open: a "Sale of equipment" row counts as café revenue
-    ("bookkeeper-close", "equipment-sale-as-sales"): re.compile(r"Larkspur Café \| October 2026 \| \$21,050"),
 }
 
 

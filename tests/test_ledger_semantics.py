@@ -47,6 +47,11 @@ def ctx(**changes: object) -> AnalysisContext:
     ("bank charges", "Wire transfer fee", -1, "operating_expense"),  # a fee, not a transfer
     ("", "Customer refunds", -1, "refund"),
     ("", "Estimated tax payment", -1, "tax"),
+    ("Loft checking", "Damage deposit held", 1, "deposit"),  # owed back to the guest
+    ("", "Security deposit returned", -1, "deposit"),
+    ("", "Deposit forfeited - damage", 1, "revenue"),  # kept: the host's
+    ("Larkspur checking", "Sale of equipment", 1, "asset_sale"),  # a one-off, not the café's sales
+    ("", "Sales tax collected", 1, "sales_tax"),
     ("Financing", "Mortgage", -1, "loan_payment"),  # principal and interest together
     ("", "CHESAPEAKE CMTY BK MTG PMT", -1, "loan_payment"),
     ("", "VAT", -1, "sales_tax"),  # collected from customers, passed on: not a cost
@@ -234,3 +239,21 @@ def test_a_mortgage_payment_not_split_is_debt_service_flagged_and_each_month_say
     assert sorted(after) == ["2026-10"]
     assert after["2026-10"].statement == (
         "Mill Lane Flats lost $895 in October 2026 after $2,300 of loan payments (netted $1,405 before them).")
+
+
+def test_deposits_held_and_equipment_sold_are_neither_revenue_nor_cost():
+    book = Ledger()
+    for month in ("09", "10", "11"):
+        book.add(f"2026-{month}-02", "3000", "flats", account="Airbnb income", category="revenue")
+        book.add(f"2026-{month}-03", "400", "flats", account="Loft checking", category="Damage deposit held")
+    book.add("2026-11-20", "-400", "flats", account="Loft checking", category="Damage deposit returned")
+    book.add("2026-10-14", "1800", "flats", account="Checking", category="Sale of equipment")
+
+    facts = finance.analyze(book.rows, ctx(as_of=date(2026, 11, 30)))
+
+    assert find(facts, "revenue_total", "flats").value == Decimal("9000")
+    assert find(facts, "costs_total", "flats").value == Decimal("0")
+    assert find(facts, "deposits_held", "flats").statement == (
+        "Mill Lane Flats: $800 of deposits came in, held for guests or tenants (owed back) over "
+        "September–November 2026 (4 transactions): cash in, not revenue.")
+    assert find(facts, "asset_sales", "flats").value == Decimal("1800")

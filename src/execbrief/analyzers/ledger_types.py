@@ -2,7 +2,8 @@
 
 Profit (revenue, costs, net, margin, operating burn, break-even) counts the profit-and-loss
 types only; cash (cash flow, cash burn, runway) counts every row, and shows owner draws,
-capital, loans, transfers and sales tax or VAT passed on to the tax office apart from operations. The words that give a row its type
+capital, loans, transfers, sales tax or VAT passed on to the tax office, deposits held for
+others and one-off sales of equipment apart from operations. The words that give a row its type
 are data (``analyzers/transaction_types.toml``); a workspace maps its own category and
 account names in ``[sources.ledger.types]``, which win.
 """
@@ -22,7 +23,7 @@ __all__ = ["CASH_ONLY", "COST_TYPES", "PROFIT_TYPES", "TYPES", "Classifier", "cl
 
 TYPES = ("revenue", "cost_of_sales", "operating_expense", "interest", "tax", "refund",
          "owner_draw", "capital_contribution", "loan_proceeds", "loan_principal", "transfer", "sales_tax",
-         "loan_payment")
+         "loan_payment", "deposit", "asset_sale")
 PROFIT_TYPES = frozenset(TYPES[:6])  # what profit counts
 CASH_ONLY = frozenset(TYPES[6:])  # what only cash counts: never revenue, never a cost
 COST_TYPES = frozenset({"cost_of_sales", "operating_expense", "interest", "tax"})
@@ -32,6 +33,7 @@ _LABELS = {
     "capital_contribution": "capital contributions", "loan_proceeds": "loan proceeds",
     "loan_principal": "loan principal", "transfer": "transfers", "sales_tax": "sales tax and VAT passed on",
     "loan_payment": "mortgage payments (principal and interest not split)",
+    "deposit": "deposits held for guests or tenants", "asset_sale": "equipment and asset sales",
 }
 
 

@@ -212,6 +212,10 @@ _MOVED = {  # type → (fact name, what money in says, what money out says)
     "loan_payment": ("loan_payments", "{m} of mortgage payments came back",
                      "{m} of mortgage payments went out (principal and interest together: the ledger does "
                      "not split them)"),
+    "deposit": ("deposits_held", "{m} of deposits came in, held for guests or tenants (owed back)",
+                "{m} of deposits went back to guests or tenants"),
+    "asset_sale": ("asset_sales", "{m} came in from selling equipment or other assets (a one-off)",
+                   "{m} of asset sales went back"),
     # collected from customers for the tax office: revenue counts sales as they were booked
     "sales_tax": ("sales_tax_passed_on", "{m} of sales tax or VAT came in to be passed on to the tax office",
                   "{m} of sales tax or VAT collected from customers was paid over to the tax office"),
