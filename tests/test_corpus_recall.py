@@ -55,9 +55,6 @@ KNOWN = {
     # "van dryer: ordered the new one after all" shares one distinctive word, "dryer", with the
     # grinding dryer of six days before; one word settles nothing (too many false settlements)
     ("daily-log", "dryer-decision-still-open"): re.compile(r"high-velocity dryer in the van making a grinding noise"),
-    # found on first measurement of obsidian-vault, open: a password pasted in words
-    # ("pw: …") is no detected secret, so the line is copied into the CTO and client audit
-    ("obsidian-vault", "qbo-password-in-clear"): re.compile(r"pw: Maple!Leaf42"),
     # found on first measurement, open: a history list's dated lines ("- 2026-11-09: Furnace
     # dead", "- 2026-11-19: Furnace replaced") take the note's one date, so the later line
     # settles nothing and the replaced furnace stays a critical finding

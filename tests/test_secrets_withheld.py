@@ -80,6 +80,10 @@ def test_a_key_pasted_in_a_note_reaches_no_file_the_run_writes_and_the_cto_hears
      "[08:15] luis: the gate admin login for the PTI portal is admin / [secret withheld: …] if the tech asks"),
     ("username/password: dana / Harbor2024", "username/password: dana / [secret withheld: …]"),
     ("The login page is /admin / settings", "The login page is /admin / settings"),
+    ("QBO accountant account: priya@fennfamily.example, pw: Maple!Leaf42 (Priya, please change it)",
+     "QBO accountant account: priya@fennfamily.example, pw: [secret withheld: …] (Priya, please change it)"),
+    ("PW = hunter22", "PW = [secret withheld: …]"),
+    ("pass: approved by Dana; bypass: 12345678", "pass: approved by Dana; bypass: 12345678"),
 ])
 def test_codes_and_passwords_as_people_write_them_in_notes_are_withheld(text, kept):
     from execbrief.redaction import withhold

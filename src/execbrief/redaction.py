@@ -65,6 +65,10 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"(?:\s+(?:is|was|=|:)|\s*[:=])\s*['\"]?(\d{4,8}#?)\b")),
     ("password in words", re.compile(
         r"(?i)\bpassw(?:or)?d\s+(?:is|was)\s+['\"]?((?=[^\s'\"`]*\d)[^\s'\"`.,;]{6,})")),
+    # "pw: Maple!Leaf42", "pass = Gull2024": a short name for a password, so the value must look
+    # like one (a digit or a symbol in it; "pass: approved" is no secret)
+    ("password, abbreviated", re.compile(
+        r"(?i)(?<![\w-])(?:pw|pwd|pword|pass)\s*[:=]\s*['\"]?((?=[^\s'\"`]*[\d!@#$%^&*])[^\s'\"`,;)]{6,})")),
     # "the gate admin login for the PTI portal is admin / Ridgeway#2291", "creds: ops@ / Van2024!"
     ("login in words", re.compile(
         r"(?i)\b(?:log-?ins?|credentials?|creds|user(?:name)?\s*/\s*pass(?:word)?|u/p)\b[^\n]{0,60}?"
@@ -89,6 +93,7 @@ _NEEDLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "PIN or access code": ((), ("pin", "code")),
     "password in words": ((), ("passw",)),
     "login in words": ((), ("login", "log-in", "cred", "user", "u/p")),
+    "password, abbreviated": ((), ("pw", "pass")),
 }
 
 
@@ -179,7 +184,7 @@ def scan(text: str) -> list[SecretHit]:
 # (Substring tests for the keywords: one case-insensitive alternation tried at every
 # place cost ~0.7 ms on an 8 KB note; a wider test than the scan's own only costs a scan.)
 _LONG_TOKEN = re.compile(r"[A-Za-z0-9+/=_\-]{16,}")
-_KEYWORDS = ("bearer", "secret", "token", "passw", "pwd", "api", "pin", "code", "login", "log-in", "cred", "user", "u/p")
+_KEYWORDS = ("bearer", "secret", "token", "pass", "pw", "api", "pin", "code", "login", "log-in", "cred", "user", "u/p")
 
 
 def _maybe(text: str) -> bool:
