@@ -728,3 +728,8 @@ def test_a_question_a_negation_or_a_mail_clients_line_says_nothing_is_over():
     assert facts["Alpha Rentals — Re: backup alerts: Is that sorted?."].name != "resolved"
     assert facts["Alpha Rentals: The nightly backup has not completed since Nov 9."].kind == "finding"
     assert not [s for s in facts if "iPhone" in s]
+
+
+def test_wiki_links_read_as_the_words_they_show():
+    assert operations.plain("[[Hartwell wall]] still blocked; ask [[Priya Nair|Priya]] or [[Luis#Rates]]") == (
+        "Hartwell wall still blocked; ask Priya or Luis")

@@ -28,8 +28,9 @@ FLOORS = {
     "judgement-fernhill": 0.90,
     "judgement-harbourline": 0.90,
     "judgement-northwick": 0.70,
-    # held out: written blind, measured before any rule changed for them (78.6%)
-    "obsidian-vault": 0.78,
+    # held out: written blind, measured before any rule changed for them (78.6%; 78.6% with
+    # this session's earlier rules too), then callouts, Dataview fields and dated log lines
+    "obsidian-vault": 0.83,
     # held out: written blind, measured before any rule changed for them (59.2%; 59.2% with
     # this session's earlier rules too), then deposits and equipment sales as cash only
     "bookkeeper-close": 0.77,
@@ -52,20 +53,10 @@ COINCIDENCES = {
 # Violations of the held-out workspaces this round left open, each a known defect with why
 # (remove an entry when it is fixed; a new violation still fails):
 KNOWN = {
-    # "van dryer: ordered the new one after all" shares one distinctive word, "dryer", with the
-    # grinding dryer of six days before; one word settles nothing (too many false settlements)
-    ("daily-log", "dryer-decision-still-open"): re.compile(r"high-velocity dryer in the van making a grinding noise"),
-    # found on first measurement, open: a history list's dated lines ("- 2026-11-09: Furnace
-    # dead", "- 2026-11-19: Furnace replaced") take the note's one date, so the later line
-    # settles nothing and the replaced furnace stays a critical finding
-    ("obsidian-vault", "furnace-still-open"): re.compile(r"Furnace dead, no heat, Hollises using space heaters"),
-    # found on first measurement, open: "Ray B. accepted the plow driver spot" (25 Nov) has
-    # no resolved word, so the hiring problem of the business page stays critical
+    # found on first measurement, open: "Ray B. accepted the plow driver spot" (25 Nov) now
+    # settles the interview task, but shares only "plow" and "driver" with the longer hiring
+    # problem of the business page (a third of its words needed), which stays critical
     ("obsidian-vault", "plow-driver-still-unhired"): re.compile(r"We need to hire one seasonal plow driver before Dec 1"),
-    # found on first measurement, open: an Obsidian callout holding a task list ("> [!todo]
-    # Today" + "> - [ ] …") is one item, so a Greenline task (interview a plow driver) rides
-    # into the rentals audit with the landlord-policy task it shares a callout with
-    ("obsidian-vault", "landscaping-in-rental-audit"): re.compile(r"\[!todo\] Today - \[ \] Call State Mutual"),
 }
 
 

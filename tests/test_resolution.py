@@ -123,3 +123,15 @@ def test_a_fix_later_the_same_day_settles_where_both_lines_say_their_time():
                               ("2026-11-19T16:05", "luis: gate keypad is down, tenants can't get in, controller board again"),
                               ("2026-11-19T08:05", "luis: gate back up. PTI replaced the controller board, all working")))
     assert backwards["notes/ops-chat.md:3"].name == "risk"
+
+
+def test_a_word_every_item_of_a_small_business_uses_still_tells_its_items_apart():
+    # four items about one furnace: "furnace" is what they are about, not a common word
+    found = facts_of(
+        day("notes/2026-11-09.md", "2026-11-09 mon", "furnace at Birch Lane dead, no heat, Northside coming", entity="loft"),
+        day("notes/2026-11-12.md", "2026-11-12 thu", "furnace quote from Northside $4,200 ok'd", entity="loft"),
+        day("notes/2026-11-14.md", "2026-11-14 sat", "furnace install on the 18th, tenants on space heaters", entity="loft"),
+        day("notes/2026-11-19.md", "2026-11-19 thu", "Birch Lane furnace replaced by Northside, heat back on", entity="loft"),
+    )
+
+    assert found["notes/2026-11-09.md:3"].name == "resolved_later"

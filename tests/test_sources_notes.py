@@ -1033,3 +1033,23 @@ def test_a_notes_day_comes_from_its_file_name_before_its_mtime(ws):
     assert (docs["notes/acme/2026-11-17-re-renewal.md"]["updated"], docs["notes/acme/2026-11-17-re-renewal.md"]["updated_from"]) == ("2026-11-17", "file_name")
     assert docs["notes/acme/standup_20261102.md"]["updated"] == "2026-11-02"
     assert docs["notes/acme/ideas.md"]["updated_from"] == "mtime"
+
+
+def test_obsidian_callouts_dataview_fields_and_dated_log_lines(ws):
+    ws.write("notes/acme/Hartwell wall.md", (
+        "# Hartwell wall\n\nclient:: [[Hartwell]]\nstatus:: blocked\ndue:: 2026-12-09\n\n"
+        "> [!todo] Next\n> - [ ] Get the engineer's stamp from Kessler, due:: 2026-12-04\n> - [x] Send the deposit invoice\n\n"
+        "> [!warning] Lost a driver\n\n## Log\n- 2026-11-09: Furnace dead, no heat\n- 2026-11-19: Furnace replaced\n"
+    ))
+
+    result = ws.collect()
+    tasks = [(t.text, t.record["done"], t.record["due"]) for t in of_kind(result, "task")]
+    items = {(b["text"], b.get("said")) for s in of_kind(result, "section") for b in (*s.record["bullets"], *s.record["paras"])}
+
+    # a callout's tasks are tasks, its field a due date
+    assert tasks == [("Get the engineer's stamp from Kessler, due: 2026-12-04", False, "2026-12-04"),
+                     ("Send the deposit invoice", True, None)]
+    # the page's fields are one item; a callout's title is its text; a log line is of its own day
+    assert items == {("client: [[Hartwell]]; status: blocked; due: 2026-12-09", None), ("Next", None),
+                     ("Lost a driver", None), ("2026-11-09: Furnace dead, no heat", "2026-11-09"),
+                     ("2026-11-19: Furnace replaced", "2026-11-19")}

@@ -505,6 +505,7 @@ def stale_note(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> Fact | Non
 
 _MARKS = re.compile(r"[\[*_`]")
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_WIKILINK = re.compile(r"!?\[\[([^\]|#]*)(?:#[^\]|]*)?(?:\|([^\]]*))?\]\]")
 _EMPHASIS = re.compile(r"(?<!\w)(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1(?!\w)")
 
 
@@ -512,6 +513,8 @@ def plain(text: str) -> str:
     """Inline Markdown as plain words: ``**bold**``, ``_em_``, `` `code` `` and links lose their marks."""
     if not _MARKS.search(text):
         return text  # most bullets have no markup: skip the substitutions
+    if "[[" in text:  # a wiki link: [[Hartwell retaining wall]], [[Priya Nair|Priya]]
+        text = _WIKILINK.sub(lambda m: m.group(2) or m.group(1), text)
     text = _LINK.sub(r"\1", text)
     previous = None
     while previous != text:

@@ -113,13 +113,19 @@ def analyze(facts: Sequence[Fact], ctx: AnalysisContext) -> list[Fact]:
     return [_settled(problem, end) for problem, end in settled.values()]
 
 
+_FEW = 10  # open items of a business below which no word is common to them
+
+
 def _common_words(opened: list[tuple[Fact, frozenset[str]]]) -> dict[str | None, frozenset[str]]:
-    """Per business: the words a fifth or more of its open items share (three items at least)."""
+    """Per business with ten open items or more: the words a fifth or more of them share
+    (three items at least)."""
     by_entity: dict[str | None, list[frozenset[str]]] = {}
     for fact, own in opened:
         by_entity.setdefault(fact.entity, []).append(own)
     out = {}
     for entity, sets in by_entity.items():
+        if len(sets) < _FEW:
+            continue  # a few items about one furnace share "furnace": the word is what they are about
         counts: dict[str, int] = {}
         for own in sets:
             for w in own:

@@ -86,6 +86,7 @@ def scan(lines: list[str], begin: int) -> Scan:
     # says: [year | None, month, day, first weekday | None, days after it, minutes | None]
     when: list[Any] | None = None
     subject: str | None = None  # the e-mail's Subject: line, what its lines are about
+    fields: dict[str, Any] | None = None  # the item a page's "key:: value" lines make
     signature = False  # inside an e-mail signature ("--" down to the next blank line)
     item: dict[str, Any] | None = None  # the bullet or task a continuation line joins
     para: dict[str, Any] | None = None  # the prose paragraph a next prose line joins
@@ -105,7 +106,7 @@ def scan(lines: list[str], begin: int) -> Scan:
         # Dispatch on the first character: most lines are prose, and regexes cost.
         first = line.lstrip()[:1]
         if not first:
-            item = table = para = None
+            item = table = para = fields = None
             signature = False
             continue
         if fence is not None:
@@ -125,7 +126,7 @@ def scan(lines: list[str], begin: int) -> Scan:
                 section = {"heading": name, "level": level, "parents": [h for _, h in stack],
                            "start": lineno, "end": lineno, "body": i, "bullets": [], "paras": []}
                 stack.append((level, name))
-                item = table = para = None
+                item = table = para = fields = None
                 if name[:1].isdigit() or name[:1] in "UuLlRrEe*_":
                     _stamp(name, lineno, out)
                 continue
@@ -153,20 +154,31 @@ def scan(lines: list[str], begin: int) -> Scan:
         if first in "-*_" and _BREAK.match(line):
             item = para = None
             continue
-        bullet = (first in "-*+" or first.isdigit()) and _BULLET.match(line)
+        if first == ">":  # a quoted list: "> - Brisket: $4.85/lb -> $5.60/lb", an Obsidian callout's tasks
+            body = _CALLOUT.sub("", _QUOTE.sub("", line))
+            inner = body.lstrip()[:1]
+            bullet = (inner in "-*+" or inner.isdigit()) and _BULLET.match(body)
+        else:
+            bullet = (first in "-*+" or first.isdigit()) and _BULLET.match(line)
         if bullet:
-            para = None
-            box = _CHECKBOX.match(bullet.group(1))
+            para = fields = None
+            text = bullet.group(1)
+            if "::" in text:  # "due:: 2026-12-04": a Dataview field
+                text = _FIELD_MARK.sub(": ", text)
+            box = _CHECKBOX.match(text)
             if box:
                 item = {"text": (box.group(2) or "").strip(), "done": box.group(1) != " ",
                         "heading": section["heading"], "line": lineno, "end": lineno}
                 out.tasks.append(item)
             else:
-                item = {"text": bullet.group(1).strip(), "line": lineno}
+                item = {"text": text.strip(), "line": lineno}
                 section["bullets"].append(item)
                 if item["text"][:1].isdigit() or item["text"][:1] in "UuLlRrEe*_":
                     _stamp(item["text"], lineno, out)
-            if when is not None:
+                    logged = leading_date(item["text"])  # "- 2026-11-19: Furnace replaced": a log line of its day
+                    if logged is not None:
+                        item["said"] = [*logged, None, 0, None]
+            if when is not None and "said" not in item:
                 item["said"] = when
             if subject:
                 item["re"] = subject
@@ -182,7 +194,18 @@ def scan(lines: list[str], begin: int) -> Scan:
             quoted = first == ">"
             # a quoted e-mail or message is prose too ("> Laurel & Finch will not renew"): what
             # someone wrote about the business; a quote is a paragraph of its own
-            text = _QUOTE.sub("", line).strip() if quoted else line.strip()
+            text = _CALLOUT.sub("", _QUOTE.sub("", line)).strip() if quoted else line.strip()
+            field = _FIELD.match(text) if "::" in text else None
+            if field:  # "status:: blocked", "asking:: $1,875/mo": the page's fields, one item
+                para = None
+                entry = f"{field.group(1).strip()}: {field.group(2).strip()}"
+                if fields is None:
+                    fields = {"text": entry, "line": lineno}
+                    section["bullets"].append(fields)
+                else:
+                    fields["text"] += f"; {entry}"
+                continue
+            fields = None
             if text == "--":
                 signature = True  # "-- / Luis Ortega / Site Manager / (828) 555-0147"
             if not text or signature:
@@ -268,6 +291,10 @@ _CHAT_TITLE = re.compile(r"\b(?:chat|slack|whatsapp|teams|messages|transcript)\b
                          r"\bexport\b.*\b(?:chat|slack|whatsapp|teams|messages)\b|^-{3,}.*-{3,}$", re.I)
 _CHAT = re.compile(r"\[(?:(mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?(\d{1,2}):(\d{2})(?::\d{2})?"
                    r"(?:\s*([ap])\.?m\.?)?\]\s*", re.I)
+# Obsidian: "> [!warning] Lost a driver" (a callout), "status:: blocked" (a Dataview field)
+_CALLOUT = re.compile(r"^\s*\[![\w-]+\][+-]?\s*")
+_FIELD = re.compile(r"^([A-Za-z][\w -]{0,30}?)::\s*(.*)$")
+_FIELD_MARK = re.compile(r"(?<=\w)::\s*")
 _REPLY = re.compile(r"^(?:\s*(?:re|fwd?|aw|tr|sv)\s*(?:\[\d+\])?\s*:\s*)+", re.I)
 _CLOCK = re.compile(r"\b(\d{1,2}):(\d{2})(?::\d{2})?(?:\s*([ap])\.?m\b)?", re.I)
 _WEEKDAYS = {name: n for n, name in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))}
