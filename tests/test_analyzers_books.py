@@ -178,3 +178,18 @@ def test_without_configured_businesses_rows_of_none_are_the_organisation_s_own()
     facts = books.analyze(book.rows, ctx(entities={}))
     assert named(facts, "unassigned_transactions") == []
     assert find(facts, "category_coverage", None).value == Decimal("0.0")
+
+
+def test_a_bank_account_carrying_every_kind_of_row_is_not_asked_to_map_to_one_category():
+    from execbrief.analyzers.books import inconsistent_accounts
+    from execbrief.analyzers.ledger_rows import Group
+
+    def rows(account: str, *categories: str) -> list:
+        return [Group(entity="alpha", account=account, category=c, month="2026-10", day=date(2026, 10, 1),
+                      amount=Decimal(-1), count=1, sign=-1, type="operating_expense", path="ledger/x.csv")
+                for c in categories]
+
+    flagged = inconsistent_accounts("alpha", rows("Loft checking", "Cleaning", "HOA") + rows("Stripe", "Sales", "Fees")
+                                    + rows("Till", "Sales", "Refunds", "Wages", "Rent"), ctx())
+
+    assert [f.statement.split(" is booked")[0] for f in flagged] == ["Alpha Rentals: the account Stripe"]

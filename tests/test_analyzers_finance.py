@@ -258,6 +258,18 @@ def test_inflow_and_outflow_by_account_with_hosting_tagged_tech():
     assert "tech" not in income.topics
 
 
+def test_a_bank_account_with_money_both_ways_says_both_and_the_net():
+    book = Ledger()
+    book.add("2026-10-02", "19200", account="Okoro business checking", category="Consulting revenue")
+    book.add("2026-10-09", "-1005", account="Okoro business checking", category="Software")
+
+    facts = finance.analyze(book.rows, ctx())
+
+    assert find(facts, "inflow_by_account").statement == (
+        "Alpha Rentals: $19,200 of revenue came in and $1,005 of costs went out through Okoro business checking "
+        "over October 2026 (2 transactions), net $18,195.")
+
+
 def test_no_transactions_no_facts():
     note = Evidence(id="n1", source="notes", kind="document", record={},
                     provenance=Provenance(source="notes", path="notes/a.md"))

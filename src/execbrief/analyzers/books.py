@@ -9,6 +9,8 @@ shows a row every month.
 
 from __future__ import annotations
 
+import re
+
 from collections import defaultdict
 from decimal import Decimal
 from typing import Callable, Sequence
@@ -70,10 +72,17 @@ def category_coverage(entity: str | None, rows: Sequence[Group], ctx: AnalysisCo
         kind="metric", name="category_coverage", entity=entity, value=share, unit="%",
         statement=(
             f"{who}: {percent(share)} of {total} transactions carry a category, "
-            f"across {len(accounts)} accounts."
+            f"across {len(accounts)} account{'s' if len(accounts) != 1 else ''}."
         ),
         topics=TOPICS, sources=_source(rows),
     )
+
+
+# an account that is where money is kept, not what it is for: "Loft checking", "Starling - K&C"
+_BANK = re.compile(r"\b(?:checking|chequing|savings|current (?:account|acct)|bank|credit card|debit card|card|visa|"
+                   r"mastercard|amex|starling|monzo|chase|barclays|hsbc|lloyds|natwest|revolut|wise|mercury|brex|"
+                   r"paypal|operating (?:account|acct)|business (?:account|acct)|op acct)\b", re.I)
+_MANY = 4  # categories at which an account is where money moves, whatever its name
 
 
 def inconsistent_accounts(entity: str | None, rows: Sequence[Group], ctx: AnalysisContext) -> list[Fact]:
@@ -85,8 +94,8 @@ def inconsistent_accounts(entity: str | None, rows: Sequence[Group], ctx: Analys
     who = ctx.entity_name(entity)
     facts = []
     for account, used in sorted(categories.items()):
-        if len(used) < 2:
-            continue
+        if len(used) < 2 or len(used) >= _MANY or _BANK.search(account):
+            continue  # a bank account or card carries every kind of row: its categories say what each is
         names = ", ".join(sorted(used))
         facts.append(Fact(
             id=stable_id("f", "inconsistent_account", entity, account),

@@ -237,10 +237,14 @@ def account_structure(txns: Sequence[Group], ctx: AnalysisContext, sums: dict | 
             continue
         total = revenue - costs
         inflow = total >= 0
-        statement = (
-            f"{who} {'received' if inflow else 'paid'} {money(abs(total), ctx.currency)} "
-            f"{'in' if inflow else 'for'} {account} over {span} ({count} transactions)."
-        )
+        counted = f"{count} transaction{'s' if count != 1 else ''}"
+        if revenue and costs:  # a bank account: both ways, and what was left
+            statement = (f"{who}: {money(revenue, ctx.currency)} of revenue came in and {money(costs, ctx.currency)} "
+                         f"of costs went out through {account} over {span} ({counted}), "
+                         f"net {money(total, ctx.currency)}.")
+        else:
+            statement = (f"{who} {'received' if inflow else 'paid'} {money(abs(total), ctx.currency)} "
+                         f"{'in' if inflow else 'for'} {account} over {span} ({counted}).")
         facts.append(Fact(
             id=stable_id("f", "account_total", entity, account, period),
             kind="metric", name="inflow_by_account" if inflow else "outflow_by_account",

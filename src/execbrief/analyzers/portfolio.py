@@ -197,7 +197,7 @@ def past_due(entity: str | None, group: Sequence[Client], ctx: AnalysisContext) 
         facts.append(Fact(
             id=stable_id("f", "receivables_past_due", entity), kind="metric", name="receivables_past_due",
             entity=entity, value=total, unit=cur, period=ctx.as_of.isoformat(),
-            statement=f"{who} is owed about {money(total, cur)} by {len(late)} clients who are behind: {parts}.",
+            statement=f"{who} is owed about {money(total, cur)} by {len(late)} client{'s' if len(late) != 1 else ''} who {'are' if len(late) != 1 else 'is'} behind: {parts}.",
             topics=("clients", "finance"), evidence=tuple(c.row.ev.id for c in late), sources=_sources(late),
         ))
     return facts
