@@ -550,3 +550,13 @@ def test_the_entries_of_a_changed_or_removed_file_are_deleted(ws):
 
     after = set(folder.rglob("*.bin"))
     assert len(after) == 1 and not after & before  # a.csv's new parse only
+
+
+def test_a_workspace_of_notes_alone_gets_no_ledger_warning_but_a_path_that_finds_nothing_does(ws):
+    assert ws.collect().warnings == []  # no ledger folder, no [sources.ledger] paths: nothing to say
+
+    (ws.root / "ledger").mkdir()
+    assert [w.message for w in ws.collect().warnings] == [
+        "ledger path 'ledger' matches no .csv files: fix it or remove it from sources.ledger.paths"]
+    assert [w.message for w in ws.collect('\n[sources.ledger]\npaths = ["books"]\n').warnings] == [
+        "ledger path 'books' matches no .csv files: fix it or remove it from sources.ledger.paths"]

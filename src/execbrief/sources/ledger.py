@@ -112,7 +112,8 @@ class LedgerSource:
                 ]
                 for where, why in problems:
                     _FileWarnings(_relative(Path(where), self.workspace), result.warnings).add(None, why)
-                if not files:
+                # (a workspace of notes alone has no ledger folder: the default path missing says nothing)
+                if not files and ("paths" in self.config.model_fields_set or (self.workspace / pattern).exists()):
                     result.warnings.append(DataWarning(source="ledger", message=(
                         f"ledger path {pattern!r} matches no .csv files: "
                         "fix it or remove it from sources.ledger.paths"
