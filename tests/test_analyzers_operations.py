@@ -733,3 +733,13 @@ def test_a_question_a_negation_or_a_mail_clients_line_says_nothing_is_over():
 def test_wiki_links_read_as_the_words_they_show():
     assert operations.plain("[[Hartwell wall]] still blocked; ask [[Priya Nair|Priya]] or [[Luis#Rates]]") == (
         "Hartwell wall still blocked; ask Priya or Luis")
+
+
+def test_a_heading_that_is_a_business_name_gives_its_items_no_topic():
+    context = ctx(entities={"gl": ("Greenline Landscaping", "landscaping")})
+    record = {"heading": "Tech", "level": 2, "parents": ["Greenline Landscaping"],
+              "bullets": [{"text": "greenlinelandscape.com domain expires 2026-12-12, auto-renew is OFF", "line": 9}]}
+
+    (fact,) = operations.analyze([note_ev("section", record, line=8, entity="gl")], context)
+
+    assert "tech" in fact.topics and "trades" not in fact.topics  # not a landscaping trade

@@ -28,6 +28,7 @@ done fixed resolved sorted replaced repaired renewed renew sent send submitted f
 working turned switched enabled installed completed closed signed ordered order cleared caught paid pay
 call called ask asked chase chased check checked email emailed follow make made look looked take took
 owner assigned friday eow eom tomorrow asap soon open opened
+start starts starting started begin begins beginning until
 """.split())
 
 

@@ -256,7 +256,10 @@ def section_items(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> list[Fa
     role = _role(vocab, record)
     name, lower = _slug(heading) or "note", heading.lower()
     # what the headings above say the items are about ("# Marketing" over "## Gull Cottage")
-    context = " / ".join((*(record.get("parents") or ()), heading))
+    # (a heading that is a business's name says whose the items are, not what they are about:
+    # "# Greenline Landscaping" does not make its domain name a landscaping trade)
+    names = _names(ctx)
+    context = " / ".join(h for h in (*(record.get("parents") or ()), heading) if h.lower() not in names)
     facts: list[Fact] = []
     section_said = said_on(record, info, ctx)
     items = [(b, plain(str(b.get("text") or "").strip()), False) for b in record.get("bullets") or ()]
@@ -328,6 +331,10 @@ def section_items(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> list[Fa
                 topics=topics, evidence=(ev.id,), sources=(where,),
             ))
     return facts
+
+
+def _names(ctx: AnalysisContext) -> frozenset[str]:
+    return frozenset(name.lower() for name, _ in ctx.entities.values())
 
 
 def stated_kpis(ev: Evidence, info: NoteInfo, item: dict[str, Any], raw: str, entity: str | None,
