@@ -257,3 +257,12 @@ def test_deposits_held_and_equipment_sold_are_neither_revenue_nor_cost():
         "Mill Lane Flats: $800 of deposits came in, held for guests or tenants (owed back) over "
         "September–November 2026 (4 transactions): cash in, not revenue.")
     assert find(facts, "asset_sales", "flats").value == Decimal("1800")
+
+
+def test_interest_paid_is_said_apart_for_each_business_and_the_group():
+    facts = finance.analyze(draws_and_loans().rows, ctx())
+
+    interest = named(facts, "interest_paid")
+    assert [(f.entity, f.value) for f in interest] == [("flats", Decimal("3100"))]  # one business: no group line
+    assert interest[0].statement == ("Mill Lane Flats paid $3,100 of interest over June–October 2026 (5 transactions): "
+                                     "what its debts cost, counted in its costs.")

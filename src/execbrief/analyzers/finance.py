@@ -65,6 +65,7 @@ def analyze(evidence: Sequence[Evidence], ctx: AnalysisContext) -> list[Fact]:
     facts += window_results(complete, ctx, sums)
     facts += month_over_month(complete, ctx, sums)
     facts += account_structure(complete, ctx, sums)
+    facts += interest_paid(complete, ctx)
     facts += month_to_date(book, open_month, ctx)
     facts += runway.analyze(evidence, groups, complete, ctx, sums, open_month)
     facts += economics.analyze(book, complete, ctx)
@@ -111,6 +112,36 @@ def monthly_results(txns: Sequence[Group], ctx: AnalysisContext, sums: dict | No
 
 
 _DEBT = frozenset({"loan_principal", "loan_payment"})
+
+
+def interest_paid(txns: Sequence[Group], ctx: AnalysisContext) -> list[Fact]:
+    """The interest each business paid over the complete months (and the group's, with more
+    than one): a cost, in its costs already, said apart because it is what its debts cost."""
+    paid: dict[str | None, list] = {}  # business → [sum, rows, months, paths]
+    for g in txns:
+        if g.type != "interest" or g.amount >= 0 or ctx.unassigned(g.entity):
+            continue
+        for key in {g.entity, ALL}:
+            acc = paid.setdefault(key, [ZERO, 0, set(), set()])
+            acc[0] += -g.amount
+            acc[1] += g.count
+            acc[2].add(g.month)
+            acc[3].add(g.path)
+    if len(paid) == 2:
+        paid.pop(ALL)  # one business: its own fact says it
+    facts = []
+    for entity, (total, rows, months, paths) in sorted(paid.items(), key=lambda kv: kv[0] or ""):
+        first, last = min(months), max(months)
+        span = month_range_label(first, last)
+        who = ctx.entity_name(None if entity == ALL else entity)
+        facts.append(_metric(
+            "interest_paid", None if entity == ALL else entity, f"{first}..{last}", total, ctx.currency,
+            f"{who} paid {money(total, ctx.currency)} of interest over {span} ({rows} transaction"
+            f"{'s' if rows != 1 else ''}): what {'their' if entity == ALL else 'its'} debts cost, counted in "
+            f"{'their' if entity == ALL else 'its'} costs.",
+            ("finance", "cost"), tuple(f"{p}, {span}" for p in sorted(paths)),
+        ))
+    return facts
 
 
 def window_results(txns: Sequence[Group], ctx: AnalysisContext, sums: dict | None = None) -> list[Fact]:
