@@ -743,3 +743,20 @@ def test_a_heading_that_is_a_business_name_gives_its_items_no_topic():
     (fact,) = operations.analyze([note_ev("section", record, line=8, entity="gl")], context)
 
     assert "tech" in fact.topics and "trades" not in fact.topics  # not a landscaping trade
+
+
+def test_a_bookkeepers_unreconciled_items_and_open_questions_are_accounting_findings():
+    unreconciled, question = operations.analyze([
+        section("Unreconciled", "Costco $146 on the café debit card 11/22 is not in the export"),
+        section("Questions for Ada", "Costco $146 on the café card (11/22): personal? If so I'll book it as a draw.", line=40),
+    ], ctx())
+
+    assert (unreconciled.kind, question.kind) == ("finding", "finding")
+    assert "accounting" in unreconciled.topics
+
+
+def test_a_task_whose_due_date_closed_it_keeps_no_dangling_comma():
+    fact = only(operations.analyze([document(), task("Larkspur health permit renewal, county, $180, due 2026-12-20",
+                                                     due="2026-12-20")], ctx()))
+
+    assert fact.recommendation == "Larkspur health permit renewal, county, $180"

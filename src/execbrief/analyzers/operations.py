@@ -95,7 +95,7 @@ def open_task(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> Fact:
     label = ev.record.get("label") or _UNLABELLED  # (a task is an action whatever kind a label says)
     due_text = label.get("due") or ev.record.get("due")
     due = date.fromisoformat(due_text) if due_text else None
-    task = plain(_DUE_TEXT.sub(" ", ev.text or "").strip().rstrip("."))
+    task = plain(_DUE_TEXT.sub(" ", ev.text or "").strip().rstrip(".,;:—–- "))  # ("…, $180, due 12/20": no dangling comma)
     topics = (_labelled_topics(ctx.vocabulary, label)
               or ctx.vocabulary.topics_for(task, heading=ev.record.get("heading"), tags=info.tags))
     said = said_on(ev.record, info, ctx)
