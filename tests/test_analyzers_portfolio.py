@@ -59,6 +59,16 @@ def test_clients_marked_as_left_are_not_counted():
     assert not [f for f in facts if "Gone Co" in f.statement]
 
 
+def test_a_client_not_renewing_pays_until_its_contract_ends_and_is_a_churn_risk():
+    facts = portfolio.analyze([client(10, "A Co", "$1,000"),
+                               client(11, "Leaving Co", "$1,850", end="2026-12-31", status="not renewing"),
+                               client(12, "Ended Co", "$700", end="2026-10-31", paid="2026-10-02", status="not renewing")],
+                              ctx())
+
+    assert one(facts, "mrr").value == Decimal("2850.00")  # Leaving Co still pays; Ended Co has gone
+    assert [f for f in facts if f.kind == "finding" and "Leaving Co" in f.statement and "not renewing" in f.statement]
+
+
 def test_the_latest_note_wins_when_a_client_is_in_two_rosters():
     old = row(5, path="notes/studio/old.md", client="A Co", monthly_fee="$900")
     new = client(10, "A Co", "$1,500")

@@ -17,7 +17,7 @@ from corpus_recall import measure, workspaces
 FLOORS = {
     # held out: written blind, measured before any rule changed for them (66.7%, 77.3%), then
     # improved by general rules (BENCHMARKS.md)
-    "email-digest": 0.88,
+    "email-digest": 0.92,
     "owner-checklist": 0.95,
     "daily-log": 0.94,
     "meeting-minutes": 0.95,
@@ -44,8 +44,10 @@ COINCIDENCES = {
     # studio's fixed costs are also $1,570 a month: insurance 180 + rent 750 + software 640
     ("meeting-minutes", "draws-or-loan-in-profit"): re.compile(
         r"^Fieldnote Studio's fixed costs \(every cost but cost of sales\) were \$1,570 a month"),
-    # 'lien' matches inside "client"; the line is Bluestack IT's own KPI gap
-    ("email-digest", "storage-and-truck-in-client-audit"): re.compile(r"^Medium: No client count is tracked for Bluestack IT"),
+    # 'lien' matches inside "client"; the lines are Bluestack IT's own (a KPI gap, its client
+    # concentration): none names the storage site or the truck
+    ("email-digest", "storage-and-truck-in-client-audit"): re.compile(
+        r"(?i)^(?!.*(?:ridgeway|self storage|brisket|food truck|propane|paving)).*\bclients?\b"),
     # the secret's finding cites its file, notes/ridgeway/2026-11-19-fw-gate-keypad-down.md
     ("email-digest", "gate-keypad-shown-down"): re.compile(r"a login in words \(…\) is written in the notes at "
                                                            r"notes/ridgeway/2026-11-19-fw-gate-keypad-down\.md"),

@@ -1053,3 +1053,16 @@ def test_obsidian_callouts_dataview_fields_and_dated_log_lines(ws):
     assert items == {("client: [[Hartwell]]; status: blocked; due: 2026-12-09", None), ("Next", None),
                      ("Lost a driver", None), ("2026-11-09: Furnace dead, no heat", "2026-11-09"),
                      ("2026-11-19: Furnace replaced", "2026-11-19")}
+
+
+def test_a_table_takes_the_business_its_lead_in_paragraph_names(ws):
+    ws.write("notes/inbox/month-end.md", (
+        "Hi Renee,\n\nGlobex: retainers as I have them, pasted from my sheet. Craggy's November\n"
+        "invoice ($700, due Nov 15) is still unpaid.\n\n"
+        "| client | monthly retainer | status |\n|---|---|---|\n| Craggy Brewing | $700/month | November unpaid |\n"
+    ))
+
+    (row,) = of_kind(ws.collect(), "table_row")
+
+    assert row.entity == "globex"
+    assert row.record["caption"].startswith("Globex: retainers as I have them")

@@ -33,9 +33,10 @@ END = re.compile(r"end|expir|renew|term")
 PAID = re.compile(r"paid|last_payment|payment_date")
 STATUS = re.compile(r"^(status|state|stage)$")
 LEFT = re.compile(r"\b(churned|left|cancell?ed|ended|lost|former|inactive|terminated|paused|gone|closed|"
-                  r"finished|stopped|expired|moved on|not renewing|non-?renew\w*|ex-client)\b", re.I)
+                  r"finished|stopped|expired|moved on|ex-client)\b", re.I)
 RECURRING = re.compile(r"month|mrr|retainer|plan|subscription|recurring|per_(week|year|annum)|annual|weekly|yearly")
-WORRY = re.compile(r"\b(at risk|risk|review|notice|unhappy|complain\w*|leaving|late|overdue|dispute\w*)\b", re.I)
+WORRY = re.compile(r"\b(at risk|risk|review|notice|unhappy|complain\w*|leaving|late|overdue|dispute\w*|"
+                   r"not renewing|non-?renew\w*|cancell?ing)\b", re.I)
 INVOICE = re.compile(r"^(invoice|inv)(_?(no|number|id))?$")
 DUE = re.compile(r"due")
 TO_MONTH = {None: Decimal(1), "month": Decimal(1), "year": Decimal(1) / 12, "week": Decimal(52) / 12}
@@ -47,6 +48,7 @@ AMOUNT = re.compile(r"amount|total|value|fee|sum")
 PAID_ON = re.compile("paid")
 ROSTER = Label(NAME, FEE, unless=INVOICE)  # a client, by business and name
 INVOICES = Label(INVOICE, blank=True)  # an invoice, by business and number
+_LEAVING = re.compile(r"\b(not renewing|non-?renew\w*|leaving|cancell?ing|notice)\b", re.I)
 KEYS = (ROSTER, INVOICES)  # the keys this rule reads rows by (see tables.LatestRows)
 
 
@@ -65,8 +67,11 @@ class Client:
         self.status = row.text(STATUS)
 
     def active(self, as_of: date) -> bool:
-        """Not marked as gone, and not ended with no payment since its end."""
+        """Not marked as gone, and not ended with no payment since its end. A client that is
+        "not renewing" is a client (and pays) until its contract ends: a churn risk, not gone."""
         if LEFT.search(self.status):
+            return False
+        if self.ended(as_of) and WORRY.search(self.status) and _LEAVING.search(self.status):
             return False
         return not (self.ended(as_of) and self.paid is not None and self.paid <= self.end)  # type: ignore[operator]
 

@@ -376,16 +376,27 @@ def header_keys(header: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _lead_in(lines: list[str], header: int, first: int) -> str | None:
-    """The text line just before a table's header (one blank line between allowed), within
-    its section: what the table is ("- obk billing run for dec:"), or None."""
+    """What leads into a table (one blank line between allowed), within its section: the
+    list line just before it ("- obk billing run for dec:"), or the whole prose paragraph
+    ("Bluestack IT: retainers as I have them, pasted from my sheet. …"); else None."""
     for k in (header - 1, header - 2):
         if k < first or k < 0:
             return None
-        text = lines[k].strip()
-        if text:
-            if text.startswith(("#", "|", "```", "~~~")):
-                return None
+        text = _QUOTE.sub("", lines[k]).strip()
+        if not text:
+            continue
+        if text.startswith(("#", "|", "```", "~~~")):
+            return None
+        if _BULLET.match(text):
             return text.lstrip("-*+ ").strip() or None
+        paragraph = [text]  # a paragraph's lines, up to six, from its last one up
+        while k - 1 >= max(first, 0) and len(paragraph) < 6:
+            k -= 1
+            above = _QUOTE.sub("", lines[k]).strip()
+            if not above or above.startswith(("#", "|", "```", "~~~")) or _BULLET.match(above):
+                break
+            paragraph.insert(0, above)
+        return " ".join(paragraph)
     return None
 
 
