@@ -33,7 +33,7 @@ FLOORS = {
     "obsidian-vault": 0.90,
     # held out: written blind, measured before any rule changed for them (59.2%; 59.2% with
     # this session's earlier rules too), then deposits and equipment sales as cash only
-    "bookkeeper-close": 0.87,
+    "bookkeeper-close": 0.89,
 }
 
 
