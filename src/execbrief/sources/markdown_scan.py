@@ -310,7 +310,8 @@ def _who_when(text: str, when: list[Any] | None, subject: str | None) -> tuple[b
     written on (an e-mail's ``Date:``/``Sent:`` or "On Fri, Nov 20, 2026 at 3:40 PM … wrote:",
     a chat export's title: "chat export #ridgeway-ops, Nov 19"); and what they are about
     (its ``Subject:``, without "Re:" and "Fwd:")."""
-    header = _MAIL_HEADER.match(text)
+    # (cheap tests first: nearly every line of a note is none of these)
+    header = _MAIL_HEADER.match(text) if ":" in text[:12] else None
     if header:
         key = header.group(1).lower()
         if key in ("date", "sent"):  # ("Sent: the invoice to Reyes" is a line of a log)
@@ -320,9 +321,10 @@ def _who_when(text: str, when: list[Any] | None, subject: str | None) -> tuple[b
             return True, when, _REPLY.sub("", text[header.end():]).strip() or subject
         # "From: Dana <dana@…>"; ("To: do list" is not a header)
         return "@" in text or "<" in text, when, subject
-    if _WROTE.match(text) or _FORWARD.match(text):
+    lead = text[:2].lower()
+    if (lead == "on" and _WROTE.match(text)) or (lead in ("--", "be") and _FORWARD.match(text)):
         return True, _dated(text) or when, subject
-    if _CHAT_TITLE.search(text):
+    if ("xport" in text or "XPORT" in text or text.startswith("---")) and _CHAT_TITLE.search(text):
         dated = _dated(text)
         if dated is not None:
             return True, dated, subject
