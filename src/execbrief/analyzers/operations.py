@@ -334,7 +334,14 @@ def section_items(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> list[Fa
 
 
 def _names(ctx: AnalysisContext) -> frozenset[str]:
-    return frozenset(name.lower() for name, _ in ctx.entities.values())
+    """The businesses' names, lower-case (worked out once per analysis)."""
+    held = ctx.derived.get(_NAMES)
+    if held is None:
+        held = ctx.derived[_NAMES] = (None, 0, frozenset(name.lower() for name, _ in ctx.entities.values()))
+    return held[2]
+
+
+_NAMES = ("business names", 0)
 
 
 def stated_kpis(ev: Evidence, info: NoteInfo, item: dict[str, Any], raw: str, entity: str | None,
