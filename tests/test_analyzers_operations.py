@@ -760,3 +760,11 @@ def test_a_task_whose_due_date_closed_it_keeps_no_dangling_comma():
                                                      due="2026-12-20")], ctx()))
 
     assert fact.recommendation == "Larkspur health permit renewal, county, $180"
+
+
+def test_late_in_a_date_is_when_not_lateness():
+    vocab = ctx().vocabulary
+
+    assert "problem" not in vocab.signals("Spring mailer to 1,200 homes, needs to go out by late February")
+    assert "problem" not in vocab.signals("Call the insurer late next week")
+    assert "problem" in vocab.signals("Delivery was late again")

@@ -180,9 +180,13 @@ def test_what_the_summary_states_leaves_room_in_its_section_for_the_next_most_se
     report = OfflineWriter().write(got)
     summary = [i for b in report.summary for i in b.items]
     [block] = next(s for s in report.sections if s.id == "shortfalls").blocks
-    assert block.text == "Besides those in the summary above:" and len(block.items) == 6
-    assert not set(block.items) & set(summary)
-    # 15 in the pool: those in the summary, 6 here, and the rest counted, none twice
-    assert len(summary) + len(block.items) + block.omitted == 15
+    [watch] = next(s for s in report.sections if s.id == "watch").blocks
+    assert block.text == "Besides those in the summary above:"
+    # the next most severe fill the section, then the watch list below it takes the rest
+    assert block.items == ("High: Alpha problem number 4.",)
+    assert watch.items == tuple(f"High: Alpha problem number {n}." for n in range(5, 11))
+    # 15 in the pool: those in the summary, here and in the watch list, and the rest counted, none twice
+    shown = [*summary, *block.items, *watch.items]
+    assert len(shown) == len(set(shown)) and len(shown) + block.omitted == 15
     cited = {c for cites in block.item_cites for c in cites}
     assert cited <= {s.fact_id for s in report.sources}  # the facts it took in their place are sourced

@@ -33,6 +33,10 @@ ROLES = ("missing_kpi", "risk", "plan", "done")  # in the order they win when a 
 SIGNALS = ("problem", "critical", "high", "low", "hedge", "action", "resolved")
 _INFLECTIONS = frozenset({"", "s", "es", "ed", "d", "ing", "er", "ers", "ly", "ies", "ied"})
 _SPACES = re.compile(r"[^a-z0-9]+")
+# "by late February", "late in the month", "late next week": when, not a delay
+_LATE_IN = re.compile(r"\blate[- ](?:in (?:the )?(?:day|week|month|year|season)|next (?:week|month)|"
+                      r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|spring|summer|autumn|fall|winter|"
+                      r"morning|afternoon|evening|night)\w*", re.I)
 _TOPIC_NAME = re.compile(r"[a-z][a-z0-9-]*$")
 
 
@@ -204,8 +208,11 @@ class Vocabulary:
 
     def signals(self, text: str | None) -> frozenset[str]:
         """The signal lists (``problem``, ``critical``, ``high``, ``low``, ``hedge``, ``action``,
-        ``resolved``) the text hits."""
-        return self.read(text or "")[1]
+        ``resolved``) the text hits. "Late February" is a time, not lateness."""
+        text = text or ""
+        if "ate " in text and ("late" in text or "Late" in text):
+            text = _LATE_IN.sub(" ", text)
+        return self.read(text)[1]
 
     def topics_for(self, body: str | None, *, heading: str | None = None, tags: Iterable[str] = ()) -> tuple[str, ...]:
         """Topics for an item: its note's tags that are topics, its heading's words, its own words.

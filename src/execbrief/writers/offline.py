@@ -232,8 +232,13 @@ def section_block(section: LensSection, view: LensView, in_summary: frozenset[st
     # what the summary states leaves room for the section's next facts (its budget is the
     # lines it shows, so it never hides one while the summary repeats another)
     summarized = sum(1 for f in facts if f.id in in_summary)
-    rest = tuple(f for f in (*facts, *view.reserve.get(section.id, ())) if f.id not in in_summary)[:len(facts)]
-    omitted = max(0, omitted + len(facts) - summarized - len(rest))
+    # (a reserve fact another section shows, a CEO's watch list, is left to it)
+    elsewhere = {f.id for other, shown in view.sections.items() if other != section.id for f in shown}
+    reserve = [f for f in view.reserve.get(section.id, ()) if f.id not in elsewhere]
+    rest = tuple(f for f in (*facts, *reserve) if f.id not in in_summary)[:len(facts)]
+    # (what another section shows is not "more" of this one)
+    moved = len(view.reserve.get(section.id, ())) - len(reserve)
+    omitted = max(0, omitted + len(facts) - summarized - len(rest) - moved)
     # (counts in words would be figures the verifier must trace: the text says "those")
     lead = "Besides those in the summary above:" if summarized else ""
     if not rest:
