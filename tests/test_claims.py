@@ -9,8 +9,12 @@ from decimal import Decimal
 import pytest
 
 from execbrief.claims import business_patterns, claim_problems
-from execbrief.model import Block, Fact
+from execbrief.config import load_settings
+from execbrief.ledger.store import Ledger
+from execbrief.model import Block, Fact, Report
+from execbrief.pipeline import run
 from execbrief.writers.llm import LLMWriter
+from execbrief.writers.offline import OfflineWriter, briefing_facts
 from execbrief.writers.providers.openai import OpenAIProvider
 from llm_helpers import Sleeps, settings_for, views_for
 from llm_server import Fault, LLMServer
@@ -158,3 +162,48 @@ def test_a_claim_failing_again_after_repair_is_replaced_by_the_offline_text(demo
 
     assert report.status == "corrected" and "all in critical shape" not in json.dumps(report.model_dump(mode="json"))
     assert any("after one repair" in w.message and "cites no fact of" in w.message for w in writer.warnings)
+
+
+# the offline writer's text, which replaces a failing part, passes every check itself
+
+
+def _blocks(report: Report) -> list[Block]:
+    return [*report.summary, *(b for s in report.sections for b in s.blocks), *report.upkeep]
+
+
+def _problems_of(report: Report, facts, businesses) -> list[str]:
+    return [p for n, block in enumerate(_blocks(report), 1)
+            for p in claim_problems(block, facts, f"{report.key} block {n}", businesses)]
+
+
+def test_the_demo_offline_reports_pass_every_claim_check(demo_workspace):
+    settings = load_settings(demo_workspace.root, environ={})
+    businesses = business_patterns({e.id: [e.name, *e.aliases] for e in settings.entities})
+    result = run(settings, dry_run=True)
+    with Ledger.for_workspace(demo_workspace.root) as ledger:
+        _, reports = ledger.reports(result.run_id)
+        facts = {f.id: f for f in ledger.facts(result.run_id)}
+
+    assert len(reports) == 8 and {r.writer for r in reports} == {"offline"}
+    assert [p for r in reports for p in _problems_of(r, facts, businesses)] == []
+    # the checks had claims to check: many lines name a business or say how bad something is
+    texts = [t for r in reports for b in _blocks(r) for t in (b.text, *b.items) if t]
+    assert sum(1 for t in texts if any(p.search(t) for _, p in businesses.values())) > 20
+    assert sum(1 for t in texts if t.startswith(("Critical:", "High:"))) > 5
+
+
+def test_an_offline_report_cites_only_facts_its_claims_are_checked_against(demo_workspace):
+    # a list that leaves a fact to the summary shows the section's next (reserve) fact instead;
+    # the claim checks read the cited facts from the briefing's facts, which must hold it
+    settings = load_settings(demo_workspace.root, environ={})
+    businesses = business_patterns({e.id: [e.name, *e.aliases] for e in settings.entities})
+    views, _ = views_for(settings, only=())
+    reserve_cited = 0
+    for view in views:
+        report = OfflineWriter(settings).write(view)
+        scope = briefing_facts(view)
+        assert [c for b in _blocks(report) for c in b.cites if c not in scope] == []
+        assert _problems_of(report, scope, businesses) == []
+        reserve = {f.id for facts in view.reserve.values() for f in facts}
+        reserve_cited += sum(1 for b in _blocks(report) for c in b.cites if c in reserve)
+    assert reserve_cited > 0

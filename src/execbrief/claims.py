@@ -15,8 +15,10 @@ model prose (a bullet with its own cites, or a paragraph with the block's) these
 - **no ids in prose**: fact ids (``f-0a7d811dd80a``) and prompt handles (``F12``) belong in
   the cites, never in the text.
 
-Offline text copies fact statements, so it passes by construction; the LLM writer repairs or
-replaces a failing part exactly as it does a wrong number.
+Offline text copies fact statements and cites them, so it passes (tests/test_claims.py runs the
+checks over the demo's offline reports) when the checks read the cited facts from every fact
+the briefing may cite (``writers.offline.briefing_facts``: with each section's reserve). The LLM
+writer repairs or replaces a failing part exactly as it does a wrong number.
 """
 
 from __future__ import annotations

@@ -30,7 +30,7 @@ from ..model import Block, DataWarning, Fact, LensSection, LensView, Report, Rep
 from ..verify import untrusted_text_problems, verify_block
 from .cache import ResponseCache
 from .calls import Caller, Refused
-from .offline import OfflineWriter, changes_section, data_quality, section_blocks, sources_for
+from .offline import OfflineWriter, briefing_facts, changes_section, data_quality, section_blocks, sources_for
 from .prompts import PromptBuilder, estimate_tokens, ranked_facts, redact, report_schema, skeleton_for
 from .provider import LLMRequest, LLMResponse, Provider, ProviderError
 
@@ -276,7 +276,7 @@ class LLMWriter:
 
     def _write_one(self, builder: PromptBuilder, view: LensView, fitted: _Fitted) -> Report:
         offline = self.offline.write(view)
-        scope = {**view.facts, **{f.id: f for f in view.changes}}
+        scope = briefing_facts(view)
         try:
             response = self.caller.call(fitted.request)
         except Refused as exc:

@@ -15,8 +15,8 @@ from ..formatting import humanize, long_date, money, month_label, month_range_la
 from ..lenses.select import rank
 from ..model import SEVERITIES, Block, Chart, ChartSeries, Fact, LensSection, LensView, Report, ReportSection, SourceRef
 
-__all__ = ["OfflineWriter", "changes_section", "register", "section_block", "section_blocks", "sources_for",
-           "summary_facts",
+__all__ = ["OfflineWriter", "briefing_facts", "changes_section", "register", "section_block", "section_blocks",
+           "sources_for", "summary_facts",
            "upkeep_block"]
 
 # column headings of the metrics tables
@@ -354,6 +354,13 @@ def upkeep_block(facts: Sequence[Fact]) -> tuple[Block, ...]:
         kind="bullets", items=tuple(seen), cites=tuple(i for ids in seen.values() for i in ids),
         item_cites=tuple(tuple(ids) for ids in seen.values()),
     ),)
+
+
+def briefing_facts(view: LensView) -> dict[str, Fact]:
+    """Every fact a report of this view may cite, by id: the view's facts, the changes since the
+    last briefing, and each section's reserve (the next facts a list shows in place of those the
+    summary states)."""
+    return {**{f.id: f for r in view.reserve.values() for f in r}, **view.facts, **{f.id: f for f in view.changes}}
 
 
 def sources_for(blocks: Sequence[Block], facts: dict[str, Fact]) -> tuple[SourceRef, ...]:
