@@ -31,8 +31,10 @@ fuzz: dev
 # The LLM writer against a real local model server (not in CI): start llama-server, Ollama or
 # vLLM first; LLM_LOCAL_URL (default http://127.0.0.1:8080/v1) and LLM_LOCAL_MODEL pick it.
 # With no server there it says so and succeeds.
+# a real small model on this machine (builds llama-cpp-python's server, ~13 min once; not in CI);
+# LLM_LOCAL_URL=http://host:port/v1 measures a server you started instead
 llm-local: dev
-	$(BIN)/python bench/llm_local.py
+	$(BIN)/python bench/llm_local.py $(if $(LLM_LOCAL_URL),,--serve)
 
 clean:
 	rm -rf $(VENV) $(DEMO) build src/*.egg-info .pytest_cache .hypothesis

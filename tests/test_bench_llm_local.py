@@ -38,5 +38,6 @@ def test_against_a_server_it_reports_status_kept_sentences_and_what_the_checks_c
     data = json.loads(out.stdout)
     (row,) = data["reports"]
     assert row["status"] == "corrected" and row["calls"] == 2 and 0 < row["kept"] <= row["model_sentences"]
+    assert 0 < row["summary_from_model"] <= row["summary_points"]
     assert data["server"] and list(data["server"].values())[0]["context_tokens"] == 8192
     assert any("cites no fact of" in problem for _, problem in data["caught"])
