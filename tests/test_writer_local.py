@@ -327,6 +327,27 @@ def test_a_repair_in_an_8k_context_fits_with_the_previous_answer(demo_workspace)
     assert not any("no repair" in w.message for w in writer.warnings)
 
 
+def test_a_repair_that_fits_is_the_first_prompt_with_the_repair_appended(demo_workspace):
+    # a local server's prompt cache (llama.cpp, llama-cpp-python) then holds all but the repair:
+    # on a CPU, minutes not spent reading the facts again
+    from llm_server import Fault
+
+    def invent_number(answer):
+        answer["summary"][0]["text"] += " Revenue will reach $987,654 next year."
+
+    with LLMServer(flavor="llama-cpp-python", context=16384, bytes_per_token=QWEN_BYTES_PER_TOKEN) as server:
+        server.enqueue(Fault.answer(invent_number))
+        configure(demo_workspace, context_tokens=16384)
+        settings = settings_for(demo_workspace, "openai", server)
+        views, _ = views_for(settings, ("cmo",))
+        (report,) = LLMWriter(settings, OpenAIProvider(settings), sleep=Sleeps()).write_many(views)
+
+    first, repair = server.model_calls
+    assert repair["system"] == first["system"] and repair["user"].startswith(first["user"])
+    assert "987654 is in no cited fact" in repair["user"][len(first["user"]):]
+    assert report.status == "corrected"
+
+
 def test_a_repair_the_token_budget_refuses_is_never_promised(demo_workspace):
     from llm_server import Fault
 

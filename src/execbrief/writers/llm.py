@@ -244,9 +244,11 @@ class LLMWriter:
 
     def _repair_request(self, builder: PromptBuilder, view: LensView, fitted: _Fitted, previous: str,
                         problems: str) -> tuple[LLMRequest | None, str]:
-        """The repair request, fitted to the context (the facts the answer cited first, fewer
-        facts if the previous answer needs the room; if need be, output capped near the previous
-        answer's length) and to the report's token budget; or why none is made."""
+        """The repair request, fitted to the context and to the report's token budget; or why
+        none is made. It is the first request with the repair appended when that fits (with the
+        output capped near the previous answer's length if need be): a server's prompt cache then
+        holds all but the repair, which on a CPU saves minutes. Else the facts the answer cited
+        come first, and fewer facts if the previous answer needs the room."""
         window, out = self._window()
         previous = previous[:30000]
         extra = redact(REPAIR.format(nonce=builder.nonce, previous=previous, problems=problems,
@@ -255,13 +257,22 @@ class LLMWriter:
             answer = parse_answer(previous, builder.fact_id)
             cited = {c for item in _items(answer) for c in item.cites}
         except ValueError:
-            cited = set()
+            answer, cited = None, set()
+        # the full output first; if not even the briefing's frame fits beside it, an output near
+        # the previous answer's length (a repair rewrites that answer: only one of the right shape
+        # says how long the next will be)
+        near = max(MIN_OUTPUT_TOKENS, min(out, int(self.count(previous) * 1.25) + 128))
+        first = fitted.request
+        for size in dict.fromkeys((out, near) if answer is not None else (out,)):
+            room = window - size - window // 50 - 64 - self.count(extra)
+            if self.count(first.system) + self.count(first.user) <= room:
+                repair = LLMRequest(key=view.key, system=first.system, user=first.user + extra, schema=first.schema,
+                                    max_tokens=size, kind="repair")
+                over = self.caller.budget_problem(repair)
+                return (None, over) if over else (repair, "")
         hidden = {f.id for f in fitted.left_out}
         ranked = [f for f in ranked_facts(view) if f.id not in hidden]
         among = [f for f in ranked if f.id in cited] + [f for f in ranked if f.id not in cited]
-        # the full output first; if not even the briefing's frame fits beside it, an output near
-        # the previous answer's length (a repair rewrites that answer)
-        near = max(MIN_OUTPUT_TOKENS, min(out, int(self.count(previous) * 1.25) + 128))
         for out in dict.fromkeys((out, near)):
             room = window - out - window // 50 - 64 - self.count(extra)
             prompt, _ = builder.fitted(view, room, self.count, among=among)
