@@ -126,7 +126,10 @@ class Server:
     def __init__(self, python: Path, model: Path, alias: str, n_ctx: int, port: int, log: Path,
                  threads: int | None = None) -> None:
         self.args = [str(python), "-m", "llama_cpp.server", "--model", str(model), "--model_alias", alias,
-                     "--n_ctx", str(n_ctx), "--host", "127.0.0.1", "--port", str(port)]
+                     "--n_ctx", str(n_ctx), "--host", "127.0.0.1", "--port", str(port),
+                     # its default keeps the logits of every prompt token: an n_ctx x vocabulary
+                     # array (5 GB for Qwen2.5 at 8k) filled on every prompt; chat needs only the last
+                     "--logits_all", "false"]
         if threads:
             self.args += ["--n_threads", str(threads), "--n_threads_batch", str(threads)]
         self.url = f"http://127.0.0.1:{port}/v1"
