@@ -93,13 +93,19 @@ def main() -> None:
     parser.add_argument("--threads", type=int, help="the server's threads (with --serve; default: its own)")
     parser.add_argument("--structured", choices=("auto", "json_schema", "json_object", "none"), default="auto",
                         help="[writer] structured (llama-cpp-python's grammar for a schema is slow on a CPU)")
+    parser.add_argument("--max-output-tokens", type=int, help="[writer] max_output_tokens (a CPU writes ~1-6 tokens/s)")
     parser.add_argument("--temperature", type=float, default=0.0, help="[writer.options] temperature")
     parser.add_argument("--keep", type=Path, help="copy the run's reports, ledger and server memory to this folder")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
 
     if args.serve:
+        import signal
+
         import llm_serve
+
+        # stopped by a signal, it still stops the server it started
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
         model = llm_serve.MODELS.get(args.serve)
         if model is None:
@@ -135,6 +141,7 @@ def measure(args: argparse.Namespace, base_url: str, model: str, context_tokens:
             f'[writer]\nkind = "openai"\nbase_url = "{base_url}"\nmodel = "{model}"\n'
             f"timeout_s = {args.timeout_s}\nmax_retries = 1\nconcurrency = 1\nmax_tokens_per_lens = 1000000"
             + (f"\ncontext_tokens = {context_tokens}" if context_tokens else "")
+            + (f"\nmax_output_tokens = {args.max_output_tokens}" if args.max_output_tokens else "")
             + f'\nstructured = "{args.structured}"\noptions = {{ temperature = {args.temperature} }}',
         ), encoding="utf-8")
         settings = load_settings(root, environ={})
