@@ -164,6 +164,43 @@ def test_a_claim_failing_again_after_repair_is_replaced_by_the_offline_text(demo
     assert any("after one repair" in w.message and "cites no fact of" in w.message for w in writer.warnings)
 
 
+def _drop_cites(answer):
+    for item in [*answer["summary"], *(i for s in answer["sections"] for i in [s["lead"], *s["items"]])]:
+        item.pop("cites", None)
+
+
+def _drop_cites_and_reword(answer):
+    _drop_cites(answer)
+    answer["summary"][0]["text"] = "In short: " + answer["summary"][0]["text"][:40].lower()
+
+
+def test_an_item_quoting_a_fact_word_for_word_without_cites_cites_that_fact(demo_workspace):
+    # what Qwen2.5-Coder-1.5B did: copied statements and left "cites" out of its items
+    with LLMServer() as server:
+        server.enqueue(Fault.answer(_drop_cites))
+        settings = settings_for(demo_workspace, "openai", server)
+        views, _ = views_for(settings, ("cmo",))
+        (report,) = LLMWriter(settings, OpenAIProvider(settings), sleep=Sleeps()).write_many(views)
+
+    assert len(server.model_calls) == 1 and report.status == "draft"
+    (view,) = views
+    statements = {f.id: " ".join(f.statement.split()) for f in view.facts.values()}
+    items = [(text, cites) for b in report.summary for text, cites in zip(b.items, b.item_cites)]
+    assert items and all(cites and all(statements[c] in " ".join(text.split()) for c in cites) for text, cites in items)
+
+
+def test_an_item_without_cites_that_quotes_no_fact_still_fails(demo_workspace):
+    with LLMServer() as server:
+        server.enqueue(Fault.answer(_drop_cites_and_reword), Fault.answer(_drop_cites_and_reword))
+        settings = settings_for(demo_workspace, "openai", server)
+        views, _ = views_for(settings, ("cmo",))
+        writer = LLMWriter(settings, OpenAIProvider(settings), sleep=Sleeps())
+        (report,) = writer.write_many(views)
+
+    assert len(server.model_calls) == 2 and "summary block 1, item 1 cites no fact" in server.model_calls[1]["user"]
+    assert report.status == "corrected" and not any("In short:" in i for b in report.summary for i in b.items)
+
+
 # the offline writer's text, which replaces a failing part, passes every check itself
 
 

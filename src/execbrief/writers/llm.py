@@ -115,6 +115,23 @@ def _items(answer: _Answer) -> list[_Item]:
     return [*answer.summary, *(s.lead for s in answer.sections), *(i for s in answer.sections for i in s.items)]
 
 
+def _quoted(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _cite_quoted(answer: _Answer, facts: Sequence[Fact]) -> None:
+    """An item that cites nothing but quotes a fact's statement word for word cites that fact.
+
+    Small models copy statements and leave "cites" out; the fact such an item rests on is then
+    beyond doubt, and its numbers and claims are still checked against it."""
+    statements = [(_quoted(f.statement), f.id) for f in facts if len(f.statement) >= 20]
+    for item in _items(answer):
+        if item.cites or not item.text.strip():
+            continue
+        text = _quoted(item.text)
+        item.cites = [fid for statement, fid in statements if statement in text]
+
+
 def _bullets(items: list[_Item], omitted: int) -> Block:
     kept = [i for i in items if i.text.strip()]
     return Block(
@@ -245,31 +262,28 @@ class LLMWriter:
     def _repair_request(self, builder: PromptBuilder, view: LensView, fitted: _Fitted, previous: str,
                         problems: str) -> tuple[LLMRequest | None, str]:
         """The repair request, fitted to the context and to the report's token budget; or why
-        none is made. It is the first request with the repair appended when that fits (with the
-        output capped near the previous answer's length if need be): a server's prompt cache then
-        holds all but the repair, which on a CPU saves minutes. Else the facts the answer cited
-        come first, and fewer facts if the previous answer needs the room."""
+        none is made. It is the first request with the repair appended when that fits with the full
+        output: a server's prompt cache then holds all but the repair, which on a CPU saves minutes.
+        Else the facts the answer cited come first, fewer facts if the previous answer needs the
+        room, and if need be an output capped near the previous answer's length."""
         window, out = self._window()
         previous = previous[:30000]
         extra = redact(REPAIR.format(nonce=builder.nonce, previous=previous, problems=problems,
                                      skeleton=skeleton_for(builder, view, example=False)))
+        first = fitted.request
+        if self.count(first.system) + self.count(first.user) <= window - out - window // 50 - 64 - self.count(extra):
+            repair = LLMRequest(key=view.key, system=first.system, user=first.user + extra, schema=first.schema,
+                                max_tokens=out, kind="repair")
+            over = self.caller.budget_problem(repair)
+            return (None, over) if over else (repair, "")
         try:
             answer = parse_answer(previous, builder.fact_id)
             cited = {c for item in _items(answer) for c in item.cites}
         except ValueError:
-            answer, cited = None, set()
+            cited = set()
         # the full output first; if not even the briefing's frame fits beside it, an output near
-        # the previous answer's length (a repair rewrites that answer: only one of the right shape
-        # says how long the next will be)
+        # the previous answer's length (a repair rewrites that answer)
         near = max(MIN_OUTPUT_TOKENS, min(out, int(self.count(previous) * 1.25) + 128))
-        first = fitted.request
-        for size in dict.fromkeys((out, near) if answer is not None else (out,)):
-            room = window - size - window // 50 - 64 - self.count(extra)
-            if self.count(first.system) + self.count(first.user) <= room:
-                repair = LLMRequest(key=view.key, system=first.system, user=first.user + extra, schema=first.schema,
-                                    max_tokens=size, kind="repair")
-                over = self.caller.budget_problem(repair)
-                return (None, over) if over else (repair, "")
         hidden = {f.id for f in fitted.left_out}
         ranked = [f for f in ranked_facts(view) if f.id not in hidden]
         among = [f for f in ranked if f.id in cited] + [f for f in ranked if f.id not in cited]
@@ -376,6 +390,7 @@ class LLMWriter:
         except ValueError as exc:
             cut = " (cut off at [writer] max_output_tokens)" if response.stop_reason in ("max_tokens", "length") else ""
             return [_Part(pid, (), [f"{exc}{cut}"]) for pid in ["summary", *(s.id for s in view.lens.sections)]]
+        _cite_quoted(answer, [f for fid, f in scope.items() if fid not in hidden and fid not in builder.withheld])
         parts = [self._checked("summary", [_bullets(answer.summary, 0)] if answer.summary else [], scope, True)]
         given = {s.id: s for s in answer.sections}
         for section in view.lens.sections:
