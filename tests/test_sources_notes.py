@@ -845,6 +845,10 @@ def test_expand_paths_finds_what_rglob_and_is_file_find(tmp_path):
     ("- [ ] call the broker by Thurs", "2026-11-26"),
     ("- [ ] landlord insurance renews 1/6/2027: quote $690", "2027-01-06"),
     ("- [ ] EICR (electrical) expires 1/14/2027. Book the electrician", "2027-01-14"),
+    # several deadlines: the first ("expires … apply by"), where they can be ordered as written
+    ("- [ ] rental permit expires 2026-12-31, fee $275, apply by Dec 15", "2026-12-15"),
+    ("- [ ] policy renews Dec 20, get quotes by Dec 10", "2026-12-10"),
+    ("- [ ] policy expires Jan 5, quotes by Dec 15", "2027-01-05"),  # a new year between: the first written
 ])
 def test_task_due_dates_as_people_write_them_resolve_against_the_notes_date(ws, line, due):
     ws.write("notes/a.md", f"---\nupdated: 2026-11-24\n---\n# A\n{line}\n")

@@ -44,7 +44,7 @@ __all__ = ["NotesSource", "register", "parse_note", "ARCHIVED_STATUSES", "CACHE_
 
 SUFFIXES = (".md", ".markdown")
 ARCHIVED_STATUSES = frozenset({"archived", "closed", "done", "superseded"})
-CACHE_VERSION = 12  # bump when parse_note's output changes (12: e-mail headers and chat lines date the lines after them, an abbreviated password ("pw: …") is withheld; 8: late NUL bytes are warned of; 9: an AWS secret beside its key id is named so; 10: a sentence pointing back joins the one before, a table keeps its lead-in line, a login in words is withheld; 11: a front-matter value is quoted cut short)
+CACHE_VERSION = 13  # bump when parse_note's output changes (13: a task with several deadlines is due by the first; 12: e-mail headers and chat lines date the lines after them, an abbreviated password ("pw: …") is withheld; 8: late NUL bytes are warned of; 9: an AWS secret beside its key id is named so; 10: a sentence pointing back joins the one before, a table keeps its lead-in line, a login in words is withheld; 11: a front-matter value is quoted cut short)
 SUMMARY_VERSION = 5  # bump when what _build puts in a note's summary or evidence changes
 _GLOB = set("*?[")
 # libyaml when present: same safe semantics as yaml.safe_load, many times faster.
@@ -636,6 +636,7 @@ def _due(text: str, line: int, warnings: list[list[Any]], tail: bool = True) -> 
     ``EOW``/``EOM`` anywhere, else (``tail``) a date that ends the line (``chase deposit
     2026-12-04``: a task's, not a bullet's, where a closing date is as often history).
     """
+    dates: list[list[Any]] = []
     for m in _DUE.finditer(text):
         rest = text[m.end():m.end() + 40]
         iso = _ISO.match(rest)
@@ -644,7 +645,9 @@ def _due(text: str, line: int, warnings: list[list[Any]], tail: bool = True) -> 
             return None
         found = leading_date(rest, yearless=True) or _numeric(_NUMERIC.match(rest)) or _relative_day(_RELATIVE.match(rest))
         if found is not None:
-            return list(found)
+            dates.append(list(found))
+    if dates:
+        return _earliest(dates)
     anywhere = _SHORTHAND.search(text)
     if anywhere:
         return _relative_day(_RELATIVE.match(anywhere.group(0)))
@@ -654,6 +657,23 @@ def _due(text: str, line: int, warnings: list[list[Any]], tail: bool = True) -> 
         if found is not None:
             return list(found)
     return None
+
+
+def _earliest(dates: list[list[Any]]) -> list[Any]:
+    """The first deadline of several a task gives ("permit expires 2026-12-31, apply by Dec 15":
+    Dec 15), where they can be ordered as written: all full dates, or all of one year's
+    months without a year (Dec and Jan may straddle a new year: then the first written)."""
+    if len(dates) == 1 or any(len(d) != 3 or not isinstance(d[1], int) for d in dates):
+        return dates[0]
+    years = {d[0] for d in dates if d[0] is not None}
+    if len(years) == 1 and all(abs(d[1] - dates[0][1]) < 6 for d in dates):
+        year = years.pop()  # "expires 2026-12-31 … apply by Dec 15": Dec 15 of that year
+        dates = [[d[0] or year, d[1], d[2]] for d in dates]
+    if all(d[0] is not None for d in dates):
+        return min(dates)
+    if all(d[0] is None for d in dates) and max(d[1] for d in dates) - min(d[1] for d in dates) < 6:
+        return min(dates, key=lambda d: (d[1], d[2]))
+    return dates[0]
 
 
 _NUMERIC = re.compile(r"(\d{1,2})/(\d{1,2})(?:/(\d{4}|\d{2}))?(?![\d/])")
