@@ -768,3 +768,10 @@ def test_late_in_a_date_is_when_not_lateness():
     assert "problem" not in vocab.signals("Spring mailer to 1,200 homes, needs to go out by late February")
     assert "problem" not in vocab.signals("Call the insurer late next week")
     assert "problem" in vocab.signals("Delivery was late again")
+
+
+def test_a_backup_driver_is_no_data_backup():
+    vocab = ctx().vocabulary
+
+    assert "tech" not in vocab.topics_for("Still need a backup driver for big storms")
+    assert "tech" in vocab.topics_for("No backup of the client files anywhere")

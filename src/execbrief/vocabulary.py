@@ -33,6 +33,9 @@ ROLES = ("missing_kpi", "risk", "plan", "done")  # in the order they win when a 
 SIGNALS = ("problem", "critical", "high", "low", "hedge", "action", "resolved")
 _INFLECTIONS = frozenset({"", "s", "es", "ed", "d", "ing", "er", "ers", "ly", "ies", "ied"})
 _SPACES = re.compile(r"[^a-z0-9]+")
+# "a backup driver", "a back-up plan": someone or something standing by, not a data backup
+_STANDBY = re.compile(r"\bback-?up (?:drivers?|plans?|generators?|trucks?|vans?|staff|persons?|people|cooks?|crew|"
+                      r"options?|dates?|venues?|suppliers?|groomers?|cleaners?|contractors?|vehicles?|plows?)\b", re.I)
 # "by late February", "late in the month", "late next week": when, not a delay
 _LATE_IN = re.compile(r"\blate[- ](?:in (?:the )?(?:day|week|month|year|season)|next (?:week|month)|"
                       r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|spring|summer|autumn|fall|winter|"
@@ -221,7 +224,10 @@ class Vocabulary:
         they are silent ("our own website" in a Channels list is marketing, not tech), except
         security, which is always worth a CTO's look.
         """
-        return self.topics_of(self._context(heading or "", tuple(tags)), self.read(body or "")[0])
+        body = body or ""
+        if "ackup" in body or "ack-up" in body:  # "a backup driver" is a person, not a copy of data
+            body = _STANDBY.sub(" ", body)
+        return self.topics_of(self._context(heading or "", tuple(tags)), self.read(body)[0])
 
     def _context_topics(self, heading: str, tags: tuple[str, ...]) -> frozenset[str]:
         """The topics a heading and a note's tags give every item under them."""
