@@ -775,3 +775,13 @@ def test_a_backup_driver_is_no_data_backup():
 
     assert "tech" not in vocab.topics_for("Still need a backup driver for big storms")
     assert "tech" in vocab.topics_for("No backup of the client files anywhere")
+
+
+def test_an_item_that_ends_saying_its_problem_is_over_is_no_open_finding():
+    over, still = operations.analyze([section(
+        "Bank feed",
+        "Feed dropped 11/18 and four Square payouts were missing. Added them 11/28 and the feed is back up.",
+        "Boiler replaced in March but it is leaking again.")], ctx())
+
+    assert (over.kind, over.name) == ("note", "resolved")
+    assert (still.kind, still.name) == ("finding", "risk")

@@ -209,6 +209,15 @@ def _severity(text: str, signals: frozenset[str], vocab: Vocabulary, default: st
 
 
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+")
+_LAST_CLAUSE = re.compile(r"(?<=[.!?;])\s+|,?\s+(?:and|but|so|now)\s+(?=\S)", re.I)
+
+
+def _ends_over(text: str, vocab: Vocabulary) -> bool:
+    """Whether an item's last clause says the problem it tells of is over ("…four payouts were
+    missing. Added them 11/28 and the feed is back up"), with no problem word or doubt in it."""
+    last = _LAST_CLAUSE.split(text.rstrip(" .!"))[-1]
+    said = vocab.signals(last)
+    return "resolved" in said and "problem" not in said and not _NOT_OVER.search(last)
 
 
 _SIGNAL_CHARS = re.compile(r"\d|@")
@@ -295,6 +304,11 @@ def section_items(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> list[Fa
                 and not _NOT_OVER.search(raw)):
             # "water heater replaced at coastal rv, $640 paid": what settles an earlier problem
             facts.append(_done(ev, entity, raw, heading, where, info, ctx, topics, signals, said))
+            continue
+        if not label and "problem" in signals and "resolved" in signals and _ends_over(raw, vocab):
+            # "Feed dropped 11/18 … Added them 11/28 and the feed is back up": over, as it says last
+            facts.append(_done(ev, entity, raw, heading, where, info, ctx, topics,
+                               signals - {"problem", "critical", "high"}, said))
             continue
         kind = label.get("kind") or (
             "gap" if role == "missing_kpi" else "action" if role == "plan" and not prose
