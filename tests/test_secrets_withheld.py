@@ -89,3 +89,11 @@ def test_codes_and_passwords_as_people_write_them_in_notes_are_withheld(text, ke
     from execbrief.redaction import withhold
 
     assert withhold(text)[0] == kept
+
+
+@pytest.mark.parametrize("secret", ["rKlKs2YigOaRfFR2fWhcdp6b5ffNHdZ2vatF3eA+", "rKlKs2YigOaRfFR2fWhcdp6b5ffNHdZ2vatF3eA/",
+                                    "rKlKs2YigOaRfFR2fWhcdp6b5ffNHdZ2vatF3eA="])
+def test_an_aws_secret_ending_in_a_symbol_is_still_named_so(secret):
+    from execbrief.redaction import scan
+
+    assert [h.kind for h in scan(f"aws_secret_access_key = {secret}\nnext line")] == ["AWS secret access key"]
