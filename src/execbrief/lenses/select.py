@@ -188,6 +188,14 @@ def _days_after(day: date, days: int) -> date:
         return date.max
 
 
+def _selects(selector: Selector, fact: Fact, as_of: date) -> bool:
+    """Whether ``_pick`` would take this fact for the selector (``last_periods`` aside)."""
+    if not matches(fact, selector):
+        return False
+    return selector.due_within_days is None or (
+        fact.due is not None and fact.due <= _days_after(as_of, selector.due_within_days))
+
+
 def _pick(selector: Selector, index: FactIndex, scope: set[str] | None, as_of: date) -> list[Fact]:
     picked = index.candidates(selector, scope)  # each of the selected kinds, names and topics
     if selector.min_severity is not None or selector.exclude_topics:  # what the index does not apply
@@ -247,6 +255,13 @@ def build_view(
                 reserve[section.id] = tuple(ranked[limit:])
         sections[section.id] = tuple(chosen)
         shown.update(f.id for f in chosen)
+        if section.select.rest and chosen:  # what it shows is no longer "more" of an earlier section
+            for earlier in lens.sections:
+                if earlier.id == section.id:
+                    break
+                if omitted.get(earlier.id):
+                    taken = sum(1 for f in chosen if _selects(earlier.select, f, as_of))
+                    omitted[earlier.id] = max(0, omitted[earlier.id] - taken)
     used = {f.id: f for chosen in sections.values() for f in chosen}
     # an action is shown with the finding it addresses (if that is in scope)
     addressed = {e for f in used.values() if f.kind == "action" for e in f.evidence}

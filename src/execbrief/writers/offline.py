@@ -232,13 +232,12 @@ def section_block(section: LensSection, view: LensView, in_summary: frozenset[st
     # what the summary states leaves room for the section's next facts (its budget is the
     # lines it shows, so it never hides one while the summary repeats another)
     summarized = sum(1 for f in facts if f.id in in_summary)
-    # (a reserve fact another section shows, a CEO's watch list, is left to it)
+    # (a reserve fact another section shows, a CEO's watch list, is left to it; selection
+    # counted it out of this section's omitted ones)
     elsewhere = {f.id for other, shown in view.sections.items() if other != section.id for f in shown}
     reserve = [f for f in view.reserve.get(section.id, ()) if f.id not in elsewhere]
     rest = tuple(f for f in (*facts, *reserve) if f.id not in in_summary)[:len(facts)]
-    # (what another section shows is not "more" of this one)
-    moved = len(view.reserve.get(section.id, ())) - len(reserve)
-    omitted = max(0, omitted + len(facts) - summarized - len(rest) - moved)
+    omitted = max(0, omitted + len(facts) - summarized - len(rest))
     # (counts in words would be figures the verifier must trace: the text says "those")
     lead = "Besides those in the summary above:" if summarized else ""
     if not rest:
