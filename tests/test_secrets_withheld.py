@@ -84,6 +84,13 @@ def test_a_key_pasted_in_a_note_reaches_no_file_the_run_writes_and_the_cto_hears
      "QBO accountant account: priya@fennfamily.example, pw: [secret withheld: …] (Priya, please change it)"),
     ("PW = hunter22", "PW = [secret withheld: …]"),
     ("pass: approved by Dana; bypass: 12345678", "pass: approved by Dana; bypass: 12345678"),
+    # a code said aloud, a lock or door in the same sentence
+    ("so the lockbox on the side door, the code is 7316, for the plumber",
+     "so the lockbox on the side door, the code is [secret withheld: …], for the plumber"),
+    ("Guest access: key safe by the back door, code 5580 (changed 1 Nov)",
+     "Guest access: key safe by the back door, code [secret withheld: …] (changed 1 Nov)"),
+    ("code 4471 opens the gate", "code [secret withheld: …] opens the gate"),
+    ("a 10% off code for Gull Cottage guests; door 12", "a 10% off code for Gull Cottage guests; door 12"),
 ])
 def test_codes_and_passwords_as_people_write_them_in_notes_are_withheld(text, kept):
     from execbrief.redaction import withhold

@@ -63,6 +63,13 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("PIN or access code", re.compile(
         r"(?i)\b(?:pin|pin code|passcode|(?:lock|door|gate|alarm|master|key ?safe|lockbox|access) code)s?"
         r"(?:\s+(?:is|was|=|:)|\s*[:=])\s*['\"]?(\d{4,8}#?)\b")),
+    # said, not labelled: "the lockbox on the side door, the code is 7316", "key safe by the back
+    # door, code 5580", "code 4471 opens the gate" (a lock or door in the same sentence)
+    ("access code in words", re.compile(
+        r"(?i)\b(?:lock\w*|key ?safe|door|gate|alarm|keypad|garage|safe|entry|padlock)\b[^.\n]{0,60}?"
+        r"\b(?:code|pin|combo|combination)\b\s*(?:is|was|=|:|,)?\s*['\"]?(\d{4,8}#?)\b"
+        r"|(?i:\b(?:code|pin|combo|combination)\b\s*(?:is|=|:)?\s*['\"]?(\d{4,8}#?)\b(?=[^.\n]{0,40}?"
+        r"\b(?:lock\w*|key ?safe|door|gate|alarm|keypad|garage|padlock)\b))")),
     ("password in words", re.compile(
         r"(?i)\bpassw(?:or)?d\s+(?:is|was)\s+['\"]?((?=[^\s'\"`]*\d)[^\s'\"`.,;]{6,})")),
     # "pw: Maple!Leaf42", "pass = Gull2024": a short name for a password, so the value must look
@@ -92,6 +99,7 @@ _NEEDLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "password or key assignment": ((), ("api", "secret", "token", "passw", "pwd")),
     "PIN or access code": ((), ("pin", "code")),
     "password in words": ((), ("passw",)),
+    "access code in words": ((), ("code", "pin", "combo", "combination")),
     "login in words": ((), ("login", "log-in", "cred", "user", "u/p")),
     "password, abbreviated": ((), ("pw", "pass")),
 }
@@ -165,7 +173,8 @@ def scan(text: str) -> list[SecretHit]:
             if not any(n in folded for n in caseless):
                 continue
         for m in pattern.finditer(text):
-            start, end = (m.start(1), m.end(1)) if m.groups() and m.group(1) else (m.start(), m.end())
+            # (the secret is the first group that matched, else the whole match)
+            start, end = m.span(next((k for k in range(1, len(m.groups()) + 1) if m.group(k)), 0))
             if not any(s <= start < e or start <= s < end for s, e, _ in spans):
                 spans.append((start, end, kind))
     for m in _CANDIDATE.finditer(text):

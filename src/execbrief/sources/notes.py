@@ -44,7 +44,7 @@ __all__ = ["NotesSource", "register", "parse_note", "ARCHIVED_STATUSES", "CACHE_
 
 SUFFIXES = (".md", ".markdown")
 ARCHIVED_STATUSES = frozenset({"archived", "closed", "done", "superseded"})
-CACHE_VERSION = 13  # bump when parse_note's output changes (13: a task with several deadlines is due by the first, an AWS secret ending in +, / or = is named so; 12: e-mail headers and chat lines date the lines after them, an abbreviated password ("pw: …") is withheld; 8: late NUL bytes are warned of; 9: an AWS secret beside its key id is named so; 10: a sentence pointing back joins the one before, a table keeps its lead-in line, a login in words is withheld; 11: a front-matter value is quoted cut short)
+CACHE_VERSION = 13  # bump when parse_note's output changes (13: a task with several deadlines is due by the first, an AWS secret ending in +, / or = is named so, an access code said aloud is withheld; 12: e-mail headers and chat lines date the lines after them, an abbreviated password ("pw: …") is withheld; 8: late NUL bytes are warned of; 9: an AWS secret beside its key id is named so; 10: a sentence pointing back joins the one before, a table keeps its lead-in line, a login in words is withheld; 11: a front-matter value is quoted cut short)
 SUMMARY_VERSION = 5  # bump when what _build puts in a note's summary or evidence changes
 _GLOB = set("*?[")
 # libyaml when present: same safe semantics as yaml.safe_load, many times faster.
