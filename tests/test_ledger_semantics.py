@@ -51,6 +51,8 @@ def ctx(**changes: object) -> AnalysisContext:
     ("", "Security deposit returned", -1, "deposit"),
     ("", "Deposit forfeited - damage", 1, "revenue"),  # kept: the host's
     ("Larkspur checking", "Sale of equipment", 1, "asset_sale"),  # a one-off, not the café's sales
+    ("Square", "Gift cards sold", 1, "prepayment"),  # hires still owed
+    ("", "Council grant - shop front", 1, "grant"),
     ("", "Sales tax collected", 1, "sales_tax"),
     ("Financing", "Mortgage", -1, "loan_payment"),  # principal and interest together
     ("", "CHESAPEAKE CMTY BK MTG PMT", -1, "loan_payment"),

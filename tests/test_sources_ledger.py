@@ -560,3 +560,13 @@ def test_a_workspace_of_notes_alone_gets_no_ledger_warning_but_a_path_that_finds
         "ledger path 'ledger' matches no .csv files: fix it or remove it from sources.ledger.paths"]
     assert [w.message for w in ws.collect('\n[sources.ledger]\npaths = ["books"]\n').warnings] == [
         "ledger path 'books' matches no .csv files: fix it or remove it from sources.ledger.paths"]
+
+
+def test_a_business_cell_written_another_way_is_still_that_business(ws):
+    (ws.root / "execbrief.toml").parent.mkdir(exist_ok=True)
+    ws.write("ledger/tx.csv", HEADER + "2026-11-01,1500,Fenwick Rd Duplex,Rent,revenue,\n"
+                                       "2026-11-02,-90,GLOBEX,Water,operating,\n2026-11-03,-10,Initech,Fees,operating,\n")
+
+    result = ws.collect('\n[[entities]]\nid = "fenwick"\nname = "Fenwick Road Duplex"\n')
+
+    assert [e.entity for e in result.evidence if e.kind == "transaction"] == ["fenwick", "globex", None]

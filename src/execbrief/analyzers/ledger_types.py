@@ -23,7 +23,7 @@ __all__ = ["CASH_ONLY", "COST_TYPES", "PROFIT_TYPES", "TYPES", "Classifier", "cl
 
 TYPES = ("revenue", "cost_of_sales", "operating_expense", "interest", "tax", "refund",
          "owner_draw", "capital_contribution", "loan_proceeds", "loan_principal", "transfer", "sales_tax",
-         "loan_payment", "deposit", "asset_sale")
+         "loan_payment", "deposit", "asset_sale", "prepayment", "grant")
 PROFIT_TYPES = frozenset(TYPES[:6])  # what profit counts
 CASH_ONLY = frozenset(TYPES[6:])  # what only cash counts: never revenue, never a cost
 COST_TYPES = frozenset({"cost_of_sales", "operating_expense", "interest", "tax"})
@@ -34,6 +34,7 @@ _LABELS = {
     "loan_principal": "loan principal", "transfer": "transfers", "sales_tax": "sales tax and VAT passed on",
     "loan_payment": "mortgage payments (principal and interest not split)",
     "deposit": "deposits held for guests or tenants", "asset_sale": "equipment and asset sales",
+    "prepayment": "gift cards and prepayments (owed until redeemed)", "grant": "grants and subsidies",
 }
 
 

@@ -216,6 +216,9 @@ _MOVED = {  # type → (fact name, what money in says, what money out says)
                 "{m} of deposits went back to guests or tenants"),
     "asset_sale": ("asset_sales", "{m} came in from selling equipment or other assets (a one-off)",
                    "{m} of asset sales went back"),
+    "prepayment": ("prepayments", "{m} came in for gift cards or prepaid hires not yet redeemed (owed to customers)",
+                   "{m} of prepayments went back to customers"),
+    "grant": ("grants", "{m} came in as grants or subsidies (no sale earned it)", "{m} of grants went back"),
     # collected from customers for the tax office: revenue counts sales as they were booked
     "sales_tax": ("sales_tax_passed_on", "{m} of sales tax or VAT came in to be passed on to the tax office",
                   "{m} of sales tax or VAT collected from customers was paid over to the tax office"),

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .. import gcpolicy
+from ..entities import EntityResolver
 from ..failures import describe
 from ..model import DataWarning, stable_id
 from ..redaction import quoted as _shown, withhold
@@ -81,6 +82,8 @@ class LedgerSource:
             for label in (entity.name, *entity.aliases, entity.id):
                 self._by_label[label.strip().lower()] = entity.id
             self._by_label[entity.id] = entity.id  # ids are matched exactly first
+        self._resolver = EntityResolver(settings.entities)
+        self._resolved: dict[str, str | None] = {}  # a cell no label matched → the business it names
         self._split = self.config.columns.debit is not None  # debit/credit, not a signed amount
         self._days: dict[str, str] = {}  # raw date → ISO date: a ledger has few distinct days
         self.cache_hits = 0  # files the last collect() loaded from the parse cache
@@ -417,7 +420,11 @@ class LedgerSource:
         if found is not None:
             return found  # the canonical string: one copy for every row
         if self._ids:
-            return None
+            # "Fenwick Rd Duplex" for "Fenwick Road Duplex": as the notes name it (punctuation,
+            # plurals, St/Street, Rd/Road); remembered, so each distinct cell is resolved once
+            if value not in self._resolved:
+                self._resolved[value] = self._resolver.label(value)
+            return self._resolved[value]
         return re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-") or None
 
 
