@@ -36,8 +36,9 @@ FLOORS = {
     "bookkeeper-close": 0.89,
     # held out: written blind, measured before any rule changed for them (58.3%)
     "voice-memos": 0.58,
-    # held out: written blind, measured before any rule changed for them (63.8%)
-    "owner-statements": 0.63,
+    # held out: written blind, measured before any rule changed for them (63.8%), then gift
+    # vouchers and grants as cash only, a ledger cell matched as the notes match names
+    "owner-statements": 0.76,
 }
 
 
@@ -67,9 +68,6 @@ KNOWN = {
     # settles the interview task, but shares only "plow" and "driver" with the longer hiring
     # problem of the business page (a third of its words needed), which stays critical
     ("obsidian-vault", "plow-driver-still-unhired"): re.compile(r"We need to hire one seasonal plow driver before Dec 1"),
-    # found on first measurement, open: a door code said aloud ("the lockbox on the side door, the
-    # code is 7316") is not withheld and travels in clear in the CTO and rental audits
-    ("voice-memos", "lockbox-code-in-clear"): re.compile(r"the lockbox on the side door, the code is 7316"),
     # found on first measurement, open: "Reyes came out, it was the relief valve on the water heater
     # in unit A, they replaced the valve ... it's fixed" (next day's memo) does not settle the leak
     ("voice-memos", "water-heater-still-leaking"): re.compile(r"Maria texted that there's water under the water heater"),
@@ -79,15 +77,6 @@ KNOWN = {
     # found on first measurement, open: "Cart, I'm putting the oat latte up ..." in a memo that
     # began about the duplex is read as the duplex's
     ("voice-memos", "other-business-in-rental-audit"): re.compile(r"Larch Street Duplex: Cart, I'm putting the oat latte up"),
-    # found on first measurement, open: gift vouchers sold ("Gift cards sold": hires owed, not yet
-    # earned) count as the shop's revenue, so its October-November fall and the group's revenue
-    # row carry them
-    ("owner-statements", "vouchers-as-revenue"): re.compile(
-        r"The Spoke Shed revenue fell 45\.8% from October 2026 to November 2026 \(\$4,450 to \$2,410\)"
-        r"|^Revenue \| \$15,195 \| \$9,015 \| \$5,855"),
-    # found on first measurement, open: "key safe by the back door, code 5580" is not withheld
-    # (the CMO briefing carries it; the CTO briefing does not flag it)
-    ("owner-statements", "key-safe-code-in-clear"): re.compile(r"key safe by the back door, code 5580"),
     # found on first measurement, open: October's "hot tub was lukewarm" review is not settled by
     # "Hot tub circulation pump replaced, heating to 102°F again | fixed" (log, 21 November)
     ("owner-statements", "hot-tub-still-broken"): re.compile(r"Quint gave 3 stars: hot tub was lukewarm"),
