@@ -300,6 +300,8 @@ def test_reports_recorded_before_their_content_was_shared_read_back_after_the_mi
 
 
 def test_a_run_read_beside_another_fact_base_is_the_run_as_recorded(ledger, tmp_path):
+    from execbrief.lenses import FactIndex
+
     def fact(n: int, text: str = "") -> Fact:
         return Fact(id=f"f-{n}", kind="finding", name="risk", entity="alpha", severity="high",
                     statement=f"Risk {n}{text}.")
@@ -311,10 +313,14 @@ def test_a_run_read_beside_another_fact_base_is_the_run_as_recorded(ledger, tmp_
     ledger.record_facts(old_run, [Fact(id="f-c", kind="note", name="change", statement="New: risk 4.")])
     base = ledger.record_fact_base(new_run, now)
 
-    assert ledger.facts_beside(old_run, base, now) == ledger.facts(old_run)
-    assert [f.statement for f in ledger.facts_beside(old_run, base, now)] == [
-        "Risk 1.", "Risk 2.", "Risk 3 (as it was).", "Risk 4.", "New: risk 4."]
-    assert ledger.facts_beside(new_run, base, now) == now
+    removed, added = ledger.differences(old_run, base)
+    assert removed == {"f-3", "f-5", "f-c"} and sorted(f.statement for f in added) == [
+        "New: risk 4.", "Risk 3 (as it was).", "Risk 4."]  # (the shared facts are not read)
+    old = FactIndex(now).beside(removed, added)
+    assert list(old) == ledger.facts(old_run)
+    assert [f.statement for f in old] == ["Risk 1.", "Risk 2.", "Risk 3 (as it was).", "Risk 4.", "New: risk 4."]
+    assert list(FactIndex(now).beside(*ledger.differences(new_run, base))) == now
+    assert ledger.differences(old_run, None) is None
 
 
 def test_prune_keeps_what_delivery_and_what_changed_need_and_frees_the_rest(tmp_path):

@@ -377,6 +377,18 @@ def test_the_indexed_selection_picks_what_testing_every_fact_picks():
             assert dict(view.sections) == _reference_sections(lens, facts, scope, as_of), (lens.id, scope)
             reference_pool = sorted({f.id for chosen in _reference_sections_unlimited(lens, facts, scope, as_of) for f in chosen})
             assert [f.id for f in lens_pool(lens, index, as_of=as_of, scope=scope)] == reference_pool
+    # another run's facts, told by what differs: the same pools as those facts indexed afresh
+    removed = {f.id for f in facts[::5]}
+    added = [f.model_copy(update={"severity": "critical", "topics": ("security",), "period": "2027-01"})
+             for f in facts[::10]] + [facts[1].model_copy(update={"id": "f-new", "kind": "action", "due": as_of})]
+    beside = index.beside(removed, added)
+    then = sorted([f for f in facts if f.id not in removed and f.id not in {a.id for a in added}] + added,
+                  key=lambda f: f.id)
+    assert list(beside) == then
+    for lens in load_lenses(None).values():
+        for scope in (None, {"alpha"}):
+            assert lens_pool(lens, beside, as_of=as_of, scope=scope) == \
+                lens_pool(lens, FactIndex(then), as_of=as_of, scope=scope), (lens.id, scope)
 
 
 def _reference_sections_unlimited(lens, facts, scope, as_of):

@@ -555,8 +555,9 @@ def _view_for(
     scope = set(plan.scope) if plan.scope is not None else None
 
     def pool_of(run: str) -> list[Fact]:
-        if run not in baselines:
-            baselines[run] = FactIndex(ledger.facts_beside(run, base, facts.facts))
+        if run not in baselines:  # (told by what differs from this run's facts, where both name a base)
+            differ = ledger.differences(run, base)
+            baselines[run] = facts.beside(*differ) if differ else FactIndex(ledger.facts(run))
         return lens_pool(plan.lens, baselines[run], as_of=as_of, scope=scope)
 
     baseline = ledger.baseline(plan.key, period)
@@ -564,10 +565,10 @@ def _view_for(
     now = lens_pool(plan.lens, facts, as_of=as_of, scope=scope)
     # each briefing delivered in this period had the baseline this rule gives it in turn
     last: tuple[str, str, str] | None = None
-    last_pool: dict[str, Fact] = {}
+    last_pool: list[Fact] = []
     for sent in [*ledger.delivered(plan.key, period, other_than=run_id), None]:
-        # (its own "what changed" notes are part of its facts, not of what it reports on)
-        pool = {f.id: f for f in (pool_of(sent[0]) if sent else now) if f.name != "change"}
+        # (its own "what changed" notes are part of its facts, not of what it reports on; a pool is in id order)
+        pool = [f for f in (pool_of(sent[0]) if sent else now) if f.name != "change"]
         if last is not None and pool != last_pool:  # it updates the one before it
             baseline, sent_at = (last[0], last[1]), last[2]
         last, last_pool = sent, pool

@@ -20,7 +20,7 @@ import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
 from contextlib import contextmanager
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Iterable, Iterator
 
 from ..errors import LedgerDamaged, LedgerError, storage_problem
 from ..model import DataWarning, Fact, Report
@@ -404,34 +404,33 @@ class Ledger:
         rows = self.db.execute("SELECT fact_json FROM facts WHERE run_id = ? ORDER BY fact_id", (run_id,))
         return [Fact.model_validate_json(r[0]) for r in rows]
 
-    def facts_beside(self, run_id: str, base: str | None, current: Sequence[Fact]) -> list[Fact]:
-        """``facts(run_id)``, read beside the fact base ``base`` whose facts are ``current``.
+    def differences(self, run_id: str, base: str | None) -> tuple[set[str], list[Fact]] | None:
+        """A run's facts told by how they differ from the fact base ``base``: (the ids of
+        ``base``'s facts the run does not have as they are, the run's facts ``base`` does not
+        have as they are); None when the run or ``base`` names no fact base.
 
-        Facts the two bases share (same id, same content key) are taken from ``current``;
-        only the others are read and parsed: a baseline run a week old differs from this run's
-        facts in a few thousand of a million. The same facts as ``facts(run_id)``, by id.
+        Facts the two bases share (same id, same content key) are found in SQL and never
+        read: a baseline run a week old differs from this run's facts in a few thousand of a
+        million. ``FactIndex.beside`` makes the run's facts of it, the same as ``facts(run_id)``.
         """
         row = self.db.execute("SELECT fact_base FROM runs WHERE id = ?", (run_id,)).fetchone()
         theirs = row[0] if row else None
         if base is None or theirs is None:
-            return self.facts(run_id)
+            return None
         own = [Fact.model_validate_json(r[0]) for r in self.db.execute(
             "SELECT b.fact_json FROM run_facts r JOIN fact_bodies b ON b.key = r.key WHERE r.run_id = ?", (run_id,))]
-        if theirs == base:
-            differ: set[str] = set()
-            only_theirs: list[Fact] = []
-        else:
-            differ = {r[0] for r in self.db.execute(
+        removed = {f.id for f in own}  # (its own facts replace any of the base's with their ids)
+        added = {}
+        if theirs != base:
+            removed.update(r[0] for r in self.db.execute(
                 "SELECT c.fact_id FROM base_facts c WHERE c.base = ? AND NOT EXISTS (SELECT 1 FROM base_facts b"
-                " WHERE b.base = ? AND b.fact_id = c.fact_id AND b.key = c.key)", (base, theirs))}
-            only_theirs = [Fact.model_validate_json(r[0]) for r in self.db.execute(
+                " WHERE b.base = ? AND b.fact_id = c.fact_id AND b.key = c.key)", (base, theirs)))
+            added = {f.id: f for f in (Fact.model_validate_json(r[0]) for r in self.db.execute(
                 "SELECT f.fact_json FROM base_facts b JOIN fact_bodies f ON f.key = b.key WHERE b.base = ?"
                 " AND NOT EXISTS (SELECT 1 FROM base_facts c WHERE c.base = ? AND c.fact_id = b.fact_id"
-                " AND c.key = b.key)", (theirs, base))]
-        found = {f.id: f for f in current if f.id not in differ}
-        found.update((f.id, f) for f in only_theirs)
-        found.update((f.id, f) for f in own)
-        return [found[k] for k in sorted(found)]
+                " AND c.key = b.key)", (theirs, base)))}
+        added.update((f.id, f) for f in own)
+        return removed, list(added.values())
 
     def reports(self, run_id: str | None = None) -> tuple[str, list[Report]] | None:
         """The reports of a run (default: the newest run that wrote any), in order written."""

@@ -11,6 +11,8 @@ the latest.
 from __future__ import annotations
 
 import heapq
+from functools import lru_cache
+from operator import attrgetter
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Callable, Iterable, Iterator, Sequence
@@ -46,6 +48,7 @@ def _stake(fact: Fact) -> Decimal:
     return Decimal(0)
 
 
+@lru_cache(maxsize=4096)  # (a fact base has a few hundred periods and a million facts)
 def _recency(period: str | None) -> int:
     """``2026-10`` → 20261000, ``2026-11-12`` → 20261112: larger is newer."""
     digits = "".join(ch for ch in (period or "") if ch.isdigit())[:8]
@@ -94,7 +97,7 @@ def is_plan(section: LensSection) -> bool:
     return section.style == "actions" and section.select.due_within_days is not None
 
 
-def _last_periods(facts: list[Fact], n: int) -> list[Fact]:
+def _last_periods(facts: Sequence[Fact], n: int) -> list[Fact]:
     periods = sorted({f.period for f in facts if f.period})[-n:]
     return [f for f in facts if f.period in periods]
 
@@ -105,14 +108,23 @@ class FactIndex(Sequence[Fact]):
     A selector names kinds, names or topics: the facts it could match are found from the
     index, not by testing every fact (hundreds of thousands at 20,000 notes, for each
     section of each report), and come out in fact-base order, as a scan would give them.
-    Build one per run and pass it to ``build_view`` and ``lens_pool`` for every report.
+    What a selector found is kept: a report's pool and its view ask for the same sections.
+    Build one per run and pass it to ``build_view`` and ``lens_pool`` for every report; an
+    earlier run's facts are ``beside`` it (what differs), not indexed again.
     """
 
     def __init__(self, facts: Sequence[Fact]) -> None:
-        self.facts = list(facts)
+        self._facts: list[Fact] | None = list(facts)
         self._index: dict[str, dict[str, list[int]]] | None = None
         self._keys: dict[str, tuple[object, ...]] = {}
         self._by_id: dict[str, Fact] | None = None
+        self._found: dict[tuple[int, frozenset[str] | None], tuple[Selector, Sequence[Fact]]] = {}
+
+    @property
+    def facts(self) -> list[Fact]:
+        """The facts, in fact-base order."""
+        assert self._facts is not None
+        return self._facts
 
     def __len__(self) -> int:
         return len(self.facts)
@@ -136,8 +148,17 @@ class FactIndex(Sequence[Fact]):
             self._index = {"kinds": kinds, "names": names, "topics": topics}
         return self._index
 
-    def candidates(self, selector: Selector, scope: set[str] | None) -> list[Fact]:
-        """The facts in scope with a selected kind, name and topic (all, where none is named)."""
+    def candidates(self, selector: Selector, scope: set[str] | None) -> Sequence[Fact]:
+        """The facts in scope with a selected kind, name and topic (all, where none is named).
+
+        Found once per selector and scope (the caller must not change what it gets)."""
+        key = (id(selector), None if scope is None else frozenset(scope))
+        found = self._found.get(key)
+        if found is None or found[0] is not selector:  # (the selector is kept: its id stays its own)
+            found = self._found[key] = (selector, self._find(selector, scope))
+        return found[1]
+
+    def _find(self, selector: Selector, scope: set[str] | None) -> Sequence[Fact]:
         wanted = [(field, values) for field, values in
                   (("names", selector.names), ("kinds", selector.kinds), ("topics", selector.topics)) if values]
         if not wanted:
@@ -164,6 +185,39 @@ class FactIndex(Sequence[Fact]):
         if known is None:
             known = self._keys[fact.id] = _key(fact)
         return known
+
+    def beside(self, removed: Iterable[str], added: Iterable[Fact]) -> "FactIndex":
+        """Another fact base told by how it differs from this one (in id order, as a run's is):
+        these facts without those whose ids are ``removed``, with ``added`` (an added fact
+        replaces this one's of the same id). What a selector finds in it is what it found
+        here, less and plus those: a week-old run differs in a few thousand of a million."""
+        return _Beside(self, removed, added)
+
+
+_ID = attrgetter("id")
+
+
+class _Beside(FactIndex):
+    """``FactIndex.beside``: a fact base as the difference from another (its parent, in id order)."""
+
+    def __init__(self, parent: FactIndex, removed: Iterable[str], added: Iterable[Fact]) -> None:
+        super().__init__(())
+        self._facts = None  # (made only if asked for)
+        self.parent = parent
+        self.added = FactIndex(sorted(added, key=_ID))
+        self.changed = set(removed) | {f.id for f in self.added}
+
+    @property
+    def facts(self) -> list[Fact]:
+        if self._facts is None:
+            self._facts = sorted([*(f for f in self.parent if f.id not in self.changed), *self.added], key=_ID)
+        return self._facts
+
+    def _find(self, selector: Selector, scope: set[str] | None) -> Sequence[Fact]:
+        changed = self.changed
+        kept = [f for f in self.parent.candidates(selector, scope) if f.id not in changed]
+        more = self.added.candidates(selector, scope)
+        return sorted([*kept, *more], key=_ID) if more else kept
 
 
 def _indexed(facts: Sequence[Fact]) -> FactIndex:
@@ -196,7 +250,7 @@ def _selects(selector: Selector, fact: Fact, as_of: date) -> bool:
         fact.due is not None and fact.due <= _days_after(as_of, selector.due_within_days))
 
 
-def _pick(selector: Selector, index: FactIndex, scope: set[str] | None, as_of: date) -> list[Fact]:
+def _pick(selector: Selector, index: FactIndex, scope: set[str] | None, as_of: date) -> Sequence[Fact]:
     picked = index.candidates(selector, scope)  # each of the selected kinds, names and topics
     if selector.min_severity is not None or selector.exclude_topics:  # what the index does not apply
         picked = [f for f in picked if matches(f, selector)]
