@@ -323,6 +323,45 @@ def test_a_run_read_beside_another_fact_base_is_the_run_as_recorded(ledger, tmp_
     assert ledger.differences(old_run, None) is None
 
 
+def test_a_fact_base_differing_a_little_from_the_last_is_stored_as_the_difference(ledger, tmp_path):
+    from execbrief.lenses import FactIndex
+    from execbrief.ledger.prune import prune
+
+    def fact(n: int, text: str = "") -> Fact:
+        return Fact(id=f"f-{n:02d}", kind="finding", name="risk", entity="alpha", severity="high",
+                    statement=f"Risk {n}{text}.")
+
+    def rows(base: str) -> int:
+        return ledger.db.execute("SELECT COUNT(*) FROM base_facts WHERE base = ?", (base,)).fetchone()[0]
+
+    def parent(base: str) -> str | None:
+        return ledger.db.execute("SELECT parent FROM fact_bases WHERE id = ?", (base,)).fetchone()[0]
+
+    first = [fact(n) for n in range(40)]
+    edited = [fact(n, " (worse)") if n == 3 else fact(n) for n in range(40) if n != 7] + [fact(40)]
+    other = [fact(n, " (another)") for n in range(20)]
+    runs = [ledger.start_run(tmp_path, "2026-W48", "2026-11-23", {}) for _ in range(4)]
+    whole = ledger.record_fact_base(runs[0], first)
+    edit = ledger.record_fact_base(runs[1], edited)  # one changed, one gone, one new: three rows
+    again = ledger.record_fact_base(runs[2], other)  # (a base mostly new is stored whole)
+    edit_again = ledger.record_fact_base(runs[3], [*other[:-1], fact(50)])
+
+    assert (rows(whole), parent(whole), rows(edit), parent(edit)) == (40, None, 3, whole)
+    assert (rows(again), parent(again), rows(edit_again), parent(edit_again)) == (20, None, 2, again)
+    assert ledger.facts(runs[0]) == first and ledger.facts(runs[1]) == edited
+    assert ledger.facts(runs[3]) == sorted([*other[:-1], fact(50)], key=lambda f: f.id)
+    assert {r["id"]: r["facts"] for r in ledger.runs()} == {runs[0]: 40, runs[1]: 40, runs[2]: 20, runs[3]: 20}
+    by_base = {whole: first, edit: edited, again: other, edit_again: ledger.facts(runs[3])}
+    for run, theirs in zip(runs, by_base):  # each run beside each base: the run's facts as recorded
+        for base, facts in by_base.items():
+            assert list(FactIndex(facts).beside(*ledger.differences(run, base))) == by_base[theirs], (run, base)
+    removed, added = ledger.differences(runs[0], edit)
+    assert removed == {"f-03", "f-40"} and sorted(f.statement for f in added) == ["Risk 3.", "Risk 7."]
+
+    prune(ledger, keep=1, vacuum=False)  # (the newest run's base is a difference: its parent stays)
+    assert ledger.facts(runs[3]) == by_base[edit_again] and ledger.facts(runs[0]) == []
+
+
 def test_prune_keeps_what_delivery_and_what_changed_need_and_frees_the_rest(tmp_path):
     from click.testing import CliRunner
 

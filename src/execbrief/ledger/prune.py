@@ -4,7 +4,7 @@ A run's fact base is most of the ledger (a million facts at 20,000 notes, stored
 distinct base, but a week's edits make a new one). ``prune`` keeps the facts of the newest
 ``keep`` runs and of every run a later run may compare with (for each report, the runs that
 delivered it in the two newest periods it was delivered in), and removes the rest: fact
-bases no kept run names, the facts those runs added of their own, the fact contents
+bases no kept run names (nor a kept base stored as a difference from them), the facts those runs added of their own, the fact contents
 nothing names any more, and the per-run input lists of runs from before input lists were
 shared. Runs, reports, messages, deliveries, warnings and events are never removed: they
 are the audit trail and what keeps delivery exactly-once. A pruned run keeps its reports;
@@ -52,12 +52,15 @@ def prune(ledger: Ledger, keep: int = 10, vacuum: bool = True) -> dict[str, Any]
         tx.execute("DELETE FROM inputs WHERE run_id IN (SELECT id FROM pruned_runs)")
         tx.execute("UPDATE runs SET fact_base = NULL, facts_key = NULL, run_key = NULL"
                    " WHERE id IN (SELECT id FROM pruned_runs)")
-        bases = tx.execute("DELETE FROM fact_bases WHERE id NOT IN"
-                           " (SELECT fact_base FROM runs WHERE fact_base IS NOT NULL)").rowcount
+        tx.execute("CREATE TEMP TABLE named_bases AS SELECT fact_base AS id FROM runs WHERE fact_base IS NOT NULL")
+        bases = tx.execute("DELETE FROM fact_bases WHERE id NOT IN (SELECT id FROM named_bases) AND id NOT IN"
+                           " (SELECT parent FROM fact_bases WHERE id IN (SELECT id FROM named_bases)"
+                           " AND parent IS NOT NULL)").rowcount  # (a base stored as a difference keeps its parent)
         facts += tx.execute("DELETE FROM base_facts WHERE base NOT IN (SELECT id FROM fact_bases)").rowcount
         bodies = tx.execute("DELETE FROM fact_bodies WHERE key NOT IN (SELECT key FROM base_facts)"
                             " AND key NOT IN (SELECT key FROM run_facts)").rowcount
         tx.execute("DROP TABLE pruned_runs")
+        tx.execute("DROP TABLE named_bases")
     freed = before - _used_bytes(ledger)
     if vacuum:
         db.execute("VACUUM")

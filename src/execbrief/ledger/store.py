@@ -29,6 +29,7 @@ from .migrations import migrate
 __all__ = ["Ledger", "LEDGER_PATH", "content_key", "ledger_error", "new_run_id", "utc_now"]
 
 LEDGER_PATH = Path(".execbrief") / "ledger.db"
+_BULK_CACHE_KIB = 64 * 1024  # SQLite's page cache while a fact base is recorded
 
 
 def utc_now() -> str:
@@ -270,9 +271,13 @@ class Ledger:
         """Record a run's fact base, stored once however many runs computed it; return its id.
 
         Facts are turned into JSON one at a time as SQLite takes them (a million facts' JSON
-        held at once would be ~0.4 GB); only their ids and content keys are kept.
+        held at once would be ~0.4 GB); only their ids and content keys are kept. A base that
+        differs from the newest stored whole in at most a quarter of its facts is stored as
+        that difference (``fact_bases.parent``): one edited note writes a few rows, not a million.
         """
         ordered = sorted(facts, key=lambda f: f.id)
+        parent = self._newest_whole_base()
+        known = dict(self.db.execute("SELECT fact_id, key FROM base_facts WHERE base = ?", (parent,))) if parent else {}
         members: list[tuple[str, bytes]] = []
 
         def bodies() -> Iterator[tuple[Any, ...]]:
@@ -280,9 +285,10 @@ class Ledger:
                 text = fact.model_dump_json()
                 key = content_key(text)
                 members.append((fact.id, key))
-                yield key, fact.kind, fact.name, fact.entity, text
+                if known.get(fact.id) != key:  # (the parent's are stored already)
+                    yield key, fact.kind, fact.name, fact.entity, text
 
-        with self.transaction() as db:
+        with self.transaction() as db, self._pages_cached(_BULK_CACHE_KIB):
             # (contents first: most are stored already, from an earlier base, and are ignored)
             db.executemany(
                 "INSERT OR IGNORE INTO fact_bodies (key, kind, name, entity, fact_json) VALUES (?, ?, ?, ?, ?)",
@@ -291,12 +297,55 @@ class Ledger:
             for fact_id, key in members:
                 digest.update(fact_id.encode() + b"\0" + key)
             base = "blake2b:" + digest.hexdigest()
-            if db.execute("INSERT OR IGNORE INTO fact_bases (id, facts, created_at) VALUES (?, ?, ?)",
-                          (base, len(members), utc_now())).rowcount:
+            rows: Iterable[tuple[str, bytes]] = members
+            if parent is not None:
+                differ = [(fact_id, key) for fact_id, key in members if known.get(fact_id) != key]
+                ids = {fact_id for fact_id, _ in members}
+                differ += [(fact_id, b"") for fact_id in known if fact_id not in ids]  # (gone: an empty key)
+                if 4 * len(differ) <= len(members):
+                    rows = differ
+                else:
+                    parent = None
+            if db.execute("INSERT OR IGNORE INTO fact_bases (id, facts, created_at, parent) VALUES (?, ?, ?, ?)",
+                          (base, len(members), utc_now(), parent)).rowcount:
                 db.executemany("INSERT OR IGNORE INTO base_facts (base, fact_id, key) VALUES (?, ?, ?)",
-                               ((base, fact_id, key) for fact_id, key in members))
+                               ((base, fact_id, key) for fact_id, key in rows))
             db.execute("UPDATE runs SET fact_base = ?, facts_key = ? WHERE id = ?", (base, facts_key, run_id))
         return base
+
+    @contextmanager
+    def _pages_cached(self, kib: int) -> Iterator[None]:
+        """SQLite's page cache at ``kib`` for a bulk write, then as it was: a million contents go
+        into a B-tree ordered by content key, each to a page at random, which the default 2 MB
+        cache has to read again."""
+        before = self.db.execute("PRAGMA cache_size").fetchone()[0]
+        self.db.execute(f"PRAGMA cache_size = -{int(kib)}")
+        try:
+            yield
+        finally:
+            self.db.execute(f"PRAGMA cache_size = {int(before)}")
+
+    def _newest_whole_base(self) -> str | None:
+        """The base stored whole that the newest run's fact base is, or is stored beside."""
+        row = self.db.execute(
+            "SELECT COALESCE(b.parent, b.id) FROM runs r JOIN fact_bases b ON b.id = r.fact_base"
+            " ORDER BY r.id DESC LIMIT 1").fetchone()
+        return row[0] if row else None
+
+    def _over_whole(self, base: str) -> tuple[str, dict[str, bytes]]:
+        """The base stored whole beneath ``base`` (itself, if stored whole) and ``base``'s rows
+        over it, by fact id (an empty key: a fact it does not have)."""
+        row = self.db.execute("SELECT parent FROM fact_bases WHERE id = ?", (base,)).fetchone()
+        if row is None or row[0] is None:
+            return base, {}
+        return row[0], dict(self.db.execute("SELECT fact_id, key FROM base_facts WHERE base = ?", (base,)))
+
+    def _base_keys(self, base: str) -> dict[str, bytes]:
+        """Every fact of a base, by id: its content key."""
+        whole, over = self._over_whole(base)
+        keys = dict(self.db.execute("SELECT fact_id, key FROM base_facts WHERE base = ?", (whole,)))
+        keys.update(over)
+        return {fact_id: key for fact_id, key in keys.items() if key}
 
     def reusable_run(self, run_key: str) -> dict[str, Any] | None:
         """The newest run with this ``run_key`` that finished cleanly, if nothing was delivered or
@@ -420,17 +469,32 @@ class Ledger:
         own = [Fact.model_validate_json(r[0]) for r in self.db.execute(
             "SELECT b.fact_json FROM run_facts r JOIN fact_bodies b ON b.key = r.key WHERE r.run_id = ?", (run_id,))]
         removed = {f.id for f in own}  # (its own facts replace any of the base's with their ids)
-        added = {}
+        added: dict[str, Fact] = {}
         if theirs != base:
-            removed.update(r[0] for r in self.db.execute(
-                "SELECT c.fact_id FROM base_facts c WHERE c.base = ? AND NOT EXISTS (SELECT 1 FROM base_facts b"
-                " WHERE b.base = ? AND b.fact_id = c.fact_id AND b.key = c.key)", (base, theirs)))
-            added = {f.id: f for f in (Fact.model_validate_json(r[0]) for r in self.db.execute(
-                "SELECT f.fact_json FROM base_facts b JOIN fact_bodies f ON f.key = b.key WHERE b.base = ?"
-                " AND NOT EXISTS (SELECT 1 FROM base_facts c WHERE c.base = ? AND c.fact_id = b.fact_id"
-                " AND c.key = b.key)", (theirs, base)))}
+            mine, other = self._keys_beside(base, theirs)
+            removed.update(fact_id for fact_id, key in mine.items() if key and key != other.get(fact_id))
+            wanted = {key for fact_id, key in other.items() if key and key != mine.get(fact_id)}
+            for key in wanted:
+                text = self.db.execute("SELECT fact_json FROM fact_bodies WHERE key = ?", (key,)).fetchone()[0]
+                fact = Fact.model_validate_json(text)
+                added[fact.id] = fact
         added.update((f.id, f) for f in own)
         return removed, list(added.values())
+
+    def _keys_beside(self, base: str, theirs: str) -> tuple[dict[str, bytes], dict[str, bytes]]:
+        """The content keys of two bases' facts, by id, for (at least) every fact they do not
+        share as it is; a missing key or an empty one: the base does not have that fact."""
+        (whole, mine), (their_whole, other) = self._over_whole(base), self._over_whole(theirs)
+        if whole == their_whole:  # (beside one base stored whole: they differ only where their rows are)
+            ids = mine.keys() | other.keys()
+            shared = {fact_id: row[0] for fact_id in ids if (row := self.db.execute(
+                "SELECT key FROM base_facts WHERE base = ? AND fact_id = ?", (whole, fact_id)).fetchone())}
+            return {**shared, **mine}, {**shared, **other}
+        if not mine and not other:  # two bases stored whole: what differs is found in SQL
+            query = ("SELECT c.fact_id, c.key FROM base_facts c WHERE c.base = ? AND NOT EXISTS (SELECT 1"
+                     " FROM base_facts b WHERE b.base = ? AND b.fact_id = c.fact_id AND b.key = c.key)")
+            return dict(self.db.execute(query, (base, theirs))), dict(self.db.execute(query, (theirs, base)))
+        return self._base_keys(base), self._base_keys(theirs)
 
     def reports(self, run_id: str | None = None) -> tuple[str, list[Report]] | None:
         """The reports of a run (default: the newest run that wrote any), in order written."""
