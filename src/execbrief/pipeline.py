@@ -555,9 +555,12 @@ def _view_for(
     scope = set(plan.scope) if plan.scope is not None else None
 
     def pool_of(run: str) -> list[Fact]:
+        """What the report showed, or could have, in an earlier run (its "what changed" notes
+        are part of its facts, not of what it reports on: they are left out)."""
         if run not in baselines:  # (told by what differs from this run's facts, where both name a base)
             differ = ledger.differences(run, base)
-            baselines[run] = facts.beside(*differ) if differ else FactIndex(ledger.facts(run))
+            baselines[run] = (facts.beside(differ[0], [f for f in differ[1] if f.name != "change"]) if differ
+                              else FactIndex([f for f in ledger.facts(run) if f.name != "change"]))
         return lens_pool(plan.lens, baselines[run], as_of=as_of, scope=scope)
 
     baseline = ledger.baseline(plan.key, period)
@@ -567,8 +570,8 @@ def _view_for(
     last: tuple[str, str, str] | None = None
     last_pool: list[Fact] = []
     for sent in [*ledger.delivered(plan.key, period, other_than=run_id), None]:
-        # (its own "what changed" notes are part of its facts, not of what it reports on; a pool is in id order)
-        pool = [f for f in (pool_of(sent[0]) if sent else now) if f.name != "change"]
+        # (pools are in id order; one identical to the last is compared without reading a fact)
+        pool = pool_of(sent[0]) if sent else [f for f in now if f.name != "change"]
         if last is not None and pool != last_pool:  # it updates the one before it
             baseline, sent_at = (last[0], last[1]), last[2]
         last, last_pool = sent, pool
@@ -578,7 +581,8 @@ def _view_for(
         before = pool_of(base_run)
         # a finding alerted since the baseline and gone now was resolved in between
         gone = resolved_alerts(ledger, base_run, set(facts.by_id))
-        before += [f for f in lens_pool(plan.lens, gone, as_of=as_of, scope=scope) if f.id not in {b.id for b in before}]
+        known = {b.id for b in before}
+        before += [f for f in lens_pool(plan.lens, gone, as_of=as_of, scope=scope) if f.id not in known]
         changes = compare(now, before, key=plan.key, baseline_period=baseline[1])
         with (clock or StageClock())("recording"):
             ledger.record_facts(run_id, changes)
