@@ -340,7 +340,10 @@ def test_a_fact_base_differing_a_little_from_the_last_is_stored_as_the_differenc
     first = [fact(n) for n in range(40)]
     edited = [fact(n, " (worse)") if n == 3 else fact(n) for n in range(40) if n != 7] + [fact(40)]
     other = [fact(n, " (another)") for n in range(20)]
-    runs = [ledger.start_run(tmp_path, "2026-W48", "2026-11-23", {}) for _ in range(4)]
+    runs = []
+    for _ in range(4):  # (ids in the order started: prune keeps the newest by id)
+        runs.append(ledger.start_run(tmp_path, "2026-W48", "2026-11-23", {}))
+        time.sleep(0.002)
     whole = ledger.record_fact_base(runs[0], first)
     edit = ledger.record_fact_base(runs[1], edited)  # one changed, one gone, one new: three rows
     again = ledger.record_fact_base(runs[2], other)  # (a base mostly new is stored whole)
