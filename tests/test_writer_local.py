@@ -441,3 +441,6 @@ def test_tokens_are_counted_by_the_server_where_it_can(demo_workspace, flavor, c
         provider.count_tokens(text)
         if not counted:  # asked once: the answer that it cannot is remembered
             assert sum(r["path"].endswith("tokenize") for r in server.requests) == 2
+        else:  # the path that answered is asked first the second time: no 404 a count
+            asked = [r["path"] for r in server.requests if r["path"].endswith("tokenize")]
+            assert asked[-1] == asked[-2] and len(asked) == (3 if flavor == "llama-cpp-python" else 2)

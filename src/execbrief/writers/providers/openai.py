@@ -127,11 +127,15 @@ class OpenAIProvider(Provider):
 
     def count_tokens(self, text: str) -> int | None:
         """The server's own count (llama.cpp or vLLM ``/tokenize``), for a server other than OpenAI's."""
-        if self.openai_itself or self.memory.get(self.memory_key).get("tokenize") is False:
+        known = self.memory.get(self.memory_key).get("tokenize")
+        if self.openai_itself or known is False:
             return None
-        count = ask_token_count(self._fetch, self.base_url or "", self.model, text)
+        count, path = ask_token_count(self._fetch, self.base_url or "", self.model, text,
+                                      known if isinstance(known, str) else None)
         if count is None:
             self.memory.update(self.memory_key, tokenize=False)
+        elif path != known:
+            self.memory.update(self.memory_key, tokenize=path)  # the path that answers, asked first
         return count
 
     # requests

@@ -124,15 +124,23 @@ def ask_context(fetch: Fetch, base_url: str, model: str) -> int | None:
     return None
 
 
-def ask_token_count(fetch: Fetch, base_url: str, model: str, text: str) -> int | None:
-    """The server's own token count of a text: llama.cpp's or vLLM's ``/tokenize``, or
-    llama-cpp-python's ``/extras/tokenize``."""
+def ask_token_count(fetch: Fetch, base_url: str, model: str, text: str,
+                    known: str | None = None) -> tuple[int | None, str | None]:
+    """The server's own token count of a text — llama.cpp's or vLLM's ``/tokenize``, or
+    llama-cpp-python's ``/extras/tokenize`` — and the path that answered, which is asked
+    first next time (``known``): a llama-cpp-python server would otherwise answer 404 once
+    a count."""
     root = server_root(base_url)
-    answer = fetch("POST", f"{root}/tokenize", {"content": text, "model": model, "prompt": text})
-    if not isinstance(answer, dict):
-        answer = fetch("POST", f"{root}/extras/tokenize", {"input": text, "model": model})
-    if isinstance(answer, dict):
-        if isinstance(answer.get("tokens"), list):
-            return len(answer["tokens"])
-        return _number(answer.get("count"))
-    return None
+    for path in sorted(_TOKENIZE, key=lambda p: p != known):
+        answer = fetch("POST", f"{root}{path}", _TOKENIZE[path](text, model))
+        if isinstance(answer, dict):
+            count = len(answer["tokens"]) if isinstance(answer.get("tokens"), list) else _number(answer.get("count"))
+            if count is not None:
+                return count, path
+    return None, None
+
+
+_TOKENIZE: dict[str, Callable[[str, str], dict[str, Any]]] = {  # path → request body
+    "/tokenize": lambda text, model: {"content": text, "model": model, "prompt": text},
+    "/extras/tokenize": lambda text, model: {"input": text, "model": model},
+}
