@@ -20,6 +20,7 @@ package, and nothing here imports an analyzer but by name, in ``registered()``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date
 from importlib import import_module
 from typing import Any, Callable, Protocol, Sequence, TypeVar
@@ -59,6 +60,11 @@ class AnalysisContext:
         if held is None or held[0] is not evidence or held[1] != len(evidence):
             held = self.derived[key] = (evidence, len(evidence), make())  # (holding the list keeps its id)
         return held[2]
+
+    @cached_property
+    def business_names(self) -> frozenset[str]:
+        """The configured businesses' names, lower-case (worked out once per context)."""
+        return frozenset(name.lower() for name, _ in self.entities.values())
 
     def entity_name(self, entity: str | None) -> str:
         """The display name of an entity id; the organisation when there is none."""

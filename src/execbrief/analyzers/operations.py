@@ -267,7 +267,7 @@ def section_items(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> list[Fa
     # what the headings above say the items are about ("# Marketing" over "## Gull Cottage")
     # (a heading that is a business's name says whose the items are, not what they are about:
     # "# Greenline Landscaping" does not make its domain name a landscaping trade)
-    names = _names(ctx)
+    names = ctx.business_names
     context = " / ".join(h for h in (*(record.get("parents") or ()), heading) if h.lower() not in names)
     facts: list[Fact] = []
     section_said = said_on(record, info, ctx)
@@ -345,17 +345,6 @@ def section_items(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> list[Fa
                 topics=topics, evidence=(ev.id,), sources=(where,),
             ))
     return facts
-
-
-def _names(ctx: AnalysisContext) -> frozenset[str]:
-    """The businesses' names, lower-case (worked out once per analysis)."""
-    held = ctx.derived.get(_NAMES)
-    if held is None:
-        held = ctx.derived[_NAMES] = (None, 0, frozenset(name.lower() for name, _ in ctx.entities.values()))
-    return held[2]
-
-
-_NAMES = ("business names", 0)
 
 
 def stated_kpis(ev: Evidence, info: NoteInfo, item: dict[str, Any], raw: str, entity: str | None,

@@ -71,7 +71,7 @@ class Client:
         "not renewing" is a client (and pays) until its contract ends: a churn risk, not gone."""
         if LEFT.search(self.status):
             return False
-        if self.ended(as_of) and WORRY.search(self.status) and _LEAVING.search(self.status):
+        if self.ended(as_of) and _LEAVING.search(self.status):
             return False
         return not (self.ended(as_of) and self.paid is not None and self.paid <= self.end)  # type: ignore[operator]
 
