@@ -1070,3 +1070,42 @@ def test_a_table_takes_the_business_its_lead_in_paragraph_names(ws):
 
     assert row.entity == "globex"
     assert row.record["caption"].startswith("Globex: retainers as I have them")
+
+
+KINDS_TOML = BASE_TOML.replace('name = "Acme Corporation"', 'name = "Acme Corporation"\nkind = "agency"').replace(
+    'name = "Globex"', 'name = "Globex"\nkind = "rental"')
+
+
+def test_a_spoken_memo_gives_each_sentence_the_business_it_is_about(ws):
+    ws.write("execbrief.toml", KINDS_TOML)
+    ws.write("notes/memo.md", (
+        "---\nupdated: 2026-11-24\n---\n# Memo\n\n"
+        # points to one business twice (a client, a retainer): that business's from its start
+        "Okay, web stuff. Brookside called, they're leaving in December. That's our biggest retainer, "
+        "$1,200 a month. And the client sites have no offsite backup yet.\n\n"
+        # one mention late in a paragraph says nothing of the sentences before it
+        "Money is tight. We have $4,000 in the bank. The Globex roof needs $2,000.\n\n"
+        # a memo that moves between businesses: an aside ends the carry, so does a filler
+        "The tenant in unit B moved out on the 1st. Paint for the bedroom is $300. Also the printer is broken, $150 to fix. "
+        "Acme sent the invoice for $900. Payment is due 12/8. Um, what else. The van needs tyres, $400.\n"
+    ))
+    result = NotesSource(load_settings(ws.root, environ={})).collect()
+
+    (section,) = [s for s in of_kind(result, "section") if s.record["heading"] == "Memo"]
+    said = {p["text"]: p.get("entity") for p in section.record["paras"]}
+    assert said == {
+        "Okay, web stuff.": "acme",
+        "Brookside called, they're leaving in December.": "acme",
+        "That's our biggest retainer, $1,200 a month.": "acme",
+        "And the client sites have no offsite backup yet.": "acme",
+        "Money is tight.": None,
+        "We have $4,000 in the bank.": None,
+        "The Globex roof needs $2,000.": "globex",
+        "The tenant in unit B moved out on the 1st.": "globex",  # a tenant: the one rental
+        "Paint for the bedroom is $300.": "globex",
+        "Also the printer is broken, $150 to fix.": None,
+        "Acme sent the invoice for $900.": "acme",
+        "Payment is due 12/8.": "acme",
+        "Um, what else.": None,
+        "The van needs tyres, $400.": None,
+    }

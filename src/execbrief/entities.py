@@ -5,17 +5,23 @@ names it when the label's words appear in order, whatever the case and punctuati
 them ("Elm St. duplex", "elm-st-duplex", "ELM ST DUPLEX"), with a plural or possessive on
 any word ("Harbor Flats'" for "Harbor Flat") and the usual street words spelt either way
 ("St"/"Street", "Ave"/"Avenue", "Rd"/"Road"). A short all-capitals alias ("HYD") is matched
-in capitals only, so it does not fire on the same letters in ordinary prose.
+in capitals only, so it does not fire on the same letters in ordinary prose. An alias that
+starts with an article or a possessive ("the cart", "our loft") is also said without it ("Cart's
+shut tomorrow", "Cart, I'm putting the latte up"), as people drop it in speech and in shorthand.
 
 Sources ask it in the order the design gives: a front matter or ledger value (``label``),
 then a heading, a title, a file or folder name, then an item's own words (``in_text``).
+Last, a line that names no business may still say what kind of business it is about ("the
+tenant in unit B", "the biggest retainer I have"): ``by_kind`` gives it to the one business
+of that kind, where the workspace has exactly one (the words are ``mentions`` in
+``analyzers/kinds.toml``).
 """
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Iterable, Protocol
+from typing import Iterable, Mapping, Protocol
 
 __all__ = ["EntityResolver", "normal_label"]
 
@@ -37,12 +43,15 @@ for _family, _pattern in (
 _WORDS = re.compile(r"[a-z0-9&]+")
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9&]{1,4}")
 _MIN_LABEL = 3  # a label shorter than this (other than an acronym) names nothing in text
+_ARTICLE = re.compile(r"(?i)(?:the|our|my)\s+(?=\S)")
+_MIN_BARE = 4  # shorter bare words ("the van" → "van", "the bar") are too common to name a business alone
 
 
 class _Entity(Protocol):
     id: str
     name: str
     aliases: list[str]
+    kind: str | None
 
 
 def _singular(word: str) -> str:
@@ -85,7 +94,9 @@ def _label_pattern(label: str, *, exact: bool = False) -> str | None:
 class EntityResolver:
     """Names the configured business that a value, a name or a text refers to."""
 
-    def __init__(self, entities: Iterable[_Entity]) -> None:
+    def __init__(self, entities: Iterable[_Entity], mentions: Mapping[str, Iterable[str]] | None = None) -> None:
+        """``mentions``: per kind of business, the words that say a line is about one (for ``by_kind``)."""
+        entities = list(entities)
         self.ids: frozenset[str] = frozenset()
         self._by_key: dict[str, str] = {}
         plain: list[tuple[str, str]] = []  # (pattern, id), matched case-insensitively
@@ -93,7 +104,8 @@ class EntityResolver:
         ids = set()
         for entity in entities:
             ids.add(entity.id)
-            for label in (entity.id, entity.name, *entity.aliases):
+            bare = [m.string[m.end():] for a in entity.aliases if (m := _ARTICLE.match(a.strip()))]
+            for label in (entity.id, entity.name, *entity.aliases, *bare):
                 key = normal_label(label)
                 if key:
                     self._by_key.setdefault(key, entity.id)
@@ -102,7 +114,8 @@ class EntityResolver:
                     capitals.append((re.escape(stripped) + r"(?:'?s)?", entity.id))
                     continue
                 pattern = _label_pattern(label, exact=label is entity.id and label not in (entity.name, *entity.aliases))
-                if pattern and len(key.replace(" ", "")) >= _MIN_LABEL:
+                least = _MIN_BARE if label in bare and label not in entity.aliases else _MIN_LABEL
+                if pattern and len(key.replace(" ", "")) >= least:
                     plain.append((pattern, entity.id))
         self.ids = frozenset(ids)
         # longest first, so "Harbor Flats Annex" wins over "Harbor Flats" at the same place
@@ -117,6 +130,13 @@ class EntityResolver:
             r"(?<![A-Za-z0-9])(?:" + "|".join(f"({p})" for p, _ in capitals) + r")(?![A-Za-z0-9])"
         ) if capitals else None
         self.in_text = lru_cache(maxsize=65536)(self._in_text)  # headings and titles repeat
+        # the kinds that exactly one business has, and the words that mention them
+        of_kind: dict[str, list[str]] = {}
+        for entity in entities:
+            if getattr(entity, "kind", None):
+                of_kind.setdefault(entity.kind, []).append(entity.id)  # type: ignore[arg-type]
+        self._kinds = [(re.compile("|".join(words)), owners[0]) for kind, owners in of_kind.items()
+                       if len(owners) == 1 and (words := list((mentions or {}).get(kind, ())))]
 
     def __bool__(self) -> bool:
         return bool(self.ids)
@@ -133,15 +153,29 @@ class EntityResolver:
     def _in_text(self, text: str | None) -> str | None:
         """The business the text names, anywhere in it; None when it names none, or several
         (an item about two businesses is the group's)."""
+        found = self.named(text)
+        return next(iter(found)) if len(found) == 1 else None
+
+    def named(self, text: str | None) -> frozenset[str]:
+        """Every business the text names (two at most: past one, which does not matter)."""
         if not text or not self.ids:
-            return None
+            return frozenset()
         found: set[str] = set()
         for regex, ids in ((self._plain, self._plain_ids), (self._capitals, self._capital_ids)):
             if regex is not None:
                 found.update(ids[m.lastindex - 1] for m in regex.finditer(text))  # the group is the label
                 if len(found) > 1:
-                    return None
-        return next(iter(found), None)
+                    break
+        return frozenset(found)
+
+    def by_kind(self, text: str | None) -> str | None:
+        """The business a text that names none is about by what it mentions ("the tenant in
+        unit B": the one rental), when one kind is mentioned and one business has it."""
+        if not text or not self._kinds:
+            return None
+        lowered = text.lower()
+        found = {eid for regex, eid in self._kinds if regex.search(lowered)}
+        return next(iter(found)) if len(found) == 1 else None
 
     def in_name(self, name: str, *, run_together: bool = False) -> str | None:
         """The business a file, folder, repository or resource name names (``elm-st_notes``):

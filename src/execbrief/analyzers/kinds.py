@@ -39,6 +39,7 @@ class Kind:
     kpis: tuple[str, ...]
     revenue: re.Pattern[str] | None
     revenue_drop: str
+    mentions: tuple[str, ...] = ()  # what says a note's line is about a business of this kind
 
 
 @lru_cache(maxsize=1)
@@ -49,7 +50,8 @@ def kinds() -> dict[str, Kind]:
     for name, entry in tomllib.loads(text)["kinds"].items():
         words = entry.get("revenue") or []
         out[name] = Kind(name, entry["description"], tuple(entry.get("kpis", ())),
-                         re.compile("|".join(words)) if words else None, entry["revenue_drop"])
+                         re.compile("|".join(words)) if words else None, entry["revenue_drop"],
+                         tuple(entry.get("mentions", ())))
     return out
 
 

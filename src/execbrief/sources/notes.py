@@ -23,10 +23,11 @@ import time
 from bisect import bisect_right
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 import yaml
 
+from ..analyzers.kinds import kinds
 from ..entities import EntityResolver
 from .. import gcpolicy
 from ..errors import StageError
@@ -45,8 +46,22 @@ __all__ = ["NotesSource", "register", "parse_note", "ARCHIVED_STATUSES", "CACHE_
 SUFFIXES = (".md", ".markdown")
 ARCHIVED_STATUSES = frozenset({"archived", "closed", "done", "superseded"})
 CACHE_VERSION = 13  # bump when parse_note's output changes (13: a task with several deadlines is due by the first, an AWS secret ending in +, / or = is named so, an access code said aloud is withheld; 12: e-mail headers and chat lines date the lines after them, an abbreviated password ("pw: …") is withheld; 8: late NUL bytes are warned of; 9: an AWS secret beside its key id is named so; 10: a sentence pointing back joins the one before, a table keeps its lead-in line, a login in words is withheld; 11: a front-matter value is quoted cut short)
-SUMMARY_VERSION = 5  # bump when what _build puts in a note's summary or evidence changes
+SUMMARY_VERSION = 6  # bump when what _build puts in a note's summary or evidence changes (6: an alias said without its article names its business, a line that names none belongs to the one business of the kind it mentions, a paragraph about one business is its throughout)
 _GLOB = set("*?[")
+# a sentence that turns to another matter ("Oh and …", "Also …", "And remind me …", "Web stuff, I …")
+_ASIDE = re.compile(r"(?i)\W*(?:(?:um|uh|okay|ok|so|and|but)\W+)*(?:also|oh|plus|speaking of|one more thing|"
+                    r"(?:the )?other thing|another thing|separately|unrelated|remind me|by the way|btw|"
+                    r"\w+(?:\W+\w+)?\W+stuff\b|\w+-wise\b)")
+# the words of a sentence where a speaker changes the subject ("Um, what else.", "Okay, moving on.")
+_FILLER = frozenset("""okay ok um uh umm erm hmm so yeah yep right anyway anyways alright well oh what else that
+that's thats it is for now good great cool fine and then let me think sorry all moving on next thing what's
+""".split())
+
+
+def _filler(text: str) -> bool:
+    """Whether a sentence says nothing but that the speaker moves on ("Anyway.", "Um, what else.")."""
+    words = re.findall(r"[a-z']+", text.lower())
+    return 0 < len(words) <= 6 and all(w in _FILLER for w in words)
 # libyaml when present: same safe semantics as yaml.safe_load, many times faster.
 class _YamlLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """The safe loader, except that a date-shaped value that is no date (2026-02-30) stays its
@@ -205,7 +220,7 @@ class NotesSource:
         self.settings = settings
         self.config = settings.sources.notes
         self.workspace = Path(settings.workspace)
-        self._resolver = EntityResolver(settings.entities)
+        self._resolver = EntityResolver(settings.entities, {k.name: k.mentions for k in kinds().values()})
         self._dmy = settings.organization.date_order == "dmy"
         self.workers = 1  # processes that parsed notes in the last collect() (for benchmarks and tests)
         # everything besides a note's bytes and mtime that its evidence depends on: a summary
@@ -432,7 +447,7 @@ class NotesSource:
         def owner(line: int, text: str | None) -> str | None:
             n = bisect_right(starts, line) - 1
             scope = scopes[n] if n >= 0 else entity
-            return scope if scope is not None or pinned else self._resolver.in_text(text)
+            return scope if scope is not None or pinned else self._own(text)
         out: list[Evidence] = []
         sha = note.sha
         # stable_id("ev", "notes", rel, kind, start), without re-hashing the common prefix per item
@@ -470,14 +485,13 @@ class NotesSource:
         if not items:
             return out, summary
         for s, scope in zip(body["sections"], scopes):
-            carried: dict[int, str | None] = {}  # a paragraph's business, once a sentence names one
-            for sentence in s.get("paras", ()):
+            if scope is None and not pinned:
+                named = self._paragraphs(s.get("paras", ())) or named
+            for item in s["bullets"]:
                 if scope is None and not pinned:
-                    found = self._resolver.in_text(sentence["text"])
+                    found = self._own(item["text"])
                     if found is not None:
-                        carried[sentence["para"]] = found
-                    elif carried.get(sentence["para"]):
-                        sentence["entity"] = carried[sentence["para"]]
+                        item["entity"], named = found, True
             for item in (*s["bullets"], *s.get("paras", ())):
                 if "said" in item:
                     item["said"] = _said(item["said"], reference, updated_from != "mtime")
@@ -486,10 +500,6 @@ class NotesSource:
                     item["due"] = when.isoformat() if when else None
                 if "dates" in item:
                     item["dates"] = [d.isoformat() for f in item["dates"] if (d := resolve_day(tuple(f), reference))]
-                if scope is None and not pinned:
-                    found = self._resolver.in_text(item["text"])
-                    if found is not None:
-                        item["entity"], named = found, True
             add("section", s["start"] or 0, s["end"] or 0, s["text"], {
                 "heading": s["heading"], "level": s["level"], "parents": s["parents"],
                 "bullets": s["bullets"], "paras": s.get("paras", []),
@@ -544,6 +554,53 @@ class NotesSource:
                 break
             found = resolver.in_name(folder)
         return found, False
+
+    def _own(self, text: str | None) -> str | None:
+        """The business a line of no section's business is about: the one it names, else (naming
+        none, not several) the one its words point to by kind."""
+        names = self._resolver.named(text)
+        if names:
+            return next(iter(names)) if len(names) == 1 else None
+        return self._resolver.by_kind(text)
+
+    def _paragraphs(self, sentences: Iterable[dict[str, Any]]) -> bool:
+        """Give the sentences of a section of no business theirs; whether any got one.
+
+        A sentence's business is the one it names, else the one its words point to by kind
+        ("the tenant in unit B"). A paragraph is read in runs, cut where a short sentence of no
+        substance changes the subject ("Um, what else.", "Anyway.", "Okay, moving on."). A
+        sentence that points to no business takes the last one pointed to before it in its run
+        (unless it opens an aside, "Oh and", "Also", "Remind me", "Web stuff, …", in a run that
+        moves between businesses, as a spoken memo does); one that names several is the
+        group's and ends the carry. The sentences before a run's first pointer are its
+        business's only when the run points to one business, twice at least ("Brookside called,
+        they're leaving. … our biggest retainer … the client sites"): one mention late in a
+        paragraph ("… The van insurance renews") says nothing of what came before it.
+        """
+        runs: list[list[dict[str, Any]]] = []
+        last = None
+        for sentence in sentences:
+            if sentence["para"] != last or _filler(sentence["text"]):
+                runs.append([])
+                last = sentence["para"]
+            runs[-1].append(sentence)
+        resolver, named = self._resolver, False
+        for run in runs:
+            pointed = []
+            for sentence in run:
+                names = resolver.named(sentence["text"])
+                if not names and (kind := resolver.by_kind(sentence["text"])):
+                    names = frozenset((kind,))
+                pointed.append(names)
+            every = frozenset().union(*pointed)
+            # before its first pointer, a run takes a business it points to twice and no other
+            carried = next(iter(every)) if len(every) == 1 and sum(map(bool, pointed)) > 1 else None
+            for sentence, names in zip(run, pointed):
+                if names or (len(every) > 1 and _ASIDE.match(sentence["text"])):
+                    carried = next(iter(names)) if len(names) == 1 else None
+                if carried is not None:
+                    sentence["entity"], named = carried, True
+        return named
 
     def _scope(self, section: dict[str, Any], fallback: str | None) -> str | None:
         """The business a section's heading, or the nearest enclosing heading, names."""
