@@ -22,6 +22,7 @@ from ..model import Evidence, Fact, stable_id
 from .base import AnalysisContext, rule
 from .views import NOTES
 from .build import fact
+from ..sources.spoken import spoken_figures
 from ..sources.values import find_dates, parse_money, resolve_day
 from ..vocabulary import Vocabulary
 
@@ -283,13 +284,14 @@ def section_items(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> list[Fa
             # the secret is a finding of its own (security.py); the line around it is context
             signals = signals - {"problem", "critical", "high"}
         label = item.get("label") or _UNLABELLED  # what the LLM reader said, where it said it
-        if prose and not label and not (signals - _NOT_A_SIGNAL or _SIGNAL_CHARS.search(raw) or role in ("risk", "plan", "missing_kpi", "done")):
+        figures = spoken_figures(raw)  # "twelve hundred a month" read as "$1,200 a month"
+        if prose and not label and not (signals - _NOT_A_SIGNAL or _SIGNAL_CHARS.search(figures) or role in ("risk", "plan", "missing_kpi", "done")):
             continue  # a sentence that says nothing checkable: not worth a fact
         entity = label["entity"] if "entity" in label else item.get("entity") or ev.entity
         who = ctx.entity_name(entity) if entity else "Group"
         line = item.get("line")
         where = f"{ev.provenance.path}:{line}" if line else ev.provenance.label()
-        value, unit = quantity(raw, ctx.currency)
+        value, unit = quantity(figures, ctx.currency)
         subject = item.get("re")  # the e-mail's Subject: says what its lines are about, as a heading does
         topics = _labelled_topics(vocab, label) or vocab.topics_for(
             raw, heading=f"{context} / {subject}" if subject else context, tags=info.tags)
@@ -297,7 +299,7 @@ def section_items(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> list[Fa
         if unit == ctx.currency and "finance" not in topics and "topics" not in label:
             topics = tuple(sorted({*topics, "finance"}))  # an item that states an amount of money is about money
         if unit is not None and role not in ("missing_kpi", "plan", "done"):
-            facts.extend(stated_kpis(ev, info, item, raw, entity, where, ctx))
+            facts.extend(stated_kpis(ev, info, item, raw, entity, where, ctx, figures))
         if _BOILERPLATE.match(raw):
             continue  # "Sent from my iPhone": a mail client's line, not the writer's
         if (not label and (role == "done" or "resolved" in signals) and "problem" not in signals
@@ -348,12 +350,13 @@ def section_items(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> list[Fa
 
 
 def stated_kpis(ev: Evidence, info: NoteInfo, item: dict[str, Any], raw: str, entity: str | None,
-                where: str, ctx: AnalysisContext) -> list[Fact]:
+                where: str, ctx: AnalysisContext, figures: str | None = None) -> list[Fact]:
     """The KPIs an item states in its own words ("roughly 41% occupancy", "op acct $11,320"),
     as metric facts dated by the item's own date or its note's: a briefing shows them, and
-    nobody is asked to start tracking what the notes already state."""
+    nobody is asked to start tracking what the notes already state. ``figures``: the item
+    with the figures it says in words as digits ("checking is at about eleven grand")."""
     out = []
-    for name, unit, figure in ctx.vocabulary.stated(raw):
+    for name, unit, figure in ctx.vocabulary.stated(figures or raw):
         if unit == "money":
             parsed = parse_money(figure)
             if parsed is None:
