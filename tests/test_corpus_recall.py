@@ -24,7 +24,7 @@ FLOORS = {
     "handoff-bullets": 0.93,
     "mixed-multi": 0.92,
     "per-business-frontmatter": 0.93,
-    "weekly-prose": 0.95,
+    "weekly-prose": 0.97,
     "judgement-fernhill": 0.90,
     "judgement-harbourline": 0.90,
     "judgement-northwick": 0.70,
@@ -33,12 +33,14 @@ FLOORS = {
     "obsidian-vault": 0.90,
     # held out: written blind, measured before any rule changed for them (59.2%; 59.2% with
     # this session's earlier rules too), then deposits and equipment sales as cash only
-    "bookkeeper-close": 0.89,
-    # held out: written blind, measured before any rule changed for them (58.3%)
-    "voice-memos": 0.58,
+    "bookkeeper-close": 0.91,
+    # held out: written blind, measured before any rule changed for them (58.3%), then aliases
+    # said without "the", a line's business by the kind it mentions, a memo's sentences read
+    # in runs, figures said in words, names only one business's notes use
+    "voice-memos": 0.86,
     # held out: written blind, measured before any rule changed for them (63.8%), then gift
     # vouchers and grants as cash only, a ledger cell matched as the notes match names
-    "owner-statements": 0.76,
+    "owner-statements": 0.78,
 }
 
 
@@ -68,15 +70,6 @@ KNOWN = {
     # settles the interview task, but shares only "plow" and "driver" with the longer hiring
     # problem of the business page (a third of its words needed), which stays critical
     ("obsidian-vault", "plow-driver-still-unhired"): re.compile(r"We need to hire one seasonal plow driver before Dec 1"),
-    # found on first measurement, open: "Reyes came out, it was the relief valve on the water heater
-    # in unit A, they replaced the valve ... it's fixed" (next day's memo) does not settle the leak
-    ("voice-memos", "water-heater-still-leaking"): re.compile(r"Maria texted that there's water under the water heater"),
-    # found on first measurement, open: "I updated the slider plugin, so that's patched, Wordfence
-    # is green now" does not settle the vulnerable-plugin item (both read as the group's)
-    ("voice-memos", "plugin-still-vulnerable"): re.compile(r"I got an email from Wordfence, there's a vulnerable plugin"),
-    # found on first measurement, open: "Cart, I'm putting the oat latte up ..." in a memo that
-    # began about the duplex is read as the duplex's
-    ("voice-memos", "other-business-in-rental-audit"): re.compile(r"Larch Street Duplex: Cart, I'm putting the oat latte up"),
     # found on first measurement, open: October's "hot tub was lukewarm" review is not settled by
     # "Hot tub circulation pump replaced, heating to 102°F again | fixed" (log, 21 November)
     ("owner-statements", "hot-tub-still-broken"): re.compile(r"Quint gave 3 stars: hot tub was lukewarm"),
@@ -91,14 +84,9 @@ KNOWN = {
 # Items of the held-out workspaces the checker reads as shown under another business, found on
 # first measurement and checked by hand (remove an entry when it is fixed; a new one still fails):
 KNOWN_MISATTRIBUTED = {
-    # open: the memo names the web business only as "the web business" and its clients (Brookside,
-    # Hartley), no configured name or alias, so the item is the group's
-    ("voice-memos", "referrals-for-new-client"): re.compile(r"for the web business I honestly need one more client"),
     # the analyst's pattern ('code' + 'cottage') also takes the shop's "10% off code for Gull Cottage
     # guests", which is rightly the shop's; the key-safe code itself is not flagged by the CTO briefing
     ("owner-statements", "key-safe-code-flagged"): re.compile(r"Idea: a 10% off code for Gull Cottage guests"),
-    # open: the voucher note names the shop only as "the shop" and "the bikes", so it is the group's
-    ("owner-statements", "instagram-dormant"): re.compile(r"Next: a Christmas voucher push 12/1–12/20, with a post on Instagram"),
 }
 
 

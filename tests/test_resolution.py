@@ -135,3 +135,35 @@ def test_a_word_every_item_of_a_small_business_uses_still_tells_its_items_apart(
     )
 
     assert found["notes/2026-11-09.md:3"].name == "resolved_later"
+
+
+def test_an_amount_said_in_words_and_a_possessive_are_words_a_problem_and_its_end_share():
+    found = facts_of(
+        day("notes/2026-11-03.md", "2026-11-03", "His deposit, I owe him eleven hundred bucks, need to send that by the 20th"),
+        day("notes/2026-11-16.md", "2026-11-16", "Kenji's deposit, I still haven't sent it, need to do that by Friday"),
+        day("notes/2026-11-20.md", "2026-11-20", "Okay sent Kenji his deposit back, $1,100 by Zelle, done"),
+    )
+
+    assert found["notes/2026-11-03.md:3"].name == "resolved_later"  # "deposit", and $1,100 said in words
+    assert found["notes/2026-11-16.md:3"].name == "resolved_later"  # "deposit", and Kenji's is Kenji
+
+
+def test_a_group_item_naming_someone_only_one_business_deals_with_becomes_that_business():
+    found = facts_of(
+        day("notes/a.md", "2026-11-05", "Brookside called, they are moving to another groomer, $300 a month gone"),
+        day("notes/b.md", "2026-11-09", "Brookside still has not paid October, $300 late"),
+        day("notes/c.md", "2026-11-10", "Okay so Gary at Brookside wants the invoices resent, need to do it by Friday",
+            entity=None),
+        # Zelle: named by one item of the van only; Stripe: by both businesses
+        day("notes/d.md", "2026-11-11", "paid the mechanic by Zelle, $90 left over"),
+        day("notes/e.md", "2026-11-12", "payout from Stripe late again, $200 missing"),
+        day("notes/f.md", "2026-11-12", "payout from Stripe late again for the guests, $150 missing", entity="loft"),
+        day("notes/g.md", "2026-11-13", "sent the rest by Zelle, need to check it landed", entity=None),
+        day("notes/h.md", "2026-11-13", "a refund from Stripe is missing, $40", entity=None),
+    )
+
+    moved = found["notes/c.md:3"]
+    assert moved.entity == "van"
+    assert moved.statement.startswith("Sudsy Paws Grooming — 2026-11-10: Okay so Gary at Brookside")
+    assert found["notes/g.md:3"].entity is None  # a name one item uses is not yet an associate
+    assert found["notes/h.md:3"].entity is None  # a name two businesses use says nothing

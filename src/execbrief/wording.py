@@ -1,6 +1,7 @@
 """The distinctive words of a line of notes: what two items must share to be about the same
 thing ("water heater", "Coastal RV"), without the words every line uses, numbers, days,
-months, a business's own name, or a plural or past-tense ending. Used to match a problem
+months, a business's own name, or a plural or past-tense ending; an amount of a hundred or
+more is a word ("$1,100", or "eleven hundred" said). Used to match a problem
 with the later line that ends it (``analyzers/resolution.py``) and to tell near-duplicate
 lines of a briefing apart (``lenses/distinct.py``)."""
 
@@ -9,9 +10,14 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-__all__ = ["TOKEN", "words"]
+from .sources.spoken import spoken_figures
+
+__all__ = ["TOKEN", "has_amount", "words"]
 
 TOKEN = re.compile(r"[a-z0-9][a-z0-9&]*(?:[.'][a-z0-9&]+)*")
+_FIGURE = re.compile(r"(\$\s?)?(?<![\d.,/:-])(\d{1,3}(?:,\d{3})+|\d{3,})(?![\d/:-]|\.\d)")
+_NUMBER_WORD = re.compile(r"(?i)\b(?:hundred|thousand|grand)\b")
+_CONTRACTION = re.compile(r"(?:n't|'d|'ll|'re|'ve|'m)$|^(?:it|that|there|here|what|who|he|she|let)'s$")
 _DAY = re.compile(r"^\d+(?:st|nd|rd|th)?$|^\d{1,2}/\d{1,2}(?:/\d{2,4})?$")
 # words that say nothing about *what* an item is about
 _COMMON = frozenset("""
@@ -29,14 +35,32 @@ working turned switched enabled installed completed closed signed ordered order 
 call called ask asked chase chased check checked email emailed follow make made look looked take took
 owner assigned friday eow eom tomorrow asap soon open opened
 start starts starting started begin begins beginning until
+month months monthly year years yearly day days week weeks
+zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen
+seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand
 """.split())
+
+
+def has_amount(text: str) -> bool:
+    """Whether a text may state an amount ``words`` counts as a word."""
+    return bool(_FIGURE.search(text) or _NUMBER_WORD.search(text))
 
 
 def words(text: str, names: frozenset[str] = frozenset()) -> frozenset[str]:
     """The distinctive words of an item: lower-case, without common words, numbers, days,
     its business's own name, and a plural or past-tense ending."""
     out = set()
+    if has_amount(text):
+        # an amount is as good a word as any: "$1,100 deposit" is the "eleven hundred" sent back
+        for m in _FIGURE.finditer(spoken_figures(text)):
+            digits = m.group(2).replace(",", "")
+            if int(digits) >= 100 and (m.group(1) or "," in m.group(2) or not 1900 <= int(digits) <= 2099):
+                out.add("#" + digits)
     for token in TOKEN.findall(text.lower()):
+        if "'" in token:
+            if _CONTRACTION.search(token):
+                continue  # "haven't", "I'd", "they're": words of grammar, not of subject
+            token = token.removesuffix("'s")  # "Kenji's deposit" is Kenji's
         if token in _COMMON or token in names or _DAY.match(token) or len(token) < 2:
             continue
         out.add(_stem(token))

@@ -23,7 +23,7 @@ import re
 from typing import Sequence
 
 from ..model import Fact
-from ..wording import TOKEN, words
+from ..wording import TOKEN, has_amount, words
 from .base import FACTS, AnalysisContext, rule
 
 __all__ = ["analyze"]
@@ -69,7 +69,9 @@ def analyze(facts: Sequence[Fact], ctx: AnalysisContext) -> list[Fact]:
         return []
     # the open items, indexed by the distinctive words the ends use; a fact base holds up to
     # millions of items, so one C-run search for the ends' words comes before any tokenising
-    search = re.compile(r"(?<![a-z0-9])(?:" + "|".join(map(re.escape, sorted(wanted, key=len, reverse=True))) + ")")
+    search = re.compile(r"(?<![a-z0-9])(?:" + "|".join(
+        map(re.escape, sorted((w for w in wanted if not w.startswith("#")), key=len, reverse=True))) + ")")
+    amounts = any(w.startswith("#") for w in wanted)  # ("#1100": an amount, in digits or words)
     latest = max(end.period for end in ends if end.period)
     scope = None if any(end.entity is None for end in ends) else {end.entity for end in ends}
     opened: list[tuple[Fact, frozenset[str]]] = []
@@ -80,7 +82,8 @@ def analyze(facts: Sequence[Fact], ctx: AnalysisContext) -> list[Fact]:
         if not (f.name in _OPEN or (f.kind == "note" and f.name not in _ENDS)):
             continue
         text = _text(f)
-        if len(set(search.findall(text.lower()))) < 2:
+        hits = len(set(search.findall(text.lower())))
+        if hits < 2 and not (hits and amounts and has_amount(text)):
             continue
         own = words(text, names)
         shared = own & wanted
