@@ -91,6 +91,13 @@ def test_a_key_pasted_in_a_note_reaches_no_file_the_run_writes_and_the_cto_hears
      "Guest access: key safe by the back door, code [secret withheld: …] (changed 1 Nov)"),
     ("code 4471 opens the gate", "code [secret withheld: …] opens the gate"),
     ("a 10% off code for Gull Cottage guests; door 12", "a 10% off code for Gull Cottage guests; door 12"),
+    # a password's shape beside words of logging in, however it is introduced
+    ("[11/18 18:02] Dev: the Onfleet login is the same for everyone. it's hop@lumenhop.example / Bikes4Days!",
+     "[11/18 18:02] Dev: the Onfleet login is the same for everyone. it's hop@lumenhop.example / [secret withheld: …]"),
+    ("it's in the 1Password vault... just use it and I'll rotate after: `lumen-admin` / `Halvorsen!Pine44`",
+     "it's in the 1Password vault... just use it and I'll rotate after: `lumen-admin` / `[secret withheld: …ne44]`"),
+    ("Login page redesign shipped! Q4results were great.", "Login page redesign shipped! Q4results were great."),
+    ("We rotate the tyres every 5,000 miles!", "We rotate the tyres every 5,000 miles!"),
 ])
 def test_codes_and_passwords_as_people_write_them_in_notes_are_withheld(text, kept):
     from execbrief.redaction import withhold
@@ -104,3 +111,19 @@ def test_an_aws_secret_ending_in_a_symbol_is_still_named_so(secret):
     from execbrief.redaction import scan
 
     assert [h.kind for h in scan(f"aws_secret_access_key = {secret}\nnext line")] == ["AWS secret access key"]
+
+
+def test_a_table_column_of_passwords_or_codes_is_withheld_cell_by_cell():
+    from execbrief.redaction import withhold
+
+    note = ("| What | Login | Password / code |\n|---|---|---|\n"
+            "| Chase checking | rosa.c | Fettuccine#1962 |\n| Lockbox (front door) | — | 4417 |\n"
+            "| QuickBooks | rosa@example.com | same as Chase |\n\n"
+            "| Product | Code | Price |\n|---|---|---|\n| Fettuccine | FET-500 | $7 |\n")
+
+    kept, hits = withhold(note)
+
+    assert "Fettuccine#1962" not in kept and "4417" not in kept
+    assert [h.kind for h in hits] == ["password in a table", "password in a table"]
+    assert "| QuickBooks | rosa@example.com | same as Chase |" in kept  # no secret: words
+    assert "| Fettuccine | FET-500 | $7 |" in kept  # a product code is no access code

@@ -76,6 +76,13 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # like one (a digit or a symbol in it; "pass: approved" is no secret)
     ("password, abbreviated", re.compile(
         r"(?i)(?<![\w-])(?:pw|pwd|pword|pass)\s*[:=]\s*['\"]?((?=[^\s'\"`]*[\d!@#$%^&*])[^\s'\"`,;)]{6,})")),
+    # a password's shape (letters, a digit and a symbol: "Halvorsen!Pine44", "Bikes4Days!") in a line
+    # that speaks of logging in: "the Onfleet login is … it's hop@x.example / Bikes4Days!",
+    # "it's in the 1Password vault … just use it: `lumen-admin` / `Halvorsen!Pine44`"
+    ("password beside a login", re.compile(
+        r"(?i)(?=[^\n]*\b(?:\w*passw(?:or)?d|pw|log-?in|sign-?in|creds|credentials|vault|rotate)\b)[^\n]*?"
+        r"(?<![\w@./:-])[`'\"]?((?=[^\s`'\"]*[a-z])(?=[^\s`'\"]*\d)(?=[^\s`'\"]*[!#$%^&*?~+=])"
+        r"[A-Za-z0-9!#$%^&*?~+=._-]{8,40}?)[`'\"]?(?=[\s.,;:)]*(?:\s|$))")),
     # "the gate admin login for the PTI portal is admin / Ridgeway#2291", "creds: ops@ / Van2024!"
     ("login in words", re.compile(
         r"(?i)\b(?:log-?ins?|credentials?|creds|user(?:name)?\s*/\s*pass(?:word)?|u/p)\b[^\n]{0,60}?"
@@ -102,6 +109,7 @@ _NEEDLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "access code in words": ((), ("code", "pin", "combo", "combination")),
     "login in words": ((), ("login", "log-in", "cred", "user", "u/p")),
     "password, abbreviated": ((), ("pw", "pass")),
+    "password beside a login": ((), ("passw", "pw", "login", "log-in", "sign", "cred", "vault", "rotate")),
 }
 
 
@@ -177,6 +185,10 @@ def scan(text: str) -> list[SecretHit]:
             start, end = m.span(next((k for k in range(1, len(m.groups()) + 1) if m.group(k)), 0))
             if not any(s <= start < e or start <= s < end for s, e, _ in spans):
                 spans.append((start, end, kind))
+    if "|" in text:
+        for start, end in _table_secrets(text):
+            if not any(s <= start < e or start <= s < end for s, e, _ in spans):
+                spans.append((start, end, "password in a table"))
     for m in _CANDIDATE.finditer(text):
         if _high_entropy(m.group(0)) and not any(s <= m.start() < e or m.start() <= s < m.end() for s, e, _ in spans):
             spans.append((m.start(), m.end(), "high-entropy string"))
@@ -186,6 +198,52 @@ def scan(text: str) -> list[SecretHit]:
         value = text[start:end]
         hits.append(SecretHit(kind, start, end, "sha256:" + hashlib.sha256(value.encode()).hexdigest(), mask(value)))
     return hits
+
+
+# a table column of secrets: "| What | Login | Password / code |", "| Account | PIN |"
+_SECRET_COLUMN = re.compile(r"(?i)\b(?:passw(?:or)?ds?|passcodes?|pw|pwd|pins?|secrets?|tokens?|api keys?|"
+                            r"(?:access|secret) keys?|(?:access|door|lock|gate|alarm|entry|key ?safe|lockbox) codes?)\b")
+_TABLE_LINE = re.compile(r"^[ \t]*\|.*\|[ \t]*$", re.M)
+_RULE_CELL = re.compile(r"^\s*:?-{3,}:?\s*$")
+
+
+def _cells(line: str, offset: int) -> list[tuple[int, int]]:
+    """The spans of a table line's cells (without the pipes and the spaces around)."""
+    out, at = [], line.index("|") + 1
+    for part in line[at:].rstrip().rstrip("|").split("|"):
+        lead = len(part) - len(part.lstrip())
+        out.append((offset + at + lead, offset + at + len(part.rstrip())))
+        at += len(part) + 1
+    return out
+
+
+def _table_secrets(text: str) -> list[tuple[int, int]]:
+    """The cells of the columns a table's header names as passwords, PINs or codes: each a
+    secret, when it is one word of four characters or more ("4417", "Vans2019!blue"; not "—",
+    "same as Chase")."""
+    out: list[tuple[int, int]] = []
+    block: list[re.Match[str]] = []  # the table lines read so far, one after another
+    last_end = -2
+    for m in _TABLE_LINE.finditer(text):
+        if m.start() != last_end + 1:
+            block = []  # a line between: another table
+        last_end = m.end()
+        block.append(m)
+        if len(block) < 3:
+            continue
+        header, rule = block[0].group(0), block[1].group(0)
+        if not all(_RULE_CELL.match(rule[a:b]) for a, b in _cells(rule, 0) if b > a):
+            continue
+        columns = [n for n, (a, b) in enumerate(_cells(header, 0)) if _SECRET_COLUMN.search(header[a:b])]
+        cells = _cells(m.group(0), m.start())
+        for n in columns:
+            if n < len(cells):
+                a, b = cells[n]
+                value = text[a:b].strip("`")
+                if len(value) >= 4 and not any(c.isspace() for c in value) and value.lower() not in ("n/a", "none"):
+                    shift = text[a:b].index(value)
+                    out.append((a + shift, a + shift + len(value)))
+    return out
 
 
 # A cheap test first: text with no long token and no secret keyword cannot hold a secret,
