@@ -53,6 +53,50 @@ def test_a_loss_month_says_lost():
     assert net.statement == "Alpha Rentals lost $250 in October 2026."
 
 
+def test_a_business_whose_latest_month_lost_money_has_a_finding_of_it():
+    book = Ledger()
+    book.add("2026-09-02", "2000")
+    book.add("2026-09-03", "-500", account="Rent", category="Rent")
+    book.add("2026-10-02", "1900")  # revenue fell 5%: the loss is costs, so it says what to check
+    book.add("2026-10-03", "-2500", account="Rent", category="Rent")
+    book.add("2026-10-02", "1000", entity="beta")
+    book.add("2026-10-03", "-1200", entity="beta", account="Wages", category="Wages")
+    book.add("2026-09-02", "3000", entity="beta")
+
+    facts = finance.analyze(book.rows, ctx())
+
+    loss = find(facts, "month_loss", period="2026-10")
+    assert (loss.kind, loss.severity, loss.value) == ("finding", "medium", Decimal("-600"))
+    assert loss.statement == "Alpha Rentals lost $600 in October 2026: revenue $1,900, costs $2,500."
+    assert "season" in loss.recommendation
+    beta = find(facts, "month_loss", entity="beta", period="2026-10")
+    assert beta.severity == "medium" and beta.recommendation is None  # revenue fell 67%: that finding says what to do
+    assert not [f for f in named(facts, "month_loss") if f.period == "2026-09"]  # only the latest month
+
+
+def test_costs_by_category_and_what_refunds_took_from_revenue():
+    book = Ledger()
+    book.add("2026-10-01", "5000", category="Sales")
+    book.add("2026-10-02", "-1200", account="Checking", category="Wages")
+    book.add("2026-10-03", "-300", account="Checking", category="Rent")
+    book.add("2026-10-04", "-1100", account="Checking", category="Rent")
+    book.add("2026-10-05", "-95", account="Checking", category="Loan interest")
+    book.add("2026-10-06", "-180", account="Square", category="Chargeback")
+    book.add("2026-10-07", "-2000", account="Checking", category="Owner draw")  # moves cash only
+    book.add("2026-10-08", "-40", entity="beta", account="Checking", category="Fuel")
+
+    facts = finance.analyze(book.rows, ctx())
+
+    costs = find(facts, "costs_by_category")
+    assert costs.value == Decimal("2695")
+    assert costs.statement == ("Alpha Rentals' costs over October 2026 by category: Rent $1,400; Wages $1,200; "
+                               "Loan interest $95.00 ($2,695 in all).")
+    refunds = find(facts, "revenue_reductions")
+    assert refunds.statement == ("Refunds and chargebacks took $180 from Alpha Rentals' revenue over October 2026 "
+                                 "(1 transaction: Chargeback $180).")
+    assert not [f for f in named(facts, "costs_by_category") if f.entity == "beta"]  # one category: nothing to break down
+
+
 def test_organisation_wide_monthly_facts_only_with_more_than_one_entity():
     single = Ledger()
     single.add("2026-10-02", "100")

@@ -22,11 +22,12 @@ from . import economics, runway  # they build on this module's sums
 from .base import AnalysisContext, rule
 from .kinds import revenue_drop
 from .ledger_rows import ALL, Group, Ledger, aggregate, first_open_month, shared_ledger, with_group
-from .ledger_types import CASH_ONLY, type_label
+from .ledger_types import CASH_ONLY, profit_effect, type_label
 from .tables import possessive
 from .views import LEDGER
 
-__all__ = ["analyze", "monthly_results", "window_results", "month_over_month", "account_structure", "month_to_date"]
+__all__ = ["analyze", "monthly_results", "window_results", "month_over_month", "account_structure", "cost_structure",
+           "month_to_date"]
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
@@ -66,6 +67,7 @@ def analyze(evidence: Sequence[Evidence], ctx: AnalysisContext) -> list[Fact]:
     facts += month_over_month(complete, ctx, sums)
     facts += account_structure(complete, ctx, sums)
     facts += interest_paid(complete, ctx)
+    facts += cost_structure(complete, ctx)
     facts += month_to_date(book, open_month, ctx)
     facts += runway.analyze(evidence, groups, complete, ctx, sums, open_month)
     facts += economics.analyze(book, complete, ctx)
@@ -73,7 +75,9 @@ def analyze(evidence: Sequence[Evidence], ctx: AnalysisContext) -> list[Fact]:
 
 
 def monthly_results(txns: Sequence[Group], ctx: AnalysisContext, sums: dict | None = None) -> list[Fact]:
-    """Revenue, costs and net per business per month, and for all businesses together."""
+    """Revenue, costs and net per business per month, and for all businesses together; a
+    business whose latest month lost money has a finding of it (high when the loss is half
+    its revenue or more)."""
     facts = []
     sums = aggregate(txns) if sums is None else sums
     groups = with_group(sums, "month", ctx)
@@ -96,6 +100,22 @@ def monthly_results(txns: Sequence[Group], ctx: AnalysisContext, sums: dict | No
             f"{who} {'lost' if loss else 'netted'} {money(abs(net), ctx.currency)} in {when}.",
             ("finance", "profitability"), src,
         ))
+        if loss and entity is not None and month == latest[entity]:
+            # a business that lost money in its latest month is a shortfall, not only a figure;
+            # what to do is the revenue drop's advice when revenue fell a tenth or more
+            prev = max((m for e, m in groups if e == entity and m < month), default=None)
+            before = groups[(entity, prev)][0] if prev is not None else ZERO
+            fell = before > 0 and (revenue - before) * 10 <= -before
+            facts.append(_metric(
+                "month_loss", entity, month, net, ctx.currency,
+                f"{who} lost {money(-net, ctx.currency)} in {when}: revenue {money(revenue, ctx.currency)}, "
+                f"costs {money(costs, ctx.currency)}.",
+                ("finance", "profitability", "risk"), src,
+                severity="high" if revenue <= 0 or -net * 2 >= revenue else "medium", kind="finding",
+                recommendation=None if fell else (
+                    f"Check whether {possessive(who)} loss is the season (the same month last year) "
+                    "or costs that have outgrown its revenue, and cut or defer the costs it can."),
+            ))
         # what the month left after paying its loans (a landlord's cash flow after the mortgage):
         # for the latest month, and any month the loan payments took below zero
         debt = sum((moved for kind, (moved, _) in groups[(entity, month)][5].items() if kind in _DEBT), ZERO)
@@ -233,6 +253,66 @@ def month_over_month(txns: Sequence[Group], ctx: AnalysisContext, sums: dict | N
             statement=statement, topics=("finance", "revenue") + (("risk",) if severity else ()),
             severity=severity, recommendation=recommendation,
             sources=tuple(f"{p}, rows dated {month_label(last)}" for p in sorted(paths)),
+        ))
+    return facts
+
+
+_SHOWN_CATEGORIES = 6  # categories a business's cost line names; the rest are summed
+
+
+def cost_structure(txns: Sequence[Group], ctx: AnalysisContext) -> list[Fact]:
+    """Each business's costs over the complete months by category, largest first, and what
+    refunds and chargebacks took from its revenue: where its money goes, as its bookkeeper
+    reads it (an account says only which bank it left from). A business with one category
+    of costs has nothing to break down."""
+    costs: dict[str | None, dict[str, list]] = {}  # business → category → [sum, rows]
+    refunds: dict[str | None, dict[str, list]] = {}
+    months: set[str] = set()
+    paths: dict[str | None, set[str]] = {}
+    for g in txns:
+        if ctx.unassigned(g.entity):
+            continue
+        effect = profit_effect(g.type, g.amount)
+        if effect is None or not effect[1]:
+            continue
+        where, value = effect
+        if where == 0 and value >= 0:
+            continue  # revenue
+        into = (costs if where == 1 else refunds).setdefault(g.entity, {})
+        acc = into.setdefault(g.category.strip() or "(no category)", [ZERO, 0])
+        acc[0] += value if where == 1 else -value
+        acc[1] += g.count
+        months.add(g.month)
+        paths.setdefault(g.entity, set()).add(g.path)
+    if not months:
+        return []
+    first, last = min(months), max(months)
+    span, period = month_range_label(first, last), f"{first}..{last}"
+    facts = []
+    for entity, by in sorted(costs.items(), key=lambda kv: kv[0] or ""):
+        if len(by) < 2:
+            continue
+        ranked = sorted(by.items(), key=lambda kv: (-kv[1][0], kv[0]))
+        total = sum((v[0] for _, v in ranked), ZERO)
+        shown = "; ".join(f"{cat} {money(v[0], ctx.currency)}" for cat, v in ranked[:_SHOWN_CATEGORIES])
+        rest = ranked[_SHOWN_CATEGORIES:]
+        more = (f"; {len(rest)} other categor{'ies' if len(rest) != 1 else 'y'} "
+                f"{money(sum((v[0] for _, v in rest), ZERO), ctx.currency)}") if rest else ""
+        facts.append(_metric(
+            "costs_by_category", entity, period, total, ctx.currency,
+            f"{possessive(ctx.entity_name(entity))} costs over {span} by category: {shown}{more} "
+            f"({money(total, ctx.currency)} in all).",
+            ("accounting", "cost", "finance"), tuple(f"{p}, {span}" for p in sorted(paths[entity])),
+        ))
+    for entity, by in sorted(refunds.items(), key=lambda kv: kv[0] or ""):
+        total = sum((v[0] for v in by.values()), ZERO)
+        rows = sum(v[1] for v in by.values())
+        named = ", ".join(f"{cat} {money(v[0], ctx.currency)}" for cat, v in sorted(by.items(), key=lambda kv: (-kv[1][0], kv[0])))
+        facts.append(_metric(
+            "revenue_reductions", entity, period, total, ctx.currency,
+            f"Refunds and chargebacks took {money(total, ctx.currency)} from {possessive(ctx.entity_name(entity))} "
+            f"revenue over {span} ({rows} transaction{'s' if rows != 1 else ''}: {named}).",
+            ("accounting", "finance", "revenue"), tuple(f"{p}, {span}" for p in sorted(paths[entity])),
         ))
     return facts
 
