@@ -785,3 +785,33 @@ def test_an_item_that_ends_saying_its_problem_is_over_is_no_open_finding():
 
     assert (over.kind, over.name) == ("note", "resolved")
     assert (still.kind, still.name) == ("finding", "risk")
+
+
+def test_no_arrears_and_no_damage_are_good_news_not_problems():
+    vocab = ctx().vocabulary
+
+    assert "problem" not in vocab.signals("No arrears at 30 November.")
+    assert "problem" not in vocab.signals("Both units let, no arrears, no complaints this month.")
+    assert "problem" not in vocab.signals("Unit B re-let with no gap.")
+    assert "problem" in vocab.signals("Rent in arrears again, no reply")
+    assert "problem" in vocab.signals("No backup of the client files anywhere")  # an absence that is the problem
+    assert "problem" in vocab.signals("No arrears figure is tracked for the flats")
+
+
+def test_a_chaser_sent_does_not_end_what_it_chases():
+    chased, = operations.analyze([section(
+        "Review of last actions", "Brightwater: still unpaid, FN-2031 now 22 days late. Second reminder sent 11/23.")], ctx())
+
+    assert chased.name in ("risk", "open_task")  # still open: not a note of what was done
+
+
+def test_a_log_row_is_of_its_day_and_a_row_marked_fixed_is_over():
+    def log(day: str, issue: str, status: str, line: int) -> Evidence:
+        return note_ev("table_row", {"heading": "Maintenance log", "cells": {
+            "date": day, "issue": issue, "status": status}}, line=line)
+
+    opened, fixed = records.analyze([document(), log("2026-11-08", "Rear gutter pulling off the fascia", "quote from R. Moss $420", 30),
+                                     log("2026-11-19", "Rear gutter rehung, new downpipe", "fixed", 31)], ctx())
+
+    assert (opened.name, opened.period) == ("table_row", "2026-11-08")
+    assert (fixed.name, fixed.period) == ("resolved", "2026-11-19")

@@ -40,6 +40,12 @@ _STANDBY = re.compile(r"\bback-?up (?:drivers?|plans?|generators?|trucks?|vans?|
 _LATE_IN = re.compile(r"\blate[- ](?:in (?:the )?(?:day|week|month|year|season)|next (?:week|month)|"
                       r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|spring|summer|autumn|fall|winter|"
                       r"morning|afternoon|evening|night)\w*", re.I)
+# "No arrears at 30 November", "clean, no damage", "re-let with no gap": good news, not a problem
+_GOOD_NEWS = re.compile(r"\b(?:no|zero|nil|without any|nothing)\W+(?:more\W+|further\W+|new\W+)?(?:arrears|damage|"
+                        r"complaints?|issues?|problems?|late (?:payments?|rent|fees?)|gaps?|voids?|vacanc(?:y|ies)|"
+                        r"leaks?|incidents?|disputes?|claims?|delays?|missed (?:payments?|deliveries|days)|"
+                        r"outstanding|overdue|owed|unpaid|missing)\b(?!\W+(?:figure|data|report|rate|tracking|"
+                        r"tracked|records?|numbers?|idea)\b)", re.I)
 _TOPIC_NAME = re.compile(r"[a-z][a-z0-9-]*$")
 
 
@@ -211,10 +217,13 @@ class Vocabulary:
 
     def signals(self, text: str | None) -> frozenset[str]:
         """The signal lists (``problem``, ``critical``, ``high``, ``low``, ``hedge``, ``action``,
-        ``resolved``) the text hits. "Late February" is a time, not lateness."""
+        ``resolved``) the text hits. "Late February" is a time, not lateness; "no arrears", "no
+        damage" are good news, not a problem."""
         text = text or ""
         if "ate " in text and ("late" in text or "Late" in text):
             text = _LATE_IN.sub(" ", text)
+        if "o " in text or "othing " in text or "ero " in text or "il " in text:
+            text = _GOOD_NEWS.sub(" ", text)
         return self.read(text)[1]
 
     def topics_for(self, body: str | None, *, heading: str | None = None, tags: Iterable[str] = ()) -> tuple[str, ...]:
@@ -274,7 +283,8 @@ def _stated_pattern(name: str, spec: Mapping[str, Any]) -> tuple[str, str, re.Pa
     figure = _FIGURE[unit]
     before = (rf"(?<![\w.,])(?P<a>{figure})%?\s+(?:(?:a|per|in|on|at|of|the|our|my|rate|\w+ly)\s+){{0,3}}"
               rf"(?:{words})\b")
-    after = rf"\b(?:{words})(?:\s+rate)?\W{{0,3}}(?:(?:is|was|at|of|now|on|\d{{1,2}}/\d{{1,2}})\W+){{0,2}}{_HEDGE}(?P<b>{figure})"
+    after = (rf"\b(?:{words})(?:\s+rate)?\W{{0,3}}(?:(?:is|was|at|of|now|on|\d{{1,2}}/\d{{1,2}})\W+){{0,2}}"
+             rf"(?:\d+ (?:of|out of) \d+\W{{0,3}})?{_HEDGE}(?P<b>{figure})")  # "nights booked: 2 of 30 (7%)"
     return name, unit, re.compile(f"{before}|{after}", re.I)
 
 

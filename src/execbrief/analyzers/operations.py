@@ -218,7 +218,13 @@ def _ends_over(text: str, vocab: Vocabulary) -> bool:
     missing. Added them 11/28 and the feed is back up"), with no problem word or doubt in it."""
     last = _LAST_CLAUSE.split(text.rstrip(" .!"))[-1]
     said = vocab.signals(last)
-    return "resolved" in said and "problem" not in said and not _NOT_OVER.search(last)
+    return ("resolved" in said and "problem" not in said and not _NOT_OVER.search(last)
+            and not _CHASED.search(last))
+
+
+# a chaser sent is no end of what it chases ("still unpaid … Second reminder sent 11/23")
+_CHASED = re.compile(r"\b(?:reminders?|chasers?|follow-?ups?|nudges?|dunning|final notice|demand letter|"
+                     r"late letter|warning)\b", re.I)
 
 
 _SIGNAL_CHARS = re.compile(r"\d|@")
@@ -458,12 +464,37 @@ def table_row(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> Fact | None
         topics = tuple(sorted({*topics, "risk" if kind == "finding" else "kpi"}))
     if "due" in label and kind in ("finding", "action"):
         labelled["due"] = date.fromisoformat(label["due"])
+    # a log's row is of the day its date cell gives, and what its status cell says is over
+    # ("fixed, tap replaced") ends an earlier row's problem (resolution.py)
+    day = _row_day(items, info.updated)
+    name = "table_row"
+    if kind == "note" and day is not None and any(_over(str(v), ctx.vocabulary) for _, v in items[1:]):
+        name = "resolved"
     return fact(
         id=stable_id("f", "row", ev.provenance.path, heading.lower(), str(head).lower()),
-        kind=kind, name="table_row", entity=ev.entity,
+        kind=kind, name=name, entity=ev.entity, period=day.isoformat() if day else None,
         statement=f"{_who(ev, ctx)} — {heading}: {head}" + (f" ({rest})." if rest else "."),
         topics=topics, evidence=(ev.id,), sources=(ev.provenance.label(),), **labelled,
     )
+
+
+def _row_day(cells: list[tuple[str, Any]], reference: date | None) -> date | None:
+    """The day a row's first cell that is a date alone gives (``2026-11-19``, ``11/19``)."""
+    for _, value in cells:
+        text = str(value).strip()
+        if 4 <= len(text) <= 18 and _DIGIT.search(text):
+            found = find_dates(text)
+            if found:
+                return resolve_day(tuple(found[0]), reference)
+    return None
+
+
+def _over(cell: str, vocab: Any) -> bool:
+    """Whether a cell says its row's matter is over ("fixed, tap replaced", "done")."""
+    if not cell or len(cell) > 60:
+        return False
+    signals = vocab.signals(cell)
+    return "resolved" in signals and "problem" not in signals and not _NOT_OVER.search(cell)
 
 
 @lru_cache(maxsize=1024)  # a table's column names repeat on every row
