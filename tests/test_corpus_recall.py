@@ -39,8 +39,9 @@ FLOORS = {
     # in runs, figures said in words, names only one business's notes use
     "voice-memos": 0.86,
     # held out: written blind, measured before any rule changed for them (63.8%), then gift
-    # vouchers and grants as cash only, a ledger cell matched as the notes match names
-    "owner-statements": 0.78,
+    # vouchers and grants as cash only, a ledger cell matched as the notes match names, costs by
+    # category, a latest month's loss as a finding, lines labelled with their business
+    "owner-statements": 0.89,
 }
 
 
@@ -62,6 +63,15 @@ COINCIDENCES = {
     # cottage's deposits are rightly shown as held, no arrears or tenants are claimed for it
     ("owner-statements", "holiday-let-told-about-arrears"): re.compile(
         r"^Gull Cottage: \$300 of deposits came in, held for guests or tenants \(owed back\)"),
+    # the analyst's wrong total ($9,241 of costs, leaving out mortgage interest) is also the flats'
+    # operating-expenses category, listed beside the finance costs in a total of $13,051
+    ("judgement-harbourline", "quay-wrong-totals"): re.compile(
+        r"^Quay Street Flats' costs over .* by category: Operating expenses \$9,241; Finance costs \$3,810 \(\$13,051 in all\)"),
+    # the maintenance log's rows whose Property cell is the duplex are the duplex's; their heading,
+    # the log's title, is "… — Pellow properties and the Spoke Shed"
+    ("owner-statements", "other-business-in-duplex-audit"): re.compile(
+        r"^Fenwick Road Duplex — Maintenance & renovation log — Pellow properties and the Spoke Shed: "
+        r"\d{4}-\d{2}-\d{2} \(property Fenwick Rd"),
 }
 # Violations of the held-out workspaces this round left open, each a known defect with why
 # (remove an entry when it is fixed; a new violation still fails):
@@ -102,5 +112,5 @@ def test_briefings_show_what_the_analyst_expected_of_each_corpus_workspace(name,
     assert misattributed == [], misattributed
     # nothing the analyst said would be wrong for the data (a secret in clear, advice for another kind)
     wrong = [(lens, ident, item) for lens, ident, item in recall.violations
-             if not (COINCIDENCES.get((name, ident)) or KNOWN.get((name, ident)) or re.compile("(?!)")).search(item)]
+             if not any(p.search(item) for p in (COINCIDENCES.get((name, ident)), KNOWN.get((name, ident))) if p)]
     assert wrong == [], wrong

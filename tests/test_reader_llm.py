@@ -338,7 +338,7 @@ def test_an_answer_cut_off_is_not_kept_and_the_warning_names_the_setting(workspa
 
     with LLMServer(answer=label_all) as server:
         configure(workspace, server, max_output_tokens=256)
-        workspace.write("notes/long.md", "# Long\n\n" + "".join(f"- Unit {n} needs a new smoke alarm\n" for n in range(40)))
+        workspace.write("notes/long.md", "# Long\n\n" + "".join(f"- Room {n} needs a new smoke alarm\n" for n in range(40)))
         first = run(settings_of(workspace), dry_run=True)
         run(settings_of(workspace), dry_run=True)
 

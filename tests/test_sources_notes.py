@@ -1109,3 +1109,23 @@ def test_a_spoken_memo_gives_each_sentence_the_business_it_is_about(ws):
         "Um, what else.": None,
         "The van needs tyres, $400.": None,
     }
+
+
+def test_a_line_labelled_with_a_business_is_its_whatever_heading_or_title_it_is_under(ws):
+    ws.write("notes/log.md", (
+        "# Maintenance log for Globex\n\nPrepared by the agent · statement date 2026-11-03\n\n"
+        "| Date | Property | Issue |\n|---|---|---|\n"
+        "| 2026-11-08 | Acme Inc unit A | Gutter pulling off |\n| 2026-11-09 | Globex | Van tyre flat |\n"
+        "| 2026-11-10 | $300 from Acme Inc | Transfer in |\n\n"
+        "## Open\n- Acme Inc: the shower valve drips, by 12/5.\n- the van needs tyres\n"
+    ))
+    result = ws.collect()
+
+    (doc,) = of_kind(result, "document")
+    assert doc.record["updated"] == "2026-11-03"  # dated where it says so
+    rows = {ev.record["cells"]["issue"]: ev.entity for ev in of_kind(result, "table_row")}
+    assert rows == {"Gutter pulling off": "acme", "Van tyre flat": "globex",
+                    "Transfer in": "globex"}  # a cell that only mentions Acme names no row's business
+    (section,) = [s for s in of_kind(result, "section") if s.record["heading"] == "Open"]
+    assert [b.get("entity") for b in section.record["bullets"]] == ["acme", None]  # None: the section's own
+    assert section.entity == "globex"  # its heading is under the title, which names Globex

@@ -168,6 +168,18 @@ class EntityResolver:
                     break
         return frozenset(found)
 
+    def leading(self, text: str | None) -> str | None:
+        """The business a text opens with ("Fenwick Rd unit A", "Gull Cottage"; not "$300 from
+        Fenwick Rd")."""
+        if not text or not self.ids:
+            return None
+        text = text.lstrip(" *_`#>-")
+        for regex, ids in ((self._plain, self._plain_ids), (self._capitals, self._capital_ids)):
+            m = regex.match(text) if regex is not None else None
+            if m is not None:
+                return ids[m.lastindex - 1]  # type: ignore[operator]
+        return None
+
     def by_kind(self, text: str | None) -> str | None:
         """The business a text that names none is about by what it mentions ("the tenant in
         unit B": the one rental), when one kind is mentioned and one business has it."""

@@ -26,6 +26,11 @@ _TABLE_SEP = re.compile(r"^[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\
 _PIPE = re.compile(r"(?<!\\)\|")
 # A line that says when the note was last touched: "2026-11-03: called the insurer",
 # "Updated 3 Nov 2026", "_Last reviewed on 2026-10-01_". Only a full date (with a year) counts.
+# a document's own date, said anywhere in a paragraph's first line: "· statement date 2026-11-03",
+# "Report date: 3 Nov 2026", "Updated 2026-11-29." (after other sentences)
+_STAMP_WITHIN = re.compile(r"\b(?:statement|report|invoice|memo|minutes) date\b[*_]*\s*:?\s*[*_]*\s*(?=\d)|"
+                           r"\b(?:prepared|written|issued|dated|updated)(?: on)?\s*:?\s*(?=\d{4}-\d{2}-\d{2}\b)",
+                           re.IGNORECASE)
 _STAMP = re.compile(
     r"^[*_\s]*(?:(?:last\s+)?(?:updated|reviewed|edited)[*_]*\s*(?:on|:)?\s*[*_]*\s*(?=\S)|(?=\d{4}[-/]\d{1,2}[-/]\d{1,2}\s*(?:[:—–-]|$)))",
     re.IGNORECASE,
@@ -66,8 +71,9 @@ class Scan:
 
 
 def _stamp(text: str, lineno: int, out: Scan) -> None:
-    """Record the date of a dated line ("2026-11-03: …", "Updated 3 Nov 2026")."""
-    m = _STAMP.match(text)
+    """Record the date of a dated line ("2026-11-03: …", "Updated 3 Nov 2026", "Prepared by
+    Coastline · statement date 2026-11-03")."""
+    m = _STAMP.match(text) or _STAMP_WITHIN.search(text)
     if m:
         found = leading_date(text[m.end():m.end() + 40])
         if found is not None:
@@ -219,6 +225,8 @@ def scan(lines: list[str], begin: int) -> Scan:
             if chat:  # "[Mon 09:12] dana: generator cut out": one message, one paragraph
                 when, text, para = _chat_time(chat, when), text[chat.end():].strip(), None
             if first != "<":  # (HTML is not the note's own prose)
+                if para is None and ("date" in text or "pdated" in text or "ed on" in text):
+                    _stamp(text, lineno, out)  # "Prepared by Coastline · statement date 2026-11-03"
                 if para is None or para.get("quoted", False) != quoted:
                     para = {"text": text, "line": lineno, "starts": [0]}
                     if quoted:

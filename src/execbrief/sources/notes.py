@@ -45,13 +45,15 @@ __all__ = ["NotesSource", "register", "parse_note", "ARCHIVED_STATUSES", "CACHE_
 
 SUFFIXES = (".md", ".markdown")
 ARCHIVED_STATUSES = frozenset({"archived", "closed", "done", "superseded"})
-CACHE_VERSION = 13  # bump when parse_note's output changes (13: a task with several deadlines is due by the first, an AWS secret ending in +, / or = is named so, an access code said aloud is withheld; 12: e-mail headers and chat lines date the lines after them, an abbreviated password ("pw: …") is withheld; 8: late NUL bytes are warned of; 9: an AWS secret beside its key id is named so; 10: a sentence pointing back joins the one before, a table keeps its lead-in line, a login in words is withheld; 11: a front-matter value is quoted cut short)
-SUMMARY_VERSION = 6  # bump when what _build puts in a note's summary or evidence changes (6: an alias said without its article names its business, a line that names none belongs to the one business of the kind it mentions, a paragraph about one business is its throughout)
+CACHE_VERSION = 15  # bump when parse_note's output changes (15: a table column of passwords or codes and a password-shaped word beside a login are withheld; 14: a "statement date" or "prepared on" within a line dates the note; 13: a task with several deadlines is due by the first, an AWS secret ending in +, / or = is named so, an access code said aloud is withheld; 12: e-mail headers and chat lines date the lines after them, an abbreviated password ("pw: …") is withheld; 8: late NUL bytes are warned of; 9: an AWS secret beside its key id is named so; 10: a sentence pointing back joins the one before, a table keeps its lead-in line, a login in words is withheld; 11: a front-matter value is quoted cut short)
+SUMMARY_VERSION = 6  # bump when what _build puts in a note's summary or evidence changes (6: a line that opens with a business's name as its label is that business's, a table row's short cell naming one is too, an alias said without its article names its business, a line that names none belongs to the one business of the kind it mentions, a paragraph about one business is its throughout)
 _GLOB = set("*?[")
 # a sentence that turns to another matter ("Oh and …", "Also …", "And remind me …", "Web stuff, I …")
 _ASIDE = re.compile(r"(?i)\W*(?:(?:um|uh|okay|ok|so|and|but)\W+)*(?:also|oh|plus|speaking of|one more thing|"
                     r"(?:the )?other thing|another thing|separately|unrelated|remind me|by the way|btw|"
                     r"\w+(?:\W+\w+)?\W+stuff\b|\w+-wise\b)")
+# a label a line opens with: "Gull Cottage: …", "Spoke Shed — …", "**Elm St** - …"
+_LED = re.compile(r"[\s*_>#-]*([^:—–.!?]{2,40}?)[\s*_]*(?::|—|–|\s-\s)")
 # the words of a sentence where a speaker changes the subject ("Um, what else.", "Okay, moving on.")
 _FILLER = frozenset("""okay ok um uh umm erm hmm so yeah yep right anyway anyways alright well oh what else that
 that's thats it is for now good great cool fine and then let me think sorry all moving on next thing what's
@@ -447,7 +449,10 @@ class NotesSource:
         def owner(line: int, text: str | None) -> str | None:
             n = bisect_right(starts, line) - 1
             scope = scopes[n] if n >= 0 else entity
-            return scope if scope is not None or pinned else self._own(text)
+            if pinned:
+                return scope
+            led = self._led(text)  # "Gull Cottage: the shower valve drips", in the shop's log
+            return led or (scope if scope is not None else self._own(text))
         out: list[Evidence] = []
         sha = note.sha
         # stable_id("ev", "notes", rel, kind, start), without re-hashing the common prefix per item
@@ -474,7 +479,8 @@ class NotesSource:
         add("document", 1, max(parsed["lines"], 1), title, doc, entity)
         secrets = parsed.get("secrets", ())
         # a row names its business, else the line leading into its table does ("- obk billing run:")
-        rows = [(row[0], owner(row[0], row[1]) or owner(row[0], row[2].get("caption"))) for row in body["rows"]]
+        rows = [(row[0], (None if pinned else self._in_cells(row[2].get("cells")))
+                  or owner(row[0], row[1]) or owner(row[0], row[2].get("caption"))) for row in body["rows"]]
         # the businesses the note's table rows belong to (its own, when it has none): the
         # groups of the rules kept business by business
         groups = sorted({e or "" for _, e in rows} or {entity or ""})
@@ -487,10 +493,10 @@ class NotesSource:
         for s, scope in zip(body["sections"], scopes):
             if scope is None and not pinned:
                 named = self._paragraphs(s.get("paras", ())) or named
-            for item in s["bullets"]:
-                if scope is None and not pinned:
-                    found = self._own(item["text"])
-                    if found is not None:
+            for item in (*s["bullets"], *(s.get("paras", ()) if scope is not None and not pinned else ())):
+                if not pinned:
+                    found = self._led(item["text"]) or (self._own(item["text"]) if scope is None else None)
+                    if found is not None and found != scope:
                         item["entity"], named = found, True
             for item in (*s["bullets"], *s.get("paras", ())):
                 if "said" in item:
@@ -554,6 +560,22 @@ class NotesSource:
                 break
             found = resolver.in_name(folder)
         return found, False
+
+    def _led(self, text: str | None) -> str | None:
+        """The business a line opens with as its label ("Gull Cottage: the shower valve drips",
+        "Spoke Shed — three batteries dead"): its own, whatever heading or title it is under."""
+        m = _LED.match(text) if text else None
+        if m is None:
+            return None
+        names = self._resolver.named(m.group(1))
+        return next(iter(names)) if len(names) == 1 else None
+
+    def _in_cells(self, cells: dict[str, Any] | None) -> str | None:
+        """The business a table row's cells open with (a log's *Property* column: "Gull Cottage",
+        "Fenwick Rd unit A"; not "$3,000 from Fenwick Rd"), when they name one only."""
+        named = {e for v in (cells or {}).values()
+                 if isinstance(v, str) and 2 < len(v) <= 40 and (e := self._resolver.leading(v))}
+        return named.pop() if len(named) == 1 else None
 
     def _own(self, text: str | None) -> str | None:
         """The business a line of no section's business is about: the one it names, else (naming
