@@ -164,7 +164,7 @@ def analysis_context(settings: Settings, plans: list[PlannedReport], as_of: date
         units={e.id: e.unit for e in settings.entities if e.unit},
         ledger_types=types,
         stale_days=settings.run.stale_days, expected_kpis=tuple(sorted(expected)),
-        vocabulary=workspace_vocabulary(settings),
+        vocabulary=workspace_vocabulary(settings), dmy=settings.organization.date_order == "dmy",
     )
 
 

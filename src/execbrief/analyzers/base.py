@@ -45,6 +45,7 @@ class AnalysisContext:
     units: dict[str, str] = field(default_factory=dict)  # id → what one unit sold is called ("charter")
     ledger_types: tuple[tuple[str, str], ...] = ()  # [sources.ledger.types]: (category or account, type)
     stale_days: int = 45
+    dmy: bool = False  # all-figure dates are day first ([organization] date_order = "dmy")
     # (kpi name, entity kinds it applies to; empty = the organisation as a whole)
     expected_kpis: tuple[tuple[str, tuple[str, ...]], ...] = ()
     # which words mean which topic, role and signal (the built-in one, or a workspace's extension)

@@ -217,6 +217,9 @@ def scan(lines: list[str], begin: int) -> Scan:
             if not text or signature:
                 para = None
                 continue
+            if text[:2] == "**" and (posted := _POSTED.match(text)):  # "**Sam** 10:15 AM — Wed Nov 18"
+                when, para = _posted(posted, when), None
+                continue
             meta, when, subject = _who_when(text, when, subject)
             if meta:  # "From: …", "Date: …", "On Fri, Nov 20 … wrote:", "Begin forwarded message:"
                 para = None
@@ -224,6 +227,9 @@ def scan(lines: list[str], begin: int) -> Scan:
             chat = _CHAT.match(text) if text[0] == "[" else None
             if chat:  # "[Mon 09:12] dana: generator cut out": one message, one paragraph
                 when, text, para = _chat_time(chat, when), text[chat.end():].strip(), None
+            if not any(c.isalpha() for c in text) and not text.isascii():
+                para = None
+                continue  # "> 👍 2  💯 1": a chat message's reactions
             if first != "<":  # (HTML is not the note's own prose)
                 if para is None and ("date" in text or "pdated" in text or "ed on" in text):
                     _stamp(text, lineno, out)  # "Prepared by Coastline · statement date 2026-11-03"
@@ -297,8 +303,11 @@ _WROTE = re.compile(r"^on\s.{6,200}\bwrote:?$", re.I)
 _FORWARD = re.compile(r"^(?:-{2,}\s*(?:forwarded message|original message)\s*-{2,}|begin forwarded message:?)$", re.I)
 _CHAT_TITLE = re.compile(r"\b(?:chat|slack|whatsapp|teams|messages|transcript)\b.*\bexport\b|"
                          r"\bexport\b.*\b(?:chat|slack|whatsapp|teams|messages)\b|^-{3,}.*-{3,}$", re.I)
-_CHAT = re.compile(r"\[(?:(mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?(\d{1,2}):(\d{2})(?::\d{2})?"
-                   r"(?:\s*([ap])\.?m\.?)?\]\s*", re.I)
+_CHAT = re.compile(r"\[(?:(mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?(?:(\d{1,2})/(\d{1,2})(?:/\d{2,4})?,?\s+)?"
+                   r"(\d{1,2}):(\d{2})(?::\d{2})?(?:\s*([ap])\.?m\.?)?\]\s*", re.I)
+# a Slack or Teams export's message header: "**Sam Whitfield** 10:15 AM — Wed Nov 18", "**Priya** 9:04 AM"
+_POSTED = re.compile(r"\*\*[^*\n]{1,40}\*\*\s+(\d{1,2}):(\d{2})\s*([ap])\.?m\.?"
+                     r"(?:\s*[—–-]\s*(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?(.{3,20}))?\s*$", re.I)
 # Obsidian: "> [!warning] Lost a driver" (a callout), "status:: blocked" (a Dataview field)
 _CALLOUT = re.compile(r"^\s*\[![\w-]+\][+-]?\s*")
 _FIELD = re.compile(r"^([A-Za-z][\w -]{0,30}?)::\s*(.*)$")
@@ -347,12 +356,26 @@ def _dated(text: str) -> list[Any] | None:
     return [*found[0], None, 0, _minutes(*clock.groups()) if clock else None]
 
 
+def _posted(header: re.Match[str], when: list[Any] | None) -> list[Any]:
+    """The time (and day, where it says) a chat export's message header gives."""
+    hour, minute, half, day = header.groups()
+    out = list(when) if when is not None else [None, None, None, None, 0, None]
+    found = leading_date(day.strip(), yearless=True) if day else None
+    if found is not None:
+        out[:5] = [found[0], found[1], found[2], None, 0]
+    out[5] = _minutes(hour, minute, half)
+    return out
+
+
 def _chat_time(chat: re.Match[str], when: list[Any] | None) -> list[Any]:
     """The time a chat line gives ("[Tue 13:05]"), on the day its weekday moves to from the
     line before (a chat export runs forward: Mon, Mon, Tue, Thu)."""
-    day, hour, minute, half = chat.groups()
+    day, month, date_, hour, minute, half = chat.groups()
     out = list(when) if when is not None else [None, None, None, None, 0, None]
-    if day:
+    if month:  # "[11/16 07:02]": month first, unless the first number cannot be a month
+        first, second = int(month), int(date_)
+        out[:5] = [None, *((second, first) if first > 12 else (first, second)), None, 0]
+    elif day:
         weekday = _WEEKDAYS[day.lower()[:3]]
         if out[3] is None:
             out[3], out[4] = weekday, 0

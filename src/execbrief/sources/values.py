@@ -10,7 +10,7 @@ than ``MAX_DIGITS`` digits); the ledger asks ``implausible`` of its amounts, to 
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 __all__ = [
@@ -22,6 +22,7 @@ __all__ = [
     "parse_day",
     "find_dates",
     "leading_date",
+    "month_heading",
     "resolve_day",
     "typed_cells",
 ]
@@ -57,6 +58,7 @@ _ISO_AT = re.compile(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?![^\W_])(?![/-])")
 _DAY_MONTH = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]{3,9})\.?(?:,?\s+(\d{4}))?(?![^\W_])(?!-)")
 # ("Nov 23-25, 2026": a range is read as the day it starts)
 _DAY_YEAR = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?(?:[-–]\d{1,2}(?:st|nd|rd|th)?(?!\d))?(?:,?\s+(\d{4}))?(?![^\W_])(?![:-])")
+_NUMERIC = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?![\d/])")
 _MONTH_BEFORE = re.compile(r"([A-Za-z]{3,9})\.?\s+$")
 _MONEY = re.compile(
     r"^(?P<neg>-)?\s*(?:(?P<code>USD|EUR|GBP|CAD|AUD)\s?)?(?P<sym>CA\$|A\$|[$€£¥])?\s?(?P<neg2>-)?"
@@ -138,11 +140,14 @@ def _day(year: int, month: int, day: int) -> date | None:
         return None
 
 
-def find_dates(text: str) -> list[tuple[int | None, int, int]]:
+def find_dates(text: str, numeric: str | None = None) -> list[tuple[int | None, int, int]]:
     """Every date written in ``text`` as (year or None, month, day), in order.
 
     A year-less date ("by 15 December") keeps ``None`` for its year: resolve it with
     ``resolve_day`` against a date the caller trusts. Impossible dates are left out.
+    ``numeric`` ("mdy" or "dmy", as the organisation writes them) also reads all-figure
+    dates with a year, ``10/25/2026``, ``9/27/26``; a caller that does not know the order
+    leaves them out.
     The scan is driven by runs of digits (every date form has one), which is ~10x faster
     than one regex of every form tried at every position.
     """
@@ -163,6 +168,14 @@ def find_dates(text: str) -> list[tuple[int | None, int, int]]:
             continue
         if run.end() - i > 2 or before.isalnum() or before in ":.-":
             continue
+        if numeric and before != "/" and (nm := _NUMERIC.match(text, i)):
+            pos = nm.end()
+            first, second, year = int(nm.group(1)), int(nm.group(2)), int(nm.group(3))
+            year += 2000 if year < 100 else 0
+            month, day = (second, first) if numeric == "dmy" else (first, second)
+            if _day(year, month, day) is not None:
+                out.append((year, month, day))
+            continue
         dm = _DAY_MONTH.match(text, i)
         if dm and dm.group(2).lower() in _MONTHS:
             pos = dm.end()
@@ -178,6 +191,22 @@ def find_dates(text: str) -> list[tuple[int | None, int, int]]:
         if _day(found[0] or 2000, found[1], found[2]) is not None:  # 2000 is a leap year: 29 Feb passes
             out.append(found)
     return out
+
+
+_MONTH_ONLY = re.compile(r"\W*([A-Za-z]{3,9})\.?(?:\s+(\d{4}))?\W*$")
+
+
+def month_heading(text: str, reference: date) -> date | None:
+    """The day a heading that is a month alone ("October", "November 2026", "Oct") stands
+    for: the month's last day, or ``reference`` in its own month; a month without a year is
+    the latest one not after ``reference``."""
+    m = _MONTH_ONLY.match(text)
+    month = _MONTHS.get(m.group(1).lower()) if m else None
+    if month is None:
+        return None
+    year = int(m.group(2)) if m.group(2) else reference.year - (month > reference.month)  # type: ignore[union-attr]
+    following = date(year + (month == 12), month % 12 + 1, 1)
+    return min(following - timedelta(days=1), reference)
 
 
 def leading_date(text: str, *, yearless: bool = False) -> tuple[int | None, int, int] | None:
