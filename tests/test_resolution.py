@@ -48,7 +48,7 @@ def test_a_problem_a_later_entry_says_is_fixed_becomes_a_note_citing_both():
     dead, quote = found["notes/2026-11-17.md:3"], found["notes/2026-11-17.md:4"]
     assert (dead.kind, dead.name, dead.severity) == ("note", "resolved_later", None)
     assert dead.statement == (
-        "Sudsy Paws Grooming — 2026-11-17 tue: van water heater DEAD this am. no hot water = no baths, -$285 — resolved by "
+        "Sudsy Paws Grooming: van water heater DEAD this am. no hot water = no baths, -$285 — resolved by "
         "2026-11-20: van back!! water heater replaced at coastal rv, $640 paid (notes/2026-11-20.md:3).")
     assert dead.sources == ("notes/2026-11-17.md:3", "notes/2026-11-20.md:3")
     assert "risk" not in dead.topics
@@ -167,3 +167,12 @@ def test_a_group_item_naming_someone_only_one_business_deals_with_becomes_that_b
     assert moved.statement.startswith("Sudsy Paws Grooming — 2026-11-10: Okay so Gary at Brookside")
     assert found["notes/g.md:3"].entity is None  # a name one item uses is not yet an associate
     assert found["notes/h.md:3"].entity is None  # a name two businesses use says nothing
+
+
+def test_a_two_word_name_is_one_word_a_problem_and_its_end_share():
+    found = facts_of(
+        day("notes/a.md", "2026-11-06", "MRR now $9,900 (Halvorsen 2,500, Bright Acre 1,800, Mosaic 900); Mosaic still unpaid"),
+        day("notes/b.md", "2026-11-12", "Bright Acre refund $600 sent. ✅"),
+    )
+
+    assert found["notes/a.md:3"].name != "resolved_later"  # a refund to one client ends no note of them all

@@ -76,6 +76,10 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # like one (a digit or a symbol in it; "pass: approved" is no secret)
     ("password, abbreviated", re.compile(
         r"(?i)(?<![\w-])(?:pw|pwd|pword|pass)\s*[:=]\s*['\"]?((?=[^\s'\"`]*[\d!@#$%^&*])[^\s'\"`,;)]{6,})")),
+    # "the gate admin login for the PTI portal is admin / Ridgeway#2291", "creds: ops@ / Van2024!"
+    ("login in words", re.compile(
+        r"(?i)\b(?:log-?ins?|credentials?|creds|user(?:name)?\s*/\s*pass(?:word)?|u/p)\b[^\n]{0,60}?"
+        r"(?:\bis\b|\bare\b|[:=])\s*['\"]?[^\s/'\"]{1,60}\s*/\s*['\"]?((?=[^\s'\"`]*[\d#!@$%^&*])[^\s'\"`,;]{6,})")),
     # a password's shape (letters, a digit and a symbol: "Halvorsen!Pine44", "Bikes4Days!") in a line
     # that speaks of logging in: "the Onfleet login is … it's hop@x.example / Bikes4Days!",
     # "it's in the 1Password vault … just use it: `lumen-admin` / `Halvorsen!Pine44`"
@@ -83,10 +87,6 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"(?i)(?=[^\n]*\b(?:\w*passw(?:or)?d|pw|log-?in|sign-?in|creds|credentials|vault|rotate)\b)[^\n]*?"
         r"(?<![\w@./:-])[`'\"]?((?=[^\s`'\"]*[a-z])(?=[^\s`'\"]*\d)(?=[^\s`'\"]*[!#$%^&*?~+=])"
         r"[A-Za-z0-9!#$%^&*?~+=._-]{8,40}?)[`'\"]?(?=[\s.,;:)]*(?:\s|$))")),
-    # "the gate admin login for the PTI portal is admin / Ridgeway#2291", "creds: ops@ / Van2024!"
-    ("login in words", re.compile(
-        r"(?i)\b(?:log-?ins?|credentials?|creds|user(?:name)?\s*/\s*pass(?:word)?|u/p)\b[^\n]{0,60}?"
-        r"(?:\bis\b|\bare\b|[:=])\s*['\"]?[^\s/'\"]{1,60}\s*/\s*['\"]?((?=[^\s'\"`]*[\d#!@$%^&*])[^\s'\"`,;]{6,})")),
 ]
 # What each pattern cannot match without: (exact substrings, case-folded substrings); a
 # pattern runs only on text holding one of them. ``str.__contains__`` is ~50x cheaper than

@@ -43,7 +43,7 @@ _LATE_IN = re.compile(r"\blate[- ](?:in (?:the )?(?:day|week|month|year|season)|
 # "No arrears at 30 November", "clean, no damage", "re-let with no gap": good news, not a problem
 _GOOD_NEWS = re.compile(r"\b(?:no|zero|nil|without any|nothing)\W+(?:more\W+|further\W+|new\W+)?(?:arrears|damage|"
                         r"complaints?|issues?|problems?|late (?:payments?|rent|fees?)|gaps?|voids?|vacanc(?:y|ies)|"
-                        r"leaks?|incidents?|disputes?|claims?|delays?|missed (?:payments?|deliveries|days)|"
+                        r"leaks?|incidents?|disputes?|claims?|delays?|missed \w+|late \w+|"
                         r"outstanding|overdue|owed|unpaid|missing)\b(?!\W+(?:figure|data|report|rate|tracking|"
                         r"tracked|records?|numbers?|idea)\b)", re.I)
 _TOPIC_NAME = re.compile(r"[a-z][a-z0-9-]*$")
@@ -224,7 +224,10 @@ class Vocabulary:
             text = _LATE_IN.sub(" ", text)
         if "o " in text or "othing " in text or "ero " in text or "il " in text:
             text = _GOOD_NEWS.sub(" ", text)
-        return self.read(text)[1]
+        found = self.read(text)[1]
+        if "✅" in text or "✔" in text or "☑" in text:  # a tick says it is done, in any words
+            found = found | {"resolved"}
+        return found
 
     def topics_for(self, body: str | None, *, heading: str | None = None, tags: Iterable[str] = ()) -> tuple[str, ...]:
         """Topics for an item: its note's tags that are topics, its heading's words, its own words.

@@ -82,8 +82,11 @@ def monthly_results(txns: Sequence[Group], ctx: AnalysisContext, sums: dict | No
     sums = aggregate(txns) if sums is None else sums
     groups = with_group(sums, "month", ctx)
     latest: dict[str | None, str] = {}
+    paying: dict[str | None, int] = {}  # months a business paid its loans in
     for entity, month in groups:
         latest[entity] = max(month, latest.get(entity, month))
+        if any(kind in _DEBT and moved < 0 for kind, (moved, _) in groups[(entity, month)][5].items()):
+            paying[entity] = paying.get(entity, 0) + 1
     for (entity, month), (revenue, costs, paths, *_) in sorted(groups.items(), key=lambda kv: (kv[0][0] or "", kv[0][1])):
         net = revenue - costs
         who, when = ctx.entity_name(entity), month_label(month)
@@ -117,10 +120,11 @@ def monthly_results(txns: Sequence[Group], ctx: AnalysisContext, sums: dict | No
                     "or costs that have outgrown its revenue, and cut or defer the costs it can."),
             ))
         # what the month left after paying its loans (a landlord's cash flow after the mortgage):
-        # for the latest month, and any month the loan payments took below zero
+        # for the latest month, and any month the loan payments took below zero; only for a
+        # business that pays a loan month after month (a loan paid off at once is no month's loss)
         debt = sum((moved for kind, (moved, _) in groups[(entity, month)][5].items() if kind in _DEBT), ZERO)
         after = net + debt
-        if debt < 0 and entity is not None and (after < 0 or month == latest[entity]):
+        if debt < 0 and entity is not None and paying.get(entity, 0) > 1 and (after < 0 or month == latest[entity]):
             facts.append(_metric(
                 "net_after_debt", entity, month, after, ctx.currency,
                 f"{who} {'lost' if after < 0 else 'kept'} {money(abs(after), ctx.currency)} in {when} after "

@@ -23,7 +23,7 @@ from .base import AnalysisContext, rule
 from .views import NOTES
 from .build import fact
 from ..sources.spoken import spoken_figures
-from ..sources.values import find_dates, parse_money, resolve_day
+from ..sources.values import find_dates, month_heading, parse_money, resolve_day
 from ..vocabulary import Vocabulary
 
 __all__ = ["analyze", "note_infos", "NoteInfo", "parse_kpi_value", "quantity", "risk_date", "table_row"]
@@ -148,7 +148,8 @@ def _done(ev: Evidence, entity: str | None, text: str, heading: str, where: str,
 
 def said_on(record: dict[str, Any], info: NoteInfo, ctx: AnalysisContext) -> str | None:
     """The day an item was written: its nearest dated heading's ("## 2026-11-17", "Week of 2
-    November 2026", "# Partners meeting — 2026-11-18"), else its note's (front matter, a
+    November 2026", "# Partners meeting — 2026-11-18"; "## October" is October's last day),
+    else its note's (front matter, a
     dated line, else the day the file was last changed: a living document is current).
     An e-mail's or chat's line says its own (``2026-11-19T16:05``: its message's ``Date:``,
     its chat line's time), which orders the lines of one day."""
@@ -156,10 +157,13 @@ def said_on(record: dict[str, Any], info: NoteInfo, ctx: AnalysisContext) -> str
     own = record.get("said")
     if own and own[:10] <= today:
         return own
+    reference = min(info.updated, ctx.as_of) if info.updated else ctx.as_of
     for heading in (record.get("heading") or "", *reversed(record.get("parents") or ()), info.title):
-        for day in _heading_days(heading):
+        for day in _heading_days(heading, ctx.dmy):
             if day.isoformat() <= today:
                 return day.isoformat()
+        if heading and len(heading) <= 16 and (month := month_heading(heading, reference)):
+            return month.isoformat()  # "## October" in a running status doc: its items are October's
     # (a file changed after the as-of date was, as far as this run knows, written on it)
     return min(info.updated, ctx.as_of).isoformat() if info.updated else None
 
@@ -210,7 +214,7 @@ def _severity(text: str, signals: frozenset[str], vocab: Vocabulary, default: st
 
 
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+")
-_LAST_CLAUSE = re.compile(r"(?<=[.!?;])\s+|,?\s+(?:and|but|so|now)\s+(?=\S)", re.I)
+_LAST_CLAUSE = re.compile(r"(?<=[.!?;])\s+|,?\s+(?:and|but|so|now)\s+(?=\S)|\s*(?:→|->|=>)\s*", re.I)
 
 
 def _ends_over(text: str, vocab: Vocabulary) -> bool:
@@ -374,7 +378,7 @@ def stated_kpis(ev: Evidence, info: NoteInfo, item: dict[str, Any], raw: str, en
         today = ctx.as_of.isoformat()
         said = [d for d in item.get("dates") or () if d <= today]
         said += [own[:10] for own in (item.get("said"),) if own and own[:10] <= today]
-        said += [d.isoformat() for d in _heading_days(ev.record.get("heading") or "") if d.isoformat() <= today]
+        said += [d.isoformat() for d in _heading_days(ev.record.get("heading") or "", ctx.dmy) if d.isoformat() <= today]
         when = said[0] if said else info.updated.isoformat() if info.updated and not info.guessed else None
         on = f" on {when}" if when else ""
         out.append(fact(
@@ -389,8 +393,11 @@ def stated_kpis(ev: Evidence, info: NoteInfo, item: dict[str, Any], raw: str, en
 
 
 @lru_cache(maxsize=4096)  # a section's items share their heading
-def _heading_days(heading: str) -> tuple[date, ...]:
-    return tuple(d for f in find_dates(heading) if (d := resolve_day(tuple(f), None))) if _DIGIT.search(heading) else ()
+def _heading_days(heading: str, dmy: bool = False) -> tuple[date, ...]:
+    """The days a heading gives ("Week of 2 November 2026", "Sunday 10/25/2026 — Zoom")."""
+    if not _DIGIT.search(heading):
+        return ()
+    return tuple(d for f in find_dates(heading, "dmy" if dmy else "mdy") if (d := resolve_day(tuple(f), None)))
 
 
 def _action(ev: Evidence, entity: str | None, raw: str, due_text: str | None, heading: str,

@@ -76,11 +76,13 @@ def analyze(facts: Sequence[Fact], ctx: AnalysisContext) -> list[Fact]:
     scope = None if any(end.entity is None for end in ends) else {end.entity for end in ends}
     opened: list[tuple[Fact, frozenset[str]]] = []
     index: dict[str, list[int]] = {}
+    totals: dict[str | None, int] = {}  # open items per business, all of them: what "common" is a share of
     for f in facts:
         if f.period is None or f.period > latest or (scope is not None and f.entity is not None and f.entity not in scope):
             continue
         if not (f.name in _OPEN or (f.kind == "note" and f.name not in _ENDS)):
             continue
+        totals[f.entity] = totals.get(f.entity, 0) + 1
         text = _text(f)
         hits = len(set(search.findall(text.lower())))
         if hits < 2 and not (hits and amounts and has_amount(text)):
@@ -93,7 +95,7 @@ def analyze(facts: Sequence[Fact], ctx: AnalysisContext) -> list[Fact]:
             index.setdefault(w, []).append(len(opened))
         opened.append((f, own))
     # a word most of a business's open items use ("flat", "BL") says nothing about which
-    common = _common_words(opened)
+    common = _common_words(opened, totals)
     settled: dict[str, tuple[Fact, Fact]] = {}
     for end, said in ends_words:
         said = said - common.get(end.entity, frozenset()) - common.get(None, frozenset())
@@ -106,6 +108,8 @@ def analyze(facts: Sequence[Fact], ctx: AnalysisContext) -> list[Fact]:
             own = own - common.get(problem.entity, frozenset())
             if shared < 2 or shared * 10 < 3 * min(len(own), len(said)):
                 continue  # two distinctive words at least, and nearly a third of the shorter item's
+            if shared - _names_in(end, own & said) < 2:
+                continue  # "Bright Acre" is one client, not two words: a refund to it ends no note of the MRR
             if problem.entity is not None and end.entity is not None and problem.entity != end.entity:
                 continue
             if not _before(problem, end):
@@ -116,12 +120,28 @@ def analyze(facts: Sequence[Fact], ctx: AnalysisContext) -> list[Fact]:
     return [_settled(problem, end) for problem, end in settled.values()]
 
 
+_NAME_PAIR = re.compile(r"\b([A-Z][a-z]+)\s+([A-Z][a-z]+)\b")
+
+
+def _names_in(end: Fact, shared: frozenset[str]) -> int:
+    """How many two-word names ("Bright Acre", "Coastal RV" is not: RV is no word of a name)
+    the shared words hold: each counts once, not twice."""
+    found = 0
+    for first, second in _NAME_PAIR.findall(_text(end)):
+        if words(first) <= shared and words(second) <= shared and words(first) and words(second):
+            found += 1
+    return found
+
+
 _FEW = 10  # open items of a business below which no word is common to them
 
 
-def _common_words(opened: list[tuple[Fact, frozenset[str]]]) -> dict[str | None, frozenset[str]]:
+def _common_words(opened: list[tuple[Fact, frozenset[str]]],
+                  totals: dict[str | None, int] | None = None) -> dict[str | None, frozenset[str]]:
     """Per business with ten open items or more: the words a fifth or more of them share
-    (three items at least)."""
+    (three items at least). ``opened`` may be the items that share words with an end only;
+    ``totals`` then counts all the business's open items (three items about one card reader
+    among thirty-two are what they are about, not a common word)."""
     by_entity: dict[str | None, list[frozenset[str]]] = {}
     for fact, own in opened:
         by_entity.setdefault(fact.entity, []).append(own)
@@ -129,11 +149,12 @@ def _common_words(opened: list[tuple[Fact, frozenset[str]]]) -> dict[str | None,
     for entity, sets in by_entity.items():
         if len(sets) < _FEW:
             continue  # a few items about one furnace share "furnace": the word is what they are about
+        total = max(len(sets), (totals or {}).get(entity, 0))
         counts: dict[str, int] = {}
         for own in sets:
             for w in own:
                 counts[w] = counts.get(w, 0) + 1
-        floor = max(3, len(sets) // 5)
+        floor = max(3, total // 5)
         out[entity] = frozenset(w for w, n in counts.items() if n >= floor)
     return out
 
