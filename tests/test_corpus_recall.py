@@ -42,6 +42,10 @@ FLOORS = {
     # vouchers and grants as cash only, a ledger cell matched as the notes match names, costs by
     # category, a latest month's loss as a finding, lines labelled with their business
     "owner-statements": 0.89,
+    # held out: written blind from the README (helper, this session), measured first on main before
+    # this session's rules (85.5%, 82.1%) and with them (85.5%, 83.9%) before any rule changed for them
+    "shared-drive": 0.85,
+    "agency-slack": 0.83,
 }
 
 
@@ -72,6 +76,11 @@ COINCIDENCES = {
     ("owner-statements", "other-business-in-duplex-audit"): re.compile(
         r"^Fenwick Road Duplex — Maintenance & renovation log — Pellow properties and the Spoke Shed: "
         r"\d{4}-\d{2}-\d{2} \(property Fenwick Rd"),
+    # the analyst's pattern takes any unresolved line naming the Garcias; this one is the CO
+    # detector they took from flat 3, still missing (the deposit itself is shown returned)
+    ("shared-drive", "garcia-deposit-shown-open"): re.compile(r"Flat 3 CO detector missing \(Garcias took it\?\?\)"),
+    # 'owe' is inside "nothing owed": the client table's row says Ridgeway left owing nothing
+    ("agency-slack", "ridgeway-as-overdue"): re.compile(r"Ridgeway Motors .*notes churned in Aug, nothing owed"),
 }
 # Violations of the held-out workspaces this round left open, each a known defect with why
 # (remove an entry when it is fixed; a new violation still fails):
@@ -90,6 +99,13 @@ KNOWN = {
     ("owner-statements", "other-business-in-duplex-audit"): re.compile(
         r"10/15 \(description Transfer to The Spoke Shed|October about broke even once you take the grant"
         r"|The gift vouchers are money in the bank"),
+    # found on first measurement, open: the stall's chest freezer is a row of the flats' own status
+    # table (Marco's doc), "Gina's chest freezer in the basement": Gina runs the stall, which the
+    # notes say elsewhere, but a row of a business's own table stays that business's
+    ("shared-drive", "freezer-in-rental-audit"): re.compile(r"Gina's chest freezer in the basement"),
+    # found on first measurement, open: "The Square reader died … Gina ordered a new one." is read
+    # as over (ordered), so the later "New Square reader came 11/2 … Fixed." has nothing to settle
+    ("shared-drive", "card-reader-shown-open"): re.compile(r"The Square reader died at the market today \(10/25\)"),
 }
 # Items of the held-out workspaces the checker reads as shown under another business, found on
 # first measurement and checked by hand (remove an entry when it is fixed; a new one still fails):
@@ -97,6 +113,10 @@ KNOWN_MISATTRIBUTED = {
     # the analyst's pattern ('code' + 'cottage') also takes the shop's "10% off code for Gull Cottage
     # guests", which is rightly the shop's; the key-safe code itself is not flagged by the CTO briefing
     ("owner-statements", "key-safe-code-flagged"): re.compile(r"Idea: a 10% off code for Gull Cottage guests"),
+    # open: one bullet names both renewals ("Progressive for the vans is $5,600 … Erie wants $2,640
+    # for Birch Lane …"): an item about two businesses is the group's; split by sentence it would not be
+    ("shared-drive", "birch-landlord-insurance-up"): re.compile(r"Progressive for the vans is \$5,600 on 12/15"),
+    ("shared-drive", "qs-insurance-up"): re.compile(r"Progressive for the vans is \$5,600 on 12/15"),
 }
 
 
