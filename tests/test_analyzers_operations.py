@@ -815,3 +815,12 @@ def test_a_log_row_is_of_its_day_and_a_row_marked_fixed_is_over():
 
     assert (opened.name, opened.period) == ("table_row", "2026-11-08")
     assert (fixed.name, fixed.period) == ("resolved", "2026-11-19")
+
+
+def test_lateness_that_is_over_is_no_problem_and_money_that_came_late_is_no_high_one():
+    vocab = ctx().vocabulary
+
+    assert "problem" not in vocab.signals("No arrears. November's late rent from unit A was received on the 12th.")
+    assert vocab.signals("Pereira paid 11 days late; her hours were cut.") >= {"problem"}
+    assert "high" not in vocab.signals("Pereira paid 11 days late; her hours were cut.")
+    assert "high" in vocab.signals("Rent is late again, third time")

@@ -176,3 +176,15 @@ def test_a_two_word_name_is_one_word_a_problem_and_its_end_share():
     )
 
     assert found["notes/a.md:3"].name != "resolved_later"  # a refund to one client ends no note of them all
+
+
+def test_a_unit_and_its_letter_are_one_word_and_an_end_that_starts_later_settles_nothing_yet():
+    found = facts_of(
+        day("notes/a.md", "2026-10-02", "Tran (unit B) gave notice: moving out 31 October. Advertising at $1,375."),
+        day("notes/b.md", "2026-11-03", "Unit B re-let with no gap: Achebe, 12-month lease from 1 November at $1,375."),
+        day("notes/c.md", "2026-11-03", "Flat 4 vacant since October, asking $1,450"),
+        day("notes/d.md", "2026-11-20", "Signed the lease for flat 4 at $1,450, starts December first"),
+    )
+
+    assert found["notes/a.md:3"].name == "resolved_later"  # "unit B" and $1,375
+    assert found["notes/c.md:3"].name == "risk"  # vacant until the lease starts, after the as-of date

@@ -1,7 +1,8 @@
 """The distinctive words of a line of notes: what two items must share to be about the same
 thing ("water heater", "Coastal RV"), without the words every line uses, numbers, days,
 months, a business's own name, or a plural or past-tense ending; an amount of a hundred or
-more is a word ("$1,100", or "eleven hundred" said). Used to match a problem
+more is a word ("$1,100", or "eleven hundred" said), and so is a unit with its number or
+letter ("unit B", "bike 3"). Used to match a problem
 with the later line that ends it (``analyzers/resolution.py``) and to tell near-duplicate
 lines of a briefing apart (``lenses/distinct.py``)."""
 
@@ -15,7 +16,9 @@ from .sources.spoken import spoken_figures
 __all__ = ["TOKEN", "has_amount", "words"]
 
 TOKEN = re.compile(r"[a-z0-9][a-z0-9&]*(?:[.'][a-z0-9&]+)*")
-_FIGURE = re.compile(r"(\$\s?)?(?<![\d.,/:-])(\d{1,3}(?:,\d{3})+|\d{3,})(?![\d/:-]|\.\d)")
+_FIGURE = re.compile(r"(\$\s?)?(?<![\d.,/:-])(\d{1,3}(?:,\d{3})+|\d{3,})(?:\.00)?(?![\d/:-]|\.\d)")
+_UNIT = re.compile(r"(?i)\b(unit|flat|apt|apartment|suite|room|van|bike|truck|lot|plot|bay|stall|slip|berth)"
+                   r"\s*#?\s*([a-z]|\d{1,4})\b(?![.,:/]\d)")
 _NUMBER_WORD = re.compile(r"(?i)\b(?:hundred|thousand|grand)\b")
 _CONTRACTION = re.compile(r"(?:n't|'d|'ll|'re|'ve|'m)$|^(?:it|that|there|here|what|who|he|she|let)'s$")
 _DAY = re.compile(r"^\d+(?:st|nd|rd|th)?$|^\d{1,2}/\d{1,2}(?:/\d{2,4})?$")
@@ -50,6 +53,8 @@ def words(text: str, names: frozenset[str] = frozenset()) -> frozenset[str]:
     """The distinctive words of an item: lower-case, without common words, numbers, days,
     its business's own name, and a plural or past-tense ending."""
     out = set()
+    if _UNIT.search(text):  # "unit B", "flat 3", "bike 2": one word, which unit it is
+        out.update(f"{m.group(1).lower()}#{m.group(2).lower()}" for m in _UNIT.finditer(text))
     if has_amount(text):
         # an amount is as good a word as any: "$1,100 deposit" is the "eleven hundred" sent back
         for m in _FIGURE.finditer(spoken_figures(text)):
@@ -61,7 +66,7 @@ def words(text: str, names: frozenset[str] = frozenset()) -> frozenset[str]:
             if _CONTRACTION.search(token):
                 continue  # "haven't", "I'd", "they're": words of grammar, not of subject
             token = token.removesuffix("'s")  # "Kenji's deposit" is Kenji's
-        if token in _COMMON or token in names or _DAY.match(token) or len(token) < 2:
+        if token in _COMMON or token in names or _DAY.match(token) or len(token) < 2 or token[0].isdigit():
             continue
         out.add(_stem(token))
     return frozenset(out - _COMMON)

@@ -28,7 +28,7 @@ __all__ = ["analyze"]
 _KINDS = frozenset({"note", "finding", "action"})
 _NOT_ITEMS = frozenset({"secret_in_text", "stale_note", "remediation", "missing_kpi"})
 # a capitalised word after a lower-case word, a figure or a comma: a name, not a sentence's start
-_NAME = re.compile(r"(?<=[a-z0-9,)] )[A-Z][a-z]{2,}(?:'s)?")
+_NAME = re.compile(r"(?:(?<=[a-z0-9,)] )|(?<=\b(?:Dr|Mr|Ms)\. )|(?<=\bMrs\. ))[A-Z][a-z]{2,}(?:'s)?")  # "tell Dr. Hartley"
 _NOT_NAMES = frozenset("""
 January February March April May June July August September October November December
 Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Monday Tuesday Wednesday Thursday Friday Saturday

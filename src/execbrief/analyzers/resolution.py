@@ -20,9 +20,11 @@ alone (a word a fifth of a business's open items use, "flat", "BL", tells none a
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Sequence
 
 from ..model import Fact
+from ..sources.values import find_dates, resolve_day
 from ..wording import TOKEN, has_amount, words
 from .base import FACTS, AnalysisContext, rule
 
@@ -98,6 +100,8 @@ def analyze(facts: Sequence[Fact], ctx: AnalysisContext) -> list[Fact]:
     common = _common_words(opened, totals)
     settled: dict[str, tuple[Fact, Fact]] = {}
     for end, said in ends_words:
+        if _starts_later(end, ctx):
+            continue  # "signed the lease for unit B, starts December first": vacant until then
         said = said - common.get(end.entity, frozenset()) - common.get(None, frozenset())
         counts: dict[int, int] = {}
         for w in said:
@@ -118,6 +122,31 @@ def analyze(facts: Sequence[Fact], ctx: AnalysisContext) -> list[Fact]:
             if held is None or (end.period or "", end.id) < (held[1].period or "", held[1].id):
                 settled[problem.id] = (problem, end)  # the first end after it
     return [_settled(problem, end) for problem, end in settled.values()]
+
+
+# what an end says starts later: "starts December first", "a 12-month lease from 1 November"
+_STARTS = re.compile(r"(?i)\b(?:starts?|starting|from|effective|begins?|beginning|moves? in|moving in)\s+(?:on\s+)?"
+                     r"(?:the\s+)?([a-z]{3,9}\.?\s+[a-z0-9-]{1,12}|[0-9a-z-]{1,12}(?:\s+of)?\s+[a-z]{3,9})")
+_ORDINALS = {w: str(n) for n, w in enumerate((
+    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth "
+    "fifteenth sixteenth seventeenth eighteenth nineteenth twentieth twenty-first twenty-second twenty-third "
+    "twenty-fourth twenty-fifth twenty-sixth twenty-seventh twenty-eighth twenty-ninth thirtieth thirty-first").split(), 1)}
+
+
+def _starts_later(end: Fact, ctx: AnalysisContext) -> bool:
+    """Whether an end says what it brings starts after the as-of date (a lease signed that
+    starts next month ends no vacancy yet)."""
+    text = _text(end)
+    if not end.period or not any(w in text.lower() for w in ("start", "from", "effective", "begin", "move")):
+        return False
+    said = date.fromisoformat(end.period[:10])
+    for m in _STARTS.finditer(text):
+        span = " ".join(_ORDINALS.get(w.lower(), w) for w in m.group(1).split())
+        for found in find_dates(span):
+            day = resolve_day(tuple(found), said)
+            if day is not None and day > ctx.as_of:
+                return True
+    return False
 
 
 _NAME_PAIR = re.compile(r"\b([A-Z][a-z]+)\s+([A-Z][a-z]+)\b")
