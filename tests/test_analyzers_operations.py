@@ -824,3 +824,12 @@ def test_lateness_that_is_over_is_no_problem_and_money_that_came_late_is_no_high
     assert vocab.signals("Pereira paid 11 days late; her hours were cut.") >= {"problem"}
     assert "high" not in vocab.signals("Pereira paid 11 days late; her hours were cut.")
     assert "high" in vocab.signals("Rent is late again, third time")
+
+
+def test_a_rating_stated_in_words_is_the_review_or_customer_rating_of_the_business():
+    vocab = ctx().vocabulary
+
+    assert vocab.stated("Airbnb rating 4.8 (31 reviews).") == [("review_rating", "score", "4.8")]
+    assert vocab.stated("Quint gave 3 stars: hot tub was lukewarm. Rating down to 4.7") == [("review_rating", "score", "4.7")]
+    assert vocab.stated_name("review_rating", "delivery") == "customer_rating"
+    assert vocab.stated_name("review_rating", "short-let") == "review_rating"

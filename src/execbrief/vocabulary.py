@@ -180,10 +180,17 @@ class Vocabulary:
         roles = data.get("roles") or {}
         self._roles = _Matcher({w: {r} for r in ROLES for w in roles.get(r) or ()})
         self._stated = tuple(_stated_pattern(name, spec) for name, spec in sorted((data.get("stated") or {}).items()))
+        # a KPI stated in words that a kind of business calls by another name ("rating 4.8" is a
+        # holiday let's review rating, a courier's customer rating)
+        self._kind_names = {name: dict(spec.get("kinds") or {}) for name, spec in (data.get("stated") or {}).items()}
         self.digest = "sha256:" + hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
         self.topics_of = lru_cache(maxsize=8192)(self._topics_of)
         self._context = lru_cache(maxsize=8192)(self._context_topics)  # a section's items share it
         self.read = lru_cache(maxsize=65536)(self._read)  # (an item's signals, then its topics)
+
+    def stated_name(self, name: str, kind: str | None) -> str:
+        """What a business of this kind calls a KPI stated in words."""
+        return self._kind_names.get(name, {}).get(kind or "", name)
 
     def stated(self, text: str) -> list[tuple[str, str, str]]:
         """The KPIs an item states in its own words, as (KPI name, "money" or "percent", the
@@ -277,6 +284,7 @@ class Vocabulary:
 _FIGURE = {
     "money": r"(?:USD|EUR|GBP|CA\$|A\$|[$€£])\s?\d[\d,]*(?:\.\d+)?(?:\s?[kK](?![a-z]))?",
     "percent": r"\d{1,3}(?:\.\d+)?(?=\s?%)",
+    "score": r"[1-9](?:\.\d{1,2})?(?![\d%,])(?:\s*(?:/|out of)\s*(?:5|10)\b)?",
 }
 _HEDGE = r"(?:about|around|roughly|approx\.?|approximately|nearly|almost|just over|just under|~)?\s*"
 _AIMS = r"(?:target|goal|aim|budget|forecast|plan|promise[sd]?|threshold|minimum|sla|requirement|required|needed)"
@@ -291,12 +299,12 @@ def _stated_pattern(name: str, spec: Mapping[str, Any]) -> tuple[str, str, re.Pa
     account") or right after them ("occupancy 38%", "op acct: about $11,320")."""
     unit = spec.get("unit")
     if unit not in _FIGURE or not isinstance(spec.get("words"), list):
-        raise ConfigError(f"vocabulary: stated.{name} needs unit = \"money\" or \"percent\" and words = [...]")
+        raise ConfigError(f"vocabulary: stated.{name} needs unit = \"money\", \"percent\" or \"score\" and words = [...]")
     words = "|".join(r"\W+".join(map(re.escape, w.split())) for w in sorted(spec["words"], key=len, reverse=True))
     figure = _FIGURE[unit]
     before = (rf"(?<![\w.,])(?P<a>{figure})%?\s+(?:(?:a|per|in|on|at|of|the|our|my|rate|\w+ly)\s+){{0,3}}"
               rf"(?:{words})\b")
-    after = (rf"\b(?:{words})(?:\s+rate)?\W{{0,3}}(?:(?:is|was|at|of|now|on|\d{{1,2}}/\d{{1,2}})\W+){{0,2}}"
+    after = (rf"\b(?:{words})(?:\s+rate)?\W{{0,3}}(?:(?:is|was|at|of|now|on|down|up|to|\d{{1,2}}/\d{{1,2}})\W+){{0,2}}"
              rf"(?:\d+ (?:of|out of) \d+\W{{0,3}})?{_HEDGE}(?P<b>{figure})")  # "nights booked: 2 of 30 (7%)"
     return name, unit, re.compile(f"{before}|{after}", re.I)
 

@@ -367,11 +367,15 @@ def stated_kpis(ev: Evidence, info: NoteInfo, item: dict[str, Any], raw: str, en
     with the figures it says in words as digits ("checking is at about eleven grand")."""
     out = []
     for name, unit, figure in ctx.vocabulary.stated(figures or raw):
+        name = ctx.vocabulary.stated_name(name, ctx.kind_of(entity))
         if unit == "money":
             parsed = parse_money(figure)
             if parsed is None:
                 continue
             value, shown_unit, shown = parsed[0], ctx.currency, money(parsed[0], ctx.currency)
+        elif unit == "score":  # "rating 4.8", "4.6/5"
+            score = figure.split("/")[0].split(" out of")[0].strip()
+            value, shown_unit, shown = Decimal(score), None, score
         else:
             value, shown_unit, shown = Decimal(figure), "%", f"{figure}%"
         # the day the item, its heading ("Week of 16 November 2026") or its note gives
