@@ -39,12 +39,6 @@ def _text(fact: Fact) -> str:
     return rest if sep and len(head) < 120 else statement
 
 
-def _where(fact: Fact) -> tuple[str, int]:
-    source = fact.sources[0] if fact.sources else ""
-    path, _, line = source.rpartition(":")
-    return (path, int(line)) if line.isdigit() else (source, 0)
-
-
 def _before(problem: Fact, end: Fact) -> bool:
     """Whether ``end`` was written after ``problem``: on a later day, or later the same day
     where both say at what time (``2026-11-19T08:05``, an e-mail's ``Date:``, a chat line's
