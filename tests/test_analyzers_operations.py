@@ -833,3 +833,12 @@ def test_a_rating_stated_in_words_is_the_review_or_customer_rating_of_the_busine
     assert vocab.stated("Quint gave 3 stars: hot tub was lukewarm. Rating down to 4.7") == [("review_rating", "score", "4.7")]
     assert vocab.stated_name("review_rating", "delivery") == "customer_rating"
     assert vocab.stated_name("review_rating", "short-let") == "review_rating"
+
+
+def test_were_done_is_no_end_and_a_fires_list_holds_problems():
+    doomed, = operations.analyze([section(
+        "Notes", "Greenleaf Grocers is about 55% of our deliveries. If they go, we're done.")], ctx())
+    burning, = operations.analyze([section("Burning", "No 2-step on Google Workspace admin accounts.")], ctx())
+
+    assert doomed.name != "resolved"
+    assert (burning.kind, burning.name) == ("finding", "risk") and "security" in burning.topics

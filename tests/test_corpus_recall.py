@@ -47,7 +47,7 @@ FLOORS = {
     # held out: written blind from the README (helper, this session), measured first on main before
     # this session's rules (85.5%, 82.1%) and with them (85.5%, 83.9%) before any rule changed for them
     "shared-drive": 0.85,
-    "agency-slack": 0.83,
+    "agency-slack": 0.85,
 }
 
 

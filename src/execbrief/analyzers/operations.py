@@ -249,7 +249,8 @@ def _dated_after(heading: str, as_of: date) -> bool:
 _BOILERPLATE = re.compile(r"^(?:sent from my \w+|get outlook for \w+|sent via \w+)\b", re.I)
 # what keeps a "done" word from saying something is over: a question ("Is that sorted?"), or
 # a negation ("the backup has not completed since Nov 9")
-_NOT_OVER = re.compile(r"\?\s*$|\b(?:not|never|cannot|yet to)\b|n't\b", re.I)
+_NOT_OVER = re.compile(r"\?\s*$|\b(?:not|never|cannot|yet to)\b|n't\b"
+                       r"|\b(?:i'?m|i am|we'?re|we are|you'?re|they'?re|he'?s|she'?s)\s+done\b", re.I)  # "if they go, we're done"
 
 
 def _role(vocab: Vocabulary, record: dict[str, Any]) -> str | None:
