@@ -842,3 +842,12 @@ def test_were_done_is_no_end_and_a_fires_list_holds_problems():
 
     assert doomed.name != "resolved"
     assert (burning.kind, burning.name) == ("finding", "risk") and "security" in burning.topics
+
+
+def test_a_fix_on_its_way_ends_nothing_until_it_comes():
+    died, = operations.analyze([section(
+        "Pasta stall", "The Square reader died at the market today, lost the card sales. Gina ordered a new one.")], ctx())
+    ordered, = operations.analyze([section("Van", "van dryer: ordered the new one after all, $1,180 w/ shipping")], ctx())
+
+    assert (died.kind, died.name) == ("finding", "risk")
+    assert (ordered.kind, ordered.name) == ("note", "resolved")  # no problem in it: the purchase made

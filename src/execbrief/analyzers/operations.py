@@ -222,10 +222,14 @@ def _ends_over(text: str, vocab: Vocabulary) -> bool:
     missing. Added them 11/28 and the feed is back up"), with no problem word or doubt in it."""
     last = _LAST_CLAUSE.split(text.rstrip(" .!"))[-1]
     said = vocab.signals(last)
-    return ("resolved" in said and "problem" not in said and not _NOT_OVER.search(last)
-            and not _CHASED.search(last))
+    if "resolved" not in said or "problem" in said or _NOT_OVER.search(last) or _CHASED.search(last):
+        return False
+    # "The reader died … Gina ordered a new one": a fix on its way ends nothing until it comes
+    return not _UNDERWAY.search(last) or "resolved" in vocab.signals(_UNDERWAY.sub(" ", last))
 
 
+# a fix on its way, not yet there
+_UNDERWAY = re.compile(r"\b(?:ordered|order placed|on order)\b", re.I)
 # a chaser sent is no end of what it chases ("still unpaid … Second reminder sent 11/23")
 _CHASED = re.compile(r"\b(?:reminders?|chasers?|follow-?ups?|nudges?|dunning|final notice|demand letter|"
                      r"late letter|warning)\b", re.I)
