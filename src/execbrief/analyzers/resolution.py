@@ -71,7 +71,9 @@ def analyze(facts: Sequence[Fact], ctx: AnalysisContext) -> list[Fact]:
     latest = max(end.period for end in ends if end.period)
     scope = None if any(end.entity is None for end in ends) else {end.entity for end in ends}
     opened: list[tuple[Fact, frozenset[str]]] = []
-    index: dict[str, list[int]] = {}
+    # (business, word) → its open items that use the word: an end looks among its own business's
+    # and the group's only, never through every business's (a million facts, thirty businesses)
+    index: dict[tuple[str | None, str], list[int]] = {}
     totals: dict[str | None, int] = {}  # open items per business, all of them: what "common" is a share of
     for f in facts:
         if f.period is None or f.period > latest or (scope is not None and f.entity is not None and f.entity not in scope):
@@ -88,7 +90,7 @@ def analyze(facts: Sequence[Fact], ctx: AnalysisContext) -> list[Fact]:
         if len(shared) < 2:
             continue
         for w in shared:
-            index.setdefault(w, []).append(len(opened))
+            index.setdefault((f.entity, w), []).append(len(opened))
         opened.append((f, own))
     # a word most of a business's open items use ("flat", "BL") says nothing about which
     common = _common_words(opened, totals)
@@ -97,16 +99,21 @@ def analyze(facts: Sequence[Fact], ctx: AnalysisContext) -> list[Fact]:
         if _starts_later(end, ctx):
             continue  # "signed the lease for unit B, starts December first": vacant until then
         said = said - common.get(end.entity, frozenset()) - common.get(None, frozenset())
+        places = (end.entity, None) if end.entity is not None else tuple(totals)  # a group end: any business's
         counts: dict[int, int] = {}
         for w in said:
-            for n in index.get(w, ()):
-                counts[n] = counts.get(n, 0) + 1
+            for place in places:
+                for n in index.get((place, w), ()):
+                    counts[n] = counts.get(n, 0) + 1
+        pairs: list[tuple[frozenset[str], frozenset[str]]] | None = None
         for n, shared in counts.items():
             problem, own = opened[n]
             own = own - common.get(problem.entity, frozenset())
             if shared < 2 or shared * 10 < 3 * min(len(own), len(said)):
                 continue  # two distinctive words at least, and nearly a third of the shorter item's
-            if shared - _names_in(end, own & said) < 2:
+            if pairs is None:
+                pairs = _name_pairs(end)
+            if shared - sum(1 for a, b in pairs if a <= own and b <= own and a <= said and b <= said) < 2:
                 continue  # "Bright Acre" is one client, not two words: a refund to it ends no note of the MRR
             if problem.entity is not None and end.entity is not None and problem.entity != end.entity:
                 continue
@@ -146,14 +153,10 @@ def _starts_later(end: Fact, ctx: AnalysisContext) -> bool:
 _NAME_PAIR = re.compile(r"\b([A-Z][a-z]+)\s+([A-Z][a-z]+)\b")
 
 
-def _names_in(end: Fact, shared: frozenset[str]) -> int:
-    """How many two-word names ("Bright Acre", "Coastal RV" is not: RV is no word of a name)
-    the shared words hold: each counts once, not twice."""
-    found = 0
-    for first, second in _NAME_PAIR.findall(_text(end)):
-        if words(first) <= shared and words(second) <= shared and words(first) and words(second):
-            found += 1
-    return found
+def _name_pairs(end: Fact) -> list[tuple[frozenset[str], frozenset[str]]]:
+    """The two-word names an end gives ("Bright Acre"; "Coastal RV" is not: RV is no word of a
+    name), as their words: shared with a problem, each counts once, not twice."""
+    return [(a, b) for first, second in _NAME_PAIR.findall(_text(end)) if (a := words(first)) and (b := words(second))]
 
 
 _FEW = 10  # open items of a business below which no word is common to them
