@@ -16,8 +16,14 @@ from .sources.spoken import spoken_figures
 __all__ = ["TOKEN", "has_amount", "words"]
 
 TOKEN = re.compile(r"[a-z0-9][a-z0-9&]*(?:[.'][a-z0-9&]+)*")
-_FIGURE = re.compile(r"(\$\s?)?(?<![\d.,/:-])(\d{1,3}(?:,\d{3})+|\d{3,})(?:\.00)?(?![\d/:-]|\.\d)")
-_UNIT = re.compile(r"(?i)\b(unit|flat|apt|apartment|suite|room|van|bike|truck|lot|plot|bay|stall|slip|berth)"
+# a run of figures (the regex starts at a digit, so the engine jumps from one to the next);
+# ``_amounts`` keeps those that are amounts: "$1,100", "1,100.00", "640", not "12/8" or "3.5"
+_RUN = re.compile(r"\d[\d,]*(?:\.\d+)?")
+_ANY_DIGIT = re.compile(r"\d")
+_GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+")
+_UNIT_KINDS = ("unit", "flat", "apt", "apartment", "suite", "room", "van", "bike", "truck", "lot", "plot", "bay",
+               "stall", "slip", "berth")
+_UNIT = re.compile(r"\b(unit|flat|apt|apartment|suite|room|van|bike|truck|lot|plot|bay|stall|slip|berth)"
                    r"\s*#?\s*([a-z]|\d{1,4})\b(?![.,:/]\d)")
 _NUMBER_WORD = re.compile(r"(?i)\b(?:hundred|thousand|grand)\b")
 _CONTRACTION = re.compile(r"(?:n't|'d|'ll|'re|'ve|'m)$|^(?:it|that|there|here|what|who|he|she|let)'s$")
@@ -44,24 +50,49 @@ seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninet
 """.split())
 
 
+def _amounts(text: str) -> list[str]:
+    """The amounts of a hundred or more a text gives, as digits ("1100" for "$1,100.00"); a
+    year-shaped figure only with "$" or a comma; no date, time, ratio or decimal."""
+    out = []
+    for m in _RUN.finditer(text):
+        run, start, end = m.group(0), m.start(), m.end()
+        if start and text[start - 1] in ".,/:-" or end < len(text) and text[end] in "/:-":
+            continue
+        run = run.rstrip(",")
+        whole, _, cents = run.partition(".")
+        if cents and cents != "00":
+            continue
+        if "," in whole and not _GROUPED.fullmatch(whole):
+            continue
+        digits = whole.replace(",", "")
+        if len(digits) < 3 or int(digits) < 100:
+            continue
+        dollar = text[max(0, start - 2):start].rstrip().endswith("$")
+        if 1900 <= int(digits) <= 2099 and not dollar and "," not in whole:
+            continue
+        out.append(digits)
+    return out
+
+
 def has_amount(text: str) -> bool:
     """Whether a text may state an amount ``words`` counts as a word."""
-    return bool(_FIGURE.search(text) or _NUMBER_WORD.search(text))
+    if _ANY_DIGIT.search(text):
+        return bool(_amounts(text)) or _NUMBER_WORD.search(text) is not None
+    low = text.lower()
+    return ("hundred" in low or "thousand" in low or "grand" in low) and _NUMBER_WORD.search(text) is not None
 
 
 def words(text: str, names: frozenset[str] = frozenset()) -> frozenset[str]:
     """The distinctive words of an item: lower-case, without common words, numbers, days,
     its business's own name, and a plural or past-tense ending."""
     out = set()
-    if _UNIT.search(text):  # "unit B", "flat 3", "bike 2": one word, which unit it is
-        out.update(f"{m.group(1).lower()}#{m.group(2).lower()}" for m in _UNIT.finditer(text))
-    if has_amount(text):
+    low = text.lower()
+    if any(kind in low for kind in _UNIT_KINDS):  # "unit B", "flat 3", "bike 2": one word
+        out.update(f"{m.group(1)}#{m.group(2)}" for m in _UNIT.finditer(low))
+    if _ANY_DIGIT.search(text) or "hundred" in low or "thousand" in low or "grand" in low:
         # an amount is as good a word as any: "$1,100 deposit" is the "eleven hundred" sent back
-        for m in _FIGURE.finditer(spoken_figures(text)):
-            digits = m.group(2).replace(",", "")
-            if int(digits) >= 100 and (m.group(1) or "," in m.group(2) or not 1900 <= int(digits) <= 2099):
-                out.add("#" + digits)
-    for token in TOKEN.findall(text.lower()):
+        out.update("#" + digits for digits in _amounts(spoken_figures(text)))
+    for token in TOKEN.findall(low):
         if "'" in token:
             if _CONTRACTION.search(token):
                 continue  # "haven't", "I'd", "they're": words of grammar, not of subject
