@@ -851,3 +851,10 @@ def test_a_fix_on_its_way_ends_nothing_until_it_comes():
 
     assert (died.kind, died.name) == ("finding", "risk")
     assert (ordered.kind, ordered.name) == ("note", "resolved")  # no problem in it: the purchase made
+
+
+def test_it_in_a_heading_is_tech_only_in_capitals():
+    vocab = ctx().vocabulary
+
+    assert "tech" not in vocab.topics_for("I think the ravioli needs to go up a dollar", heading="Pasta stall — how it's going")
+    assert "tech" in vocab.topics_for("a new printer for the office", heading="IT")

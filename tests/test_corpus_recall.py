@@ -45,8 +45,10 @@ FLOORS = {
     # one word, lateness that is over no problem
     "owner-statements": 0.91,
     # held out: written blind from the README (helper, this session), measured first on main before
-    # this session's rules (85.5%, 82.1%) and with them (85.5%, 83.9%) before any rule changed for them
-    "shared-drive": 0.85,
+    # this session's rules (85.5%, 82.1%) and with them (85.5%, 83.9%) before any rule changed for them;
+    # shared-drive's 85.5% held one match by coincidence: "same as the summer" in a pasta note the CTO
+    # showed as tech because its heading "how it's going" read as "IT" (fixed): 83.9% without it
+    "shared-drive": 0.83,
     "agency-slack": 0.85,
 }
 

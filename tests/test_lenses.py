@@ -10,6 +10,7 @@ import pytest
 
 from execbrief.errors import LensError
 from execbrief.lenses import build_view, lens_to_toml, load_lenses, matches, rank
+from execbrief.lenses.select import is_plan
 from execbrief.model import Fact, Lens, LensSection, Selector
 
 AS_OF = date(2026, 11, 23)
@@ -331,14 +332,24 @@ def _reference_sections(lens, facts, scope, as_of):
 
     pool = [f for f in facts if scope is None or f.entity in scope]
     out, selected = {}, set()
-    for section in lens.sections:
-        sel = section.select
+
+    def pick(sel):
         picked = [f for f in pool if matches(f, sel)]
         if sel.due_within_days is not None:
             picked = [f for f in picked if f.due is not None and f.due <= as_of + timedelta(days=sel.due_within_days)]
         if sel.last_periods:
             periods = sorted({f.period for f in picked if f.period})[-sel.last_periods:]
             picked = [f for f in picked if f.period in periods]
+        return picked
+
+    def listed(section):
+        return section.style not in ("metrics", "chart") and not is_plan(section) and not section.select.rest
+
+    # an empty list section's room goes to the fuller ones, each up to twice its own
+    spare = sum(s.select.limit or lens.max_items for s in lens.sections if listed(s) and not pick(s.select))
+    for section in lens.sections:
+        sel = section.select
+        picked = pick(sel)
         if sel.rest:  # what no earlier section shows
             picked = [f for f in picked if f.id not in selected]
         if section.style in ("metrics", "chart"):
@@ -347,7 +358,11 @@ def _reference_sections(lens, facts, scope, as_of):
             by_date = sorted(rank(picked, lens.focus), key=lambda f: f.due)
             out[section.id] = tuple(by_date[: sel.limit or len(by_date)])
         else:
-            out[section.id] = tuple(rank(picked, lens.focus)[: sel.limit or lens.max_items])
+            limit = sel.limit or lens.max_items
+            if spare and listed(section) and len(picked) > limit:
+                extra = min(spare, limit, len(picked) - limit)
+                limit, spare = limit + extra, spare - extra
+            out[section.id] = tuple(rank(picked, lens.focus)[:limit])
         selected.update(f.id for f in out[section.id])
     return out
 

@@ -51,6 +51,7 @@ _LATE_PAID = re.compile(r"\blate (?:rent|payments?|invoices?|fees?)\b[^.;]{0,40}
                         r"(?:received|paid|cleared|settled)\b", re.I)
 # money that came, late: a problem to watch, not a high one ("Pereira paid 11 days late")
 _PAID_LATE = re.compile(r"\b(?:paid|came in|arrived)\s+(?:\w+\s+){0,3}late\b", re.I)
+_IT = re.compile(r"(?<![A-Za-z])IT(?![A-Za-z])")
 _TOPIC_NAME = re.compile(r"[a-z][a-z0-9-]*$")
 
 
@@ -261,7 +262,10 @@ class Vocabulary:
     def _context_topics(self, heading: str, tags: tuple[str, ...]) -> frozenset[str]:
         """The topics a heading and a note's tags give every item under them."""
         tagged = frozenset(t.strip().lower() for t in tags if t and t.strip()) & self.names
-        return tagged | self._headings.find(heading)
+        found = tagged | self._headings.find(heading)
+        if "IT" in heading and "tech" in self.names and _IT.search(heading):
+            found |= {"tech"}  # "## IT" in capitals: "how it's going" is no IT heading
+        return found
 
     def _topics_of(self, context: frozenset[str], own: frozenset[str]) -> tuple[str, ...]:
         found = set(context)
