@@ -10,7 +10,6 @@ import pytest
 
 from execbrief.errors import LensError
 from execbrief.lenses import build_view, lens_to_toml, load_lenses, matches, rank
-from execbrief.lenses.select import is_plan
 from execbrief.model import Fact, Lens, LensSection, Selector
 
 AS_OF = date(2026, 11, 23)
@@ -342,11 +341,6 @@ def _reference_sections(lens, facts, scope, as_of):
             picked = [f for f in picked if f.period in periods]
         return picked
 
-    def listed(section):
-        return section.style not in ("metrics", "chart") and not is_plan(section) and not section.select.rest
-
-    # an empty list section's room goes to the fuller ones, each up to twice its own
-    spare = sum(s.select.limit or lens.max_items for s in lens.sections if listed(s) and not pick(s.select))
     for section in lens.sections:
         sel = section.select
         picked = pick(sel)
@@ -358,11 +352,7 @@ def _reference_sections(lens, facts, scope, as_of):
             by_date = sorted(rank(picked, lens.focus), key=lambda f: f.due)
             out[section.id] = tuple(by_date[: sel.limit or len(by_date)])
         else:
-            limit = sel.limit or lens.max_items
-            if spare and listed(section) and len(picked) > limit:
-                extra = min(spare, limit, len(picked) - limit)
-                limit, spare = limit + extra, spare - extra
-            out[section.id] = tuple(rank(picked, lens.focus)[:limit])
+            out[section.id] = tuple(rank(picked, lens.focus)[: sel.limit or lens.max_items])
         selected.update(f.id for f in out[section.id])
     return out
 
