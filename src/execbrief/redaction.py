@@ -85,8 +85,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # "it's in the 1Password vault … just use it: `lumen-admin` / `Halvorsen!Pine44`"
     ("password beside a login", re.compile(
         r"(?i)(?=[^\n]*\b(?:\w*passw(?:or)?d|pw|log-?in|sign-?in|creds|credentials|vault|rotate)\b)[^\n]*?"
-        r"(?<![\w@./:-])[`'\"]?((?=[^\s`'\"]*[a-z])(?=[^\s`'\"]*\d)(?=[^\s`'\"]*[!#$%^&*?~+=])"
-        r"[A-Za-z0-9!#$%^&*?~+=._-]{8,40}?)[`'\"]?(?=[\s.,;:)]*(?:\s|$))")),
+        r"(?<![\w@./:+=-])[`'\"]?((?=[^\s`'\"]*[a-z])(?=[^\s`'\"]*\d)(?=[^\s`'\"]*[!#$%^&*?~+=])"
+        r"[A-Za-z0-9!#$%^&*?~+=._-]{8,32}?)[`'\"]?(?=[\s.,;:)]*(?:\s|$))")),
 ]
 # What each pattern cannot match without: (exact substrings, case-folded substrings); a
 # pattern runs only on text holding one of them. ``str.__contains__`` is ~50x cheaper than
