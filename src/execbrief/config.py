@@ -130,7 +130,7 @@ class Organization(_Section):
 class EntityConfig(_Section):
     id: str
     name: str
-    # rental, short-let, charter, delivery, agency, retail, saas, holding (analyzers/kinds.toml);
+    # rental, short-let, charter, delivery, agency, retail, saas, holding (kinds.toml);
     # another word is kept, and rules for particular kinds do not recognise it
     kind: str | None = None
     # what one unit sold is called ("charter"): with it, each revenue row of the business is one unit

@@ -14,7 +14,7 @@ then a heading, a title, a file or folder name, then an item's own words (``in_t
 Last, a line that names no business may still say what kind of business it is about ("the
 tenant in unit B", "the biggest retainer I have"): ``by_kind`` gives it to the one business
 of that kind, where the workspace has exactly one (the words are ``mentions`` in
-``analyzers/kinds.toml``).
+``kinds.toml``).
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ of a report that audits it alone (``rental-property`` → rental), else from the
 its revenue accounts in the ledger (``Charter income`` → charter), else from its name
 (``Harbourline Holdings`` → holding) or from a ledger that has no revenue for it but
 money from its owners or the group's other businesses (a holding). The kinds, their KPIs
-and their words are data: ``analyzers/kinds.toml``.
+and their words are data: ``kinds.toml`` (``business_kinds.py`` reads it).
 
 A rule that applies to some kinds only says so with ``serves`` and asks ``applies``.
 """
@@ -13,13 +13,10 @@ A rule that applies to some kinds only says so with ``serves`` and asks ``applie
 from __future__ import annotations
 
 import re
-import tomllib
-from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
-from importlib import resources
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence, TypeVar
 
+from ..business_kinds import Kind, kinds
 from ..model import Evidence
 from .ledger_types import Classifier, classifier
 from .tables import possessive
@@ -28,31 +25,6 @@ __all__ = ["Kind", "applies", "infer_kinds", "kinds", "revenue_drop", "serves"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 _HOLDING_NAME = re.compile(r"\bholdings?\b|\bholdco\b", re.I)
-
-
-@dataclass(frozen=True)
-class Kind:
-    """One kind of business (see ``analyzers/kinds.toml``)."""
-
-    name: str
-    description: str
-    kpis: tuple[str, ...]
-    revenue: re.Pattern[str] | None
-    revenue_drop: str
-    mentions: tuple[str, ...] = ()  # what says a note's line is about a business of this kind
-
-
-@lru_cache(maxsize=1)
-def kinds() -> dict[str, Kind]:
-    """The known kinds, by name, in the order the vocabulary lists them."""
-    text = (resources.files("execbrief.analyzers") / "kinds.toml").read_text(encoding="utf-8")
-    out = {}
-    for name, entry in tomllib.loads(text)["kinds"].items():
-        words = entry.get("revenue") or []
-        out[name] = Kind(name, entry["description"], tuple(entry.get("kpis", ())),
-                         re.compile("|".join(words)) if words else None, entry["revenue_drop"],
-                         tuple(entry.get("mentions", ())))
-    return out
 
 
 def serves(*names: str, exclude: Sequence[str] = ()) -> Callable[[F], F]:

@@ -4,7 +4,7 @@ This rule runs over the facts, after the other analyzers: a KPI counts as suppli
 some fact measures it, whether a note states it (``kpis:`` in front matter) or an analyzer
 computes it (occupancy from a units table, MRR from a client roster, cash from the ledger).
 A KPI a lens expects of some kinds of business is expected of a business only when its kind
-lists it (``analyzers/kinds.toml``: a long-let rental tracks rent roll and arrears, not a
+lists it (``kinds.toml``: a long-let rental tracks rent roll and arrears, not a
 nightly rate); a business of a kind the vocabulary does not know gets what the lens lists.
 """
 

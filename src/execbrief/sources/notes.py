@@ -27,7 +27,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 import yaml
 
-from ..analyzers.kinds import kinds
+from ..business_kinds import kinds
 from ..entities import EntityResolver
 from .. import gcpolicy
 from ..errors import StageError
@@ -577,13 +577,18 @@ class NotesSource:
                  if isinstance(v, str) and 2 < len(v) <= 40 and (e := self._resolver.leading(v))}
         return named.pop() if len(named) == 1 else None
 
-    def _own(self, text: str | None) -> str | None:
-        """The business a line of no section's business is about: the one it names, else (naming
-        none, not several) the one its words point to by kind."""
+    def _pointed(self, text: str | None) -> frozenset[str]:
+        """The businesses a line points to: those it names, else (naming none) the one its
+        words point to by kind ("the tenant in unit B")."""
         names = self._resolver.named(text)
-        if names:
-            return next(iter(names)) if len(names) == 1 else None
-        return self._resolver.by_kind(text)
+        if not names and (kind := self._resolver.by_kind(text)):
+            return frozenset((kind,))
+        return names
+
+    def _own(self, text: str | None) -> str | None:
+        """The business a line of no section's business is about: the one it points to, if one."""
+        names = self._pointed(text)
+        return next(iter(names)) if len(names) == 1 else None
 
     def _paragraphs(self, sentences: Iterable[dict[str, Any]]) -> bool:
         """Give the sentences of a section of no business theirs; whether any got one.
@@ -606,14 +611,9 @@ class NotesSource:
                 runs.append([])
                 last = sentence["para"]
             runs[-1].append(sentence)
-        resolver, named = self._resolver, False
+        named = False
         for run in runs:
-            pointed = []
-            for sentence in run:
-                names = resolver.named(sentence["text"])
-                if not names and (kind := resolver.by_kind(sentence["text"])):
-                    names = frozenset((kind,))
-                pointed.append(names)
+            pointed = [self._pointed(sentence["text"]) for sentence in run]
             every = frozenset().union(*pointed)
             # before its first pointer, a run takes a business it points to twice and no other
             carried = next(iter(every)) if len(every) == 1 and sum(map(bool, pointed)) > 1 else None
