@@ -20,6 +20,7 @@ from typing import Sequence
 
 from ..model import Fact
 from .base import FACTS, AnalysisContext, rule
+from .build import item_text
 
 __all__ = ["analyze"]
 
@@ -39,12 +40,6 @@ Tomorrow Yesterday Christmas Thanksgiving Easter New Year
 _MIN_SEEN = 2  # lines of one business's notes that name someone before the name is that business's
 
 
-def _text(fact: Fact) -> str:
-    """What an item says, without the business and heading its statement opens with."""
-    head, sep, rest = fact.statement.partition(": ")
-    return rest if sep and len(head) < 120 else fact.statement
-
-
 def _names(text: str, own: frozenset[str]) -> frozenset[str]:
     return frozenset(n for m in _NAME.findall(text) if (n := m.removesuffix("'s")) not in _NOT_NAMES
                      and n.lower() not in own)
@@ -61,7 +56,7 @@ def analyze(facts: Sequence[Fact], ctx: AnalysisContext) -> list[Fact]:
     if not group:
         return []
     own = frozenset(w.lower() for eid, (name, _) in ctx.entities.items() for w in re.findall(r"[A-Za-z]+", f"{eid} {name}"))
-    wanted = {f.id: _names(_text(f), own) for f in group}
+    wanted = {f.id: _names(item_text(f), own) for f in group}
     every = frozenset().union(*wanted.values())
     if not every:
         return []

@@ -18,7 +18,7 @@ from pydantic_core import PydanticUndefined
 from ..construct import Builder, shared_fields_set
 from ..model import Fact
 
-__all__ = ["fact", "dump_facts", "load_facts"]
+__all__ = ["fact", "dump_facts", "item_text", "load_facts"]
 
 _FACT = Builder(Fact)
 # every field in declaration order (as validation fills ``__dict__``) and its default
@@ -43,6 +43,13 @@ _VALUE, _DUE = _ORDER.index("value"), _ORDER.index("due")
 _TOPICS, _NAME = _ORDER.index("topics"), _ORDER.index("name")
 _SHARED: dict[object, object] = {}  # topics tuples and names, each kept once (see load_facts)
 _SHARED_MAX = 200_000
+
+
+def item_text(fact: Fact) -> str:
+    """What a note item's fact says, without the business and heading its statement opens with
+    ("Elm St — Repairs: boiler quote $2,300" → "boiler quote $2,300")."""
+    head, sep, rest = fact.statement.partition(": ")
+    return rest if sep and len(head) < 120 else fact.statement
 
 
 def dump_facts(facts: Sequence[Fact]) -> bytes:

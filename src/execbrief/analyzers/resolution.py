@@ -27,17 +27,12 @@ from ..model import Fact
 from ..sources.values import find_dates, resolve_day
 from ..wording import TOKEN, has_amount, words
 from .base import FACTS, AnalysisContext, rule
+from .build import item_text
 
 __all__ = ["analyze"]
 
 _OPEN = frozenset({"risk", "open_task", "overdue_task"})
 _ENDS = frozenset({"resolved", "done", "resolved_later"})
-def _text(fact: Fact) -> str:
-    """What an item says, without the business and heading its statement opens with."""
-    statement = fact.statement
-    head, sep, rest = statement.partition(": ")
-    return rest if sep and len(head) < 120 else statement
-
 
 def _before(problem: Fact, end: Fact) -> bool:
     """Whether ``end`` was written after ``problem``: on a later day, or later the same day
@@ -59,7 +54,7 @@ def analyze(facts: Sequence[Fact], ctx: AnalysisContext) -> list[Fact]:
     if not ends:
         return []
     names = frozenset(w for name, _ in ctx.entities.values() for w in TOKEN.findall(name.lower()))
-    ends_words = [(end, words(_text(end), names)) for end in ends]
+    ends_words = [(end, words(item_text(end), names)) for end in ends]
     wanted = frozenset().union(*(w for _, w in ends_words))
     if not wanted:
         return []
@@ -81,7 +76,7 @@ def analyze(facts: Sequence[Fact], ctx: AnalysisContext) -> list[Fact]:
         if not (f.name in _OPEN or (f.kind == "note" and f.name not in _ENDS)):
             continue
         totals[f.entity] = totals.get(f.entity, 0) + 1
-        text = _text(f)
+        text = item_text(f)
         hits = len(set(search.findall(text.lower())))
         if hits < 2 and not (hits and amounts and has_amount(text)):
             continue
@@ -137,7 +132,7 @@ _ORDINALS = {w: str(n) for n, w in enumerate((
 def _starts_later(end: Fact, ctx: AnalysisContext) -> bool:
     """Whether an end says what it brings starts after the as-of date (a lease signed that
     starts next month ends no vacancy yet)."""
-    text = _text(end)
+    text = item_text(end)
     if not end.period or not any(w in text.lower() for w in ("start", "from", "effective", "begin", "move")):
         return False
     said = date.fromisoformat(end.period[:10])
@@ -156,7 +151,7 @@ _NAME_PAIR = re.compile(r"\b([A-Z][a-z]+)\s+([A-Z][a-z]+)\b")
 def _name_pairs(end: Fact) -> list[tuple[frozenset[str], frozenset[str]]]:
     """The two-word names an end gives ("Bright Acre"; "Coastal RV" is not: RV is no word of a
     name), as their words: shared with a problem, each counts once, not twice."""
-    return [(a, b) for first, second in _NAME_PAIR.findall(_text(end)) if (a := words(first)) and (b := words(second))]
+    return [(a, b) for first, second in _NAME_PAIR.findall(item_text(end)) if (a := words(first)) and (b := words(second))]
 
 
 _FEW = 10  # open items of a business below which no word is common to them
@@ -191,7 +186,7 @@ def _settled(problem: Fact, end: Fact) -> Fact:
         id=problem.id, kind="note", name="resolved_later", entity=problem.entity,
         subject=problem.subject, topics=tuple(t for t in problem.topics if t != "risk"),
         value=problem.value, unit=problem.unit, period=end.period,
-        statement=f"{problem.statement.rstrip('.')} — resolved by {end.period}: {_text(end).rstrip('.')} ({where}).",
+        statement=f"{problem.statement.rstrip('.')} — resolved by {end.period}: {item_text(end).rstrip('.')} ({where}).",
         evidence=tuple(dict.fromkeys((*problem.evidence, *end.evidence))),
         sources=tuple(dict.fromkeys((*problem.sources, *end.sources))),
     )
