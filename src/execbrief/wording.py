@@ -23,8 +23,7 @@ _ANY_DIGIT = re.compile(r"\d")
 _GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+")
 _UNIT_KINDS = ("unit", "flat", "apt", "apartment", "suite", "room", "van", "bike", "truck", "lot", "plot", "bay",
                "stall", "slip", "berth")
-_UNIT = re.compile(r"\b(unit|flat|apt|apartment|suite|room|van|bike|truck|lot|plot|bay|stall|slip|berth)"
-                   r"\s*#?\s*([a-z]|\d{1,4})\b(?![.,:/]\d)")
+_UNIT = re.compile(rf"\b({'|'.join(_UNIT_KINDS)})\s*#?\s*([a-z]|\d{{1,4}})\b(?![.,:/]\d)")  # (lower-case text)
 _NUMBER_WORD = re.compile(r"(?i)\b(?:hundred|thousand|grand)\b")
 _CONTRACTION = re.compile(r"(?:n't|'d|'ll|'re|'ve|'m)$|^(?:it|that|there|here|what|who|he|she|let)'s$")
 _DAY = re.compile(r"^\d+(?:st|nd|rd|th)?$|^\d{1,2}/\d{1,2}(?:/\d{2,4})?$")
