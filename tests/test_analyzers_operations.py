@@ -858,3 +858,13 @@ def test_it_in_a_heading_is_tech_only_in_capitals():
 
     assert "tech" not in vocab.topics_for("I think the ravioli needs to go up a dollar", heading="Pasta stall — how it's going")
     assert "tech" in vocab.topics_for("a new printer for the office", heading="IT")
+
+
+def test_a_stated_kpi_whose_kinds_is_not_a_table_is_a_clear_config_error():
+    from execbrief.errors import ConfigError
+    from execbrief.vocabulary import Vocabulary, _builtin_data
+
+    data = _builtin_data()
+    data["stated"]["review_rating"]["kinds"] = "customer_rating"
+    with pytest.raises(ConfigError, match=r"stated\.review_rating kinds must name a KPI per kind"):
+        Vocabulary(data)

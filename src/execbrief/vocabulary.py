@@ -304,6 +304,10 @@ def _stated_pattern(name: str, spec: Mapping[str, Any]) -> tuple[str, str, re.Pa
     unit = spec.get("unit")
     if unit not in _FIGURE or not isinstance(spec.get("words"), list):
         raise ConfigError(f"vocabulary: stated.{name} needs unit = \"money\", \"percent\" or \"score\" and words = [...]")
+    named = spec.get("kinds", {})
+    if not isinstance(named, Mapping) or not all(isinstance(v, str) for v in named.values()):
+        raise ConfigError(f"vocabulary: stated.{name} kinds must name a KPI per kind of business, "
+                          "e.g. kinds = { delivery = \"customer_rating\" }")
     words = "|".join(r"\W+".join(map(re.escape, w.split())) for w in sorted(spec["words"], key=len, reverse=True))
     figure = _FIGURE[unit]
     before = (rf"(?<![\w.,])(?P<a>{figure})%?\s+(?:(?:a|per|in|on|at|of|the|our|my|rate|\w+ly)\s+){{0,3}}"
