@@ -1129,3 +1129,17 @@ def test_a_line_labelled_with_a_business_is_its_whatever_heading_or_title_it_is_
     (section,) = [s for s in of_kind(result, "section") if s.record["heading"] == "Open"]
     assert [b.get("entity") for b in section.record["bullets"]] == ["acme", None]  # None: the section's own
     assert section.entity == "globex"  # its heading is under the title, which names Globex
+
+
+def test_a_paragraph_about_one_business_is_its_own_across_a_filler(ws):
+    ws.write("execbrief.toml", KINDS_TOML)
+    ws.write("notes/memo.md", (
+        "---\nupdated: 2026-11-24\n---\n# Memo\n\n"
+        "The Globex flats did fine, $4,000 of rent. Anyway. Bad news, the boiler quote is $900. "
+        "Also the Globex roof needs $2,000.\n"
+    ))
+    result = NotesSource(load_settings(ws.root, environ={})).collect()
+
+    (section,) = [s for s in of_kind(result, "section") if s.record["heading"] == "Memo"]
+    said = {p["text"]: p.get("entity") for p in section.record["paras"]}
+    assert said["Bad news, the boiler quote is $900."] == "globex"  # named twice, no other: all of it

@@ -46,7 +46,7 @@ __all__ = ["NotesSource", "register", "parse_note", "ARCHIVED_STATUSES", "CACHE_
 SUFFIXES = (".md", ".markdown")
 ARCHIVED_STATUSES = frozenset({"archived", "closed", "done", "superseded"})
 CACHE_VERSION = 16  # bump when parse_note's output changes (16: a Slack or Teams export's message headers and [11/16 07:02] lines date their messages, reactions are no items; 15: a table column of passwords or codes and a password-shaped word beside a login are withheld; 14: a "statement date" or "prepared on" within a line dates the note; 13: a task with several deadlines is due by the first, an AWS secret ending in +, / or = is named so, an access code said aloud is withheld; 12: e-mail headers and chat lines date the lines after them, an abbreviated password ("pw: …") is withheld; 8: late NUL bytes are warned of; 9: an AWS secret beside its key id is named so; 10: a sentence pointing back joins the one before, a table keeps its lead-in line, a login in words is withheld; 11: a front-matter value is quoted cut short)
-SUMMARY_VERSION = 6  # bump when what _build puts in a note's summary or evidence changes (6: a line that opens with a business's name as its label is that business's, a table row's short cell naming one is too, an alias said without its article names its business, a line that names none belongs to the one business of the kind it mentions, a paragraph about one business is its throughout)
+SUMMARY_VERSION = 7  # bump when what _build puts in a note's summary or evidence changes (7: a paragraph naming one business twice is its own across fillers; 6: a line that opens with a business's name as its label is that business's, a table row's short cell naming one is too, an alias said without its article names its business, a line that names none belongs to the one business of the kind it mentions, a paragraph about one business is its throughout)
 _GLOB = set("*?[")
 # a sentence that turns to another matter ("Oh and …", "Also …", "And remind me …", "Web stuff, I …")
 _ASIDE = re.compile(r"(?i)\W*(?:(?:um|uh|okay|ok|so|and|but)\W+)*(?:also|oh|plus|speaking of|one more thing|"
@@ -58,6 +58,11 @@ _LED = re.compile(r"[\s*_>#-]*([^:—–.!?]{2,40}?)[\s*_]*(?::|—|–|\s-\s)")
 _FILLER = frozenset("""okay ok um uh umm erm hmm so yeah yep right anyway anyways alright well oh what else that
 that's thats it is for now good great cool fine and then let me think sorry all moving on next thing what's
 """.split())
+
+
+def _one_twice(pointed: list[frozenset[str]]) -> bool:
+    """Whether sentences point to one business only, and to it twice at least."""
+    return len(frozenset().union(*pointed)) == 1 and sum(map(bool, pointed)) > 1
 
 
 def _filler(text: str) -> bool:
@@ -594,7 +599,8 @@ class NotesSource:
         """Give the sentences of a section of no business theirs; whether any got one.
 
         A sentence's business is the one it names, else the one its words point to by kind
-        ("the tenant in unit B"). A paragraph is read in runs, cut where a short sentence of no
+        ("the tenant in unit B"). A paragraph that points to one business only, twice at least,
+        is that business's throughout. Another is read in runs, cut where a short sentence of no
         substance changes the subject ("Um, what else.", "Anyway.", "Okay, moving on."). A
         sentence that points to no business takes the last one pointed to before it in its run
         (unless it opens an aside, "Oh and", "Also", "Remind me", "Web stuff, …", in a run that
@@ -604,20 +610,26 @@ class NotesSource:
         they're leaving. … our biggest retainer … the client sites"): one mention late in a
         paragraph ("… The van insurance renews") says nothing of what came before it.
         """
-        runs: list[list[dict[str, Any]]] = []
-        last = None
+        paragraphs: dict[int, list[tuple[dict[str, Any], frozenset[str]]]] = {}
         for sentence in sentences:
-            if sentence["para"] != last or _filler(sentence["text"]):
-                runs.append([])
-                last = sentence["para"]
-            runs[-1].append(sentence)
+            paragraphs.setdefault(sentence["para"], []).append((sentence, self._pointed(sentence["text"])))
+        runs: list[list[tuple[dict[str, Any], frozenset[str]]]] = []
+        for paragraph in paragraphs.values():
+            if _one_twice([names for _, names in paragraph]):
+                runs.append(paragraph)  # about one business throughout: its fillers change no subject
+                continue
+            runs.append([])
+            for sentence, names in paragraph:
+                if _filler(sentence["text"]) and runs[-1]:
+                    runs.append([])
+                runs[-1].append((sentence, names))
         named = False
         for run in runs:
-            pointed = [self._pointed(sentence["text"]) for sentence in run]
+            pointed = [names for _, names in run]
             every = frozenset().union(*pointed)
             # before its first pointer, a run takes a business it points to twice and no other
-            carried = next(iter(every)) if len(every) == 1 and sum(map(bool, pointed)) > 1 else None
-            for sentence, names in zip(run, pointed):
+            carried = next(iter(every)) if _one_twice(pointed) else None
+            for (sentence, _), names in zip(run, pointed):
                 if names or (len(every) > 1 and _ASIDE.match(sentence["text"])):
                     carried = next(iter(names)) if len(names) == 1 else None
                 if carried is not None:
