@@ -17,9 +17,9 @@ from corpus_recall import measure, workspaces
 FLOORS = {
     # held out: written blind, measured before any rule changed for them (66.7%, 77.3%), then
     # improved by general rules (BENCHMARKS.md)
-    "email-digest": 0.92,
+    "email-digest": 0.94,
     "owner-checklist": 0.95,
-    "daily-log": 0.96,
+    "daily-log": 0.98,
     "meeting-minutes": 0.97,
     "handoff-bullets": 0.93,
     "mixed-multi": 0.92,
@@ -30,7 +30,7 @@ FLOORS = {
     "judgement-northwick": 0.70,
     # held out: written blind, measured before any rule changed for them (78.6%; 78.6% with
     # this session's earlier rules too), then callouts, Dataview fields and dated log lines
-    "obsidian-vault": 0.90,
+    "obsidian-vault": 0.92,
     # held out: written blind, measured before any rule changed for them (59.2%; 59.2% with
     # this session's earlier rules too), then deposits and equipment sales as cash only
     "bookkeeper-close": 0.91,
@@ -85,6 +85,11 @@ COINCIDENCES = {
     ("shared-drive", "garcia-deposit-shown-open"): re.compile(r"Flat 3 CO detector missing \(Garcias took it\?\?\)"),
     # 'owe' is inside "nothing owed": the client table's row says Ridgeway left owing nothing
     ("agency-slack", "ridgeway-as-overdue"): re.compile(r"Ridgeway Motors .*notes churned in Aug, nothing owed"),
+    # the rental revenue drop's advice lists what may cause it ("a vacancy, arrears or a unit out
+    # of service"); it claims no vacancy (the CEO's watch list shows the advice since empty sections
+    # give their room to fuller ones)
+    ("owner-checklist", "bl-rent-drop-as-vacancy"): re.compile(
+        r"Brindle Lane Flats revenue fell 31\.8% .*Fix: Find which units stopped paying .*\(a vacancy, arrears or a unit out of service\)"),
 }
 # Violations of the held-out workspaces this round left open, each a known defect with why
 # (remove an entry when it is fixed; a new violation still fails):
@@ -107,6 +112,10 @@ KNOWN = {
     # table (Marco's doc), "Gina's chest freezer in the basement": Gina runs the stall, which the
     # notes say elsewhere, but a row of a business's own table stays that business's
     ("shared-drive", "freezer-in-rental-audit"): re.compile(r"Gina's chest freezer in the basement"),
+    # found when the CFO's empty ledger sections gave their room to its risks: "The Square reader
+    # died on 10/25 … The new reader came on 11/2 … so that's fixed" are sentences of one paragraph
+    # of one day, which resolution does not order (a status board's columns are not times either)
+    ("shared-drive", "card-reader-shown-open"): re.compile(r"The Square reader died on 10/25 and I lost maybe \$400"),
 }
 # Items of the held-out workspaces the checker reads as shown under another business, found on
 # first measurement and checked by hand (remove an entry when it is fixed; a new one still fails):

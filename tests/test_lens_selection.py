@@ -179,16 +179,17 @@ def test_what_the_summary_states_leaves_room_in_its_section_for_the_next_most_se
                 for n in range(14)]
     findings += [fact("f-crit", severity="critical", entity="beta", statement="Beta is about to lose its licence.")]
     got = view(ceo, findings)
-    # 15 found: 6 here, 6 of the rest in the watch list below, 3 in neither
-    assert len(got.sections["shortfalls"]) == 6 and got.omitted["shortfalls"] == 3
+    # 15 found, and the CEO's other lists empty (no KPI gaps, no assets): their room goes to the
+    # shortfalls, twice their own, 12 here; the watch list below takes the rest, none left out
+    assert len(got.sections["shortfalls"]) == 12 and got.omitted["shortfalls"] == 0
     report = OfflineWriter().write(got)
     summary = [i for b in report.summary for i in b.items]
     [block] = next(s for s in report.sections if s.id == "shortfalls").blocks
     [watch] = next(s for s in report.sections if s.id == "watch").blocks
     assert block.text == "Besides those in the summary above:"
     # the next most severe fill the section, then the watch list below it takes the rest
-    assert block.items == ("High: Alpha problem number 4.",)
-    assert watch.items == tuple(f"High: Alpha problem number {n}." for n in range(5, 11))
+    assert block.items == tuple(f"High: Alpha problem number {n}." for n in range(4, 11))
+    assert watch.items == tuple(f"High: Alpha problem number {n}." for n in range(11, 14))
     # 15 in the pool: those in the summary, here and in the watch list, and the rest counted, none twice
     shown = [*summary, *block.items, *watch.items]
     assert len(shown) == len(set(shown)) and len(shown) + block.omitted == 15

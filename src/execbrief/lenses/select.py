@@ -262,6 +262,12 @@ def _pick(selector: Selector, index: FactIndex, scope: set[str] | None, as_of: d
     return picked
 
 
+def _listed(section: LensSection) -> bool:
+    """Whether a section is a ranked list, whose room is its limit (not a table, a chart, a
+    dated plan or an audit's "Other notes")."""
+    return section.style not in ("metrics", "chart") and not is_plan(section) and not section.select.rest
+
+
 def build_view(
     lens: Lens,
     facts: Sequence[Fact],
@@ -287,8 +293,13 @@ def build_view(
     omitted: dict[str, int] = {}
     reserve: dict[str, tuple[Fact, ...]] = {}
     shown: set[str] = set()  # what the sections so far show
+    picks = {section.id: _pick(section.select, index, scope, as_of) for section in lens.sections}
+    # a list section with nothing to show gives its room to those with more than theirs (a
+    # workspace with no ledger: the CFO's money notes take what its ledger sections leave)
+    spare = sum(section.select.limit or lens.max_items for section in lens.sections
+                if not picks[section.id] and _listed(section))
     for section in lens.sections:
-        picked = _pick(section.select, index, scope, as_of)
+        picked = picks[section.id]
         if section.select.rest:  # what no section shows, those a limit cut among it
             picked = [f for f in picked if f.id not in shown]
         if section.style in ("metrics", "chart"):
@@ -300,6 +311,9 @@ def build_view(
                 omitted[section.id] = len(picked) - limit
         else:
             limit = section.select.limit or lens.max_items
+            if spare and _listed(section) and len(picked) > limit:  # at most twice its own room
+                extra = min(spare, limit, len(picked) - limit)
+                limit, spare = limit + extra, spare - extra
             # (what another line of the report already states is not shown again)
             ranked, repeated = distinct(rank(picked, lens.focus, 2 * limit, keys=index.key),
                                         (f for chosen in sections.values() for f in chosen), entities.values())
