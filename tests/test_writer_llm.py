@@ -355,11 +355,11 @@ def estimated_tokens(settings, views, view, max_output):
 def test_a_report_over_its_token_budget_after_the_call_gets_no_repair(demo_workspace):
     settings = demo_workspace.settings()
     views, _ = views_for(settings)
-    budget = estimated_tokens(settings, views, views[0], 1500) + 200  # the estimate fits the budget
+    budget = estimated_tokens(settings, views, views[0], 3000) + 200  # the estimate fits the budget
     # a provider that counts twice as many tokens as the estimate: the real usage does not fit
     with LLMServer(bytes_per_token=2) as server:
         server.enqueue(Fault.answer(invent_number))
-        report, view, _, writer = write_ceo(demo_workspace, server, max_tokens_per_lens=budget, max_output_tokens=1500)
+        report, view, _, writer = write_ceo(demo_workspace, server, max_tokens_per_lens=budget, max_output_tokens=3000)
 
     assert len(model_requests(server)) == 1
     assert report.status == "corrected" and report.summary == OfflineWriter().write(view).summary
