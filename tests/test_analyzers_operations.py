@@ -868,3 +868,41 @@ def test_a_stated_kpi_whose_kinds_is_not_a_table_is_a_clear_config_error():
     data["stated"]["review_rating"]["kinds"] = "customer_rating"
     with pytest.raises(ConfigError, match=r"stated\.review_rating kinds must name a KPI per kind"):
         Vocabulary(data)
+
+
+def test_a_matter_said_not_to_be_urgent_is_a_low_one_and_a_few_late_out_of_many_is_good_news():
+    owes, = operations.analyze([section(
+        "Money", "Dev still owes Lumen the $5k transfer from 10/2. Not urgent but let's write it down somewhere.")], ctx())
+    vocab = ctx().vocabulary
+
+    assert (owes.kind, owes.severity) == ("finding", "low")
+    assert "critical" in vocab.signals("The boiler is urgent")
+    assert "problem" not in vocab.signals("Ama: on-time this week looks better, only 2 late out of ~140.")
+    assert "problem" in vocab.signals("Jonas: late on 4 Greenleaf drops, rain + the bridge closure")
+    assert "high" in vocab.signals("Client contracts Drive folder is 'anyone with the link'")
+
+
+def test_a_workspace_adds_its_own_unsaid_phrases_and_a_bad_one_is_named(tmp_path):
+    from execbrief.errors import ConfigError
+    from execbrief.vocabulary import load_vocabulary
+
+    (tmp_path / "lenses").mkdir()
+    topics = tmp_path / "lenses" / "topics.toml"
+    topics.write_text('[unsaid.house-style]\nphrases = ["late shift", "#-day late window"]\n'
+                      '[unsaid.not-pressing]\nphrases = ["whenever you get to it"]\n')
+    vocab = load_vocabulary(tmp_path)
+
+    assert "problem" not in vocab.signals("Maria is on the late shift all week")
+    assert "problem" not in vocab.signals("Rent has a 5-day late window, as the lease says")
+    assert "problem" in vocab.signals("Rent is 5 days late")
+    assert "low" in vocab.signals("Call the plumber about the drip, whenever you get to it")
+    assert "critical" not in vocab.signals("Not urgent: the gutter")  # the built-in phrases stay
+
+    for bad, said in (('[unsaid.x]\npatterns = ["(unclosed"]\n', "is no regular expression"),
+                      ('[unsaid.x]\nphrases = ["calm"]\ngives = ["mild"]\n', "'mild'"),
+                      ('[unsaid.x]\ngives = ["low"]\n', "needs phrases"),
+                      ('[unsaid.x]\nphrase = ["calm"]\n', "is not a key")):
+        topics.write_text(bad)
+        with pytest.raises(ConfigError) as caught:
+            load_vocabulary(tmp_path)
+        assert "topics.toml" in str(caught.value) and said in str(caught.value)

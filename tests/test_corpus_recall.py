@@ -48,8 +48,10 @@ FLOORS = {
     # this session's rules (85.5%, 82.1%) and with them (85.5%, 83.9%) before any rule changed for them;
     # shared-drive's 85.5% held one match by coincidence: "same as the summer" in a pasta note the CTO
     # showed as tech because its heading "how it's going" read as "IT" (fixed): 83.9% without it
-    "shared-drive": 0.83,
-    "agency-slack": 0.85,
+    # then: a list section with nothing gives its room to fuller ones, "not urgent" and "only 2 late
+    # out of ~140" read as what they say (agency-slack 85.7 -> 91.1%, shared-drive 83.9 -> 85.5%)
+    "shared-drive": 0.85,
+    "agency-slack": 0.91,
 }
 
 

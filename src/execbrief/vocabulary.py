@@ -36,19 +36,6 @@ _SPACES = re.compile(r"[^a-z0-9]+")
 # "a backup driver", "a back-up plan": someone or something standing by, not a data backup
 _STANDBY = re.compile(r"\bback-?up (?:drivers?|plans?|generators?|trucks?|vans?|staff|persons?|people|cooks?|crew|"
                       r"options?|dates?|venues?|suppliers?|groomers?|cleaners?|contractors?|vehicles?|plows?)\b", re.I)
-# "by late February", "late in the month", "late next week": when, not a delay
-_LATE_IN = re.compile(r"\blate[- ](?:in (?:the )?(?:day|week|month|year|season)|next (?:week|month)|"
-                      r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|spring|summer|autumn|fall|winter|"
-                      r"morning|afternoon|evening|night)\w*", re.I)
-# "No arrears at 30 November", "clean, no damage", "re-let with no gap": good news, not a problem
-_GOOD_NEWS = re.compile(r"\b(?:no|zero|nil|without any|nothing)\W+(?:more\W+|further\W+|new\W+)?(?:arrears|damage|"
-                        r"complaints?|issues?|problems?|late (?:payments?|rent|fees?)|gaps?|voids?|vacanc(?:y|ies)|"
-                        r"leaks?|incidents?|disputes?|claims?|delays?|missed \w+|late \w+|"
-                        r"outstanding|overdue|owed|unpaid|missing)\b(?!\W+(?:figure|data|report|rate|tracking|"
-                        r"tracked|records?|numbers?|idea)\b)", re.I)
-# lateness that is over: "November's late rent from unit A was received on the 12th"
-_LATE_PAID = re.compile(r"\blate (?:rent|payments?|invoices?|fees?)\b[^.;]{0,40}?\b(?:was|were|got|has been|have been)\s+"
-                        r"(?:received|paid|cleared|settled)\b", re.I)
 # money that came, late: a problem to watch, not a high one ("Pereira paid 11 days late")
 _PAID_LATE = re.compile(r"\b(?:paid|came in|arrived)\s+(?:\w+\s+){0,3}late\b", re.I)
 _IT = re.compile(r"(?<![A-Za-z])IT(?![A-Za-z])")
@@ -184,6 +171,7 @@ class Vocabulary:
         # a KPI stated in words that a kind of business calls by another name ("rating 4.8" is a
         # holiday let's review rating, a courier's customer rating)
         self._kind_names = {name: dict(spec.get("kinds") or {}) for name, spec in (data.get("stated") or {}).items()}
+        self._unsaid = _unsaid(data.get("unsaid") or {}, "the vocabulary")
         self.digest = "sha256:" + hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
         self.topics_of = lru_cache(maxsize=8192)(self._topics_of)
         self._context = lru_cache(maxsize=8192)(self._context_topics)  # a section's items share it
@@ -230,22 +218,25 @@ class Vocabulary:
 
     def signals(self, text: str | None) -> frozenset[str]:
         """The signal lists (``problem``, ``critical``, ``high``, ``low``, ``hedge``, ``action``,
-        ``resolved``) the text hits. "Late February" is a time, not lateness; "no arrears", "no
-        damage" are good news, not a problem."""
+        ``resolved``) the text hits, less the words of the vocabulary's ``unsaid`` phrases and
+        plus the signals those give: "late February" is a time, not lateness; "no arrears" good
+        news; "not urgent" a low matter."""
         text = text or ""
-        if "ate " in text and ("late" in text or "Late" in text):
-            text = _LATE_IN.sub(" ", text)
-        if "o " in text or "othing " in text or "ero " in text or "il " in text:
-            text = _GOOD_NEWS.sub(" ", text)
-        if "late" in text or "Late" in text:
-            text = _LATE_PAID.sub(" ", text)
+        gave: frozenset[str] = frozenset()
+        lower = text.lower()
+        for entry in self._unsaid:
+            if entry.when and not any(w in lower for w in entry.when):
+                continue
+            text, n = entry.regex.subn(" ", text)
+            if n:
+                gave |= entry.gives
         found = self.read(text)[1]
         if "high" in found and ("late" in text or "Late" in text) and _PAID_LATE.search(text) \
                 and "high" not in self.read(_PAID_LATE.sub(" paid ", text))[1]:
             found = found - {"high"}
         if "✅" in text or "✔" in text or "☑" in text:  # a tick says it is done, in any words
             found = found | {"resolved"}
-        return found
+        return found | gave if gave else found
 
     def topics_for(self, body: str | None, *, heading: str | None = None, tags: Iterable[str] = ()) -> tuple[str, ...]:
         """Topics for an item: its note's tags that are topics, its heading's words, its own words.
@@ -298,6 +289,51 @@ _AIM_BEFORE = re.compile(rf"\b{_AIMS}\W+(?:(?:of|for|is|at|was|to|that)\W+)?(?:a
 _SPENT = re.compile(r"\b(?:paid|pay|spent|spend|transferr\w*|withdr[ae]w\w*|moved|sent|owe[sd]?|due)\b", re.I)
 
 
+@dataclass(frozen=True)
+class _Unsaid:
+    """An ``unsaid`` entry compiled: the words one of which a text must hold for it to be
+    looked for (lower case; none: always), its expression, the signals it gives."""
+    when: tuple[str, ...]
+    regex: re.Pattern[str]
+    gives: frozenset[str]
+
+
+def _unsaid(entries: Mapping[str, Any], where: str) -> tuple[_Unsaid, ...]:
+    """The ``unsaid`` entries, checked and compiled, one expression each."""
+    out = []
+    for name, spec in sorted(entries.items()):
+        if not isinstance(spec, dict):
+            raise ConfigError(f"{where}: unsaid.{name} must be a table with phrases = [...] or patterns = [...]")
+        phrases, patterns, given, when = (spec.get(k) or [] for k in ("phrases", "patterns", "gives", "when"))
+        for key, value in (("phrases", phrases), ("patterns", patterns), ("gives", given), ("when", when)):
+            if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+                raise ConfigError(f"{where}: unsaid.{name}.{key} must be a list of non-empty strings")
+        wrong = [g for g in given if g not in SIGNALS]
+        if wrong:
+            raise ConfigError(f"{where}: unsaid.{name}.gives names {wrong[0]!r}; a signal is one of {', '.join(SIGNALS)}")
+        if not phrases and not patterns:
+            raise ConfigError(f"{where}: unsaid.{name} needs phrases = [...] or patterns = [...]")
+        for pattern in patterns:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ConfigError(f"{where}: unsaid.{name}: pattern {pattern!r} is no regular expression ({exc})") from None
+        # a phrase is looked for where its longest word is; a pattern where a `when` word is, or always
+        starts = {max(re.split(r"[^\w'-]+", p.strip().lower()), key=len).rstrip("*#") for p in phrases}
+        triggers = () if patterns and not when else tuple(sorted({w.lower() for w in when} | starts))
+        out.append(_Unsaid(triggers, re.compile("|".join([*patterns, *map(_phrase_pattern, phrases)]), re.I),
+                           frozenset(given)))
+    return tuple(out)
+
+
+def _phrase_pattern(phrase: str) -> str:
+    """A phrase as words: any run of spaces and punctuation between them, ``*`` a stem's
+    ending, ``#`` a number."""
+    words = [re.escape(w).replace(r"\*", r"\w*").replace(r"\#", r"\d[\d,.]*")
+             for w in re.split(r"[^\w*#'-]+", phrase.strip()) if w]
+    return r"(?<!\w)" + r"\W+".join(words) + r"(?!\w)"
+
+
 def _stated_pattern(name: str, spec: Mapping[str, Any]) -> tuple[str, str, re.Pattern[str]]:
     """A KPI's words with its figure right before ("41% occupancy", "$14,000 in the business
     account") or right after them ("occupancy 38%", "op acct: about $11,320")."""
@@ -341,7 +377,8 @@ def builtin_vocabulary() -> Vocabulary:
 
 
 def extended(base: Mapping[str, Any], extra: Mapping[str, Any], where: str) -> dict[str, Any]:
-    """``base`` with ``extra``'s topics, roles and signals added (words appended, new topics added)."""
+    """``base`` with ``extra``'s topics, roles, signals and unsaid phrases added (words appended,
+    new topics and entries added)."""
     out = json.loads(json.dumps(base))
     for name, spec in (extra.get("topics") or {}).items():
         if not isinstance(spec, dict) or not _TOPIC_NAME.match(str(name)):
@@ -362,6 +399,15 @@ def extended(base: Mapping[str, Any], extra: Mapping[str, Any], where: str) -> d
                                   "with a list of strings")
             into_list = out.setdefault(table, {}).setdefault(name, [])
             into_list.extend(w for w in words if w not in into_list)
+    for name, spec in (extra.get("unsaid") or {}).items():
+        if not isinstance(spec, dict):
+            raise ConfigError(f"{where}: unsaid.{name} must be a table with phrases = [...] or patterns = [...]")
+        into = out.setdefault("unsaid", {}).setdefault(name, {})
+        for key, value in spec.items():
+            if key not in ("phrases", "patterns", "gives", "when"):
+                raise ConfigError(f"{where}: unsaid.{name}.{key} is not a key; use phrases, patterns, gives or when")
+            into[key] = list(dict.fromkeys([*(into.get(key) or []), *(value if isinstance(value, list) else [value])]))
+    _unsaid(out.get("unsaid") or {}, where)  # (a bad entry is named here, with its file)
     implied = {i for spec in out.get("topics", {}).values() for i in spec.get("implies") or ()}
     missing = sorted(implied - set(out.get("topics", {})))
     if missing:
