@@ -155,6 +155,8 @@ def test_severity_tag_sets_severity_and_is_removed_from_statement():
         ("A serious gap in the tenant files", "high"),
         ("Minor scuff on the stairs", "low"),
         ("Tenant may not renew", "medium"),
+        ("Kev is leaving at the end of December", "high"),
+        ("Kev leaving end of Dec, no driver for the rush", "high"),
     ],
 )
 def test_risk_severity_from_keywords_defaults_to_medium(bullet, severity):
@@ -234,6 +236,18 @@ def test_table_row_becomes_a_note():
     assert (fact.kind, fact.name) == ("note", "table_row")
     assert fact.statement == "Alpha Rentals — Units: 1A (monthly rent 1250)."
     assert operations.analyze([document(), row("1A", "1250")], ctx()) == []  # records.py makes them
+
+
+def test_a_password_cell_that_points_at_another_logins_password_is_a_reuse_finding():
+    def login(what: str, password: str) -> Evidence:
+        cells = {"what": what, "login": "rosa@example.com", "password_code": password}
+        return note_ev("table_row", {"heading": "Logins", "cells": cells}, path=PATH)
+
+    reused = only(records.analyze([document(), login("QuickBooks", "same as Chase")], ctx()))
+    assert (reused.kind, reused.name, reused.severity) == ("finding", "password_reused", "high")
+    assert "security" in reused.topics and "one password for two logins" in reused.statement
+    other = only(records.analyze([document(), login("Bank", "ask Rosa")], ctx()))
+    assert (other.kind, other.name) == ("note", "table_row")
 
 
 def test_a_record_repeated_in_several_notes_is_one_fact_from_the_latest_note():

@@ -203,6 +203,14 @@ def scan(text: str) -> list[SecretHit]:
 # a table column of secrets: "| What | Login | Password / code |", "| Account | PIN |"
 _SECRET_COLUMN = re.compile(r"(?i)\b(?:passw(?:or)?ds?|passcodes?|pw|pwd|pins?|secrets?|tokens?|api keys?|"
                             r"(?:access|secret) keys?|(?:access|door|lock|gate|alarm|entry|key ?safe|lockbox) codes?)\b")
+
+
+def secret_column(name: str) -> bool:
+    """Whether a table column's name says its cells are passwords, PINs or codes
+    ("Password / code", ``password_code``, "Door code")."""
+    return bool(_SECRET_COLUMN.search(name.replace("_", " ")))
+
+
 _TABLE_LINE = re.compile(r"^[ \t]*\|.*\|[ \t]*$", re.M)
 _RULE_CELL = re.compile(r"^\s*:?-{3,}:?\s*$")
 

@@ -19,6 +19,7 @@ from typing import Any, Sequence
 
 from ..formatting import humanize, money, number, percent
 from ..model import Evidence, Fact, stable_id
+from ..redaction import secret_column
 from .base import AnalysisContext, rule
 from .views import NOTES
 from .build import fact
@@ -169,6 +170,8 @@ def said_on(record: dict[str, Any], info: NoteInfo, ctx: AnalysisContext) -> str
 
 
 _UNLABELLED: dict[str, Any] = {}
+# a password cell that points at another login's password instead of holding one
+_REUSED = re.compile(r"\s*(?:the\s+)?same(?:\s+password)?\s+as\b|\s*(?:re-?used?|shared)\s+(?:from|with)\b", re.I)
 
 
 def _labelled_topics(vocab: Vocabulary, label: dict[str, Any]) -> tuple[str, ...]:
@@ -486,10 +489,18 @@ def table_row(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> Fact | None
     name = "table_row"
     if kind == "note" and day is not None and any(_over(str(v), ctx.vocabulary) for _, v in items[1:]):
         name = "resolved"
+    # a password cell that names another login's ("| QuickBooks | rosa@… | same as Chase |"):
+    # one password opens both, so a leak of one is a leak of the other
+    reused = next((str(v) for k, v in items[1:] if secret_column(k) and _REUSED.match(str(v))), None)
+    if kind == "note" and reused is not None:
+        kind, name = "finding", "password_reused"
+        labelled["severity"] = "high"
+        topics = tuple(sorted({*topics, "security", "risk"}))
     return fact(
         id=stable_id("f", "row", ev.provenance.path, heading.lower(), str(head).lower()),
         kind=kind, name=name, entity=ev.entity, period=day.isoformat() if day else None,
-        statement=f"{_who(ev, ctx)} — {heading}: {head}" + (f" ({rest})." if rest else "."),
+        statement=f"{_who(ev, ctx)} — {heading}: {head}" + (f" ({rest})" if rest else "")
+        + (": one password for two logins, so a leak of either opens both." if reused else "."),
         topics=topics, evidence=(ev.id,), sources=(ev.provenance.label(),), **labelled,
     )
 
