@@ -188,3 +188,22 @@ def test_a_unit_and_its_letter_are_one_word_and_an_end_that_starts_later_settles
 
     assert found["notes/a.md:3"].name == "resolved_later"  # "unit B" and $1,375
     assert found["notes/c.md:3"].name == "risk"  # vacant until the lease starts, after the as-of date
+
+
+def test_the_name_a_done_line_is_labelled_with_and_a_units_kind_are_not_what_it_shares_with_a_problem():
+    found = facts_of(
+        day("notes/a.md", "2026-09-27", "Marco wants to put flat 3 up at $1,350 (was $1,250 for the Garcias)",
+            "Garcias moving out of flat 3 on 9/30; their deposit is $1,200, has to go back within 30 days",
+            "Tess is doing the restaurant drops in van 1 for free, nobody decided whether to bill",
+            "Tess — van 1 to Dom's", entity=None),
+        day("notes/b.md", "2026-11-08", "Marco: Garcia deposit back (sent 11/6). Done.",
+            "Tess: van 1 check engine light (O2 sensor at Dom's). Fixed.", entity=None),
+        day("notes/c.md", "2026-10-01", "Rent check: Flat 1 ✅ Flat 3 ✅ Flat 2 ❌ (£875, 22 days late today)", entity=None),
+        day("notes/d.md", "2026-11-02", "✅ EPCs: Flat 1 C, Flat 2 D, Flat 3 C, valid to 2031", entity=None),
+    )
+
+    assert found["notes/a.md:3"].name != "resolved_later"  # shares only "Marco" (a label) and "Garcia"
+    assert found["notes/a.md:4"].name == "resolved_later"  # Garcia, deposit, back
+    assert found["notes/a.md:5"].name != "resolved_later"  # "Tess" and "van 1": who and which van, not what
+    assert found["notes/a.md:6"].name == "resolved_later"  # van 1 and Dom's
+    assert found["notes/c.md:3"].name != "resolved_later"  # the same three flats, listed: a roll, not a matter

@@ -86,8 +86,11 @@ def words(text: str, names: frozenset[str] = frozenset()) -> frozenset[str]:
     its business's own name, and a plural or past-tense ending."""
     out = set()
     low = text.lower()
+    kinds: set[str] = set()
     if any(kind in low for kind in _UNIT_KINDS):  # "unit B", "flat 3", "bike 2": one word
-        out.update(f"{m.group(1)}#{m.group(2)}" for m in _UNIT.finditer(low))
+        for m in _UNIT.finditer(low):
+            out.add(f"{m.group(1)}#{m.group(2)}")
+            kinds.add(m.group(1))
     if _ANY_DIGIT.search(text) or "hundred" in low or "thousand" in low or "grand" in low:
         # an amount is as good a word as any: "$1,100 deposit" is the "eleven hundred" sent back
         out.update("#" + digits for digits in _amounts(spoken_figures(text)))
@@ -99,7 +102,8 @@ def words(text: str, names: frozenset[str] = frozenset()) -> frozenset[str]:
         if token in _COMMON or token in names or _DAY.match(token) or len(token) < 2 or token[0].isdigit():
             continue
         out.add(_stem(token))
-    return frozenset(out - _COMMON)
+    # "van 1" is one word, not "van" and "van 1": two items about van 1 share one thing
+    return frozenset(out - _COMMON - kinds)
 
 
 @lru_cache(maxsize=65536)

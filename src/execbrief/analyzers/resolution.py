@@ -54,14 +54,15 @@ def analyze(facts: Sequence[Fact], ctx: AnalysisContext) -> list[Fact]:
     if not ends:
         return []
     names = frozenset(w for name, _ in ctx.entities.values() for w in TOKEN.findall(name.lower()))
-    ends_words = [(end, words(item_text(end), names)) for end in ends]
+    ends_words = [(end, _said(end, names)) for end in ends]
     wanted = frozenset().union(*(w for _, w in ends_words))
     if not wanted:
         return []
     # the open items, indexed by the distinctive words the ends use; a fact base holds up to
     # millions of items, so one C-run search for the ends' words comes before any tokenising
-    search = re.compile(r"(?<![a-z0-9])(?:" + "|".join(
-        map(re.escape, sorted((w for w in wanted if not w.startswith("#")), key=len, reverse=True))) + ")")
+    # ("van#1", a unit: "van 1" in the text, so its kind is what to look for)
+    looked = {w.partition("#")[0] for w in wanted if not w.startswith("#")}
+    search = re.compile(r"(?<![a-z0-9])(?:" + "|".join(map(re.escape, sorted(looked, key=len, reverse=True))) + ")")
     amounts = any(w.startswith("#") for w in wanted)  # ("#1100": an amount, in digits or words)
     latest = max(end.period for end in ends if end.period)
     scope = None if any(end.entity is None for end in ends) else {end.entity for end in ends}
@@ -106,6 +107,9 @@ def analyze(facts: Sequence[Fact], ctx: AnalysisContext) -> list[Fact]:
             own = own - common.get(problem.entity, frozenset())
             if shared < 2 or shared * 10 < 3 * min(len(own), len(said)):
                 continue  # two distinctive words at least, and nearly a third of the shorter item's
+            units = sum(1 for w in own & said if "#" in w[1:])
+            if units > 1 and shared - units + 1 < 2:
+                continue  # "Flat 1 ✅ Flat 3 ✅ Flat 2 ❌" and an EPC list of the same flats: a roll, not a matter
             if pairs is None:
                 pairs = _name_pairs(end)
             if shared - sum(1 for a, b in pairs if a <= own and b <= own and a <= said and b <= said) < 2:
@@ -118,6 +122,17 @@ def analyze(facts: Sequence[Fact], ctx: AnalysisContext) -> list[Fact]:
             if held is None or (end.period or "", end.id) < (held[1].period or "", held[1].id):
                 settled[problem.id] = (problem, end)  # the first end after it
     return [_settled(problem, end) for problem, end in settled.values()]
+
+
+# who an end's line is by or for, before what it says ("Marco: Garcia deposit back (sent
+# 11/6)", "Tess: van 1 check engine light"): a name, not what was done
+_LABEL = re.compile(r"^\s*[A-Z][\w.'&-]*(?:\s+[A-Z][\w.'&-]*)?\s*:\s+(?=\S)")
+
+
+def _said(end: Fact, names: frozenset[str]) -> frozenset[str]:
+    """The distinctive words of what an end says was done, without the name it is labelled
+    with: a to-do list's "Marco: …" shares "Marco" with everything else Marco wrote."""
+    return words(_LABEL.sub("", item_text(end), count=1), names)
 
 
 # what an end says starts later: "starts December first", "a 12-month lease from 1 November"
