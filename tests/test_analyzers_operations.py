@@ -896,6 +896,18 @@ def test_a_matter_said_not_to_be_urgent_is_a_low_one_and_a_few_late_out_of_many_
     assert "high" in vocab.signals("Client contracts Drive folder is 'anyone with the link'")
 
 
+@pytest.mark.parametrize(("text", "problem"), [
+    ("Union Street Kitchen told me the kitchen rent goes from $600 to $750 a month in January", True),
+    ("Genesee Mills put semolina up 18% from November", True),
+    ("The cottage cleaners have put their price up by 15%, to $95 per turnover", True),
+    ("Ada wants to put prices up 5% from January 5", False),  # one's own prices: a decision
+    ("I think the brisket plate has to go from $14 to $15", False),
+    ("We put the weekend rate up 10% in October", False),
+])
+def test_a_bill_or_a_suppliers_price_that_rises_is_a_problem_and_ones_own_price_rise_is_not(text, problem):
+    assert ("problem" in ctx().vocabulary.signals(text)) is problem
+
+
 def test_a_workspace_adds_its_own_unsaid_phrases_and_a_bad_one_is_named(tmp_path):
     from execbrief.errors import ConfigError
     from execbrief.vocabulary import load_vocabulary
