@@ -908,6 +908,16 @@ def test_a_bill_or_a_suppliers_price_that_rises_is_a_problem_and_ones_own_price_
     assert ("problem" in ctx().vocabulary.signals(text)) is problem
 
 
+def test_what_still_needs_doing_in_the_words_of_what_is_done_is_no_end():
+    vocab = ctx().vocabulary
+
+    for text in ("Needs: the freezer fixed or replaced (about $900), the permit renewed before the 19th, boxes ordered by 12/5",
+                 "The flashing on flat 2 has to be patched before the rain", "Insurance must be renewed by 1/1"):
+        assert "resolved" not in vocab.signals(text), text
+    assert "resolved" in vocab.signals("Freezer replaced on 11/28, $880")
+    assert "resolved" in vocab.signals("Needed a new one; the flashing was patched on 11/3")
+
+
 def test_a_workspace_adds_its_own_unsaid_phrases_and_a_bad_one_is_named(tmp_path):
     from execbrief.errors import ConfigError
     from execbrief.vocabulary import load_vocabulary
