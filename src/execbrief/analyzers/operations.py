@@ -500,7 +500,7 @@ def table_row(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> Fact | None
         id=stable_id("f", "row", ev.provenance.path, heading.lower(), str(head).lower()),
         kind=kind, name=name, entity=ev.entity, period=day.isoformat() if day else None,
         statement=f"{_who(ev, ctx)} — {heading}: {head}" + (f" ({rest})" if rest else "")
-        + (": one password for two logins, so a leak of either opens both." if reused else "."),
+        + (": one password for two logins, so whoever learns one has both." if reused else "."),
         topics=topics, evidence=(ev.id,), sources=(ev.provenance.label(),), **labelled,
     )
 
