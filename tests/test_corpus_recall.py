@@ -49,8 +49,10 @@ FLOORS = {
     # shared-drive's 85.5% held one match by coincidence: "same as the summer" in a pasta note the CTO
     # showed as tech because its heading "how it's going" read as "IT" (fixed): 83.9% without it
     # then: a list section with nothing gives its room to fuller ones, "not urgent" and "only 2 late
-    # out of ~140" read as what they say (agency-slack 85.7 -> 91.1%, shared-drive 83.9 -> 85.5%)
-    "shared-drive": 0.85,
+    # out of ~140" read as what they say (agency-slack 85.7 -> 91.1%, shared-drive 83.9 -> 85.5%);
+    # then someone leaving, a password "same as" another's, a done line's label not shared with a
+    # problem, a bill that rises and what still needs doing read as what they say (85.5 -> 93.5%)
+    "shared-drive": 0.93,
     "agency-slack": 0.91,
 }
 
