@@ -874,6 +874,13 @@ def test_it_in_a_heading_is_tech_only_in_capitals():
     assert "tech" in vocab.topics_for("a new printer for the office", heading="IT")
 
 
+def test_a_burning_heading_is_urgent_matters_not_cash():
+    vocab = ctx().vocabulary
+
+    assert "cash" not in vocab.topics_for("Bike 3 gear hub slipping", heading="Burning")
+    assert "cash" in vocab.topics_for("Our monthly burn is about $4k, runway 5 months")
+
+
 def test_a_stated_kpi_whose_kinds_is_not_a_table_is_a_clear_config_error():
     from execbrief.errors import ConfigError
     from execbrief.vocabulary import Vocabulary, _builtin_data

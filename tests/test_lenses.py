@@ -341,12 +341,13 @@ def _reference_sections(lens, facts, scope, as_of):
             picked = [f for f in picked if f.period in periods]
         return picked
 
-    def listed(section):  # a ranked list: its room is its limit
+    def is_list(section):  # a ranked list: its room is its limit
         return section.style not in ("metrics", "chart") and not (
             section.style == "actions" and section.select.due_within_days is not None) and not section.select.rest
 
     # a list section with nothing gives its room to fuller lists, each up to twice its own
-    spare = sum(s.select.limit or lens.max_items for s in lens.sections if listed(s) and not pick(s.select))
+    spare = sum(s.select.limit or lens.max_items for s in lens.sections if is_list(s) and not pick(s.select))
+    listed = set()  # what the lists and plans so far show
     for section in lens.sections:
         sel = section.select
         picked = pick(sel)
@@ -358,12 +359,15 @@ def _reference_sections(lens, facts, scope, as_of):
             by_date = sorted(rank(picked, lens.focus), key=lambda f: f.due)
             out[section.id] = tuple(by_date[: sel.limit or len(by_date)])
         else:
+            picked = [f for f in picked if f.id not in listed]  # never listed twice
             limit = sel.limit or lens.max_items
-            if listed(section) and len(picked) > limit:
+            if is_list(section) and len(picked) > limit:
                 extra = min(spare, limit, len(picked) - limit)
                 limit, spare = limit + extra, spare - extra
             out[section.id] = tuple(rank(picked, lens.focus)[:limit])
         selected.update(f.id for f in out[section.id])
+        if section.style not in ("metrics", "chart"):
+            listed.update(f.id for f in out[section.id])
     return out
 
 

@@ -293,6 +293,7 @@ def build_view(
     omitted: dict[str, int] = {}
     reserve: dict[str, tuple[Fact, ...]] = {}
     shown: set[str] = set()  # what the sections so far show
+    listed: set[str] = set()  # what the lists and plans so far show (not a table or a chart)
     picks = {section.id: _pick(section.select, index, scope, as_of) for section in lens.sections}
     # a list section with nothing to show gives its room to those with more than theirs (a
     # workspace with no ledger: the CFO's money notes take what its ledger sections leave)
@@ -310,6 +311,9 @@ def build_view(
             if len(picked) > limit:
                 omitted[section.id] = len(picked) - limit
         else:
+            # a list never lists again what an earlier list or plan of the report shows (the CEO's
+            # shortfalls are not its risks too): its room goes to what the report has not said
+            picked = [f for f in picked if f.id not in listed]
             limit = section.select.limit or lens.max_items
             if spare and _listed(section) and len(picked) > limit:  # at most twice its own room
                 extra = min(spare, limit, len(picked) - limit)
@@ -323,6 +327,8 @@ def build_view(
                 reserve[section.id] = tuple(ranked[limit:])
         sections[section.id] = tuple(chosen)
         shown.update(f.id for f in chosen)
+        if section.style not in ("metrics", "chart"):
+            listed.update(f.id for f in chosen)
         if section.select.rest and chosen:  # what it shows is no longer "more" of an earlier section
             for earlier in lens.sections:
                 if earlier.id == section.id:
