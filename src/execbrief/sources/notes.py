@@ -87,6 +87,8 @@ _YAML_LOADER = _YamlLoader
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DUE = re.compile(r"(?:\bdue:?|\bby|\bbefore|\buntil|\bdeadline:?|📅|\brenews|\bexpires|\blapses|\bruns out)"
                   r"[ \t]*(?:on[ \t]+|the[ \t]+)?", re.IGNORECASE)
+# the words (lower case) without one of which _DUE cannot match
+_DUE_WORDS = ("due", "by", "before", "until", "deadline", "📅", "renews", "expires", "lapses", "runs out")
 _FRONT_KEYS = ("entity", "updated", "date", "kpis")
 PARALLEL_MIN = 400  # notes to parse before the work is spread over processes
 # what building from a cached parse of another shape raises (a hand-edited cache entry)
@@ -728,7 +730,10 @@ def _due(text: str, line: int, warnings: list[list[Any]], tail: bool = True) -> 
     2026-12-04``: a task's, not a bullet's, where a closing date is as often history).
     """
     dates: list[list[Any]] = []
-    for m in _DUE.finditer(text):
+    low = text.lower()
+    # (most lines name no deadline: a substring test of the words each expression needs
+    # comes first, the expressions after; 18 → ~6 µs a line)
+    for m in (_DUE.finditer(text) if any(w in low for w in _DUE_WORDS) else ()):
         rest = text[m.end():m.end() + 40]
         iso = _ISO.match(rest)
         if iso and parse_day(iso.group(0)) is None:
@@ -739,15 +744,30 @@ def _due(text: str, line: int, warnings: list[list[Any]], tail: bool = True) -> 
             dates.append(list(found))
     if dates:
         return _earliest(dates)
-    anywhere = _SHORTHAND.search(text)
+    anywhere = _SHORTHAND.search(text) if "eo" in low or "end of" in low else None
     if anywhere:
         return _relative_day(_RELATIVE.match(anywhere.group(0)))
-    closing = _TAIL.search(text) if tail else None
+    closing = _TAIL.search(text) if tail and _dated_end(text) else None
     if closing:
         found = leading_date(closing.group(1), yearless=True) or _numeric(_NUMERIC.match(closing.group(1)))
         if found is not None:
             return list(found)
     return None
+
+
+def _dated_end(text: str) -> bool:
+    """Whether a line may end in a date: in a digit ("2026-12-04", "12/8", "Dec 15") or a
+    month's name ("15 December"), before closing brackets, dots and spaces."""
+    i = len(text)
+    while i and (text[i - 1] in ").]" or text[i - 1].isspace()):
+        i -= 1
+    if not i:
+        return False
+    if text[i - 1].isdigit():
+        return True
+    start = text.rfind(" ", 0, i) + 1  # ("15 December": a number, then a word of 3-9 letters)
+    return 3 <= i - start <= 9 and text[start:i].isascii() and text[start:i].isalpha() \
+        and start >= 2 and text[start - 2].isdigit()
 
 
 def _earliest(dates: list[list[Any]]) -> list[Any]:
