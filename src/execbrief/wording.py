@@ -87,23 +87,44 @@ def words(text: str, names: frozenset[str] = frozenset()) -> frozenset[str]:
     out = set()
     low = text.lower()
     kinds: set[str] = set()
-    if any(kind in low for kind in _UNIT_KINDS):  # "unit B", "flat 3", "bike 2": one word
-        for m in _UNIT.finditer(low):
-            out.add(f"{m.group(1)}#{m.group(2)}")
-            kinds.add(m.group(1))
+    for m in _UNIT.finditer(low):  # "unit B", "flat 3", "bike 2": one word
+        out.add(f"{m.group(1)}#{m.group(2)}")
+        kinds.add(m.group(1))
     if _ANY_DIGIT.search(text) or "hundred" in low or "thousand" in low or "grand" in low:
         # an amount is as good a word as any: "$1,100 deposit" is the "eleven hundred" sent back
         out.update("#" + digits for digits in _amounts(spoken_figures(text)))
+    known = _KNOWN
     for token in TOKEN.findall(low):
-        if "'" in token:
-            if _CONTRACTION.search(token):
-                continue  # "haven't", "I'd", "they're": words of grammar, not of subject
-            token = token.removesuffix("'s")  # "Kenji's deposit" is Kenji's
-        if token in _COMMON or token in names or _DAY.match(token) or len(token) < 2 or token[0].isdigit():
-            continue
-        out.add(_stem(token))
+        if token[0].isdigit():
+            continue  # a number, a date, "1st"
+        said = known.get(token, _UNSEEN)
+        if said is _UNSEEN:
+            said = _word(token)
+        if said is not None and said[0] not in names:
+            out.add(said[1])
     # "van 1" is one word, not "van" and "van 1": two items about van 1 share one thing
     return frozenset(out - _COMMON - kinds)
+
+
+_UNSEEN = object()
+_KNOWN: dict[str, tuple[str, str] | None] = {}  # a token → (the word, its stem), None if it says nothing
+
+
+def _word(token: str) -> tuple[str, str] | None:
+    """A token as a word (a possessive's owner: "kenji's" is "kenji") and its stem; None for a
+    contraction ("haven't", "they're") or a common or one-letter word. Kept: a workspace's
+    words are a few tens of thousands, and each costs a few steps once, not at every item."""
+    if len(_KNOWN) > 200_000:
+        _KNOWN.clear()
+    said: tuple[str, str] | None
+    word = token
+    if "'" in token and _CONTRACTION.search(token):
+        said = None  # words of grammar, not of subject
+    else:
+        word = token.removesuffix("'s") if "'" in token else token
+        said = None if word in _COMMON or _DAY.match(word) or len(word) < 2 else (word, _stem(word))
+    _KNOWN[token] = said
+    return said
 
 
 @lru_cache(maxsize=65536)
