@@ -56,3 +56,22 @@ def test_an_unlabelled_secret_on_the_line_after_a_key_id_is_its_pair_and_one_far
         f"# Upload portal\n\n{aws_key_id()}\n" + "\nSome prose about the portal.\n" * 4 + f"\n{aws_secret()}\n"))
     kinds = sorted(f.statement.split(": ", 1)[1].split(" (")[0] for f in findings(workspace))
     assert kinds == ["a high-entropy string", "an AWS access key id"]
+
+
+def test_secrets_of_one_kind_in_one_file_are_one_finding_naming_their_lines(workspace):
+    workspace.write("notes/alpha/logins.md", (
+        "# Logins\n\n| What | Login | Password / code |\n|---|---|---|\n"
+        "| Bank | rosa | Fettuccine#1962 |\n| Square | gina@example.com | Rigatoni!2291 |\n"
+        "| Dispatch | dispatch@example.com | Vans2019!blue |\n| QuickBooks | rosa@example.com | same as Bank |\n"
+    ))
+    workspace.write("notes/alpha/deploy.md", f"# Deploy\n\n{stripe_key()}\n")
+    by_kind = {f.statement.split(", each ")[-1].split(",")[0] if "secrets, each" in f.statement else "one": f
+               for f in findings(workspace)}
+
+    table = by_kind["a password in a table"]
+    assert table.statement.startswith("Alpha Rentals: 3 secrets, each a password in a table")
+    assert "notes/alpha/logins.md lines 5, 6 and 7; anyone who can read them can use them." in table.statement
+    assert len(table.evidence) == 3 and table.severity == "high"
+    assert table.recommendation.startswith("Roll each of the 3 secrets in notes/alpha/logins.md with its provider")
+    assert "Fettuccine" not in table.model_dump_json()
+    assert ": a Stripe key (sk_live_…" in by_kind["one"].statement  # one secret alone: as before

@@ -15,7 +15,7 @@ from ..model import Evidence, Fact, stable_id
 from .base import AnalysisContext, rule
 from .views import TEXT_HITS
 
-__all__ = ["analyze", "aws_key_pair_in_text", "secret_in_text"]
+__all__ = ["analyze", "aws_key_pair_in_text", "secret_in_text", "secrets_in_file"]
 
 _AWS_ID, _AWS_SECRET = "AWS access key id", "AWS secret access key"
 
@@ -36,7 +36,16 @@ def analyze(evidence: Sequence[Evidence], ctx: AnalysisContext) -> list[Fact]:
     groups = [sorted(group, key=_place) for _, group in sorted(seen.items())]
     pairs = _key_pairs(groups)
     paired = {id(g) for pair in pairs for g in pair}
-    facts = [secret_in_text(group, ctx) for group in groups if id(group) not in paired]
+    # secrets of one kind in one file (a passwords table, a .env pasted whole) are one finding
+    # naming their lines: one thing to fix, not four lines saying the same thing
+    by_file: dict[tuple[str, str, str], list[Sequence[Evidence]]] = {}
+    for group in groups:
+        if id(group) not in paired:
+            first = group[0]
+            by_file.setdefault((first.provenance.path, first.record.get("kind", "secret"), first.entity or ""),
+                               []).append(group)
+    facts = [secret_in_text(found[0], ctx) if len(found) == 1 else secrets_in_file(found, ctx)
+             for found in by_file.values()]
     facts += [aws_key_pair_in_text(key_id, secret, ctx) for key_id, secret in pairs]
     return sorted(facts, key=lambda f: f.id)
 
@@ -90,6 +99,42 @@ def secret_in_text(group: Sequence[Evidence], ctx: AnalysisContext) -> Fact:
         topics=("security", "tech"), evidence=tuple(ev.id for ev in group),
         sources=tuple(sorted({ev.provenance.label() for ev in group})),
     )
+
+
+def secrets_in_file(found: Sequence[Sequence[Evidence]], ctx: AnalysisContext) -> Fact:
+    """Several secrets of one kind written in one file: one finding naming their lines."""
+    first = found[0][0]
+    kind = first.record.get("kind", "secret")
+    path = first.provenance.path
+    place = "the ledger" if first.source == "ledger" else "the notes"
+    every = sorted((ev for group in found for ev in group), key=_place)
+    lines = sorted({ev.provenance.line_start for ev in every if ev.provenance.path == path and ev.provenance.line_start})
+    elsewhere = len({ev.provenance.label() for ev in every if ev.provenance.path != path})
+    shown = [p for group in found[:3] if (p := group[0].record.get("preview", "…")) != "…"]
+    previews = f" ({', '.join(shown)}{', …' if len(found) > len(shown) else ''})" if shown else ""
+    who = ctx.entity_name(first.entity) if first.entity else "Group"
+    return Fact(
+        id=stable_id("f", "secret_in_text", path, kind, first.entity or ""),
+        kind="finding", name="secret_in_text", entity=first.entity, severity=_SEVERITY.get(kind, "high"),
+        statement=(
+            f"{who}: {len(found)} secrets, each {_article(kind)} {kind}{previews}, are written in {place} at "
+            f"{path}" + (f" {_lines(lines)}" if lines else "")
+            + (f" and {elsewhere} other places" if elsewhere else "") + "; anyone who can read them can use them."
+        ),
+        recommendation=(
+            f"Roll each of the {len(found)} secrets in {path} with its provider, delete them from {place}, and keep them in a "
+            "password manager or secret store."
+        ),
+        topics=("security", "tech"), evidence=tuple(ev.id for ev in every),
+        sources=tuple(sorted({ev.provenance.label() for ev in every})),
+    )
+
+
+def _lines(numbers: Sequence[int]) -> str:
+    """``lines 7, 8, 9 and 11``."""
+    if len(numbers) == 1:
+        return f"line {numbers[0]}"
+    return "lines " + ", ".join(map(str, numbers[:-1])) + f" and {numbers[-1]}"
 
 
 def aws_key_pair_in_text(key_id: Sequence[Evidence], secret: Sequence[Evidence], ctx: AnalysisContext) -> Fact:
