@@ -127,10 +127,6 @@ KNOWN_MISATTRIBUTED = {
     # the analyst's pattern ('code' + 'cottage') also takes the shop's "10% off code for Gull Cottage
     # guests", which is rightly the shop's; the key-safe code itself is not flagged by the CTO briefing
     ("owner-statements", "key-safe-code-flagged"): re.compile(r"Idea: a 10% off code for Gull Cottage guests"),
-    # open: one bullet names both renewals ("Progressive for the vans is $5,600 … Erie wants $2,640
-    # for Birch Lane …"): an item about two businesses is the group's; split by sentence it would not be
-    ("shared-drive", "birch-landlord-insurance-up"): re.compile(r"Progressive for the vans is \$5,600 on 12/15"),
-    ("shared-drive", "qs-insurance-up"): re.compile(r"Progressive for the vans is \$5,600 on 12/15"),
 }
 
 

@@ -882,6 +882,24 @@ def test_a_plan_bullet_keeps_its_due_date_and_a_heading_names_its_business(ws):
     assert sections["Globex's van"].entity == "globex"
 
 
+def test_a_bullet_whose_sentences_are_about_two_businesses_is_one_item_each(ws):
+    ws.write("notes/meeting.md", (
+        "---\nupdated: 2026-11-22\n---\n# Family meeting\n\n"
+        "- Globex insurance is $5,600 on 12/15 (was $4,800). Acme Inc wants $2,640 (was $2,100). Call the broker by 12/5.\n"
+        "- Globex and Acme share the one checking account.\n"
+    ))
+
+    (section,) = of_kind(ws.collect(), "section", "notes/meeting.md")
+
+    said = [(b["text"], b["line"], b.get("entity"), b.get("due")) for b in section.record["bullets"]]
+    assert said == [
+        ("Globex insurance is $5,600 on 12/15 (was $4,800).", 6, "globex", None),
+        ("Acme Inc wants $2,640 (was $2,100).", 6, "acme", None),
+        ("Call the broker by 12/5.", 6, "acme", "2026-12-05"),  # the business before it carries on
+        ("Globex and Acme share the one checking account.", 7, None, None),  # one sentence, both: the group's
+    ]
+
+
 def test_prose_is_kept_sentence_by_sentence_with_the_line_each_starts_on_and_its_paragraphs_business(ws):
     ws.write("notes/week.md", (
         "---\nupdated: 2026-11-24\n---\n# Week of 23 November\n\n"

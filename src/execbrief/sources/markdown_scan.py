@@ -15,7 +15,7 @@ from typing import Any
 
 from .values import find_dates, leading_date
 
-__all__ = ["Scan", "scan", "cells_of", "header_keys"]
+__all__ = ["Scan", "scan", "cells_of", "header_keys", "sentences"]
 
 _HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
@@ -247,7 +247,7 @@ def scan(lines: list[str], begin: int) -> Scan:
                     para["text"] = f"{para['text']} {text}"
     close(section)
     for sec in out.sections:  # dates once continuation lines are joined
-        sec["paras"] = [sentence for n, p in enumerate(sec["paras"]) for sentence in _sentences(p, n)]
+        sec["paras"] = [sentence for n, p in enumerate(sec["paras"]) for sentence in sentences(p, n)]
         for b in (*sec["bullets"], *sec["paras"]):
             found = find_dates(b["text"])
             if found:
@@ -269,7 +269,7 @@ _POINTS_BACK = re.compile(r"(?:they|it|he|she|this|these|those|that)\b(?!['’]s
 _JOINED = 3  # sentences at most in one item (a long chain of "It ..." is several items)
 
 
-def _sentences(para: dict[str, Any], n: int) -> list[dict[str, Any]]:
+def sentences(para: dict[str, Any], n: int) -> list[dict[str, Any]]:
     """A paragraph's sentences, each with the line it starts on and the paragraph's number.
 
     A sentence that opens with a pronoun pointing back stays with the sentence before it, as

@@ -36,8 +36,8 @@ from ..model import DataWarning, Evidence, content_hash, stable_id
 from . import InputFile, Part, SourceResult, expand_paths
 from ..construct import evidence, provenance
 from .cache import FileCache
-from .markdown_scan import scan
-from .values import leading_date, parse_day, resolve_day, typed_cells
+from .markdown_scan import scan, sentences as split_sentences
+from .values import find_dates, leading_date, parse_day, resolve_day, typed_cells
 from ..redaction import quoted, withhold
 from ..workers import ForkMap
 
@@ -500,6 +500,9 @@ class NotesSource:
         for s, scope in zip(body["sections"], scopes):
             if scope is None and not pinned:
                 named = self._paragraphs(s.get("paras", ())) or named
+                # "Progressive for the vans is $5,600 on 12/15. Erie wants $2,640 for Birch Lane.":
+                # a bullet whose sentences are about different businesses is one item each
+                s["bullets"] = [part for b in s["bullets"] for part in self._split(b)]
             for item in (*s["bullets"], *(s.get("paras", ()) if scope is not None and not pinned else ())):
                 if not pinned:
                     found = self._led(item["text"]) or (self._own(item["text"]) if scope is None else None)
@@ -591,6 +594,30 @@ class NotesSource:
         if not names and (kind := self._resolver.by_kind(text)):
             return frozenset((kind,))
         return names
+
+    def _split(self, bullet: dict[str, Any]) -> list[dict[str, Any]]:
+        """A bullet of a section of no business as its sentences, when they point to two
+        businesses or more and none to several: each sentence its business's (one that points
+        to none takes the one before it, or the first one after it); else the bullet whole."""
+        text = bullet["text"]
+        if "." not in text or len(self._pointed(text)) < 2 or self._led(text) is not None:
+            return [bullet]
+        sentences = split_sentences({"text": text, "line": bullet["line"], "starts": [0]}, 0)
+        pointed = [self._pointed(sentence["text"]) for sentence in sentences]
+        if len(sentences) < 2 or any(len(p) > 1 for p in pointed):
+            return [bullet]
+        firsts = [next(iter(p)) for p in pointed if p]
+        carried, parts = firsts[0], []
+        for sentence, names in zip(sentences, pointed):
+            carried = next(iter(names)) if names else carried
+            part = {k: v for k, v in bullet.items() if k not in ("text", "due", "dates", "entity")}
+            part.update(text=sentence["text"], entity=carried)
+            if (due := _due(sentence["text"], bullet["line"], [], tail=False)) is not None:
+                part["due"] = due
+            if (found := find_dates(sentence["text"])):
+                part["dates"] = [list(f) for f in found]
+            parts.append(part)
+        return parts
 
     def _own(self, text: str | None) -> str | None:
         """The business a line of no section's business is about: the one it points to, if one."""
