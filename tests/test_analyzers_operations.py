@@ -901,6 +901,8 @@ def test_a_matter_said_not_to_be_urgent_is_a_low_one_and_a_few_late_out_of_many_
     assert "problem" not in vocab.signals("Ama: on-time this week looks better, only 2 late out of ~140.")
     assert "problem" in vocab.signals("Jonas: late on 4 Greenleaf drops, rain + the bridge closure")
     assert "high" in vocab.signals("Client contracts Drive folder is 'anyone with the link'")
+    assert "problem" not in vocab.signals("Present: Dad, Mom, Marco, Tess, Gina (late)")  # a roll call
+    assert "problem" in vocab.signals("Gina was late with the market stock again")
 
 
 @pytest.mark.parametrize(("text", "problem"), [
