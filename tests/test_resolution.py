@@ -207,3 +207,15 @@ def test_the_name_a_done_line_is_labelled_with_and_a_units_kind_are_not_what_it_
     assert found["notes/a.md:5"].name != "resolved_later"  # "Tess" and "van 1": who and which van, not what
     assert found["notes/a.md:6"].name == "resolved_later"  # van 1 and Dom's
     assert found["notes/c.md:3"].name != "resolved_later"  # the same three flats, listed: a roll, not a matter
+
+
+def test_items_of_one_day_are_ordered_by_the_days_their_words_tell():
+    found = facts_of(
+        day("notes/a.md", "2026-11-30", "The Square reader died on 10/25, lost the card sales.",
+            "The new Square reader came on 11/2 and it has worked since, so that's fixed.",
+            "The walk-in freezer died on 11/20, compressor gone.",
+            "Walk-in freezer compressor replaced 11/12, fixed.", entity=None),
+    )
+
+    assert found["notes/a.md:3"].name == "resolved_later"  # died 10/25, fixed 11/2
+    assert found["notes/a.md:5"].name != "resolved_later"  # a fix told before the problem settles nothing

@@ -34,16 +34,46 @@ __all__ = ["analyze"]
 _OPEN = frozenset({"risk", "open_task", "overdue_task"})
 _ENDS = frozenset({"resolved", "done", "resolved_later"})
 
-def _before(problem: Fact, end: Fact) -> bool:
+def _before(problem: Fact, end: Fact, ctx: AnalysisContext) -> bool:
     """Whether ``end`` was written after ``problem``: on a later day, or later the same day
     where both say at what time (``2026-11-19T08:05``, an e-mail's ``Date:``, a chat line's
-    time). Two items of one day are otherwise not ordered: lower down a status board is
-    another column (*Done* under *Backlog*), not a later time."""
+    time), or, in one note of one day, where their words tell the days: "The Square reader
+    died on 10/25 …" and "The new reader came on 11/2 …, so that's fixed". Two items of one
+    day are otherwise not ordered: lower down a status board is another column (*Done* under
+    *Backlog*), not a later time."""
     if problem.period is None or end.period is None:
         return False
     if end.period[:10] != problem.period[:10]:
         return end.period[:10] > problem.period[:10]
-    return len(problem.period) > 10 and len(end.period) > 10 and end.period > problem.period
+    if len(problem.period) > 10 and len(end.period) > 10:
+        return end.period > problem.period
+    if not (_DIGIT.search(problem.statement) and _DIGIT.search(end.statement)):
+        return False
+    reference = date.fromisoformat(end.period[:10])
+    began = _days_told(item_text(problem), reference, ctx, "problem")
+    ended = _days_told(item_text(end), reference, ctx, None)
+    return bool(began and ended) and min(began) < max(ended) <= reference
+
+
+_DIGIT = re.compile(r"\d")
+_SENTENCE = re.compile(r"[.;!?](?:\s+|$)")
+_SLASHED = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})(?:/(\d{4}|\d{2}))?(?![\d/])")
+
+
+def _days_told(text: str, reference: date, ctx: AnalysisContext, signal: str | None) -> list[date]:
+    """The days a text names ("on 10/25", "25 October"), in its sentences that hold
+    ``signal`` (every sentence when None): when a problem began, when it ended."""
+    days = []
+    for sentence in _SENTENCE.split(text):
+        if not _DIGIT.search(sentence) or (signal is not None and signal not in ctx.vocabulary.signals(sentence)):
+            continue
+        found = list(find_dates(sentence))
+        for m in _SLASHED.finditer(sentence):
+            first, second, year = int(m.group(1)), int(m.group(2)), m.group(3)
+            month, day = (second, first) if ctx.dmy else (first, second)
+            found.append((int(year) + (2000 if len(year) == 2 else 0) if year else None, month, day))
+        days += [d for f in found if (d := resolve_day(f, reference)) is not None]
+    return days
 
 
 @rule(reads=FACTS, settles=True)
@@ -116,7 +146,7 @@ def analyze(facts: Sequence[Fact], ctx: AnalysisContext) -> list[Fact]:
                 continue  # "Bright Acre" is one client, not two words: a refund to it ends no note of the MRR
             if problem.entity is not None and end.entity is not None and problem.entity != end.entity:
                 continue
-            if not _before(problem, end):
+            if not _before(problem, end, ctx):
                 continue
             held = settled.get(problem.id)
             if held is None or (end.period or "", end.id) < (held[1].period or "", held[1].id):
