@@ -93,11 +93,11 @@ class _Matcher:
         for k, v in stems.items():
             every.setdefault(k, set()).update(v)
         self._with_prefixes: dict[str, frozenset[str]] = {}
-        for key in every:
+        for key in every:  # (each of its prefixes looked up: not every entry tried against every other)
             labels = set(every[key])
-            for other, more in every.items():
-                if other != key and key.startswith(other) and (
-                        other in self._stems or key[len(other)] == " "):
+            for n in range(1, len(key)):
+                more = every.get(key[:n])
+                if more is not None and (key[:n] in self._stems or key[n] == " "):
                     labels |= more
             self._with_prefixes[key] = frozenset(labels)
         # every match is an entry found (the expression checks how it ends, in C): what is
