@@ -475,3 +475,15 @@ def test_derived_data_is_made_once_per_evidence_list_and_let_go_after_analysis()
     assert first is again and len(made) == 2
     analyze([], context)
     assert context.derived == {}  # nothing of the analysis is held past it
+
+
+def test_an_edit_in_one_business_settles_that_business_and_the_group_again_and_keeps_the_rest(demo):
+    _, cold = incremental(demo)
+    edit(demo, CLIENTS, "| Pinewood Brewing Co. | $1,400 |", "| Pinewood Brewing Co. | $1,900 |")
+
+    facts, stats = incremental(demo)
+
+    assert facts == full(demo)
+    ran, kept = stats.parts_computed.get("resolution", []), stats.parts_reused.get("resolution", [])
+    assert sorted(cold.parts_computed["resolution"]) == sorted(ran + kept)  # every part, run or kept
+    assert set(ran) <= {"brightline", ""} and kept and not (set(ran) & set(kept)), (ran, kept)  # the other businesses' parts are as they were

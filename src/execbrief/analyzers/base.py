@@ -147,6 +147,11 @@ class Rule:
     # a rule over the facts whose facts take the place of those with the same id (an earlier
     # problem a later note says is fixed becomes a note of what happened)
     settles: bool = False
+    # a rule over the facts whose facts come from parts of them, each on its own (resolution:
+    # a business's items with the group's ends, and the group's items with every end): it
+    # runs once per part, and the incremental runner keeps each part's facts under a digest
+    # of that part, so an edit in one business's notes settles that business's items again
+    partition: Callable[[Sequence[Fact]], dict[str, list[Fact]]] | None = None
 
     @property
     def over_facts(self) -> bool:
@@ -159,9 +164,16 @@ class Rule:
 
     def run(self, items: Sequence[Any], ctx: AnalysisContext) -> list[Fact]:
         """Its facts over ``items`` (evidence, or facts), of the businesses it serves only."""
+        return [fact for part in self.parts(items, ctx).values() for fact in self.fn(part, ctx)]
+
+    def parts(self, items: Sequence[Any], ctx: AnalysisContext) -> dict[str, Sequence[Any]]:
+        """What it runs over, part by part, in order (one part, "", unless it has a
+        ``partition``), of the businesses it serves only."""
         if self.kinds is not None:
             items = [item for item in items if self.serves(ctx.kind_of(item.entity))]
-        return self.fn(items, ctx)
+        if self.partition is None:
+            return {"": items}
+        return dict(sorted(self.partition(items).items()))
 
 
 _REGISTRY: dict[str, Rule] = {}
@@ -172,12 +184,15 @@ BUILTIN = ("finance", "leaks", "books", "operations", "records", "portfolio", "a
 
 
 def rule(*, reads: Reads | str, kinds: Sequence[str] | None = None, keys: Sequence[Any] = (),
-         name: str | None = None, settles: bool = False) -> Callable[[F], F]:
+         name: str | None = None, settles: bool = False,
+         partition: Callable[[Sequence[Fact]], dict[str, list[Fact]]] | None = None) -> Callable[[F], F]:
     """Register the decorated function as a rule; it is returned unchanged."""
     if isinstance(reads, str) and reads != FACTS:
         raise ValueError(f"a rule reads a Reads view or FACTS, not {reads!r}")
     if settles and reads != FACTS:
         raise ValueError("only a rule over the facts (reads=FACTS) settles facts")
+    if partition is not None and reads != FACTS:
+        raise ValueError("only a rule over the facts (reads=FACTS) runs part by part")
 
     def register(fn: F) -> F:
         rule_id = name or (fn.__module__.rsplit(".", 1)[-1] if fn.__name__ == "analyze" else fn.__name__)
@@ -185,7 +200,7 @@ def rule(*, reads: Reads | str, kinds: Sequence[str] | None = None, keys: Sequen
         if held is not None and (held.module, held.fn.__qualname__) != (fn.__module__, fn.__qualname__):
             raise ValueError(f"two analyzer rules are named {rule_id!r}: in {held.module} and in {fn.__module__}")
         _REGISTRY[rule_id] = Rule(rule_id, fn, reads, None if kinds is None else frozenset(kinds), tuple(keys),
-                                  fn.__module__, settles)
+                                  fn.__module__, settles, partition)
         return fn
 
     return register

@@ -76,11 +76,45 @@ def _days_told(text: str, reference: date, ctx: AnalysisContext, signal: str | N
     return days
 
 
-@rule(reads=FACTS, settles=True)
+def _is_end(f: Fact) -> bool:
+    return f.kind == "note" and f.name == "resolved" and f.period is not None
+
+
+def parts(facts: Sequence[Fact]) -> dict[str, list[Fact]]:
+    """What settles what, part by part: each business's items with its ends and the group's
+    (a business's problem ends by its own note or a group one), and the group's items with
+    every end (a group item ends by any business's note). Facts that are neither an end nor
+    an item an end could settle are in no part; a part with no end is left out. An edit in
+    one business's notes changes its part and the group's only: the others are kept."""
+    own: dict[str, list[Fact]] = {}
+    group_items: list[Fact] = []
+    group_ends: list[Fact] = []
+    every_end: list[Fact] = []
+    for f in facts:
+        if f.period is None:
+            continue
+        end = _is_end(f)
+        if not end and not (f.name in _OPEN or (f.kind == "note" and f.name not in _ENDS)):
+            continue
+        if end:
+            every_end.append(f)
+        if f.entity is None:
+            (group_ends if end else group_items).append(f)
+        else:
+            own.setdefault(f.entity, []).append(f)
+    ends_of = {f.entity for f in every_end}
+    out = {entity: [*items, *group_ends] for entity, items in own.items() if group_ends or entity in ends_of}
+    if every_end and group_items:
+        out[""] = [*group_items, *group_ends, *(f for f in every_end if f.entity is not None)]
+    return out
+
+
+@rule(reads=FACTS, settles=True, partition=parts)
 def analyze(facts: Sequence[Fact], ctx: AnalysisContext) -> list[Fact]:
     """Each finding, open task or note from the notes that a later ``resolved`` note settles, as a
-    note of what happened (same id: it takes the open item's place)."""
-    ends = [f for f in facts if f.kind == "note" and f.name == "resolved" and f.period]
+    note of what happened (same id: it takes the open item's place). Run part by part
+    (``parts``): called with all facts, it settles one part's items."""
+    ends = [f for f in facts if _is_end(f)]
     if not ends:
         return []
     names = frozenset(w for name, _ in ctx.entities.values() for w in TOKEN.findall(name.lower()))

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterator, Sequence
 
 from ..analyzers import AnalysisContext, Narrowing, Reads, Rule, registered, run_rules
-from ..analyzers.build import dump_facts, load_facts
+from ..analyzers.build import dump_facts, facts_digest, load_facts
 from ..model import Evidence, Fact
 from ..sources import Part, SourceResult
 from .jobs import Job, run_job
@@ -36,6 +36,8 @@ class IncrementalStats:
     notes_reused: int = 0  # notes whose per-note facts were kept
     notes_built: int = 0  # notes whose evidence was built this run
     groups_computed: dict[str, int] = field(default_factory=dict)  # per analyzer: groups (businesses) computed
+    parts_computed: dict[str, list[str]] = field(default_factory=dict)  # per rule run part by part: parts run
+    parts_reused: dict[str, list[str]] = field(default_factory=dict)  # and parts kept
     workers: int = 1  # processes that built notes (and ran per-note analyzers), at most
     error: str | None = None  # why the memo could not be used, if it could not
     # a digest of everything the fact base was made from (code, context, inputs): the same
@@ -160,7 +162,7 @@ class IncrementalRun:
             self.stats.reused.append(rule.name)
         else:
             try:
-                made = rule.run(so_far(), self.context)
+                made = self._part_by_part(rule, so_far()) if rule.partition is not None else rule.run(so_far(), self.context)
             except Exception:
                 self.trail = None
                 raise
@@ -168,6 +170,26 @@ class IncrementalRun:
                 self.new_whole[rule.name] = (key, dump_facts(made))
             self.stats.computed.append(rule.name)
         self._add_to_trail(rule.name, key or "")  # (its facts are what its key says)
+        return made
+
+    def _part_by_part(self, rule: Rule, facts: list[Fact]) -> list[Fact]:
+        """A rule over facts that runs part by part (``Rule.partition``): each part's facts
+        kept under a digest of the part (every field of its facts, in order), so a part that
+        is as it was is not run again."""
+        made: list[Fact] = []
+        for name, part in rule.parts(facts, self.context).items():
+            label = f"{rule.name}#{name}"
+            key = hashlib.sha256(f"{self.base}\0{label}\0{facts_digest(part)}".encode()).hexdigest()
+            self.live_whole.add(label)
+            kept = self.memo.whole(label, key)
+            if kept is not None:
+                made += load_facts(kept)
+                self.stats.parts_reused.setdefault(rule.name, []).append(name)
+                continue
+            self.stats.parts_computed.setdefault(rule.name, []).append(name)
+            found = rule.fn(part, self.context)
+            self.new_whole[label] = (key, dump_facts(found))
+            made += found
         return made
 
     def narrowing(self, spec: Reads) -> Narrowing:
