@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from execbrief.errors import LensError
-from execbrief.lenses import build_view, lens_to_toml, load_lenses, matches, rank
+from execbrief.lenses import build_view, compare, lens_to_toml, load_lenses, matches, pools_apart, rank
 from execbrief.model import Fact, Lens, LensSection, Selector
 
 AS_OF = date(2026, 11, 23)
@@ -408,6 +408,20 @@ def test_the_indexed_selection_picks_what_testing_every_fact_picks():
         for scope in (None, {"alpha"}):
             assert lens_pool(lens, beside, as_of=as_of, scope=scope) == \
                 lens_pool(lens, FactIndex(then), as_of=as_of, scope=scope), (lens.id, scope)
+    # the two pools where they may differ: what compares them sees the same as in the whole pools
+    told = 0
+    for lens in load_lenses(None).values():
+        for scope in (None, {"alpha"}):
+            whole = [lens_pool(lens, i, as_of=as_of, scope=scope) for i in (index, beside)]
+            part = pools_apart(lens, index, beside, as_of=as_of, scope=scope)
+            for got, full_pool in zip(part, whole):
+                assert {f.id for f in got} <= {f.id for f in full_pool} and len(got) < len(full_pool) or not full_pool
+            changes = compare(*part, key="k", baseline_period="p")
+            assert changes == compare(*whole, key="k", baseline_period="p")
+            told += len(changes)
+            assert (part[0] == part[1]) == (whole[0] == whole[1])
+            assert pools_apart(lens, index, index, as_of=as_of, scope=scope) == ([], [])  # alike: nothing apart
+    assert told  # (the two bases differ in what the lenses show)
 
 
 def _reference_sections_unlimited(lens, facts, scope, as_of):

@@ -29,7 +29,7 @@ from .ledger.alerts import resolved_alerts
 from .ledger.continuity import remember_ledger
 from .reader import RulesReader, get_reader
 from .vocabulary import Vocabulary, load_vocabulary
-from .lenses import FactIndex, build_view, compare, lens_pool, load_lenses
+from .lenses import FactIndex, build_view, compare, lens_pool, load_lenses, pools_apart
 from .model import DataWarning, Evidence, Fact, Lens, LensView, Message, Report
 from .registry import registry
 from .reuse import facts_key as digest_facts, run_key as digest_run
@@ -554,35 +554,42 @@ def _view_for(
     """
     scope = set(plan.scope) if plan.scope is not None else None
 
-    def pool_of(run: str) -> list[Fact]:
-        """What the report showed, or could have, in an earlier run (its "what changed" notes
-        are part of its facts, not of what it reports on: they are left out)."""
+    def index_of(run: str | None) -> FactIndex:
+        """What an earlier run's facts were (this run's, for None), its "what changed" notes
+        left out: they are part of its facts, not of what it reports on."""
+        if run is None:
+            return facts
         if run not in baselines:  # (told by what differs from this run's facts, where both name a base)
             differ = ledger.differences(run, base)
             baselines[run] = (facts.beside(differ[0], [f for f in differ[1] if f.name != "change"]) if differ
                               else FactIndex([f for f in ledger.facts(run) if f.name != "change"]))
-        return lens_pool(plan.lens, baselines[run], as_of=as_of, scope=scope)
+        return baselines[run]
+
+    def apart(first: FactIndex, second: FactIndex, also: set[str] = set()) -> tuple[list[Fact], list[Fact]]:
+        """What the report showed, or could have, in two runs, where they may differ (and at
+        ``also``) only: what both hold alike tells no change, so a million facts need not be
+        compared."""
+        one, two = pools_apart(plan.lens, first, second, as_of=as_of, scope=scope, also=also)
+        return [f for f in one if f.name != "change"], [f for f in two if f.name != "change"]
 
     baseline = ledger.baseline(plan.key, period)
     sent_at: str | None = None
-    now = lens_pool(plan.lens, facts, as_of=as_of, scope=scope)
     # each briefing delivered in this period had the baseline this rule gives it in turn
     last: tuple[str, str, str] | None = None
-    last_pool: list[Fact] = []
     for sent in [*ledger.delivered(plan.key, period, other_than=run_id), None]:
-        # (pools are in id order; one identical to the last is compared without reading a fact)
-        pool = pool_of(sent[0]) if sent else [f for f in now if f.name != "change"]
-        if last is not None and pool != last_pool:  # it updates the one before it
-            baseline, sent_at = (last[0], last[1]), last[2]
-        last, last_pool = sent, pool
+        if last is not None:
+            older, newer = apart(index_of(last[0]), index_of(sent[0] if sent else None))
+            if older != newer:  # it updates the one before it
+                baseline, sent_at = (last[0], last[1]), last[2]
+        last = sent
     changes: list[Fact] = []
     if baseline is not None:
         base_run, _ = baseline
-        before = pool_of(base_run)
         # a finding alerted since the baseline and gone now was resolved in between
-        gone = resolved_alerts(ledger, base_run, set(facts.by_id))
+        gone = lens_pool(plan.lens, resolved_alerts(ledger, base_run, set(facts.by_id)), as_of=as_of, scope=scope)
+        now, before = apart(facts, index_of(base_run), also={f.id for f in gone})
         known = {b.id for b in before}
-        before += [f for f in lens_pool(plan.lens, gone, as_of=as_of, scope=scope) if f.id not in known]
+        before += [f for f in gone if f.id not in known]
         changes = compare(now, before, key=plan.key, baseline_period=baseline[1])
         with (clock or StageClock())("recording"):
             ledger.record_facts(run_id, changes)

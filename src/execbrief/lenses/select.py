@@ -20,7 +20,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 from ..model import SEVERITIES, DataWarning, Fact, Lens, LensSection, LensView, Selector
 from .distinct import distinct
 
-__all__ = ["FactIndex", "build_view", "is_plan", "lens_pool", "matches", "plan_order", "rank"]
+__all__ = ["FactIndex", "build_view", "is_plan", "lens_pool", "lens_within", "matches", "plan_order", "pools_apart", "rank"]
 
 _RANK = {s: i for i, s in enumerate(SEVERITIES)}
 
@@ -186,6 +186,20 @@ class FactIndex(Sequence[Fact]):
             known = self._keys[fact.id] = _key(fact)
         return known
 
+    def among(self, ids: Iterable[str]) -> list[Fact]:
+        """Its facts with these ids (those it has), in id order."""
+        by_id = self.by_id
+        return [by_id[i] for i in sorted(ids) if i in by_id]
+
+    def differs_from(self, other: "FactIndex") -> set[str] | None:
+        """The ids of the facts this index and ``other`` may not hold alike (one has it and
+        the other not, or they differ), when both are told beside one parent (or are it);
+        None when that cannot be said without comparing them whole."""
+        mine, theirs = _beside_of(self), _beside_of(other)
+        if mine[0] is not theirs[0]:
+            return None
+        return mine[1] | theirs[1]
+
     def beside(self, removed: Iterable[str], added: Iterable[Fact]) -> "FactIndex":
         """Another fact base told by how it differs from this one (in id order, as a run's is):
         these facts without those whose ids are ``removed``, with ``added`` (an added fact
@@ -219,6 +233,15 @@ class _Beside(FactIndex):
         more = self.added.candidates(selector, scope)
         return sorted([*kept, *more], key=_ID) if more else kept
 
+    def among(self, ids: Iterable[str]) -> list[Fact]:
+        added, parent, changed = self.added.by_id, self.parent.by_id, self.changed
+        return [f for i in sorted(ids) if (f := added.get(i) if i in changed else parent.get(i)) is not None]
+
+
+def _beside_of(index: FactIndex) -> tuple[FactIndex, set[str]]:
+    """The index an index is told beside, and the ids where they differ (itself and none)."""
+    return (index.parent, index.changed) if isinstance(index, _Beside) else (index, set())
+
 
 def _indexed(facts: Sequence[Fact]) -> FactIndex:
     return facts if isinstance(facts, FactIndex) else FactIndex(facts)
@@ -231,6 +254,35 @@ def lens_pool(lens: Lens, facts: Sequence[Fact], *, as_of: date, scope: set[str]
     for section in lens.sections:
         for fact in _pick(section.select, index, scope, as_of):
             chosen.setdefault(fact.id, fact)
+    return [chosen[k] for k in sorted(chosen)]
+
+
+def pools_apart(lens: Lens, first: FactIndex, second: FactIndex, *, as_of: date,
+                scope: set[str] | None = None, also: set[str] = set()) -> tuple[list[Fact], list[Fact]]:
+    """``lens_pool`` of two fact bases, where they may differ (and at the ids ``also``) only:
+    the whole pools less facts both hold alike (which no comparison of the two tells apart),
+    found from the few thousand facts two runs' bases differ in rather than the million they
+    share. Where the two are not told beside one parent, the whole pools."""
+    differ = first.differs_from(second)
+    if differ is None:
+        return lens_pool(lens, first, as_of=as_of, scope=scope), lens_pool(lens, second, as_of=as_of, scope=scope)
+    wanted = differ | also
+    for section in lens.sections:  # (the last periods of one base may not be the other's)
+        if section.select.last_periods:
+            ids = ({f.id for f in _pick(section.select, index, scope, as_of)} for index in (first, second))
+            wanted |= next(ids) ^ next(ids)
+    return lens_within(lens, first, wanted, as_of=as_of, scope=scope), lens_within(lens, second, wanted, as_of=as_of, scope=scope)
+
+
+def lens_within(lens: Lens, index: FactIndex, ids: set[str], *, as_of: date, scope: set[str] | None = None) -> list[Fact]:
+    """``lens_pool(lens, index)`` of the facts with these ids only."""
+    facts = [f for f in index.among(ids) if scope is None or f.entity in scope]
+    chosen: dict[str, Fact] = {}
+    for section in lens.sections:
+        if section.select.last_periods:  # (which periods are the last is told by every fact)
+            chosen.update((f.id, f) for f in _pick(section.select, index, scope, as_of) if f.id in ids)
+        else:
+            chosen.update((f.id, f) for f in facts if _selects(section.select, f, as_of))
     return [chosen[k] for k in sorted(chosen)]
 
 
