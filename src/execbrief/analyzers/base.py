@@ -173,7 +173,7 @@ class Rule:
             items = [item for item in items if self.serves(ctx.kind_of(item.entity))]
         if self.partition is None:
             return {"": items}
-        return dict(sorted(self.partition(items).items()))
+        return dict(sorted(self.partition(items).items())) or {"": []}  # (no part: it still runs, on nothing)
 
 
 _REGISTRY: dict[str, Rule] = {}
