@@ -125,28 +125,51 @@ def _nightly_rows(ledger: Sequence[Evidence], wanted: set[str],
                   types: Classifier) -> dict[str, tuple[int, int, Decimal]]:
     """Per business of ``wanted``: how many of its revenue rows name a short-let channel in
     their memo, account or category, how many revenue rows it has, and the nightly rows'
-    share of its revenue."""
+    share of its revenue.
+
+    Every run reads every rental's rows here, the unchanged rerun too: amounts are summed as
+    integers per exponent (a ``Decimal`` a row cost ~2 µs), and each label is searched once
+    per table."""
     nightly = kinds()["short-let"].revenue
     if nightly is None:
         return {}
-    counts: dict[str, list[Any]] = {}
-    said: dict[tuple[int, int], bool] = {}  # (table's strings, index) → names a nightly channel
-    for entity, strings, a, c, m, k, x, kind, sign in _typed_rows(ledger, wanted, types):
-        if kind != "revenue" or sign <= 0:
+    counts: dict[str, list[Any]] = {}  # business → [nightly rows, rows, {exp: nightly sum}, {exp: sum}]
+    for ev in ledger:
+        table = ev.record.get("table") if ev.kind == "transactions" else None
+        if table is None:
             continue
-        amount = Decimal(k).scaleb(x)
-        tally = counts.setdefault(entity, [0, 0, Decimal(0), Decimal(0)])
-        tally[1] += 1
-        tally[3] += amount
-        for index in (m, a, c):
-            key = (id(strings), index)
-            if key not in said:
-                said[key] = bool(nightly.search(strings[index].lower()))
-            if said[key]:
+        strings, entities = table.strings, table.entities
+        revenue: dict[tuple[int, int], bool] = {}  # (account, category), positive → typed revenue
+        said: dict[int, bool] = {}  # a string's index → names a nightly channel
+
+        def names(index: int) -> bool:
+            found = said.get(index)
+            if found is None:
+                found = said[index] = bool(nightly.search(strings[index].lower()))
+            return found
+
+        for e, a, c, m, k, x in zip(table.entity, table.account, table.category, table.memo, table.coef, table.exp):
+            if k <= 0 or entities[e] not in wanted:
+                continue
+            is_revenue = revenue.get((a, c))
+            if is_revenue is None:
+                is_revenue = revenue[(a, c)] = types(strings[c], strings[a], 1) == "revenue"
+            if not is_revenue:
+                continue
+            tally = counts.get(entities[e])
+            if tally is None:
+                tally = counts[entities[e]] = [0, 0, {}, {}]
+            tally[1] += 1
+            tally[3][x] = tally[3].get(x, 0) + k
+            if names(m) or names(a) or names(c):
                 tally[0] += 1
-                tally[2] += amount
-                break
-    return {eid: (n, total, by_night / whole if whole else Decimal(0)) for eid, (n, total, by_night, whole) in counts.items()}
+                tally[2][x] = tally[2].get(x, 0) + k
+    out = {}
+    for eid, (n, total, by_night, whole) in counts.items():
+        night = sum((Decimal(v).scaleb(x) for x, v in by_night.items()), Decimal(0))
+        every = sum((Decimal(v).scaleb(x) for x, v in whole.items()), Decimal(0))
+        out[eid] = (n, total, night / every if every else Decimal(0))
+    return out
 
 
 def _ledger_words(ledger: Sequence[Evidence], wanted: set[str],
