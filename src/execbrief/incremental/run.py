@@ -84,6 +84,7 @@ class IncrementalRun:
     def analyze(self) -> tuple[list[Fact], dict[str, str]]:
         """Every rule's facts (sorted by id) and failures by rule; the memo keeps what it may."""
         seconds = self.stats.seconds
+        self.context.vocabulary.compile()  # (once, before notes are analysed in worker processes)
         facts, failures = run_rules(self.rules, self._over_evidence, self.context, seconds, self._over_facts)
         started = time.perf_counter()
         self.memo.save({k: self.views_now[k] for k in self.pending}, self.new_whole, set(self.keys.values()),
