@@ -11,6 +11,7 @@ the latest.
 from __future__ import annotations
 
 import heapq
+from collections import defaultdict
 from functools import lru_cache
 from operator import attrgetter
 from datetime import date, timedelta
@@ -55,13 +56,14 @@ def _recency(period: str | None) -> int:
     return int(digits.ljust(8, "0")) if digits else 0
 
 
-def _key(f: Fact) -> tuple[object, ...]:
-    """What ranks a fact, its lens's focus aside: severity, money at stake, due, recency, id."""
-    return (_RANK.get(f.severity or "", len(SEVERITIES)), -_stake(f), f.due or date.max, -_recency(f.period), f.id)
+def _key(f: Fact) -> tuple[tuple[object, ...], str]:
+    """What ranks a fact, its lens's focus aside: (severity, money at stake, due, recency),
+    then its id (two parts: the focus goes between them without taking the first apart)."""
+    return (_RANK.get(f.severity or "", len(SEVERITIES)), -_stake(f), f.due or date.max, -_recency(f.period)), f.id
 
 
 def rank(facts: Iterable[Fact], focus: Sequence[str] = (), limit: int | None = None,
-         *, keys: Callable[[Fact], tuple[object, ...]] = _key) -> list[Fact]:
+         *, keys: Callable[[Fact], tuple[tuple[object, ...], str]] = _key) -> list[Fact]:
     """Most important first: severity, money at stake, soonest due, newest, then the lens's focus.
 
     With ``limit``, only the first ``limit`` (the same ones, in the same order).
@@ -69,8 +71,8 @@ def rank(facts: Iterable[Fact], focus: Sequence[str] = (), limit: int | None = N
     focus_set = set(focus)
 
     def key(f: Fact) -> tuple[object, ...]:
-        *ranked, fact_id = keys(f)
-        return (*ranked, 1 if focus_set.isdisjoint(f.topics) else 0, fact_id)
+        head, fact_id = keys(f)
+        return (head, 1 if focus_set.isdisjoint(f.topics) else 0, fact_id)
 
     if limit is not None:  # keys are unique (the id comes last): nsmallest is sorted()[:limit]
         return heapq.nsmallest(limit, facts, key=key)
@@ -78,14 +80,14 @@ def rank(facts: Iterable[Fact], focus: Sequence[str] = (), limit: int | None = N
 
 
 def plan_order(facts: Iterable[Fact], focus: Sequence[str] = (), limit: int | None = None,
-               *, keys: Callable[[Fact], tuple[object, ...]] = _key) -> list[Fact]:
+               *, keys: Callable[[Fact], tuple[tuple[object, ...], str]] = _key) -> list[Fact]:
     """A plan's order: overdue first, then by due date, severity breaking ties (then as
     ``rank``); undated last. With ``limit``, the first ``limit``: the latest are cut."""
     focus_set = set(focus)
 
     def key(f: Fact) -> tuple[object, ...]:
-        *ranked, fact_id = keys(f)
-        return (f.due or date.max, *ranked, 1 if focus_set.isdisjoint(f.topics) else 0, fact_id)
+        head, fact_id = keys(f)
+        return (f.due or date.max, head, 1 if focus_set.isdisjoint(f.topics) else 0, fact_id)
 
     if limit is not None:
         return heapq.nsmallest(limit, facts, key=key)
@@ -116,7 +118,7 @@ class FactIndex(Sequence[Fact]):
     def __init__(self, facts: Sequence[Fact]) -> None:
         self._facts: list[Fact] | None = list(facts)
         self._index: dict[str, dict[str, list[int]]] | None = None
-        self._keys: dict[str, tuple[object, ...]] = {}
+        self._keys: dict[str, tuple[tuple[object, ...], str]] = {}
         self._by_id: dict[str, Fact] | None = None
         self._found: dict[tuple[int, frozenset[str] | None], tuple[Selector, Sequence[Fact]]] = {}
 
@@ -136,16 +138,16 @@ class FactIndex(Sequence[Fact]):
         return iter(self.facts)
 
     def _positions(self) -> dict[str, dict[str, list[int]]]:
-        if self._index is None:
-            kinds: dict[str, list[int]] = {}
-            names: dict[str, list[int]] = {}
-            topics: dict[str, list[int]] = {}
+        if self._index is None:  # (defaultdicts: setdefault(k, []) makes a list a call, used or not)
+            kinds: defaultdict[str, list[int]] = defaultdict(list)
+            names: defaultdict[str, list[int]] = defaultdict(list)
+            topics: defaultdict[str, list[int]] = defaultdict(list)
             for n, fact in enumerate(self.facts):
-                kinds.setdefault(fact.kind, []).append(n)
-                names.setdefault(fact.name, []).append(n)
+                kinds[fact.kind].append(n)
+                names[fact.name].append(n)
                 for topic in fact.topics:
-                    topics.setdefault(topic, []).append(n)
-            self._index = {"kinds": kinds, "names": names, "topics": topics}
+                    topics[topic].append(n)
+            self._index = {"kinds": dict(kinds), "names": dict(names), "topics": dict(topics)}
         return self._index
 
     def candidates(self, selector: Selector, scope: set[str] | None) -> Sequence[Fact]:
@@ -179,7 +181,7 @@ class FactIndex(Sequence[Fact]):
             self._by_id = {f.id: f for f in self.facts}
         return self._by_id
 
-    def key(self, fact: Fact) -> tuple[object, ...]:
+    def key(self, fact: Fact) -> tuple[tuple[object, ...], str]:
         """``_key(fact)``, computed once a run (a fact is ranked in many sections)."""
         known = self._keys.get(fact.id)
         if known is None:
@@ -345,7 +347,7 @@ def build_view(
     omitted: dict[str, int] = {}
     reserve: dict[str, tuple[Fact, ...]] = {}
     shown: set[str] = set()  # what the sections so far show
-    listed: set[str] = set()  # what the lists and plans so far show (not a table or a chart)
+    listed: dict[str, Fact] = {}  # what the lists and plans so far show (not a table or a chart), by id
     picks = {section.id: _pick(section.select, index, scope, as_of) for section in lens.sections}
     # a list section with nothing to show gives its room to those with more than theirs (a
     # workspace with no ledger: the CFO's money notes take what its ledger sections leave)
@@ -365,22 +367,27 @@ def build_view(
         else:
             # a list never lists again what an earlier list or plan of the report shows (the CEO's
             # shortfalls are not its risks too): its room goes to what the report has not said
-            picked = [f for f in picked if f.id not in listed]
+            # (those are few: ranked past, not filtered out of a pool of up to a million)
+            sel = section.select
+            again = (sum(1 for f in picked if f.id in listed) if sel.last_periods else
+                     sum(1 for f in listed.values() if (scope is None or f.entity in scope) and _selects(sel, f, as_of)))
+            count = len(picked) - again
             limit = section.select.limit or lens.max_items
-            if spare and _listed(section) and len(picked) > limit:  # at most twice its own room
-                extra = min(spare, limit, len(picked) - limit)
+            if spare and _listed(section) and count > limit:  # at most twice its own room
+                extra = min(spare, limit, count - limit)
                 limit, spare = limit + extra, spare - extra
+            ranked = rank(picked, lens.focus, 2 * limit + again, keys=index.key)
             # (what another line of the report already states is not shown again)
-            ranked, repeated = distinct(rank(picked, lens.focus, 2 * limit, keys=index.key),
+            ranked, repeated = distinct([f for f in ranked if f.id not in listed][:2 * limit],
                                         (f for chosen in sections.values() for f in chosen), entities.values())
             chosen = ranked[:limit]
-            if len(picked) - repeated > limit:
-                omitted[section.id] = len(picked) - repeated - limit
+            if count - repeated > limit:
+                omitted[section.id] = count - repeated - limit
                 reserve[section.id] = tuple(ranked[limit:])
         sections[section.id] = tuple(chosen)
         shown.update(f.id for f in chosen)
         if section.style not in ("metrics", "chart"):
-            listed.update(f.id for f in chosen)
+            listed.update((f.id, f) for f in chosen)
         if section.select.rest and chosen:  # what it shows is no longer "more" of an earlier section
             for earlier in lens.sections:
                 if earlier.id == section.id:
