@@ -912,6 +912,8 @@ def test_a_matter_said_not_to_be_urgent_is_a_low_one_and_a_few_late_out_of_many_
     ("Ada wants to put prices up 5% from January 5", False),  # one's own prices: a decision
     ("I think the brisket plate has to go from $14 to $15", False),
     ("We put the weekend rate up 10% in October", False),
+    ("Brisket, whole packer (USDA Choice): $4.85/lb -> $5.60/lb", True),  # a supplier's list, by the pound
+    ("Price: $12 → $14 a drop from Jan 1", False),  # one's own price, by the drop
 ])
 def test_a_bill_or_a_suppliers_price_that_rises_is_a_problem_and_ones_own_price_rise_is_not(text, problem):
     assert ("problem" in ctx().vocabulary.signals(text)) is problem
