@@ -54,6 +54,12 @@ FLOORS = {
     # problem, a bill that rises and what still needs doing read as what they say (85.5 -> 93.5%)
     "shared-drive": 0.93,
     "agency-slack": 0.91,
+    # held out: written blind from the README (helper, 2026-12-03), measured first on main
+    # 6bb6ae8 before any rule changed for it: 84.0% with two secrets in clear (a key-safe code
+    # said "is 4471", a login pasted "address / password") and one business's line in another's
+    # audit (an Android export's messages read as one paragraph); with those fixed, 80.0% (the
+    # messages, now one each, no longer carry the business one named to the next)
+    "whatsapp-group": 0.80,
 }
 
 
@@ -120,6 +126,10 @@ KNOWN = {
 # Items of the held-out workspaces the checker reads as shown under another business, found on
 # first measurement and checked by hand (remove an entry when it is fixed; a new one still fails):
 KNOWN_MISATTRIBUTED = {
+    # found on first measurement, open: "Got 2 more quotes. Admiral £2,450, Zego £2,610. Castle
+    # wants £2,790." is a chat message naming no business (the van insurance, said in the
+    # messages before it); a message carries no business from the one before
+    ("whatsapp-group", "swift-insurance-rise"): re.compile(r"Castle wants £2,790"),
     # the analyst's pattern ('code' + 'cottage') also takes the shop's "10% off code for Gull Cottage
     # guests", which is rightly the shop's; the key-safe code itself is not flagged by the CTO briefing
     ("owner-statements", "key-safe-code-flagged"): re.compile(r"Idea: a 10% off code for Gull Cottage guests"),

@@ -98,6 +98,16 @@ def test_a_key_pasted_in_a_note_reaches_no_file_the_run_writes_and_the_cto_hears
      "it's in the 1Password vault... just use it and I'll rotate after: `lumen-admin` / `[secret withheld: …ne44]`"),
     ("Login page redesign shipped! Q4results were great.", "Login page redesign shipped! Q4results were great."),
     ("We rotate the tyres every 5,000 miles!", "We rotate the tyres every 5,000 miles!"),
+    # a key safe's code said without "code"; a login pasted as "address / password", or the
+    # password alone on the line after the address
+    ("Priya: Key safe at Kingsway is 4471. Put the keys back after pls",
+     "Priya: Key safe at Kingsway is [secret withheld: …]. Put the keys back after pls"),
+    ("Sam: bookings@swiftmanandvan.co.uk / SwiftVan2024! same as always",
+     "Sam: bookings@swiftmanandvan.co.uk / [secret withheld: …] same as always"),
+    ("Dev: Greene & Co M365 admin\nadmin@greeneco-law.co.uk\nGreeneCo!Admin2026\n",
+     "Dev: Greene & Co M365 admin\nadmin@greeneco-law.co.uk\n[secret withheld: …2026]\n"),
+    ("write to sales@example.com / 2024 report attached", "write to sales@example.com / 2024 report attached"),
+    ("the keypad is fine now", "the keypad is fine now"),
 ])
 def test_codes_and_passwords_as_people_write_them_in_notes_are_withheld(text, kept):
     from execbrief.redaction import withhold

@@ -1045,6 +1045,24 @@ def test_a_chat_exports_lines_are_items_each_dated_by_its_title_and_weekdays(ws)
     }
 
 
+def test_an_android_whatsapp_exports_lines_are_messages_each_dated(ws):
+    ws.write("notes/acme/WhatsApp Chat with Sam.md", (
+        "# WhatsApp Chat with Sam\n\n"
+        "13/11/2026, 22:14 - Sam: Can't sleep. Keep thinking about Halden\n"
+        "13/11/2026, 22:18 - Priya: Then ask them\n"
+        "11/28/26, 10:05 AM - Sam: Got 2 more quotes\n"
+    ))
+
+    said = {p["text"]: p.get("said") for s in of_kind(ws.collect(), "section") for p in s.record["paras"]}
+
+    assert said == {  # one message each (they ran into one paragraph), at its time
+        "Sam: Can't sleep.": "2026-11-13T22:14",
+        "Keep thinking about Halden": "2026-11-13T22:14",
+        "Priya: Then ask them": "2026-11-13T22:18",
+        "Sam: Got 2 more quotes": "2026-11-28T10:05",
+    }
+
+
 def test_a_notes_day_comes_from_its_file_name_before_its_mtime(ws):
     ws.write("notes/acme/2026-11-17-re-renewal.md", "Globex will not renew.\n")
     ws.write("notes/acme/standup_20261102.md", "Quiet week.\n")

@@ -70,6 +70,16 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"\b(?:code|pin|combo|combination)\b\s*(?:is|was|=|:|,)?\s*['\"]?(\d{4,8}#?)\b"
         r"|(?i:\b(?:code|pin|combo|combination)\b\s*(?:is|=|:)?\s*['\"]?(\d{4,8}#?)\b(?=[^.\n]{0,40}?"
         r"\b(?:lock\w*|key ?safe|door|gate|alarm|keypad|garage|padlock)\b))")),
+    # a lock's code said without "code": "Key safe at Kingsway is 4471", "the lockbox is 7316"
+    ("access code said", re.compile(
+        r"(?i)\b(?:key ?safe|lock ?box|keypad|padlock)\b[^.\n]{0,40}?\b(?:is|was|=|:)\s*['\"]?(\d{4,8}#?)\b")),
+    # an address and a password-shaped word after a slash, or alone on the next line, as a
+    # login is pasted in a chat: "bookings@swiftmanandvan.co.uk / SwiftVan2024! same as always",
+    # "admin@greeneco-law.co.uk" then "GreeneCo!Admin2026"
+    ("login and password", re.compile(
+        r"(?i)(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+(?:\s*/\s*['\"`]?((?=[^\s'\"`]*[a-z])(?=[^\s'\"`]*\d)"
+        r"[^\s'\"`,;]{6,32})|[ \t]*\n[ \t]*['\"`]?((?=[^\s'\"`]*[a-z])(?=[^\s'\"`]*\d)(?=[^\s'\"`]*[!#$%^&*?~+=])"
+        r"[^\s'\"`]{8,32})['\"`]?[ \t]*(?:\n|$))")),
     ("password in words", re.compile(
         r"(?i)\bpassw(?:or)?d\s+(?:is|was)\s+['\"]?((?=[^\s'\"`]*\d)[^\s'\"`.,;]{6,})")),
     # "pw: Maple!Leaf42", "pass = Gull2024": a short name for a password, so the value must look
@@ -105,6 +115,8 @@ _NEEDLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "bearer token": ((), ("bearer",)),
     "password or key assignment": ((), ("api", "secret", "token", "passw", "pwd")),
     "PIN or access code": ((), ("pin", "code")),
+    "access code said": ((), ("key safe", "keysafe", "lockbox", "lock box", "keypad", "padlock")),
+    "login and password": (("@",), ()),
     "password in words": ((), ("passw",)),
     "access code in words": ((), ("code", "pin", "combo", "combination")),
     "login in words": ((), ("login", "log-in", "cred", "user", "u/p")),
@@ -259,7 +271,8 @@ def _table_secrets(text: str) -> list[tuple[int, int]]:
 # (Substring tests for the keywords: one case-insensitive alternation tried at every
 # place cost ~0.7 ms on an 8 KB note; a wider test than the scan's own only costs a scan.)
 _LONG_TOKEN = re.compile(r"[A-Za-z0-9+/=_\-]{16,}")
-_KEYWORDS = ("bearer", "secret", "token", "pass", "pw", "api", "pin", "code", "login", "log-in", "cred", "user", "u/p")
+_KEYWORDS = ("bearer", "secret", "token", "pass", "pw", "api", "pin", "code", "login", "log-in", "cred", "user", "u/p",
+             "safe", "lockbox", "lock box", "keypad", "padlock", "@")
 
 
 def _maybe(text: str) -> bool:

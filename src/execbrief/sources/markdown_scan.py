@@ -224,7 +224,7 @@ def scan(lines: list[str], begin: int) -> Scan:
             if meta:  # "From: …", "Date: …", "On Fri, Nov 20 … wrote:", "Begin forwarded message:"
                 para = None
                 continue
-            chat = _CHAT.match(text) if text[0] == "[" else None
+            chat = _CHAT.match(text) if text[0] == "[" else _CHAT_DASH.match(text) if text[0].isdigit() else None
             if chat:  # "[Mon 09:12] dana: generator cut out": one message, one paragraph
                 when, text, para = _chat_time(chat, when), text[chat.end():].strip(), None
             if not any(c.isalpha() for c in text) and not text.isascii():
@@ -308,6 +308,10 @@ _CHAT_TITLE = re.compile(r"\b(?:chat|slack|whatsapp|teams|messages|transcript)\b
                          r"\bexport\b.*\b(?:chat|slack|whatsapp|teams|messages)\b|^-{3,}.*-{3,}$", re.I)
 _CHAT = re.compile(r"\[(?:(mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?(?:(\d{1,2})/(\d{1,2})(?:/\d{2,4})?,?\s+)?"
                    r"(\d{1,2}):(\d{2})(?::\d{2})?(?:\s*([ap])\.?m\.?)?\]\s*", re.I)
+# an Android WhatsApp export's line: "03/11/2026, 22:14 - Sam Doyle: …", "11/23/26, 8:14 PM - Sam: …"
+# (the same groups as _CHAT's, the weekday's never there)
+_CHAT_DASH = re.compile(r"((?!))?(\d{1,2})/(\d{1,2})/(?:\d{4}|\d{2}),?\s+(\d{1,2}):(\d{2})(?::\d{2})?"
+                        r"(?:\s*([ap])\.?m\.?)?\s+[-–]\s+", re.I)
 # a Slack or Teams export's message header: "**Sam Whitfield** 10:15 AM — Wed Nov 18", "**Priya** 9:04 AM"
 _POSTED = re.compile(r"\*\*[^*\n]{1,40}\*\*\s+(\d{1,2}):(\d{2})\s*([ap])\.?m\.?"
                      r"(?:\s*[—–-]\s*(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?(.{3,20}))?\s*$", re.I)
