@@ -1063,6 +1063,22 @@ def test_an_android_whatsapp_exports_lines_are_messages_each_dated(ws):
     }
 
 
+def test_a_chat_lines_date_that_could_be_either_order_is_read_in_the_organisations(ws):
+    ws.write("notes/acme/WhatsApp Chat.md", (
+        "# WhatsApp Chat\n\n[03/11/2026, 08:14:32] Priya: the boiler is leaking again\n"
+        "03/11/2026, 22:14 - Sam: Can't sleep\n[13/11/2026, 09:00:00] Priya: fixed\n"
+    ))
+
+    def said() -> set:
+        return {p.get("said") for s in of_kind(NotesSource(load_settings(ws.root, environ={})).collect(), "section")
+                for p in s.record["paras"]}
+
+    ws.write("execbrief.toml", BASE_TOML)
+    assert said() == {"2026-03-11T08:14", "2026-03-11T22:14", "2026-11-13T09:00"}  # month first, the default
+    ws.write("execbrief.toml", BASE_TOML.replace('name = "Test Org"', 'name = "Test Org"\ndate_order = "dmy"'))
+    assert said() == {"2026-11-03T08:14", "2026-11-03T22:14", "2026-11-13T09:00"}  # a UK export: 3 November
+
+
 def test_a_notes_day_comes_from_its_file_name_before_its_mtime(ws):
     ws.write("notes/acme/2026-11-17-re-renewal.md", "Globex will not renew.\n")
     ws.write("notes/acme/standup_20261102.md", "Quiet week.\n")

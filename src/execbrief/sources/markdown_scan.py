@@ -306,11 +306,11 @@ _WROTE = re.compile(r"^on\s.{6,200}\bwrote:?$", re.I)
 _FORWARD = re.compile(r"^(?:-{2,}\s*(?:forwarded message|original message)\s*-{2,}|begin forwarded message:?)$", re.I)
 _CHAT_TITLE = re.compile(r"\b(?:chat|slack|whatsapp|teams|messages|transcript)\b.*\bexport\b|"
                          r"\bexport\b.*\b(?:chat|slack|whatsapp|teams|messages)\b|^-{3,}.*-{3,}$", re.I)
-_CHAT = re.compile(r"\[(?:(mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?(?:(\d{1,2})/(\d{1,2})(?:/\d{2,4})?,?\s+)?"
+_CHAT = re.compile(r"\[(?:(mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?(?:(\d{1,2})/(\d{1,2})(?:/(\d{4}|\d{2}))?,?\s+)?"
                    r"(\d{1,2}):(\d{2})(?::\d{2})?(?:\s*([ap])\.?m\.?)?\]\s*", re.I)
 # an Android WhatsApp export's line: "03/11/2026, 22:14 - Sam Doyle: …", "11/23/26, 8:14 PM - Sam: …"
-# (the same groups as _CHAT's, the weekday's never there)
-_CHAT_DASH = re.compile(r"((?!))?(\d{1,2})/(\d{1,2})/(?:\d{4}|\d{2}),?\s+(\d{1,2}):(\d{2})(?::\d{2})?"
+# (the same groups as _CHAT's: weekday (never there), month, day, year, hour, minute, am/pm)
+_CHAT_DASH = re.compile(r"((?!))?(\d{1,2})/(\d{1,2})/(\d{4}|\d{2}),?\s+(\d{1,2}):(\d{2})(?::\d{2})?"
                         r"(?:\s*([ap])\.?m\.?)?\s+[-–]\s+", re.I)
 # a Slack or Teams export's message header: "**Sam Whitfield** 10:15 AM — Wed Nov 18", "**Priya** 9:04 AM"
 _POSTED = re.compile(r"\*\*[^*\n]{1,40}\*\*\s+(\d{1,2}):(\d{2})\s*([ap])\.?m\.?"
@@ -377,11 +377,15 @@ def _posted(header: re.Match[str], when: list[Any] | None) -> list[Any]:
 def _chat_time(chat: re.Match[str], when: list[Any] | None) -> list[Any]:
     """The time a chat line gives ("[Tue 13:05]"), on the day its weekday moves to from the
     line before (a chat export runs forward: Mon, Mon, Tue, Thu)."""
-    day, month, date_, hour, minute, half = chat.groups()
+    day, month, date_, year, hour, minute, half = chat.groups()
     out = list(when) if when is not None else [None, None, None, None, 0, None]
     if month:  # "[11/16 07:02]": month first, unless the first number cannot be a month
         first, second = int(month), int(date_)
-        out[:5] = [None, *((second, first) if first > 12 else (first, second)), None, 0]
+        full = (int(year) + (2000 if len(year) == 2 else 0)) if year else None
+        # (a date either order could give is marked "?", with its year: the organisation's
+        # order decides, when the note is built)
+        either = first <= 12 and second <= 12 and first != second
+        out[:5] = [f"?{full or ''}" if either else full, *((second, first) if first > 12 else (first, second)), None, 0]
     elif day:
         weekday = _WEEKDAYS[day.lower()[:3]]
         if out[3] is None:

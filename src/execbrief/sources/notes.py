@@ -45,7 +45,7 @@ __all__ = ["NotesSource", "register", "parse_note", "ARCHIVED_STATUSES", "CACHE_
 
 SUFFIXES = (".md", ".markdown")
 ARCHIVED_STATUSES = frozenset({"archived", "closed", "done", "superseded"})
-CACHE_VERSION = 17  # bump when parse_note's output changes (17: an Android WhatsApp export's "03/11/2026, 22:14 - Sam: …" lines are messages, a key safe's code said without "code" and a login pasted as "address / password" (or the password alone on the next line) are withheld; 16: a Slack or Teams export's message headers and [11/16 07:02] lines date their messages, reactions are no items; 15: a table column of passwords or codes and a password-shaped word beside a login are withheld; 14: a "statement date" or "prepared on" within a line dates the note; 13: a task with several deadlines is due by the first, an AWS secret ending in +, / or = is named so, an access code said aloud is withheld; 12: e-mail headers and chat lines date the lines after them, an abbreviated password ("pw: …") is withheld; 8: late NUL bytes are warned of; 9: an AWS secret beside its key id is named so; 10: a sentence pointing back joins the one before, a table keeps its lead-in line, a login in words is withheld; 11: a front-matter value is quoted cut short)
+CACHE_VERSION = 18  # bump when parse_note's output changes (18: a chat line's date that could be day or month first is marked so, and read in the organisation's order; 17: an Android WhatsApp export's "03/11/2026, 22:14 - Sam: …" lines are messages, a key safe's code said without "code" and a login pasted as "address / password" (or the password alone on the next line) are withheld; 16: a Slack or Teams export's message headers and [11/16 07:02] lines date their messages, reactions are no items; 15: a table column of passwords or codes and a password-shaped word beside a login are withheld; 14: a "statement date" or "prepared on" within a line dates the note; 13: a task with several deadlines is due by the first, an AWS secret ending in +, / or = is named so, an access code said aloud is withheld; 12: e-mail headers and chat lines date the lines after them, an abbreviated password ("pw: …") is withheld; 8: late NUL bytes are warned of; 9: an AWS secret beside its key id is named so; 10: a sentence pointing back joins the one before, a table keeps its lead-in line, a login in words is withheld; 11: a front-matter value is quoted cut short)
 SUMMARY_VERSION = 8  # bump when what _build puts in a note's summary or evidence changes (8: a bullet about two businesses, a sentence each, is one item per sentence; 7: a paragraph naming one business twice is its own across fillers; 6: a line that opens with a business's name as its label is that business's, a table row's short cell naming one is too, an alias said without its article names its business, a line that names none belongs to the one business of the kind it mentions, a paragraph about one business is its throughout)
 _GLOB = set("*?[")
 # a sentence that turns to another matter ("Oh and …", "Also …", "And remind me …", "Web stuff, I …")
@@ -510,7 +510,7 @@ class NotesSource:
                         item["entity"], named = found, True
             for item in (*s["bullets"], *s.get("paras", ())):
                 if "said" in item:
-                    item["said"] = _said(item["said"], reference, updated_from != "mtime")
+                    item["said"] = _said(item["said"], reference, updated_from != "mtime", self._dmy)
                 if "due" in item:
                     when = resolve_due(item["due"], reference, self._dmy)
                     item["due"] = when.isoformat() if when else None
@@ -527,7 +527,7 @@ class NotesSource:
             named = named or who is not None
             record = {"done": t["done"], "heading": t["heading"], "due": due.isoformat() if due else None}
             if "said" in t:
-                record["said"] = _said(t["said"], reference, updated_from != "mtime")
+                record["said"] = _said(t["said"], reference, updated_from != "mtime", self._dmy)
             add("task", t["line"], t["end"], t["text"], record, who)
         for (line, raw, record), (_, who) in zip(body["rows"], rows):
             add("table_row", line, line, raw, record, who)
@@ -726,12 +726,17 @@ def _last_update(parsed: dict[str, Any], stamps: list[list[int]], mtime_day: str
 _FILE_DATE = re.compile(r"(?<!\d)(20\d{2})[-_.]?(0[1-9]|1[0-2])[-_.]?(0[1-9]|[12]\d|3[01])(?!\d)")
 
 
-def _said(when: list[Any], reference: date, trusted: bool) -> str | None:
+def _said(when: list[Any], reference: date, trusted: bool, dmy: bool = False) -> str | None:
     """When an e-mail or chat line was written, ISO (``2026-11-19``, ``2026-11-19T16:05`` with
     the time it gives): the day its message's ``Date:`` or its chat's title gives, moved on
     to the weekday its chat lines name ("[Thu 17:45]"); a line with a time alone is of the
-    note's own day, where the note gives one (front matter, dated line, file name)."""
+    note's own day, where the note gives one (front matter, dated line, file name). A chat
+    line's "03/11" that could be either is read in the organisation's order (``dmy``)."""
     year, month, day, weekday, after, minutes = when
+    if isinstance(year, str):  # "?2026": either order (the scan cannot know the organisation's)
+        year = int(year[1:]) if len(year) > 1 else None
+        if dmy:
+            month, day = day, month
     if month:
         base = resolve_day((year, month, day), reference)
         if base is not None and weekday is not None:  # the title's day, on to the first line's weekday
