@@ -874,6 +874,10 @@ def test_it_in_a_heading_is_tech_only_in_capitals():
     assert "tech" in vocab.topics_for("a new printer for the office", heading="IT")
 
 
+def test_a_business_with_no_website_has_a_marketing_gap():
+    assert "marketing" in ctx().vocabulary.topics_for("the domain lapsed in August so there's no website")
+
+
 def test_a_burning_heading_is_urgent_matters_not_cash():
     vocab = ctx().vocabulary
 

@@ -58,8 +58,9 @@ FLOORS = {
     # 6bb6ae8 before any rule changed for it: 84.0% with two secrets in clear (a key-safe code
     # said "is 4471", a login pasted "address / password") and one business's line in another's
     # audit (an Android export's messages read as one paragraph); with those fixed, 80.0% (the
-    # messages, now one each, no longer carry the business one named to the next)
-    "whatsapp-group": 0.80,
+    # messages, now one each, no longer carry the business one named to the next); then "no
+    # website" is a marketing gap, "late drops" a courier's, a key safe's code named as one: 86.0%
+    "whatsapp-group": 0.86,
 }
 
 

@@ -74,3 +74,14 @@ def test_a_line_naming_no_business_belongs_to_the_one_business_of_the_kind_it_me
     assert KINDED.by_kind("a client's card reader") is None
     assert KINDED.by_kind("nothing of any kind") is None
     assert EntityResolver([KindedEntity("a", "Alpha", kind="agency")]).by_kind("a client") is None  # no words given
+
+
+def test_late_or_missed_drops_are_a_couriers():
+    from execbrief.business_kinds import kinds
+
+    resolver = EntityResolver([KindedEntity("swift", "Swift Man & Van", kind="delivery"),
+                               KindedEntity("flats", "Kingsway House", kind="rental")],
+                              {k.name: k.mentions for k in kinds().values()})  # (the built-in words)
+
+    assert resolver.by_kind("Halden moaned about 2 late drops last week") == "swift"
+    assert resolver.by_kind("the price drops next month") is None

@@ -71,7 +71,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"|(?i:\b(?:code|pin|combo|combination)\b\s*(?:is|=|:)?\s*['\"]?(\d{4,8}#?)\b(?=[^.\n]{0,40}?"
         r"\b(?:lock\w*|key ?safe|door|gate|alarm|keypad|garage|padlock)\b))")),
     # a lock's code said without "code": "Key safe at Kingsway is 4471", "the lockbox is 7316"
-    ("access code said", re.compile(
+    ("key safe or lock code", re.compile(
         r"(?i)\b(?:key ?safe|lock ?box|keypad|padlock)\b[^.\n]{0,40}?\b(?:is|was|=|:)\s*['\"]?(\d{4,8}#?)\b")),
     # an address and a password-shaped word after a slash, or alone on the next line, as a
     # login is pasted in a chat: "bookings@swiftmanandvan.co.uk / SwiftVan2024! same as always",
@@ -115,7 +115,7 @@ _NEEDLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "bearer token": ((), ("bearer",)),
     "password or key assignment": ((), ("api", "secret", "token", "passw", "pwd")),
     "PIN or access code": ((), ("pin", "code")),
-    "access code said": ((), ("key safe", "keysafe", "lockbox", "lock box", "keypad", "padlock")),
+    "key safe or lock code": ((), ("key safe", "keysafe", "lockbox", "lock box", "keypad", "padlock")),
     "login and password": (("@",), ()),
     "password in words": ((), ("passw",)),
     "access code in words": ((), ("code", "pin", "combo", "combination")),
