@@ -156,6 +156,9 @@ def test_severity_tag_sets_severity_and_is_removed_from_statement():
         ("Minor scuff on the stairs", "low"),
         ("Tenant may not renew", "medium"),
         ("Kev is leaving at the end of December", "high"),
+        ("Honestly Halden Furniture is like two thirds of the van's work now", "high"),
+        ("Greene is £650 a month, that's more than a third of my retainers", "high"),
+        ("Halden are reviewing all delivery partners in January", "high"),
         ("Kev leaving end of Dec, no driver for the rush", "high"),
     ],
 )

@@ -53,14 +53,16 @@ FLOORS = {
     # then someone leaving, a password "same as" another's, a done line's label not shared with a
     # problem, a bill that rises and what still needs doing read as what they say (85.5 -> 93.5%)
     "shared-drive": 0.93,
-    "agency-slack": 0.91,
+    "agency-slack": 0.94,
     # held out: written blind from the README (helper, 2026-12-03), measured first on main
     # 6bb6ae8 before any rule changed for it: 84.0% with two secrets in clear (a key-safe code
     # said "is 4471", a login pasted "address / password") and one business's line in another's
     # audit (an Android export's messages read as one paragraph); with those fixed, 80.0% (the
     # messages, now one each, no longer carry the business one named to the next); then "no
-    # website" is a marketing gap, "late drops" a courier's, a key safe's code named as one: 86.0%
-    "whatsapp-group": 0.86,
+    # website" is a marketing gap, "late drops" a courier's, a key safe's code named as one: 86.0%;
+    # then a customer who is "two thirds of the van's work" or "reviewing all delivery partners"
+    # is a high problem: 92.0%
+    "whatsapp-group": 0.92,
 }
 
 
