@@ -879,6 +879,8 @@ def test_it_in_a_heading_is_tech_only_in_capitals():
 
 def test_a_business_with_no_website_has_a_marketing_gap():
     assert "marketing" in ctx().vocabulary.topics_for("the domain lapsed in August so there's no website")
+    # a let listed only where few look: the letting sites are listings
+    assert "listings" in ctx().vocabulary.topics_for("Still vacant, only on Marketplace, haven't done OpenRent yet")
 
 
 def test_a_burning_heading_is_urgent_matters_not_cash():
