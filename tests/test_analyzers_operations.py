@@ -911,6 +911,8 @@ def test_a_matter_said_not_to_be_urgent_is_a_low_one_and_a_few_late_out_of_many_
     assert "problem" in vocab.signals("Jonas: late on 4 Greenleaf drops, rain + the bridge closure")
     assert "high" in vocab.signals("Client contracts Drive folder is 'anyone with the link'")
     assert "problem" not in vocab.signals("Present: Dad, Mom, Marco, Tess, Gina (late)")  # a roll call
+    assert vocab.signals("Mum: How many are late normally?") == {"action"}  # a question asked: a note
+    assert "problem" in vocab.signals("Is the boiler still leaking?")
     assert "problem" in vocab.signals("Gina was late with the market stock again")
 
 
