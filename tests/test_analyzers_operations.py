@@ -877,6 +877,13 @@ def test_it_in_a_heading_is_tech_only_in_capitals():
     assert "tech" in vocab.topics_for("a new printer for the office", heading="IT")
 
 
+def test_market_conditions_are_no_marketing_and_a_market_stall_day_is():
+    vocab = ctx().vocabulary
+
+    assert "marketing" not in vocab.topics_for("The increase reflects market conditions and a claim in March")
+    assert "marketing" in vocab.topics_for("The Saturday market finished for the year on 11/21")
+
+
 def test_a_business_with_no_website_has_a_marketing_gap():
     assert "marketing" in ctx().vocabulary.topics_for("the domain lapsed in August so there's no website")
     # a let listed only where few look: the letting sites are listings
