@@ -920,6 +920,8 @@ def test_a_matter_said_not_to_be_urgent_is_a_low_one_and_a_few_late_out_of_many_
     assert "problem" not in vocab.signals("Present: Dad, Mom, Marco, Tess, Gina (late)")  # a roll call
     assert vocab.signals("Mum: How many are late normally?") == {"action"}  # a question asked: a note
     assert "problem" in vocab.signals("Is the boiler still leaking?")
+    assert {"low", "problem"} <= vocab.signals("Oakfield haven't paid the invoice, 14 days terms so not late yet")
+    assert "high" not in vocab.signals("Oakfield haven't paid the invoice, 14 days terms so not late yet")
     assert "problem" in vocab.signals("Gina was late with the market stock again")
 
 
