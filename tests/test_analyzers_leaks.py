@@ -75,3 +75,13 @@ def test_secrets_of_one_kind_in_one_file_are_one_finding_naming_their_lines(work
     assert table.recommendation.startswith("Roll each of the 3 secrets in notes/alpha/logins.md with its provider")
     assert "Fettuccine" not in table.model_dump_json()
     assert ": a Stripe key (sk_live_…" in by_kind["one"].statement  # one secret alone: as before
+
+
+def test_a_door_code_is_changed_at_the_lock_not_rolled_with_a_provider(workspace):
+    workspace.write("notes/alpha/access.md", "# Access\n\nKey safe at the flats is 4471, put the keys back.\n")
+
+    [fact] = findings(workspace)
+
+    assert ": a key safe or lock code (" in fact.statement
+    assert fact.recommendation.startswith("Change the key safe or lock code, delete it from the notes")
+    assert "4471" not in fact.model_dump_json()

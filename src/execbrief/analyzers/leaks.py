@@ -92,13 +92,21 @@ def secret_in_text(group: Sequence[Evidence], ctx: AnalysisContext) -> Fact:
             f"{who}: {_article(kind)} {kind} ({first.record.get('preview', '…')}) is written in {place} at {where}; "
             "anyone who can read it can use it."
         ),
-        recommendation=(
-            f"Roll the {kind} with its provider, delete it from {place}, and keep keys in a password "
-            "manager or secret store."
-        ),
+        recommendation=_fix(kind, place),
         topics=("security", "tech"), evidence=tuple(ev.id for ev in group),
         sources=tuple(sorted({ev.provenance.label() for ev in group})),
     )
+
+
+# what opens a door, not an account: changed at the lock, not rolled with a provider
+_CODES = frozenset({"PIN or access code", "access code in words", "key safe or lock code"})
+
+
+def _fix(kind: str, place: str) -> str:
+    if kind in _CODES:
+        return (f"Change the {kind.replace('PIN or access code', 'code')}, delete it from {place}, and share codes "
+                "in person or through a password manager.")
+    return f"Roll the {kind} with its provider, delete it from {place}, and keep keys in a password manager or secret store."
 
 
 def secrets_in_file(found: Sequence[Sequence[Evidence]], ctx: AnalysisContext) -> Fact:
