@@ -85,3 +85,14 @@ def test_a_door_code_is_changed_at_the_lock_not_rolled_with_a_provider(workspace
     assert ": a key safe or lock code (" in fact.statement
     assert fact.recommendation.startswith("Change the key safe or lock code, delete it from the notes")
     assert "4471" not in fact.model_dump_json()
+
+
+def test_a_secret_in_a_note_of_no_business_is_the_business_its_line_names(workspace):
+    workspace.write("notes/family-chat.md", (
+        "# Family chat\n\n[18/09/2026, 10:24:15] Priya: Key safe at Alpha Rentals is 4471. Put the keys back after pls\n"
+        "[18/09/2026, 10:30:00] Sam: the old code was 1234 lol\n"))
+
+    by_line = {f.sources[0]: f for f in findings(workspace)}
+
+    assert by_line["notes/family-chat.md:3"].entity == "alpha"  # its line names the business
+    assert by_line["notes/family-chat.md:3"].statement.startswith("Alpha Rentals: a key safe or lock code")

@@ -46,7 +46,7 @@ __all__ = ["NotesSource", "register", "parse_note", "ARCHIVED_STATUSES", "CACHE_
 SUFFIXES = (".md", ".markdown")
 ARCHIVED_STATUSES = frozenset({"archived", "closed", "done", "superseded"})
 CACHE_VERSION = 18  # bump when parse_note's output changes (18: a chat line's date that could be day or month first is marked so, and read in the organisation's order; 17: an Android WhatsApp export's "03/11/2026, 22:14 - Sam: …" lines are messages, a key safe's code said without "code" and a login pasted as "address / password" (or the password alone on the next line) are withheld; 16: a Slack or Teams export's message headers and [11/16 07:02] lines date their messages, reactions are no items; 15: a table column of passwords or codes and a password-shaped word beside a login are withheld; 14: a "statement date" or "prepared on" within a line dates the note; 13: a task with several deadlines is due by the first, an AWS secret ending in +, / or = is named so, an access code said aloud is withheld; 12: e-mail headers and chat lines date the lines after them, an abbreviated password ("pw: …") is withheld; 8: late NUL bytes are warned of; 9: an AWS secret beside its key id is named so; 10: a sentence pointing back joins the one before, a table keeps its lead-in line, a login in words is withheld; 11: a front-matter value is quoted cut short)
-SUMMARY_VERSION = 8  # bump when what _build puts in a note's summary or evidence changes (8: a bullet about two businesses, a sentence each, is one item per sentence; 7: a paragraph naming one business twice is its own across fillers; 6: a line that opens with a business's name as its label is that business's, a table row's short cell naming one is too, an alias said without its article names its business, a line that names none belongs to the one business of the kind it mentions, a paragraph about one business is its throughout)
+SUMMARY_VERSION = 9  # bump when what _build puts in a note's summary or evidence changes (9: a secret's hit is the business's whose line it is on; 8: a bullet about two businesses, a sentence each, is one item per sentence; 7: a paragraph naming one business twice is its own across fillers; 6: a line that opens with a business's name as its label is that business's, a table row's short cell naming one is too, an alias said without its article names its business, a line that names none belongs to the one business of the kind it mentions, a paragraph about one business is its throughout)
 _GLOB = set("*?[")
 # a sentence that turns to another matter ("Oh and …", "Also …", "And remind me …", "Web stuff, I …")
 _ASIDE = re.compile(r"(?i)\W*(?:(?:um|uh|okay|ok|so|and|but)\W+)*(?:also|oh|plus|speaking of|one more thing|"
@@ -212,10 +212,10 @@ class _Note:
 
 
 def _hit(rel: str, entity: str | None, observed: str, sha: str | None,
-         line: int, kind: str, preview: str, secret_sha: str) -> Evidence:
+         line: int, kind: str, preview: str, secret_sha: str, own: str | None = None) -> Evidence:
     """A credential found in a note, as its masked preview and hash: a part's ``hits`` and
-    its items hold the same one."""
-    return evidence(stable_id("ev", "notes", rel, "scan_hit", line), "notes", "scan_hit", entity, None,
+    its items hold the same one. ``own``: the business its line is about, if not the note's."""
+    return evidence(stable_id("ev", "notes", rel, "scan_hit", line), "notes", "scan_hit", own or entity, None,
                     {"rule": "secret_in_text", "kind": kind, "preview": preview, "secret_sha256": secret_sha},
                     provenance("notes", rel, line, line, observed, sha))
 
@@ -492,6 +492,9 @@ class NotesSource:
         # groups of the rules kept business by business
         groups = sorted({e or "" for _, e in rows} or {entity or ""})
         named = any(scopes) or any(e for _, e in rows)
+        # a secret is the business's whose line it is on ("Key safe at Kingsway is 4471", in a
+        # family chat): the item its line is in, or the last one before it, says whose
+        secrets = [[*found[:4], self._whose(found[0], body, owner) if not pinned else None] for found in secrets]
         summary.update(kept=True, path=rel, entity=entity, updated=updated, updated_from=updated_from, observed=observed,
                        archived=archived, current=False, hits=[list(h) for h in secrets], doc=doc,
                        groups=groups)
@@ -619,6 +622,22 @@ class NotesSource:
             parts.append(part)
         return parts
 
+    @staticmethod
+    def _whose(line: int, body: dict[str, Any], owner: Callable[[int, str | None], str | None]) -> str | None:
+        """The business of the note's item on ``line``, or of the last item that starts before it
+        (a chat message over several lines), as ``owner`` tells it."""
+        found: list[tuple[int, bool, str]] = []  # (line, holds the withheld secret, text)
+        for s in body["sections"]:
+            for item in (*s["bullets"], *s.get("paras", ())):
+                found.append((item.get("line") or 0, "[secret withheld" in (item.get("text") or ""), item.get("text") or ""))
+        found += [(t["line"], "[secret withheld" in t["text"], t["text"]) for t in body["tasks"]]
+        before = [f for f in found if f[0] <= line]
+        if not before:
+            return None
+        last = max(at for at, _, _ in before)  # (of that line's items, the one holding the secret)
+        at, _, text = max((f for f in before if f[0] == last), key=lambda f: f[1])
+        return owner(line, text)
+
     def _own(self, text: str | None) -> str | None:
         """The business a line of no section's business is about: the one it points to, if one."""
         names = self._pointed(text)
@@ -688,7 +707,7 @@ def _usable(summary: Any, context: str) -> bool:
     return (all(isinstance(summary.get(k), str) for k in ("path", "updated", "observed"))
             and (summary.get("entity") is None or isinstance(summary["entity"], str))
             and isinstance(summary.get("archived"), bool) and isinstance(summary.get("hits"), list)
-            and all(isinstance(h, list) and len(h) == 4 for h in summary["hits"]))
+            and all(isinstance(h, list) and len(h) == 5 for h in summary["hits"]))
 
 
 def _mark_current(summaries: list[dict[str, Any]]) -> None:
