@@ -1195,3 +1195,19 @@ def test_a_paragraph_about_one_business_is_its_own_across_a_filler(ws):
     (section,) = [s for s in of_kind(result, "section") if s.record["heading"] == "Memo"]
     said = {p["text"]: p.get("entity") for p in section.record["paras"]}
     assert said["Bad news, the boiler quote is $900."] == "globex"  # named twice, no other: all of it
+
+
+def test_a_secrets_business_is_the_same_built_from_a_notes_head_as_from_its_whole_parse(ws):
+    from execbrief.sources.notes import _Note, _head, parse_note
+
+    ws.write("notes/chat.md", "# Chat\n\n[18/09/2026, 10:24:15] Priya: Key safe at Acme Inc is 4471. Put the keys back\n")
+    ws.collect()  # (writes the config)
+    path = ws.root / "notes" / "chat.md"
+    source = NotesSource(load_settings(ws.root, environ={}))
+    parsed = parse_note(path.read_bytes())
+    note = _Note(path, ws.root / "notes", "notes/chat.md", path.stat())
+
+    _, whole = source._build(parsed, note, items=False)
+    _, head = source._build(_head(parsed), note, items=False)  # (what a worker process sends back)
+
+    assert whole["hits"] == head["hits"] and whole["hits"][0][4] == "acme"

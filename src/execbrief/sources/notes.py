@@ -183,8 +183,9 @@ def _load_job(job: tuple[str, str, str, int]) -> tuple[str, Any, str | None, str
 
 
 def _head(parsed: dict[str, Any]) -> dict[str, Any]:
-    """What a note's summary needs of its parse: its dates, its headings and its table rows'
-    lines (which business each row belongs to), not the body's bullets, tasks and cells."""
+    """What a note's summary needs of its parse: its dates, its headings, its table rows'
+    lines (which business each row belongs to) and the items its secrets are in (whose each
+    is), not the body's bullets, tasks and cells."""
     if "scan" not in parsed:
         return parsed
     body = parsed["scan"]
@@ -194,9 +195,28 @@ def _head(parsed: dict[str, Any]) -> dict[str, Any]:
             "sections": [{"heading": s["heading"], "parents": s["parents"], "start": s["start"]}
                          for s in body["sections"]],
             "rows": [[line, raw] for line, raw, _ in body["rows"]],
+            "secret_texts": _secret_texts(body, parsed.get("secrets", ())),
         }}
     except _DAMAGED:  # a cached parse of another shape: building from it fails, and parses afresh
         return parsed
+
+
+def _secret_texts(body: dict[str, Any], secrets: Any) -> dict[int, str]:
+    """Per line a secret is on, the text of the item it is in: the item that starts on that
+    line and holds the withheld secret, else the last item that starts before it (a chat
+    message over several lines). Which business that text names is whose the secret is."""
+    if not secrets:
+        return {}
+    items = [(item.get("line") or 0, item.get("text") or "")
+             for s in body["sections"] for item in (*s["bullets"], *s.get("paras", ()))]
+    items += [(t["line"], t["text"]) for t in body["tasks"]]
+    out = {}
+    for line, *_ in secrets:
+        before = [(at, "[secret withheld" in text, text) for at, text in items if at <= line]
+        if before:
+            last = max(at for at, _, _ in before)
+            out[line] = max((b for b in before if b[0] == last), key=lambda b: b[1])[2]
+    return out
 
 
 class _Note:
@@ -494,7 +514,8 @@ class NotesSource:
         named = any(scopes) or any(e for _, e in rows)
         # a secret is the business's whose line it is on ("Key safe at Kingsway is 4471", in a
         # family chat): the item its line is in, or the last one before it, says whose
-        secrets = [[*found[:4], self._whose(found[0], body, owner) if not pinned else None] for found in secrets]
+        texts = body["secret_texts"] if "secret_texts" in body else _secret_texts(body, secrets)
+        secrets = [[*found[:4], None if pinned else owner(found[0], texts.get(found[0]))] for found in secrets]
         summary.update(kept=True, path=rel, entity=entity, updated=updated, updated_from=updated_from, observed=observed,
                        archived=archived, current=False, hits=[list(h) for h in secrets], doc=doc,
                        groups=groups)
@@ -621,22 +642,6 @@ class NotesSource:
                 part["dates"] = [list(f) for f in found]
             parts.append(part)
         return parts
-
-    @staticmethod
-    def _whose(line: int, body: dict[str, Any], owner: Callable[[int, str | None], str | None]) -> str | None:
-        """The business of the note's item on ``line``, or of the last item that starts before it
-        (a chat message over several lines), as ``owner`` tells it."""
-        found: list[tuple[int, bool, str]] = []  # (line, holds the withheld secret, text)
-        for s in body["sections"]:
-            for item in (*s["bullets"], *s.get("paras", ())):
-                found.append((item.get("line") or 0, "[secret withheld" in (item.get("text") or ""), item.get("text") or ""))
-        found += [(t["line"], "[secret withheld" in t["text"], t["text"]) for t in body["tasks"]]
-        before = [f for f in found if f[0] <= line]
-        if not before:
-            return None
-        last = max(at for at, _, _ in before)  # (of that line's items, the one holding the secret)
-        at, _, text = max((f for f in before if f[0] == last), key=lambda f: f[1])
-        return owner(line, text)
 
     def _own(self, text: str | None) -> str | None:
         """The business a line of no section's business is about: the one it points to, if one."""
