@@ -1211,3 +1211,13 @@ def test_a_secrets_business_is_the_same_built_from_a_notes_head_as_from_its_whol
     _, head = source._build(_head(parsed), note, items=False)  # (what a worker process sends back)
 
     assert whole["hits"] == head["hits"] and whole["hits"][0][4] == "acme"
+
+
+def test_all_figure_dates_are_read_in_the_order_given_and_year_less_ones_only_when_asked():
+    from execbrief.sources.values import find_dates
+
+    text = "died on 10/25, back 11/2; invoice 12/08/2026; 2/3 of the flats"
+    assert find_dates(text) == []  # the order unknown: none
+    assert find_dates(text, "mdy") == [(2026, 12, 8)]  # with a year only: "2/3 of" may be a fraction
+    assert find_dates(text, "mdy", yearless=True) == [(None, 10, 25), (None, 11, 2), (2026, 12, 8), (None, 2, 3)]
+    assert find_dates("on 25/10 and 3/11", "dmy", yearless=True) == [(None, 10, 25), (None, 11, 3)]

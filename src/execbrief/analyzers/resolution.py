@@ -57,7 +57,6 @@ def _before(problem: Fact, end: Fact, ctx: AnalysisContext) -> bool:
 
 _DIGIT = re.compile(r"\d")
 _SENTENCE = re.compile(r"[.;!?](?:\s+|$)")
-_SLASHED = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})(?:/(\d{4}|\d{2}))?(?![\d/])")
 
 
 def _days_told(text: str, reference: date, ctx: AnalysisContext, signal: str | None) -> list[date]:
@@ -67,11 +66,7 @@ def _days_told(text: str, reference: date, ctx: AnalysisContext, signal: str | N
     for sentence in _SENTENCE.split(text):
         if not _DIGIT.search(sentence) or (signal is not None and signal not in ctx.vocabulary.signals(sentence)):
             continue
-        found = list(find_dates(sentence))
-        for m in _SLASHED.finditer(sentence):
-            first, second, year = int(m.group(1)), int(m.group(2)), m.group(3)
-            month, day = (second, first) if ctx.dmy else (first, second)
-            found.append((int(year) + (2000 if len(year) == 2 else 0) if year else None, month, day))
+        found = find_dates(sentence, "dmy" if ctx.dmy else "mdy", yearless=True)
         days += [d for f in found if (d := resolve_day(f, reference)) is not None]
     return days
 

@@ -59,6 +59,7 @@ _DAY_MONTH = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]{3,9})\.?(?:,?\s+
 # ("Nov 23-25, 2026": a range is read as the day it starts)
 _DAY_YEAR = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?(?:[-–]\d{1,2}(?:st|nd|rd|th)?(?!\d))?(?:,?\s+(\d{4}))?(?![^\W_])(?![:-])")
 _NUMERIC = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?![\d/])")
+_NUMERIC_ANY = re.compile(r"(\d{1,2})/(\d{1,2})(?:/(\d{4}|\d{2}))?(?![\d/])")
 _MONTH_BEFORE = re.compile(r"([A-Za-z]{3,9})\.?\s+$")
 _MONEY = re.compile(
     r"^(?P<neg>-)?\s*(?:(?P<code>USD|EUR|GBP|CAD|AUD)\s?)?(?P<sym>CA\$|A\$|[$€£¥])?\s?(?P<neg2>-)?"
@@ -140,14 +141,16 @@ def _day(year: int, month: int, day: int) -> date | None:
         return None
 
 
-def find_dates(text: str, numeric: str | None = None) -> list[tuple[int | None, int, int]]:
+def find_dates(text: str, numeric: str | None = None, *,
+               yearless: bool = False) -> list[tuple[int | None, int, int]]:
     """Every date written in ``text`` as (year or None, month, day), in order.
 
     A year-less date ("by 15 December") keeps ``None`` for its year: resolve it with
     ``resolve_day`` against a date the caller trusts. Impossible dates are left out.
     ``numeric`` ("mdy" or "dmy", as the organisation writes them) also reads all-figure
-    dates with a year, ``10/25/2026``, ``9/27/26``; a caller that does not know the order
-    leaves them out.
+    dates with a year, ``10/25/2026``, ``9/27/26``, and with ``yearless`` those without
+    one, ``10/25`` (a caller that knows the text speaks of days: "2/3 of the flats" is a
+    fraction elsewhere); a caller that does not know the order leaves them out.
     The scan is driven by runs of digits (every date form has one), which is ~10x faster
     than one regex of every form tried at every position.
     """
@@ -168,12 +171,12 @@ def find_dates(text: str, numeric: str | None = None) -> list[tuple[int | None, 
             continue
         if run.end() - i > 2 or before.isalnum() or before in ":.-":
             continue
-        if numeric and before != "/" and (nm := _NUMERIC.match(text, i)):
+        if numeric and before != "/" and (nm := (_NUMERIC_ANY if yearless else _NUMERIC).match(text, i)):
             pos = nm.end()
-            first, second, year = int(nm.group(1)), int(nm.group(2)), int(nm.group(3))
-            year += 2000 if year < 100 else 0
+            first, second = int(nm.group(1)), int(nm.group(2))
+            year = int(nm.group(3)) + (2000 if len(nm.group(3)) == 2 else 0) if nm.group(3) else None
             month, day = (second, first) if numeric == "dmy" else (first, second)
-            if _day(year, month, day) is not None:
+            if _day(year or 2000, month, day) is not None:
                 out.append((year, month, day))
             continue
         dm = _DAY_MONTH.match(text, i)
