@@ -565,7 +565,7 @@ def _view_for(
                               else FactIndex([f for f in ledger.facts(run) if f.name != "change"]))
         return baselines[run]
 
-    def apart(first: FactIndex, second: FactIndex, also: set[str] = set()) -> tuple[list[Fact], list[Fact]]:
+    def apart(first: FactIndex, second: FactIndex, also: frozenset[str] = frozenset()) -> tuple[list[Fact], list[Fact]]:
         """What the report showed, or could have, in two runs, where they may differ (and at
         ``also``) only: what both hold alike tells no change, so a million facts need not be
         compared."""
@@ -587,7 +587,7 @@ def _view_for(
         base_run, _ = baseline
         # a finding alerted since the baseline and gone now was resolved in between
         gone = lens_pool(plan.lens, resolved_alerts(ledger, base_run, set(facts.by_id)), as_of=as_of, scope=scope)
-        now, before = apart(facts, index_of(base_run), also={f.id for f in gone})
+        now, before = apart(facts, index_of(base_run), also=frozenset(f.id for f in gone))
         known = {b.id for b in before}
         before += [f for f in gone if f.id not in known]
         changes = compare(now, before, key=plan.key, baseline_period=baseline[1])

@@ -115,6 +115,11 @@ class _Matcher:
             self._compiled = re.compile(self._pattern)
         return self._compiled
 
+    def compile(self) -> None:
+        """Compile the expression now, if there is one."""
+        if self._pattern is not None:
+            self.regex()
+
     def entry(self, span: str) -> str:
         """The entry a matched span is: itself, a word with its inflection taken off, or the
         longest stem it starts with (the longest of these)."""
@@ -189,8 +194,7 @@ class Vocabulary:
     def compile(self) -> None:
         """Compile the matchers now: before worker processes fork, so each does not again."""
         for matcher in (self._words, self._headings, self._roles):
-            if matcher._pattern is not None:
-                matcher.regex()
+            matcher.compile()
 
     def stated_name(self, name: str, kind: str | None) -> str:
         """What a business of this kind calls a KPI stated in words."""

@@ -98,14 +98,16 @@ def secret_in_text(group: Sequence[Evidence], ctx: AnalysisContext) -> Fact:
     )
 
 
-# what opens a door, not an account: changed at the lock, not rolled with a provider
-_CODES = frozenset({"PIN or access code", "access code in words", "key safe or lock code"})
+# what opens a door, not an account, as its fix names it: changed at the lock, not rolled
+# with a provider
+_CODES = {"PIN or access code": "code", "access code in words": "code", "key safe or lock code": "key safe or lock code"}
 
 
 def _fix(kind: str, place: str) -> str:
+    """How to make a secret of this kind found in ``place`` safe again."""
     if kind in _CODES:
-        return (f"Change the {kind.replace('PIN or access code', 'code')}, delete it from {place}, and share codes "
-                "in person or through a password manager.")
+        return (f"Change the {_CODES[kind]}, delete it from {place}, and share codes in person or through a "
+                "password manager.")
     return f"Roll the {kind} with its provider, delete it from {place}, and keep keys in a password manager or secret store."
 
 

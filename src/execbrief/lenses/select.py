@@ -260,7 +260,7 @@ def lens_pool(lens: Lens, facts: Sequence[Fact], *, as_of: date, scope: set[str]
 
 
 def pools_apart(lens: Lens, first: FactIndex, second: FactIndex, *, as_of: date,
-                scope: set[str] | None = None, also: set[str] = set()) -> tuple[list[Fact], list[Fact]]:
+                scope: set[str] | None = None, also: frozenset[str] = frozenset()) -> tuple[list[Fact], list[Fact]]:
     """``lens_pool`` of two fact bases, where they may differ (and at the ids ``also``) only:
     the whole pools less facts both hold alike (which no comparison of the two tells apart),
     found from the few thousand facts two runs' bases differ in rather than the million they
