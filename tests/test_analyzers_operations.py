@@ -877,6 +877,15 @@ def test_it_in_a_heading_is_tech_only_in_capitals():
     assert "tech" in vocab.topics_for("a new printer for the office", heading="IT")
 
 
+def test_a_renewal_alone_is_no_client_and_no_tenant():
+    vocab = ctx().vocabulary
+
+    topics = vocab.topics_for("Velosure (bike insurance) sent the renewal: from 1/1 it's $365/month")
+    assert "compliance" in topics and not {"clients", "occupancy"} & set(topics)
+    assert "clients" in vocab.topics_for("Bayside's contract renewal is on 12/15")
+    assert "occupancy" in vocab.topics_for("Flat 2's lease renewal is due")
+
+
 def test_market_conditions_are_no_marketing_and_a_market_stall_day_is():
     vocab = ctx().vocabulary
 
