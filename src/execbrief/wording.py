@@ -9,7 +9,6 @@ lines of a briefing apart (``lenses/distinct.py``)."""
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from .sources.spoken import spoken_figures
 
@@ -26,7 +25,6 @@ _UNIT_KINDS = ("unit", "flat", "apt", "apartment", "suite", "room", "van", "bike
 _UNIT = re.compile(rf"\b({'|'.join(_UNIT_KINDS)})\s*#?\s*([a-z]|\d{{1,4}})\b(?![.,:/]\d)")  # (lower-case text)
 _NUMBER_WORD = re.compile(r"(?i)\b(?:hundred|thousand|grand)\b")
 _CONTRACTION = re.compile(r"(?:n't|'d|'ll|'re|'ve|'m)$|^(?:it|that|there|here|what|who|he|she|let)'s$")
-_DAY = re.compile(r"^\d+(?:st|nd|rd|th)?$|^\d{1,2}/\d{1,2}(?:/\d{2,4})?$")
 # words that say nothing about *what* an item is about
 _COMMON = frozenset("""
 a about after again all also am an and any are as at back be been before being both but by can
@@ -122,13 +120,12 @@ def _word(token: str) -> tuple[str, str] | None:
         said = None  # words of grammar, not of subject
     else:
         word = token.removesuffix("'s") if "'" in token else token
-        said = None if word in _COMMON or _DAY.match(word) or len(word) < 2 else (word, _stem(word))
+        said = None if word in _COMMON or len(word) < 2 else (word, _stem(word))  # (no digit first: see words)
     _KNOWN[token] = said
     return said
 
 
-@lru_cache(maxsize=65536)
-def _stem(token: str) -> str:
+def _stem(token: str) -> str:  # (its only caller, _word, keeps what it gives)
     for ending in ("ing", "ed", "es", "s"):
         if len(token) > len(ending) + 3 and token.endswith(ending) and not token.endswith("ss"):
             return token[: -len(ending)]

@@ -271,8 +271,8 @@ def pools_apart(lens: Lens, first: FactIndex, second: FactIndex, *, as_of: date,
     wanted = differ | also
     for section in lens.sections:  # (the last periods of one base may not be the other's)
         if section.select.last_periods:
-            ids = ({f.id for f in _pick(section.select, index, scope, as_of)} for index in (first, second))
-            wanted |= next(ids) ^ next(ids)
+            mine, theirs = ({f.id for f in _pick(section.select, index, scope, as_of)} for index in (first, second))
+            wanted |= mine ^ theirs
     return lens_within(lens, first, wanted, as_of=as_of, scope=scope), lens_within(lens, second, wanted, as_of=as_of, scope=scope)
 
 
