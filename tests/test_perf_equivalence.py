@@ -298,3 +298,17 @@ def test_loaded_facts_share_one_topics_tuple_and_name_across_blobs():
     assert first + second == made
     assert first[0].topics is second[1].topics and first[1].topics is second[0].topics
     assert first[0].name is second[1].name
+
+
+def test_loaded_facts_carry_the_content_key_of_their_json_and_a_copy_makes_its_own():
+    from execbrief.analyzers.build import dump_facts, load_facts
+    from execbrief.model import content_key
+
+    made = [fact(**fields) for fields in FACTS]
+    loaded = load_facts(dump_facts(made))
+
+    # the key the ledger stores each fact under, kept beside it: recording makes no JSON for it
+    assert [f.known_content_key() for f in loaded] == [content_key(f.model_dump_json()) for f in made]
+    changed = loaded[0].model_copy(update={"statement": "something else"})
+    assert changed.known_content_key() is None
+    assert changed.content_key() == content_key(changed.model_dump_json()) != loaded[0].content_key()

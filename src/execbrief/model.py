@@ -37,6 +37,7 @@ __all__ = [
     "Receipt",
     "stable_id",
     "content_hash",
+    "content_key",
 ]
 
 SEVERITIES: tuple[str, ...] = ("critical", "high", "medium", "low", "info")
@@ -55,6 +56,11 @@ def content_hash(data: bytes | str) -> str:
     """A content hash that names its algorithm: ``sha256:…``."""
     raw = data.encode() if isinstance(data, str) else data
     return "sha256:" + hashlib.sha256(raw).hexdigest()
+
+
+def content_key(stored_json: str) -> bytes:
+    """The key the ledger stores a fact's or report's content under: 16 bytes of BLAKE2b of its JSON."""
+    return hashlib.blake2b(stored_json.encode(), digest_size=16).digest()
 
 
 class _Frozen(BaseModel):
@@ -118,6 +124,28 @@ class Fact(_Frozen):
     due: date | None = None
     evidence: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
+
+    # its content key once computed: a frozen fact's JSON never changes, and a copy (pydantic's
+    # copy, pickle) starts without one; not a field, so equality and JSON do not see it
+    __slots__ = ("_content_key",)
+
+    def content_key(self) -> bytes:
+        """``content_key`` of the fact's JSON, computed once (the memo keeps it beside the fact,
+        so a run records a million kept facts without writing their JSON again)."""
+        try:
+            return self._content_key
+        except AttributeError:
+            key = content_key(self.model_dump_json())
+            object.__setattr__(self, "_content_key", key)
+            return key
+
+    def known_content_key(self) -> bytes | None:
+        """The content key if it was computed already (``content_key``), else None."""
+        return getattr(self, "_content_key", None)
+
+    def keep_content_key(self, key: bytes) -> None:
+        """Give the fact the content key computed for an equal fact (``analyzers.build.load_facts``)."""
+        object.__setattr__(self, "_content_key", key)
 
 
 class DataWarning(_Frozen):

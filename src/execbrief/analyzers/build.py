@@ -56,7 +56,8 @@ def item_text(fact: Fact) -> str:
 
 
 def dump_facts(facts: Sequence[Fact]) -> bytes:
-    """Facts as bytes: each a list of plain values (a Decimal as its string, a date as ISO)."""
+    """Facts as bytes: each a list of plain values (a Decimal as its string, a date as ISO),
+    then its fields-set as a mask and its content key (``Fact.content_key``)."""
     return marshal.dumps(_rows(facts))
 
 
@@ -86,6 +87,7 @@ def _rows(facts: Sequence[Fact]) -> list[list[Any]]:
         if mask is None:
             mask = _MASKS[key] = sum(_BIT[name] for name in fields_set)
         row.append(mask)
+        row.append(f.content_key())  # (so a run that loads the fact records it without its JSON)
         rows.append(row)
     return rows
 
@@ -108,11 +110,13 @@ def load_facts(data: bytes) -> list[Fact]:
             row[_VALUE] = Decimal(row[_VALUE])
         if row[_DUE] is not None:
             row[_DUE] = date.fromisoformat(row[_DUE])
-        mask = row[-1]  # (the last item, past the fields: the builder leaves it)
+        mask = row[-2]  # (past the fields, the mask and the content key: the builder leaves them)
         fields_set = _SETS.get(mask)
         if fields_set is None:
             fields_set = _SETS[mask] = shared_fields_set(name for name, bit in _BIT.items() if mask & bit)
-        out.append(_FACT(row, fields_set))
+        made = _FACT(row, fields_set)
+        made.keep_content_key(row[-1])
+        out.append(made)
     return out
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 __all__ = ["MEMO_VERSION", "Memo"]
 
-MEMO_VERSION = 1  # (kept facts of another version are not read)
+MEMO_VERSION = 2  # (kept facts of another version are not read)
 
 
 class Memo:

@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from typing import Any, Iterable, Iterator
 
 from ..errors import LedgerDamaged, LedgerError, storage_problem
-from ..model import DataWarning, Fact, Report
+from ..model import DataWarning, Fact, Report, content_key
 from .migrations import migrate
 
 __all__ = ["Ledger", "LEDGER_PATH", "content_key", "ledger_error", "new_run_id", "utc_now"]
@@ -35,11 +35,6 @@ _BULK_CACHE_KIB = 64 * 1024  # SQLite's page cache while a fact base is recorded
 def utc_now() -> str:
     """The current UTC time, ISO-8601 to the millisecond."""
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def content_key(fact_json: str) -> bytes:
-    """The key a fact's content is stored under: 16 bytes of BLAKE2b of its JSON."""
-    return hashlib.blake2b(fact_json.encode(), digest_size=16).digest()
 
 
 def new_run_id() -> str:
@@ -282,11 +277,13 @@ class Ledger:
 
         def bodies() -> Iterator[tuple[Any, ...]]:
             for fact in ordered:
-                text = fact.model_dump_json()
-                key = content_key(text)
+                key, text = fact.known_content_key(), None  # (a kept fact's: no JSON made for it)
+                if key is None:
+                    text = fact.model_dump_json()
+                    key = content_key(text)
                 members.append((fact.id, key))
                 if known.get(fact.id) != key:  # (the parent's are stored already)
-                    yield key, fact.kind, fact.name, fact.entity, text
+                    yield key, fact.kind, fact.name, fact.entity, text or fact.model_dump_json()
 
         with self.transaction() as db, self._pages_cached(_BULK_CACHE_KIB):
             # (contents first: most are stored already, from an earlier base, and are ignored)
