@@ -408,6 +408,10 @@ def test_the_indexed_selection_picks_what_testing_every_fact_picks():
         for scope in (None, {"alpha"}):
             assert lens_pool(lens, beside, as_of=as_of, scope=scope) == \
                 lens_pool(lens, FactIndex(then), as_of=as_of, scope=scope), (lens.id, scope)
+            # a report of the facts told beside: made whole, ranked by positions in it
+            assert dict(build_view(lens, beside, key=lens.id, period="2026-W48", as_of=as_of, organization="Org",
+                                   entities={"alpha": "Alpha", "beta": "Beta"}, scope=scope).sections) == \
+                _reference_sections(lens, then, scope, as_of), (lens.id, scope)
     # the two pools where they may differ: what compares them sees the same as in the whole pools
     told = 0
     for lens in load_lenses(None).values():
