@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Callable, Iterable, Iterator, Sequence
 
+from .. import gcpolicy
 from ..model import SEVERITIES, DataWarning, Fact, Lens, LensSection, LensView, Selector
 from .distinct import distinct
 
@@ -42,13 +43,6 @@ def matches(fact: Fact, selector: Selector) -> bool:
     return True
 
 
-def _stake(fact: Fact) -> Decimal:
-    """Money at stake: the absolute value of a money fact, else zero."""
-    if fact.value is not None and fact.unit and len(fact.unit) == 3 and fact.unit.isupper():
-        return abs(fact.value)
-    return Decimal(0)
-
-
 @lru_cache(maxsize=4096)  # (a fact base has a few hundred periods and a million facts)
 def _recency(period: str | None) -> int:
     """``2026-10`` → 20261000, ``2026-11-12`` → 20261112: larger is newer."""
@@ -56,10 +50,15 @@ def _recency(period: str | None) -> int:
     return int(digits.ljust(8, "0")) if digits else 0
 
 
+_NO_STAKE, _UNRANKED = Decimal(0), len(SEVERITIES)
+
+
 def _key(f: Fact) -> tuple[tuple[object, ...], str]:
     """What ranks a fact, its lens's focus aside: (severity, money at stake, due, recency),
     then its id (two parts: the focus goes between them without taking the first apart)."""
-    return (_RANK.get(f.severity or "", len(SEVERITIES)), -_stake(f), f.due or date.max, -_recency(f.period)), f.id
+    value, unit = f.value, f.unit  # money at stake (negated): a money fact's absolute value, else zero
+    stake = -abs(value) if value is not None and unit and len(unit) == 3 and unit.isupper() else _NO_STAKE
+    return (_RANK.get(f.severity, _UNRANKED), stake, f.due or date.max, -_recency(f.period)), f.id  # type: ignore[arg-type]
 
 
 def rank(facts: Iterable[Fact], focus: Sequence[str] = (), limit: int | None = None,
@@ -122,7 +121,6 @@ class FactIndex(Sequence[Fact]):
         self._by_id: dict[str, Fact] | None = None
         self._found: dict[tuple[int, frozenset[str] | None], tuple[Selector, Sequence[Fact]]] = {}
         self._picked: dict[tuple[int, frozenset[str] | None, date], tuple[Selector, list[int]]] = {}
-        self._ranks: list[tuple[tuple[object, ...], str]] | None = None  # ``_key`` of each fact, by position
 
     @property
     def facts(self) -> list[Fact]:
@@ -141,8 +139,10 @@ class FactIndex(Sequence[Fact]):
 
     def _positions(self) -> dict[str, dict]:
         """Where its facts are, by kind, name, topic, business and severity (each a list of
-        positions, ascending); the due date of each dated fact; each fact's period."""
-        if self._index is None:  # (defaultdicts: setdefault(k, []) makes a list a call, used or not)
+        positions, ascending); the due date of each dated fact; each fact's period and rank key."""
+        if self._index is not None:
+            return self._index
+        with gcpolicy.paused():  # (millions of lists' items and tuples, and no cycles)
             kinds: defaultdict[str, list[int]] = defaultdict(list)
             names: defaultdict[str, list[int]] = defaultdict(list)
             topics: defaultdict[str, list[int]] = defaultdict(list)
@@ -150,6 +150,7 @@ class FactIndex(Sequence[Fact]):
             severities: defaultdict[str | None, list[int]] = defaultdict(list)
             dated: dict[int, date] = {}
             periods: list[str | None] = []
+            ranks: list[tuple[tuple[object, ...], str]] = []  # (made here: each fact looked at once)
             for n, fact in enumerate(self.facts):
                 kinds[fact.kind].append(n)
                 names[fact.name].append(n)
@@ -160,9 +161,10 @@ class FactIndex(Sequence[Fact]):
                 if fact.due is not None:
                     dated[n] = fact.due
                 periods.append(fact.period)
+                ranks.append(_key(fact))
             self._index = {"kinds": dict(kinds), "names": dict(names), "topics": dict(topics),
                            "entities": dict(entities), "severities": dict(severities),
-                           "dated": dated, "periods": periods}
+                           "dated": dated, "periods": periods, "ranks": ranks}
         return self._index
 
     def _any_of(self, field: str, values: Iterable[object]) -> Sequence[int] | set[int]:
@@ -215,9 +217,7 @@ class FactIndex(Sequence[Fact]):
         """``rank`` of the facts at these positions, to ``limit``: each fact's key made once
         for the index, and the candidates ranked as positions (a key function called per
         candidate, looking at its fact, cost ~4 µs a candidate at a million facts)."""
-        if self._ranks is None:
-            self._ranks = [_key(f) for f in self.facts]
-        ranks = self._ranks
+        ranks = self._positions()["ranks"]
         near = self._any_of("topics", focus) if focus else ()
         if not near:
             return heapq.nsmallest(limit, positions, key=ranks.__getitem__)
