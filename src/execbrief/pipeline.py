@@ -8,11 +8,12 @@ did finish is still written, recorded and delivered.
 from __future__ import annotations
 
 import time
+from collections import ChainMap
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
 from .analyzers import AnalysisContext
@@ -431,7 +432,8 @@ def run(
         baselines: dict[str, FactIndex] = {}
         with clock("selection"):
             indexed = FactIndex(facts)  # one index of the fact base for every report's sections
-            by_id = dict(indexed.by_id)  # (and the changes the reports add)
+            changed: dict[str, Fact] = {}  # the changes the reports add, looked up before the fact base
+            by_id = ChainMap(changed, indexed.by_id)
             views: list[LensView] = []
             for plan in planned if analysed else ():
                 try:
@@ -442,7 +444,7 @@ def run(
                 except Exception as exc:
                     guard.fail("lens", plan.key, exc, "; report not written")
             for view in views:
-                by_id.update((f.id, f) for f in view.changes)
+                changed.update((f.id, f) for f in view.changes)
         warnings += read_warnings
         with clock("writing"):
             waiting = _batch_step(writer, views, ledger, run_id, batch, resume) if batch or resume else None
@@ -666,7 +668,7 @@ def _update(report: Report, ledger: Ledger, period: str, channel: str) -> Update
 
 
 def _write_report(
-    plan: PlannedReport, view: LensView, by_id: dict[str, Fact], settings: Settings, writer: Any,
+    plan: PlannedReport, view: LensView, by_id: Mapping[str, Fact], settings: Settings, writer: Any,
     out_dir: Path, ledger: Ledger, run_id: str, formats: tuple[str, ...] = (), written: Report | None = None,
     guard: Boundary | None = None, clock: StageClock | None = None, renders: RenderCache | None = None,
 ) -> tuple[ReportOutcome, Message | None]:

@@ -110,6 +110,8 @@ class FactIndex(Sequence[Fact]):
     index, not by testing every fact (hundreds of thousands at 20,000 notes, for each
     section of each report), and come out in fact-base order, as a scan would give them.
     What a selector found is kept: a report's pool and its view ask for the same sections.
+    A report (``build_view``) picks and ranks positions (``pick``, ``top``, ``plan``) from
+    the index and columns of each fact's values made in one pass, looking at no fact again.
     Build one per run and pass it to ``build_view`` and ``lens_pool`` for every report; an
     earlier run's facts are ``beside`` it (what differs), not indexed again.
     """
@@ -117,10 +119,10 @@ class FactIndex(Sequence[Fact]):
     def __init__(self, facts: Sequence[Fact]) -> None:
         self._facts: list[Fact] | None = list(facts)
         self._index: dict[str, dict[str, list[int]]] | None = None
-        self._keys: dict[str, tuple[tuple[object, ...], str]] = {}
         self._by_id: dict[str, Fact] | None = None
         self._found: dict[tuple[int, frozenset[str] | None], tuple[Selector, Sequence[Fact]]] = {}
         self._picked: dict[tuple[int, frozenset[str] | None, date], tuple[Selector, list[int]]] = {}
+        self._columns: dict[str, list] = {}  # each fact's kind, name, ... and rank key, by position
 
     @property
     def facts(self) -> list[Fact]:
@@ -149,8 +151,10 @@ class FactIndex(Sequence[Fact]):
             entities: defaultdict[str | None, list[int]] = defaultdict(list)
             severities: defaultdict[str | None, list[int]] = defaultdict(list)
             dated: dict[int, date] = {}
-            periods: list[str | None] = []
-            ranks: list[tuple[tuple[object, ...], str]] = []  # (made here: each fact looked at once)
+            # each fact's values, by position (made here: each fact looked at once)
+            columns: dict[str, list] = {"kinds": [], "names": [], "topics": [], "entities": [], "severities": [],
+                                        "periods": [], "ranks": []}
+            kind_of, name_of, topics_of, entity_of, severity_of, period_of, ranks = columns.values()
             for n, fact in enumerate(self.facts):
                 kinds[fact.kind].append(n)
                 names[fact.name].append(n)
@@ -160,11 +164,16 @@ class FactIndex(Sequence[Fact]):
                 severities[fact.severity].append(n)
                 if fact.due is not None:
                     dated[n] = fact.due
-                periods.append(fact.period)
+                kind_of.append(fact.kind)
+                name_of.append(fact.name)
+                topics_of.append(fact.topics)
+                entity_of.append(fact.entity)
+                severity_of.append(fact.severity)
+                period_of.append(fact.period)
                 ranks.append(_key(fact))
             self._index = {"kinds": dict(kinds), "names": dict(names), "topics": dict(topics),
-                           "entities": dict(entities), "severities": dict(severities),
-                           "dated": dated, "periods": periods, "ranks": ranks}
+                           "entities": dict(entities), "severities": dict(severities), "dated": dated}
+            self._columns = columns
         return self._index
 
     def _any_of(self, field: str, values: Iterable[object]) -> Sequence[int] | set[int]:
@@ -175,39 +184,47 @@ class FactIndex(Sequence[Fact]):
         return lists[0] if len(lists) == 1 else set().union(*lists)
 
     def pick(self, selector: Selector, scope: set[str] | None, as_of: date) -> list[int]:
-        """The positions (ascending) of the facts ``_pick`` takes for a selector: every
-        criterion answered from the index, so no fact is looked at (at a million facts, each
-        fact looked at is a cache miss)."""
+        """The positions (ascending) of the facts ``_pick`` takes for a selector, found from the
+        index: the positions of the criterion that holds for fewest facts, kept where the
+        others hold as each fact's values say (a column by position). No fact is looked at,
+        and no set of up to a million positions is made: at a million facts each is a cache
+        miss, or tens of megabytes."""
         known = self._picked.get(key := (id(selector), None if scope is None else frozenset(scope), as_of))
         if known is not None and known[0] is selector:  # (the selector is kept: its id stays its own)
             return known[1]
         index = self._positions()
-        wanted: list[Sequence[int] | set[int]] = [
-            self._any_of(field, values) for field, values in
-            (("names", selector.names), ("kinds", selector.kinds), ("topics", selector.topics)) if values]
-        if scope is not None:
-            wanted.append(self._any_of("entities", scope))
-        if selector.min_severity is not None:
-            wanted.append(self._any_of("severities", SEVERITIES[: _RANK[selector.min_severity] + 1]))
-        if selector.due_within_days is not None:
-            horizon = _days_after(as_of, selector.due_within_days)
-            wanted.append({n for n, due in index["dated"].items() if due <= horizon})
-        if not wanted:
-            found: list[int] = list(range(len(self)))
-        elif len(wanted) == 1:
-            found = sorted(wanted[0]) if isinstance(wanted[0], set) else list(wanted[0])
+        # each criterion: the field, the values it takes, and whether a fact's value holds
+        criteria: list[tuple[str, set, Callable[[int], bool]]] = []
+        for field, values in (("names", selector.names), ("kinds", selector.kinds), ("entities", scope),
+                              ("severities", None if selector.min_severity is None else
+                               SEVERITIES[: _RANK[selector.min_severity] + 1])):
+            if values is not None and (values or field == "entities"):
+                column, wanted = self._columns[field], set(values)
+                criteria.append((field, wanted, lambda n, column=column, wanted=wanted: column[n] in wanted))
+        if selector.topics:
+            column, wanted = self._columns["topics"], set(selector.topics)
+            criteria.append(("topics", wanted, lambda n, column=column, wanted=wanted: not wanted.isdisjoint(column[n])))
+        horizon = None if selector.due_within_days is None else _days_after(as_of, selector.due_within_days)
+        dated = index["dated"]
+        sizes = [sum(len(index[field].get(v, ())) for v in wanted) for field, wanted, _ in criteria]
+        if horizon is not None and (not sizes or len(dated) <= min(sizes)):  # (the dated facts are fewest)
+            found = sorted(n for n, due in dated.items() if due <= horizon)
+        elif criteria:
+            first = sizes.index(min(sizes))
+            field, wanted, _ = criteria.pop(first)
+            lists = [index[field][v] for v in wanted if v in index[field]]
+            found = list(lists[0]) if len(lists) == 1 else sorted(set().union(*lists))
+            if horizon is not None:
+                found = [n for n in found if (due := dated.get(n)) is not None and due <= horizon]
         else:
-            wanted.sort(key=len)
-            common = set(wanted[0])
-            for other in wanted[1:]:
-                common.intersection_update(other)
-            found = sorted(common)
+            found = list(range(len(self)))
+        for _, _, holds in criteria:
+            found = [n for n in found if holds(n)]
         if selector.exclude_topics:
-            excluded = self._any_of("topics", selector.exclude_topics)
-            excluded = excluded if isinstance(excluded, set) else set(excluded)
-            found = [n for n in found if n not in excluded]
+            column, excluded = self._columns["topics"], set(selector.exclude_topics)
+            found = [n for n in found if excluded.isdisjoint(column[n])]
         if selector.last_periods:
-            periods = index["periods"]
+            periods = self._columns["periods"]
             last = set(sorted({periods[n] for n in found if periods[n]})[-selector.last_periods:])
             found = [n for n in found if periods[n] in last]
         self._picked[key] = (selector, found)
@@ -217,7 +234,8 @@ class FactIndex(Sequence[Fact]):
         """``rank`` of the facts at these positions, to ``limit``: each fact's key made once
         for the index, and the candidates ranked as positions (a key function called per
         candidate, looking at its fact, cost ~4 µs a candidate at a million facts)."""
-        ranks = self._positions()["ranks"]
+        self._positions()
+        ranks = self._columns["ranks"]
         near = self._any_of("topics", focus) if focus else ()
         if not near:
             return heapq.nsmallest(limit, positions, key=ranks.__getitem__)
@@ -251,19 +269,23 @@ class FactIndex(Sequence[Fact]):
             found = [self.facts[n] for n in sorted(positions or ())]
         return list(found) if scope is None else [f for f in found if f.entity in scope]
 
+    def plan(self, positions: Sequence[int], focus: Sequence[str], limit: int) -> list[int]:
+        """``plan_order`` of the facts at these positions, to ``limit`` (see ``top``)."""
+        dated = self._positions()["dated"]
+        ranks = self._columns["ranks"]
+        near = set(self._any_of("topics", focus)) if focus else set()
+
+        def key(n: int) -> tuple[object, ...]:
+            return dated.get(n, date.max), ranks[n][0], 0 if n in near else 1, ranks[n][1]
+
+        return heapq.nsmallest(limit, positions, key=key)
+
     @property
     def by_id(self) -> dict[str, Fact]:
         """The facts by id (made on first use)."""
         if self._by_id is None:
             self._by_id = {f.id: f for f in self.facts}
         return self._by_id
-
-    def key(self, fact: Fact) -> tuple[tuple[object, ...], str]:
-        """``_key(fact)``, computed once a run (a fact is ranked in many sections)."""
-        known = self._keys.get(fact.id)
-        if known is None:
-            known = self._keys[fact.id] = _key(fact)
-        return known
 
     def among(self, ids: Iterable[str]) -> list[Fact]:
         """Its facts with these ids (those it has), in id order."""
@@ -440,8 +462,7 @@ def build_view(
             chosen = sorted(picked, key=lambda n: (at[n].entity or "~", at[n].period or "", at[n].name))
         elif is_plan(section):  # every action due within the window, unless a limit is set
             limit = section.select.limit or len(picked)
-            where = {at[n].id: n for n in picked}
-            chosen = [where[f.id] for f in plan_order([at[n] for n in picked], lens.focus, limit, keys=index.key)]
+            chosen = index.plan(picked, lens.focus, limit)
             if len(picked) > limit:
                 omitted[section.id] = len(picked) - limit
         else:
