@@ -18,6 +18,7 @@ import os
 import secrets
 import sqlite3
 from datetime import datetime, timezone
+from operator import attrgetter
 from pathlib import Path
 from contextlib import contextmanager
 from typing import Any, Iterable, Iterator
@@ -273,12 +274,12 @@ class Ledger:
         whole in at most a quarter of its facts is stored as that difference
         (``fact_bases.parent``): one edited note writes a few rows, not a million.
         """
-        ordered = sorted(facts, key=lambda f: f.id)
+        ordered = sorted(facts, key=attrgetter("id"))
         parent = self._newest_whole_base()
         known = dict(self.db.execute("SELECT fact_id, key FROM base_facts WHERE base = ?", (parent,))) if parent else {}
         members = [(fact.id, fact.content_key()) for fact in ordered]
-        new = [n for n, (fact_id, key) in enumerate(members) if known.get(fact_id) != key]  # (the parent's are stored)
-        new.sort(key=lambda n: members[n][1])
+        changed = [n for n, (fact_id, key) in enumerate(members) if known.get(fact_id) != key]  # (the parent's are stored)
+        new = sorted(changed, key=lambda n: members[n][1])
 
         with self.transaction() as db, self._pages_cached(_BULK_CACHE_KIB):
             db.executemany(
@@ -291,9 +292,11 @@ class Ledger:
             base = "blake2b:" + digest.hexdigest()
             rows: Iterable[tuple[str, bytes]] = members
             if parent is not None:
-                differ = [(fact_id, key) for fact_id, key in members if known.get(fact_id) != key]
-                ids = {fact_id for fact_id, _ in members}
-                differ += [(fact_id, b"") for fact_id in known if fact_id not in ids]  # (gone: an empty key)
+                differ = [members[n] for n in changed]
+                # (gone: an empty key; counted first, as most runs lose no fact)
+                if len(known) > len(members) - sum(1 for n in changed if members[n][0] not in known):
+                    ids = {fact_id for fact_id, _ in members}
+                    differ += [(fact_id, b"") for fact_id in known if fact_id not in ids]
                 if 4 * len(differ) <= len(members):
                     rows = differ
                 else:
