@@ -51,6 +51,9 @@ def _recency(period: str | None) -> int:
 
 
 _NO_STAKE, _UNRANKED = Decimal(0), len(SEVERITIES)
+# the columns of a ``FactIndex``: its facts' values by position
+_COLUMNS = (("kinds", "kind"), ("names", "name"), ("topics", "topics"), ("entities", "entity"),
+            ("severities", "severity"), ("periods", "period"))
 
 
 def _key(f: Fact) -> tuple[tuple[object, ...], str]:
@@ -145,43 +148,26 @@ class FactIndex(Sequence[Fact]):
         if self._index is not None:
             return self._index
         with gcpolicy.paused():  # (millions of lists' items and tuples, and no cycles)
-            kinds: defaultdict[str, list[int]] = defaultdict(list)
-            names: defaultdict[str, list[int]] = defaultdict(list)
+            # each fact's values, by position: one pass over the facts for each, in C (at a
+            # million facts each fact looked at is a cache miss; a loop in Python over them
+            # would pay it in every step)
+            facts = self.facts
+            self._columns = columns = {field: list(map(attrgetter(name), facts)) for field, name in _COLUMNS}
+            columns["ranks"] = list(map(_key, facts))
+            index: dict[str, dict] = {"dated": {n: due for n, due in enumerate(map(attrgetter("due"), facts))
+                                                if due is not None}}
+            for field in ("kinds", "names", "entities", "severities"):  # (defaultdicts: a list made only when used)
+                where: defaultdict[object, list[int]] = defaultdict(list)
+                for n, value in enumerate(columns[field]):
+                    where[value].append(n)
+                index[field] = dict(where)
             topics: defaultdict[str, list[int]] = defaultdict(list)
-            entities: defaultdict[str | None, list[int]] = defaultdict(list)
-            severities: defaultdict[str | None, list[int]] = defaultdict(list)
-            dated: dict[int, date] = {}
-            # each fact's values, by position (made here: each fact looked at once)
-            columns: dict[str, list] = {"kinds": [], "names": [], "topics": [], "entities": [], "severities": [],
-                                        "periods": [], "ranks": []}
-            kind_of, name_of, topics_of, entity_of, severity_of, period_of, ranks = columns.values()
-            for n, fact in enumerate(self.facts):
-                kinds[fact.kind].append(n)
-                names[fact.name].append(n)
-                for topic in fact.topics:
+            for n, values in enumerate(columns["topics"]):
+                for topic in values:
                     topics[topic].append(n)
-                entities[fact.entity].append(n)
-                severities[fact.severity].append(n)
-                if fact.due is not None:
-                    dated[n] = fact.due
-                kind_of.append(fact.kind)
-                name_of.append(fact.name)
-                topics_of.append(fact.topics)
-                entity_of.append(fact.entity)
-                severity_of.append(fact.severity)
-                period_of.append(fact.period)
-                ranks.append(_key(fact))
-            self._index = {"kinds": dict(kinds), "names": dict(names), "topics": dict(topics),
-                           "entities": dict(entities), "severities": dict(severities), "dated": dated}
-            self._columns = columns
+            index["topics"] = dict(topics)
+            self._index = index
         return self._index
-
-    def _any_of(self, field: str, values: Iterable[object]) -> Sequence[int] | set[int]:
-        """The positions of the facts with any of these values of a field: one value's list
-        (ascending) or a set."""
-        index = self._positions()[field]
-        lists = [index[v] for v in set(values) if v in index]
-        return lists[0] if len(lists) == 1 else set().union(*lists)
 
     def pick(self, selector: Selector, scope: set[str] | None, as_of: date) -> list[int]:
         """The positions (ascending) of the facts ``_pick`` takes for a selector, found from the
@@ -236,14 +222,14 @@ class FactIndex(Sequence[Fact]):
         candidate, looking at its fact, cost ~4 µs a candidate at a million facts)."""
         self._positions()
         ranks = self._columns["ranks"]
-        near = self._any_of("topics", focus) if focus else ()
-        if not near:
+        if not focus:
             return heapq.nsmallest(limit, positions, key=ranks.__getitem__)
-        near = near if isinstance(near, set) else set(near)
+        topics, wanted = self._columns["topics"], set(focus)
+        near = [not wanted.isdisjoint(topics[n]) for n in positions]
         # (the focus goes between the key's two parts: the first ``limit`` of each side hold the first ``limit``)
-        firsts = (heapq.nsmallest(limit, [n for n in positions if n in near], key=ranks.__getitem__)
-                  + heapq.nsmallest(limit, [n for n in positions if n not in near], key=ranks.__getitem__))
-        return sorted(firsts, key=lambda n: (ranks[n][0], n not in near, ranks[n][1]))[:limit]
+        firsts = (heapq.nsmallest(limit, [n for n, close in zip(positions, near) if close], key=ranks.__getitem__)
+                  + heapq.nsmallest(limit, [n for n, close in zip(positions, near) if not close], key=ranks.__getitem__))
+        return sorted(firsts, key=lambda n: (ranks[n][0], wanted.isdisjoint(topics[n]), ranks[n][1]))[:limit]
 
     def candidates(self, selector: Selector, scope: set[str] | None) -> Sequence[Fact]:
         """The facts in scope with a selected kind, name and topic (all, where none is named).
@@ -272,11 +258,10 @@ class FactIndex(Sequence[Fact]):
     def plan(self, positions: Sequence[int], focus: Sequence[str], limit: int) -> list[int]:
         """``plan_order`` of the facts at these positions, to ``limit`` (see ``top``)."""
         dated = self._positions()["dated"]
-        ranks = self._columns["ranks"]
-        near = set(self._any_of("topics", focus)) if focus else set()
+        ranks, topics, wanted = self._columns["ranks"], self._columns["topics"], set(focus)
 
         def key(n: int) -> tuple[object, ...]:
-            return dated.get(n, date.max), ranks[n][0], 0 if n in near else 1, ranks[n][1]
+            return dated.get(n, date.max), ranks[n][0], wanted.isdisjoint(topics[n]), ranks[n][1]
 
         return heapq.nsmallest(limit, positions, key=key)
 
