@@ -312,3 +312,14 @@ def test_loaded_facts_carry_the_content_key_of_their_json_and_a_copy_makes_its_o
     changed = loaded[0].model_copy(update={"statement": "something else"})
     assert changed.known_content_key() is None
     assert changed.content_key() == content_key(changed.model_dump_json()) != loaded[0].content_key()
+
+
+def test_a_digest_of_facts_is_equal_for_equal_facts_and_tells_a_changed_field_or_order():
+    from execbrief.analyzers.build import dump_facts, facts_digest, load_facts
+
+    made = [fact(**fields) for fields in FACTS]
+    again = [Fact(**fields) for fields in FACTS]  # other objects, validated
+    assert facts_digest(made) == facts_digest(again) == facts_digest(load_facts(dump_facts(made)))
+    assert facts_digest(made) != facts_digest(made[::-1])
+    assert facts_digest(made) != facts_digest([made[0].model_copy(update={"due": None}), *made[1:]])
+    assert facts_digest(made[:2]) != facts_digest(made[:3])
