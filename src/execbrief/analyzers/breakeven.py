@@ -37,14 +37,30 @@ PER_MONTH = {"day": Decimal("30.44"), "week": Decimal(52) / 12, "month": Decimal
 TENTH = Decimal("0.1")
 
 
-@rule(reads=FACTS)
+_LEDGER_FACTS = ("contribution_margin", "fixed_costs", "revenue_rows")
+
+
+def parts(facts: Sequence[Fact]) -> dict[str, list[Fact]]:
+    """What break-even reads, business by business (its contribution, fixed costs, revenue
+    rows, KPIs and notes; a business's break-even reads nothing of another's): an edit in one
+    business's notes runs its part again only."""
+    out: dict[str, list[Fact]] = {}
+    for f in facts:
+        if (f.kind == "note" and f.entity is not None
+                or f.value is not None and (f.kind == "metric" or f.name in _LEDGER_FACTS)):
+            out.setdefault(f.entity or "", []).append(f)
+    return out
+
+
+@rule(reads=FACTS, partition=parts)
 def analyze(facts: Sequence[Fact], ctx: AnalysisContext) -> list[Fact]:
-    """A break-even fact for each business with fixed costs, a contribution and a count of units."""
+    """A break-even fact for each business with fixed costs, a contribution and a count of
+    units (run business by business: ``parts``)."""
     found: dict[tuple[str, str | None], Fact] = {}
     kpis: dict[str | None, Fact] = {}
     said: dict[str | None, list[tuple[str, bool, Fact]]] = {}  # the notes' (unit, one row each?, fact)
     for f in facts:
-        if f.name in ("contribution_margin", "fixed_costs", "revenue_rows") and f.value is not None:
+        if f.name in _LEDGER_FACTS and f.value is not None:
             found[(f.name, f.entity)] = f
         elif f.kind == "metric" and f.value is not None and units_kpi(f, ctx) is not None:
             held = kpis.get(f.entity)
