@@ -448,3 +448,17 @@ def test_a_section_naming_an_unknown_topic_is_an_error_naming_the_file_and_the_k
 
     workspace.write("lenses/topics.toml", '[topics.hiring]\nwords = ["recruit*", "job ad"]\n')
     assert load_lenses(workspace.root)["people"].sections[0].select.topics == ("hiring",)
+
+
+def test_facts_by_id_are_the_same_whether_the_fact_base_is_in_id_order_or_not():
+    from execbrief.lenses import FactIndex
+
+    facts = [Fact(id=f"f-{n:03d}", kind="note", name="n", statement=f"s{n}") for n in range(0, 40, 3)]
+    ordered, shuffled = FactIndex(facts), FactIndex(facts[::2] + facts[1::2])
+    for index in (ordered, shuffled):
+        assert {i: index.by_id[i] for i in index.by_id} == {f.id: f for f in facts}
+        assert len(index.by_id) == len(facts)
+        assert "f-003" in index.by_id and "f-004" not in index.by_id and "g" not in index.by_id and "" not in index.by_id
+        assert index.by_id.get("f-999") is None and index.among(["f-006", "f-004", "f-000"]) == [facts[0], facts[2]]
+    with pytest.raises(KeyError):
+        ordered.by_id["f-001"]

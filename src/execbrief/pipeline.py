@@ -588,7 +588,7 @@ def _view_for(
     if baseline is not None:
         base_run, _ = baseline
         # a finding alerted since the baseline and gone now was resolved in between
-        gone = lens_pool(plan.lens, resolved_alerts(ledger, base_run, set(facts.by_id)), as_of=as_of, scope=scope)
+        gone = lens_pool(plan.lens, resolved_alerts(ledger, base_run, facts.by_id), as_of=as_of, scope=scope)
         now, before = apart(facts, index_of(base_run), also=frozenset(f.id for f in gone))
         known = {b.id for b in before}
         before += [f for f in gone if f.id not in known]

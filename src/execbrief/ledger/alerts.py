@@ -8,7 +8,7 @@ or suppressed), else ``failed`` (the next check tries again). The finding itself
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable
+from typing import Any, Container, Iterable
 
 from ..model import Fact
 from .store import Ledger
@@ -31,7 +31,7 @@ def record_alerts(ledger: Ledger, rows: Iterable[tuple[Any, ...]]) -> None:
         " idempotency_key = excluded.idempotency_key, updated_at = excluded.updated_at", list(rows))])
 
 
-def resolved_alerts(ledger: Ledger, since_run: str, current: set[str]) -> list[Fact]:
+def resolved_alerts(ledger: Ledger, since_run: str, current: Container[str]) -> list[Fact]:
     """Findings alerted after run ``since_run`` that are no longer in the fact base."""
     rows = ledger.db.execute(
         "SELECT DISTINCT fact_json FROM alerts WHERE status = 'sent' AND run_id > ?", (since_run,)

@@ -11,12 +11,14 @@ the latest.
 from __future__ import annotations
 
 import heapq
+from bisect import bisect_left
 from collections import defaultdict
 from functools import lru_cache
-from operator import attrgetter
+from itertools import islice
+from operator import attrgetter, lt
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
 from .. import gcpolicy
 from ..model import SEVERITIES, DataWarning, Fact, Lens, LensSection, LensView, Selector
@@ -133,7 +135,7 @@ class FactIndex(Sequence[Fact]):
     def __init__(self, facts: Sequence[Fact]) -> None:
         self._facts: list[Fact] | None = list(facts)
         self._index: dict[str, dict[str, list[int]]] | None = None
-        self._by_id: dict[str, Fact] | None = None
+        self._by_id: Mapping[str, Fact] | None = None
         self._found: dict[tuple[int, frozenset[str] | None], tuple[Selector, Sequence[Fact]]] = {}
         self._picked: dict[tuple[int, frozenset[str] | None, date], tuple[Selector, list[int]]] = {}
         self._columns: dict[str, list] = {}  # each fact's kind, name, ... and rank key, by position
@@ -282,10 +284,13 @@ class FactIndex(Sequence[Fact]):
         return heapq.nsmallest(limit, positions, key=key)
 
     @property
-    def by_id(self) -> dict[str, Fact]:
-        """The facts by id (made on first use)."""
+    def by_id(self) -> Mapping[str, Fact]:
+        """The facts by id (made on first use): a fact base in id order, as a run's is, is
+        searched by bisection over its ids (a dict of a million would cost ~1 s and 80 MB)."""
         if self._by_id is None:
-            self._by_id = {f.id: f for f in self.facts}
+            ids = list(map(_ID, self.facts))
+            ordered = all(map(lt, ids, islice(ids, 1, None)))  # (ascending, none twice)
+            self._by_id = _InOrder(ids, self.facts) if ordered else {f.id: f for f in self.facts}
         return self._by_id
 
     def among(self, ids: Iterable[str]) -> list[Fact]:
@@ -311,6 +316,29 @@ class FactIndex(Sequence[Fact]):
 
 
 _ID = attrgetter("id")
+
+
+class _InOrder(Mapping[str, Fact]):
+    """Facts by id, found by bisection over their ids (ascending)."""
+
+    def __init__(self, ids: list[str], facts: list[Fact]) -> None:
+        self._ids, self._facts = ids, facts
+
+    def __getitem__(self, fact_id: str) -> Fact:
+        n = bisect_left(self._ids, fact_id)
+        if n < len(self._ids) and self._ids[n] == fact_id:
+            return self._facts[n]
+        raise KeyError(fact_id)
+
+    def __contains__(self, fact_id: object) -> bool:
+        n = bisect_left(self._ids, fact_id)  # type: ignore[type-var]
+        return n < len(self._ids) and self._ids[n] == fact_id
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
 
 
 class _Beside(FactIndex):
