@@ -23,6 +23,7 @@ from pathlib import Path
 from contextlib import contextmanager
 from typing import Any, Iterable, Iterator
 
+from .. import gcpolicy
 from ..errors import LedgerDamaged, LedgerError, storage_problem
 from ..model import DataWarning, Fact, Report, content_key
 from .migrations import migrate
@@ -277,7 +278,8 @@ class Ledger:
         ordered = sorted(facts, key=attrgetter("id"))
         parent = self._newest_whole_base()
         known = dict(self.db.execute("SELECT fact_id, key FROM base_facts WHERE base = ?", (parent,))) if parent else {}
-        members = [(fact.id, fact.content_key()) for fact in ordered]
+        with gcpolicy.bulk_allocation():  # (a million pairs, and no cycles)
+            members = [(fact.id, fact.content_key()) for fact in ordered]
         changed = [n for n, (fact_id, key) in enumerate(members) if known.get(fact_id) != key]  # (the parent's are stored)
         new = sorted(changed, key=lambda n: members[n][1])
 

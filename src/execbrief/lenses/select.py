@@ -160,7 +160,7 @@ class FactIndex(Sequence[Fact]):
         positions, ascending); the due date of each dated fact; each fact's period and rank key."""
         if self._index is not None:
             return self._index
-        with gcpolicy.paused():  # (millions of lists' items and tuples, and no cycles)
+        with gcpolicy.bulk_allocation():  # (millions of tuples, kept for the run, and no cycles)
             # each fact's values, by position: one pass over the facts for each, in C (at a
             # million facts each fact looked at is a cache miss; a loop in Python over them
             # would pay it in every step)
