@@ -323,3 +323,14 @@ def test_a_digest_of_facts_is_equal_for_equal_facts_and_tells_a_changed_field_or
     assert facts_digest(made) != facts_digest(made[::-1])
     assert facts_digest(made) != facts_digest([made[0].model_copy(update={"due": None}), *made[1:]])
     assert facts_digest(made[:2]) != facts_digest(made[:3])
+
+
+def test_content_keys_of_kept_facts_and_of_facts_without_a_key_yet_are_those_of_their_json():
+    from execbrief.analyzers.build import dump_facts, load_facts
+    from execbrief.model import content_key, content_keys
+
+    kept = load_facts(dump_facts([fact(**fields) for fields in FACTS]))
+    fresh = [Fact(**fields) for fields in FACTS]
+    expected = [content_key(f.model_dump_json()) for f in fresh]
+    assert content_keys(kept) == expected  # (each read from the fact: one pass)
+    assert content_keys([*kept[:2], *fresh[2:]]) == expected  # (some without one: each made)

@@ -12,7 +12,8 @@ import hashlib
 import json
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from operator import attrgetter
+from typing import Annotated, Any, Literal, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -38,6 +39,7 @@ __all__ = [
     "stable_id",
     "content_hash",
     "content_key",
+    "content_keys",
 ]
 
 SEVERITIES: tuple[str, ...] = ("critical", "high", "medium", "low", "info")
@@ -146,6 +148,18 @@ class Fact(_Frozen):
     def keep_content_key(self, key: bytes) -> None:
         """Give the fact the content key computed for an equal fact (``analyzers.build.load_facts``)."""
         object.__setattr__(self, "_content_key", key)
+
+
+_KEPT_KEY = attrgetter("_content_key")
+
+
+def content_keys(facts: Sequence[Fact]) -> list[bytes]:
+    """``Fact.content_key`` of each fact: read in one pass in C when every fact has its key
+    already (a run's kept facts: a million method calls cost ~1.5 s), else one by one."""
+    try:
+        return list(map(_KEPT_KEY, facts))
+    except AttributeError:  # (some fact has none yet)
+        return [f.content_key() for f in facts]
 
 
 class DataWarning(_Frozen):

@@ -25,7 +25,7 @@ from typing import Any, Iterable, Iterator
 
 from .. import gcpolicy
 from ..errors import LedgerDamaged, LedgerError, storage_problem
-from ..model import DataWarning, Fact, Report, content_key
+from ..model import DataWarning, Fact, Report, content_key, content_keys
 from .migrations import migrate
 
 __all__ = ["Ledger", "LEDGER_PATH", "content_key", "ledger_error", "new_run_id", "utc_now"]
@@ -279,7 +279,7 @@ class Ledger:
         parent = self._newest_whole_base()
         known = dict(self.db.execute("SELECT fact_id, key FROM base_facts WHERE base = ?", (parent,))) if parent else {}
         with gcpolicy.bulk_allocation():  # (a million pairs, and no cycles)
-            members = [(fact.id, fact.content_key()) for fact in ordered]
+            members = list(zip(map(attrgetter("id"), ordered), content_keys(ordered)))
         changed = [n for n, (fact_id, key) in enumerate(members) if known.get(fact_id) != key]  # (the parent's are stored)
         new = sorted(changed, key=lambda n: members[n][1])
 
