@@ -111,9 +111,6 @@ KNOWN = {
     # settles the interview task, but shares only "plow" and "driver" with the longer hiring
     # problem of the business page (a third of its words needed), which stays critical
     ("obsidian-vault", "plow-driver-still-unhired"): re.compile(r"We need to hire one seasonal plow driver before Dec 1"),
-    # found on first measurement, open: October's "hot tub was lukewarm" review is not settled by
-    # "Hot tub circulation pump replaced, heating to 102°F again | fixed" (log, 21 November)
-    ("owner-statements", "hot-tub-still-broken"): re.compile(r"Quint gave 3 stars: hot tub was lukewarm"),
     # found on first measurement, open: the first item matched is the duplex's own statement row of
     # its transfer to the shop (right), but the memo's sentences about the shop ("October about
     # broke even once you take the grant ...", "The gift vouchers are money in the bank ...") are

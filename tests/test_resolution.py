@@ -219,3 +219,18 @@ def test_items_of_one_day_are_ordered_by_the_days_their_words_tell():
 
     assert found["notes/a.md:3"].name == "resolved_later"  # died 10/25, fixed 11/2
     assert found["notes/a.md:5"].name != "resolved_later"  # a fix told before the problem settles nothing
+
+
+def test_two_words_said_together_by_a_problem_and_a_later_fix_settle_it_where_a_third_is_not_shared():
+    found = facts_of(
+        day("notes/2026-10-31.md", "2026-10-31", "Quint left a poor review: hot tub was lukewarm all weekend.",
+            "Guest asked about the tub towels, the hot water pressure in the shower and a late checkout on Sunday",
+            entity="loft"),
+        day("notes/2026-11-21.md", "2026-11-21", "Hot tub circulation pump replaced by Terry, heating to 102°F again, invoice paid, fixed",
+            entity="loft"),
+    )
+
+    review, towels = found["notes/2026-10-31.md:3"], found["notes/2026-10-31.md:4"]
+    assert review.name == "resolved_later" and "resolved by 2026-11-21" in review.statement
+    # "tub" and "hot", but never said together: another thing
+    assert towels.name != "resolved_later"

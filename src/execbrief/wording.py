@@ -12,7 +12,7 @@ import re
 
 from .sources.spoken import spoken_figures
 
-__all__ = ["TOKEN", "has_amount", "words"]
+__all__ = ["TOKEN", "has_amount", "phrases", "words"]
 
 TOKEN = re.compile(r"[a-z0-9][a-z0-9&]*(?:[.'][a-z0-9&]+)*")
 # a run of figures (the regex starts at a digit, so the engine jumps from one to the next);
@@ -102,6 +102,24 @@ def words(text: str, names: frozenset[str] = frozenset()) -> frozenset[str]:
             out.add(said[1])
     # "van 1" is one word, not "van" and "van 1": two items about van 1 share one thing
     return frozenset(out - _COMMON - kinds)
+
+
+def phrases(text: str, names: frozenset[str] = frozenset()) -> frozenset[tuple[str, str]]:
+    """Each two distinctive words (stems, as ``words`` gives them) an item says one right after
+    the other, with only spaces or a hyphen between: "hot tub", "plow driver", "check-engine"."""
+    out = set()
+    before: tuple[int, str] | None = None  # (where the last word ended, its stem)
+    low = text.lower()
+    for m in TOKEN.finditer(low):
+        token = m.group()
+        said = None if token[0].isdigit() else _KNOWN.get(token, _UNSEEN)
+        if said is _UNSEEN:
+            said = _word(token)
+        stem = said[1] if said is not None and said[0] not in names and said[1] not in _COMMON else None
+        if stem is not None and before is not None and not low[before[0]:m.start()].strip(" -"):
+            out.add((before[1], stem))
+        before = (m.end(), stem) if stem is not None else None
+    return frozenset(out)
 
 
 _UNSEEN = object()

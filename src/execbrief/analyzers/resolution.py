@@ -25,7 +25,7 @@ from typing import Sequence
 
 from ..model import Fact
 from ..sources.values import find_dates, resolve_day
-from ..wording import TOKEN, has_amount, words
+from ..wording import TOKEN, has_amount, phrases, words
 from .base import FACTS, AnalysisContext, rule
 from .build import item_text
 
@@ -164,8 +164,14 @@ def analyze(facts: Sequence[Fact], ctx: AnalysisContext) -> list[Fact]:
         for n, shared in counts.items():
             problem, own = opened[n]
             own = own - common.get(problem.entity, frozenset())
-            if shared < 2 or shared * 10 < 3 * min(len(own), len(said)):
+            if shared < 2:
+                continue
+            shorter = min(len(own), len(said))
+            if shared * 10 < 3 * shorter and not (shared * 5 >= shorter and problem.name != "table_row"
+                                                   and _phrase_shared(problem, end, own & said, names)):
                 continue  # two distinctive words at least, and nearly a third of the shorter item's
+                # (a fifth, where two of them are one thing both say, "hot tub", "plow driver"; not
+                # in a table row, whose columns' names are phrases of every row: "contract end")
             units = sum(1 for w in own & said if "#" in w[1:])
             if units > 1 and shared - units + 1 < 2:
                 continue  # "Flat 1 ✅ Flat 3 ✅ Flat 2 ❌" and an EPC list of the same flats: a roll, not a matter
@@ -186,6 +192,13 @@ def analyze(facts: Sequence[Fact], ctx: AnalysisContext) -> list[Fact]:
 # who an end's line is by or for, before what it says ("Marco: Garcia deposit back (sent
 # 11/6)", "Tess: van 1 check engine light"): a name, not what was done
 _LABEL = re.compile(r"^\s*[A-Z][\w.'&-]*(?:\s+[A-Z][\w.'&-]*)?\s*:\s+(?=\S)")
+
+
+def _phrase_shared(problem: Fact, end: Fact, shared: frozenset[str], names: frozenset[str]) -> bool:
+    """Whether a problem and an end say two of the words they share one after the other, alike:
+    "Quint gave 3 stars: hot tub was lukewarm" and "Hot tub circulation pump replaced … fixed"."""
+    both = phrases(item_text(problem), names) & phrases(_LABEL.sub("", item_text(end), count=1), names)
+    return any(a in shared and b in shared for a, b in both)
 
 
 def _said(end: Fact, names: frozenset[str]) -> frozenset[str]:
