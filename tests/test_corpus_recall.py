@@ -107,10 +107,6 @@ COINCIDENCES = {
 # Violations of the held-out workspaces this round left open, each a known defect with why
 # (remove an entry when it is fixed; a new violation still fails):
 KNOWN = {
-    # found on first measurement, open: "Ray B. accepted the plow driver spot" (25 Nov) now
-    # settles the interview task, but shares only "plow" and "driver" with the longer hiring
-    # problem of the business page (a third of its words needed), which stays critical
-    ("obsidian-vault", "plow-driver-still-unhired"): re.compile(r"We need to hire one seasonal plow driver before Dec 1"),
     # found on first measurement, open: the first item matched is the duplex's own statement row of
     # its transfer to the shop (right), but the memo's sentences about the shop ("October about
     # broke even once you take the grant ...", "The gift vouchers are money in the bank ...") are

@@ -234,3 +234,15 @@ def test_two_words_said_together_by_a_problem_and_a_later_fix_settle_it_where_a_
     assert review.name == "resolved_later" and "resolved by 2026-11-21" in review.statement
     # "tub" and "hot", but never said together: another thing
     assert towels.name != "resolved_later"
+
+
+def test_what_starts_after_the_as_of_date_settles_a_problem_that_wanted_it_by_then_only():
+    opened = [ev.model_copy(update={"record": {**ev.record, "due": "2026-12-02"}}) if ev.kind == "task" else ev
+              for ev in day("notes/a.md", "2026-11-16", "Plow driver vacancy: Tomás covering two routes, overtime piling up",
+                            tasks=(("Hire one seasonal plow driver by Dec 2", False),))]
+    found = facts_of(opened, day("notes/b.md", "2026-11-25",
+                                 "Ray B. accepted the seasonal plow driver job, starts December first"))
+
+    hire, cover = found["notes/a.md:10"], found["notes/a.md:3"]
+    assert hire.name == "resolved_later"  # wanted by 2 December; he starts on the 1st
+    assert cover.name != "resolved_later"  # no date it was wanted by: open until he starts

@@ -151,8 +151,7 @@ def analyze(facts: Sequence[Fact], ctx: AnalysisContext) -> list[Fact]:
     common = _common_words(opened, totals)
     settled: dict[str, tuple[Fact, Fact]] = {}
     for end, said in ends_words:
-        if _starts_later(end, ctx):
-            continue  # "signed the lease for unit B, starts December first": vacant until then
+        starts = _starts_later(end, ctx)  # "signed the lease for unit B, starts December first": vacant until then
         said = said - common.get(end.entity, frozenset()) - common.get(None, frozenset())
         places = (end.entity, None) if end.entity is not None else tuple(totals)  # a group end: any business's
         counts: dict[int, int] = {}
@@ -181,6 +180,8 @@ def analyze(facts: Sequence[Fact], ctx: AnalysisContext) -> list[Fact]:
                 continue  # "Bright Acre" is one client, not two words: a refund to it ends no note of the MRR
             if problem.entity is not None and end.entity is not None and problem.entity != end.entity:
                 continue
+            if starts is not None and (problem.due is None or problem.due < starts):
+                continue  # what starts later ends a problem only if it was wanted by then ("hire … before Dec 1")
             if not _before(problem, end, ctx):
                 continue
             held = settled.get(problem.id)
@@ -216,20 +217,21 @@ _ORDINALS = {w: str(n) for n, w in enumerate((
     "twenty-fourth twenty-fifth twenty-sixth twenty-seventh twenty-eighth twenty-ninth thirtieth thirty-first").split(), 1)}
 
 
-def _starts_later(end: Fact, ctx: AnalysisContext) -> bool:
-    """Whether an end says what it brings starts after the as-of date (a lease signed that
-    starts next month ends no vacancy yet)."""
+def _starts_later(end: Fact, ctx: AnalysisContext) -> date | None:
+    """The day an end says what it brings starts, when after the as-of date (a lease signed
+    that starts next month ends no vacancy yet; a driver who starts on the 30th is hired by the
+    1st); else None."""
     text = item_text(end)
     if not end.period or not any(w in text.lower() for w in ("start", "from", "effective", "begin", "move")):
-        return False
+        return None
     said = date.fromisoformat(end.period[:10])
     for m in _STARTS.finditer(text):
         span = " ".join(_ORDINALS.get(w.lower(), w) for w in m.group(1).split())
         for found in find_dates(span):
             day = resolve_day(tuple(found), said)
             if day is not None and day > ctx.as_of:
-                return True
-    return False
+                return day
+    return None
 
 
 _NAME_PAIR = re.compile(r"\b([A-Z][a-z]+)\s+([A-Z][a-z]+)\b")
