@@ -982,3 +982,13 @@ def test_a_workspace_adds_its_own_unsaid_phrases_and_a_bad_one_is_named(tmp_path
         with pytest.raises(ConfigError) as caught:
             load_vocabulary(tmp_path)
         assert "topics.toml" in str(caught.value) and said in str(caught.value)
+
+
+def test_a_client_comparing_quotes_before_it_renews_is_a_high_problem_wherever_it_is_said():
+    fact = only(operations.analyze([section("Inbox", "The partners have asked me to get a quote from CloudNine IT "
+                                                     "as well before we renew")], ctx()))
+
+    assert (fact.kind, fact.name, fact.severity) == ("finding", "risk", "high")
+    # our own shopping for a repair is no problem
+    own = only(operations.analyze([section("Inbox", "Get a quote from Coastal RV for the water heater")], ctx()))
+    assert own.severity is None
