@@ -992,3 +992,11 @@ def test_a_client_comparing_quotes_before_it_renews_is_a_high_problem_wherever_i
     # our own shopping for a repair is no problem
     own = only(operations.analyze([section("Inbox", "Get a quote from Coastal RV for the water heater")], ctx()))
     assert own.severity is None
+
+
+@pytest.mark.parametrize("text", ["No drawings in December (Mum)", "Can we all hold off taking drawings in December",
+                                  "Owner draws paused until the VAT bill is paid"])
+def test_what_the_owners_take_out_is_a_money_and_cash_matter(text):
+    fact = only(operations.analyze([section("Shared list", text)], ctx()))
+
+    assert {"finance", "cash"} <= set(fact.topics), fact.topics
