@@ -1221,3 +1221,23 @@ def test_all_figure_dates_are_read_in_the_order_given_and_year_less_ones_only_wh
     assert find_dates(text, "mdy") == [(2026, 12, 8)]  # with a year only: "2/3 of" may be a fraction
     assert find_dates(text, "mdy", yearless=True) == [(None, 10, 25), (None, 11, 2), (2026, 12, 8), (None, 2, 3)]
     assert find_dates("on 25/10 and 3/11", "dmy", yearless=True) == [(None, 10, 25), (None, 11, 3)]
+
+
+def test_a_chats_messages_minutes_apart_are_one_conversation_whose_business_carries(ws):
+    ws.write("execbrief.toml", KINDS_TOML)
+    ws.write("notes/Chat with Sam.md", (
+        "# Chat with Sam\n\n"
+        "03/11/2026, 22:15 - Sam: If Halden drop us we lose two thirds of the Globex money. The Globex lease is due\n"
+        "03/11/2026, 22:17 - Priya: I know. We need more private jobs and a couple more trade customers.\n"
+        "04/11/2026, 09:30 - Priya: We need more trade customers anyway\n"
+    ))
+    ws.write("notes/mail.md", (
+        "# Mail\n\nFrom: Dana\nDate: Tue, 3 Nov 2026 22:15\n\nThe Globex lease is due and the Globex roof leaks.\n\n"
+        "We need more trade customers.\n"
+    ))
+    result = NotesSource(load_settings(ws.root, environ={})).collect()
+
+    said = {p["text"]: p.get("entity") for s in of_kind(result, "section") for p in s.record["paras"]}
+    assert said["We need more private jobs and a couple more trade customers."] == "globex"  # two minutes on
+    assert said["Priya: We need more trade customers anyway"] is None  # the next morning: another talk
+    assert said["We need more trade customers."] is None  # an e-mail's paragraphs share its time: no messages

@@ -94,6 +94,7 @@ def scan(lines: list[str], begin: int) -> Scan:
     subject: str | None = None  # the e-mail's Subject: line, what its lines are about
     fields: dict[str, Any] | None = None  # the item a page's "key:: value" lines make
     signature = False  # inside an e-mail signature ("--" down to the next blank line)
+    talk = False  # whether the lines are a chat's or a channel's messages (not an e-mail's)
     item: dict[str, Any] | None = None  # the bullet or task a continuation line joins
     para: dict[str, Any] | None = None  # the prose paragraph a next prose line joins
     table: tuple[str, ...] | None = None  # normalised header keys of the open table
@@ -218,15 +219,15 @@ def scan(lines: list[str], begin: int) -> Scan:
                 para = None
                 continue
             if text[:2] == "**" and (posted := _POSTED.match(text)):  # "**Sam** 10:15 AM — Wed Nov 18"
-                when, para = _posted(posted, when), None
+                when, para, talk = _posted(posted, when), None, True
                 continue
             meta, when, subject = _who_when(text, when, subject)
             if meta:  # "From: …", "Date: …", "On Fri, Nov 20 … wrote:", "Begin forwarded message:"
-                para = None
+                para, talk = None, False
                 continue
             chat = _CHAT.match(text) if text[0] == "[" else _CHAT_DASH.match(text) if text[0].isdigit() else None
             if chat:  # "[Mon 09:12] dana: generator cut out": one message, one paragraph
-                when, text, para = _chat_time(chat, when), text[chat.end():].strip(), None
+                when, text, para, talk = _chat_time(chat, when), text[chat.end():].strip(), None, True
             if not any(c.isalpha() for c in text) and not text.isascii():
                 para = None
                 continue  # "> 👍 2  💯 1": a chat message's reactions
@@ -239,6 +240,8 @@ def scan(lines: list[str], begin: int) -> Scan:
                         para["quoted"] = True
                     if when is not None:
                         para["said"] = when
+                        if talk:
+                            para["chat"] = True  # (its sentences read with the messages around it)
                     if subject:
                         para["re"] = subject
                     section["paras"].append(para)
@@ -294,7 +297,7 @@ def sentences(para: dict[str, Any], n: int) -> list[dict[str, Any]]:
         out[-1] = (out[-1][0], f"{out[-1][1]} {text[begin:].strip()}")
     else:
         out.append((begin, text[begin:].strip()))
-    said = {key: para[key] for key in ("said", "re") if key in para}
+    said = {key: para[key] for key in ("said", "re", "chat") if key in para}
     return [{"text": sentence, "line": para["line"] + bisect_right(starts, at) - 1, "para": n, **said}
             for at, sentence in out if sentence]
 

@@ -45,8 +45,8 @@ __all__ = ["NotesSource", "register", "parse_note", "ARCHIVED_STATUSES", "CACHE_
 
 SUFFIXES = (".md", ".markdown")
 ARCHIVED_STATUSES = frozenset({"archived", "closed", "done", "superseded"})
-CACHE_VERSION = 18  # bump when parse_note's output changes (18: a chat line's date that could be day or month first is marked so, and read in the organisation's order; 17: an Android WhatsApp export's "03/11/2026, 22:14 - Sam: …" lines are messages, a key safe's code said without "code" and a login pasted as "address / password" (or the password alone on the next line) are withheld; 16: a Slack or Teams export's message headers and [11/16 07:02] lines date their messages, reactions are no items; 15: a table column of passwords or codes and a password-shaped word beside a login are withheld; 14: a "statement date" or "prepared on" within a line dates the note; 13: a task with several deadlines is due by the first, an AWS secret ending in +, / or = is named so, an access code said aloud is withheld; 12: e-mail headers and chat lines date the lines after them, an abbreviated password ("pw: …") is withheld; 8: late NUL bytes are warned of; 9: an AWS secret beside its key id is named so; 10: a sentence pointing back joins the one before, a table keeps its lead-in line, a login in words is withheld; 11: a front-matter value is quoted cut short)
-SUMMARY_VERSION = 9  # bump when what _build puts in a note's summary or evidence changes (9: a secret's hit is the business's whose line it is on; 8: a bullet about two businesses, a sentence each, is one item per sentence; 7: a paragraph naming one business twice is its own across fillers; 6: a line that opens with a business's name as its label is that business's, a table row's short cell naming one is too, an alias said without its article names its business, a line that names none belongs to the one business of the kind it mentions, a paragraph about one business is its throughout)
+CACHE_VERSION = 19  # bump when parse_note's output changes (19: a chat's or channel's message is marked so, its sentences read with the messages around it; 18: a chat line's date that could be day or month first is marked so, and read in the organisation's order; 17: an Android WhatsApp export's "03/11/2026, 22:14 - Sam: …" lines are messages, a key safe's code said without "code" and a login pasted as "address / password" (or the password alone on the next line) are withheld; 16: a Slack or Teams export's message headers and [11/16 07:02] lines date their messages, reactions are no items; 15: a table column of passwords or codes and a password-shaped word beside a login are withheld; 14: a "statement date" or "prepared on" within a line dates the note; 13: a task with several deadlines is due by the first, an AWS secret ending in +, / or = is named so, an access code said aloud is withheld; 12: e-mail headers and chat lines date the lines after them, an abbreviated password ("pw: …") is withheld; 8: late NUL bytes are warned of; 9: an AWS secret beside its key id is named so; 10: a sentence pointing back joins the one before, a table keeps its lead-in line, a login in words is withheld; 11: a front-matter value is quoted cut short)
+SUMMARY_VERSION = 10  # bump when what _build puts in a note's summary or evidence changes (10: a chat's messages minutes apart are one conversation, read as one paragraph; 9: a secret's hit is the business's whose line it is on; 8: a bullet about two businesses, a sentence each, is one item per sentence; 7: a paragraph naming one business twice is its own across fillers; 6: a line that opens with a business's name as its label is that business's, a table row's short cell naming one is too, an alias said without its article names its business, a line that names none belongs to the one business of the kind it mentions, a paragraph about one business is its throughout)
 _GLOB = set("*?[")
 # a sentence that turns to another matter ("Oh and …", "Also …", "And remind me …", "Web stuff, I …")
 _ASIDE = re.compile(r"(?i)\W*(?:(?:um|uh|okay|ok|so|and|but)\W+)*(?:also|oh|plus|speaking of|one more thing|"
@@ -63,6 +63,19 @@ that's thats it is for now good great cool fine and then let me think sorry all 
 def _one_twice(pointed: list[frozenset[str]]) -> bool:
     """Whether sentences point to one business only, and to it twice at least."""
     return len(frozenset().union(*pointed)) == 1 and sum(map(bool, pointed)) > 1
+
+
+_CONVERSATION_MINUTES = 30  # chat messages at most this far apart are one conversation
+
+
+def _one_conversation(before: dict[str, Any], after: dict[str, Any]) -> bool:
+    """Whether two sentences are of chat messages one conversation holds: both say their time,
+    on one day, the later at most ``_CONVERSATION_MINUTES`` after the earlier (an e-mail's
+    paragraphs share its time, and are not messages)."""
+    a, b = before.get("said"), after.get("said")
+    if not (before.get("chat") and after.get("chat")) or not isinstance(a, list) or not isinstance(b, list) or a[5] is None or b[5] is None or a[:5] != b[:5]:
+        return False
+    return 0 <= b[5] - a[5] <= _CONVERSATION_MINUTES
 
 
 def _filler(text: str) -> bool:
@@ -664,8 +677,19 @@ class NotesSource:
         paragraph ("… The van insurance renews") says nothing of what came before it.
         """
         paragraphs: dict[int, list[tuple[dict[str, Any], frozenset[str]]]] = {}
+        last: dict[str, Any] | None = None
         for sentence in sentences:
-            paragraphs.setdefault(sentence["para"], []).append((sentence, self._pointed(sentence["text"])))
+            # a chat's messages minutes apart are one conversation: read as one paragraph
+            # ("If they drop us we lose two thirds of the van money" … "We need more trade customers")
+            para = sentence["para"]
+            if last is not None and (para == last["para"] or _one_conversation(last, sentence)):
+                para = last["conversation"]  # (the paragraph's, or the conversation's it goes on)
+            sentence["conversation"] = para  # (removed below: the item does not keep it)
+            paragraphs.setdefault(para, []).append((sentence, self._pointed(sentence["text"])))
+            last = sentence
+        for paragraph in paragraphs.values():
+            for sentence, _ in paragraph:
+                del sentence["conversation"]
         runs: list[list[tuple[dict[str, Any], frozenset[str]]]] = []
         for paragraph in paragraphs.values():
             if _one_twice([names for _, names in paragraph]):
