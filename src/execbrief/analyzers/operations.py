@@ -347,8 +347,12 @@ def section_items(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> list[Fa
             facts.append(_action(ev, entity, raw, label.get("due") or item.get("due"), heading, topics, where, ctx, said))
         elif kind == "finding":
             severity, text = _severity(raw, signals, vocab, "medium")
+            due = date.fromisoformat(label["due"]) if "due" in label else (
+                risk_date(item.get("dates") or (), ctx) or risk_date([item["due"]] if item.get("due") else (), ctx))
+            if severity in ("medium", "low") and due is not None and _EXPIRES.search(raw) \
+                    and (due - ctx.as_of).days <= EXPIRY_WARNING_DAYS:
+                severity = "high"  # "town short-term rental permit expires 12/31/2026": a month to renew it
             severity = label.get("severity", severity)
-            due = date.fromisoformat(label["due"]) if "due" in label else risk_date(item.get("dates") or (), ctx)
             dated = f" (next date: {due.isoformat()})" if due and due.isoformat() not in text else ""
             facts.append(fact(
                 id=stable_id("f", "risk", ev.provenance.path, text.lower()),
@@ -458,6 +462,13 @@ def quantity(text: str, currency: str) -> tuple[Decimal | None, str | None]:
     if counts:
         return counts[0]
     return None, None
+
+
+# what lapses on a date: a permit, a licence, a certificate, a policy. Within this many days of
+# the as-of date it is a high matter, whatever words it is said in (renewing takes time: an
+# inspection to book, a quote to get)
+EXPIRY_WARNING_DAYS = 60
+_EXPIRES = re.compile(r"(?i)\b(?:expir\w*|runs? out|lapses?|lapsing|renewal (?:is )?due|due for renewal)\b")
 
 
 def risk_date(dates: Sequence[str], ctx: AnalysisContext) -> date | None:
