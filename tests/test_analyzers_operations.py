@@ -160,6 +160,7 @@ def test_severity_tag_sets_severity_and_is_removed_from_statement():
         ("Greene is £650 a month, that's more than a third of my retainers", "high"),
         ("Halden are reviewing all delivery partners in January", "high"),
         ("Kev leaving end of Dec, no driver for the rush", "high"),
+        ("We lose money on every Valley Rx weekend run: we charge $180 and it costs about $240", "high"),
     ],
 )
 def test_risk_severity_from_keywords_defaults_to_medium(bullet, severity):
