@@ -246,3 +246,15 @@ def test_what_starts_after_the_as_of_date_settles_a_problem_that_wanted_it_by_th
     hire, cover = found["notes/a.md:10"], found["notes/a.md:3"]
     assert hire.name == "resolved_later"  # wanted by 2 December; he starts on the 1st
     assert cover.name != "resolved_later"  # no date it was wanted by: open until he starts
+
+
+def test_a_unit_and_an_amount_both_say_settle_a_problem_where_a_third_of_its_words_are_not_shared():
+    found = facts_of(
+        day("notes/a.md", "2026-10-02", "Tran (unit B) gave notice on 9/28: moving out 31 October. "
+                                        "We will start advertising at $1,375."),
+        day("notes/b.md", "2026-11-03", "Unit B re-let with no gap: Daniel Achebe, 12-month lease from 1 November at $1,375."),
+        day("notes/c.md", "2026-10-02", "Unit C gave notice on 9/28, moving out 31 October. Asking $1,375 again."),
+    )
+
+    assert found["notes/a.md:3"].name == "resolved_later"
+    assert found["notes/c.md:3"].name != "resolved_later"  # another unit, the same rent

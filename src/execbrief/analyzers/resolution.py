@@ -167,10 +167,12 @@ def analyze(facts: Sequence[Fact], ctx: AnalysisContext) -> list[Fact]:
                 continue
             shorter = min(len(own), len(said))
             if shared * 10 < 3 * shorter and not (shared * 5 >= shorter and problem.name != "table_row"
-                                                   and _phrase_shared(problem, end, own & said, names)):
+                                                   and (_unit_and_amount(own & said)
+                                                        or _phrase_shared(problem, end, own & said, names))):
                 continue  # two distinctive words at least, and nearly a third of the shorter item's
-                # (a fifth, where two of them are one thing both say, "hot tub", "plow driver"; not
-                # in a table row, whose columns' names are phrases of every row: "contract end")
+                # (a fifth, where two of them are one thing both say, "hot tub", "plow driver", or a
+                # unit and an amount, "unit B" and "$1,375"; not in a table row, whose columns'
+                # names are phrases of every row: "contract end")
             units = sum(1 for w in own & said if "#" in w[1:])
             if units > 1 and shared - units + 1 < 2:
                 continue  # "Flat 1 ✅ Flat 3 ✅ Flat 2 ❌" and an EPC list of the same flats: a roll, not a matter
@@ -193,6 +195,12 @@ def analyze(facts: Sequence[Fact], ctx: AnalysisContext) -> list[Fact]:
 # who an end's line is by or for, before what it says ("Marco: Garcia deposit back (sent
 # 11/6)", "Tess: van 1 check engine light"): a name, not what was done
 _LABEL = re.compile(r"^\s*[A-Z][\w.'&-]*(?:\s+[A-Z][\w.'&-]*)?\s*:\s+(?=\S)")
+
+
+def _unit_and_amount(shared: frozenset[str]) -> bool:
+    """Whether shared words are a unit ("unit#b", "van#2") and an amount ("#1375"): "Tran (unit B)
+    gave notice … advertising at $1,375" and "Unit B re-let with no gap … at $1,375"."""
+    return any("#" in w[1:] for w in shared) and any(w.startswith("#") for w in shared)
 
 
 def _phrase_shared(problem: Fact, end: Fact, shared: frozenset[str], names: frozenset[str]) -> bool:
