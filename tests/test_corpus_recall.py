@@ -63,6 +63,9 @@ FLOORS = {
     # then a customer who is "two thirds of the van's work" or "reviewing all delivery partners"
     # is a high problem: 92.0%; letting sites (OpenRent, Marketplace) are listings: 94.0%
     "whatsapp-group": 0.97,
+    # held out: written blind from the README (a Notion export and a spreadsheet tracker),
+    # measured before any rule changed for it: 86.5%
+    "notion-tracker": 0.86,
 }
 
 
@@ -107,6 +110,13 @@ COINCIDENCES = {
 # Violations of the held-out workspaces this round left open, each a known defect with why
 # (remove an entry when it is fixed; a new violation still fails):
 KNOWN = {
+    # found on first measurement, open: a weekly review's money line lists what three businesses
+    # must pay ("STR permits $500, janitorial bond $180, Luis's final check, Ray for the railing
+    # $450") and is read as the cleaning company's, not the group's
+    ("notion-tracker", "larkspur-in-other-audits"): re.compile(r"Things to pay in December besides the usual"),
+    # found on first measurement, open: "Cancel ZenMaid and Semrush this month" names one tool of
+    # the cleaning company and one of the practice, and is read as the practice's
+    ("notion-tracker", "tidy-nest-in-other-audits"): re.compile(r"Cancel ZenMaid and Semrush this month"),
     # found on first measurement, open: the first item matched is the duplex's own statement row of
     # its transfer to the shop (right), but the memo's sentences about the shop ("October about
     # broke even once you take the grant ...", "The gift vouchers are money in the bank ...") are
