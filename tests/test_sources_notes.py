@@ -1241,3 +1241,22 @@ def test_a_chats_messages_minutes_apart_are_one_conversation_whose_business_carr
     assert said["We need more private jobs and a couple more trade customers."] == "globex"  # two minutes on
     assert said["Priya: We need more trade customers anyway"] is None  # the next morning: another talk
     assert said["We need more trade customers."] is None  # an e-mail's paragraphs share its time: no messages
+
+
+def test_a_notion_pages_property_lines_are_its_front_matter_not_its_items(ws):
+    ws.write("notes/Hiring 85897c583e8d6b7bb465b59ce62990d8.md", (
+        "# Hiring — replace Luis\n\nBusiness: Acme Inc\nOwner: Pris Ortega\nStatus: In progress\n"
+        "Tags: hiring, urgent\nLast edited time: November 27, 2026 5:02 PM\n\n"
+        "Luis leaves December 11 and we have no cover.\n"
+    ))
+    ws.write("notes/memo.md", "# Memo\n\nNote: this is the page's own text.\nWe lost the Globex client.\n")
+    result = ws.collect()
+
+    docs = {e.provenance.path: e for e in of_kind(result, "document")}
+    page = docs["notes/Hiring 85897c583e8d6b7bb465b59ce62990d8.md"]
+    assert (page.entity, page.record["updated"], page.record["tags"]) == ("acme", "2026-11-27", ["hiring", "urgent"])
+    said = [p["text"] for s in of_kind(result, "section") for p in s.record["paras"]]
+    assert "Luis leaves December 11 and we have no cover." in said
+    assert not any("Owner:" in text or "Last edited" in text for text in said)
+    # "Key: value" run into the page's text is its text
+    assert any(text.startswith("Note: this is the page's own text.") for text in said)

@@ -242,12 +242,12 @@ def _starts_later(end: Fact, ctx: AnalysisContext) -> date | None:
     return None
 
 
-_NAME_PAIR = re.compile(r"\b([A-Z][a-z]+)\s+([A-Z][a-z]+)\b")
+_NAME_PAIR = re.compile(r"\b([A-Z][a-z]+)\s+(?:(?:of|&|and|the)\s+)?([A-Z][a-z]+)\b")  # ("Bank of Larch")
 
 
 def _name_pairs(end: Fact) -> list[tuple[frozenset[str], frozenset[str]]]:
-    """The two-word names an end gives ("Bright Acre"; "Coastal RV" is not: RV is no word of a
-    name), as their words: shared with a problem, each counts once, not twice."""
+    """The two-word names an end gives ("Bright Acre", "Bank of Larch"; "Coastal RV" is not: RV
+    is no word of a name), as their words: shared with a problem, each counts once, not twice."""
     return [(a, b) for first, second in _NAME_PAIR.findall(item_text(end)) if (a := words(first)) and (b := words(second))]
 
 

@@ -45,7 +45,7 @@ __all__ = ["NotesSource", "register", "parse_note", "ARCHIVED_STATUSES", "CACHE_
 
 SUFFIXES = (".md", ".markdown")
 ARCHIVED_STATUSES = frozenset({"archived", "closed", "done", "superseded"})
-CACHE_VERSION = 19  # bump when parse_note's output changes (19: a chat's or channel's message is marked so, its sentences read with the messages around it; 18: a chat line's date that could be day or month first is marked so, and read in the organisation's order; 17: an Android WhatsApp export's "03/11/2026, 22:14 - Sam: …" lines are messages, a key safe's code said without "code" and a login pasted as "address / password" (or the password alone on the next line) are withheld; 16: a Slack or Teams export's message headers and [11/16 07:02] lines date their messages, reactions are no items; 15: a table column of passwords or codes and a password-shaped word beside a login are withheld; 14: a "statement date" or "prepared on" within a line dates the note; 13: a task with several deadlines is due by the first, an AWS secret ending in +, / or = is named so, an access code said aloud is withheld; 12: e-mail headers and chat lines date the lines after them, an abbreviated password ("pw: …") is withheld; 8: late NUL bytes are warned of; 9: an AWS secret beside its key id is named so; 10: a sentence pointing back joins the one before, a table keeps its lead-in line, a login in words is withheld; 11: a front-matter value is quoted cut short)
+CACHE_VERSION = 20  # bump when parse_note's output changes (20: a Notion page's property lines under its title are its front matter, not items; 19: a chat's or channel's message is marked so, its sentences read with the messages around it; 18: a chat line's date that could be day or month first is marked so, and read in the organisation's order; 17: an Android WhatsApp export's "03/11/2026, 22:14 - Sam: …" lines are messages, a key safe's code said without "code" and a login pasted as "address / password" (or the password alone on the next line) are withheld; 16: a Slack or Teams export's message headers and [11/16 07:02] lines date their messages, reactions are no items; 15: a table column of passwords or codes and a password-shaped word beside a login are withheld; 14: a "statement date" or "prepared on" within a line dates the note; 13: a task with several deadlines is due by the first, an AWS secret ending in +, / or = is named so, an access code said aloud is withheld; 12: e-mail headers and chat lines date the lines after them, an abbreviated password ("pw: …") is withheld; 8: late NUL bytes are warned of; 9: an AWS secret beside its key id is named so; 10: a sentence pointing back joins the one before, a table keeps its lead-in line, a login in words is withheld; 11: a front-matter value is quoted cut short)
 SUMMARY_VERSION = 10  # bump when what _build puts in a note's summary or evidence changes (10: a chat's messages minutes apart are one conversation, read as one paragraph; 9: a secret's hit is the business's whose line it is on; 8: a bullet about two businesses, a sentence each, is one item per sentence; 7: a paragraph naming one business twice is its own across fillers; 6: a line that opens with a business's name as its label is that business's, a table row's short cell naming one is too, an alias said without its article names its business, a line that names none belongs to the one business of the kind it mentions, a paragraph about one business is its throughout)
 _GLOB = set("*?[")
 # a sentence that turns to another matter ("Oh and …", "Also …", "And remind me …", "Web stuff, I …")
@@ -139,6 +139,8 @@ def parse_note(data: bytes) -> dict[str, Any]:
     if lines[-1] == "":
         lines.pop()  # a trailing newline ends the last line; it does not start another
     fm, body_start = _front_matter(lines, warnings)
+    if not fm:
+        fm = _page_properties(lines)  # a Notion page's "Business: …", "Tags: …" lines, as front matter
     body = scan(lines, body_start)
     warnings.extend(body.problems)
     for t in body.tasks:  # the due date as found; a year-less or relative one is resolved per run
@@ -925,6 +927,48 @@ def resolve_due(found: list[Any], reference: date, dmy: bool = False) -> date | 
 
 
 # -- front matter ------------------------------------------------------------------------
+
+# a Notion page exported to markdown: its title, then its properties one to a line
+# ("Business: Tidy Nest Cleaning", "Status: In progress", "Last edited time: November 27, 2026
+# 5:02 PM"), then a blank line and the page
+_PROPERTY = re.compile(r"^([A-Z][A-Za-z0-9/&' -]{0,28}):[ \t]+(\S.*)$")
+_ENTITY_PROPERTIES = ("business", "company", "entity")
+_EDITED_PROPERTIES = ("last edited time", "last edited", "updated", "date")
+_PROPERTY_DAY = re.compile(r"^[A-Z][a-z]+\.? \d{1,2}, \d{4}|^\d{4}-\d{2}-\d{2}")
+
+
+def _page_properties(lines: list[str]) -> dict[str, Any]:
+    """A Notion page's properties read as its front matter (``entity`` from its *Business*,
+    ``tags`` from its *Tags*, ``updated`` from its *Last edited time*); their lines are emptied,
+    so they are no items of the page. Only two lines or more right under the page's first
+    heading count: "Note: skipped last week" in a page's text is the page's own words."""
+    n = 0
+    while n < len(lines) and not lines[n].strip():
+        n += 1
+    if n >= len(lines) or not lines[n].startswith("# "):
+        return {}
+    start = n + 1
+    while start < len(lines) and not lines[start].strip():
+        start += 1
+    found: list[tuple[int, str, str]] = []
+    for at in range(start, len(lines)):
+        m = _PROPERTY.match(lines[at].strip())
+        if m is None:
+            break
+        found.append((at, m.group(1).strip().lower(), m.group(2).strip()))
+    if len(found) < 2 or (found[-1][0] + 1 < len(lines) and lines[found[-1][0] + 1].strip()):
+        return {}  # (not a block of properties: a line of the page follows without a break)
+    out: dict[str, Any] = {"title": lines[n][2:].strip()}
+    for at, key, value in found:
+        if key in _ENTITY_PROPERTIES and "entity" not in out:
+            out["entity"] = value
+        elif key == "tags":
+            out["tags"] = [t.strip() for t in value.split(",") if t.strip()]
+        elif key in _EDITED_PROPERTIES and "updated" not in out and (day := _PROPERTY_DAY.match(value)):
+            out["updated"] = day.group(0)
+        lines[at] = ""
+    return out
+
 
 def _front_matter(lines: list[str], warnings: list[list[Any]]) -> tuple[dict[str, Any], int]:
     """The front matter mapping (JSON-safe) and the 0-based index where the body starts."""
