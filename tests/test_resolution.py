@@ -258,3 +258,16 @@ def test_a_unit_and_an_amount_both_say_settle_a_problem_where_a_third_of_its_wor
 
     assert found["notes/a.md:3"].name == "resolved_later"
     assert found["notes/c.md:3"].name != "resolved_later"  # another unit, the same rent
+
+
+def test_business_said_anywhere_and_a_name_with_of_in_it_are_no_words_a_problem_and_an_end_share():
+    found = facts_of(
+        day("notes/a.md", "2026-11-19", "No owner draws in December, for any of the three businesses. "
+                                        "Revisit at the January 7 sync", entity=None),
+        day("notes/b.md", "2026-11-20", "Sync broken between the apps, business Sudsy Paws, done", entity=None),
+        day("notes/c.md", "2026-11-18", "Refit in January, quote $14,800, to be paid with the Bank of Larch money"),
+        day("notes/d.md", "2026-11-30", "Bank of Larch repayment sent: $423 principal + $92 interest"),
+    )
+
+    assert found["notes/a.md:3"].name != "resolved_later"  # a decision, not a broken sync
+    assert found["notes/c.md:3"].name != "resolved_later"  # a repayment to the bank ends no refit
