@@ -271,3 +271,15 @@ def test_business_said_anywhere_and_a_name_with_of_in_it_are_no_words_a_problem_
 
     assert found["notes/a.md:3"].name != "resolved_later"  # a decision, not a broken sync
     assert found["notes/c.md:3"].name != "resolved_later"  # a repayment to the bank ends no refit
+
+
+def test_a_payer_named_alike_settles_what_it_owed_once_an_end_says_it_paid():
+    found = facts_of(
+        day("notes/a.md", "2026-10-26", "Pinewood Auto Body hasn't paid October's $900, due on the 15th, "
+                                        "Stripe retry failed on their card.", "Summit Ridge still owes October ($725)."),
+        day("notes/b.md", "2026-11-18", "Pinewood paid Oct + Nov ($1,800) on 11/18 ✅"),
+        day("notes/c.md", "2026-11-20", "Paid the Summit plumber ✅"),
+    )
+
+    assert found["notes/a.md:3"].name == "resolved_later"
+    assert found["notes/a.md:4"].name != "resolved_later"  # "Summit" is another payee's name here: one word, no pay-off

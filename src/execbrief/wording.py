@@ -42,7 +42,7 @@ call called ask asked chase chased check checked email emailed follow make made 
 owner assigned friday eow eom tomorrow asap soon open opened
 start starts starting started begin begins beginning until
 month months monthly year years yearly day days week weeks
-business businesses
+business businesses status statu notes note tags tag
 zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen
 seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand
 """.split())

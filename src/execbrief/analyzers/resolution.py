@@ -123,6 +123,7 @@ def analyze(facts: Sequence[Fact], ctx: AnalysisContext) -> list[Fact]:
     looked = {w.partition("#")[0] for w in wanted if not w.startswith("#")}
     search = re.compile(r"(?<![a-z0-9])(?:" + "|".join(map(re.escape, sorted(looked, key=len, reverse=True))) + ")")
     amounts = any(w.startswith("#") for w in wanted)  # ("#1100": an amount, in digits or words)
+    payments = any(_PAID.search(item_text(end)) for end in ends)
     latest = max(end.period for end in ends if end.period)
     scope = None if any(end.entity is None for end in ends) else {end.entity for end in ends}
     opened: list[tuple[Fact, frozenset[str]]] = []
@@ -138,11 +139,12 @@ def analyze(facts: Sequence[Fact], ctx: AnalysisContext) -> list[Fact]:
         totals[f.entity] = totals.get(f.entity, 0) + 1
         text = item_text(f)
         hits = len(set(search.findall(text.lower())))
-        if hits < 2 and not (hits and amounts and has_amount(text)):
+        owed = payments and _UNPAID.search(text) is not None  # (a payer's name alone may settle it)
+        if hits < 2 and not (hits and (owed or amounts and has_amount(text))):
             continue
         own = words(text, names)
         shared = own & wanted
-        if len(shared) < 2:
+        if len(shared) < (1 if owed else 2):
             continue
         for w in shared:
             index.setdefault((f.entity, w), []).append(len(opened))
@@ -163,10 +165,11 @@ def analyze(facts: Sequence[Fact], ctx: AnalysisContext) -> list[Fact]:
         for n, shared in counts.items():
             problem, own = opened[n]
             own = own - common.get(problem.entity, frozenset())
-            if shared < 2:
+            by_name = shared == 1 and _paid_by_name(problem, end, own & said)  # "Pinewood … paid"
+            if shared < 2 and not by_name:
                 continue
             shorter = min(len(own), len(said))
-            if shared * 10 < 3 * shorter and not (shared * 5 >= shorter and problem.name != "table_row"
+            if not by_name and shared * 10 < 3 * shorter and not (shared * 5 >= shorter and problem.name != "table_row"
                                                    and (_unit_and_amount(own & said)
                                                         or _phrase_shared(problem, end, own & said, names))):
                 continue  # two distinctive words at least, and nearly a third of the shorter item's
@@ -178,7 +181,7 @@ def analyze(facts: Sequence[Fact], ctx: AnalysisContext) -> list[Fact]:
                 continue  # "Flat 1 ✅ Flat 3 ✅ Flat 2 ❌" and an EPC list of the same flats: a roll, not a matter
             if pairs is None:
                 pairs = _name_pairs(end)
-            if shared - sum(1 for a, b in pairs if a <= own and b <= own and a <= said and b <= said) < 2:
+            if not by_name and shared - sum(1 for a, b in pairs if a <= own and b <= own and a <= said and b <= said) < 2:
                 continue  # "Bright Acre" is one client, not two words: a refund to it ends no note of the MRR
             if problem.entity is not None and end.entity is not None and problem.entity != end.entity:
                 continue
@@ -195,6 +198,28 @@ def analyze(facts: Sequence[Fact], ctx: AnalysisContext) -> list[Fact]:
 # who an end's line is by or for, before what it says ("Marco: Garcia deposit back (sent
 # 11/6)", "Tess: van 1 check engine light"): a name, not what was done
 _LABEL = re.compile(r"^\s*[A-Z][\w.'&-]*(?:\s+[A-Z][\w.'&-]*)?\s*:\s+(?=\S)")
+
+
+# what is owed, and what says it was paid ("hasn't paid October's $900" … "paid October and
+# November together on 11/18. Done ✅")
+_UNPAID = re.compile(r"(?i)\b(?:unpaid|(?:hasn't|has not|haven't|have not|not) (?:yet )?paid|owes?|owing|"
+                     r"overdue|past due|still waiting on|waiting on)\b")
+_PAID = re.compile(r"(?i)\b(?:paid|payment (?:received|came in|cleared)|settled (?:up|in full))\b")
+
+
+def _paid_by_name(problem: Fact, end: Fact, shared: frozenset[str]) -> bool:
+    """Whether an end says a payer paid what a problem says it owes, naming it alike: the one
+    word they share is a name (capitalised in both: "Pinewood"), the problem says it is owed,
+    and the end that the name paid (before "paid", or after "from"), with no word of still owing."""
+    problem_text, end_text = item_text(problem), item_text(end)
+    if not (_UNPAID.search(problem_text) and _PAID.search(end_text)) or _UNPAID.search(end_text):
+        return False
+    (word,) = shared
+    named = re.compile(rf"\b{re.escape(word)}", re.I)
+    if not all((m := named.search(text)) is not None and text[m.start()].isupper() for text in (problem_text, end_text)):
+        return False
+    # the payer pays: "Pinewood paid Oct + Nov", "payment received from Pinewood"; not "Paid the Summit plumber"
+    return re.search(rf"(?i)\b{re.escape(word)}\w*\b[^.;!?]{{0,40}}?\bpaid\b|\bfrom {re.escape(word)}", end_text) is not None
 
 
 def _unit_and_amount(shared: frozenset[str]) -> bool:
