@@ -161,6 +161,8 @@ def test_severity_tag_sets_severity_and_is_removed_from_statement():
         ("Halden are reviewing all delivery partners in January", "high"),
         ("Kev leaving end of Dec, no driver for the rush", "high"),
         ("We lose money on every Valley Rx weekend run: we charge $180 and it costs about $240", "high"),
+        ("The deck railing is loose. This is a liability problem if a guest leans on it.", "high"),
+        ("Extension cord across the hallway, a trip hazard for the crew", "high"),
     ],
 )
 def test_risk_severity_from_keywords_defaults_to_medium(bullet, severity):
