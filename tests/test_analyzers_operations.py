@@ -1018,3 +1018,11 @@ def test_what_lapses_within_sixty_days_is_a_high_matter_dated_by_its_expiry(bull
 
     assert (fact.kind, fact.severity, fact.due) == ("finding", severity, due)
     assert f"(next date: {due.isoformat()})" in fact.statement
+
+
+def test_what_a_change_costs_on_top_each_period_is_a_problem_more_sales_are_not():
+    rise = only(operations.analyze([section("Price update", "So that's roughly $225 more a week on brisket alone")], ctx()))
+    sales = only(operations.analyze([section("Price update", "We took $2,000 more in sales in November")], ctx()))
+
+    assert (rise.kind, rise.severity) == ("finding", "medium")
+    assert sales.kind == "note"
