@@ -207,3 +207,15 @@ def test_what_the_summary_states_leaves_room_in_its_section_for_the_next_most_se
     assert len(shown) == len(set(shown)) and len(shown) + block.omitted == 15
     cited = {c for cites in block.item_cites for c in cites}
     assert cited <= {s.fact_id for s in report.sources}  # the facts it took in their place are sourced
+
+
+def test_the_accounting_briefing_lists_who_owes_money_past_its_due_date():
+    accounting = load_lenses(None)["accounting"]
+    owed = [fact("f-ar-1", name="invoice_past_due", entity="alpha", severity="high", value=Decimal(1450), unit="USD",
+                 topics=("clients", "finance", "revenue")),
+            fact("f-ar-2", name="receivables_past_due", entity="beta", severity="medium", value=Decimal(1280), unit="USD",
+                 topics=("finance",))]
+
+    shown = view(accounting, owed).sections["receivables"]
+
+    assert [f.id for f in shown] == ["f-ar-1", "f-ar-2"]
