@@ -64,8 +64,8 @@ FLOORS = {
     # is a high problem: 92.0%; letting sites (OpenRent, Marketplace) are listings: 94.0%
     "whatsapp-group": 0.97,
     # held out: written blind from the README (a Notion export and a spreadsheet tracker),
-    # measured before any rule changed for it: 86.5%
-    "notion-tracker": 0.86,
+    # measured before any rule changed for it: 86.5%; then general rules (BENCHMARKS.md)
+    "notion-tracker": 0.90,
 }
 
 
