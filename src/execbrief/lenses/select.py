@@ -134,7 +134,7 @@ class FactIndex(Sequence[Fact]):
 
     def __init__(self, facts: Sequence[Fact]) -> None:
         self._facts: list[Fact] | None = list(facts)
-        self._index: dict[str, dict[str, list[int]]] | None = None
+        self._index: dict[str, dict] | None = None  # value → positions, per field; position → due
         self._by_id: Mapping[str, Fact] | None = None
         self._found: dict[tuple[int, frozenset[str] | None], tuple[Selector, Sequence[Fact]]] = {}
         self._picked: dict[tuple[int, frozenset[str] | None, date], tuple[Selector, list[int]]] = {}
@@ -161,9 +161,9 @@ class FactIndex(Sequence[Fact]):
         if self._index is not None:
             return self._index
         with gcpolicy.bulk_allocation():  # (millions of tuples, kept for the run, and no cycles)
-            # each fact's values, by position: one pass over the facts for each, in C (at a
+            # each fact's values, by position: read in one pass over the facts, in C (at a
             # million facts each fact looked at is a cache miss; a loop in Python over them
-            # would pay it in every step)
+            # would pay it in every step), then the lists by value from those columns
             facts = self.facts
             values: list[list] = [[] for _ in _VALUES]
             for start in range(0, len(facts), _CHUNK):  # (every value of a fact at once, then by column)
