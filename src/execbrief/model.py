@@ -141,10 +141,6 @@ class Fact(_Frozen):
             object.__setattr__(self, "_content_key", key)
             return key
 
-    def known_content_key(self) -> bytes | None:
-        """The content key if it was computed already (``content_key``), else None."""
-        return getattr(self, "_content_key", None)
-
     def keep_content_key(self, key: bytes) -> None:
         """Give the fact the content key computed for an equal fact (``analyzers.build.load_facts``)."""
         object.__setattr__(self, "_content_key", key)

@@ -24,7 +24,7 @@ from .. import gcpolicy
 from ..model import SEVERITIES, DataWarning, Fact, Lens, LensSection, LensView, Selector
 from .distinct import distinct
 
-__all__ = ["FactIndex", "build_view", "is_plan", "lens_pool", "lens_within", "matches", "plan_order", "pools_apart", "rank"]
+__all__ = ["FactIndex", "build_view", "is_plan", "lens_pool", "lens_within", "matches", "pools_apart", "rank"]
 
 _RANK = {s: i for i, s in enumerate(SEVERITIES)}
 
@@ -77,8 +77,7 @@ def _rank_key(severity: str | None, value: Decimal | None, unit: str | None, due
     return (_RANK.get(severity, _UNRANKED), stake, due or date.max, -_recency(period)), fact_id  # type: ignore[arg-type]
 
 
-def rank(facts: Iterable[Fact], focus: Sequence[str] = (), limit: int | None = None,
-         *, keys: Callable[[Fact], tuple[tuple[object, ...], str]] = _key) -> list[Fact]:
+def rank(facts: Iterable[Fact], focus: Sequence[str] = (), limit: int | None = None) -> list[Fact]:
     """Most important first: severity, money at stake, soonest due, newest, then the lens's focus.
 
     With ``limit``, only the first ``limit`` (the same ones, in the same order).
@@ -86,25 +85,10 @@ def rank(facts: Iterable[Fact], focus: Sequence[str] = (), limit: int | None = N
     focus_set = set(focus)
 
     def key(f: Fact) -> tuple[object, ...]:
-        head, fact_id = keys(f)
+        head, fact_id = _key(f)
         return (head, 1 if focus_set.isdisjoint(f.topics) else 0, fact_id)
 
     if limit is not None:  # keys are unique (the id comes last): nsmallest is sorted()[:limit]
-        return heapq.nsmallest(limit, facts, key=key)
-    return sorted(facts, key=key)
-
-
-def plan_order(facts: Iterable[Fact], focus: Sequence[str] = (), limit: int | None = None,
-               *, keys: Callable[[Fact], tuple[tuple[object, ...], str]] = _key) -> list[Fact]:
-    """A plan's order: overdue first, then by due date, severity breaking ties (then as
-    ``rank``); undated last. With ``limit``, the first ``limit``: the latest are cut."""
-    focus_set = set(focus)
-
-    def key(f: Fact) -> tuple[object, ...]:
-        head, fact_id = keys(f)
-        return (f.due or date.max, head, 1 if focus_set.isdisjoint(f.topics) else 0, fact_id)
-
-    if limit is not None:
         return heapq.nsmallest(limit, facts, key=key)
     return sorted(facts, key=key)
 
@@ -274,7 +258,8 @@ class FactIndex(Sequence[Fact]):
         return list(found) if scope is None else [f for f in found if f.entity in scope]
 
     def plan(self, positions: Sequence[int], focus: Sequence[str], limit: int) -> list[int]:
-        """``plan_order`` of the facts at these positions, to ``limit`` (see ``top``)."""
+        """The facts at these positions in a plan's order, to ``limit``: overdue first, then by
+        due date, then as ``rank`` (the latest are cut); undated last."""
         dated = self._positions()["dated"]
         ranks, topics, wanted = self._columns["ranks"], self._columns["topics"], set(focus)
 
