@@ -1260,3 +1260,13 @@ def test_a_notion_pages_property_lines_are_its_front_matter_not_its_items(ws):
     assert not any("Owner:" in text or "Last edited" in text for text in said)
     # "Key: value" run into the page's text is its text
     assert any(text.startswith("Note: this is the page's own text.") for text in said)
+
+
+def test_a_notion_page_naming_a_business_not_configured_is_warned_of_at_its_property_line(ws):
+    ws.write("notes/Ops 3f9a.md", "# Ops\n\nOwner: Dana\nBusiness: Initech\n\nThe van is off the road.\n")
+
+    result = ws.collect()
+
+    (warning,) = [w for w in result.warnings if "Initech" in w.message]
+    assert (warning.path, warning.line) == ("notes/Ops 3f9a.md", 4)
+    assert "not a configured entity" in warning.message

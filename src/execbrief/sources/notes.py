@@ -72,8 +72,10 @@ def _one_conversation(before: dict[str, Any], after: dict[str, Any]) -> bool:
     """Whether two sentences are of chat messages one conversation holds: both say their time,
     on one day, the later at most ``_CONVERSATION_MINUTES`` after the earlier (an e-mail's
     paragraphs share its time, and are not messages)."""
-    a, b = before.get("said"), after.get("said")
-    if not (before.get("chat") and after.get("chat")) or not isinstance(a, list) or not isinstance(b, list) or a[5] is None or b[5] is None or a[:5] != b[:5]:
+    if not (before.get("chat") and after.get("chat")):
+        return False
+    a, b = before.get("said"), after.get("said")  # [year, month, day, weekday, days on, minutes]
+    if not (isinstance(a, list) and isinstance(b, list)) or a[5] is None or b[5] is None or a[:5] != b[:5]:
         return False
     return 0 <= b[5] - a[5] <= _CONVERSATION_MINUTES
 
@@ -139,8 +141,9 @@ def parse_note(data: bytes) -> dict[str, Any]:
     if lines[-1] == "":
         lines.pop()  # a trailing newline ends the last line; it does not start another
     fm, body_start = _front_matter(lines, warnings)
+    properties: dict[str, int] = {}  # a Notion page's property lines, by the key each gives
     if not fm:
-        fm = _page_properties(lines)  # a Notion page's "Business: …", "Tags: …" lines, as front matter
+        fm, properties = _page_properties(lines)  # its "Business: …", "Tags: …" lines, as front matter
     body = scan(lines, body_start)
     warnings.extend(body.problems)
     for t in body.tasks:  # the due date as found; a year-less or relative one is resolved per run
@@ -157,7 +160,7 @@ def parse_note(data: bytes) -> dict[str, Any]:
         record.update(typed_cells(row[3]))
         row[2:] = [record]
     front = lines[:body_start]
-    key_lines = {k: _key_line(front, k) for k in _FRONT_KEYS if k in fm}
+    key_lines = {k: properties.get(k) or _key_line(front, k) for k in _FRONT_KEYS if k in fm}
     return {
         "fm": fm,
         "lines": len(lines),
@@ -680,18 +683,14 @@ class NotesSource:
         """
         paragraphs: dict[int, list[tuple[dict[str, Any], frozenset[str]]]] = {}
         last: dict[str, Any] | None = None
+        at = 0  # the paragraph a sentence is read in
         for sentence in sentences:
             # a chat's messages minutes apart are one conversation: read as one paragraph
             # ("If they drop us we lose two thirds of the van money" … "We need more trade customers")
-            para = sentence["para"]
-            if last is not None and (para == last["para"] or _one_conversation(last, sentence)):
-                para = last["conversation"]  # (the paragraph's, or the conversation's it goes on)
-            sentence["conversation"] = para  # (removed below: the item does not keep it)
-            paragraphs.setdefault(para, []).append((sentence, self._pointed(sentence["text"])))
+            if last is None or not (sentence["para"] == last["para"] or _one_conversation(last, sentence)):
+                at = sentence["para"]
+            paragraphs.setdefault(at, []).append((sentence, self._pointed(sentence["text"])))
             last = sentence
-        for paragraph in paragraphs.values():
-            for sentence, _ in paragraph:
-                del sentence["conversation"]
         runs: list[list[tuple[dict[str, Any], frozenset[str]]]] = []
         for paragraph in paragraphs.values():
             if _one_twice([names for _, names in paragraph]):
@@ -937,16 +936,17 @@ _EDITED_PROPERTIES = ("last edited time", "last edited", "updated", "date")
 _PROPERTY_DAY = re.compile(r"^[A-Z][a-z]+\.? \d{1,2}, \d{4}|^\d{4}-\d{2}-\d{2}")
 
 
-def _page_properties(lines: list[str]) -> dict[str, Any]:
+def _page_properties(lines: list[str]) -> tuple[dict[str, Any], dict[str, int]]:
     """A Notion page's properties read as its front matter (``entity`` from its *Business*,
-    ``tags`` from its *Tags*, ``updated`` from its *Last edited time*); their lines are emptied,
-    so they are no items of the page. Only two lines or more right under the page's first
-    heading count: "Note: skipped last week" in a page's text is the page's own words."""
+    ``tags`` from its *Tags*, ``updated`` from its *Last edited time*), and the line (1-based)
+    of each key, for a warning about its value; their lines are emptied, so they are no items
+    of the page. Only two lines or more right under the page's first heading count: "Note:
+    skipped last week" in a page's text is the page's own words."""
     n = 0
     while n < len(lines) and not lines[n].strip():
         n += 1
     if n >= len(lines) or not lines[n].startswith("# "):
-        return {}
+        return {}, {}
     start = n + 1
     while start < len(lines) and not lines[start].strip():
         start += 1
@@ -957,17 +957,18 @@ def _page_properties(lines: list[str]) -> dict[str, Any]:
             break
         found.append((at, m.group(1).strip().lower(), m.group(2).strip()))
     if len(found) < 2 or (found[-1][0] + 1 < len(lines) and lines[found[-1][0] + 1].strip()):
-        return {}  # (not a block of properties: a line of the page follows without a break)
+        return {}, {}  # (not a block of properties: a line of the page follows without a break)
     out: dict[str, Any] = {"title": lines[n][2:].strip()}
+    where: dict[str, int] = {}
     for at, key, value in found:
         if key in _ENTITY_PROPERTIES and "entity" not in out:
-            out["entity"] = value
+            out["entity"], where["entity"] = value, at + 1
         elif key == "tags":
             out["tags"] = [t.strip() for t in value.split(",") if t.strip()]
         elif key in _EDITED_PROPERTIES and "updated" not in out and (day := _PROPERTY_DAY.match(value)):
-            out["updated"] = day.group(0)
+            out["updated"], where["updated"] = day.group(0), at + 1
         lines[at] = ""
-    return out
+    return out, where
 
 
 def _front_matter(lines: list[str], warnings: list[list[Any]]) -> tuple[dict[str, Any], int]:
