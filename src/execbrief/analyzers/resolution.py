@@ -166,16 +166,8 @@ def analyze(facts: Sequence[Fact], ctx: AnalysisContext) -> list[Fact]:
             problem, own = opened[n]
             own = own - common.get(problem.entity, frozenset())
             by_name = shared == 1 and _paid_by_name(problem, end, own & said)  # "Pinewood … paid"
-            if shared < 2 and not by_name:
+            if not by_name and not _shares_enough(problem, end, shared, own, said, names):
                 continue
-            shorter = min(len(own), len(said))
-            if not by_name and shared * 10 < 3 * shorter and not (shared * 5 >= shorter and problem.name != "table_row"
-                                                   and (_unit_and_amount(own & said)
-                                                        or _phrase_shared(problem, end, own & said, names))):
-                continue  # two distinctive words at least, and nearly a third of the shorter item's
-                # (a fifth, where two of them are one thing both say, "hot tub", "plow driver", or a
-                # unit and an amount, "unit B" and "$1,375"; not in a table row, whose columns'
-                # names are phrases of every row: "contract end")
             units = sum(1 for w in own & said if "#" in w[1:])
             if units > 1 and shared - units + 1 < 2:
                 continue  # "Flat 1 ✅ Flat 3 ✅ Flat 2 ❌" and an EPC list of the same flats: a roll, not a matter
@@ -220,6 +212,21 @@ def _paid_by_name(problem: Fact, end: Fact, shared: frozenset[str]) -> bool:
         return False
     # the payer pays: "Pinewood paid Oct + Nov", "payment received from Pinewood"; not "Paid the Summit plumber"
     return re.search(rf"(?i)\b{re.escape(word)}\w*\b[^.;!?]{{0,40}}?\bpaid\b|\bfrom {re.escape(word)}", end_text) is not None
+
+
+def _shares_enough(problem: Fact, end: Fact, shared: int, own: frozenset[str], said: frozenset[str],
+                   names: frozenset[str]) -> bool:
+    """Whether a problem and an end share enough distinctive words to be one matter: two at
+    least, and nearly a third of the shorter item's; or a fifth, where two of them are one
+    thing both say ("hot tub", "plow driver") or a unit and an amount ("unit B" and "$1,375"),
+    though not in a table row, whose columns' names are phrases of every row ("contract end")."""
+    shorter = min(len(own), len(said))
+    if shared < 2:
+        return False
+    if shared * 10 >= 3 * shorter:
+        return True
+    return (shared * 5 >= shorter and problem.name != "table_row"
+            and (_unit_and_amount(own & said) or _phrase_shared(problem, end, own & said, names)))
 
 
 def _unit_and_amount(shared: frozenset[str]) -> bool:
