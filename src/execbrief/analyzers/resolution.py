@@ -127,6 +127,7 @@ def analyze(facts: Sequence[Fact], ctx: AnalysisContext) -> list[Fact]:
     latest = max(end.period for end in ends if end.period)
     scope = None if any(end.entity is None for end in ends) else {end.entity for end in ends}
     opened: list[tuple[Fact, frozenset[str]]] = []
+    owes: set[int] = set()  # the opened items that say something is owed (``_paid_by_name``)
     # (business, word) → its open items that use the word: an end looks among its own business's
     # and the group's only, never through every business's (a million facts, thirty businesses)
     index: dict[tuple[str | None, str], list[int]] = {}
@@ -148,12 +149,16 @@ def analyze(facts: Sequence[Fact], ctx: AnalysisContext) -> list[Fact]:
             continue
         for w in shared:
             index.setdefault((f.entity, w), []).append(len(opened))
+        if owed:
+            owes.add(len(opened))
         opened.append((f, own))
     # a word most of a business's open items use ("flat", "BL") says nothing about which
     common = _common_words(opened, totals)
     settled: dict[str, tuple[Fact, Fact]] = {}
     for end, said in ends_words:
         starts = _starts_later(end, ctx)  # "signed the lease for unit B, starts December first": vacant until then
+        text = item_text(end)
+        paying = _PAID.search(text) is not None and _UNPAID.search(text) is None  # (an end that may settle by name)
         said = said - common.get(end.entity, frozenset()) - common.get(None, frozenset())
         places = (end.entity, None) if end.entity is not None else tuple(totals)  # a group end: any business's
         counts: dict[int, int] = {}
@@ -165,7 +170,7 @@ def analyze(facts: Sequence[Fact], ctx: AnalysisContext) -> list[Fact]:
         for n, shared in counts.items():
             problem, own = opened[n]
             own = own - common.get(problem.entity, frozenset())
-            by_name = shared == 1 and _paid_by_name(problem, end, own & said)  # "Pinewood … paid"
+            by_name = shared == 1 and paying and n in owes and _paid_by_name(problem, end, own & said)  # "Pinewood … paid"
             if not by_name and not _shares_enough(problem, end, shared, own, said, names):
                 continue
             units = sum(1 for w in own & said if "#" in w[1:])
