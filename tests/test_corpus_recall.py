@@ -22,7 +22,7 @@ FLOORS = {
     "daily-log": 0.98,
     "meeting-minutes": 0.97,
     "handoff-bullets": 0.93,
-    "mixed-multi": 0.92,
+    "mixed-multi": 0.98,
     "per-business-frontmatter": 0.93,
     "weekly-prose": 0.97,
     "judgement-fernhill": 0.90,
