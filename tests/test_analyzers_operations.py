@@ -951,6 +951,29 @@ def test_a_bill_or_a_suppliers_price_that_rises_is_a_problem_and_ones_own_price_
     assert ("problem" in ctx().vocabulary.signals(text)) is problem
 
 
+@pytest.mark.parametrize(("text", "high"), [
+    ("The Patels cancelled their biweekly clean on Thursday", True),  # a customer leaving
+    ("Copper Kettle cancelled the retainer", True),
+    ("Cancel ZenMaid and Semrush this month. Together $189 a month", False),  # a saving to make
+    ("Marcus logged into Semrush twice since June, $140 a month for that. Cancel.", False),
+    ("We should cancel the Adobe plan", False),
+    ("ZenMaid is still charging $49 a month. Nobody has cancelled it.", False),
+])
+def test_cancelling_what_we_pay_for_is_a_saving_and_a_customer_cancelling_is_high(text, high):
+    signals = ctx().vocabulary.signals(text)
+    assert "problem" in signals and ("high" in signals) is high
+
+
+def test_what_is_paid_for_and_not_used_is_a_saving_and_a_savings_account_is_not():
+    vocab = ctx().vocabulary
+
+    for text in ("ZenMaid is still charging $49 a month", "Semrush, used twice since June", "Canva: nobody uses it"):
+        assert "savings" in vocab.topics_for(text), text
+    for text in ("The $15,000 sits in Larkspur savings for the January refit",
+                 "The deposit is sitting in my personal savings account"):
+        assert "savings" not in vocab.topics_for(text), text
+
+
 def test_what_still_needs_doing_in_the_words_of_what_is_done_is_no_end():
     vocab = ctx().vocabulary
 

@@ -219,3 +219,18 @@ def test_the_accounting_briefing_lists_who_owes_money_past_its_due_date():
     shown = view(accounting, owed).sections["receivables"]
 
     assert [f.id for f in shown] == ["f-ar-1", "f-ar-2"]
+
+
+def test_the_cfo_briefing_lists_what_is_paid_for_and_not_used_beside_higher_risks():
+    cfo = load_lenses(None)["cfo"]
+    risks = [fact(f"f-risk-{n}", severity="high", entity="alpha", value=Decimal(5000 + n), unit="USD",
+                  topics=("finance", "risk")) for n in range(10)]  # (more than the risks section holds)
+    unused = [fact("f-zenmaid", severity="medium", entity="beta", value=Decimal(49), unit="USD",
+                   topics=("finance", "risk", "savings")),
+              fact("f-subscriptions", kind="note", name="table_row", entity="beta", value=Decimal(140), unit="USD",
+                   topics=("cost", "savings"))]
+
+    shown = view(cfo, [*risks, *unused]).sections
+
+    assert [f.id for f in shown["savings"]] == ["f-zenmaid", "f-subscriptions"]
+    assert {f.id for f in shown["finance_risks"]} <= {f.id for f in risks}

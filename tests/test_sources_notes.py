@@ -903,7 +903,7 @@ def test_a_bullet_whose_sentences_are_about_two_businesses_is_one_item_each(ws):
 def test_prose_is_kept_sentence_by_sentence_with_the_line_each_starts_on_and_its_paragraphs_business(ws):
     ws.write("notes/week.md", (
         "---\nupdated: 2026-11-24\n---\n# Week of 23 November\n\n"
-        "Globex: the van failed its MOT. The garage\nquoted $900. Dr. Ames\nsigned off.\n\n"
+        "Globex: the van failed its MOT. The garage\nquoted $900. Dr. Ames\nsigned off the repair.\n\n"
         "Money is tight. We have $4,000.\n"
     ))
 
@@ -913,7 +913,7 @@ def test_prose_is_kept_sentence_by_sentence_with_the_line_each_starts_on_and_its
     assert said == [
         ("Globex: the van failed its MOT.", 6, "globex"),
         ("The garage quoted $900.", 6, "globex"),  # carried from the sentence that named it
-        ("Dr. Ames signed off.", 7, "globex"),
+        ("Dr. Ames signed off the repair.", 7, "globex"),  # ("Dr." ends no sentence)
         ("Money is tight.", 10, None),
         ("We have $4,000.", 10, None),
     ]
@@ -959,6 +959,25 @@ def test_a_sentence_opening_with_a_pronoun_that_points_back_stays_with_the_one_b
         ("That's life.", 7),
         ("The garage quoted $900. This hurts. Those bills add up.", 7),
         ("These keep coming.", 9),
+    ]
+
+
+def test_a_sentence_of_a_few_words_stays_with_the_one_before_unless_an_amount_filler_or_sign_off(ws):
+    ws.write("notes/week.md", (
+        "---\nupdated: 2026-11-24\n---\n# Week of 23 November\n\n"
+        "Marcus used Semrush twice since June, $140 a month for that. Cancel.\n\n"
+        "Loft $2,410 of stays. Okoro Consulting $5,500.\n\n"
+        "The backup still isn't finished. Um.\n\n"
+        "The increase reflects a claim on the policy in March. Kind regards, Castle Brokers.\n"
+    ))
+
+    (section,) = [s for s in of_kind(ws.collect(), "section") if s.record["heading"] == "Week of 23 November"]
+
+    assert [p["text"] for p in section.record["paras"]] == [
+        "Marcus used Semrush twice since June, $140 a month for that. Cancel.",  # (a fragment: joined)
+        "Loft $2,410 of stays.", "Okoro Consulting $5,500.",  # (each an amount of its own)
+        "The backup still isn't finished.", "Um.",  # (a filler: where a speaker moves on)
+        "The increase reflects a claim on the policy in March.", "Kind regards, Castle Brokers.",  # (a sign-off)
     ]
 
 
@@ -1056,8 +1075,7 @@ def test_an_android_whatsapp_exports_lines_are_messages_each_dated(ws):
     said = {p["text"]: p.get("said") for s in of_kind(ws.collect(), "section") for p in s.record["paras"]}
 
     assert said == {  # one message each (they ran into one paragraph), at its time
-        "Sam: Can't sleep.": "2026-11-13T22:14",
-        "Keep thinking about Halden": "2026-11-13T22:14",
+        "Sam: Can't sleep. Keep thinking about Halden": "2026-11-13T22:14",  # (a fragment: one item)
         "Priya: Then ask them": "2026-11-13T22:18",
         "Sam: Got 2 more quotes": "2026-11-28T10:05",
     }

@@ -15,7 +15,7 @@ from typing import Any
 
 from .values import find_dates, leading_date
 
-__all__ = ["Scan", "scan", "cells_of", "header_keys", "sentences"]
+__all__ = ["Scan", "scan", "cells_of", "header_keys", "sentences", "filler"]
 
 _HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
@@ -271,13 +271,55 @@ _ABBREVIATION = re.compile(r"(?:\b(?:dr|mr|mrs|ms|no|vs|approx|e\.g|i\.e|jan|feb
 # "It has been vacant since September") means nothing without the one before it
 _POINTS_BACK = re.compile(r"(?:they|it|he|she|this|these|those|that)\b(?!['’]s\b)", re.I)
 _JOINED = 3  # sentences at most in one item (a long chain of "It ..." is several items)
+# a sentence of a few words says something only of the one before it: "… $140 a month for
+# that. Cancel.", "Pinewood paid October and November together, $1,800. Done ✅", "Not booked
+# yet."; so does one ending on what the one before named: "ZenMaid is still charging $49 a
+# month. Nobody has cancelled it."; unless it states an amount of its own ("Loft $2,410 of
+# stays. Okoro Consulting $5,500.": two businesses' figures)
+_FRAGMENT = 4  # words at most: "No workshop dates set.", "Five minutes to fix."
+_ENDING_BACK = 6  # words at most, ending on "it" ("… forbid it" in a long sentence is its own)
+_WORD = re.compile(r"\w+")
+_MONEY = re.compile(r"[$£€]\s?\d")
+_ENDS_BACK = re.compile(r"\b(?:it|them|that)\W*$", re.I)
+
+
+# the words of a sentence where a speaker changes the subject ("Um, what else.", "Okay, moving on.")
+_FILLER = frozenset("""okay ok um uh umm erm hmm so yeah yep right anyway anyways alright well oh what else that
+that's thats it is for now good great cool fine and then let me think sorry all moving on next thing what's
+""".split())
+# a letter's or message's close: "Kind regards, Castle Brokers.", "Thanks, Dana."
+_SIGN_OFF = re.compile(r"(?:(?:kind|best|warm|many)\s+)?regards\b|thanks\b|thank you\b|cheers\b|best\b|"
+                       r"sincerely\b|sent from\b", re.I)
+
+
+def filler(text: str) -> bool:
+    """Whether a sentence says nothing but that the speaker moves on ("Anyway.", "Um, what else.")."""
+    words = re.findall(r"[a-z']+", text.lower())
+    return 0 < len(words) <= 6 and all(w in _FILLER for w in words)
+
+
+def _joins(text: str, begin: int, end: int) -> bool:
+    """Whether the sentence at ``text[begin:end]`` belongs with the one before it: it points
+    back, or is a fragment of a few words, and no amount, filler or sign-off."""
+    if _POINTS_BACK.match(text, begin):
+        return True
+    if _MONEY.search(text, begin, end) or _SIGN_OFF.match(text, begin):
+        return False
+    most = _ENDING_BACK if _ENDS_BACK.search(text, begin, end) else _FRAGMENT
+    words = 0
+    for _ in _WORD.finditer(text, begin, end):
+        words += 1
+        if words > most:
+            return False
+    return not filler(text[begin:end])  # (a change of subject: notes read it so)
 
 
 def sentences(para: dict[str, Any], n: int) -> list[dict[str, Any]]:
     """A paragraph's sentences, each with the line it starts on and the paragraph's number.
 
     A sentence that opens with a pronoun pointing back stays with the sentence before it, as
-    one item: "Greenleaf's contract promises 98% on time. They have invoked the penalty clause."
+    one item: "Greenleaf's contract promises 98% on time. They have invoked the penalty clause.";
+    so does a sentence of a few words ("… $140 a month for that. Cancel.").
     """
     text, starts, out = para["text"], para["starts"], []
     begin, joined = 0, 1
@@ -286,14 +328,14 @@ def sentences(para: dict[str, Any], n: int) -> list[dict[str, Any]]:
         # word boundary before them still seen; a search of the whole sentence cost ~11 µs)
         if _ABBREVIATION.search(text, max(begin, m.start() - _ABBREVIATED), m.start()):
             continue
-        if out and joined < _JOINED and _POINTS_BACK.match(text, begin):
+        if out and joined < _JOINED and _joins(text, begin, m.start()):
             out[-1] = (out[-1][0], f"{out[-1][1]} {text[begin:m.start()].strip()}")
             joined += 1
         else:
             out.append((begin, text[begin:m.start()].strip()))
             joined = 1
         begin = m.end()
-    if out and joined < _JOINED and _POINTS_BACK.match(text, begin):
+    if out and joined < _JOINED and _joins(text, begin, len(text)):
         out[-1] = (out[-1][0], f"{out[-1][1]} {text[begin:].strip()}")
     else:
         out.append((begin, text[begin:].strip()))

@@ -36,7 +36,7 @@ from ..model import DataWarning, Evidence, content_hash, stable_id
 from . import InputFile, Part, SourceResult, expand_paths
 from ..construct import evidence, provenance
 from .cache import FileCache
-from .markdown_scan import scan, sentences as split_sentences
+from .markdown_scan import filler, scan, sentences as split_sentences
 from .values import find_dates, leading_date, parse_day, resolve_day, typed_cells
 from ..redaction import quoted, withhold
 from ..workers import ForkMap
@@ -45,7 +45,7 @@ __all__ = ["NotesSource", "register", "parse_note", "ARCHIVED_STATUSES", "CACHE_
 
 SUFFIXES = (".md", ".markdown")
 ARCHIVED_STATUSES = frozenset({"archived", "closed", "done", "superseded"})
-CACHE_VERSION = 20  # bump when parse_note's output changes (20: a Notion page's property lines under its title are its front matter, not items; 19: a chat's or channel's message is marked so, its sentences read with the messages around it; 18: a chat line's date that could be day or month first is marked so, and read in the organisation's order; 17: an Android WhatsApp export's "03/11/2026, 22:14 - Sam: …" lines are messages, a key safe's code said without "code" and a login pasted as "address / password" (or the password alone on the next line) are withheld; 16: a Slack or Teams export's message headers and [11/16 07:02] lines date their messages, reactions are no items; 15: a table column of passwords or codes and a password-shaped word beside a login are withheld; 14: a "statement date" or "prepared on" within a line dates the note; 13: a task with several deadlines is due by the first, an AWS secret ending in +, / or = is named so, an access code said aloud is withheld; 12: e-mail headers and chat lines date the lines after them, an abbreviated password ("pw: …") is withheld; 8: late NUL bytes are warned of; 9: an AWS secret beside its key id is named so; 10: a sentence pointing back joins the one before, a table keeps its lead-in line, a login in words is withheld; 11: a front-matter value is quoted cut short)
+CACHE_VERSION = 21  # bump when parse_note's output changes (21: a sentence of four words or fewer (six ending on "it") joins the one before it; 20: a Notion page's property lines under its title are its front matter, not items; 19: a chat's or channel's message is marked so, its sentences read with the messages around it; 18: a chat line's date that could be day or month first is marked so, and read in the organisation's order; 17: an Android WhatsApp export's "03/11/2026, 22:14 - Sam: …" lines are messages, a key safe's code said without "code" and a login pasted as "address / password" (or the password alone on the next line) are withheld; 16: a Slack or Teams export's message headers and [11/16 07:02] lines date their messages, reactions are no items; 15: a table column of passwords or codes and a password-shaped word beside a login are withheld; 14: a "statement date" or "prepared on" within a line dates the note; 13: a task with several deadlines is due by the first, an AWS secret ending in +, / or = is named so, an access code said aloud is withheld; 12: e-mail headers and chat lines date the lines after them, an abbreviated password ("pw: …") is withheld; 8: late NUL bytes are warned of; 9: an AWS secret beside its key id is named so; 10: a sentence pointing back joins the one before, a table keeps its lead-in line, a login in words is withheld; 11: a front-matter value is quoted cut short)
 SUMMARY_VERSION = 10  # bump when what _build puts in a note's summary or evidence changes (10: a chat's messages minutes apart are one conversation, read as one paragraph; 9: a secret's hit is the business's whose line it is on; 8: a bullet about two businesses, a sentence each, is one item per sentence; 7: a paragraph naming one business twice is its own across fillers; 6: a line that opens with a business's name as its label is that business's, a table row's short cell naming one is too, an alias said without its article names its business, a line that names none belongs to the one business of the kind it mentions, a paragraph about one business is its throughout)
 _GLOB = set("*?[")
 # a sentence that turns to another matter ("Oh and …", "Also …", "And remind me …", "Web stuff, I …")
@@ -54,10 +54,6 @@ _ASIDE = re.compile(r"(?i)\W*(?:(?:um|uh|okay|ok|so|and|but)\W+)*(?:also|oh|plus
                     r"\w+(?:\W+\w+)?\W+stuff\b|\w+-wise\b)")
 # a label a line opens with: "Gull Cottage: …", "Spoke Shed — …", "**Elm St** - …"
 _LED = re.compile(r"[\s*_>#-]*([^:—–.!?]{2,40}?)[\s*_]*(?::|—|–|\s-\s)")
-# the words of a sentence where a speaker changes the subject ("Um, what else.", "Okay, moving on.")
-_FILLER = frozenset("""okay ok um uh umm erm hmm so yeah yep right anyway anyways alright well oh what else that
-that's thats it is for now good great cool fine and then let me think sorry all moving on next thing what's
-""".split())
 
 
 def _one_twice(pointed: list[frozenset[str]]) -> bool:
@@ -80,10 +76,6 @@ def _one_conversation(before: dict[str, Any], after: dict[str, Any]) -> bool:
     return 0 <= b[5] - a[5] <= _CONVERSATION_MINUTES
 
 
-def _filler(text: str) -> bool:
-    """Whether a sentence says nothing but that the speaker moves on ("Anyway.", "Um, what else.")."""
-    words = re.findall(r"[a-z']+", text.lower())
-    return 0 < len(words) <= 6 and all(w in _FILLER for w in words)
 # libyaml when present: same safe semantics as yaml.safe_load, many times faster.
 class _YamlLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """The safe loader, except that a date-shaped value that is no date (2026-02-30) stays its
@@ -698,7 +690,7 @@ class NotesSource:
                 continue
             runs.append([])
             for sentence, names in paragraph:
-                if _filler(sentence["text"]) and runs[-1]:
+                if filler(sentence["text"]) and runs[-1]:
                     runs.append([])
                 runs[-1].append((sentence, names))
         named = False
