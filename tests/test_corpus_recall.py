@@ -53,7 +53,7 @@ FLOORS = {
     # then someone leaving, a password "same as" another's, a done line's label not shared with a
     # problem, a bill that rises and what still needs doing read as what they say (85.5 -> 93.5%)
     "shared-drive": 0.93,
-    "agency-slack": 0.94,
+    "agency-slack": 0.96,
     # held out: written blind from the README (helper, 2026-12-03), measured first on main
     # 6bb6ae8 before any rule changed for it: 84.0% with two secrets in clear (a key-safe code
     # said "is 4471", a login pasted "address / password") and one business's line in another's
