@@ -85,3 +85,14 @@ def test_late_or_missed_drops_are_a_couriers():
 
     assert resolver.by_kind("Halden moaned about 2 late drops last week") == "swift"
     assert resolver.by_kind("the price drops next month") is None
+
+
+def test_a_business_run_together_in_a_web_or_mail_address_is_named():
+    resolver = EntityResolver([Entity("greenline", "Greenline Landscaping", ["Greenline"]),
+                               Entity("ledger", "Ash Ledger Bookkeeping")])
+
+    assert resolver.in_text("GoDaddy emailed: greenlinelandscape.com expires 12/12") == "greenline"
+    assert resolver.in_text("invoices from billing@ashledgerbookkeeping.co.uk bounce") == "ledger"
+    assert resolver.in_text("Greenline's quote went to bob@ashledgerbookkeeping.com") is None  # two: the group's
+    assert resolver.in_text("the client's site, greenvalleyyoga.com, is down") is None
+    assert resolver.in_text("Signed the lease. St. Louis office.") is None  # (no address)
