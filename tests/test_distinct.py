@@ -42,3 +42,34 @@ def test_different_things_that_share_words_or_an_amount_are_all_kept():
     kept, dropped = distinct([NOTE, other_business, other_amount, no_money, count, count_again], names=NAMES)
     assert dropped == 0 and len(kept) == 6
     assert distinct([unit3, unit4]) == ([unit3, unit4], 0)
+
+
+def test_a_long_item_sharing_three_words_and_the_amount_with_another_is_the_same_thing():
+    notice = finding(11, "Ledgerlight: Copper Kettle Café gave notice on November 4: December is their last month, "
+                         "$600/month gone from January. They're moving their books to a cousin.", "600", "ledger")
+    roster = finding(12, "Ledgerlight: Copper Kettle Café ($600 a month) may leave: its contract ends on 2026-12-31, "
+                         "in 31 days; its status reads 'Leaving'.", "600", "ledger")
+    other = finding(13, "Ledgerlight: Bright Acre Farms ($600 a month) may leave: its contract ends on 2026-12-31.",
+                    "600", "ledger")  # (the same amount and words, another client: two shared words, few)
+
+    rule_made = [f.model_copy(update={"name": "churn_risk"}) for f in (roster, other)]
+
+    assert same_thing(notice, roster, frozenset({"ledgerlight"}))
+    assert not same_thing(notice, other, frozenset({"ledgerlight"}))
+    assert not same_thing(*rule_made, frozenset({"ledgerlight"}))  # one rule's two findings: two clients
+    assert same_thing(rule_made[0], rule_made[0])  # (one fact, shown in an earlier section)
+
+
+def test_nothing_and_an_ended_problem_are_no_amount_to_tell_two_facts_alike_by():
+    burn = Fact(id="m-burn", kind="metric", name="monthly_burn", statement="The group burned no cash over "
+                "August–October 2026: net cash flow was $6,005 a month.", value=Decimal(0), unit="USD")
+    runway = Fact(id="m-runway", kind="metric", name="runway_months", statement="Runway is not computed: the group "
+                  "is not burning cash ($18,030 cash, $0.00 monthly burn).", value=Decimal(0), unit="USD")
+    deposit = finding(14, "Fenwick Road: Unit B deposit. Daniel Achebe's $1,375 security deposit is still in the "
+                          "operating account.", "1375", "fenwick")
+    relet = Fact(id="f-relet", kind="note", name="resolved_later", entity="fenwick", value=Decimal(1375), unit="USD",
+                 statement="Fenwick Road: Tran (unit B) gave notice — resolved by 2026-11-03: Unit B re-let with no "
+                           "gap: Daniel Achebe, $1,375 a month, deposit $1,375.")
+
+    assert not same_thing(burn, runway)
+    assert not same_thing(deposit, relet)
