@@ -16,6 +16,7 @@ import pytest
 from execbrief.lenses import build_view, load_lenses
 from execbrief.lenses.select import is_plan
 from execbrief.model import SEVERITIES, Fact, Lens, LensSection, Selector
+from execbrief.vocabulary import builtin_vocabulary
 from execbrief.writers.offline import section_block
 
 AS_OF = date(2026, 11, 23)
@@ -212,13 +213,31 @@ def test_what_the_summary_states_leaves_room_in_its_section_for_the_next_most_se
 def test_the_accounting_briefing_lists_who_owes_money_past_its_due_date():
     accounting = load_lenses(None)["accounting"]
     owed = [fact("f-ar-1", name="invoice_past_due", entity="alpha", severity="high", value=Decimal(1450), unit="USD",
-                 topics=("clients", "finance", "revenue")),
+                 topics=("clients", "finance", "receivables", "revenue")),  # (as analyzers/portfolio.py gives it)
             fact("f-ar-2", name="receivables_past_due", entity="beta", severity="medium", value=Decimal(1280), unit="USD",
-                 topics=("finance",))]
+                 topics=("finance", "receivables")),
+            # what the notes say is owed ("Gary owing £1,150": vocabulary.toml's receivables words)
+            fact("f-ar-3", entity="alpha", severity="medium", value=Decimal(1150), unit="USD",
+                 topics=("finance", "receivables")),
+            fact("f-vacant", name="vacancy_lost_revenue", kind="metric", entity="alpha", value=Decimal(1875),
+                 unit="USD", topics=("finance", "revenue", "revenue-leaks"))]  # (not owed: the CFO's leaks)
 
     shown = view(accounting, owed).sections["receivables"]
+    cfo = view(load_lenses(None)["cfo"], owed).sections["receivables"]
 
-    assert [f.id for f in shown] == ["f-ar-1", "f-ar-2"]
+    assert [f.id for f in shown] == ["f-ar-1", "f-ar-2", "f-ar-3"]
+    assert {f.id for f in cfo} == {"f-ar-1", "f-ar-2", "f-ar-3", "f-vacant"}
+
+
+def test_what_others_owe_is_a_receivable_and_what_the_business_owes_or_a_chase_account_is_not():
+    vocab = builtin_vocabulary()
+
+    for text in ("Gary owing £1,150", "Oakfield Dental still haven't paid October", "£900 outstanding",
+                 "Mr Delgado owes $3,700 in rent", "Flat 2: arrears letter"):
+        assert "receivables" in vocab.topics_for(text), text
+    for text in ("We still owe First Harbor the $8k", "Larkspur's Chase account is down to $2,159",
+                 "Van 1 service is past due"):
+        assert "receivables" not in vocab.topics_for(text), text
 
 
 def test_the_cfo_briefing_lists_what_is_paid_for_and_not_used_beside_higher_risks():

@@ -123,7 +123,7 @@ def occupancy(entity: str | None, group: Sequence[Row], ctx: AnalysisContext) ->
             entity=entity, value=lost, unit=ctx.currency, period=today,
             statement=(f"{who} is not collecting {money(lost, ctx.currency)} a month of rent on its empty or closed "
                        f"unit{'s' if len(empty) != 1 else ''} ({', '.join(empty)})."),
-            topics=("revenue", "operations", "finance"), evidence=tuple(r.ev.id for r, _ in known), sources=src,
+            topics=("revenue", "revenue-leaks", "operations", "finance"), evidence=tuple(r.ev.id for r, _ in known), sources=src,
         ))
     return facts
 

@@ -162,7 +162,7 @@ def contracts_past_end(group: Sequence[Client], ctx: AnalysisContext) -> list[Fa
             statement=(f"{_who(c.row.entity, ctx)} still serves {c.name}{fee}, whose contract ended on "
                        f"{c.end.isoformat()}, {days} days ago."),
             recommendation=f"Get a renewal with {c.name} signed, or agree the date the work stops.",
-            topics=("clients", "compliance", "revenue"), evidence=(c.row.ev.id,), sources=(c.row.where,),
+            topics=("clients", "compliance", "revenue", "revenue-leaks"), evidence=(c.row.ev.id,), sources=(c.row.where,),
         ))
     return facts
 
@@ -194,7 +194,7 @@ def past_due(entity: str | None, group: Sequence[Client], ctx: AnalysisContext) 
                        f"{money(owed, cur)} ({number(Decimal(fees))} monthly fee{'s' if fees > 1 else ''} of "
                        f"{money(c.fee, cur)}) is unpaid, {aging[1]}."),
             recommendation=f"Call {c.name} about the unpaid {money(owed, cur)} and agree a payment date.",
-            topics=("clients", "finance", "revenue"), evidence=(c.row.ev.id,), sources=(c.row.where,),
+            topics=("clients", "finance", "receivables", "revenue"), evidence=(c.row.ev.id,), sources=(c.row.where,),
         ))
     if late:
         total = sum(buckets.values(), Decimal(0))
@@ -203,7 +203,7 @@ def past_due(entity: str | None, group: Sequence[Client], ctx: AnalysisContext) 
             id=stable_id("f", "receivables_past_due", entity), kind="metric", name="receivables_past_due",
             entity=entity, value=total, unit=cur, period=ctx.as_of.isoformat(),
             statement=f"{who} is owed about {money(total, cur)} by {len(late)} client{'s' if len(late) != 1 else ''} who {'are' if len(late) != 1 else 'is'} behind: {parts}.",
-            topics=("clients", "finance"), evidence=tuple(c.row.ev.id for c in late), sources=_sources(late),
+            topics=("clients", "finance", "receivables"), evidence=tuple(c.row.ev.id for c in late), sources=_sources(late),
         ))
     return facts
 
@@ -264,6 +264,6 @@ def invoices_past_due(rows: Sequence[Row], ctx: AnalysisContext) -> list[Fact]:
             statement=(f"{who}: invoice {number_}{' to ' + party if party else ''} for {money(amount[0], ctx.currency)} "
                        f"was due on {due.isoformat()} and is unpaid, {aging[1]}."),
             recommendation=f"Chase invoice {number_} today and stop new work until it is paid.",
-            topics=("clients", "finance", "revenue"), evidence=(row.ev.id,), sources=(row.where,),
+            topics=("clients", "finance", "receivables", "revenue"), evidence=(row.ev.id,), sources=(row.where,),
         ))
     return facts
