@@ -21,7 +21,7 @@ FLOORS = {
     "owner-checklist": 0.95,
     "daily-log": 0.98,
     "meeting-minutes": 0.97,
-    "handoff-bullets": 0.93,
+    "handoff-bullets": 0.97,
     "mixed-multi": 0.98,
     "per-business-frontmatter": 0.93,
     "weekly-prose": 0.97,

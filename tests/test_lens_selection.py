@@ -233,7 +233,7 @@ def test_what_others_owe_is_a_receivable_and_what_the_business_owes_or_a_chase_a
     vocab = builtin_vocabulary()
 
     for text in ("Gary owing £1,150", "Oakfield Dental still haven't paid October", "£900 outstanding",
-                 "Mr Delgado owes $3,700 in rent", "Flat 2: arrears letter"):
+                 "Mr Delgado owes $3,700 in rent", "Flat 2: arrears letter", "Harlow inv SW-1042 $2,860 (Sep) unpaid"):
         assert "receivables" in vocab.topics_for(text), text
     for text in ("We still owe First Harbor the $8k", "Larkspur's Chase account is down to $2,159",
                  "Van 1 service is past due"):
@@ -253,3 +253,11 @@ def test_the_cfo_briefing_lists_what_is_paid_for_and_not_used_beside_higher_risk
 
     assert [f.id for f in shown["savings"]] == ["f-zenmaid", "f-subscriptions"]
     assert {f.id for f in shown["finance_risks"]} <= {f.id for f in risks}
+
+
+def test_a_customer_who_is_much_of_the_revenue_is_a_revenue_matter_however_it_is_said():
+    vocab = builtin_vocabulary()
+
+    for text in ("Westwind are about half of our delivery work this year", "Harlow ~30% of SWD rev",
+                 "Greene is more than a third of my retainers", "Biggest client, 38% of MRR"):
+        assert "revenue" in vocab.topics_for(text), text
