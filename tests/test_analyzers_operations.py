@@ -1043,6 +1043,17 @@ def test_what_lapses_within_sixty_days_is_a_high_matter_dated_by_its_expiry(bull
     assert f"(next date: {due.isoformat()})" in fact.statement
 
 
+@pytest.mark.parametrize(("bullet", "severity"), [
+    ("The cart's propane tank certification expires in January too, I need to check which date", "high"),
+    ("Van insurance runs out end of December, haven't shopped around", "high"),
+    ("The liquor licence expires in June", "medium"),  # months off: time enough
+])
+def test_what_lapses_in_a_month_said_without_a_day_is_judged_by_the_months_first_day(bullet, severity):
+    fact = only(operations.analyze([section("Compliance", bullet)], ctx()))
+
+    assert (fact.kind, fact.severity, fact.due) == ("finding", severity, None)  # (no day: no due date)
+
+
 def test_what_a_change_costs_on_top_each_period_is_a_problem_more_sales_are_not():
     rise = only(operations.analyze([section("Price update", "So that's roughly $225 more a week on brisket alone")], ctx()))
     sales = only(operations.analyze([section("Price update", "We took $2,000 more in sales in November")], ctx()))

@@ -349,8 +349,9 @@ def section_items(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> list[Fa
             severity, text = _severity(raw, signals, vocab, "medium")
             due = date.fromisoformat(label["due"]) if "due" in label else (
                 risk_date(item.get("dates") or (), ctx) or risk_date([item["due"]] if item.get("due") else (), ctx))
-            if severity in ("medium", "low") and due is not None and _EXPIRES.search(raw) \
-                    and (due - ctx.as_of).days <= EXPIRY_WARNING_DAYS:
+            if severity in ("medium", "low") and _EXPIRES.search(raw) \
+                    and (lapses := due or _month_said(raw, ctx.as_of)) is not None \
+                    and (lapses - ctx.as_of).days <= EXPIRY_WARNING_DAYS:
                 severity = "high"  # "town short-term rental permit expires 12/31/2026": a month to renew it
             severity = label.get("severity", severity)
             dated = f" (next date: {due.isoformat()})" if due and due.isoformat() not in text else ""
@@ -469,6 +470,25 @@ def quantity(text: str, currency: str) -> tuple[Decimal | None, str | None]:
 # inspection to book, a quote to get)
 EXPIRY_WARNING_DAYS = 60
 _EXPIRES = re.compile(r"(?i)\b(?:expir\w*|runs? out|lapses?|lapsing|renewal (?:is )?due|due for renewal)\b")
+
+
+# a month said without a day: "the propane tank certification expires in January"
+_MONTH_SAID = re.compile(r"(?i)\b(?:in|by|before|end of|early|mid|late|during|this|next)\s+(?:-\s*)?"
+                         r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b")
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def _month_said(text: str, as_of: date) -> date | None:
+    """The first day of the month a text names without a day ("expires in January"), the
+    next such month from the as-of date on (its own month: the as-of date): the earliest it
+    can mean, for whether something lapses soon. Not a due date: the day is not known."""
+    m = _MONTH_SAID.search(text)
+    if m is None:
+        return None
+    month = _MONTHS.index(m.group(1).lower()) + 1
+    if month == as_of.month:
+        return as_of
+    return date(as_of.year + (month < as_of.month), month, 1)
 
 
 def risk_date(dates: Sequence[str], ctx: AnalysisContext) -> date | None:
