@@ -1032,6 +1032,8 @@ def test_what_the_owners_take_out_is_a_money_and_cash_matter(text):
     ("Town short-term rental permit expires 12/31/2026. Needs a fire inspection first, not booked", "high", date(2026, 12, 31)),
     ("Dale's captain licence expires 1/15/2027, renewal takes 6-8 weeks", "high", date(2027, 1, 15)),
     ("City rental registry certificate expires 3/31/2027", "medium", date(2027, 3, 31)),  # four months: time enough
+    # a policy that renews soon with a problem said (no quote yet, a rise): a quote to get, or to beat
+    ("General liability policy renews Jan 3, agent hasn't sent the renewal quote yet", "high", date(2027, 1, 3)),
 ])
 def test_what_lapses_within_sixty_days_is_a_high_matter_dated_by_its_expiry(bullet, severity, due):
     # (the notes source reads the date as the line's due date, as it does "by 12/31")

@@ -469,7 +469,7 @@ def quantity(text: str, currency: str) -> tuple[Decimal | None, str | None]:
 # the as-of date it is a high matter, whatever words it is said in (renewing takes time: an
 # inspection to book, a quote to get)
 EXPIRY_WARNING_DAYS = 60
-_EXPIRES = re.compile(r"(?i)\b(?:expir\w*|runs? out|lapses?|lapsing|renewal (?:is )?due|due for renewal)\b")
+_EXPIRES = re.compile(r"(?i)\b(?:expir\w*|runs? out|lapses?|lapsing|renewal (?:is )?due|due for renewal|renews)\b")
 
 
 # a month said without a day: "the propane tank certification expires in January"
