@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from .analyzers import AnalysisContext
 from .analyzers.kinds import infer_kinds
-from .gcpolicy import bulk_allocation, thaw_at_exit
+from .gcpolicy import bulk_allocation, keep_to_exit, thaw_at_exit
 from .incremental import IncrementalStats, analyze_incremental
 from .config import ReportConfig, Settings
 from .delivery import build_message
@@ -504,6 +504,7 @@ def run(
         )
         summary = {k: v for k, v in result.to_json().items() if k not in ("warnings",)}
         ledger.finish_run(run_id, status, summary, duration)
+        keep_to_exit(facts, indexed, baselines, views)  # (the command's process: not freed one by one)
     return result
 
 

@@ -11,11 +11,12 @@ and an unexpected exception becomes one line naming it, never a traceback
 from __future__ import annotations
 
 import os
+import sys
 from typing import Any
 
 import click
 
-from .. import __version__
+from .. import __version__, gcpolicy
 from ..errors import ExecbriefError, UsageError
 from .output import JSON_PRINTED, print_json
 
@@ -109,6 +110,17 @@ _register_commands()
 
 
 def main() -> None:
-    """Console-script entry point."""
-    cli(prog_name="execbrief")
+    """Console-script entry point. The process ends without freeing what a run kept
+    (``gcpolicy.end_process``): the operating system drops it at once."""
+    gcpolicy.exit_unfreed()
+    try:
+        cli(prog_name="execbrief")
+        code = 0
+    except SystemExit as exc:
+        if exc.code is None or isinstance(exc.code, int):
+            code = exc.code or 0
+        else:  # (a message: printed as Python would, exit code 1)
+            print(exc.code, file=sys.stderr)
+            code = 1
+    gcpolicy.end_process(code)
 
