@@ -155,16 +155,24 @@ class FactIndex(Sequence[Fact]):
                     column.extend(chunk)
             named = dict(zip(_VALUES, values))
             self._columns = columns = {field: named[name] for field, name in _COLUMNS}
-            columns["ranks"] = list(map(_rank_key, *(named[name] for name in _RANKED)))
-            index: dict[str, dict] = {"dated": {n: due for n, due in enumerate(named["due"]) if due is not None}}
+            # a rank key's first part is one of a few thousand (severity, stake, due, recency):
+            # one tuple each, shared, not one a fact (~100 bytes a fact at a million)
+            heads: dict[tuple, tuple] = {}
+            columns["ranks"] = [(heads.setdefault(head, head), fact_id) for head, fact_id
+                                in map(_rank_key, *(named[name] for name in _RANKED))]
+            del heads
+            # each position one int object, in every list it is in (not one per list: 28 bytes
+            # a fact and list at a million)
+            positions = list(range(len(facts)))
+            index: dict[str, dict] = {"dated": {n: due for n, due in zip(positions, named["due"]) if due is not None}}
             del named, values
             for field in ("kinds", "names", "entities", "severities"):  # (defaultdicts: a list made only when used)
                 where: defaultdict[object, list[int]] = defaultdict(list)
-                for n, value in enumerate(columns[field]):
+                for n, value in zip(positions, columns[field]):
                     where[value].append(n)
                 index[field] = dict(where)
             topics: defaultdict[str, list[int]] = defaultdict(list)
-            for n, values in enumerate(columns["topics"]):
+            for n, values in zip(positions, columns["topics"]):
                 for topic in values:
                     topics[topic].append(n)
             index["topics"] = dict(topics)
