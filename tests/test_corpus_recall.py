@@ -83,10 +83,6 @@ COINCIDENCES = {
     # the secret's finding cites its file, notes/ridgeway/2026-11-19-fw-gate-keypad-down.md
     ("email-digest", "gate-keypad-shown-down"): re.compile(r"a login in words \(…\) is written in the notes at "
                                                            r"notes/ridgeway/2026-11-19-fw-gate-keypad-down\.md"),
-    # 'tenants' is the generic wording of the deposits line ("held for guests or tenants"): the
-    # cottage's deposits are rightly shown as held, no arrears or tenants are claimed for it
-    ("owner-statements", "holiday-let-told-about-arrears"): re.compile(
-        r"^Gull Cottage: \$300 of deposits came in, held for guests or tenants \(owed back\)"),
     # the analyst's wrong total ($9,241 of costs, leaving out mortgage interest) is also the flats'
     # operating-expenses category, listed beside the finance costs in a total of $13,051
     ("judgement-harbourline", "quay-wrong-totals"): re.compile(

@@ -256,9 +256,26 @@ def test_deposits_held_and_equipment_sold_are_neither_revenue_nor_cost():
     assert find(facts, "revenue_total", "flats").value == Decimal("9000")
     assert find(facts, "costs_total", "flats").value == Decimal("0")
     assert find(facts, "deposits_held", "flats").statement == (
-        "Mill Lane Flats: $800 of deposits came in, held for guests or tenants (owed back) over "
+        "Mill Lane Flats: $800 of deposits came in, held for tenants (owed back) over "
         "September–November 2026 (4 transactions): cash in, not revenue.")
     assert find(facts, "asset_sales", "flats").value == Decimal("1800")
+
+
+def test_deposits_are_held_for_whoever_pays_the_business():
+    book = Ledger()
+    for month in ("09", "10", "11"):
+        book.add(f"2026-{month}-01", "2400", "flats", account="Rent", category="revenue")
+        book.add(f"2026-{month}-04", "1800", "cottage", account="Airbnb income", category="revenue")
+    book.add("2026-10-01", "2400", "flats", account="Checking", category="Security deposit held")
+    book.add("2026-11-06", "300", "cottage", account="Checking", category="Damage deposit held")
+    entities = {**ENTITIES, "cottage": ("Gull Cottage", "short-let")}
+
+    facts = finance.analyze(book.rows, ctx(as_of=date(2026, 11, 30), entities=entities))
+
+    said = {f.entity: f.statement for f in named(facts, "deposits_held")}
+    assert "held for tenants" in said["flats"]  # a long-let's tenants
+    assert "held for guests (owed back)" in said["cottage"]  # a holiday let has guests, no tenants
+    assert "held for guests or tenants (owed back)" in said[None]  # the group's: both
 
 
 def test_interest_paid_is_said_apart_for_each_business_and_the_group():

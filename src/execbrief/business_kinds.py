@@ -27,6 +27,7 @@ class Kind:
     revenue: re.Pattern[str] | None
     revenue_drop: str
     mentions: tuple[str, ...] = ()  # what says a note's line is about a business of this kind
+    customers: str | None = None  # who pays it: "tenants", "guests", "clients"
 
 
 @lru_cache(maxsize=1)
@@ -38,5 +39,5 @@ def kinds() -> dict[str, Kind]:
         words = entry.get("revenue") or []
         out[name] = Kind(name, entry["description"], tuple(entry.get("kpis", ())),
                          re.compile("|".join(words)) if words else None, entry["revenue_drop"],
-                         tuple(entry.get("mentions", ())))
+                         tuple(entry.get("mentions", ())), entry.get("customers"))
     return out

@@ -21,7 +21,7 @@ from ..model import Evidence
 from .ledger_types import Classifier, classifier
 from .tables import possessive
 
-__all__ = ["Kind", "applies", "infer_kinds", "kinds", "revenue_drop", "serves"]
+__all__ = ["Kind", "applies", "customers", "infer_kinds", "kinds", "revenue_drop", "serves"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 _HOLDING_NAME = re.compile(r"\bholdings?\b|\bholdco\b", re.I)
@@ -52,6 +52,13 @@ def revenue_drop(kind: str | None, who: str) -> str:
     if known is None:
         return f"Find out which customers or channels drove {possessive(who)} drop and act on the largest."
     return known.revenue_drop.format(who=who, whose=possessive(who))
+
+
+def customers(kind: str | None, otherwise: str) -> str:
+    """Who pays a business of this kind ("tenants" of a long-let, "guests" of a holiday let),
+    or ``otherwise`` for a kind that does not say (or none: the group)."""
+    known = kinds().get(kind or "")
+    return known.customers if known is not None and known.customers else otherwise
 
 
 def infer_kinds(entities: Iterable[tuple[str, str, str | None]], audited: Mapping[str, str],

@@ -19,6 +19,7 @@ from typing import Sequence
 from ..formatting import money, month_label, month_range_label
 from ..model import Evidence, Fact, stable_id
 from .base import AnalysisContext
+from .kinds import customers
 from .ledger_rows import ALL, Group, aggregate, opening_cash, with_group
 from .ledger_types import type_label
 from .tables import possessive
@@ -212,8 +213,8 @@ _MOVED = {  # type → (fact name, what money in says, what money out says)
     "loan_payment": ("loan_payments", "{m} of mortgage payments came back",
                      "{m} of mortgage payments went out (principal and interest together: the ledger does "
                      "not split them)"),
-    "deposit": ("deposits_held", "{m} of deposits came in, held for guests or tenants (owed back)",
-                "{m} of deposits went back to guests or tenants"),
+    "deposit": ("deposits_held", "{m} of deposits came in, held for {whom} (owed back)",
+                "{m} of deposits went back to {whom}"),
     "asset_sale": ("asset_sales", "{m} came in from selling equipment or other assets (a one-off)",
                    "{m} of asset sales went back"),
     "prepayment": ("prepayments", "{m} came in for gift cards or prepaid hires not yet redeemed (owed to customers)",
@@ -239,13 +240,17 @@ def cash_movements(sums: dict, ctx: AnalysisContext) -> list[Fact]:
             for kind in v[5]:
                 having[kind] = having.get(kind, 0) + 1
     several = any(entity is not None for entity, _ in grouped)  # None then stands for them all
+    group_whom = " or ".join(sorted({customers(ctx.kind_of(entity), "customers") for (entity, _), v in grouped.items()
+                                     if entity is not None and "deposit" in v[5]})) or "customers"
     for (entity, _), (_, _, paths, month_set, _, moves) in sorted(grouped.items(), key=lambda kv: kv[0][0] or ""):
         months = sorted(month_set)
         period, span = f"{months[0]}..{months[-1]}", month_range_label(months[0], months[-1])
         who = ctx.entity_name(entity)
         for kind, (moved, rows) in sorted(moves.items()):
             name, came, went = _MOVED[kind]
-            text = (came if moved >= 0 else went).format(m=money(abs(moved), cur))
+            # (a holiday let's deposits are its guests', a long-let's its tenants'; the group's, theirs)
+            whom = customers(ctx.kind_of(entity), "customers") if entity is not None else group_whom
+            text = (came if moved >= 0 else went).format(m=money(abs(moved), cur), whom=whom)
             if entity is None and kind == "transfer":
                 if moved == 0:
                     continue  # transfers between the group's own businesses: nothing for the group
