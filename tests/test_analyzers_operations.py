@@ -807,6 +807,25 @@ def test_an_item_that_ends_saying_its_problem_is_over_is_no_open_finding():
     assert (still.kind, still.name) == ("finding", "risk")
 
 
+def test_a_why_in_brackets_does_not_keep_what_was_repaid_open():
+    repaid, broken = operations.analyze([section(
+        "Money",
+        "The $10,000 line-of-credit draw in August (plates, permits and Ridgeway paying late) was repaid in full on Oct 15.",
+        "Water heater replaced (still not working).")], ctx())
+
+    assert (repaid.kind, repaid.name) == ("note", "resolved")  # the aside is why it was drawn, not what became of it
+    assert (broken.kind, broken.name) == ("finding", "risk")  # an aside at the end is what became of it
+
+
+def test_a_loan_paid_off_is_over():
+    vocab = ctx().vocabulary
+
+    for said in ("Paid off the First Harbor line of credit in full today", "Van loan fully repaid in October",
+                 "The $5k advance from Mum was repaid on the 20th"):
+        assert "resolved" in vocab.signals(said), said
+    assert "resolved" not in vocab.signals("We still owe First Harbor the $8k we drew on the line of credit")
+
+
 def test_no_arrears_and_no_damage_are_good_news_not_problems():
     vocab = ctx().vocabulary
 

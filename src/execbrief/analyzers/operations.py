@@ -217,13 +217,17 @@ def _severity(text: str, signals: frozenset[str], vocab: Vocabulary, default: st
 
 
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+")
+_ASIDE = re.compile(r"\s*\([^()]*\)(?=[^()]*\w)")  # (one the sentence goes on past)
 _LAST_CLAUSE = re.compile(r"(?<=[.!?;])\s+|,?\s+(?:and|but|so|now)\s+(?=\S)|\s*(?:→|->|=>)\s*", re.I)
 
 
 def _ends_over(text: str, vocab: Vocabulary) -> bool:
     """Whether an item's last clause says the problem it tells of is over ("…four payouts were
     missing. Added them 11/28 and the feed is back up"), with no problem word or doubt in it."""
-    last = _LAST_CLAUSE.split(text.rstrip(" .!"))[-1]
+    # an aside the sentence goes on past is why, not what became of it: "The $10,000 line-of-
+    # credit draw (plates, permits and Ridgeway paying late) was repaid in full on Oct 15"; one
+    # at the end is what became of it ("Heater replaced (still not working)")
+    last = _LAST_CLAUSE.split(_ASIDE.sub("", text).rstrip(" .!"))[-1]
     said = vocab.signals(last)
     if "resolved" not in said or "problem" in said or _NOT_OVER.search(last) or _CHASED.search(last):
         return False
