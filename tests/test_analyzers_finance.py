@@ -427,6 +427,74 @@ def test_runway_is_cash_over_burn_and_a_finding_under_a_year(cash, kind, severit
     assert (runway.recommendation is None) == (severity is None)
 
 
+def _profitable_book(draw: str = "0", principal: str = "0") -> Ledger:
+    """Aug-Oct 2026: alpha makes $2,000 a month; the owner draws ``draw`` and a loan takes
+    ``principal`` each month."""
+    book = Ledger()
+    for month in ("2026-08", "2026-09", "2026-10"):
+        book.add(f"{month}-05", "5000")
+        book.add(f"{month}-06", "-3000", account="Wages", category="operating")
+        if draw != "0":
+            book.add(f"{month}-28", f"-{draw}", account="Checking", category="Owner draw")
+        if principal != "0":
+            book.add(f"{month}-18", f"-{principal}", account="Van loan", category="Loan principal")
+    return book
+
+
+def test_a_loan_repaid_in_full_is_left_out_of_the_burn_runway_lasts_at():
+    book = _profitable_book(draw="2500")  # burns $500 a month
+    book.add("2026-07-20", "6000", account="Line of credit", category="Loan proceeds")
+    book.add("2026-09-15", "-6000", account="Line of credit", category="Loan principal")  # repaid: closed
+    facts = finance.analyze(book.rows + [opening("3000", "2026-11-23")], ctx())
+
+    assert find(facts, "monthly_burn", entity=None).value == Decimal("2500.00")  # the cash that went, as it went
+    runway = find(facts, "runway_months", entity=None)
+    assert runway.value == Decimal("6.0")  # $3,000 at $500 a month, not at $2,500
+    assert runway.statement == ("Leaving out the $6,000 repaid to close Line of credit (a loan drawn and repaid in "
+                                "full, which does not come again), at $500 a month, cash of $3,000 lasts 6.0 months, "
+                                "to about 2027-05-24.")
+
+
+def test_a_loan_still_being_repaid_stays_in_the_burn():
+    book = _profitable_book(principal="2500")  # repaid month by month: drawn before the ledger
+    facts = finance.analyze(book.rows + [opening("3000", "2026-11-23")], ctx())
+
+    runway = find(facts, "runway_months", entity=None)
+    assert runway.value == Decimal("6.0") and runway.statement.startswith("At $500 a month")
+    # operations make money: the loan's payments are what burns, not costs
+    assert runway.recommendation == ("Operations make $2,000 a month, less than the loan payments ($2,500 a month) "
+                                     "take: refinance over a longer term, or arrange financing well before 2027-05-24.")
+
+
+def test_a_profitable_group_whose_owners_draw_more_is_told_to_draw_less_not_to_cut_costs():
+    facts = finance.analyze(_profitable_book(draw="2200", principal="300").rows + [opening("2500", "2026-11-23")], ctx())
+
+    runway = find(facts, "runway_months", entity=None)
+    assert (runway.severity, runway.value) == ("high", Decimal("5.0"))  # $2,500 at $500 a month
+    assert runway.recommendation == (
+        "Operations make $2,000 a month, less than the owner draws ($2,200 a month) and loan payments take: "
+        "bring the draws down to what operations leave after loan payments ($1,700 a month) or less, or "
+        "arrange financing well before 2027-04-24.")
+
+
+def test_a_group_whose_operations_lose_money_is_told_to_cut_costs():
+    facts = finance.analyze(burning_book().rows + [opening("5500", "2026-11-23")], ctx())
+
+    assert find(facts, "runway_months", entity=None).recommendation.startswith("Cut the largest costs or raise prices now")
+
+
+def test_a_loan_between_two_businesses_closed_is_no_one_off_for_the_group():
+    book = _profitable_book(draw="2500")
+    book.add("2026-08-01", "4000", account="Loan from Beta", category="Loan proceeds")
+    book.add("2026-08-01", "-4000", "beta", account="Loan to Alpha", category="Loan principal")
+    book.add("2026-10-01", "-4000", account="Loan from Beta", category="Loan principal")
+    book.add("2026-10-01", "4000", "beta", account="Loan to Alpha", category="Loan principal")
+    facts = finance.analyze(book.rows + [opening("3000", "2026-11-23")], ctx())
+
+    runway = find(facts, "runway_months", entity=None)
+    assert runway.statement.startswith("At $500 a month")  # nothing left the group: nothing to leave out
+
+
 def test_negative_cash_is_a_critical_finding():
     facts = finance.analyze(burning_book().rows + [opening("-100", "2026-11-23")], ctx())
 

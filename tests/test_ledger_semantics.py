@@ -243,6 +243,24 @@ def test_a_mortgage_payment_not_split_is_debt_service_flagged_and_each_month_say
         "Mill Lane Flats lost $895 in October 2026 after $2,300 of loan payments (netted $1,405 before them).")
 
 
+def test_a_loan_closed_in_one_payment_is_no_month_lost_after_its_payments():
+    book = Ledger()
+    for month in ("08", "09", "10"):
+        book.add(f"2026-{month}-05", "6000", "boats", account="Charters", category="revenue")
+        book.add(f"2026-{month}-18", "-900", "boats", account="Truck loan principal", category="Loan principal")
+    book.add("2026-08-04", "10000", "boats", account="Line of credit", category="Loan proceeds")
+    book.add("2026-10-15", "-10000", "boats", account="Line of credit", category="Loan principal")  # repaid in full
+
+    facts = finance.analyze(book.rows, ctx(as_of=date(2026, 11, 30)))
+
+    # October kept $5,100 after the truck's $900; the $10,000 that closed the line of credit is no loss
+    after = {f.period: f for f in named(facts, "net_after_debt")}
+    assert sorted(after) == ["2026-10"]
+    assert after["2026-10"].statement == (
+        "Tern Deliveries kept $5,100 in October 2026 after $900 of loan payments (netted $6,000 before them).")
+    assert find(facts, "loan_principal", "boats").value == Decimal("-12700")  # the cash still went: shown apart
+
+
 def test_deposits_held_and_equipment_sold_are_neither_revenue_nor_cost():
     book = Ledger()
     for month in ("09", "10", "11"):

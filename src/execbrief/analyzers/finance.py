@@ -21,7 +21,7 @@ from ..model import Evidence, Fact, stable_id
 from . import economics, runway  # they build on this module's sums
 from .base import AnalysisContext, rule
 from .kinds import revenue_drop
-from .ledger_rows import ALL, Group, Ledger, aggregate, first_open_month, shared_ledger, with_group
+from .ledger_rows import ALL, Group, Ledger, aggregate, closed_loans, first_open_month, shared_ledger, with_group
 from .ledger_types import CASH_ONLY, profit_effect, type_label
 from .tables import possessive
 from .views import LEDGER
@@ -83,6 +83,10 @@ def monthly_results(txns: Sequence[Group], ctx: AnalysisContext, sums: dict | No
     groups = with_group(sums, "month", ctx)
     latest: dict[str | None, str] = {}
     paying: dict[str | None, int] = {}  # months a business paid its loans in
+    closing: dict[tuple[str | None, str], Decimal] = {}  # (business, month) → principal that closed a loan
+    for by_month in closed_loans(txns).values():
+        for key, amount in by_month.items():
+            closing[key] = closing.get(key, ZERO) + amount
     for entity, month in groups:
         latest[entity] = max(month, latest.get(entity, month))
         if any(kind in _DEBT and moved < 0 for kind, (moved, _) in groups[(entity, month)][5].items()):
@@ -123,6 +127,7 @@ def monthly_results(txns: Sequence[Group], ctx: AnalysisContext, sums: dict | No
         # for the latest month, and any month the loan payments took below zero; only for a
         # business that pays a loan month after month (a loan paid off at once is no month's loss)
         debt = sum((moved for kind, (moved, _) in groups[(entity, month)][5].items() if kind in _DEBT), ZERO)
+        debt += closing.get((entity, month), ZERO)  # (a loan closed in one payment: no month's loss)
         after = net + debt
         if debt < 0 and entity is not None and paying.get(entity, 0) > 1 and (after < 0 or month == latest[entity]):
             facts.append(_metric(

@@ -29,7 +29,7 @@ from .ledger_types import Classifier, classifier, profit_effect
 if TYPE_CHECKING:
     from .base import AnalysisContext
 
-__all__ = ["ALL", "Group", "Ledger", "Row", "aggregate", "first_open_month", "ledger", "month_after", "month_before",
+__all__ = ["ALL", "Group", "Ledger", "Row", "aggregate", "closed_loans", "first_open_month", "ledger", "month_after", "month_before",
            "month_seq", "regular_cadence", "opening_cash", "shared_ledger", "with_group"]
 
 
@@ -404,6 +404,29 @@ def aggregate(groups: Sequence[Group]) -> dict[tuple[str, str | None, str | None
             acc[2].add(g.path)
             acc[3].add(month)
             acc[4] += g.count
+    return out
+
+
+def closed_loans(groups: Sequence[Group]) -> dict[tuple[str | None, str], Decimal]:
+    """The loans the ledger shows closed, drawn and repaid in full (an account of a business
+    whose loan rows add up to nothing, with money drawn into it), and the principal repaid to
+    each, by (business, month): the line of credit drawn in August and repaid on 15 October.
+    A repayment that closes a loan does not come again: no month lost money by it, and no
+    burn goes on at it. Keys: (business, account) → {(business, month): principal repaid}."""
+    totals: dict[tuple[str | None, str], Decimal] = {}
+    drawn: set[tuple[str | None, str]] = set()
+    for g in groups:
+        if g.type in ("loan_proceeds", "loan_principal") and g.account:
+            key = (g.entity, g.account)
+            totals[key] = totals.get(key, Decimal(0)) + g.amount
+            if g.type == "loan_proceeds" and g.amount > 0:
+                drawn.add(key)
+    closed = {key for key, total in totals.items() if total == 0 and key in drawn}
+    out: dict = {}
+    for g in groups:
+        if g.type == "loan_principal" and g.amount < 0 and (g.entity, g.account) in closed:
+            repaid = out.setdefault((g.entity, g.account), {})
+            repaid[g.entity, g.month] = repaid.get((g.entity, g.month), Decimal(0)) - g.amount
     return out
 
 

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Sequence
+from typing import NamedTuple, Sequence
 
 from ..formatting import money, month_label, month_range_label
 from ..model import Evidence, Fact, stable_id
 from .base import AnalysisContext
 from .kinds import customers
-from .ledger_rows import ALL, Group, aggregate, opening_cash, with_group
+from .ledger_rows import ALL, Group, aggregate, closed_loans, opening_cash, with_group
 from .ledger_types import type_label
 from .tables import possessive
 
@@ -54,7 +54,7 @@ def analyze(evidence: Sequence[Evidence], txns: Sequence[Group], complete: Seque
     facts += cash_by_month(opening, txns, ctx, open_month)
     group_burn = next((f for f in burns if f.entity is None and f.name == "monthly_burn"), None)
     if group_burn is not None:
-        facts.append(runway(cash, group_burn, ctx))
+        facts.append(runway(cash, group_burn, ctx, group_flows(complete, sums)))
     gross = next((f for f in burns if f.name == "gross_burn"), None)
     if gross is not None:
         facts += cash_cover(cash, gross, ctx)
@@ -300,34 +300,113 @@ def cash_cover(cash: Fact, gross: Fact, ctx: AnalysisContext) -> list[Fact]:
     )]
 
 
-def runway(cash: Fact, burn: Fact, ctx: AnalysisContext) -> Fact:
-    """How many months cash lasts at the current burn; a finding when under a year."""
+class Flows(NamedTuple):
+    """Where the group's cash went over the burn months, a month's average: what operations
+    made (negative: lost), what moved only cash (type → signed amount), and loan principal
+    repaid to loans the ledger shows closed (drawn and repaid in full: it does not come again)."""
+
+    operating: Decimal
+    moves: dict[str, Decimal]
+    one_off: Decimal
+    closed: tuple[str, ...]  # the closed loans' accounts, as the ledger names them
+    months: int
+
+
+def group_flows(complete: Sequence[Group], sums: dict) -> Flows | None:
+    """``Flows`` of the group over the last ``BURN_MONTHS`` complete months; None without any."""
+    monthly = {k[2]: v for k, v in sums.items() if k[0] == "month" and k[1] == ALL}
+    months = sorted(monthly)[-BURN_MONTHS:]
+    if not months:
+        return None
+    cent = Decimal("0.01")
+    operating = sum((monthly[m][0] - monthly[m][1] for m in months), ZERO) / len(months)
+    moved: dict[str, Decimal] = {}
+    for m in months:
+        for kind, (amount, _) in monthly[m][5].items():
+            moved[kind] = moved.get(kind, ZERO) + amount
+    window = set(months)
+    repaid = {account: sum((amount for (_, month), amount in by_month.items() if month in window), ZERO)
+              for (_, account), by_month in closed_loans(complete).items()}
+    repaid = {account: amount for account, amount in repaid.items() if amount}
+    # (what left the group: a loan between two of its businesses adds up to nothing for it)
+    left = -(moved.get("loan_principal", ZERO) + moved.get("loan_proceeds", ZERO))
+    one_off = max(ZERO, min(sum(repaid.values(), ZERO), left))
+    return Flows(operating.quantize(cent, rounding=ROUND_HALF_UP),
+                 {k: (v / len(months)).quantize(cent, rounding=ROUND_HALF_UP) for k, v in moved.items() if v},
+                 (one_off / len(months)).quantize(cent, rounding=ROUND_HALF_UP) if one_off else ZERO,
+                 tuple(sorted(repaid)) if one_off else (), len(months))
+
+
+def runway(cash: Fact, burn: Fact, ctx: AnalysisContext, flows: Flows | None = None) -> Fact:
+    """How many months cash lasts at the current burn; a finding when under a year.
+
+    With the burn's ``flows``: a loan the ledger shows repaid in full does not come again, so
+    the burn it lasts at leaves its repayment out (said so); and the advice fits where the cash
+    goes: cutting costs where operations lose money, the draws where operations make money and
+    the owners take more, the loan's terms where its payments are what burns."""
     cash_value, burn_value = cash.value or ZERO, burn.value or ZERO
     cur = ctx.currency
     fact_id = stable_id("f", "runway", ctx.as_of)
     evidence = (cash.id, burn.id)
     sources = cash.sources + burn.sources
+    aside = ""
+    if flows is not None and flows.one_off and burn_value > 0:
+        total = flows.one_off * flows.months
+        burn_value = max(ZERO, burn_value - flows.one_off)
+        aside = (f"Leaving out the {money(total, cur)} repaid to close {' and '.join(flows.closed)} (a loan drawn "
+                 f"and repaid in full, which does not come again), ")
     if burn_value <= 0 or cash_value <= 0:
         why = "no cash left" if cash_value <= 0 else "the group is not burning cash"
         return Fact(
             id=fact_id, kind="note", name="runway_months", period=ctx.as_of.isoformat(),
-            statement=f"Runway is not computed: {why} ({money(cash_value, cur)} cash, "
+            statement=f"{aside}Runway is not computed: {why} ({money(cash_value, cur)} cash, "
                       f"{money(burn_value, cur)} monthly burn).",
             topics=("finance", "cash"), evidence=evidence, sources=sources,
         )
     months = (cash_value / burn_value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    if months > LONG_RUNWAY:
+        said = (f"the group burned {money(burn_value, cur)} a month: cash of {money(cash_value, cur)} "
+                f"lasts more than {LONG_RUNWAY // 12} years at that rate.")
+        return Fact(
+            id=fact_id, kind="metric", name="runway_months", value=months, unit="months",
+            period=ctx.as_of.isoformat(), statement=_opened(aside, said),
+            topics=("finance", "cash"), evidence=evidence, sources=sources,
+        )
     until = ctx.as_of + timedelta(days=int(cash_value / burn_value * DAYS_PER_MONTH))
-    statement = (
-        f"At {money(burn_value, cur)} a month, cash of {money(cash_value, cur)} lasts "
-        f"{months} months, to about {until.isoformat()}."
-    )
+    said = (f"at {money(burn_value, cur)} a month, cash of {money(cash_value, cur)} lasts "
+            f"{months} months, to about {until.isoformat()}.")
     severity = next((s for limit, s in RUNWAY_SEVERITY if months < limit), None)
     return Fact(
         id=fact_id, kind="finding" if severity else "metric", name="runway_months", severity=severity,
-        value=months, unit="months", period=ctx.as_of.isoformat(), statement=statement,
-        recommendation=(
-            f"Cut the largest costs or raise prices now, and arrange financing well before {until.isoformat()}."
-            if severity else None
-        ),
+        value=months, unit="months", period=ctx.as_of.isoformat(), statement=_opened(aside, said),
+        recommendation=_runway_advice(flows, until, cur) if severity else None,
         topics=("finance", "cash") + (("risk",) if severity else ()), evidence=evidence, sources=sources,
     )
+
+
+LONG_RUNWAY = 120  # months past which a runway is "more than ten years", not a date
+
+
+def _opened(aside: str, said: str) -> str:
+    """``said`` after ``aside``, or as a sentence of its own."""
+    return aside + said if aside else said[0].upper() + said[1:]
+
+
+def _runway_advice(flows: Flows | None, until: date, cur: str) -> str:
+    """What to do about a short runway, by where the cash goes (``Flows``)."""
+    financing = f"arrange financing well before {until.isoformat()}"
+    if flows is None or flows.operating < 0:
+        return f"Cut the largest costs or raise prices now, and {financing}."
+    draws = -flows.moves.get("owner_draw", ZERO)
+    debt = -(flows.moves.get("loan_principal", ZERO) + flows.moves.get("loan_payment", ZERO)) - flows.one_off
+    made = money(flows.operating, cur)
+    if draws > 0:
+        left = flows.operating - max(debt, ZERO)
+        room = (f"to what operations leave after loan payments ({money(left, cur)} a month) or less"
+                if left > 0 else "until operations cover the loan payments")
+        return (f"Operations make {made} a month, less than the owner draws ({money(draws, cur)} a month)"
+                f"{' and loan payments' if debt > 0 else ''} take: bring the draws down {room}, or {financing}.")
+    if debt > 0:
+        return (f"Operations make {made} a month, less than the loan payments ({money(debt, cur)} a month) take: "
+                f"refinance over a longer term, or {financing}.")
+    return f"Find what takes more cash than operations make ({made} a month), and {financing}."
