@@ -587,6 +587,12 @@ def test_no_concentration_when_the_memos_name_fewer_than_two_payers():
     ("Stripe payout - app and web orders", None),
     ("May rent - Unit 1A - ACH from tenant", None),
     ("Invoice 1042 paid", None),
+    # a job, load or order by its number is what was sold, not who paid
+    ("FH-1116 load - private move", None),
+    ("NC-1541 2-person heavy - Ardmore Rd", None),
+    ("INV 2041 - Harbor Cafe", None),
+    ("Order #443 - Etsy", None),
+    ("Studio 54 - launch party", "Studio 54"),
 ])
 def test_payer_is_read_from_the_memo(memo, payer):
     from execbrief.analyzers.economics import payer as read_payer

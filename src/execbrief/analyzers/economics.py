@@ -42,7 +42,10 @@ CONCENTRATION = ((Decimal(40), "high"), (Decimal(25), "medium"))
 _SEPARATOR = re.compile(r"\s+[-–—|:]\s+|:\s+")
 _NOT_A_PAYER = re.compile(
     r"\b(payout|transfer|deposit|settlement|batch|interest|refund|cash|sales|"
-    r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\b", re.I)
+    r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\b"
+    # a job, load, order or invoice by its number ("FH-1116 load - private move", "INV 2041"): what
+    # was sold, not who paid
+    r"|\b(?:[a-z]{1,5}[-#]?\d{3,}|#\d+|load|job|order|invoice|inv|booking|ticket|ref)\b", re.I)
 # a revenue row that bundles many sales: not one unit
 _BUNDLE = re.compile(r"\b(payouts?|deposits?|settlements?|batch(ed)?|takings|summary|z.?report|"
                      r"(daily|weekly|monthly|week's|day's) (sales|takings|total|orders)|sales total)\b", re.I)
