@@ -261,6 +261,20 @@ def test_a_loan_closed_in_one_payment_is_no_month_lost_after_its_payments():
     assert find(facts, "loan_principal", "boats").value == Decimal("-12700")  # the cash still went: shown apart
 
 
+def test_money_lent_and_returned_within_the_window_is_said_to_net_to_nothing():
+    book = Ledger()
+    for month in ("09", "10", "11"):
+        book.add(f"2026-{month}-02", "3000", "flats", account="Rent", category="revenue")
+    book.add("2026-09-09", "-4000", "flats", account="Checking", category="Transfer")
+    book.add("2026-10-21", "4000", "flats", account="Checking", category="Transfer")
+
+    facts = finance.analyze(book.rows, ctx(as_of=date(2026, 11, 30)))
+
+    assert find(facts, "transfers", "flats").statement == (
+        "Mill Lane Flats: transfers in and out netted to nothing over September–November 2026 (2 transactions): "
+        "no cash kept, neither revenue nor a cost.")  # not "$0.00 came in by transfer"
+
+
 def test_deposits_held_and_equipment_sold_are_neither_revenue_nor_cost():
     book = Ledger()
     for month in ("09", "10", "11"):

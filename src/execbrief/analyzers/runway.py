@@ -262,12 +262,17 @@ def cash_movements(sums: dict, ctx: AnalysisContext) -> list[Fact]:
             counted = f"{rows} transaction{'s' if rows != 1 else ''}"
             sources = tuple(f"{p}, {span}" for p in sorted(paths))
             unsplit = kind == "loan_payment" and moved < 0
+            if moved == 0:  # ("$4,000 the couriers lent the studio … came back": not "$0.00 came in")
+                said = (f"{who}: {type_label(kind)} in and out netted to nothing over {span} ({counted}): "
+                        "no cash kept, neither revenue nor a cost.")
+            else:
+                said = (f"{who}: {text} over {span} ({counted}): cash {'in' if moved >= 0 else 'out'}, "
+                        + ("the interest in it a cost the ledger does not show apart." if unsplit
+                           else f"{'not revenue' if moved >= 0 else 'not a cost'}."))
             facts.append(Fact(
                 id=stable_id("f", name, entity, period), kind="metric", name=name, entity=entity, period=period,
                 value=moved, unit=cur,
-                statement=(f"{who}: {text} over {span} ({counted}): cash {'in' if moved >= 0 else 'out'}, "
-                           + ("the interest in it a cost the ledger does not show apart." if unsplit
-                              else f"{'not revenue' if moved >= 0 else 'not a cost'}.")),
+                statement=said,
                 topics=("finance", "cash"), sources=sources,
             ))
             if unsplit and entity is not None:
