@@ -74,6 +74,16 @@ def test_a_business_whose_latest_month_lost_money_has_a_finding_of_it():
     assert not [f for f in named(facts, "month_loss") if f.period == "2026-09"]  # only the latest month
 
 
+def test_a_holding_company_paying_its_fees_is_no_month_lost():
+    book = Ledger()
+    for month in ("09", "10"):
+        book.add(f"2026-{month}-28", "-25", entity="holdco", account="Bank fees", category="Bank fees")
+    facts = finance.analyze(book.rows, ctx(entities={**ENTITIES, "holdco": ("Kestrel Holdings", "holding")}))
+
+    assert find(facts, "net", entity="holdco", period="2026-10").value == Decimal("-25")  # the figure stands
+    assert named(facts, "month_loss") == []  # it earns nothing by design: no shortfall, no advice to cut
+
+
 def test_costs_by_category_and_what_refunds_took_from_revenue():
     book = Ledger()
     book.add("2026-10-01", "5000", category="Sales")
@@ -245,6 +255,13 @@ def test_revenue_drop_statement_says_fell_with_both_amounts():
     assert fact.statement == (
         "Alpha Rentals revenue fell 30.0% from September 2026 to October 2026 ($1,000 to $700)."
     )
+
+
+def test_revenue_that_did_not_change_is_said_unchanged_not_rose_0_percent():
+    fact = find(_two_months("3700", "3700"), "revenue_change")
+
+    assert (fact.kind, fact.value) == ("metric", Decimal("0.0"))
+    assert fact.statement == "Alpha Rentals revenue was unchanged from September 2026 to October 2026 ($3,700 each month)."
 
 
 def test_no_revenue_change_from_a_zero_month():
@@ -565,11 +582,20 @@ def test_a_payer_over_a_quarter_of_revenue_is_a_concentration_finding():
                          ("Birch Law - Oct retainer", "2000"), ("Stripe payout - web orders", "2000")):
         book.add("2026-10-05", amount, memo=memo)
 
-    fact = find(finance.analyze(book.rows, ctx()), "revenue_concentration")
+    fact = find(finance.analyze(book.rows, ctx(entities={"alpha": ("Alpha Studio", "agency")})), "revenue_concentration")
 
     assert (fact.kind, fact.severity, fact.value) == ("finding", "medium", Decimal("36.0"))
-    assert fact.statement == ("Keel Realty paid 36.0% of Alpha Rentals' revenue over October 2026 ($3,600 of "
+    assert fact.statement == ("Keel Realty paid 36.0% of Alpha Studio's revenue over October 2026 ($3,600 of "
                               "$10,000; 3 payers named in the memos).")
+
+
+def test_a_let_building_has_no_payer_concentration():
+    book = Ledger()  # four flats, each tenant a unit's rent: no client to keep, whatever its share
+    for memo, amount in (("M. Reyes - 1A rent", "1150"), ("T. Gallo - 2A rent", "1250"),
+                         ("J. Park - 1B rent", "1150"), ("A. Whitcombe - 2B rent", "1400")):
+        book.add("2026-10-01", amount, memo=memo)
+
+    assert named(finance.analyze(book.rows, ctx()), "revenue_concentration") == []  # alpha is a rental
 
 
 def test_no_concentration_when_the_memos_name_fewer_than_two_payers():
@@ -587,6 +613,7 @@ def test_no_concentration_when_the_memos_name_fewer_than_two_payers():
     ("Stripe payout - app and web orders", None),
     ("May rent - Unit 1A - ACH from tenant", None),
     ("Invoice 1042 paid", None),
+    ("Rent September - 1A M. Reyes", None),  # what was paid, and when: not who
     # a job, load or order by its number is what was sold, not who paid
     ("FH-1116 load - private move", None),
     ("NC-1541 2-person heavy - Ardmore Rd", None),

@@ -41,8 +41,9 @@ HUNDRED = Decimal(100)
 CONCENTRATION = ((Decimal(40), "high"), (Decimal(25), "medium"))
 _SEPARATOR = re.compile(r"\s+[-–—|:]\s+|:\s+")
 _NOT_A_PAYER = re.compile(
-    r"\b(payout|transfer|deposit|settlement|batch|interest|refund|cash|sales|"
-    r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\b"
+    r"\b(payout|transfer|deposit|settlement|batch|interest|refund|cash|sales|rent|"
+    r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|january|february|march|april|june|july|august|"
+    r"september|october|november|december)\b"
     # a job, load, order or invoice by its number ("FH-1116 load - private move", "INV 2041"): what
     # was sold, not who paid
     r"|\b(?:[a-z]{1,5}[-#]?\d{3,}|#\d+|load|job|order|invoice|inv|booking|ticket|ref)\b", re.I)
@@ -81,7 +82,8 @@ def analyze(book: Ledger, complete: Sequence[Group], ctx: AnalysisContext) -> li
         months = windows[entity]
         if applies(unit_economics, ctx.kind_of(entity)):
             facts += unit_economics(entity, window, months, ctx)
-        facts += revenue_concentration(entity, window, payers[entity], months, ctx)
+        if applies(revenue_concentration, ctx.kind_of(entity)):
+            facts += revenue_concentration(entity, window, payers[entity], months, ctx)
     return facts + revenue_rows(book, windows, ctx)
 
 
@@ -199,6 +201,9 @@ def payer(memo: str) -> str | None:
     return name
 
 
+# (a let building's tenants each pay a unit's rent, a holiday let's guests come and go: a unit's
+# share of the rent is no client to keep, and what threatens them is a vacancy)
+@serves(exclude=("holding", "rental", "short-let"))
 def revenue_concentration(entity: str | None, rows: Sequence[Group], payers: Sequence[tuple],
                           months: list[str], ctx: AnalysisContext) -> list[Fact]:
     """The largest payer's share of a business's revenue; a finding at 25% and more.

@@ -107,9 +107,10 @@ def monthly_results(txns: Sequence[Group], ctx: AnalysisContext, sums: dict | No
             f"{who} {'lost' if loss else 'netted'} {money(abs(net), ctx.currency)} in {when}.",
             ("finance", "profitability"), src,
         ))
-        if loss and entity is not None and month == latest[entity]:
+        if loss and entity is not None and month == latest[entity] and ctx.kind_of(entity) != "holding":
             # a business that lost money in its latest month is a shortfall, not only a figure;
-            # what to do is the revenue drop's advice when revenue fell a tenth or more
+            # what to do is the revenue drop's advice when revenue fell a tenth or more (a holding
+            # company earns nothing by design: its month of bank fees is what it is for)
             prev = max((m for e, m in groups if e == entity and m < month), default=None)
             before = groups[(entity, prev)][0] if prev is not None else ZERO
             fell = before > 0 and (revenue - before) * 10 <= -before
@@ -244,11 +245,14 @@ def month_over_month(txns: Sequence[Group], ctx: AnalysisContext, sums: dict | N
             continue
         change = ((after - before) / before * HUNDRED).quantize(Decimal("0.1"))
         who = ctx.entity_name(entity)
-        direction = "rose" if change >= 0 else "fell"
-        statement = (
-            f"{who} revenue {direction} {percent(abs(change))} from {month_label(prev)} to "
-            f"{month_label(last)} ({money(before, ctx.currency)} to {money(after, ctx.currency)})."
-        )
+        if change == 0:  # (not "rose 0.0%")
+            statement = (f"{who} revenue was unchanged from {month_label(prev)} to {month_label(last)} "
+                         f"({money(after, ctx.currency)} each month).")
+        else:
+            statement = (
+                f"{who} revenue {'rose' if change > 0 else 'fell'} {percent(abs(change))} from {month_label(prev)} to "
+                f"{month_label(last)} ({money(before, ctx.currency)} to {money(after, ctx.currency)})."
+            )
         severity = None
         kind = "metric"
         recommendation = None
