@@ -817,6 +817,24 @@ def test_a_why_in_brackets_does_not_keep_what_was_repaid_open():
     assert (broken.kind, broken.name) == ("finding", "risk")  # an aside at the end is what became of it
 
 
+def test_what_the_writer_says_is_as_it_should_be_is_no_problem():
+    season, holding, still = operations.analyze([section(
+        "Bookkeeping",
+        "Bluewater has no rows in August or November. That is right: no jobs in August (hurricane season).",
+        "Months with no jobs have no transactions at all - there is nothing to book.",
+        "The tenant says that's fine but the rent is still overdue.")], ctx())
+
+    assert (season.kind, holding.kind) == ("note", "note")
+    assert (still.kind, still.severity) == ("finding", "high")  # a high word beside it: still a problem
+
+
+def test_a_damage_deposit_is_money_held_not_damage():
+    vocab = ctx().vocabulary
+
+    assert "problem" not in vocab.signals("$400 is the Baptiste damage deposit, which goes back to the guest.")
+    assert "problem" in vocab.signals("Water damage in the hallway ceiling after the storm")
+
+
 def test_a_loan_paid_off_is_over():
     vocab = ctx().vocabulary
 

@@ -30,7 +30,7 @@ from .errors import ConfigError
 __all__ = ["Vocabulary", "builtin_vocabulary", "load_vocabulary", "ROLES", "SIGNALS"]
 
 ROLES = ("missing_kpi", "risk", "plan", "done")  # in the order they win when a heading says several
-SIGNALS = ("problem", "critical", "high", "low", "hedge", "action", "resolved")
+SIGNALS = ("problem", "critical", "high", "low", "hedge", "action", "resolved", "fine")
 _INFLECTIONS = frozenset({"", "s", "es", "ed", "d", "ing", "er", "ers", "ly", "ies", "ied"})
 _SPACES = re.compile(r"[^a-z0-9]+")
 # "a backup driver", "a back-up plan": someone or something standing by, not a data backup

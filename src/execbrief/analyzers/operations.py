@@ -221,6 +221,12 @@ _ASIDE = re.compile(r"\s*\([^()]*\)(?=[^()]*\w)")  # (one the sentence goes on p
 _LAST_CLAUSE = re.compile(r"(?<=[.!?;])\s+|,?\s+(?:and|but|so|now)\s+(?=\S)|\s*(?:→|->|=>)\s*", re.I)
 
 
+def _fine(signals: frozenset[str]) -> bool:
+    """Whether an item says what looks like a problem is as it should be ("That is right: no
+    jobs in August"), with no high or critical word beside it."""
+    return "fine" in signals and not signals & {"high", "critical"}
+
+
 def _ends_over(text: str, vocab: Vocabulary) -> bool:
     """Whether an item's last clause says the problem it tells of is over ("…four payouts were
     missing. Added them 11/28 and the feed is back up"), with no problem word or doubt in it."""
@@ -336,7 +342,7 @@ def section_items(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> list[Fa
             continue
         kind = label.get("kind") or (
             "gap" if role == "missing_kpi" else "action" if role == "plan" and not prose
-            else "finding" if role == "risk" or (role != "done" and "problem" in signals)
+            else "finding" if role == "risk" or (role != "done" and "problem" in signals and not _fine(signals))
             # "1099s for two contractors due Jan 31": a deadline
             else "action" if role is None and item.get("due") else "note")
         if kind == "gap":
