@@ -828,6 +828,16 @@ def test_what_the_writer_says_is_as_it_should_be_is_no_problem():
     assert (still.kind, still.severity) == ("finding", "high")  # a high word beside it: still a problem
 
 
+def test_a_holding_company_with_no_customers_or_income_is_what_it_is():
+    entities = {**ENTITIES, "alpha": ("Alpha Holdings", "holding")}
+    holding, = operations.analyze([section("Holdings", "Holdings has no customers and no income of its own.")],
+                                  ctx(entities=entities))
+    shop, = operations.analyze([section("Shop", "The shop has no customers on weekdays.")], ctx())
+
+    assert holding.kind == "note"  # it owns the others and earns little itself, by design
+    assert shop.kind == "finding"  # a rental (alpha here) with no customers is a problem
+
+
 def test_a_damage_deposit_is_money_held_not_damage():
     vocab = ctx().vocabulary
 

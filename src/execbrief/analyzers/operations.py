@@ -221,6 +221,12 @@ _ASIDE = re.compile(r"\s*\([^()]*\)(?=[^()]*\w)")  # (one the sentence goes on p
 _LAST_CLAUSE = re.compile(r"(?<=[.!?;])\s+|,?\s+(?:and|but|so|now)\s+(?=\S)|\s*(?:→|->|=>)\s*", re.I)
 
 
+# what a holding company has none of by design: it owns the others and earns little itself
+_BY_DESIGN = re.compile(r"(?i)\b(?:has|have|had|with) no (?:customers?|clients?|income|revenue|sales|staff|employees)"
+                        r"(?:(?:,| and| or| and no| or no) (?:customers?|clients?|income|revenue|sales|staff|employees))*"
+                        r"(?: of its own)?")
+
+
 def _fine(signals: frozenset[str]) -> bool:
     """Whether an item says what looks like a problem is as it should be ("That is right: no
     jobs in August"), with no high or critical word beside it."""
@@ -316,6 +322,8 @@ def section_items(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> list[Fa
         if prose and not label and not (signals - _NOT_A_SIGNAL or _SIGNAL_CHARS.search(figures) or role in ("risk", "plan", "missing_kpi", "done")):
             continue  # a sentence that says nothing checkable: not worth a fact
         entity = label["entity"] if "entity" in label else item.get("entity") or ev.entity
+        if entity is not None and "problem" in signals and ctx.kind_of(entity) == "holding" and _BY_DESIGN.search(raw):
+            signals = vocab.signals(_BY_DESIGN.sub(" ", raw))  # "Holdings has no customers and no income": what it is
         who = ctx.entity_name(entity) if entity else "Group"
         line = item.get("line")
         where = f"{ev.provenance.path}:{line}" if line else ev.provenance.label()
