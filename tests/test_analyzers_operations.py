@@ -838,6 +838,17 @@ def test_a_holding_company_with_no_customers_or_income_is_what_it_is():
     assert shop.kind == "finding"  # a rental (alpha here) with no customers is a problem
 
 
+def test_money_lent_that_came_back_is_over_and_a_purpose_is_no_problem():
+    vocab = ctx().vocabulary
+
+    back = vocab.signals("The $4,000 the couriers lent the studio on Sep 9 (Harbor paid their invoice three weeks late) "
+                         "came back on Oct 21.")
+    assert "resolved" in back and "problem" not in back  # the delay that made the loan is over with it
+    assert "problem" in vocab.signals("The $4,000 we lent the studio is still not back")
+    assert "problem" not in vocab.signals("Pinning this so nobody can say they didn't see it")
+    assert "problem" in vocab.signals("The feed is broken, so nobody can see the November rows")  # the break stays
+
+
 def test_a_damage_deposit_is_money_held_not_damage():
     vocab = ctx().vocabulary
 
