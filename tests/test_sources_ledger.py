@@ -278,6 +278,14 @@ def test_utf8_bom_before_the_header_is_read_silently(ws):
     assert one(result.evidence).record["date"] == "2026-05-03"
 
 
+def test_a_utf16_csv_with_its_bom_is_read_not_skipped_as_binary(ws):
+    ws.write("ledger/utf16.csv", (HEADER + "2026-05-03,10,acme,,,Café\n").encode("utf-16"))
+    result = ws.collect()
+    assert result.warnings == []
+    row = one(result.evidence).record
+    assert (row["date"], row["memo"]) == ("2026-05-03", "Café")
+
+
 def test_binary_file_is_skipped_with_warning(ws):
     ws.write("ledger/export.csv", b"PK\x03\x04\x00\x00binary zip")
     ws.write("ledger/good.csv", HEADER + "2026-05-03,10,acme,,,x\n")

@@ -375,6 +375,13 @@ def test_binary_file_is_skipped_with_warning_and_other_notes_still_read(ws):
     assert {e.provenance.path for e in result.evidence} == {"notes/good.md"}
 
 
+def test_a_utf16_note_with_its_bom_is_read_not_skipped_as_binary(ws):
+    ws.write("notes/notepad.md", "# Ops\n- Boiler quote £2,300 from Harris\n".encode("utf-16"))  # (BOM, then NULs)
+    result = ws.collect()
+    assert result.warnings == []
+    assert "Boiler quote £2,300 from Harris" in str([e.record for e in result.evidence])
+
+
 def test_non_utf8_note_is_decoded_as_cp1252_with_warning(ws):
     ws.write("notes/legacy.md", "# Café plan\nline two\nCost: 5 €\n".encode("cp1252"))
     result = ws.collect()

@@ -220,10 +220,14 @@ class LedgerSource:
                     file: _FileWarnings) -> tuple[TransactionTable | None, list, list]:
         """One file's transactions, scan hits (as plain tuples) and (line, business column) of its
         rows that name no configured business; problems go to ``file``."""
-        if binary:
-            file.add(None, "binary file, not CSV text: skipped (export the ledger as CSV)")
-            return None, [], []
         encoding = "utf-8-sig"  # a BOM is common in spreadsheet exports, and harmless
+        if binary:
+            with path.open("rb") as fh:
+                utf16 = fh.read(2) in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)  # ("CSV UTF-16": NULs, but text)
+            if not utf16:
+                file.add(None, "binary file, not CSV text: skipped (export the ledger as CSV)")
+                return None, [], []
+            encoding, bad_line = "utf-16", None
         if bad_line is not None:
             encoding = "cp1252" if cp1252_ok else "latin-1"
             file.add(bad_line, f"not UTF-8; decoded as {encoding}: re-save as UTF-8")
