@@ -286,6 +286,23 @@ def test_a_utf16_csv_with_its_bom_is_read_not_skipped_as_binary(ws):
     assert (row["date"], row["memo"]) == ("2026-05-03", "Café")
 
 
+def test_a_file_separated_by_semicolons_is_read_with_its_decimal_commas(ws):
+    ws.write("ledger/export.csv", HEADER.replace(",", ";")
+             + '2026-05-03;1.450,00;acme;Bank;Rent;"Flat 2; May"\n2026-05-04;-12,50;acme;;;fee\n2026-05-05;(80,25);acme;;;\n')
+    result = ws.collect()
+    assert result.warnings == []
+    assert [(e.record["date"], e.record["amount"]) for e in result.evidence] == [
+        ("2026-05-03", "1450.00"), ("2026-05-04", "-12.50"), ("2026-05-05", "-80.25")]
+    assert result.evidence[0].record["memo"] == "Flat 2; May"
+
+
+def test_a_file_separated_by_tabs_is_read(ws):
+    ws.write("ledger/export.csv", HEADER.replace(",", "\t") + "2026-05-03\t1450.00\tacme\tBank\tRent\tmay rent\n")
+    result = ws.collect()
+    assert result.warnings == []
+    assert one(result.evidence).record["amount"] == "1450.00"
+
+
 def test_binary_file_is_skipped_with_warning(ws):
     ws.write("ledger/export.csv", b"PK\x03\x04\x00\x00binary zip")
     ws.write("ledger/good.csv", HEADER + "2026-05-03,10,acme,,,x\n")

@@ -233,7 +233,11 @@ class LedgerSource:
             file.add(bad_line, f"not UTF-8; decoded as {encoding}: re-save as UTF-8")
         parse = _FileParse(TransactionTable(rel, sha, observed))
         with path.open(encoding=encoding, newline="") as fh:
-            self._parse(csv.reader(fh), parse, file)
+            delimiter = _delimiter(fh.read(_SNIFF))
+            fh.seek(0)
+            # (a spreadsheet that separates fields with ";" writes amounts with a decimal comma: 1.234,56)
+            parse.decimal_comma = delimiter == ";"
+            self._parse(csv.reader(fh, delimiter=delimiter), parse, file)
         parse.done()
         return parse.table, parse.hits, parse.unassigned
 
@@ -319,6 +323,8 @@ class LedgerSource:
             self._days[raw_date] = iso
             day = parse.days[raw_date] = table.intern(table.days, iso)
         encoded: tuple[int, int] | None
+        if parse.decimal_comma:
+            raw_amount, raw_debit, raw_credit = map(_point, (raw_amount, raw_debit, raw_credit))
         if self._split:
             split = self._split_amount(raw_debit, raw_credit, start, file)
             if split is None:
@@ -432,11 +438,36 @@ class LedgerSource:
         return re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-") or None
 
 
+_SNIFF = 65_536  # characters read to tell the field separator from the header line
+
+
+def _delimiter(head: str) -> str:
+    """The field separator of a CSV file from its first line with text: a comma, or the
+    semicolon or tab it holds instead (spreadsheets in many locales write ";", and "Unicode
+    text" exports tabs)."""
+    line = next((ln for ln in head.splitlines() if ln.strip()), "")
+    counts = {sep: line.count(sep) for sep in (",", ";", "\t")}
+    best = max(counts, key=lambda sep: (counts[sep], sep == ","))
+    return best if counts[best] else ","
+
+
+_DECIMAL_COMMA = re.compile(r"^[^,]*\d,\d+\)?$")  # "1.234,56", "-750,00", "(12,50)": one comma, then digits
+
+
+def _point(raw: str) -> str:
+    """An amount written with a decimal comma and dots between thousands, as a decimal point
+    writes it ("1.234,56" → "1234.56"); any other text as it was."""
+    if "," not in raw or not _DECIMAL_COMMA.match(raw):
+        return raw
+    return raw.replace(".", "").replace(",", ".")
+
+
 class _FileParse:
     """One file's table being built, and what its rows repeat: raw value → position."""
 
     def __init__(self, table: TransactionTable) -> None:
         self.table = table
+        self.decimal_comma = False  # amounts written "1.234,56" (a file separated by ";")
         self.days: dict[str, int] = {}
         self.entities: dict[str, int] = {}
         self.strings: dict[str, int] = {}  # raw account, category or memo → its withheld form
