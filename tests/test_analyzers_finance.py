@@ -589,6 +589,15 @@ def test_a_payer_over_a_quarter_of_revenue_is_a_concentration_finding():
                               "$10,000; 3 payers named in the memos).")
 
 
+def test_a_charter_business_has_no_payer_concentration():
+    book = Ledger()  # one-off trips: a customer's share of them is no client to keep
+    for memo, amount in (("K. Morales - Annapolis to Newport", "6200"), ("Bay Marine - Norfolk run", "3000")):
+        book.add("2026-10-05", amount, memo=memo)
+
+    assert named(finance.analyze(book.rows, ctx(entities={"alpha": ("Tern Deliveries", "charter")})),
+                 "revenue_concentration") == []
+
+
 def test_a_let_building_has_no_payer_concentration():
     book = Ledger()  # four flats, each tenant a unit's rent: no client to keep, whatever its share
     for memo, amount in (("M. Reyes - 1A rent", "1150"), ("T. Gallo - 2A rent", "1250"),
@@ -614,6 +623,8 @@ def test_no_concentration_when_the_memos_name_fewer_than_two_payers():
     ("May rent - Unit 1A - ACH from tenant", None),
     ("Invoice 1042 paid", None),
     ("Rent September - 1A M. Reyes", None),  # what was paid, and when: not who
+    ("WIRE FROM K. MORALES - delivery Annapolis", "K. MORALES"),  # how it came, then who sent it
+    ("ACH from Hollins Property - turn cleans", "Hollins Property"),
     # a job, load or order by its number is what was sold, not who paid
     ("FH-1116 load - private move", None),
     ("NC-1541 2-person heavy - Ardmore Rd", None),

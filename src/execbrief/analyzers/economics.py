@@ -51,6 +51,9 @@ _NOT_A_PAYER = re.compile(
 _BUNDLE = re.compile(r"\b(payouts?|deposits?|settlements?|batch(ed)?|takings|summary|z.?report|"
                      r"(daily|weekly|monthly|week's|day's) (sales|takings|total|orders)|sales total)\b", re.I)
 _WORD = re.compile(r"[a-z]{3,}")
+# how the money came, before who sent it: "Wire from", "ACH from", "Payment from", "Zelle from"
+_BY = re.compile(r"(?i)^(?:(?:incoming |inbound )?(?:wire|ach|eft|bacs|zelle|venmo|paypal|transfer|payment|deposit|"
+                 r"cheque|check)s?(?: transfer| payment| deposit)?\s+(?:from|by)\s+)")
 # a job, order or invoice reference at the start of a memo: "NC-1001 Zone C", "FH-0701 load", "#4410"
 _REFERENCE = re.compile(r"^\s*(#\s?\d{3,}|[A-Z]{1,6}[-/]?\d{3,}(?:[-/]\d+)?)\b")
 
@@ -195,15 +198,15 @@ def payer(memo: str) -> str | None:
     parts = _SEPARATOR.split(memo.strip(), maxsplit=1)
     if len(parts) < 2:
         return None
-    name = parts[0].strip().strip('"')
+    name = _BY.sub("", parts[0].strip().strip('"'))  # "WIRE FROM K. MORALES": K. Morales paid
     if len(name) < 3 or not any(c.isalpha() for c in name) or _NOT_A_PAYER.search(name):
         return None
     return name
 
 
-# (a let building's tenants each pay a unit's rent, a holiday let's guests come and go: a unit's
-# share of the rent is no client to keep, and what threatens them is a vacancy)
-@serves(exclude=("holding", "rental", "short-let"))
+# (a let building's tenants each pay a unit's rent, a holiday let's guests and a charter's customers
+# come and go: a unit's share of the rent or one trip's fare is no client to keep)
+@serves(exclude=("holding", "rental", "short-let", "charter"))
 def revenue_concentration(entity: str | None, rows: Sequence[Group], payers: Sequence[tuple],
                           months: list[str], ctx: AnalysisContext) -> list[Fact]:
     """The largest payer's share of a business's revenue; a finding at 25% and more.

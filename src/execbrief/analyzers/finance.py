@@ -351,7 +351,10 @@ def account_structure(txns: Sequence[Group], ctx: AnalysisContext, sums: dict | 
                 id=stable_id("f", "account_movement", entity, account, kind, period),
                 kind="metric", name="movement_by_account", entity=entity, subject=kind, period=period,
                 value=moved, unit=ctx.currency,
-                statement=(f"{who} {'received' if moved >= 0 else 'paid out'} {money(abs(moved), ctx.currency)} "
+                statement=(f"{who}: what went out and came in through {account} netted to nothing over {span} "
+                           f"({rows} transaction{'s' if rows != 1 else ''}): {type_label(kind)}, neither revenue "
+                           "nor a cost." if moved == 0 else
+                           f"{who} {'received' if moved >= 0 else 'paid out'} {money(abs(moved), ctx.currency)} "
                            f"through {account} over {span} ({rows} transaction{'s' if rows != 1 else ''}): "
                            f"{type_label(kind)}, "
                            f"{'not revenue' if moved >= 0 else 'not a cost'}."),
