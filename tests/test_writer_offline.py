@@ -226,6 +226,18 @@ def test_finding_bullets_carry_severity_and_fix():
     assert report.sections[1].blocks[0].items == ("Low: Boiler may fail. Fix: Service the boiler.",)
 
 
+def test_a_fix_that_only_says_the_finding_again_is_not_repeated():
+    task = Fact(id="f-1", kind="finding", name="risk", severity="low",
+                statement="Group: SumUp login has no two-factor. Turn it on (it pays out all the card takings).",
+                recommendation="SumUp login has no two-factor. Turn it on (it pays out all the card takings)")
+    lens = Lens(id="t", title="T", audience="A", sections=(LensSection(id="s", title="S", directive="d"),))
+
+    report = OfflineWriter().write(view_for(lens, [task]))
+
+    assert report.sections[1].blocks[0].items == (
+        "Low: Group: SumUp login has no two-factor. Turn it on (it pays out all the card takings).",)
+
+
 def test_data_warnings_become_the_data_quality_note():
     warning = DataWarning(source="ledger", path="ledger/t.csv", line=7, message="bad amount 'x'")
     lens = Lens(id="t", title="T", audience="A", sections=(LensSection(id="s", title="S", directive="d"),))

@@ -55,9 +55,19 @@ def _severity_prefix(fact: Fact) -> str:
 
 def _bullet(fact: Fact) -> str:
     text = _severity_prefix(fact) + fact.statement
-    if fact.kind in ("finding", "gap") and fact.recommendation:
+    if fact.kind in ("finding", "gap") and fact.recommendation and not _said_already(fact.statement, fact.recommendation):
         text += f" Fix: {fact.recommendation.rstrip('.')}."
     return text
+
+
+_LETTERS = re.compile(r"[^a-z0-9]+")
+
+
+def _said_already(statement: str, advice: str) -> bool:
+    """Whether the advice only says again what the statement says: a task that is its own
+    finding ("SumUp login has no two-factor. Turn it on"), shown once, not twice."""
+    said, again = _LETTERS.sub("", statement.lower()), _LETTERS.sub("", advice.lower())
+    return bool(again) and again[:30] in said
 
 
 def _metrics_table(facts: Sequence[Fact], section: LensSection, view: LensView) -> Block:
@@ -306,7 +316,7 @@ def _summary_line(fact: Fact, action: Fact | None, view: LensView) -> tuple[str,
     text = _severity_prefix(fact) + _trimmed(fact.statement).strip()
     cites: tuple[str, ...] = (fact.id,)
     advice = (fact.recommendation or "").rstrip(".")
-    if advice and len(advice) <= SHORT_ADVICE:
+    if advice and len(advice) <= SHORT_ADVICE and not _said_already(fact.statement, advice):
         text += f" {advice}."
     due = fact.due or (action.due if action is not None else None)
     if due is not None and not _HAS_MONEY_OR_DATE.search(text):
