@@ -296,6 +296,22 @@ def test_deposits_held_and_equipment_sold_are_neither_revenue_nor_cost():
     assert find(facts, "asset_sales", "flats").value == Decimal("1800")
 
 
+def test_money_paid_ahead_is_owed_to_whoever_paid_it():
+    book = Ledger()
+    for month in ("09", "10", "11"):
+        book.add(f"2026-{month}-01", "2000", "studio", account="Retainers", category="revenue")
+        book.add(f"2026-{month}-02", "900", "shop", account="Sales", category="revenue")
+    book.add("2026-10-01", "4500", "studio", account="Checking", category="Client prepayment")
+    book.add("2026-11-20", "600", "shop", account="Till", category="Gift cards sold")
+    entities = {"studio": ("Lumen Works", "agency"), "shop": ("The Spoke Shed", "retail")}
+
+    facts = finance.analyze(book.rows, ctx(as_of=date(2026, 11, 30), entities=entities))
+
+    said = {f.entity: f.statement for f in named(facts, "prepayments")}
+    assert "paid ahead by clients, for what is not yet delivered" in said["studio"]  # no gift cards at an agency
+    assert "gift cards or vouchers not yet redeemed" in said["shop"]
+
+
 def test_deposits_are_held_for_whoever_pays_the_business():
     book = Ledger()
     for month in ("09", "10", "11"):

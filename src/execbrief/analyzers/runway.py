@@ -217,8 +217,8 @@ _MOVED = {  # type → (fact name, what money in says, what money out says)
                 "{m} of deposits went back to {whom}"),
     "asset_sale": ("asset_sales", "{m} came in from selling equipment or other assets (a one-off)",
                    "{m} of asset sales went back"),
-    "prepayment": ("prepayments", "{m} came in for gift cards or prepaid hires not yet redeemed (owed to customers)",
-                   "{m} of prepayments went back to customers"),
+    "prepayment": ("prepayments", "{m} came in paid ahead by {whom}, for what is not yet delivered (owed to them until it is)",
+                   "{m} of prepayments went back to {whom}"),
     "grant": ("grants", "{m} came in as grants or subsidies (no sale earned it)", "{m} of grants went back"),
     # collected from customers for the tax office: revenue counts sales as they were booked
     "sales_tax": ("sales_tax_passed_on", "{m} of sales tax or VAT came in to be passed on to the tax office",
@@ -240,8 +240,9 @@ def cash_movements(sums: dict, ctx: AnalysisContext) -> list[Fact]:
             for kind in v[5]:
                 having[kind] = having.get(kind, 0) + 1
     several = any(entity is not None for entity, _ in grouped)  # None then stands for them all
-    group_whom = " or ".join(sorted({customers(ctx.kind_of(entity), "customers") for (entity, _), v in grouped.items()
-                                     if entity is not None and "deposit" in v[5]})) or "customers"
+    group_whom = {kind: " or ".join(sorted({customers(ctx.kind_of(entity), "customers") for (entity, _), v in grouped.items()
+                                            if entity is not None and kind in v[5]})) or "customers"
+                  for kind in ("deposit", "prepayment")}
     for (entity, _), (_, _, paths, month_set, _, moves) in sorted(grouped.items(), key=lambda kv: kv[0][0] or ""):
         months = sorted(month_set)
         period, span = f"{months[0]}..{months[-1]}", month_range_label(months[0], months[-1])
@@ -249,7 +250,9 @@ def cash_movements(sums: dict, ctx: AnalysisContext) -> list[Fact]:
         for kind, (moved, rows) in sorted(moves.items()):
             name, came, went = _MOVED[kind]
             # (a holiday let's deposits are its guests', a long-let's its tenants'; the group's, theirs)
-            whom = customers(ctx.kind_of(entity), "customers") if entity is not None else group_whom
+            whom = customers(ctx.kind_of(entity), "customers") if entity is not None else group_whom.get(kind, "customers")
+            if kind == "prepayment" and ctx.kind_of(entity) == "retail" and moved >= 0:
+                came = "{m} came in for gift cards or vouchers not yet redeemed (owed to {whom} until they are)"
             text = (came if moved >= 0 else went).format(m=money(abs(moved), cur), whom=whom)
             if entity is None and kind == "transfer":
                 if moved == 0:
