@@ -849,6 +849,20 @@ def test_money_lent_that_came_back_is_over_and_a_purpose_is_no_problem():
     assert "problem" in vocab.signals("The feed is broken, so nobody can see the November rows")  # the break stays
 
 
+def test_a_client_that_went_months_ago_is_history_not_a_shortfall():
+    def item(text: str, dates: list[str]) -> Evidence:
+        record = {"heading": "Clients", "level": 2, "parents": [],
+                  "bullets": [{"text": text, "line": 21, "dates": dates}]}
+        return note_ev("section", record, line=20)
+
+    gone, = operations.analyze([item("Fenwick Dental: contract ran to 31 July and they did not renew.", ["2026-07-31"])], ctx())
+    owing, = operations.analyze([item("Fenwick Dental did not renew on 31 July and still owes $900.", ["2026-07-31"])], ctx())
+    recent, = operations.analyze([item("Bayside Dental did not renew on 14 November.", ["2026-11-14"])], ctx())
+
+    assert gone.kind == "note"  # four months before the as-of date, nothing open about it
+    assert (owing.kind, recent.kind) == ("finding", "finding")  # still owing; gone this month
+
+
 def test_a_damage_deposit_is_money_held_not_damage():
     vocab = ctx().vocabulary
 

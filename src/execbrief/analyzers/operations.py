@@ -227,6 +227,22 @@ _BY_DESIGN = re.compile(r"(?i)\b(?:has|have|had|with) no (?:customers?|clients?|
                         r"(?: of its own)?")
 
 
+# a client, tenant or contract that went, and what says it is still a matter
+_GONE = re.compile(r"(?i)\b(?:did not renew|didn'?t renew|not renewed|churned|moved out|cancell?ed|ended|left us)\b")
+_STILL = re.compile(r"(?i)\b(?:still|again|since|owes?|owing|owed|unpaid|overdue|outstanding|not yet|until|dispute\w*|"
+                    r"lien|chas\w+|deposit)\b")
+_LONG_AGO = 60  # days before the as-of date: what went then is history
+
+
+def _long_gone(text: str, dates: Sequence[str], ctx: AnalysisContext) -> bool:
+    """Whether an item tells of a client, tenant or contract that went two months or more
+    before the as-of date ("contract ran to 31 July and they did not renew"), every date it
+    names that long ago, and nothing still open about it."""
+    if not dates or not _GONE.search(text) or _STILL.search(text):
+        return False
+    return max(dates) < (ctx.as_of - timedelta(days=_LONG_AGO)).isoformat()
+
+
 def _fine(signals: frozenset[str]) -> bool:
     """Whether an item says what looks like a problem is as it should be ("That is right: no
     jobs in August"), with no high or critical word beside it."""
@@ -353,6 +369,8 @@ def section_items(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> list[Fa
             else "finding" if role == "risk" or (role != "done" and "problem" in signals and not _fine(signals))
             # "1099s for two contractors due Jan 31": a deadline
             else "action" if role is None and item.get("due") else "note")
+        if kind == "finding" and role != "risk" and not label and _long_gone(raw, item.get("dates") or (), ctx):
+            kind = "note"  # "Fenwick Dental: contract ran to 31 July and they did not renew": history, not a shortfall
         if kind == "gap":
             facts.append(fact(
                 id=stable_id("f", "untracked", ev.provenance.path, raw.lower()),
