@@ -74,6 +74,21 @@ def test_a_business_whose_latest_month_lost_money_has_a_finding_of_it():
     assert not [f for f in named(facts, "month_loss") if f.period == "2026-09"]  # only the latest month
 
 
+def test_software_and_hosting_costs_are_said_for_the_cto():
+    book = Ledger()
+    for month in ("09", "10"):
+        book.add(f"2026-{month}-01", "5000")
+        book.add(f"2026-{month}-02", "-480", account="Amex", category="Software")
+        book.add(f"2026-{month}-03", "-30", account="Amex", category="Web hosting")
+        book.add(f"2026-{month}-04", "-1200", account="Checking", category="Rent")
+
+    fact = find(finance.analyze(book.rows, ctx()), "software_cost")
+
+    assert (fact.value, "tech" in fact.topics) == (Decimal("1020"), True)
+    assert fact.statement == ("Alpha Rentals paid $1,020 for software and hosting over September–October 2026: "
+                              "Software $960 (2 transactions); Web hosting $60.00 (2 transactions).")
+
+
 def test_a_holding_company_paying_its_fees_is_no_month_lost():
     book = Ledger()
     for month in ("09", "10"):

@@ -317,6 +317,20 @@ def cost_structure(txns: Sequence[Group], ctx: AnalysisContext) -> list[Fact]:
             f"({money(total, ctx.currency)} in all).",
             ("accounting", "cost", "finance"), tuple(f"{p}, {span}" for p in sorted(paths[entity])),
         ))
+    for entity, by in sorted(costs.items(), key=lambda kv: kv[0] or ""):
+        # what software and hosting cost, for the CTO: the categories whose words are tech's
+        tech = sorted(((cat, v) for cat, v in by.items() if "tech" in ctx.vocabulary.topics_for(cat)),
+                      key=lambda kv: (-kv[1][0], kv[0]))
+        if not tech:
+            continue
+        total = sum((v[0] for _, v in tech), ZERO)
+        listed = "; ".join(f"{cat} {money(v[0], ctx.currency)} ({v[1]} transaction{'s' if v[1] != 1 else ''})"
+                           for cat, v in tech)
+        facts.append(_metric(
+            "software_cost", entity, period, total, ctx.currency,
+            f"{ctx.entity_name(entity)} paid {money(total, ctx.currency)} for software and hosting over {span}: {listed}.",
+            ("cost", "finance", "tech"), tuple(f"{p}, {span}" for p in sorted(paths[entity])),
+        ))
     for entity, by in sorted(refunds.items(), key=lambda kv: kv[0] or ""):
         total = sum((v[0] for v in by.values()), ZERO)
         rows = sum(v[1] for v in by.values())
