@@ -790,6 +790,14 @@ def test_late_in_a_date_is_when_not_lateness():
     assert "problem" in vocab.signals("Delivery was late again")
 
 
+def test_a_device_stuck_on_an_old_system_is_tech():
+    vocab = ctx().vocabulary
+
+    assert "tech" in vocab.topics_for("The Lightspeed iPad at the counter is stuck on iOS 15 and can't update")
+    assert "tech" in vocab.topics_for("Square drops support for the old card reader firmware in March")
+    assert "tech" not in vocab.topics_for("Van 2 transmission slipping, off the road since 11/10")
+
+
 def test_a_backup_driver_is_no_data_backup():
     vocab = ctx().vocabulary
 

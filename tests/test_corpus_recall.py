@@ -20,7 +20,7 @@ FLOORS = {
     "email-digest": 0.94,
     "owner-checklist": 0.95,
     "daily-log": 0.98,
-    "meeting-minutes": 0.97,
+    "meeting-minutes": 1.0,  # 97.8 -> 100% (2026-12-04): a device stuck on an old system is tech
     "handoff-bullets": 0.97,
     "mixed-multi": 0.98,
     "per-business-frontmatter": 0.93,
