@@ -871,6 +871,14 @@ def test_a_client_that_went_months_ago_is_history_not_a_shortfall():
     assert (owing.kind, recent.kind) == ("finding", "finding")  # still owing; gone this month
 
 
+def test_a_bill_said_beside_last_year_with_a_rise_is_a_problem():
+    vocab = ctx().vocabulary
+
+    assert "problem" in vocab.signals("insurance renewal (hiscox) 12/15: $2,140, last yr $1,780 (+20%). shop around?")
+    assert "problem" not in vocab.signals("insurance renewal 12/15: $1,640, last year $1,780")  # no rise said
+    assert "problem" not in vocab.signals("Revenue $9,200, last year $7,700 (+19%)")  # revenue up is no bill
+
+
 def test_a_damage_deposit_is_money_held_not_damage():
     vocab = ctx().vocabulary
 
