@@ -798,6 +798,13 @@ def test_a_device_stuck_on_an_old_system_is_tech():
     assert "tech" not in vocab.topics_for("Van 2 transmission slipping, off the road since 11/10")
 
 
+def test_business_money_in_a_personal_account_is_the_bookkeepers_matter():
+    vocab = ctx().vocabulary
+
+    assert "accounting" in vocab.topics_for("The Parks' $1,500 deposit is sitting in my personal savings account")
+    assert "accounting" in vocab.topics_for("Move the deposit into a separate deposit account by 12/15")
+
+
 def test_a_backup_driver_is_no_data_backup():
     vocab = ctx().vocabulary
 
