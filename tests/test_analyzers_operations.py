@@ -805,6 +805,13 @@ def test_business_money_in_a_personal_account_is_the_bookkeepers_matter():
     assert "accounting" in vocab.topics_for("Move the deposit into a separate deposit account by 12/15")
 
 
+def test_not_knowing_where_bookings_come_from_is_marketing():
+    vocab = ctx().vocabulary
+
+    assert "marketing" in vocab.topics_for("no idea why -- we don't track where bookings come from")
+    assert "marketing" in vocab.topics_for('add "how did you hear about us" to booking form')
+
+
 def test_a_backup_driver_is_no_data_backup():
     vocab = ctx().vocabulary
 

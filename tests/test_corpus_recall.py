@@ -21,7 +21,7 @@ FLOORS = {
     "owner-checklist": 0.95,
     "daily-log": 1.0,  # 98.2 -> 100% (2026-12-04): a bill beside last year's with a signed rise is a problem
     "meeting-minutes": 1.0,  # 97.8 -> 100% (2026-12-04): a device stuck on an old system is tech
-    "handoff-bullets": 0.97,
+    "handoff-bullets": 1.0,  # 97.8 -> 100% (2026-12-04): not knowing where bookings come from is marketing
     "mixed-multi": 1.0,  # 98.2 -> 100% (2026-12-04): business money in a personal account is the bookkeeper's matter
     "per-business-frontmatter": 0.93,
     "weekly-prose": 0.97,
