@@ -120,6 +120,16 @@ def test_high_findings_are_shown_before_medium_ones_and_money_orders_them_then_d
     assert got.omitted == {"s": 2}  # the medium and the low, however much money they name
 
 
+def test_a_span_of_months_is_as_new_as_its_last_month():
+    section = LensSection(id="s", title="S", directive="d", select=Selector(kinds=("finding",), limit=2))
+    lens = Lens(id="t", title="T", audience="A", sections=(section,))
+    facts = [fact("f-october", severity="high", period="2026-10-20"),
+             fact("f-window", severity="high", period="2026-09..2026-11"),  # says how it stood up to November
+             fact("f-september", severity="high", period="2026-09-25")]
+
+    assert [f.id for f in view(lens, facts).sections["s"]] == ["f-window", "f-october"]
+
+
 def test_the_ceo_plan_takes_every_task_due_within_30_days_overdue_first_then_by_date():
     ceo = load_lenses()["ceo"]
     day = lambda n: AS_OF + timedelta(days=n)  # noqa: E731

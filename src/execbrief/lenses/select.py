@@ -47,8 +47,9 @@ def matches(fact: Fact, selector: Selector) -> bool:
 
 @lru_cache(maxsize=4096)  # (a fact base has a few hundred periods and a million facts)
 def _recency(period: str | None) -> int:
-    """``2026-10`` → 20261000, ``2026-11-12`` → 20261112: larger is newer."""
-    digits = "".join(ch for ch in (period or "") if ch.isdigit())[:8]
+    """``2026-10`` → 20261000, ``2026-11-12`` → 20261112: larger is newer; a span of months,
+    ``2026-09..2026-11``, is as new as its last month (what it says holds up to then)."""
+    digits = "".join(ch for ch in (period or "").rpartition("..")[2] if ch.isdigit())[:8]
     return int(digits.ljust(8, "0")) if digits else 0
 
 
