@@ -368,6 +368,13 @@ def test_an_alert_check_reads_the_notes_as_a_run_does(workspace, good_server):
 # recall on the corpus (tests/corpus): labels reach the briefings; bad ones never do
 
 NOTE_STYLES = ["handoff-bullets", "mixed-multi", "per-business-frontmatter", "weekly-prose"]
+# the reader's own floors: where a labeller labels an item, its topics stand in place of the
+# vocabulary's, so a vocabulary word added later (2026-12-04: "where bookings come from" is
+# marketing, handoff-bullets' rules 97.8 -> 100%) does not lift the labelled run; measured then:
+# 97.8%, 98.2%, 98.4%, 100%
+READER_FLOORS = {name: min(FLOORS[name], floor) for name, floor in
+                 {"handoff-bullets": 0.97, "mixed-multi": 0.98, "per-business-frontmatter": 0.98,
+                  "weekly-prose": 1.0}.items()}
 
 
 def _reading(server, **extra):
@@ -391,7 +398,7 @@ def test_with_a_labeller_that_labels_well_the_briefings_show_95_percent_of_what_
         assert recall.misattributed == [], recall.misattributed
 
     assert found / expected >= 0.95, shares  # the issue's target (the rules: 84% on these four)
-    assert all(share >= FLOORS[name] for name, share in shares.items()), shares
+    assert all(share >= READER_FLOORS[name] for name, share in shares.items()), shares
 
 
 @pytest.mark.parametrize("name", ["handoff-bullets", "weekly-prose"])
