@@ -961,11 +961,27 @@ def test_a_sentence_opening_with_a_pronoun_that_points_back_stays_with_the_one_b
 
     said = [(p["text"], p["line"]) for p in section.record["paras"]]
     assert said == [
-        # three sentences at most in one item; "That's" is a sentence of its own ("that is", not "that one")
+        # three sentences at most in one item: "That's life." points back too, but the item is full
         ("Globex's contract promises 98% on time. They have invoked the penalty clause. It is the third time.", 6),
         ("That's life.", 7),
         ("The garage quoted $900. This hurts. Those bills add up.", 7),
         ("These keep coming.", 9),
+    ]
+
+
+def test_a_sentence_opening_thats_says_what_became_of_the_one_before(ws):
+    ws.write("notes/call.md", (
+        "---\nupdated: 2026-11-24\n---\n# Call\n\n"
+        "The unit 5 bathtub was leaking into unit 3's ceiling in October. That's sorted, the plumber "
+        "was there on the sixth, $480. The boiler inspector has still not called back about the certificate.\n"
+    ))
+
+    (section,) = [s for s in of_kind(ws.collect(), "section") if s.record["heading"] == "Call"]
+
+    assert [p["text"] for p in section.record["paras"]] == [
+        "The unit 5 bathtub was leaking into unit 3's ceiling in October. That's sorted, the plumber was there "
+        "on the sixth, $480.",
+        "The boiler inspector has still not called back about the certificate.",
     ]
 
 
@@ -1172,8 +1188,8 @@ def test_a_spoken_memo_gives_each_sentence_the_business_it_is_about(ws):
     said = {p["text"]: p.get("entity") for p in section.record["paras"]}
     assert said == {
         "Okay, web stuff.": "acme",
-        "Brookside called, they're leaving in December.": "acme",
-        "That's our biggest retainer, $1,200 a month.": "acme",
+        # ("That's" points back: the retainer is Brookside's, one item with its news)
+        "Brookside called, they're leaving in December. That's our biggest retainer, $1,200 a month.": "acme",
         "And the client sites have no offsite backup yet.": "acme",
         "Money is tight.": None,
         "We have $4,000 in the bank.": None,

@@ -269,7 +269,8 @@ _ABBREVIATION = re.compile(r"(?:\b(?:dr|mr|mrs|ms|no|vs|approx|e\.g|i\.e|jan|feb
 
 # a sentence opening with a pronoun that points back ("They have invoked the penalty clause",
 # "It has been vacant since September") means nothing without the one before it
-_POINTS_BACK = re.compile(r"(?:they|it|he|she|this|these|those|that)\b(?!['’]s\b)", re.I)
+# ("That's sorted", "That's the second time this month" point back too; "It's raining" need not)
+_POINTS_BACK = re.compile(r"(?:they|it|he|she|this|these|those|that)\b(?!['’]s\b)|that['’]s\b", re.I)
 _JOINED = 3  # sentences at most in one item (a long chain of "It ..." is several items)
 # a sentence of a few words says something only of the one before it: "… $140 a month for
 # that. Cancel.", "Pinewood paid October and November together, $1,800. Done ✅", "Not booked
