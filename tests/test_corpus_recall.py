@@ -66,6 +66,13 @@ FLOORS = {
     # held out: written blind from the README (a Notion export and a spreadsheet tracker),
     # measured before any rule changed for it: 86.5%; then general rules (BENCHMARKS.md)
     "notion-tracker": 0.90,
+    # held out: written blind from the README (Trello boards exported to markdown, advisor
+    # interview transcripts, an advisor's memo, a KPI sheet), measured before any rule changed
+    # for it: 95.8%, two absents broken (the unit 5 leak shown open; a group board's cash card
+    # naming the agency's clients in the courier's audit); then a sentence opening "That's"
+    # joins the one before ("… leaking into unit 3's ceiling in October. That's sorted, …"),
+    # which mended the first: 95.8%, one known
+    "advisor-trello": 0.95,
 }
 
 
@@ -106,6 +113,10 @@ COINCIDENCES = {
 # Violations of the held-out workspaces this round left open, each a known defect with why
 # (remove an entry when it is fixed; a new violation still fails):
 KNOWN = {
+    # found on first measurement, open: the group board's "Cash plan for December" card names
+    # the Swift loan and Van 2 (the courier's) and Kiln and Orchard (the agency's clients) and is
+    # read as the courier's, by its alias; an item naming two businesses' things is the group's
+    ("advisor-trello", "agency-items-in-delivery-audit"): re.compile(r"Cash plan for December"),
     # found on first measurement, open: a weekly review's money line lists what three businesses
     # must pay ("STR permits $500, janitorial bond $180, Luis's final check, Ray for the railing
     # $450") and is read as the cleaning company's, not the group's
