@@ -893,6 +893,23 @@ def test_a_bill_said_beside_last_year_with_a_rise_is_a_problem():
     assert "problem" not in vocab.signals("Revenue $9,200, last year $7,700 (+19%)")  # revenue up is no bill
 
 
+def test_cash_across_the_accounts_is_the_groups_whoever_the_line_names():
+    record = {"heading": "Summary", "level": 2, "parents": [],
+              "bullets": [{"text": "Cash on hand is about $23,600, but $15,000 of that is Beta's loan, so the three "
+                                   "accounts would hold about $8,700.", "line": 21, "entity": "beta"}]}
+    facts = operations.analyze([note_ev("section", record, line=20)], ctx())
+
+    (cash,) = [f for f in facts if f.name == "cash_balance"]
+    assert (cash.entity, cash.value) == (None, Decimal("23600"))
+
+
+def test_a_late_payment_that_was_paid_is_no_high_matter():
+    vocab = ctx().vocabulary
+
+    assert "high" not in vocab.signals("Fern & Co's late retainer at Varga Digital: paid November 12, both months.")
+    assert "high" in vocab.signals("Fern & Co's retainer is late again")
+
+
 def test_a_damage_deposit_is_money_held_not_damage():
     vocab = ctx().vocabulary
 

@@ -408,6 +408,11 @@ def section_items(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> list[Fa
     return facts
 
 
+# what several accounts hold together: "Cash on hand is about $23,600 … the three accounts would
+# hold about $8,700", "across both accounts"
+_ALL_ACCOUNTS = re.compile(r"(?i)\b(?:the (?:two|three|four|five) |all (?:the |our |three |four )?|both |our )accounts\b")
+
+
 def stated_kpis(ev: Evidence, info: NoteInfo, item: dict[str, Any], raw: str, entity: str | None,
                 where: str, ctx: AnalysisContext, figures: str | None = None) -> list[Fact]:
     """The KPIs an item states in its own words ("roughly 41% occupancy", "op acct $11,320"),
@@ -415,7 +420,9 @@ def stated_kpis(ev: Evidence, info: NoteInfo, item: dict[str, Any], raw: str, en
     nobody is asked to start tracking what the notes already state. ``figures``: the item
     with the figures it says in words as digits ("checking is at about eleven grand")."""
     out = []
+    group = _ALL_ACCOUNTS.search(raw) is not None  # "across the three accounts": the group's cash, whoever is named
     for name, unit, figure in ctx.vocabulary.stated(figures or raw):
+        entity = None if group and name == "cash_balance" else entity
         name = ctx.vocabulary.stated_name(name, ctx.kind_of(entity))
         if unit == "money":
             parsed = parse_money(figure)
