@@ -73,6 +73,14 @@ FLOORS = {
     # joins the one before ("… leaking into unit 3's ceiling in October. That's sorted, …"),
     # which mended the first: 95.8%, one known
     "advisor-trello": 0.95,
+    # held out, judgement: written blind from the README (a holding, a detailing business with
+    # gift cards and sales tax, long-let lofts; two rows under misspelt business names), first
+    # measurement 86.7%, no absent broken; the misses are figures the misspelt rows touch and
+    # the CEO's November group revenue: open
+    "judgement-tallis": 0.86,
+    # held out, judgement: a plumbing call-out business and two lofts, first measurement 93.3%
+    # (the accounting briefing's deposit line): open
+    "judgement-mini": 0.93,
 }
 
 
