@@ -81,6 +81,10 @@ FLOORS = {
     # held out, judgement: a plumbing call-out business and two lofts, first measurement 93.3%
     # (the accounting briefing's deposit line): open
     "judgement-mini": 0.93,
+    # held out, judgement: a cleaning crew paid per job, three long-let flats and a holding, on a
+    # QuickBooks-style export (sales tax per job, a card statement paid from checking, a loan, a
+    # blank and a misspelt business), first measurement 74.4% with three absents broken: open
+    "judgement-quayside": 0.74,
 }
 
 
@@ -143,6 +147,12 @@ KNOWN = {
     # table (Marco's doc), "Gina's chest freezer in the basement": Gina runs the stall, which the
     # notes say elsewhere, but a row of a business's own table stays that business's
     ("shared-drive", "freezer-in-rental-audit"): re.compile(r"Gina's chest freezer in the basement"),
+    # found on first measurement, open: the card statement paid from checking ("Credit card
+    # payment", two rows that net to nothing) is counted as revenue and as a cost
+    ("judgement-quayside", "card-payment-as-revenue-or-cost"): re.compile(r"\$7,949 \| \$5,742"),
+    # found on first measurement, open: the leak reported on 11/16 shown open though a later
+    # section says "Leak in Flat 3 was fixed on 11/20 by Gulf Plumbing, $285. Closed."
+    ("judgement-quayside", "closed-leak-open"): re.compile(r"Flat 3 tenant reported a leak under the kitchen sink"),
 }
 # Items of the held-out workspaces the checker reads as shown under another business, found on
 # first measurement and checked by hand (remove an entry when it is fixed; a new one still fails):
@@ -154,6 +164,10 @@ KNOWN_MISATTRIBUTED = {
     # the analyst's pattern ('code' + 'cottage') also takes the shop's "10% off code for Gull Cottage
     # guests", which is rightly the shop's; the key-safe code itself is not flagged by the CTO briefing
     ("owner-statements", "key-safe-code-flagged"): re.compile(r"Idea: a 10% off code for Gull Cottage guests"),
+    # found on first measurement, open: the close memo's "The floor scrubber and carpet extractor
+    # the loan was taken out for are paid on delivery in December: $13,800" names no business; the
+    # loan is the cleaning crew's, which the memo says elsewhere
+    ("judgement-quayside", "cfo-scrubber-payment-committed"): re.compile(r"floor scrubber and carpet extractor"),
 }
 
 
