@@ -839,6 +839,17 @@ def test_a_why_in_brackets_does_not_keep_what_was_repaid_open():
     assert (broken.kind, broken.name) == ("finding", "risk")  # an aside at the end is what became of it
 
 
+def test_a_status_standing_alone_at_the_end_says_the_item_is_over():
+    fixed, complaining = operations.analyze([section(
+        "Repairs",
+        "Leak in Flat 3 was fixed on 11/20 by Gulf Plumbing, $285. Closed.",
+        "Tenant in Flat 1 still complaining about the noise. Closed.")], ctx())
+
+    assert (fixed.kind, fixed.name) == ("note", "resolved")
+    assert fixed.severity is None
+    assert fixed.kind != complaining.kind == "finding"  # nothing before the status says it was fixed
+
+
 def test_what_the_writer_says_is_as_it_should_be_is_no_problem():
     season, holding, still = operations.analyze([section(
         "Bookkeeping",

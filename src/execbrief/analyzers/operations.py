@@ -255,7 +255,15 @@ def _ends_over(text: str, vocab: Vocabulary) -> bool:
     # an aside the sentence goes on past is why, not what became of it: "The $10,000 line-of-
     # credit draw (plates, permits and Ridgeway paying late) was repaid in full on Oct 15"; one
     # at the end is what became of it ("Heater replaced (still not working)")
-    last = _LAST_CLAUSE.split(_ASIDE.sub("", text).rstrip(" .!"))[-1]
+    clauses = _LAST_CLAUSE.split(_ASIDE.sub("", text).rstrip(" .!"))
+    last = clauses[-1]
+    if len(clauses) > 1 and _STATUS_OVER.fullmatch(last.strip()):
+        # "Leak in Flat 3 was fixed on 11/20 by Gulf Plumbing, $285. Closed.": a status word
+        # standing alone says the item is over, as the clause before it tells
+        before = clauses[-2]
+        said = vocab.signals(before)
+        return not (_NOT_OVER.search(before) or _CHASED.search(before) or _UNDERWAY.search(before)
+                    or "problem" in said and "resolved" not in said)
     said = vocab.signals(last)
     if "resolved" not in said or "problem" in said or _NOT_OVER.search(last) or _CHASED.search(last):
         return False
@@ -263,6 +271,8 @@ def _ends_over(text: str, vocab: Vocabulary) -> bool:
     return not _UNDERWAY.search(last) or "resolved" in vocab.signals(_UNDERWAY.sub(" ", last))
 
 
+# a status standing alone at the end of an item: what the item tells of is over
+_STATUS_OVER = re.compile(r"(?:status:\s*)?(?:closed(?: out)?|done|resolved|sorted|fixed|completed?|all good)", re.I)
 # a fix on its way, not yet there
 _UNDERWAY = re.compile(r"\b(?:ordered|order placed|on order)\b", re.I)
 # a chaser sent is no end of what it chases ("still unpaid … Second reminder sent 11/23")
