@@ -160,14 +160,21 @@ def test_rows_of_no_business_are_one_unassigned_finding_never_a_business():
         book.add(f"2026-{month}-01", "1000", "alpha")
     book.add("2026-09-23", "-45", None, account="Bank fees", memo="INCOMING WIRE FEE")
     book.add("2026-10-02", "120", None, account="Sales", memo="cash sale")
+    book.add("2026-10-05", "-80", None, account="Fuel").record["business"] = "Alpah Rentals"  # a misspelling
+    book.add("2026-10-06", "-20", None, account="Fuel").record["business"] = "Zeta Farm"
 
     facts = books.analyze(book.rows, ctx())
 
     (unassigned,) = named(facts, "unassigned_transactions")
     assert (unassigned.kind, unassigned.severity, unassigned.entity) == ("finding", "medium", None)
-    assert unassigned.statement == ("2 ledger transactions ($120 in, $45.00 out) name no business: unassigned, they "
-                                    "count in the group's totals only (ledger/t.csv lines 7, 8).")
-    assert unassigned.evidence == ("ev-ledger/t.csv-7", "ev-ledger/t.csv-8")
+    assert unassigned.statement == (
+        "4 ledger transactions name no configured business: 2 rows with a blank business column ($120 in, $45.00 "
+        "out; ledger/t.csv lines 7, 8); 1 row with “Alpah Rentals” in it, which is no business in [[entities]] but "
+        "looks like Alpha Rentals ($80.00 out; ledger/t.csv line 9); 1 row with “Zeta Farm” in it, which is no "
+        "business in [[entities]] ($20.00 out; ledger/t.csv line 10). Unassigned, they count in the group's totals only.")
+    assert unassigned.recommendation == ("Fill in the business column of the blank rows and correct the rows' "
+                                         "business, or add the name they use as an alias of its business in [[entities]].")
+    assert unassigned.evidence == tuple(f"ev-ledger/t.csv-{n}" for n in (7, 8, 9, 10))
     assert {f.entity for f in facts} == {"alpha", None}
     assert [f for f in facts if f.entity is None and f.name in ("missing_period", "category_coverage")] == []
 

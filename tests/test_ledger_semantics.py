@@ -45,6 +45,9 @@ def ctx(**changes: object) -> AnalysisContext:
     ("", "Transfer to Mill Lane", -1, "transfer"),
     ("intercompany", "Kestrel Holdings", 1, "transfer"),
     ("bank charges", "Wire transfer fee", -1, "operating_expense"),  # a fee, not a transfer
+    ("Credit card payment", "Business Checking", -1, "transfer"),  # the statement paid from the bank
+    ("Credit card payment", "Amex Business Card", 1, "transfer"),  # and the card's side of it
+    ("Credit card fees", "Stripe", -1, "operating_expense"),
     ("", "Customer refunds", -1, "refund"),
     ("", "Estimated tax payment", -1, "tax"),
     ("Loft checking", "Damage deposit held", 1, "deposit"),  # owed back to the guest
@@ -291,8 +294,9 @@ def test_deposits_held_and_equipment_sold_are_neither_revenue_nor_cost():
     assert find(facts, "revenue_total", "flats").value == Decimal("9000")
     assert find(facts, "costs_total", "flats").value == Decimal("0")
     assert find(facts, "deposits_held", "flats").statement == (
-        "Mill Lane Flats: $800 of deposits came in, held for tenants (owed back) over "
-        "September–November 2026 (4 transactions): cash in, not revenue.")
+        "Mill Lane Flats: $1,200 of deposits came in from tenants and $400 went back to them over "
+        "September–November 2026 (4 transactions), $800 more in than out, owed back to them: cash, neither "
+        "revenue nor a cost.")
     assert find(facts, "asset_sales", "flats").value == Decimal("1800")
 
 

@@ -211,6 +211,10 @@ def test_rows_of_an_unknown_or_blank_business_are_unassigned_with_one_warning_na
     assert "ledger/a.csv lines 2, 3, 5; ledger/b.csv lines 2, 3, 5" in warning.message
     again = ws.collect()  # from the parse cache: the same one warning
     assert [w.message for w in again.warnings] == [warning.message]
+    # what a row under an unknown name says is kept for the bookkeeper's finding (cache or not)
+    for result in (ws.collect_tables(), ws.collect_tables()):
+        tables = [ev.record["table"] for ev in result.evidence if ev.kind == "transactions"]
+        assert [t.named for t in tables] == [{0: "Initech LLC", 1: "Initech LLC"}] * 2
 
 
 def test_the_unassigned_warning_names_a_dozen_rows_and_counts_the_rest(ws):

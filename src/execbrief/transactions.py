@@ -59,6 +59,9 @@ class TransactionTable:
         self.line = array("I")  # first CSV line of the row
         self.end = array("I")  # last CSV line (a quoted field may span lines)
         self.odd: dict[int, str] = {}  # row → amount string, where coef/exp cannot hold it
+        # row → its business cell as written, where that names no configured business (a blank
+        # cell is not here): "Quayside Cleaners" beside a configured "Quayside Cleaning"
+        self.named: dict[int, str] = {}
         self.ids: list[str] | None = None  # given evidence ids; else derived from path and line
         self._index: dict[Any, int] = {}
 
@@ -134,13 +137,14 @@ class TransactionTable:
     def to_state(self) -> tuple:
         """Plain values (bytes, lists, dicts) for the parse cache: marshal-able, no objects."""
         return (self.path, self.days, self.entities, self.strings,
-                tuple(getattr(self, c).tobytes() for c in self.COLUMNS), self.odd)
+                tuple(getattr(self, c).tobytes() for c in self.COLUMNS), self.odd, self.named)
 
     def content_digest(self) -> str:
         """A hash of every row and evidence id (not the file's hash or time): equal tables, equal digests."""
         # (not marshal: its bytes depend on which equal strings are one object)
         digest = hashlib.sha256(json.dumps(
-            [self.path, self.days, self.entities, self.strings, sorted(self.odd.items()), self.ids]).encode())
+            [self.path, self.days, self.entities, self.strings, sorted(self.odd.items()), self.ids,
+             sorted(self.named.items())]).encode())
         for column in self.COLUMNS:
             digest.update(getattr(self, column).tobytes())
         return digest.hexdigest()
@@ -148,13 +152,14 @@ class TransactionTable:
     @classmethod
     def from_state(cls, state: tuple, sha256: str | None, observed_at: str | None) -> "TransactionTable":
         """The table ``to_state`` described; ValueError if the state is inconsistent."""
-        path, days, entities, strings, columns, odd = state
+        path, days, entities, strings, columns, odd, named = state
         table = cls(path, sha256, observed_at)
         table.days, table.entities, table.strings, table.odd = list(days), list(entities), list(strings), dict(odd)
+        table.named = {int(row): str(cell) for row, cell in named.items()}
         for name, raw in zip(cls.COLUMNS, columns, strict=True):
             getattr(table, name).frombytes(raw)
         n = len(table.line)
-        if any(len(getattr(table, c)) != n for c in cls.COLUMNS) or any(k >= n for k in table.odd):
+        if any(len(getattr(table, c)) != n for c in cls.COLUMNS) or any(k >= n for k in (*table.odd, *table.named)):
             raise ValueError("columns of different lengths")
         for name, values in (("day", days), ("entity", entities), ("account", strings),
                              ("category", strings), ("memo", strings)):

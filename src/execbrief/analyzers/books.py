@@ -13,6 +13,7 @@ import re
 
 from collections import defaultdict
 from decimal import Decimal
+from difflib import SequenceMatcher
 from typing import Callable, Sequence
 
 from ..formatting import money, month_label, percent
@@ -207,30 +208,64 @@ def _repeated(tables: Sequence[TransactionTable]) -> Callable[[TransactionTable]
 
 
 def unassigned_rows(book: Ledger, ctx: AnalysisContext) -> list[Fact]:
-    """Rows that name no business, where businesses are configured: one finding for all of them."""
+    """Rows that name no business, where businesses are configured: one finding for all of
+    them, which tells rows with a blank business column from rows under a name no business has
+    ("Quayside Cleaners"), and says which business such a name looks like."""
     if not ctx.entities:
         return []
     rows = book.rows(_no_business)
     if not rows:
         return []
     cur = ctx.currency
+    blank = [r for r in rows if r.n not in r.table.named]
+    by_name: dict[str, list[Row]] = defaultdict(list)
+    for r in rows:
+        if r.n in r.table.named:
+            by_name[r.table.named[r.n]].append(r)
+    told = ([f"{_counted(blank, 'a blank business column', cur)}"] if blank else []) + [
+        _counted(named, f"“{name}” in it, which is no business in [[entities]]{_looks_like(name, ctx)}", cur)
+        for name, named in sorted(by_name.items())]
+    n = len(rows)
+    fixes = (["fill in the business column of the blank rows"] if blank else []) + (
+        ["correct the rows' business, or add the name they use as an alias of its business in [[entities]]"]
+        if by_name else [])
+    return [Fact(
+        id=stable_id("f", "unassigned_transactions"), kind="finding", name="unassigned_transactions",
+        severity="medium", value=Decimal(n), unit="transactions",
+        statement=(f"{n} ledger transaction{'s' if n != 1 else ''} name{'' if n != 1 else 's'} no configured business: "
+                   f"{'; '.join(told)}. Unassigned, {'they count' if n != 1 else 'it counts'} in the group's totals only."),
+        recommendation=" and ".join(fixes).capitalize() + ".",
+        topics=TOPICS, evidence=tuple(r.id for r in rows), sources=tuple(sorted({r.path for r in rows})),
+    )]
+
+
+def _counted(rows: Sequence[Row], what: str, cur: str) -> str:
+    """"1 row with a blank business column ($35.00 out; ledger/x.csv line 273)"."""
     inflow = sum((r.amount for r in rows if r.amount > 0), ZERO)
     outflow = -sum((r.amount for r in rows if r.amount < 0), ZERO)
+    moved = ", ".join(([f"{money(inflow, cur)} in"] if inflow else []) + ([f"{money(outflow, cur)} out"] if outflow else []))
     by_path: dict[str, list[int]] = defaultdict(list)
     for r in rows:
         by_path[r.path].append(r.line)
     where = "; ".join(f"{path} line{'s' if len(lines) > 1 else ''} {', '.join(map(str, lines[:10]))}"
                       f"{f' and {len(lines) - 10} more' if len(lines) > 10 else ''}" for path, lines in sorted(by_path.items()))
     n = len(rows)
-    return [Fact(
-        id=stable_id("f", "unassigned_transactions"), kind="finding", name="unassigned_transactions",
-        severity="medium", value=Decimal(n), unit="transactions",
-        statement=(f"{n} ledger transaction{'s' if n != 1 else ''} ({money(inflow, cur)} in, {money(outflow, cur)} out) "
-                   f"name{'' if n != 1 else 's'} no business: unassigned, {'they count' if n != 1 else 'it counts'} "
-                   f"in the group's totals only ({where})."),
-        recommendation="Fill in the business column of these rows, or add the name they use as an alias in [[entities]].",
-        topics=TOPICS, evidence=tuple(r.id for r in rows), sources=tuple(sorted(by_path)),
-    )]
+    return f"{n} row{'s' if n != 1 else ''} with {what} ({moved + '; ' if moved else ''}{where})"
+
+
+def _looks_like(name: str, ctx: AnalysisContext) -> str:
+    """" but looks like Quayside Cleaning" where one configured business's name is close to
+    ``name`` (a misspelling, a plural, a word left out); else nothing."""
+    def plain(text: str) -> str:
+        return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+    wanted = plain(name)
+    close = [(SequenceMatcher(None, wanted, plain(known)).ratio(), known) for known, _ in ctx.entities.values()]
+    near = [known for ratio, known in close if ratio >= _CLOSE]
+    return f" but looks like {near[0]}" if len(near) == 1 else ""
+
+
+_CLOSE = 0.8  # SequenceMatcher's ratio of two names that are one misspelt (Talis/Tallis Lofts: 0.96)
 
 
 def _no_business(table: TransactionTable) -> list[int]:

@@ -89,7 +89,7 @@ def monthly_results(txns: Sequence[Group], ctx: AnalysisContext, sums: dict | No
             closing[key] = closing.get(key, ZERO) + amount
     for entity, month in groups:
         latest[entity] = max(month, latest.get(entity, month))
-        if any(kind in _DEBT and moved < 0 for kind, (moved, _) in groups[(entity, month)][5].items()):
+        if any(kind in _DEBT and moved < 0 for kind, (moved, *_) in groups[(entity, month)][5].items()):
             paying[entity] = paying.get(entity, 0) + 1
     for (entity, month), (revenue, costs, paths, *_) in sorted(groups.items(), key=lambda kv: (kv[0][0] or "", kv[0][1])):
         net = revenue - costs
@@ -127,7 +127,7 @@ def monthly_results(txns: Sequence[Group], ctx: AnalysisContext, sums: dict | No
         # what the month left after paying its loans (a landlord's cash flow after the mortgage):
         # for the latest month, and any month the loan payments took below zero; only for a
         # business that pays a loan month after month (a loan paid off at once is no month's loss)
-        debt = sum((moved for kind, (moved, _) in groups[(entity, month)][5].items() if kind in _DEBT), ZERO)
+        debt = sum((moved for kind, (moved, *_) in groups[(entity, month)][5].items() if kind in _DEBT), ZERO)
         debt += closing.get((entity, month), ZERO)  # (a loan closed in one payment: no month's loss)
         after = net + debt
         if debt < 0 and entity is not None and paying.get(entity, 0) > 1 and (after < 0 or month == latest[entity]):
@@ -359,8 +359,9 @@ def account_structure(txns: Sequence[Group], ctx: AnalysisContext, sums: dict | 
             groups.items(), key=lambda kv: (kv[0][0] or "", kv[0][1])):
         who = ctx.entity_name(entity)
         sources = tuple(f"{p}, account {account}" for p in sorted(paths))
-        for kind, (moved, rows) in sorted(moves.items()):
+        for kind, (moved, rows, moved_in, moved_out) in sorted(moves.items()):
             count -= rows
+            counted = f"{rows} transaction{'s' if rows != 1 else ''}"
             facts.append(Fact(
                 id=stable_id("f", "account_movement", entity, account, kind, period),
                 kind="metric", name="movement_by_account", entity=entity, subject=kind, period=period,
@@ -368,6 +369,10 @@ def account_structure(txns: Sequence[Group], ctx: AnalysisContext, sums: dict | 
                 statement=(f"{who}: what went out and came in through {account} netted to nothing over {span} "
                            f"({rows} transaction{'s' if rows != 1 else ''}): {type_label(kind)}, neither revenue "
                            "nor a cost." if moved == 0 else
+                           # both ways: sales tax collected and paid over through one account
+                           f"{who} received {money(moved_in, ctx.currency)} and paid out "
+                           f"{money(-moved_out, ctx.currency)} through {account} over {span} ({counted}): "
+                           f"{type_label(kind)}, neither revenue nor a cost." if moved_in and moved_out else
                            f"{who} {'received' if moved >= 0 else 'paid out'} {money(abs(moved), ctx.currency)} "
                            f"through {account} over {span} ({rows} transaction{'s' if rows != 1 else ''}): "
                            f"{type_label(kind)}, "
@@ -424,7 +429,7 @@ def month_to_date(book: Ledger, open_month: str, ctx: AnalysisContext) -> list[F
     for (entity, _), (revenue, costs, paths, _, count, moves) in sorted(sums.items(), key=lambda kv: kv[0][0] or ""):
         net = revenue - costs
         who, cur = ctx.entity_name(entity), ctx.currency
-        moved = "".join(f"; {type_label(k)} {money(v, cur)}" for k, (v, _) in sorted(moves.items()) if k in CASH_ONLY)
+        moved = "".join(f"; {type_label(k)} {money(v, cur)}" for k, (v, *_) in sorted(moves.items()) if k in CASH_ONLY)
         facts.append(Fact(
             id=stable_id("f", "month_to_date", entity, current), kind="metric", name="month_to_date",
             entity=entity, period=current, value=net, unit=cur,

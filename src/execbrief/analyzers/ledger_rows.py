@@ -267,6 +267,8 @@ def _from_rows(rows: list[Evidence]) -> list[TransactionTable]:
         table.append(_iso(r["date"]), str(r["amount"]), ev.entity, (r.get("account") or "").strip(),
                      (r.get("category") or "").strip(), (r.get("memo") or "").strip(),
                      prov.line_start or 0, prov.line_end or prov.line_start or 0)
+        if ev.entity is None and r.get("business"):  # (the business cell, where it names no configured one)
+            table.named[len(table) - 1] = str(r["business"])
         table.ids.append(ev.id)  # type: ignore[union-attr]
     for table in tables.values():
         table.drop_index()
@@ -377,7 +379,7 @@ def aggregate(groups: Sequence[Group]) -> dict[tuple[str, str | None, str | None
 
     Revenue and costs are profit's (``ledger_types.profit_effect``); ``moves`` holds the
     rows that only move cash (owner draws, capital, loans, transfers): type → [signed sum,
-    rows]. Sets: ("month", entity, month), ("all", entity, None) and ("account", entity,
+    rows, sum in, sum out (negative)]. Sets: ("month", entity, month), ("all", entity, None) and ("account", entity,
     account), with ``ALL`` as the entity of all businesses together (month and all only):
     there transfers between the businesses add up to what left or joined the group. Each
     sum adds the groups in order, as the rows were once added one by one (see ``Ledger``).
@@ -395,10 +397,11 @@ def aggregate(groups: Sequence[Group]) -> dict[tuple[str, str | None, str | None
             if effect is None:
                 moved = acc[5].get(g.type)
                 if moved is None:
-                    acc[5][g.type] = [amount, g.count]
+                    moved = acc[5][g.type] = [amount, g.count, Decimal(0), Decimal(0)]
                 else:
                     moved[0] += amount
                     moved[1] += g.count
+                moved[2 if amount > 0 else 3] += amount
             else:
                 acc[effect[0]] += effect[1]
             acc[2].add(g.path)

@@ -154,7 +154,7 @@ def monthly_burn(complete: Sequence[Group], ctx: AnalysisContext, sums: dict | N
         operating = sum((v[0] - v[1] for v in held), ZERO) / len(months)
         moved: dict[str, Decimal] = {}
         for v in held:
-            for kind, (amount, _) in v[5].items():
+            for kind, (amount, *_) in v[5].items():
                 moved[kind] = moved.get(kind, ZERO) + amount
         net = (operating + sum(moved.values(), ZERO) / len(months)).quantize(cent, rounding=ROUND_HALF_UP)
         moves = {k: (v / len(months)).quantize(cent, rounding=ROUND_HALF_UP) for k, v in moved.items() if v}
@@ -226,6 +226,15 @@ _MOVED = {  # type → (fact name, what money in says, what money out says)
 }
 
 
+# what a type's money both in and out says ({i} in, {o} out); the rest say their two phrases
+_BOTH_WAYS = {
+    "sales_tax": "{i} of sales tax or VAT was collected from customers and {o} paid over to the tax office",
+    "deposit": "{i} of deposits came in from {whom} and {o} went back to them",
+    "prepayment": "{i} came in paid ahead by {whom} and {o} went back to them",
+    "transfer": "{i} came in by transfer from the group's other businesses or accounts and {o} went out to them",
+}
+
+
 def cash_movements(sums: dict, ctx: AnalysisContext) -> list[Fact]:
     """Owner draws, capital, loans and transfers per business over the complete months, and
     the group's where more than one business (or rows of none) had them: cash that moved,
@@ -247,7 +256,7 @@ def cash_movements(sums: dict, ctx: AnalysisContext) -> list[Fact]:
         months = sorted(month_set)
         period, span = f"{months[0]}..{months[-1]}", month_range_label(months[0], months[-1])
         who = ctx.entity_name(entity)
-        for kind, (moved, rows) in sorted(moves.items()):
+        for kind, (moved, rows, moved_in, moved_out) in sorted(moves.items()):
             name, came, went = _MOVED[kind]
             # (a holiday let's deposits are its guests', a long-let's its tenants'; the group's, theirs)
             whom = customers(ctx.kind_of(entity), "customers") if entity is not None else group_whom.get(kind, "customers")
@@ -268,6 +277,15 @@ def cash_movements(sums: dict, ctx: AnalysisContext) -> list[Fact]:
             if moved == 0:  # ("$4,000 the couriers lent the studio … came back": not "$0.00 came in")
                 said = (f"{who}: {type_label(kind)} in and out netted to nothing over {span} ({counted}): "
                         "no cash kept, neither revenue nor a cost.")
+            elif moved_in and moved_out and not (entity is None and kind == "transfer"):
+                # both ways: sales tax collected and paid over, deposits taken and returned (not
+                # "$10.00 of sales tax was paid over", the difference of $1,803 and $1,813)
+                i, o = money(moved_in, cur), money(-moved_out, cur)
+                both = (_BOTH_WAYS[kind].format(i=i, o=o, whom=whom) if kind in _BOTH_WAYS
+                        else f"{came.format(m=i, whom=whom)} and {went.format(m=o, whom=whom)}")
+                owed = ", owed back to them" if kind in ("deposit", "prepayment") and moved > 0 else ""
+                said = (f"{who}: {both} over {span} ({counted}), {money(abs(moved), cur)} more "
+                        f"{'in than out' if moved > 0 else 'out than in'}{owed}: cash, neither revenue nor a cost.")
             else:
                 said = (f"{who}: {text} over {span} ({counted}): cash {'in' if moved >= 0 else 'out'}, "
                         + ("the interest in it a cost the ledger does not show apart." if unsplit
@@ -330,7 +348,7 @@ def group_flows(complete: Sequence[Group], sums: dict) -> Flows | None:
     operating = sum((monthly[m][0] - monthly[m][1] for m in months), ZERO) / len(months)
     moved: dict[str, Decimal] = {}
     for m in months:
-        for kind, (amount, _) in monthly[m][5].items():
+        for kind, (amount, *_) in monthly[m][5].items():
             moved[kind] = moved.get(kind, ZERO) + amount
     window = set(months)
     repaid = {account: sum((amount for (_, month), amount in by_month.items() if month in window), ZERO)

@@ -361,6 +361,8 @@ class LedgerSource:
             entity = parse.entities[raw_entity] = table.intern(table.entities, self._entity(raw_entity))
         if self._ids and table.entities[entity] is None:
             parse.unassigned.append((start, raw_entity))
+            if raw_entity:  # (what it says, for the bookkeeper's finding; never a secret)
+                table.named[len(table.line)] = raw_entity if not withhold(raw_entity)[1] else "(a withheld value)"
         # Rows repeat their accounts, categories and memos: each distinct one is withheld
         # (scanned for secrets) and stored once.
         strings = parse.strings
