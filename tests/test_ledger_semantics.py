@@ -274,11 +274,12 @@ def test_money_lent_and_returned_within_the_window_is_said_to_net_to_nothing():
     facts = finance.analyze(book.rows, ctx(as_of=date(2026, 11, 30)))
 
     assert find(facts, "transfers", "flats").statement == (
-        "Mill Lane Flats: transfers in and out netted to nothing over September–November 2026 (2 transactions): "
-        "no cash kept, neither revenue nor a cost.")  # not "$0.00 came in by transfer"
+        "Mill Lane Flats: $4,000 came in by transfer from the group's other businesses or accounts and $4,000 went "
+        "out to them over September–November 2026 (2 transactions), netting to nothing: cash, neither revenue nor "
+        "a cost.")  # not "$0.00 came in by transfer"
     assert find(facts, "movement_by_account", "flats").statement == (
-        "Mill Lane Flats: what went out and came in through Checking netted to nothing over September–November 2026 "
-        "(2 transactions): transfers, neither revenue nor a cost.")
+        "Mill Lane Flats received $4,000 and paid out $4,000 through Checking over September–November 2026 "
+        "(2 transactions), netting to nothing: transfers, neither revenue nor a cost.")
 
 
 def test_deposits_held_and_equipment_sold_are_neither_revenue_nor_cost():

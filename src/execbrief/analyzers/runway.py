@@ -274,18 +274,20 @@ def cash_movements(sums: dict, ctx: AnalysisContext) -> list[Fact]:
             counted = f"{rows} transaction{'s' if rows != 1 else ''}"
             sources = tuple(f"{p}, {span}" for p in sorted(paths))
             unsplit = kind == "loan_payment" and moved < 0
-            if moved == 0:  # ("$4,000 the couriers lent the studio … came back": not "$0.00 came in")
-                said = (f"{who}: {type_label(kind)} in and out netted to nothing over {span} ({counted}): "
-                        "no cash kept, neither revenue nor a cost.")
-            elif moved_in and moved_out and not (entity is None and kind == "transfer"):
+            if moved_in and moved_out and not (entity is None and kind == "transfer"):
                 # both ways: sales tax collected and paid over, deposits taken and returned (not
-                # "$10.00 of sales tax was paid over", the difference of $1,803 and $1,813)
+                # "$10.00 of sales tax was paid over", the difference of $1,803 and $1,813; not
+                # "$0.00 came in" where $4,000 lent came back)
                 i, o = money(moved_in, cur), money(-moved_out, cur)
                 both = (_BOTH_WAYS[kind].format(i=i, o=o, whom=whom) if kind in _BOTH_WAYS
                         else f"{came.format(m=i, whom=whom)} and {went.format(m=o, whom=whom)}")
                 owed = ", owed back to them" if kind in ("deposit", "prepayment") and moved > 0 else ""
-                said = (f"{who}: {both} over {span} ({counted}), {money(abs(moved), cur)} more "
-                        f"{'in than out' if moved > 0 else 'out than in'}{owed}: cash, neither revenue nor a cost.")
+                net = ("netting to nothing" if moved == 0 else
+                       f"{money(abs(moved), cur)} more {'in than out' if moved > 0 else 'out than in'}{owed}")
+                said = f"{who}: {both} over {span} ({counted}), {net}: cash, neither revenue nor a cost."
+            elif moved == 0:
+                said = (f"{who}: {type_label(kind)} in and out netted to nothing over {span} ({counted}): "
+                        "no cash kept, neither revenue nor a cost.")
             else:
                 said = (f"{who}: {text} over {span} ({counted}): cash {'in' if moved >= 0 else 'out'}, "
                         + ("the interest in it a cost the ledger does not show apart." if unsplit
