@@ -221,6 +221,27 @@ def test_loss_making_window_is_a_high_severity_net_total_finding():
     assert net.statement == "Alpha Rentals lost $600 over September–October 2026."
 
 
+def test_a_loss_that_one_large_cost_makes_asks_whether_it_is_a_one_off_not_to_break_even_or_stop():
+    book = Ledger()
+    for month in ("09", "10", "11"):
+        book.add(f"2026-{month}-01", "3000")
+        book.add(f"2026-{month}-05", "-1000", account="Mortgage interest", category="Interest")
+        book.add(f"2026-{month}-09", "-4000", "beta", account="Wages")
+        book.add(f"2026-{month}-10", "3500", "beta")
+    book.add("2026-10-12", "-9400", account="Roof replacement")
+    book.add("2026-10-30", "-4000", "beta", account="Wages")  # a month of five Fridays: not a one-off
+
+    facts = finance.analyze(book.rows, ctx(as_of=date(2026, 11, 30)))
+
+    roof = find(facts, "net_total")
+    assert (roof.kind, roof.severity, roof.value) == ("finding", "medium", Decimal("-3400"))
+    assert roof.statement == ("Alpha Rentals lost $3,400 over September–November 2026, from one large cost: Roof "
+                              "replacement of $9,400 in October 2026; without it, Alpha Rentals netted $6,000.")
+    assert "one-off" in roof.recommendation and "break even" not in roof.recommendation
+    wages = find(facts, "net_total", "beta")
+    assert (wages.severity, wages.statement) == ("high", "Beta Delivery lost $5,500 over September–November 2026.")
+
+
 def test_no_margin_without_revenue():
     book = Ledger()
     book.add("2026-10-01", "-100", account="Repairs")

@@ -192,7 +192,8 @@ def window_results(txns: Sequence[Group], ctx: AnalysisContext, sums: dict | Non
         facts.append(_metric(
             "costs_total", entity, period, costs, ctx.currency,
             f"{who} spent {money(costs, ctx.currency)} over {span}.", ("cost", "finance"), src))
-        facts.append(_net_total(entity, period, span, revenue, net, src, ctx))
+        facts.append(_net_total(entity, period, span, revenue, net, src, ctx,
+                                _one_large_cost(txns, entity, costs, len(months)) if net < 0 else None))
         if revenue > 0:
             margin = (net / revenue * HUNDRED).quantize(Decimal("0.1"))
             facts.append(_metric(
@@ -201,11 +202,38 @@ def window_results(txns: Sequence[Group], ctx: AnalysisContext, sums: dict | Non
     return facts
 
 
+def _one_large_cost(txns: Sequence[Group], entity: str | None, costs: Decimal, months: int) -> tuple[str, str, Decimal, int] | None:
+    """(category, month, amount, rows) of the business's largest cost of one category in one
+    month, where that alone is more than a usual month's costs and three times what the
+    category cost in the other months: a roof paid for at once, not the running of the
+    business; None where there is no such cost."""
+    found: dict[tuple[str, str], list] = {}
+    for g in txns:
+        if g.entity != entity:
+            continue
+        effect = profit_effect(g.type, g.amount)
+        if effect is None or effect[0] != 1 or effect[1] <= 0:
+            continue
+        acc = found.setdefault((g.category or g.account or "(no category)", g.month), [ZERO, 0])
+        acc[0] += effect[1]
+        acc[1] += g.count
+    if not found or months < 3:  # (a one-off needs usual months to stand out from)
+        return None
+    (category, month), (amount, rows) = max(found.items(), key=lambda kv: (kv[1][0], kv[0]))
+    usual = (costs - amount) / months  # a month's costs, that one aside
+    # (not a cost the business pays every month, wages in a month of five Fridays: the same
+    # category in its other months is a third of it or less, on average)
+    again = sum((v[0] for (c, m), v in found.items() if c == category and m != month), ZERO) / (months - 1)
+    return (category, month, amount, rows) if 0 < usual < amount and 3 * again <= amount else None
+
+
 def _net_total(entity: str | None, period: str, span: str, revenue: Decimal, net: Decimal,
-               src: tuple[str, ...], ctx: AnalysisContext) -> Fact:
+               src: tuple[str, ...], ctx: AnalysisContext, large: tuple[str, str, Decimal, int] | None = None) -> Fact:
     """Net over the window: a loss is a finding, except for a holding company, which earns
     nothing itself; a business of another kind with costs and no revenue at all is asked
-    where its revenue is, not told to break even."""
+    where its revenue is, not told to break even. A loss that one large cost makes (``large``,
+    without which the business made money: a roof paid at once) says so, and asks whether it
+    is a one-off, not that the business break even or stop."""
     who, cur = ctx.entity_name(entity), ctx.currency
     if net >= 0:
         return _metric("net_total", entity, period, net, cur, f"{who} netted {money(net, cur)} over {span}.",
@@ -223,6 +251,17 @@ def _net_total(entity: str | None, period: str, span: str, revenue: Decimal, net
             recommendation=(f"Check whether {possessive(who)} revenue is booked under another business or missing "
                             f"from the ledger; if it earns nothing, set it up as a holding company "
                             f"([[entities]] kind = \"holding\")."))
+    if large is not None and net + large[2] > 0:
+        category, month, amount, rows = large
+        one = f"{category} of {money(amount, cur)} in {month_label(month)}" + (f" ({rows} transactions)" if rows > 1 else "")
+        return _metric(
+            "net_total", entity, period, net, cur,
+            f"{who} lost {money(-net, cur)} over {span}, from one large cost: {one}; without it, {who} "
+            f"netted {money(net + amount, cur)}.",
+            ("finance", "profitability", "risk"), src, severity="medium", kind="finding",
+            recommendation=(f"Check that the {money(amount, cur)} of {category} in {month_label(month)} is a one-off; "
+                            "if it is work that lasts for years (a roof, a vehicle, equipment), ask the accountant "
+                            "whether to book it as an asset rather than a cost of these months."))
     return _metric(
         "net_total", entity, period, net, cur, f"{who} lost {money(-net, cur)} over {span}.",
         ("finance", "profitability", "risk"), src, severity="high", kind="finding",
