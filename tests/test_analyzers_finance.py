@@ -504,8 +504,25 @@ def test_a_loan_repaid_in_full_is_left_out_of_the_burn_runway_lasts_at():
     runway = find(facts, "runway_months", entity=None)
     assert runway.value == Decimal("6.0")  # $3,000 at $500 a month, not at $2,500
     assert runway.statement == ("Leaving out the $6,000 repaid to close Line of credit (a loan drawn and repaid in "
-                                "full, which does not come again), at $500 a month, cash of $3,000 lasts 6.0 months, "
-                                "to about 2027-05-24.")
+                                "full, which does not come again), the group burned $500 a month: cash of $3,000 "
+                                "lasts 6.0 months, to about 2027-05-24.")
+
+
+def test_money_borrowed_or_put_in_is_left_out_of_the_burn_runway_lasts_at():
+    book = _profitable_book(draw="2200")  # operations make $2,000 a month, the owners draw $2,200
+    book.add("2026-08-10", "6000", account="Equipment loan", category="Loan proceeds")  # still owed
+    book.add("2026-09-10", "-300", account="Equipment loan", category="Loan principal")
+    book.add("2026-10-10", "-300", account="Equipment loan", category="Loan principal")
+    book.add("2026-10-20", "900", account="Checking", category="Owner investment")
+    facts = finance.analyze(book.rows + [opening("4000", "2026-11-23")], ctx())
+
+    assert find(facts, "monthly_burn", entity=None).value == Decimal("0")  # cash rose, with the loan in it
+    runway = find(facts, "runway_months", entity=None)
+    # $2,000 made, $2,200 drawn and $200 of principal a month: $400 a month burned without the money raised
+    assert (runway.severity, runway.value) == ("medium", Decimal("10.0"))
+    assert runway.statement == ("Leaving out the $900 the owners put in and the $6,000 borrowed (money raised, not "
+                                "earned), the group burned $400 a month: cash of $4,000 lasts 10.0 months, to about "
+                                "2027-09-23.")
 
 
 def test_a_loan_still_being_repaid_stays_in_the_burn():

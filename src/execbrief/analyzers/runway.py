@@ -338,6 +338,8 @@ class Flows(NamedTuple):
     one_off: Decimal
     closed: tuple[str, ...]  # the closed loans' accounts, as the ledger names them
     months: int
+    # money raised over the months, by type: loan proceeds, capital the owners put in (totals)
+    raised: dict[str, Decimal] = {}
 
 
 def group_flows(complete: Sequence[Group], sums: dict) -> Flows | None:
@@ -362,7 +364,21 @@ def group_flows(complete: Sequence[Group], sums: dict) -> Flows | None:
     return Flows(operating.quantize(cent, rounding=ROUND_HALF_UP),
                  {k: (v / len(months)).quantize(cent, rounding=ROUND_HALF_UP) for k, v in moved.items() if v},
                  (one_off / len(months)).quantize(cent, rounding=ROUND_HALF_UP) if one_off else ZERO,
-                 tuple(sorted(repaid)) if one_off else (), len(months))
+                 tuple(sorted(repaid)) if one_off else (), len(months), _raised(complete, window))
+
+
+def _raised(complete: Sequence[Group], window: set[str]) -> dict[str, Decimal]:
+    """Money raised over the months, by type: loans drawn (but not a loan the ledger shows
+    drawn and repaid in full, one business's to another among them) and capital put in."""
+    closed = {key for key in closed_loans(complete)}
+    raised: dict[str, Decimal] = {}
+    for g in complete:
+        if g.month in window and g.type in _RAISED and g.amount > 0 and (g.entity, g.account) not in closed:
+            raised[g.type] = raised.get(g.type, ZERO) + g.amount
+    return raised
+
+
+_RAISED = ("loan_proceeds", "capital_contribution")  # money raised: cash in, but no income to burn against
 
 
 def runway(cash: Fact, burn: Fact, ctx: AnalysisContext, flows: Flows | None = None) -> Fact:
@@ -377,12 +393,23 @@ def runway(cash: Fact, burn: Fact, ctx: AnalysisContext, flows: Flows | None = N
     fact_id = stable_id("f", "runway", ctx.as_of)
     evidence = (cash.id, burn.id)
     sources = cash.sources + burn.sources
-    aside = ""
+    left_out: list[str] = []
+    if flows is not None and flows.raised:
+        # borrowed money and the owners' capital came in, but not from the business: the burn
+        # runway lasts at is the one without them ("Cash is falling" while a new loan sits in the bank)
+        cent = Decimal("0.01")
+        without = -(flows.operating + sum((v for k, v in flows.moves.items() if k not in _RAISED), ZERO))
+        if without > burn_value:
+            burn_value = without.quantize(cent, rounding=ROUND_HALF_UP)
+            left_out.append(" and ".join(
+                f"the {money(total, cur)} {'borrowed' if kind == 'loan_proceeds' else 'the owners put in'}"
+                for kind, total in sorted(flows.raised.items())) + " (money raised, not earned)")
     if flows is not None and flows.one_off and burn_value > 0:
         total = flows.one_off * flows.months
         burn_value = max(ZERO, burn_value - flows.one_off)
-        aside = (f"Leaving out the {money(total, cur)} repaid to close {' and '.join(flows.closed)} (a loan drawn "
-                 f"and repaid in full, which does not come again), ")
+        left_out.append(f"the {money(total, cur)} repaid to close {' and '.join(flows.closed)} (a loan drawn "
+                        f"and repaid in full, which does not come again)")
+    aside = f"Leaving out {' and '.join(left_out)}, " if left_out else ""
     if burn_value <= 0 or cash_value <= 0:
         why = "no cash left" if cash_value <= 0 else "the group is not burning cash"
         return Fact(
@@ -401,8 +428,8 @@ def runway(cash: Fact, burn: Fact, ctx: AnalysisContext, flows: Flows | None = N
             topics=("finance", "cash"), evidence=evidence, sources=sources,
         )
     until = ctx.as_of + timedelta(days=int(cash_value / burn_value * DAYS_PER_MONTH))
-    said = (f"at {money(burn_value, cur)} a month, cash of {money(cash_value, cur)} lasts "
-            f"{months} months, to about {until.isoformat()}.")
+    said = (f"{'the group burned ' if aside else 'at '}{money(burn_value, cur)} a month{':' if aside else ','} "
+            f"cash of {money(cash_value, cur)} lasts {months} months, to about {until.isoformat()}.")
     severity = next((s for limit, s in RUNWAY_SEVERITY if months < limit), None)
     return Fact(
         id=fact_id, kind="finding" if severity else "metric", name="runway_months", severity=severity,
