@@ -839,6 +839,15 @@ def test_a_why_in_brackets_does_not_keep_what_was_repaid_open():
     assert (broken.kind, broken.name) == ("finding", "risk")  # an aside at the end is what became of it
 
 
+def test_a_heading_that_opens_with_a_done_word_is_done_whatever_follows():
+    reconciled, = operations.analyze([section(
+        "Done this month", "Bank, Amex and loan accounts reconciled for all three businesses.")], ctx())
+    chase, = operations.analyze([section("This month", "Chase the Pier 9 invoice.")], ctx())
+
+    assert reconciled.kind == "note"  # not an open task with no due date
+    assert chase.kind == "action"
+
+
 def test_a_status_standing_alone_at_the_end_says_the_item_is_over():
     fixed, complaining = operations.analyze([section(
         "Repairs",

@@ -181,6 +181,9 @@ class Vocabulary:
         self._headings = _Matcher(by_heading)
         roles = data.get("roles") or {}
         self._roles = _Matcher({w: {r} for r in ROLES for w in roles.get(r) or ()})
+        # a heading that opens with a done word says its items are done, whatever follows
+        # ("Done this month" is no plan)
+        self._done_first = _Matcher({w: {"done"} for w in roles.get("done") or ()})
         self._stated = tuple(_stated_pattern(name, spec) for name, spec in sorted((data.get("stated") or {}).items()))
         # a KPI stated in words that a kind of business calls by another name ("rating 4.8" is a
         # holiday let's review rating, a courier's customer rating)
@@ -238,6 +241,10 @@ class Vocabulary:
     def role(self, heading: str | None) -> str | None:
         """What a heading says its items are: ``risk``, ``plan``, ``missing_kpi``, ``done`` or None."""
         found = self._roles.find(heading or "")
+        if "done" in found and len(found) > 1:
+            first = re.match(r"\W*(\w+(?:\s+\w+)?)", heading or "")
+            if first and (self._done_first.find(first.group(1)) or self._done_first.find(first.group(1).split()[0])):
+                return "done"
         return next((r for r in ROLES if r in found), None)
 
     def signals(self, text: str | None) -> frozenset[str]:
