@@ -240,6 +240,12 @@ def test_a_loss_that_one_large_cost_makes_asks_whether_it_is_a_one_off_not_to_br
     assert "one-off" in roof.recommendation and "break even" not in roof.recommendation
     wages = find(facts, "net_total", "beta")
     assert (wages.severity, wages.statement) == ("high", "Beta Delivery lost $5,500 over September–November 2026.")
+    # nor is the group's runway taken at a burn the roof makes: without it, operations made $500
+    with_cash = finance.analyze(book.rows + [opening("5000", "2026-11-30")], ctx(as_of=date(2026, 11, 30)))
+    assert find(with_cash, "monthly_burn", entity=None).value == Decimal("2966.67")  # the cash that went
+    assert find(with_cash, "runway_months", entity=None).statement == (
+        "Leaving out Alpha Rentals' $9,400 of Roof replacement in October 2026 (a one-off cost), runway is not "
+        "computed: the group is not burning cash ($5,000 cash, $0.00 monthly burn).")
 
 
 def test_no_margin_without_revenue():
@@ -545,6 +551,20 @@ def test_a_profitable_group_whose_owners_draw_more_is_told_to_draw_less_not_to_c
         "Operations make $2,000 a month, less than the owner draws ($2,200 a month) and loan payments take: "
         "bring the draws down to what operations leave after loan payments ($1,700 a month) or less, or "
         "arrange financing well before 2027-04-24.")
+
+
+def test_owners_drawing_more_than_operations_leave_after_loan_payments_is_a_finding_however_long_the_runway():
+    facts = finance.analyze(_profitable_book(draw="2200", principal="300").rows, ctx())
+
+    draws = find(facts, "draws_over_earnings", entity=None)
+    assert (draws.kind, draws.severity, draws.value) == ("finding", "medium", Decimal("500.00"))
+    assert draws.statement == ("Owner draws of $2,200 a month over August–October 2026 are more than what operations "
+                               "leave after loan payments ($1,700 a month): cash falls by the difference, $500 a month.")
+    assert draws.recommendation.startswith("Bring the draws down to $1,700 a month or less")
+    # about what is left is no finding; a short runway's advice already says it
+    assert named(finance.analyze(_profitable_book(draw="1750", principal="300").rows, ctx()), "draws_over_earnings") == []
+    short = finance.analyze(_profitable_book(draw="2200", principal="300").rows + [opening("2500", "2026-11-23")], ctx())
+    assert named(short, "draws_over_earnings") == [] and find(short, "runway_months", entity=None).severity == "high"
 
 
 def test_a_group_whose_operations_lose_money_is_told_to_cut_costs():

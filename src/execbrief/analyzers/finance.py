@@ -21,7 +21,8 @@ from ..model import Evidence, Fact, stable_id
 from . import economics, runway  # they build on this module's sums
 from .base import AnalysisContext, rule
 from .kinds import revenue_drop
-from .ledger_rows import ALL, Group, Ledger, aggregate, closed_loans, first_open_month, shared_ledger, with_group
+from .ledger_rows import (ALL, Group, Ledger, aggregate, closed_loans, first_open_month, one_large_cost, shared_ledger,
+                          with_group)
 from .ledger_types import CASH_ONLY, profit_effect, type_label
 from .tables import possessive
 from .views import LEDGER
@@ -193,38 +194,13 @@ def window_results(txns: Sequence[Group], ctx: AnalysisContext, sums: dict | Non
             "costs_total", entity, period, costs, ctx.currency,
             f"{who} spent {money(costs, ctx.currency)} over {span}.", ("cost", "finance"), src))
         facts.append(_net_total(entity, period, span, revenue, net, src, ctx,
-                                _one_large_cost(txns, entity, costs, len(months)) if net < 0 else None))
+                                one_large_cost(txns, entity, costs, len(months)) if net < 0 else None))
         if revenue > 0:
             margin = (net / revenue * HUNDRED).quantize(Decimal("0.1"))
             facts.append(_metric(
                 "net_margin", entity, period, margin, "%",
                 f"{who} net margin over {span} was {percent(margin)}.", ("finance", "profitability"), src))
     return facts
-
-
-def _one_large_cost(txns: Sequence[Group], entity: str | None, costs: Decimal, months: int) -> tuple[str, str, Decimal, int] | None:
-    """(category, month, amount, rows) of the business's largest cost of one category in one
-    month, where that alone is more than a usual month's costs and three times what the
-    category cost in the other months: a roof paid for at once, not the running of the
-    business; None where there is no such cost."""
-    found: dict[tuple[str, str], list] = {}
-    for g in txns:
-        if g.entity != entity:
-            continue
-        effect = profit_effect(g.type, g.amount)
-        if effect is None or effect[0] != 1 or effect[1] <= 0:
-            continue
-        acc = found.setdefault((g.category or g.account or "(no category)", g.month), [ZERO, 0])
-        acc[0] += effect[1]
-        acc[1] += g.count
-    if not found or months < 3:  # (a one-off needs usual months to stand out from)
-        return None
-    (category, month), (amount, rows) = max(found.items(), key=lambda kv: (kv[1][0], kv[0]))
-    usual = (costs - amount) / months  # a month's costs, that one aside
-    # (not a cost the business pays every month, wages in a month of five Fridays: the same
-    # category in its other months is a third of it or less, on average)
-    again = sum((v[0] for (c, m), v in found.items() if c == category and m != month), ZERO) / (months - 1)
-    return (category, month, amount, rows) if 0 < usual < amount and 3 * again <= amount else None
 
 
 def _net_total(entity: str | None, period: str, span: str, revenue: Decimal, net: Decimal,

@@ -410,6 +410,31 @@ def aggregate(groups: Sequence[Group]) -> dict[tuple[str, str | None, str | None
     return out
 
 
+def one_large_cost(txns: Sequence[Group], entity: str | None, costs: Decimal, months: int) -> tuple[str, str, Decimal, int] | None:
+    """(category, month, amount, rows) of the business's largest cost of one category in one
+    month, where that alone is more than a usual month's costs and three times what the
+    category cost in the other months: a roof paid for at once, not the running of the
+    business; None where there is no such cost."""
+    found: dict[tuple[str, str], list] = {}
+    for g in txns:
+        if g.entity != entity:
+            continue
+        effect = profit_effect(g.type, g.amount)
+        if effect is None or effect[0] != 1 or effect[1] <= 0:
+            continue
+        acc = found.setdefault((g.category or g.account or "(no category)", g.month), [Decimal(0), 0])
+        acc[0] += effect[1]
+        acc[1] += g.count
+    if not found or months < 3:  # (a one-off needs usual months to stand out from)
+        return None
+    (category, month), (amount, rows) = max(found.items(), key=lambda kv: (kv[1][0], kv[0]))
+    usual = (costs - amount) / months  # a month's costs, that one aside
+    # (not a cost the business pays every month, wages in a month of five Fridays: the same
+    # category in its other months is a third of it or less, on average)
+    again = sum((v[0] for (c, m), v in found.items() if c == category and m != month), Decimal(0)) / (months - 1)
+    return (category, month, amount, rows) if 0 < usual < amount and 3 * again <= amount else None
+
+
 def closed_loans(groups: Sequence[Group]) -> dict[tuple[str | None, str], Decimal]:
     """The loans the ledger shows closed, drawn and repaid in full (an account of a business
     whose loan rows add up to nothing, with money drawn into it), and the principal repaid to

@@ -20,7 +20,7 @@ from ..formatting import money, month_label, month_range_label
 from ..model import Evidence, Fact, stable_id
 from .base import AnalysisContext
 from .kinds import customers
-from .ledger_rows import ALL, Group, aggregate, closed_loans, opening_cash, with_group
+from .ledger_rows import ALL, Group, aggregate, closed_loans, one_large_cost, opening_cash, with_group
 from .ledger_types import type_label
 from .tables import possessive
 
@@ -46,19 +46,60 @@ def analyze(evidence: Sequence[Evidence], txns: Sequence[Group], complete: Seque
     facts += cash_movements(sums, ctx)
     burns = monthly_burn(complete, ctx, sums)
     facts += burns
+    flows = group_flows(complete, sums)
     opening = opening_cash(evidence)
-    if opening is None:
-        return facts
-    cash = cash_balance(opening, txns, ctx)
-    facts.append(cash)
-    facts += cash_by_month(opening, txns, ctx, open_month)
-    group_burn = next((f for f in burns if f.entity is None and f.name == "monthly_burn"), None)
-    if group_burn is not None:
-        facts.append(runway(cash, group_burn, ctx, group_flows(complete, sums)))
-    gross = next((f for f in burns if f.name == "gross_burn"), None)
-    if gross is not None:
-        facts += cash_cover(cash, gross, ctx)
+    short = False  # (a short runway's advice already says what the draws should come down to)
+    if opening is not None:
+        cash = cash_balance(opening, txns, ctx)
+        facts.append(cash)
+        facts += cash_by_month(opening, txns, ctx, open_month)
+        group_burn = next((f for f in burns if f.entity is None and f.name == "monthly_burn"), None)
+        if group_burn is not None:
+            facts.append(runway(cash, group_burn, ctx, flows))
+            short = facts[-1].kind == "finding"
+        gross = next((f for f in burns if f.name == "gross_burn"), None)
+        if gross is not None:
+            facts += cash_cover(cash, gross, ctx)
+    if flows is not None and not short:
+        facts += draws_over_earnings(flows, complete, ctx)
     return facts
+
+
+_MATERIAL = Decimal("0.05")  # the share of the draws by which they must pass what operations leave
+
+
+def draws_over_earnings(flows: "Flows", complete: Sequence[Group], ctx: AnalysisContext) -> list[Fact]:
+    """A finding where the owners draw more than operations leave after loan payments, month
+    after month (one-off costs aside): cash falls by the difference, whatever a new loan in
+    the bank makes the balance look like."""
+    draws = -flows.moves.get("owner_draw", ZERO)
+    if draws <= 0:
+        return []
+    spread = sum((amount for *_, amount in flows.one_off_costs), ZERO) / flows.months
+    debt = max(ZERO, -(flows.moves.get("loan_principal", ZERO) + flows.moves.get("loan_payment", ZERO)) - flows.one_off)
+    left = (flows.operating + spread - debt).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    if draws - left < draws * _MATERIAL:
+        return []  # (draws about equal to what is left: $32.67 of $7,500 a month is no finding)
+    cur = ctx.currency
+    months = sorted({g.month for g in complete})[-flows.months:]
+    span = month_range_label(months[0], months[-1])
+    aside = (", with " + " and ".join(f"{possessive(ctx.entity_name(e))} {money(a, cur)} of {c} in {month_label(m)}"
+                                      for e, c, m, a in flows.one_off_costs) + " set aside as a one-off") if spread else ""
+    after = (f"what operations leave after loan payments ({money(left, cur)} a month{aside})" if debt else
+             f"what operations make ({money(left, cur)} a month{aside})")
+    if left <= 0:
+        after = ("nothing: operations do not cover the loan payments" if debt else "nothing: operations lose money") + aside
+    return [Fact(
+        id=stable_id("f", "draws_over_earnings", f"{months[0]}..{months[-1]}"), kind="finding",
+        name="draws_over_earnings", severity="high" if left <= 0 else "medium", value=draws - max(left, ZERO), unit=cur,
+        period=f"{months[0]}..{months[-1]}",
+        statement=(f"Owner draws of {money(draws, cur)} a month over {span} are more than {after}: "
+                   f"cash falls by the difference{f', {money(draws - max(left, ZERO), cur)} a month' if left > 0 else ''}."),
+        recommendation=(f"Bring the draws down to {money(left, cur)} a month or less, or decide what pays for the "
+                        "difference and for how long." if left > 0 else
+                        "Stop or cut the draws until operations cover the loan payments, and decide what pays for them meanwhile."),
+        topics=("finance", "cash", "risk"), sources=tuple(sorted({f"{g.path}, {span}" for g in complete if g.month in months})),
+    )]
 
 
 def _where(ev: Evidence) -> str:
@@ -340,6 +381,9 @@ class Flows(NamedTuple):
     months: int
     # money raised over the months, by type: loan proceeds, capital the owners put in (totals)
     raised: dict[str, Decimal] = {}
+    # one large cost of a business in the months, a one-off (``one_large_cost``): (business,
+    # category, month, amount); in ``operating``
+    one_off_costs: tuple[tuple[str | None, str, str, Decimal], ...] = ()
 
 
 def group_flows(complete: Sequence[Group], sums: dict) -> Flows | None:
@@ -364,7 +408,21 @@ def group_flows(complete: Sequence[Group], sums: dict) -> Flows | None:
     return Flows(operating.quantize(cent, rounding=ROUND_HALF_UP),
                  {k: (v / len(months)).quantize(cent, rounding=ROUND_HALF_UP) for k, v in moved.items() if v},
                  (one_off / len(months)).quantize(cent, rounding=ROUND_HALF_UP) if one_off else ZERO,
-                 tuple(sorted(repaid)) if one_off else (), len(months), _raised(complete, window))
+                 tuple(sorted(repaid)) if one_off else (), len(months), _raised(complete, window),
+                 _one_off_costs(complete, sums, months))
+
+
+def _one_off_costs(complete: Sequence[Group], sums: dict, months: list[str]) -> tuple[tuple[str | None, str, str, Decimal], ...]:
+    """Each business's one large cost in the months, where it has one (``one_large_cost``)."""
+    window = set(months)
+    inside = [g for g in complete if g.month in window]
+    found = []
+    for entity in sorted({g.entity for g in inside if g.entity is not None}):
+        costs = sum((v[1] for k, v in sums.items() if k[0] == "month" and k[1] == entity and k[2] in window), ZERO)
+        large = one_large_cost(inside, entity, costs, len(months))
+        if large is not None:
+            found.append((entity, large[0], large[1], large[2]))
+    return tuple(found)
 
 
 def _raised(complete: Sequence[Group], window: set[str]) -> dict[str, Decimal]:
@@ -409,13 +467,23 @@ def runway(cash: Fact, burn: Fact, ctx: AnalysisContext, flows: Flows | None = N
         burn_value = max(ZERO, burn_value - flows.one_off)
         left_out.append(f"the {money(total, cur)} repaid to close {' and '.join(flows.closed)} (a loan drawn "
                         f"and repaid in full, which does not come again)")
+    if flows is not None and flows.one_off_costs:
+        # a roof paid at once does not come again either: the advice and the burn go by the
+        # months without it
+        spread = sum((amount for *_, amount in flows.one_off_costs), ZERO) / flows.months
+        flows = flows._replace(operating=(flows.operating + spread).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+        if burn_value > 0:
+            burn_value = max(ZERO, burn_value - spread).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+            left_out.append(" and ".join(
+                f"{possessive(ctx.entity_name(entity))} {money(amount, cur)} of {category} in {month_label(month)}"
+                for entity, category, month, amount in flows.one_off_costs) + " (a one-off cost)")
     aside = f"Leaving out {' and '.join(left_out)}, " if left_out else ""
     if burn_value <= 0 or cash_value <= 0:
         why = "no cash left" if cash_value <= 0 else "the group is not burning cash"
         return Fact(
             id=fact_id, kind="note", name="runway_months", period=ctx.as_of.isoformat(),
-            statement=f"{aside}Runway is not computed: {why} ({money(cash_value, cur)} cash, "
-                      f"{money(burn_value, cur)} monthly burn).",
+            statement=_opened(aside, f"runway is not computed: {why} ({money(cash_value, cur)} cash, "
+                                     f"{money(burn_value, cur)} monthly burn)."),
             topics=("finance", "cash"), evidence=evidence, sources=sources,
         )
     months = (cash_value / burn_value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
