@@ -37,7 +37,7 @@ from ..transactions import TransactionTable, encode_amount
 from . import InputFile, SourceResult, expand_paths
 from ..construct import evidence, provenance
 from .ledger_cache import LedgerCache
-from .values import MAX_DIGITS, implausible, parse_amount
+from .values import MAX_DIGITS, find_dates, implausible, parse_amount
 
 __all__ = ["LedgerSource", "register"]
 
@@ -91,7 +91,7 @@ class LedgerSource:
         # everything the parse reads besides the file: a change to any of it is a new cache key
         self._parse_key = (
             tuple(getattr(configured, name) for name in COLUMNS), sorted(self._by_label.items()),
-            sorted(self._ids), MAX_ROW_WARNINGS,
+            sorted(self._ids), MAX_ROW_WARNINGS, settings.organization.date_order,
         )
 
     def collect(self) -> SourceResult:
@@ -233,10 +233,13 @@ class LedgerSource:
             file.add(bad_line, f"not UTF-8; decoded as {encoding}: re-save as UTF-8")
         parse = _FileParse(TransactionTable(rel, sha, observed))
         with path.open(encoding=encoding, newline="") as fh:
-            delimiter = _delimiter(fh.read(_SNIFF))
+            head = fh.read(_SNIFF)
+            delimiter = _delimiter(head)
             fh.seek(0)
             # (a spreadsheet that separates fields with ";" writes amounts with a decimal comma: 1.234,56)
             parse.decimal_comma = delimiter == ";"
+            parse.date_order = self._date_order(head, fh, file)
+            fh.seek(0)
             self._parse(csv.reader(fh, delimiter=delimiter), parse, file)
         parse.done()
         return parse.table, parse.hits, parse.unassigned
@@ -309,6 +312,24 @@ class LedgerSource:
             return None
         return columns
 
+    def _date_order(self, head: str, fh: Any, file: "_FileWarnings") -> str:
+        """How the file writes all-figure dates, ``09/01/2026``: day first where some first
+        figure is over 12 (``25/09/2026``) and no second one is, month first the other way
+        round, else as ``[organization] date_order`` says (then said once, if it has such dates:
+        a bank export of a few days cannot tell)."""
+        said = _order_of(head)
+        if said is None and len(head) == _SNIFF:  # (the first rows may all be early in a month)
+            said = _order_of(head + fh.read())
+        if said in ("mdy", "dmy"):
+            return said
+        configured = self.settings.organization.date_order
+        if said == "ambiguous":
+            file.add(None, (f"dates such as {_NUMERIC_DATE.search(head).group(0)!r} read "  # type: ignore[union-attr]
+                            f"{'month' if configured == 'mdy' else 'day'} first, as [organization] date_order = "
+                            f"\"{configured}\" says: set it to \"{'dmy' if configured == 'mdy' else 'mdy'}\" if they are "
+                            f"{'day' if configured == 'mdy' else 'month'} first"))
+        return configured
+
     def _row(self, row: list[str], pick: Callable[[list[str]], tuple[str, ...]], start: int, end: int,
              parse: _FileParse, file: _FileWarnings) -> None:
         row.append("")  # a missing optional column reads as this empty cell
@@ -316,11 +337,13 @@ class LedgerSource:
         table = parse.table
         day = parse.days.get(raw_date)
         if day is None:
-            iso = self._days.get(raw_date) or _parse_date(raw_date)
+            known = raw_date if raw_date[:4].isdigit() else f"{parse.date_order}\0{raw_date}"  # (09/01: per order)
+            iso = self._days.get(known) or _parse_date(raw_date, parse.date_order)
             if iso is None:
-                file.row(start, f"bad date {_shown(raw_date)}: use YYYY-MM-DD; row skipped")
+                file.row(start, f"bad date {_shown(raw_date)}: use YYYY-MM-DD (or 09/30/2026, 30 Sep 2026); "
+                                "row skipped")
                 return
-            self._days[raw_date] = iso
+            self._days[known] = iso
             day = parse.days[raw_date] = table.intern(table.days, iso)
         encoded: tuple[int, int] | None
         if parse.decimal_comma:
@@ -441,6 +464,26 @@ class LedgerSource:
 
 
 _SNIFF = 65_536  # characters read to tell the field separator from the header line
+# an all-figure date: 09/30/2026, 30.09.2026, 9/30/26
+_NUMERIC_DATE = re.compile(r"(?<![\d/.])(\d{1,2})([/.])(\d{1,2})\2(?:\d{4}|\d{2})(?![\d/.])")
+_DOTTED = re.compile(r"\d{1,2}\.\d{1,2}\.\d{2,4}")
+
+
+def _order_of(text: str) -> str | None:
+    """``dmy`` or ``mdy`` where the all-figure dates in ``text`` tell (a first figure over 12 is
+    a day, a second one over 12 a day), ``ambiguous`` where they do not, ``conflict`` where
+    both are over 12 somewhere, None without any."""
+    firsts = seconds = 0
+    seen = False
+    for m in _NUMERIC_DATE.finditer(text):
+        seen = True
+        firsts |= int(m.group(1)) > 12
+        seconds |= int(m.group(3)) > 12
+    if firsts != seconds:
+        return "dmy" if firsts else "mdy"
+    if firsts:  # (both: some are no dates at all, each row says so)
+        return "conflict"
+    return "ambiguous" if seen else None
 
 
 def _delimiter(head: str) -> str:
@@ -471,6 +514,7 @@ class _FileParse:
         self.table = table
         self.decimal_comma = False  # amounts written "1.234,56" (a file separated by ";")
         self.days: dict[str, int] = {}
+        self.date_order = "mdy"  # how the file writes 09/01/2026 (``LedgerSource._date_order``)
         self.entities: dict[str, int] = {}
         self.strings: dict[str, int] = {}  # raw account, category or memo → its withheld form
         self.clean: dict[str, int] = {}  # withheld form → its position in the table's strings
@@ -566,8 +610,10 @@ def _inspect(path: Path) -> tuple[str, int, bool, int | None, bool]:
     return "sha256:" + digest.hexdigest(), size, binary, bad_line, cp1252_ok
 
 
-def _parse_date(raw: str) -> str | None:
-    """``2026-05-03``, ``2026/05/03`` or an ISO timestamp → ``2026-05-03``; else None."""
+def _parse_date(raw: str, order: str = "mdy") -> str | None:
+    """``2026-05-03``, ``2026/05/03`` or an ISO timestamp → ``2026-05-03``; a bank's date,
+    ``05/03/2026``, ``5/3/26`` or ``03.05.2026`` (in ``order``), ``3 May 2026``, ``May 3, 2026``
+    too; else None."""
     if _DAY.fullmatch(raw):  # the common case, checked in C
         try:
             return date.fromisoformat(raw).isoformat()
@@ -575,7 +621,9 @@ def _parse_date(raw: str) -> str | None:
             return None
     match = _DATE.match(raw)
     if not match:
-        return None
+        found = [f for f in find_dates(raw.replace(".", "/") if _DOTTED.fullmatch(raw) else raw, numeric=order)
+                 if f[0] is not None]
+        return date(*found[0]).isoformat() if len(found) == 1 else None  # type: ignore[arg-type]
     year, _, month, day = match.groups()
     try:
         return date(int(year), int(month), int(day)).isoformat()

@@ -29,7 +29,7 @@ from .cache import FileCache
 
 __all__ = ["LedgerCache", "VERSION"]
 
-VERSION = 12  # 12: a row's business cell that names no configured business is kept (TransactionTable.named); 11: a file separated by ";" (amounts with a decimal comma) or by tabs is read; 10: a UTF-16 file with its BOM is read, not skipped as binary; 9: a password-shaped word beside a login is withheld; 8: an AWS secret ending in +, / or = is named so, an access code said aloud is withheld, a business cell is matched as the notes match names (Rd/Road); 7: an abbreviated password ("pw: …") is withheld; 2: rows that name no business are kept with each entry; 3: amounts are bounded, empty files warned of; 4: an AWS secret beside its key id is named so; 5: a login written in words is withheld; 6: a quote left open to the end of the file is warned of
+VERSION = 13  # 13: bank dates (09/30/2026 in the file's order, 30 Sep 2026) are read; 12: a row's business cell that names no configured business is kept (TransactionTable.named); 11: a file separated by ";" (amounts with a decimal comma) or by tabs is read; 10: a UTF-16 file with its BOM is read, not skipped as binary; 9: a password-shaped word beside a login is withheld; 8: an AWS secret ending in +, / or = is named so, an access code said aloud is withheld, a business cell is matched as the notes match names (Rd/Road); 7: an abbreviated password ("pw: …") is withheld; 2: rows that name no business are kept with each entry; 3: amounts are bounded, empty files warned of; 4: an AWS secret beside its key id is named so; 5: a login written in words is withheld; 6: a quote left open to the end of the file is warned of
 
 
 class LedgerCache:
