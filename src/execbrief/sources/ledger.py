@@ -318,7 +318,7 @@ class LedgerSource:
         round, else as ``[organization] date_order`` says (then said once, if it has such dates:
         a bank export of a few days cannot tell)."""
         said = _order_of(head)
-        if said is None and len(head) == _SNIFF:  # (the first rows may all be early in a month)
+        if said == "ambiguous" and len(head) == _SNIFF:  # (the first rows may all be early in a month)
             said = _order_of(head + fh.read())
         if said in ("mdy", "dmy"):
             return said
