@@ -240,12 +240,12 @@ def test_a_loss_that_one_large_cost_makes_asks_whether_it_is_a_one_off_not_to_br
     assert "one-off" in roof.recommendation and "break even" not in roof.recommendation
     wages = find(facts, "net_total", "beta")
     assert (wages.severity, wages.statement) == ("high", "Beta Delivery lost $5,500 over September–November 2026.")
-    # nor is the group's runway taken at a burn the roof makes: without it, operations made $500
+    # nor is the group's runway taken at a burn a third of the roof makes a month: a twelfth of it
     with_cash = finance.analyze(book.rows + [opening("5000", "2026-11-30")], ctx(as_of=date(2026, 11, 30)))
     assert find(with_cash, "monthly_burn", entity=None).value == Decimal("2966.67")  # the cash that went
     assert find(with_cash, "runway_months", entity=None).statement == (
-        "Leaving out Alpha Rentals' $9,400 of Roof replacement in October 2026 (a one-off cost), runway is not "
-        "computed: the group is not burning cash ($5,000 cash, $0.00 monthly burn).")
+        "Counting Alpha Rentals' $9,400 of Roof replacement in October 2026 as a year's cost, not these months', the "
+        "group burned $617 a month: cash of $5,000 lasts 8.1 months, to about 2027-08-03.")  # $2,966.67 - $2,350
 
 
 def test_no_margin_without_revenue():

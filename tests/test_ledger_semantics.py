@@ -46,6 +46,9 @@ def ctx(**changes: object) -> AnalysisContext:
     ("intercompany", "Kestrel Holdings", 1, "transfer"),
     ("bank charges", "Wire transfer fee", -1, "operating_expense"),  # a fee, not a transfer
     ("Credit card payment", "Business Checking", -1, "transfer"),  # the statement paid from the bank
+    ("", "STRIPE TRANSFER ST-8XK2", 1, "revenue"),  # a processor's payout of sales, not a transfer
+    ("", "GUSTO NET PAY TRANSFER", -1, "operating_expense"),  # wages
+    ("", "SBA EIDL PMT", -1, "loan_payment"),  # principal and interest together
     ("Credit card payment", "Amex Business Card", 1, "transfer"),  # and the card's side of it
     ("Credit card fees", "Stripe", -1, "operating_expense"),
     ("", "Customer refunds", -1, "refund"),
@@ -238,7 +241,7 @@ def test_a_mortgage_payment_not_split_is_debt_service_flagged_and_each_month_say
         "not split them) over August–October 2026 (3 transactions): cash out, the interest in it a cost the ledger "
         "does not show apart.")
     flag = find(facts, "unsplit_loan_payments", "flats")
-    assert (flag.kind, flag.severity) == ("finding", "medium") and "Split Mill Lane Flats's mortgage" in flag.recommendation
+    assert (flag.kind, flag.severity) == ("finding", "medium") and "Split Mill Lane Flats' mortgage" in flag.recommendation
     # what a month kept after the mortgage: the latest month, and any the payment took below zero
     after = {f.period: f for f in named(facts, "net_after_debt")}
     assert sorted(after) == ["2026-10"]
@@ -341,3 +344,32 @@ def test_interest_paid_is_said_apart_for_each_business_and_the_group():
     assert [(f.entity, f.value) for f in interest] == [("flats", Decimal("3100"))]  # one business: no group line
     assert interest[0].statement == ("Mill Lane Flats paid $3,100 of interest over June–October 2026 (5 transactions): "
                                      "what its debts cost, counted in its costs.")
+
+
+def test_a_raw_bank_export_is_read_by_its_descriptions():
+    """Rows with neither category nor account say what they are in the bank's description."""
+    book = Ledger()
+    for month in ("09", "10", "11"):
+        book.add(f"2026-{month}-02", "3000", "flats", account="", memo=f"ZELLE FROM R PATEL RENT {month}")
+        book.add(f"2026-{month}-03", "1456.20", "flats", account="", memo="STRIPE TRANSFER ST-8XK2")  # sales
+        book.add(f"2026-{month}-05", "-2150", "flats", account="", memo="ROCKET MORTGAGE PMT")
+        book.add(f"2026-{month}-06", "-731", "flats", account="", memo="SBA EIDL PMT")
+        book.add(f"2026-{month}-20", "-925", "flats", account="", memo="KABBAGE PMT")  # the lender below
+        book.add(f"2026-{month}-21", "-25", "flats", account="", memo="KABBAGE LATE FEE")  # a fee is a cost
+        book.add(f"2026-{month}-28", "-1000", "flats", account="", memo="ZELLE TO ALEX KIM OWNER DRAW")
+    book.add("2026-09-08", "20000", "flats", account="", memo="LOAN ADVANCE - KABBAGE")
+    book.add("2026-10-02", "-4000", "flats", account="", memo="ONLINE TRANSFER TO CHK ...9902")
+    book.add("2026-11-28", "1200", "flats", account="", memo="SECURITY DEPOSIT - UNIT 2")
+
+    facts = finance.analyze(book.rows, ctx(as_of=date(2026, 11, 30)))
+
+    assert find(facts, "revenue_total", "flats").value == Decimal("13368.60")  # rent and Stripe, nothing else
+    assert find(facts, "costs_total", "flats").value == Decimal("75")  # the fees
+    assert find(facts, "loan_payments", "flats").value == Decimal("-11418")  # mortgage, EIDL and Kabbage
+    assert find(facts, "loan_proceeds", "flats").value == Decimal("20000")
+    assert find(facts, "owner_draws", "flats").value == Decimal("-3000")
+    assert find(facts, "transfers", "flats").value == Decimal("-4000")
+    assert find(facts, "deposits_held", "flats").value == Decimal("1200")
+    # the bank's file is the account its rows name none of
+    assert {f.statement.split(" over ")[0] for f in named(facts, "movement_by_account")} >= {
+        "Mill Lane Flats paid out $3,000 through ledger/t.csv"}

@@ -192,7 +192,7 @@ def _plain_sums(rows: list[Evidence], as_of: str = "2026-12") -> dict:
         kind = types(ev.record["category"], account, (amount > 0) - (amount < 0))
         effect = profit_effect(kind, amount)
         for key in (("month", ev.entity, month), ("month", ledger_rows.ALL, month), ("all", ev.entity, None),
-                    ("all", ledger_rows.ALL, None), ("account", ev.entity, account or "(no account)")):
+                    ("all", ledger_rows.ALL, None), ("account", ev.entity, account or ev.provenance.path)):
             acc = out.setdefault(key, [Decimal(0), Decimal(0), set(), set(), 0, {}])
             if effect is None:
                 moved = acc[5].setdefault(kind, [Decimal(0), 0])

@@ -384,13 +384,13 @@ def account_structure(txns: Sequence[Group], ctx: AnalysisContext, sums: dict | 
                 # both ways: sales tax collected and paid over through one account, a loan lent and repaid
                 statement=(f"{who} received {money(moved_in, ctx.currency)} and paid out "
                            f"{money(-moved_out, ctx.currency)} through {account} over {span} ({counted})"
-                           f"{', netting to nothing' if moved == 0 else ''}: {type_label(kind)}, neither revenue "
+                           f"{', netting to nothing' if moved == 0 else ''}: {type_label(kind, ctx.kind_of(entity))}, neither revenue "
                            "nor a cost." if moved_in and moved_out else
                            f"{who}: what went out and came in through {account} netted to nothing over {span} "
-                           f"({counted}): {type_label(kind)}, neither revenue nor a cost." if moved == 0 else
+                           f"({counted}): {type_label(kind, ctx.kind_of(entity))}, neither revenue nor a cost." if moved == 0 else
                            f"{who} {'received' if moved >= 0 else 'paid out'} {money(abs(moved), ctx.currency)} "
                            f"through {account} over {span} ({rows} transaction{'s' if rows != 1 else ''}): "
-                           f"{type_label(kind)}, "
+                           f"{type_label(kind, ctx.kind_of(entity))}, "
                            f"{'not revenue' if moved >= 0 else 'not a cost'}."),
                 topics=("accounting", "cash", "finance"), sources=sources,
             ))

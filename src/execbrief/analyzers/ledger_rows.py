@@ -99,7 +99,11 @@ class Ledger:
         self.tables = tables
         self.exact = _exact(tables)
         self.types = types or classifier()
-        self.groups: list[Group] = _groups(tables, by_day, self.types) if self.exact else _row_groups(tables, self.types)
+        # each table's category column as the rules read it (a bank's description where a row
+        # has neither category nor account: ``labels``)
+        self.labels = {id(t): labels(t) for t in tables}
+        self.groups: list[Group] = _to_lenders((_groups(tables, by_day, self.types, self.labels) if self.exact
+                                                else _row_groups(tables, self.types, self.labels)))
         self.last_day = max((_day(iso)[0] for t in tables for iso in t.days), default=None)
 
     def first_path(self, month: Callable[[str], bool]) -> str | None:
@@ -129,6 +133,7 @@ class Ledger:
         parts: list[tuple] = []
         for table in self.tables:
             revenue = self.revenue_pairs(table)
+            category = self.labels[id(table)]
             days = [_day(iso) for iso in table.days]
             wanted = [{d for d, (_, month) in enumerate(days) if month in months[entity]} if entity in months else set()
                       for entity in table.entities]
@@ -136,7 +141,7 @@ class Ledger:
             strings = table.strings
             if not self.exact:
                 for n, (e, d, m) in enumerate(zip(table.entity, table.day, table.memo)):
-                    if d in wanted[e] and (table.account[n], table.category[n]) in revenue:
+                    if d in wanted[e] and (table.account[n], category[n]) in revenue:
                         amount = table.amount(n)
                         who = names[m] if m in names else names.setdefault(m, payer(strings[m]))
                         if amount > 0 and who:
@@ -144,7 +149,7 @@ class Ledger:
                 continue
             sums: dict[tuple, list] = {}
             rows = zip(table.entity, table.day, table.memo, table.exp, table.coef, table.line, table.account,
-                       table.category)
+                       category)
             for e, d, m, x, k, line, a, c in rows:  # rows of amounts held as text have k == 0: below
                 if k > 0 and d in wanted[e] and (a, c) in revenue:
                     key = (e, d, m, x)
@@ -163,7 +168,7 @@ class Ledger:
                 e, d, m = table.entity[n], table.day[n], table.memo[n]
                 amount = table.amount(n)
                 who = payer(strings[m])
-                if amount > 0 and who and d in wanted[e] and (table.account[n], table.category[n]) in revenue:
+                if amount > 0 and who and d in wanted[e] and (table.account[n], category[n]) in revenue:
                     parts.append((table.entities[e], who, amount, days[d][0], table.path, table.line[n]))
         parts.sort(key=lambda p: (p[3], p[4], p[5]))
         return parts
@@ -171,7 +176,7 @@ class Ledger:
     def revenue_pairs(self, table: TransactionTable) -> set[tuple[int, int]]:
         """(account, category) positions of a table whose money in is revenue."""
         strings, types = table.strings, self.types
-        return {(a, c) for a, c in set(zip(table.account, table.category))
+        return {(a, c) for a, c in set(zip(table.account, self.labels[id(table)]))
                 if types(strings[c], strings[a], 1) == "revenue"}
 
 
@@ -196,7 +201,41 @@ def _exact(tables: Sequence[TransactionTable]) -> bool:
     return total < limit
 
 
-def _groups(tables: Sequence[TransactionTable], by_day: Callable[[str], bool], types: Classifier) -> list[Group]:
+def labels(table: TransactionTable) -> Sequence[int]:
+    """The table's category column as the rules read it: where a row has neither a category nor
+    an account, its memo, which is all a raw bank export says of a row ("ONLINE TRANSFER TO CHK
+    ...4471", "ZELLE TO ALEX KIM OWNER DRAW", "SECURITY DEPOSIT - UNIT 2"); the column itself
+    where every row has one or the other."""
+    blank = {n for n, text in enumerate(table.strings) if not text.strip()}
+    if not blank or blank.isdisjoint(set(table.category)):
+        return table.category
+    return [m if c in blank and a in blank else c for a, c, m in zip(table.account, table.category, table.memo)]
+
+
+# words of a loan row's label that name no lender
+_NOT_LENDERS = frozenset("""
+loan loans advance advanced proceeds drawdown draw drawn deposit funding funded from online transfer payment
+credit line business equipment capital working term bank ach wire incoming received note payable the and for
+""".split())
+_FEES = re.compile(r"\b(?:fees?|charges?|interest|insurance)\b", re.I)
+
+
+def _to_lenders(groups: list[Group]) -> list[Group]:
+    """``groups`` with money out to a lender the ledger shows lending typed a loan payment, not a
+    cost: a raw bank export's "KABBAGE PMT" after its "LOAN ADVANCE - KABBAGE" (rows with no
+    account, whose label is all they say; a fee or interest stays a cost)."""
+    lenders = {w for g in groups if g.type == "loan_proceeds" and not g.account
+               for w in re.findall(r"[a-z]{4,}", g.category.lower()) if w not in _NOT_LENDERS}
+    if not lenders:
+        return groups
+    return [g._replace(type="loan_payment")
+            if g.type == "operating_expense" and not g.account and g.sign < 0 and not _FEES.search(g.category)
+            and not lenders.isdisjoint(re.findall(r"[a-z]{4,}", g.category.lower())) else g
+            for g in groups]
+
+
+def _groups(tables: Sequence[TransactionTable], by_day: Callable[[str], bool], types: Classifier,
+            labels_of: dict[int, Sequence[int]]) -> list[Group]:
     out = []
     for table in tables:
         # each day's position, or its month's: (day, month) of the group, "day" being the 1st for a month
@@ -211,7 +250,8 @@ def _groups(tables: Sequence[TransactionTable], by_day: Callable[[str], bool], t
                 spans.append(span)
         fine: dict[tuple, list] = {}
         get = fine.get
-        for e, d, a, c, x, k in zip(table.entity, table.day, table.account, table.category, table.exp, table.coef):
+        category = labels_of[id(table)]
+        for e, d, a, c, x, k in zip(table.entity, table.day, table.account, category, table.exp, table.coef):
             key = (e, bucket[d], a, c, x, (k > 0) - (k < 0))
             part = get(key)
             if part is None:
@@ -221,7 +261,7 @@ def _groups(tables: Sequence[TransactionTable], by_day: Callable[[str], bool], t
                 part[1] += 1
         extra = []
         for n, text in table.odd.items():  # held as 0 above: move each to a group of its own
-            key = (table.entity[n], bucket[table.day[n]], table.account[n], table.category[n], 0, 0)
+            key = (table.entity[n], bucket[table.day[n]], table.account[n], category[n], 0, 0)
             fine[key][1] -= 1
             amount = Decimal(text)
             extra.append((key[:4], amount, (amount > 0) - (amount < 0)))
@@ -238,15 +278,17 @@ def _groups(tables: Sequence[TransactionTable], by_day: Callable[[str], bool], t
     return out
 
 
-def _row_groups(tables: Sequence[TransactionTable], types: Classifier) -> list[Group]:
+def _row_groups(tables: Sequence[TransactionTable], types: Classifier,
+                labels_of: dict[int, Sequence[int]]) -> list[Group]:
     """Every row its own group, in date order: sums then round where they always did."""
     keyed = []
     for table in tables:
         days = [_day(iso) for iso in table.days]
+        labelled = labels_of[id(table)]
         for n in range(len(table)):
             day, month = days[table.day[n]]
             amount = table.amount(n)
-            account, category = table.strings[table.account[n]], table.strings[table.category[n]]
+            account, category = table.strings[table.account[n]], table.strings[labelled[n]]
             sign = (amount > 0) - (amount < 0)
             keyed.append(((day, table.path, table.line[n]), Group(
                 table.entities[table.entity[n]], month, day, account, category, table.path, amount, 1, sign,
@@ -381,7 +423,8 @@ def aggregate(groups: Sequence[Group]) -> dict[tuple[str, str | None, str | None
     rows that only move cash (owner draws, capital, loans, transfers): type → [signed sum,
     rows, sum in, sum out (negative)]. Sets: ("month", entity, month), ("all", entity, None) and ("account", entity,
     account), with ``ALL`` as the entity of all businesses together (month and all only):
-    there transfers between the businesses add up to what left or joined the group. Each
+    there transfers between the businesses add up to what left or joined the group; a row
+    that names no account is its file's (a bank's export is one account's). Each
     sum adds the groups in order, as the rows were once added one by one (see ``Ledger``).
     """
     out: dict[tuple[str, str | None, str | None], list] = {}
@@ -390,7 +433,7 @@ def aggregate(groups: Sequence[Group]) -> dict[tuple[str, str | None, str | None
         entity, month, amount = g.entity, g.month, g.amount
         effect = profit_effect(g.type, amount)
         for key in (("month", entity, month), ("month", ALL, month), ("all", entity, None),
-                    ("all", ALL, None), ("account", entity, g.account or "(no account)")):
+                    ("all", ALL, None), ("account", entity, g.account or g.path)):  # (no account: its file is it)
             acc = get(key)
             if acc is None:
                 acc = out[key] = [Decimal(0), Decimal(0), set(), set(), 0, {}]

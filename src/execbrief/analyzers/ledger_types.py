@@ -32,14 +32,17 @@ _LABELS = {
     "interest": "interest", "tax": "tax", "refund": "refund", "owner_draw": "owner draws",
     "capital_contribution": "capital contributions", "loan_proceeds": "loan proceeds",
     "loan_principal": "loan principal", "transfer": "transfers", "sales_tax": "sales tax and VAT passed on",
-    "loan_payment": "mortgage payments (principal and interest not split)",
+    "loan_payment": "loan or mortgage payments (principal and interest not split)",
     "deposit": "deposits held for guests or tenants", "asset_sale": "equipment and asset sales",
     "prepayment": "gift cards and prepayments (owed until redeemed)", "grant": "grants and subsidies",
 }
 
 
-def type_label(kind: str) -> str:
-    """``owner_draw`` → ``owner draws``: a type as a statement names it."""
+def type_label(kind: str, business: str | None = None) -> str:
+    """``owner_draw`` → ``owner draws``: a type as a statement names it; of a business of the
+    kind ``business``, as it would (a landlord's unsplit loan payments are the mortgage's)."""
+    if kind == "loan_payment" and business is not None:
+        return ("mortgage" if business in ("rental", "short-let") else "loan") + " payments (principal and interest not split)"
     return _LABELS[kind]
 
 

@@ -75,7 +75,7 @@ def draws_over_earnings(flows: "Flows", complete: Sequence[Group], ctx: Analysis
     draws = -flows.moves.get("owner_draw", ZERO)
     if draws <= 0:
         return []
-    spread = sum((amount for *_, amount in flows.one_off_costs), ZERO) / flows.months
+    spread = _spread(flows)
     debt = max(ZERO, -(flows.moves.get("loan_principal", ZERO) + flows.moves.get("loan_payment", ZERO)) - flows.one_off)
     left = (flows.operating + spread - debt).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     if draws - left < draws * _MATERIAL:
@@ -84,7 +84,7 @@ def draws_over_earnings(flows: "Flows", complete: Sequence[Group], ctx: Analysis
     months = sorted({g.month for g in complete})[-flows.months:]
     span = month_range_label(months[0], months[-1])
     aside = (", with " + " and ".join(f"{possessive(ctx.entity_name(e))} {money(a, cur)} of {c} in {month_label(m)}"
-                                      for e, c, m, a in flows.one_off_costs) + " set aside as a one-off") if spread else ""
+                                      for e, c, m, a in flows.one_off_costs) + " counted as a year's cost") if spread else ""
     after = (f"what operations leave after loan payments ({money(left, cur)} a month{aside})" if debt else
              f"what operations make ({money(left, cur)} a month{aside})")
     if left <= 0:
@@ -303,6 +303,9 @@ def cash_movements(sums: dict, ctx: AnalysisContext) -> list[Fact]:
             whom = customers(ctx.kind_of(entity), "customers") if entity is not None else group_whom.get(kind, "customers")
             if kind == "prepayment" and ctx.kind_of(entity) == "retail" and moved >= 0:
                 came = "{m} came in for gift cards or vouchers not yet redeemed (owed to {whom} until they are)"
+            if kind == "loan_payment" and ctx.kind_of(entity) not in ("rental", "short-let"):
+                came, went = (came.replace("mortgage payments", "loan payments"),
+                              went.replace("mortgage payments", "loan payments"))  # (a landlord's is the mortgage)
             text = (came if moved >= 0 else went).format(m=money(abs(moved), cur), whom=whom)
             if entity is None and kind == "transfer":
                 if moved == 0:
@@ -340,12 +343,13 @@ def cash_movements(sums: dict, ctx: AnalysisContext) -> list[Fact]:
                 topics=("finance", "cash"), sources=sources,
             ))
             if unsplit and entity is not None:
+                debt = "mortgage" if ctx.kind_of(entity) in ("rental", "short-let") else "loan"
                 facts.append(Fact(
                     id=stable_id("f", "unsplit_loan_payments", entity, period), kind="finding",
                     name="unsplit_loan_payments", entity=entity, severity="medium", period=period, value=moved, unit=cur,
-                    statement=(f"{who}'s mortgage payments ({money(abs(moved), cur)} over {span}, {counted}) are not "
-                               "split into interest and principal, so its profit leaves the interest, a cost, out."),
-                    recommendation=(f"Split {who}'s mortgage payments into interest and principal from the lender's "
+                    statement=(f"{possessive(who)} {debt} payments ({money(abs(moved), cur)} over {span}, {counted}) are "
+                               "not split into interest and principal, so its profit leaves the interest, a cost, out."),
+                    recommendation=(f"Split {possessive(who)} {debt} payments into interest and principal from the lender's "
                                     "statement (two rows, or map the accounts in [sources.ledger.types])."),
                     topics=("accounting", "finance", "data-quality"), sources=sources,
                 ))
@@ -412,15 +416,28 @@ def group_flows(complete: Sequence[Group], sums: dict) -> Flows | None:
                  _one_off_costs(complete, sums, months))
 
 
+def _spread(flows: "Flows") -> Decimal:
+    """What the one-off costs add to a month of the flows beyond a twelfth of themselves: a
+    roof or a year's property tax is a year's cost, not the burn months'."""
+    total = sum((amount for *_, amount in flows.one_off_costs), ZERO)
+    return total / flows.months - total / 12 if total else ZERO
+
+
+_MATERIAL_COST = Decimal("0.05")  # of the group's monthly costs: a one-off smaller than this changes little
+
+
 def _one_off_costs(complete: Sequence[Group], sums: dict, months: list[str]) -> tuple[tuple[str | None, str, str, Decimal], ...]:
-    """Each business's one large cost in the months, where it has one (``one_large_cost``)."""
+    """Each business's one large cost in the months, where it has one (``one_large_cost``) and
+    it is 5% of the group's monthly costs or more."""
     window = set(months)
     inside = [g for g in complete if g.month in window]
+    group_costs = sum((v[1] for k, v in sums.items() if k[0] == "month" and k[1] == ALL and k[2] in window), ZERO)
+    floor = group_costs / len(months) * _MATERIAL_COST
     found = []
     for entity in sorted({g.entity for g in inside if g.entity is not None}):
         costs = sum((v[1] for k, v in sums.items() if k[0] == "month" and k[1] == entity and k[2] in window), ZERO)
         large = one_large_cost(inside, entity, costs, len(months))
-        if large is not None:
+        if large is not None and large[2] >= floor:
             found.append((entity, large[0], large[1], large[2]))
     return tuple(found)
 
@@ -467,17 +484,20 @@ def runway(cash: Fact, burn: Fact, ctx: AnalysisContext, flows: Flows | None = N
         burn_value = max(ZERO, burn_value - flows.one_off)
         left_out.append(f"the {money(total, cur)} repaid to close {' and '.join(flows.closed)} (a loan drawn "
                         f"and repaid in full, which does not come again)")
+    counted = ""
     if flows is not None and flows.one_off_costs:
-        # a roof paid at once does not come again either: the advice and the burn go by the
-        # months without it
-        spread = sum((amount for *_, amount in flows.one_off_costs), ZERO) / flows.months
+        # a roof paid at once, a year's property tax: a year's cost, a twelfth of it a month in
+        # the burn and the advice, not a third
+        spread = _spread(flows)
         flows = flows._replace(operating=(flows.operating + spread).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
         if burn_value > 0:
             burn_value = max(ZERO, burn_value - spread).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-            left_out.append(" and ".join(
+            counted = " and ".join(
                 f"{possessive(ctx.entity_name(entity))} {money(amount, cur)} of {category} in {month_label(month)}"
-                for entity, category, month, amount in flows.one_off_costs) + " (a one-off cost)")
-    aside = f"Leaving out {' and '.join(left_out)}, " if left_out else ""
+                for entity, category, month, amount in flows.one_off_costs) + " as a year's cost, not these months'"
+    aside = ", and ".join(([f"leaving out {' and '.join(left_out)}"] if left_out else [])
+                          + ([f"counting {counted}"] if flows is not None and flows.one_off_costs and counted else []))
+    aside = f"{aside[0].upper()}{aside[1:]}, " if aside else ""
     if burn_value <= 0 or cash_value <= 0:
         why = "no cash left" if cash_value <= 0 else "the group is not burning cash"
         return Fact(
