@@ -983,6 +983,8 @@ def test_lateness_that_is_over_is_no_problem_and_money_that_came_late_is_no_high
     assert vocab.signals("Pereira paid 11 days late; her hours were cut.") >= {"problem"}
     assert "high" not in vocab.signals("Pereira paid 11 days late; her hours were cut.")
     assert "high" in vocab.signals("Rent is late again, third time")
+    assert not vocab.signals("Okafor's November rent was late, came in 11/10.") & {"problem", "high"}
+    assert "high" in vocab.signals("Okafor's November rent was late, and still has not come in.")
 
 
 def test_a_rating_stated_in_words_is_the_review_or_customer_rating_of_the_business():
