@@ -71,6 +71,18 @@ def test_uncategorised_rows_give_one_finding_per_entity_with_count():
     assert beta.value == Decimal(1)
 
 
+def test_a_file_with_no_categories_at_all_is_one_finding_not_one_per_business():
+    book = Ledger("ledger/bank.csv")  # a bank's export: a description, no category
+    book.add("2026-10-01", "100", "alpha", memo="SQUARE INC DEP")
+    book.add("2026-10-02", "-40", "beta", memo="ADP PAYROLL")
+
+    (bare,) = named(books.analyze(book.rows, ctx()), "uncategorised_transactions")
+
+    assert (bare.entity, bare.value, bare.sources) == (None, Decimal(2), ("ledger/bank.csv",))
+    assert bare.statement.startswith("ledger/bank.csv has no categories: its 2 transactions are told apart by "
+                                     "their descriptions alone")
+
+
 def test_exact_duplicate_rows_are_reported_with_both_lines():
     book = Ledger()
     book.add("2026-10-05", "-120", account="Hosting", memo="Server bill")

@@ -839,6 +839,16 @@ def test_a_why_in_brackets_does_not_keep_what_was_repaid_open():
     assert (broken.kind, broken.name) == ("finding", "risk")  # an aside at the end is what became of it
 
 
+def test_a_status_after_a_comma_at_the_end_closes_the_item():
+    refund, still = operations.analyze([section(
+        "Cafe",
+        "Catering order 2231 refunded back in October ($185), customer cancelled, that one's done.",
+        "Catering order 2240 cancelled, not refunded yet, all sorted.")], ctx())
+
+    assert (refund.kind, refund.severity) == ("note", None)
+    assert still.kind == "finding"  # "not … yet" before it: not over
+
+
 def test_a_heading_that_opens_with_a_done_word_is_done_whatever_follows():
     reconciled, = operations.analyze([section(
         "Done this month", "Bank, Amex and loan accounts reconciled for all three businesses.")], ctx())

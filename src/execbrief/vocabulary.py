@@ -43,7 +43,8 @@ _TOPIC_NAME = re.compile(r"[a-z][a-z0-9-]*$")
 
 
 def _normal(text: str) -> str:
-    return _SPACES.sub(" ", text.lower()).strip()
+    # ("#" is a word of its own: "card #s" is card numbers, "card's" a card's)
+    return _SPACES.sub(" ", text.lower().replace("#", " hash ")).strip()
 
 
 _WORD_END = "(?:ers|ing|ies|ied|es|ed|er|ly|s|d)?(?![a-z0-9])"  # a word entry, inflected or not

@@ -112,8 +112,26 @@ def uncategorised_rows(book: Ledger, ctx: AnalysisContext) -> list[Fact]:
     """Transactions with no category: each business's books are incomplete until fixed."""
     facts = []
     groups: dict[str | None, list[Row]] = defaultdict(list)
+    bare: dict[str, list[Row]] = defaultdict(list)  # a file with no category at all: a bank's export
     for row in book.rows(_blank_category):
-        groups[row.entity].append(row)
+        (bare[row.path] if len(row.table) == len(_blank_category(row.table)) else groups[row.entity]).append(row)
+    if bare:  # one finding for every such file: one thing to fix
+        paths = sorted(bare)
+        rows = [r for path in paths for r in bare[path]]
+        several = len(paths) > 1
+        facts.append(Fact(
+            id=stable_id("f", "uncategorised_files", *paths),
+            kind="finding", name="uncategorised_transactions", severity="medium",
+            value=Decimal(len(rows)), unit="transactions",
+            statement=(f"{' and '.join(paths)} {'have' if several else 'has'} no categories: {'their' if several else 'its'} "
+                       f"{len(rows)} transactions are told apart by their descriptions alone (a transfer, an owner "
+                       "draw, a loan, a deposit, else revenue or a cost)."),
+            recommendation=("Export the ledger from your bookkeeping tool with a category column, or name what the "
+                            "descriptions that recur are in [sources.ledger.types]."),
+            topics=("accounting", "compliance"),
+            evidence=tuple(t.id for t in rows[:50]),
+            sources=tuple(paths),
+        ))
     for entity, rows in sorted(groups.items(), key=lambda kv: kv[0] or ""):
         total = sum((abs(t.amount) for t in rows), ZERO)
         who = _who(entity, ctx)

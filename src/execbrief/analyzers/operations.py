@@ -255,7 +255,12 @@ def _ends_over(text: str, vocab: Vocabulary) -> bool:
     # an aside the sentence goes on past is why, not what became of it: "The $10,000 line-of-
     # credit draw (plates, permits and Ridgeway paying late) was repaid in full on Oct 15"; one
     # at the end is what became of it ("Heater replaced (still not working)")
-    clauses = _LAST_CLAUSE.split(_ASIDE.sub("", text).rstrip(" .!"))
+    plain = _ASIDE.sub("", text).rstrip(" .!")
+    trailing = _TRAILING_STATUS.search(plain)
+    if trailing:  # "…, customer cancelled, that one's done": the writer closes it after a comma
+        before = plain[:trailing.start()]
+        return not (_NOT_OVER.search(before) or _CHASED.search(before) or _UNDERWAY.search(before))
+    clauses = _LAST_CLAUSE.split(plain)
     last = clauses[-1]
     if len(clauses) > 1 and _STATUS_OVER.fullmatch(last.strip()):
         # "Leak in Flat 3 was fixed on 11/20 by Gulf Plumbing, $285. Closed.": a status word
@@ -271,6 +276,9 @@ def _ends_over(text: str, vocab: Vocabulary) -> bool:
     return not _UNDERWAY.search(last) or "resolved" in vocab.signals(_UNDERWAY.sub(" ", last))
 
 
+# a status after a comma or a dash at the end of an item ("…, that one's done", "— all sorted")
+_TRAILING_STATUS = re.compile(r"[,;—–]\s*(?:(?:that|this)(?: one)?(?:'s| is)\s+|it'?s\s+|all\s+)?"
+                              r"(?:done|sorted|fixed|resolved|closed(?: out)?|settled)$", re.I)
 # a status standing alone at the end of an item: what the item tells of is over
 _STATUS_OVER = re.compile(r"(?:status:\s*)?(?:closed(?: out)?|done|resolved|sorted|fixed|completed?|all good)", re.I)
 # a fix on its way, not yet there
