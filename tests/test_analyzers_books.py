@@ -76,7 +76,9 @@ def test_a_file_with_no_categories_at_all_is_one_finding_not_one_per_business():
     book.add("2026-10-01", "100", "alpha", memo="SQUARE INC DEP")
     book.add("2026-10-02", "-40", "beta", memo="ADP PAYROLL")
 
-    (bare,) = named(books.analyze(book.rows, ctx()), "uncategorised_transactions")
+    facts = books.analyze(book.rows, ctx())
+    (bare,) = named(facts, "uncategorised_transactions")
+    assert find(facts, "category_coverage", "alpha").value == Decimal("0.0")  # a description is no category
 
     assert (bare.entity, bare.value, bare.sources) == (None, Decimal(2), ("ledger/bank.csv",))
     assert bare.statement.startswith("ledger/bank.csv has no categories: its 2 transactions are told apart by "

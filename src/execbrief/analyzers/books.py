@@ -63,7 +63,7 @@ def _source(rows: Sequence[Group]) -> tuple[str, ...]:
 
 def category_coverage(entity: str | None, rows: Sequence[Group], ctx: AnalysisContext) -> Fact:
     """The share of a business's transactions that carry a category, and its accounts."""
-    categorised = sum(t.count for t in rows if t.category)
+    categorised = sum(t.count for t in rows if t.category and not t.described)
     total = sum(t.count for t in rows)
     share = (Decimal(categorised) / Decimal(total) * 100).quantize(Decimal("0.1"))
     accounts = sorted({t.account for t in rows if t.account})

@@ -18,6 +18,8 @@ they always did, rounding at the same steps.
 from __future__ import annotations
 
 import re
+from itertools import repeat
+from operator import ne
 from datetime import date
 from decimal import Decimal, getcontext
 from typing import TYPE_CHECKING, Callable, Iterable, NamedTuple, Sequence
@@ -46,6 +48,7 @@ class Group(NamedTuple):
     count: int
     sign: int  # 1 inflows, 0 zero amounts, -1 outflows
     type: str  # the rows' transaction type (see ledger_types)
+    described: bool = False  # the rows name neither category nor account: ``category`` is their memo
 
 
 class Row(NamedTuple):
@@ -251,8 +254,11 @@ def _groups(tables: Sequence[TransactionTable], by_day: Callable[[str], bool], t
         fine: dict[tuple, list] = {}
         get = fine.get
         category = labels_of[id(table)]
-        for e, d, a, c, x, k in zip(table.entity, table.day, table.account, category, table.exp, table.coef):
-            key = (e, bucket[d], a, c, x, (k > 0) - (k < 0))
+        # (whether a row's label is its memo, where some are: ``labels``)
+        described = repeat(False) if category is table.category else map(ne, category, table.category)
+        for e, d, a, c, x, k, m in zip(table.entity, table.day, table.account, category, table.exp, table.coef,
+                                       described):
+            key = (e, bucket[d], a, c, x, (k > 0) - (k < 0), m)
             part = get(key)
             if part is None:
                 fine[key] = [k, 1]
@@ -261,20 +267,21 @@ def _groups(tables: Sequence[TransactionTable], by_day: Callable[[str], bool], t
                 part[1] += 1
         extra = []
         for n, text in table.odd.items():  # held as 0 above: move each to a group of its own
-            key = (table.entity[n], bucket[table.day[n]], table.account[n], category[n], 0, 0)
+            key = (table.entity[n], bucket[table.day[n]], table.account[n], category[n], 0, 0,
+                   category[n] != table.category[n])
             fine[key][1] -= 1
             amount = Decimal(text)
-            extra.append((key[:4], amount, (amount > 0) - (amount < 0)))
+            extra.append((key[:4], key[6], amount, (amount > 0) - (amount < 0)))
         entities, strings, path = table.entities, table.strings, table.path
-        for (e, d, a, c, x, sign), (total, count) in fine.items():
+        for (e, d, a, c, x, sign, m), (total, count) in fine.items():
             if count:
                 day, month = spans[d]
                 out.append(Group(entities[e], month, day, strings[a], strings[c], path,
-                                 Decimal(f"{total}E{x}"), count, sign, types(strings[c], strings[a], sign)))
-        for (e, d, a, c), amount, sign in extra:
+                                 Decimal(f"{total}E{x}"), count, sign, types(strings[c], strings[a], sign), m))
+        for (e, d, a, c), m, amount, sign in extra:
             day, month = spans[d]
             out.append(Group(entities[e], month, day, strings[a], strings[c], path, amount, 1, sign,
-                             types(strings[c], strings[a], sign)))
+                             types(strings[c], strings[a], sign), m))
     return out
 
 
@@ -289,10 +296,11 @@ def _row_groups(tables: Sequence[TransactionTable], types: Classifier,
             day, month = days[table.day[n]]
             amount = table.amount(n)
             account, category = table.strings[table.account[n]], table.strings[labelled[n]]
+            described = labelled[n] != table.category[n]
             sign = (amount > 0) - (amount < 0)
             keyed.append(((day, table.path, table.line[n]), Group(
                 table.entities[table.entity[n]], month, day, account, category, table.path, amount, 1, sign,
-                types(category, account, sign))))
+                types(category, account, sign), described)))
     keyed.sort(key=lambda kg: kg[0])
     return [g for _, g in keyed]
 
