@@ -373,3 +373,20 @@ def test_a_raw_bank_export_is_read_by_its_descriptions():
     # the bank's file is the account its rows name none of
     assert {f.statement.split(" over ")[0] for f in named(facts, "movement_by_account")} >= {
         "Mill Lane Flats paid out $3,000 through ledger/t.csv"}
+
+
+def test_sales_tax_paid_over_with_none_collected_is_inside_the_sales():
+    book = Ledger()
+    for month in ("09", "10", "11"):
+        book.add(f"2026-{month}-02", "10825", "flats", account="", memo="SQUARE INC DEP")  # gross takings
+        book.add(f"2026-{month}-20", "-825", "flats", account="", memo="STATE COMPTROLLER SALES TAX")
+        book.add(f"2026-{month}-02", "1000", "boats", account="Sales")
+        book.add(f"2026-{month}-03", "80", "boats", account="Sales tax collected")  # collected apart
+        book.add(f"2026-{month}-20", "-80", "boats", account="Sales tax remitted")
+
+    facts = finance.analyze(book.rows, ctx(as_of=date(2026, 11, 30)))
+
+    inside = find(facts, "sales_tax_in_revenue", "flats")
+    assert (inside.kind, inside.severity, inside.value) == ("finding", "medium", Decimal("2475"))
+    assert "the ledger shows none collected: the tax is inside its sales" in inside.statement
+    assert named(facts, "sales_tax_in_revenue") == [inside]  # the charter books it apart

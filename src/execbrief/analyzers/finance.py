@@ -68,10 +68,38 @@ def analyze(evidence: Sequence[Evidence], ctx: AnalysisContext) -> list[Fact]:
     facts += month_over_month(complete, ctx, sums)
     facts += account_structure(complete, ctx, sums)
     facts += interest_paid(complete, ctx)
+    facts += tax_inside_sales(complete, ctx, sums)
     facts += cost_structure(complete, ctx)
     facts += month_to_date(book, open_month, ctx)
     facts += runway.analyze(evidence, groups, complete, ctx, sums, open_month)
     facts += economics.analyze(book, complete, ctx)
+    return facts
+
+
+def tax_inside_sales(txns: Sequence[Group], ctx: AnalysisContext, sums: dict) -> list[Fact]:
+    """A finding for each business that pays sales tax or VAT over to the tax office while the
+    ledger shows none collected: the tax is inside its sales (a till's or a card reader's
+    deposits, gross), so its revenue and profit count money that is the tax office's."""
+    facts = []
+    for (entity, _), (revenue, _, paths, month_set, _, moves) in sorted(
+            with_group(sums, "all", ctx).items(), key=lambda kv: kv[0][0] or ""):
+        paid = moves.get("sales_tax")
+        if entity is None or paid is None or paid[2] or not paid[3] or revenue <= 0:
+            continue  # (collected rows apart from sales: nothing inside them)
+        months = sorted(month_set)
+        span, cur, who = month_range_label(months[0], months[-1]), ctx.currency, ctx.entity_name(entity)
+        out = -paid[3]
+        facts.append(Fact(
+            id=stable_id("f", "sales_tax_in_revenue", entity, f"{months[0]}..{months[-1]}"), kind="finding",
+            name="sales_tax_in_revenue", entity=entity, severity="medium", value=out, unit=cur,
+            period=f"{months[0]}..{months[-1]}",
+            statement=(f"{who} paid {money(out, cur)} of sales tax or VAT over to the tax office over {span}, and "
+                       f"the ledger shows none collected: the tax is inside its sales, so its revenue and profit "
+                       f"({money(revenue, cur)} of revenue) count money that is the tax office's."),
+            recommendation=(f"Book the tax {who} collects apart from its sales (the till or card reader can export "
+                            "it), or read its revenue and profit less the tax until it does."),
+            topics=("accounting", "finance", "revenue"), sources=tuple(f"{p}, {span}" for p in sorted(paths)),
+        ))
     return facts
 
 
