@@ -390,3 +390,20 @@ def test_sales_tax_paid_over_with_none_collected_is_inside_the_sales():
     assert (inside.kind, inside.severity, inside.value) == ("finding", "medium", Decimal("2475"))
     assert "the ledger shows none collected: the tax is inside its sales" in inside.statement
     assert named(facts, "sales_tax_in_revenue") == [inside]  # the charter books it apart
+
+
+def test_a_card_paid_from_the_bank_whose_purchases_the_ledger_lacks_is_a_finding():
+    book = Ledger()
+    for month in ("09", "10", "11"):
+        book.add(f"2026-{month}-02", "5000", "flats", account="Checking", category="Rent received")
+        book.add(f"2026-{month}-06", "-900", "flats", account="Checking", category="Credit card payment")
+        book.add(f"2026-{month}-02", "3000", "boats", account="Checking", category="Charter income")
+        book.add(f"2026-{month}-06", "-400", "boats", account="Checking", category="Credit card payment")
+        book.add(f"2026-{month}-06", "400", "boats", account="Amex", category="Credit card payment")
+        book.add(f"2026-{month}-09", "-400", "boats", account="Amex", category="Fuel")  # the card's own rows
+
+    facts = finance.analyze(book.rows, ctx(as_of=date(2026, 11, 30)))
+
+    (unseen,) = named(facts, "card_purchases_unseen")
+    assert (unseen.entity, unseen.severity, unseen.value) == ("flats", "medium", Decimal("2700"))
+    assert "the ledger holds none of the card's purchases" in unseen.statement

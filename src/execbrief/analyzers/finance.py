@@ -12,6 +12,7 @@ analyzer, over the same transactions. What the books lack is ``books.py``.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from typing import Callable, Sequence
@@ -69,10 +70,52 @@ def analyze(evidence: Sequence[Evidence], ctx: AnalysisContext) -> list[Fact]:
     facts += account_structure(complete, ctx, sums)
     facts += interest_paid(complete, ctx)
     facts += tax_inside_sales(complete, ctx, sums)
+    facts += card_paid_unseen(complete, ctx)
     facts += cost_structure(complete, ctx)
     facts += month_to_date(book, open_month, ctx)
     facts += runway.analyze(evidence, groups, complete, ctx, sums, open_month)
     facts += economics.analyze(book, complete, ctx)
+    return facts
+
+
+_CARD = re.compile(r"(?i)\bcredit ?card\b|\bcard (?:payment|autopay|bill|statement)|\bamex\b|\bamerican express\b"
+                   r"|\bvisa\b|\bmastercard\b|\bdiscover\b|\bbusiness card\b")
+
+
+def card_paid_unseen(txns: Sequence[Group], ctx: AnalysisContext) -> list[Fact]:
+    """A finding for each business that pays a credit card from the bank (a transfer) while
+    the ledger holds none of the card's own purchases: what the card bought is then in no
+    cost, and its profit is too high by it."""
+    paid: dict[str | None, list] = {}
+    seen: set[str | None] = set()  # businesses whose card purchases the ledger holds
+    for g in txns:
+        if g.entity is None:
+            continue
+        if g.type == "transfer" and g.sign < 0 and (_CARD.search(g.category) or _CARD.search(g.account)):
+            acc = paid.setdefault(g.entity, [ZERO, 0, set(), set()])
+            acc[0] -= g.amount
+            acc[1] += g.count
+            acc[2].add(g.path)
+            acc[3].add(g.month)
+        elif g.type in ("operating_expense", "cost_of_sales") and _CARD.search(g.account):
+            seen.add(g.entity)
+    facts = []
+    for entity, (amount, rows, paths, months) in sorted(paid.items(), key=lambda kv: kv[0] or ""):
+        if entity in seen:
+            continue
+        first, last = min(months), max(months)
+        span, cur, who = month_range_label(first, last), ctx.currency, ctx.entity_name(entity)
+        facts.append(Fact(
+            id=stable_id("f", "card_purchases_unseen", entity, f"{first}..{last}"), kind="finding",
+            name="card_purchases_unseen", entity=entity, severity="medium", value=amount, unit=cur,
+            period=f"{first}..{last}",
+            statement=(f"{who} paid {money(amount, cur)} to its credit card over {span} ({rows} transaction"
+                       f"{'s' if rows != 1 else ''}), read as a transfer, but the ledger holds none of the card's "
+                       "purchases: what the card bought is in no cost, so its profit is too high by up to that."),
+            recommendation=(f"Add the card's own statement to the ledger, or name {possessive(who)} card payments a "
+                            "cost in [sources.ledger.types]."),
+            topics=("accounting", "finance", "cost"), sources=tuple(sorted(paths)),
+        ))
     return facts
 
 
