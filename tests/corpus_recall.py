@@ -52,7 +52,9 @@ def _items(report) -> list[str]:
         if block.text:
             out.append(block.text)
         out.extend(block.items)
-        out.extend(" | ".join(row) for row in block.rows)
+        # a table row as its reader reads it: each cell under its column's name ("Costs: $7,823")
+        out.extend(" | ".join(f"{name}: {cell}" if name else cell for name, cell in zip(block.columns, row))
+                   if block.columns else " | ".join(row) for row in block.rows)
     return out
 
 

@@ -72,12 +72,12 @@ FLOORS = {
     # naming the agency's clients in the courier's audit); then a sentence opening "That's"
     # joins the one before ("… leaking into unit 3's ceiling in October. That's sorted, …"),
     # which mended the first: 95.8%, one known
-    "advisor-trello": 0.95,
+    "advisor-trello": 0.97,  # 95.8 -> 97.9% when table rows were read with their columns' names
     # held out, judgement: written blind from the README (a holding, a detailing business with
     # gift cards and sales tax, long-let lofts; two rows under misspelt business names), first
     # measurement 86.7%, no absent broken; the misses are figures the misspelt rows touch and
     # the CEO's November group revenue: open
-    "judgement-tallis": 0.86,
+    "judgement-tallis": 0.96,  # 86.7 -> 96.7% when table rows were read with their columns' names
     # held out, judgement: a plumbing call-out business and two lofts, first measurement 93.3%
     # (the accounting briefing's deposit line); then money that went in and came back out
     # says both sums ("$1,700 of deposits came in from tenants and $1,700 went back"): 100%
@@ -133,6 +133,9 @@ COINCIDENCES = {
     # the analyst's pattern takes "Needs" in the leak's first report, which the audit shows settled:
     # "… Needs a plumber this week — resolved by 2026-11-24: Leak in Flat 3 was fixed on 11/20 …"
     ("judgement-quayside", "closed-leak-open"): re.compile(r"Needs a plumber this week — resolved by 2026-11-24: Leak in Flat 3 was fixed"),
+    # the analyst's pattern ('all businesses' + 'margin') also takes the group's total row, read
+    # with its columns' names: the group's own margin, 38.3%, no phantom business's
+    ("judgement-quayside", "phantom-blank-business"): re.compile(r"^Business: All businesses \| Period: September–November 2026 \| Revenue: \$32,405"),
     ("owner-checklist", "bl-rent-drop-as-vacancy"): re.compile(
         r"Brindle Lane Flats revenue fell 31\.8% .*Fix: Find which units stopped paying .*\(a vacancy, arrears or a unit out of service\)"),
 }
@@ -161,6 +164,10 @@ KNOWN = {
     # table (Marco's doc), "Gina's chest freezer in the basement": Gina runs the stall, which the
     # notes say elsewhere, but a row of a business's own table stays that business's
     ("shared-drive", "freezer-in-rental-audit"): re.compile(r"Gina's chest freezer in the basement"),
+    # found when table rows were first read with their columns' names, open: the owners' $3,500 IRS
+    # estimate paid from the cafe account is a cafe cost; only the notes say it is personal, and an
+    # "IRS USATAXPYMT" row may as well be payroll tax
+    ("judgement-bankfeed", "cafe-costs-include-irs-personal-tax"): re.compile(r"Costs: \$27,147"),
 }
 # Items of the held-out workspaces the checker reads as shown under another business, found on
 # first measurement and checked by hand (remove an entry when it is fixed; a new one still fails):
