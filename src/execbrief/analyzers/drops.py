@@ -1,0 +1,85 @@
+"""A fall in revenue that a client who left explains: the briefing names the client.
+
+The ledger says a web studio's revenue fell from $5,956 in October to $3,956 in November; its
+client table says "Pecan Street Realty (monthly fee $2,000/month; … status gone, left end of
+October)". A reader told only "find out which clients or channels drove the drop" is sent to
+look for what the notes already say. Where the monthly fees of the clients the business's own
+tables mark gone, left or churned add up to the fall (within a sixth of it), the fall names
+them, and what to do is to replace that money (same id: it takes the finding's place). A let
+building's or a holiday let's fall has its own reading (a vacancy, arrears), which this leaves
+alone.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Sequence
+
+from ..formatting import money
+from ..model import Fact
+from .base import FACTS, AnalysisContext, rule
+
+__all__ = ["analyze", "parts"]
+
+# a client table's row whose client is gone ("status gone, left end of October", "Status: churned")
+_GONE = re.compile(r"(?i)\bstatus:?\s+(?:gone|left|churned|cancell?ed|ended|lost|former|lapsed)\b")
+# a monthly fee in the row: "$2,000/month", "£1,200 a month", "$950 per mo", "monthly fee $2,000"
+_FEE = re.compile(r"(?i)(?:monthly (?:fee|retainer)\s+)?[$€£]\s?(\d[\d,]*(?:\.\d+)?)"
+                  r"(?:\s*(?:/\s*(?:mo|month)\b|a month|per month|per mo\b|monthly))")
+_NAME = re.compile(r":\s([^:()]+?)\s\(")  # the row's first cell: "…: Pecan Street Realty (monthly fee …"
+_CLOSE = Decimal(6)  # the fees explain the fall when they are within a sixth of it
+_NOT_SERVED = frozenset({"rental", "short-let"})
+
+
+def parts(facts: Sequence[Fact]) -> dict[str, list[Fact]]:
+    """Each business's revenue falls, monthly revenue and gone clients' rows."""
+    out: dict[str, list[Fact]] = {}
+    for f in facts:
+        name = f.name
+        if f.entity is not None and (name == "revenue_change" and f.kind == "finding" or name == "revenue"
+                                     or name == "table_row" and _GONE.search(f.statement)):
+            out.setdefault(f.entity, []).append(f)
+    return {entity: part for entity, part in out.items() if any(f.name == "revenue_change" for f in part)}
+
+
+@rule(reads=FACTS, settles=True, partition=parts)
+def analyze(facts: Sequence[Fact], ctx: AnalysisContext) -> list[Fact]:
+    """Each revenue fall the gone clients' monthly fees add up to, naming them."""
+    out = []
+    for fall in facts:
+        if fall.name != "revenue_change" or fall.kind != "finding" or fall.entity is None \
+                or ctx.kind_of(fall.entity) in _NOT_SERVED or fall.period is None:
+            continue
+        revenue = {f.period: f.value for f in facts if f.name == "revenue" and f.entity == fall.entity
+                   and f.period is not None and f.value is not None and f.unit == ctx.currency}
+        before = [p for p in revenue if p < fall.period]
+        if fall.period not in revenue or not before:
+            continue
+        drop = revenue[max(before)] - revenue[fall.period]
+        gone = [found for f in facts if f.name == "table_row" and f.entity == fall.entity
+                and (found := _gone_client(f.statement)) is not None]
+        if drop <= 0 or not gone or abs(sum(fee for _, fee in gone) - drop) * _CLOSE > drop:
+            continue
+        cur = ctx.currency
+        named = " and ".join(f"{who} ({money(fee, cur)} a month)" for who, fee in gone)
+        fees = money(sum(fee for _, fee in gone), cur)
+        out.append(fall.model_copy(update={
+            "statement": (f"{fall.statement.rstrip('.')}: {named} left, as the client table says, which is "
+                          f"{'most of ' if sum(fee for _, fee in gone) < drop else ''}the fall."),
+            "recommendation": (f"Replace the {fees} a month {' and '.join(who for who, _ in gone)} paid: a new "
+                               "client, or more work from the others."),
+            "evidence": fall.evidence + tuple(f.id for f in facts if f.name == "table_row" and f.entity == fall.entity
+                                               and _gone_client(f.statement) is not None),
+        }))
+    return out
+
+
+def _gone_client(statement: str) -> tuple[str, Decimal] | None:
+    """(client, monthly fee) of a client table's row marked gone, if it states both."""
+    if not _GONE.search(statement):
+        return None
+    name, fee = _NAME.search(statement), _FEE.search(statement)
+    if name is None or fee is None:
+        return None
+    return name.group(1).strip(), Decimal(fee.group(1).replace(",", ""))
