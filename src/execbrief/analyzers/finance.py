@@ -105,18 +105,24 @@ def card_paid_unseen(txns: Sequence[Group], ctx: AnalysisContext) -> list[Fact]:
             continue
         first, last = min(months), max(months)
         span, cur, who = month_range_label(first, last), ctx.currency, ctx.entity_name(entity)
-        facts.append(Fact(
-            id=stable_id("f", "card_purchases_unseen", entity, f"{first}..{last}"), kind="finding",
-            name="card_purchases_unseen", entity=entity, severity="medium", value=amount, unit=cur,
-            period=f"{first}..{last}",
+        facts.append(_books_finding(
+            "card_purchases_unseen", entity, (first, last), amount, cur, ("accounting", "finance", "cost"),
+            tuple(sorted(paths)),
             statement=(f"{who} paid {money(amount, cur)} to its credit card over {span} ({rows} transaction"
                        f"{'s' if rows != 1 else ''}), read as a transfer, but the ledger holds none of the card's "
                        "purchases: what the card bought is in no cost, so its profit is too high by up to that."),
             recommendation=(f"Add the card's own statement to the ledger, or name {possessive(who)} card payments a "
-                            "cost in [sources.ledger.types]."),
-            topics=("accounting", "finance", "cost"), sources=tuple(sorted(paths)),
-        ))
+                            "cost in [sources.ledger.types].")))
     return facts
+
+
+def _books_finding(name: str, entity: str | None, months: tuple[str, str], value: Decimal, unit: str,
+                   topics: tuple[str, ...], sources: tuple[str, ...], statement: str, recommendation: str) -> Fact:
+    """A medium finding of what the books count wrongly over ``months`` (first, last)."""
+    period = f"{months[0]}..{months[1]}"
+    return Fact(id=stable_id("f", name, entity, period), kind="finding", name=name, entity=entity, severity="medium",
+                value=value, unit=unit, period=period, statement=statement, recommendation=recommendation,
+                topics=topics, sources=sources)
 
 
 def tax_inside_sales(txns: Sequence[Group], ctx: AnalysisContext, sums: dict) -> list[Fact]:
@@ -132,17 +138,14 @@ def tax_inside_sales(txns: Sequence[Group], ctx: AnalysisContext, sums: dict) ->
         months = sorted(month_set)
         span, cur, who = month_range_label(months[0], months[-1]), ctx.currency, ctx.entity_name(entity)
         out = -paid[3]
-        facts.append(Fact(
-            id=stable_id("f", "sales_tax_in_revenue", entity, f"{months[0]}..{months[-1]}"), kind="finding",
-            name="sales_tax_in_revenue", entity=entity, severity="medium", value=out, unit=cur,
-            period=f"{months[0]}..{months[-1]}",
+        facts.append(_books_finding(
+            "sales_tax_in_revenue", entity, (months[0], months[-1]), out, cur, ("accounting", "finance", "revenue"),
+            tuple(f"{p}, {span}" for p in sorted(paths)),
             statement=(f"{who} paid {money(out, cur)} of sales tax or VAT over to the tax office over {span}, and "
                        f"the ledger shows none collected: the tax is inside its sales, so its revenue and profit "
                        f"({money(revenue, cur)} of revenue) count money that is the tax office's."),
             recommendation=(f"Book the tax {who} collects apart from its sales (the till or card reader can export "
-                            "it), or read its revenue and profit less the tax until it does."),
-            topics=("accounting", "finance", "revenue"), sources=tuple(f"{p}, {span}" for p in sorted(paths)),
-        ))
+                            "it), or read its revenue and profit less the tax until it does.")))
     return facts
 
 
