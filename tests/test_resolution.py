@@ -169,6 +169,21 @@ def test_a_group_item_naming_someone_only_one_business_deals_with_becomes_that_b
     assert found["notes/h.md:3"].entity is None  # a name two businesses use says nothing
 
 
+def test_a_group_item_naming_a_payer_of_one_business_in_the_ledger_becomes_that_business():
+    rows = [Evidence(id=f"ev-ledger-{n}", source="ledger", kind="transaction", entity="van", text=memo,
+                     record={"date": day_, "amount": amount, "account": "Checking", "category": "Sales", "memo": memo},
+                     provenance=Provenance(source="ledger", path="ledger/t.csv", line_start=n + 2, line_end=n + 2))
+            for n, (day_, amount, memo) in enumerate([
+                ("2026-09-04", "180", "Lakeside Realty - job 1004"), ("2026-10-04", "900", "Bayview Dental - job 1011"),
+                ("2026-11-04", "900", "Bayview Dental - job 1020")])]  # (the largest payer is another)
+    found = facts_of(
+        day("notes/memo.md", "Open items", "Lakeside Realty INV-1079 ($640) is now 40 days past its due date.",
+            entity=None),
+        rows)
+
+    assert found["notes/memo.md:3"].entity == "van"  # the ledger says Lakeside Realty pays the van
+
+
 def test_a_two_word_name_is_one_word_a_problem_and_its_end_share():
     found = facts_of(
         day("notes/a.md", "2026-11-06", "MRR now $9,900 (Halvorsen 2,500, Bright Acre 1,800, Mosaic 900); Mosaic still unpaid"),

@@ -8,6 +8,9 @@ Brookside"). The people, clients, tenants and suppliers that the items of one bu
 at least twice, and the items of no other business name, are its associates; an item of the
 group that names associates of one business, and of no other, becomes that business's.
 
+The payers a business's ledger memos name (``economics.payer_list``: "Lakeside Realty - job
+1004") are its associates on that alone.
+
 Names are the capitalised words inside a sentence ("… called Brookside Auto", "… tell Dr.
 Hartley"), not its first word, nor a month, a day or a word of a business's own name. A name
 two businesses use (a bank, a platform, a month) says nothing of which one a line is about.
@@ -68,7 +71,10 @@ def analyze(facts: Sequence[Fact], ctx: AnalysisContext) -> list[Fact]:
         if f.entity is None:
             continue
         for name in set(search.findall(f.statement)):
-            seen.setdefault(name, {}).setdefault(f.entity, set()).add(f.sources[0] if f.sources else f.id)
+            lines = seen.setdefault(name, {}).setdefault(f.entity, set())
+            lines.add(f.sources[0] if f.sources else f.id)
+            if f.name == "payers":  # (who the ledger says pays the business: enough alone)
+                lines.update(f"{f.id}#{n}" for n in range(_MIN_SEEN))
     owner = {name: next(iter(by)) for name, by in seen.items()
              if len(by) == 1 and len(next(iter(by.values()))) >= _MIN_SEEN}
     out = []

@@ -87,7 +87,36 @@ def analyze(book: Ledger, complete: Sequence[Group], ctx: AnalysisContext) -> li
             facts += unit_economics(entity, window, months, ctx)
         if applies(revenue_concentration, ctx.kind_of(entity)):
             facts += revenue_concentration(entity, window, payers[entity], months, ctx)
+        if applies(payer_list, ctx.kind_of(entity)):
+            facts += payer_list(entity, payers[entity], months, ctx)
     return facts + revenue_rows(book, windows, ctx)
+
+
+_NAMED = 12  # payers a business's list names, the largest first
+
+
+@serves(exclude=("holding",))
+def payer_list(entity: str | None, payers: Sequence[tuple], months: list[str], ctx: AnalysisContext) -> list[Fact]:
+    """Who pays a business, as its revenue rows' memos name them, the largest first: its clients
+    or tenants, which tells whose a line of the group's notes naming one is (``associates``)."""
+    paid: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    names: dict[str, str] = {}
+    for _, who_paid, amount, *_ in payers:
+        paid[who_paid.lower()] += amount
+        names.setdefault(who_paid.lower(), who_paid)
+    if not paid:
+        return []
+    ranked = sorted(paid, key=lambda k: (-paid[k], k))
+    who, cur = ctx.entity_name(entity), ctx.currency
+    span, period = month_range_label(months[0], months[-1]), f"{months[0]}..{months[-1]}"
+    listed = "; ".join(f"{names[k]} {money(paid[k], cur)}" for k in ranked[:_NAMED])
+    more = f"; {len(ranked) - _NAMED} more" if len(ranked) > _NAMED else ""
+    return [Fact(
+        id=stable_id("f", "payers", entity, period), kind="metric", name="payers", entity=entity,
+        value=Decimal(len(ranked)), unit="payers", period=period,
+        statement=f"{possessive(who)} payers named in the ledger's memos over {span}: {listed}{more}.",
+        topics=("clients",), sources=(f"ledger, {span}",),
+    )]
 
 
 def _sources(rows: Sequence[Group], span: str) -> tuple[str, ...]:
