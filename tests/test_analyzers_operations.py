@@ -355,6 +355,8 @@ def test_an_item_naming_its_business_keeps_it_in_a_section_of_no_business():
     ("Occupancy down to 62% in October", (Decimal(62), "%")),
     ("12 late deliveries since 3 November", (Decimal(12), "late")),
     ("Renewal on 15 December 2026", (None, None)),
+    ("No owner draws in December (decided at the Nov 19 sync)", (None, None)),  # a day, not 19 syncs
+    ("Dec. 12 meeting with 4 clients", (Decimal(4), "clients")),
 ])
 def test_quantity_takes_money_then_percent_then_a_counted_noun(text, expected):
     assert operations.quantity(text, "USD") == expected

@@ -498,6 +498,9 @@ _NOT_NOUNS = frozenset({
 })
 
 
+_MONTH_BEFORE = re.compile(r"(?i)\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s$")
+
+
 def quantity(text: str, currency: str) -> tuple[Decimal | None, str | None]:
     """The main figure an item states: money first ("$2,300 quote"), else a percentage, else a
     count with its noun ("a 2,400-person list" → 2400 person). Dates and years are not figures."""
@@ -515,8 +518,9 @@ def quantity(text: str, currency: str) -> tuple[Decimal | None, str | None]:
         elif m.group("count"):
             noun = (m.group("noun") or "").lower()
             digits = m.group("count")
-            if noun in _NOT_NOUNS or (len(digits) == 4 and digits.startswith(("19", "20")) and not noun):
-                continue  # a date or a year
+            if noun in _NOT_NOUNS or (len(digits) == 4 and digits.startswith(("19", "20")) and not noun) \
+                    or _MONTH_BEFORE.search(text, max(0, m.start() - 12), m.start()):
+                continue  # a date or a year ("the Nov 19 sync" is a day, not 19 syncs)
             if noun:
                 counts.append((Decimal(digits.replace(",", "")), noun))
     if percent_found is not None:
