@@ -41,7 +41,7 @@ HUNDRED = Decimal(100)
 CONCENTRATION = ((Decimal(40), "high"), (Decimal(25), "medium"))
 _SEPARATOR = re.compile(r"\s+[-–—|:]\s+|:\s+")
 _NOT_A_PAYER = re.compile(
-    r"\b(payout|transfer|deposit|settlement|batch|interest|refund|cash|sales|rent|"
+    r"\b(payouts?|transfers?|deposits?|settlements?|batch(?:es)?|interest|refunds?|cash|sales|rent|"
     r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|january|february|march|april|june|july|august|"
     r"september|october|november|december)\b"
     # a job, load, order or invoice by its number ("FH-1116 load - private move", "INV 2041"): what
