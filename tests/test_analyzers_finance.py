@@ -693,6 +693,8 @@ def test_no_concentration_when_the_memos_name_fewer_than_two_payers():
     ("Coastal Dental Group - Oct retainer", "Coastal Dental Group"),
     ("Marlowe & Finch Law: Nov retainer", "Marlowe & Finch Law"),
     ("Stripe payout - app and web orders", None),
+    ("Stripe payouts - week 47", None),
+    ("Square deposits - October", None),
     ("May rent - Unit 1A - ACH from tenant", None),
     ("Invoice 1042 paid", None),
     ("Rent September - 1A M. Reyes", None),  # what was paid, and when: not who
