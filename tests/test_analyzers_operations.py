@@ -999,6 +999,13 @@ def test_lateness_that_is_over_is_no_problem_and_money_that_came_late_is_no_high
     assert "high" in vocab.signals("Okafor's November rent was late, and still has not come in.")
 
 
+def test_a_rule_of_the_house_is_no_problem():
+    vocab = ctx().vocabulary
+
+    assert vocab.signals("Anything nobody opened in 60 days gets cancelled.") == frozenset()
+    assert "high" in vocab.signals("Every booking got cancelled this week.")  # what happened, not a rule
+
+
 def test_a_rating_stated_in_words_is_the_review_or_customer_rating_of_the_business():
     vocab = ctx().vocabulary
 
