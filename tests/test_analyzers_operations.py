@@ -999,6 +999,14 @@ def test_lateness_that_is_over_is_no_problem_and_money_that_came_late_is_no_high
     assert "high" in vocab.signals("Okafor's November rent was late, and still has not come in.")
 
 
+def test_raising_ones_own_prices_is_a_decision_kept_as_a_note_not_a_cost_rising():
+    vocab = ctx().vocabulary
+
+    own = vocab.signals("Cart, I'm putting the oat latte up from five twenty-five to five seventy-five on the first")
+    assert "problem" not in own and "action" in own  # (kept: a prose sentence needs a signal)
+    assert "problem" in vocab.signals("Our landlord is putting the rent up from $600 to $750")
+
+
 def test_a_rule_of_the_house_is_no_problem():
     vocab = ctx().vocabulary
 
