@@ -1,0 +1,41 @@
+"""A revenue fall the business's own notes call its quiet season is said so, not a problem."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from execbrief.analyzers import AnalysisContext, seasons
+from execbrief.model import Fact
+
+CTX = AnalysisContext(as_of=date(2026, 11, 30), entities={"cottage": ("Gull's Rest", "short-let")})
+
+
+def fall() -> Fact:
+    return Fact(id="f-fall", kind="finding", name="revenue_change", entity="cottage", period="2026-11", severity="high",
+                value=Decimal("-76.3"), unit="%", topics=("finance", "revenue", "risk"),
+                statement="Gull's Rest revenue fell 76.3% from October 2026 to November 2026 (£2,325 to £550).",
+                recommendation="Compare occupancy with last year.")
+
+
+def note(n: int, text: str) -> Fact:
+    return Fact(id=f"f-note-{n}", kind="note", name="diary", entity="cottage", topics=("occupancy",),
+                statement=f"Gull's Rest — Diary: {text}", sources=(f"notes/diary.md:{n}",))
+
+
+def run(facts: list[Fact]) -> list[Fact]:
+    return [f for part in seasons.parts(facts).values() for f in seasons.analyze(part, CTX)]
+
+
+def test_a_fall_in_the_month_the_notes_call_quiet_is_no_finding():
+    (said,) = run([fall(), note(1, "November is always quiet down here, last year was 3 stays.")])
+
+    assert (said.id, said.kind, said.severity, said.recommendation) == ("f-fall", "metric", None, None)
+    assert said.statement.endswith(': its quiet season, as the notes say ("November is always quiet down here, '
+                                   'last year was 3 stays").')
+    assert "risk" not in said.topics and said.evidence == ("f-note-1",)
+
+
+def test_another_month_or_a_fall_worse_than_usual_stays_a_finding():
+    assert run([fall(), note(1, "January is always quiet down here.")]) == []
+    assert run([fall(), note(2, "November is always quiet, but this is worse than usual.")]) == []
