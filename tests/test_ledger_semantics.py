@@ -407,3 +407,16 @@ def test_a_card_paid_from_the_bank_whose_purchases_the_ledger_lacks_is_a_finding
     (unseen,) = named(facts, "card_purchases_unseen")
     assert (unseen.entity, unseen.severity, unseen.value) == ("flats", "medium", Decimal("2700"))
     assert "the ledger holds none of the card's purchases" in unseen.statement
+
+
+def test_a_cost_with_no_category_is_named_by_its_account():
+    book = Ledger()  # a Xero export mapped as account = "Account Name", with no category column
+    for month in ("09", "10", "11"):
+        book.add(f"2026-{month}-02", "3000", "flats", account="Holiday Let Income")
+        book.add(f"2026-{month}-05", "-250", "flats", account="Cleaning")
+        book.add(f"2026-{month}-09", "-140", "flats", account="Light, Power, Heating")
+
+    facts = finance.analyze(book.rows, ctx(as_of=date(2026, 11, 30)))
+
+    assert find(facts, "costs_by_category", "flats").statement.startswith(
+        "Mill Lane Flats' costs over September–November 2026 by category: Cleaning $750; Light, Power, Heating $420")

@@ -381,7 +381,7 @@ def cost_structure(txns: Sequence[Group], ctx: AnalysisContext) -> list[Fact]:
         if where == 0 and value >= 0:
             continue  # revenue
         into = (costs if where == 1 else refunds).setdefault(g.entity, {})
-        acc = into.setdefault(g.category.strip() or "(no category)", [ZERO, 0])
+        acc = into.setdefault(g.category.strip() or g.account.strip() or "(no category)", [ZERO, 0])  # (no category: the account names it)
         acc[0] += value if where == 1 else -value
         acc[1] += g.count
         months.add(g.month)
