@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from execbrief.analyzers import AnalysisContext, vacant
+from execbrief.analyzers import AnalysisContext, registered, vacant
 from execbrief.model import Fact
 
 CTX = AnalysisContext(as_of=date(2026, 11, 30), entities={"flats": ("Marsh Lane Flats", "rental"),
@@ -18,7 +18,7 @@ def risk(n: int, entity: str, text: str, day: str = "2026-11-16") -> Fact:
 
 
 def run(facts: list[Fact]) -> list[Fact]:
-    rule = next(r for r in __import__("execbrief.analyzers", fromlist=["registered"]).registered() if r.name == "vacant")
+    rule = next(r for r in registered() if r.name == "vacant")  # (its parts, for the businesses it serves)
     return [f for part in rule.parts(facts, CTX).values() for f in vacant.analyze(part, CTX)]
 
 

@@ -57,8 +57,9 @@ def analyze(facts: Sequence[Fact], ctx: AnalysisContext) -> list[Fact]:
         if fall.period not in revenue or not before:
             continue
         drop = revenue[max(before)] - revenue[fall.period]
-        gone = [found for f in facts if f.name == "table_row" and f.entity == fall.entity
+        rows = [(f, found) for f in facts if f.name == "table_row" and f.entity == fall.entity
                 and (found := _gone_client(f.statement)) is not None]
+        gone = [found for _, found in rows]
         if drop <= 0 or not gone or abs(sum(fee for _, fee in gone) - drop) * _CLOSE > drop:
             continue
         cur = ctx.currency
@@ -69,8 +70,7 @@ def analyze(facts: Sequence[Fact], ctx: AnalysisContext) -> list[Fact]:
                           f"{'most of ' if sum(fee for _, fee in gone) < drop else ''}the fall."),
             "recommendation": (f"Replace the {fees} a month {' and '.join(who for who, _ in gone)} paid: a new "
                                "client, or more work from the others."),
-            "evidence": fall.evidence + tuple(f.id for f in facts if f.name == "table_row" and f.entity == fall.entity
-                                               and _gone_client(f.statement) is not None),
+            "evidence": fall.evidence + tuple(f.id for f, _ in rows),
         }))
     return out
 

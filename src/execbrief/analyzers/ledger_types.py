@@ -42,8 +42,13 @@ def type_label(kind: str, business: str | None = None) -> str:
     """``owner_draw`` → ``owner draws``: a type as a statement names it; of a business of the
     kind ``business``, as it would (a landlord's unsplit loan payments are the mortgage's)."""
     if kind == "loan_payment" and business is not None:
-        return ("mortgage" if business in ("rental", "short-let") else "loan") + " payments (principal and interest not split)"
+        return f"{debt_word(business)} payments (principal and interest not split)"
     return _LABELS[kind]
+
+
+def debt_word(business: str | None) -> str:
+    """What a business of this kind repays month by month: a landlord's mortgage, others' loan."""
+    return "mortgage" if business in ("rental", "short-let") else "loan"
 
 
 def _plain(label: str) -> str:

@@ -21,7 +21,7 @@ from ..model import Evidence, Fact, stable_id
 from .base import AnalysisContext
 from .kinds import customers
 from .ledger_rows import ALL, Group, aggregate, closed_loans, one_large_cost, opening_cash, with_group
-from .ledger_types import type_label
+from .ledger_types import debt_word, type_label
 from .tables import possessive
 
 
@@ -76,7 +76,7 @@ def draws_over_earnings(flows: "Flows", complete: Sequence[Group], ctx: Analysis
     if draws <= 0:
         return []
     spread = _spread(flows)
-    debt = max(ZERO, -(flows.moves.get("loan_principal", ZERO) + flows.moves.get("loan_payment", ZERO)) - flows.one_off)
+    debt = max(ZERO, flows.debt)
     left = (flows.operating + spread - debt).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     if draws - left < draws * _MATERIAL:
         return []  # (draws about equal to what is left: $32.67 of $7,500 a month is no finding)
@@ -303,9 +303,9 @@ def cash_movements(sums: dict, ctx: AnalysisContext) -> list[Fact]:
             whom = customers(ctx.kind_of(entity), "customers") if entity is not None else group_whom.get(kind, "customers")
             if kind == "prepayment" and ctx.kind_of(entity) == "retail" and moved >= 0:
                 came = "{m} came in for gift cards or vouchers not yet redeemed (owed to {whom} until they are)"
-            if kind == "loan_payment" and ctx.kind_of(entity) not in ("rental", "short-let"):
-                came, went = (came.replace("mortgage payments", "loan payments"),
-                              went.replace("mortgage payments", "loan payments"))  # (a landlord's is the mortgage)
+            if kind == "loan_payment":  # (a landlord's is the mortgage)
+                came, went = (came.replace("mortgage", debt_word(ctx.kind_of(entity))),
+                              went.replace("mortgage", debt_word(ctx.kind_of(entity))))
             text = (came if moved >= 0 else went).format(m=money(abs(moved), cur), whom=whom)
             if entity is None and kind == "transfer":
                 if moved == 0:
@@ -343,7 +343,7 @@ def cash_movements(sums: dict, ctx: AnalysisContext) -> list[Fact]:
                 topics=("finance", "cash"), sources=sources,
             ))
             if unsplit and entity is not None:
-                debt = "mortgage" if ctx.kind_of(entity) in ("rental", "short-let") else "loan"
+                debt = debt_word(ctx.kind_of(entity))
                 facts.append(Fact(
                     id=stable_id("f", "unsplit_loan_payments", entity, period), kind="finding",
                     name="unsplit_loan_payments", entity=entity, severity="medium", period=period, value=moved, unit=cur,
@@ -388,6 +388,11 @@ class Flows(NamedTuple):
     # one large cost of a business in the months, a one-off (``one_large_cost``): (business,
     # category, month, amount); in ``operating``
     one_off_costs: tuple[tuple[str | None, str, str, Decimal], ...] = ()
+
+    @property
+    def debt(self) -> Decimal:
+        """Loan payments a month, the repayment of a loan closed in one go left out."""
+        return -(self.moves.get("loan_principal", ZERO) + self.moves.get("loan_payment", ZERO)) - self.one_off
 
 
 def group_flows(complete: Sequence[Group], sums: dict) -> Flows | None:
@@ -541,7 +546,7 @@ def _runway_advice(flows: Flows | None, until: date, cur: str) -> str:
     if flows is None or flows.operating < 0:
         return f"Cut the largest costs or raise prices now, and {financing}."
     draws = -flows.moves.get("owner_draw", ZERO)
-    debt = -(flows.moves.get("loan_principal", ZERO) + flows.moves.get("loan_payment", ZERO)) - flows.one_off
+    debt = flows.debt
     made = money(flows.operating, cur)
     if draws > 0:
         left = flows.operating - max(debt, ZERO)
