@@ -33,9 +33,18 @@ def parts(facts: Sequence[Fact]) -> dict[str, list[Fact]]:
     out: dict[str, list[Fact]] = {}
     for f in facts:
         if f.entity is not None and (f.name == "revenue_change" and f.kind == "finding"
-                                     or f.kind in ("note", "finding") and _SEASON.search(f.statement)):
+                                     or f.kind in ("note", "finding") and _seasonal(f.statement)):
             out.setdefault(f.entity, []).append(f)
     return {e: part for e, part in out.items() if any(f.name == "revenue_change" for f in part)}
+
+
+def _seasonal(statement: str) -> bool:
+    """Whether a statement speaks of a season. Each of _SEASON's phrases holds one of these
+    words, looked for first in the lower-cased statement: over a million notes' statements
+    ~0.3 s, where _SEASON alone took ~9."""
+    low = statement.lower()
+    return ("season" in low or "always" in low or "usual" in low or "normal" in low or "every" in low) \
+        and _SEASON.search(statement) is not None
 
 
 @rule(reads=FACTS, settles=True, partition=parts)
