@@ -169,6 +169,26 @@ def test_a_group_item_naming_someone_only_one_business_deals_with_becomes_that_b
     assert found["notes/h.md:3"].entity is None  # a name two businesses use says nothing
 
 
+def test_a_group_item_naming_someone_another_business_deals_with_too_stays_the_groups():
+    found = facts_of(
+        day("notes/a.md", "2026-11-05", "Brookside called, they are moving to another groomer, $300 a month gone"),
+        day("notes/b.md", "2026-11-09", "Brookside still has not paid October, $300 late"),
+        # Ray: the loft's handyman, twice, and once in a line of the van's; the item names both
+        day("notes/c.md", "2026-11-06", "deck railing loose, asked Ray for a quote", entity="loft"),
+        day("notes/d.md", "2026-11-08", "quote from Ray for the railing came in at $450", entity="loft"),
+        day("notes/e.md", "2026-11-09", "get a W-9 from Ray before January"),
+        day("notes/f.md", "2026-11-20", "To pay in December: the Brookside credit $300, Ray for the railing $450",
+            entity=None),
+        # ZenMaid: a name though it starts the line, the van's twice
+        day("notes/g.md", "2026-11-10", "ZenMaid invoices are wrong again, $49 for nothing"),
+        day("notes/h.md", "2026-11-11", "Cancel ZenMaid before the renewal, nobody uses it"),
+        day("notes/i.md", "2026-11-19", "ZenMaid renews on Dec 1, $49, cancel it by then", entity=None),
+    )
+
+    assert found["notes/f.md:3"].entity is None  # Brookside is the van's, Ray the loft's
+    assert found["notes/i.md:3"].entity == "van"
+
+
 def test_a_group_item_naming_a_payer_of_one_business_in_the_ledger_becomes_that_business():
     rows = [Evidence(id=f"ev-ledger-{n}", source="ledger", kind="transaction", entity="van", text=memo,
                      record={"date": day_, "amount": amount, "account": "Checking", "category": "Sales", "memo": memo},

@@ -32,7 +32,9 @@ __all__ = ["analyze"]
 _KINDS = frozenset({"note", "finding", "action"})
 _NOT_ITEMS = frozenset({"secret_in_text", "stale_note", "remediation", "missing_kpi"})
 # a capitalised word after a lower-case word, a figure or a comma: a name, not a sentence's start
-_NAME = re.compile(r"(?:(?<=[a-z0-9,)] )|(?<=\b(?:Dr|Mr|Ms)\. )|(?<=\bMrs\. ))[A-Z][a-z]{2,}(?:'s)?")  # "tell Dr. Hartley"
+# "tell Dr. Hartley"; a word with a capital inside is a name wherever it is ("Cancel ZenMaid")
+_NAME = re.compile(r"(?:(?<=[a-z0-9,)] )|(?<=\b(?:Dr|Mr|Ms)\. )|(?<=\bMrs\. ))[A-Z][a-z]{2,}(?:'s)?"
+                   r"|\b[A-Z][a-z]+[A-Z][A-Za-z]*(?:'s)?")
 _NOT_NAMES = frozenset("""
 January February March April May June July August September October November December
 Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Monday Tuesday Wednesday Thursday Friday Saturday
@@ -67,8 +69,11 @@ def analyze(facts: Sequence[Fact], ctx: AnalysisContext) -> list[Fact]:
     # search over a fact base of any size, for those names only
     search = re.compile(r"\b(" + "|".join(map(re.escape, sorted(every, key=len, reverse=True))) + r")\b")
     seen: dict[str, dict[str, set[str]]] = {}  # name → business → the lines that name it
+    in_group: dict[str, set[str]] = {}  # name → the group's lines that name it
     for f in facts:
         if f.entity is None:
+            for name in set(search.findall(f.statement)):
+                in_group.setdefault(name, set()).add(f.sources[0] if f.sources else f.id)
             continue
         for name in set(search.findall(f.statement)):
             lines = seen.setdefault(name, {}).setdefault(f.entity, set())
@@ -77,10 +82,18 @@ def analyze(facts: Sequence[Fact], ctx: AnalysisContext) -> list[Fact]:
                 lines.update(f"{f.id}#{n}" for n in range(_MIN_SEEN))
     owner = {name: next(iter(by)) for name, by in seen.items()
              if len(by) == 1 and len(next(iter(by.values()))) >= _MIN_SEEN}
+    # whom one business's items name that often, though another's name them once: "Ray for
+    # the railing" beside "Luis's final check" is about two businesses. A name several
+    # businesses' items use that often, or the group's other items do (the family at every
+    # meeting: "then Dad calls the owner"), tells nothing.
+    mostly = {name: found.pop() for name, by in seen.items()
+              if len(found := {e for e, lines in by.items() if len(lines) >= _MIN_SEEN}) == 1}
     out = []
     for f in group:
         owners = {owner[n] for n in wanted[f.id] if n in owner}
-        if len(owners) == 1:
+        line = f.sources[0] if f.sources else f.id
+        others = {mostly[n] for n in wanted[f.id] if n in mostly and len(in_group.get(n, set()) - {line}) < _MIN_SEEN}
+        if len(owners) == 1 and owners >= others:
             entity = owners.pop()
             out.append(f.model_copy(update={
                 "entity": entity, "statement": ctx.entity_name(entity) + f.statement[len("Group"):]}))
