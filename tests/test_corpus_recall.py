@@ -103,6 +103,12 @@ FLOORS = {
     # the misses: the accountant's flag for a "Gulls Rest" row (mapped to Gull's Rest, as names
     # are matched without punctuation) and two items the CEO briefing has no room for
     "judgement-xero": 0.92,
+    # held out, judgement: a Dutch B&B, a cargo-bike courier and a bookkeeping practice on a
+    # semicolon-separated bank export (30-11-2026, 1.234,56, Dutch categories mapped to types;
+    # tourist tax and BTW held, a loan, an insurance payout, drawings), first measurement 61.4%:
+    # every row skipped as a bad date ('01-09-2026'), and the guest Wi-Fi password in clear;
+    # with dashed dates read and a Wi-Fi network's password withheld: 90.9%
+    "judgement-polder": 0.90,
 }
 
 
@@ -156,14 +162,13 @@ COINCIDENCES = {
 # Violations of the held-out workspaces this round left open, each a known defect with why
 # (remove an entry when it is fixed; a new violation still fails):
 KNOWN = {
+    # found on first measurement, open: a leak and a gear hub reported, then fixed a later week
+    ("judgement-polder", "shower-leak-still-open"): re.compile(r"douche kamer 2 \(De Tuin\) is leaking again"),
+    ("judgement-polder", "bike-hub-still-open"): re.compile(r"bakfiets 2 gear hub slipping since last week"),
     # found on first measurement, open: the group board's "Cash plan for December" card names
     # the Swift loan and Van 2 (the courier's) and Kiln and Orchard (the agency's clients) and is
     # read as the courier's, by its alias; an item naming two businesses' things is the group's
     ("advisor-trello", "agency-items-in-delivery-audit"): re.compile(r"Cash plan for December"),
-    # found on first measurement, open: a weekly review's money line lists what three businesses
-    # must pay ("STR permits $500, janitorial bond $180, Luis's final check, Ray for the railing
-    # $450") and is read as the cleaning company's, not the group's
-    ("notion-tracker", "larkspur-in-other-audits"): re.compile(r"Things to pay in December besides the usual"),
     # found on first measurement, open: "Cancel ZenMaid and Semrush this month" names one tool of
     # the cleaning company and one of the practice, and is read as the practice's
     ("notion-tracker", "tidy-nest-in-other-audits"): re.compile(r"Cancel ZenMaid and Semrush this month"),

@@ -108,6 +108,11 @@ def test_a_key_pasted_in_a_note_reaches_no_file_the_run_writes_and_the_cto_hears
      "Dev: Greene & Co M365 admin\nadmin@greeneco-law.co.uk\n[secret withheld: …2026]\n"),
     ("write to sales@example.com / 2024 report attached", "write to sales@example.com / 2024 report attached"),
     ("the keypad is fine now", "the keypad is fine now"),
+    # a Wi-Fi network and its password, or its key named; the network's name and a speed stay
+    ("- Guest wifi: Grachtzicht-Gasten / Kanaal#Eend2026", "- Guest wifi: Grachtzicht-Gasten / [secret withheld: …]"),
+    ("wifi key: Eend2026! (on the fridge)", "wifi key: [secret withheld: …] (on the fridge)"),
+    ("Guest wifi: Grachtzicht-Gasten, 200/50 Mbit since the upgrade",
+     "Guest wifi: Grachtzicht-Gasten, 200/50 Mbit since the upgrade"),
 ])
 def test_codes_and_passwords_as_people_write_them_in_notes_are_withheld(text, kept):
     from execbrief.redaction import withhold

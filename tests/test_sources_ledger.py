@@ -170,12 +170,13 @@ def test_a_bank_s_dates_are_read_in_the_order_its_file_shows(ws):
     ws.write("ledger/us.csv", HEADER + "09/01/2026,1,acme,,,a\n9/25/26,2,acme,,,b\n\"Sep 30, 2026\",3,acme,,,c\n")
     ws.write("ledger/uk.csv", HEADER + "01/09/2026,4,acme,,,d\n25/09/2026,5,acme,,,e\n30 Sep 2026,6,acme,,,f\n")
     ws.write("ledger/de.csv", HEADER + "01.09.2026,7,acme,,,g\n30.09.2026,8,acme,,,h\n")
+    ws.write("ledger/nl.csv", HEADER + "01-09-2026,9,acme,,,i\n30-09-2026,10,acme,,,j\n")
     result = ws.collect()
 
     assert result.warnings == []
     assert {e.text: e.record["date"] for e in result.evidence} == {
         "a": "2026-09-01", "b": "2026-09-25", "c": "2026-09-30", "d": "2026-09-01", "e": "2026-09-25",
-        "f": "2026-09-30", "g": "2026-09-01", "h": "2026-09-30"}
+        "f": "2026-09-30", "g": "2026-09-01", "h": "2026-09-30", "i": "2026-09-01", "j": "2026-09-30"}
 
 
 def test_a_file_whose_dates_cannot_tell_their_order_reads_them_as_configured_and_says_so(ws):

@@ -80,6 +80,12 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"(?i)(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+(?:\s*/\s*['\"`]?((?=[^\s'\"`]*[a-z])(?=[^\s'\"`]*\d)"
         r"[^\s'\"`,;]{6,32})|[ \t]*\n[ \t]*['\"`]?((?=[^\s'\"`]*[a-z])(?=[^\s'\"`]*\d)(?=[^\s'\"`]*[!#$%^&*?~+=])"
         r"[^\s'\"`]{8,32})['\"`]?[ \t]*(?:\n|$))")),
+    # a Wi-Fi network and its password, "Guest wifi: Grachtzicht-Gasten / Kanaal#Eend2026", or
+    # its key named: "wifi key: Eend2026!" (the network's name is no secret)
+    ("Wi-Fi password", re.compile(
+        r"(?i)\b(?:wi-?fi|wlan|wireless)\b(?:[^\n/]{0,40}?(?:[:=]|\bis\b)\s*['\"`]?[^\s/'\"`]{1,40}['\"`]?\s*/"
+        r"|\s+(?:key|code|pass(?:word)?|pw)\s*(?:\bis\b|[:=]))\s*['\"`]?"
+        r"((?=[^\s'\"`]*[\d!#$%^&*?~+=])[^\s'\"`,;]{6,40})")),
     ("password in words", re.compile(
         r"(?i)\bpassw(?:or)?d\s+(?:is|was)\s+['\"]?((?=[^\s'\"`]*\d)[^\s'\"`.,;]{6,})")),
     # "pw: Maple!Leaf42", "pass = Gull2024": a short name for a password, so the value must look
@@ -117,6 +123,7 @@ _NEEDLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "PIN or access code": ((), ("pin", "code")),
     "key safe or lock code": ((), ("key safe", "keysafe", "lockbox", "lock box", "keypad", "padlock")),
     "login and password": (("@",), ()),
+    "Wi-Fi password": ((), ("wifi", "wi-fi", "wlan", "wireless")),
     "password in words": ((), ("passw",)),
     "access code in words": ((), ("code", "pin", "combo", "combination")),
     "login in words": ((), ("login", "log-in", "cred", "user", "u/p")),
@@ -272,7 +279,7 @@ def _table_secrets(text: str) -> list[tuple[int, int]]:
 # place cost ~0.7 ms on an 8 KB note; a wider test than the scan's own only costs a scan.)
 _LONG_TOKEN = re.compile(r"[A-Za-z0-9+/=_\-]{16,}")
 _KEYWORDS = ("bearer", "secret", "token", "pass", "pw", "api", "pin", "code", "login", "log-in", "cred", "user", "u/p",
-             "safe", "lockbox", "lock box", "keypad", "padlock", "@")
+             "safe", "lockbox", "lock box", "keypad", "padlock", "@", "wifi", "wi-fi", "wlan", "wireless")
 
 
 def _maybe(text: str) -> bool:

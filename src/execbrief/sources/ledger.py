@@ -464,9 +464,9 @@ class LedgerSource:
 
 
 _SNIFF = 65_536  # characters read to tell the field separator from the header line
-# an all-figure date: 09/30/2026, 30.09.2026, 9/30/26
-_NUMERIC_DATE = re.compile(r"(?<![\d/.])(\d{1,2})([/.])(\d{1,2})\2(?:\d{4}|\d{2})(?![\d/.])")
-_DOTTED = re.compile(r"\d{1,2}\.\d{1,2}\.\d{2,4}")
+# an all-figure date: 09/30/2026, 30.09.2026, 30-09-2026 (a Dutch bank's), 9/30/26
+_NUMERIC_DATE = re.compile(r"(?<![\d/.-])(\d{1,2})([/.-])(\d{1,2})\2(?:\d{4}|\d{2})(?![\d/.-])")
+_DOTTED = re.compile(r"\d{1,2}([.-])\d{1,2}\1\d{2,4}")  # (read as the slashed form)
 
 
 def _order_of(text: str) -> str | None:
@@ -612,7 +612,7 @@ def _inspect(path: Path) -> tuple[str, int, bool, int | None, bool]:
 
 def _parse_date(raw: str, order: str = "mdy") -> str | None:
     """``2026-05-03``, ``2026/05/03`` or an ISO timestamp → ``2026-05-03``; a bank's date,
-    ``05/03/2026``, ``5/3/26`` or ``03.05.2026`` (in ``order``), ``3 May 2026``, ``May 3, 2026``
+    ``05/03/2026``, ``5/3/26``, ``03.05.2026`` or ``03-05-2026`` (in ``order``), ``3 May 2026``, ``May 3, 2026``
     too; else None."""
     if _DAY.fullmatch(raw):  # the common case, checked in C
         try:
@@ -621,7 +621,8 @@ def _parse_date(raw: str, order: str = "mdy") -> str | None:
             return None
     match = _DATE.match(raw)
     if not match:
-        found = [f for f in find_dates(raw.replace(".", "/") if _DOTTED.fullmatch(raw) else raw, numeric=order)
+        dotted = _DOTTED.fullmatch(raw)
+        found = [f for f in find_dates(raw.replace(dotted.group(1), "/") if dotted else raw, numeric=order)
                  if f[0] is not None]
         return date(*found[0]).isoformat() if len(found) == 1 else None  # type: ignore[arg-type]
     year, _, month, day = match.groups()
