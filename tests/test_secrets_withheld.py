@@ -111,6 +111,8 @@ def test_a_key_pasted_in_a_note_reaches_no_file_the_run_writes_and_the_cto_hears
     # a Wi-Fi network and its password, or its key named; the network's name and a speed stay
     ("- Guest wifi: Grachtzicht-Gasten / Kanaal#Eend2026", "- Guest wifi: Grachtzicht-Gasten / [secret withheld: …]"),
     ("wifi key: Eend2026! (on the fridge)", "wifi key: [secret withheld: …] (on the fridge)"),
+    ("Staff wifi: network \"Spokeshave-Staff\", wifi password is Spokes2026. Same since June",
+     "Staff wifi: network \"Spokeshave-Staff\", wifi password is [secret withheld: …]. Same since June"),
     ("Guest wifi: Grachtzicht-Gasten, 200/50 Mbit since the upgrade",
      "Guest wifi: Grachtzicht-Gasten, 200/50 Mbit since the upgrade"),
 ])

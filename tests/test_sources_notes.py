@@ -1262,6 +1262,11 @@ def test_all_figure_dates_are_read_in_the_order_given_and_year_less_ones_only_wh
     assert find_dates(text, "mdy") == [(2026, 12, 8)]  # with a year only: "2/3 of" may be a fraction
     assert find_dates(text, "mdy", yearless=True) == [(None, 10, 25), (None, 11, 2), (2026, 12, 8), (None, 2, 3)]
     assert find_dates("on 25/10 and 3/11", "dmy", yearless=True) == [(None, 10, 25), (None, 11, 3)]
+    # a dash or a dot with a whole year, as a Dutch or German heading writes it; without the year
+    # "9-11" is as often a range ("open 9-11"), and a version number is no date
+    assert find_dates("## Ma 2-11-2026; paid 30.09.2026.", "dmy") == [(2026, 11, 2), (2026, 9, 30)]
+    assert find_dates("## Ma 2-11-2026", "mdy") == [(2026, 2, 11)]
+    assert find_dates("open 9-11, v1.2.2026.5, 2-11-2026-ish", "dmy", yearless=True) == []
 
 
 def test_a_chats_messages_minutes_apart_are_one_conversation_whose_business_carries(ws):

@@ -85,7 +85,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("Wi-Fi password", re.compile(
         r"(?i)\b(?:wi-?fi|wlan|wireless)\b(?:[^\n/]{0,40}?(?:[:=]|\bis\b)\s*['\"`]?[^\s/'\"`]{1,40}['\"`]?\s*/"
         r"|\s+(?:key|code|pass(?:word)?|pw)\s*(?:\bis\b|[:=]))\s*['\"`]?"
-        r"((?=[^\s'\"`]*[\d!#$%^&*?~+=])[^\s'\"`,;]{6,40})")),
+        r"((?=[^\s'\"`]*[\d!#$%^&*?~+=])[^\s'\"`,;]{5,39}[^\s'\"`,;.)])")),  # (not a sentence's full stop)
     ("password in words", re.compile(
         r"(?i)\bpassw(?:or)?d\s+(?:is|was)\s+['\"]?((?=[^\s'\"`]*\d)[^\s'\"`.,;]{6,})")),
     # "pw: Maple!Leaf42", "pass = Gull2024": a short name for a password, so the value must look

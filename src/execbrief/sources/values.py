@@ -60,6 +60,9 @@ _DAY_MONTH = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]{3,9})\.?(?:,?\s+
 _DAY_YEAR = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?(?:[-–]\d{1,2}(?:st|nd|rd|th)?(?!\d))?(?:,?\s+(\d{4}))?(?![^\W_])(?![:-])")
 _NUMERIC = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?![\d/])")
 _NUMERIC_ANY = re.compile(r"(\d{1,2})/(\d{1,2})(?:/(\d{4}|\d{2}))?(?![\d/])")
+# a day and month with a dash or dot and a whole year: "Ma 2-11-2026" (a Dutch heading), "30.09.2026"
+# (without the year, "9-11" is as often a range of hours or days)
+_DASHED = re.compile(r"(\d{1,2})([.-])(\d{1,2})\2((?:19|20)\d{2})(?![\d/-]|\.\d)")
 _MONTH_BEFORE = re.compile(r"([A-Za-z]{3,9})\.?\s+$")
 _MONEY = re.compile(
     r"^(?P<neg>-)?\s*(?:(?P<code>USD|EUR|GBP|CAD|AUD)\s?)?(?P<sym>CA\$|A\$|[$€£¥])?\s?(?P<neg2>-)?"
@@ -148,7 +151,7 @@ def find_dates(text: str, numeric: str | None = None, *,
     A year-less date ("by 15 December") keeps ``None`` for its year: resolve it with
     ``resolve_day`` against a date the caller trusts. Impossible dates are left out.
     ``numeric`` ("mdy" or "dmy", as the organisation writes them) also reads all-figure
-    dates with a year, ``10/25/2026``, ``9/27/26``, and with ``yearless`` those without
+    dates with a year, ``10/25/2026``, ``9/27/26``, ``2-11-2026``, ``30.09.2026``, and with ``yearless`` those without
     one, ``10/25`` (a caller that knows the text speaks of days: "2/3 of the flats" is a
     fraction elsewhere); a caller that does not know the order leaves them out.
     The scan is driven by runs of digits (every date form has one), which is ~10x faster
@@ -177,6 +180,13 @@ def find_dates(text: str, numeric: str | None = None, *,
             year = int(nm.group(3)) + (2000 if len(nm.group(3)) == 2 else 0) if nm.group(3) else None
             month, day = (second, first) if numeric == "dmy" else (first, second)
             if _day(year or 2000, month, day) is not None:
+                out.append((year, month, day))
+            continue
+        if numeric and before != "/" and (nd := _DASHED.match(text, i)):
+            pos = nd.end()
+            first, second, year = int(nd.group(1)), int(nd.group(3)), int(nd.group(4))
+            month, day = (second, first) if numeric == "dmy" else (first, second)
+            if _day(year, month, day) is not None:
                 out.append((year, month, day))
             continue
         dm = _DAY_MONTH.match(text, i)
