@@ -392,6 +392,28 @@ def test_sales_tax_paid_over_with_none_collected_is_inside_the_sales():
     assert named(facts, "sales_tax_in_revenue") == [inside]  # the charter books it apart
 
 
+def test_tax_given_back_with_a_refund_lessens_what_was_collected_not_what_was_paid_over():
+    book = Ledger()
+    for month in ("09", "10", "11"):
+        book.add(f"2026-{month}-02", "1000", "boats", account="Bank", category="Sales")
+        book.add(f"2026-{month}-02", "90", "boats", account="Bank", category="VAT collected")
+    book.add("2026-10-07", "-200", "boats", account="Bank", category="Refunds")
+    book.add("2026-10-07", "-18", "boats", account="Bank", category="VAT collected")  # the refund's tax
+    book.add("2026-10-30", "-180", "boats", account="Bank", category="VAT remitted")  # paid over
+    # one category for both: money out is what was paid over, as ever
+    for month in ("09", "10", "11"):
+        book.add(f"2026-{month}-02", "1000", "flats", account="Bank", category="Sales")
+        book.add(f"2026-{month}-03", "80", "flats", account="Bank", category="Sales tax")
+    book.add("2026-10-20", "-160", "flats", account="Bank", category="Sales tax")
+
+    facts = finance.analyze(book.rows, ctx(as_of=date(2026, 11, 30)))
+
+    boats = find(facts, "sales_tax_passed_on", "boats").statement
+    assert "$252 of sales tax or VAT was collected from customers and $180 paid over" in boats
+    flats = find(facts, "sales_tax_passed_on", "flats").statement
+    assert "$240 of sales tax or VAT was collected from customers and $160 paid over" in flats
+
+
 def test_a_card_paid_from_the_bank_whose_purchases_the_ledger_lacks_is_a_finding():
     book = Ledger()
     for month in ("09", "10", "11"):

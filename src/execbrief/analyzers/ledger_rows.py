@@ -437,6 +437,7 @@ def aggregate(groups: Sequence[Group]) -> dict[tuple[str, str | None, str | None
     """
     out: dict[tuple[str, str | None, str | None], list] = {}
     get = out.get
+    refunded = tax_refunds(groups)
     for g in groups:
         entity, month, amount = g.entity, g.month, g.amount
         effect = profit_effect(g.type, amount)
@@ -452,13 +453,29 @@ def aggregate(groups: Sequence[Group]) -> dict[tuple[str, str | None, str | None
                 else:
                     moved[0] += amount
                     moved[1] += g.count
-                moved[2 if amount > 0 else 3] += amount
+                # (tax given back to a customer with a refund lessens what was collected; it was
+                # not paid over to the tax office)
+                moved[2 if amount > 0 or (g.entity, g.category) in refunded else 3] += amount
             else:
                 acc[effect[0]] += effect[1]
             acc[2].add(g.path)
             acc[3].add(month)
             acc[4] += g.count
     return out
+
+
+def tax_refunds(groups: Sequence[Group]) -> frozenset[tuple[str | None, str]]:
+    """(business, category) of sales tax collected whose money out went back to customers:
+    where a business books the tax it collects in one category ("BTW ontvangen") and pays it
+    over in another ("BTW afdracht", only money out), a row out of the first is the tax of a
+    refund. With one category for both, money out is what was paid over, as ever."""
+    sums: dict[tuple[str | None, str], list[Decimal]] = {}
+    for g in groups:
+        if g.type == "sales_tax":
+            acc = sums.setdefault((g.entity, g.category), [Decimal(0), Decimal(0)])
+            acc[0 if g.amount > 0 else 1] += g.amount
+    paying = {entity for (entity, _), (came, went) in sums.items() if came == 0 and went < 0}
+    return frozenset(key for key, (came, went) in sums.items() if key[0] in paying and went < 0 < came + went)
 
 
 def one_large_cost(txns: Sequence[Group], entity: str | None, costs: Decimal, months: int) -> tuple[str, str, Decimal, int] | None:
