@@ -248,6 +248,25 @@ def test_a_loss_that_one_large_cost_makes_asks_whether_it_is_a_one_off_not_to_br
         "group burned $617 a month: cash of $5,000 lasts 8.1 months, to about 2027-08-03.")  # $2,966.67 - $2,350
 
 
+def test_a_latest_month_that_one_large_cost_makes_a_loss_says_so():
+    book = Ledger()
+    for month in ("09", "10", "11"):
+        book.add(f"2026-{month}-01", "3000")
+        book.add(f"2026-{month}-05", "-1000", account="Cleaning")
+    book.add("2026-11-18", "-9400", account="Renovation")  # the window still made money: $1,400
+    book.add("2026-11-20", "-800", "beta", account="Wages")  # no large cost: a loss as ever
+
+    facts = finance.analyze(book.rows, ctx(as_of=date(2026, 11, 30)))
+
+    loss = find(facts, "month_loss")
+    assert (loss.severity, loss.value) == ("medium", Decimal("-7400"))
+    assert loss.statement == ("Alpha Rentals lost $7,400 in November 2026, from one large cost: Renovation of "
+                              "$9,400; without it, Alpha Rentals netted $2,000 (revenue $3,000, costs $10,400).")
+    assert "one-off" in loss.recommendation
+    assert find(facts, "month_loss", "beta").statement == (
+        "Beta Delivery lost $800 in November 2026: revenue $0.00, costs $800.")
+
+
 def test_no_margin_without_revenue():
     book = Ledger()
     book.add("2026-10-01", "-100", account="Repairs")

@@ -73,3 +73,15 @@ def test_nothing_and_an_ended_problem_are_no_amount_to_tell_two_facts_alike_by()
 
     assert not same_thing(burn, runway)
     assert not same_thing(deposit, relet)
+
+
+def test_a_finding_is_shown_though_a_table_of_the_report_states_its_figure():
+    # the monthly table's row and the loss it makes a problem of: the finding says what to do
+    row = Fact(id="f-net", kind="metric", name="net", entity="bnb", period="2026-11", value=Decimal("-10370"),
+               unit="EUR", statement="Grachtzicht B&B lost €10,370 in November 2026.")
+    loss = Fact(id="f-loss", kind="finding", name="month_loss", entity="bnb", period="2026-11", severity="high",
+                value=Decimal("-10370"), unit="EUR",
+                statement="Grachtzicht B&B lost €10,370 in November 2026: revenue €4,198, costs €14,568.")
+
+    assert distinct([loss], shown=[row], names=("Grachtzicht B&B",)) == ([loss], 0)
+    assert distinct([row], shown=[loss], names=("Grachtzicht B&B",)) == ([], 1)  # (the figure, said already)

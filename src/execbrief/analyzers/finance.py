@@ -189,16 +189,26 @@ def monthly_results(txns: Sequence[Group], ctx: AnalysisContext, sums: dict | No
             prev = max((m for e, m in groups if e == entity and m < month), default=None)
             before = groups[(entity, prev)][0] if prev is not None else ZERO
             fell = before > 0 and (revenue - before) * 10 <= -before
-            facts.append(_metric(
-                "month_loss", entity, month, net, ctx.currency,
-                f"{who} lost {money(-net, ctx.currency)} in {when}: revenue {money(revenue, ctx.currency)}, "
-                f"costs {money(costs, ctx.currency)}.",
-                ("finance", "profitability", "risk"), src,
-                severity="high" if revenue <= 0 or -net * 2 >= revenue else "medium", kind="finding",
-                recommendation=None if fell else (
-                    f"Check whether {possessive(who)} loss is the season (the same month last year) "
-                    "or costs that have outgrown its revenue, and cut or defer the costs it can."),
-            ))
+            whole = sums.get(("all", entity, None))
+            large = one_large_cost(txns, entity, whole[1], len(whole[3])) if whole is not None else None
+            said = f"revenue {money(revenue, ctx.currency)}, costs {money(costs, ctx.currency)}"
+            if large is not None and large[1] == month and net + large[2] > 0:
+                # one large cost made the loss, a roof or a renovation paid at once: said, and
+                # asked whether it is a one-off, not taken for the business's running
+                category, _, amount, _ = large
+                statement = (f"{who} lost {money(-net, ctx.currency)} in {when}, from one large cost: {category} "
+                             f"of {money(amount, ctx.currency)}; without it, {who} netted "
+                             f"{money(net + amount, ctx.currency)} ({said}).")
+                severity, advice = "medium", _one_off_advice(category, amount, month, ctx.currency)
+            else:
+                statement = f"{who} lost {money(-net, ctx.currency)} in {when}: {said}."
+                severity = "high" if revenue <= 0 or -net * 2 >= revenue else "medium"
+                advice = None if fell else (f"Check whether {possessive(who)} loss is the season (the same month "
+                                            "last year) or costs that have outgrown its revenue, and cut or defer "
+                                            "the costs it can.")
+            facts.append(_metric("month_loss", entity, month, net, ctx.currency, statement,
+                                 ("finance", "profitability", "risk"), src, severity=severity, kind="finding",
+                                 recommendation=advice))
         # what the month left after paying its loans (a landlord's cash flow after the mortgage):
         # for the latest month, and any month the loan payments took below zero; only for a
         # business that pays a loan month after month (a loan paid off at once is no month's loss)
@@ -309,13 +319,17 @@ def _net_total(entity: str | None, period: str, span: str, revenue: Decimal, net
             f"{who} lost {money(-net, cur)} over {span}, from one large cost: {one}; without it, {who} "
             f"netted {money(net + amount, cur)}.",
             ("finance", "profitability", "risk"), src, severity="medium", kind="finding",
-            recommendation=(f"Check that the {money(amount, cur)} of {category} in {month_label(month)} is a one-off; "
-                            "if it is work that lasts for years (a roof, a vehicle, equipment), ask the accountant "
-                            "whether to book it as an asset rather than a cost of these months."))
+            recommendation=_one_off_advice(category, amount, month, cur))
     return _metric(
         "net_total", entity, period, net, cur, f"{who} lost {money(-net, cur)} over {span}.",
         ("finance", "profitability", "risk"), src, severity="high", kind="finding",
         recommendation=f"Review {possessive(who)} pricing and largest costs; set a date to break even or stop.")
+
+
+def _one_off_advice(category: str, amount: Decimal, month: str, currency: str) -> str:
+    return (f"Check that the {money(amount, currency)} of {category} in {month_label(month)} is a one-off; "
+            "if it is work that lasts for years (a roof, a vehicle, equipment), ask the accountant "
+            "whether to book it as an asset rather than a cost of these months.")
 
 
 def month_over_month(txns: Sequence[Group], ctx: AnalysisContext, sums: dict | None = None) -> list[Fact]:
