@@ -52,6 +52,21 @@ def test_units_table_gives_occupancy_as_a_kpi():
     assert "kpi" not in fact.topics  # computed: it counts as the KPI, but KPI sections show what notes state
 
 
+def test_a_nightly_lets_rooms_table_says_which_are_open_for_bookings_not_an_occupancy():
+    # a B&B's rooms: "open" is bookable, not occupied; its occupancy is the nights' share
+    rooms = [row(10, entity="bnb", room="1", status="open", rate="€118 per night"),
+             row(11, entity="bnb", room="2", status="open (shower fixed 9-11)", rate="€104 per night"),
+             row(12, entity="bnb", room="3", status="closed 16-11 → 31-12, bathroom renovation", rate="€132 per night")]
+    context = AnalysisContext(as_of=AS_OF, entities={**ENTITIES, "bnb": ("Grachtzicht B&B", "short-let")})
+
+    facts = assets.analyze(rooms, context)
+
+    assert named(facts, "occupancy_rate") == []
+    assert one(facts, "units_in_service").statement == (
+        "Grachtzicht B&B: 2 of its 3 rooms are open for bookings; room 3 closed for work.")
+    assert one(facts, "vacancy").statement.startswith("Grachtzicht B&B: room 3 is closed for work")
+
+
 def test_vacant_unit_with_monthly_rent_loses_rent_counted_from_its_start():
     fact = next(f for f in named(assets.analyze(UNITS, ctx()), "vacancy") if "3A" in f.statement)
 

@@ -97,6 +97,8 @@ def occupancy(entity: str | None, group: Sequence[Row], ctx: AnalysisContext) ->
     known = [(row, s) for row, s in states if s]
     if not known:
         return []
+    if ctx.kind_of(entity) == "short-let":
+        return _in_service(entity, states, ctx)
     earning = sum(1 for _, s in known if s == "earning")
     vacant = sum(1 for _, s in known if s == "vacant")
     offline = len(known) - earning - vacant
@@ -146,6 +148,34 @@ def rent_roll(entity: str | None, group: Sequence[Row], ctx: AnalysisContext) ->
     )]
 
 
+def _in_service(entity: str | None, states: list[tuple[Row, str | None]], ctx: AnalysisContext) -> list[Fact]:
+    """A nightly let's rooms or units open for bookings and closed for work: a unit's status
+    says whether it can be booked, not how many nights it is (its occupancy is the nights'
+    share, which the notes or the bookings say), and "available" is open, not vacant."""
+    closed = [row for row, state in states if state == "offline"]
+    total = len(states)
+    word = _unit_word(states[0][0])
+    names = ", ".join(f"{word} {row.text(UNIT)}" for row in closed)
+    return [Fact(
+        id=stable_id("f", "units_in_service", entity), kind="metric", name="units_in_service", entity=entity,
+        value=Decimal(total - len(closed)), unit=word, period=ctx.as_of.isoformat(),
+        statement=(f"{_who(entity, ctx)}: {total - len(closed)} of its {total} {word}s are open for bookings"
+                   + (f"; {names} closed for work." if closed else ".")),
+        topics=("operations", "revenue"), evidence=tuple(r.ev.id for r, _ in states),
+        sources=tuple(sorted({r.ev.provenance.path for r, _ in states})),
+    )]
+
+
+_UNIT_WORDS = {"apt": "apartment", "apartment": "apartment", "room": "room", "flat": "flat", "suite": "suite",
+               "space": "space", "property": "property"}
+
+
+def _unit_word(row: Row) -> str:
+    """What the table calls its units: "room" in a B&B's *Room* column, "flat", else "unit"."""
+    key = (row.col(UNIT) or "").lower()
+    return next((word for prefix, word in _UNIT_WORDS.items() if key.startswith(prefix)), "unit")
+
+
 def vacancies(group: Sequence[Row], ctx: AnalysisContext) -> list[Fact]:
     """Each vacant or closed unit, with the rent it is losing (so far, when its start is known)."""
     facts = []
@@ -155,12 +185,12 @@ def vacancies(group: Sequence[Row], ctx: AnalysisContext) -> list[Fact]:
         state = unit_state(status)
         if state not in ("vacant", "offline"):
             continue
-        unit, who = row.text(UNIT), _who(row.entity, ctx)
+        unit, who = f"{_unit_word(row)} {row.text(UNIT)}", _who(row.entity, ctx)
         rent = row.money(RENT)
         since = row.day(SINCE)
         days = (ctx.as_of - since).days if since and since <= ctx.as_of else None
         what = "vacant" if state == "vacant" else "closed for work"
-        text = f"{who}: unit {unit} is {what}" + (f" since {since.isoformat()} ({days} days)" if days is not None else "")
+        text = f"{who}: {unit} is {what}" + (f" since {since.isoformat()} ({days} days)" if days is not None else "")
         value = None
         if rent and rent[1] in TO_MONTH:
             monthly = (rent[0] * TO_MONTH[rent[1]]).quantize(Decimal("0.01"))
@@ -174,12 +204,12 @@ def vacancies(group: Sequence[Row], ctx: AnalysisContext) -> list[Fact]:
             text += f"; every {rent[1]} it stays shut forgoes up to {money(rent[0], cur)}, its rate a {rent[1]}"
         long = days is not None and days > 30
         facts.append(Fact(
-            id=stable_id("f", "vacancy", row.entity, unit.lower()), kind="finding", name="vacancy",
+            id=stable_id("f", "vacancy", row.entity, row.text(UNIT).lower()), kind="finding", name="vacancy",
             entity=row.entity, severity="high" if long or (value or 0) >= 1000 else "medium",
             value=value, unit=cur if value is not None else None,
             period=since.isoformat() if since else None, statement=text + ".",
-            recommendation=(f"Fill unit {unit}: check its asking rent against nearby lets and widen where it is listed."
-                            if state == "vacant" else f"Book the work that reopens unit {unit} and set a reopening date."),
+            recommendation=(f"Fill {unit}: check its asking rent against nearby lets and widen where it is listed."
+                            if state == "vacant" else f"Book the work that reopens {unit} and set a reopening date."),
             topics=("revenue", "operations", "risk"), evidence=(row.ev.id,), sources=(row.where,),
         ))
     return facts
