@@ -33,14 +33,18 @@ _NOT_SERVED = frozenset({"rental", "short-let"})
 
 
 def parts(facts: Sequence[Fact]) -> dict[str, list[Fact]]:
-    """Each business's revenue falls, monthly revenue and gone clients' rows."""
+    """Each business's revenue falls, monthly revenue and gone clients' rows: only the rows
+    of a business with a fall are read."""
+    falls = {f.entity for f in facts if f.name == "revenue_change" and f.kind == "finding" and f.entity is not None}
+    if not falls:
+        return {}
     out: dict[str, list[Fact]] = {}
     for f in facts:
         name = f.name
-        if f.entity is not None and (name == "revenue_change" and f.kind == "finding" or name == "revenue"
-                                     or name == "table_row" and _GONE.search(f.statement)):
+        if f.entity in falls and (name == "revenue_change" and f.kind == "finding" or name == "revenue"
+                                  or name == "table_row" and _GONE.search(f.statement)):
             out.setdefault(f.entity, []).append(f)
-    return {entity: part for entity, part in out.items() if any(f.name == "revenue_change" for f in part)}
+    return out
 
 
 @rule(reads=FACTS, settles=True, partition=parts)

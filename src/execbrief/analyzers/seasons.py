@@ -29,13 +29,18 @@ _MAX_QUOTE = 140
 
 
 def parts(facts: Sequence[Fact]) -> dict[str, list[Fact]]:
-    """Each business's revenue falls and the notes of it that speak of a season."""
+    """Each business's revenue falls and the notes of it that speak of a season: only the
+    statements of a business with a fall are read (most runs have none, and a fact base holds
+    up to a million notes)."""
+    falls = {f.entity for f in facts if f.name == "revenue_change" and f.kind == "finding" and f.entity is not None}
+    if not falls:
+        return {}
     out: dict[str, list[Fact]] = {}
     for f in facts:
-        if f.entity is not None and (f.name == "revenue_change" and f.kind == "finding"
-                                     or f.kind in ("note", "finding") and _seasonal(f.statement)):
+        if f.entity in falls and (f.name == "revenue_change" and f.kind == "finding"
+                                  or f.kind in ("note", "finding") and _seasonal(f.statement)):
             out.setdefault(f.entity, []).append(f)
-    return {e: part for e, part in out.items() if any(f.name == "revenue_change" for f in part)}
+    return out
 
 
 def _seasonal(statement: str) -> bool:
