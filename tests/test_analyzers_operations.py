@@ -807,6 +807,15 @@ def test_business_money_in_a_personal_account_is_the_bookkeepers_matter():
     assert "accounting" in vocab.topics_for("Move the deposit into a separate deposit account by 12/15")
 
 
+def test_a_tax_owed_is_the_accountants_under_a_money_heading_too():
+    vocab = ctx().vocabulary
+    line = "The November sales tax return ($3,566) is due to the Texas Comptroller on 12/20. Don't spend it."
+
+    assert "accounting" in vocab.topics_for(line, heading="Money notes")
+    # other domains still give way to the heading's: a website in a Channels list is marketing
+    assert "tech" not in vocab.topics_for("Our own website needs a booking page", heading="Channels")
+
+
 def test_not_knowing_where_bookings_come_from_is_marketing():
     vocab = ctx().vocabulary
 

@@ -113,6 +113,12 @@ FLOORS = {
     # never left out as a repeat of a table's figure (the B&B's November loss), a month's loss from
     # one large cost says so, a B&B's rooms are rooms and open for bookings (not "0.0% occupancy"): 97.7%
     "judgement-polder": 0.97,
+    # held out, judgement: a Texas BBQ truck on Square (payouts split into sales, sales tax, tips
+    # and fees), a catering business taking deposits for events not yet served, a holding with an
+    # SBA loan; first measurement 87.8%, no absent broken; then a tax owed is the accountant's
+    # under a Money heading, the accounting briefing shows what the notes say about the books,
+    # and sales tax said in a group item is the one business's that collects it: 90.2%
+    "judgement-smokehouse": 0.90,
 }
 
 
@@ -192,6 +198,10 @@ KNOWN = {
 # Items of the held-out workspaces the checker reads as shown under another business, found on
 # first measurement and checked by hand (remove an entry when it is fixed; a new one still fails):
 KNOWN_MISATTRIBUTED = {
+    # found when the accounting briefing first showed the notes about the books (2026-12-04), open:
+    # "Adobe looks like it charged us twice" is in the holding company's own note; the ledger's
+    # Adobe rows are the agency's
+    ("per-business-frontmatter", "adobe-duplicate"): re.compile(r"Adobe looks like it charged us twice"),
     # found on first measurement, open: "Got 2 more quotes. Admiral £2,450, Zego £2,610. Castle
     # wants £2,790." is a chat message naming no business (the van insurance, said in the
     # messages before it); a message carries no business from the one before

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
-from execbrief.analyzers import AnalysisContext, analyze
+from execbrief.analyzers import AnalysisContext, analyze, associates
 from execbrief.model import Evidence, Fact, Provenance
 
 AS_OF = date(2026, 11, 30)
@@ -187,6 +188,19 @@ def test_a_group_item_naming_someone_another_business_deals_with_too_stays_the_g
 
     assert found["notes/f.md:3"].entity is None  # Brookside is the van's, Ray the loft's
     assert found["notes/i.md:3"].entity == "van"
+
+
+def test_sales_tax_said_in_a_group_item_is_the_business_whose_ledger_collects_it():
+    tax = Fact(id="f-tax", kind="metric", name="sales_tax_passed_on", entity="van", value=Decimal("1432"),
+               unit="USD", statement="Sudsy Paws Grooming: $1,432 of sales tax or VAT was collected from customers.")
+    found = facts_of(day("notes/memo.md", "2026-11-30", "$1,432 is November sales tax collected, due Dec 15",
+                         entity=None))
+    moved = associates.analyze([*found.values(), tax], ctx())
+
+    assert [(f.id, f.entity) for f in moved] == [(found["notes/memo.md:3"].id, "van")]
+    # with two businesses collecting it, the line names neither
+    other = tax.model_copy(update={"id": "f-tax2", "entity": "loft"})
+    assert associates.analyze([*found.values(), tax, other], ctx()) == []
 
 
 def test_a_group_item_naming_a_payer_of_one_business_in_the_ledger_becomes_that_business():

@@ -142,6 +142,11 @@ class _Matcher:
         return frozenset(found)
 
 
+def _always(data: Mapping[str, Any], name: str) -> tuple[str, ...]:
+    """A topic's ``always`` words: they give it under another domain's heading too."""
+    return tuple(((data.get("topics") or {}).get(name) or {}).get("always") or ())
+
+
 @dataclass(frozen=True)
 class _Topic:
     words: tuple[str, ...]
@@ -172,6 +177,8 @@ class Vocabulary:
                 by_heading.setdefault(word, set()).add(name)
             for word in topic.headings:
                 by_heading.setdefault(word, set()).add(name)
+            for word in _always(data, name):  # ("!accounting": kept under another domain's heading)
+                by_word.setdefault(word, set()).update((name, "!" + name))
         signals = data.get("signals") or {}
         # an item's own words are read once, for its topics and its signals together (one
         # pass over the text instead of two: a run reads every item of every note)
@@ -292,8 +299,11 @@ class Vocabulary:
 
     def _topics_of(self, context: frozenset[str], own: frozenset[str]) -> tuple[str, ...]:
         found = set(context)
+        always = {t[1:] for t in own if t[0] == "!"}
+        if always:
+            own = own - {"!" + t for t in always}
         if found & self.domains:
-            own = frozenset(t for t in own if t not in self.domains or t == "security")
+            own = frozenset(t for t in own if t not in self.domains or t == "security" or t in always)
         elif "security" in own:  # a password in a listing's login is about security, not marketing
             own = own - self._marketing
         found |= own
@@ -417,9 +427,9 @@ def extended(base: Mapping[str, Any], extra: Mapping[str, Any], where: str) -> d
     for name, spec in (extra.get("topics") or {}).items():
         if not isinstance(spec, dict) or not _TOPIC_NAME.match(str(name)):
             raise ConfigError(f"{where}: topic {name!r} must be a table named in lower-case letters, digits "
-                              "and '-', with words = [...] (and optionally headings, implies)")
+                              "and '-', with words = [...] (and optionally headings, always, implies)")
         into = out.setdefault("topics", {}).setdefault(name, {})
-        for key in ("words", "headings", "implies"):
+        for key in ("words", "headings", "always", "implies"):
             value = spec.get(key) or []
             if not isinstance(value, list) or not all(isinstance(w, str) for w in value):
                 raise ConfigError(f"{where}: topics.{name}.{key} must be a list of strings")

@@ -9,7 +9,8 @@ at least twice, and the items of no other business name, are its associates; an 
 group that names associates of one business, and of no other, becomes that business's.
 
 The payers a business's ledger memos name (``economics.payer_list``: "Lakeside Realty - job
-1004") are its associates on that alone.
+1004") are its associates on that alone; and sales tax or VAT is the business's whose ledger
+collects it, where only one does ("$1,432 is November sales tax collected, due Dec 15").
 
 Names are the capitalised words inside a sentence ("… called Brookside Auto", "… tell Dr.
 Hartley"), not its first word, nor a month, a day or a word of a business's own name. A name
@@ -42,6 +43,9 @@ Sunday Mon Tue Wed Thu Fri Sat Sun The And But Also Okay Then This That There Th
 What When Where Which While With From For Not Our Your His Her Its Their Please Thanks Today
 Tomorrow Yesterday Christmas Thanksgiving Easter New Year
 """.split())
+# sales tax or VAT, said in a group item: the business whose ledger collects it, if only one does
+_TAX = re.compile(r"(?i)\b(?:sales tax|vat|gst|hst)\b")
+_TAX_FACTS = frozenset({"sales_tax_passed_on", "sales_tax_in_revenue"})
 _MIN_SEEN = 2  # lines of one business's notes that name someone before the name is that business's
 
 
@@ -63,18 +67,23 @@ def analyze(facts: Sequence[Fact], ctx: AnalysisContext) -> list[Fact]:
     own = frozenset(w.lower() for eid, (name, _) in ctx.entities.items() for w in re.findall(r"[A-Za-z]+", f"{eid} {name}"))
     wanted = {f.id: _names(item_text(f), own) for f in group}
     every = frozenset().union(*wanted.values())
-    if not every:
+    taxing = {f.id for f in group if _TAX.search(item_text(f))}  # "$1,432 is November sales tax collected"
+    if not every and not taxing:
         return []
     # where the names the group's items use appear in the businesses' own items: one C-run
     # search over a fact base of any size, for those names only
-    search = re.compile(r"\b(" + "|".join(map(re.escape, sorted(every, key=len, reverse=True))) + r")\b")
+    search = re.compile(r"\b(" + "|".join(map(re.escape, sorted(every, key=len, reverse=True))) + r")\b"
+                        if every else "(?!)")
     seen: dict[str, dict[str, set[str]]] = {}  # name → business → the lines that name it
     in_group: dict[str, set[str]] = {}  # name → the group's lines that name it
+    taxed: set[str] = set()  # the businesses whose ledger collects sales tax or VAT
     for f in facts:
         if f.entity is None:
             for name in set(search.findall(f.statement)):
                 in_group.setdefault(name, set()).add(f.sources[0] if f.sources else f.id)
             continue
+        if f.name in _TAX_FACTS:
+            taxed.add(f.entity)
         for name in set(search.findall(f.statement)):
             lines = seen.setdefault(name, {}).setdefault(f.entity, set())
             lines.add(f.sources[0] if f.sources else f.id)
@@ -91,6 +100,8 @@ def analyze(facts: Sequence[Fact], ctx: AnalysisContext) -> list[Fact]:
     out = []
     for f in group:
         owners = {owner[n] for n in wanted[f.id] if n in owner}
+        if f.id in taxing and len(taxed) == 1:  # sales tax is the business's that collects it
+            owners |= taxed
         line = f.sources[0] if f.sources else f.id
         others = {mostly[n] for n in wanted[f.id] if n in mostly and len(in_group.get(n, set()) - {line}) < _MIN_SEEN}
         if len(owners) == 1 and owners >= others:
