@@ -414,6 +414,31 @@ def test_tax_given_back_with_a_refund_lessens_what_was_collected_not_what_was_pa
     assert "$240 of sales tax or VAT was collected from customers and $160 paid over" in flats
 
 
+def test_a_deposit_earned_when_the_event_is_served_went_back_to_no_one():
+    book = Ledger()
+    # a caterer's deposit account: deposits in, and on the event day the deposit moved to revenue
+    book.add("2026-09-10", "3600", "boats", account="Customer deposits", category="Deferred revenue")
+    book.add("2026-11-04", "4800", "boats", account="Customer deposits", category="Deferred revenue")
+    book.add("2026-10-15", "3000", "boats", account="Customer deposits", category="Deferred revenue")
+    book.add("2026-11-07", "-3600", "boats", account="Customer deposits", category="Deferred revenue")
+    book.add("2026-11-07", "3600", "boats", account="Customer deposits", category="Catering revenue")
+    book.add("2026-11-10", "-3000", "boats", account="Customer deposits", category="Deferred revenue")  # refunded
+    book.add("2026-11-07", "3600", "boats", account="Checking", category="Catering revenue")  # the balance
+
+    types = (("Deferred revenue", "prepayment"), ("Catering revenue", "revenue"))
+    facts = finance.analyze(book.rows, ctx(as_of=date(2026, 11, 30), ledger_types=types))
+
+    held = find(facts, "prepayments", "boats")
+    assert held.statement == (
+        "Tern Deliveries: $11,400 came in paid ahead by charter guests over September–November 2026 (5 transactions); "
+        "$3,600 was earned as the work was delivered (now revenue) and $3,000 went back to them; $4,800 of it still "
+        "held, owed to them until delivered: cash, not revenue until earned.")
+    account = next(f for f in named(facts, "movement_by_account") if "Customer deposits" in f.statement)
+    assert account.statement.startswith("Tern Deliveries received $11,400 through Customer deposits over "
+                                        "September–November 2026 (5 transactions), of which $3,600 was earned")
+    assert find(facts, "revenue_total", "boats").value == Decimal("7200")
+
+
 def test_a_card_paid_from_the_bank_whose_purchases_the_ledger_lacks_is_a_finding():
     book = Ledger()
     for month in ("09", "10", "11"):

@@ -447,6 +447,27 @@ def cost_structure(txns: Sequence[Group], ctx: AnalysisContext) -> list[Fact]:
     return facts
 
 
+def _movement(who: str, account: str, span: str, counted: str, kind: str, business: str | None, cur: str,
+              sums: tuple[Decimal, Decimal, Decimal, Decimal]) -> str:
+    """What went through an account of a type that only moves cash (``aggregate``'s sums)."""
+    moved, moved_in, moved_out, earned = sums
+    label = type_label(kind, business)
+    if earned:  # paid ahead, then earned as the work was delivered: not money that went back
+        back = f" and paid back {money(-moved_out, cur)}" if moved_out else ""
+        return (f"{who} received {money(moved_in, cur)} through {account} over {span} ({counted}), of which "
+                f"{money(earned, cur)} was earned as the work was delivered (now revenue){back}: {label}, "
+                "not revenue until earned.")
+    if moved_in and moved_out:  # both ways: sales tax collected and paid over, a loan lent and repaid
+        return (f"{who} received {money(moved_in, cur)} and paid out {money(-moved_out, cur)} through {account} "
+                f"over {span} ({counted}){', netting to nothing' if moved == 0 else ''}: {label}, neither revenue "
+                "nor a cost.")
+    if moved == 0:
+        return (f"{who}: what went out and came in through {account} netted to nothing over {span} ({counted}): "
+                f"{label}, neither revenue nor a cost.")
+    return (f"{who} {'received' if moved >= 0 else 'paid out'} {money(abs(moved), cur)} through {account} over "
+            f"{span} ({counted}): {label}, {'not revenue' if moved >= 0 else 'not a cost'}.")
+
+
 def account_structure(txns: Sequence[Group], ctx: AnalysisContext, sums: dict | None = None) -> list[Fact]:
     """Inflow and outflow per account per business over the complete months; what an
     account only moves (owner draws, loans, transfers) is a movement, never revenue or cost."""
@@ -462,24 +483,15 @@ def account_structure(txns: Sequence[Group], ctx: AnalysisContext, sums: dict | 
             groups.items(), key=lambda kv: (kv[0][0] or "", kv[0][1])):
         who = ctx.entity_name(entity)
         sources = tuple(f"{p}, account {account}" for p in sorted(paths))
-        for kind, (moved, rows, moved_in, moved_out) in sorted(moves.items()):
+        for kind, (moved, rows, moved_in, moved_out, earned) in sorted(moves.items()):
             count -= rows
             counted = f"{rows} transaction{'s' if rows != 1 else ''}"
             facts.append(Fact(
                 id=stable_id("f", "account_movement", entity, account, kind, period),
                 kind="metric", name="movement_by_account", entity=entity, subject=kind, period=period,
                 value=moved, unit=ctx.currency,
-                # both ways: sales tax collected and paid over through one account, a loan lent and repaid
-                statement=(f"{who} received {money(moved_in, ctx.currency)} and paid out "
-                           f"{money(-moved_out, ctx.currency)} through {account} over {span} ({counted})"
-                           f"{', netting to nothing' if moved == 0 else ''}: {type_label(kind, ctx.kind_of(entity))}, neither revenue "
-                           "nor a cost." if moved_in and moved_out else
-                           f"{who}: what went out and came in through {account} netted to nothing over {span} "
-                           f"({counted}): {type_label(kind, ctx.kind_of(entity))}, neither revenue nor a cost." if moved == 0 else
-                           f"{who} {'received' if moved >= 0 else 'paid out'} {money(abs(moved), ctx.currency)} "
-                           f"through {account} over {span} ({rows} transaction{'s' if rows != 1 else ''}): "
-                           f"{type_label(kind, ctx.kind_of(entity))}, "
-                           f"{'not revenue' if moved >= 0 else 'not a cost'}."),
+                statement=_movement(who, account, span, counted, kind, ctx.kind_of(entity), ctx.currency,
+                                    (moved, moved_in, moved_out, earned)),
                 topics=("accounting", "cash", "finance"), sources=sources,
             ))
         if not count:

@@ -429,7 +429,8 @@ def aggregate(groups: Sequence[Group]) -> dict[tuple[str, str | None, str | None
 
     Revenue and costs are profit's (``ledger_types.profit_effect``); ``moves`` holds the
     rows that only move cash (owner draws, capital, loans, transfers): type → [signed sum,
-    rows, sum in, sum out (negative)]. Sets: ("month", entity, month), ("all", entity, None) and ("account", entity,
+    rows, sum in, sum out (negative), earned] (earned: money paid ahead that became revenue,
+    ``prepaid_earned``, not in the sum out). Sets: ("month", entity, month), ("all", entity, None) and ("account", entity,
     account), with ``ALL`` as the entity of all businesses together (month and all only):
     there transfers between the businesses add up to what left or joined the group; a row
     that names no account is its file's (a bank's export is one account's). Each
@@ -438,9 +439,16 @@ def aggregate(groups: Sequence[Group]) -> dict[tuple[str, str | None, str | None
     out: dict[tuple[str, str | None, str | None], list] = {}
     get = out.get
     refunded = tax_refunds(groups)
+    releasable = prepaid_earned(groups)  # (business, account, day) → paid ahead, earned there
     for g in groups:
         entity, month, amount = g.entity, g.month, g.amount
         effect = profit_effect(g.type, amount)
+        earned = Decimal(0)
+        if g.type == "prepayment" and amount < 0 and releasable:
+            spot = (entity, g.account or g.path, g.day)
+            earned = min(-amount, releasable.get(spot, Decimal(0)))
+            if earned:
+                releasable[spot] -= earned
         for key in (("month", entity, month), ("month", ALL, month), ("all", entity, None),
                     ("all", ALL, None), ("account", entity, g.account or g.path)):  # (no account: its file is it)
             acc = get(key)
@@ -449,19 +457,41 @@ def aggregate(groups: Sequence[Group]) -> dict[tuple[str, str | None, str | None
             if effect is None:
                 moved = acc[5].get(g.type)
                 if moved is None:
-                    moved = acc[5][g.type] = [amount, g.count, Decimal(0), Decimal(0)]
+                    moved = acc[5][g.type] = [amount, g.count, Decimal(0), Decimal(0), Decimal(0)]
                 else:
                     moved[0] += amount
                     moved[1] += g.count
                 # (tax given back to a customer with a refund lessens what was collected; it was
-                # not paid over to the tax office)
-                moved[2 if amount > 0 or (g.entity, g.category) in refunded else 3] += amount
+                # not paid over to the tax office; money paid ahead and earned went nowhere)
+                moved[4] += earned
+                moved[2 if amount > 0 or (g.entity, g.category) in refunded else 3] += amount + earned
             else:
                 acc[effect[0]] += effect[1]
             acc[2].add(g.path)
             acc[3].add(month)
             acc[4] += g.count
     return out
+
+
+def prepaid_earned(groups: Sequence[Group]) -> dict[tuple[str | None, str, date], Decimal]:
+    """(business, account, day) → money paid ahead that was earned there: an account that holds
+    only payments made ahead and revenue (a caterer's *Customer deposits*), where a deposit
+    moved out and the same day's revenue moved in (the event served: -$4,800 deposit, +$4,800
+    revenue) took no money anywhere. In an account that holds anything else, money out of a
+    deposit is what went back to the customer, as ever."""
+    types: dict[tuple[str | None, str], set[str]] = {}
+    out: dict[tuple[str | None, str, date], Decimal] = {}
+    came: dict[tuple[str | None, str, date], Decimal] = {}
+    for g in groups:
+        account = g.account or g.path
+        types.setdefault((g.entity, account), set()).add(g.type)
+        spot = (g.entity, account, g.day)
+        if g.type == "prepayment" and g.amount < 0:
+            out[spot] = out.get(spot, Decimal(0)) - g.amount
+        elif g.type == "revenue" and g.amount > 0:
+            came[spot] = came.get(spot, Decimal(0)) + g.amount
+    return {spot: min(amount, came[spot]) for spot, amount in out.items()
+            if spot in came and types[spot[:2]] <= {"prepayment", "revenue"}}
 
 
 def tax_refunds(groups: Sequence[Group]) -> frozenset[tuple[str | None, str]]:

@@ -297,7 +297,7 @@ def cash_movements(sums: dict, ctx: AnalysisContext) -> list[Fact]:
         months = sorted(month_set)
         period, span = f"{months[0]}..{months[-1]}", month_range_label(months[0], months[-1])
         who = ctx.entity_name(entity)
-        for kind, (moved, rows, moved_in, moved_out) in sorted(moves.items()):
+        for kind, (moved, rows, moved_in, moved_out, earned) in sorted(moves.items()):
             name, came, went = _MOVED[kind]
             # (a holiday let's deposits are its guests', a long-let's its tenants'; the group's, theirs)
             whom = customers(ctx.kind_of(entity), "customers") if entity is not None else group_whom.get(kind, "customers")
@@ -318,7 +318,17 @@ def cash_movements(sums: dict, ctx: AnalysisContext) -> list[Fact]:
             counted = f"{rows} transaction{'s' if rows != 1 else ''}"
             sources = tuple(f"{p}, {span}" for p in sorted(paths))
             unsplit = kind == "loan_payment" and moved < 0
-            if moved_in and moved_out and not (entity is None and kind == "transfer"):
+            if earned:
+                # paid ahead, then earned as the work was delivered (an event served): not money
+                # that went back, and what is left is still the customers'
+                back = f" and {money(-moved_out, cur)} went back to them" if moved_out else ""
+                left = (f"{money(moved, cur)} of it still held, owed to them until delivered" if moved > 0 else
+                        f"{money(-moved, cur)} more earned or returned than came in (paid ahead before {span})"
+                        if moved < 0 else "none of it still held")
+                said = (f"{who}: {money(moved_in, cur)} came in paid ahead by {whom} over {span} ({counted}); "
+                        f"{money(earned, cur)} was earned as the work was delivered (now revenue){back}; {left}: "
+                        "cash, not revenue until earned.")
+            elif moved_in and moved_out and not (entity is None and kind == "transfer"):
                 # both ways: sales tax collected and paid over, deposits taken and returned (not
                 # "$10.00 of sales tax was paid over", the difference of $1,803 and $1,813; not
                 # "$0.00 came in" where $4,000 lent came back)
