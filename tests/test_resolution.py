@@ -203,6 +203,18 @@ def test_sales_tax_said_in_a_group_item_is_the_business_whose_ledger_collects_it
     assert associates.analyze([*found.values(), tax, other], ctx()) == []
 
 
+def test_weekly_headings_without_a_year_date_their_items_so_a_later_week_settles_an_earlier_one():
+    # one running note: "## Mon 11/9" and "## Mon 11/16", no year; the note itself is of 11/30
+    found = facts_of(
+        day("notes/ops-a.md", "Mon 11/9", "Catering: Lone Star Fintech cancelled the 12/5 party, we owe them the "
+                                          "$3,000 deposit back"),
+        day("notes/ops-b.md", "Mon 11/16", "Refunded Lone Star Fintech's $3,000 deposit on 11/10, done."),
+    )
+
+    assert found["notes/ops-a.md:3"].name == "resolved_later"
+    assert found["notes/ops-b.md:3"].period == "2026-11-16"
+
+
 def test_a_group_item_naming_a_payer_of_one_business_in_the_ledger_becomes_that_business():
     rows = [Evidence(id=f"ev-ledger-{n}", source="ledger", kind="transaction", entity="van", text=memo,
                      record={"date": day_, "amount": amount, "account": "Checking", "category": "Sales", "memo": memo},

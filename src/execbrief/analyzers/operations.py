@@ -160,7 +160,7 @@ def said_on(record: dict[str, Any], info: NoteInfo, ctx: AnalysisContext) -> str
         return own
     reference = min(info.updated, ctx.as_of) if info.updated else ctx.as_of
     for heading in (record.get("heading") or "", *reversed(record.get("parents") or ()), info.title):
-        for day in _heading_days(heading, ctx.dmy):
+        for day in _heading_days(heading, ctx.dmy, reference):
             if day.isoformat() <= today:
                 return day.isoformat()
         if heading and len(heading) <= 16 and (month := month_heading(heading, reference)):
@@ -456,7 +456,9 @@ def stated_kpis(ev: Evidence, info: NoteInfo, item: dict[str, Any], raw: str, en
         today = ctx.as_of.isoformat()
         said = [d for d in item.get("dates") or () if d <= today]
         said += [own[:10] for own in (item.get("said"),) if own and own[:10] <= today]
-        said += [d.isoformat() for d in _heading_days(ev.record.get("heading") or "", ctx.dmy) if d.isoformat() <= today]
+        said += [d.isoformat() for d in _heading_days(ev.record.get("heading") or "", ctx.dmy,
+                                                      min(info.updated, ctx.as_of) if info.updated else ctx.as_of)
+                 if d.isoformat() <= today]
         when = said[0] if said else info.updated.isoformat() if info.updated and not info.guessed else None
         on = f" on {when}" if when else ""
         out.append(fact(
@@ -471,11 +473,26 @@ def stated_kpis(ev: Evidence, info: NoteInfo, item: dict[str, Any], raw: str, en
 
 
 @lru_cache(maxsize=4096)  # a section's items share their heading
-def _heading_days(heading: str, dmy: bool = False) -> tuple[date, ...]:
-    """The days a heading gives ("Week of 2 November 2026", "Sunday 10/25/2026 — Zoom")."""
+def _heading_days(heading: str, dmy: bool = False, reference: date | None = None) -> tuple[date, ...]:
+    """The days a heading gives ("Week of 2 November 2026", "Sunday 10/25/2026 — Zoom"); with a
+    ``reference`` (the note's day), a heading that opens with a day and no year too ("Mon 11/16",
+    "16 nov", "Nov 16 — call"), in the year that puts it nearest."""
     if not _DIGIT.search(heading):
         return ()
-    return tuple(d for f in find_dates(heading, "dmy" if dmy else "mdy") if (d := resolve_day(tuple(f), None)))
+    order = "dmy" if dmy else "mdy"
+    found = tuple(d for f in find_dates(heading, order) if (d := resolve_day(tuple(f), None)))
+    if found or reference is None:
+        return found
+    opening = _OPENING_DAY.match(heading)
+    if opening is None:
+        return ()
+    return tuple(d for f in find_dates(opening.group(1), order, yearless=True) if (d := resolve_day(tuple(f), reference)))
+
+
+# a heading that opens with a day, a weekday before it or not: "Mon 11/16", "16 nov", "Nov 16 — call"
+_OPENING_DAY = re.compile(r"(?i)\s*(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
+                          r"(\d{1,2}/\d{1,2}(?![/\d])|\d{1,2}(?:st|nd|rd|th)?\s+[a-z]{3,9}\.?|[a-z]{3,9}\.?\s+\d{1,2}(?!\d))"
+                          r"(?=\W|$)")
 
 
 def _action(ev: Evidence, entity: str | None, raw: str, due_text: str | None, heading: str,
