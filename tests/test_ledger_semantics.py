@@ -267,6 +267,18 @@ def test_a_loan_closed_in_one_payment_is_no_month_lost_after_its_payments():
     assert find(facts, "loan_principal", "boats").value == Decimal("-12700")  # the cash still went: shown apart
 
 
+def test_a_holding_company_paying_the_groups_loan_says_its_latest_month_only():
+    book = Ledger()
+    for month in ("09", "10", "11"):
+        book.add(f"2026-{month}-05", "-600", "holdco", account="Checking", category="SBA loan interest")
+        book.add(f"2026-{month}-05", "-1250", "holdco", account="Checking", category="Loan principal")
+
+    facts = finance.analyze(book.rows, ctx(as_of=date(2026, 11, 30)))
+
+    # every month of a holding loses by design: the latest says it, not three lines of the same
+    assert [f.period for f in named(facts, "net_after_debt")] == ["2026-11"]
+
+
 def test_money_lent_and_returned_within_the_window_is_said_to_net_to_nothing():
     book = Ledger()
     for month in ("09", "10", "11"):

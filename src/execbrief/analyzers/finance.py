@@ -215,7 +215,9 @@ def monthly_results(txns: Sequence[Group], ctx: AnalysisContext, sums: dict | No
         debt = sum((moved for kind, (moved, *_) in groups[(entity, month)][5].items() if kind in _DEBT), ZERO)
         debt += closing.get((entity, month), ZERO)  # (a loan closed in one payment: no month's loss)
         after = net + debt
-        if debt < 0 and entity is not None and paying.get(entity, 0) > 1 and (after < 0 or month == latest[entity]):
+        # (a holding company's months all lose by design: its latest says it)
+        if debt < 0 and entity is not None and paying.get(entity, 0) > 1 and (
+                month == latest[entity] or after < 0 and ctx.kind_of(entity) != "holding"):
             facts.append(_metric(
                 "net_after_debt", entity, month, after, ctx.currency,
                 f"{who} {'lost' if after < 0 else 'kept'} {money(abs(after), ctx.currency)} in {when} after "
