@@ -36,7 +36,7 @@ _LABELS = {
     "loan_principal": "loan principal", "transfer": "transfers", "sales_tax": "sales tax and VAT passed on",
     "loan_payment": "loan or mortgage payments (principal and interest not split)",
     "deposit": "deposits held for guests or tenants", "asset_sale": "equipment and asset sales",
-    "prepayment": "gift cards and prepayments (owed until redeemed)", "grant": "grants and subsidies",
+    "prepayment": "money paid ahead (gift cards, clients' prepayments: owed until delivered)", "grant": "grants and subsidies",
 }
 
 
