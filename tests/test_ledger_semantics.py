@@ -279,6 +279,21 @@ def test_a_holding_company_paying_the_groups_loan_says_its_latest_month_only():
     assert [f.period for f in named(facts, "net_after_debt")] == ["2026-11"]
 
 
+def test_a_one_off_says_what_its_rows_were():
+    book = Ledger()
+    for month in ("09", "10", "11"):
+        book.add(f"2026-{month}-05", "6000", "boats", account="Charters", category="revenue")
+    # an insurance payout for a stolen bike, booked as an asset sale: the category says which
+    book.add("2026-11-24", "4250", "boats", account="Bank", category="Insurance payout")
+    types = (("Insurance payout", "asset_sale"),)
+
+    facts = finance.analyze(book.rows, ctx(as_of=date(2026, 11, 30), ledger_types=types))
+
+    assert find(facts, "asset_sales", "boats").statement == (
+        "Tern Deliveries: $4,250 came in from selling equipment or other assets (a one-off) over "
+        "September–November 2026 (1 transaction: Insurance payout $4,250): cash in, not revenue.")
+
+
 def test_money_lent_and_returned_within_the_window_is_said_to_net_to_nothing():
     book = Ledger()
     for month in ("09", "10", "11"):

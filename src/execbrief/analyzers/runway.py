@@ -43,7 +43,7 @@ def analyze(evidence: Sequence[Evidence], txns: Sequence[Group], complete: Seque
     burn per business and group, runway. ``open_month``: the first month not complete."""
     facts: list[Fact] = []
     sums = aggregate(complete) if sums is None else sums
-    facts += cash_movements(sums, ctx)
+    facts += cash_movements(sums, ctx, complete)
     burns = monthly_burn(complete, ctx, sums)
     facts += burns
     flows = group_flows(complete, sums)
@@ -276,7 +276,23 @@ _BOTH_WAYS = {
 }
 
 
-def cash_movements(sums: dict, ctx: AnalysisContext) -> list[Fact]:
+# one-offs whose rows' categories say what they were ("Verzekeringsuitkering", an insurance payout
+# booked as an asset sale; "Council grant"): named beside the count of rows
+_NAMED_ONE_OFFS = frozenset({"asset_sale", "grant"})
+
+
+def _one_off_categories(groups: Sequence[Group], cur: str) -> dict[tuple[str | None, str], str]:
+    """(business, type) → its rows' categories with their sums, for the one-offs."""
+    found: dict[tuple[str | None, str], dict[str, Decimal]] = {}
+    for g in groups:
+        if g.type in _NAMED_ONE_OFFS and g.category and not g.described:
+            by = found.setdefault((g.entity, g.type), {})
+            by[g.category] = by.get(g.category, ZERO) + g.amount
+    return {key: "; ".join(f"{name} {money(abs(amount), cur)}" for name, amount in sorted(by.items()))
+            for key, by in found.items()}
+
+
+def cash_movements(sums: dict, ctx: AnalysisContext, groups: Sequence[Group] = ()) -> list[Fact]:
     """Owner draws, capital, loans and transfers per business over the complete months, and
     the group's where more than one business (or rows of none) had them: cash that moved,
     shown apart from operations. For the group, transfers between its businesses net out
@@ -290,6 +306,7 @@ def cash_movements(sums: dict, ctx: AnalysisContext) -> list[Fact]:
             for kind in v[5]:
                 having[kind] = having.get(kind, 0) + 1
     several = any(entity is not None for entity, _ in grouped)  # None then stands for them all
+    named = _one_off_categories(groups, cur)
     group_whom = {kind: " or ".join(sorted({customers(ctx.kind_of(entity), "customers") for (entity, _), v in grouped.items()
                                             if entity is not None and kind in v[5]})) or "customers"
                   for kind in ("deposit", "prepayment")}
@@ -315,7 +332,8 @@ def cash_movements(sums: dict, ctx: AnalysisContext) -> list[Fact]:
                         "be an account outside the ledger)")
             elif entity is None and several and having.get(kind, 0) < 2:
                 continue  # one business's: its own fact says it
-            counted = f"{rows} transaction{'s' if rows != 1 else ''}"
+            counted = f"{rows} transaction{'s' if rows != 1 else ''}" + (
+                f": {named[entity, kind]}" if (entity, kind) in named else "")
             sources = tuple(f"{p}, {span}" for p in sorted(paths))
             unsplit = kind == "loan_payment" and moved < 0
             if earned:
