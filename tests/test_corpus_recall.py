@@ -111,8 +111,9 @@ FLOORS = {
     # leak and a gear hub shown open, fixed a week later); with a heading's "Ma 2-11-2026" read as
     # its day, both settled; then tax refunded to a guest lessens what was collected, a finding is
     # never left out as a repeat of a table's figure (the B&B's November loss), a month's loss from
-    # one large cost says so, a B&B's rooms are rooms and open for bookings (not "0.0% occupancy"): 97.7%
-    "judgement-polder": 0.97,
+    # one large cost says so, a B&B's rooms are rooms and open for bookings (not "0.0% occupancy"): 97.7%;
+    # then a one-off names its rows' category (the insurance payout booked as an asset sale): 100%
+    "judgement-polder": 1.0,
     # held out, judgement: a Texas BBQ truck on Square (payouts split into sales, sales tax, tips
     # and fees), a catering business taking deposits for events not yet served, a holding with an
     # SBA loan; first measurement 87.8%, no absent broken; then a tax owed is the accountant's
