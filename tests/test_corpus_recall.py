@@ -33,7 +33,7 @@ FLOORS = {
     "obsidian-vault": 0.95,
     # held out: written blind, measured before any rule changed for them (59.2%; 59.2% with
     # this session's earlier rules too), then deposits and equipment sales as cash only
-    "bookkeeper-close": 0.91,
+    "bookkeeper-close": 0.93,  # 91.8 -> 93.9% (2026-12-04): the CEO's last month by business and group
     # held out: written blind, measured before any rule changed for them (58.3%), then aliases
     # said without "the", a line's business by the kind it mentions, a memo's sentences read
     # in runs, figures said in words, names only one business's notes use, a lease that starts
@@ -77,7 +77,7 @@ FLOORS = {
     # gift cards and sales tax, long-let lofts; two rows under misspelt business names), first
     # measurement 86.7%, no absent broken; the misses are figures the misspelt rows touch and
     # the CEO's November group revenue: open
-    "judgement-tallis": 0.96,  # 86.7 -> 96.7% when table rows were read with their columns' names
+    "judgement-tallis": 1.0,  # 86.7 -> 96.7% when table rows were read with their columns' names; 100% with the CEO's last month
     # held out, judgement: a plumbing call-out business and two lofts, first measurement 93.3%
     # (the accounting briefing's deposit line); then money that went in and came back out
     # says both sums ("$1,700 of deposits came in from tenants and $1,700 went back"): 100%
@@ -102,7 +102,7 @@ FLOORS = {
     # gift vouchers, drawings), first measurement 92.9%, two absents matched by right lines (below);
     # the misses: the accountant's flag for a "Gulls Rest" row (mapped to Gull's Rest, as names
     # are matched without punctuation) and two items the CEO briefing has no room for
-    "judgement-xero": 0.92,
+    "judgement-xero": 0.95,  # 92.9 -> 95.2% (2026-12-04): the CEO's last month by business and group
     # held out, judgement: a Dutch B&B, a cargo-bike courier and a bookkeeping practice on a
     # semicolon-separated bank export (30-11-2026, 1.234,56, Dutch categories mapped to types;
     # tourist tax and BTW held, a loan, an insurance payout, drawings), first measurement 61.4%:
@@ -119,8 +119,9 @@ FLOORS = {
     # SBA loan; first measurement 87.8%, no absent broken; then a tax owed is the accountant's
     # under a Money heading, the accounting briefing shows what the notes say about the books,
     # and sales tax said in a group item is the one business's that collects it: 90.2%; then a
-    # deposit moved to revenue when its event is served is earned, not money that went back: 92.7%
-    "judgement-smokehouse": 0.92,
+    # deposit moved to revenue when its event is served is earned, not money that went back: 92.7%;
+    # then the CEO's last month by business and group: 97.6%
+    "judgement-smokehouse": 0.97,
 }
 
 
