@@ -681,6 +681,23 @@ def test_a_payer_over_a_quarter_of_revenue_is_a_concentration_finding():
                               "$10,000; 3 payers named in the memos).")
 
 
+def test_a_payers_share_is_of_the_revenue_left_after_refunds_and_chargebacks():
+    book = Ledger()
+    for month, day in (("09", "05"), ("10", "05"), ("11", "05")):
+        book.add(f"2026-{month}-{day}", "4000", "beta", account="Stripe", memo="Severn Bikes - retainer")
+        book.add(f"2026-{month}-{day}", "6000", "beta", account="Stripe", memo="Bedminster Bakery - retainer")
+    book.add("2026-11-04", "-1200", "beta", account="Stripe", category="Chargeback",
+             memo="Bedminster Bakery - dispute opened")
+
+    fact = find(finance.analyze(book.rows, ctx(as_of=date(2026, 11, 30))), "revenue_concentration", "beta")
+
+    # the revenue the table states, $28,800, not the $30,000 of sales before the chargeback
+    assert fact.statement == ("Bedminster Bakery paid 62.5% of Beta Delivery's revenue over September–November 2026 "
+                              "($18,000 of $28,800, after $1,200 of refunds and chargebacks; 2 payers named in "
+                              "the memos).")
+    assert find(finance.analyze(book.rows, ctx(as_of=date(2026, 11, 30))), "revenue_total", "beta").value == Decimal("28800")
+
+
 def test_a_charter_business_has_no_payer_concentration():
     book = Ledger()  # one-off trips: a customer's share of them is no client to keep
     for memo, amount in (("K. Morales - Annapolis to Newport", "6200"), ("Bay Marine - Norfolk run", "3000")):

@@ -244,7 +244,9 @@ def revenue_concentration(entity: str | None, rows: Sequence[Group], payers: Seq
     (entity, payer, amount, day, path, line), in date order (``Ledger.payers``).
     """
     inflows = [t for t in rows if t.sign > 0 and t.type == "revenue"]
-    revenue = sum((t.amount for t in inflows), ZERO)
+    # the revenue the business's figures state: its sales less what refunds and chargebacks took
+    refunded = -sum((t.amount for t in rows if t.type == "refund" and t.amount < 0), ZERO)
+    revenue = sum((t.amount for t in inflows), ZERO) - refunded
     paid: dict[str, Decimal] = defaultdict(lambda: ZERO)
     names: dict[str, str] = {}
     for _, who_paid, amount, *_ in payers:
@@ -264,7 +266,9 @@ def revenue_concentration(entity: str | None, rows: Sequence[Group], payers: Seq
         severity=severity, value=share, unit="%", period=period,
         statement=(
             f"{names[top]} paid {percent(share)} of {possessive(who)} revenue over {span} "
-            f"({money(paid[top], cur)} of {money(revenue, cur)}; {len(paid)} payers named in the memos)."
+            f"({money(paid[top], cur)} of {money(revenue, cur)}"
+            + (f", after {money(refunded, cur)} of refunds and chargebacks" if refunded else "")
+            + f"; {len(paid)} payers named in the memos)."
         ),
         recommendation=(
             f"Win more clients for {who} so that no single payer carries {percent(share)} of revenue, "
