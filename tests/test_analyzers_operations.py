@@ -816,6 +816,13 @@ def test_a_tax_owed_is_the_accountants_under_a_money_heading_too():
     assert "tech" not in vocab.topics_for("Our own website needs a booking page", heading="Channels")
 
 
+def test_a_price_without_its_tax_is_no_former_anything():
+    vocab = ctx().vocabulary
+
+    assert "problem" not in vocab.signals("Severn Bikes pay by bank transfer. Amounts ex VAT.")
+    assert "problem" in vocab.signals("the ex-employee still has the login")
+
+
 def test_not_knowing_where_bookings_come_from_is_marketing():
     vocab = ctx().vocabulary
 

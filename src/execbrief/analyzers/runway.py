@@ -156,14 +156,15 @@ def cash_by_month(opening: tuple[Decimal, date, Evidence], txns: Sequence[Group]
     return facts
 
 
-def _moves_text(moves: dict[str, Decimal], cur: str) -> str:
-    """``owner draws took $1,250 and loan principal $845``, as a month's average."""
+def _moves_text(moves: dict[str, Decimal], cur: str, business: str | None = None) -> str:
+    """``owner draws took $1,250 and loan principal $845``, as a month's average (each type named
+    as a business of the kind ``business`` would: a long-let's deposits are its tenants')."""
     out, taken = [], []
     for kind, value in sorted(moves.items()):
         if value < 0:
-            taken.append(f"{type_label(kind)} {money(-value, cur)}")
+            taken.append(f"{type_label(kind, business)} {money(-value, cur)}")
         elif value > 0:
-            out.append(f"{type_label(kind)} brought in {money(value, cur)}")
+            out.append(f"{type_label(kind, business)} brought in {money(value, cur)}")
     if taken:
         out.insert(0, f"{', '.join(taken)} went out")
     return "; ".join(out)
@@ -207,7 +208,7 @@ def monthly_burn(complete: Sequence[Group], ctx: AnalysisContext, sums: dict | N
         owner = None if entity == ALL else entity
         if moves:
             made = f"operations {'made' if operating >= 0 else 'lost'} {money(abs(operating), cur)} a month"
-            parts = f"{made}; {_moves_text(moves, cur)}"
+            parts = f"{made}; {_moves_text(moves, cur, None if entity == ALL else ctx.kind_of(entity))}"
             if burn > 0:
                 statement = f"{who} burned {money(burn, cur)} of cash a month on average over {span}: {parts}."
             else:
