@@ -185,9 +185,6 @@ KNOWN = {
     # the Swift loan and Van 2 (the courier's) and Kiln and Orchard (the agency's clients) and is
     # read as the courier's, by its alias; an item naming two businesses' things is the group's
     ("advisor-trello", "agency-items-in-delivery-audit"): re.compile(r"Cash plan for December"),
-    # found on first measurement, open: "Cancel ZenMaid and Semrush this month" names one tool of
-    # the cleaning company and one of the practice, and is read as the practice's
-    ("notion-tracker", "tidy-nest-in-other-audits"): re.compile(r"Cancel ZenMaid and Semrush this month"),
     # found on first measurement, open: the first item matched is the duplex's own statement row of
     # its transfer to the shop (right), but the memo's sentences about the shop ("October about
     # broke even once you take the grant ...", "The gift vouchers are money in the bank ...") are

@@ -184,10 +184,16 @@ def test_a_group_item_naming_someone_another_business_deals_with_too_stays_the_g
         day("notes/g.md", "2026-11-10", "ZenMaid invoices are wrong again, $49 for nothing"),
         day("notes/h.md", "2026-11-11", "Cancel ZenMaid before the renewal, nobody uses it"),
         day("notes/i.md", "2026-11-19", "ZenMaid renews on Dec 1, $49, cancel it by then", entity=None),
+        day("notes/k.md", "2026-11-10", "Semrush reports for the listing, $140", entity="loft"),
+        day("notes/l.md", "2026-11-12", "Cancel the Semrush seat, nobody logs in", entity="loft"),
+        day("notes/j.md", "2026-11-20", "Cancel ZenMaid and Semrush this month, $189 a month", entity=None),
+        day("notes/m.md", "2026-11-21", "renew the listing plan + Semrush before Friday, $140", entity=None),
     )
 
     assert found["notes/f.md:3"].entity is None  # Brookside is the van's, Ray the loft's
     assert found["notes/i.md:3"].entity == "van"
+    assert found["notes/j.md:3"].entity is None  # ZenMaid the van's, Semrush the loft's
+    assert found["notes/m.md:3"].entity == "loft"  # a name after "+" is a name
 
 
 def test_sales_tax_said_in_a_group_item_is_the_business_whose_ledger_collects_it():

@@ -32,16 +32,16 @@ __all__ = ["analyze"]
 # finding or an action of the group, which says so first ("Group: …", "Group — heading: …")
 _KINDS = frozenset({"note", "finding", "action"})
 _NOT_ITEMS = frozenset({"secret_in_text", "stale_note", "remediation", "missing_kpi"})
-# a capitalised word after a lower-case word, a figure or a comma: a name, not a sentence's start
+# a capitalised word after a lower-case word, a figure, a comma, "+" or "&": a name, not a sentence's start
 # "tell Dr. Hartley"; a word with a capital inside is a name wherever it is ("Cancel ZenMaid")
-_NAME = re.compile(r"(?:(?<=[a-z0-9,)] )|(?<=\b(?:Dr|Mr|Ms)\. )|(?<=\bMrs\. ))[A-Z][a-z]{2,}(?:'s)?"
-                   r"|\b[A-Z][a-z]+[A-Z][A-Za-z]*(?:'s)?")
+_NAME = re.compile(r"\b[A-Z][a-z]+[A-Z][A-Za-z]*(?:'s)?"
+                   r"|(?:(?<=[a-z0-9,)+&] )|(?<=\b(?:Dr|Mr|Ms)\. )|(?<=\bMrs\. ))[A-Z][a-z]{2,}(?:'s)?")
 _NOT_NAMES = frozenset("""
 January February March April May June July August September October November December
 Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Monday Tuesday Wednesday Thursday Friday Saturday
 Sunday Mon Tue Wed Thu Fri Sat Sun The And But Also Okay Then This That There They These Those
 What When Where Which While With From For Not Our Your His Her Its Their Please Thanks Today
-Tomorrow Yesterday Christmas Thanksgiving Easter New Year
+Tomorrow Yesterday Christmas Thanksgiving Easter New Year Business Profile
 """.split())
 # sales tax or VAT, said in a group item: the business whose ledger collects it, if only one does
 _TAX = re.compile(r"(?i)\b(?:sales tax|vat|gst|hst)\b")
