@@ -128,6 +128,10 @@ FLOORS = {
     # said of £33,450 of revenue, the sales before a £1,200 chargeback; a share is now of the
     # revenue left after refunds and chargebacks, as the figures state it
     "judgement-kiln": 1.0,
+    # held out, judgement: an Irish salon with chair rentals, vouchers and tips, and a pottery/glass
+    # studio with workshop tickets and corporate deposits (EUR, day-first, 29 type mappings); first
+    # measurement 89.2% (e0446d6), one absent broken and one item misattributed (below); open
+    "judgement-salon": 0.89,
 }
 
 
@@ -181,6 +185,10 @@ COINCIDENCES = {
 # Violations of the held-out workspaces this round left open, each a known defect with why
 # (remove an entry when it is fixed; a new violation still fails):
 KNOWN = {
+    # found on first measurement, open: the marketing note's "1,800 past clients' emails in Fresha"
+    # names no business and is given to the studio, the one `agency`, by the word "clients" (a
+    # salon's customers are clients too); Fresha, the salon's booking software, is not read
+    ("judgement-salon", "salon-items-in-studio-audit"): re.compile(r"1,800 past clients' emails in Fresha"),
     # found on first measurement, open: the group board's "Cash plan for December" card names
     # the Swift loan and Van 2 (the courier's) and Kiln and Orchard (the agency's clients) and is
     # read as the courier's, by its alias; an item naming two businesses' things is the group's
@@ -204,6 +212,8 @@ KNOWN = {
 # Items of the held-out workspaces the checker reads as shown under another business, found on
 # first measurement and checked by hand (remove an entry when it is fixed; a new one still fails):
 KNOWN_MISATTRIBUTED = {
+    # the same, open: "Fresha charges 20% commission on every new client it brings" is the salon's
+    ("judgement-salon", "cmo-fresha-commission"): re.compile(r"Fresha charges 20% commission"),
     # found when the accounting briefing first showed the notes about the books (2026-12-04), open:
     # "Adobe looks like it charged us twice" is in the holding company's own note; the ledger's
     # Adobe rows are the agency's

@@ -326,8 +326,8 @@ def test_deposits_held_and_equipment_sold_are_neither_revenue_nor_cost():
     assert find(facts, "costs_total", "flats").value == Decimal("0")
     assert find(facts, "deposits_held", "flats").statement == (
         "Mill Lane Flats: $1,200 of deposits came in from tenants and $400 went back to them over "
-        "September–November 2026 (4 transactions), $800 more in than out, owed back to them: cash, neither "
-        "revenue nor a cost.")
+        "September–November 2026 (4 transactions: Damage deposit held $1,200; Damage deposit returned $400), $800 "
+        "more in than out, owed back to them: cash, neither revenue nor a cost.")
     assert find(facts, "asset_sales", "flats").value == Decimal("1800")
 
 

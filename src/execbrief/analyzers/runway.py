@@ -277,19 +277,22 @@ _BOTH_WAYS = {
 }
 
 
-# one-offs whose rows' categories say what they were ("Verzekeringsuitkering", an insurance payout
-# booked as an asset sale; "Council grant"): named beside the count of rows
-_NAMED_ONE_OFFS = frozenset({"asset_sale", "grant"})
+# money whose rows' categories say what it was ("Verzekeringsuitkering", an insurance payout
+# booked as an asset sale; "Council grant"; "Tips collected", staff's tips held as a deposit):
+# named beside the count of rows
+_NAMED_MOVES = frozenset({"asset_sale", "grant", "deposit"})
 
 
-def _one_off_categories(groups: Sequence[Group], cur: str) -> dict[tuple[str | None, str], str]:
-    """(business, type) → its rows' categories with their sums, for the one-offs."""
-    found: dict[tuple[str | None, str], dict[str, Decimal]] = {}
+def _move_categories(groups: Sequence[Group], cur: str) -> dict[tuple[str | None, str], str]:
+    """(business, type) → its rows' categories with their sums, for the moves named so; a
+    category with money both in and out says both ("Security deposit $1,700 in, $1,700 out")."""
+    found: dict[tuple[str | None, str], dict[str, list[Decimal]]] = {}
     for g in groups:
-        if g.type in _NAMED_ONE_OFFS and g.category and not g.described:
-            by = found.setdefault((g.entity, g.type), {})
-            by[g.category] = by.get(g.category, ZERO) + g.amount
-    return {key: "; ".join(f"{name} {money(abs(amount), cur)}" for name, amount in sorted(by.items()))
+        if g.type in _NAMED_MOVES and g.category and not g.described:
+            sums = found.setdefault((g.entity, g.type), {}).setdefault(g.category, [ZERO, ZERO])
+            sums[0 if g.amount > 0 else 1] += g.amount
+    return {key: "; ".join(f"{name} {money(came, cur)} in, {money(-went, cur)} out" if came and went
+                           else f"{name} {money(came or -went, cur)}" for name, (came, went) in sorted(by.items()))
             for key, by in found.items()}
 
 
@@ -307,7 +310,7 @@ def cash_movements(sums: dict, ctx: AnalysisContext, groups: Sequence[Group] = (
             for kind in v[5]:
                 having[kind] = having.get(kind, 0) + 1
     several = any(entity is not None for entity, _ in grouped)  # None then stands for them all
-    named = _one_off_categories(groups, cur)
+    named = _move_categories(groups, cur)
     group_whom = {kind: " or ".join(sorted({customers(ctx.kind_of(entity), "customers") for (entity, _), v in grouped.items()
                                             if entity is not None and kind in v[5]})) or "customers"
                   for kind in ("deposit", "prepayment")}
