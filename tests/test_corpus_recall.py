@@ -130,8 +130,9 @@ FLOORS = {
     "judgement-kiln": 1.0,
     # held out, judgement: an Irish salon with chair rentals, vouchers and tips, and a pottery/glass
     # studio with workshop tickets and corporate deposits (EUR, day-first, 29 type mappings); first
-    # measurement 89.2% (e0446d6), one absent broken and one item misattributed (below); open
-    "judgement-salon": 0.89,
+    # measurement 89.2% (e0446d6), one absent broken and one item misattributed (below), open; then
+    # the accounts a deposit moves through name its rows' categories ("Card tips collected"): 91.9%
+    "judgement-salon": 0.91,
 }
 
 

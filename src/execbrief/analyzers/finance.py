@@ -481,13 +481,15 @@ def account_structure(txns: Sequence[Group], ctx: AnalysisContext, sums: dict | 
     period = f"{months[0]}..{months[-1]}"
     groups = {(k[1], k[2]): v for k, v in sums.items() if k[0] == "account" and not ctx.unassigned(k[1])}
     facts = []
+    named = runway.move_categories(txns, ctx.currency, by_account=True)  # ("Tips collected $2,077")
     for (entity, account), (revenue, costs, paths, _, count, moves) in sorted(
             groups.items(), key=lambda kv: (kv[0][0] or "", kv[0][1])):
         who = ctx.entity_name(entity)
         sources = tuple(f"{p}, account {account}" for p in sorted(paths))
         for kind, (moved, rows, moved_in, moved_out, earned) in sorted(moves.items()):
             count -= rows
-            counted = f"{rows} transaction{'s' if rows != 1 else ''}"
+            counted = f"{rows} transaction{'s' if rows != 1 else ''}" + (
+                f": {named[entity, account, kind]}" if (entity, account, kind) in named else "")
             facts.append(Fact(
                 id=stable_id("f", "account_movement", entity, account, kind, period),
                 kind="metric", name="movement_by_account", entity=entity, subject=kind, period=period,

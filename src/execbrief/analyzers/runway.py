@@ -283,13 +283,15 @@ _BOTH_WAYS = {
 _NAMED_MOVES = frozenset({"asset_sale", "grant", "deposit"})
 
 
-def _move_categories(groups: Sequence[Group], cur: str) -> dict[tuple[str | None, str], str]:
-    """(business, type) → its rows' categories with their sums, for the moves named so; a
-    category with money both in and out says both ("Security deposit $1,700 in, $1,700 out")."""
-    found: dict[tuple[str | None, str], dict[str, list[Decimal]]] = {}
+def move_categories(groups: Sequence[Group], cur: str, by_account: bool = False) -> dict[tuple, str]:
+    """(business, type), or (business, account, type) ``by_account``, → its rows' categories with
+    their sums, for the moves named so; a category with money both in and out says both
+    ("Security deposit $1,700 in, $1,700 out")."""
+    found: dict[tuple, dict[str, list[Decimal]]] = {}
     for g in groups:
         if g.type in _NAMED_MOVES and g.category and not g.described:
-            sums = found.setdefault((g.entity, g.type), {}).setdefault(g.category, [ZERO, ZERO])
+            key = (g.entity, g.account or g.path, g.type) if by_account else (g.entity, g.type)
+            sums = found.setdefault(key, {}).setdefault(g.category, [ZERO, ZERO])
             sums[0 if g.amount > 0 else 1] += g.amount
     return {key: "; ".join(f"{name} {money(came, cur)} in, {money(-went, cur)} out" if came and went
                            else f"{name} {money(came or -went, cur)}" for name, (came, went) in sorted(by.items()))
@@ -310,7 +312,7 @@ def cash_movements(sums: dict, ctx: AnalysisContext, groups: Sequence[Group] = (
             for kind in v[5]:
                 having[kind] = having.get(kind, 0) + 1
     several = any(entity is not None for entity, _ in grouped)  # None then stands for them all
-    named = _move_categories(groups, cur)
+    named = move_categories(groups, cur)
     group_whom = {kind: " or ".join(sorted({customers(ctx.kind_of(entity), "customers") for (entity, _), v in grouped.items()
                                             if entity is not None and kind in v[5]})) or "customers"
                   for kind in ("deposit", "prepayment")}
