@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-__all__ = ["Kind", "kinds"]
+__all__ = ["Kind", "customers", "kinds"]
 
 
 @dataclass(frozen=True)
@@ -41,3 +41,10 @@ def kinds() -> dict[str, Kind]:
                          re.compile("|".join(words)) if words else None, entry["revenue_drop"],
                          tuple(entry.get("mentions", ())), entry.get("customers"))
     return out
+
+
+def customers(kind: str | None, otherwise: str) -> str:
+    """Who pays a business of this kind ("tenants" of a long-let, "guests" of a holiday let),
+    or ``otherwise`` for a kind that does not say (or none: the group)."""
+    known = kinds().get(kind or "")
+    return known.customers if known is not None and known.customers else otherwise

@@ -142,17 +142,13 @@ class _Matcher:
         return frozenset(found)
 
 
-def _always(data: Mapping[str, Any], name: str) -> tuple[str, ...]:
-    """A topic's ``always`` words: they give it under another domain's heading too."""
-    return tuple(((data.get("topics") or {}).get(name) or {}).get("always") or ())
-
-
 @dataclass(frozen=True)
 class _Topic:
     words: tuple[str, ...]
     headings: tuple[str, ...]
     domain: bool
     implies: tuple[str, ...]
+    always: tuple[str, ...] = ()  # words that give the topic under another domain's heading too
 
 
 class Vocabulary:
@@ -163,7 +159,8 @@ class Vocabulary:
         topics: dict[str, _Topic] = {}
         for name, spec in (data.get("topics") or {}).items():
             topics[name] = _Topic(tuple(spec.get("words") or ()), tuple(spec.get("headings") or ()),
-                                  bool(spec.get("domain")), tuple(spec.get("implies") or ()))
+                                  bool(spec.get("domain")), tuple(spec.get("implies") or ()),
+                                  tuple(spec.get("always") or ()))
         self.topics: dict[str, _Topic] = topics
         self.names: frozenset[str] = frozenset(topics)
         self.domains = frozenset(n for n, t in topics.items() if t.domain)
@@ -177,7 +174,7 @@ class Vocabulary:
                 by_heading.setdefault(word, set()).add(name)
             for word in topic.headings:
                 by_heading.setdefault(word, set()).add(name)
-            for word in _always(data, name):  # ("!accounting": kept under another domain's heading)
+            for word in topic.always:  # ("!accounting": kept under another domain's heading)
                 by_word.setdefault(word, set()).update((name, "!" + name))
         signals = data.get("signals") or {}
         # an item's own words are read once, for its topics and its signals together (one

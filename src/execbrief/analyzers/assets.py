@@ -22,7 +22,7 @@ from .views import NOTE_TABLES
 from .kinds import applies, serves
 from .tables import BACKLOG, Label, Row, latest, possessive, table_rows
 
-__all__ = ["analyze", "occupancy", "rent_roll", "vacancies", "maintenance_backlog", "service_overdue", "on_time", "job_margins",
+__all__ = ["analyze", "fill_advice", "occupancy", "rent_roll", "vacancies", "maintenance_backlog", "service_overdue", "on_time", "job_margins",
            "unit_state", "KEYS"]
 
 UNIT = re.compile(r"^(unit|units|apartment|apt|room|flat|property|suite|space)(_?(no|number|id|name))?$")
@@ -176,6 +176,11 @@ def _unit_word(row: Row) -> str:
     return next((word for prefix, word in _UNIT_WORDS.items() if key.startswith(prefix)), "unit")
 
 
+def fill_advice(unit: str) -> str:
+    """What to do about an empty unit ("flat 2"), from a unit table or a note's line (``vacant``)."""
+    return f"Fill {unit}: check its asking rent against nearby lets and widen where it is listed."
+
+
 def vacancies(group: Sequence[Row], ctx: AnalysisContext) -> list[Fact]:
     """Each vacant or closed unit, with the rent it is losing (so far, when its start is known)."""
     facts = []
@@ -208,8 +213,7 @@ def vacancies(group: Sequence[Row], ctx: AnalysisContext) -> list[Fact]:
             entity=row.entity, severity="high" if long or (value or 0) >= 1000 else "medium",
             value=value, unit=cur if value is not None else None,
             period=since.isoformat() if since else None, statement=text + ".",
-            recommendation=(f"Fill {unit}: check its asking rent against nearby lets and widen where it is listed."
-                            if state == "vacant" else f"Book the work that reopens {unit} and set a reopening date."),
+            recommendation=fill_advice(unit) if state == "vacant" else f"Book the work that reopens {unit} and set a reopening date.",
             topics=("revenue", "operations", "risk"), evidence=(row.ev.id,), sources=(row.where,),
         ))
     return facts

@@ -20,7 +20,7 @@ from ..formatting import money
 from ..model import Fact
 from .base import FACTS, AnalysisContext, rule
 
-__all__ = ["analyze", "parts"]
+__all__ = ["analyze", "parts", "with_falls"]
 
 # a client table's row whose client is gone ("status gone, left end of October", "Status: churned")
 _GONE = re.compile(r"(?i)\bstatus:?\s+(?:gone|left|churned|cancell?ed|ended|lost|former|lapsed)\b")
@@ -32,10 +32,16 @@ _CLOSE = Decimal(6)  # the fees explain the fall when they are within a sixth of
 _NOT_SERVED = frozenset({"rental", "short-let"})
 
 
+def with_falls(facts: Sequence[Fact]) -> set[str]:
+    """The businesses whose revenue fell enough to be a finding (most runs have none): the
+    rules about a fall read only their facts further."""
+    return {f.entity for f in facts if f.name == "revenue_change" and f.kind == "finding" and f.entity is not None}
+
+
 def parts(facts: Sequence[Fact]) -> dict[str, list[Fact]]:
     """Each business's revenue falls, monthly revenue and gone clients' rows: only the rows
     of a business with a fall are read."""
-    falls = {f.entity for f in facts if f.name == "revenue_change" and f.kind == "finding" and f.entity is not None}
+    falls = with_falls(facts)
     if not falls:
         return {}
     out: dict[str, list[Fact]] = {}

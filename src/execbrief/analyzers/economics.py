@@ -99,11 +99,7 @@ _NAMED = 12  # payers a business's list names, the largest first
 def payer_list(entity: str | None, payers: Sequence[tuple], months: list[str], ctx: AnalysisContext) -> list[Fact]:
     """Who pays a business, as its revenue rows' memos name them, the largest first: its clients
     or tenants, which tells whose a line of the group's notes naming one is (``associates``)."""
-    paid: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    names: dict[str, str] = {}
-    for _, who_paid, amount, *_ in payers:
-        paid[who_paid.lower()] += amount
-        names.setdefault(who_paid.lower(), who_paid)
+    paid, names = _by_payer(payers)
     if not paid:
         return []
     ranked = sorted(paid, key=lambda k: (-paid[k], k))
@@ -117,6 +113,17 @@ def payer_list(entity: str | None, payers: Sequence[tuple], months: list[str], c
         statement=f"{possessive(who)} payers named in the ledger's memos over {span}: {listed}{more}.",
         topics=("clients",), sources=(f"ledger, {span}",),
     )]
+
+
+def _by_payer(payers: Sequence[tuple]) -> tuple[dict[str, Decimal], dict[str, str]]:
+    """What each payer paid (``Ledger.payers`` rows), by its name lower-cased, and the name as
+    first written."""
+    paid: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    names: dict[str, str] = {}
+    for _, who_paid, amount, *_ in payers:
+        paid[who_paid.lower()] += amount
+        names.setdefault(who_paid.lower(), who_paid)
+    return paid, names
 
 
 def _sources(rows: Sequence[Group], span: str) -> tuple[str, ...]:
@@ -244,15 +251,11 @@ def revenue_concentration(entity: str | None, rows: Sequence[Group], payers: Seq
     (entity, payer, amount, day, path, line), in date order (``Ledger.payers``).
     """
     inflows = [t for t in rows if t.sign > 0 and t.type == "revenue"]
-    # the revenue the business's figures state: its sales less what refunds and chargebacks took
+    # the revenue the business's figures state (``profit_effect``, as its totals count it): its
+    # sales less what refunds and chargebacks took
+    revenue = sum((effect[1] for t in rows if (effect := profit_effect(t.type, t.amount)) and effect[0] == 0), ZERO)
     refunded = -sum((t.amount for t in rows if t.type == "refund" and t.amount < 0), ZERO)
-    revenue = sum((t.amount for t in inflows), ZERO) - refunded
-    paid: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    names: dict[str, str] = {}
-    for _, who_paid, amount, *_ in payers:
-        key = who_paid.lower()
-        paid[key] += amount
-        names.setdefault(key, who_paid)
+    paid, names = _by_payer(payers)
     if len(paid) < 2 or revenue <= 0:
         return []  # one payer or none named: the memos say too little to judge
     top = max(paid, key=lambda k: (paid[k], k))

@@ -16,7 +16,7 @@ import re
 from decimal import Decimal
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence, TypeVar
 
-from ..business_kinds import Kind, kinds
+from ..business_kinds import Kind, customers, kinds
 from ..model import Evidence
 from .ledger_types import Classifier, classifier
 from .tables import possessive
@@ -52,13 +52,6 @@ def revenue_drop(kind: str | None, who: str) -> str:
     if known is None:
         return f"Find out which customers or channels drove {possessive(who)} drop and act on the largest."
     return known.revenue_drop.format(who=who, whose=possessive(who))
-
-
-def customers(kind: str | None, otherwise: str) -> str:
-    """Who pays a business of this kind ("tenants" of a long-let, "guests" of a holiday let),
-    or ``otherwise`` for a kind that does not say (or none: the group)."""
-    known = kinds().get(kind or "")
-    return known.customers if known is not None and known.customers else otherwise
 
 
 def infer_kinds(entities: Iterable[tuple[str, str, str | None]], audited: Mapping[str, str],

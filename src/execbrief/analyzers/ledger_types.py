@@ -18,7 +18,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Iterable, Mapping
 
-from ..business_kinds import kinds
+from ..business_kinds import customers
 
 __all__ = ["CASH_ONLY", "COST_TYPES", "PROFIT_TYPES", "TYPES", "Classifier", "classifier", "profit_effect",
            "type_label"]
@@ -47,8 +47,7 @@ def type_label(kind: str, business: str | None = None) -> str:
         return f"{debt_word(business)} payments (principal and interest not split)"
     if kind in ("deposit", "prepayment") and business is not None:
         # whose the money is: a long-let's tenants', a holiday let's guests', a shop's customers'
-        known = kinds().get(business)
-        whom = known.customers if known is not None and known.customers else "customers"
+        whom = customers(business, "customers")
         if kind == "deposit":
             return f"deposits held for {whom}"
         return ("gift cards and vouchers (owed until redeemed)" if business == "retail"

@@ -158,7 +158,7 @@ def said_on(record: dict[str, Any], info: NoteInfo, ctx: AnalysisContext) -> str
     own = record.get("said")
     if own and own[:10] <= today:
         return own
-    reference = min(info.updated, ctx.as_of) if info.updated else ctx.as_of
+    reference = _note_day(info, ctx)
     for heading in (record.get("heading") or "", *reversed(record.get("parents") or ()), info.title):
         for day in _heading_days(heading, ctx.dmy, reference):
             if day.isoformat() <= today:
@@ -456,8 +456,7 @@ def stated_kpis(ev: Evidence, info: NoteInfo, item: dict[str, Any], raw: str, en
         today = ctx.as_of.isoformat()
         said = [d for d in item.get("dates") or () if d <= today]
         said += [own[:10] for own in (item.get("said"),) if own and own[:10] <= today]
-        said += [d.isoformat() for d in _heading_days(ev.record.get("heading") or "", ctx.dmy,
-                                                      min(info.updated, ctx.as_of) if info.updated else ctx.as_of)
+        said += [d.isoformat() for d in _heading_days(ev.record.get("heading") or "", ctx.dmy, _note_day(info, ctx))
                  if d.isoformat() <= today]
         when = said[0] if said else info.updated.isoformat() if info.updated and not info.guessed else None
         on = f" on {when}" if when else ""
@@ -470,6 +469,12 @@ def stated_kpis(ev: Evidence, info: NoteInfo, item: dict[str, Any], raw: str, en
             evidence=(ev.id,), sources=(where,),
         ))
     return out
+
+
+def _note_day(info: NoteInfo, ctx: AnalysisContext) -> date:
+    """The day a note's undated lines and year-less headings are read against: its own, or the
+    as-of date for a note changed after it."""
+    return min(info.updated, ctx.as_of) if info.updated else ctx.as_of
 
 
 @lru_cache(maxsize=4096)  # a section's items share their heading

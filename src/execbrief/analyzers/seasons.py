@@ -17,6 +17,7 @@ from ..formatting import month_label
 from ..model import Fact
 from .base import FACTS, AnalysisContext, rule
 from .build import fact as fact_of
+from .drops import with_falls
 
 __all__ = ["analyze", "parts"]
 
@@ -32,7 +33,7 @@ def parts(facts: Sequence[Fact]) -> dict[str, list[Fact]]:
     """Each business's revenue falls and the notes of it that speak of a season: only the
     statements of a business with a fall are read (most runs have none, and a fact base holds
     up to a million notes)."""
-    falls = {f.entity for f in facts if f.name == "revenue_change" and f.kind == "finding" and f.entity is not None}
+    falls = with_falls(facts)
     if not falls:
         return {}
     out: dict[str, list[Fact]] = {}

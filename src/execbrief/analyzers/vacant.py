@@ -16,6 +16,7 @@ from typing import Sequence
 
 from ..formatting import money
 from ..model import Fact, stable_id
+from .assets import fill_advice
 from .base import FACTS, AnalysisContext, rule
 
 __all__ = ["analyze", "parts"]
@@ -61,7 +62,7 @@ def analyze(facts: Sequence[Fact], ctx: AnalysisContext) -> list[Fact]:
             severity="high" if monthly >= 1000 else "medium", value=monthly, unit=ctx.currency, period=f.period,
             statement=(f"{f.statement.rstrip('.')} — {label} is vacant: {money(monthly, ctx.currency)} a month of "
                        "rent is not coming in."),
-            recommendation=f"Fill {label}: check its asking rent against nearby lets and widen where it is listed.",
+            recommendation=fill_advice(label),
             topics=("revenue", "operations", "risk"), evidence=(f.id,), sources=f.sources,
         )
     return list(out.values())
