@@ -398,3 +398,41 @@ def test_prune_keeps_what_delivery_and_what_changed_need_and_frees_the_rest(tmp_
     (tmp_path / "execbrief.toml").write_text("[organization]\nname = 'X'\n[delivery]\nsender = 'a@example.com'\n")
     out = CliRunner().invoke(cli, ["history", "-w", str(tmp_path), "--prune", "--json"], catch_exceptions=False)
     assert out.exit_code == 0 and json.loads(out.stdout)["runs_pruned"] == 0
+
+
+@pytest.mark.parametrize("members", ["kept", "gone", "damaged", "another base's"])
+def test_a_fact_base_is_told_from_its_parent_alike_whether_its_members_are_kept_apart_or_not(tmp_path, members):
+    """The newest base stored whole keeps its ids and keys in a file beside the ledger (read
+    instead of its rows); without that file, or with a damaged or stale one, the same
+    differences are stored under the same names."""
+    def fact(n: int, text: str = "") -> Fact:
+        return Fact(id=f"f-{n:03d}", kind="finding", name="risk", entity="alpha", statement=f"Risk {n}{text}.")
+
+    first = [fact(n) for n in range(200)]
+    same_ids = [fact(n, " (worse)") if n in (3, 150) else fact(n) for n in range(200)]
+    moved = [fact(n) for n in range(200) if n != 7] + [fact(300)]
+    results = {}
+    for case in ("reference", members):
+        with Ledger(tmp_path / case / "ledger.db") as ledger:
+            runs = [ledger.start_run(tmp_path, "2026-W48", "2026-11-23", {}) for _ in range(3)]
+            whole = ledger.record_fact_base(runs[0], first)
+            kept = tmp_path / case / "cache" / "fact-base-members"
+            assert kept.is_file()
+            if case == "gone":
+                kept.unlink()
+            elif case == "damaged":
+                kept.write_bytes(kept.read_bytes()[:100])
+            elif case == "another base's":
+                with Ledger(tmp_path / "other" / "ledger.db") as other:
+                    other.record_fact_base(other.start_run(tmp_path, "2026-W48", "2026-11-23", {}), moved)
+                kept.write_bytes((tmp_path / "other" / "cache" / "fact-base-members").read_bytes())
+            edits = [ledger.record_fact_base(runs[1], same_ids), ledger.record_fact_base(runs[2], moved)]
+            rows = {base: sorted(map(tuple, ledger.db.execute("SELECT fact_id, key FROM base_facts WHERE base = ?", (base,))))
+                    for base in edits}
+            parents = [ledger.db.execute("SELECT parent FROM fact_bases WHERE id = ?", (b,)).fetchone()[0] for b in edits]
+            assert parents == [whole, whole]
+            assert [fact_id for fact_id, _ in rows[edits[0]]] == ["f-003", "f-150"]
+            assert sorted(fact_id for fact_id, _ in rows[edits[1]]) == ["f-007", "f-300"]
+            assert ledger.facts(runs[1]) == same_ids and ledger.facts(runs[2]) == moved
+            results[case] = (whole, edits, rows)
+    assert results["reference"] == results[members]

@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import marshal
 import os
 import secrets
 import sqlite3
 from datetime import datetime, timezone
-from operator import attrgetter
+from itertools import islice
+from operator import attrgetter, lt
 from pathlib import Path
 from contextlib import contextmanager
 from typing import Any, Iterable, Iterator
@@ -32,6 +34,10 @@ __all__ = ["Ledger", "LEDGER_PATH", "content_key", "ledger_error", "new_run_id",
 
 LEDGER_PATH = Path(".execbrief") / "ledger.db"
 _BULK_CACHE_KIB = 64 * 1024  # SQLite's page cache while a fact base is recorded
+_ID = attrgetter("id")
+_CHUNK = 65_536  # facts a run at a time, where a fact base is digested or compared
+_KEY_BYTES = 16  # a content key's length (``model.content_key``)
+_MEMBERS_VERSION = 1  # of the members file (``Ledger._keep_members``)
 
 
 def utc_now() -> str:
@@ -275,40 +281,102 @@ class Ledger:
         whole in at most a quarter of its facts is stored as that difference
         (``fact_bases.parent``): one edited note writes a few rows, not a million.
         """
-        ordered = sorted(facts, key=attrgetter("id"))
+        ordered = facts if isinstance(facts, list) else list(facts)
+        with gcpolicy.bulk_allocation():  # (a million ids and keys, and no cycles)
+            ids = list(map(_ID, ordered))
+            keys = content_keys(ordered)
+        id_bytes, key_bytes = "\0".join(ids).encode(), b"".join(keys)
         parent = self._newest_whole_base()
-        known = dict(self.db.execute("SELECT fact_id, key FROM base_facts WHERE base = ?", (parent,))) if parent else {}
-        with gcpolicy.bulk_allocation():  # (a million pairs, and no cycles)
-            members = list(zip(map(attrgetter("id"), ordered), content_keys(ordered)))
-        changed = [n for n, (fact_id, key) in enumerate(members) if known.get(fact_id) != key]  # (the parent's are stored)
-        new = sorted(changed, key=lambda n: members[n][1])
+        kept = self._kept_members(parent) if parent is not None else None
+        if (kept is None or kept[0] != id_bytes) and not all(map(lt, ids, islice(ids, 1, None))):
+            ordered = sorted(ordered, key=_ID)  # (a run's facts come in id order, as the base keeps them)
+            ids, keys = list(map(_ID, ordered)), content_keys(ordered)
+            id_bytes, key_bytes = "\0".join(ids).encode(), b"".join(keys)
+        changed, gone = self._differ(parent, ids, keys, kept, id_bytes, key_bytes)
+        new = sorted(changed, key=keys.__getitem__)
 
         with self.transaction() as db, self._pages_cached(_BULK_CACHE_KIB):
             db.executemany(
                 "INSERT OR IGNORE INTO fact_bodies (key, kind, name, entity, fact_json) VALUES (?, ?, ?, ?, ?)",
-                ((members[n][1], f.kind, f.name, f.entity, f.model_dump_json()) for n in new for f in (ordered[n],)))
+                ((keys[n], f.kind, f.name, f.entity, f.model_dump_json()) for n in new for f in (ordered[n],)))
             del new
-            digest = hashlib.blake2b(digest_size=20)
-            for fact_id, key in members:
-                digest.update(fact_id.encode() + b"\0" + key)
-            base = "blake2b:" + digest.hexdigest()
-            rows: Iterable[tuple[str, bytes]] = members
+            # its name: a digest of its facts' ids (a zero byte apart) and their keys (16 bytes each)
+            base = "blake2b:" + hashlib.blake2b(id_bytes + b"\1" + key_bytes, digest_size=20).hexdigest()
+            rows: Iterable[tuple[str, bytes]] = zip(ids, keys)
             if parent is not None:
-                differ = [members[n] for n in changed]
-                # (gone: an empty key; counted first, as most runs lose no fact)
-                if len(known) > len(members) - sum(1 for n in changed if members[n][0] not in known):
-                    ids = {fact_id for fact_id, _ in members}
-                    differ += [(fact_id, b"") for fact_id in known if fact_id not in ids]
-                if 4 * len(differ) <= len(members):
+                differ = [(ids[n], keys[n]) for n in changed] + [(fact_id, b"") for fact_id in gone]  # (gone: no key)
+                if 4 * len(differ) <= len(ids):
                     rows = differ
                 else:
                     parent = None
             if db.execute("INSERT OR IGNORE INTO fact_bases (id, facts, created_at, parent) VALUES (?, ?, ?, ?)",
-                          (base, len(members), utc_now(), parent)).rowcount:
+                          (base, len(ids), utc_now(), parent)).rowcount:
                 db.executemany("INSERT OR IGNORE INTO base_facts (base, fact_id, key) VALUES (?, ?, ?)",
                                ((base, fact_id, key) for fact_id, key in rows))
             db.execute("UPDATE runs SET fact_base = ?, facts_key = ? WHERE id = ?", (base, facts_key, run_id))
+        if parent is None:
+            self._keep_members(base, id_bytes, key_bytes)
         return base
+
+    def _members_file(self) -> Path:
+        """Where the newest fact base stored whole keeps its members (ids, content keys) apart
+        from SQLite: a cache, read instead of its million rows when the next base is told
+        beside it (~1.3 s at a million), and never needed (gone or stale: the rows are read)."""
+        return self.path.parent / "cache" / "fact-base-members"
+
+    def _keep_members(self, base: str, id_bytes: bytes, key_bytes: bytes) -> None:
+        path = self._members_file()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            partial = path.with_name(path.name + ".partial")
+            with open(partial, "wb") as out:
+                marshal.dump((_MEMBERS_VERSION, base, id_bytes, key_bytes), out)
+            os.replace(partial, path)
+        except OSError:  # (a cache: the next run reads the base's rows instead)
+            pass
+
+    def _kept_members(self, base: str) -> tuple[bytes, bytes] | None:
+        """The members ``_keep_members`` kept of this base (its ids joined by zero bytes, its
+        keys one after another), if they are its and can be read."""
+        try:
+            with open(self._members_file(), "rb") as handle:
+                version, kept, id_bytes, key_bytes = marshal.load(handle)
+        except (OSError, EOFError, ValueError, TypeError):
+            return None
+        if version != _MEMBERS_VERSION or kept != base or not isinstance(id_bytes, bytes) \
+                or not isinstance(key_bytes, bytes) or len(key_bytes) % _KEY_BYTES:
+            return None
+        return id_bytes, key_bytes
+
+    def _differ(self, parent: str | None, ids: list[str], keys: list[bytes], kept: tuple[bytes, bytes] | None,
+                id_bytes: bytes, key_bytes: bytes) -> tuple[list[int], list[str]]:
+        """Where a fact base (``ids`` ascending, their ``keys``; each joined as the members file
+        keeps them) differs from ``parent`` (its ``kept`` members, if read): the positions of
+        facts it lacks or holds otherwise, and the ids of its facts that are gone; every position
+        when there is no parent."""
+        if parent is None:
+            return list(range(len(ids))), []
+        if kept is not None and kept[0] == id_bytes and len(kept[1]) == len(key_bytes):
+            # the same facts (most runs): their keys compared a run at a time, then one by one where a run differs
+            theirs, changed, step = kept[1], [], _CHUNK * _KEY_BYTES
+            for at in range(0, len(key_bytes), step):
+                if key_bytes[at:at + step] != theirs[at:at + step]:
+                    first = at // _KEY_BYTES
+                    changed += [n for n in range(first, min(first + _CHUNK, len(keys)))
+                                if keys[n] != theirs[n * _KEY_BYTES:(n + 1) * _KEY_BYTES]]
+            return changed, []
+        if kept is not None:
+            theirs = kept[1]
+            known = dict(zip(kept[0].decode().split("\0") if kept[0] else (),
+                             (theirs[n:n + _KEY_BYTES] for n in range(0, len(theirs), _KEY_BYTES))))
+        else:
+            known = dict(self.db.execute("SELECT fact_id, key FROM base_facts WHERE base = ?", (parent,)))
+        changed = [n for n, (fact_id, key) in enumerate(zip(ids, keys)) if known.get(fact_id) != key]
+        # (gone: counted first, as most runs lose no fact)
+        if len(known) > len(ids) - sum(1 for n in changed if ids[n] not in known):
+            mine = set(ids)
+            return changed, [fact_id for fact_id in known if fact_id not in mine]
+        return changed, []
 
     @contextmanager
     def _pages_cached(self, kib: int) -> Iterator[None]:
