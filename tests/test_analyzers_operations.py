@@ -837,6 +837,55 @@ def test_a_backup_driver_is_no_data_backup():
     assert "tech" in vocab.topics_for("No backup of the client files anywhere")
 
 
+def test_a_topic_word_in_another_sense_gives_no_topic_and_a_workspace_adds_its_own(tmp_path):
+    from execbrief.errors import ConfigError
+    from execbrief.vocabulary import load_vocabulary
+
+    vocab = ctx().vocabulary
+    # the metal, a surname, "new": no sales lead, no brand
+    assert "marketing" not in vocab.topics_for("every lease there needs the signed lead-based paint disclosure")
+    assert "marketing" in vocab.topics_for("three new leads from the Zillow listing")
+    assert "marketing" not in vocab.topics_for("Tomas Brandt in unit 2 paid October on the 9th")
+    assert "marketing" not in vocab.topics_for("a brand new van for the Tuesday route")
+    assert "marketing" in vocab.topics_for("refresh the brand before spring")
+
+    (tmp_path / "lenses").mkdir()
+    topics = tmp_path / "lenses" / "topics.toml"
+    topics.write_text("[other-senses]\nwhen = [\"campaign\"]\npatterns = ['\\bcampaign medals?\\b']\n")
+    ours = load_vocabulary(tmp_path)
+    assert "marketing" not in ours.topics_for("Grandad's campaign medals are in the office safe")
+    assert "marketing" in ours.topics_for("the spring campaign is late")
+    assert "tech" not in ours.topics_for("Still need a backup driver for big storms")  # the built-in ones stay
+    for bad, said in (("[other-senses]\npatterns = ['(unclosed']\nwhen = ['x']\n", "is no regular expression"),
+                      ("[other-senses]\npatterns = ['x']\n", "needs when"),
+                      ("[other-senses]\nwords = ['x']\n", "must be a table with when")):
+        topics.write_text(bad)
+        with pytest.raises(ConfigError) as caught:
+            load_vocabulary(tmp_path)
+        assert "topics.toml" in str(caught.value) and said in str(caught.value)
+
+
+def test_what_a_landlord_writes_of_an_eviction_a_late_fee_a_red_tag_and_a_missing_paper():
+    vocab = ctx().vocabulary
+
+    # an eviction filed is a problem at law, not the end of the arrears it is for
+    filed = vocab.signals("we filed the eviction against Ray Tolliver (unit B) on 11/12 for $3,400")
+    assert {"problem", "critical"} <= filed
+    assert "problem" in vocab.signals("unit B paid nothing in October, so his balance is now $2,125")
+    # a late fee the landlord charged is income, one the business paid is lateness
+    assert "problem" not in vocab.signals("Tomas paid October on the 9th, so we charged the $75 late fee per his lease")
+    assert "problem" in vocab.signals("We paid a $35 late fee on the insurance")
+    # the utility's red tag taken off and the gas on again: over
+    over, = operations.analyze([section(
+        "Maple", "Maple gas leak: Rapid Rooter replaced the gas connector on 11/6 ($310), Columbia Gas came back "
+                 "the same afternoon, removed the red tag and turned the gas back on.")], ctx())
+    assert (over.kind, over.name) == ("note", "resolved")
+    # "a signed disclosure" names a paper; "we could not find" one is a gap
+    paper = vocab.signals("I could not find a signed disclosure in our files for units 1 and 4.")
+    assert "problem" in paper and "resolved" not in paper
+    assert "resolved" in vocab.signals("Lease signed with the new tenant on 11/20")
+
+
 def test_an_item_that_ends_saying_its_problem_is_over_is_no_open_finding():
     over, still = operations.analyze([section(
         "Bank feed",

@@ -9,6 +9,7 @@ import pytest
 
 from execbrief.analyzers import AnalysisContext, analyze, finance
 from execbrief.analyzers.ledger_types import Classifier, profit_effect
+from execbrief.model import Evidence, Provenance
 from ledger_helpers import Ledger, find, named
 
 ENTITIES = {"flats": ("Mill Lane Flats", "rental"), "holdco": ("Kestrel Holdings", "holding"),
@@ -494,3 +495,60 @@ def test_a_cost_with_no_category_is_named_by_its_account():
 
     assert find(facts, "costs_by_category", "flats").statement.startswith(
         "Mill Lane Flats' costs over September–November 2026 by category: Cleaning $750; Light, Power, Heating $420")
+
+
+@pytest.mark.parametrize(("category", "account", "sign", "kind"), [
+    ("Turnover - Paint & Cleaning", "", -1, "operating_expense"),  # a landlord's work between two tenants
+    ("", "Turnover", 1, "revenue"),  # a British shop's sales
+    ("", "Capital Improvements", -1, "asset_purchase"),  # a roof, paid at once
+    ("Equipment purchase", "Checking", -1, "asset_purchase"),
+    ("Fixed assets", "Van", -1, "asset_purchase"),
+    ("Equipment rental", "", -1, "operating_expense"),  # hired, not bought
+    ("", "Capital Improvements", 1, "revenue"),  # (money in is no purchase)
+])
+def test_what_a_business_buys_to_keep_is_capital_spending_and_unit_turnover_a_cost(category, account, sign, kind):
+    assert Classifier()(category, account, sign) == kind
+
+
+def test_capital_spending_is_no_cost_of_its_month_and_runway_burns_without_it():
+    book = Ledger()
+    for month in ("09", "10", "11"):
+        book.add(f"2026-{month}-01", "1650", "flats", account="Rent Income")
+        book.add(f"2026-{month}-15", "-680", "flats", account="Repairs & Maintenance")
+    book.add("2026-10-16", "-14800", "flats", account="Capital Improvements")  # a new roof
+    opening = Evidence(id="ev-opening", source="ledger", kind="resource", text="Opening cash",
+                       record={"type": "opening_cash", "amount": "16500", "date": "2026-09-01"},
+                       provenance=Provenance(source="ledger", path="execbrief.toml", line_start=9, line_end=9))
+
+    facts = finance.analyze([*book.rows, opening], ctx(as_of=date(2026, 11, 30)))
+
+    # October made $970 like the other months: the roof is not its cost
+    assert find(facts, "net", "flats", "2026-10").value == Decimal("970")
+    assert find(facts, "costs_total", "flats").value == Decimal("2040")
+    assert not named(facts, "month_loss")
+    assert find(facts, "asset_purchases", "flats").statement == (
+        "Mill Lane Flats: $14,800 went on equipment, vehicles or improvements (capital spending: an investment that "
+        "lasts years, not a cost of these months) over September–November 2026 (1 transaction: Capital Improvements "
+        "$14,800): cash out, not a cost.")
+    # the cash went, and the burn says where; runway's burn leaves the one purchase out, saying so
+    assert "capital spending (equipment, vehicles, improvements) $4,933" in find(facts, "monthly_burn", None).statement
+    assert find(facts, "runway_months", None).statement.startswith(
+        "Leaving out the $14,800 of capital spending (an investment that lasts years, not a monthly cost)")
+
+
+@pytest.mark.parametrize(("costs", "kind", "severity"), [("-900", "finding", "medium"), ("-720", "metric", None)])
+def test_a_latest_month_short_of_its_mortgage_by_a_quarter_of_it_or_more_is_a_shortfall(costs, kind, severity):
+    book = Ledger()
+    for month in ("09", "10", "11"):
+        book.add(f"2026-{month}-01", "1000", "flats", account="Rent", category="revenue")
+        book.add(f"2026-{month}-03", costs, "flats", account="Repairs", category="operating")
+        book.add(f"2026-{month}-05", "-300", "flats", account="Mortgage principal", category="Loan principal")
+
+    after = find(finance.analyze(book.rows, ctx(as_of=date(2026, 11, 30))), "net_after_debt", "flats", "2026-11")
+
+    # $100 made, $300 of principal: $200 short, two thirds of the payments; $280 made: $20 short, noise
+    assert (after.kind, after.severity) == (kind, severity)
+    if kind == "finding":
+        assert after.statement == ("Mill Lane Flats lost $200 in November 2026 after $300 of loan payments "
+                                   "(netted $100 before them).")
+        assert after.recommendation.startswith("Find what keeps Mill Lane Flats from covering its mortgage payments")

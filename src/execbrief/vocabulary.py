@@ -33,9 +33,6 @@ ROLES = ("missing_kpi", "risk", "plan", "done")  # in the order they win when a 
 SIGNALS = ("problem", "critical", "high", "low", "hedge", "action", "resolved", "fine")
 _INFLECTIONS = frozenset({"", "s", "es", "ed", "d", "ing", "er", "ers", "ly", "ies", "ied"})
 _SPACES = re.compile(r"[^a-z0-9]+")
-# "a backup driver", "a back-up plan": someone or something standing by, not a data backup
-_STANDBY = re.compile(r"\bback-?up (?:drivers?|plans?|generators?|trucks?|vans?|staff|persons?|people|cooks?|crew|"
-                      r"options?|dates?|venues?|suppliers?|groomers?|cleaners?|contractors?|vehicles?|plows?)\b", re.I)
 # money that came, late: a problem to watch, not a high one ("Pereira paid 11 days late")
 _PAID_LATE = re.compile(r"\b(?:paid|came in|arrived)\s+(?:\w+\s+){0,3}late\b", re.I)
 _IT = re.compile(r"(?<![A-Za-z])IT(?![A-Za-z])")
@@ -194,6 +191,7 @@ class Vocabulary:
         # holiday let's review rating, a courier's customer rating)
         self._kind_names = {name: dict(spec.get("kinds") or {}) for name, spec in (data.get("stated") or {}).items()}
         self._unsaid = _unsaid(data.get("unsaid") or {}, "the vocabulary")
+        self._senses = _other_senses(data.get("other-senses") or {}, "the vocabulary")
         self.digest = "sha256:" + hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
         self.topics_of = lru_cache(maxsize=8192)(self._topics_of)
         self._context = lru_cache(maxsize=8192)(self._context_topics)  # a section's items share it
@@ -282,8 +280,10 @@ class Vocabulary:
         security, which is always worth a CTO's look.
         """
         body = body or ""
-        if "ackup" in body or "ack-up" in body:  # "a backup driver" is a person, not a copy of data
-            body = _STANDBY.sub(" ", body)
+        if self._senses is not None:  # "a backup driver" is a person, not a copy of data
+            lower = body.lower()
+            if any(word in lower for word in self._senses[0]):
+                body = self._senses[1].sub(" ", body)
         return self.topics_of(self._context(heading or "", tuple(tags)), self.read(body)[0])
 
     def _context_topics(self, heading: str, tags: tuple[str, ...]) -> frozenset[str]:
@@ -366,6 +366,27 @@ def _unsaid(entries: Mapping[str, Any], where: str) -> tuple[_Unsaid, ...]:
     return tuple(out)
 
 
+def _other_senses(spec: Mapping[str, Any], where: str) -> tuple[tuple[str, ...], re.Pattern[str]] | None:
+    """``other-senses``: the words one of which a text must hold (lower case) and one
+    expression of every pattern; None without patterns."""
+    if not isinstance(spec, dict):
+        raise ConfigError(f"{where}: other-senses must be a table with when = [...] and patterns = [...]")
+    when, patterns = (spec.get(k) or [] for k in ("when", "patterns"))
+    for key, value in (("when", when), ("patterns", patterns)):
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            raise ConfigError(f"{where}: other-senses.{key} must be a list of non-empty strings")
+    if not patterns:
+        return None
+    if not when:
+        raise ConfigError(f"{where}: other-senses needs when = [...]: the words its patterns start from")
+    for pattern in patterns:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ConfigError(f"{where}: other-senses: pattern {pattern!r} is no regular expression ({exc})") from None
+    return tuple(sorted({w.lower() for w in when})), re.compile("|".join(patterns), re.I)
+
+
 def _phrase_pattern(phrase: str) -> str:
     """A phrase as words: any run of spaces and punctuation between them, ``*`` a stem's
     ending, ``#`` a number."""
@@ -418,8 +439,8 @@ def builtin_vocabulary() -> Vocabulary:
 
 
 def extended(base: Mapping[str, Any], extra: Mapping[str, Any], where: str) -> dict[str, Any]:
-    """``base`` with ``extra``'s topics, roles, signals and unsaid phrases added (words appended,
-    new topics and entries added)."""
+    """``base`` with ``extra``'s topics, roles, signals, unsaid phrases and other senses added
+    (words appended, new topics and entries added)."""
     out = json.loads(json.dumps(base))
     for name, spec in (extra.get("topics") or {}).items():
         if not isinstance(spec, dict) or not _TOPIC_NAME.match(str(name)):
@@ -448,7 +469,17 @@ def extended(base: Mapping[str, Any], extra: Mapping[str, Any], where: str) -> d
             if key not in ("phrases", "patterns", "gives", "when"):
                 raise ConfigError(f"{where}: unsaid.{name}.{key} is not a key; use phrases, patterns, gives or when")
             into[key] = list(dict.fromkeys([*(into.get(key) or []), *(value if isinstance(value, list) else [value])]))
+    senses = extra.get("other-senses") or {}
+    if senses:
+        if not isinstance(senses, dict) or set(senses) - {"when", "patterns"}:
+            raise ConfigError(f"{where}: other-senses must be a table with when = [...] and patterns = [...]")
+        if senses.get("patterns") and not senses.get("when"):  # (its patterns are looked for beside its own words)
+            raise ConfigError(f"{where}: other-senses needs when = [...]: the words its patterns start from")
+        into = out.setdefault("other-senses", {})
+        for key, value in senses.items():
+            into[key] = list(dict.fromkeys([*(into.get(key) or []), *(value if isinstance(value, list) else [value])]))
     _unsaid(out.get("unsaid") or {}, where)  # (a bad entry is named here, with its file)
+    _other_senses(out.get("other-senses") or {}, where)
     implied = {i for spec in out.get("topics", {}).values() for i in spec.get("implies") or ()}
     missing = sorted(implied - set(out.get("topics", {})))
     if missing:

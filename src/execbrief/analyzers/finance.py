@@ -24,7 +24,7 @@ from .base import AnalysisContext, rule
 from .kinds import revenue_drop
 from .ledger_rows import (ALL, Group, Ledger, aggregate, closed_loans, first_open_month, one_large_cost, shared_ledger,
                           with_group)
-from .ledger_types import CASH_ONLY, profit_effect, type_label
+from .ledger_types import CASH_ONLY, debt_word, profit_effect, type_label
 from .tables import possessive
 from .views import LEDGER
 
@@ -218,12 +218,21 @@ def monthly_results(txns: Sequence[Group], ctx: AnalysisContext, sums: dict | No
         # (a holding company's months all lose by design: its latest says it)
         if debt < 0 and entity is not None and paying.get(entity, 0) > 1 and (
                 month == latest[entity] or after < 0 and ctx.kind_of(entity) != "holding"):
+            # a latest month that made money but not enough for its loan payments, by a quarter of
+            # them or more, is a shortfall (a month that lost money says so already, as ``month_loss``;
+            # a few dollars short of a large mortgage is a month's noise)
+            short = (after < 0 and net >= 0 and month == latest[entity] and ctx.kind_of(entity) != "holding"
+                     and -after * 4 >= -debt)
             facts.append(_metric(
                 "net_after_debt", entity, month, after, ctx.currency,
                 f"{who} {'lost' if after < 0 else 'kept'} {money(abs(after), ctx.currency)} in {when} after "
                 f"{money(-debt, ctx.currency)} of loan payments ({'lost' if loss else 'netted'} "
                 f"{money(abs(net), ctx.currency)} before them).",
-                ("finance", "cash", "profitability"), src,
+                ("finance", "cash", "profitability") + (("risk",) if short else ()), src,
+                severity="medium" if short else None, kind="finding" if short else "metric",
+                recommendation=(f"Find what keeps {who} from covering its {debt_word(ctx.kind_of(entity))} "
+                                f"payments (a vacancy, rent or invoices unpaid, costs that rose) and act on it."
+                                if short else None),
             ))
     return facts
 

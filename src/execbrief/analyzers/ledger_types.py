@@ -3,7 +3,7 @@
 Profit (revenue, costs, net, margin, operating burn, break-even) counts the profit-and-loss
 types only; cash (cash flow, cash burn, runway) counts every row, and shows owner draws,
 capital, loans, transfers, sales tax or VAT passed on to the tax office, deposits held for
-others and one-off sales of equipment apart from operations. The words that give a row its type
+others, one-off sales of equipment and capital spending (a roof, a van) apart from operations. The words that give a row its type
 are data (``analyzers/transaction_types.toml``); a workspace maps its own category and
 account names in ``[sources.ledger.types]``, which win.
 """
@@ -25,7 +25,7 @@ __all__ = ["CASH_ONLY", "COST_TYPES", "PROFIT_TYPES", "TYPES", "Classifier", "cl
 
 TYPES = ("revenue", "cost_of_sales", "operating_expense", "interest", "tax", "refund",
          "owner_draw", "capital_contribution", "loan_proceeds", "loan_principal", "transfer", "sales_tax",
-         "loan_payment", "deposit", "asset_sale", "prepayment", "grant")
+         "loan_payment", "deposit", "asset_sale", "prepayment", "grant", "asset_purchase")
 PROFIT_TYPES = frozenset(TYPES[:6])  # what profit counts
 CASH_ONLY = frozenset(TYPES[6:])  # what only cash counts: never revenue, never a cost
 COST_TYPES = frozenset({"cost_of_sales", "operating_expense", "interest", "tax"})
@@ -37,6 +37,7 @@ _LABELS = {
     "loan_payment": "loan or mortgage payments (principal and interest not split)",
     "deposit": "deposits (held for customers, or paid: owed back)", "asset_sale": "equipment and asset sales",
     "prepayment": "money paid ahead (gift cards, clients' prepayments: owed until delivered)", "grant": "grants and subsidies",
+    "asset_purchase": "capital spending (equipment, vehicles, improvements)",
 }
 
 

@@ -262,6 +262,9 @@ _MOVED = {  # type → (fact name, what money in says, what money out says)
     "prepayment": ("prepayments", "{m} came in paid ahead by {whom}, for what is not yet delivered (owed to them until it is)",
                    "{m} of prepayments went back to {whom}"),
     "grant": ("grants", "{m} came in as grants or subsidies (no sale earned it)", "{m} of grants went back"),
+    "asset_purchase": ("asset_purchases", "{m} of capital spending came back",
+                       "{m} went on equipment, vehicles or improvements (capital spending: an investment that "
+                       "lasts years, not a cost of these months)"),
     # collected from customers for the tax office: revenue counts sales as they were booked
     "sales_tax": ("sales_tax_passed_on", "{m} of sales tax or VAT came in to be passed on to the tax office",
                   "{m} of sales tax or VAT collected from customers was paid over to the tax office"),
@@ -280,7 +283,7 @@ _BOTH_WAYS = {
 # money whose rows' categories say what it was ("Verzekeringsuitkering", an insurance payout
 # booked as an asset sale; "Council grant"; "Tips collected", staff's tips held as a deposit):
 # named beside the count of rows
-_NAMED_MOVES = frozenset({"asset_sale", "grant", "deposit"})
+_NAMED_MOVES = frozenset({"asset_sale", "grant", "deposit", "asset_purchase"})
 
 
 def move_categories(groups: Sequence[Group], cur: str, by_account: bool = False) -> dict[tuple, str]:
@@ -289,9 +292,11 @@ def move_categories(groups: Sequence[Group], cur: str, by_account: bool = False)
     ("Security deposit $1,700 in, $1,700 out")."""
     found: dict[tuple, dict[str, list[Decimal]]] = {}
     for g in groups:
-        if g.type in _NAMED_MOVES and g.category and not g.described:
+        # (a ledger with accounts and no categories, a property manager's: the account says what it was)
+        name = g.category or (None if by_account else g.account)
+        if g.type in _NAMED_MOVES and name and not g.described:
             key = (g.entity, g.account or g.path, g.type) if by_account else (g.entity, g.type)
-            sums = found.setdefault(key, {}).setdefault(g.category, [ZERO, ZERO])
+            sums = found.setdefault(key, {}).setdefault(name, [ZERO, ZERO])
             sums[0 if g.amount > 0 else 1] += g.amount
     return {key: "; ".join(f"{name} {money(came, cur)} in, {money(-went, cur)} out" if came and went
                            else f"{name} {money(came or -went, cur)}" for name, (came, went) in sorted(by.items()))
@@ -518,6 +523,11 @@ def runway(cash: Fact, burn: Fact, ctx: AnalysisContext, flows: Flows | None = N
             left_out.append(" and ".join(
                 f"the {money(total, cur)} {'borrowed' if kind == 'loan_proceeds' else 'the owners put in'}"
                 for kind, total in sorted(flows.raised.items())) + " (money raised, not earned)")
+    spent = -flows.moves.get("asset_purchase", ZERO) if flows is not None else ZERO
+    if flows is not None and spent > 0 and burn_value > 0:  # (a roof, a van: bought once, not every month)
+        burn_value = max(ZERO, burn_value - spent)
+        left_out.append(f"the {money(spent * flows.months, cur)} of capital spending (an investment that lasts "
+                        f"years, not a monthly cost)")
     if flows is not None and flows.one_off and burn_value > 0:
         total = flows.one_off * flows.months
         burn_value = max(ZERO, burn_value - flows.one_off)
