@@ -856,6 +856,8 @@ def test_expand_paths_finds_what_rglob_and_is_file_find(tmp_path):
     ("- [ ] rental permit expires 2026-12-31, fee $275, apply by Dec 15", "2026-12-15"),
     ("- [ ] policy renews Dec 20, get quotes by Dec 10", "2026-12-10"),
     ("- [ ] policy expires Jan 5, quotes by Dec 15", "2027-01-05"),  # a new year between: the first written
+    ("- [ ] decide the asking rent by mid-Dec, list it Jan 4", "2026-12-15"),  # the middle: the 15th
+    ("- [ ] send the owner statements by mid-month", "2026-12-15"),  # (the note is of Nov 24)
 ])
 def test_task_due_dates_as_people_write_them_resolve_against_the_notes_date(ws, line, due):
     ws.write("notes/a.md", f"---\nupdated: 2026-11-24\n---\n# A\n{line}\n")

@@ -46,7 +46,7 @@ __all__ = ["NotesSource", "register", "parse_note", "ARCHIVED_STATUSES", "CACHE_
 
 SUFFIXES = (".md", ".markdown")
 ARCHIVED_STATUSES = frozenset({"archived", "closed", "done", "superseded"})
-CACHE_VERSION = 25  # bump when parse_note's output changes (25: a date written 2-11-2026 or 30.09.2026 is read; 24: a Wi-Fi network's password is withheld; 23: a sentence opening "That's" joins the one before; 22: a UTF-16 note with its BOM is read, not skipped as binary; 21: a sentence of four words or fewer (six ending on "it") joins the one before it; 20: a Notion page's property lines under its title are its front matter, not items; 19: a chat's or channel's message is marked so, its sentences read with the messages around it; 18: a chat line's date that could be day or month first is marked so, and read in the organisation's order; 17: an Android WhatsApp export's "03/11/2026, 22:14 - Sam: …" lines are messages, a key safe's code said without "code" and a login pasted as "address / password" (or the password alone on the next line) are withheld; 16: a Slack or Teams export's message headers and [11/16 07:02] lines date their messages, reactions are no items; 15: a table column of passwords or codes and a password-shaped word beside a login are withheld; 14: a "statement date" or "prepared on" within a line dates the note; 13: a task with several deadlines is due by the first, an AWS secret ending in +, / or = is named so, an access code said aloud is withheld; 12: e-mail headers and chat lines date the lines after them, an abbreviated password ("pw: …") is withheld; 8: late NUL bytes are warned of; 9: an AWS secret beside its key id is named so; 10: a sentence pointing back joins the one before, a table keeps its lead-in line, a login in words is withheld; 11: a front-matter value is quoted cut short)
+CACHE_VERSION = 26  # bump when parse_note's output changes (26: "by mid-Dec" and "by mid-month" are due dates; 25: a date written 2-11-2026 or 30.09.2026 is read; 24: a Wi-Fi network's password is withheld; 23: a sentence opening "That's" joins the one before; 22: a UTF-16 note with its BOM is read, not skipped as binary; 21: a sentence of four words or fewer (six ending on "it") joins the one before it; 20: a Notion page's property lines under its title are its front matter, not items; 19: a chat's or channel's message is marked so, its sentences read with the messages around it; 18: a chat line's date that could be day or month first is marked so, and read in the organisation's order; 17: an Android WhatsApp export's "03/11/2026, 22:14 - Sam: …" lines are messages, a key safe's code said without "code" and a login pasted as "address / password" (or the password alone on the next line) are withheld; 16: a Slack or Teams export's message headers and [11/16 07:02] lines date their messages, reactions are no items; 15: a table column of passwords or codes and a password-shaped word beside a login are withheld; 14: a "statement date" or "prepared on" within a line dates the note; 13: a task with several deadlines is due by the first, an AWS secret ending in +, / or = is named so, an access code said aloud is withheld; 12: e-mail headers and chat lines date the lines after them, an abbreviated password ("pw: …") is withheld; 8: late NUL bytes are warned of; 9: an AWS secret beside its key id is named so; 10: a sentence pointing back joins the one before, a table keeps its lead-in line, a login in words is withheld; 11: a front-matter value is quoted cut short)
 SUMMARY_VERSION = 11  # bump when what _build puts in a note's summary or evidence changes (11: a business run together in a web or mail address names it; 10: a chat's messages minutes apart are one conversation, read as one paragraph; 9: a secret's hit is the business's whose line it is on; 8: a bullet about two businesses, a sentence each, is one item per sentence; 7: a paragraph naming one business twice is its own across fillers; 6: a line that opens with a business's name as its label is that business's, a table row's short cell naming one is too, an alias said without its article names its business, a line that names none belongs to the one business of the kind it mentions, a paragraph about one business is its throughout)
 _GLOB = set("*?[")
 # a sentence that turns to another matter ("Oh and …", "Also …", "And remind me …", "Web stuff, I …")
@@ -873,7 +873,8 @@ _MONTH_NAMES = {m: n for n, m in enumerate(("jan", "feb", "mar", "apr", "may", "
 _RELATIVE = re.compile(
     r"(eow|eom|end of (?:the )?week|end of (?:the )?month|today|tomorrow|tmrw"
     r"|(?:the )?end of (jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*"
-    r"|(?:next )?(mon|tue|wed|thu|fri|sat|sun)(?:day|s|rs|sday|nesday|rsday|urday)?)\b", re.I)
+    r"|(?:next )?(mon|tue|wed|thu|fri|sat|sun)(?:day|s|rs|sday|nesday|rsday|urday)?"
+    r"|mid[- ]?(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?|mid[- ]?month)\b", re.I)
 _SHORTHAND = re.compile(r"\b(?:eow|eom|end of (?:the )?(?:week|month))\b", re.I)
 # a date closing the line: "chase deposit 2026-12-04", "invoices (12/8)", "renew, Dec 15."
 _TAIL = re.compile(r"[\s(\[,:–-]((?:\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}(?:/\d{2,4})?|[A-Za-z]{3,9}\.? \d{1,2}(?:,? \d{4})?"
@@ -895,6 +896,10 @@ def _relative_day(m: re.Match[str] | None) -> list[Any] | None:
         return ["rel", "monthend", _MONTH_NAMES[m.group(2).lower()]]
     if m.group(3):
         return ["rel", "weekday", _WEEKDAYS[m.group(3).lower()]]
+    if m.group(4):  # "by mid-Dec": the 15th of that month, in the year nearest the note's date
+        return [None, _MONTH_NAMES[m.group(4).lower()], 15]
+    if word.startswith("mid"):  # "mid-month": the next 15th on or after the note's date
+        return ["rel", "midmonth", 0]
     if word in ("eow",) or "week" in word:
         return ["rel", "weekday", 4]  # the week's end: its Friday
     if word in ("eom",) or "month" in word:
@@ -916,6 +921,9 @@ def resolve_due(found: list[Any], reference: date, dmy: bool = False) -> date | 
         if kind == "eom":
             following = (reference.replace(day=28) + timedelta(days=4)).replace(day=1)
             return following - timedelta(days=1)
+        if kind == "midmonth":
+            return reference.replace(day=15) if reference.day <= 15 else \
+                (reference.replace(day=28) + timedelta(days=4)).replace(day=15)
         if kind == "monthend":  # the next end of that month on or after the note's date
             year = reference.year if n >= reference.month else reference.year + 1
             return date(year + n // 12, n % 12 + 1, 1) - timedelta(days=1)
