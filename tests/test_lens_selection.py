@@ -194,6 +194,19 @@ def test_an_excluded_topic_keeps_a_fact_out_of_a_section_it_otherwise_matches():
     assert [f.id for f in got.sections["s"]] == ["f-eng"] and got.omitted == {}
 
 
+def test_an_excluded_name_keeps_a_settled_problem_out_of_a_notes_section():
+    from execbrief.lenses import FactIndex, lens_pool
+
+    section = LensSection(id="s", title="S", directive="d",
+                          select=Selector(kinds=("note",), topics=("accounting",), exclude_names=("resolved_later",)))
+    lens = Lens(id="t", title="T", audience="A", sections=(section,))
+    facts = [fact("f-booked", kind="note", name="note", topics=("accounting",)),
+             fact("f-settled", kind="note", name="resolved_later", topics=("accounting",))]
+    assert [f.id for f in view(lens, facts).sections["s"]] == ["f-booked"]
+    assert [f.id for f in lens_pool(lens, FactIndex(facts), as_of=AS_OF)] == ["f-booked"]  # (the scan agrees)
+    assert {s.id: s.select.exclude_names for s in load_lenses()["accounting"].sections}["book_notes"] == ("resolved_later",)
+
+
 def test_what_the_summary_states_leaves_room_in_its_section_for_the_next_most_severe():
     from execbrief.writers.offline import OfflineWriter
 

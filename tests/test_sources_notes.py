@@ -1106,6 +1106,21 @@ def test_an_android_whatsapp_exports_lines_are_messages_each_dated(ws):
     }
 
 
+def test_a_discord_exports_message_headers_date_the_messages_under_them(ws):
+    ws.write("notes/acme/discord.md", (
+        "# Acme — #founders (Discord export, 09/01/2026 – 11/30/2026)\n\n"
+        "**maya** — 10/14/2026 3:48 PM\ninvoiced Grounds & Greens for the wholesale order, $3,840, due 11/13\n\n"
+        "**theo** — 11/16/2026 9:02 AM\nGrounds & Greens paid W-1004, $3,840 by ACH\n> 🪴 2\n"
+    ))
+
+    said = {p["text"]: p.get("said") for s in of_kind(ws.collect(), "section") for p in s.record["paras"]}
+
+    assert said == {  # each message on its header's day, not the export's first
+        "invoiced Grounds & Greens for the wholesale order, $3,840, due 11/13": "2026-10-14T15:48",
+        "Grounds & Greens paid W-1004, $3,840 by ACH": "2026-11-16T09:02",
+    }
+
+
 def test_a_chat_lines_date_that_could_be_either_order_is_read_in_the_organisations(ws):
     ws.write("notes/acme/WhatsApp Chat.md", (
         "# WhatsApp Chat\n\n[03/11/2026, 08:14:32] Priya: the boiler is leaking again\n"

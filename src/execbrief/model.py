@@ -181,6 +181,7 @@ class Selector(_Frozen):
     names: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()
     exclude_topics: tuple[str, ...] = ()  # a fact with any of these is not shown
+    exclude_names: tuple[str, ...] = ()  # nor one of these names ("resolved_later": a problem settled since)
     min_severity: Severity | None = None
     # (bounded: a century of days or periods is beyond any briefing, and dates past it overflow)
     limit: int | None = Field(default=None, ge=1, le=10_000)

@@ -39,6 +39,8 @@ def matches(fact: Fact, selector: Selector) -> bool:
         return False
     if selector.exclude_topics and not set(selector.exclude_topics).isdisjoint(fact.topics):
         return False
+    if selector.exclude_names and fact.name in selector.exclude_names:
+        return False
     if selector.min_severity is not None:
         if fact.severity is None or _RANK[fact.severity] > _RANK[selector.min_severity]:
             return False
@@ -220,6 +222,9 @@ class FactIndex(Sequence[Fact]):
         if selector.exclude_topics:
             column, excluded = self._columns["topics"], set(selector.exclude_topics)
             found = [n for n in found if excluded.isdisjoint(column[n])]
+        if selector.exclude_names:
+            names, unwanted = self._columns["names"], set(selector.exclude_names)
+            found = [n for n in found if names[n] not in unwanted]
         if selector.last_periods:
             periods = self._columns["periods"]
             last = set(sorted({periods[n] for n in found if periods[n]})[-selector.last_periods:])
@@ -428,7 +433,7 @@ def _selects(selector: Selector, fact: Fact, as_of: date) -> bool:
 
 def _pick(selector: Selector, index: FactIndex, scope: set[str] | None, as_of: date) -> Sequence[Fact]:
     picked = index.candidates(selector, scope)  # each of the selected kinds, names and topics
-    if selector.min_severity is not None or selector.exclude_topics:  # what the index does not apply
+    if selector.min_severity is not None or selector.exclude_topics or selector.exclude_names:  # what the index does not apply
         picked = [f for f in picked if matches(f, selector)]
     if selector.due_within_days is not None:
         horizon = _days_after(as_of, selector.due_within_days)

@@ -221,6 +221,9 @@ def scan(lines: list[str], begin: int) -> Scan:
             if text[:2] == "**" and (posted := _POSTED.match(text)):  # "**Sam** 10:15 AM — Wed Nov 18"
                 when, para, talk = _posted(posted, when), None, True
                 continue
+            if text[:2] == "**" and (posted := _POSTED_ON.match(text)):  # "**maya** — 10/14/2026 3:48 PM"
+                when, para, talk = _chat_time(posted, when), None, True
+                continue
             meta, when, subject = _who_when(text, when, subject)
             if meta:  # "From: …", "Date: …", "On Fri, Nov 20 … wrote:", "Begin forwarded message:"
                 para, talk = None, False
@@ -361,6 +364,10 @@ _CHAT_DASH = re.compile(r"((?!))?(\d{1,2})/(\d{1,2})/(\d{4}|\d{2}),?\s+(\d{1,2})
 # a Slack or Teams export's message header: "**Sam Whitfield** 10:15 AM — Wed Nov 18", "**Priya** 9:04 AM"
 _POSTED = re.compile(r"\*\*[^*\n]{1,40}\*\*\s+(\d{1,2}):(\d{2})\s*([ap])\.?m\.?"
                      r"(?:\s*[—–-]\s*(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?(.{3,20}))?\s*$", re.I)
+# a Discord export's message header, its day then its time: "**maya** — 10/14/2026 3:48 PM" (the
+# same groups as _CHAT's: weekday (never there), month, day, year, hour, minute, am/pm)
+_POSTED_ON = re.compile(r"\*\*[^*\n]{1,40}\*\*\s*[—–-]\s*((?!))?(\d{1,2})/(\d{1,2})/(\d{4}|\d{2}),?\s+(?:at\s+)?"
+                        r"(\d{1,2}):(\d{2})(?::\d{2})?(?:\s*([ap])\.?m\.?)?\s*$", re.I)
 # Obsidian: "> [!warning] Lost a driver" (a callout), "status:: blocked" (a Dataview field)
 _CALLOUT = re.compile(r"^\s*\[![\w-]+\][+-]?\s*")
 _FIELD = re.compile(r"^([A-Za-z][\w -]{0,30}?)::\s*(.*)$")
