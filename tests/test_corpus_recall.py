@@ -146,6 +146,10 @@ FLOORS = {
     # a Shopify Capital advance repaid from payouts, Washington sales tax, a bulk pot order) and an
     # office plant-care service on retainers; first measurement 87.8%, one absent broken
     "judgement-fernery": 0.87,
+    # held out, judgement: a Leeds data consultancy (invoices paid late, a disputed invoice, PAYE and
+    # VAT to HMRC, corporation tax, dividends, a director's loan) and a one-van courier, on a UK bank
+    # export with Paid out / Paid in columns; first measurement 91.1%, one item misattributed
+    "judgement-ridgeway": 0.91,
 }
 
 
@@ -226,6 +230,10 @@ KNOWN = {
 # Items of the held-out workspaces the checker reads as shown under another business, found on
 # first measurement and checked by hand (remove an entry when it is fixed; a new one still fails):
 KNOWN_MISATTRIBUTED = {
+    # found on first measurement, open: the newsletter line of a weekly review's "Marketing" list
+    # names no business; only knowing that a "Power BI licensing" issue is a data consultancy's
+    # subject gives it to Ridgeway Consulting, so it stays the group's
+    ("judgement-ridgeway", "cmo-newsletter"): re.compile(r"Newsletter is at 340 subscribers"),
     # the same, open: "Fresha charges 20% commission on every new client it brings" is the salon's
     ("judgement-salon", "cmo-fresha-commission"): re.compile(r"Fresha charges 20% commission"),
     # found when the accounting briefing first showed the notes about the books (2026-12-04), open:
