@@ -760,3 +760,25 @@ def test_cash_at_each_month_end_since_the_opening_balance():
         (Decimal(r.record["amount"]) for r in book.rows
          if r.kind == "transaction" and "2026-08" <= r.record["date"][:7] <= "2026-10"), Decimal(0))
     assert all(f.unit == "USD" for f in named(facts, "cash_month_end"))
+
+
+def test_a_bank_statements_lines_name_their_payers_without_a_separator():
+    from execbrief.analyzers.economics import payer
+
+    # a name and its reference, a name alone in capitals, what the bank says of the transfer
+    assert payer("HALDEN LOGISTICS LTD INV1045") == "HALDEN LOGISTICS LTD"
+    assert payer("CALDER HOUSING TRUST RC-1046") == "CALDER HOUSING TRUST"
+    assert payer("CHAPEL ALLERTON PHARMACY") == "CHAPEL ALLERTON PHARMACY"
+    assert payer("ACH CREDIT BRIGHTLINE DENTA PAYMENT") == "BRIGHTLINE DENTA"
+    # a processor's payout, what was sold, a month: no payer
+    for memo in ("SQUARE INC DEP", "STRIPE TRANSFER ST-2JD9", "AIRBNB PAYOUT 12345", "Oct retainer", "Weekly rent",
+                 "CARD SALES"):
+        assert payer(memo) is None, memo
+
+    book = Ledger()
+    for month in ("09", "10", "11"):
+        book.add(f"2026-{month}-07", "3120", "beta", account="Bank", memo="CHAPEL ALLERTON PHARMACY")
+        book.add(f"2026-{month}-08", "936", "beta", account="Bank", memo="OAKWOOD BAKERY")
+        book.add(f"2026-{month}-09", "624", "beta", account="Bank", memo="HEADINGLEY FLORIST")
+    fact = find(finance.analyze(book.rows, ctx(as_of=date(2026, 11, 30))), "revenue_concentration", "beta")
+    assert fact.statement.startswith("CHAPEL ALLERTON PHARMACY paid 66.7% of Beta Delivery's revenue")

@@ -350,3 +350,17 @@ def test_a_payer_named_alike_settles_what_it_owed_once_an_end_says_it_paid():
 
     assert found["notes/a.md:3"].name == "resolved_later"
     assert found["notes/a.md:4"].name != "resolved_later"  # "Summit" is another payee's name here: one word, no pay-off
+
+
+def test_a_task_about_one_invoice_is_not_settled_by_one_about_another():
+    found = facts_of(
+        day("notes/todo-11-20.md", "Todo — 2026-11-20", entity=None,
+            tasks=(("Chase Halden INV-1049 £8,580 (Oct days)", False),)),
+        day("notes/todo-11-23.md", "Todo — 2026-11-23", entity=None,
+            tasks=(("Chase Halden INV-1045 £9,360", True), ("Chase Pennine RC-1050 £1,800", True))),
+        day("notes/todo-11-25.md", "Todo — 2026-11-25", entity=None, tasks=(("Chase Halden INV-1049: paid", True),)),
+    )
+
+    chased = found["notes/todo-11-20.md:10"]
+    # the one about INV-1049 ends it, on the 25th; INV-1045's did not, on the 23rd
+    assert chased.name == "resolved_later" and "resolved by 2026-11-25" in chased.statement

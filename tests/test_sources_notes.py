@@ -1333,3 +1333,33 @@ def test_a_notion_page_naming_a_business_not_configured_is_warned_of_at_its_prop
     (warning,) = [w for w in result.warnings if "Initech" in w.message]
     assert (warning.path, warning.line) == ("notes/Ops 3f9a.md", 4)
     assert "not a configured entity" in warning.message
+
+
+def test_a_todo_txt_lines_are_tasks_open_or_done_with_their_projects_and_dates(ws):
+    ws.write("notes/todo.txt", (
+        "(A) 2026-11-20 Chase Halden INV-1049 £8,580 +consulting @email due:2026-12-04\n"
+        "(B) 2026-11-16 Aire Valley dispute meeting re INV-1047 w/c 7 Dec +consulting @meeting\n"
+        "x 2026-11-06 2026-11-04 Book MOT retest for the van +vans @phone\n"
+        "(C) Post LinkedIn case study +consulting +marketing\n"
+    ))
+    tasks = {t.provenance.line_start: t
+             for t in of_kind(ws.collect('\n[sources.notes]\npaths = ["notes", "notes/todo.txt"]\n'), "task")}
+
+    chase, meeting, retest, post = (tasks[n] for n in sorted(tasks))
+    assert (chase.text, chase.record["done"], chase.record["due"]) == (
+        "+consulting Chase Halden INV-1049 £8,580 due:2026-12-04", False, "2026-12-04")  # (no "@email")
+    assert meeting.record["due"] == "2026-12-07"  # "w/c 7 Dec": the week it is to be done in
+    assert (retest.record["done"], retest.text) == (True, "+vans Book MOT retest for the van")
+    assert post.record["due"] is None and post.text == "+consulting +marketing Post LinkedIn case study"
+
+
+def test_w_c_dates_a_task_not_a_status_line(ws):
+    ws.write("notes/a.md", "---\nupdated: 2026-11-02\n---\n# A\n- Theatre site on track for launch w/c 16 Nov.\n"
+                           "- [ ] Pitch to Wapping Wharf w/c 7 Dec\n")
+
+    result = ws.collect()
+
+    (task,) = of_kind(result, "task")
+    assert task.record["due"] == "2026-12-07"
+    bullets = [b for s in of_kind(result, "section") for b in s.record["bullets"]]
+    assert bullets and all("due" not in b for b in bullets)

@@ -43,7 +43,10 @@ _SEPARATOR = re.compile(r"\s+[-–—|:]\s+|:\s+")
 _NOT_A_PAYER = re.compile(
     r"\b(payouts?|transfers?|deposits?|settlements?|batch(?:es)?|interest|refunds?|cash|sales|rent|"
     r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|january|february|march|april|june|july|august|"
-    r"september|october|november|december)\b"
+    r"september|october|november|december|"
+    # a card processor's or a platform's payout, not a customer ("SQUARE INC DEP", "STRIPE GB")
+    r"square|stripe|paypal|shopify|sumup|zettle|izettle|airbnb|vrbo|etsy|amazon|ebay|uber|doordash|deliveroo|"
+    r"gocardless|merchant|card|dep|pos|hmrc|irs|refund)\b"
     # a job, load, order or invoice by its number ("FH-1116 load - private move", "INV 2041"): what
     # was sold, not who paid
     r"|\b(?:[a-z]{1,5}[-#]?\d{3,}|#\d+|load|job|order|invoice|inv|booking|ticket|ref)\b", re.I)
@@ -52,6 +55,13 @@ _BUNDLE = re.compile(r"\b(payouts?|deposits?|settlements?|batch(ed)?|takings|sum
                      r"(daily|weekly|monthly|week's|day's) (sales|takings|total|orders)|sales total)\b", re.I)
 _WORD = re.compile(r"[a-z]{3,}")
 # how the money came, before who sent it: "Wire from", "ACH from", "Payment from", "Zelle from"
+# a bank statement's line for money in: a payer's name and its reference ("HALDEN LOGISTICS LTD
+# INV1045", "CALDER HOUSING TRUST RC-1046"), or its name alone, in capitals, two words or more
+_TRAILING_REFERENCE = re.compile(r"\s+(?:[A-Z]{1,5}[-#/]?\d{3,}(?:[-/]\d+)?|#\s?\d{3,}|\d{4,})$")
+_BANK_PREFIX = re.compile(r"^(?:ACH|EFT|BACS|FPI|FPS|BGC|CHAPS|WIRE|DIRECT|BANK|INCOMING|ONLINE)"
+                          r"(?:\s+(?:CREDIT|DEPOSIT|DEP|TRANSFER|TRF|PMT|PAYMENT|IN|FROM))*\s+")
+_BANK_SUFFIX = re.compile(r"(?:\s+(?:VENDOR|PAYMENTS?|PMT|CREDIT|DEPOSIT|TRANSFER|TRF|REMIT(?:TANCE)?))+$")
+_BANK_NAME = re.compile(r"^[A-Z][A-Z&'.]*(?:\s+[A-Z&'.]+)+$")
 _BY = re.compile(r"(?i)^(?:(?:incoming |inbound )?(?:wire|ach|eft|bacs|zelle|venmo|paypal|transfer|payment|deposit|"
                  r"cheque|check)s?(?: transfer| payment| deposit)?\s+(?:from|by)\s+)")
 # a job, order or invoice reference at the start of a memo: "NC-1001 Zone C", "FH-0701 load", "#4410"
@@ -230,10 +240,17 @@ def revenue_rows(book: Ledger, windows: dict[str | None, list[str]], ctx: Analys
 
 
 def payer(memo: str) -> str | None:
-    """Who paid, read from a memo's first part ("Coastal Dental Group - Oct retainer"); None if unclear."""
+    """Who paid, read from a memo's first part ("Coastal Dental Group - Oct retainer"), or from a
+    bank statement's line, a name and its reference ("HALDEN LOGISTICS LTD INV1045") or a name
+    alone in capitals ("CHAPEL ALLERTON PHARMACY"); None if unclear."""
     parts = _SEPARATOR.split(memo.strip(), maxsplit=1)
     if len(parts) < 2:
-        return None
+        line = memo.strip()
+        named = _TRAILING_REFERENCE.sub("", line)
+        if named == line and not _BANK_NAME.match(line):
+            return None  # ("Oct retainer", "Nightly rates": what was sold, not who paid)
+        # (and what the bank says of the transfer: "ACH CREDIT BRIGHTLINE DENTA PAYMENT": Brightline paid)
+        parts = [_BANK_SUFFIX.sub("", _BANK_PREFIX.sub("", named))]
     name = _BY.sub("", parts[0].strip().strip('"'))  # "WIRE FROM K. MORALES": K. Morales paid
     if len(name) < 3 or not any(c.isalpha() for c in name) or _NOT_A_PAYER.search(name):
         return None

@@ -30,7 +30,10 @@ from ..vocabulary import Vocabulary
 __all__ = ["analyze", "note_infos", "NoteInfo", "parse_kpi_value", "quantity", "risk_date", "table_row"]
 
 _SEVERITY_TAG = re.compile(r"^\s*[\[(]\s*(critical|high|medium|low|info)\s*[\])]\s*[:\-–]?\s*", re.I)
-_DUE_TEXT = re.compile(r"\s*(\(due [0-9-]+\)|due:? [0-9]{4}-[0-9]{2}-[0-9]{2}|📅 ?[0-9-]+)\s*", re.I)
+_DUE_TEXT = re.compile(r"\s*(\(due [0-9-]+\)|due:? ?[0-9]{4}-[0-9]{2}-[0-9]{2}|📅 ?[0-9-]+)\s*", re.I)
+# a todo.txt task's project tags ("+consulting", "+vans"): its business is read from them, its
+# statement leaves them out
+_PROJECT_TAG = re.compile(r"(?:^|\s+)\+[A-Za-z][\w-]*(?=\s|$)")
 CLOSED_STATUSES = {"archived", "closed", "done", "superseded"}
 
 
@@ -97,7 +100,7 @@ def open_task(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> Fact:
     label = ev.record.get("label") or _UNLABELLED  # (a task is an action whatever kind a label says)
     due_text = label.get("due") or ev.record.get("due")
     due = date.fromisoformat(due_text) if due_text else None
-    task = plain(_DUE_TEXT.sub(" ", ev.text or "").strip().rstrip(".,;:—–- "))  # ("…, $180, due 12/20": no dangling comma)
+    task = plain(_PROJECT_TAG.sub("", _DUE_TEXT.sub(" ", ev.text or "")).strip().rstrip(".,;:—–- "))  # ("…, $180, due 12/20": no dangling comma)
     topics = (_labelled_topics(ctx.vocabulary, label)
               or ctx.vocabulary.topics_for(task, heading=ev.record.get("heading"), tags=info.tags))
     said = said_on(ev.record, info, ctx)
@@ -125,7 +128,7 @@ _STATUS_SEVERITY = {"🔴": "high", "❌": "high", "⛔": "high", "🟠": "mediu
 def done_task(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> Fact:
     """A checked checkbox: a note of what was done, which settles an earlier problem or task
     about the same thing (``resolution``) unless it says it is not over ("still not paid")."""
-    text = plain((ev.text or "").strip())
+    text = plain(_PROJECT_TAG.sub("", ev.text or "").strip())
     where = ev.provenance.label()
     return _done(ev, ev.entity, text, ev.record.get("heading") or "", where, info, ctx,
                  ctx.vocabulary.topics_for(text, heading=ev.record.get("heading"), tags=info.tags),

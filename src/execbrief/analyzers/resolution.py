@@ -182,6 +182,8 @@ def analyze(facts: Sequence[Fact], ctx: AnalysisContext) -> list[Fact]:
                 continue  # "Bright Acre" is one client, not two words: a refund to it ends no note of the MRR
             if problem.entity is not None and end.entity is not None and problem.entity != end.entity:
                 continue
+            if _other_references(problem, end):
+                continue  # "Chase Halden INV-1049" is not ended by "Chase Halden INV-1045 ✅"
             if starts is not None and (problem.due is None or problem.due < starts):
                 continue  # what starts later ends a problem only if it was wanted by then ("hire … before Dec 1")
             if not _before(problem, end, ctx):
@@ -202,6 +204,25 @@ _LABEL = re.compile(r"^\s*[A-Z][\w.'&-]*(?:\s+[A-Z][\w.'&-]*)?\s*:\s+(?=\S)")
 _UNPAID = re.compile(r"(?i)\b(?:unpaid|(?:hasn't|has not|haven't|have not|not) (?:yet )?paid|owes?|owing|"
                      r"overdue|past due|still waiting on|waiting on)\b")
 _PAID = re.compile(r"(?i)\b(?:paid|payment (?:received|came in|cleared)|settled (?:up|in full))\b")
+
+
+# a reference: an invoice's, an order's, a ticket's ("INV-1045", "RC-1050", "PO-2231", "W-1004")
+_REFERENCE = re.compile(r"\b([A-Z]{1,5})-?#?(\d{3,})\b")
+
+
+def _other_references(problem: Fact, end: Fact) -> bool:
+    """Whether a problem and an end name references of one kind and none of them alike: two
+    invoices of one client are two matters, whatever else their lines share."""
+    mine: dict[str, set[str]] = {}
+    for kind, number in _REFERENCE.findall(item_text(problem)):
+        mine.setdefault(kind, set()).add(number)
+    if not mine:
+        return False
+    theirs: dict[str, set[str]] = {}
+    for kind, number in _REFERENCE.findall(item_text(end)):
+        theirs.setdefault(kind, set()).add(number)
+    both = mine.keys() & theirs.keys()
+    return bool(both) and all(mine[kind].isdisjoint(theirs[kind]) for kind in both)
 
 
 def _paid_by_name(problem: Fact, end: Fact, shared: frozenset[str]) -> bool:

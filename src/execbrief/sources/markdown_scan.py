@@ -22,6 +22,13 @@ _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _BREAK = re.compile(r"^ {0,3}([-*_])[ \t]*(?:\1[ \t]*){2,}$")
 _BULLET = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+(.*)$")
 _CHECKBOX = re.compile(r"^\[([ xX])\](?:[ \t]+(.*))?$")
+# a todo.txt task: done ("x", the day it was done, the day it was made) or open (a priority, the
+# day it was made), then its text; neither a plain "x" nor a bracketed word is one
+_TODO_TXT = re.compile(r"^(?:x[ \t]+(\d{4}-\d{2}-\d{2})(?:[ \t]+(\d{4}-\d{2}-\d{2}))?"
+                       r"|\(([A-Z])\)(?:[ \t]+(\d{4}-\d{2}-\d{2}))?)[ \t]+(\S.*)$")
+# a todo.txt task's contexts ("@email", "@phone"): where it is done, not what it says
+_CONTEXT = re.compile(r"(?<!\S)@\w+")
+_PROJECT = re.compile(r"(?<!\S)\+[A-Za-z][\w-]*(?!\S)")  # and its projects ("+consulting")
 _TABLE_SEP = re.compile(r"^[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
 _PIPE = re.compile(r"(?<!\\)\|")
 # A line that says when the note was last touched: "2026-11-03: called the insurer",
@@ -160,6 +167,22 @@ def scan(lines: list[str], begin: int) -> Scan:
                 continue
         if first in "-*_" and _BREAK.match(line):
             item = para = None
+            continue
+        if first in "x(" and (todo := _TODO_TXT.match(line)):
+            # a todo.txt line, one task: "(A) 2026-11-20 Chase Halden INV-1049 +consulting @email
+            # due:2026-12-04", done as "x 2026-11-25 2026-11-20 …" (on the day it says it was done)
+            para = fields = None
+            done_on, created = todo.group(1), todo.group(2) or todo.group(4)
+            # (its projects first, so a date that ends the task ends its text: "… w/c 7 Dec +consulting")
+            text = _CONTEXT.sub("", todo.group(5))
+            text = " ".join([*_PROJECT.findall(text), *_PROJECT.sub("", text).split()])
+            item = {"text": text.strip(), "done": done_on is not None,
+                    "heading": section["heading"], "line": lineno, "end": lineno}
+            day = leading_date(done_on or created or "")
+            if day is not None:
+                item["said"] = [*day, None, 0, None]
+            out.tasks.append(item)
+            item = None  # (a todo.txt task is one line: the next line is the next task)
             continue
         if first == ">":  # a quoted list: "> - Brisket: $4.85/lb -> $5.60/lb", an Obsidian callout's tasks
             body = _CALLOUT.sub("", _QUOTE.sub("", line))

@@ -46,7 +46,7 @@ __all__ = ["NotesSource", "register", "parse_note", "ARCHIVED_STATUSES", "CACHE_
 
 SUFFIXES = (".md", ".markdown")
 ARCHIVED_STATUSES = frozenset({"archived", "closed", "done", "superseded"})
-CACHE_VERSION = 27  # bump when parse_note's output changes (27: a Discord export's "**maya** — 10/14/2026 3:48 PM" dates its messages; 26: "by mid-Dec" and "by mid-month" are due dates; 25: a date written 2-11-2026 or 30.09.2026 is read; 24: a Wi-Fi network's password is withheld; 23: a sentence opening "That's" joins the one before; 22: a UTF-16 note with its BOM is read, not skipped as binary; 21: a sentence of four words or fewer (six ending on "it") joins the one before it; 20: a Notion page's property lines under its title are its front matter, not items; 19: a chat's or channel's message is marked so, its sentences read with the messages around it; 18: a chat line's date that could be day or month first is marked so, and read in the organisation's order; 17: an Android WhatsApp export's "03/11/2026, 22:14 - Sam: …" lines are messages, a key safe's code said without "code" and a login pasted as "address / password" (or the password alone on the next line) are withheld; 16: a Slack or Teams export's message headers and [11/16 07:02] lines date their messages, reactions are no items; 15: a table column of passwords or codes and a password-shaped word beside a login are withheld; 14: a "statement date" or "prepared on" within a line dates the note; 13: a task with several deadlines is due by the first, an AWS secret ending in +, / or = is named so, an access code said aloud is withheld; 12: e-mail headers and chat lines date the lines after them, an abbreviated password ("pw: …") is withheld; 8: late NUL bytes are warned of; 9: an AWS secret beside its key id is named so; 10: a sentence pointing back joins the one before, a table keeps its lead-in line, a login in words is withheld; 11: a front-matter value is quoted cut short)
+CACHE_VERSION = 28  # bump when parse_note's output changes (28: a todo.txt line ("(A) 2026-11-20 Chase Halden +consulting due:2026-12-04", "x 2026-11-25 …") is a task; 27: a Discord export's "**maya** — 10/14/2026 3:48 PM" dates its messages; 26: "by mid-Dec" and "by mid-month" are due dates; 25: a date written 2-11-2026 or 30.09.2026 is read; 24: a Wi-Fi network's password is withheld; 23: a sentence opening "That's" joins the one before; 22: a UTF-16 note with its BOM is read, not skipped as binary; 21: a sentence of four words or fewer (six ending on "it") joins the one before it; 20: a Notion page's property lines under its title are its front matter, not items; 19: a chat's or channel's message is marked so, its sentences read with the messages around it; 18: a chat line's date that could be day or month first is marked so, and read in the organisation's order; 17: an Android WhatsApp export's "03/11/2026, 22:14 - Sam: …" lines are messages, a key safe's code said without "code" and a login pasted as "address / password" (or the password alone on the next line) are withheld; 16: a Slack or Teams export's message headers and [11/16 07:02] lines date their messages, reactions are no items; 15: a table column of passwords or codes and a password-shaped word beside a login are withheld; 14: a "statement date" or "prepared on" within a line dates the note; 13: a task with several deadlines is due by the first, an AWS secret ending in +, / or = is named so, an access code said aloud is withheld; 12: e-mail headers and chat lines date the lines after them, an abbreviated password ("pw: …") is withheld; 8: late NUL bytes are warned of; 9: an AWS secret beside its key id is named so; 10: a sentence pointing back joins the one before, a table keeps its lead-in line, a login in words is withheld; 11: a front-matter value is quoted cut short)
 SUMMARY_VERSION = 11  # bump when what _build puts in a note's summary or evidence changes (11: a business run together in a web or mail address names it; 10: a chat's messages minutes apart are one conversation, read as one paragraph; 9: a secret's hit is the business's whose line it is on; 8: a bullet about two businesses, a sentence each, is one item per sentence; 7: a paragraph naming one business twice is its own across fillers; 6: a line that opens with a business's name as its label is that business's, a table row's short cell naming one is too, an alias said without its article names its business, a line that names none belongs to the one business of the kind it mentions, a paragraph about one business is its throughout)
 _GLOB = set("*?[")
 # a sentence that turns to another matter ("Oh and …", "Also …", "And remind me …", "Web stuff, I …")
@@ -93,10 +93,12 @@ def _timestamp(loader: Any, node: Any) -> Any:
 _YamlLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 _YAML_LOADER = _YamlLoader
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
-_DUE = re.compile(r"(?:\bdue:?|\bby|\bbefore|\buntil|\bdeadline:?|📅|\brenews|\bexpires|\blapses|\bruns out)"
+_DUE = re.compile(r"(?:\bdue:?|\bby|\bbefore|\buntil|\bdeadline:?|📅|\brenews|\bexpires|\blapses|\bruns out"
+                  r"|\bw/c|\bweek commencing)"
                   r"[ \t]*(?:on[ \t]+|the[ \t]+)?", re.IGNORECASE)
 # the words (lower case) without one of which _DUE cannot match
-_DUE_WORDS = ("due", "by", "before", "until", "deadline", "📅", "renews", "expires", "lapses", "runs out")
+_DUE_WORDS = ("due", "by", "before", "until", "deadline", "📅", "renews", "expires", "lapses", "runs out", "w/c",
+              "week commencing")
 _FRONT_KEYS = ("entity", "updated", "date", "kpis")
 PARALLEL_MIN = 400  # notes to parse before the work is spread over processes
 # what building from a cached parse of another shape raises (a hand-edited cache entry)
@@ -813,6 +815,8 @@ def _due(text: str, line: int, warnings: list[list[Any]], tail: bool = True) -> 
     # (most lines name no deadline: a substring test of the words each expression needs
     # comes first, the expressions after; 18 → ~6 µs a line)
     for m in (_DUE.finditer(text) if any(w in low for w in _DUE_WORDS) else ()):
+        if not tail and m.group(0)[:1] in "wW":
+            continue  # "launch w/c 16 Nov" in a status line is a plan, not a deadline: a task's only
         rest = text[m.end():m.end() + 40]
         iso = _ISO.match(rest)
         if iso and parse_day(iso.group(0)) is None:
