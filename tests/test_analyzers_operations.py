@@ -1295,3 +1295,15 @@ def test_what_a_change_costs_on_top_each_period_is_a_problem_more_sales_are_not(
 
     assert (rise.kind, rise.severity) == ("finding", "medium")
     assert sales.kind == "note"
+
+
+def test_a_month_heading_dates_a_log_of_that_month_and_not_a_plan_for_the_month_ahead():
+    from execbrief.sources.values import month_heading
+
+    day = date(2026, 11, 29)
+    assert month_heading("October", day) == date(2026, 10, 31)  # a running log's last month
+    assert month_heading("November", day) == day  # this month: to the note's day
+    assert month_heading("June", day) == date(2026, 6, 30)
+    assert month_heading("December", day) is None  # a checklist's month ahead: its items are plans
+    assert month_heading("December 2025", day) == date(2025, 12, 31)  # (a year says which)
+    assert month_heading("December", date(2027, 1, 12)) == date(2026, 12, 31)  # last month, seen in January

@@ -144,8 +144,11 @@ FLOORS = {
     "judgement-threeoaks": 0.95,
     # held out, judgement: a Portland houseplant shop on Shopify (payouts as sales, refunds and fees,
     # a Shopify Capital advance repaid from payouts, Washington sales tax, a bulk pot order) and an
-    # office plant-care service on retainers; first measurement 87.8%, one absent broken
-    "judgement-fernery": 0.87,
+    # office plant-care service on retainers; first measurement 87.8%, one absent broken; then a
+    # Discord export dates its messages and settled problems leave the notes about the books (the
+    # absent mended), and the CFO's savings take a dated saving ("Downgrade or cancel Klaviyo by
+    # 12/15", no longer dated last December by its "## December" heading): 90.2%
+    "judgement-fernery": 0.9,
     # held out, judgement: a Leeds data consultancy (invoices paid late, a disputed invoice, PAYE and
     # VAT to HMRC, corporation tax, dividends, a director's loan) and a one-van courier, on a UK bank
     # export with Paid out / Paid in columns; first measurement 91.1%, one item misattributed; then a

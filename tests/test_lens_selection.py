@@ -284,3 +284,11 @@ def test_a_customer_who_is_much_of_the_revenue_is_a_revenue_matter_however_it_is
     for text in ("Westwind are about half of our delivery work this year", "Harlow ~30% of SWD rev",
                  "Greene is more than a third of my retainers", "Biggest client, 38% of MRR"):
         assert "revenue" in vocab.topics_for(text), text
+
+
+def test_the_cfos_savings_take_a_dated_saving_to_make_as_well_as_what_the_notes_say():
+    cfo = load_lenses()["cfo"]
+    facts = [fact("f-klaviyo", kind="action", name="open_task", severity="low", topics=("marketing", "savings"),
+                  statement="Downgrade or cancel Klaviyo ($100 a month) by 12/15.", due=date(2026, 12, 15)),
+             fact("f-unused", kind="note", name="note", topics=("savings",), statement="ZenMaid is unused.")]
+    assert [f.id for f in view(cfo, facts).sections["savings"]] == ["f-klaviyo", "f-unused"]

@@ -209,15 +209,22 @@ def find_dates(text: str, numeric: str | None = None, *,
 _MONTH_ONLY = re.compile(r"\W*([A-Za-z]{3,9})\.?(?:\s+(\d{4}))?\W*$")
 
 
+_MONTHS_BACK = 9  # a month heading without a year further back than this is the one ahead
+
+
 def month_heading(text: str, reference: date) -> date | None:
     """The day a heading that is a month alone ("October", "November 2026", "Oct") stands
     for: the month's last day, or ``reference`` in its own month; a month without a year is
-    the latest one not after ``reference``."""
+    the latest one not after ``reference``, unless that is most of a year back: "## December"
+    in a checklist of late November is the month ahead, whose items are plans, not a log of
+    last December (None)."""
     m = _MONTH_ONLY.match(text)
     month = _MONTHS.get(m.group(1).lower()) if m else None
     if month is None:
         return None
     year = int(m.group(2)) if m.group(2) else reference.year - (month > reference.month)  # type: ignore[union-attr]
+    if not m.group(2) and (reference.year - year) * 12 + reference.month - month > _MONTHS_BACK:  # type: ignore[union-attr]
+        return None
     following = date(year + (month == 12), month % 12 + 1, 1)
     return min(following - timedelta(days=1), reference)
 
