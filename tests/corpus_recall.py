@@ -101,8 +101,9 @@ def measure(name: str, into: Path | None = None, adjust: Callable[[Any], Any] | 
             if hit and entity and entity != "group" and entity in names:
                 others = [n for e, n in names.items() if e != entity]
 
-                def elsewhere(item: str) -> bool:
-                    return item.startswith("Group") or any(item.startswith(o) for o in others)
+                def elsewhere(item: str) -> bool:  # ("Fernery Workshops …" is not Fernery's)
+                    return item.startswith("Group") or (any(item.startswith(o) for o in others)
+                                                        and not item.startswith(names[entity]))
 
                 # (two audits of one lens, or two businesses with alike items: the item about
                 # this business, if one matches, is the one the expectation means)

@@ -39,7 +39,7 @@ def test_roster_gives_mrr_and_client_count_as_kpis():
 
     mrr = one(facts, "mrr")
     assert (mrr.entity, mrr.value, mrr.unit, mrr.kind) == ("studio", Decimal("3500.00"), "USD", "metric")
-    assert mrr.statement == "Bright Studio bills $3,500 a month in recurring fees to 2 clients (client table)."
+    assert mrr.statement == "Bright Studio bills $3,500 a month in recurring fees (its MRR, monthly recurring revenue) to 2 clients (client table)."
     assert "kpi" not in mrr.topics  # computed: it counts as the KPI, but KPI sections show what notes state
     assert mrr.sources == (f"{PATH}, lines 10-11",)
     assert one(facts, "client_count").value == 2

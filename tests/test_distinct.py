@@ -85,3 +85,16 @@ def test_a_finding_is_shown_though_a_table_of_the_report_states_its_figure():
 
     assert distinct([loss], shown=[row], names=("Grachtzicht B&B",)) == ([loss], 0)
     assert distinct([row], shown=[loss], names=("Grachtzicht B&B",)) == ([], 1)  # (the figure, said already)
+
+
+def test_two_periods_figures_alike_are_two_things():
+    def metric(n: int, name: str, period: str, statement: str) -> Fact:
+        return Fact(id=f"m-{n}", kind="metric", name=name, entity="studio", period=period, value=Decimal("8850"),
+                    unit="USD", statement=statement)
+
+    mrr = metric(1, "mrr", "2026-11-30", "Studio bills $8,850 a month in recurring fees (its MRR, monthly "
+                                         "recurring revenue) to 9 clients (client table).")
+    september = metric(2, "revenue", "2026-09", "Studio revenue in September 2026 was $8,850 (monthly revenue).")
+    assert not same_thing(mrr, september)
+    assert same_thing(september, metric(3, "revenue_again", "2026-09", "Studio revenue in September 2026: $8,850 "
+                                                                       "(monthly revenue)."))

@@ -126,7 +126,7 @@ def mrr(entity: str | None, group: Sequence[Client], ctx: AnalysisContext) -> li
     facts = [
         Fact(id=stable_id("f", "mrr_roster", entity), kind="metric", name="mrr", entity=entity, value=total,
              unit=cur, period=today,
-             statement=f"{who} bills {money(total, cur)} a month in recurring fees to {len(billed)} clients (client table).",
+             statement=f"{who} bills {money(total, cur)} a month in recurring fees (its MRR, monthly recurring revenue) to {len(billed)} clients (client table).",
              topics=("clients", "revenue"), evidence=ids, sources=src),
         Fact(id=stable_id("f", "client_count_roster", entity), kind="metric", name="client_count", entity=entity,
              value=Decimal(len(group)), unit="clients", period=today,

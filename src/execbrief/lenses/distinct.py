@@ -64,6 +64,8 @@ def same_thing(a: Fact, b: Fact, names: frozenset[str] = frozenset()) -> bool:
         return False  # what has ended is not what is still open, whatever they share
     if a.kind == "finding" and b.kind == "metric":
         return False  # a table's figure says what; a finding says it is a problem and what to do
+    if a.kind == b.kind == "metric" and a.period and b.period and a.period != b.period:
+        return False  # two periods' figures: November's MRR is not September's revenue, however alike
     if a.name == b.name and a.id != b.id and a.kind != "note" and a.name != _NOTES_FINDING:
         return False  # (a rule states each thing once: two clients leaving at $600 share its wording)
     x, y = _said(a.statement, names), _said(b.statement, names)
