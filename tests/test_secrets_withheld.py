@@ -115,6 +115,11 @@ def test_a_key_pasted_in_a_note_reaches_no_file_the_run_writes_and_the_cto_hears
      "Staff wifi: network \"Spokeshave-Staff\", wifi password is [secret withheld: …]. Same since June"),
     ("Guest wifi: Grachtzicht-Gasten, 200/50 Mbit since the upgrade",
      "Guest wifi: Grachtzicht-Gasten, 200/50 Mbit since the upgrade"),
+    # a connection string's password (pasted from an old .env); the host, user and a plain URL stay
+    ("    DATABASE_URL=postgres://tallyho_app:Fake-Pa55word-9931@tallyho-prod.example.com:5432/tallyho",
+     "    DATABASE_URL=postgres://tallyho_app:[secret withheld: …9931]@tallyho-prod.example.com:5432/tallyho"),
+    ("redis://:s3cr3t-cache@cache.internal:6379/0", "redis://:[secret withheld: …]@cache.internal:6379/0"),
+    ("see https://example.com/a:b@c and http://host:8080/path", "see https://example.com/a:b@c and http://host:8080/path"),
 ])
 def test_codes_and_passwords_as_people_write_them_in_notes_are_withheld(text, kept):
     from execbrief.redaction import withhold

@@ -57,6 +57,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("Slack token", re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}")),
     ("JSON web token", re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}")),
     ("bearer token", re.compile(r"(?i)\bbearer\s+([A-Za-z0-9\-._~+/]{16,}=*)")),
+    # a connection string with its password: "postgres://app:Fake-Pa55word@db.example.com:5432/app",
+    # "redis://:s3cret-pass@cache:6379" (the scheme, user and host are no secret)
+    ("password in a URL", re.compile(r"(?i)\b[a-z][a-z0-9+.-]*://[^\s/:@]*:([^\s/@]{4,})@[^\s/@]")),
     ("password or key assignment", re.compile(
         r"(?i)\b(?:api[_-]?key|secret|token|passw(?:or)?d|pwd|client[_-]?secret)\b\s*[:=]\s*['\"]?([^\s'\"`]{8,})")),
     # as people write them in notes: "the tablet PIN is 1234", "door code: 4471#", "wifi password is Gull2024!"
@@ -119,6 +122,7 @@ _NEEDLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "Slack token": (("xox",), ()),
     "JSON web token": (("eyJ",), ()),
     "bearer token": ((), ("bearer",)),
+    "password in a URL": (("://",), ()),
     "password or key assignment": ((), ("api", "secret", "token", "passw", "pwd")),
     "PIN or access code": ((), ("pin", "code")),
     "key safe or lock code": ((), ("key safe", "keysafe", "lockbox", "lock box", "keypad", "padlock")),
