@@ -156,6 +156,13 @@ FLOORS = {
     # todo.txt is a task a line (its tasks had been one paragraph, a High of everything), "w/c 7 Dec"
     # dates a task, two invoices' chases are two matters, and a bank line names its payer: 93.3%
     "judgement-ridgeway": 0.93,
+    # held out, judgement: a clinic-scheduling SaaS billed through Stripe (annual plans paid ahead, a
+    # $50k SAFE) and a setup-services arm, on a reshaped Stripe export beside a Mercury bank export;
+    # first measurement 84.6% with two absents broken: a database password in the CTO briefing
+    # (ed77c16: withheld now) and Stripe payouts counted as sales again in the bank, the types the
+    # workspace declared for bank lines ("STRIPE TRANSFER", "Northpass Ventures") not applied to
+    # their descriptions; with those applied: 97.4%
+    "judgement-tallyho": 0.97,
 }
 
 
@@ -236,6 +243,10 @@ KNOWN = {
 # Items of the held-out workspaces the checker reads as shown under another business, found on
 # first measurement and checked by hand (remove an entry when it is fixed; a new one still fails):
 KNOWN_MISATTRIBUTED = {
+    # found on first measurement, open: "Texas franchise tax … Paid $1,260 to the Comptroller" in the
+    # founders' group money notes is the company's, which the ledger books under Tallyho; a group
+    # item's tax payment matched to the one business whose ledger paid that amount is not built
+    ("judgement-tallyho", "accounting-franchise-tax"): re.compile(r"Texas franchise tax"),
     # found on first measurement, open: the newsletter line of a weekly review's "Marketing" list
     # names no business; only knowing that a "Power BI licensing" issue is a data consultancy's
     # subject gives it to Ridgeway Consulting, so it stays the group's

@@ -87,6 +87,26 @@ def test_the_workspace_names_its_own_categories_and_accounts_first():
     assert types("sales", "Rental income", 1) == "refund"
 
 
+def test_a_name_the_workspace_maps_counts_in_a_bank_lines_description_where_its_words_are():
+    types = Classifier((("STRIPE TRANSFER", "transfer"), ("Northpass Ventures", "capital_contribution"),
+                        ("Rent", "operating_expense")))
+    # a raw bank export's line is its description: the mapped name's words in it decide
+    assert types("STRIPE TRANSFER ST-0907X TALLYHO LABS", "", 1, described=True) == "transfer"
+    assert types("NORTHPASS VENTURES SAFE WIRE", "", 1, described=True) == "capital_contribution"
+    # a category is matched whole only: "Rent income" is not the mapped "Rent"
+    assert types("Rent income", "", 1) == "revenue"
+    assert types("STRIPE TRANSFER ST-0907X TALLYHO LABS", "", 1) == "revenue"  # (the rules: a processor's payout)
+
+    book = Ledger()
+    for month in ("09", "10", "11"):
+        book.add(f"2026-{month}-02", "4000", "alpha", account="", memo=f"STRIPE TRANSFER ST-{month}02X")
+    book.add("2026-10-08", "50000", "alpha", account="", memo="NORTHPASS VENTURES SAFE WIRE")
+    facts = finance.analyze(book.rows, ctx(as_of=date(2026, 11, 30), ledger_types=(
+        ("STRIPE TRANSFER", "transfer"), ("Northpass Ventures", "capital_contribution"))))
+    assert find(facts, "revenue_total").value == Decimal("0")  # neither the payouts nor the investment is revenue
+    assert find(facts, "capital_contributions").value == Decimal("50000")
+
+
 def test_refunds_and_interest_count_in_profit_by_direction():
     assert profit_effect("refund", Decimal("-40")) == (0, Decimal("-40"))  # paid back to a customer: less revenue
     assert profit_effect("refund", Decimal("25")) == (1, Decimal("-25"))  # from a supplier: less cost

@@ -179,8 +179,8 @@ class Ledger:
     def revenue_pairs(self, table: TransactionTable) -> set[tuple[int, int]]:
         """(account, category) positions of a table whose money in is revenue."""
         strings, types = table.strings, self.types
-        return {(a, c) for a, c in set(zip(table.account, self.labels[id(table)]))
-                if types(strings[c], strings[a], 1) == "revenue"}
+        return {(a, c) for a, c, own in set(zip(table.account, self.labels[id(table)], table.category))
+                if types(strings[c], strings[a], 1, c != own) == "revenue"}
 
 
 def _exact(tables: Sequence[TransactionTable]) -> bool:
@@ -277,11 +277,11 @@ def _groups(tables: Sequence[TransactionTable], by_day: Callable[[str], bool], t
             if count:
                 day, month = spans[d]
                 out.append(Group(entities[e], month, day, strings[a], strings[c], path,
-                                 Decimal(f"{total}E{x}"), count, sign, types(strings[c], strings[a], sign), m))
+                                 Decimal(f"{total}E{x}"), count, sign, types(strings[c], strings[a], sign, m), m))
         for (e, d, a, c), m, amount, sign in extra:
             day, month = spans[d]
             out.append(Group(entities[e], month, day, strings[a], strings[c], path, amount, 1, sign,
-                             types(strings[c], strings[a], sign), m))
+                             types(strings[c], strings[a], sign, m), m))
     return out
 
 
@@ -300,7 +300,7 @@ def _row_groups(tables: Sequence[TransactionTable], types: Classifier,
             sign = (amount > 0) - (amount < 0)
             keyed.append(((day, table.path, table.line[n]), Group(
                 table.entities[table.entity[n]], month, day, account, category, table.path, amount, 1, sign,
-                types(category, account, sign), described)))
+                types(category, account, sign, described), described)))
     keyed.sort(key=lambda kg: kg[0])
     return [g for _, g in keyed]
 

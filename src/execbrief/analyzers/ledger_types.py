@@ -101,20 +101,28 @@ class Classifier:
     def __init__(self, mapping: Iterable[tuple[str, str]] = ()) -> None:
         self.mapping: Mapping[str, str] = {_plain(label): kind for label, kind in mapping}
         self.rules = _default_rules()
-        self._seen: dict[tuple[str, str, int], str] = {}
+        self._seen: dict[tuple[str, str, int, bool], str] = {}
+        # the workspace's names as words a bank line holds ("STRIPE TRANSFER" in "STRIPE TRANSFER
+        # ST-0907X TALLYHO LABS"), the longest first
+        keys = sorted((k for k in self.mapping if k), key=len, reverse=True)
+        self._within = re.compile(r"(?<![a-z0-9])(" + "|".join(map(re.escape, keys)) + r")(?![a-z0-9])") if keys else None
 
-    def __call__(self, category: str, account: str, sign: int) -> str:
-        """The type of a row of this category and account, money in (1), out (-1) or zero (0)."""
-        key = (category, account, sign)
+    def __call__(self, category: str, account: str, sign: int, described: bool = False) -> str:
+        """The type of a row of this category and account, money in (1), out (-1) or zero (0);
+        ``described``: the category is the row's description (a raw bank export's line), in
+        which a name the workspace maps counts where its words are."""
+        key = (category, account, sign, described)
         found = self._seen.get(key)
         if found is None:
-            found = self._seen[key] = self._classify(_plain(category), _plain(account), sign)
+            found = self._seen[key] = self._classify(_plain(category), _plain(account), sign, described)
         return found
 
-    def _classify(self, category: str, account: str, sign: int) -> str:
+    def _classify(self, category: str, account: str, sign: int, described: bool = False) -> str:
         for label in (category, account):
             if label and label in self.mapping:
                 return self.mapping[label]
+        if described and self._within is not None and (named := self._within.search(category)):
+            return self.mapping[named.group(1)]
         weak = None
         if category:
             rule = self._first(category, sign)
