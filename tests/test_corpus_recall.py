@@ -154,8 +154,9 @@ FLOORS = {
     # VAT to HMRC, corporation tax, dividends, a director's loan) and a one-van courier, on a UK bank
     # export with Paid out / Paid in columns; first measurement 91.1%, one item misattributed; then a
     # todo.txt is a task a line (its tasks had been one paragraph, a High of everything), "w/c 7 Dec"
-    # dates a task, two invoices' chases are two matters, and a bank line names its payer: 93.3%
-    "judgement-ridgeway": 0.93,
+    # dates a task, two invoices' chases are two matters, and a bank line names its payer: 93.3%;
+    # then the accounting officer's reconciliation gaps show VAT paid over with none collected: 95.6%
+    "judgement-ridgeway": 0.95,
     # held out, judgement: a clinic-scheduling SaaS billed through Stripe (annual plans paid ahead, a
     # $50k SAFE) and a setup-services arm, on a reshaped Stripe export beside a Mercury bank export;
     # first measurement 84.6% with two absents broken: a database password in the CTO briefing
