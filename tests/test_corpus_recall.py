@@ -164,6 +164,12 @@ FLOORS = {
     # workspace declared for bank lines ("STRIPE TRANSFER", "Northpass Ventures") not applied to
     # their descriptions; with those applied: 97.4%
     "judgement-tallyho": 0.97,
+    # held out, judgement: a Cornish co-hosting agency whose client account holds guests' money for
+    # seven owners' cottages (declared deposits), beside the company's own holiday cottage with a
+    # mortgage and a new boiler; first measurement 80.9%, one absent broken; three CFO figures are
+    # shown rounded to the pound (£703, £206, £1,028) where the expected file asks for 702.60,
+    # 205.87 and 1,027.75
+    "judgement-cohost": 0.8,
 }
 
 
@@ -217,6 +223,10 @@ COINCIDENCES = {
 # Violations of the held-out workspaces this round left open, each a known defect with why
 # (remove an entry when it is fixed; a new violation still fails):
 KNOWN = {
+    # found on first measurement, open: "Moved £1,500 from co-hosting to the Cove Cottage account
+    # towards the boiler" is a transfer between the two businesses, attributed to the one it names
+    # first; the analyst reads the boiler as the cottage's alone
+    ("judgement-cohost", "cottage-items-in-portfolio-audit"): re.compile(r"Moved £1,500 from co-hosting"),
     # found on first measurement, open: the marketing note's "1,800 past clients' emails in Fresha"
     # names no business and is given to the studio, the one `agency`, by the word "clients" (a
     # salon's customers are clients too); Fresha, the salon's booking software, is not read
