@@ -1191,6 +1191,8 @@ def test_a_bill_or_a_suppliers_price_that_rises_is_a_problem_and_ones_own_price_
     ("Marcus logged into Semrush twice since June, $140 a month for that. Cancel.", False),
     ("We should cancel the Adobe plan", False),
     ("ZenMaid is still charging $49 a month. Nobody has cancelled it.", False),
+    ("Nobody has logged into PriceLabs since August and it's still charging £35 a month. Either use it or cancel it.",
+     False),
 ])
 def test_cancelling_what_we_pay_for_is_a_saving_and_a_customer_cancelling_is_high(text, high):
     signals = ctx().vocabulary.signals(text)

@@ -572,3 +572,27 @@ def test_a_latest_month_short_of_its_mortgage_by_a_quarter_of_it_or_more_is_a_sh
         assert after.statement == ("Mill Lane Flats lost $200 in November 2026 after $300 of loan payments "
                                    "(netted $100 before them).")
         assert after.recommendation.startswith("Find what keeps Mill Lane Flats from covering its mortgage payments")
+
+
+def test_money_held_for_others_and_paid_on_is_left_out_of_runways_burn():
+    book = Ledger()
+    for month in ("09", "10", "11"):
+        book.add(f"2026-{month}-28", "2000", "flats", account="Business current", category="Co-hosting commission")
+        book.add(f"2026-{month}-10", "-900", "flats", account="Business current", category="Cleaners")
+    # the owners' money: held at the start, taken in and paid on, more out than in over the months
+    book.add("2026-09-05", "-22000", "flats", account="Client account", category="Owner payouts")
+    book.add("2026-10-12", "12000", "flats", account="Client account", category="Guest payments held for owners")
+    book.add("2026-11-05", "-9000", "flats", account="Client account", category="Owner payouts")
+    opening = Evidence(id="ev-opening", source="ledger", kind="resource", text="Opening cash",
+                       record={"type": "opening_cash", "amount": "30000", "date": "2026-09-01"},
+                       provenance=Provenance(source="ledger", path="execbrief.toml", line_start=9, line_end=9))
+    types = (("Owner payouts", "deposit"), ("Guest payments held for owners", "deposit"),
+             ("Co-hosting commission", "revenue"))
+
+    facts = finance.analyze([*book.rows, opening], ctx(as_of=date(2026, 11, 30), ledger_types=types))
+
+    # the cash fell $15,700, but the business made $1,100 a month: no runway to warn of
+    runway = find(facts, "runway_months", None)
+    assert runway.severity is None and runway.statement.startswith(
+        "Leaving out the $19,000 of deposits paid back (money held for others, not the business's), runway is not "
+        "computed: the group is not burning cash")

@@ -523,6 +523,14 @@ def runway(cash: Fact, burn: Fact, ctx: AnalysisContext, flows: Flows | None = N
             left_out.append(" and ".join(
                 f"the {money(total, cur)} {'borrowed' if kind == 'loan_proceeds' else 'the owners put in'}"
                 for kind, total in sorted(flows.raised.items())) + " (money raised, not earned)")
+    held = flows.moves.get("deposit", ZERO) if flows is not None else ZERO
+    if flows is not None and held and burn_value > 0 and abs(held) * 10 >= burn_value:
+        # money held for others (guests' payments for owners, tenants' deposits) moves the cash,
+        # but paying it on is no burn of the business's own, and taking it in no earning (said
+        # where it is a tenth of the burn or more: a $150 deposit changes nothing worth a line)
+        burn_value = max(ZERO, burn_value + held)
+        left_out.append(f"the {money(abs(held) * flows.months, cur)} of deposits "
+                        f"{'paid back' if held < 0 else 'taken in'} (money held for others, not the business's)")
     spent = -flows.moves.get("asset_purchase", ZERO) if flows is not None else ZERO
     if flows is not None and spent > 0 and burn_value > 0:  # (a roof, a van: bought once, not every month)
         burn_value = max(ZERO, burn_value - spent)
