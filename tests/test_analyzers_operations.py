@@ -120,11 +120,14 @@ def test_bullets_under_risk_headings_are_risk_findings(heading):
 def test_what_only_may_happen_is_a_medium_problem_unless_another_sentence_says_it_high():
     facts = operations.analyze([section("Notes", "Please note that unpaid balances over 30 days may be subject to a lien.",
                                         "Tenant will not renew; if they go we lose $1,850 a month.",
-                                        "They have invoked the penalty clause. If we miss the SLA again they will tender.")],
+                                        "They have invoked the penalty clause. If we miss the SLA again they will tender.",
+                                        "Unless you tell me otherwise we will file the eviction in November.",
+                                        "We filed the eviction against unit B on 11/12 for $3,400.")],
                                ctx())
 
+    # (a critical word hedged is medium too: an eviction that may be filed, not one that was)
     assert [(f.statement.split(":")[1].split()[0], f.severity) for f in facts] == [
-        ("Please", "medium"), ("Tenant", "high"), ("They", "high")]
+        ("Please", "medium"), ("Tenant", "high"), ("They", "high"), ("Unless", "medium"), ("We", "critical")]
 
 
 def test_an_emails_subject_classifies_its_lines_and_says_what_a_bare_finding_is_about():

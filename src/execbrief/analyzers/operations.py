@@ -211,10 +211,10 @@ def _severity(text: str, signals: frozenset[str], vocab: Vocabulary, default: st
         return tag.group(1).lower(), text[tag.end():].strip()
     for level in ("critical", "high", "low"):
         if level in signals:
-            if level == "high" and "hedge" in signals and not any(
-                    "high" in (said := vocab.signals(sentence)) and "hedge" not in said
+            if level != "low" and "hedge" in signals and not any(
+                    level in (said := vocab.signals(sentence)) and "hedge" not in said
                     for sentence in _SENTENCE.split(text)):
-                return "medium", text
+                return "medium", text  # ("Unless you tell me otherwise we will file the eviction")
             return level, text
     return default, text
 
