@@ -76,6 +76,16 @@ def test_open_task_due_within_14_days_is_medium():
     assert (fact.name, fact.severity, fact.due) == ("open_task", "medium", date(2026, 12, 7))
 
 
+def test_a_task_the_writer_tags_high_is_high_and_the_tag_is_not_said():
+    tagged = only(operations.analyze([task("[high] Fire risk assessment is out of date. Book one before 19 Dec",
+                                           due="2026-12-19")], ctx()))
+    low = only(operations.analyze([task("[low] Renew the lease (due 2026-11-01)", due="2026-11-01")], ctx()))
+
+    assert (tagged.severity, tagged.statement) == (
+        "high", "Alpha Rentals: Fire risk assessment is out of date. Book one before 19 Dec, due 2026-12-19.")
+    assert low.severity == "high"  # (overdue: its date says more than its tag)
+
+
 def test_open_task_due_today_is_not_overdue():
     fact = only(operations.analyze([task("Call the insurer", due=AS_OF.isoformat())], ctx()))
 

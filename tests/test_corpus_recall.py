@@ -168,8 +168,9 @@ FLOORS = {
     # seven owners' cottages (declared deposits), beside the company's own holiday cottage with a
     # mortgage and a new boiler; first measurement 80.9%, one absent broken; three CFO figures are
     # shown rounded to the pound (£703, £206, £1,028) where the expected file asks for 702.60,
-    # 205.87 and 1,027.75
-    "judgement-cohost": 0.8,
+    # 205.87 and 1,027.75; then a task tagged "[high]" is high and a fire risk assessment or public
+    # liability cover is compliance: 83.0%
+    "judgement-cohost": 0.83,
 }
 
 

@@ -29,6 +29,7 @@ from ..vocabulary import Vocabulary
 
 __all__ = ["analyze", "note_infos", "NoteInfo", "parse_kpi_value", "quantity", "risk_date", "table_row"]
 
+_RANK = {s: n for n, s in enumerate(("critical", "high", "medium", "low", "info"))}
 _SEVERITY_TAG = re.compile(r"^\s*[\[(]\s*(critical|high|medium|low|info)\s*[\])]\s*[:\-–]?\s*", re.I)
 _DUE_TEXT = re.compile(r"\s*(\(due [0-9-]+\)|due:? ?[0-9]{4}-[0-9]{2}-[0-9]{2}|📅 ?[0-9-]+)\s*", re.I)
 # a todo.txt task's project tags ("+consulting", "+vans"): its business is read from them, its
@@ -184,6 +185,9 @@ def _labelled_topics(vocab: Vocabulary, label: dict[str, Any]) -> tuple[str, ...
 
 def _task_fact(ev: Evidence, entity: str | None, task: str, due: date | None, topics: tuple[str, ...],
                where: str, ctx: AnalysisContext, said: str | None = None) -> Fact:
+    tag = _SEVERITY_TAG.match(task)  # "[high] Fire risk assessment … book one before 19 Dec": the writer's
+    if tag:
+        task = task[tag.end():].strip()
     overdue = due is not None and due < ctx.as_of
     if overdue:
         severity, name = "high", "overdue_task"
@@ -193,6 +197,8 @@ def _task_fact(ev: Evidence, entity: str | None, task: str, due: date | None, to
         name, when = "open_task", f", due {due.isoformat()}"
     else:
         severity, name, when = "low", "open_task", ", no due date"
+    if tag and _RANK[tag.group(1).lower()] < _RANK[severity]:  # (its date may say more: "overdue" is high)
+        severity = tag.group(1).lower()
     who = ctx.entity_name(entity) if entity else "Group"
     return fact(
         id=stable_id("f", "task", ev.provenance.path, task.lower()),
