@@ -1322,3 +1322,15 @@ def test_a_month_heading_dates_a_log_of_that_month_and_not_a_plan_for_the_month_
     assert month_heading("December", day) is None  # a checklist's month ahead: its items are plans
     assert month_heading("December 2025", day) == date(2025, 12, 31)  # (a year says which)
     assert month_heading("December", date(2027, 1, 12)) == date(2026, 12, 31)  # last month, seen in January
+
+
+def test_a_rows_date_after_its_notes_is_when_it_comes_not_when_it_was_written():
+    row = note_ev("table_row", {"heading": "Cottage status", "cells": {
+        "cottage": "Sandpiper", "next_guest": "Sat 5 Dec", "status": "Ready"}}, line=12)
+    logged = note_ev("table_row", {"heading": "Repairs log", "cells": {
+        "date": "2026-11-19", "item": "Shower valve", "status": "fixed"}}, line=13)
+
+    ahead, past = sorted(records.analyze([document(), row, logged], ctx()), key=lambda f: f.sources)
+
+    assert (ahead.period, ahead.due) == (None, date(2026, 12, 5))  # (nothing it says can settle what came before it)
+    assert (past.period, past.due, past.name) == ("2026-11-19", None, "resolved")

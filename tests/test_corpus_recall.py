@@ -169,8 +169,9 @@ FLOORS = {
     # mortgage and a new boiler; first measurement 80.9%, one absent broken; three CFO figures are
     # shown rounded to the pound (£703, £206, £1,028) where the expected file asks for 702.60,
     # 205.87 and 1,027.75; then a task tagged "[high]" is high and a fire risk assessment or public
-    # liability cover is compliance: 83.0%
-    "judgement-cohost": 0.83,
+    # liability cover is compliance: 83.0%; then "by the 15th" is a due date and a status table's
+    # "next guest" dates no row (a row had been "resolved by" another's next guest): 85.1%
+    "judgement-cohost": 0.85,
 }
 
 

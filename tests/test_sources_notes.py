@@ -858,6 +858,11 @@ def test_expand_paths_finds_what_rglob_and_is_file_find(tmp_path):
     ("- [ ] policy expires Jan 5, quotes by Dec 15", "2027-01-05"),  # a new year between: the first written
     ("- [ ] decide the asking rent by mid-Dec, list it Jan 4", "2026-12-15"),  # the middle: the 15th
     ("- [ ] send the owner statements by mid-month", "2026-12-15"),  # (the note is of Nov 24)
+    ("- [ ] answer Aoife by the 15th", "2026-12-15"),  # a day of the month: the next one
+    ("- [ ] rota needed by the 30th", "2026-11-30"),
+    ("- [ ] permit renewed before the 19th, boxes ordered by 12/5", "2026-12-05"),  # the earliest
+    ("- [ ] the invoice was due the 16th of October", None),  # (a month after it: no day alone)
+    ("- [ ] invoice on the 1st, due on the 15th", None),  # every month's terms, not a deadline
 ])
 def test_task_due_dates_as_people_write_them_resolve_against_the_notes_date(ws, line, due):
     ws.write("notes/a.md", f"---\nupdated: 2026-11-24\n---\n# A\n{line}\n")

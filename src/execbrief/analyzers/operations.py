@@ -612,7 +612,9 @@ def table_row(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> Fact | None
         labelled["due"] = date.fromisoformat(label["due"])
     # a log's row is of the day its date cell gives, and what its status cell says is over
     # ("fixed, tap replaced") ends an earlier row's problem (resolution.py)
-    day = _row_day(items, info.updated)
+    day, ahead = _row_day(items, info.updated)
+    if ahead is not None and "due" not in labelled:
+        labelled["due"] = ahead  # ("due Dec 20", "next guest Fri 11 Dec": when it comes)
     name = "table_row"
     if kind == "note" and day is not None and any(_over(str(v), ctx.vocabulary) for _, v in items[1:]):
         name = "resolved"
@@ -632,15 +634,20 @@ def table_row(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> Fact | None
     )
 
 
-def _row_day(cells: list[tuple[str, Any]], reference: date | None) -> date | None:
-    """The day a row's first cell that is a date alone gives (``2026-11-19``, ``11/19``)."""
+def _row_day(cells: list[tuple[str, Any]], reference: date | None) -> tuple[date | None, date | None]:
+    """The day a row's first cell that is a date alone gives (``2026-11-19``, ``11/19``), as
+    (the day the row was written, None), or (None, the day it comes) where that is after its
+    note's: a status board's "next guest Fri 11 Dec", an ops board's "due Dec 20"."""
     for _, value in cells:
         text = str(value).strip()
         if 4 <= len(text) <= 18 and _DIGIT.search(text):
             found = find_dates(text)
             if found:
-                return resolve_day(tuple(found[0]), reference)
-    return None
+                day = resolve_day(tuple(found[0]), reference)
+                if day is not None and reference is not None and day > reference:
+                    return None, day
+                return day, None
+    return None, None
 
 
 def _over(cell: str, vocab: Any) -> bool:

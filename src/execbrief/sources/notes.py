@@ -46,7 +46,7 @@ __all__ = ["NotesSource", "register", "parse_note", "ARCHIVED_STATUSES", "CACHE_
 
 SUFFIXES = (".md", ".markdown")
 ARCHIVED_STATUSES = frozenset({"archived", "closed", "done", "superseded"})
-CACHE_VERSION = 29  # bump when parse_note's output changes (29: a password in a connection string (postgres://app:…@host) is withheld; 28: a todo.txt line ("(A) 2026-11-20 Chase Halden +consulting due:2026-12-04", "x 2026-11-25 …") is a task; 27: a Discord export's "**maya** — 10/14/2026 3:48 PM" dates its messages; 26: "by mid-Dec" and "by mid-month" are due dates; 25: a date written 2-11-2026 or 30.09.2026 is read; 24: a Wi-Fi network's password is withheld; 23: a sentence opening "That's" joins the one before; 22: a UTF-16 note with its BOM is read, not skipped as binary; 21: a sentence of four words or fewer (six ending on "it") joins the one before it; 20: a Notion page's property lines under its title are its front matter, not items; 19: a chat's or channel's message is marked so, its sentences read with the messages around it; 18: a chat line's date that could be day or month first is marked so, and read in the organisation's order; 17: an Android WhatsApp export's "03/11/2026, 22:14 - Sam: …" lines are messages, a key safe's code said without "code" and a login pasted as "address / password" (or the password alone on the next line) are withheld; 16: a Slack or Teams export's message headers and [11/16 07:02] lines date their messages, reactions are no items; 15: a table column of passwords or codes and a password-shaped word beside a login are withheld; 14: a "statement date" or "prepared on" within a line dates the note; 13: a task with several deadlines is due by the first, an AWS secret ending in +, / or = is named so, an access code said aloud is withheld; 12: e-mail headers and chat lines date the lines after them, an abbreviated password ("pw: …") is withheld; 8: late NUL bytes are warned of; 9: an AWS secret beside its key id is named so; 10: a sentence pointing back joins the one before, a table keeps its lead-in line, a login in words is withheld; 11: a front-matter value is quoted cut short)
+CACHE_VERSION = 30  # bump when parse_note's output changes (30: "by the 15th" is a due date; 29: a password in a connection string (postgres://app:…@host) is withheld; 28: a todo.txt line ("(A) 2026-11-20 Chase Halden +consulting due:2026-12-04", "x 2026-11-25 …") is a task; 27: a Discord export's "**maya** — 10/14/2026 3:48 PM" dates its messages; 26: "by mid-Dec" and "by mid-month" are due dates; 25: a date written 2-11-2026 or 30.09.2026 is read; 24: a Wi-Fi network's password is withheld; 23: a sentence opening "That's" joins the one before; 22: a UTF-16 note with its BOM is read, not skipped as binary; 21: a sentence of four words or fewer (six ending on "it") joins the one before it; 20: a Notion page's property lines under its title are its front matter, not items; 19: a chat's or channel's message is marked so, its sentences read with the messages around it; 18: a chat line's date that could be day or month first is marked so, and read in the organisation's order; 17: an Android WhatsApp export's "03/11/2026, 22:14 - Sam: …" lines are messages, a key safe's code said without "code" and a login pasted as "address / password" (or the password alone on the next line) are withheld; 16: a Slack or Teams export's message headers and [11/16 07:02] lines date their messages, reactions are no items; 15: a table column of passwords or codes and a password-shaped word beside a login are withheld; 14: a "statement date" or "prepared on" within a line dates the note; 13: a task with several deadlines is due by the first, an AWS secret ending in +, / or = is named so, an access code said aloud is withheld; 12: e-mail headers and chat lines date the lines after them, an abbreviated password ("pw: …") is withheld; 8: late NUL bytes are warned of; 9: an AWS secret beside its key id is named so; 10: a sentence pointing back joins the one before, a table keeps its lead-in line, a login in words is withheld; 11: a front-matter value is quoted cut short)
 SUMMARY_VERSION = 11  # bump when what _build puts in a note's summary or evidence changes (11: a business run together in a web or mail address names it; 10: a chat's messages minutes apart are one conversation, read as one paragraph; 9: a secret's hit is the business's whose line it is on; 8: a bullet about two businesses, a sentence each, is one item per sentence; 7: a paragraph naming one business twice is its own across fillers; 6: a line that opens with a business's name as its label is that business's, a table row's short cell naming one is too, an alias said without its article names its business, a line that names none belongs to the one business of the kind it mentions, a paragraph about one business is its throughout)
 _GLOB = set("*?[")
 # a sentence that turns to another matter ("Oh and …", "Also …", "And remind me …", "Web stuff, I …")
@@ -823,6 +823,8 @@ def _due(text: str, line: int, warnings: list[list[Any]], tail: bool = True) -> 
             warnings.append([line, f"task due date {iso.group(0)!r} is not a real date: use YYYY-MM-DD"])
             return None
         found = leading_date(rest, yearless=True) or _numeric(_NUMERIC.match(rest)) or _relative_day(_RELATIVE.match(rest))
+        if found is not None and found[:2] == ["rel", "monthday"] and _RECURRING.search(text):
+            continue  # "invoiced on the 1st, due on the 15th": every month's terms, not a deadline
         if found is not None:
             dates.append(list(found))
     if dates:
@@ -856,7 +858,11 @@ def _dated_end(text: str) -> bool:
 def _earliest(dates: list[list[Any]]) -> list[Any]:
     """The first deadline of several a task gives ("permit expires 2026-12-31, apply by Dec 15":
     Dec 15), where they can be ordered as written: all full dates, or all of one year's
-    months without a year (Dec and Jan may straddle a new year: then the first written)."""
+    months without a year (Dec and Jan may straddle a new year: then the first written); a
+    day of the month among them ("the permit renewed before the 19th, boxes ordered by 12/5")
+    is ordered once the note's date says which month (``resolve_due``: the earliest of them)."""
+    if len(dates) > 1 and any(d[:2] == ["rel", "monthday"] for d in dates):
+        return ["any", *dates]
     if len(dates) == 1 or any(len(d) != 3 or not isinstance(d[1], int) for d in dates):
         return dates[0]
     years = {d[0] for d in dates if d[0] is not None}
@@ -878,7 +884,13 @@ _RELATIVE = re.compile(
     r"(eow|eom|end of (?:the )?week|end of (?:the )?month|today|tomorrow|tmrw"
     r"|(?:the )?end of (jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*"
     r"|(?:next )?(mon|tue|wed|thu|fri|sat|sun)(?:day|s|rs|sday|nesday|rsday|urday)?"
-    r"|mid[- ]?(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?|mid[- ]?month)\b", re.I)
+    r"|mid[- ]?(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?|mid[- ]?month"
+    r"|(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)(?!\s+(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)))\b",
+    re.I)
+# what says a day of the month comes every month ("Billed on the 1st …, due on the 15th")
+_RECURRING = re.compile(r"(?i)\b(?:monthly|every month|each month|a month|per month|(?:invoiced|billed|paid|charged)"
+                        r"\s+(?:on\s+)?the\s+\d{1,2}(?:st|nd|rd|th)|on the 1st"
+                        r"|\d(?:st|nd|rd|th) of (?:the |each |every )?(?:next |following )?month)\b")
 _SHORTHAND = re.compile(r"\b(?:eow|eom|end of (?:the )?(?:week|month))\b", re.I)
 # a date closing the line: "chase deposit 2026-12-04", "invoices (12/8)", "renew, Dec 15."
 _TAIL = re.compile(r"[\s(\[,:–-]((?:\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}(?:/\d{2,4})?|[A-Za-z]{3,9}\.? \d{1,2}(?:,? \d{4})?"
@@ -904,6 +916,9 @@ def _relative_day(m: re.Match[str] | None) -> list[Any] | None:
         return [None, _MONTH_NAMES[m.group(4).lower()], 15]
     if word.startswith("mid"):  # "mid-month": the next 15th on or after the note's date
         return ["rel", "midmonth", 0]
+    if m.group(5):  # "by the 15th": the next 15th on or after the note's date
+        day = int(m.group(5))
+        return ["rel", "monthday", day] if 1 <= day <= 31 else None
     if word in ("eow",) or "week" in word:
         return ["rel", "weekday", 4]  # the week's end: its Friday
     if word in ("eom",) or "month" in word:
@@ -914,6 +929,9 @@ def _relative_day(m: re.Match[str] | None) -> list[Any] | None:
 def resolve_due(found: list[Any], reference: date, dmy: bool = False) -> date | None:
     """A due date as ``_due`` found it, against the note's date: a year-less date takes the
     year nearest it, ``12/8`` is month first unless ``dmy``, "Friday" the next one on or after it."""
+    if found[0] == "any":  # several deadlines, one a day of the month: the earliest once resolved
+        resolved = [d for f in found[1:] if (d := resolve_due(f, reference, dmy)) is not None]
+        return min(resolved) if resolved else None
     if found[0] == "num":
         first, second, year = found[1:]
         month, day = (second, first) if dmy else (first, second)
@@ -925,9 +943,16 @@ def resolve_due(found: list[Any], reference: date, dmy: bool = False) -> date | 
         if kind == "eom":
             following = (reference.replace(day=28) + timedelta(days=4)).replace(day=1)
             return following - timedelta(days=1)
-        if kind == "midmonth":
-            return reference.replace(day=15) if reference.day <= 15 else \
-                (reference.replace(day=28) + timedelta(days=4)).replace(day=15)
+        if kind in ("midmonth", "monthday"):
+            day = 15 if kind == "midmonth" else n
+            month = reference.replace(day=1) if reference.day <= day else \
+                (reference.replace(day=28) + timedelta(days=4)).replace(day=1)
+            for _ in range(3):  # (a 31st: the next month that has one)
+                try:
+                    return month.replace(day=day)
+                except ValueError:
+                    month = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+            return None
         if kind == "monthend":  # the next end of that month on or after the note's date
             year = reference.year if n >= reference.month else reference.year + 1
             return date(year + n // 12, n % 12 + 1, 1) - timedelta(days=1)
