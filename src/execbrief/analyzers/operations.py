@@ -32,9 +32,9 @@ __all__ = ["analyze", "note_infos", "NoteInfo", "parse_kpi_value", "quantity", "
 _RANK = {s: n for n, s in enumerate(("critical", "high", "medium", "low", "info"))}
 _SEVERITY_TAG = re.compile(r"^\s*[\[(]\s*(critical|high|medium|low|info)\s*[\])]\s*[:\-–]?\s*", re.I)
 _DUE_TEXT = re.compile(r"\s*(\(due [0-9-]+\)|due:? ?[0-9]{4}-[0-9]{2}-[0-9]{2}|📅 ?[0-9-]+)\s*", re.I)
-# a todo.txt task's project tags ("+consulting", "+vans"): its business is read from them, its
-# statement leaves them out
-_PROJECT_TAG = re.compile(r"(?:^|\s+)\+[A-Za-z][\w-]*(?=\s|$)")
+# a todo.txt task's project tags, which the notes source puts first ("+consulting +marketing Post
+# the case study"): its business is read from them, its statement leaves them out ("£600 +VAT" stays)
+_PROJECT_TAG = re.compile(r"^\s*(?:\+[A-Za-z][\w-]*\s+)+")
 CLOSED_STATUSES = {"archived", "closed", "done", "superseded"}
 
 
