@@ -1342,3 +1342,13 @@ def test_a_todo_txt_tasks_project_tags_are_not_said_and_a_price_plus_vat_is():
 
     assert tagged.statement == "Alpha Rentals: Post the case study, due 2026-12-07."
     assert priced.statement == "Alpha Rentals: Pay the roofer £600 +VAT, due 2026-12-07."
+
+
+def test_the_books_own_words_are_the_accountants_under_a_money_heading_and_vehicle_tabs_are_compliance():
+    vocab = ctx().vocabulary
+
+    assert "accounting" in vocab.topics_for("FIXME: October bank reconciliation still not done in QuickBooks.",
+                                            heading="Money")
+    assert "accounting" in vocab.topics_for("Ask Karen whether we depreciate the truck or take Section 179.",
+                                            heading="Money")
+    assert "compliance" in vocab.topics_for("Trailer tabs expire 12/31.", heading="Landscaping")

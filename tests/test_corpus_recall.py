@@ -175,8 +175,10 @@ FLOORS = {
     # held out, judgement: a Minneapolis landscaping crew (a $38,500 truck bought, partly on a loan;
     # a 40% HOA customer 60 days overdue; the season ending) and a snow-removal arm selling contracts
     # paid ahead; a QuickBooks transaction list (Split as category, Class as business); first
-    # measurement 90.7%, none broken
-    "judgement-evergreen": 0.9,
+    # measurement 90.7%, none broken; then "always our slow month, the tail end of the … season"
+    # is the season (no High revenue fall), and a bank reconciliation under a Money heading and
+    # trailer tabs expiring are the accountant's and compliance: 97.7%
+    "judgement-evergreen": 0.97,
 }
 
 

@@ -39,3 +39,10 @@ def test_a_fall_in_the_month_the_notes_call_quiet_is_no_finding():
 def test_another_month_or_a_fall_worse_than_usual_stays_a_finding():
     assert run([fall(), note(1, "January is always quiet down here.")]) == []
     assert run([fall(), note(2, "November is always quiet, but this is worse than usual.")]) == []
+
+
+def test_a_month_the_notes_call_our_slow_one_the_tail_end_of_the_season_is_quiet_too():
+    (said,) = run([fall(), note(1, "November is always our slow month, the tail end of the landscaping season.")])
+    assert said.kind == "metric" and "its quiet season" in said.statement
+    (tail,) = run([fall(), note(2, "November is the tail end of the season for us.")])
+    assert tail.kind == "metric"

@@ -22,8 +22,10 @@ from .drops import with_falls
 __all__ = ["analyze", "parts"]
 
 # a business's usual quiet time: "always quiet", "the usual off season", "it's the season"
-_SEASON = re.compile(r"(?i)\b(?:always (?:quiet|slow|dead)|(?:usual|normal|usually|normally) (?:quiet|slow)|"
+# ("November is always our slow month, the tail end of the landscaping season")
+_SEASON = re.compile(r"(?i)\b(?:always (?:our |the |a )?(?:quiet|slow|dead)|(?:usual|normal|usually|normally) (?:quiet|slow)|"
                      r"(?:usual |the |our )?(?:off|low|quiet|slow)[- ]season|it'?s the season|seasonal|"
+                     r"(?:tail|back) end of (?:the |our )?(?:[a-z]+ )?season|"
                      r"quiet every year|slow every year|every (?:november|december|january|february|winter))\b")
 _PROBLEM = re.compile(r"(?i)\b(?:worse than|unlike|not (?:the|our) usual|not seasonal|more than usual)\b")
 _MAX_QUOTE = 140
