@@ -179,6 +179,11 @@ FLOORS = {
     # is the season (no High revenue fall), and a bank reconciliation under a Money heading and
     # trailer tabs expiring are the accountant's and compliance: 97.7%
     "judgement-evergreen": 0.97,
+    # held out, judgement: a Manchester brasserie on a Xero export (card takings net of fees,
+    # Deliveroo and Uber Eats net of commission, card tips held for staff, Christmas deposits paid
+    # ahead, VAT, a Bounce Back Loan, a fridge compressor) and an outside-catering arm on account;
+    # first measurement 97.6%, one item misattributed (known)
+    "judgement-brasserie": 0.97,
 }
 
 
@@ -263,6 +268,10 @@ KNOWN = {
 # Items of the held-out workspaces the checker reads as shown under another business, found on
 # first measurement and checked by hand (remove an entry when it is fixed; a new one still fails):
 KNOWN_MISATTRIBUTED = {
+    # found on first measurement, open: a group money note, "Cash across both NatWest accounts is
+    # about £105,000 … £5,617 of it is November tips", names both accounts; the tips are the
+    # brasserie's, which only the ledger's tips rows say
+    ("judgement-brasserie", "accounting-tips-held"): re.compile(r"Cash across both NatWest accounts"),
     # found on first measurement, open: "Texas franchise tax … Paid $1,260 to the Comptroller" in the
     # founders' group money notes is the company's, which the ledger books under Tallyho; a group
     # item's tax payment matched to the one business whose ledger paid that amount is not built
