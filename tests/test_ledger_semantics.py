@@ -16,6 +16,13 @@ ENTITIES = {"flats": ("Mill Lane Flats", "rental"), "holdco": ("Kestrel Holdings
             "boats": ("Tern Deliveries", "charter")}
 
 
+def opening_cash(amount: str, day: str = "2026-09-01") -> Evidence:
+    """The opening-cash item the ledger source makes from execbrief.toml."""
+    return Evidence(id="ev-opening", source="ledger", kind="resource", text="Opening cash",
+                    record={"type": "opening_cash", "amount": amount, "date": day},
+                    provenance=Provenance(source="ledger", path="execbrief.toml", line_start=9, line_end=9))
+
+
 def ctx(**changes: object) -> AnalysisContext:
     fields: dict[str, object] = {"as_of": date(2026, 11, 23), "entities": ENTITIES}
     fields.update(changes)
@@ -536,11 +543,8 @@ def test_capital_spending_is_no_cost_of_its_month_and_runway_burns_without_it():
         book.add(f"2026-{month}-01", "1650", "flats", account="Rent Income")
         book.add(f"2026-{month}-15", "-680", "flats", account="Repairs & Maintenance")
     book.add("2026-10-16", "-14800", "flats", account="Capital Improvements")  # a new roof
-    opening = Evidence(id="ev-opening", source="ledger", kind="resource", text="Opening cash",
-                       record={"type": "opening_cash", "amount": "16500", "date": "2026-09-01"},
-                       provenance=Provenance(source="ledger", path="execbrief.toml", line_start=9, line_end=9))
 
-    facts = finance.analyze([*book.rows, opening], ctx(as_of=date(2026, 11, 30)))
+    facts = finance.analyze([*book.rows, opening_cash("16500")], ctx(as_of=date(2026, 11, 30)))
 
     # October made $970 like the other months: the roof is not its cost
     assert find(facts, "net", "flats", "2026-10").value == Decimal("970")
@@ -583,13 +587,10 @@ def test_money_held_for_others_and_paid_on_is_left_out_of_runways_burn():
     book.add("2026-09-05", "-22000", "flats", account="Client account", category="Owner payouts")
     book.add("2026-10-12", "12000", "flats", account="Client account", category="Guest payments held for owners")
     book.add("2026-11-05", "-9000", "flats", account="Client account", category="Owner payouts")
-    opening = Evidence(id="ev-opening", source="ledger", kind="resource", text="Opening cash",
-                       record={"type": "opening_cash", "amount": "30000", "date": "2026-09-01"},
-                       provenance=Provenance(source="ledger", path="execbrief.toml", line_start=9, line_end=9))
     types = (("Owner payouts", "deposit"), ("Guest payments held for owners", "deposit"),
              ("Co-hosting commission", "revenue"))
 
-    facts = finance.analyze([*book.rows, opening], ctx(as_of=date(2026, 11, 30), ledger_types=types))
+    facts = finance.analyze([*book.rows, opening_cash("30000")], ctx(as_of=date(2026, 11, 30), ledger_types=types))
 
     # the cash fell $15,700, but the business made $1,100 a month: no runway to warn of
     runway = find(facts, "runway_months", None)

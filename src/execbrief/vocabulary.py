@@ -353,11 +353,7 @@ def _unsaid(entries: Mapping[str, Any], where: str) -> tuple[_Unsaid, ...]:
             raise ConfigError(f"{where}: unsaid.{name}.gives names {wrong[0]!r}; a signal is one of {', '.join(SIGNALS)}")
         if not phrases and not patterns:
             raise ConfigError(f"{where}: unsaid.{name} needs phrases = [...] or patterns = [...]")
-        for pattern in patterns:
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                raise ConfigError(f"{where}: unsaid.{name}: pattern {pattern!r} is no regular expression ({exc})") from None
+        _check_patterns(patterns, f"{where}: unsaid.{name}")
         # a phrase is looked for where its longest word is; a pattern where a `when` word is, or always
         starts = {max(re.split(r"[^\w'-]+", p.strip().lower()), key=len).rstrip("*#") for p in phrases}
         triggers = () if patterns and not when else tuple(sorted({w.lower() for w in when} | starts))
@@ -379,12 +375,17 @@ def _other_senses(spec: Mapping[str, Any], where: str) -> tuple[tuple[str, ...],
         return None
     if not when:
         raise ConfigError(f"{where}: other-senses needs when = [...]: the words its patterns start from")
+    _check_patterns(patterns, f"{where}: other-senses")
+    return tuple(sorted({w.lower() for w in when})), re.compile("|".join(patterns), re.I)
+
+
+def _check_patterns(patterns: Iterable[str], where: str) -> None:
+    """A ConfigError naming ``where`` for the first pattern that is no regular expression."""
     for pattern in patterns:
         try:
             re.compile(pattern)
         except re.error as exc:
-            raise ConfigError(f"{where}: other-senses: pattern {pattern!r} is no regular expression ({exc})") from None
-    return tuple(sorted({w.lower() for w in when})), re.compile("|".join(patterns), re.I)
+            raise ConfigError(f"{where}: pattern {pattern!r} is no regular expression ({exc})") from None
 
 
 def _phrase_pattern(phrase: str) -> str:
