@@ -1336,14 +1336,6 @@ def test_a_rows_date_after_its_notes_is_when_it_comes_not_when_it_was_written():
     assert (past.period, past.due, past.name) == ("2026-11-19", None, "resolved")
 
 
-def test_a_todo_txt_tasks_project_tags_are_not_said_and_a_price_plus_vat_is():
-    tagged = only(operations.analyze([task("+consulting +marketing Post the case study", due="2026-12-07")], ctx()))
-    priced = only(operations.analyze([task("Pay the roofer £600 +VAT", due="2026-12-07")], ctx()))
-
-    assert tagged.statement == "Alpha Rentals: Post the case study, due 2026-12-07."
-    assert priced.statement == "Alpha Rentals: Pay the roofer £600 +VAT, due 2026-12-07."
-
-
 def test_the_books_own_words_are_the_accountants_under_a_money_heading_and_vehicle_tabs_are_compliance():
     vocab = ctx().vocabulary
 

@@ -1346,16 +1346,19 @@ def test_a_todo_txt_lines_are_tasks_open_or_done_with_their_projects_and_dates(w
         "(B) 2026-11-16 Aire Valley dispute meeting re INV-1047 w/c 7 Dec +consulting @meeting\n"
         "x 2026-11-06 2026-11-04 Book MOT retest for the van +vans @phone\n"
         "(C) Post LinkedIn case study +consulting +marketing\n"
+        "(B) Renew the lease +Acme-Inc\n"
     ))
     tasks = {t.provenance.line_start: t
              for t in of_kind(ws.collect('\n[sources.notes]\npaths = ["notes", "notes/todo.txt"]\n'), "task")}
 
-    chase, meeting, retest, post = (tasks[n] for n in sorted(tasks))
+    chase, meeting, retest, post, owned = (tasks[n] for n in sorted(tasks))
+    # its projects name its business ("+Acme-Inc"), its text is what is to be done
     assert (chase.text, chase.record["done"], chase.record["due"]) == (
-        "+consulting Chase Halden INV-1049 £8,580 due:2026-12-04", False, "2026-12-04")  # (no "@email")
+        "Chase Halden INV-1049 £8,580 due:2026-12-04", False, "2026-12-04")  # (no "@email", no "+consulting")
     assert meeting.record["due"] == "2026-12-07"  # "w/c 7 Dec": the week it is to be done in
-    assert (retest.record["done"], retest.text) == (True, "+vans Book MOT retest for the van")
-    assert post.record["due"] is None and post.text == "+consulting +marketing Post LinkedIn case study"
+    assert (retest.record["done"], retest.text) == (True, "Book MOT retest for the van")
+    assert post.record["due"] is None and post.text == "Post LinkedIn case study"
+    assert chase.entity is None and owned.entity == "acme"
 
 
 def test_w_c_dates_a_task_not_a_status_line(ws):

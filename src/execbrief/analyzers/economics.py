@@ -55,17 +55,19 @@ _BUNDLE = re.compile(r"\b(payouts?|deposits?|settlements?|batch(ed)?|takings|sum
                      r"(daily|weekly|monthly|week's|day's) (sales|takings|total|orders)|sales total)\b", re.I)
 _WORD = re.compile(r"[a-z]{3,}")
 # how the money came, before who sent it: "Wire from", "ACH from", "Payment from", "Zelle from"
+_BY = re.compile(r"(?i)^(?:(?:incoming |inbound )?(?:wire|ach|eft|bacs|zelle|venmo|paypal|transfer|payment|deposit|"
+                 r"cheque|check)s?(?: transfer| payment| deposit)?\s+(?:from|by)\s+)")
+# a job's, an order's or an invoice's reference: "NC-1001", "FH-0701", "INV1045", "#4410"
+_REF = r"#\s?\d{3,}|[A-Z]{1,6}[-#/]?\d{3,}(?:[-/]\d+)?"
+# one at the start of a memo ("NC-1001 Zone C", "FH-0701 load"): what was sold
+_REFERENCE = re.compile(rf"^\s*({_REF})\b")
 # a bank statement's line for money in: a payer's name and its reference ("HALDEN LOGISTICS LTD
 # INV1045", "CALDER HOUSING TRUST RC-1046"), or its name alone, in capitals, two words or more
-_TRAILING_REFERENCE = re.compile(r"\s+(?:[A-Z]{1,5}[-#/]?\d{3,}(?:[-/]\d+)?|#\s?\d{3,}|\d{4,})$")
+_TRAILING_REFERENCE = re.compile(rf"\s+(?:{_REF}|\d{{4,}})$")
 _BANK_PREFIX = re.compile(r"^(?:ACH|EFT|BACS|FPI|FPS|BGC|CHAPS|WIRE|DIRECT|BANK|INCOMING|ONLINE)"
                           r"(?:\s+(?:CREDIT|DEPOSIT|DEP|TRANSFER|TRF|PMT|PAYMENT|IN|FROM))*\s+")
 _BANK_SUFFIX = re.compile(r"(?:\s+(?:VENDOR|PAYMENTS?|PMT|CREDIT|DEPOSIT|TRANSFER|TRF|REMIT(?:TANCE)?))+$")
 _BANK_NAME = re.compile(r"^[A-Z][A-Z&'.]*(?:\s+[A-Z&'.]+)+$")
-_BY = re.compile(r"(?i)^(?:(?:incoming |inbound )?(?:wire|ach|eft|bacs|zelle|venmo|paypal|transfer|payment|deposit|"
-                 r"cheque|check)s?(?: transfer| payment| deposit)?\s+(?:from|by)\s+)")
-# a job, order or invoice reference at the start of a memo: "NC-1001 Zone C", "FH-0701 load", "#4410"
-_REFERENCE = re.compile(r"^\s*(#\s?\d{3,}|[A-Z]{1,6}[-/]?\d{3,}(?:[-/]\d+)?)\b")
 
 
 def analyze(book: Ledger, complete: Sequence[Group], ctx: AnalysisContext) -> list[Fact]:

@@ -18,7 +18,7 @@ from functools import lru_cache
 from typing import Any, Sequence
 
 from ..formatting import humanize, money, number, percent
-from ..model import Evidence, Fact, stable_id
+from ..model import SEVERITIES, Evidence, Fact, stable_id
 from ..redaction import secret_column
 from .base import AnalysisContext, rule
 from .views import NOTES
@@ -29,12 +29,9 @@ from ..vocabulary import Vocabulary
 
 __all__ = ["analyze", "note_infos", "NoteInfo", "parse_kpi_value", "quantity", "risk_date", "table_row"]
 
-_RANK = {s: n for n, s in enumerate(("critical", "high", "medium", "low", "info"))}
+_RANK = {s: n for n, s in enumerate(SEVERITIES)}  # (most severe first)
 _SEVERITY_TAG = re.compile(r"^\s*[\[(]\s*(critical|high|medium|low|info)\s*[\])]\s*[:\-–]?\s*", re.I)
 _DUE_TEXT = re.compile(r"\s*(\(due [0-9-]+\)|due:? ?[0-9]{4}-[0-9]{2}-[0-9]{2}|📅 ?[0-9-]+)\s*", re.I)
-# a todo.txt task's project tags, which the notes source puts first ("+consulting +marketing Post
-# the case study"): its business is read from them, its statement leaves them out ("£600 +VAT" stays)
-_PROJECT_TAG = re.compile(r"^\s*(?:\+[A-Za-z][\w-]*\s+)+")
 CLOSED_STATUSES = {"archived", "closed", "done", "superseded"}
 
 
@@ -101,7 +98,7 @@ def open_task(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> Fact:
     label = ev.record.get("label") or _UNLABELLED  # (a task is an action whatever kind a label says)
     due_text = label.get("due") or ev.record.get("due")
     due = date.fromisoformat(due_text) if due_text else None
-    task = plain(_PROJECT_TAG.sub("", _DUE_TEXT.sub(" ", ev.text or "")).strip().rstrip(".,;:—–- "))  # ("…, $180, due 12/20": no dangling comma)
+    task = plain(_DUE_TEXT.sub(" ", ev.text or "").strip().rstrip(".,;:—–- "))  # ("…, $180, due 12/20": no dangling comma)
     topics = (_labelled_topics(ctx.vocabulary, label)
               or ctx.vocabulary.topics_for(task, heading=ev.record.get("heading"), tags=info.tags))
     said = said_on(ev.record, info, ctx)
@@ -129,7 +126,7 @@ _STATUS_SEVERITY = {"🔴": "high", "❌": "high", "⛔": "high", "🟠": "mediu
 def done_task(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> Fact:
     """A checked checkbox: a note of what was done, which settles an earlier problem or task
     about the same thing (``resolution``) unless it says it is not over ("still not paid")."""
-    text = plain(_PROJECT_TAG.sub("", ev.text or "").strip())
+    text = plain((ev.text or "").strip())
     where = ev.provenance.label()
     return _done(ev, ev.entity, text, ev.record.get("heading") or "", where, info, ctx,
                  ctx.vocabulary.topics_for(text, heading=ev.record.get("heading"), tags=info.tags),

@@ -173,11 +173,13 @@ def scan(lines: list[str], begin: int) -> Scan:
             # due:2026-12-04", done as "x 2026-11-25 2026-11-20 …" (on the day it says it was done)
             para = fields = None
             done_on, created = todo.group(1), todo.group(2) or todo.group(4)
-            # (its projects first, so a date that ends the task ends its text: "… w/c 7 Dec +consulting")
+            # (its projects apart, which name its business, so a date that ends the task ends its
+            # text: "… w/c 7 Dec +consulting"; its contexts, "@email", say where, not what)
             text = _CONTEXT.sub("", todo.group(5))
-            text = " ".join([*_PROJECT.findall(text), *_PROJECT.sub("", text).split()])
-            item = {"text": text.strip(), "done": done_on is not None,
+            item = {"text": " ".join(_PROJECT.sub("", text).split()), "done": done_on is not None,
                     "heading": section["heading"], "line": lineno, "end": lineno}
+            if projects := [p[1:] for p in _PROJECT.findall(text)]:
+                item["projects"] = projects
             day = leading_date(done_on or created or "")
             if day is not None:
                 item["said"] = [*day, None, 0, None]
