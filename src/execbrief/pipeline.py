@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from .analyzers import AnalysisContext
 from .analyzers.kinds import infer_kinds
 from .gcpolicy import bulk_allocation, keep_to_exit, thaw_at_exit
-from .incremental import IncrementalStats, analyze_incremental
+from .incremental import IncrementalStats, analyze_incremental, code_digest
 from .config import ReportConfig, Settings
 from .delivery import build_message
 from .delivery.service import deliver_run
@@ -31,6 +31,7 @@ from .ledger.continuity import remember_ledger
 from .reader import RulesReader, get_reader
 from .vocabulary import Vocabulary, load_vocabulary
 from .lenses import FactIndex, build_view, compare, lens_pool, load_lenses, pools_apart
+from .lenses.kept import index_of_base
 from .model import DataWarning, Evidence, Fact, Lens, LensView, Message, Report
 from .registry import registry
 from .reuse import facts_key as digest_facts, run_key as digest_run
@@ -287,6 +288,11 @@ def analysis_cache(settings: Settings) -> Path:
     return settings.workspace / ".execbrief" / "cache" / "analysis.sqlite"
 
 
+def index_cache(settings: Settings) -> Path:
+    """Where a workspace keeps a fact base's index for the next run (``execbrief.lenses.kept``)."""
+    return settings.workspace / ".execbrief" / "cache" / "fact-index"
+
+
 def render_cache(settings: Settings) -> Path:
     """Where a workspace keeps rendered reports and chart images (``render.RenderCache``)."""
     return settings.workspace / ".execbrief" / "cache" / "render"
@@ -431,7 +437,7 @@ def run(
         # run id → its facts, read once for all reports (beside this run's: only what differs is read)
         baselines: dict[str, FactIndex] = {}
         with clock("selection"):
-            indexed = FactIndex(facts)  # one index of the fact base for every report's sections
+            indexed = _index_of(facts, base, ledger, settings)  # one index of the fact base for every report's sections
             changed: dict[str, Fact] = {}  # the changes the reports add, looked up before the fact base
             by_id = ChainMap(changed, indexed.by_id)
             views: list[LensView] = []
@@ -541,6 +547,14 @@ def _record_fact_base(ledger: Ledger, run_id: str, facts: list[Fact], facts_key:
         ledger.use_fact_base(run_id, known, facts_key)
         return known
     return ledger.record_fact_base(run_id, facts, facts_key)
+
+
+def _index_of(facts: list[Fact], base: str | None, ledger: Ledger, settings: Settings) -> FactIndex:
+    """The index of this run's facts: the one kept with an earlier fact base, told beside this
+    one (``execbrief.lenses.kept``), or made from the facts (and kept for later runs)."""
+    if base is None:
+        return FactIndex(facts)
+    return index_of_base(facts, base, index_cache(settings), code_digest(), ledger.bases_differ)
 
 
 def _view_for(

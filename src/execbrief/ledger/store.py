@@ -546,6 +546,17 @@ class Ledger:
         added.update((f.id, f) for f in own)
         return removed, list(added.values())
 
+    def bases_differ(self, base: str, other: str) -> set[str] | None:
+        """The ids of the facts two fact bases may not hold alike (one has it and the other
+        not, or they differ), when their rows beside one base stored whole tell it (or one
+        of them is that base): a few rows, not a million facts. None when they cannot."""
+        if base == other:
+            return set()
+        (whole, mine), (their_whole, theirs) = self._over_whole(base), self._over_whole(other)
+        if whole != their_whole:
+            return None
+        return {fact_id for fact_id in mine.keys() | theirs.keys() if mine.get(fact_id) != theirs.get(fact_id)}
+
     def _keys_beside(self, base: str, theirs: str) -> tuple[dict[str, bytes], dict[str, bytes]]:
         """The content keys of two bases' facts, by id, for (at least) every fact they do not
         share as it is; a missing key or an empty one: the base does not have that fact."""

@@ -59,9 +59,9 @@ _NO_STAKE, _UNRANKED = Decimal(0), len(SEVERITIES)
 # the columns of a ``FactIndex``: its facts' values by position, read a chunk of facts at a
 # time (each value of a fact read at once: a fact is a cache miss at a million)
 _COLUMNS = (("kinds", "kind"), ("names", "name"), ("topics", "topics"), ("entities", "entity"),
-            ("severities", "severity"), ("periods", "period"))
-_RANKED = ("severity", "value", "unit", "due", "period", "id")  # what ``_rank_key`` takes
-_VALUES = tuple(dict.fromkeys([name for _, name in _COLUMNS] + list(_RANKED)))
+            ("severities", "severity"), ("periods", "period"), ("ids", "id"))
+_HEADED = ("severity", "value", "unit", "due", "period")  # what ``_head`` takes
+_VALUES = tuple(dict.fromkeys([name for _, name in _COLUMNS] + list(_HEADED)))
 _GET_VALUES = attrgetter(*_VALUES)
 _CHUNK = 65_536
 
@@ -75,9 +75,15 @@ def _key(f: Fact) -> tuple[tuple[object, ...], str]:
 def _rank_key(severity: str | None, value: Decimal | None, unit: str | None, due: date | None,
               period: str | None, fact_id: str) -> tuple[tuple[object, ...], str]:
     """``_key`` of a fact with these values."""
+    return _head(severity, value, unit, due, period), fact_id
+
+
+def _head(severity: str | None, value: Decimal | None, unit: str | None, due: date | None,
+          period: str | None) -> tuple[object, ...]:
+    """A rank key's first part: (severity, money at stake, due, recency)."""
     # money at stake (negated): a money fact's absolute value, else zero
     stake = -abs(value) if value is not None and unit and len(unit) == 3 and unit.isupper() else _NO_STAKE
-    return (_RANK.get(severity, _UNRANKED), stake, due or date.max, -_recency(period)), fact_id  # type: ignore[arg-type]
+    return _RANK.get(severity, _UNRANKED), stake, due or date.max, -_recency(period)  # type: ignore[return-value]
 
 
 def rank(facts: Iterable[Fact], focus: Sequence[str] = (), limit: int | None = None) -> list[Fact]:
@@ -125,7 +131,9 @@ class FactIndex(Sequence[Fact]):
         self._by_id: Mapping[str, Fact] | None = None
         self._found: dict[tuple[int, frozenset[str] | None], tuple[Selector, Sequence[Fact]]] = {}
         self._picked: dict[tuple[int, frozenset[str] | None, date], tuple[Selector, list[int]]] = {}
-        self._columns: dict[str, list] = {}  # each fact's kind, name, ... and rank key, by position
+        self._columns: dict[str, list] = {}  # each fact's kind, name, ..., id and rank key's head, by position
+        self.told_beside: str | None = None  # the fact base whose kept index it was told beside, if it was
+        self._ranks: list[tuple[tuple[object, ...], str]] | None = None  # each fact's rank key (``_key``)
 
     @property
     def facts(self) -> list[Fact]:
@@ -142,9 +150,23 @@ class FactIndex(Sequence[Fact]):
     def __iter__(self) -> Iterator[Fact]:
         return iter(self.facts)
 
+    @classmethod
+    def made(cls, facts: list[Fact], index: dict[str, dict], columns: dict[str, list]) -> "FactIndex":
+        """The index of these facts (in id order) from its parts made already (``_positions``'s,
+        each list of positions ascending, as a list or an array): ``execbrief.lenses.kept``
+        keeps them with the fact base and tells a later one's beside them."""
+        made = cls(())
+        made._facts, made._index, made._columns = facts, index, columns
+        return made
+
+    def parts(self) -> tuple[dict[str, dict], dict[str, list]]:
+        """What ``made`` takes: the positions by value of each field, and the columns."""
+        return self._positions(), self._columns
+
     def _positions(self) -> dict[str, dict]:
         """Where its facts are, by kind, name, topic, business and severity (each a list of
-        positions, ascending); the due date of each dated fact; each fact's period and rank key."""
+        positions, ascending); the due date of each dated fact; each fact's values by position
+        (``_COLUMNS``, and each rank key's first part: ``heads``)."""
         if self._index is not None:
             return self._index
         with gcpolicy.bulk_allocation():  # (millions of tuples, kept for the run, and no cycles)
@@ -161,8 +183,7 @@ class FactIndex(Sequence[Fact]):
             # a rank key's first part is one of a few thousand (severity, stake, due, recency):
             # one tuple each, shared, not one a fact (~100 bytes a fact at a million)
             heads: dict[tuple, tuple] = {}
-            columns["ranks"] = [(heads.setdefault(head, head), fact_id) for head, fact_id
-                                in map(_rank_key, *(named[name] for name in _RANKED))]
+            columns["heads"] = [heads.setdefault(head, head) for head in map(_head, *(named[name] for name in _HEADED))]
             del heads
             # each position one int object, in every list it is in (not one per list: 28 bytes
             # a fact and list at a million)
@@ -236,8 +257,7 @@ class FactIndex(Sequence[Fact]):
         """``rank`` of the facts at these positions, to ``limit``: each fact's key made once
         for the index, and the candidates ranked as positions (a key function called per
         candidate, looking at its fact, cost ~4 µs a candidate at a million facts)."""
-        self._positions()
-        ranks = self._columns["ranks"]
+        ranks = self._rank_keys()
         if not focus:
             return heapq.nsmallest(limit, positions, key=ranks.__getitem__)
         topics, wanted = self._columns["topics"], set(focus)
@@ -246,6 +266,13 @@ class FactIndex(Sequence[Fact]):
         firsts = (heapq.nsmallest(limit, [n for n, close in zip(positions, near) if close], key=ranks.__getitem__)
                   + heapq.nsmallest(limit, [n for n, close in zip(positions, near) if not close], key=ranks.__getitem__))
         return sorted(firsts, key=lambda n: (ranks[n][0], wanted.isdisjoint(topics[n]), ranks[n][1]))[:limit]
+
+    def _rank_keys(self) -> list[tuple[tuple[object, ...], str]]:
+        """Each fact's ``_key``, by position (made on first use, from its head and id)."""
+        if self._ranks is None:
+            self._positions()
+            self._ranks = list(zip(self._columns["heads"], self._columns["ids"]))
+        return self._ranks
 
     def candidates(self, selector: Selector, scope: set[str] | None) -> Sequence[Fact]:
         """The facts in scope with a selected kind, name and topic (all, where none is named).
@@ -275,7 +302,7 @@ class FactIndex(Sequence[Fact]):
         """The facts at these positions in a plan's order, to ``limit``: overdue first, then by
         due date, then as ``rank`` (the latest are cut); undated last."""
         dated = self._positions()["dated"]
-        ranks, topics, wanted = self._columns["ranks"], self._columns["topics"], set(focus)
+        ranks, topics, wanted = self._rank_keys(), self._columns["topics"], set(focus)
 
         def key(n: int) -> tuple[object, ...]:
             return dated.get(n, date.max), ranks[n][0], wanted.isdisjoint(topics[n]), ranks[n][1]
@@ -287,7 +314,7 @@ class FactIndex(Sequence[Fact]):
         """The facts by id (made on first use): a fact base in id order, as a run's is, is
         searched by bisection over its ids (a dict of a million would cost ~1 s and 80 MB)."""
         if self._by_id is None:
-            ids = list(map(_ID, self.facts))
+            ids = self._columns["ids"] if self._columns else list(map(_ID, self.facts))
             ordered = all(map(lt, ids, islice(ids, 1, None)))  # (ascending, none twice)
             self._by_id = _InOrder(ids, self.facts) if ordered else {f.id: f for f in self.facts}
         return self._by_id

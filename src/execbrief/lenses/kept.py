@@ -1,0 +1,261 @@
+"""A fact base's index, kept with it and told beside it for the next (issue 15).
+
+Building a ``FactIndex`` reads every fact once: ~5 s at a million facts, each fact a cache
+miss, in every run, although a week's runs mostly differ in a few facts. So an index built
+from the facts is kept in ``.execbrief/cache/fact-index``, with the fact base it indexes:
+its ids, each column as codes into a table of its values, the positions of each value and
+the due dates. A later run whose fact base differs from that one in a few facts (the ledger
+tells which from the rows it stores beside one base stored whole: ``Ledger.bases_differ``)
+takes the kept index and moves its positions past those facts, looking at no other fact:
+the positions between two of them move as one run.
+
+The kept index holds for its base and this code only (the file names both); one that is
+missing, of a base the ledger cannot tell this one beside, or unreadable is not used, and
+the index is built from the facts, with the same result (``tests/test_kept_index.py``
+holds the two equal), and kept in its place.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+from array import array
+from bisect import bisect_left, insort
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from operator import attrgetter
+from typing import Callable, Iterable, Sequence
+
+from .. import gcpolicy
+from ..model import Fact
+from .select import FactIndex, _head
+
+__all__ = ["index_of_base"]
+
+_VERSION = 1
+_FIELDS = ("kinds", "names", "entities", "severities", "topics")  # the fields whose positions are kept by value
+_COLUMNS = ("kinds", "names", "topics", "entities", "severities", "periods", "ids", "heads")
+# a column as a fact's values: what ``_added`` reads of a fact for each
+_ID = attrgetter("id")
+_OF = {"kinds": "kind", "names": "name", "topics": "topics", "entities": "entity", "severities": "severity",
+       "periods": "period", "ids": "id"}
+
+
+# a kept index is told beside a base that differs from its own in at most this share of facts
+# (the ledger stores a base beside another up to a quarter)
+MOST_APART = 0.25
+
+
+def index_of_base(facts: list[Fact], base: str, path: Path, code: str,
+                  differ: Callable[[str, str], set[str] | None]) -> FactIndex:
+    """The index of a run's facts (in id order), whose fact base is ``base``: the kept one,
+    told beside it when ``differ(kept base, base)`` says where the two bases differ (ids; None:
+    it cannot say); else made from the facts and kept. ``code``: a digest of the code, which
+    the kept index must have been made by."""
+    kept = _load(path, code)
+    if kept is not None:
+        apart = differ(kept["base"], base)
+        if apart is not None and len(apart) <= MOST_APART * max(len(facts), 1):
+            told = _beside(kept, facts, apart)
+            if told is not None:
+                told.told_beside = kept["base"]
+                return told
+    index = FactIndex(facts)
+    _keep(path, code, base, index)
+    return index
+
+
+# -- keeping an index ---------------------------------------------------------------------
+
+def _codes(values: Sequence) -> tuple[list, bytes, str]:
+    """A column as a table of its values and each value's place in it (the smallest array)."""
+    table = list(dict.fromkeys(values))
+    where = {value: n for n, value in enumerate(table)}
+    typecode = "B" if len(table) <= 0xFF else "H" if len(table) <= 0xFFFF else "i"
+    return table, array(typecode, map(where.__getitem__, values)).tobytes(), typecode
+
+
+def _plain_head(head: tuple) -> tuple:
+    """A rank key's head as marshal keeps it (a Decimal as its text, a date as its ordinal)."""
+    severity, stake, due, recency = head
+    return severity, str(stake), due.toordinal(), recency
+
+
+def _head_again(plain: tuple) -> tuple:
+    severity, stake, due, recency = plain
+    return severity, Decimal(stake), date.fromordinal(due), recency
+
+
+def _keep(path: Path, code: str, base: str, index: FactIndex) -> None:
+    """Keep an index (of the base stored whole) for the runs told beside it; a cache: a
+    file that cannot be written costs the next run the index's making, nothing else."""
+    positions, columns = index.parts()
+    try:
+        with gcpolicy.paused():
+            ids = "\0".join(columns["ids"]).encode()  # (every id differs: joined, not coded)
+            if ids.count(b"\0") != max(len(index) - 1, 0):
+                return  # (an id with a zero byte in it: not kept)
+            coded = {}
+            for name in _COLUMNS:
+                if name == "ids":
+                    continue
+                table, codes, typecode = _codes(columns[name])
+                coded[name] = ([_plain_head(h) for h in table] if name == "heads" else table, codes, typecode)
+            dated = positions["dated"]
+            kept = {
+                "version": _VERSION, "code": code, "base": base, "facts": len(index),
+                "ids": ids, "columns": coded,
+                "positions": {field: {value: array("i", at).tobytes() for value, at in positions[field].items()}
+                              for field in _FIELDS},
+                "dated": (array("i", dated).tobytes(), array("i", (d.toordinal() for d in dated.values())).tobytes()),
+            }
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(path.name + ".partial")
+        with open(partial, "wb") as out:
+            marshal.dump(kept, out)
+        os.replace(partial, path)
+    except (OSError, ValueError, TypeError):
+        pass
+
+
+def _load(path: Path, code: str) -> dict | None:
+    """The index kept by this code, its columns as values again; None if none is."""
+    try:
+        with open(path, "rb") as handle:
+            kept = marshal.load(handle)
+        if not isinstance(kept, dict) or (kept.get("version"), kept.get("code")) != (_VERSION, code) \
+                or not isinstance(kept.get("base"), str):
+            return None
+        with gcpolicy.paused():
+            columns = {"ids": kept["ids"].decode().split("\0") if kept["facts"] else []}
+            for name, (table, codes, typecode) in kept["columns"].items():
+                values = [_head_again(h) for h in table] if name == "heads" else table
+                columns[name] = list(map(values.__getitem__, array(typecode, codes)))
+            positions = {field: {value: array("i", at) for value, at in by_value.items()}
+                         for field, by_value in kept["positions"].items()}
+            at, ordinals = (array("i", raw) for raw in kept["dated"])
+        return {"base": kept["base"], "facts": kept["facts"], "columns": columns, "positions": positions,
+                "dated": (at, ordinals)}
+    except (OSError, EOFError, ValueError, TypeError, KeyError, IndexError):
+        return None
+
+
+# -- telling an index beside the kept one -------------------------------------------------
+
+def _beside(kept: dict, facts: list[Fact], apart: set[str]) -> FactIndex | None:
+    """The index of ``facts`` from the kept one, whose facts differ from them at the ids
+    ``apart`` only (or at fewer); None if the facts are not what that says."""
+    columns, total = kept["columns"], kept["facts"]
+    ids = columns["ids"]
+    removed: set[int] = set()  # the kept base's positions of those facts
+    now: list[int] = []  # the positions of those facts in this base
+    for fact_id in sorted(apart):
+        n = bisect_left(ids, fact_id)
+        if n < total and ids[n] == fact_id:
+            removed.add(n)
+        n = bisect_left(facts, fact_id, key=_ID)
+        if n < len(facts) and facts[n].id == fact_id:
+            now.append(n)
+    if len(facts) != total - len(removed) + len(now):
+        return None
+    new = [facts[n] for n in now]
+    inserted = [bisect_left(ids, f.id) for f in new]  # the kept position each goes before
+    runs = _runs(total, removed, inserted)
+    # (each is where the kept facts before it that stay, and the new ones before it, put it)
+    if any(n != _staying_before(runs, at) + k for k, (n, at) in enumerate(zip(now, inserted))):
+        return None
+    with gcpolicy.paused():
+        moved = {name: _column(column, runs, now, [_added(name, f) for f in new]) for name, column in columns.items()}
+        step = max(1, len(facts) // 1000)  # (a thousand ids, evenly spread, checked against the facts)
+        if any(moved["ids"][n] != facts[n].id for n in range(0, len(facts), step)):
+            return None
+        positions: dict[str, dict] = {field: _positions(by_value, runs) for field, by_value in kept["positions"].items()}
+        for n, fact in zip(now, new):
+            for field in _FIELDS:
+                values = fact.topics if field == "topics" else (getattr(fact, _OF[field]),)
+                for value in values:
+                    insort(positions[field].setdefault(value, array("i")), n)
+        at, ordinals = kept["dated"]
+        dated = dict(zip(_moved_all(at, runs), map(date.fromordinal, _kept_with(ordinals, at, runs))))
+        dated.update((n, f.due) for n, f in zip(now, new) if f.due is not None)
+        positions["dated"] = dict(sorted(dated.items()))
+    return FactIndex.made(facts, positions, moved)
+
+
+def _added(name: str, fact: Fact) -> object:
+    """A new fact's value in a column."""
+    if name == "heads":
+        return _head(fact.severity, fact.value, fact.unit, fact.due, fact.period)
+    return getattr(fact, _OF[name])
+
+
+Run = tuple[int, int, int]  # kept positions [start, end) that move as one, and by how much
+
+
+def _runs(total: int, removed: set[int], inserted: Sequence[int]) -> list[Run]:
+    """The kept positions that stay, in runs that move alike: each run ends where a fact
+    changed or is gone (it is left out) or where a new one goes."""
+    arriving: dict[int, int] = {}
+    for at in inserted:
+        arriving[at] = arriving.get(at, 0) + 1
+    runs: list[Run] = []
+    start, shift = 0, 0
+    for point in sorted(removed | arriving.keys()):
+        if point > start:
+            runs.append((start, point, shift))
+        shift += arriving.get(point, 0)
+        if point in removed:
+            shift -= 1
+            start = point + 1
+        else:
+            start = point
+    if start < total:
+        runs.append((start, total, shift))
+    return runs
+
+
+def _staying_before(runs: Sequence[Run], at: int) -> int:
+    """How many of the kept facts before kept position ``at`` stay."""
+    stay = 0
+    for start, end, _ in runs:
+        if start >= at:
+            break
+        stay += min(end, at) - start
+    return stay
+
+
+def _column(column: list, runs: Sequence[Run], now: Sequence[int], values: Sequence) -> list:
+    """A kept column moved by the runs, with the new facts' values at their places (``now``)."""
+    out: list = []
+    k = 0
+    for start, end, shift in runs:
+        while k < len(now) and now[k] < start + shift:
+            out.append(values[k])
+            k += 1
+        out += column[start:end]
+    out += values[k:]
+    return out
+
+
+def _moved_all(at: array, runs: Sequence[Run]) -> Iterable[int]:
+    """Kept positions (ascending) where they are now; those in no run left out."""
+    for start, end, shift in runs:
+        first, last = bisect_left(at, start), bisect_left(at, end)
+        yield from (map(shift.__add__, at[first:last]) if shift else at[first:last])
+
+
+def _kept_with(values: array, at: array, runs: Sequence[Run]) -> Iterable[int]:
+    """The values beside kept positions ``at`` whose positions are in a run (as ``_moved_all``)."""
+    for start, end, _ in runs:
+        yield from values[bisect_left(at, start):bisect_left(at, end)]
+
+
+def _positions(by_value: dict[object, array], runs: Sequence[Run]) -> dict[object, array]:
+    """Kept positions by value, where they are now (a value no fact has now is left out)."""
+    if len(runs) == 1 and runs[0][2] == 0 and runs[0][0] == 0:  # (nothing before the end moved or went)
+        end = runs[0][1]
+        return {value: at if not at or at[-1] < end else array("i", at[:bisect_left(at, end)])
+                for value, at in by_value.items()}
+    moved = {value: array("i", _moved_all(at, runs)) for value, at in by_value.items()}
+    return {value: at for value, at in moved.items() if at}
