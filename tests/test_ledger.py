@@ -436,3 +436,36 @@ def test_a_fact_base_is_told_from_its_parent_alike_whether_its_members_are_kept_
             assert ledger.facts(runs[1]) == same_ids and ledger.facts(runs[2]) == moved
             results[case] = (whole, edits, rows)
     assert results["reference"] == results[members]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_facts_new_gone_and_changed_anywhere_are_told_alike_with_or_without_the_members_file(tmp_path, seed):
+    """The members file's way of telling a base from its parent (ids found as sets, keys
+    compared in runs between them) stores what reading the parent's rows stores."""
+    import random
+
+    rng = random.Random(seed)
+
+    def fact(n: int, text: str = "") -> Fact:
+        return Fact(id=f"f-{n:04d}", kind="note", name="item", statement=f"Item {n}{text}.")
+
+    first = [fact(n) for n in range(0, 3000, 2)]
+    edits = []
+    for round_ in range(3):
+        kept = [fact(n, f" (edit {round_})") if rng.random() < 0.01 else fact(n)
+                for n in range(0, 3000, 2) if rng.random() > 0.01]
+        new = [fact(n) for n in rng.sample(range(1, 3001, 2), 12)] + [fact(-1 - round_)]  # (one before every id)
+        edits.append(sorted(kept + new, key=lambda f: f.id))
+    results = {}
+    for case in ("members", "rows"):
+        with Ledger(tmp_path / case / "ledger.db") as ledger:
+            ledger.record_fact_base(ledger.start_run(tmp_path, "2026-W48", "2026-11-23", {}), first)
+            bases = []
+            for facts in edits:
+                if case == "rows":
+                    (tmp_path / case / "cache" / "fact-base-members").unlink(missing_ok=True)
+                bases.append(ledger.record_fact_base(ledger.start_run(tmp_path, "2026-W48", "2026-11-23", {}), facts))
+            results[case] = [(base, sorted(map(tuple, ledger.db.execute(
+                "SELECT fact_id, key FROM base_facts WHERE base = ?", (base,))))) for base in bases]
+    assert results["members"] == results["rows"]
+    assert all(rows for _, rows in results["members"])

@@ -25,7 +25,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from operator import attrgetter
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Sequence
 
 from .. import gcpolicy
 from ..model import Fact
@@ -170,14 +170,16 @@ def _beside(kept: dict, facts: list[Fact], apart: set[str]) -> FactIndex | None:
         step = max(1, len(facts) // 1000)  # (a thousand ids, evenly spread, checked against the facts)
         if any(moved["ids"][n] != facts[n].id for n in range(0, len(facts), step)):
             return None
-        positions: dict[str, dict] = {field: _positions(by_value, runs) for field, by_value in kept["positions"].items()}
+        where = _where(total, runs)
+        positions: dict[str, dict] = {field: _positions(by_value, where) for field, by_value in kept["positions"].items()}
         for n, fact in zip(now, new):
             for field in _FIELDS:
                 values = fact.topics if field == "topics" else (getattr(fact, _OF[field]),)
                 for value in values:
                     insort(positions[field].setdefault(value, array("i")), n)
         at, ordinals = kept["dated"]
-        dated = dict(zip(_moved_all(at, runs), map(date.fromordinal, _kept_with(ordinals, at, runs))))
+        dated = dict(zip(at if where is None else map(where.__getitem__, at), map(date.fromordinal, ordinals)))
+        dated.pop(-1, None)  # (the facts changed or gone)
         dated.update((n, f.due) for n, f in zip(now, new) if f.due is not None)
         positions["dated"] = dict(sorted(dated.items()))
     return FactIndex.made(facts, positions, moved)
@@ -238,24 +240,25 @@ def _column(column: list, runs: Sequence[Run], now: Sequence[int], values: Seque
     return out
 
 
-def _moved_all(at: array, runs: Sequence[Run]) -> Iterable[int]:
-    """Kept positions (ascending) where they are now; those in no run left out."""
+def _where(total: int, runs: Sequence[Run]) -> array | None:
+    """Each kept position's position now (-1: changed or gone); None when none moved or went."""
+    if runs == [(0, total, 0)]:
+        return None
+    where = array("i", [-1]) * total
     for start, end, shift in runs:
-        first, last = bisect_left(at, start), bisect_left(at, end)
-        yield from (map(shift.__add__, at[first:last]) if shift else at[first:last])
+        where[start:end] = array("i", range(start + shift, end + shift))
+    return where
 
 
-def _kept_with(values: array, at: array, runs: Sequence[Run]) -> Iterable[int]:
-    """The values beside kept positions ``at`` whose positions are in a run (as ``_moved_all``)."""
-    for start, end, _ in runs:
-        yield from values[bisect_left(at, start):bisect_left(at, end)]
-
-
-def _positions(by_value: dict[object, array], runs: Sequence[Run]) -> dict[object, array]:
+def _positions(by_value: dict[object, array], where: array | None) -> dict[object, array]:
     """Kept positions by value, where they are now (a value no fact has now is left out)."""
-    if len(runs) == 1 and runs[0][2] == 0 and runs[0][0] == 0:  # (nothing before the end moved or went)
-        end = runs[0][1]
-        return {value: at if not at or at[-1] < end else array("i", at[:bisect_left(at, end)])
-                for value, at in by_value.items()}
-    moved = {value: array("i", _moved_all(at, runs)) for value, at in by_value.items()}
-    return {value: at for value, at in moved.items() if at}
+    if where is None:
+        return by_value
+    moved = {}
+    for value, at in by_value.items():
+        now = array("i", map(where.__getitem__, at))
+        if -1 in now:  # (a few lists hold a fact that changed or went)
+            now = array("i", [n for n in now if n >= 0])
+        if now:
+            moved[value] = now
+    return moved
