@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from ..model import Evidence, Fact
+from ..model import Evidence, Fact, FactBase
 from .base import FACTS, AnalysisContext, Narrowing, Reads, Rule, registered, rule
 from .runner import run_rules
 
@@ -24,4 +24,4 @@ def analyze(evidence: Sequence[Evidence], context: AnalysisContext) -> tuple[lis
     record the failed stage and still deliver what the rest found.
     """
     facts, failures = run_rules(registered(), lambda r: r.run(evidence, context), context)
-    return [facts[k] for k in sorted(facts)], failures
+    return FactBase(facts), failures

@@ -16,7 +16,7 @@ from typing import Callable, Iterator, Sequence
 
 from ..analyzers import AnalysisContext, Narrowing, Reads, Rule, registered, run_rules
 from ..analyzers.build import dump_facts, facts_digest, load_facts
-from ..model import Evidence, Fact
+from ..model import Evidence, Fact, FactBase
 from ..sources import Part, SourceResult
 from .jobs import Job, run_job
 from .keys import code_digest, context_digest, items_digest
@@ -91,7 +91,7 @@ class IncrementalRun:
                        self.live_whole, self.facts_kept)
         seconds["(memo save)"] = time.perf_counter() - started
         started = time.perf_counter()
-        ordered = [facts[k] for k in sorted(facts)]
+        ordered = FactBase(facts)
         seconds["(sort)"] = time.perf_counter() - started
         self.stats.fact_base_key = None if failures else self.fact_base_key()
         self.stats.error = self.memo.error

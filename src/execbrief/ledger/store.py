@@ -28,7 +28,7 @@ from typing import Any, Iterable, Iterator
 
 from .. import gcpolicy
 from ..errors import LedgerDamaged, LedgerError, storage_problem
-from ..model import DataWarning, Fact, Report, content_key, content_keys
+from ..model import DataWarning, Fact, FactBase, Report, content_key, content_keys
 from .migrations import migrate
 
 __all__ = ["Ledger", "LEDGER_PATH", "content_key", "ledger_error", "new_run_id", "utc_now"]
@@ -299,7 +299,7 @@ class Ledger:
         """
         ordered = facts if isinstance(facts, list) else list(facts)
         with gcpolicy.bulk_allocation():  # (a million ids and keys, and no cycles)
-            ids = list(map(_ID, ordered))
+            ids = ordered.ids if isinstance(ordered, FactBase) else list(map(_ID, ordered))
             keys = content_keys(ordered)
         id_bytes, key_bytes = "\0".join(ids).encode(), b"".join(keys)
         parent = self._newest_whole_base()
