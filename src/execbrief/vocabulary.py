@@ -191,6 +191,7 @@ class Vocabulary:
         # holiday let's review rating, a courier's customer rating)
         self._kind_names = {name: dict(spec.get("kinds") or {}) for name, spec in (data.get("stated") or {}).items()}
         self._unsaid = _unsaid(data.get("unsaid") or {}, "the vocabulary")
+        self._triggers = _Triggers({w for entry in self._unsaid for w in entry.when})
         self._senses = _other_senses(data.get("other-senses") or {}, "the vocabulary")
         self.digest = "sha256:" + hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
         self.topics_of = lru_cache(maxsize=8192)(self._topics_of)
@@ -257,9 +258,9 @@ class Vocabulary:
         news; "not urgent" a low matter."""
         text = text or ""
         gave: frozenset[str] = frozenset()
-        lower = text.lower()
+        present = self._triggers.present(text.lower())
         for entry in self._unsaid:
-            if entry.when and not any(w in lower for w in entry.when):
+            if entry.when and present.isdisjoint(entry.when):
                 continue
             text, n = entry.regex.subn(" ", text)
             if n:
@@ -336,6 +337,25 @@ class _Unsaid:
     when: tuple[str, ...]
     regex: re.Pattern[str]
     gives: frozenset[str]
+
+
+class _Triggers:
+    """Which of some words a text holds (each as ``word in text``), found in one scan of the
+    text rather than one per word: at each place the longest word there is what the scan
+    finds, and the words it begins with are there too."""
+
+    def __init__(self, words: set[str]) -> None:
+        ordered = sorted(words, key=lambda w: (-len(w), w))  # (longest first: an alternation takes the first)
+        self._scan = re.compile("(?=(" + "|".join(map(re.escape, ordered)) + "))") if ordered else None
+        self._begins = {w: frozenset(p for p in ordered if w.startswith(p)) for w in ordered}
+
+    def present(self, text: str) -> frozenset[str]:
+        if self._scan is None:
+            return frozenset()
+        found: set[str] = set()
+        for word in set(self._scan.findall(text)):
+            found |= self._begins[word]
+        return frozenset(found)
 
 
 def _unsaid(entries: Mapping[str, Any], where: str) -> tuple[_Unsaid, ...]:
