@@ -17,7 +17,7 @@ import pytest
 from execbrief.ledger import Ledger
 from execbrief.lenses import FactIndex, build_view, load_lenses
 from execbrief.lenses.kept import index_of_base
-from execbrief.model import SEVERITIES, Fact
+from execbrief.model import SEVERITIES, Fact, FactBase
 
 from test_lens_selection import AS_OF, generated
 
@@ -69,12 +69,15 @@ def told(index: FactIndex) -> bool:
 
 
 @pytest.mark.parametrize("seed", range(3))
-def test_an_index_told_beside_the_kept_one_is_the_index_made_from_the_facts(seed, ledger, tmp_path):
+@pytest.mark.parametrize("as_a_run_gives", [True, False])
+def test_an_index_told_beside_the_kept_one_is_the_index_made_from_the_facts(seed, as_a_run_gives, ledger, tmp_path):
     lenses = load_lenses()
     first = sorted(generated(seed, lenses), key=lambda f: f.id)
     bases = [first]
     for n in range(3):  # three edits in turn, each told beside the base kept first
         bases.append(edited(bases[-1], seed * 10 + n))
+    if as_a_run_gives:  # (a run's facts come with their ids: ``model.FactBase``)
+        bases = [FactBase({f.id: f for f in facts}) for facts in bases]
     for n, facts in enumerate(bases):
         run = ledger.start_run(tmp_path, "2026-W48", "2026-11-23", {})
         base = ledger.record_fact_base(run, facts)

@@ -28,7 +28,7 @@ from operator import attrgetter
 from typing import Callable, Sequence
 
 from .. import gcpolicy
-from ..model import Fact
+from ..model import Fact, FactBase
 from .select import FactIndex, _head
 
 __all__ = ["index_of_base"]
@@ -167,9 +167,14 @@ def _beside(kept: dict, facts: list[Fact], apart: set[str]) -> FactIndex | None:
         return None
     with gcpolicy.paused():
         moved = {name: _column(column, runs, now, [_added(name, f) for f in new]) for name, column in columns.items()}
-        step = max(1, len(facts) // 1000)  # (a thousand ids, evenly spread, checked against the facts)
-        if any(moved["ids"][n] != facts[n].id for n in range(0, len(facts), step)):
-            return None
+        if isinstance(facts, FactBase):  # every id checked, then the facts' own kept (not a million copies)
+            if moved["ids"] != facts.ids:
+                return None
+            moved["ids"] = facts.ids
+        else:
+            step = max(1, len(facts) // 1000)  # (a thousand ids, evenly spread, checked against the facts)
+            if any(moved["ids"][n] != facts[n].id for n in range(0, len(facts), step)):
+                return None
         where = _where(total, runs)
         positions: dict[str, dict] = {field: _positions(by_value, where) for field, by_value in kept["positions"].items()}
         for n, fact in zip(now, new):
