@@ -334,21 +334,3 @@ def test_content_keys_of_kept_facts_and_of_facts_without_a_key_yet_are_those_of_
     expected = [content_key(f.model_dump_json()) for f in fresh]
     assert content_keys(kept) == expected  # (each read from the fact: one pass)
     assert content_keys([*kept[:2], *fresh[2:]]) == expected  # (some without one: each made)
-
-
-@pytest.mark.parametrize("seed", range(5))
-def test_a_fact_base_sorted_by_an_earlier_runs_ids_is_sorted_as_from_scratch(seed):
-    """``FactBase`` takes the ids it shares with a hint in the hint's order and merges the rest
-    in: whatever the hint holds (more ids, fewer, none, some twice, out of order), the facts
-    come in id order, each once."""
-    from execbrief.model import FactBase
-
-    rng = random.Random(seed)
-    by_id = {f"f-{rng.getrandbits(40):010x}": Fact(id="x", kind="note", name="item", statement="Item.")
-             for _ in range(300)}
-    ids = sorted(by_id)
-    hints = [[], ids, ids[5:-7], sorted(ids[::2] + [f"g-{n}" for n in range(9)]), ids[:50] + ids[:50] + ids[50:],
-             list(reversed(ids)), rng.sample(ids, 120)]
-    for hint in hints:
-        made = FactBase(by_id, hint)
-        assert made.ids == ids and made == [by_id[i] for i in ids]

@@ -155,23 +155,9 @@ class FactBase(list):  # type: ignore[type-arg]
     at a million facts, each made at another time and place in memory, reading every fact's
     id again costs a cache miss a fact (~1 s), and the analysis sorted them by id already."""
 
-    def __init__(self, by_id: Mapping[str, Fact], hint: Sequence[str] = ()) -> None:
-        """``hint``: ids in id order that are most of these (an earlier run's): a million ids
-        sorted from scratch cost ~1 s, those of them in the hint are in order already."""
-        self.ids: list[str] = _in_order(by_id, hint)
+    def __init__(self, by_id: Mapping[str, Fact]) -> None:
+        self.ids: list[str] = sorted(by_id)
         super().__init__(map(by_id.__getitem__, self.ids))
-
-
-def _in_order(by_id: Mapping[str, Fact], hint: Sequence[str]) -> list[str]:
-    """The ids of ``by_id``, sorted: those in ``hint`` taken in its order, the rest sorted and
-    merged in (the sort finds two ordered runs and merges them in one pass)."""
-    if not hint:
-        return sorted(by_id)
-    known = [fact_id for fact_id in hint if fact_id in by_id]
-    rest = by_id.keys() - set(known)
-    if len(known) + len(rest) != len(by_id):  # (an id twice in the hint)
-        return sorted(by_id)
-    return sorted(known + sorted(rest))  # (a hint out of order is sorted all the same)
 
 
 def content_keys(facts: Sequence[Fact]) -> list[bytes]:

@@ -1,12 +1,11 @@
 """The memo: the facts analyzers made, kept for later runs (``.execbrief/cache/analysis.sqlite``).
 
-Tables: ``parts``, one row per note (its memo key: the note's part key under the code's
+Two tables: ``parts``, one row per note (its memo key: the note's part key under the code's
 and context's digest), with what each view over all notes read of it (a digest per view)
 and the per-note analyzer's facts; ``whole``, one row per analyzer and group (a business,
 or the whole view; or a rule over facts), with the digest of the items it read (of what the
 facts before it were made from, for a rule over facts) and its facts. Facts are kept as
-``analyzers.build.dump_facts`` rows. And ``fact_ids``: the ids of the last fact base, in id
-order, by which the next run sorts its own (``model.FactBase``). A memo that cannot be opened or written costs speed,
+``analyzers.build.dump_facts`` rows. A memo that cannot be opened or written costs speed,
 never facts: ``error`` says why, and every call after it does nothing.
 """
 
@@ -37,7 +36,6 @@ class Memo:
                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
                     "CREATE TABLE IF NOT EXISTS parts (key TEXT PRIMARY KEY, views TEXT, facts BLOB);"
                     "CREATE TABLE IF NOT EXISTS whole (analyzer TEXT PRIMARY KEY, key TEXT, facts BLOB);"
-                    "CREATE TABLE IF NOT EXISTS fact_ids (one INTEGER PRIMARY KEY CHECK (one = 1), ids BLOB);"
                 )
                 return
             except sqlite3.DatabaseError as exc:  # not a database (damaged): start a new one, once
@@ -147,28 +145,6 @@ class Memo:
         self.db.execute(f"DELETE FROM live_{table}")
         self.db.executemany(f"INSERT INTO live_{table} VALUES (?)", [(k,) for k in live])
         self.db.execute(f"DELETE FROM {table} WHERE {column} NOT IN (SELECT value FROM live_{table})")
-
-    def fact_ids(self) -> list[str]:
-        """The ids of the last fact base kept (``keep_fact_ids``), in id order; none if none are."""
-        if self.db is None:
-            return []
-        try:
-            row = self.db.execute("SELECT ids FROM fact_ids").fetchone()
-        except sqlite3.Error as exc:
-            self._fail(exc)
-            return []
-        return row[0].decode().split("\0") if row and row[0] else []
-
-    def keep_fact_ids(self, ids: list[str], kept: list[str]) -> None:
-        """Keep a fact base's ids (in id order), unless they are the ``kept`` ones: the next run
-        sorts its own by them (``model.FactBase``)."""
-        if self.db is None or ids == kept:
-            return
-        try:
-            with self.db:
-                self.db.execute("INSERT OR REPLACE INTO fact_ids VALUES (1, ?)", ("\0".join(ids).encode(),))
-        except sqlite3.Error as exc:
-            self._fail(exc)
 
     def close(self) -> None:
         if self.db is not None:

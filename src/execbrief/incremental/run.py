@@ -91,9 +91,7 @@ class IncrementalRun:
                        self.live_whole, self.facts_kept)
         seconds["(memo save)"] = time.perf_counter() - started
         started = time.perf_counter()
-        kept = self.memo.fact_ids()
-        ordered = FactBase(facts, kept)
-        self.memo.keep_fact_ids(ordered.ids, kept)
+        ordered = FactBase(facts)
         seconds["(sort)"] = time.perf_counter() - started
         self.stats.fact_base_key = None if failures else self.fact_base_key()
         self.stats.error = self.memo.error
