@@ -166,7 +166,8 @@ def _beside(kept: dict, facts: list[Fact], apart: set[str]) -> FactIndex | None:
     if any(n != _staying_before(runs, at) + k for k, (n, at) in enumerate(zip(now, inserted))):
         return None
     with gcpolicy.paused():
-        moved = {name: _column(column, runs, now, [_added(name, f) for f in new]) for name, column in columns.items()}
+        # (each kept column let go once moved: not two copies of every column at once)
+        moved = {name: _column(columns.pop(name), runs, now, [_added(name, f) for f in new]) for name in list(columns)}
         if isinstance(facts, FactBase):  # every id checked, then the facts' own kept (not a million copies)
             if moved["ids"] != facts.ids:
                 return None
