@@ -33,9 +33,10 @@ from .select import FactIndex, _head
 
 __all__ = ["index_of_base"]
 
-_VERSION = 1
+_VERSION = 2
 _FIELDS = ("kinds", "names", "entities", "severities", "topics")  # the fields whose positions are kept by value
 _COLUMNS = ("kinds", "names", "topics", "entities", "severities", "periods", "ids", "heads")
+_SHARED_COLUMNS = _COLUMNS[:6]  # (kept as they are; ids joined, heads as codes)
 # a column as a fact's values: what ``_added`` reads of a fact for each
 _ID = attrgetter("id")
 _OF = {"kinds": "kind", "names": "name", "topics": "topics", "entities": "entity", "severities": "severity",
@@ -96,16 +97,14 @@ def _keep(path: Path, code: str, base: str, index: FactIndex) -> None:
             ids = "\0".join(columns["ids"]).encode()  # (every id differs: joined, not coded)
             if ids.count(b"\0") != max(len(index) - 1, 0):
                 return  # (an id with a zero byte in it: not kept)
-            coded = {}
-            for name in _COLUMNS:
-                if name == "ids":
-                    continue
-                table, codes, typecode = _codes(columns[name])
-                coded[name] = ([_plain_head(h) for h in table] if name == "heads" else table, codes, typecode)
+            table, codes, typecode = _codes(columns["heads"])  # (a Decimal and a date in each: as codes)
             dated = positions["dated"]
             kept = {
                 "version": _VERSION, "code": code, "base": base, "facts": len(index),
-                "ids": ids, "columns": coded,
+                # the other columns as they are: marshal writes an object many facts share once, and
+                # each place it is again as a reference (~5 bytes), and reads it back shared
+                "ids": ids, "columns": {name: columns[name] for name in _SHARED_COLUMNS},
+                "heads": ([_plain_head(h) for h in table], codes, typecode),
                 "positions": {field: {value: array("i", at).tobytes() for value, at in positions[field].items()}
                               for field in _FIELDS},
                 "dated": (array("i", dated).tobytes(), array("i", (d.toordinal() for d in dated.values())).tobytes()),
@@ -122,16 +121,18 @@ def _keep(path: Path, code: str, base: str, index: FactIndex) -> None:
 def _load(path: Path, code: str) -> dict | None:
     """The index kept by this code, its columns as values again; None if none is."""
     try:
-        with open(path, "rb") as handle:
-            kept = marshal.load(handle)
+        kept = marshal.loads(path.read_bytes())  # (read whole: marshal reads a file object by object)
         if not isinstance(kept, dict) or (kept.get("version"), kept.get("code")) != (_VERSION, code) \
                 or not isinstance(kept.get("base"), str):
             return None
         with gcpolicy.paused():
-            columns = {"ids": kept["ids"].decode().split("\0") if kept["facts"] else []}
-            for name, (table, codes, typecode) in kept["columns"].items():
-                values = [_head_again(h) for h in table] if name == "heads" else table
-                columns[name] = list(map(values.__getitem__, array(typecode, codes)))
+            columns = {name: kept["columns"][name] for name in _SHARED_COLUMNS}
+            columns["ids"] = kept["ids"].decode().split("\0") if kept["facts"] else []
+            table, codes, typecode = kept["heads"]
+            heads = [_head_again(h) for h in table]
+            columns["heads"] = list(map(heads.__getitem__, array(typecode, codes)))
+            if any(len(column) != kept["facts"] for column in columns.values()):
+                return None
             positions = {field: {value: array("i", at) for value, at in by_value.items()}
                          for field, by_value in kept["positions"].items()}
             at, ordinals = (array("i", raw) for raw in kept["dated"])
