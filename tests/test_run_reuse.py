@@ -89,3 +89,29 @@ def test_a_workspace_copied_and_run_without_reuse_gives_the_same_reports_after_a
     shutil.rmtree(slow / ".execbrief" / "cache" / "render", ignore_errors=True)
     after_slow = run(slow, "--no-reuse")
     assert files(after_fast) == files(after_slow)
+
+
+def test_an_index_told_beside_the_kept_one_gives_the_reports_an_index_made_from_the_facts_gives(demo_workspace, tmp_path):
+    """After an edit, the run tells its fact base's index beside the one kept with the last
+    base (``execbrief.lenses.kept``); a copy whose kept index is gone makes it from the facts.
+    The reports are the same, byte for byte."""
+    import marshal
+
+    fast = demo_workspace.root
+    first = run(fast, "--dry-run")
+    kept = fast / ".execbrief" / "cache" / "fact-index"
+    with Ledger.for_workspace(fast) as ledger:
+        first_base = ledger.db.execute("SELECT fact_base FROM runs WHERE id = ?", (first["run_id"],)).fetchone()[0]
+    assert marshal.loads(kept.read_bytes())["base"] == first_base
+    slow = tmp_path / "slow"
+    shutil.copytree(fast, slow)
+    for root in (fast, slow):
+        note = sorted((root / "notes").rglob("*.md"))[0]
+        note.write_text(note.read_text(encoding="utf-8") + "\n- Risk: the lift is out of service until March (critical)\n",
+                        encoding="utf-8")
+    (slow / ".execbrief" / "cache" / "fact-index").unlink()
+    told, made = run(fast, "--dry-run"), run(slow, "--dry-run")
+    assert marshal.loads(kept.read_bytes())["base"] == first_base  # (told beside it: the kept one stays)
+    assert marshal.loads((slow / ".execbrief" / "cache" / "fact-index").read_bytes())["base"] != first_base  # (made)
+    assert told["facts"] == made["facts"] != first["facts"]
+    assert files(told) == files(made)
