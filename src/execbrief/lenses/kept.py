@@ -3,8 +3,9 @@
 Building a ``FactIndex`` reads every fact once: ~5 s at a million facts, each fact a cache
 miss, in every run, although a week's runs mostly differ in a few facts. So an index built
 from the facts is kept in ``.execbrief/cache/fact-index``, with the fact base it indexes:
-its ids, each column as codes into a table of its values, the positions of each value and
-the due dates. A later run whose fact base differs from that one in a few facts (the ledger
+its ids, its columns (each rank key's head as codes into a table of heads; the others as they
+are, marshal writing a value many facts share once), the positions of each value as 4-byte
+arrays, and the due dates. A later run whose fact base differs from that one in a few facts (the ledger
 tells which from the rows it stores beside one base stored whole: ``Ledger.bases_differ``)
 takes the kept index and moves its positions past those facts, looking at no other fact:
 the positions between two of them move as one run.
@@ -70,7 +71,8 @@ def index_of_base(facts: list[Fact], base: str, path: Path, code: str,
 # -- keeping an index ---------------------------------------------------------------------
 
 def _codes(values: Sequence) -> tuple[list, bytes, str]:
-    """A column as a table of its values and each value's place in it (the smallest array)."""
+    """A column as a table of its values and each value's place in it (the smallest array):
+    how the rank keys' heads are kept, whose Decimal and date marshal cannot write."""
     table = list(dict.fromkeys(values))
     where = {value: n for n, value in enumerate(table)}
     typecode = "B" if len(table) <= 0xFF else "H" if len(table) <= 0xFFFF else "i"
