@@ -140,6 +140,17 @@ def test_what_only_may_happen_is_a_medium_problem_unless_another_sentence_says_i
         ("Please", "medium"), ("Tenant", "high"), ("They", "high"), ("Unless", "medium"), ("We", "critical")]
 
 
+def test_a_go_ahead_given_is_a_decision_not_a_critical_matter_of_its_own():
+    facts = operations.analyze([section("Notes", "Told Dana to go ahead with the eviction on Oak Row B.",
+                                        "Gave Ben the go-ahead on the lawsuit against the contractor.",
+                                        "We filed the eviction against unit B on 11/12 for $3,400.")],
+                               ctx())
+
+    # (the filing is the matter; the word that the writer said go is not a second critical one)
+    assert [(f.statement.split(":")[1].split()[0], f.severity) for f in facts] == [
+        ("Told", "medium"), ("Gave", "medium"), ("We", "critical")]
+
+
 def test_an_emails_subject_classifies_its_lines_and_says_what_a_bare_finding_is_about():
     record = {"heading": "", "level": 0, "parents": [], "paras": [
         {"text": "Hi again, just following up a second time.", "line": 6, "para": 0,
