@@ -38,8 +38,8 @@ _VERSION = 2
 _FIELDS = ("kinds", "names", "entities", "severities", "topics")  # the fields whose positions are kept by value
 _COLUMNS = ("kinds", "names", "topics", "entities", "severities", "periods", "ids", "heads")
 _SHARED_COLUMNS = _COLUMNS[:6]  # (kept as they are; ids joined, heads as codes)
-# a column as a fact's values: what ``_added`` reads of a fact for each
 _ID = attrgetter("id")
+# a column as a fact's values: what ``_added`` reads of a fact for each
 _OF = {"kinds": "kind", "names": "name", "topics": "topics", "entities": "entity", "severities": "severity",
        "periods": "period", "ids": "id"}
 
@@ -166,7 +166,7 @@ def _beside(kept: dict, facts: list[Fact], apart: set[str]) -> FactIndex | None:
     inserted = [bisect_left(ids, f.id) for f in new]  # the kept position each goes before
     runs = _runs(total, removed, inserted)
     # (each is where the kept facts before it that stay, and the new ones before it, put it)
-    if any(n != _staying_before(runs, at) + k for k, (n, at) in enumerate(zip(now, inserted))):
+    if any(n != stay + k for k, (n, stay) in enumerate(zip(now, _staying_before(runs, inserted)))):
         return None
     with gcpolicy.paused():
         # (each kept column let go once moved: not two copies of every column at once)
@@ -226,14 +226,18 @@ def _runs(total: int, removed: set[int], inserted: Sequence[int]) -> list[Run]:
     return runs
 
 
-def _staying_before(runs: Sequence[Run], at: int) -> int:
-    """How many of the kept facts before kept position ``at`` stay."""
-    stay = 0
-    for start, end, _ in runs:
-        if start >= at:
-            break
-        stay += min(end, at) - start
-    return stay
+def _staying_before(runs: Sequence[Run], points: Sequence[int]) -> list[int]:
+    """For each point a new fact goes before (kept positions, ascending), how many of the kept
+    facts before it stay: the runs that end by it (a run breaks at every such point), counted
+    in one walk however many points there are (a ledger row changes thousands of facts)."""
+    out: list[int] = []
+    stay = r = 0
+    for at in points:
+        while r < len(runs) and runs[r][1] <= at:
+            stay += runs[r][1] - runs[r][0]
+            r += 1
+        out.append(stay)
+    return out
 
 
 def _column(column: list, runs: Sequence[Run], now: Sequence[int], values: Sequence) -> list:
