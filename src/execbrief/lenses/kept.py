@@ -26,22 +26,18 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from operator import attrgetter
-from typing import Callable, Sequence
+from typing import BinaryIO, Callable, Sequence
 
 from .. import gcpolicy
 from ..model import Fact, FactBase
-from .select import FactIndex, _head
+from .select import COLUMNS, INDEXED, FactIndex, rank_head
 
 __all__ = ["index_of_base"]
 
-_VERSION = 2
-_FIELDS = ("kinds", "names", "entities", "severities", "topics")  # the fields whose positions are kept by value
-_COLUMNS = ("kinds", "names", "topics", "entities", "severities", "periods", "ids", "heads")
-_SHARED_COLUMNS = _COLUMNS[:6]  # (kept as they are; ids joined, heads as codes)
+_VERSION = 3  # (3: a header first, read alone)
+_OF = dict(COLUMNS)  # each column of a fact's own values: the attribute it holds
+_SHARED_COLUMNS = tuple(name for name in _OF if name != "ids")  # (kept as they are; ids joined, heads as codes)
 _ID = attrgetter("id")
-# a column as a fact's values: what ``_added`` reads of a fact for each
-_OF = {"kinds": "kind", "names": "name", "topics": "topics", "entities": "entity", "severities": "severity",
-       "periods": "period", "ids": "id"}
 
 
 # a kept index is told beside a base that differs from its own in at most this share of facts
@@ -55,14 +51,18 @@ def index_of_base(facts: list[Fact], base: str, path: Path, code: str,
     told beside it when ``differ(kept base, base)`` says where the two bases differ (ids; None:
     it cannot say); else made from the facts and kept. ``code``: a digest of the code, which
     the kept index must have been made by."""
-    kept = _load(path, code)
-    if kept is not None:
-        apart = differ(kept["base"], base)
-        if apart is not None and len(apart) <= MOST_APART * max(len(facts), 1):
-            told = _beside(kept, facts, apart)
-            if told is not None:
-                told.told_beside = kept["base"]
-                return told
+    try:
+        with open(path, "rb") as handle:  # (one file, though another run replace it meanwhile)
+            header = _header(handle, code)
+            apart = differ(header["base"], base) if header is not None else None
+            if apart is not None and len(apart) <= MOST_APART * max(len(facts), 1):
+                kept = _body(handle, header)  # (only now: a stale index, after an upgrade, is not read whole)
+                told = _beside(kept, facts, apart) if kept is not None else None
+                if told is not None:
+                    told.told_beside = header["base"]
+                    return told
+    except OSError:  # (none kept, or unreadable: made from the facts)
+        pass
     index = FactIndex(facts)
     _keep(path, code, base, index)
     return index
@@ -101,46 +101,58 @@ def _keep(path: Path, code: str, base: str, index: FactIndex) -> None:
                 return  # (an id with a zero byte in it: not kept)
             table, codes, typecode = _codes(columns["heads"])  # (a Decimal and a date in each: as codes)
             dated = positions["dated"]
+            header = {"version": _VERSION, "code": code, "base": base, "facts": len(index)}
             kept = {
-                "version": _VERSION, "code": code, "base": base, "facts": len(index),
                 # the other columns as they are: marshal writes an object many facts share once, and
                 # each place it is again as a reference (~5 bytes), and reads it back shared
                 "ids": ids, "columns": {name: columns[name] for name in _SHARED_COLUMNS},
                 "heads": ([_plain_head(h) for h in table], codes, typecode),
                 "positions": {field: {value: array("i", at).tobytes() for value, at in positions[field].items()}
-                              for field in _FIELDS},
+                              for field in INDEXED},
                 "dated": (array("i", dated).tobytes(), array("i", (d.toordinal() for d in dated.values())).tobytes()),
             }
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(path.name + ".partial")
         with open(partial, "wb") as out:
-            marshal.dump(kept, out)
+            out.write(marshal.dumps(header))
+            out.write(marshal.dumps(kept))
         os.replace(partial, path)
     except (OSError, ValueError, TypeError):
         pass
 
 
-def _load(path: Path, code: str) -> dict | None:
-    """The index kept by this code, its columns as values again; None if none is."""
+def _header(handle: BinaryIO, code: str) -> dict | None:
+    """What a kept index is (its version, code, base and number of facts): the file's first
+    object, read alone; None if it is not an index this code made."""
     try:
-        kept = marshal.loads(path.read_bytes())  # (read whole: marshal reads a file object by object)
-        if not isinstance(kept, dict) or (kept.get("version"), kept.get("code")) != (_VERSION, code) \
-                or not isinstance(kept.get("base"), str):
-            return None
+        header = marshal.load(handle)
+    except (EOFError, ValueError, TypeError):
+        return None
+    if not isinstance(header, dict) or (header.get("version"), header.get("code")) != (_VERSION, code) \
+            or not isinstance(header.get("base"), str) or not isinstance(header.get("facts"), int):
+        return None
+    return header
+
+
+def _body(handle: BinaryIO, header: dict) -> dict | None:
+    """The rest of a kept index, after its header, its columns as values again; None if it
+    cannot be read as one."""
+    try:
+        kept = marshal.loads(handle.read())  # (read whole: marshal reads a file object by object)
         with gcpolicy.paused():
             columns = {name: kept["columns"][name] for name in _SHARED_COLUMNS}
-            columns["ids"] = kept["ids"].decode().split("\0") if kept["facts"] else []
+            columns["ids"] = kept["ids"].decode().split("\0") if header["facts"] else []
             table, codes, typecode = kept["heads"]
             heads = [_head_again(h) for h in table]
             columns["heads"] = list(map(heads.__getitem__, array(typecode, codes)))
-            if any(len(column) != kept["facts"] for column in columns.values()):
+            if any(len(column) != header["facts"] for column in columns.values()):
                 return None
             positions = {field: {value: array("i", at) for value, at in by_value.items()}
                          for field, by_value in kept["positions"].items()}
             at, ordinals = (array("i", raw) for raw in kept["dated"])
-        return {"base": kept["base"], "facts": kept["facts"], "columns": columns, "positions": positions,
+        return {"base": header["base"], "facts": header["facts"], "columns": columns, "positions": positions,
                 "dated": (at, ordinals)}
-    except (OSError, EOFError, ValueError, TypeError, KeyError, IndexError):
+    except (EOFError, ValueError, TypeError, KeyError, IndexError, AttributeError):
         return None
 
 
@@ -182,7 +194,7 @@ def _beside(kept: dict, facts: list[Fact], apart: set[str]) -> FactIndex | None:
         where = _where(total, runs)
         positions: dict[str, dict] = {field: _positions(by_value, where) for field, by_value in kept["positions"].items()}
         for n, fact in zip(now, new):
-            for field in _FIELDS:
+            for field in INDEXED:
                 values = fact.topics if field == "topics" else (getattr(fact, _OF[field]),)
                 for value in values:
                     insort(positions[field].setdefault(value, array("i")), n)
@@ -197,7 +209,7 @@ def _beside(kept: dict, facts: list[Fact], apart: set[str]) -> FactIndex | None:
 def _added(name: str, fact: Fact) -> object:
     """A new fact's value in a column."""
     if name == "heads":
-        return _head(fact.severity, fact.value, fact.unit, fact.due, fact.period)
+        return rank_head(fact.severity, fact.value, fact.unit, fact.due, fact.period)
     return getattr(fact, _OF[name])
 
 

@@ -24,7 +24,8 @@ from .. import gcpolicy
 from ..model import SEVERITIES, DataWarning, Fact, Lens, LensSection, LensView, Selector
 from .distinct import distinct
 
-__all__ = ["FactIndex", "build_view", "is_plan", "lens_pool", "lens_within", "matches", "pools_apart", "rank"]
+__all__ = ["COLUMNS", "FactIndex", "INDEXED", "build_view", "is_plan", "lens_pool", "lens_within", "matches", "pools_apart",
+           "rank", "rank_head"]
 
 _RANK = {s: i for i, s in enumerate(SEVERITIES)}
 
@@ -58,10 +59,11 @@ def _recency(period: str | None) -> int:
 _NO_STAKE, _UNRANKED = Decimal(0), len(SEVERITIES)
 # the columns of a ``FactIndex``: its facts' values by position, read a chunk of facts at a
 # time (each value of a fact read at once: a fact is a cache miss at a million)
-_COLUMNS = (("kinds", "kind"), ("names", "name"), ("topics", "topics"), ("entities", "entity"),
+COLUMNS = (("kinds", "kind"), ("names", "name"), ("topics", "topics"), ("entities", "entity"),
             ("severities", "severity"), ("periods", "period"), ("ids", "id"))
-_HEADED = ("severity", "value", "unit", "due", "period")  # what ``_head`` takes
-_VALUES = tuple(dict.fromkeys([name for _, name in _COLUMNS] + list(_HEADED)))
+INDEXED = ("kinds", "names", "entities", "severities", "topics")  # the columns whose positions are kept by value
+_HEADED = ("severity", "value", "unit", "due", "period")  # what ``rank_head`` takes
+_VALUES = tuple(dict.fromkeys([name for _, name in COLUMNS] + list(_HEADED)))
 _GET_VALUES = attrgetter(*_VALUES)
 _CHUNK = 65_536
 
@@ -75,10 +77,10 @@ def _key(f: Fact) -> tuple[tuple[object, ...], str]:
 def _rank_key(severity: str | None, value: Decimal | None, unit: str | None, due: date | None,
               period: str | None, fact_id: str) -> tuple[tuple[object, ...], str]:
     """``_key`` of a fact with these values."""
-    return _head(severity, value, unit, due, period), fact_id
+    return rank_head(severity, value, unit, due, period), fact_id
 
 
-def _head(severity: str | None, value: Decimal | None, unit: str | None, due: date | None,
+def rank_head(severity: str | None, value: Decimal | None, unit: str | None, due: date | None,
           period: str | None) -> tuple[object, ...]:
     """A rank key's first part: (severity, money at stake, due, recency)."""
     # money at stake (negated): a money fact's absolute value, else zero
@@ -166,7 +168,7 @@ class FactIndex(Sequence[Fact]):
     def _positions(self) -> dict[str, dict]:
         """Where its facts are, by kind, name, topic, business and severity (each a list of
         positions, ascending); the due date of each dated fact; each fact's values by position
-        (``_COLUMNS``, and each rank key's first part: ``heads``)."""
+        (``COLUMNS``, and each rank key's first part: ``heads``)."""
         if self._index is not None:
             return self._index
         with gcpolicy.bulk_allocation():  # (millions of tuples, kept for the run, and no cycles)
@@ -179,18 +181,18 @@ class FactIndex(Sequence[Fact]):
                 for column, chunk in zip(values, zip(*map(_GET_VALUES, facts[start:start + _CHUNK]))):
                     column.extend(chunk)
             named = dict(zip(_VALUES, values))
-            self._columns = columns = {field: named[name] for field, name in _COLUMNS}
+            self._columns = columns = {field: named[name] for field, name in COLUMNS}
             # a rank key's first part is one of a few thousand (severity, stake, due, recency):
             # one tuple each, shared, not one a fact (~100 bytes a fact at a million)
             heads: dict[tuple, tuple] = {}
-            columns["heads"] = [heads.setdefault(head, head) for head in map(_head, *(named[name] for name in _HEADED))]
+            columns["heads"] = [heads.setdefault(head, head) for head in map(rank_head, *(named[name] for name in _HEADED))]
             del heads
             # each position one int object, in every list it is in (not one per list: 28 bytes
             # a fact and list at a million)
             positions = list(range(len(facts)))
             index: dict[str, dict] = {"dated": {n: due for n, due in zip(positions, named["due"]) if due is not None}}
             del named, values
-            for field in ("kinds", "names", "entities", "severities"):  # (defaultdicts: a list made only when used)
+            for field in INDEXED[:-1]:  # (defaultdicts: a list made only when used; topics, many a fact, after)
                 where: defaultdict[object, list[int]] = defaultdict(list)
                 for n, value in zip(positions, columns[field]):
                     where[value].append(n)
