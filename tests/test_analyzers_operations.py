@@ -1146,6 +1146,20 @@ def test_a_renewal_alone_is_no_client_and_no_tenant():
     assert "occupancy" in vocab.topics_for("Flat 2's lease renewal is due")
 
 
+def test_a_lapsed_cover_a_client_contract_requires_is_a_compliance_gap_for_the_books():
+    from execbrief.lenses import load_lenses
+    from execbrief.lenses.select import matches
+
+    vocab = ctx().vocabulary
+    lapse = vocab.topics_for("Goods-in-transit cover lapsed 31/10, not renewed yet. Pharmacy contract requires it.")
+    ending = vocab.topics_for("Halvorsen Dental's contract ends 12/31 and they haven't said whether they'll renew")
+    assert {"clients", "compliance", "licensing"} <= set(lapse)
+    assert {"clients", "compliance"} <= set(ending) and "licensing" not in ending
+    [gaps] = [s.select for s in load_lenses()["accounting"].sections if s.id == "compliance"]
+    shown = lambda topics: matches(Fact(id="f", kind="finding", name="risk", statement="s", topics=topics), gaps)  # noqa: E731
+    assert shown(tuple(lapse)) and not shown(tuple(ending))
+
+
 def test_market_conditions_are_no_marketing_and_a_market_stall_day_is():
     vocab = ctx().vocabulary
 

@@ -194,6 +194,34 @@ def test_an_excluded_topic_keeps_a_fact_out_of_a_section_it_otherwise_matches():
     assert [f.id for f in got.sections["s"]] == ["f-eng"] and got.omitted == {}
 
 
+def test_an_unless_topic_keeps_a_fact_its_excluded_topic_would_leave_out():
+    from execbrief.lenses import FactIndex, lens_pool
+
+    select = Selector(kinds=("finding",), topics=("compliance",), exclude_topics=("clients",), unless_topics=("licensing",))
+    lens = Lens(id="t", title="T", audience="A", sections=(LensSection(id="s", title="S", directive="d", select=select),))
+    facts = [fact("f-ending", topics=("clients", "compliance")),  # a client's contract ending
+             fact("f-cover", topics=("clients", "compliance", "licensing")),  # cover the client's contract requires
+             fact("f-permit", topics=("compliance", "licensing")),
+             fact("f-tax", topics=("compliance",))]
+    assert [f.id for f in view(lens, facts).sections["s"]] == ["f-cover", "f-permit", "f-tax"]
+    assert [f.id for f in lens_pool(lens, FactIndex(facts), as_of=AS_OF)] == ["f-cover", "f-permit", "f-tax"]
+    with pytest.raises(ValueError, match="give exclude_topics too"):
+        Selector(topics=("compliance",), unless_topics=("licensing",))
+
+
+def test_a_section_keeping_an_unknown_topic_is_an_error_naming_the_key(workspace):
+    from execbrief.errors import LensError
+
+    workspace.write("lenses/books.toml", (
+        'id = "books"\ntitle = "Books"\naudience = "Accounting"\n'
+        '[[sections]]\nid = "gaps"\ntitle = "Gaps"\ndirective = "Lapsed licences."\n'
+        '[sections.select]\ntopics = ["compliance"]\nexclude_topics = ["clients"]\nunless_topics = ["licence"]\n'
+    ))
+    with pytest.raises(LensError) as caught:
+        load_lenses(workspace.root)
+    assert "sections.gaps.select.unless_topics" in str(caught.value) and "'licence'" in str(caught.value)
+
+
 def test_an_excluded_name_keeps_a_settled_problem_out_of_a_notes_section():
     from execbrief.lenses import FactIndex, lens_pool
 

@@ -15,7 +15,7 @@ from decimal import Decimal
 from operator import attrgetter
 from typing import Annotated, Any, Literal, Mapping, Sequence
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 __all__ = [
     "SEVERITIES",
@@ -192,6 +192,7 @@ class Selector(_Frozen):
     names: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()
     exclude_topics: tuple[str, ...] = ()  # a fact with any of these is not shown
+    unless_topics: tuple[str, ...] = ()  # unless it has one of these (a licence lapse a client's contract needs)
     exclude_names: tuple[str, ...] = ()  # nor one of these names ("resolved_later": a problem settled since)
     min_severity: Severity | None = None
     # (bounded: a century of days or periods is beyond any briefing, and dates past it overflow)
@@ -201,6 +202,12 @@ class Selector(_Frozen):
     # only what no earlier section of the lens shows (a limit cut it, or nothing selects it):
     # an audit's "Other notes", so nothing about its business is left out
     rest: bool = False
+
+    @model_validator(mode="after")
+    def _unless_with_exclude(self) -> "Selector":
+        if self.unless_topics and not self.exclude_topics:
+            raise ValueError("unless_topics keeps facts that exclude_topics would leave out: give exclude_topics too")
+        return self
 
 
 class LensSection(_Frozen):

@@ -102,7 +102,7 @@ def _validate(data: dict[str, Any], origin: str, vocabulary: Vocabulary) -> Lens
         raise LensError(f"lens file {origin}: {msg}", key=key, path=None if origin == "builtin" else origin) from None
     wanted = [("focus", lens.focus)] + [
         (f"sections.{s.id}.select.{field}", getattr(s.select, field))
-        for s in lens.sections for field in ("topics", "exclude_topics")
+        for s in lens.sections for field in ("topics", "exclude_topics", "unless_topics")
     ]
     for key, topics in wanted:
         unknown = vocabulary.unknown(topics)

@@ -38,7 +38,8 @@ def matches(fact: Fact, selector: Selector) -> bool:
         return False
     if selector.topics and not set(selector.topics) & set(fact.topics):
         return False
-    if selector.exclude_topics and not set(selector.exclude_topics).isdisjoint(fact.topics):
+    if selector.exclude_topics and not set(selector.exclude_topics).isdisjoint(fact.topics) \
+            and set(selector.unless_topics).isdisjoint(fact.topics):
         return False
     if selector.exclude_names and fact.name in selector.exclude_names:
         return False
@@ -243,8 +244,8 @@ class FactIndex(Sequence[Fact]):
         for _, _, holds in criteria:
             found = [n for n in found if holds(n)]
         if selector.exclude_topics:
-            column, excluded = self._columns["topics"], set(selector.exclude_topics)
-            found = [n for n in found if excluded.isdisjoint(column[n])]
+            column, excluded, kept = self._columns["topics"], set(selector.exclude_topics), set(selector.unless_topics)
+            found = [n for n in found if excluded.isdisjoint(column[n]) or not kept.isdisjoint(column[n])]
         if selector.exclude_names:
             names, unwanted = self._columns["names"], set(selector.exclude_names)
             found = [n for n in found if names[n] not in unwanted]
