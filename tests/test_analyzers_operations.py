@@ -1160,6 +1160,18 @@ def test_a_lapsed_cover_a_client_contract_requires_is_a_compliance_gap_for_the_b
     assert shown(tuple(lapse)) and not shown(tuple(ending))
 
 
+def test_co_hosting_holiday_lets_is_no_web_hosting_in_a_heading_or_an_item():
+    vocab = ctx().vocabulary
+
+    renewal = "Hiscox public liability renews 8 Jan and there's no renewal quote yet. Need to chase."
+    # (the heading named the trade, and its 'hosting' made every item of the note tech, and no compliance)
+    topics = vocab.topics_for(renewal, heading="Co-hosting handover notes (shared doc — Jess & Kit)")
+    assert "tech" not in topics and {"compliance", "licensing"} <= set(topics)
+    assert "tech" not in vocab.topics_for("Cove Co-Hosting needs two new cottages to replace Nick's")
+    assert "tech" not in vocab.topics_for("Claire wants a cohosting proposal", heading="Owners (co-hosted)")
+    assert "tech" in vocab.topics_for("The web hosting bill went up to $40 a month", heading="Co-hosting")
+
+
 def test_market_conditions_are_no_marketing_and_a_market_stall_day_is():
     vocab = ctx().vocabulary
 

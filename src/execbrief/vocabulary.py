@@ -280,12 +280,17 @@ class Vocabulary:
         they are silent ("our own website" in a Channels list is marketing, not tech), except
         security, which is always worth a CTO's look.
         """
-        body = body or ""
-        if self._senses is not None:  # "a backup driver" is a person, not a copy of data
-            lower = body.lower()
+        body, heading = self._in_its_sense(body or ""), self._in_its_sense(heading or "")
+        return self.topics_of(self._context(heading, tuple(tags)), self.read(body)[0])
+
+    def _in_its_sense(self, text: str) -> str:
+        """The text without the words it uses in another sense than a topic's ("a backup
+        driver" is a person, not a copy of data; "Co-hosting handover notes" no web hosting)."""
+        if self._senses is not None:
+            lower = text.lower()
             if any(word in lower for word in self._senses[0]):
-                body = self._senses[1].sub(" ", body)
-        return self.topics_of(self._context(heading or "", tuple(tags)), self.read(body)[0])
+                return self._senses[1].sub(" ", text)
+        return text
 
     def _context_topics(self, heading: str, tags: tuple[str, ...]) -> frozenset[str]:
         """The topics a heading and a note's tags give every item under them."""
