@@ -1172,6 +1172,21 @@ def test_co_hosting_holiday_lets_is_no_web_hosting_in_a_heading_or_an_item():
     assert "tech" in vocab.topics_for("The web hosting bill went up to $40 a month", heading="Co-hosting")
 
 
+def test_a_heading_that_names_a_business_says_whose_its_items_are_not_what_they_are_about():
+    named = ctx(entities={**ENTITIES, "green": ("Evergreen Landscaping", "agency"), "bs": ("Bluestack IT", "agency")},
+                aliases={"green": ("Landscaping",)})
+    # (the name's "landscaping" made every item under it a tradesperson's; "IT", in capitals, every item tech)
+    for heading in ("Evergreen Landscaping", "Landscaping", "Evergreen Landscaping — end of season wrap"):
+        fact = only(operations.analyze([document(), section(heading, "Trailer tabs expire 12/31.")], named))
+        assert "trades" not in fact.topics and "compliance" in fact.topics, heading
+    renewal = only(operations.analyze([document(), section("Bluestack IT", "The E&O insurance renews Dec 31.")], named))
+    assert "tech" not in renewal.topics and "compliance" in renewal.topics
+    # a heading's own words still say what its items are about, beside the name
+    fixes = only(operations.analyze([document(), section("Evergreen Landscaping: repairs", "Trailer tabs expire.")], named))
+    assert "maintenance" in fixes.topics
+    assert "trades" in named.vocabulary.topics_for("Trailer tabs expire 12/31.", heading="Landscaping")
+
+
 def test_market_conditions_are_no_marketing_and_a_market_stall_day_is():
     vocab = ctx().vocabulary
 

@@ -163,6 +163,7 @@ def analysis_context(settings: Settings, plans: list[PlannedReport], as_of: date
     return AnalysisContext(
         as_of=as_of, currency=settings.organization.currency,
         entities={e.id: (e.name, kinds[e.id]) for e in settings.entities},
+        aliases={e.id: tuple(e.aliases) for e in settings.entities if e.aliases},
         units={e.id: e.unit for e in settings.entities if e.unit},
         ledger_types=types,
         stale_days=settings.run.stale_days, expected_kpis=tuple(sorted(expected)),

@@ -19,6 +19,7 @@ package, and nothing here imports an analyzer but by name, in ``registered()``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from datetime import date
@@ -42,6 +43,7 @@ class AnalysisContext:
     currency: str = "USD"
     # id → (name, kind): the kind configured, else inferred (see analyzers.kinds)
     entities: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)  # id → the other names it goes by
     units: dict[str, str] = field(default_factory=dict)  # id → what one unit sold is called ("charter")
     ledger_types: tuple[tuple[str, str], ...] = ()  # [sources.ledger.types]: (category or account, type)
     stale_days: int = 45
@@ -66,6 +68,24 @@ class AnalysisContext:
     def business_names(self) -> frozenset[str]:
         """The configured businesses' names, lower-case (worked out once per context)."""
         return frozenset(name.lower() for name, _ in self.entities.values())
+
+    @cached_property
+    def _named(self) -> "re.Pattern[str] | None":
+        """Any business's name or alias, as a whole word or words, case aside."""
+        names = {n for name, _ in self.entities.values() for n in (name,) if n.strip()}
+        names |= {a for aliases in self.aliases.values() for a in aliases if a.strip()}
+        if not names:
+            return None
+        return re.compile(r"(?i)(?<!\w)(?:" + "|".join(map(re.escape, sorted(names, key=len, reverse=True))) + r")(?!\w)")
+
+    def topics_for(self, body: str | None, *, heading: str | None = None, tags: Sequence[str] = ()) -> tuple[str, ...]:
+        """``Vocabulary.topics_for``, the heading without the businesses' names: a heading that
+        names a business says whose its items are, not what they are about ("Evergreen
+        Landscaping" made every item under it a tradesperson's, "Tallyho Services" every item
+        a service; "Bluestack IT", in capitals, every item tech)."""
+        if heading and self._named is not None:
+            heading = self._named.sub(" ", heading)
+        return self.vocabulary.topics_for(body, heading=heading, tags=tags)
 
     def entity_name(self, entity: str | None) -> str:
         """The display name of an entity id; the organisation when there is none."""

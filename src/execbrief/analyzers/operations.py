@@ -100,7 +100,7 @@ def open_task(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> Fact:
     due = date.fromisoformat(due_text) if due_text else None
     task = plain(_DUE_TEXT.sub(" ", ev.text or "").strip().rstrip(".,;:—–- "))  # ("…, $180, due 12/20": no dangling comma)
     topics = (_labelled_topics(ctx.vocabulary, label)
-              or ctx.vocabulary.topics_for(task, heading=ev.record.get("heading"), tags=info.tags))
+              or ctx.topics_for(task, heading=ev.record.get("heading"), tags=info.tags))
     said = said_on(ev.record, info, ctx)
     flagged = _STATUS.match(task)
     if flagged and _STATUS_SEVERITY[flagged.group(1)[0]] and "kind" not in label:
@@ -129,7 +129,7 @@ def done_task(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> Fact:
     text = plain((ev.text or "").strip())
     where = ev.provenance.label()
     return _done(ev, ev.entity, text, ev.record.get("heading") or "", where, info, ctx,
-                 ctx.vocabulary.topics_for(text, heading=ev.record.get("heading"), tags=info.tags),
+                 ctx.topics_for(text, heading=ev.record.get("heading"), tags=info.tags),
                  ctx.vocabulary.signals(text), said_on(ev.record, info, ctx))
 
 
@@ -369,7 +369,7 @@ def section_items(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> list[Fa
         where = f"{ev.provenance.path}:{line}" if line else ev.provenance.label()
         value, unit = quantity(figures, ctx.currency)
         subject = item.get("re")  # the e-mail's Subject: says what its lines are about, as a heading does
-        topics = _labelled_topics(vocab, label) or vocab.topics_for(
+        topics = _labelled_topics(vocab, label) or ctx.topics_for(
             raw, heading=f"{context} / {subject}" if subject else context, tags=info.tags)
         about = f" (e-mail: {subject})" if subject and subject.lower() not in raw.lower() else ""
         if unit == ctx.currency and "finance" not in topics and "topics" not in label:
@@ -595,7 +595,7 @@ def table_row(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> Fact | None
     cells = ev.record.get("cells") or {}
     heading = ev.record.get("heading") or info.title
     label = ev.record.get("label") or _UNLABELLED  # an LLM reader's: a row may be a finding, a gap, an action
-    topics = _labelled_topics(ctx.vocabulary, label) or ctx.vocabulary.topics_for(
+    topics = _labelled_topics(ctx.vocabulary, label) or ctx.topics_for(
         " ".join((*cells, *map(str, cells.values()))), heading=heading, tags=info.tags)
     kind = label.get("kind", "note")
     items = list(cells.items())
