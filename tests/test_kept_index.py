@@ -84,8 +84,9 @@ def test_an_index_told_beside_the_kept_one_is_the_index_made_from_the_facts(seed
         index = index_of(facts, base, tmp_path, ledger)
         assert told(index) == (n > 0), n
         made = FactIndex(facts)
-        assert plain(index) == plain(made), n
+        # (the views first: a told index moves a value's positions only when a section asks for it)
         assert views(index, lenses) == views(made, lenses), n
+        assert plain(index) == plain(made), n
         assert dict(index.by_id) == {f.id: f for f in facts}
 
 

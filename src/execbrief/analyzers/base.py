@@ -189,8 +189,10 @@ class Rule:
     def parts(self, items: Sequence[Any], ctx: AnalysisContext) -> dict[str, Sequence[Any]]:
         """What it runs over, part by part, in order (one part, "", unless it has a
         ``partition``), of the businesses it serves only."""
-        if self.kinds is not None:
-            items = [item for item in items if self.serves(ctx.kind_of(item.entity))]
+        if self.kinds is not None:  # (the businesses it does not serve, once: not a fact at a time)
+            unserved = {entity for entity in ctx.entities if not self.serves(ctx.kind_of(entity))}
+            if unserved:
+                items = [item for item in items if item.entity not in unserved]
         if self.partition is None:
             return {"": items}
         return dict(sorted(self.partition(items).items())) or {"": []}  # (no part: it still runs, on nothing)

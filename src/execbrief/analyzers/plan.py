@@ -19,9 +19,21 @@ __all__ = ["analyze", "DAYS_TO_FIX"]
 DAYS_TO_FIX = {"critical": 7, "high": 14, "medium": 30, "low": 60, "info": 90}
 
 
-@rule(reads=FACTS)
+def parts(facts: Sequence[Fact]) -> dict[str, list[Fact]]:
+    """Each business's findings and gaps that say how to fix them (the group's under ""): an
+    action is made from its finding alone, or from its business's KPI gaps, so an edit in one
+    business's notes plans its part again only."""
+    out: dict[str, list[Fact]] = {}
+    for fact in facts:
+        if fact.recommendation and fact.kind in ("finding", "gap"):
+            out.setdefault(fact.entity or "", []).append(fact)
+    return out
+
+
+@rule(reads=FACTS, partition=parts)
 def analyze(facts: Sequence[Fact], ctx: AnalysisContext) -> list[Fact]:
-    """A ``remediation`` action for each finding or gap that says how to fix it."""
+    """A ``remediation`` action for each finding or gap that says how to fix it (run business
+    by business: ``parts``)."""
     out = []
     untracked: dict[tuple[str | None, str], list[Fact]] = {}  # (business, severity) → its KPI gaps
     for fact in facts:

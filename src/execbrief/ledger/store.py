@@ -304,7 +304,9 @@ class Ledger:
         id_bytes, key_bytes = "\0".join(ids).encode(), b"".join(keys)
         parent = self._newest_whole_base()
         kept = self._kept_members(parent) if parent is not None else None
-        if (kept is None or kept[0] != id_bytes) and not all(map(lt, ids, islice(ids, 1, None))):
+        # (a run's FactBase is in id order by construction: only other lists are checked)
+        if not isinstance(ordered, FactBase) and (kept is None or kept[0] != id_bytes) \
+                and not all(map(lt, ids, islice(ids, 1, None))):
             ordered = sorted(ordered, key=_ID)  # (a run's facts come in id order, as the base keeps them)
             ids, keys = list(map(_ID, ordered)), content_keys(ordered)
             id_bytes, key_bytes = "\0".join(ids).encode(), b"".join(keys)
@@ -379,8 +381,10 @@ class Ledger:
             # some facts new or gone: the ids each has alone found as sets, and the keys of the
             # runs of ids both have between them compared as above (a dict of a million was ~1.4 s)
             theirs = kept[0].decode().split("\0") if kept[0] else []
-            fresh = sorted(bisect_left(ids, fact_id) for fact_id in set(ids).difference(theirs))
-            gone = sorted(set(theirs).difference(ids))
+            mine_set, theirs_set = set(ids), set(theirs)  # (one set apiece: set from set hashes no id again)
+            fresh = sorted(bisect_left(ids, fact_id) for fact_id in mine_set - theirs_set)
+            gone = sorted(theirs_set - mine_set)
+            del mine_set, theirs_set
             gone_at = [bisect_left(theirs, fact_id) for fact_id in gone]
             changed: list[int] = []
             mine = at = 0  # (positions in this base and in the parent, of a fact both have)

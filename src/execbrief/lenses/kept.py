@@ -192,12 +192,14 @@ def _beside(kept: dict, facts: list[Fact], apart: set[str]) -> FactIndex | None:
             if any(moved["ids"][n] != facts[n].id for n in range(0, len(facts), step)):
                 return None
         where = _where(total, runs)
-        positions: dict[str, dict] = {field: _positions(by_value, where) for field, by_value in kept["positions"].items()}
+        added: dict[str, dict[object, list[int]]] = {field: {} for field in INDEXED}  # the new facts' positions
         for n, fact in zip(now, new):
             for field in INDEXED:
                 values = fact.topics if field == "topics" else (getattr(fact, _OF[field]),)
                 for value in values:
-                    insort(positions[field].setdefault(value, array("i")), n)
+                    added[field].setdefault(value, []).append(n)  # (ascending, as ``now`` is)
+        positions: dict[str, dict] = {field: _Moved(by_value, where, added[field])
+                                      for field, by_value in kept["positions"].items()}
         at, ordinals = kept["dated"]
         dated = dict(zip(at if where is None else map(where.__getitem__, at), map(date.fromordinal, ordinals)))
         dated.pop(-1, None)  # (the facts changed or gone)
@@ -275,15 +277,80 @@ def _where(total: int, runs: Sequence[Run]) -> array | None:
     return where
 
 
-def _positions(by_value: dict[object, array], where: array | None) -> dict[object, array]:
-    """Kept positions by value, where they are now (a value no fact has now is left out)."""
-    if where is None:
-        return by_value
-    moved = {}
-    for value, at in by_value.items():
-        now = array("i", map(where.__getitem__, at))
-        if -1 in now:  # (a few lists hold a fact that changed or went)
-            now = array("i", [n for n in now if n >= 0])
-        if now:
-            moved[value] = now
-    return moved
+class _Moved(dict):  # type: ignore[type-arg]
+    """A field's kept positions by value, each value's moved to where its facts are now (and
+    the new facts' put in) when it is first asked for: a run's sections ask for a few values
+    of a few fields (a kind, some names and topics, a business), and moving every list of a
+    million facts through ``where`` cost ~1.5 s. A value no fact has now is not in it. Its
+    size (``count``) is told without moving it; iterating or comparing it moves them all."""
+
+    def __init__(self, kept: dict[object, array], where: array | None, added: dict[object, list[int]]) -> None:
+        super().__init__()
+        self._kept, self._where, self._added = kept, where, added
+
+    def _move(self, value: object) -> array | None:
+        at, new = self._kept.pop(value, None), self._added.pop(value, ())
+        if at is None:
+            at = array("i")
+        elif self._where is not None:
+            at = array("i", map(self._where.__getitem__, at))
+            if -1 in at:  # (a few lists hold a fact that changed or went)
+                at = array("i", [n for n in at if n >= 0])
+        for n in new:
+            insort(at, n)
+        if not at:
+            return None
+        dict.__setitem__(self, value, at)
+        return at
+
+    def count(self, value: object) -> int:
+        """How many facts have the value, or a few more (those changed or gone since the
+        kept index), its positions not moved: enough to choose which criterion to read."""
+        if dict.__contains__(self, value):
+            return len(dict.__getitem__(self, value))
+        return len(self._kept.get(value, ())) + len(self._added.get(value, ()))
+
+    def __missing__(self, value: object) -> array:
+        at = self._move(value)
+        if at is None:
+            raise KeyError(value)
+        return at
+
+    def __contains__(self, value: object) -> bool:
+        return dict.__contains__(self, value) or self._move(value) is not None
+
+    def get(self, value: object, default: object = None) -> object:  # type: ignore[override]
+        if dict.__contains__(self, value):
+            return dict.__getitem__(self, value)
+        at = self._move(value)
+        return default if at is None else at
+
+    def _everything(self) -> None:
+        for value in [*self._kept, *self._added]:
+            self._move(value)
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        self._everything()
+        return dict.__iter__(self)
+
+    def __len__(self) -> int:
+        self._everything()
+        return dict.__len__(self)
+
+    def __eq__(self, other: object) -> bool:
+        self._everything()
+        return dict.__eq__(self, other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def keys(self):  # type: ignore[no-untyped-def]
+        self._everything()
+        return dict.keys(self)
+
+    def values(self):  # type: ignore[no-untyped-def]
+        self._everything()
+        return dict.values(self)
+
+    def items(self):  # type: ignore[no-untyped-def]
+        self._everything()
+        return dict.items(self)

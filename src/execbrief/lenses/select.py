@@ -30,6 +30,13 @@ __all__ = ["COLUMNS", "FactIndex", "INDEXED", "build_view", "is_plan", "lens_poo
 _RANK = {s: i for i, s in enumerate(SEVERITIES)}
 
 
+def _counter(by_value: Mapping[object, Sequence[int]]) -> Callable[[object], int]:
+    """How many facts have a value, by its list of positions; a kept index's lists, moved when
+    first read (``execbrief.lenses.kept``), tell their size without being moved."""
+    count = getattr(by_value, "count", None)
+    return count if count is not None else lambda value: len(by_value.get(value, ()))
+
+
 def matches(fact: Fact, selector: Selector) -> bool:
     """Whether a fact satisfies a section's selector (empty criteria match anything)."""
     if selector.kinds and fact.kind not in selector.kinds:
@@ -229,7 +236,7 @@ class FactIndex(Sequence[Fact]):
             criteria.append(("topics", wanted, lambda n, column=column, wanted=wanted: not wanted.isdisjoint(column[n])))
         horizon = None if selector.due_within_days is None else _days_after(as_of, selector.due_within_days)
         dated = index["dated"]
-        sizes = [sum(len(index[field].get(v, ())) for v in wanted) for field, wanted, _ in criteria]
+        sizes = [sum(map(_counter(index[field]), wanted)) for field, wanted, _ in criteria]
         if horizon is not None and (not sizes or len(dated) <= min(sizes)):  # (the dated facts are fewest)
             found = sorted(n for n, due in dated.items() if due <= horizon)
         elif criteria:
