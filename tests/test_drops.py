@@ -56,3 +56,31 @@ def test_fees_that_do_not_add_up_to_the_fall_or_a_let_building_s_fall_are_left_a
              row("flats", 2, "Unit 2 (rent $1,250/month; status gone)")]
 
     assert run(small) == {} and run(flats) == {}
+
+
+def test_a_let_buildings_fall_its_units_unpaid_rent_adds_up_to_names_them():
+    facts = [revenue("flats", "2026-10", "3950"), revenue("flats", "2026-11", "2700"), fall("flats"),
+             row("flats", 1, "Unit 1 (tenant A. Osei; rent $1,400/month; status let)"),
+             row("flats", 2, "Unit 2 (tenant C. Dwyer; rent $1,250/month; status 🔴 arrears; notes November rent unpaid)")]
+
+    (explained,) = run(facts).values()
+
+    assert explained.id == "f-fall-flats"
+    assert explained.statement.endswith(": Unit 2's $1,250 a month is unpaid (in arrears, as the unit table says), "
+                                        "which is the fall.")
+    assert explained.recommendation == ("Collect the $1,250 of rent Unit 2 owes: chase the tenant, and send a formal "
+                                        "arrears letter if it is still unpaid.")
+    assert explained.evidence[-1] == "f-row-flats-2"
+    # rent unpaid that is not the fall, or a client late to pay an agency: no reading of the fall
+    small = [*facts[:3], row("flats", 2, "Unit 2 (rent $400/month; status late)")]
+    studio = [revenue("studio", "2026-10", "5956"), revenue("studio", "2026-11", "3956"), fall("studio"),
+              row("studio", 2, "Pecan Street Realty (monthly fee $2,000/month; status late)")]
+    assert run(small) == {} and run(studio) == {}
+
+
+def test_a_unit_whose_tenant_owes_rent_or_has_given_notice_is_let():
+    from execbrief.analyzers.assets import unit_state
+
+    for status in ("🔴 arrears", "late", "nov unpaid (#1142)", "notice given, moving out 2026-12-15", "leaving"):
+        assert unit_state(status) == "earning", status
+    assert unit_state("vacant since 2026-10-01") == "vacant" and unit_state("closed for repairs") == "offline"

@@ -5,9 +5,13 @@ client table says "Pecan Street Realty (monthly fee $2,000/month; … status gon
 October)". A reader told only "find out which clients or channels drove the drop" is sent to
 look for what the notes already say. Where the monthly fees of the clients the business's own
 tables mark gone, left or churned add up to the fall (within a sixth of it), the fall names
-them, and what to do is to replace that money (same id: it takes the finding's place). A let
-building's or a holiday let's fall has its own reading (a vacancy, arrears), which this leaves
-alone.
+them, and what to do is to replace that money (same id: it takes the finding's place).
+
+A let building's fall has its own reading: a tenant who has not paid. Brindle Lane Flats'
+rent fell from £2,750 in October to £1,875 in November, and its status board says "Flat 2
+(rent £875/month; status 🔴 arrears; notes November rent unpaid)". Where the rents of the
+units the business's own table marks in arrears, late or unpaid add up to the fall (within a
+sixth of it), the fall names them, and what to do is to collect it, not to look for a vacancy.
 """
 
 from __future__ import annotations
@@ -27,9 +31,11 @@ _GONE = re.compile(r"(?i)\bstatus:?\s+(?:gone|left|churned|cancell?ed|ended|lost
 # a monthly fee in the row: "$2,000/month", "£1,200 a month", "$950 per mo", "monthly fee $2,000"
 _FEE = re.compile(r"(?i)(?:monthly (?:fee|retainer)\s+)?[$€£]\s?(\d[\d,]*(?:\.\d+)?)"
                   r"(?:\s*(?:/\s*(?:mo|month)\b|a month|per month|per mo\b|monthly))")
+# a unit table's row whose tenant owes rent ("status 🔴 arrears", "status late", "status nov unpaid")
+_OWED = re.compile(r"(?i)\bstatus:?\s+[^\w;]*(?:\w+\s+){0,2}?(?:arrears|late|unpaid|overdue|owes|owing|behind)\b")
 _NAME = re.compile(r":\s([^:()]+?)\s\(")  # the row's first cell: "…: Pecan Street Realty (monthly fee …"
 _CLOSE = Decimal(6)  # the fees explain the fall when they are within a sixth of it
-_NOT_SERVED = frozenset({"rental", "short-let"})
+_LETS = frozenset({"rental", "short-let"})  # a fall of these is a unit's rent unpaid, not a client gone
 
 
 def with_falls(facts: Sequence[Fact]) -> set[str]:
@@ -39,8 +45,8 @@ def with_falls(facts: Sequence[Fact]) -> set[str]:
 
 
 def parts(facts: Sequence[Fact]) -> dict[str, list[Fact]]:
-    """Each business's revenue falls, monthly revenue and gone clients' rows: only the rows
-    of a business with a fall are read."""
+    """Each business's revenue falls, monthly revenue, and gone clients' rows and units' rows in
+    arrears: only the rows of a business with a fall are read."""
     falls = with_falls(facts)
     if not falls:
         return {}
@@ -48,19 +54,20 @@ def parts(facts: Sequence[Fact]) -> dict[str, list[Fact]]:
     for f in facts:
         name = f.name
         if f.entity in falls and (name == "revenue_change" and f.kind == "finding" or name == "revenue"
-                                  or name == "table_row" and _GONE.search(f.statement)):
+                                  or name == "table_row" and (_GONE.search(f.statement) or _OWED.search(f.statement))):
             out.setdefault(f.entity, []).append(f)
     return out
 
 
 @rule(reads=FACTS, settles=True, partition=parts)
 def analyze(facts: Sequence[Fact], ctx: AnalysisContext) -> list[Fact]:
-    """Each revenue fall the gone clients' monthly fees add up to, naming them."""
+    """Each revenue fall the gone clients' monthly fees (a let's, its units' unpaid rents) add
+    up to, naming them."""
     out = []
     for fall in facts:
-        if fall.name != "revenue_change" or fall.kind != "finding" or fall.entity is None \
-                or ctx.kind_of(fall.entity) in _NOT_SERVED or fall.period is None:
+        if fall.name != "revenue_change" or fall.kind != "finding" or fall.entity is None or fall.period is None:
             continue
+        lets = ctx.kind_of(fall.entity) in _LETS
         revenue = {f.period: f.value for f in facts if f.name == "revenue" and f.entity == fall.entity
                    and f.period is not None and f.value is not None and f.unit == ctx.currency}
         before = [p for p in revenue if p < fall.period]
@@ -68,11 +75,23 @@ def analyze(facts: Sequence[Fact], ctx: AnalysisContext) -> list[Fact]:
             continue
         drop = revenue[max(before)] - revenue[fall.period]
         rows = [(f, found) for f in facts if f.name == "table_row" and f.entity == fall.entity
-                and (found := _gone_client(f.statement)) is not None]
+                and (found := (_owing_unit if lets else _gone_client)(f.statement)) is not None]
         gone = [found for _, found in rows]
         if drop <= 0 or not gone or abs(sum(fee for _, fee in gone) - drop) * _CLOSE > drop:
             continue
         cur = ctx.currency
+        if lets:
+            owed = money(sum(rent for _, rent in gone), cur)
+            units = " and ".join(unit for unit, _ in gone)
+            named = " and ".join(f"{unit}'s {money(rent, cur)} a month" for unit, rent in gone)
+            out.append(fall.model_copy(update={
+                "statement": (f"{fall.statement.rstrip('.')}: {named} is unpaid (in arrears, as the unit table says), "
+                              f"which is {'most of ' if sum(rent for _, rent in gone) < drop else ''}the fall."),
+                "recommendation": (f"Collect the {owed} of rent {units} {'owes' if len(gone) == 1 else 'owe'}: "
+                                   "chase the tenant, and send a formal arrears letter if it is still unpaid."),
+                "evidence": fall.evidence + tuple(f.id for f, _ in rows),
+            }))
+            continue
         named = " and ".join(f"{who} ({money(fee, cur)} a month)" for who, fee in gone)
         fees = money(sum(fee for _, fee in gone), cur)
         out.append(fall.model_copy(update={
@@ -83,6 +102,16 @@ def analyze(facts: Sequence[Fact], ctx: AnalysisContext) -> list[Fact]:
             "evidence": fall.evidence + tuple(f.id for f, _ in rows),
         }))
     return out
+
+
+def _owing_unit(statement: str) -> tuple[str, Decimal] | None:
+    """(unit, monthly rent) of a unit table's row whose tenant owes rent, if it states both."""
+    if not _OWED.search(statement):
+        return None
+    name, rent = _NAME.search(statement), _FEE.search(statement)
+    if name is None or rent is None:
+        return None
+    return name.group(1).strip(), Decimal(rent.group(1).replace(",", ""))
 
 
 def _gone_client(statement: str) -> tuple[str, Decimal] | None:
