@@ -172,3 +172,35 @@ def test_a_briefing_that_was_never_delivered_is_no_baseline(workspace):
     for result in (later, same):
         assert _changes(workspace, result, "cfo")[1] == [
             "First briefing of this kind: there is no earlier briefing to compare with."]
+
+
+def test_a_baseline_is_told_beside_the_nearest_fact_base_read(tmp_path):
+    """After an upgrade that restates most facts, the briefings delivered earlier in the period
+    differ from this run's facts in all of them and from each other in a few: each is told
+    beside the one read before it, to the facts it recorded."""
+    from execbrief.lenses import FactIndex
+    from execbrief.pipeline import Baselines
+
+    def fact(n: int, text: str = "") -> Fact:
+        return Fact(id=f"f-{n:03d}", kind="finding", name="risk", entity="alpha", statement=f"Risk {n}{text}.")
+
+    monday = [fact(n) for n in range(200)]
+    tuesday = [fact(n, " (worse)") if n == 3 else fact(n) for n in range(1, 200)]  # two facts apart
+    upgraded = [fact(n, " (restated)") for n in range(200)]  # every fact apart
+    with Ledger(tmp_path / "ledger.db") as ledger:
+        runs = [ledger.start_run(tmp_path, "2026-W48", "2026-11-23", {}) for _ in range(3)]
+        bases = [ledger.record_fact_base(r, facts) for r, facts in zip(runs, (monday, tuesday, upgraded))]
+        ledger.record_facts(runs[1], [Fact(id="f-chg", kind="note", name="change", statement="Worse: risk 3.")])
+        now = FactIndex(upgraded)
+        baselines = Baselines()
+        assert baselines.nearest(ledger, (now, bases[2]), bases[0]) == (now, bases[2])  # (none read yet)
+        first = now.beside(*ledger.differences(runs[0], bases[2]))
+        baselines.read.append((first, bases[0]))
+        near, near_base = baselines.nearest(ledger, (now, bases[2]), bases[1])
+        assert near is first and near_base == bases[0]  # (two facts apart, not two hundred)
+        removed, added = ledger.differences(runs[1], near_base)
+        assert len(added) == 2  # (its change note, and risk 3 as it was on Tuesday)
+        told = near.beside(removed, [f for f in added if f.name != "change"])
+        assert list(told) == [f for f in ledger.facts(runs[1]) if f.name != "change"] == tuesday
+        # a base this run's differs from in few facts is told beside this run's own
+        assert baselines.nearest(ledger, (FactIndex(tuesday), bases[1]), bases[1])[1] == bases[1]

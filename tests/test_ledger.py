@@ -469,3 +469,19 @@ def test_facts_new_gone_and_changed_anywhere_are_told_alike_with_or_without_the_
                 "SELECT fact_id, key FROM base_facts WHERE base = ?", (base,))))) for base in bases]
     assert results["members"] == results["rows"]
     assert all(rows for _, rows in results["members"])
+
+
+def test_a_run_read_beside_a_base_that_restates_most_of_its_facts_is_the_run_as_recorded(ledger, tmp_path):
+    """(an upgrade that restates half a million facts: their bodies are read a batch at a time)"""
+    from execbrief.lenses import FactIndex
+
+    def fact(n: int, text: str = "") -> Fact:
+        return Fact(id=f"f-{n:05d}", kind="finding", name="risk", entity="alpha", statement=f"Risk {n}{text}.")
+
+    then = [fact(n) for n in range(1_300)]
+    now = [fact(n, " (restated)") if n % 3 else fact(n) for n in range(1, 1_301)]
+    old_run, new_run = (ledger.start_run(tmp_path, "2026-W48", "2026-11-23", {}) for _ in range(2))
+    ledger.record_fact_base(old_run, then)
+    base = ledger.record_fact_base(new_run, now)
+    removed, added = ledger.differences(old_run, base)
+    assert len(added) > 800 and list(FactIndex(now).beside(removed, added)) == ledger.facts(old_run) == then

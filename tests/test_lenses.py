@@ -462,3 +462,52 @@ def test_facts_by_id_are_the_same_whether_the_fact_base_is_in_id_order_or_not():
         assert index.by_id.get("f-999") is None and index.among(["f-006", "f-004", "f-000"]) == [facts[0], facts[2]]
     with pytest.raises(KeyError):
         ordered.by_id["f-001"]
+
+
+def test_the_pool_among_many_ids_is_what_looking_at_each_fact_finds():
+    from execbrief.lenses import FactIndex, lens_pool
+    from execbrief.lenses.select import _MANY, lens_within
+
+    kinds = (("finding", "high"), ("finding", "low"), ("metric", None), ("action", "medium"), ("note", None), ("gap", "medium"))
+    facts = [Fact(id=f"f-{n:05d}", kind=kinds[n % 6][0], severity=kinds[n % 6][1], entity=(None, "alpha", "beta")[n % 3],
+                  name=("revenue", "risk", "table_row", "remediation", "missing_kpi")[n % 5], statement="s",
+                  topics=((), ("channels",), ("security", "tech"), ("finance", "kpi"), ("clients", "compliance"))[n % 5],
+                  value=Decimal(n % 7), unit="USD", period=f"2026-{1 + n % 12:02d}",
+                  due=AS_OF.replace(day=1 + n % 28) if n % 6 == 3 else None)
+             for n in range(3 * _MANY)]
+    index = FactIndex(facts)
+    few, many = ({f.id for f in facts[::step]} for step in (7, 2))
+    assert len(few) < _MANY <= len(many)  # (each fact looked at; the index's picks)
+    for lens in load_lenses(None).values():
+        for scope in (None, {"alpha"}):
+            pool = lens_pool(lens, index, as_of=AS_OF, scope=scope)
+            for ids in (few, many):
+                assert lens_within(lens, index, ids, as_of=AS_OF, scope=scope) == [f for f in pool if f.id in ids], lens.id
+
+
+def test_pools_apart_of_indexes_told_beside_one_another_in_turn_are_the_whole_pools_apart():
+    """(briefings delivered in turn: each told beside the one read before it)"""
+    from execbrief.lenses import FactIndex, lens_pool
+
+    kinds = (("finding", "high"), ("finding", "low"), ("metric", None), ("action", "medium"), ("note", None), ("gap", "medium"))
+    facts = [Fact(id=f"f-{n:04d}", kind=kinds[n % 6][0], severity=kinds[n % 6][1], entity=(None, "alpha", "beta")[n % 3],
+                  name=("revenue", "risk", "table_row", "remediation", "missing_kpi")[n % 5], statement=f"s {n}",
+                  topics=((), ("channels",), ("security", "tech"), ("finance", "kpi"), ("clients", "compliance"))[n % 5],
+                  value=Decimal(n % 7), unit="USD", period=f"2026-{1 + n % 12:02d}",
+                  due=AS_OF.replace(day=1 + n % 28) if n % 6 == 3 else None)
+             for n in range(1_200)]
+    now = FactIndex(facts)
+    worse = lambda fs: [f.model_copy(update={"severity": "critical", "statement": f.statement + " (worse)"}) for f in fs]  # noqa: E731
+    monday = now.beside({f.id for f in facts[::3]}, worse(facts[::3]))  # a third apart from now
+    tuesday = monday.beside({"f-0009", "f-0010"}, worse(facts[10:11]))  # two apart from Monday
+    wednesday = tuesday.beside({"f-0100"}, [])
+    assert monday.differs_from(tuesday) == {"f-0009", "f-0010"} and tuesday.differs_from(wednesday) == {"f-0100"}
+    assert len(now.differs_from(wednesday)) == 402 and FactIndex(facts[:5]).differs_from(monday) is None
+    for first, second in ((monday, tuesday), (tuesday, wednesday), (monday, wednesday), (now, wednesday), (wednesday, now)):
+        made = [FactIndex(list(index)) for index in (first, second)]  # (the same facts, indexed afresh)
+        for lens in load_lenses(None).values():
+            for scope in (None, {"alpha"}):
+                part = pools_apart(lens, first, second, as_of=AS_OF, scope=scope)
+                whole = [lens_pool(lens, index, as_of=AS_OF, scope=scope) for index in made]
+                assert compare(*part, key="k", baseline_period="p") == compare(*whole, key="k", baseline_period="p")
+                assert (part[0] == part[1]) == (whole[0] == whole[1]), lens.id

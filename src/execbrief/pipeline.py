@@ -436,7 +436,7 @@ def run(
         outcomes: list[ReportOutcome] = []
         messages: list[Message] = []
         # run id → its facts, read once for all reports (beside this run's: only what differs is read)
-        baselines: dict[str, FactIndex] = {}
+        baselines = Baselines()
         with clock("selection"):
             indexed = _index_of(facts, base, ledger, settings)  # one index of the fact base for every report's sections
             changed: dict[str, Fact] = {}  # the changes the reports add, looked up before the fact base
@@ -558,9 +558,35 @@ def _index_of(facts: list[Fact], base: str | None, ledger: Ledger, settings: Set
     return index_of_base(facts, base, index_cache(settings), code_digest(), ledger.bases_differ)
 
 
+@dataclass
+class Baselines:
+    """Earlier runs' facts, each read once for all of this run's reports (``indexes``: run id →
+    its index), and the indexes read so far with their fact bases (``read``)."""
+
+    indexes: dict[str, FactIndex] = field(default_factory=dict)
+    read: list[tuple[FactIndex, str | None]] = field(default_factory=list)
+
+    def nearest(self, ledger: Ledger, own: tuple[FactIndex, str | None], base: str | None) -> tuple[FactIndex, str | None]:
+        """The index (with its base) to tell a run of fact base ``base`` beside: this run's
+        (``own``), unless one read earlier differs from it in a quarter as many facts or
+        fewer, as the ledger tells from its rows. After an upgrade that restates half a
+        million facts, every briefing delivered earlier in the period differs from this run's
+        facts in all of them, and from each other in a few: each told beside this run's cost
+        ~30 s and a gigabyte; beside the one read before it, a few facts."""
+        if base is None or own[1] is None:
+            return own
+        direct = ledger.bases_differ(own[1], base)
+        best, fewest = own, None if direct is None else len(direct) / 4
+        for index, theirs in self.read:
+            apart = ledger.bases_differ(theirs, base) if theirs is not None else None
+            if apart is not None and (fewest is None or len(apart) < fewest):
+                best, fewest = (index, theirs), len(apart)
+        return best
+
+
 def _view_for(
     plan: PlannedReport, facts: FactIndex, warnings: list[DataWarning], settings: Settings,
-    period: str, as_of: date, ledger: Ledger, run_id: str, baselines: dict[str, FactIndex],
+    period: str, as_of: date, ledger: Ledger, run_id: str, baselines: "Baselines",
     clock: StageClock | None = None, base: str | None = None,
 ) -> LensView:
     """The writer's input for one report, with what changed since its baseline briefing.
@@ -577,11 +603,14 @@ def _view_for(
         left out: they are part of its facts, not of what it reports on."""
         if run is None:
             return facts
-        if run not in baselines:  # (told by what differs from this run's facts, where both name a base)
-            differ = ledger.differences(run, base)
-            baselines[run] = (facts.beside(differ[0], [f for f in differ[1] if f.name != "change"]) if differ
-                              else FactIndex([f for f in ledger.facts(run) if f.name != "change"]))
-        return baselines[run]
+        if run not in baselines.indexes:  # (told by what differs from the nearest base read, where both name one)
+            theirs = ledger.fact_base_of(run)
+            near, near_base = baselines.nearest(ledger, (facts, base), theirs)
+            differ = ledger.differences(run, near_base)
+            baselines.indexes[run] = (near.beside(differ[0], [f for f in differ[1] if f.name != "change"]) if differ
+                                      else FactIndex([f for f in ledger.facts(run) if f.name != "change"]))
+            baselines.read.append((baselines.indexes[run], theirs))
+        return baselines.indexes[run]
 
     def apart(first: FactIndex, second: FactIndex, also: frozenset[str] = frozenset()) -> tuple[list[Fact], list[Fact]]:
         """What the report showed, or could have, in two runs, where they may differ (and at
