@@ -622,3 +622,18 @@ def test_a_business_cell_written_another_way_is_still_that_business(ws):
     result = ws.collect('\n[[entities]]\nid = "fenwick"\nname = "Fenwick Road Duplex"\n')
 
     assert [e.entity for e in result.evidence if e.kind == "transaction"] == ["fenwick", "globex", None]
+
+
+def test_a_business_the_business_column_writes_two_ways_is_read_as_one_and_warned_of(ws):
+    """(a Xero export: "Gull's Rest" on every row but one, tracked "Gulls Rest")"""
+    ws.write("ledger/a.csv", HEADER + "2026-05-03,1,Acme Inc,,,a\n2026-05-04,2,Globex,,,b\n"
+             "2026-05-05,3,ACME INC.,,,c\n2026-05-06,4,Acme Inc,,,d\n2026-05-07,5,acme,,,e\n")
+    ws.write("ledger/b.csv", HEADER + "2026-05-03,1,Globex,,,a\n2026-05-04,2,Acme Inc,,,b\n")
+    for result in (ws.collect(), ws.collect()):  # (and from the parse cache)
+        assert [e.entity for e in result.evidence] == ["acme", "globex", "acme", "acme", "acme", "globex", "acme"]
+        (warning,) = result.warnings
+        assert (warning.path, warning.line) == ("ledger/a.csv", 4)
+        assert warning.message == (
+            "the business column writes Acme Corporation 3 ways (“Acme Inc” first on line 2, “ACME INC.” first on "
+            "line 4, “acme” first on line 6): each is read as Acme Corporation; write it one way in the books, whose "
+            "own reports split it, or add the others as aliases in [[entities]]")

@@ -76,6 +76,7 @@ class LedgerSource:
         self.config = settings.sources.ledger
         self.workspace = Path(settings.workspace)
         self._ids = {e.id for e in settings.entities}
+        self._names = {e.id: e.name for e in settings.entities}
         # id, alias or name (case-insensitive) → entity id
         self._by_label: dict[str, str] = {}
         for entity in settings.entities:
@@ -242,7 +243,23 @@ class LedgerSource:
             fh.seek(0)
             self._parse(csv.reader(fh, delimiter=delimiter), parse, file)
         parse.done()
+        self._spelt_apart(parse.spellings, file)
         return parse.table, parse.hits, parse.unassigned
+
+    def _spelt_apart(self, spellings: dict[str | None, list[tuple[int, str]]], file: _FileWarnings) -> None:
+        """A warning for each business the file's business column writes more than one way
+        ("Gull's Rest" on most rows, "Gulls Rest" on one): read as one business, but a
+        bookkeeping tool's tracking that is not written one way splits its reports."""
+        for entity, ways in spellings.items():
+            if entity is None or len(ways) < 2 or not self._ids:
+                continue
+            said = ", ".join(f"“{raw if not withhold(raw)[1] else '(a withheld value)'}” first on line {line}"
+                             for line, raw in ways[:5])
+            name = self._names.get(entity, entity)
+            file.add(ways[1][0], (
+                f"the business column writes {name} {len(ways)} ways ({said}{', …' if len(ways) > 5 else ''}): each is "
+                f"read as {name}; write it one way in the books, whose own reports split it, or add the others "
+                "as aliases in [[entities]]"))
 
     def _parse(self, reader: Any, parse: _FileParse, file: _FileWarnings) -> None:
         """Turn the rows of one CSV file into table rows; problems go to ``file``."""
@@ -382,6 +399,8 @@ class LedgerSource:
         entity = parse.entities.get(raw_entity)
         if entity is None:
             entity = parse.entities[raw_entity] = table.intern(table.entities, self._entity(raw_entity))
+            if raw_entity:  # (each way the file writes a business, where it first does)
+                parse.spellings.setdefault(table.entities[entity], []).append((start, raw_entity))
         if self._ids and table.entities[entity] is None:
             parse.unassigned.append((start, raw_entity))
             if raw_entity:  # (what it says, for the bookkeeper's finding; never a secret)
@@ -521,6 +540,7 @@ class _FileParse:
         self.secrets: dict[int, list[Any]] = {}  # position of a withheld string → its secrets
         self.hits: list[tuple] = []  # (id, entity, record, line_start, line_end) per scan_hit
         self.unassigned: list[tuple[int, str]] = []  # (line, business column) of rows of no configured business
+        self.spellings: dict[str | None, list[tuple[int, str]]] = {}  # business → (first line, as written), each way
 
     def string(self, raw: str) -> int:
         """The position of ``raw``'s withheld form among the table's strings."""
