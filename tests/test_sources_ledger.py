@@ -637,3 +637,24 @@ def test_a_business_the_business_column_writes_two_ways_is_read_as_one_and_warne
             "the business column writes Acme Corporation 3 ways (“Acme Inc” first on line 2, “ACME INC.” first on "
             "line 4, “acme” first on line 6): each is read as Acme Corporation; write it one way in the books, whose "
             "own reports split it, or add the others as aliases in [[entities]]")
+
+
+def test_the_books_say_which_business_a_file_writes_more_than_one_way_and_how_to_mend_it(ws):
+    from datetime import date
+
+    from execbrief.analyzers import AnalysisContext, books
+
+    ws.write("ledger/a.csv", HEADER + "2026-05-03,1,Acme Corporation,,,a\n2026-05-04,2,Globex,,,b\n"
+             "2026-05-05,3,Acme Inc,,,c\n2026-05-06,4,Acme Corporation,,,d\n")
+    context = AnalysisContext(as_of=date(2026, 6, 30), entities={"acme": ("Acme Corporation", None),
+                                                                 "globex": ("Globex", None)})
+    for result in (ws.collect_tables(), ws.collect_tables()):  # (and from the parse cache)
+        (table,) = [ev.record["table"] for ev in result.evidence if ev.kind == "transactions"]
+        assert table.spelt == {0: "Acme Corporation", 2: "Acme Inc"}
+        (finding,) = [f for f in books.analyze(result.evidence, context) if f.name == "business_spelt_apart"]
+        assert (finding.entity, finding.severity, finding.evidence) == ("acme", "low", (table.row_id(0), table.row_id(2)))
+        assert finding.statement == (
+            "ledger/a.csv writes Acme Corporation 2 ways in its business column: “Acme Corporation” (first on line 2) "
+            "and “Acme Inc” (first on line 4). Every row counts for Acme Corporation here, but the books' own reports "
+            "by business split them.")
+        assert finding.recommendation == "Correct the rows written “Acme Inc” to “Acme Corporation” in the books."

@@ -62,6 +62,9 @@ class TransactionTable:
         # row → its business cell as written, where that names no configured business (a blank
         # cell is not here): "Quayside Cleaners" beside a configured "Quayside Cleaning"
         self.named: dict[int, str] = {}
+        # row → its business cell as written, for the first row of each way the file writes a
+        # business it writes more than one way ("Gull's Rest" on line 2, "Gulls Rest" on line 99)
+        self.spelt: dict[int, str] = {}
         self.ids: list[str] | None = None  # given evidence ids; else derived from path and line
         self._index: dict[Any, int] = {}
 
@@ -137,14 +140,14 @@ class TransactionTable:
     def to_state(self) -> tuple:
         """Plain values (bytes, lists, dicts) for the parse cache: marshal-able, no objects."""
         return (self.path, self.days, self.entities, self.strings,
-                tuple(getattr(self, c).tobytes() for c in self.COLUMNS), self.odd, self.named)
+                tuple(getattr(self, c).tobytes() for c in self.COLUMNS), self.odd, self.named, self.spelt)
 
     def content_digest(self) -> str:
         """A hash of every row and evidence id (not the file's hash or time): equal tables, equal digests."""
         # (not marshal: its bytes depend on which equal strings are one object)
         digest = hashlib.sha256(json.dumps(
             [self.path, self.days, self.entities, self.strings, sorted(self.odd.items()), self.ids,
-             sorted(self.named.items())]).encode())
+             sorted(self.named.items()), sorted(self.spelt.items())]).encode())
         for column in self.COLUMNS:
             digest.update(getattr(self, column).tobytes())
         return digest.hexdigest()
@@ -152,14 +155,15 @@ class TransactionTable:
     @classmethod
     def from_state(cls, state: tuple, sha256: str | None, observed_at: str | None) -> "TransactionTable":
         """The table ``to_state`` described; ValueError if the state is inconsistent."""
-        path, days, entities, strings, columns, odd, named = state
+        path, days, entities, strings, columns, odd, named, spelt = state
         table = cls(path, sha256, observed_at)
         table.days, table.entities, table.strings, table.odd = list(days), list(entities), list(strings), dict(odd)
         table.named = {int(row): str(cell) for row, cell in named.items()}
+        table.spelt = {int(row): str(cell) for row, cell in spelt.items()}
         for name, raw in zip(cls.COLUMNS, columns, strict=True):
             getattr(table, name).frombytes(raw)
         n = len(table.line)
-        if any(len(getattr(table, c)) != n for c in cls.COLUMNS) or any(k >= n for k in (*table.odd, *table.named)):
+        if any(len(getattr(table, c)) != n for c in cls.COLUMNS) or any(k >= n for k in (*table.odd, *table.named, *table.spelt)):
             raise ValueError("columns of different lengths")
         for name, values in (("day", days), ("entity", entities), ("account", strings),
                              ("category", strings), ("memo", strings)):

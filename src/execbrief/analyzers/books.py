@@ -23,7 +23,7 @@ from .base import AnalysisContext, rule
 from .ledger_rows import Group, Ledger, Row, first_open_month, month_after, month_seq, regular_cadence, shared_ledger
 from .views import LEDGER
 
-__all__ = ["analyze", "category_coverage", "inconsistent_accounts", "uncategorised_rows", "unassigned_rows",
+__all__ = ["analyze", "category_coverage", "inconsistent_accounts", "uncategorised_rows", "unassigned_rows", "spelt_apart",
            "duplicate_rows", "missing_periods", "missing_months"]
 
 TOPICS = ("accounting", "compliance")
@@ -47,6 +47,7 @@ def analyze(evidence: Sequence[Evidence], ctx: AnalysisContext) -> list[Fact]:
         facts.extend(inconsistent_accounts(entity, rows, ctx))
     facts += uncategorised_rows(book, ctx)
     facts += unassigned_rows(book, ctx)
+    facts += spelt_apart(book, ctx)
     facts += duplicate_rows(book, ctx)
     open_month = first_open_month(book, ctx.as_of)
     facts += missing_periods(book, [g for g in book.groups if g.month < open_month], ctx)
@@ -255,6 +256,35 @@ def unassigned_rows(book: Ledger, ctx: AnalysisContext) -> list[Fact]:
         recommendation=" and ".join(fixes).capitalize() + ".",
         topics=TOPICS, evidence=tuple(r.id for r in rows), sources=tuple(sorted({r.path for r in rows})),
     )]
+
+
+def spelt_apart(book: Ledger, ctx: AnalysisContext) -> list[Fact]:
+    """Each business a ledger file's business column writes more than one way (xero's
+    "Gulls Rest" on one row, "Gull's Rest" on the rest): every row counts for the business
+    here, but the books' own reports by business split it. One finding a file and business,
+    naming each way and the line it first appears on."""
+    out = []
+    for r in book.rows(lambda table: sorted(table.spelt)) if ctx.entities else ():
+        entity = r.table.entities[r.table.entity[r.n]]
+        if not out or out[-1][0] != (r.path, entity):
+            out.append(((r.path, entity), []))
+        out[-1][1].append(r)
+    facts = []
+    for (path, entity), rows in sorted(out, key=lambda kv: (kv[0][0], kv[0][1] or "")):
+        name = ctx.entity_name(entity)
+        ways = sorted(rows, key=lambda r: r.line)
+        others = [r.table.spelt[r.n] for r in ways if r.table.spelt[r.n] != name]
+        said = " and ".join(f"“{r.table.spelt[r.n]}” (first on line {r.line})" for r in ways)
+        facts.append(Fact(
+            id=stable_id("f", "business_spelt_apart", path, entity), kind="finding", name="business_spelt_apart",
+            entity=entity, severity="low", value=Decimal(len(ways)), unit="ways",
+            statement=(f"{path} writes {name} {len(ways)} ways in its business column: {said}. Every row counts "
+                       f"for {name} here, but the books' own reports by business split them."),
+            recommendation=(f"Correct the rows written {' or '.join(f'“{o}”' for o in others)} to “{name}” in the books."
+                            if len(others) < len(ways) else f"Write {name} one way in the books' business column."),
+            topics=("accounting", "data-quality"), evidence=tuple(r.id for r in ways), sources=(path,),
+        ))
+    return facts
 
 
 def _counted(rows: Sequence[Row], what: str, cur: str) -> str:

@@ -243,18 +243,21 @@ class LedgerSource:
             fh.seek(0)
             self._parse(csv.reader(fh, delimiter=delimiter), parse, file)
         parse.done()
-        self._spelt_apart(parse.spellings, file)
+        self._spelt_apart(parse, file)
         return parse.table, parse.hits, parse.unassigned
 
-    def _spelt_apart(self, spellings: dict[str | None, list[tuple[int, str]]], file: _FileWarnings) -> None:
+    def _spelt_apart(self, parse: _FileParse, file: _FileWarnings) -> None:
         """A warning for each business the file's business column writes more than one way
-        ("Gull's Rest" on most rows, "Gulls Rest" on one): read as one business, but a
+        ("Gull's Rest" on most rows, "Gulls Rest" on one), and the first row of each way kept
+        in the table (``spelt``, for the books' finding): read as one business, but a
         bookkeeping tool's tracking that is not written one way splits its reports."""
-        for entity, ways in spellings.items():
+        for entity, ways in parse.spellings.items():
             if entity is None or len(ways) < 2 or not self._ids:
                 continue
-            said = ", ".join(f"“{raw if not withhold(raw)[1] else '(a withheld value)'}” first on line {line}"
-                             for line, raw in ways[:5])
+            shown = [(row, line, raw if not withhold(raw)[1] else "(a withheld value)") for row, line, raw in ways]
+            parse.table.spelt.update((row, raw) for row, _, raw in shown)
+            ways = [(line, raw) for _, line, raw in shown]
+            said = ", ".join(f"“{raw}” first on line {line}" for line, raw in ways[:5])
             name = self._names.get(entity, entity)
             file.add(ways[1][0], (
                 f"the business column writes {name} {len(ways)} ways ({said}{', …' if len(ways) > 5 else ''}): each is "
@@ -400,7 +403,7 @@ class LedgerSource:
         if entity is None:
             entity = parse.entities[raw_entity] = table.intern(table.entities, self._entity(raw_entity))
             if raw_entity:  # (each way the file writes a business, where it first does)
-                parse.spellings.setdefault(table.entities[entity], []).append((start, raw_entity))
+                parse.spellings.setdefault(table.entities[entity], []).append((len(table.line), start, raw_entity))
         if self._ids and table.entities[entity] is None:
             parse.unassigned.append((start, raw_entity))
             if raw_entity:  # (what it says, for the bookkeeper's finding; never a secret)
@@ -540,7 +543,7 @@ class _FileParse:
         self.secrets: dict[int, list[Any]] = {}  # position of a withheld string → its secrets
         self.hits: list[tuple] = []  # (id, entity, record, line_start, line_end) per scan_hit
         self.unassigned: list[tuple[int, str]] = []  # (line, business column) of rows of no configured business
-        self.spellings: dict[str | None, list[tuple[int, str]]] = {}  # business → (first line, as written), each way
+        self.spellings: dict[str | None, list[tuple[int, int, str]]] = {}  # business → (first row, its line, as written), each way
 
     def string(self, raw: str) -> int:
         """The position of ``raw``'s withheld form among the table's strings."""
