@@ -75,7 +75,7 @@ def analyze(facts: Sequence[Fact], ctx: AnalysisContext) -> list[Fact]:
             continue
         drop = revenue[max(before)] - revenue[fall.period]
         rows = [(f, found) for f in facts if f.name == "table_row" and f.entity == fall.entity
-                and (found := (_owing_unit if lets else _gone_client)(f.statement)) is not None]
+                and (found := _named_monthly(_OWED if lets else _GONE, f.statement)) is not None]
         gone = [found for _, found in rows]
         if drop <= 0 or not gone or abs(sum(fee for _, fee in gone) - drop) * _CLOSE > drop:
             continue
@@ -104,19 +104,10 @@ def analyze(facts: Sequence[Fact], ctx: AnalysisContext) -> list[Fact]:
     return out
 
 
-def _owing_unit(statement: str) -> tuple[str, Decimal] | None:
-    """(unit, monthly rent) of a unit table's row whose tenant owes rent, if it states both."""
-    if not _OWED.search(statement):
-        return None
-    name, rent = _NAME.search(statement), _FEE.search(statement)
-    if name is None or rent is None:
-        return None
-    return name.group(1).strip(), Decimal(rent.group(1).replace(",", ""))
-
-
-def _gone_client(statement: str) -> tuple[str, Decimal] | None:
-    """(client, monthly fee) of a client table's row marked gone, if it states both."""
-    if not _GONE.search(statement):
+def _named_monthly(status: re.Pattern[str], statement: str) -> tuple[str, Decimal] | None:
+    """(what a table row names, its monthly amount) where ``status`` finds the row's status,
+    if the row states both: a client gone (``_GONE``), a unit whose tenant owes rent (``_OWED``)."""
+    if not status.search(statement):
         return None
     name, fee = _NAME.search(statement), _FEE.search(statement)
     if name is None or fee is None:
