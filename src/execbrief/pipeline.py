@@ -586,7 +586,7 @@ class Baselines:
 
 def _view_for(
     plan: PlannedReport, facts: FactIndex, warnings: list[DataWarning], settings: Settings,
-    period: str, as_of: date, ledger: Ledger, run_id: str, baselines: "Baselines",
+    period: str, as_of: date, ledger: Ledger, run_id: str, baselines: Baselines,
     clock: StageClock | None = None, base: str | None = None,
 ) -> LensView:
     """The writer's input for one report, with what changed since its baseline briefing.

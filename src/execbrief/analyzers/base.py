@@ -72,8 +72,8 @@ class AnalysisContext:
     @cached_property
     def _named(self) -> "re.Pattern[str] | None":
         """Any business's name or alias, as a whole word or words, case aside."""
-        names = {n for name, _ in self.entities.values() for n in (name,) if n.strip()}
-        names |= {a for aliases in self.aliases.values() for a in aliases if a.strip()}
+        names = {name for name, _ in self.entities.values() if name.strip()}
+        names |= {alias for aliases in self.aliases.values() for alias in aliases if alias.strip()}
         if not names:
             return None
         return re.compile(r"(?i)(?<!\w)(?:" + "|".join(map(re.escape, sorted(names, key=len, reverse=True))) + r")(?!\w)")
