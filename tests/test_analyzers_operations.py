@@ -1187,6 +1187,16 @@ def test_a_heading_that_names_a_business_says_whose_its_items_are_not_what_they_
     assert "trades" in named.vocabulary.topics_for("Trailer tabs expire 12/31.", heading="Landscaping")
 
 
+def test_a_return_due_is_a_filing_for_the_accountant_under_any_heading():
+    vocab = ctx().vocabulary
+
+    # (the sentence before says which tax: "We collect MN sales tax on materials … November return due 12/20")
+    for said in ("November return due 12/20, it's tiny this month", "The Nov-Dec return is due by 23 January",
+                 "November's return is due 12/25"):
+        assert "accounting" in vocab.topics_for(said, heading="Landscaping"), said
+    assert "accounting" not in vocab.topics_for("Return the ladder to Dave when it is due back")
+
+
 def test_market_conditions_are_no_marketing_and_a_market_stall_day_is():
     vocab = ctx().vocabulary
 
