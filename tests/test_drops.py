@@ -84,3 +84,13 @@ def test_a_unit_whose_tenant_owes_rent_or_has_given_notice_is_let():
     for status in ("🔴 arrears", "late", "nov unpaid (#1142)", "notice given, moving out 2026-12-15", "leaving"):
         assert unit_state(status) == "earning", status
     assert unit_state("vacant since 2026-10-01") == "vacant" and unit_state("closed for repairs") == "offline"
+
+
+def test_two_units_unpaid_rents_that_are_the_fall_are_named_together():
+    facts = [revenue("flats", "2026-10", "3950"), revenue("flats", "2026-11", "1800"), fall("flats"),
+             row("flats", 1, "Unit 1 (rent $1,000/month; status late)"),
+             row("flats", 2, "Unit 2 (rent $1,150/month; status 🔴 arrears)")]
+    (explained,) = run(facts).values()
+    assert explained.statement.endswith(": Unit 1's $1,000 a month and Unit 2's $1,150 a month are unpaid (in "
+                                        "arrears, as the unit table says), which is the fall.")
+    assert explained.recommendation.startswith("Collect the $2,150 of rent Unit 1 and Unit 2 owe: ")

@@ -487,3 +487,17 @@ def test_an_edit_in_one_business_settles_that_business_and_the_group_again_and_k
     ran, kept = stats.parts_computed.get("resolution", []), stats.parts_reused.get("resolution", [])
     assert sorted(cold.parts_computed["resolution"]) == sorted(ran + kept)  # every part, run or kept
     assert set(ran) <= {"brightline", ""} and kept and not (set(ran) & set(kept)), (ran, kept)  # the other businesses' parts are as they were
+
+
+def test_a_memo_an_earlier_version_kept_fact_ids_in_lets_that_table_go(tmp_path):
+    from execbrief.incremental.memo import Memo
+
+    path = tmp_path / "analysis.sqlite"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE fact_ids (one INTEGER PRIMARY KEY CHECK (one = 1), ids BLOB)")
+        db.execute("INSERT INTO fact_ids VALUES (1, ?)", (b"f-1\0f-2",))
+    memo = Memo(path)
+    assert memo.error is None
+    tables = {name for (name,) in memo.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert "fact_ids" not in tables and {"parts", "whole"} <= tables
+    memo.close()

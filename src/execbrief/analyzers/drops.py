@@ -79,26 +79,20 @@ def analyze(facts: Sequence[Fact], ctx: AnalysisContext) -> list[Fact]:
         gone = [found for _, found in rows]
         if drop <= 0 or not gone or abs(sum(fee for _, fee in gone) - drop) * _CLOSE > drop:
             continue
-        cur = ctx.currency
+        cur, total = ctx.currency, sum(amount for _, amount in gone)
         if lets:
-            owed = money(sum(rent for _, rent in gone), cur)
-            units = " and ".join(unit for unit, _ in gone)
-            named = " and ".join(f"{unit}'s {money(rent, cur)} a month" for unit, rent in gone)
-            out.append(fall.model_copy(update={
-                "statement": (f"{fall.statement.rstrip('.')}: {named} is unpaid (in arrears, as the unit table says), "
-                              f"which is {'most of ' if sum(rent for _, rent in gone) < drop else ''}the fall."),
-                "recommendation": (f"Collect the {owed} of rent {units} {'owes' if len(gone) == 1 else 'owe'}: "
-                                   "chase the tenant, and send a formal arrears letter if it is still unpaid."),
-                "evidence": fall.evidence + tuple(f.id for f, _ in rows),
-            }))
-            continue
-        named = " and ".join(f"{who} ({money(fee, cur)} a month)" for who, fee in gone)
-        fees = money(sum(fee for _, fee in gone), cur)
+            one = len(gone) == 1
+            said = (" and ".join(f"{unit}'s {money(rent, cur)} a month" for unit, rent in gone)
+                    + f" {'is' if one else 'are'} unpaid (in arrears, as the unit table says)")
+            advice = (f"Collect the {money(total, cur)} of rent {' and '.join(unit for unit, _ in gone)} "
+                      f"{'owes' if one else 'owe'}: chase the tenant, and send a formal arrears letter if it is still unpaid.")
+        else:
+            said = " and ".join(f"{who} ({money(fee, cur)} a month)" for who, fee in gone) + " left, as the client table says"
+            advice = (f"Replace the {money(total, cur)} a month {' and '.join(who for who, _ in gone)} paid: a new "
+                      "client, or more work from the others.")
         out.append(fall.model_copy(update={
-            "statement": (f"{fall.statement.rstrip('.')}: {named} left, as the client table says, which is "
-                          f"{'most of ' if sum(fee for _, fee in gone) < drop else ''}the fall."),
-            "recommendation": (f"Replace the {fees} a month {' and '.join(who for who, _ in gone)} paid: a new "
-                               "client, or more work from the others."),
+            "statement": f"{fall.statement.rstrip('.')}: {said}, which is {'most of ' if total < drop else ''}the fall.",
+            "recommendation": advice,
             "evidence": fall.evidence + tuple(f.id for f, _ in rows),
         }))
     return out

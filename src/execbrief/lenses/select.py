@@ -37,6 +37,12 @@ def _counter(by_value: Mapping[object, Sequence[int]]) -> Callable[[object], int
     return count if count is not None else lambda value: len(by_value.get(value, ()))
 
 
+def _left_out(topics: Sequence[str], excluded: set[str], unless: set[str]) -> bool:
+    """Whether a selector's ``exclude_topics`` leave out a fact of these topics (``unless_topics``
+    keep it in): the one rule for a fact looked at and for the index's columns."""
+    return not excluded.isdisjoint(topics) and unless.isdisjoint(topics)
+
+
 def matches(fact: Fact, selector: Selector) -> bool:
     """Whether a fact satisfies a section's selector (empty criteria match anything)."""
     if selector.kinds and fact.kind not in selector.kinds:
@@ -45,8 +51,7 @@ def matches(fact: Fact, selector: Selector) -> bool:
         return False
     if selector.topics and not set(selector.topics) & set(fact.topics):
         return False
-    if selector.exclude_topics and not set(selector.exclude_topics).isdisjoint(fact.topics) \
-            and set(selector.unless_topics).isdisjoint(fact.topics):
+    if selector.exclude_topics and _left_out(fact.topics, set(selector.exclude_topics), set(selector.unless_topics)):
         return False
     if selector.exclude_names and fact.name in selector.exclude_names:
         return False
@@ -252,7 +257,7 @@ class FactIndex(Sequence[Fact]):
             found = [n for n in found if holds(n)]
         if selector.exclude_topics:
             column, excluded, kept = self._columns["topics"], set(selector.exclude_topics), set(selector.unless_topics)
-            found = [n for n in found if excluded.isdisjoint(column[n]) or not kept.isdisjoint(column[n])]
+            found = [n for n in found if not _left_out(column[n], excluded, kept)]
         if selector.exclude_names:
             names, unwanted = self._columns["names"], set(selector.exclude_names)
             found = [n for n in found if names[n] not in unwanted]
