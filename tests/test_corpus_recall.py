@@ -95,8 +95,11 @@ FLOORS = {
     # as a bad date (09/01/2026); with a bank's dates read, 58.5%, the transfers between the
     # accounts and a security deposit read as revenue; then a row with neither category nor
     # account is read by its description, a payment processor's transfer is sales, a payment
-    # to the lender that advanced a loan is a loan payment: 97.6%
-    "judgement-bankfeed": 0.97,
+    # to the lender that advanced a loan is a loan payment: 97.6%; then the owners' $3,500 IRS
+    # estimate the notes call personal is an owner draw, not a cafe cost (2026-12-04): 95.1%,
+    # the CEO's draws line now $8,667 a month, the careful reading's ($26,000 over three months),
+    # which the pattern (written blind) lists as a total only
+    "judgement-bankfeed": 0.95,
     # held out, judgement: a UK holiday let and an Etsy shop on a Xero "Account Transactions" export
     # (DD/MM/YYYY, Debit/Credit, Account Name, Tracking; VAT, a director's loan, guests' deposits,
     # gift vouchers, drawings), first measurement 92.9%, two absents matched by right lines (below);
@@ -260,10 +263,6 @@ KNOWN = {
     # table (Marco's doc), "Gina's chest freezer in the basement": Gina runs the stall, which the
     # notes say elsewhere, but a row of a business's own table stays that business's
     ("shared-drive", "freezer-in-rental-audit"): re.compile(r"Gina's chest freezer in the basement"),
-    # found when table rows were first read with their columns' names, open: the owners' $3,500 IRS
-    # estimate paid from the cafe account is a cafe cost; only the notes say it is personal, and an
-    # "IRS USATAXPYMT" row may as well be payroll tax
-    ("judgement-bankfeed", "cafe-costs-include-irs-personal-tax"): re.compile(r"Costs: \$27,147"),
 }
 # Items of the held-out workspaces the checker reads as shown under another business, found on
 # first measurement and checked by hand (remove an entry when it is fixed; a new one still fails):

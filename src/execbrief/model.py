@@ -93,12 +93,15 @@ class Evidence(_Frozen):
     """One item read from a source: a note section, a task, a table row, a transaction.
 
     ``transactions`` is a whole ledger file: ``record["table"]`` is its ``TransactionTable``.
+    ``ledger_remark`` is a note's line saying what a sum of money is (personal, a draw, a
+    transfer), with the days it names in ``record["dates"]``: the ledger's rules read it.
     """
 
     id: str
     source: str
     kind: Literal[
-        "document", "section", "task", "table_row", "transaction", "transactions", "resource", "scan_hit"
+        "document", "section", "task", "table_row", "transaction", "transactions", "resource", "scan_hit",
+        "ledger_remark",
     ]
     entity: str | None = None
     text: str | None = None

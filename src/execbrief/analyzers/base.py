@@ -141,7 +141,8 @@ class Reads:
     alone as for all the evidence, whatever their provenance's content hash and time and
     a document's last line (a test holds each analyzer to it). Analyzers of one view share its digests. ``per_note``:
     its facts for a note depend on that note's evidence alone, and are kept note by note.
-    ``hits_only``: the view holds scan hits only, which sources always build. ``narrow``:
+    ``hits_only``: of the sources' parts (notes), the view holds only their hits (secrets
+    found, remarks on the ledger), which sources always build. ``narrow``:
     makes a ``Narrowing`` of the view that its analyzers give the same facts for (a test
     holds them to it), so the runner holds only what it keeps, not the whole view (it keeps
     what the ``keys`` of every rule that reads the view pick: see ``keys_reading``).

@@ -4,7 +4,8 @@ Per business: the share of transactions that carry a category, how many accounts
 use, and accounts booked under more than one category (an inconsistent mapping makes
 every category total unreliable). Across the ledger: rows with no category, rows that
 name no business, rows entered twice, and months missing from a business whose history
-shows a row every month.
+shows a row every month. And each row a note says is other than its words make it (a tax
+the owners say was their own: ``remarks``), counted as the note says.
 """
 
 from __future__ import annotations
@@ -16,15 +17,16 @@ from decimal import Decimal
 from difflib import SequenceMatcher
 from typing import Callable, Sequence
 
-from ..formatting import money, month_label, percent
+from ..formatting import long_date, money, month_label, percent
 from ..model import Evidence, Fact, stable_id
 from ..transactions import TransactionTable
 from .base import AnalysisContext, rule
-from .ledger_rows import Group, Ledger, Row, first_open_month, month_after, month_seq, regular_cadence, shared_ledger
+from .ledger_rows import Group, Ledger, Retyped, Row, first_open_month, month_after, month_seq, regular_cadence, shared_ledger
+from .ledger_types import type_label
 from .views import LEDGER
 
 __all__ = ["analyze", "category_coverage", "inconsistent_accounts", "uncategorised_rows", "unassigned_rows", "spelt_apart",
-           "duplicate_rows", "missing_periods", "missing_months"]
+           "retyped_rows", "duplicate_rows", "missing_periods", "missing_months"]
 
 TOPICS = ("accounting", "compliance")
 ZERO = Decimal(0)
@@ -48,6 +50,7 @@ def analyze(evidence: Sequence[Evidence], ctx: AnalysisContext) -> list[Fact]:
     facts += uncategorised_rows(book, ctx)
     facts += unassigned_rows(book, ctx)
     facts += spelt_apart(book, ctx)
+    facts += retyped_rows(book.retyped, ctx)
     facts += duplicate_rows(book, ctx)
     open_month = first_open_month(book, ctx.as_of)
     facts += missing_periods(book, [g for g in book.groups if g.month < open_month], ctx)
@@ -283,6 +286,32 @@ def spelt_apart(book: Ledger, ctx: AnalysisContext) -> list[Fact]:
             recommendation=(f"Correct the rows written {' or '.join(f'“{o}”' for o in others)} to “{name}” in the books."
                             if len(others) < len(ways) else f"Write {name} one way in the books' business column."),
             topics=("accounting", "data-quality"), evidence=tuple(r.id for r in ways), sources=(path,),
+        ))
+    return facts
+
+
+_AS = {"owner_draw": ("an owner draw", "personal: the owners' money, not the business's"),
+       "transfer": ("a transfer", "money moved between the owners' accounts or businesses")}
+
+
+def retyped_rows(retyped: Sequence[Retyped], ctx: AnalysisContext) -> list[Fact]:
+    """Each row a note retypes (``remarks``): counted as the note says, and to be booked so."""
+    facts = []
+    for r in retyped:
+        row, remark = r.row, r.remark
+        what, why = _AS[remark.type]
+        who = ctx.entity_name(row.entity) if row.entity else "no business"
+        label = row.table.strings[row.table.category[row.n]] or row.memo or row.account
+        facts.append(Fact(
+            id=stable_id("f", "retyped_by_note", row.path, row.line), kind="finding", name="retyped_by_note",
+            entity=row.entity, severity="low", value=-row.amount, unit=ctx.currency, period=row.day.isoformat(),
+            statement=(f"{row.path} line {row.line}, “{label}”, {money(-row.amount, ctx.currency)} out of {who} on "
+                       f"{long_date(row.day)}: counted as {what}, not as {type_label(r.was)}, as {remark.path} line "
+                       f"{remark.line} says it is {why}."),
+            recommendation=(f"Book “{label}” of {long_date(row.day)} ({money(-row.amount, ctx.currency)}) as {what} "
+                            "in the books, so their own reports agree."),
+            topics=("accounting", "finance", "data-quality"), evidence=(row.id, remark.id),
+            sources=(row.path, remark.path),
         ))
     return facts
 

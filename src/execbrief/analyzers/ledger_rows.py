@@ -26,12 +26,13 @@ from typing import TYPE_CHECKING, Callable, Iterable, NamedTuple, Sequence
 
 from ..model import Evidence
 from ..transactions import TransactionTable
-from .ledger_types import Classifier, classifier, profit_effect
+from .ledger_types import COST_TYPES, Classifier, classifier, profit_effect
+from .remarks import Remark, remarks as read_remarks
 
 if TYPE_CHECKING:
     from .base import AnalysisContext
 
-__all__ = ["ALL", "Group", "Ledger", "Row", "aggregate", "closed_loans", "first_open_month", "ledger", "month_after", "month_before",
+__all__ = ["ALL", "Group", "Ledger", "Retyped", "Row", "aggregate", "closed_loans", "first_open_month", "ledger", "month_after", "month_before",
            "month_seq", "regular_cadence", "opening_cash", "shared_ledger", "with_group"]
 
 
@@ -81,6 +82,14 @@ class Row(NamedTuple):
         return self.table.strings[self.table.memo[self.n]]
 
 
+class Retyped(NamedTuple):
+    """A row a note's remark retypes: what its words made it, and the remark."""
+
+    row: Row
+    was: str
+    remark: Remark
+
+
 _DAYS: dict[str, tuple[date, str]] = {}
 
 
@@ -96,17 +105,22 @@ class Ledger:
     """The ledger's transactions: their tables, and their groups."""
 
     def __init__(self, tables: list[TransactionTable], by_day: Callable[[str], bool] = lambda month: True,
-                 types: Classifier | None = None) -> None:
+                 types: Classifier | None = None, remarks: Sequence[Remark] = ()) -> None:
         """Group rows by day in the months ``by_day`` names, by month in the others; ``types``
-        gives each group its transaction type (the defaults when None)."""
+        gives each group its transaction type (the defaults when None), except for the rows
+        the notes' ``remarks`` name (see ``analyzers.remarks``): ``retyped`` says which."""
         self.tables = tables
         self.exact = _exact(tables)
         self.types = types or classifier()
         # each table's category column as the rules read it (a bank's description where a row
         # has neither category nor account: ``labels``)
         self.labels = {id(t): labels(t) for t in tables}
-        self.groups: list[Group] = _to_lenders((_groups(tables, by_day, self.types, self.labels) if self.exact
-                                                else _row_groups(tables, self.types, self.labels)))
+        self.retyped: list[Retyped] = _retyped(self, remarks) if remarks else []
+        over: dict[int, dict[int, str]] = {}
+        for r in self.retyped:
+            over.setdefault(id(r.row.table), {})[r.row.n] = r.remark.type
+        self.groups: list[Group] = _to_lenders((_groups(tables, by_day, self.types, self.labels, over) if self.exact
+                                                else _row_groups(tables, self.types, self.labels, over)))
         self.last_day = max((_day(iso)[0] for t in tables for iso in t.days), default=None)
 
     def first_path(self, month: Callable[[str], bool]) -> str | None:
@@ -118,6 +132,18 @@ class Ledger:
             if found is not None and (first is None or (found, table.path) < first):
                 first = (found, table.path)
         return None if first is None else first[1]
+
+    def label(self, row: Row) -> str:
+        """A row's category as the rules read it (its description, where it has no category or account)."""
+        return row.table.strings[self.labels[id(row.table)][row.n]]
+
+    def type_of(self, row: Row) -> str:
+        """A row's transaction type as its words give it (not as a note may retype it)."""
+        table, n = row.table, row.n
+        label = self.labels[id(table)][n]
+        amount = table.amount(n)
+        return self.types(table.strings[label], table.strings[table.account[n]], (amount > 0) - (amount < 0),
+                          label != table.category[n])
 
     def rows(self, keep: Callable[[TransactionTable], Iterable[int]]) -> list[Row]:
         """The rows ``keep`` picks from each table, in date order (date, file, line)."""
@@ -183,6 +209,40 @@ class Ledger:
                 if types(strings[c], strings[a], 1, c != own) == "revenue"}
 
 
+def _retyped(book: Ledger, remarks: Sequence[Remark]) -> list[Retyped]:
+    """The rows the remarks name (``analyzers.remarks``), each with the first remark that
+    names it, in date order. One pass over each table for every sum the remarks state."""
+    sums = {-a for r in remarks for a in r.amounts}
+    found: dict[Decimal, list[Row]] = {}
+    for table in book.tables:
+        wanted: dict[tuple[int, int], Decimal] = {}
+        for x in set(table.exp):
+            for a in sums:
+                k = a.scaleb(-x)
+                if k == k.to_integral_value():
+                    wanted[int(k), x] = a
+        coefs = {k for k, _ in wanted}
+        hits = [n for n, k in enumerate(table.coef) if k in coefs and (k, table.exp[n]) in wanted and n not in table.odd]
+        hits += [n for n in table.odd if table.amount(n) in sums]
+        for row in book.rows(lambda t: hits if t is table else ()):
+            found.setdefault(row.amount, []).append(row)
+    out: dict[tuple[int, int], Retyped] = {}
+    for remark in remarks:
+        for amount in remark.amounts:
+            rows = [r for r in found.get(-amount, ()) if (id(r.table), r.n) not in out and book.type_of(r) in COST_TYPES]
+            if remark.days:
+                near = [r for r in rows if remark.names_day(r.day)]
+                if len(near) > 1:  # of several, the one it names by its words, else by its very day
+                    near = ([r for r in near if remark.shares_words(book.label(r), r.memo)]
+                            or [r for r in near if r.day in remark.days])
+                chosen = near if len(near) == 1 else []
+            else:
+                chosen = [r for r in rows if remark.shares_words(book.label(r), r.memo)]
+            for r in chosen:
+                out[id(r.table), r.n] = Retyped(r, book.type_of(r), remark)
+    return sorted(out.values(), key=lambda r: (r.row.day, r.row.path, r.row.line))
+
+
 def _exact(tables: Sequence[TransactionTable]) -> bool:
     """Whether every sum of any rows is exact: their absolute values add up within the precision."""
     limit = 10 ** getcontext().prec
@@ -238,7 +298,8 @@ def _to_lenders(groups: list[Group]) -> list[Group]:
 
 
 def _groups(tables: Sequence[TransactionTable], by_day: Callable[[str], bool], types: Classifier,
-            labels_of: dict[int, Sequence[int]]) -> list[Group]:
+            labels_of: dict[int, Sequence[int]], over: dict[int, dict[int, str]]) -> list[Group]:
+    """Each table's rows in groups; a row ``over`` retypes (table id → row → type) a group of its own."""
     out = []
     for table in tables:
         # each day's position, or its month's: (day, month) of the group, "day" being the 1st for a month
@@ -265,33 +326,44 @@ def _groups(tables: Sequence[TransactionTable], by_day: Callable[[str], bool], t
             else:
                 part[0] += k
                 part[1] += 1
-        extra = []
+        extra: list[tuple[tuple[int, int, int, int], bool, Decimal, int, str | None]] = []
+        retyped = over.get(id(table), {})
         for n, text in table.odd.items():  # held as 0 above: move each to a group of its own
             key = (table.entity[n], bucket[table.day[n]], table.account[n], category[n], 0, 0,
                    category[n] != table.category[n])
             fine[key][1] -= 1
             amount = Decimal(text)
-            extra.append((key[:4], key[6], amount, (amount > 0) - (amount < 0)))
+            extra.append((key[:4], key[6], amount, (amount > 0) - (amount < 0), retyped.get(n)))
+        for n, kind in retyped.items():  # (a few rows a note retypes: each a group of its own)
+            if n in table.odd:
+                continue
+            k, x = table.coef[n], table.exp[n]
+            key = (table.entity[n], bucket[table.day[n]], table.account[n], category[n], x, (k > 0) - (k < 0),
+                   category[n] != table.category[n])
+            fine[key][0] -= k
+            fine[key][1] -= 1
+            extra.append((key[:4], key[6], Decimal(f"{k}E{x}"), key[5], kind))
         entities, strings, path = table.entities, table.strings, table.path
         for (e, d, a, c, x, sign, m), (total, count) in fine.items():
             if count:
                 day, month = spans[d]
                 out.append(Group(entities[e], month, day, strings[a], strings[c], path,
                                  Decimal(f"{total}E{x}"), count, sign, types(strings[c], strings[a], sign, m), m))
-        for (e, d, a, c), m, amount, sign in extra:
+        for (e, d, a, c), m, amount, sign, kind in extra:
             day, month = spans[d]
             out.append(Group(entities[e], month, day, strings[a], strings[c], path, amount, 1, sign,
-                             types(strings[c], strings[a], sign, m), m))
+                             kind or types(strings[c], strings[a], sign, m), m))
     return out
 
 
 def _row_groups(tables: Sequence[TransactionTable], types: Classifier,
-                labels_of: dict[int, Sequence[int]]) -> list[Group]:
+                labels_of: dict[int, Sequence[int]], over: dict[int, dict[int, str]]) -> list[Group]:
     """Every row its own group, in date order: sums then round where they always did."""
     keyed = []
     for table in tables:
         days = [_day(iso) for iso in table.days]
         labelled = labels_of[id(table)]
+        retyped = over.get(id(table), {})
         for n in range(len(table)):
             day, month = days[table.day[n]]
             amount = table.amount(n)
@@ -300,7 +372,7 @@ def _row_groups(tables: Sequence[TransactionTable], types: Classifier,
             sign = (amount > 0) - (amount < 0)
             keyed.append(((day, table.path, table.line[n]), Group(
                 table.entities[table.entity[n]], month, day, account, category, table.path, amount, 1, sign,
-                types(category, account, sign, described), described)))
+                retyped.get(n) or types(category, account, sign, described), described)))
     keyed.sort(key=lambda kg: kg[0])
     return [g for _, g in keyed]
 
@@ -334,7 +406,8 @@ def _iso(raw: str) -> str:
 
 def ledger(evidence: Sequence[Evidence], as_of: date | None = None,
            types: tuple[tuple[str, str], ...] = ()) -> Ledger:
-    """The ledger among the evidence: ``transactions`` tables, and loose ``transaction`` rows.
+    """The ledger among the evidence: ``transactions`` tables, and loose ``transaction`` rows,
+    with the rows the notes' ``ledger_remark`` items retype (``analyzers.remarks``).
 
     Rows are grouped by month, except where a rule compares their days with a date: in the
     month of the opening cash balance, and from the month of ``as_of`` on (every month, when
@@ -344,13 +417,14 @@ def ledger(evidence: Sequence[Evidence], as_of: date | None = None,
     loose = [ev for ev in evidence if ev.kind == "transaction"]
     if loose:
         tables += _from_rows(loose)
+    said = read_remarks(evidence) if tables else []
     if as_of is None:
-        out = Ledger(tables, types=classifier(types))
+        out = Ledger(tables, types=classifier(types), remarks=said)
     else:
         current = f"{as_of.year:04d}-{as_of.month:02d}"
         found = opening_cash(evidence)
         opening = found[1].isoformat()[:7] if found else None
-        out = Ledger(tables, lambda month: month >= current or month == opening, classifier(types))
+        out = Ledger(tables, lambda month: month >= current or month == opening, classifier(types), said)
     return out
 
 

@@ -11,7 +11,10 @@ from .tables import LatestRows, reads as table_items
 
 __all__ = ["AWS", "LEDGER", "NOTES", "NOTE_TABLES", "REPOS", "TEXT_HITS"]
 
-LEDGER = Reads("ledger", ("ledger",), lambda ev: ev.source == "ledger")
+# the ledger, and what the notes say some of its rows are (a part's remarks are built with
+# its hits: a ledger rule never builds a note)
+LEDGER = Reads("ledger", ("ledger", "notes"), lambda ev: ev.source == "ledger" or ev.kind == "ledger_remark",
+               hits_only=True)
 AWS = Reads("aws", ("aws",), lambda ev: ev.source == "aws")
 REPOS = Reads("repos", ("repos",), lambda ev: ev.source == "repos")
 NOTES = Reads("note", ("notes",), lambda ev: ev.source == "notes", per_note=True)

@@ -292,8 +292,10 @@ class IncrementalRun:
                 if part.source not in spec.sources:
                     continue
                 for group in self.groups_of(spec, part):
-                    if spec.hits_only:
-                        update(group, lambda part=part: items_digest([ev for ev in part.hits if spec.accepts(ev)]))
+                    if spec.hits_only:  # (a part with none adds nothing: its hits name their file)
+                        hits = [ev for ev in part.hits if spec.accepts(ev)]
+                        if hits or spec.per_entity:
+                            update(group, lambda hits=hits: items_digest(hits))
                         continue
                     known = self.part_views(part).get(spec.view)
                     if known is None:

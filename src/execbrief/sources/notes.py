@@ -47,7 +47,7 @@ __all__ = ["NotesSource", "register", "parse_note", "ARCHIVED_STATUSES", "CACHE_
 SUFFIXES = (".md", ".markdown")
 ARCHIVED_STATUSES = frozenset({"archived", "closed", "done", "superseded"})
 CACHE_VERSION = 31  # bump when parse_note's output changes (31: a todo.txt task's projects are kept apart from its text; 30: "by the 15th" is a due date; 29: a password in a connection string (postgres://app:…@host) is withheld; 28: a todo.txt line ("(A) 2026-11-20 Chase Halden +consulting due:2026-12-04", "x 2026-11-25 …") is a task; 27: a Discord export's "**maya** — 10/14/2026 3:48 PM" dates its messages; 26: "by mid-Dec" and "by mid-month" are due dates; 25: a date written 2-11-2026 or 30.09.2026 is read; 24: a Wi-Fi network's password is withheld; 23: a sentence opening "That's" joins the one before; 22: a UTF-16 note with its BOM is read, not skipped as binary; 21: a sentence of four words or fewer (six ending on "it") joins the one before it; 20: a Notion page's property lines under its title are its front matter, not items; 19: a chat's or channel's message is marked so, its sentences read with the messages around it; 18: a chat line's date that could be day or month first is marked so, and read in the organisation's order; 17: an Android WhatsApp export's "03/11/2026, 22:14 - Sam: …" lines are messages, a key safe's code said without "code" and a login pasted as "address / password" (or the password alone on the next line) are withheld; 16: a Slack or Teams export's message headers and [11/16 07:02] lines date their messages, reactions are no items; 15: a table column of passwords or codes and a password-shaped word beside a login are withheld; 14: a "statement date" or "prepared on" within a line dates the note; 13: a task with several deadlines is due by the first, an AWS secret ending in +, / or = is named so, an access code said aloud is withheld; 12: e-mail headers and chat lines date the lines after them, an abbreviated password ("pw: …") is withheld; 8: late NUL bytes are warned of; 9: an AWS secret beside its key id is named so; 10: a sentence pointing back joins the one before, a table keeps its lead-in line, a login in words is withheld; 11: a front-matter value is quoted cut short)
-SUMMARY_VERSION = 11  # bump when what _build puts in a note's summary or evidence changes (11: a business run together in a web or mail address names it; 10: a chat's messages minutes apart are one conversation, read as one paragraph; 9: a secret's hit is the business's whose line it is on; 8: a bullet about two businesses, a sentence each, is one item per sentence; 7: a paragraph naming one business twice is its own across fillers; 6: a line that opens with a business's name as its label is that business's, a table row's short cell naming one is too, an alias said without its article names its business, a line that names none belongs to the one business of the kind it mentions, a paragraph about one business is its throughout)
+SUMMARY_VERSION = 12  # bump when what _build puts in a note's summary or evidence changes (12: a line that says a sum of money is personal, a draw or a transfer is a ledger remark; 11: a business run together in a web or mail address names it; 10: a chat's messages minutes apart are one conversation, read as one paragraph; 9: a secret's hit is the business's whose line it is on; 8: a bullet about two businesses, a sentence each, is one item per sentence; 7: a paragraph naming one business twice is its own across fillers; 6: a line that opens with a business's name as its label is that business's, a table row's short cell naming one is too, an alias said without its article names its business, a line that names none belongs to the one business of the kind it mentions, a paragraph about one business is its throughout)
 _GLOB = set("*?[")
 # a sentence that turns to another matter ("Oh and …", "Also …", "And remind me …", "Web stuff, I …")
 _ASIDE = re.compile(r"(?i)\W*(?:(?:um|uh|okay|ok|so|and|but)\W+)*(?:also|oh|plus|speaking of|one more thing|"
@@ -214,6 +214,7 @@ def _head(parsed: dict[str, Any]) -> dict[str, Any]:
                          for s in body["sections"]],
             "rows": [[line, raw] for line, raw, _ in body["rows"]],
             "secret_texts": _secret_texts(body, parsed.get("secrets", ())),
+            "remark_texts": _remark_texts(body),
         }}
     except _DAMAGED:  # a cached parse of another shape: building from it fails, and parses afresh
         return parsed
@@ -235,6 +236,50 @@ def _secret_texts(body: dict[str, Any], secrets: Any) -> dict[int, str]:
             last = max(at for at, _, _ in before)
             out[line] = max((b for b in before if b[0] == last), key=lambda b: b[1])[2]
     return out
+
+
+# What a ledger remark says of a sum of money: that it is personal, an owner's draw or money
+# moved between accounts, not a cost ("IRS USATAXPYMT on 9/15 ($3,500) is our personal 1040-ES
+# estimate... It is NOT a cafe expense"). A cheap sieve, tried on a section's whole text
+# before its items, by substring (a regex of these words costs ~2 s over 20,000 notes'
+# sections; this, under 1 s): ``analyzers.remarks`` reads what passes.
+_REMARK_WORDS = ("personal", "draw", "between", "ourselves", "myself", "themselves", "company", "priv")
+_CURRENCY = re.compile(r"[$€£]|USD|EUR|GBP|CAD|AUD")
+
+
+def _of_sums(text: str) -> bool:
+    """Whether a text may say what a sum of money is (``_REMARK_WORDS``, and a currency)."""
+    low = text.lower()
+    return any(word in low for word in _REMARK_WORDS) and _CURRENCY.search(text) is not None
+
+
+def _remark_texts(body: dict[str, Any]) -> list[list[Any]]:
+    """[line, text] of each item that may say of a sum of money what it is: a bullet, a task,
+    or a sentence of prose with the sentence before it in its paragraph (the sum in one, "It
+    is NOT a cafe expense." in the next)."""
+    out: list[list[Any]] = []
+    for s in body["sections"]:
+        if not _of_sums(s.get("text") or ""):
+            continue
+        out += [[b.get("line") or 0, b["text"]] for b in s["bullets"] if _of_sums(b["text"])]
+        before: dict[str, Any] | None = None
+        for p in s.get("paras", ()):
+            text = p["text"]
+            if before is not None and before.get("para") == p.get("para") and not _CURRENCY.search(text):
+                text = f"{before['text']} {text}"
+            if _of_sums(text):
+                out.append([p.get("line") or 0, text])
+            before = p
+    out += [[t["line"], t["text"]] for t in body["tasks"] if _of_sums(t["text"])]
+    return out
+
+
+def _remark(rel: str, entity: str | None, observed: str, sha: str | None,
+            line: int, text: str, days: list[str], own: str | None = None) -> Evidence:
+    """A line of a note that says what a sum of money is: a part's ``hits`` and its items
+    hold the same one (the ledger's rules read it without building the note)."""
+    return evidence(stable_id("ev", "notes", rel, "ledger_remark", line), "notes", "ledger_remark", own or entity,
+                    text, {"dates": days}, provenance("notes", rel, line, line, observed, sha))
 
 
 class _Note:
@@ -431,7 +476,8 @@ class NotesSource:
         assert summary is not None
         current = summary["current"]
         observed, entity = summary["observed"], summary["entity"]
-        hits = tuple(_hit(rel, entity, observed, note.sha, *found) for found in summary["hits"])
+        hits = (*(_hit(rel, entity, observed, note.sha, *found) for found in summary["hits"]),
+                *(_remark(rel, entity, observed, note.sha, *found) for found in summary["remarks"]))
         groups = tuple(g or None for g in summary.get("groups") or [entity or ""])
         whole = note.parsed  # a note parsed here, in full: its items are built from it, once
         note.parsed = None
@@ -534,9 +580,14 @@ class NotesSource:
         # family chat): the item its line is in, or the last one before it, says whose
         texts = body["secret_texts"] if "secret_texts" in body else _secret_texts(body, secrets)
         secrets = [[*found[:4], None if pinned else owner(found[0], texts.get(found[0]))] for found in secrets]
+        # what the note says a sum of money is (personal, a draw, a transfer), with the days it names
+        order = "dmy" if self._dmy else "mdy"
+        remarks = [[line, text, [d.isoformat() for f in find_dates(text, order, yearless=True)
+                                 if (d := resolve_day(f, reference))], None if pinned else owner(line, text)]
+                   for line, text in (body["remark_texts"] if "remark_texts" in body else _remark_texts(body))]
         summary.update(kept=True, path=rel, entity=entity, updated=updated, updated_from=updated_from, observed=observed,
                        archived=archived, current=False, hits=[list(h) for h in secrets], doc=doc,
-                       groups=groups)
+                       groups=groups, remarks=remarks)
         if not items:
             return out, summary
         for s, scope in zip(body["sections"], scopes):
@@ -580,6 +631,7 @@ class NotesSource:
                 "matter or name the business in a heading"
             )])
         out += [_hit(rel, entity, observed, sha, *found) for found in secrets]
+        out += [_remark(rel, entity, observed, sha, *found) for found in remarks]
         return out, summary
 
     def _entity(self, fm: dict[str, Any], key_lines: dict[str, int | None], path: Path,
@@ -737,7 +789,9 @@ def _usable(summary: Any, context: str) -> bool:
     return (all(isinstance(summary.get(k), str) for k in ("path", "updated", "observed"))
             and (summary.get("entity") is None or isinstance(summary["entity"], str))
             and isinstance(summary.get("archived"), bool) and isinstance(summary.get("hits"), list)
-            and all(isinstance(h, list) and len(h) == 5 for h in summary["hits"]))
+            and all(isinstance(h, list) and len(h) == 5 for h in summary["hits"])
+            and isinstance(summary.get("remarks"), list)
+            and all(isinstance(r, list) and len(r) == 4 for r in summary["remarks"]))
 
 
 def _mark_current(summaries: list[dict[str, Any]]) -> None:

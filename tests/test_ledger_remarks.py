@@ -1,0 +1,220 @@
+"""What the notes say a ledger row is: a sum the books count as a cost that the owners say is
+personal is an owner draw (``analyzers.remarks``), read from the notes as people write them."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from execbrief.analyzers import AnalysisContext, books, finance
+from execbrief.analyzers.remarks import verdict
+from execbrief.model import Evidence, Provenance
+from ledger_helpers import Ledger, find, named
+
+ENTITIES = {"cafe": ("Copper Kettle Cafe", "retail"), "studio": ("Kim Web Studio", "agency")}
+AS_OF = date(2026, 11, 30)
+
+
+def ctx() -> AnalysisContext:
+    return AnalysisContext(as_of=AS_OF, entities=ENTITIES)
+
+
+def remark(text: str, days: tuple[str, ...] = (), line: int = 23) -> Evidence:
+    """A ``ledger_remark`` as the notes source makes it (``test_the_notes_source_...`` below)."""
+    return Evidence(id=f"ev-remark-{line}", source="notes", kind="ledger_remark", text=text,
+                    record={"dates": list(days)},
+                    provenance=Provenance(source="notes", path="notes/money-notes.md", line_start=line, line_end=line))
+
+
+def bank() -> Ledger:
+    """Three months of a cafe's raw bank export (descriptions only), with a tax payment in September."""
+    book = Ledger("ledger/chase-4471.csv")
+    for month in ("09", "10", "11"):
+        book.add(f"2026-{month}-03", "9000", "cafe", account="", memo="SQUARE INC DEPOSIT")
+        book.add(f"2026-{month}-05", "-4000", "cafe", account="", memo="SYSCO CORP ACH DEBIT")
+        book.add(f"2026-{month}-28", "-2000", "cafe", account="", memo="ZELLE TO ALEX KIM OWNER DRAW")
+    book.add("2026-09-15", "-3500", "cafe", account="", memo="IRS USATAXPYMT 270657512345678")
+    return book
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("IRS USATAXPYMT on 9/15 ($3,500) is our personal 1040-ES estimate. It is NOT a cafe expense.", "owner_draw"),
+    ("The $146 Costco run on 11/22 was personal, not the café's.", "owner_draw"),
+    ("Mom and Dad take $2,000 a month out for themselves; that's our owner draw.", "owner_draw"),
+    ("Transfer of $3,000 between our businesses on 11/3: not an Okoro expense.", "transfer"),
+    # a question or a guess says nothing yet
+    ("Costco $146 on the café card (11/22): personal? If so I'll book it as a draw.", None),
+    ("Looks personal (kids' birthday stuff), ask Ada about the $146.", None),
+    # a transfer that does not say it is no cost, and words that only sound like it
+    ("ONLINE TRANSFER between accounts, $4,000 on 10/2.", None),
+    ("The Parks' $1,500 deposit is sitting in my personal savings account.", None),
+    ("The $900 quote is not a good price.", None),
+])
+def test_a_remark_says_what_its_sums_are_only_when_it_says_so_plainly(text, kind):
+    assert verdict(text) == kind
+
+
+def test_a_tax_the_owners_say_was_their_own_is_an_owner_draw_not_a_cost_and_a_finding_says_why():
+    book = bank()
+    said = remark("IRS USATAXPYMT on 9/15 ($3,500) is our personal 1040-ES estimate (joint, for both of us). "
+                  "It came out of the cafe account because that's where the cash was. It is NOT a cafe expense.",
+                  ("2026-09-15",))
+    before = finance.analyze(book.rows, ctx())
+    facts = finance.analyze([*book.rows, said], ctx())
+
+    assert find(before, "costs", "cafe", "2026-09").value == Decimal("7500")
+    assert find(facts, "costs", "cafe", "2026-09").value == Decimal("4000")
+    assert find(facts, "costs_total", "cafe").value == Decimal("12000")
+    assert find(facts, "owner_draws", "cafe").value == Decimal("-9500")  # cash still left: a draw
+    (found,) = named(books.analyze([*book.rows, said], ctx()), "retyped_by_note")
+    assert found.entity == "cafe" and found.value == Decimal("3500") and found.period == "2026-09-15"
+    assert found.evidence == (book.rows[-1].id, said.id)
+    assert found.statement == (
+        "ledger/chase-4471.csv line 11, “IRS USATAXPYMT 270657512345678”, $3,500 out of Copper Kettle Cafe on "
+        "15 September 2026: counted as an owner draw, not as operating expense, as notes/money-notes.md line 23 says it is "
+        "personal: the owners' money, not the business's.")
+    assert "IRS USATAXPYMT 270657512345678" in found.recommendation
+
+
+def test_a_remark_names_its_row_by_sum_and_day_or_by_sum_and_words():
+    book = bank()
+    book.add("2026-10-14", "-3500", "cafe", account="", memo="HOBART SERVICE REPAIR")  # the same sum, another day
+    # a bank posts a payment a day or two after it is made
+    late = remark("The IRS payment of $3,500 made 9/13 was our personal estimate.", ("2026-09-13",))
+    assert find(finance.analyze([*book.rows, late], ctx()), "costs", "cafe", "2026-09").value == Decimal("4000")
+    assert find(finance.analyze([*book.rows, late], ctx()), "costs", "cafe", "2026-10").value == Decimal("7500")
+    # naming no day, the row whose words it shares: every such row
+    words = remark("The $3,500 to IRS USATAXPYMT is personal tax, paid from the cafe account.")
+    facts = finance.analyze([*book.rows, words], ctx())
+    assert find(facts, "costs", "cafe", "2026-09").value == Decimal("4000")
+    assert find(facts, "costs", "cafe", "2026-10").value == Decimal("7500")
+    # a sum no row of the ledger has, or a day no row of that sum is near, retypes nothing
+    for elsewhere in (remark("The $3,400 on 9/15 was personal.", ("2026-09-15",)),
+                      remark("The $3,500 on 8/1 was personal.", ("2026-08-01",))):
+        assert not named(books.analyze([*book.rows, elsewhere], ctx()), "retyped_by_note")
+
+
+def test_of_two_rows_a_remark_cannot_tell_apart_it_retypes_neither():
+    book = bank()
+    book.add("2026-09-15", "-3500", "cafe", account="", memo="HOBART SERVICE REPAIR")
+    vague = remark("The $3,500 on 9/15 was personal.", ("2026-09-15",))
+    assert not named(books.analyze([*book.rows, vague], ctx()), "retyped_by_note")
+    named_by_words = remark("The IRS $3,500 on 9/15 was personal.", ("2026-09-15",))
+    (found,) = named(books.analyze([*book.rows, named_by_words], ctx()), "retyped_by_note")
+    assert "IRS USATAXPYMT" in found.statement
+
+
+def test_a_remark_never_touches_revenue_or_money_that_is_already_no_cost():
+    book = bank()
+    said = remark("The $9,000 on 9/3 and the $2,000 on 9/28 are personal, not a cafe expense.",
+                  ("2026-09-03", "2026-09-28"))
+    assert not named(books.analyze([*book.rows, said], ctx()), "retyped_by_note")
+    assert find(finance.analyze([*book.rows, said], ctx()), "revenue_total", "cafe").value == Decimal("27000")
+
+
+def test_a_question_in_the_notes_retypes_nothing():
+    book = bank()
+    asked = remark("IRS USATAXPYMT $3,500 on 9/15: personal? Ask Dana.", ("2026-09-15",))
+    assert not named(books.analyze([*book.rows, asked], ctx()), "retyped_by_note")
+
+
+BANK = """Date,Description,Debit,Credit,Balance,Business
+09/03/2026,SQUARE INC DEPOSIT,,9000.00,39000.00,Copper Kettle Cafe
+09/05/2026,SYSCO CORP ACH DEBIT,4000.00,,35000.00,Copper Kettle Cafe
+09/15/2026,IRS USATAXPYMT 270657512345678,3500.00,,31500.00,Copper Kettle Cafe
+10/03/2026,SQUARE INC DEPOSIT,,9000.00,40500.00,Copper Kettle Cafe
+10/05/2026,SYSCO CORP ACH DEBIT,4000.00,,36500.00,Copper Kettle Cafe
+"""
+
+MONEY_NOTES = """---
+title: Money notes (shared)
+updated: 2026-10-29
+---
+
+# Money notes
+
+## How to read the bank export
+
+- IRS USATAXPYMT on 9/15 ($3,500) is our personal 1040-ES estimate (joint, for both of us).
+  It came out of the cafe account because that's where the cash was. It is NOT a cafe
+  expense.
+- SBA EIDL PMT is the cafe's old 2020 EIDL loan, $731 a month.
+
+## Weekly
+
+We paid the Hobart repair, $640 on 10/14. The $3,500 to the IRS on 9/15 was personal. It was not a cafe cost.
+"""
+
+CONFIG = """[organization]
+name = "Kim & Morales"
+currency = "USD"
+
+[[entities]]
+id = "cafe"
+name = "Copper Kettle Cafe"
+kind = "retail"
+
+[sources.notes]
+paths = ["notes"]
+
+[sources.ledger]
+paths = ["ledger"]
+
+[sources.ledger.columns]
+date = "Date"
+debit = "Debit"
+credit = "Credit"
+entity = "Business"
+memo = "Description"
+
+[delivery]
+method = "outbox"
+sender = "briefings@example.com"
+
+[run]
+as_of = "2026-10-31"
+"""
+
+
+def test_the_notes_source_hands_the_ledger_what_its_lines_say_of_sums_and_the_runner_keeps_it(tmp_path):
+    """Bullets and prose alike; the incremental runner reads remarks without building a note,
+    and gives what a full analysis gives, before and after the note changes."""
+    from test_incremental import _age, full, incremental
+
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "ledger").mkdir()
+    (tmp_path / "execbrief.toml").write_text(CONFIG)
+    (tmp_path / "ledger/chase-4471.csv").write_text(BANK)
+    note = tmp_path / "notes/money-notes.md"
+    note.write_text(MONEY_NOTES)
+    for path in tmp_path.rglob("*"):
+        if path.is_file():
+            _age(path)
+    as_of = date(2026, 10, 31)
+    from execbrief.config import load_settings
+    from execbrief.registry import registry
+
+    result = registry.get("sources", "notes")(load_settings(tmp_path, environ={})).collect_parts()
+    (part,) = result.parts
+    said = [(ev.provenance.line_start, ev.record["dates"], ev.entity) for ev in part.hits if ev.kind == "ledger_remark"]
+    assert said == [(10, ["2026-09-15"], "cafe"), (17, ["2026-09-15"], "cafe")]  # the bullet, the prose's sentence
+    assert [ev.id for ev in part.evidence() if ev.kind == "ledger_remark"] == [ev.id for ev in part.hits
+                                                                                 if ev.kind == "ledger_remark"]
+
+    facts, _ = incremental(tmp_path, as_of)
+    assert facts == full(tmp_path, as_of)
+    assert find(facts, "costs", "cafe", "2026-09").value == Decimal("4000")
+    assert len(named(facts, "retyped_by_note")) == 1  # the first remark that names it
+
+    facts, stats = incremental(tmp_path, as_of)  # nothing changed: nothing built
+    assert stats.notes_built == 0 and "finance" in stats.reused
+
+    note.write_text(MONEY_NOTES.replace("is our personal 1040-ES estimate", "is the cafe's 941 deposit")
+                    .replace("was personal. It was not a cafe cost.", "was the payroll tax."))
+    _age(note)
+    facts, stats = incremental(tmp_path, as_of)
+    assert facts == full(tmp_path, as_of)
+    assert find(facts, "costs", "cafe", "2026-09").value == Decimal("7500")
+    assert not named(facts, "retyped_by_note") and "finance" in stats.computed
