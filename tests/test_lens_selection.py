@@ -232,7 +232,20 @@ def test_an_excluded_name_keeps_a_settled_problem_out_of_a_notes_section():
              fact("f-settled", kind="note", name="resolved_later", topics=("accounting",))]
     assert [f.id for f in view(lens, facts).sections["s"]] == ["f-booked"]
     assert [f.id for f in lens_pool(lens, FactIndex(facts), as_of=AS_OF)] == ["f-booked"]  # (the scan agrees)
-    assert {s.id: s.select.exclude_names for s in load_lenses()["accounting"].sections}["book_notes"] == ("resolved_later",)
+    assert {s.id: s.select.exclude_names for s in load_lenses()["accounting"].sections}["book_notes"] == (
+        "resolved_later", "stated_before")
+
+
+def test_a_balance_a_later_one_replaces_is_not_money_in_the_notes_for_the_cfo():
+    """Three Friday balances and this week's: the CFO's notes of money show none of the old ones
+    (``restated`` made them notes), where a note of a quote still shows."""
+    cfo = load_lenses(None)["cfo"]
+    old = [fact(f"f-old-{n}", kind="note", name="stated_before", value=Decimal(v), unit="USD", topics=("cash", "finance"),
+                statement=f"Group cash balance: ${v} (stated in notes/w.md:{n}); a later figure replaces it.")
+           for n, v in enumerate(("20373", "18379", "15190"))]
+    quote = fact("f-quote", kind="note", name="money", value=Decimal("450"), unit="USD", topics=("finance",),
+                 statement="Group — Money: Ray quoted $450 for the railing.")
+    assert [f.id for f in view(cfo, [*old, quote]).sections["notes_money"]] == ["f-quote"]
 
 
 def test_what_the_summary_states_leaves_room_in_its_section_for_the_next_most_severe():

@@ -364,3 +364,15 @@ def test_a_task_about_one_invoice_is_not_settled_by_one_about_another():
     chased = found["notes/todo-11-20.md:10"]
     # the one about INV-1049 ends it, on the 25th; INV-1045's did not, on the 23rd
     assert chased.name == "resolved_later" and "resolved by 2026-11-25" in chased.statement
+
+
+def test_a_balance_a_note_states_is_where_it_stood_not_a_matter_a_later_payment_ends():
+    found = facts_of(
+        day("notes/2026-11-06.md", "2026-11-06 fri", "Loan: Bank of Larch loan balance after the 11/5 payment: $14,157 "
+            "($15,000 − $420 − $423)", entity="loft"),
+        day("notes/2026-11-30.md", "2026-11-30 mon", entity="loft",
+            tasks=(("Bank of Larch repayment 11/5: $423 principal + $92 interest", True),)),
+    )
+
+    balance = found["notes/2026-11-06.md:3"]
+    assert balance.kind == "note" and balance.name != "resolved_later" and "resolved" not in balance.statement

@@ -14,7 +14,9 @@ that says the same thing, by the distinctive words the two share ("water heater"
 RV"; "Q3", "P&L", "Reyes", "CPA"), into a note of what happened, citing both items. A
 problem and its end are never matched across businesses, on the same day or backwards in
 time (a status board's *Done* column is not later than its *Backlog*), or on common words
-alone (a word a fifth of a business's open items use, "flat", "BL", tells none apart).
+alone (a word a fifth of a business's open items use, "flat", "BL", tells none apart). A note
+of where a balance stood ("loan balance after the 11/5 payment: $14,157") is no matter a later
+payment ends: it stays what it said.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from .build import item_text
 __all__ = ["analyze"]
 
 _OPEN = frozenset({"risk", "open_task", "overdue_task"})
+_BALANCE = re.compile(r"(?i)\bbalances?\b")
 _ENDS = frozenset({"resolved", "done", "resolved_later"})
 
 def _before(problem: Fact, end: Fact, ctx: AnalysisContext) -> bool:
@@ -139,6 +142,8 @@ def analyze(facts: Sequence[Fact], ctx: AnalysisContext) -> list[Fact]:
             continue
         totals[f.entity] = totals.get(f.entity, 0) + 1
         text = item_text(f)
+        if f.kind == "note" and _BALANCE.search(text) is not None and has_amount(text):
+            continue  # "loan balance after the 11/5 payment: $14,157": where it stood, not what ends
         hits = len(set(search.findall(text.lower())))
         owed = payments and _UNPAID.search(text) is not None  # (a payer's name alone may settle it)
         if hits < 2 and not (hits and (owed or amounts and has_amount(text))):

@@ -6,7 +6,8 @@ each is a stated metric of cash balance (``operations.stated_kpis``). A briefing
 all four, ranked by amount, tells its reader an old balance first. For each KPI in money of a
 business (a balance, a rent roll, an MRR: what something stands at) stated on more than one
 day, the latest statement stays the metric; each earlier one becomes a note of what it was
-then (same id: it takes the metric's place), which no KPI section shows. A rate stated month
+then (same id: it takes the metric's place), which no KPI section shows, nor the CFO's and
+accounting officer's notes of money (``exclude_names``). A rate stated month
 after month (occupancy 66%, 58%, 38%) is a series, each month its own, and stays so.
 """
 
