@@ -85,6 +85,30 @@ def test_a_file_with_no_categories_at_all_is_one_finding_not_one_per_business():
                                      "their descriptions alone")
 
 
+def test_a_file_whose_accounts_are_its_chart_of_accounts_is_categorised_by_them():
+    """A Xero "Account Transactions" export has an account per row (Sales, Drawings, Repairs and
+    Maintenance) and no category column: the account is what each row is for."""
+    book = Ledger("ledger/xero.csv")
+    book.add("2026-10-01", "120", "alpha", account="Sales", memo="Etsy payout")
+    book.add("2026-10-02", "-40", "alpha", account="Repairs and Maintenance", memo="Boiler valve")
+    book.add("2026-10-03", "-600", "alpha", account="Drawings", memo="To J Penrose")
+    book.add("2026-10-04", "-12", "alpha", account="", memo="Bank charge")  # booked to nothing
+
+    facts = books.analyze(book.rows, ctx())
+
+    coverage = find(facts, "category_coverage", "alpha")
+    assert coverage.value == Decimal("75.0")
+    assert "(their account in the chart of accounts: the export has no category column)" in coverage.statement
+    (bare,) = named(facts, "uncategorised_transactions")  # the row with no account, not the file
+    assert (bare.entity, bare.value) == ("alpha", Decimal(1))
+
+    banks = Ledger("ledger/bank.csv")  # accounts that are where money is kept say nothing of what it is for
+    for n, account in enumerate(("Chase checking", "Amex card", "Chase savings")):
+        banks.add(f"2026-10-0{n + 1}", "-40", "alpha", account=account, memo="ADP PAYROLL")
+    assert named(books.analyze(banks.rows, ctx()), "uncategorised_transactions")[0].statement.startswith(
+        "ledger/bank.csv has no categories")
+
+
 def test_exact_duplicate_rows_are_reported_with_both_lines():
     book = Ledger()
     book.add("2026-10-05", "-120", account="Hosting", memo="Server bill")

@@ -42,10 +42,11 @@ def analyze(evidence: Sequence[Evidence], ctx: AnalysisContext) -> list[Fact]:
     for t in book.groups:
         by_entity[t.entity].append(t)
     facts: list[Fact] = []
+    charted = frozenset(t.path for t in book.tables if _charted(t))
     for entity, rows in sorted(by_entity.items(), key=lambda kv: kv[0] or ""):
         if ctx.unassigned(entity):
             continue  # rows of no business: unassigned_rows says which
-        facts.append(category_coverage(entity, rows, ctx))
+        facts.append(category_coverage(entity, rows, ctx, charted))
         facts.extend(inconsistent_accounts(entity, rows, ctx))
     facts += uncategorised_rows(book, ctx)
     facts += unassigned_rows(book, ctx)
@@ -65,18 +66,22 @@ def _source(rows: Sequence[Group]) -> tuple[str, ...]:
     return tuple(sorted({t.path for t in rows}))
 
 
-def category_coverage(entity: str | None, rows: Sequence[Group], ctx: AnalysisContext) -> Fact:
-    """The share of a business's transactions that carry a category, and its accounts."""
-    categorised = sum(t.count for t in rows if t.category and not t.described)
+def category_coverage(entity: str | None, rows: Sequence[Group], ctx: AnalysisContext,
+                      charted: frozenset[str] = frozenset()) -> Fact:
+    """The share of a business's transactions that carry a category, and its accounts. In the
+    files ``charted`` names (``_charted``), a row's account is its category."""
+    categorised = sum(t.count for t in rows if (t.category and not t.described) or (t.account and t.path in charted))
     total = sum(t.count for t in rows)
     share = (Decimal(categorised) / Decimal(total) * 100).quantize(Decimal("0.1"))
     accounts = sorted({t.account for t in rows if t.account})
     who = ctx.entity_name(entity)
+    by_account = all(t.path in charted for t in rows)
     return Fact(
         id=stable_id("f", "category_coverage", entity),
         kind="metric", name="category_coverage", entity=entity, value=share, unit="%",
         statement=(
-            f"{who}: {percent(share)} of {total} transactions carry a category, "
+            f"{who}: {percent(share)} of {total} transactions carry a category"
+            f"{' (their account in the chart of accounts: the export has no category column)' if by_account else ''}, "
             f"across {len(accounts)} account{'s' if len(accounts) != 1 else ''}."
         ),
         topics=TOPICS, sources=_source(rows),
@@ -157,8 +162,29 @@ def uncategorised_rows(book: Ledger, ctx: AnalysisContext) -> list[Fact]:
 
 
 def _blank_category(table: TransactionTable) -> list[int]:
-    empty = {n for n, text in enumerate(table.strings) if not text}
-    return [n for n, c in enumerate(table.category) if c in empty] if empty else []
+    """The rows with no category: in a file whose accounts are its chart (``_charted``), those
+    with no account either."""
+    empty = {n for n, text in enumerate(table.strings) if not text.strip()}
+    if not empty:
+        return []
+    if _charted(table):
+        return [n for n, (c, a) in enumerate(zip(table.category, table.account)) if c in empty and a in empty]
+    return [n for n, c in enumerate(table.category) if c in empty]
+
+
+_CHART_MIN = 3  # accounts, not banks or cards, at which a file's accounts are a chart of accounts
+
+
+def _charted(table: TransactionTable) -> bool:
+    """Whether a file's accounts are its chart of accounts, so each row's account says what it
+    is for: it has no category anywhere, and names ``_CHART_MIN`` accounts or more that are not
+    a bank or a card (a Xero "Account Transactions" export: Sales, Drawings, Repairs and
+    Maintenance; a property manager's ledger: Rent Income, Mortgage Interest)."""
+    strings = table.strings
+    if any(strings[c].strip() for c in set(table.category)):
+        return False
+    named = {strings[a] for a in set(table.account)}
+    return sum(1 for a in named if a.strip() and not _BANK.search(a)) >= _CHART_MIN
 
 
 def duplicate_rows(book: Ledger, ctx: AnalysisContext) -> list[Fact]:
