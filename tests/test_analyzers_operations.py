@@ -1160,6 +1160,24 @@ def test_a_lapsed_cover_a_client_contract_requires_is_a_compliance_gap_for_the_b
     assert shown(tuple(lapse)) and not shown(tuple(ending))
 
 
+def test_a_tenants_notice_is_the_landlords_matter_and_a_disclosure_the_law_asks_for_a_compliance_gap():
+    from execbrief.lenses import load_lenses
+    from execbrief.lenses.select import matches
+
+    vocab = ctx().vocabulary
+    notice = vocab.topics_for("Maria e-mailed that she is giving notice, she is buying a house and her lease ends Jan 31")
+    van = vocab.topics_for("Van lease runs to August 2027; mileage is tracking 2,000 over the allowance")
+    paint = vocab.topics_for("Maple was built in 1962, so every lease there needs the signed lead-based paint "
+                             "disclosure. I could not find a signed disclosure for units 1 and 4.")
+    registration = vocab.topics_for("The rental registration for all three properties expires 12/31, tenants or not")
+    [gaps] = [s.select for s in load_lenses()["accounting"].sections if s.id == "compliance"]
+    shown = lambda topics: matches(Fact(id="f", kind="finding", name="risk", statement="s", topics=topics), gaps)  # noqa: E731
+    assert {"compliance", "occupancy"} <= set(notice) and not shown(tuple(notice))
+    assert not shown(tuple(van))
+    assert "licensing" in paint and shown(tuple(paint))
+    assert shown(tuple(registration))
+
+
 def test_co_hosting_holiday_lets_is_no_web_hosting_in_a_heading_or_an_item():
     vocab = ctx().vocabulary
 
