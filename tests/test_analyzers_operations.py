@@ -847,6 +847,16 @@ def test_a_price_without_its_tax_is_no_former_anything():
     assert "problem" in vocab.signals("the ex-employee still has the login")
 
 
+def test_the_last_day_of_the_month_is_a_day_of_the_calendar_not_someone_leaving():
+    vocab = ctx().vocabulary
+
+    assert "problem" not in vocab.signals("Ada's draws from Okoro: $3,000 on the last day of each month. Those are "
+                                          "draws, not salary.")
+    assert "problem" not in vocab.signals("Rent is collected on the last day of the month")
+    assert {"problem", "high"} <= vocab.signals("Tasha gave notice: her last day is 12/18.")
+    assert "problem" in vocab.signals("Last day Friday 27th")
+
+
 def test_not_knowing_where_bookings_come_from_is_marketing():
     vocab = ctx().vocabulary
 
