@@ -930,6 +930,24 @@ def test_an_item_that_ends_saying_its_problem_is_over_is_no_open_finding():
     assert (still.kind, still.name) == ("finding", "risk")
 
 
+def test_a_matter_a_line_labels_and_then_says_is_fixed_is_over():
+    over, still, pending = operations.analyze([section(
+        "Maintenance",
+        "Unit 5's leak at Linden Court: fixed November 6, confirmed dry.",
+        "Flat 3 boiler: fixed 11/2 but leaking again.",
+        "Van 2 brakes: replaced pads ordered, still grinding.")], ctx())
+
+    assert (over.kind, over.name) == ("note", "resolved")
+    assert (still.kind, still.name) == ("finding", "risk")  # what follows says it is not over
+    assert (pending.kind, pending.name) == ("finding", "risk")
+
+
+def test_customers_who_signed_up_from_a_post_are_no_price_up_from_another():
+    vocab = ctx().vocabulary
+    assert "problem" not in vocab.signals("Two new recurring homes signed up from the Nextdoor post ($140 a visit).")
+    assert "problem" in vocab.signals("Velosure renewal: from 1/1 it's $365/month, up from $310.")
+
+
 def test_a_why_in_brackets_does_not_keep_what_was_repaid_open():
     repaid, broken = operations.analyze([section(
         "Money",

@@ -262,6 +262,11 @@ def _ends_over(text: str, vocab: Vocabulary) -> bool:
     # credit draw (plates, permits and Ridgeway paying late) was repaid in full on Oct 15"; one
     # at the end is what became of it ("Heater replaced (still not working)")
     plain = _ASIDE.sub("", text).rstrip(" .!")
+    labelled = _LABELLED_OVER.match(plain)
+    if labelled:  # "Unit 5's leak at Linden Court: fixed November 6, confirmed dry": the label's matter, over
+        rest = labelled.group("rest")
+        return not ("problem" in vocab.signals(rest) or _NOT_OVER.search(rest) or _CHASED.search(rest)
+                    or _UNDERWAY.search(rest))
     trailing = _TRAILING_STATUS.search(plain)
     if trailing:  # "…, customer cancelled, that one's done": the writer closes it after a comma
         before = plain[:trailing.start()]
@@ -285,6 +290,9 @@ def _ends_over(text: str, vocab: Vocabulary) -> bool:
 # a status after a comma or a dash at the end of an item ("…, that one's done", "— all sorted")
 _TRAILING_STATUS = re.compile(r"[,;—–]\s*(?:(?:that|this)(?: one)?(?:'s| is)\s+|it'?s\s+|all\s+)?"
                               r"(?:done|sorted|fixed|resolved|closed(?: out)?|settled)$", re.I)
+# what a line labels, then says is over: "Unit 5's leak at Linden Court: fixed November 6"
+_LABELLED_OVER = re.compile(r"[^:]{3,80}:\s*(?:fixed|sorted|resolved|repaired|replaced|done|completed)\b(?P<rest>.*)$",
+                            re.I)
 # a status standing alone at the end of an item: what the item tells of is over
 _STATUS_OVER = re.compile(r"(?:status:\s*)?(?:closed(?: out)?|done|resolved|sorted|fixed|completed?|all good)", re.I)
 # a fix on its way, not yet there
