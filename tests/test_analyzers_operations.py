@@ -948,6 +948,15 @@ def test_customers_who_signed_up_from_a_post_are_no_price_up_from_another():
     assert "problem" in vocab.signals("Velosure renewal: from 1/1 it's $365/month, up from $310.")
 
 
+def test_reassurance_cover_for_the_sick_and_nothing_missed_are_no_problems():
+    vocab = ctx().vocabulary
+    for fine in ("Mum: Don't worry it will go.", "Joris does the planning and rides when someone is sick.",
+                 "Hired a van for Thu and Fri so Dean could keep the route going, no drops missed."):
+        assert "problem" not in vocab.signals(fine), fine
+    for problem in ("Tasha is sick this week", "3 drops missed on Tuesday", "Worried about the boiler"):
+        assert "problem" in vocab.signals(problem), problem
+
+
 def test_a_why_in_brackets_does_not_keep_what_was_repaid_open():
     repaid, broken = operations.analyze([section(
         "Money",
