@@ -957,6 +957,13 @@ def test_reassurance_cover_for_the_sick_and_nothing_missed_are_no_problems():
         assert "problem" in vocab.signals(problem), problem
 
 
+def test_a_cracked_driveway_is_a_problem_and_a_cracked_heat_exchanger_a_high_one():
+    vocab = ctx().vocabulary
+    driveway = vocab.signals("cracked driveway at 101/102")
+    assert "problem" in driveway and "high" not in driveway
+    assert {"problem", "high"} <= vocab.signals("Cole HVAC says the heat exchanger is cracked. Quote $3,100 to replace.")
+
+
 def test_a_why_in_brackets_does_not_keep_what_was_repaid_open():
     repaid, broken = operations.analyze([section(
         "Money",
