@@ -84,6 +84,10 @@ def test_a_largest_client_over_a_quarter_of_fees_is_a_concentration_finding():
     fact = one(facts, "client_concentration")
     assert (fact.kind, fact.severity, fact.value) == ("finding", "high", Decimal("75.0"))
     assert fact.statement == "Big Co is 75.0% of Bright Studio's recurring fees ($3,000 of $4,000 a month)."
+    assert fact.recommendation == "Grow Bright Studio's other accounts so no one client is 75.0% of its fees."
+    works = AnalysisContext(as_of=AS_OF, entities={"studio": ("Lumen Works", "agency")})
+    assert one(portfolio.analyze([client(10, "Big Co", "$3,000"), client(11, "Small Co", "$1,000")], works),
+               "client_concentration").recommendation.startswith("Grow Lumen Works' other accounts")
 
 
 def test_an_even_roster_has_concentration_as_a_metric_only():

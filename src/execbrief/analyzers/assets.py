@@ -292,7 +292,7 @@ def on_time(jobs: Sequence[Row], ctx: AnalysisContext) -> list[Fact]:
             id=stable_id("f", "on_time_table", entity), kind="finding" if below else "metric", name="on_time_rate",
             entity=entity, severity="medium" if below else None, value=rate, unit="%", period=ctx.as_of.isoformat(),
             statement=f"{who} delivered {ok} of {len(results)} recorded jobs on time ({percent(rate)}).",
-            recommendation=(f"Find what made {who}'s {len(results) - ok} late jobs late and fix the most common cause."
+            recommendation=(f"Find what made {possessive(who)} {len(results) - ok} late jobs late and fix the most common cause."
                             if below else None),
             topics=("operations",) + (("risk",) if below else ()),
             evidence=tuple(r.ev.id for r, _ in results), sources=tuple(sorted({r.ev.provenance.path for r, _ in results})),

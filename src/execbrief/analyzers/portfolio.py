@@ -141,7 +141,7 @@ def mrr(entity: str | None, group: Sequence[Client], ctx: AnalysisContext) -> li
             id=stable_id("f", "client_concentration", entity), kind="finding" if severity else "metric",
             name="client_concentration", entity=entity, severity=severity, value=share, unit="%", period=today,
             statement=f"{top.name} is {percent(share)} of {possessive(who)} recurring fees ({money(top.fee, cur)} of {money(total, cur)} a month).",  # type: ignore[arg-type]
-            recommendation=f"Grow {who}'s other accounts so no one client is {percent(share)} of its fees." if severity else None,
+            recommendation=f"Grow {possessive(who)} other accounts so no one client is {percent(share)} of its fees." if severity else None,
             topics=("clients", "revenue") + (("risk",) if severity else ()), evidence=(top.row.ev.id,), sources=(top.row.where,),
         ))
     return facts
