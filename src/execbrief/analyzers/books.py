@@ -316,7 +316,9 @@ def spelt_apart(book: Ledger, ctx: AnalysisContext) -> list[Fact]:
     return facts
 
 
-_AS = {"owner_draw": ("an owner draw", "personal: the owners' money, not the business's"),
+_AS = {"owner_draw": ("an owner draw", "the owners' own: personal spending or their pay, not the business's"),
+       "capital_contribution": ("capital put in by the owners", "the owners' own money put in, not earned"),
+       "refund": ("a refund", "money given back to a customer, which lessens revenue"),
        "transfer": ("a transfer", "money moved between the owners' accounts or businesses")}
 
 
@@ -325,16 +327,16 @@ def retyped_rows(retyped: Sequence[Retyped], ctx: AnalysisContext) -> list[Fact]
     facts = []
     for r in retyped:
         row, remark = r.row, r.remark
-        what, why = _AS[remark.type]
+        what, why = _AS[r.type]
         who = ctx.entity_name(row.entity) if row.entity else "no business"
         label = row.table.strings[row.table.category[row.n]] or row.memo or row.account
+        moved = f"{money(abs(row.amount), ctx.currency)} {'out of' if row.amount < 0 else 'into'} {who}"
         facts.append(Fact(
             id=stable_id("f", "retyped_by_note", row.path, row.line), kind="finding", name="retyped_by_note",
-            entity=row.entity, severity="low", value=-row.amount, unit=ctx.currency, period=row.day.isoformat(),
-            statement=(f"{row.path} line {row.line}, “{label}”, {money(-row.amount, ctx.currency)} out of {who} on "
-                       f"{long_date(row.day)}: counted as {what}, not as {type_label(r.was)}, as {remark.path} line "
-                       f"{remark.line} says it is {why}."),
-            recommendation=(f"Book “{label}” of {long_date(row.day)} ({money(-row.amount, ctx.currency)}) as {what} "
+            entity=row.entity, severity="low", value=abs(row.amount), unit=ctx.currency, period=row.day.isoformat(),
+            statement=(f"{row.path} line {row.line}, “{label}”, {moved} on {long_date(row.day)}: counted as {what}, "
+                       f"not as {type_label(r.was)}, as {remark.path} line {remark.line} says it is {why}."),
+            recommendation=(f"Book “{label}” of {long_date(row.day)} ({money(abs(row.amount), ctx.currency)}) as {what} "
                             "in the books, so their own reports agree."),
             topics=("accounting", "finance", "data-quality"), evidence=(row.id, remark.id),
             sources=(row.path, remark.path),

@@ -83,11 +83,12 @@ class Row(NamedTuple):
 
 
 class Retyped(NamedTuple):
-    """A row a note's remark retypes: what its words made it, and the remark."""
+    """A row a note's remark retypes: what its words made it, what it is, and the remark."""
 
     row: Row
     was: str
     remark: Remark
+    type: str
 
 
 _DAYS: dict[str, tuple[date, str]] = {}
@@ -118,7 +119,7 @@ class Ledger:
         self.retyped: list[Retyped] = _retyped(self, remarks) if remarks else []
         over: dict[int, dict[int, str]] = {}
         for r in self.retyped:
-            over.setdefault(id(r.row.table), {})[r.row.n] = r.remark.type
+            over.setdefault(id(r.row.table), {})[r.row.n] = r.type
         self.groups: list[Group] = _to_lenders((_groups(tables, by_day, self.types, self.labels, over) if self.exact
                                                 else _row_groups(tables, self.types, self.labels, over)))
         self.last_day = max((_day(iso)[0] for t in tables for iso in t.days), default=None)
@@ -211,8 +212,9 @@ class Ledger:
 
 def _retyped(book: Ledger, remarks: Sequence[Remark]) -> list[Retyped]:
     """The rows the remarks name (``analyzers.remarks``), each with the first remark that
-    names it, in date order. One pass over each table for every sum the remarks state."""
-    sums = {-a for r in remarks for a in r.amounts}
+    names it, in date order. One pass over each table for every sum the remarks state, in
+    or out."""
+    sums = {s for r in remarks for a in r.amounts for s in (a, -a)}
     found: dict[Decimal, list[Row]] = {}
     for table in book.tables:
         wanted: dict[tuple[int, int], Decimal] = {}
@@ -229,17 +231,23 @@ def _retyped(book: Ledger, remarks: Sequence[Remark]) -> list[Retyped]:
     out: dict[tuple[int, int], Retyped] = {}
     for remark in remarks:
         for amount in remark.amounts:
-            rows = [r for r in found.get(-amount, ()) if (id(r.table), r.n) not in out and book.type_of(r) in COST_TYPES]
+            rows = []
+            for r in (*found.get(-amount, ()), *found.get(amount, ())):
+                kind = remark.retypes(book.type_of(r), 1 if r.amount > 0 else -1)
+                if kind is not None and (id(r.table), r.n) not in out:
+                    rows.append((r, kind))
+            if remark.vague:  # (which sum went with which day, or who was refunded: the row's own words say)
+                rows = [(r, k) for r, k in rows if remark.shares_words(book.label(r), r.memo)]
             if remark.days:
-                near = [r for r in rows if remark.names_day(r.day)]
+                near = [(r, k) for r, k in rows if remark.names_day(r.day)]
                 if len(near) > 1:  # of several, the one it names by its words, else by its very day
-                    near = ([r for r in near if remark.shares_words(book.label(r), r.memo)]
-                            or [r for r in near if r.day in remark.days])
+                    near = ([(r, k) for r, k in near if remark.shares_words(book.label(r), r.memo)]
+                            or [(r, k) for r, k in near if r.day in remark.days])
                 chosen = near if len(near) == 1 else []
-            else:
-                chosen = [r for r in rows if remark.shares_words(book.label(r), r.memo)]
-            for r in chosen:
-                out[id(r.table), r.n] = Retyped(r, book.type_of(r), remark)
+            else:  # naming no day, every row it names by its words (a sum paid every month)
+                chosen = [(r, k) for r, k in rows if remark.shares_words(book.label(r), r.memo)]
+            for r, kind in chosen:
+                out[id(r.table), r.n] = Retyped(r, book.type_of(r), remark, kind)
     return sorted(out.values(), key=lambda r: (r.row.day, r.row.path, r.row.line))
 
 

@@ -31,29 +31,59 @@ from typing import NamedTuple, Sequence
 
 from ..model import Evidence
 from ..sources.values import parse_money
+from .ledger_types import COST_TYPES
 
 __all__ = ["POSTING_DAYS", "Remark", "read"]
 
 POSTING_DAYS = 3
 
-# a guess or a question: nothing to act on
+# a guess or a question, in the sentence or table cell that says what a sum is: nothing to act on
 _HEDGED = re.compile(r"(?i)\?|\b(?:looks?|seems?|maybe|perhaps|probably|might|not sure|unsure|ask|if so|"
                      r"i think|guess|wonder|could be|should be)\b")
+# doubt anywhere in the line: which of two things it was is not known yet
+_UNSURE = re.compile(r"(?i)\b(?:not sure|unsure|don'?t (?:remember|know)|do not (?:remember|know)|no idea|"
+                     r"would have to (?:look|check)|need to (?:look|check)|i'?ll check|either\b[^.|]{0,80}\bor)\b")
+# the owners' own money: personal spending, an owner's draw or pay ("personal" as what a sum is,
+# not where it sits: "my personal savings account" is an account)
 _PERSONAL = re.compile(
-    r"(?i)\b(?:(?:is|was|were|are|it's|that's|all)\s+(?:(?:our|my|their|his|her|a|the)\s+)?(?:own\s+)?personal"
-    r"|personal\s+(?:expenses?|spend(?:ing)?|purchases?|payments?|bills?|tax(?:es)?|estimates?|charges?|costs?)"
-    r"|priv[ée](?:-?opname)?|owners?'?\s*draws?|drawings|(?:paying|paid|pay)\s+(?:ourselves|myself|themselves))\b")
+    r"(?i)\b(?:personal(?!\s+(?:savings|checking|current|bank|account|acct|card|credit card|debit card|phone|"
+    r"e-?mail|guarantee|loan|line)\b)"
+    r"|priv[ée](?:-?opname)?|owners?'?\s*draws?|drawings"
+    r"|(?:paying|paid|pay)\s+(?:ourselves|myself|themselves)|(?:my|our)\s+(?:own\s+)?pay\b|(?:me|us)\s+getting\s+paid"
+    r"|family\s+(?:vacation|holiday|trip)"
+    r"|nothing\s+to\s+do\s+with\s+(?:the|our|my)\s+(?:shop|business|company|studio|caf[eé]|store|firm|practice|"
+    r"agency|restaurant|salon))\b")
+# the owners' money put in: "That came out of our savings", "us putting our own money in"
+_CAPITAL = re.compile(
+    r"(?i)\b(?:(?:our|my)\s+own\s+money(?!\s+mov)|(?:from|out\s+of)\s+(?:our|my)\s+(?:own\s+)?(?:savings|personal\s+"
+    r"(?:account|savings|checking))|owners?'?\s+(?:investment|contribution|capital)|capital\s+(?:injection|"
+    r"contribution|introduced))\b")
+# money given back to a customer: less revenue, not a cost
+_REFUND = re.compile(r"(?i)\b(?:refund(?:ed|ing)?|(?:sent|paid|gave)\s+(?:[\w$€£.,']+\s+){0,3}(?:deposit|money)\s+back)\b")
 _BETWEEN = re.compile(r"(?i)\b(?:intercompany|inter-company|(?:transfer\w*|mov(?:ed|ing)(?: money)?)\b[^.;]{0,40}?"
                       r"\bbetween\s+(?:our|your|my|the|two|both))\b")
 _NOT_COST = re.compile(r"(?i)\bnot\s+(?:a|an|our|the|my|any)\b[^.;:]{0,40}?\b(?:expense|cost)s?\b")
+# where a line says one thing: its sentences, and a table row's cells
+_SEGMENT = re.compile(r"(?<=[.!])\s+|\s*\|\s*")
 _MONEY = re.compile(r"(?:(?:USD|EUR|GBP|CAD|AUD)\s?)?(?:CA\$|A\$|[$€£])\s?\d[\d,]*(?:\.\d+)?(?:\s?[kK](?![a-z]))?"
                     r"|\d[\d,]*(?:\.\d+)?\s?(?:USD|EUR|GBP|CAD|AUD)\b")
-_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]{2,}")
+# the words that can name a row: a word of three letters or more, or an account's or a
+# check's number ("...0932", "CHECK 1043"), not a year
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]{2,}|(?<![\d,])(?<!\d\.)(?!(?:19|20)\d\d(?!\d))\d{4,}(?![\d,])")
 # words of a bank line that name nothing in particular
 _PLAIN = frozenset("""
 the and for from with our out pmt payment payments ach debit credit online transfer card purchase pos
-web ppd ccd des ind txn ref inc llc ltd co corp bank checking savings account acct fee
+web ppd ccd des ind txn ref inc llc ltd co corp bank checking savings account acct fee chk transaction
+zelle venmo paypal check wire
 """.split())
+# what each reading may retype: a row of money out (-1) or in (1) of these types, counted so today
+_RETYPES = {
+    ("owner_draw", -1): COST_TYPES | {"transfer"},  # (money moved to the owners' own account: their pay)
+    ("refund", -1): COST_TYPES,
+    ("transfer", -1): COST_TYPES,
+    ("transfer", 1): frozenset({"revenue"}),
+    ("capital_contribution", 1): frozenset({"revenue"}),  # (money moved between their own accounts stays a transfer)
+}
 
 
 class Remark(NamedTuple):
@@ -62,10 +92,21 @@ class Remark(NamedTuple):
     id: str  # its evidence id
     path: str
     line: int
-    type: str  # what the rows it names are: owner_draw or transfer
+    kinds: frozenset[str]  # what the rows it names are: owner_draw, capital_contribution, refund, transfer
     amounts: tuple[Decimal, ...]
     days: tuple[date, ...]
     words: frozenset[str]  # its words, lower-case, for a row's description to share
+
+    @property
+    def vague(self) -> bool:
+        """Whether the rows it names must share its words: it states several sums or days (a
+        table row's "$6,000 | $3,000 (10/15) refunded 11/10"), or a refund (to whom)."""
+        return len(self.amounts) > 1 or len(self.days) > 1 or "refund" in self.kinds
+
+    def retypes(self, was: str, sign: int) -> str | None:
+        """What a row of type ``was``, money out (-1) or in (1), is by this remark, if it retypes it."""
+        found = [k for k in sorted(self.kinds) if was in _RETYPES.get((k, sign), ())]
+        return found[0] if len(found) == 1 else None
 
     def names_day(self, day: date) -> bool:
         """Whether the row of this day is one the remark's days name (posted within a few days)."""
@@ -77,26 +118,36 @@ class Remark(NamedTuple):
 
 
 def words(text: str) -> set[str]:
-    """The words of a description that can name it, lower-case: ``IRS USATAXPYMT 2706…`` → irs, usataxpymt."""
+    """The words of a description that can name it, lower-case: ``CHECK 1043`` → check, 1043;
+    ``IRS USATAXPYMT`` → irs, usataxpymt."""
     return {w for w in (m.lower() for m in _WORD.findall(text)) if w not in _PLAIN}
 
 
-def verdict(text: str) -> str | None:
-    """The type a remark says its sums are, or None where it says none plainly."""
-    if _HEDGED.search(text):
-        return None
-    if _PERSONAL.search(text):
-        return "owner_draw"
-    if _BETWEEN.search(text) and _NOT_COST.search(text):
-        return "transfer"
-    return None
+def verdict(text: str) -> frozenset[str]:
+    """What a remark says its sums are (``_RETYPES``' kinds): each sentence or cell that says
+    it plainly, not as a question or a guess; nothing where the line doubts which it was."""
+    if _UNSURE.search(text):
+        return frozenset()
+    found = set()
+    for segment in _SEGMENT.split(text):
+        if not segment or _HEDGED.search(segment):
+            continue
+        if _PERSONAL.search(segment):
+            found.add("owner_draw")
+        if _CAPITAL.search(segment):
+            found.add("capital_contribution")
+        if _REFUND.search(segment):
+            found.add("refund")
+    if _BETWEEN.search(text) and _NOT_COST.search(text) and not _HEDGED.search(text):
+        found.add("transfer")
+    return frozenset(found)
 
 
 def read(ev: Evidence) -> Remark | None:
     """The remark a ``ledger_remark`` item makes, or None where it makes none."""
     text = ev.text or ""
-    kind = verdict(text)
-    if kind is None:
+    kinds = verdict(text)
+    if not kinds:
         return None
     amounts = []
     for m in _MONEY.finditer(text):
@@ -111,7 +162,7 @@ def read(ev: Evidence) -> Remark | None:
             days.append(date.fromisoformat(iso))
         except (TypeError, ValueError):
             continue
-    return Remark(ev.id, ev.provenance.path, ev.provenance.line_start or 0, kind, tuple(dict.fromkeys(amounts)),
+    return Remark(ev.id, ev.provenance.path, ev.provenance.line_start or 0, kinds, tuple(dict.fromkeys(amounts)),
                   tuple(days), frozenset(w.lower() for w in _WORD.findall(text)))
 
 

@@ -47,7 +47,7 @@ __all__ = ["NotesSource", "register", "parse_note", "ARCHIVED_STATUSES", "CACHE_
 SUFFIXES = (".md", ".markdown")
 ARCHIVED_STATUSES = frozenset({"archived", "closed", "done", "superseded"})
 CACHE_VERSION = 31  # bump when parse_note's output changes (31: a todo.txt task's projects are kept apart from its text; 30: "by the 15th" is a due date; 29: a password in a connection string (postgres://app:…@host) is withheld; 28: a todo.txt line ("(A) 2026-11-20 Chase Halden +consulting due:2026-12-04", "x 2026-11-25 …") is a task; 27: a Discord export's "**maya** — 10/14/2026 3:48 PM" dates its messages; 26: "by mid-Dec" and "by mid-month" are due dates; 25: a date written 2-11-2026 or 30.09.2026 is read; 24: a Wi-Fi network's password is withheld; 23: a sentence opening "That's" joins the one before; 22: a UTF-16 note with its BOM is read, not skipped as binary; 21: a sentence of four words or fewer (six ending on "it") joins the one before it; 20: a Notion page's property lines under its title are its front matter, not items; 19: a chat's or channel's message is marked so, its sentences read with the messages around it; 18: a chat line's date that could be day or month first is marked so, and read in the organisation's order; 17: an Android WhatsApp export's "03/11/2026, 22:14 - Sam: …" lines are messages, a key safe's code said without "code" and a login pasted as "address / password" (or the password alone on the next line) are withheld; 16: a Slack or Teams export's message headers and [11/16 07:02] lines date their messages, reactions are no items; 15: a table column of passwords or codes and a password-shaped word beside a login are withheld; 14: a "statement date" or "prepared on" within a line dates the note; 13: a task with several deadlines is due by the first, an AWS secret ending in +, / or = is named so, an access code said aloud is withheld; 12: e-mail headers and chat lines date the lines after them, an abbreviated password ("pw: …") is withheld; 8: late NUL bytes are warned of; 9: an AWS secret beside its key id is named so; 10: a sentence pointing back joins the one before, a table keeps its lead-in line, a login in words is withheld; 11: a front-matter value is quoted cut short)
-SUMMARY_VERSION = 12  # bump when what _build puts in a note's summary or evidence changes (12: a line that says a sum of money is personal, a draw or a transfer is a ledger remark; 11: a business run together in a web or mail address names it; 10: a chat's messages minutes apart are one conversation, read as one paragraph; 9: a secret's hit is the business's whose line it is on; 8: a bullet about two businesses, a sentence each, is one item per sentence; 7: a paragraph naming one business twice is its own across fillers; 6: a line that opens with a business's name as its label is that business's, a table row's short cell naming one is too, an alias said without its article names its business, a line that names none belongs to the one business of the kind it mentions, a paragraph about one business is its throughout)
+SUMMARY_VERSION = 13  # bump when what _build puts in a note's summary or evidence changes (13: a table row, the owners' pay, their money put in and a refund are ledger remarks too; 12: a line that says a sum of money is personal, a draw or a transfer is a ledger remark; 11: a business run together in a web or mail address names it; 10: a chat's messages minutes apart are one conversation, read as one paragraph; 9: a secret's hit is the business's whose line it is on; 8: a bullet about two businesses, a sentence each, is one item per sentence; 7: a paragraph naming one business twice is its own across fillers; 6: a line that opens with a business's name as its label is that business's, a table row's short cell naming one is too, an alias said without its article names its business, a line that names none belongs to the one business of the kind it mentions, a paragraph about one business is its throughout)
 _GLOB = set("*?[")
 # a sentence that turns to another matter ("Oh and …", "Also …", "And remind me …", "Web stuff, I …")
 _ASIDE = re.compile(r"(?i)\W*(?:(?:um|uh|okay|ok|so|and|but)\W+)*(?:also|oh|plus|speaking of|one more thing|"
@@ -243,7 +243,9 @@ def _secret_texts(body: dict[str, Any], secrets: Any) -> dict[int, str]:
 # estimate... It is NOT a cafe expense"). A cheap sieve, tried on a section's whole text
 # before its items, by substring (a regex of these words costs ~2 s over 20,000 notes'
 # sections; this, under 1 s): ``analyzers.remarks`` reads what passes.
-_REMARK_WORDS = ("personal", "draw", "between", "ourselves", "myself", "themselves", "company", "priv")
+_REMARK_WORDS = ("personal", "draw", "between", "ourselves", "myself", "themselves", "company", "priv", "my pay",
+                 "our pay", "getting paid", "vacation", "holiday", "family trip", "nothing to do with", "own money",
+                 "savings", "capital", "investment", "contribution", "refund", "deposit back", "money back")
 _CURRENCY = re.compile(r"[$€£]|USD|EUR|GBP|CAD|AUD")
 
 
@@ -254,13 +256,19 @@ def _of_sums(text: str) -> bool:
 
 
 def _remark_texts(body: dict[str, Any]) -> list[list[Any]]:
-    """[line, text] of each item that may say of a sum of money what it is: a bullet, a task,
-    or a sentence of prose with the sentence before it in its paragraph (the sum in one, "It
-    is NOT a cafe expense." in the next)."""
+    """[line, text] of each item that may say of a sum of money what it is: a bullet, a task, a
+    table row (a bookkeeper's questions and the owners' answers), or a sentence of prose with
+    the sentence before it in its paragraph (the sum in one, "It is NOT a cafe expense." in
+    the next)."""
     out: list[list[Any]] = []
+    spans: list[tuple[int, int]] = []
+    whole = "\n".join(s.get("text") or "" for s in body["sections"])
+    if not _of_sums(whole):  # (most notes: one look at the whole, not one a section)
+        return out
     for s in body["sections"]:
         if not _of_sums(s.get("text") or ""):
             continue
+        spans.append((s.get("start") or 0, s.get("end") or 0))
         out += [[b.get("line") or 0, b["text"]] for b in s["bullets"] if _of_sums(b["text"])]
         before: dict[str, Any] | None = None
         for p in s.get("paras", ()):
@@ -271,6 +279,8 @@ def _remark_texts(body: dict[str, Any]) -> list[list[Any]]:
                 out.append([p.get("line") or 0, text])
             before = p
     out += [[t["line"], t["text"]] for t in body["tasks"] if _of_sums(t["text"])]
+    out += [[line, raw] for line, raw, *_ in body["rows"]
+            if any(a <= line <= b for a, b in spans) and _of_sums(raw)]
     return out
 
 
