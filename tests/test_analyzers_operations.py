@@ -840,6 +840,13 @@ def test_a_tax_owed_is_the_accountants_under_a_money_heading_too():
     assert "tech" not in vocab.topics_for("Our own website needs a booking page", heading="Channels")
 
 
+def test_a_spend_the_books_cannot_place_yet_is_the_bookkeepers_question():
+    vocab = ctx().vocabulary
+    assert "accounting" in vocab.topics_for("Not sure if the $212 Costco run on 10/9 was personal, ask Sam?")
+    assert "accounting" in vocab.topics_for("Leaving it in shop supplies until I hear.")
+    assert "accounting" not in vocab.topics_for("renew umbrella policy by Dec 31", heading="Personal / group")
+
+
 def test_a_price_without_its_tax_is_no_former_anything():
     vocab = ctx().vocabulary
 

@@ -84,10 +84,11 @@ def test_a_tax_the_owners_say_was_their_own_is_an_owner_draw_not_a_cost_and_a_fi
     assert found.entity == "cafe" and found.value == Decimal("3500") and found.period == "2026-09-15"
     assert found.evidence == (book.rows[-1].id, said.id)
     assert found.statement == (
-        "ledger/chase-4471.csv line 11, “IRS USATAXPYMT 270657512345678”, $3,500 out of Copper Kettle Cafe on "
-        "15 September 2026: counted as an owner draw, not as operating expense, as notes/money-notes.md line 23 says it is "
-        "the owners' own: personal spending or their pay, not the business's.")
-    assert "IRS USATAXPYMT 270657512345678" in found.recommendation
+        "Copper Kettle Cafe: “IRS USATAXPYMT 270657512345678” of 15 September 2026 ($3,500, ledger/chase-4471.csv "
+        "line 11) is counted as an owner draw, not as operating expense, as the notes say it is the owners' own: "
+        "personal spending or their pay, not the business's (notes/money-notes.md line 23).")
+    assert found.recommendation == ("Book “IRS USATAXPYMT 270657512345678” of 15 September 2026 ($3,500) as an owner "
+                                    "draw in the books, so their own reports agree.")
 
 
 def test_a_remark_names_its_row_by_sum_and_day_or_by_sum_and_words():
@@ -137,10 +138,18 @@ def test_the_owners_money_put_in_is_capital_their_pay_a_draw_and_a_refund_names_
             remark("The $1,500 online transfers to ...0932 on the 1st and the 15th are my pay.", (), 4),
             remark("Brightline cancelled and I refunded their $600 deposit on 11/12.", ("2026-11-12",), 5)]
     facts = finance.analyze([*book.rows, *said], ctx())
-    found = {f.statement.split(": counted as ")[1].split(",")[0] for f in named(books.analyze([*book.rows, *said], ctx()),
-                                                                                 "retyped_by_note")}
+    found = {f.statement.split(" counted as ")[1].split(", not")[0]: f
+             for f in named(books.analyze([*book.rows, *said], ctx()), "retyped_by_note")}
 
-    assert found == {"capital put in by the owners", "an owner draw", "a refund"}
+    # one finding for each line of the notes, however many rows it names: one thing to book
+    assert sorted(found) == ["a refund", "capital put in by the owners", "owner draws"]
+    assert found["owner draws"].value == Decimal("4500")
+    assert found["owner draws"].statement == (
+        "Copper Kettle Cafe: 3 rows, $4,500 from 1 September 2026 to 1 November 2026 (“ONLINE TRANSFER TO CHK ...0932”; "
+        "ledger/chase-4471.csv lines 13, 14, 15), are counted as owner draws, not as transfers, as the notes say they "
+        "are the owners' own: personal spending or their pay, not the business's (notes/money-notes.md line 4).")
+    assert found["owner draws"].recommendation == (
+        "Book the 3 rows of ledger/chase-4471.csv lines 13, 14, 15 as owner draws in the books, so their own reports agree.")
     assert find(facts, "capital_contributions", "cafe").value == Decimal("3000")
     assert find(facts, "owner_draws", "cafe").value == Decimal("-10500")  # three Zelles and three transfers
     assert not named(facts, "transfers")

@@ -316,32 +316,70 @@ def spelt_apart(book: Ledger, ctx: AnalysisContext) -> list[Fact]:
     return facts
 
 
-_AS = {"owner_draw": ("an owner draw", "the owners' own: personal spending or their pay, not the business's"),
-       "capital_contribution": ("capital put in by the owners", "the owners' own money put in, not earned"),
-       "refund": ("a refund", "money given back to a customer, which lessens revenue"),
-       "transfer": ("a transfer", "money moved between the owners' accounts or businesses")}
+_AS = {  # type → (one, several, what the notes say such money is)
+    "owner_draw": ("an owner draw", "owner draws", "the owners' own: personal spending or their pay, not the business's"),
+    "capital_contribution": ("capital put in by the owners", "capital put in by the owners",
+                             "the owners' own money put in, not earned"),
+    "refund": ("a refund", "refunds", "money given back to a customer, which lessens revenue"),
+    "transfer": ("a transfer", "transfers", "money moved between the owners' accounts or businesses"),
+}
+_LISTED = 6  # rows a finding names; the rest are counted
 
 
 def retyped_rows(retyped: Sequence[Retyped], ctx: AnalysisContext) -> list[Fact]:
-    """Each row a note retypes (``remarks``): counted as the note says, and to be booked so."""
-    facts = []
+    """The rows notes retype (``remarks``), one finding for each line of the notes and business:
+    counted as the line says, and to be booked so ("my pay … on the 1st and the 15th" is six
+    rows, one thing to book)."""
+    by: dict[tuple[str | None, str, str, int], list[Retyped]] = {}
     for r in retyped:
-        row, remark = r.row, r.remark
-        what, why = _AS[r.type]
-        who = ctx.entity_name(row.entity) if row.entity else "no business"
-        label = row.table.strings[row.table.category[row.n]] or row.memo or row.account
-        moved = f"{money(abs(row.amount), ctx.currency)} {'out of' if row.amount < 0 else 'into'} {who}"
+        by.setdefault((r.row.entity, r.type, r.remark.path, r.remark.line), []).append(r)
+    facts = []
+    cur = ctx.currency
+    for (entity, kind, path, line), rows in sorted(by.items(), key=lambda kv: (kv[0][0] or "", *kv[0][1:])):
+        one, several, why = _AS[kind]
+        who = ctx.entity_name(entity) if entity else "Rows of no business"
+        total = sum((abs(r.row.amount) for r in rows), ZERO)
+        was = " or ".join(sorted({type_label(r.was) for r in rows}))
+        notes = sorted({(r.remark.path, r.remark.line) for r in rows})
+        said = "; ".join(f"{p} line {n}" for p, n in notes)
+        if len(rows) == 1:
+            row = rows[0].row
+            named = f"“{_label(row)}” of {long_date(row.day)} ({money(total, cur)}, {row.path} line {row.line})"
+            statement = (f"{who}: {named} is counted as {one}, not as {was}, as the notes say it is {why} ({said}).")
+            recommendation = (f"Book “{_label(row)}” of {long_date(row.day)} ({money(total, cur)}) as {one} in the "
+                              "books, so their own reports agree.")
+        else:
+            labels = list(dict.fromkeys(_label(r.row) for r in rows))
+            shown = ", ".join(f"“{label}”" for label in labels[:3]) + (f" and {len(labels) - 3} more" if len(labels) > 3 else "")
+            days = sorted(r.row.day for r in rows)
+            where = _lines([r.row for r in rows])
+            statement = (f"{who}: {len(rows)} rows, {money(total, cur)} from {long_date(days[0])} to {long_date(days[-1])} "
+                         f"({shown}; {where}), are counted as {several}, not as {was}, as the notes say they are {why} "
+                         f"({said}).")
+            recommendation = f"Book the {len(rows)} rows of {where} as {several} in the books, so their own reports agree."
         facts.append(Fact(
-            id=stable_id("f", "retyped_by_note", row.path, row.line), kind="finding", name="retyped_by_note",
-            entity=row.entity, severity="low", value=abs(row.amount), unit=ctx.currency, period=row.day.isoformat(),
-            statement=(f"{row.path} line {row.line}, “{label}”, {moved} on {long_date(row.day)}: counted as {what}, "
-                       f"not as {type_label(r.was)}, as {remark.path} line {remark.line} says it is {why}."),
-            recommendation=(f"Book “{label}” of {long_date(row.day)} ({money(abs(row.amount), ctx.currency)}) as {what} "
-                            "in the books, so their own reports agree."),
-            topics=("accounting", "finance", "data-quality"), evidence=(row.id, remark.id),
-            sources=(row.path, remark.path),
+            id=stable_id("f", "retyped_by_note", entity, kind, path, line), kind="finding", name="retyped_by_note",
+            entity=entity, severity="low", value=total, unit=cur, period=min(r.row.day for r in rows).isoformat(),
+            statement=statement, recommendation=recommendation,
+            topics=("accounting", "finance", "data-quality"),
+            evidence=tuple(dict.fromkeys([r.row.id for r in rows] + [r.remark.id for r in rows])),
+            sources=tuple(dict.fromkeys([r.row.path for r in rows] + [path for path, _ in notes])),
         ))
     return facts
+
+
+def _lines(rows: Sequence[Row]) -> str:
+    """``ledger/a.csv lines 22, 47 and 74``: where rows are, file by file."""
+    by: dict[str, list[int]] = defaultdict(list)
+    for r in rows:
+        by[r.path].append(r.line)
+    return "; ".join(f"{path} line{'s' if len(lines) > 1 else ''} {', '.join(map(str, sorted(lines)))}"
+                     for path, lines in sorted(by.items()))
+
+
+def _label(row: Row) -> str:
+    """What a row's description says: its category, else its memo, else its account."""
+    return row.table.strings[row.table.category[row.n]] or row.memo or row.account
 
 
 def _counted(rows: Sequence[Row], what: str, cur: str) -> str:
