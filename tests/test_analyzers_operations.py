@@ -971,6 +971,12 @@ def test_a_cracked_driveway_is_a_problem_and_a_cracked_heat_exchanger_a_high_one
     assert {"problem", "high"} <= vocab.signals("Cole HVAC says the heat exchanger is cracked. Quote $3,100 to replace.")
 
 
+def test_what_comes_on_top_of_the_retainers_is_no_client_who_is_much_of_them():
+    vocab = ctx().vocabulary
+    assert not vocab.signals("Project work on top of the retainers comes in through Stripe invoices.")
+    assert {"problem", "high"} <= vocab.signals("Greene is more than a third of my retainers")
+
+
 def test_a_why_in_brackets_does_not_keep_what_was_repaid_open():
     repaid, broken = operations.analyze([section(
         "Money",
