@@ -977,6 +977,14 @@ def test_what_comes_on_top_of_the_retainers_is_no_client_who_is_much_of_them():
     assert {"problem", "high"} <= vocab.signals("Greene is more than a third of my retainers")
 
 
+def test_the_owners_insurance_or_mortgage_broker_is_no_audience_and_brokers_who_send_work_are():
+    vocab = ctx().vocabulary
+    for own in ("The broker's opinion of value is $465,000.", "Waiting on the broker for a second quote.",
+                "Landlord insurance renews 2027-01-05; the broker says to expect +12%."):
+        assert "audiences" not in vocab.topics_for(own), own
+    assert "audiences" in vocab.topics_for("No one has pitched the yacht brokers in Annapolis")
+
+
 def test_a_why_in_brackets_does_not_keep_what_was_repaid_open():
     repaid, broken = operations.analyze([section(
         "Money",
