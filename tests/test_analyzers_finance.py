@@ -248,6 +248,30 @@ def test_a_loss_that_one_large_cost_makes_asks_whether_it_is_a_one_off_not_to_br
         "group burned $617 a month: cash of $5,000 lasts 8.1 months, to about 2027-08-03.")  # $2,966.67 - $2,350
 
 
+def test_a_business_that_opened_within_the_ledger_says_so_and_what_only_its_first_month_paid():
+    book = Ledger()
+    for month in ("08", "09", "10", "11"):
+        book.add(f"2026-{month}-01", "3000")  # Alpha runs all along
+        book.add(f"2026-{month}-05", "-1000", account="Repairs")
+    for month in ("10", "11"):  # Beta opens in October
+        book.add(f"2026-{month}-03", "1200", "beta")
+        book.add(f"2026-{month}-09", "-1500", "beta", account="Wages")
+    book.add("2026-10-04", "-2160", "beta", account="Insurance")  # a year's premium, paid once
+    book.add("2026-10-06", "-640", "beta", account="Advertising")  # launch signage
+
+    new = find(finance.analyze(book.rows, ctx(as_of=date(2026, 11, 30))), "net_total", "beta")
+
+    assert (new.kind, new.severity, new.value) == ("finding", "medium", Decimal("-3400"))
+    assert new.statement == ("Beta Delivery lost $3,400 over October–November 2026, its first 2 months (no rows "
+                             "before October 2026); costs of October 2026 only, its set-up: Insurance $2,160, "
+                             "Advertising $640.")
+    assert "break even by" in new.recommendation and "stop" not in new.recommendation
+    # a business there all along, losing the same, is told as before
+    for month in ("08", "09"):
+        book.add(f"2026-{month}-03", "10", "beta", account="Sales")
+    assert find(finance.analyze(book.rows, ctx(as_of=date(2026, 11, 30))), "net_total", "beta").severity == "high"
+
+
 def test_a_latest_month_that_one_large_cost_makes_a_loss_says_so():
     book = Ledger()
     for month in ("09", "10", "11"):

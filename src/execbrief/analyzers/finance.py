@@ -33,6 +33,7 @@ __all__ = ["analyze", "monthly_results", "window_results", "month_over_month", "
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
+NEW_MONTHS = 3  # a business whose rows start within the ledger is new for this many months
 
 
 def _period_label(book: Ledger, month: Callable[[str], bool]) -> str:
@@ -288,8 +289,11 @@ def window_results(txns: Sequence[Group], ctx: AnalysisContext, sums: dict | Non
         facts.append(_metric(
             "costs_total", entity, period, costs, ctx.currency,
             f"{who} spent {money(costs, ctx.currency)} over {span}.", ("cost", "finance"), src))
+        first = sorted(sums[("all", ALL, None)][3])[0]
+        opened = _set_up(txns, entity, months[0], ctx) if entity is not None and months[0] > first and net < 0 else None
         facts.append(_net_total(entity, period, span, revenue, net, src, ctx,
-                                one_large_cost(txns, entity, costs, len(months)) if net < 0 else None))
+                                one_large_cost(txns, entity, costs, len(months)) if net < 0 else None, opened,
+                                len(months)))
         if revenue > 0:
             margin = (net / revenue * HUNDRED).quantize(Decimal("0.1"))
             facts.append(_metric(
@@ -298,13 +302,36 @@ def window_results(txns: Sequence[Group], ctx: AnalysisContext, sums: dict | Non
     return facts
 
 
+def _set_up(txns: Sequence[Group], entity: str, month: str, ctx: AnalysisContext) -> tuple[str, str]:
+    """(first month, the costs of that month only, largest first: "Insurance $2,160,
+    Advertising $640") of a business whose rows start after the ledger's first month: it
+    opened then, and what it paid then and never again is its set-up, not its running."""
+    first: dict[str, Decimal] = {}
+    later: set[str] = set()
+    for g in txns:
+        effect = profit_effect(g.type, g.amount)
+        if g.entity != entity or effect is None or effect[0] != 1 or effect[1] <= 0:
+            continue
+        name = g.category or g.account or "(no category)"
+        if g.month == month:
+            first[name] = first.get(name, ZERO) + effect[1]
+        else:
+            later.add(name)
+    once = sorted(((n, a) for n, a in first.items() if n not in later), key=lambda kv: (-kv[1], kv[0]))[:3]
+    return month, ", ".join(f"{name} {money(amount, ctx.currency)}" for name, amount in once)
+
+
 def _net_total(entity: str | None, period: str, span: str, revenue: Decimal, net: Decimal,
-               src: tuple[str, ...], ctx: AnalysisContext, large: tuple[str, str, Decimal, int] | None = None) -> Fact:
+               src: tuple[str, ...], ctx: AnalysisContext, large: tuple[str, str, Decimal, int] | None = None,
+               opened: tuple[str, str] | None = None, months: int = 0) -> Fact:
     """Net over the window: a loss is a finding, except for a holding company, which earns
     nothing itself; a business of another kind with costs and no revenue at all is asked
     where its revenue is, not told to break even. A loss that one large cost makes (``large``,
     without which the business made money: a roof paid at once) says so, and asks whether it
-    is a one-off, not that the business break even or stop."""
+    is a one-off, not that the business break even or stop. A business that opened within the
+    ledger (``opened``: its first month and that month's largest costs, in its first
+    ``NEW_MONTHS`` months) says so: its first month carries its set-up; it is asked when it
+    will break even, not told to stop."""
     who, cur = ctx.entity_name(entity), ctx.currency
     if net >= 0:
         return _metric("net_total", entity, period, net, cur, f"{who} netted {money(net, cur)} over {span}.",
@@ -322,6 +349,17 @@ def _net_total(entity: str | None, period: str, span: str, revenue: Decimal, net
             recommendation=(f"Check whether {possessive(who)} revenue is booked under another business or missing "
                             f"from the ledger; if it earns nothing, set it up as a holding company "
                             f"([[entities]] kind = \"holding\")."))
+    if opened is not None and revenue > 0 and months <= NEW_MONTHS:
+        month, largest = opened
+        first = "its first month" if months == 1 else f"its first {months} months"
+        return _metric(
+            "net_total", entity, period, net, cur,
+            f"{who} lost {money(-net, cur)} over {span}, {first} (no rows before {month_label(month)})"
+            + (f"; costs of {month_label(month)} only, its set-up: {largest}" if largest else "") + ".",
+            ("finance", "profitability", "risk"), src, severity="medium", kind="finding",
+            recommendation=(f"Set the month {who} should break even by, and check each month against it; "
+                            f"ask the accountant which of {month_label(month)}'s costs last beyond it "
+                            "(equipment, a year's insurance) and belong to later months."))
     if large is not None and net + large[2] > 0:
         category, month, amount, rows = large
         one = f"{category} of {money(amount, cur)} in {month_label(month)}" + (f" ({rows} transactions)" if rows > 1 else "")
