@@ -272,6 +272,29 @@ def test_a_business_that_opened_within_the_ledger_says_so_and_what_only_its_firs
     assert find(finance.analyze(book.rows, ctx(as_of=date(2026, 11, 30))), "net_total", "beta").severity == "high"
 
 
+def test_a_revenue_fall_the_months_costs_dwarf_or_a_holdings_is_no_finding():
+    book = Ledger()
+    for month, interest, fees in (("10", "3.00", "900"), ("11", "2.00", "400")):
+        book.add(f"2026-{month}-01", interest, account="Interest income")
+        book.add(f"2026-{month}-05", "-1000", account="Property tax")
+        book.add(f"2026-{month}-02", fees, "beta")  # a fall of $500 against $1,000 of costs: material
+        book.add(f"2026-{month}-09", "-1000", "beta", account="Wages")
+
+    facts = finance.analyze(book.rows, ctx(as_of=date(2026, 11, 30)))
+
+    assert find(facts, "revenue_change").kind == "metric"  # $3 to $2 of interest beside $1,000 of costs
+    assert find(facts, "revenue_change", "beta").kind == "finding"
+    # a holding's earnings falling by half of its costs: still what little it earns, not a business's revenue
+    fees = Ledger()
+    for month, earned in (("10", "900"), ("11", "400")):
+        fees.add(f"2026-{month}-01", earned, account="Management fees")
+        fees.add(f"2026-{month}-05", "-1000", account="Property tax")
+    holding = finance.analyze(fees.rows, ctx(as_of=date(2026, 11, 30), entities={
+        "alpha": ("Alpha Holdings", "holding"), "beta": ("Beta Delivery", "delivery")}))
+    assert find(holding, "revenue_change").kind == "metric"
+    assert find(finance.analyze(fees.rows, ctx(as_of=date(2026, 11, 30))), "revenue_change").kind == "finding"
+
+
 def test_a_latest_month_that_one_large_cost_makes_a_loss_says_so():
     book = Ledger()
     for month in ("09", "10", "11"):

@@ -34,6 +34,7 @@ __all__ = ["analyze", "monthly_results", "window_results", "month_over_month", "
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
 NEW_MONTHS = 3  # a business whose rows start within the ledger is new for this many months
+IMMATERIAL = 2  # a revenue fall under this % of the month's costs is no finding
 
 
 def _period_label(book: Ledger, month: Callable[[str], bool]) -> str:
@@ -382,7 +383,9 @@ def _one_off_advice(category: str, amount: Decimal, month: str, currency: str) -
 
 
 def month_over_month(txns: Sequence[Group], ctx: AnalysisContext, sums: dict | None = None) -> list[Fact]:
-    """Revenue change of each business from its second-last to its last complete month."""
+    """Revenue change of each business from its second-last to its last complete month: a fall of
+    a tenth or more is a finding, unless the business is a holding company (what little it earns
+    is no business's revenue) or the fall is under ``IMMATERIAL`` % of that month's costs."""
     facts = []
     sums = aggregate(txns) if sums is None else sums
     groups = {(k[1], k[2]): v for k, v in sums.items()
@@ -408,7 +411,10 @@ def month_over_month(txns: Sequence[Group], ctx: AnalysisContext, sums: dict | N
         severity = None
         kind = "metric"
         recommendation = None
-        if change <= -10:
+        # (a holding's few dollars of interest, or a fall the month's costs dwarf, is no finding:
+        # "Holdings revenue fell 33.3% ($3.00 to $2.00)")
+        material = (before - after) * HUNDRED >= IMMATERIAL * groups[(entity, prev)][1]
+        if change <= -10 and material and ctx.kind_of(entity) != "holding":
             kind, severity = "finding", ("high" if change <= -25 else "medium")
             recommendation = revenue_drop(ctx.kind_of(entity), who)
         paths = groups[(entity, prev)][2] | groups[(entity, last)][2]
