@@ -266,6 +266,10 @@ def test_a_business_that_opened_within_the_ledger_says_so_and_what_only_its_firs
                              "before October 2026); costs of October 2026 only, its set-up: Insurance $2,160, "
                              "Advertising $640.")
     assert "break even by" in new.recommendation and "stop" not in new.recommendation
+    # its burn is a month of its own months, not of the group's before it opened
+    burn = find(finance.analyze(book.rows, ctx(as_of=date(2026, 11, 30))), "monthly_burn", "beta")
+    assert burn.value == Decimal("1700") and burn.period == "2026-10..2026-11"
+    assert burn.statement.startswith("Beta Delivery burned $1,700 a month on average over October–November 2026")
     # a business there all along, losing the same, is told as before
     for month in ("08", "09"):
         book.add(f"2026-{month}-03", "10", "beta", account="Sales")

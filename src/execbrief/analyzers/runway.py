@@ -191,15 +191,21 @@ def monthly_burn(complete: Sequence[Group], ctx: AnalysisContext, sums: dict | N
     cur = ctx.currency
     cent = Decimal("0.01")
     # the group first; each business only when there are several (one business's burn is the group's)
+    first = {}  # each business's first month in the ledger: a business that opened later is averaged from then
+    for e, m in monthly:
+        if m < first.get(e, "\uffff"):
+            first[e] = m
     for entity in [ALL] + (businesses if len(businesses) > 1 else []):
-        held = [monthly[(entity, m)] for m in months if (entity, m) in monthly]
-        operating = sum((v[0] - v[1] for v in held), ZERO) / len(months)
+        own = [m for m in months if m >= first[entity]]
+        held = [monthly[(entity, m)] for m in own if (entity, m) in monthly]
+        operating = sum((v[0] - v[1] for v in held), ZERO) / len(own)
         moved: dict[str, Decimal] = {}
         for v in held:
             for kind, (amount, *_) in v[5].items():
                 moved[kind] = moved.get(kind, ZERO) + amount
-        net = (operating + sum(moved.values(), ZERO) / len(months)).quantize(cent, rounding=ROUND_HALF_UP)
-        moves = {k: (v / len(months)).quantize(cent, rounding=ROUND_HALF_UP) for k, v in moved.items() if v}
+        net = (operating + sum(moved.values(), ZERO) / len(own)).quantize(cent, rounding=ROUND_HALF_UP)
+        moves = {k: (v / len(own)).quantize(cent, rounding=ROUND_HALF_UP) for k, v in moved.items() if v}
+        own_span, own_period = month_range_label(own[0], own[-1]), f"{own[0]}..{own[-1]}"
         operating = operating.quantize(cent, rounding=ROUND_HALF_UP)
         burn = -net if net < 0 else ZERO
         if entity != ALL and burn == 0 and (not moves or operating >= 0):
@@ -210,27 +216,27 @@ def monthly_burn(complete: Sequence[Group], ctx: AnalysisContext, sums: dict | N
             made = f"operations {'made' if operating >= 0 else 'lost'} {money(abs(operating), cur)} a month"
             parts = f"{made}; {_moves_text(moves, cur, None if entity == ALL else ctx.kind_of(entity))}"
             if burn > 0:
-                statement = f"{who} burned {money(burn, cur)} of cash a month on average over {span}: {parts}."
+                statement = f"{who} burned {money(burn, cur)} of cash a month on average over {own_span}: {parts}."
             else:
-                statement = (f"{who} burned no cash over {span}: net cash flow was {money(net, cur)} a month on "
+                statement = (f"{who} burned no cash over {own_span}: net cash flow was {money(net, cur)} a month on "
                              f"average ({parts}).")
             facts.append(Fact(
-                id=stable_id("f", "operating_burn", owner, period), kind="metric", name="operating_burn",
-                entity=owner, value=-operating if operating < 0 else ZERO, unit=cur, period=period,
+                id=stable_id("f", "operating_burn", owner, own_period), kind="metric", name="operating_burn",
+                entity=owner, value=-operating if operating < 0 else ZERO, unit=cur, period=own_period,
                 statement=(f"{possessive(who)} operations {'burned' if operating < 0 else 'made'} "
-                           f"{money(abs(operating), cur)} a month on average over {span} (revenue less costs; "
+                           f"{money(abs(operating), cur)} a month on average over {own_span} (revenue less costs; "
                            "owner draws, loans and transfers apart)."),
                 topics=("finance", "cash", "profitability"), sources=paths,
             ))
         elif burn > 0:
-            statement = f"{who} burned {money(burn, cur)} a month on average over {span} (net of revenue)."
+            statement = f"{who} burned {money(burn, cur)} a month on average over {own_span} (net of revenue)."
         else:
-            statement = f"{who} burned no cash over {span}: net cash flow was {money(net, cur)} a month on average."
+            statement = f"{who} burned no cash over {own_span}: net cash flow was {money(net, cur)} a month on average."
         if entity != ALL and burn == 0:
             continue  # (its operating burn is above)
         facts.append(Fact(
-            id=stable_id("f", "monthly_burn", owner, period), kind="metric", name="monthly_burn",
-            entity=owner, value=burn, unit=cur, period=period, statement=statement,
+            id=stable_id("f", "monthly_burn", owner, own_period), kind="metric", name="monthly_burn",
+            entity=owner, value=burn, unit=cur, period=own_period, statement=statement,
             topics=("finance", "cash"), sources=paths,
         ))
     costs = sum((monthly[(ALL, m)][1] for m in months), ZERO) / len(months)
