@@ -635,6 +635,12 @@ def test_owners_drawing_more_than_operations_leave_after_loan_payments_is_a_find
     assert named(finance.analyze(_profitable_book(draw="1750", principal="300").rows, ctx()), "draws_over_earnings") == []
     short = finance.analyze(_profitable_book(draw="2200", principal="300").rows + [opening("2500", "2026-11-23")], ctx())
     assert named(short, "draws_over_earnings") == [] and find(short, "runway_months", entity=None).severity == "high"
+    # with nothing left after the loan, the draws come on top (not "are more than nothing")
+    none_left = find(finance.analyze(_profitable_book(draw="1000", principal="2500").rows, ctx()), "draws_over_earnings",
+                     entity=None)
+    assert (none_left.severity, none_left.statement) == ("high", (
+        "Owner draws of $1,000 a month over August–October 2026 come on top of operations that do not cover the loan "
+        "payments: cash falls by the draws and more."))
 
 
 def test_a_group_whose_operations_lose_money_is_told_to_cut_costs():

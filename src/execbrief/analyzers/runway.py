@@ -87,14 +87,15 @@ def draws_over_earnings(flows: "Flows", complete: Sequence[Group], ctx: Analysis
                                       for e, c, m, a in flows.one_off_costs) + " counted as a year's cost") if spread else ""
     after = (f"what operations leave after loan payments ({money(left, cur)} a month{aside})" if debt else
              f"what operations make ({money(left, cur)} a month{aside})")
-    if left <= 0:
-        after = ("nothing: operations do not cover the loan payments" if debt else "nothing: operations lose money") + aside
+    said = f"are more than {after}: cash falls by the difference, {money(draws - max(left, ZERO), cur)} a month"
+    if left <= 0:  # (none of them is covered: "more than nothing" says it badly)
+        said = ("come on top of operations that do not cover the loan payments" if debt else
+                "come on top of operations that lose money") + f"{aside}: cash falls by the draws and more"
     return [Fact(
         id=stable_id("f", "draws_over_earnings", f"{months[0]}..{months[-1]}"), kind="finding",
         name="draws_over_earnings", severity="high" if left <= 0 else "medium", value=draws - max(left, ZERO), unit=cur,
         period=f"{months[0]}..{months[-1]}",
-        statement=(f"Owner draws of {money(draws, cur)} a month over {span} are more than {after}: "
-                   f"cash falls by the difference{f', {money(draws - max(left, ZERO), cur)} a month' if left > 0 else ''}."),
+        statement=f"Owner draws of {money(draws, cur)} a month over {span} {said}.",
         recommendation=(f"Bring the draws down to {money(left, cur)} a month or less, or decide what pays for the "
                         "difference and for how long." if left > 0 else
                         "Stop or cut the draws until operations cover the loan payments, and decide what pays for them meanwhile."),
