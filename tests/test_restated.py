@@ -48,3 +48,14 @@ def test_a_rate_stated_month_after_month_is_a_series_and_stays():
              stated("f-oct", "58", "2026-11-02", name="occupancy_rate", unit="%")]
 
     assert run(facts) == []
+
+
+def test_a_balance_no_day_dates_yields_to_one_a_day_does():
+    undated = Fact(id="f-recap", kind="metric", name="cash_balance", value=Decimal("52000"), unit="USD", period=None,
+                   statement="Group cash balance: $52,000 (stated in notes/2025-season-recap.md:21).",
+                   topics=("cash", "kpi"))
+    ledger = Fact(id="f-ledger", kind="metric", name="cash_balance", value=Decimal("46544"), unit="USD",
+                  period="2026-11-30", statement="Cash on 2026-11-30 is $46,544: the opening balance plus …")
+
+    assert [(f.id, f.name) for f in run([undated, ledger])] == [("f-recap", "stated_before")]
+    assert run([undated]) == []  # alone, it is the only figure there is

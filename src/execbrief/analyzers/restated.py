@@ -25,7 +25,7 @@ _STATED = "(stated in "  # what a stated metric's statement says of where (opera
 
 
 def _stated(f: Fact, currency: str) -> bool:
-    return f.kind == "metric" and f.unit == currency and f.period is not None and _STATED in f.statement
+    return f.kind == "metric" and f.unit == currency and _STATED in f.statement
 
 
 def parts(facts: Sequence[Fact]) -> dict[str, list[Fact]]:
@@ -35,11 +35,11 @@ def parts(facts: Sequence[Fact]) -> dict[str, list[Fact]]:
     out: dict[str, list[Fact]] = {}
     computed: list[Fact] = []
     for f in facts:
-        if f.kind != "metric" or f.period is None or not f.unit or len(f.unit) != 3:
+        if f.kind != "metric" or not f.unit or len(f.unit) != 3:
             continue
-        if _STATED in f.statement:
+        if _STATED in f.statement:  # (undated too: "stated in notes/recap.md:21", a note with no date)
             out.setdefault(f.entity or "", []).append(f)
-        else:
+        elif f.period is not None:
             computed.append(f)
     stated = {(f.name, f.entity) for part in out.values() for f in part}
     for f in computed:
@@ -58,8 +58,10 @@ def analyze(facts: Sequence[Fact], ctx: AnalysisContext) -> list[Fact]:
             key, day = (f.name, f.entity, f.subject), f.period[:10]
             if day > latest.get(key, ""):
                 latest[key] = day
+    # (a statement no day dates is older than any that one does: the ledger's cash on the as-of date
+    # replaces "Group cash balance: $52,000 (stated in notes/2025-season-recap.md:21)")
     return [_earlier(f) for f in facts
-            if _stated(f, ctx.currency) and (f.period or "")[:10] < latest[(f.name, f.entity, f.subject)]]
+            if _stated(f, ctx.currency) and (f.period or "")[:10] < latest.get((f.name, f.entity, f.subject), "")]
 
 
 def _earlier(f: Fact) -> Fact:
