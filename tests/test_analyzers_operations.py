@@ -964,6 +964,16 @@ def test_reassurance_cover_for_the_sick_and_nothing_missed_are_no_problems():
         assert "problem" in vocab.signals(problem), problem
 
 
+def test_a_fall_the_notes_call_the_normal_end_of_the_season_is_no_problem():
+    (fall,) = operations.analyze([section(
+        "Larkin Lake Boat Rentals",
+        "October sales were $3,930 (weekends only, last day 10/18). September was $18,615. That drop is the normal "
+        "end of the season. Nothing is wrong with demand.")], ctx())
+    assert fall.kind == "note"
+    (still,) = operations.analyze([section("Boats", "October sales fell from $18,615 to $3,930.")], ctx())
+    assert still.kind == "finding"
+
+
 def test_a_cracked_driveway_is_a_problem_and_a_cracked_heat_exchanger_a_high_one():
     vocab = ctx().vocabulary
     driveway = vocab.signals("cracked driveway at 101/102")
