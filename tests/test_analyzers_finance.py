@@ -296,6 +296,7 @@ def test_a_revenue_fall_the_months_costs_dwarf_or_a_holdings_is_no_finding():
     holding = finance.analyze(fees.rows, ctx(as_of=date(2026, 11, 30), entities={
         "alpha": ("Alpha Holdings", "holding"), "beta": ("Beta Delivery", "delivery")}))
     assert find(holding, "revenue_change").kind == "metric"
+    assert not named(holding, "net_margin")  # (what it earns is incidental: a margin of it says nothing)
     assert find(finance.analyze(fees.rows, ctx(as_of=date(2026, 11, 30))), "revenue_change").kind == "finding"
 
 

@@ -974,6 +974,13 @@ def test_a_fall_the_notes_call_the_normal_end_of_the_season_is_no_problem():
     assert still.kind == "finding"
 
 
+def test_nothing_going_up_and_what_nobody_should_do_are_no_problems():
+    vocab = ctx().vocabulary
+    assert "problem" not in vocab.signals("Transfers to Holdings stop. Nothing goes up in November, as usual.")
+    assert "problem" not in vocab.signals("Nobody should be asking it to make money.")
+    assert "problem" in vocab.signals("The studio rent goes up 10% from January.")
+
+
 def test_a_cracked_driveway_is_a_problem_and_a_cracked_heat_exchanger_a_high_one():
     vocab = ctx().vocabulary
     driveway = vocab.signals("cracked driveway at 101/102")

@@ -295,7 +295,7 @@ def window_results(txns: Sequence[Group], ctx: AnalysisContext, sums: dict | Non
         facts.append(_net_total(entity, period, span, revenue, net, src, ctx,
                                 one_large_cost(txns, entity, costs, len(months)) if net < 0 else None, opened,
                                 len(months)))
-        if revenue > 0:
+        if revenue > 0 and ctx.kind_of(entity) != "holding":  # (a holding's few dollars: "-57,823.1%" says nothing)
             margin = (net / revenue * HUNDRED).quantize(Decimal("0.1"))
             facts.append(_metric(
                 "net_margin", entity, period, margin, "%",
