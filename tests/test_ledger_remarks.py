@@ -10,6 +10,7 @@ import pytest
 
 from execbrief.analyzers import AnalysisContext, books, finance
 from execbrief.analyzers.remarks import verdict
+from execbrief.sources.notes import _of_sums
 from execbrief.model import Evidence, Provenance
 from ledger_helpers import Ledger, find, named
 
@@ -52,6 +53,8 @@ def bank() -> Ledger:
     ("The $3,000 Zelle from me into the duplex account on 11/6. That came out of our savings.",
      {"capital_contribution"}),
     ("Brightline cancelled the rebrand and I sent their $600 deposit back.", {"refund"}),
+    ("The $2,000 Zelle on the 1st is my own pay, not a contractor.", {"owner_draw"}),
+    ("Gave the Hendersons their money back: $450 on 11/3.", {"refund"}),
     ("Transfer of $3,000 between our businesses on 11/3: not an Okoro expense.", {"transfer"}),
     # a question or a guess says nothing yet, nor a line that doubts which of two it was
     ("Costco $146 on the café card (11/22): personal? If so I'll book it as a draw.", set()),
@@ -66,6 +69,8 @@ def bank() -> Ledger:
 ])
 def test_a_remark_says_what_its_sums_are_only_when_it_says_so_plainly(text, kinds):
     assert verdict(text) == kinds
+    if kinds:  # the notes source's sieve lets through every line a reading starts from
+        assert _of_sums(text), text
 
 
 def test_a_tax_the_owners_say_was_their_own_is_an_owner_draw_not_a_cost_and_a_finding_says_why():

@@ -42,13 +42,13 @@ def analyze(evidence: Sequence[Evidence], ctx: AnalysisContext) -> list[Fact]:
     for t in book.groups:
         by_entity[t.entity].append(t)
     facts: list[Fact] = []
-    charted = frozenset(t.path for t in book.tables if _charted(t))
+    charted = frozenset(t.path for t in book.tables if _charted(t))  # (once a file: every rule below asks)
     for entity, rows in sorted(by_entity.items(), key=lambda kv: kv[0] or ""):
         if ctx.unassigned(entity):
             continue  # rows of no business: unassigned_rows says which
         facts.append(category_coverage(entity, rows, ctx, charted))
         facts.extend(inconsistent_accounts(entity, rows, ctx))
-    facts += uncategorised_rows(book, ctx)
+    facts += uncategorised_rows(book, ctx, charted)
     facts += unassigned_rows(book, ctx)
     facts += spelt_apart(book, ctx)
     facts += retyped_rows(book.retyped, ctx)
@@ -117,13 +117,15 @@ def inconsistent_accounts(entity: str | None, rows: Sequence[Group], ctx: Analys
     return facts
 
 
-def uncategorised_rows(book: Ledger, ctx: AnalysisContext) -> list[Fact]:
-    """Transactions with no category: each business's books are incomplete until fixed."""
+def uncategorised_rows(book: Ledger, ctx: AnalysisContext, charted: frozenset[str]) -> list[Fact]:
+    """Transactions with no category: each business's books are incomplete until fixed. In the
+    files ``charted`` names, a row's account is its category."""
     facts = []
     groups: dict[str | None, list[Row]] = defaultdict(list)
     bare: dict[str, list[Row]] = defaultdict(list)  # a file with no category at all: a bank's export
-    for row in book.rows(_blank_category):
-        (bare[row.path] if len(row.table) == len(_blank_category(row.table)) else groups[row.entity]).append(row)
+    blank = {id(t): _blank_category(t, t.path in charted) for t in book.tables}  # (once a file, not once a row)
+    for row in book.rows(lambda t: blank[id(t)]):
+        (bare[row.path] if len(row.table) == len(blank[id(row.table)]) else groups[row.entity]).append(row)
     if bare:  # one finding for every such file: one thing to fix
         paths = sorted(bare)
         rows = [r for path in paths for r in bare[path]]
@@ -161,13 +163,13 @@ def uncategorised_rows(book: Ledger, ctx: AnalysisContext) -> list[Fact]:
     return facts
 
 
-def _blank_category(table: TransactionTable) -> list[int]:
-    """The rows with no category: in a file whose accounts are its chart (``_charted``), those
-    with no account either."""
+def _blank_category(table: TransactionTable, charted: bool) -> list[int]:
+    """The rows with no category: in a file whose accounts are its chart (``charted``, see
+    ``_charted``), those with no account either."""
     empty = {n for n, text in enumerate(table.strings) if not text.strip()}
     if not empty:
         return []
-    if _charted(table):
+    if charted:
         return [n for n, (c, a) in enumerate(zip(table.category, table.account)) if c in empty and a in empty]
     return [n for n, c in enumerate(table.category) if c in empty]
 
@@ -323,7 +325,6 @@ _AS = {  # type → (one, several, what the notes say such money is)
     "refund": ("a refund", "refunds", "money given back to a customer, which lessens revenue"),
     "transfer": ("a transfer", "transfers", "money moved between the owners' accounts or businesses"),
 }
-_LISTED = 6  # rows a finding names; the rest are counted
 
 
 def retyped_rows(retyped: Sequence[Retyped], ctx: AnalysisContext) -> list[Fact]:

@@ -22,8 +22,8 @@ from ..model import Evidence, Fact, stable_id
 from . import economics, runway  # they build on this module's sums
 from .base import AnalysisContext, rule
 from .kinds import revenue_drop
-from .ledger_rows import (ALL, Group, Ledger, aggregate, closed_loans, first_open_month, one_large_cost, shared_ledger,
-                          with_group)
+from .ledger_rows import (ALL, Group, Ledger, aggregate, closed_loans, first_months, first_open_month, one_large_cost,
+                          shared_ledger, with_group)
 from .ledger_types import CASH_ONLY, debt_word, profit_effect, type_label
 from .tables import possessive
 from .views import LEDGER
@@ -277,6 +277,7 @@ def window_results(txns: Sequence[Group], ctx: AnalysisContext, sums: dict | Non
     facts = []
     sums = aggregate(txns) if sums is None else sums
     by_entity = {entity: v for (entity, _), v in with_group(sums, "all", ctx).items()}
+    first = first_months(sums)[ALL]  # (a business whose months start later opened within the ledger)
     for entity, (revenue, costs, paths, month_set, *_) in sorted(by_entity.items(), key=lambda kv: kv[0] or ""):
         months = sorted(month_set)
         period = f"{months[0]}..{months[-1]}"
@@ -290,7 +291,6 @@ def window_results(txns: Sequence[Group], ctx: AnalysisContext, sums: dict | Non
         facts.append(_metric(
             "costs_total", entity, period, costs, ctx.currency,
             f"{who} spent {money(costs, ctx.currency)} over {span}.", ("cost", "finance"), src))
-        first = sorted(sums[("all", ALL, None)][3])[0]
         opened = _set_up(txns, entity, months[0], ctx) if entity is not None and months[0] > first and net < 0 else None
         facts.append(_net_total(entity, period, span, revenue, net, src, ctx,
                                 one_large_cost(txns, entity, costs, len(months)) if net < 0 else None, opened,

@@ -26,13 +26,13 @@ from typing import TYPE_CHECKING, Callable, Iterable, NamedTuple, Sequence
 
 from ..model import Evidence
 from ..transactions import TransactionTable
-from .ledger_types import COST_TYPES, Classifier, classifier, profit_effect
-from .remarks import Remark, remarks as read_remarks
+from .ledger_types import Classifier, classifier, profit_effect
+from .remarks import Remark, pick, remarks as read_remarks
 
 if TYPE_CHECKING:
     from .base import AnalysisContext
 
-__all__ = ["ALL", "Group", "Ledger", "Retyped", "Row", "aggregate", "closed_loans", "first_open_month", "ledger", "month_after", "month_before",
+__all__ = ["ALL", "Group", "Ledger", "Retyped", "Row", "aggregate", "closed_loans", "first_months", "first_open_month", "ledger", "month_after", "month_before",
            "month_seq", "regular_cadence", "opening_cash", "shared_ledger", "with_group"]
 
 
@@ -215,39 +215,28 @@ def _retyped(book: Ledger, remarks: Sequence[Remark]) -> list[Retyped]:
     names it, in date order. One pass over each table for every sum the remarks state, in
     or out."""
     sums = {s for r in remarks for a in r.amounts for s in (a, -a)}
-    found: dict[Decimal, list[Row]] = {}
+    hits: dict[int, list[int]] = {}  # table id → its rows of those sums
     for table in book.tables:
-        wanted: dict[tuple[int, int], Decimal] = {}
+        wanted = set()  # (coefficient, exponent) of each sum at each scale the table holds
         for x in set(table.exp):
             for a in sums:
                 k = a.scaleb(-x)
                 if k == k.to_integral_value():
-                    wanted[int(k), x] = a
+                    wanted.add((int(k), x))
         coefs = {k for k, _ in wanted}
-        hits = [n for n, k in enumerate(table.coef) if k in coefs and (k, table.exp[n]) in wanted and n not in table.odd]
-        hits += [n for n in table.odd if table.amount(n) in sums]
-        for row in book.rows(lambda t: hits if t is table else ()):
-            found.setdefault(row.amount, []).append(row)
+        found = [n for n, k in enumerate(table.coef) if k in coefs and (k, table.exp[n]) in wanted and n not in table.odd]
+        hits[id(table)] = found + [n for n in table.odd if table.amount(n) in sums]
+    by_sum: dict[Decimal, list[tuple[Row, str]]] = {}  # sum → its rows, with their type by their words
+    for row in book.rows(lambda t: hits[id(t)]):
+        by_sum.setdefault(row.amount, []).append((row, book.type_of(row)))
     out: dict[tuple[int, int], Retyped] = {}
     for remark in remarks:
         for amount in remark.amounts:
-            rows = []
-            for r in (*found.get(-amount, ()), *found.get(amount, ())):
-                kind = remark.retypes(book.type_of(r), 1 if r.amount > 0 else -1)
-                if kind is not None and (id(r.table), r.n) not in out:
-                    rows.append((r, kind))
-            if remark.vague:  # (which sum went with which day, or who was refunded: the row's own words say)
-                rows = [(r, k) for r, k in rows if remark.shares_words(book.label(r), r.memo)]
-            if remark.days:
-                near = [(r, k) for r, k in rows if remark.names_day(r.day)]
-                if len(near) > 1:  # of several, the one it names by its words, else by its very day
-                    near = ([(r, k) for r, k in near if remark.shares_words(book.label(r), r.memo)]
-                            or [(r, k) for r, k in near if r.day in remark.days])
-                chosen = near if len(near) == 1 else []
-            else:  # naming no day, every row it names by its words (a sum paid every month)
-                chosen = [(r, k) for r, k in rows if remark.shares_words(book.label(r), r.memo)]
-            for r, kind in chosen:
-                out[id(r.table), r.n] = Retyped(r, book.type_of(r), remark, kind)
+            rows = [(r.day, f"{book.label(r)} {r.memo}", Retyped(r, was, remark, kind))
+                    for r, was in (*by_sum.get(-amount, ()), *by_sum.get(amount, ()))
+                    if (id(r.table), r.n) not in out and (kind := remark.retypes(was, 1 if r.amount > 0 else -1))]
+            for chosen in pick(remark, rows):
+                out[id(chosen.row.table), chosen.row.n] = chosen
     return sorted(out.values(), key=lambda r: (r.row.day, r.row.path, r.row.line))
 
 
@@ -635,6 +624,16 @@ def closed_loans(groups: Sequence[Group]) -> dict[tuple[str | None, str], Decima
         if g.type == "loan_principal" and g.amount < 0 and (g.entity, g.account) in closed:
             repaid = out.setdefault((g.entity, g.account), {})
             repaid[g.entity, g.month] = repaid.get((g.entity, g.month), Decimal(0)) - g.amount
+    return out
+
+
+def first_months(sums: dict) -> dict[str | None, str]:
+    """Each business's first month in ``aggregate``'s sums, ``ALL``'s the group's: a business
+    whose first is later than the group's opened within the ledger."""
+    out: dict[str | None, str] = {}
+    for kind, entity, month in sums:
+        if kind == "month" and (entity not in out or month < out[entity]):
+            out[entity] = month
     return out
 
 

@@ -1,39 +1,44 @@
 """What the notes say a ledger row is, where the books' words say otherwise.
 
-A raw bank export types a row by its description: "IRS USATAXPYMT" is a tax, a cost of the
-business whose account paid it. The owners' notes know better: "IRS USATAXPYMT on 9/15
-($3,500) is our personal 1040-ES estimate… It is NOT a cafe expense." Such a line reaches
-the ledger's rules as a ``ledger_remark`` (the notes source sieves lines with a sum of money
-and words of this kind); this module reads what it says and which rows it names.
+A raw bank export types a row by its description: "IRS USATAXPYMT" is a cost of the business
+whose account paid it. The owners' notes know better: "IRS USATAXPYMT on 9/15 ($3,500) is our
+personal 1040-ES estimate… It is NOT a cafe expense." Such a line reaches the ledger's rules as
+a ``ledger_remark`` (the notes source sieves lines with a sum of money and words of this kind,
+``sources.notes._remark_texts``); this module reads what it says and which rows it names.
 
 A remark retypes a row when it says plainly what the row is, and names it:
 
-- **what**: personal, an owner's draw, the owners paying themselves (an owner draw); or
-  money moved between the owners' accounts or businesses that is not a cost (a transfer).
-  A question or a guess ("personal?", "looks personal, ask Ada") retypes nothing.
-- **which**: money out of exactly the sum it states, counted as a cost today; on a day it
-  names (a bank posts a payment up to ``POSTING_DAYS`` after it is made), or, naming no day,
-  with a word of the row's description in it ("ZELLE TO J DOE" and "the Zelle to Jo
-  Doe"). Of several rows near a named day, the one whose words the remark shares, else the
-  one on the day itself; still several, none (the remark cannot say which).
+- **what** (``verdict``): personal spending or the owners' pay (an owner draw); their own
+  money put in (capital); money given back to a customer (a refund); money moved between the
+  owners' accounts or businesses that it says is no cost (a transfer). Each sentence or table
+  cell is read on its own: a question or a guess in it ("personal?", "looks personal, ask Ada")
+  says nothing, and a line that doubts which of two it was ("either … or") says nothing at all.
+- **which** (``pick``): exactly the sum it states, in or out as the reading says, of a type the
+  reading may change (``_RETYPES``: costs and transfers out, revenue in; never a cost into
+  revenue or the other way round); on a day it names (a bank posts a payment up to
+  ``POSTING_DAYS`` after it is made), or, naming no day, with a word or an account's or
+  check's number of the row's description in it. A remark of several sums or days, or a
+  refund, names only rows that share its words. Of several rows near a named day, the one
+  whose words the remark shares, else the one on the day itself; still several, none.
 
-Only money out that profit counts as a cost is retyped, to a type that moves cash only: a
-note can take a sum out of costs it names, never put one in, nor touch revenue. Each row
-retyped is a finding of its own (``books.retyped_rows``), so the reader sees why.
+The rows retyped are findings, one for each line of the notes (``books.retyped_rows``), so
+the reader sees why.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import date
-from decimal import Decimal, InvalidOperation
-from typing import NamedTuple, Sequence
+from decimal import Decimal
+from typing import NamedTuple, Sequence, TypeVar
 
 from ..model import Evidence
 from ..sources.values import parse_money
 from .ledger_types import COST_TYPES
 
-__all__ = ["POSTING_DAYS", "Remark", "read"]
+__all__ = ["POSTING_DAYS", "Remark", "pick", "read", "remarks", "verdict", "words"]
+
+T = TypeVar("T")
 
 POSTING_DAYS = 3
 
@@ -112,9 +117,9 @@ class Remark(NamedTuple):
         """Whether the row of this day is one the remark's days name (posted within a few days)."""
         return any(0 <= (day - d).days <= POSTING_DAYS or 0 <= (d - day).days <= 1 for d in self.days)
 
-    def shares_words(self, *texts: str) -> bool:
+    def shares_words(self, text: str) -> bool:
         """Whether a row's description has a word of the remark's in it (its plain words aside)."""
-        return any(w in self.words for text in texts for w in words(text))
+        return not self.words.isdisjoint(words(text))
 
 
 def words(text: str) -> set[str]:
@@ -168,13 +173,17 @@ def read(ev: Evidence) -> Remark | None:
 
 def remarks(evidence: Sequence[Evidence]) -> list[Remark]:
     """The remarks among the evidence that say what some sum is, in the evidence's order."""
-    out = []
-    for ev in evidence:
-        if ev.kind == "ledger_remark":
-            try:
-                found = read(ev)
-            except (InvalidOperation, ValueError):
-                found = None
-            if found is not None:
-                out.append(found)
-    return out
+    return [found for ev in evidence if ev.kind == "ledger_remark" and (found := read(ev)) is not None]
+
+
+def pick(remark: Remark, rows: Sequence[tuple[date, str, T]]) -> list[T]:
+    """Of the rows of a sum the remark states and a type it may change, as (day, description,
+    row), those it names (see the module's docstring)."""
+    if remark.vague:  # (which sum went with which day, or who was refunded: the row's own words say)
+        rows = [r for r in rows if remark.shares_words(r[1])]
+    if not remark.days:  # naming no day, every row it names by its words (a sum paid every month)
+        return [row for _, text, row in rows if remark.shares_words(text)]
+    near = [r for r in rows if remark.names_day(r[0])]
+    if len(near) > 1:  # of several, the one it names by its words, else by its very day
+        near = [r for r in near if remark.shares_words(r[1])] or [r for r in near if r[0] in remark.days]
+    return [near[0][2]] if len(near) == 1 else []

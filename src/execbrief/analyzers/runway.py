@@ -20,7 +20,7 @@ from ..formatting import money, month_label, month_range_label
 from ..model import Evidence, Fact, stable_id
 from .base import AnalysisContext
 from .kinds import customers
-from .ledger_rows import ALL, Group, aggregate, closed_loans, one_large_cost, opening_cash, with_group
+from .ledger_rows import ALL, Group, aggregate, closed_loans, first_months, one_large_cost, opening_cash, with_group
 from .ledger_types import debt_word, type_label
 from .tables import possessive
 
@@ -192,10 +192,7 @@ def monthly_burn(complete: Sequence[Group], ctx: AnalysisContext, sums: dict | N
     cur = ctx.currency
     cent = Decimal("0.01")
     # the group first; each business only when there are several (one business's burn is the group's)
-    first = {}  # each business's first month in the ledger: a business that opened later is averaged from then
-    for e, m in monthly:
-        if m < first.get(e, "\uffff"):
-            first[e] = m
+    first = first_months(sums)  # (a business that opened within the ledger is averaged from then)
     for entity in [ALL] + (businesses if len(businesses) > 1 else []):
         own = [m for m in months if m >= first[entity]]
         held = [monthly[(entity, m)] for m in own if (entity, m) in monthly]
