@@ -1105,6 +1105,25 @@ def test_cash_across_the_accounts_is_the_groups_whoever_the_line_names():
     (cash,) = [f for f in facts if f.name == "cash_balance"]
     assert (cash.entity, cash.value) == (None, Decimal("23600"))
 
+    record["bullets"] = [{"text": "We came into November with about $51k in the bank across everything, right "
+                                  "where we were last year.", "line": 21, "entity": "beta"}]
+    (cash,) = [f for f in operations.analyze([note_ev("section", record, line=20)], ctx()) if f.name == "cash_balance"]
+    assert (cash.entity, cash.value) == (None, Decimal("51000"))
+
+
+def test_a_problem_a_note_told_half_a_year_ago_or_more_is_history_not_a_risk_now():
+    def told(updated: str) -> list[Fact]:
+        return operations.analyze([document(updated=updated, title="2025 season recap"),
+                                   section("Things to remember", "The dock pump failed twice and the crew quit in October.")],
+                                  ctx())
+
+    (last_year,) = [f for f in told("2025-11-21") if f.name != "stale_note"]
+    (this_autumn,) = [f for f in told("2026-06-01") if f.name != "stale_note"]
+
+    assert last_year.kind == "note" and "pump failed" in last_year.statement  # kept, as what was said then
+    assert (this_autumn.kind, this_autumn.name) == ("finding", "risk")  # 175 days: still a risk to look at
+    assert [f.name for f in told("2025-11-21") if f.kind == "finding"] == ["stale_note"]  # the note is asked after
+
 
 def test_a_late_payment_that_was_paid_is_no_high_matter():
     vocab = ctx().vocabulary

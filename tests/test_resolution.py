@@ -376,3 +376,26 @@ def test_a_balance_a_note_states_is_where_it_stood_not_a_matter_a_later_payment_
 
     balance = found["notes/2026-11-06.md:3"]
     assert balance.kind == "note" and balance.name != "resolved_later" and "resolved" not in balance.statement
+
+
+def test_a_later_tick_that_says_it_was_done_weeks_before_a_problem_was_written_settles_nothing():
+    problem = "tenant ID scans (passports, Right to Rent checks) sit in a Drive folder anyone can open, not sensible"
+    found = facts_of(
+        day("notes/2026-11-26.md", "2026-11-26 thu", problem),
+        day("notes/2026-11-30.md", "2026-11-30 mon", "✅ Right to Rent check, Lucy Park: 28/10/2026"),
+    )
+    assert found["notes/2026-11-26.md:3"].name == "risk"  # a check done in October is another matter
+
+    found = facts_of(
+        day("notes/2026-11-26.md", "2026-11-26 thu", problem),
+        day("notes/2026-11-30.md", "2026-11-30 mon", "✅ Right to Rent check scans moved, folder locked: 29/11/2026"),
+    )
+    assert found["notes/2026-11-26.md:3"].name == "resolved_later"  # done after it was written
+
+    feed = "bank feed in QBO broken since 11/10, Chase keeps rejecting the connection, can't reconcile"
+    found = facts_of(
+        day("notes/2026-11-12.md", "2026-11-12 thu", feed),
+        day("notes/2026-11-19.md", "2026-11-19 thu", "bank feed back up, re-authorized Chase and the feed is fixed, "
+                                                     "backfilled from 11/1"),
+    )
+    assert found["notes/2026-11-12.md:3"].name == "resolved_later"  # 11/1 is what was backfilled, not when

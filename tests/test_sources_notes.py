@@ -1246,6 +1246,17 @@ def test_a_line_labelled_with_a_business_is_its_whatever_heading_or_title_it_is_
     assert section.entity == "globex"  # its heading is under the title, which names Globex
 
 
+def test_a_byline_that_says_when_the_note_was_written_dates_it_where_its_date_is_a_day(ws):
+    ws.write("notes/recap.md", "# 2025 season recap\n\n*Jim, written 11/21/2025 after the last customer left.*\n\n- Pump failed.\n")
+    ws.write("notes/memo.md", "# Memo\n\nWritten on 3 October 2026, for the partners.\n\n- Van 2 needs tyres.\n")
+    ws.write("notes/either.md", "# Either\n\nWritten 11/05/2026.\n\n- Flat 3 is vacant.\n")  # May 11 or Nov 5?
+    docs = {ev.provenance.path: ev.record for ev in of_kind(ws.collect(), "document")}
+
+    assert (docs["notes/recap.md"]["updated"], docs["notes/recap.md"]["updated_from"]) == ("2025-11-21", "dated_line")
+    assert docs["notes/memo.md"]["updated"] == "2026-10-03"
+    assert docs["notes/either.md"]["updated_from"] == "mtime"  # which order it is written in is not known there
+
+
 def test_a_paragraph_about_one_business_is_its_own_across_a_filler(ws):
     ws.write("execbrief.toml", KINDS_TOML)
     ws.write("notes/memo.md", (

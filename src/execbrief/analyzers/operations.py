@@ -238,6 +238,9 @@ _GONE = re.compile(r"(?i)\b(?:did not renew|didn'?t renew|not renewed|churned|mo
 _STILL = re.compile(r"(?i)\b(?:still|again|since|owes?|owing|owed|unpaid|overdue|outstanding|not yet|until|dispute\w*|"
                     r"lien|chas\w+|deposit)\b")
 _LONG_AGO = 60  # days before the as-of date: what went then is history
+# days before the as-of date: a problem an item written then tells of is history (its note is
+# stale, which a finding of its own says; nobody wrote since that it still is a problem)
+_HISTORY = 183
 
 
 def _long_gone(text: str, dates: Sequence[str], ctx: AnalysisContext) -> bool:
@@ -403,6 +406,8 @@ def section_items(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> list[Fa
             else "action" if role is None and item.get("due") else "note")
         if kind == "finding" and role != "risk" and not label and _long_gone(raw, item.get("dates") or (), ctx):
             kind = "note"  # "Fenwick Dental: contract ran to 31 July and they did not renew": history, not a shortfall
+        if kind == "finding" and not label and said and said[:10] < (ctx.as_of - timedelta(days=_HISTORY)).isoformat():
+            kind = "note"  # last season's recap ("written 11/21/2025"): what was wrong then, not a risk now
         if kind == "gap":
             facts.append(fact(
                 id=stable_id("f", "untracked", ev.provenance.path, raw.lower()),
@@ -441,8 +446,9 @@ def section_items(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> list[Fa
 
 
 # what several accounts hold together: "Cash on hand is about $23,600 … the three accounts would
-# hold about $8,700", "across both accounts"
-_ALL_ACCOUNTS = re.compile(r"(?i)\b(?:the (?:two|three|four|five) |all (?:the |our |three |four )?|both |our )accounts\b")
+# hold about $8,700", "across both accounts", "about $51k in the bank across everything"
+_ALL_ACCOUNTS = re.compile(r"(?i)\b(?:the (?:two|three|four|five) |all (?:the |our |three |four )?|both |our )accounts\b"
+                           r"|\bacross (?:everything|every account|all of (?:it|them)|the (?:group|businesses|companies))\b")
 
 
 def stated_kpis(ev: Evidence, info: NoteInfo, item: dict[str, Any], raw: str, entity: str | None,

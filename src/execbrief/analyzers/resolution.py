@@ -22,7 +22,7 @@ payment ends: it stays what it said.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from typing import Sequence
 
 from ..model import Fact
@@ -47,7 +47,7 @@ def _before(problem: Fact, end: Fact, ctx: AnalysisContext) -> bool:
     if problem.period is None or end.period is None:
         return False
     if end.period[:10] != problem.period[:10]:
-        return end.period[:10] > problem.period[:10]
+        return end.period[:10] > problem.period[:10] and not _done_before(problem, end, ctx)
     if len(problem.period) > 10 and len(end.period) > 10:
         return end.period > problem.period
     if not (_DIGIT.search(problem.statement) and _DIGIT.search(end.statement)):
@@ -56,6 +56,31 @@ def _before(problem: Fact, end: Fact, ctx: AnalysisContext) -> bool:
     began = _days_told(item_text(problem), reference, ctx, "problem")
     ended = _days_told(item_text(end), reference, ctx, None)
     return bool(began and ended) and min(began) < max(ended) <= reference
+
+
+def _done_before(problem: Fact, end: Fact, ctx: AnalysisContext) -> bool:
+    """Whether a later note's end says the day it was done, more than a week before the
+    problem was written: "✅ Right to Rent check, Lucy Park: 28/10/2026" in a checklist ticked
+    since settles nothing a note of 26 November still calls open. Only a day said as when it was
+    done counts ("done 18/11", "fixed on 10/3", a ticked line's closing ": 28/10/2026"), not
+    another day the end names ("backfilled from 11/1")."""
+    text = item_text(end)
+    said = [m.group(1) or m.group(2) for m in _DONE_ON.finditer(text)]
+    if not said:
+        return False
+    reference = date.fromisoformat(end.period[:10])
+    style, other = ("dmy", "mdy") if ctx.dmy else ("mdy", "dmy")  # (28/10/2026 is a day in either order)
+    days = [d for span in said
+            for f in find_dates(span, style, yearless=True) or find_dates(span, other, yearless=True)
+            if (d := resolve_day(f, reference))]
+    return bool(days) and max(days) < date.fromisoformat(problem.period[:10]) - timedelta(days=7)
+
+
+# the day an end says it was done: after a word of doing, or closing a ticked line
+_DONE_ON = re.compile(r"(?i)\b(?:done|fixed|completed|repaired|replaced|returned|renewed|checked|sorted)"
+                      r"\s*(?:on\s+)?:?\s*(\d[\d/.-]+\d|\d{1,2}(?:st|nd|rd|th)?\s+[a-z]{3,9}\.?(?:\s+\d{4})?"
+                      r"|[a-z]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?)"
+                      r"|(?:✅|✔|☑).*[:—–]\s*(\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|\d{4}-\d{2}-\d{2})\s*\.?\s*$")
 
 
 _DIGIT = re.compile(r"\d")

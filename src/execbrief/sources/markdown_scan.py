@@ -36,7 +36,9 @@ _PIPE = re.compile(r"(?<!\\)\|")
 # a document's own date, said anywhere in a paragraph's first line: "· statement date 2026-11-03",
 # "Report date: 3 Nov 2026", "Updated 2026-11-29." (after other sentences)
 _STAMP_WITHIN = re.compile(r"\b(?:statement|report|invoice|memo|minutes) date\b[*_]*\s*:?\s*[*_]*\s*(?=\d)|"
-                           r"\b(?:prepared|written|issued|dated|updated)(?: on)?\s*:?\s*(?=\d{4}-\d{2}-\d{2}\b)",
+                           r"\b(?:prepared|written|issued|dated|updated)(?: on)?\s*:?\s*"
+                           r"(?=\d{4}-\d{2}-\d{2}\b|\d{1,2}/\d{1,2}/\d{4}\b|\d{1,2}(?:st|nd|rd|th)? [A-Z][a-z]+,? \d{4}\b"
+                           r"|[A-Z][a-z]+ \d{1,2}(?:st|nd|rd|th)?, \d{4}\b)",
                            re.IGNORECASE)
 _STAMP = re.compile(
     r"^[*_\s]*(?:(?:last\s+)?(?:updated|reviewed|edited)[*_]*\s*(?:on|:)?\s*[*_]*\s*(?=\S)|(?=\d{4}[-/]\d{1,2}[-/]\d{1,2}\s*(?:[:—–-]|$)))",
@@ -82,9 +84,26 @@ def _stamp(text: str, lineno: int, out: Scan) -> None:
     Coastline · statement date 2026-11-03")."""
     m = _STAMP.match(text) or _STAMP_WITHIN.search(text)
     if m:
-        found = leading_date(text[m.end():m.end() + 40])
+        found = leading_date(text[m.end():m.end() + 40]) or _slashed(text[m.end():m.end() + 12])
         if found is not None:
             out.stamps.append([lineno, *found])
+
+
+_SLASHED = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})\b")
+
+
+def _slashed(text: str) -> tuple[int, int, int] | None:
+    """A date written ``11/21/2025`` or ``21/11/2025`` where only one order is a day: ``(y, m, d)``.
+    (Which order the organisation writes is not known here, so ``11/05/2025`` dates nothing.)"""
+    m = _SLASHED.match(text)
+    if not m:
+        return None
+    first, second, year = int(m[1]), int(m[2]), int(m[3])
+    if first <= 12 < second <= 31:
+        return year, first, second
+    if second <= 12 < first <= 31:
+        return year, second, first
+    return None
 
 
 def scan(lines: list[str], begin: int) -> Scan:
@@ -260,7 +279,7 @@ def scan(lines: list[str], begin: int) -> Scan:
                 para = None
                 continue  # "> 👍 2  💯 1": a chat message's reactions
             if first != "<":  # (HTML is not the note's own prose)
-                if para is None and ("date" in text or "pdated" in text or "ed on" in text):
+                if para is None and ("date" in text or "pdated" in text or "ed on" in text or "ritten" in text):
                     _stamp(text, lineno, out)  # "Prepared by Coastline · statement date 2026-11-03"
                 if para is None or para.get("quoted", False) != quoted:
                     para = {"text": text, "line": lineno, "starts": [0]}
