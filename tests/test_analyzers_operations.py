@@ -98,6 +98,18 @@ def test_open_task_due_after_14_days_is_low():
     assert (fact.name, fact.severity) == ("open_task", "low")
 
 
+def test_a_task_about_what_renews_or_expires_within_sixty_days_is_started_a_month_before():
+    renewal = only(operations.analyze([task("Public liability renews 8 Jan, no quote yet. Chase the broker",
+                                            due="2027-01-08")], ctx()))
+    later = only(operations.analyze([task("Public liability renews 8 Feb", due="2027-02-08")], ctx()))
+    painting = only(operations.analyze([task("Paint the hallway before the new tenant", due="2027-01-08")], ctx()))
+
+    assert (renewal.severity, renewal.due) == ("medium", date(2026, 12, 9))  # in a 30-day plan
+    assert renewal.statement.endswith("due 2027-01-08: start by 2026-12-09.")
+    assert (later.severity, later.due) == ("low", date(2027, 2, 8))  # 77 days away: not yet
+    assert (painting.severity, painting.due) == ("low", date(2027, 1, 8))  # nothing lapses
+
+
 def test_open_task_without_due_is_low():
     fact = only(operations.analyze([task("Paint hallway")], ctx()))
 

@@ -106,14 +106,17 @@ FLOORS = {
     # pay, their money put in, a refund, a bookkeeper's table of questions and answers, an
     # account's or check's number naming its row, the owners' draws in the accounting briefing,
     # an audit's totals: 92.2%; then one finding per line of the notes (not per row, which
-    # crowded the accounting checklist), an unsure spend the bookkeeper's question: 95.3%
-    "judgement-ledgernotes": 0.95,
+    # crowded the accounting checklist), an unsure spend the bookkeeper's question: 95.3%; then a
+    # food licence expiring 12/31 started a month before (in the CEO's 30-day plan): 96.9%
+    "judgement-ledgernotes": 0.96,
     # held out, judgement: an off-season lake rental, a holding that earns nothing by design and a
     # courier opened in October, written by a helper from the README (2026-12-04); first
     # measurement 82.2% with no absent hit (no trap sprung: no collapse, no advice to a holding,
     # no months before the courier opened); then a business that opened within the ledger names
     # its set-up: 84.4%; a holding has no margin, the bookkeeper's "normal end of the season" is
-    # no finding: 86.7%. The misses are the CEO's: what its eight items leave out
+    # no finding: 86.7%; then last year's recap is history, not risks in the CEO's watch list
+    # (its byline "written 11/21/2025" dates it): 91.1%. The misses are the CEO's: what its items
+    # leave out
     "judgement-offseason": 0.91,
     # held out, judgement: a UK holiday let and an Etsy shop on a Xero "Account Transactions" export
     # (DD/MM/YYYY, Debit/Credit, Account Name, Tracking; VAT, a director's loan, guests' deposits,
@@ -188,8 +191,10 @@ FLOORS = {
     # shown rounded to the pound (£703, £206, £1,028) where the expected file asks for 702.60,
     # 205.87 and 1,027.75; then a task tagged "[high]" is high and a fire risk assessment or public
     # liability cover is compliance: 83.0%; then "by the 15th" is a due date and a status table's
-    # "next guest" dates no row (a row had been "resolved by" another's next guest): 85.1%
-    "judgement-cohost": 0.85,
+    # "next guest" dates no row (a row had been "resolved by" another's next guest): 85.1%; then
+    # 87.2%; then a task about what renews 31-60 days ahead starts a month before (the Hiscox
+    # renewal of 8 Jan is in the CEO's 30-day plan): 89.4%
+    "judgement-cohost": 0.89,
     # held out, judgement: a Minneapolis landscaping crew (a $38,500 truck bought, partly on a loan;
     # a 40% HOA customer 60 days overdue; the season ending) and a snow-removal arm selling contracts
     # paid ahead; a QuickBooks transaction list (Split as category, Class as business); first

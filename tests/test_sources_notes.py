@@ -863,6 +863,8 @@ def test_expand_paths_finds_what_rglob_and_is_file_find(tmp_path):
     ("- [ ] permit renewed before the 19th, boxes ordered by 12/5", "2026-12-05"),  # the earliest
     ("- [ ] the invoice was due the 16th of October", None),  # (a month after it: no day alone)
     ("- [ ] invoice on the 1st, due on the 15th", None),  # every month's terms, not a deadline
+    ("- [ ] At the end of the month we take our 20% commission and move it across", None),  # a routine
+    ("- [ ] At the end of the month we need to pay the VAT", "2026-11-30"),
 ])
 def test_task_due_dates_as_people_write_them_resolve_against_the_notes_date(ws, line, due):
     ws.write("notes/a.md", f"---\nupdated: 2026-11-24\n---\n# A\n{line}\n")

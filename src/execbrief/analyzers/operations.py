@@ -189,6 +189,12 @@ def _task_fact(ev: Evidence, entity: str | None, task: str, due: date | None, to
     if overdue:
         severity, name = "high", "overdue_task"
         when = f", overdue since {due.isoformat()}"  # type: ignore[union-attr]
+    elif due is not None and due > ctx.as_of + timedelta(days=_LEAD) and _EXPIRES.search(task) \
+            and due <= ctx.as_of + timedelta(days=EXPIRY_WARNING_DAYS):
+        # "Hiscox public liability renews 8 Jan, no quote yet": what lapses then is done a month before
+        start = due - timedelta(days=_LEAD)
+        severity, name, when = "medium", "open_task", f", due {due.isoformat()}: start by {start.isoformat()}"
+        due = start
     elif due is not None:
         severity = "medium" if due <= ctx.as_of + timedelta(days=14) else "low"
         name, when = "open_task", f", due {due.isoformat()}"
@@ -576,6 +582,7 @@ def quantity(text: str, currency: str) -> tuple[Decimal | None, str | None]:
 # the as-of date it is a high matter, whatever words it is said in (renewing takes time: an
 # inspection to book, a quote to get)
 EXPIRY_WARNING_DAYS = 60
+_LEAD = 30  # days before a renewal or expiry a task about it is started: quotes, forms, an inspector's visit
 _EXPIRES = re.compile(r"(?i)\b(?:expir\w*|runs? out|lapses?|lapsing|renewal (?:is )?due|due for renewal|renews)\b")
 
 
