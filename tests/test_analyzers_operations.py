@@ -1060,8 +1060,10 @@ def test_what_the_writer_says_is_as_it_should_be_is_no_problem():
         "Bluewater has no rows in August or November. That is right: no jobs in August (hurricane season).",
         "Months with no jobs have no transactions at all - there is nothing to book.",
         "The tenant says that's fine but the rent is still overdue.")], ctx())
+    dead, = operations.analyze([section("Numbers", "November: 7 nights of 30. November is always dead down here, "
+                                                   "we expect it.")], ctx())
 
-    assert (season.kind, holding.kind) == ("note", "note")
+    assert (season.kind, holding.kind, dead.kind) == ("note", "note", "note")
     assert (still.kind, still.severity) == ("finding", "high")  # a high word beside it: still a problem
 
 
