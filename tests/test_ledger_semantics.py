@@ -66,6 +66,12 @@ def ctx(**changes: object) -> AnalysisContext:
     ("", "Deposit forfeited - damage", 1, "revenue"),  # kept: the host's
     ("Larkspur checking", "Sale of equipment", 1, "asset_sale"),  # a one-off, not the café's sales
     ("Square", "Gift cards sold", 1, "prepayment"),  # hires still owed
+    ("", "Customer deposit", 1, "prepayment"),  # towards a party still to be served
+    ("", "Deposit for the Halvorsen party", 1, "prepayment"),
+    ("", "Mobile deposit", 1, "revenue"),  # a bank's word for takings paid in
+    ("", "Sale of business", 1, "asset_sale"),  # the business itself sold: no sales of its
+    ("", "Insurance claim", 1, "asset_sale"),  # an insurer paying a claim
+    ("", "Insurance", -1, "operating_expense"),
     ("", "Council grant - shop front", 1, "grant"),
     ("", "Sales tax collected", 1, "sales_tax"),
     ("Financing", "Mortgage", -1, "loan_payment"),  # principal and interest together
@@ -318,8 +324,14 @@ def test_a_one_off_says_what_its_rows_were():
     facts = finance.analyze(book.rows, ctx(as_of=date(2026, 11, 30), ledger_types=types))
 
     assert find(facts, "asset_sales", "boats").statement == (
-        "Tern Deliveries: $4,250 came in from selling equipment or other assets (a one-off) over "
+        "Tern Deliveries: $4,250 came in as an insurer's payout on a claim (a one-off) over "
         "September–November 2026 (1 transaction: Insurance payout $4,250): cash in, not revenue.")
+
+    book.add("2026-10-31", "14000", "boats", account="Bank", category="Sale of business")  # the rules' own reading
+    facts = finance.analyze(book.rows, ctx(as_of=date(2026, 11, 30), ledger_types=types))
+    assert find(facts, "asset_sales", "boats").statement.startswith(
+        "Tern Deliveries: $18,250 came in from selling equipment or other assets (a one-off) over "
+        "September–November 2026 (2 transactions: ")  # something sold among them: a sale
 
 
 def test_money_lent_and_returned_within_the_window_is_said_to_net_to_nothing():
@@ -485,12 +497,14 @@ def test_a_deposit_earned_when_the_event_is_served_went_back_to_no_one():
 
     held = find(facts, "prepayments", "boats")
     assert held.statement == (
-        "Tern Deliveries: $11,400 came in paid ahead by charter guests over September–November 2026 (5 transactions); "
+        "Tern Deliveries: $11,400 came in paid ahead by charter guests over September–November 2026 (5 transactions: "
+        "Deferred revenue $11,400 in, $6,600 out); "
         "$3,600 was earned as the work was delivered (now revenue) and $3,000 went back to them; $4,800 of it still "
         "held, owed to them until delivered: cash, not revenue until earned.")
     account = next(f for f in named(facts, "movement_by_account") if "Customer deposits" in f.statement)
     assert account.statement.startswith("Tern Deliveries received $11,400 through Customer deposits over "
-                                        "September–November 2026 (5 transactions), of which $3,600 was earned")
+                                        "September–November 2026 (5 transactions: Deferred revenue $11,400 in, "
+                                        "$6,600 out), of which $3,600 was earned")
     assert find(facts, "revenue_total", "boats").value == Decimal("7200")
 
 

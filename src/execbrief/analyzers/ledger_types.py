@@ -35,7 +35,7 @@ _LABELS = {
     "capital_contribution": "capital contributions", "loan_proceeds": "loan proceeds",
     "loan_principal": "loan principal", "transfer": "transfers", "sales_tax": "sales tax and VAT passed on",
     "loan_payment": "loan or mortgage payments (principal and interest not split)",
-    "deposit": "deposits (held for customers, or paid: owed back)", "asset_sale": "equipment and asset sales",
+    "deposit": "deposits (held for customers, or paid: owed back)", "asset_sale": "asset sales and insurance payouts",
     "prepayment": "money paid ahead (gift cards, clients' prepayments: owed until delivered)", "grant": "grants and subsidies",
     "asset_purchase": "capital spending (equipment, vehicles, improvements)",
 }

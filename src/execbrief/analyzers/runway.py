@@ -12,6 +12,7 @@ group's own businesses add up to nothing for the group.
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple, Sequence
@@ -284,10 +285,15 @@ _BOTH_WAYS = {
 }
 
 
+# what an asset sale's categories say it was: an insurer paying a claim, or something sold
+_CLAIMED = re.compile(r"(?i)\b(?:insurance|claims?|verzekering\w*)")
+_SOLD = re.compile(r"(?i)\b(?:sale|sold|disposal|proceeds from sale)\b")
+
+
 # money whose rows' categories say what it was ("Verzekeringsuitkering", an insurance payout
 # booked as an asset sale; "Council grant"; "Tips collected", staff's tips held as a deposit):
 # named beside the count of rows
-_NAMED_MOVES = frozenset({"asset_sale", "grant", "deposit", "asset_purchase"})
+_NAMED_MOVES = frozenset({"asset_sale", "grant", "deposit", "asset_purchase", "prepayment"})
 
 
 def move_categories(groups: Sequence[Group], cur: str, by_account: bool = False) -> dict[tuple, str]:
@@ -335,6 +341,9 @@ def cash_movements(sums: dict, ctx: AnalysisContext, groups: Sequence[Group] = (
             whom = customers(ctx.kind_of(entity), "customers") if entity is not None else group_whom.get(kind, "customers")
             if kind == "prepayment" and ctx.kind_of(entity) == "retail" and moved >= 0:
                 came = "{m} came in for gift cards or vouchers not yet redeemed (owed to {whom} until they are)"
+            if kind == "asset_sale" and (entity, kind) in named and _CLAIMED.search(named[entity, kind]) \
+                    and not _SOLD.search(named[entity, kind]):
+                came = "{m} came in as an insurer's payout on a claim (a one-off)"
             if kind == "loan_payment":  # (a landlord's is the mortgage)
                 came, went = (came.replace("mortgage", debt_word(ctx.kind_of(entity))),
                               went.replace("mortgage", debt_word(ctx.kind_of(entity))))
