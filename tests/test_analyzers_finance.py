@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from execbrief.analyzers import AnalysisContext, finance
+from execbrief.analyzers import AnalysisContext, analyze, finance
 from execbrief.model import Evidence, Provenance
 from ledger_helpers import Ledger, find, named
 
@@ -840,3 +840,67 @@ def test_a_bank_statements_lines_name_their_payers_without_a_separator():
         book.add(f"2026-{month}-09", "624", "beta", account="Bank", memo="HEADINGLEY FLORIST")
     fact = find(finance.analyze(book.rows, ctx(as_of=date(2026, 11, 30))), "revenue_concentration", "beta")
     assert fact.statement.startswith("CHAPEL ALLERTON PHARMACY paid 66.7% of Beta Delivery's revenue")
+
+
+def test_a_business_the_ledger_shows_sold_is_said_so_and_asked_for_nothing_after():
+    def book_of(sale: str | None) -> Ledger:
+        book = Ledger()
+        for month in ("08", "09", "10"):
+            book.add(f"2026-{month}-05", "3000", "beta", account="Stripe", memo="Ennis Pharmacy - deliveries")
+            book.add(f"2026-{month}-06", "2000", "beta", account="Stripe", memo="Lough Bakery - deliveries")
+            book.add(f"2026-{month}-20", "-3000", "beta", account="Bank", category="Rider wages")
+            book.add(f"2026-{month}-01", "4000", "alpha", account="Bank", category="Rent received")
+        book.add("2026-11-01", "4000", "alpha", account="Bank", category="Rent received")  # the group goes on
+        if sale:
+            book.add("2026-10-31", "14000", "beta", account="Bank", category=sale, memo="Swiftcycle Couriers")
+        return book
+
+    facts = finance.analyze(book_of("Sale of business").rows, ctx(as_of=date(2026, 11, 30)))
+    sold = find(facts, "business_sold", "beta")
+
+    assert sold.statement == ("Beta Delivery was sold in October 2026 (Sale of business $14,000: cash in, not "
+                              "revenue); the ledger has no revenue of it since, so its results end there and the "
+                              "months after are no fall.")
+    assert (sold.period, sold.value) == ("2026-10", Decimal("14000"))
+    assert find(facts, "revenue_total", "beta").value == Decimal("15000")  # the sale is no revenue
+    # no client to win for a business sold, nor a break-even to reach, nor a fall in November
+    assert [f.name for f in facts if f.entity == "beta" and f.name in
+            ("revenue_concentration", "break_even", "contribution_margin", "revenue_change") and f.kind == "finding"] == []
+    kept = finance.analyze(book_of(None).rows, ctx(as_of=date(2026, 11, 30)))
+    assert named(kept, "business_sold") == [] and find(kept, "revenue_concentration", "beta")
+    # a van sold is no business sold; and a business that trades after a sale was not sold
+    assert named(finance.analyze(book_of("Sale of equipment").rows, ctx(as_of=date(2026, 11, 30))), "business_sold") == []
+    later = book_of("Sale of business")
+    later.add("2026-11-12", "900", "beta", account="Stripe", memo="Ennis Pharmacy - deliveries")
+    assert named(finance.analyze(later.rows, ctx(as_of=date(2026, 11, 30))), "business_sold") == []
+
+
+def test_a_sold_business_is_asked_for_no_kpis_and_its_notes_of_the_sale_are_no_risks():
+    book = Ledger()
+    for month in ("09", "10"):
+        book.add(f"2026-{month}-05", "5000", "beta", account="Stripe", memo="Ennis Pharmacy - deliveries")
+    book.add("2026-10-31", "14000", "beta", account="Bank", category="Sale of business")
+    prov = Provenance(source="notes", path="notes/bikes/handover.md", line_start=3, line_end=3)
+    section = Evidence(id="ev-handover", source="notes", kind="section", entity="beta", text="Handover",
+                       record={"heading": "Handover", "level": 2, "parents": [], "bullets": [
+                           {"text": "Sold to Swiftcycle Couriers, completed 31 October. The insurance was cancelled "
+                                    "from 10/31.", "line": 4},
+                           {"text": "Swiftcycle still owes the last $2,000 of the price, overdue since 11/15.", "line": 5},
+                           {"text": "Brennan Bikes LLC still has to be dissolved with the state by Dec 15.", "line": 6,
+                            "due": "2026-12-15"}]},
+                       provenance=prov)
+    document = Evidence(id="ev-handover-doc", source="notes", kind="document", entity="beta", text="Handover",
+                        record={"title": "Handover", "tags": [], "status": "active", "updated": "2026-11-20",
+                                "kpis": {}}, provenance=prov)
+    entities = {"beta": ("Beta Delivery", "delivery")}
+    facts, failures = analyze([*book.rows, document, section],
+                              ctx(as_of=date(2026, 11, 30), entities=entities,
+                                  expected_kpis=(("cost_per_delivery", ("delivery",)),)))
+    assert failures == {}
+    by_line = {f.sources[0]: f for f in facts if f.sources and f.sources[0].startswith("notes/")}
+
+    assert (by_line["notes/bikes/handover.md:4"].kind, by_line["notes/bikes/handover.md:4"].name) == ("note", "after_the_sale")
+    assert by_line["notes/bikes/handover.md:5"].kind == "finding"  # what the sale left owing is still a problem
+    assert by_line["notes/bikes/handover.md:6"].kind == "action"  # and what it left to do
+    assert "compliance" in by_line["notes/bikes/handover.md:6"].topics  # a company dissolved with the state
+    assert named(facts, "missing_kpi") == []  # nothing to track of a business sold

@@ -399,3 +399,17 @@ def test_a_later_tick_that_says_it_was_done_weeks_before_a_problem_was_written_s
                                                      "backfilled from 11/1"),
     )
     assert found["notes/2026-11-12.md:3"].name == "resolved_later"  # 11/1 is what was backfilled, not when
+
+
+def test_a_tick_and_its_status_first_close_an_item_whatever_words_of_the_matter_follow():
+    found = facts_of(
+        day("notes/2026-09-15.md", "2026-09-15 tue", "decide: hire a third rider for the Ennis weekend run, about $1,100 a month"),
+        day("notes/2026-10-13.md", "2026-10-13 tue",
+            "✅ Closed — Third rider for the Ennis weekend run: dropped, moot now that the business is being sold",
+            "Pipe damage all sorted since September: floor redone, insurer paid $4,800. About $950 of stock was ruined."),
+    )
+
+    closed, pipe = found["notes/2026-10-13.md:3"], found["notes/2026-10-13.md:4"]
+    assert (closed.kind, closed.name) == ("note", "resolved")  # "dropped" is the decision's end, not a fall
+    assert found["notes/2026-09-15.md:3"].name == "resolved_later"
+    assert (pipe.kind, pipe.name) == ("note", "resolved")  # what it cost is told after it is over

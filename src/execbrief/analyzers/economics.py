@@ -28,7 +28,7 @@ from ..formatting import money, month_range_label, number, percent
 from ..model import Fact, stable_id
 from .base import AnalysisContext
 from .kinds import applies, serves
-from .ledger_rows import Group, Ledger, month_before, month_seq, regular_cadence
+from .ledger_rows import Group, Ledger, month_before, month_seq, regular_cadence, sold_businesses
 from .ledger_types import profit_effect
 from .tables import possessive
 
@@ -93,11 +93,12 @@ def analyze(book: Ledger, complete: Sequence[Group], ctx: AnalysisContext) -> li
     for part in book.payers({e: set(m) for e, m in windows.items()}, payer):
         payers[part[0]].append(part)
     facts: list[Fact] = []
+    gone = sold_businesses(complete)  # (a business sold has no break-even to reach, nor clients to win)
     for entity, window in sorted(by_entity.items(), key=lambda kv: kv[0] or ""):
         months = windows[entity]
-        if applies(unit_economics, ctx.kind_of(entity)):
+        if applies(unit_economics, ctx.kind_of(entity)) and entity not in gone:
             facts += unit_economics(entity, window, months, ctx)
-        if applies(revenue_concentration, ctx.kind_of(entity)):
+        if applies(revenue_concentration, ctx.kind_of(entity)) and entity not in gone:
             facts += revenue_concentration(entity, window, payers[entity], months, ctx)
         if applies(payer_list, ctx.kind_of(entity)):
             facts += payer_list(entity, payers[entity], months, ctx)

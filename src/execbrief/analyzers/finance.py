@@ -23,6 +23,7 @@ from . import economics, runway  # they build on this module's sums
 from .base import AnalysisContext, rule
 from .kinds import revenue_drop
 from .ledger_rows import (ALL, Group, Ledger, aggregate, closed_loans, first_months, first_open_month, one_large_cost,
+                          sold_businesses,
                           shared_ledger, with_group)
 from .ledger_types import CASH_ONLY, debt_word, profit_effect, type_label
 from .tables import possessive
@@ -77,6 +78,24 @@ def analyze(evidence: Sequence[Evidence], ctx: AnalysisContext) -> list[Fact]:
     facts += month_to_date(book, open_month, ctx)
     facts += runway.analyze(evidence, groups, complete, ctx, sums, open_month)
     facts += economics.analyze(book, complete, ctx)
+    facts += sold(complete, ctx)
+    return facts
+
+
+def sold(txns: Sequence[Group], ctx: AnalysisContext) -> list[Fact]:
+    """A business the ledger shows sold (``sold_businesses``): when, for what, and that the
+    months after it are no fall; its KPIs are asked for no more, nor clients to win."""
+    facts = []
+    for entity, (month, said, amount) in sorted(sold_businesses(txns).items()):
+        paths = sorted({g.path for g in txns if g.entity == entity and g.month == month and g.type == "asset_sale"})
+        facts.append(Fact(
+            id=stable_id("f", "business_sold", entity), kind="metric", name="business_sold", entity=entity,
+            period=month, value=amount, unit=ctx.currency,
+            statement=(f"{ctx.entity_name(entity)} was sold in {month_label(month)} ({said} "
+                       f"{money(amount, ctx.currency)}: cash in, not revenue); the ledger has no revenue of it "
+                       "since, so its results end there and the months after are no fall."),
+            topics=("finance", "operations"), sources=tuple(f"{p}, rows dated {month_label(month)}" for p in paths),
+        ))
     return facts
 
 

@@ -30,13 +30,14 @@ def analyze(facts: Sequence[Fact], ctx: AnalysisContext) -> list[Fact]:
     """One gap fact per expected KPI and business (or organisation) that lacks it."""
     supplied = supplied_kpis(facts)
     names_anywhere = {name for name, _ in supplied}
+    sold = {entity for name, entity in supplied if name == "business_sold"}  # (nothing to track any more)
     out: dict[str, Fact] = {}
     vocabulary = known_kinds()
     for kpi, kinds in ctx.expected_kpis:
         if kinds:
             scope = [eid for eid, (_, kind) in sorted(ctx.entities.items())
                      if kind in kinds and (kind not in vocabulary or kpi in vocabulary[kind].kpis)]
-            missing = [eid for eid in scope if (kpi, eid) not in supplied]
+            missing = [eid for eid in scope if (kpi, eid) not in supplied and eid not in sold]
         else:
             missing = [None] if kpi not in names_anywhere else []
         for entity in missing:

@@ -32,7 +32,7 @@ from .remarks import Remark, pick, remarks as read_remarks
 if TYPE_CHECKING:
     from .base import AnalysisContext
 
-__all__ = ["ALL", "Group", "Ledger", "Retyped", "Row", "aggregate", "closed_loans", "first_months", "first_open_month", "ledger", "month_after", "month_before",
+__all__ = ["ALL", "Group", "Ledger", "Retyped", "Row", "aggregate", "closed_loans", "sold_businesses", "first_months", "first_open_month", "ledger", "month_after", "month_before",
            "month_seq", "regular_cadence", "opening_cash", "shared_ledger", "with_group"]
 
 
@@ -602,6 +602,30 @@ def one_large_cost(txns: Sequence[Group], entity: str | None, costs: Decimal, mo
     # category in its other months is a third of it or less, on average)
     again = sum((v[0] for (c, m), v in found.items() if c == category and m != month), Decimal(0)) / (months - 1)
     return (category, month, amount, rows) if 0 < usual < amount and 3 * again <= amount else None
+
+
+# an asset sale that is the business itself: "Sale of business", "Sale of the trade and assets"
+_BUSINESS_SOLD = re.compile(r"(?i)\bsale of (?:the )?(?:business|company|trade(?: and assets)?|goodwill)\b"
+                            r"|\b(?:business|goodwill) (?:sale|sold|disposal)\b")
+
+
+def sold_businesses(groups: Sequence[Group]) -> dict[str, tuple[str, str, Decimal]]:
+    """The businesses the ledger shows sold: an asset sale whose category or account says the
+    business itself went ("Sale of business"), with no revenue after its month. Business →
+    (month, what the rows say, amount)."""
+    sales: dict[str, list] = {}
+    last_revenue: dict[str, str] = {}
+    for g in groups:
+        if g.entity is None:
+            continue
+        if g.type == "asset_sale" and g.amount > 0 and (_BUSINESS_SOLD.search(g.category) or _BUSINESS_SOLD.search(g.account)):
+            found = sales.setdefault(g.entity, [g.month, g.category or g.account, Decimal(0)])
+            found[0] = max(found[0], g.month)
+            found[2] += g.amount
+        elif g.type == "revenue" and g.amount > 0 and g.month > last_revenue.get(g.entity, ""):
+            last_revenue[g.entity] = g.month
+    return {entity: (month, said, amount) for entity, (month, said, amount) in sales.items()
+            if last_revenue.get(entity, "") <= month}
 
 
 def closed_loans(groups: Sequence[Group]) -> dict[tuple[str | None, str], Decimal]:

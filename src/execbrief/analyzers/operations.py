@@ -138,7 +138,7 @@ def _done(ev: Evidence, entity: str | None, text: str, heading: str, where: str,
     who = ctx.entity_name(entity) if entity else "Group"
     value, unit = quantity(text, ctx.currency)
     # "called them; still not paid": done, but nothing is settled
-    settles = "problem" not in signals and not _NOT_OVER.search(text)
+    settles = ("problem" not in signals or _TICKED.match(text) is not None) and not _NOT_OVER.search(text)
     return fact(
         id=stable_id("f", "done", ev.provenance.path, heading.lower(), text.lower()),
         kind="note", name="resolved" if settles else "done", entity=entity, value=value, unit=unit,
@@ -271,7 +271,7 @@ def _ends_over(text: str, vocab: Vocabulary) -> bool:
     # credit draw (plates, permits and Ridgeway paying late) was repaid in full on Oct 15"; one
     # at the end is what became of it ("Heater replaced (still not working)")
     plain = _ASIDE.sub("", text).rstrip(" .!")
-    labelled = _LABELLED_OVER.match(plain)
+    labelled = _LABELLED_OVER.match(plain) or _HEADED_OVER.match(plain)
     if labelled:  # "Unit 5's leak at Linden Court: fixed November 6, confirmed dry": the label's matter, over
         rest = labelled.group("rest")
         return not ("problem" in vocab.signals(rest) or _NOT_OVER.search(rest) or _CHASED.search(rest)
@@ -302,6 +302,10 @@ _TRAILING_STATUS = re.compile(r"[,;—–]\s*(?:(?:that|this)(?: one)?(?:'s| is)
 # what a line labels, then says is over: "Unit 5's leak at Linden Court: fixed November 6"
 _LABELLED_OVER = re.compile(r"[^:]{3,80}:\s*(?:fixed|sorted|resolved|repaired|replaced|done|completed)\b(?P<rest>.*)$",
                             re.I)
+# a matter named, then said over before anything else: "Pipe damage all sorted since September:
+# floor redone, Hanover paid $4,800" (what follows is what was done, and what it cost)
+_HEADED_OVER = re.compile(r"[^:.;,]{3,60}?\s+(?:is |are |was |were )?(?:all |now |fully )?"
+                          r"(?:sorted|fixed|resolved|repaired)(?: out)?(?: since [^:.;,]{3,30})?\s*[:;—–](?P<rest>.*)$", re.I)
 # a status standing alone at the end of an item: what the item tells of is over
 _STATUS_OVER = re.compile(r"(?:status:\s*)?(?:closed(?: out)?|done|resolved|sorted|fixed|completed?|all good)", re.I)
 # a fix on its way, not yet there
@@ -327,6 +331,9 @@ def _dated_after(heading: str, as_of: date) -> bool:
 
 
 _BOILERPLATE = re.compile(r"^(?:sent from my \w+|get outlook for \w+|sent via \w+)\b", re.I)
+# an item the writer ticks off first, with its status ("✅ Closed — Third rider for the weekend
+# run: dropped, moot now"): over, whatever words of the matter follow
+_TICKED = re.compile(r"^\s*(?:✅|✔️?|☑️?)\s*(?:closed|done|dropped|resolved|fixed|sorted|cancelled|completed?)\b", re.I)
 # what keeps a "done" word from saying something is over: a question ("Is that sorted?"), or
 # a negation ("the backup has not completed since Nov 9")
 _NOT_OVER = re.compile(r"\?\s*$|\b(?:not|never|cannot|yet to)\b|n't\b"
@@ -395,8 +402,8 @@ def section_items(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> list[Fa
             facts.extend(stated_kpis(ev, info, item, raw, entity, where, ctx, figures))
         if _BOILERPLATE.match(raw):
             continue  # "Sent from my iPhone": a mail client's line, not the writer's
-        if (not label and (role == "done" or "resolved" in signals) and "problem" not in signals
-                and not _NOT_OVER.search(raw)):
+        if (not label and (role == "done" or "resolved" in signals)
+                and ("problem" not in signals or _TICKED.match(raw)) and not _NOT_OVER.search(raw)):
             # "water heater replaced at coastal rv, $640 paid": what settles an earlier problem
             facts.append(_done(ev, entity, raw, heading, where, info, ctx, topics, signals, said))
             continue
