@@ -1062,8 +1062,15 @@ def test_what_the_writer_says_is_as_it_should_be_is_no_problem():
         "The tenant says that's fine but the rent is still overdue.")], ctx())
     dead, = operations.analyze([section("Numbers", "November: 7 nights of 30. November is always dead down here, "
                                                    "we expect it.")], ctx())
+    quiet, grant, deposits = operations.analyze([section(
+        "Commentary",
+        "The online store at $3,737 was $263 short. August is always the quiet end of summer for online.",
+        "The $3,000 shopfront grant arrived on 10/15; it is grant income, not sales, and it sits below the line.",
+        "Those deposits are customers' money held for events we have not yet delivered.")], ctx())
 
     assert (season.kind, holding.kind, dead.kind) == ("note", "note", "note")
+    assert (quiet.kind, grant.kind, deposits.kind) == ("note", "note", "note")
+    assert "problem" in ctx().vocabulary.signals("The new fridge has not yet been delivered")  # late: a problem
     assert (still.kind, still.severity) == ("finding", "high")  # a high word beside it: still a problem
 
 
@@ -1539,3 +1546,11 @@ def test_the_books_own_words_are_the_accountants_under_a_money_heading_and_vehic
     assert "accounting" in vocab.topics_for("Ask Karen whether we depreciate the truck or take Section 179.",
                                             heading="Money")
     assert "compliance" in vocab.topics_for("Trailer tabs expire 12/31.", heading="Landscaping")
+
+
+def test_an_item_labelled_with_its_business_name_is_not_labelled_twice():
+    record = {"heading": "Risks", "level": 2, "parents": [],
+              "bullets": [{"text": "Alpha Rentals: the boiler certificate expires January 15, 2027.", "line": 21}]}
+    risk, = operations.analyze([note_ev("section", record, line=20)], ctx())
+
+    assert risk.statement.startswith("Alpha Rentals: the boiler certificate expires")

@@ -215,8 +215,10 @@ FLOORS = {
     # ahead, a sale of the business and an insurer's payout one-offs: 95.1%; a business the ledger
     # shows sold asked for nothing after, its notes of the sale no risks, a ticked "✅ Closed"
     # item and "Pipe damage all sorted since September: …" over: 95.1%, no trap sprung but one
-    # right line (below). The misses: the CEO's items (a shop assistant leaving, a Christmas temp)
-    "judgement-boardpack": 0.95,
+    # right line (below); then a deadline written twice is shown once, "below the line" and a
+    # board pack's "always the quiet end of summer" no problems: 96.7%. The misses: the CEO's
+    # items (a shop assistant leaving, a Christmas temp)
+    "judgement-boardpack": 0.96,
 }
 
 

@@ -98,3 +98,15 @@ def test_two_periods_figures_alike_are_two_things():
     assert not same_thing(mrr, september)
     assert same_thing(september, metric(3, "revenue_again", "2026-09", "Studio revenue in September 2026: $8,850 "
                                                                        "(monthly revenue)."))
+
+
+def test_two_of_the_notes_problems_naming_one_deadline_in_full_are_one_thing():
+    kitchen = finding(11, "Brennan Events: Declan's food hygiene certificate expires January 15, 2027. Course dates "
+                          "Dec 8 or Jan 6, $179. Book the December one.", "179", "events")
+    pack = finding(12, "Brennan Events: Declan's food hygiene certificate (ServSafe Manager) expires January 15, 2027; "
+                       "the kitchen will not let us cook without a certified manager.", None, "events")
+    other_day = finding(13, "Brennan Events: Declan's food hygiene certificate expires March 2, 2027.", None, "events")
+    other_matter = finding(14, "Brennan Events: the van's insurance renews January 15, 2027.", None, "events")
+
+    assert distinct([kitchen, pack], names=("Brennan Events",)) == ([kitchen], 1)
+    assert distinct([kitchen, other_day, other_matter], names=("Brennan Events",)) == ([kitchen, other_day, other_matter], 0)

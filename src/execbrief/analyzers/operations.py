@@ -89,6 +89,14 @@ def analyze(evidence: Sequence[Evidence], ctx: AnalysisContext) -> list[Fact]:
     return facts
 
 
+def _unlabelled(text: str, who: str) -> str:
+    """An item without the business's name it opens with as a label ("Brennan Events: Declan's
+    certificate expires …"), which its statement says before it already."""
+    if len(text) > len(who) + 2 and text[len(who)] == ":" and text[:len(who)].lower() == who.lower():
+        return text[len(who) + 1:].lstrip()
+    return text
+
+
 def _who(ev: Evidence, ctx: AnalysisContext) -> str:
     return ctx.entity_name(ev.entity) if ev.entity else "Group"
 
@@ -425,7 +433,7 @@ def section_items(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> list[Fa
             facts.append(fact(
                 id=stable_id("f", "untracked", ev.provenance.path, raw.lower()),
                 kind="gap", name="missing_kpi", entity=entity, severity=label.get("severity", "medium"),
-                statement=f"{who}: {raw.rstrip('.')} (not tracked).",
+                statement=f"{who}: {_unlabelled(raw, who).rstrip('.')} (not tracked).",
                 recommendation=f"Start tracking it: {raw.rstrip('.')}.",
                 topics=tuple(sorted({*topics, "kpi"})), evidence=(ev.id,), sources=(where,),
             ))
@@ -445,14 +453,14 @@ def section_items(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> list[Fa
                 id=stable_id("f", "risk", ev.provenance.path, text.lower()),
                 kind="finding", name="risk", entity=entity, severity=severity, due=due,
                 value=value, unit=unit, period=said,
-                statement=f"{who}: {text.rstrip('.')}{dated}{about}.",
+                statement=f"{who}: {_unlabelled(text, who).rstrip('.')}{dated}{about}.",
                 topics=tuple(sorted({*topics, "risk"})), evidence=(ev.id,), sources=(where,),
             ))
         else:
             facts.append(fact(
                 id=stable_id("f", "note", ev.provenance.path, lower, raw.lower()),
                 kind="note", name=name, entity=entity, value=value, unit=unit, period=said,
-                statement=f"{who} — {heading or subject or info.title}: {raw.rstrip('.')}.",
+                statement=f"{who} — {heading or subject or info.title}: {_unlabelled(raw, who).rstrip('.')}.",
                 topics=topics, evidence=(ev.id,), sources=(where,),
             ))
     return facts

@@ -8,8 +8,10 @@ spends two of its few lines on one thing. Two facts are the same thing when they
 the same business, state the same amount of money, name no different numbered thing ("unit
 3" and "unit 4" are two vacancies, whatever else they share), and share distinctive words
 besides the businesses' names: three, or two that are 40% of the shorter fact's. Facts
-without an amount of money are never merged: two lines that agree only in words, or in a
-count, are not taken to be one.
+without an amount of money are merged only where both are problems the notes tell that name
+one day in full and three distinctive words besides ("Declan's food hygiene certificate
+expires January 15, 2027" in the kitchen note and in the board pack's risks): two lines that
+agree only in words, or in a count, are not taken to be one.
 """
 
 from __future__ import annotations
@@ -33,16 +35,27 @@ _NOTES_FINDING = "risk"  # the name of a finding read from the notes (analyzers/
 _ENDED = frozenset({"resolved", "resolved_later"})  # a problem that ended, and what ended it
 
 
+# a day written in full, with its year ("January 15, 2027", "15 January 2027", "2027-01-15",
+# "1/15/2027"): two lines about one deadline say it alike
+_FULL_DAY = re.compile(r"\b(?:[A-Z][a-z]{2,8}\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4}|\d{1,2}(?:st|nd|rd|th)? [A-Z][a-z]{2,8}\.?,? \d{4}"
+                       r"|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{4})\b")
+
+
 @dataclass(frozen=True)
 class _Said:
     words: frozenset[str]
     numbers: frozenset[str]
+    days: frozenset[str]
 
 
 @lru_cache(maxsize=65536)
 def _said(statement: str, names: frozenset[str]) -> _Said:
     text = statement.partition(". Fix:")[0]
-    return _Said(words(text, names), frozenset(n.lower() for n in _LABEL_NUMBER.findall(text)))
+    days = frozenset(d.lower().replace(",", "").replace(".", "") for d in _FULL_DAY.findall(text)) if _YEAR.search(text) else frozenset()
+    return _Said(words(text, names), frozenset(n.lower() for n in _LABEL_NUMBER.findall(text)), days)
+
+
+_YEAR = re.compile(r"\d{4}")
 
 
 def _ended(fact: Fact) -> bool:
@@ -58,8 +71,13 @@ def _money(fact: Fact) -> bool:
 def same_thing(a: Fact, b: Fact, names: frozenset[str] = frozenset()) -> bool:
     """Whether two facts state one thing (see the module docstring); ``names`` are the words
     of the businesses' names, which say nothing about what a fact is about."""
-    if a.entity != b.entity or not _money(a) or not a.value or a.value != b.value or a.unit != b.unit:
-        return False  # (nothing, $0, is no amount two facts can be told alike by)
+    if a.entity != b.entity:
+        return False
+    if not _money(a) or not a.value or a.value != b.value or a.unit != b.unit:
+        # (nothing, $0, is no amount two facts can be told alike by); two of the notes' problems
+        # may still be told alike by the deadline both name in full ("Declan's food hygiene
+        # certificate expires January 15, 2027" in the kitchen note and in the board pack's risks)
+        return _one_deadline(a, b, names)
     if _ended(a) != _ended(b):
         return False  # what has ended is not what is still open, whatever they share
     if a.kind == "finding" and b.kind == "metric":
@@ -77,6 +95,23 @@ def same_thing(a: Fact, b: Fact, names: frozenset[str] = frozenset()) -> bool:
     return shared >= 3 or shared >= 2 and 5 * shared >= 2 * min(len(x.words), len(y.words))
 
 
+def _one_deadline(a: Fact, b: Fact, names: frozenset[str]) -> bool:
+    """Whether two of the notes' open problems name one day in full and three distinctive words
+    besides: one deadline written twice."""
+    if not (a.name == b.name == _NOTES_FINDING and a.kind == b.kind == "finding" and a.id != b.id):
+        return False
+    x, y = _said(a.statement, names), _said(b.statement, names)
+    if not (x.days & y.days) or x.numbers and y.numbers and not x.numbers & y.numbers:
+        return False
+    return len(x.words & y.words) >= 3
+
+
+def _anchored(fact: Fact) -> bool:
+    """Whether a fact can be told alike with another: by its amount of money, or, one of the
+    notes' problems, by a day it names in full."""
+    return _money(fact) or fact.name == _NOTES_FINDING and fact.kind == "finding" and bool(_FULL_DAY.search(fact.statement))
+
+
 def distinct(ranked: Iterable[Fact], shown: Iterable[Fact] = (),
              names: Iterable[str] = ()) -> tuple[list[Fact], int]:
     """``ranked`` without the facts that state what an earlier one (or one of ``shown``, the
@@ -84,13 +119,13 @@ def distinct(ranked: Iterable[Fact], shown: Iterable[Fact] = (),
     businesses' names."""
     said_names = frozenset(w for name in names for w in re.findall(r"[a-z0-9]+", name.lower()))
     kept: list[Fact] = []
-    earlier = [f for f in shown if _money(f)]
+    earlier = [f for f in shown if _anchored(f)]
     dropped = 0
     for fact in ranked:
-        if _money(fact) and any(same_thing(fact, other, said_names) for other in earlier):
+        if _anchored(fact) and any(same_thing(fact, other, said_names) for other in earlier):
             dropped += 1
             continue
         kept.append(fact)
-        if _money(fact):
+        if _anchored(fact):
             earlier.append(fact)
     return kept, dropped
