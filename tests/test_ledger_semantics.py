@@ -330,8 +330,13 @@ def test_a_one_off_says_what_its_rows_were():
     book.add("2026-10-31", "14000", "boats", account="Bank", category="Sale of business")  # the rules' own reading
     facts = finance.analyze(book.rows, ctx(as_of=date(2026, 11, 30), ledger_types=types))
     assert find(facts, "asset_sales", "boats").statement.startswith(
-        "Tern Deliveries: $18,250 came in from selling equipment or other assets (a one-off) over "
-        "September–November 2026 (2 transactions: ")  # something sold among them: a sale
+        "Tern Deliveries: $18,250 came in as one-offs (a business sold, an insurer's payout) over "
+        "September–November 2026 (2 transactions: ")
+    book = Ledger()
+    book.add("2026-10-05", "6000", "boats", account="Charters", category="revenue")
+    book.add("2026-10-31", "14000", "boats", account="Bank", category="Sale of business")
+    assert find(finance.analyze(book.rows, ctx(as_of=date(2026, 11, 30))), "asset_sales", "boats").statement.startswith(
+        "Tern Deliveries: $14,000 came in from selling the business (a one-off)")
 
 
 def test_money_lent_and_returned_within_the_window_is_said_to_net_to_nothing():

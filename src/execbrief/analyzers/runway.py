@@ -285,9 +285,30 @@ _BOTH_WAYS = {
 }
 
 
-# what an asset sale's categories say it was: an insurer paying a claim, or something sold
+# what an asset sale's categories say it was: an insurer paying a claim, the business itself
+# sold, or something else sold
 _CLAIMED = re.compile(r"(?i)\b(?:insurance|claims?|verzekering\w*)")
+_BUSINESS = re.compile(r"(?i)\bsale of (?:the )?(?:business|company|trade|goodwill)|\b(?:business|goodwill) (?:sale|sold|disposal)")
 _SOLD = re.compile(r"(?i)\b(?:sale|sold|disposal|proceeds from sale)\b")
+
+
+def _one_off(categories: str | None, said: str) -> str:
+    """What an asset sale's money in says, by its rows' categories ("Insurance claim $4,800;
+    Sale of business $14,000"): an insurer's payout, the business sold, both, or ``said``."""
+    if not categories:
+        return said
+    parts = [p for p in re.split(r";\s*", categories) if p]
+    claims = [p for p in parts if _CLAIMED.search(p) and not _SOLD.search(p)]
+    business = [p for p in parts if _BUSINESS.search(p)]
+    if claims and len(claims) == len(parts):
+        return "{m} came in as an insurer's payout on a claim (a one-off)"
+    if business and len(business) == len(parts):
+        return "{m} came in from selling the business (a one-off)"
+    if claims or business:
+        return "{m} came in as one-offs (" + ", ".join(
+            w for w, found in (("a business sold", business), ("an insurer's payout", claims),
+                               ("assets sold", len(claims) + len(business) < len(parts))) if found) + ")"
+    return said
 
 
 # money whose rows' categories say what it was ("Verzekeringsuitkering", an insurance payout
@@ -341,9 +362,9 @@ def cash_movements(sums: dict, ctx: AnalysisContext, groups: Sequence[Group] = (
             whom = customers(ctx.kind_of(entity), "customers") if entity is not None else group_whom.get(kind, "customers")
             if kind == "prepayment" and ctx.kind_of(entity) == "retail" and moved >= 0:
                 came = "{m} came in for gift cards or vouchers not yet redeemed (owed to {whom} until they are)"
-            if kind == "asset_sale" and (entity, kind) in named and _CLAIMED.search(named[entity, kind]) \
-                    and not _SOLD.search(named[entity, kind]):
-                came = "{m} came in as an insurer's payout on a claim (a one-off)"
+            if kind == "asset_sale":
+                came = _one_off(named.get((entity, kind)) if entity is not None
+                                else "; ".join(v for (e, k), v in named.items() if k == kind), came)
             if kind == "loan_payment":  # (a landlord's is the mortgage)
                 came, went = (came.replace("mortgage", debt_word(ctx.kind_of(entity))),
                               went.replace("mortgage", debt_word(ctx.kind_of(entity))))
