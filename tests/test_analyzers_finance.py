@@ -442,6 +442,12 @@ def test_a_bank_account_with_money_both_ways_says_both_and_the_net():
     assert find(facts, "inflow_by_account").statement == (
         "Alpha Rentals: $19,200 of revenue came in and $1,005 of costs went out through Okoro business checking "
         "over October 2026 (2 transactions), net $18,195.")
+    book.add("2026-10-12", "-95", "beta", account="Holdings Checking x4408", category="Bank fees")
+    book.add("2026-10-14", "-40", "beta", account="Bank fees")
+    by_account = {f.statement for f in finance.analyze(book.rows, ctx()) if f.entity == "beta"}
+    # a bank's account is where costs went out through; a chart's account is what they were for
+    assert "Beta Delivery: $95.00 of costs went out through Holdings Checking x4408 over October 2026 (1 transaction)." in by_account
+    assert "Beta Delivery paid $40.00 for Bank fees over October 2026 (1 transaction)." in by_account
 
 
 def test_no_transactions_no_facts():

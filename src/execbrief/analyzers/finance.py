@@ -99,6 +99,11 @@ def sold(txns: Sequence[Group], ctx: AnalysisContext) -> list[Fact]:
     return facts
 
 
+# an account that is a bank's (or a card's), not a chart's: "Holdings Checking x4408", "Business current"
+_BANK_ACCOUNT = re.compile(r"(?i)^(?!.*\b(?:fees?|charges?|interest|terminal)\b).*(?:\b(?:checking|chequing|savings|current|"
+                           r"account|acct|(?:credit|debit|business) card|amex)\b|\b[x*.]{0,3}\d{4}$)")
+
+
 _CARD = re.compile(r"(?i)\bcredit ?card\b|\bcard (?:payment|autopay|bill|statement)|\bamex\b|\bamerican express\b"
                    r"|\bvisa\b|\bmastercard\b|\bdiscover\b|\bbusiness card\b")
 
@@ -579,6 +584,9 @@ def account_structure(txns: Sequence[Group], ctx: AnalysisContext, sums: dict | 
             statement = (f"{who}: {money(revenue, ctx.currency)} of revenue came in and {money(costs, ctx.currency)} "
                          f"of costs went out through {account} over {span} ({counted}), "
                          f"net {money(total, ctx.currency)}.")
+        elif _BANK_ACCOUNT.search(account):  # "Holdings Checking x4408": where the money went, not what for
+            statement = (f"{who}: {money(abs(total), ctx.currency)} of {'revenue came in' if inflow else 'costs went out'} "
+                         f"through {account} over {span} ({counted}).")
         else:
             statement = (f"{who} {'received' if inflow else 'paid'} {money(abs(total), ctx.currency)} "
                          f"{'in' if inflow else 'for'} {account} over {span} ({counted}).")
