@@ -347,6 +347,14 @@ def test_what_a_heading_says_decides_the_kind_of_its_items():
     }
 
 
+def test_a_kpi_nobody_tracks_is_to_be_tracked_by_its_name_not_by_the_line_again():
+    gaps = operations.analyze([section("KPIs we don't track", "Online store conversion rate: Shopify shows it, "
+                                       "nobody looks at it", "Occupancy rate by month")], ctx())
+
+    assert [g.recommendation for g in gaps] == ["Start tracking online store conversion rate.",
+                                                "Start tracking it: Occupancy rate by month."]
+
+
 def test_a_problem_written_anywhere_is_a_finding_with_its_figure():
     evidence = [section("Pipeline", "A 2,400-person customer list has never been e-mailed", line=10),
                 section("Elm St", "Unit B vacant since October, asking $1,450/month", line=20)]

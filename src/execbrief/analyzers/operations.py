@@ -89,6 +89,16 @@ def analyze(evidence: Sequence[Evidence], ctx: AnalysisContext) -> list[Fact]:
     return facts
 
 
+def _start_tracking(said: str) -> str:
+    """What to do about a KPI the notes say nobody tracks: "Online store conversion rate: Shopify
+    shows it, nobody looks at it" → "Start tracking online store conversion rate." (not the line
+    again); a line that names no KPI before a colon is quoted."""
+    head, colon, _ = said.partition(":")
+    if colon and 2 <= len(head.split()) <= 8 and not any(c.isdigit() for c in head):
+        return f"Start tracking {head[0].lower() + head[1:] if not head[:2].isupper() else head}."
+    return f"Start tracking it: {said.rstrip('.')}."
+
+
 def _unlabelled(text: str, who: str) -> str:
     """An item without the business's name it opens with as a label ("Brennan Events: Declan's
     certificate expires …"), which its statement says before it already."""
@@ -434,7 +444,7 @@ def section_items(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> list[Fa
                 id=stable_id("f", "untracked", ev.provenance.path, raw.lower()),
                 kind="gap", name="missing_kpi", entity=entity, severity=label.get("severity", "medium"),
                 statement=f"{who}: {_unlabelled(raw, who).rstrip('.')} (not tracked).",
-                recommendation=f"Start tracking it: {raw.rstrip('.')}.",
+                recommendation=_start_tracking(_unlabelled(raw, who)),
                 topics=tuple(sorted({*topics, "kpi"})), evidence=(ev.id,), sources=(where,),
             ))
         elif kind == "action":
