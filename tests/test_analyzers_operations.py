@@ -1562,3 +1562,13 @@ def test_an_item_labelled_with_its_business_name_is_not_labelled_twice():
     risk, = operations.analyze([note_ev("section", record, line=20)], ctx())
 
     assert risk.statement.startswith("Alpha Rentals: the boiler certificate expires")
+
+
+def test_a_struck_out_task_is_not_open_and_settles_nothing():
+    struck = note_ev("task", {"done": True, "cancelled": True, "heading": "To do", "due": None}, line=12,
+                     text="~~call Erik to paint Flat B~~ -> paint is fine, just clean it")
+    (fact,) = operations.analyze([struck], ctx())
+
+    assert (fact.kind, fact.name) == ("note", "cancelled")
+    assert fact.statement == ("Alpha Rentals — To do: call Erik to paint Flat B -> paint is fine, just clean it "
+                              "(struck out: not to be done).")

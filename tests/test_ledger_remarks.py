@@ -14,7 +14,8 @@ from execbrief.sources.notes import _of_sums
 from execbrief.model import Evidence, Provenance
 from ledger_helpers import Ledger, find, named
 
-ENTITIES = {"cafe": ("Copper Kettle Cafe", "retail"), "studio": ("Kim Web Studio", "agency")}
+ENTITIES = {"cafe": ("Copper Kettle Cafe", "retail"), "studio": ("Kim Web Studio", "agency"),
+            "flats": ("Mill Lane Flats", "rental")}
 AS_OF = date(2026, 11, 30)
 
 
@@ -52,7 +53,10 @@ def bank() -> Ledger:
      "Family vacation, nothing to do with the shop. |", {"owner_draw"}),
     ("The $3,000 Zelle from me into the duplex account on 11/6. That came out of our savings.",
      {"capital_contribution"}),
-    ("Brightline cancelled the rebrand and I sent their $600 deposit back.", {"refund"}),
+    ("Brightline cancelled the rebrand and I sent their $600 deposit back.", {"refund"}),  # (revenue when it came)
+    ("The $1,400 Zelle to Dana Whitlock on 11/11 is her security deposit going back.", {"deposit"}),
+    ("The $1,200 to Ada on 10/30 (ZELLE PAYMENT TO ADA OKAFOR) is her draw. Same on 9/30 and 11/27.", {"owner_draw"}),
+    ("Holdings gets the businesses' money (Haulage $4,500, Books $3,000) and it pays our draw of $7,500.", set()),
     ("The $2,000 Zelle on the 1st is my own pay, not a contractor.", {"owner_draw"}),
     ("Gave the Hendersons their money back: $450 on 11/3.", {"refund"}),
     ("Transfer of $3,000 between our businesses on 11/3: not an Okoro expense.", {"transfer"}),
@@ -281,3 +285,19 @@ def test_the_notes_source_hands_the_ledger_what_its_lines_say_of_sums_and_the_ru
     assert facts == full(tmp_path, as_of)
     assert find(facts, "costs", "cafe", "2026-09").value == Decimal("7500")
     assert not named(facts, "retyped_by_note") and "finance" in stats.computed
+
+
+def test_a_remark_naming_several_days_of_one_sum_names_a_row_each_day():
+    book = Ledger("ledger/checking.csv")
+    for month in ("09", "10", "11"):
+        book.add(f"2026-{month}-03", "3000", "flats", account="", memo="ZELLE PAYMENT FROM M DIALLO")
+        book.add(f"2026-{month}-28", "-1200", "flats", account="", memo="ZELLE PAYMENT TO ADA OKAFOR")
+    book.add("2026-11-11", "-1400", "flats", account="", memo="ZELLE PAYMENT TO DANA WHITLOCK")
+    said = [remark("The $1,200 to Ada on 10/28 (ZELLE PAYMENT TO ADA OKAFOR) is her draw. Same on 9/28 and 11/28.",
+                   ("2026-10-28", "2026-09-28", "2026-11-28")),
+            remark("The $1,400 Zelle to Dana Whitlock on 11/11 is her security deposit going back.", ("2026-11-11",), 4)]
+    facts = finance.analyze([*book.rows, *said], ctx())
+
+    assert find(facts, "costs_total", "flats").value == Decimal("0")  # draws and a deposit back: no costs
+    assert find(facts, "owner_draws", "flats").statement.startswith("Mill Lane Flats: owner draws of $3,600")
+    assert find(facts, "deposits_held", "flats").value == Decimal("-1400")

@@ -58,6 +58,12 @@ def ctx(**changes: object) -> AnalysisContext:
     ("", "GUSTO NET PAY TRANSFER", -1, "operating_expense"),  # wages
     ("", "SBA EIDL PMT", -1, "loan_payment"),  # principal and interest together
     ("Credit card payment", "Amex Business Card", 1, "transfer"),  # and the card's side of it
+    ("", "AMEX EPAYMENT ACH PMT W4812", -1, "transfer"),  # a raw bank line paying the card
+    ("", "CHASE CREDIT CRD AUTOPAY", -1, "transfer"),
+    ("", "ONLINE PAYMENT - THANK YOU", 1, "transfer"),  # the card's own line of it
+    ("", "CARD PAYMENT TO TESCO STORES", -1, "operating_expense"),  # a UK bank's debit card purchase
+    ("", "T-MOBILE PCS SVC AUTOPAY", -1, "operating_expense"),  # a bill paid by autopay
+    ("", "AMEX late payment fee", -1, "operating_expense"),
     ("Credit card fees", "Stripe", -1, "operating_expense"),
     ("", "Customer refunds", -1, "refund"),
     ("", "Estimated tax payment", -1, "tax"),

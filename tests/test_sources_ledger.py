@@ -658,3 +658,16 @@ def test_the_books_say_which_business_a_file_writes_more_than_one_way_and_how_to
             "and “Acme Inc” (first on line 4). Every row counts for Acme Corporation here, but the books' own reports "
             "by business split them.")
         assert finding.recommendation == "Correct the rows written “Acme Inc” to “Acme Corporation” in the books."
+
+
+def test_a_bank_export_and_a_card_export_are_read_each_by_its_own_header_when_both_ways_are_set(ws):
+    ws.write("ledger/checking.csv", "Date,Description,Money Out,Money In\n2026-05-03,Square,,450.00\n"
+                                    "2026-05-04,AMEX EPAYMENT,120.00,\n")
+    ws.write("ledger/amex.csv", "Date,Description,Amount\n2026-05-02,Shell Oil,-58.90\n2026-05-04,PAYMENT - THANK YOU,120.00\n")
+    result = ws.collect(SPLIT_COLUMNS + 'amount = "Amount"\n', entities=False)
+
+    assert sorted(e.record["amount"] for e in result.evidence) == ["-120.00", "-58.90", "120.00", "450.00"]
+    assert result.warnings == []
+    # with only debit and credit set, a file of one signed column is skipped, naming the keys
+    skipped = ws.collect(SPLIT_COLUMNS, entities=False)
+    assert [w.path for w in skipped.warnings] == ["ledger/amex.csv"]

@@ -8,6 +8,7 @@ import re
 import shutil
 import sys
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 
 import conftest
@@ -1384,3 +1385,30 @@ def test_w_c_dates_a_task_not_a_status_line(ws):
     assert task.record["due"] == "2026-12-07"
     bullets = [b for s in of_kind(result, "section") for b in s.record["bullets"]]
     assert bullets and all("due" not in b for b in bullets)
+
+
+def test_an_ocr_d_notebook_page_reads_as_its_writer_wrote_it(ws):
+    ws.write("notes/notebook/page-036.md", (
+        "Scanned 2026-11-28 · Notebook 3 · p. 36\n\n"
+        "Sun 15 Nov\n\n"
+        "Citywide came Sat - Flat A boiler needs a new igni-\ntion control board, $680 incl labour.\n\n"
+        "✓ Flat A boiler fixed - Citywide fitted the new\n  ignition board this am, $680 paid.\n"
+        "☐ register the van for business use -> by end of Nov\n"
+        "☐ ~~get quote for van racking~~\n   -> not this year\n"
+    ))
+    saved = datetime(2026, 11, 28, 12, tzinfo=timezone.utc).timestamp()  # (the scan's day, not the test's)
+    os.utime(ws.root / "notes/notebook/page-036.md", (saved, saved))
+    result = ws.collect()
+
+    sections = {s.record["heading"]: s for s in of_kind(result, "section")}
+    (page,) = [s for h, s in sections.items() if h == "Sun 15 Nov"]  # the page's date line heads what follows
+    (para,) = page.record["paras"]
+    assert "needs a new ignition control board" in para["text"]  # a word broken at the page's width
+    tasks = {t.text: t.record for t in of_kind(result, "task")}
+    fixed = tasks["Flat A boiler fixed - Citywide fitted the new ignition board this am, $680 paid."]
+    assert fixed["done"] and not fixed.get("cancelled")
+    # "end of Nov" is the November of the page's date, whenever the file was saved
+    assert tasks["register the van for business use -> by end of Nov"] == {
+        "done": False, "heading": "Sun 15 Nov", "due": "2026-11-30"}
+    struck = tasks["~~get quote for van racking~~ -> not this year"]
+    assert struck["done"] and struck["cancelled"]  # struck out: not to do, and not done either

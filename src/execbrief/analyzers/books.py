@@ -323,6 +323,8 @@ _AS = {  # type → (one, several, what the notes say such money is)
     "capital_contribution": ("capital put in by the owners", "capital put in by the owners",
                              "the owners' own money put in, not earned"),
     "refund": ("a refund", "refunds", "money given back to a customer, which lessens revenue"),
+    "deposit": ("a deposit given back", "deposits given back", "a deposit held for a tenant, guest or customer, "
+                "owed back to them all along: not a cost"),
     "transfer": ("a transfer", "transfers", "money moved between the owners' accounts or businesses"),
 }
 

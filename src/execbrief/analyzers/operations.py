@@ -77,6 +77,8 @@ def analyze(evidence: Sequence[Evidence], ctx: AnalysisContext) -> list[Fact]:
         info = notes.get(ev.provenance.path) or NoteInfo(ev.provenance.path, (), None, False)
         if ev.kind == "task" and not ev.record.get("done"):
             facts.append(open_task(ev, info, ctx))
+        elif ev.kind == "task" and ev.record.get("cancelled"):
+            facts.append(cancelled_task(ev, info, ctx))
         elif ev.kind == "task":
             facts.append(done_task(ev, info, ctx))
         elif ev.kind == "section":
@@ -139,6 +141,21 @@ def open_task(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> Fact:
 # a checklist item's status mark: red or a cross is a high problem, amber or a warning a medium one
 _STATUS = re.compile(r"^\s*([🔴❌⛔🟠🟡⚠]\ufe0f?)\s*[:\-–]?\s*")
 _STATUS_SEVERITY = {"🔴": "high", "❌": "high", "⛔": "high", "🟠": "medium", "🟡": "medium", "⚠": "medium"}
+
+
+def cancelled_task(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> Fact:
+    """A task struck through ("~~get quote for van racking~~ -> not this year"): no longer to
+    do, and no sign that what it was for got done (it settles nothing)."""
+    text = plain((ev.text or "").replace("~~", "").strip())
+    heading = ev.record.get("heading") or ""
+    who = _who(ev, ctx)
+    return fact(
+        id=stable_id("f", "cancelled", ev.provenance.path, text.lower()),
+        kind="note", name="cancelled", entity=ev.entity, period=said_on(ev.record, info, ctx),
+        statement=f"{who} — {heading or info.title}: {text.rstrip('.')} (struck out: not to be done).",
+        topics=ctx.topics_for(text, heading=heading, tags=info.tags), evidence=(ev.id,),
+        sources=(ev.provenance.label(),),
+    )
 
 
 def done_task(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> Fact:

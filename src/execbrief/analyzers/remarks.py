@@ -54,6 +54,9 @@ _PERSONAL = re.compile(
     r"(?i)\b(?:personal(?!\s+(?:savings|checking|current|bank|account|acct|card|credit card|debit card|phone|"
     r"e-?mail|guarantee|loan|line)\b)"
     r"|priv[ée](?:-?opname)?|owners?'?\s*draws?|drawings"
+    # what a sum is, said of it: "The $1,200 to Ada on 10/30 is her draw", "… are my draws" (not
+    # "it pays our draw of $7,500", a line of several sums)
+    r"|(?:is|are|was|were)\s+(?:my|our|her|his|their|[a-z]+'s)\s+(?:monthly\s+)?draws?"
     r"|(?:paying|paid|pay)\s+(?:ourselves|myself|themselves)|(?:my|our)\s+(?:own\s+)?pay\b|(?:me|us)\s+getting\s+paid"
     r"|family\s+(?:vacation|holiday|trip)"
     r"|nothing\s+to\s+do\s+with\s+(?:the|our|my)\s+(?:shop|business|company|studio|caf[eé]|store|firm|practice|"
@@ -63,6 +66,12 @@ _CAPITAL = re.compile(
     r"(?i)\b(?:(?:our|my)\s+own\s+money(?!\s+mov)|(?:from|out\s+of)\s+(?:our|my)\s+(?:own\s+)?(?:savings|personal\s+"
     r"(?:account|savings|checking))|owners?'?\s+(?:investment|contribution|capital)|capital\s+(?:injection|"
     r"contribution|introduced))\b")
+# a deposit held for a tenant or a guest, given back: "her security deposit going back", "returned
+# the Garcias' damage deposit" (theirs all along: neither a cost nor less revenue; a client's
+# deposit sent back, "I sent their deposit back", was revenue when it came: a refund)
+_DEPOSIT_BACK = re.compile(r"(?i)\b(?:(?:security|damage|tenant'?s?|guest'?s?)\s+deposit\s+(?:going\s+|went\s+|"
+                           r"sent\s+|paid\s+)?(?:back|returned|refunded)|(?:returned|refunded|gave\s+back)\s+(?:[\w$€£.,']+\s+){0,3}"
+                           r"(?:security|damage)\s+deposit)\b")
 # money given back to a customer: less revenue, not a cost
 _REFUND = re.compile(r"(?i)\b(?:refund(?:ed|ing)?|(?:sent|paid|gave)\s+(?:[\w$€£.,']+\s+){0,3}(?:deposit|money)\s+back)\b")
 _BETWEEN = re.compile(r"(?i)\b(?:intercompany|inter-company|(?:transfer\w*|mov(?:ed|ing)(?: money)?)\b[^.;]{0,40}?"
@@ -85,6 +94,7 @@ zelle venmo paypal check wire
 _RETYPES = {
     ("owner_draw", -1): COST_TYPES | {"transfer"},  # (money moved to the owners' own account: their pay)
     ("refund", -1): COST_TYPES,
+    ("deposit", -1): COST_TYPES,
     ("transfer", -1): COST_TYPES,
     ("transfer", 1): frozenset({"revenue"}),
     ("capital_contribution", 1): frozenset({"revenue"}),  # (money moved between their own accounts stays a transfer)
@@ -97,7 +107,7 @@ class Remark(NamedTuple):
     id: str  # its evidence id
     path: str
     line: int
-    kinds: frozenset[str]  # what the rows it names are: owner_draw, capital_contribution, refund, transfer
+    kinds: frozenset[str]  # what the rows it names are: owner_draw, capital_contribution, refund, deposit, transfer
     amounts: tuple[Decimal, ...]
     days: tuple[date, ...]
     words: frozenset[str]  # its words, lower-case, for a row's description to share
@@ -115,7 +125,7 @@ class Remark(NamedTuple):
 
     def names_day(self, day: date) -> bool:
         """Whether the row of this day is one the remark's days name (posted within a few days)."""
-        return any(0 <= (day - d).days <= POSTING_DAYS or 0 <= (d - day).days <= 1 for d in self.days)
+        return any(_posted(d, day) for d in self.days)
 
     def shares_words(self, text: str) -> bool:
         """Whether a row's description has a word of the remark's in it (its plain words aside)."""
@@ -141,7 +151,9 @@ def verdict(text: str) -> frozenset[str]:
             found.add("owner_draw")
         if _CAPITAL.search(segment):
             found.add("capital_contribution")
-        if _REFUND.search(segment):
+        if _DEPOSIT_BACK.search(segment):
+            found.add("deposit")
+        elif _REFUND.search(segment):
             found.add("refund")
     if _BETWEEN.search(text) and _NOT_COST.search(text) and not _HEDGED.search(text):
         found.add("transfer")
@@ -183,7 +195,16 @@ def pick(remark: Remark, rows: Sequence[tuple[date, str, T]]) -> list[T]:
         rows = [r for r in rows if remark.shares_words(r[1])]
     if not remark.days:  # naming no day, every row it names by its words (a sum paid every month)
         return [row for _, text, row in rows if remark.shares_words(text)]
-    near = [r for r in rows if remark.names_day(r[0])]
-    if len(near) > 1:  # of several, the one it names by its words, else by its very day
-        near = [r for r in near if remark.shares_words(r[1])] or [r for r in near if r[0] in remark.days]
-    return [near[0][2]] if len(near) == 1 else []
+    picked: list[T] = []
+    for day in remark.days:  # ("$1,200 to Ada on 10/30 … Same on 9/30 and 11/27": a row each day)
+        near = [r for r in rows if _posted(day, r[0])]
+        if len(near) > 1:  # of several, the one it names by its words, else by its very day
+            near = [r for r in near if remark.shares_words(r[1])] or [r for r in near if r[0] == day]
+        if len(near) == 1 and not any(near[0][2] is p for p in picked):
+            picked.append(near[0][2])
+    return picked
+
+
+def _posted(said: date, day: date) -> bool:
+    """Whether a row of ``day`` is the one of a day a remark says (posted within a few days)."""
+    return 0 <= (day - said).days <= POSTING_DAYS or 0 <= (said - day).days <= 1

@@ -85,7 +85,6 @@ class LedgerSource:
             self._by_label[entity.id] = entity.id  # ids are matched exactly first
         self._resolver = EntityResolver(settings.entities)
         self._resolved: dict[str, str | None] = {}  # a cell no label matched → the business it names
-        self._split = self.config.columns.debit is not None  # debit/credit, not a signed amount
         self._days: dict[str, str] = {}  # raw date → ISO date: a ledger has few distinct days
         self.cache_hits = 0  # files the last collect() loaded from the parse cache
         configured = self.config.columns
@@ -93,6 +92,7 @@ class LedgerSource:
         self._parse_key = (
             tuple(getattr(configured, name) for name in COLUMNS), sorted(self._by_label.items()),
             sorted(self._ids), MAX_ROW_WARNINGS, settings.organization.date_order,
+            "amount" in configured.model_fields_set,  # (set beside debit/credit: each file's header chooses)
         )
 
     def collect(self) -> SourceResult:
@@ -277,7 +277,7 @@ class LedgerSource:
                 if not "".join(row).strip():
                     continue  # blank lines, and rows of empty cells from spreadsheets
                 if columns is None:
-                    columns = self._columns(row, start, file)
+                    columns = self._columns(row, start, file, parse)
                     if columns is None:
                         return
                     pick = operator.itemgetter(*columns)
@@ -305,13 +305,20 @@ class LedgerSource:
                             "its quote; the lines after it were read as its text, not as rows")
 
     def _columns(self, header: list[str], line: int,
-                 file: _FileWarnings) -> tuple[int | None, ...] | None:
-        """Indices of the ``COLUMNS`` in this header; None (file skipped) if a required one is missing."""
+                 file: _FileWarnings, parse: "_FileParse") -> tuple[int | None, ...] | None:
+        """Indices of the ``COLUMNS`` in this header; None (file skipped) if a required one is
+        missing. With both a signed ``amount`` and ``debit``/``credit`` configured (``amount`` set,
+        not its default), each file's header says which it has (a bank's export beside its card's:
+        ``parse.split``)."""
         index: dict[str, int] = {}
         for n, name in enumerate(header):
             index.setdefault(name.strip().lower(), n)
         configured = self.config.columns
         split = configured.debit is not None  # debit/credit instead of a signed amount
+        if split and "amount" in configured.model_fields_set and configured.amount.strip().lower() in index and not (
+                configured.debit.strip().lower() in index and (configured.credit or "").strip().lower() in index):
+            split = False  # (this file has the signed amount, not the two columns)
+        parse.split = split
         wanted = ("date", "debit", "credit") if split else ("date", "amount")
         columns = tuple(
             index.get(getattr(configured, name).strip().lower())
@@ -368,7 +375,7 @@ class LedgerSource:
         encoded: tuple[int, int] | None
         if parse.decimal_comma:
             raw_amount, raw_debit, raw_credit = map(_point, (raw_amount, raw_debit, raw_credit))
-        if self._split:
+        if parse.split:
             split = self._split_amount(raw_debit, raw_credit, start, file)
             if split is None:
                 return
@@ -535,6 +542,7 @@ class _FileParse:
     def __init__(self, table: TransactionTable) -> None:
         self.table = table
         self.decimal_comma = False  # amounts written "1.234,56" (a file separated by ";")
+        self.split = False  # money out and in in two columns (debit, credit), not one signed amount
         self.days: dict[str, int] = {}
         self.date_order = "mdy"  # how the file writes 09/01/2026 (``LedgerSource._date_order``)
         self.entities: dict[str, int] = {}

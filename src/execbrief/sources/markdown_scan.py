@@ -106,6 +106,30 @@ def _slashed(text: str) -> tuple[int, int, int] | None:
     return None
 
 
+# a date standing alone on its line, with its weekday or not: "Oct 5", "Tues 10/20", "Sun 15 Nov",
+# "11/17", "Tue Nov 3", "2026-11-03"
+_DATE_LINE = re.compile(
+    r"^[ \t]*(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?[ \t]+)?"
+    r"(?:\d{1,2}/\d{1,2}(?:/\d{2,4})?|\d{4}-\d{2}-\d{2}"
+    r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?[ \t]+\d{1,2}(?:st|nd|rd|th)?(?:,?[ \t]+\d{4})?"
+    r"|\d{1,2}(?:st|nd|rd|th)?[ \t]+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?(?:,?[ \t]+\d{4})?)"
+    r"[ \t]*[.:]?[ \t]*$", re.IGNORECASE)
+_DATE_LEVEL = 6  # (a date line is the innermost heading: the next one, or any real heading, ends it)
+# a checkbox drawn as a glyph at the start of a line: open (☐ □ ❑) or ticked (✓ ✔ ☑ ☒)
+_OPEN_BOXES = "☐□❑"
+_GLYPHS = _OPEN_BOXES + "✓✔☑☒"
+_GLYPH_TASK = re.compile(r"^[ \t]*([☐□❑✓✔☑☒])\ufe0f?[ \t]+(\S.*)$")
+
+
+def _task(text: str, done: bool, heading: str, lineno: int) -> dict[str, Any]:
+    """A task as the scan keeps it; one whose words are struck through ("~~get quote for van
+    racking~~ -> not this year") is cancelled: not open, and not done either."""
+    item: dict[str, Any] = {"text": text, "done": done, "heading": heading, "line": lineno, "end": lineno}
+    if text.startswith("~~") and text.find("~~", 2) > 2:
+        item["done"], item["cancelled"] = True, True
+    return item
+
+
 def scan(lines: list[str], begin: int) -> Scan:
     """Walk the body once: headings, fences, bullets, checkboxes, pipe tables, dated lines."""
     out = Scan()
@@ -205,6 +229,13 @@ def scan(lines: list[str], begin: int) -> Scan:
             out.tasks.append(item)
             item = None  # (a todo.txt task is one line: the next line is the next task)
             continue
+        if first in _GLYPHS and (glyph := _GLYPH_TASK.match(line)):
+            # a paper checklist's box, written or OCR'd: "☐ call Citywide re Flat A boiler", "✓ Flat
+            # A boiler fixed - …" (its indented lines after it go on with it)
+            para = fields = None
+            item = _task((glyph.group(2) or "").strip(), glyph.group(1) not in _OPEN_BOXES, section["heading"], lineno)
+            out.tasks.append(item)
+            continue
         if first == ">":  # a quoted list: "> - Brisket: $4.85/lb -> $5.60/lb", an Obsidian callout's tasks
             body = _CALLOUT.sub("", _QUOTE.sub("", line))
             inner = body.lstrip()[:1]
@@ -218,8 +249,7 @@ def scan(lines: list[str], begin: int) -> Scan:
                 text = _FIELD_MARK.sub(": ", text)
             box = _CHECKBOX.match(text)
             if box:
-                item = {"text": (box.group(2) or "").strip(), "done": box.group(1) != " ",
-                        "heading": section["heading"], "line": lineno, "end": lineno}
+                item = _task((box.group(2) or "").strip(), box.group(1) != " ", section["heading"], lineno)
                 out.tasks.append(item)
             else:
                 item = {"text": text.strip(), "line": lineno}
@@ -242,6 +272,18 @@ def scan(lines: list[str], begin: int) -> Scan:
             item = None
             if first.isdigit() or first in "UuLlRrEe*_":
                 _stamp(line, lineno, out)
+            if para is None and (first.isalnum()) and len(line) <= 40 and _DATE_LINE.match(line):
+                # a page's own date on a line of its own ("Oct 5", "Tues 10/20", "Sun 15 Nov"): a
+                # notebook's or a log's heading in all but its marks, dating what follows it
+                close(section)
+                name = line.strip().rstrip(".:")
+                while stack and stack[-1][0] >= _DATE_LEVEL:
+                    stack.pop()
+                section = {"heading": name, "level": _DATE_LEVEL, "parents": [h for _, h in stack],
+                           "start": lineno, "end": lineno, "body": i, "bullets": [], "paras": []}
+                stack.append((_DATE_LEVEL, name))
+                item = table = fields = None
+                continue
             quoted = first == ">"
             # a quoted e-mail or message is prose too ("> Laurel & Finch will not renew"): what
             # someone wrote about the business; a quote is a paragraph of its own
@@ -292,6 +334,10 @@ def scan(lines: list[str], begin: int) -> Scan:
                     if subject:
                         para["re"] = subject
                     section["paras"].append(para)
+                elif para["text"][-1:] == "-" and para["text"][-2:-1].islower() and text[:1].islower():
+                    # a word broken at the page's width ("needs a new igni-" / "tion control board")
+                    para["starts"].append(len(para["text"]) - 1)
+                    para["text"] = f"{para['text'][:-1]}{text}"
                 else:
                     para["starts"].append(len(para["text"]) + 1)
                     para["text"] = f"{para['text']} {text}"

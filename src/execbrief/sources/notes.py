@@ -46,8 +46,8 @@ __all__ = ["NotesSource", "register", "parse_note", "ARCHIVED_STATUSES", "CACHE_
 
 SUFFIXES = (".md", ".markdown")
 ARCHIVED_STATUSES = frozenset({"archived", "closed", "done", "superseded"})
-CACHE_VERSION = 33  # bump when parse_note's output changes (33: "At the end of the month we take our commission" is a routine, no due date; 32: "written 11/21/2025" or "written 21 November 2025" dates the note; 31: a todo.txt task's projects are kept apart from its text; 30: "by the 15th" is a due date; 29: a password in a connection string (postgres://app:…@host) is withheld; 28: a todo.txt line ("(A) 2026-11-20 Chase Halden +consulting due:2026-12-04", "x 2026-11-25 …") is a task; 27: a Discord export's "**maya** — 10/14/2026 3:48 PM" dates its messages; 26: "by mid-Dec" and "by mid-month" are due dates; 25: a date written 2-11-2026 or 30.09.2026 is read; 24: a Wi-Fi network's password is withheld; 23: a sentence opening "That's" joins the one before; 22: a UTF-16 note with its BOM is read, not skipped as binary; 21: a sentence of four words or fewer (six ending on "it") joins the one before it; 20: a Notion page's property lines under its title are its front matter, not items; 19: a chat's or channel's message is marked so, its sentences read with the messages around it; 18: a chat line's date that could be day or month first is marked so, and read in the organisation's order; 17: an Android WhatsApp export's "03/11/2026, 22:14 - Sam: …" lines are messages, a key safe's code said without "code" and a login pasted as "address / password" (or the password alone on the next line) are withheld; 16: a Slack or Teams export's message headers and [11/16 07:02] lines date their messages, reactions are no items; 15: a table column of passwords or codes and a password-shaped word beside a login are withheld; 14: a "statement date" or "prepared on" within a line dates the note; 13: a task with several deadlines is due by the first, an AWS secret ending in +, / or = is named so, an access code said aloud is withheld; 12: e-mail headers and chat lines date the lines after them, an abbreviated password ("pw: …") is withheld; 8: late NUL bytes are warned of; 9: an AWS secret beside its key id is named so; 10: a sentence pointing back joins the one before, a table keeps its lead-in line, a login in words is withheld; 11: a front-matter value is quoted cut short)
-SUMMARY_VERSION = 14  # bump when what _build puts in a note's summary or evidence changes (14: "my own pay" passes the remark sieve; 13: a table row, the owners' pay, their money put in and a refund are ledger remarks too; 12: a line that says a sum of money is personal, a draw or a transfer is a ledger remark; 11: a business run together in a web or mail address names it; 10: a chat's messages minutes apart are one conversation, read as one paragraph; 9: a secret's hit is the business's whose line it is on; 8: a bullet about two businesses, a sentence each, is one item per sentence; 7: a paragraph naming one business twice is its own across fillers; 6: a line that opens with a business's name as its label is that business's, a table row's short cell naming one is too, an alias said without its article names its business, a line that names none belongs to the one business of the kind it mentions, a paragraph about one business is its throughout)
+CACHE_VERSION = 34  # bump when parse_note's output changes (34: a paper checklist's boxes (☐ open, ✓ ☑ ticked) are tasks, a task struck through (~~…~~) is cancelled, a word broken at a line's end ("igni-" / "tion") is joined; 33: "At the end of the month we take our commission" is a routine, no due date; 32: "written 11/21/2025" or "written 21 November 2025" dates the note; 31: a todo.txt task's projects are kept apart from its text; 30: "by the 15th" is a due date; 29: a password in a connection string (postgres://app:…@host) is withheld; 28: a todo.txt line ("(A) 2026-11-20 Chase Halden +consulting due:2026-12-04", "x 2026-11-25 …") is a task; 27: a Discord export's "**maya** — 10/14/2026 3:48 PM" dates its messages; 26: "by mid-Dec" and "by mid-month" are due dates; 25: a date written 2-11-2026 or 30.09.2026 is read; 24: a Wi-Fi network's password is withheld; 23: a sentence opening "That's" joins the one before; 22: a UTF-16 note with its BOM is read, not skipped as binary; 21: a sentence of four words or fewer (six ending on "it") joins the one before it; 20: a Notion page's property lines under its title are its front matter, not items; 19: a chat's or channel's message is marked so, its sentences read with the messages around it; 18: a chat line's date that could be day or month first is marked so, and read in the organisation's order; 17: an Android WhatsApp export's "03/11/2026, 22:14 - Sam: …" lines are messages, a key safe's code said without "code" and a login pasted as "address / password" (or the password alone on the next line) are withheld; 16: a Slack or Teams export's message headers and [11/16 07:02] lines date their messages, reactions are no items; 15: a table column of passwords or codes and a password-shaped word beside a login are withheld; 14: a "statement date" or "prepared on" within a line dates the note; 13: a task with several deadlines is due by the first, an AWS secret ending in +, / or = is named so, an access code said aloud is withheld; 12: e-mail headers and chat lines date the lines after them, an abbreviated password ("pw: …") is withheld; 8: late NUL bytes are warned of; 9: an AWS secret beside its key id is named so; 10: a sentence pointing back joins the one before, a table keeps its lead-in line, a login in words is withheld; 11: a front-matter value is quoted cut short)
+SUMMARY_VERSION = 15  # bump when what _build puts in a note's summary or evidence changes (15: "her security deposit going back" passes the remark sieve; 14: "my own pay" passes the remark sieve; 13: a table row, the owners' pay, their money put in and a refund are ledger remarks too; 12: a line that says a sum of money is personal, a draw or a transfer is a ledger remark; 11: a business run together in a web or mail address names it; 10: a chat's messages minutes apart are one conversation, read as one paragraph; 9: a secret's hit is the business's whose line it is on; 8: a bullet about two businesses, a sentence each, is one item per sentence; 7: a paragraph naming one business twice is its own across fillers; 6: a line that opens with a business's name as its label is that business's, a table row's short cell naming one is too, an alias said without its article names its business, a line that names none belongs to the one business of the kind it mentions, a paragraph about one business is its throughout)
 _GLOB = set("*?[")
 # a sentence that turns to another matter ("Oh and …", "Also …", "And remind me …", "Web stuff, I …")
 _ASIDE = re.compile(r"(?i)\W*(?:(?:um|uh|okay|ok|so|and|but)\W+)*(?:also|oh|plus|speaking of|one more thing|"
@@ -248,7 +248,8 @@ def _secret_texts(body: dict[str, Any], secrets: Any) -> dict[int, str]:
 _REMARK_WORDS = ("personal", "draw", "between", "ourselves", "myself", "themselves", "company", "priv", "my pay",
                  "our pay", "own pay", "getting paid", "vacation", "holiday", "family trip", "nothing to do with",
                  "own money", "savings", "capital", "investment", "contribution", "refund", "deposit back",
-                 "money back")
+                 "money back", "deposit going", "deposit went", "deposit sent", "deposit paid back", "deposit returned",
+                 "returned", "gave back")
 _CURRENCY = re.compile(r"[$€£]|USD|EUR|GBP|CAD|AUD")
 
 
@@ -614,11 +615,12 @@ class NotesSource:
                     found = self._led(item["text"]) or (self._own(item["text"]) if scope is None else None)
                     if found is not None and found != scope:
                         item["entity"], named = found, True
+            dated = _heading_day(s["heading"], reference, self._dmy)  # ("Sun 15 Nov": "by end of Nov" is this one)
             for item in (*s["bullets"], *s.get("paras", ())):
                 if "said" in item:
                     item["said"] = _said(item["said"], reference, updated_from != "mtime", self._dmy)
                 if "due" in item:
-                    when = resolve_due(item["due"], reference, self._dmy)
+                    when = resolve_due(item["due"], dated or reference, self._dmy)
                     item["due"] = when.isoformat() if when else None
                 if "dates" in item:
                     item["dates"] = [d.isoformat() for f in item["dates"] if (d := resolve_day(tuple(f), reference))]
@@ -627,11 +629,15 @@ class NotesSource:
                 "bullets": s["bullets"], "paras": s.get("paras", []),
             }, scope)
         for t in body["tasks"]:
-            # "due 15 December": the 15 December nearest the note's date
-            due = resolve_due(t["due"], reference, self._dmy) if t["due"] else None
+            # "due 15 December": the 15 December nearest the note's date (its heading's, where that
+            # is a day: a notebook's page "Sun 15 Nov", written long before the file was saved)
+            due = resolve_due(t["due"], _heading_day(t["heading"], reference, self._dmy) or reference,
+                              self._dmy) if t["due"] else None
             who = owner(t["line"], " ".join([*t.get("projects", ()), t["text"]]))  # (a todo.txt's "+consulting")
             named = named or who is not None
             record = {"done": t["done"], "heading": t["heading"], "due": due.isoformat() if due else None}
+            if t.get("cancelled"):
+                record["cancelled"] = True
             if "said" in t:
                 record["said"] = _said(t["said"], reference, updated_from != "mtime", self._dmy)
             add("task", t["line"], t["end"], t["text"], record, who)
@@ -997,6 +1003,15 @@ def _relative_day(m: re.Match[str] | None) -> list[Any] | None:
     if word in ("eom",) or "month" in word:
         return ["rel", "eom", 0]
     return ["rel", "day", 1 if word in ("tomorrow", "tmrw") else 0]
+
+
+def _heading_day(heading: str | None, reference: date, dmy: bool) -> date | None:
+    """The day a heading opening with a date names ("Sun 15 Nov", "Tues 10/20", "2026-11-17"),
+    in the year nearest ``reference``; None for any other heading."""
+    if not heading or not any(c.isdigit() for c in heading[:16]):
+        return None
+    found = find_dates(heading[:24], "dmy" if dmy else "mdy", yearless=True)
+    return resolve_day(tuple(found[0]), reference) if found else None
 
 
 def resolve_due(found: list[Any], reference: date, dmy: bool = False) -> date | None:
