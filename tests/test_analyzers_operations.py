@@ -1572,3 +1572,10 @@ def test_a_struck_out_task_is_not_open_and_settles_nothing():
     assert (fact.kind, fact.name) == ("note", "cancelled")
     assert fact.statement == ("Alpha Rentals — To do: call Erik to paint Flat B -> paint is fine, just clean it "
                               "(struck out: not to be done).")
+
+
+def test_a_cost_paid_once_for_the_year_is_the_accounting_officers_to_spread():
+    vocab = ctx().vocabulary
+
+    assert "accounting" in vocab.topics_for("BV - van insurance paid today, $2,400 for the whole year -> Progressive.")
+    assert "accounting" not in vocab.topics_for("BV - van insurance went up again, $2,400 now.")
