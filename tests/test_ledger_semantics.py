@@ -535,6 +535,11 @@ def test_a_card_paid_from_the_bank_whose_purchases_the_ledger_lacks_is_a_finding
     assert (unseen.entity, unseen.severity, unseen.value) == ("flats", "medium", Decimal("2700"))
     assert "the ledger holds none of the card's purchases" in unseen.statement
 
+    # a card's own export, a file named for the card with no account column, holds its purchases
+    card = Ledger("ledger/amex.csv")
+    card.add("2026-10-09", "-310", "flats", account="", memo="HOME DEPOT #1942")
+    assert named(finance.analyze([*book.rows, *card.rows], ctx(as_of=date(2026, 11, 30))), "card_purchases_unseen") == []
+
 
 def test_a_cost_with_no_category_is_named_by_its_account():
     book = Ledger()  # a Xero export mapped as account = "Account Name", with no category column

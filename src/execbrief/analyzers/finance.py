@@ -108,6 +108,11 @@ _CARD = re.compile(r"(?i)\bcredit ?card\b|\bcard (?:payment|autopay|bill|stateme
                    r"|\bvisa\b|\bmastercard\b|\bdiscover\b|\bbusiness card\b")
 
 
+def _stem(path: str) -> str:
+    """A file's name without its folder and suffix, words apart: "ledger/amex_2026.csv" → "amex 2026"."""
+    return path.rsplit("/", 1)[-1].rsplit(".", 1)[0].replace("_", " ").replace("-", " ")
+
+
 def card_paid_unseen(txns: Sequence[Group], ctx: AnalysisContext) -> list[Fact]:
     """A finding for each business that pays a credit card from the bank (a transfer) while
     the ledger holds none of the card's own purchases: what the card bought is then in no
@@ -123,8 +128,8 @@ def card_paid_unseen(txns: Sequence[Group], ctx: AnalysisContext) -> list[Fact]:
             acc[1] += g.count
             acc[2].add(g.path)
             acc[3].add(g.month)
-        elif g.type in ("operating_expense", "cost_of_sales") and _CARD.search(g.account):
-            seen.add(g.entity)
+        elif g.type in ("operating_expense", "cost_of_sales") and (_CARD.search(g.account) or _CARD.search(_stem(g.path))):
+            seen.add(g.entity)  # (a card's own export: an account, or a file, named for the card)
     facts = []
     for entity, (amount, rows, paths, months) in sorted(paid.items(), key=lambda kv: kv[0] or ""):
         if entity in seen:
