@@ -1579,3 +1579,11 @@ def test_a_cost_paid_once_for_the_year_is_the_accounting_officers_to_spread():
 
     assert "accounting" in vocab.topics_for("BV - van insurance paid today, $2,400 for the whole year -> Progressive.")
     assert "accounting" not in vocab.topics_for("BV - van insurance went up again, $2,400 now.")
+
+
+def test_nobody_serious_is_no_serious_matter():
+    vocab = ctx().vocabulary
+
+    assert vocab.signals("Flat B - 2 enquiries, nobody serious yet.") == frozenset({"problem"})  # a problem, not high
+    assert "problem" not in vocab.signals("the van's knock is nothing serious")
+    assert "high" in vocab.signals("a serious leak in flat 2")
