@@ -18,6 +18,7 @@ from execbrief.config import load_settings
 from execbrief.model import content_hash, stable_id
 from execbrief.registry import Registry
 from execbrief.sources import SourceResult
+from execbrief.sources.markdown_scan import _DATE_LINE
 from execbrief.sources.notes import NotesSource, register
 from execbrief.workers import can_fork, cpus
 
@@ -1402,6 +1403,7 @@ def test_an_ocr_d_notebook_page_reads_as_its_writer_wrote_it(ws):
 
     sections = {s.record["heading"]: s for s in of_kind(result, "section")}
     (page,) = [s for h, s in sections.items() if h == "Sun 15 Nov"]  # the page's date line heads what follows
+    assert _DATE_LINE.match("Nov 24 Tues") and _DATE_LINE.match("Tues 10/20") and not _DATE_LINE.match("Nov 24 rent in")
     (para,) = page.record["paras"]
     assert "needs a new ignition control board" in para["text"]  # a word broken at the page's width
     tasks = {t.text: t.record for t in of_kind(result, "task")}

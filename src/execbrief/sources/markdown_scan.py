@@ -107,13 +107,13 @@ def _slashed(text: str) -> tuple[int, int, int] | None:
 
 
 # a date standing alone on its line, with its weekday or not: "Oct 5", "Tues 10/20", "Sun 15 Nov",
-# "11/17", "Tue Nov 3", "2026-11-03"
+# "11/17", "Tue Nov 3", "Nov 24 Tues", "2026-11-03"
 _DATE_LINE = re.compile(
     r"^[ \t]*(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?[ \t]+)?"
     r"(?:\d{1,2}/\d{1,2}(?:/\d{2,4})?|\d{4}-\d{2}-\d{2}"
     r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?[ \t]+\d{1,2}(?:st|nd|rd|th)?(?:,?[ \t]+\d{4})?"
     r"|\d{1,2}(?:st|nd|rd|th)?[ \t]+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?(?:,?[ \t]+\d{4})?)"
-    r"[ \t]*[.:]?[ \t]*$", re.IGNORECASE)
+    r"(?:,?[ \t]+(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?)?[ \t]*[.:]?[ \t]*$", re.IGNORECASE)  # ("Nov 24 Tues")
 _DATE_LEVEL = 6  # (a date line is the innermost heading: the next one, or any real heading, ends it)
 # a checkbox drawn as a glyph at the start of a line: open (☐ □ ❑) or ticked (✓ ✔ ☑ ☒)
 _OPEN_BOXES = "☐□❑"
