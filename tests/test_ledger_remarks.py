@@ -53,6 +53,8 @@ def bank() -> Ledger:
      "Family vacation, nothing to do with the shop. |", {"owner_draw"}),
     ("The $3,000 Zelle from me into the duplex account on 11/6. That came out of our savings.",
      {"capital_contribution"}),
+    ("The $5,000 ONLINE TRANSFER FROM SAV on 10/5 is our own savings going into the business account.",
+     {"capital_contribution"}),
     ("Brightline cancelled the rebrand and I sent their $600 deposit back.", {"refund"}),  # (revenue when it came)
     ("The $1,400 Zelle to Dana Whitlock on 11/11 is her security deposit going back.", {"deposit"}),
     ("The $1,200 to Ada on 10/30 (ZELLE PAYMENT TO ADA OKAFOR) is her draw. Same on 9/30 and 11/27.", {"owner_draw"}),
@@ -301,3 +303,11 @@ def test_a_remark_naming_several_days_of_one_sum_names_a_row_each_day():
     assert find(facts, "costs_total", "flats").value == Decimal("0")  # draws and a deposit back: no costs
     assert find(facts, "owner_draws", "flats").statement.startswith("Mill Lane Flats: owner draws of $3,600")
     assert find(facts, "deposits_held", "flats").value == Decimal("-1400")
+
+    # money in from the owners' own savings is capital, whatever the bank calls the move
+    book.add("2026-10-05", "5000", "flats", account="", memo="ONLINE TRANSFER FROM SAV ...4471")
+    savings = remark("The $5,000 ONLINE TRANSFER FROM SAV on 10/5 is our own savings going into the business account.",
+                     ("2026-10-05",), 5)
+    facts = finance.analyze([*book.rows, *said, savings], ctx())
+    assert find(facts, "capital_contributions", "flats").value == Decimal("5000")
+    assert not [f for f in facts if f.name == "transfers" and f.entity == "flats"]

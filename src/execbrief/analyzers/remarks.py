@@ -63,7 +63,7 @@ _PERSONAL = re.compile(
     r"agency|restaurant|salon))\b")
 # the owners' money put in: "That came out of our savings", "us putting our own money in"
 _CAPITAL = re.compile(
-    r"(?i)\b(?:(?:our|my)\s+own\s+money(?!\s+mov)|(?:from|out\s+of)\s+(?:our|my)\s+(?:own\s+)?(?:savings|personal\s+"
+    r"(?i)\b(?:(?:our|my)\s+own\s+(?:money(?!\s+mov)|savings)|(?:from|out\s+of)\s+(?:our|my)\s+(?:own\s+)?(?:savings|personal\s+"
     r"(?:account|savings|checking))|owners?'?\s+(?:investment|contribution|capital)|capital\s+(?:injection|"
     r"contribution|introduced))\b")
 # a deposit held for a tenant or a guest, given back: "her security deposit going back", "returned
@@ -97,7 +97,9 @@ _RETYPES = {
     ("deposit", -1): COST_TYPES,
     ("transfer", -1): COST_TYPES,
     ("transfer", 1): frozenset({"revenue"}),
-    ("capital_contribution", 1): frozenset({"revenue"}),  # (money moved between their own accounts stays a transfer)
+    # (money in from the owners' own savings is theirs put in, whatever the bank calls the move;
+    # "that's just our own money moving" between the businesses is no capital: _CAPITAL says so)
+    ("capital_contribution", 1): frozenset({"revenue", "transfer"}),
 }
 
 
