@@ -1587,3 +1587,22 @@ def test_nobody_serious_is_no_serious_matter():
     assert vocab.signals("Flat B - 2 enquiries, nobody serious yet.") == frozenset({"problem"})  # a problem, not high
     assert "problem" not in vocab.signals("the van's knock is nothing serious")
     assert "high" in vocab.signals("a serious leak in flat 2")
+
+
+def test_under_a_heading_of_what_nobody_tracks_a_line_that_says_it_is_counted_is_no_gap():
+    found = {f.statement: f for f in operations.analyze([section(
+        "Van - what I don't track", "cost per job - never worked it out", "jobs/wk I do count (~14)",
+        "Retail attach rate at the salon (how many clients buy a product with their service)")], ctx())}
+
+    assert found["Alpha Rentals: cost per job - never worked it out (not tracked)."].kind == "gap"
+    assert found["Alpha Rentals — Van - what I don't track: jobs/wk I do count (~14)."].kind == "note"
+    attach = found["Alpha Rentals: Retail attach rate at the salon (how many clients buy a product with their "
+                   "service) (not tracked)."]
+    assert "marketing" in attach.topics and attach.recommendation == "Start tracking retail attach rate at the salon."
+
+
+def test_a_return_due_in_31_to_60_days_is_prepared_a_month_before():
+    vat = only(operations.analyze([task("The Nov-Dec VAT return is due by 15 January, roughly €9,500",
+                                        due="2027-01-15")], ctx()))
+
+    assert (vat.severity, vat.due) == ("medium", date(2026, 12, 16))  # (as of 23 November)

@@ -91,11 +91,17 @@ def analyze(evidence: Sequence[Evidence], ctx: AnalysisContext) -> list[Fact]:
     return facts
 
 
+# a line under a "what I don't track" heading that says it is tracked: "jobs/wk I do count (~14)"
+_DO_TRACK = re.compile(r"(?i)\b(?:i|we)\s+(?:do\s+)?(?:count|track|log|measure|record)\b|\b(?:is|are) (?:already )?tracked\b")
+
+
 def _start_tracking(said: str) -> str:
     """What to do about a KPI the notes say nobody tracks: "Online store conversion rate: Shopify
     shows it, nobody looks at it" → "Start tracking online store conversion rate." (not the line
-    again); a line that names no KPI before a colon is quoted."""
+    again), as before an aside in brackets; a line that names no KPI before either is quoted."""
     head, colon, _ = said.partition(":")
+    if not colon:  # "Retail attach rate at the salon (how many clients buy a product …)"
+        head, colon, _ = said.partition(" (")
     if colon and 2 <= len(head.split()) <= 8 and not any(c.isdigit() for c in head):
         return f"Start tracking {head[0].lower() + head[1:] if not head[:2].isupper() else head}."
     return f"Start tracking it: {said.rstrip('.')}."
@@ -224,7 +230,7 @@ def _task_fact(ev: Evidence, entity: str | None, task: str, due: date | None, to
     if overdue:
         severity, name = "high", "overdue_task"
         when = f", overdue since {due.isoformat()}"  # type: ignore[union-attr]
-    elif due is not None and due > ctx.as_of + timedelta(days=_LEAD) and _EXPIRES.search(task) \
+    elif due is not None and due > ctx.as_of + timedelta(days=_LEAD) and (_EXPIRES.search(task) or _FILING.search(task)) \
             and due <= ctx.as_of + timedelta(days=EXPIRY_WARNING_DAYS):
         # "Hiscox public liability renews 8 Jan, no quote yet": what lapses then is done a month before
         start = due - timedelta(days=_LEAD)
@@ -448,7 +454,7 @@ def section_items(ev: Evidence, info: NoteInfo, ctx: AnalysisContext) -> list[Fa
                                signals - {"problem", "critical", "high"}, said))
             continue
         kind = label.get("kind") or (
-            "gap" if role == "missing_kpi" else "action" if role == "plan" and not prose
+            "gap" if role == "missing_kpi" and not _DO_TRACK.search(raw) else "action" if role == "plan" and not prose
             else "finding" if role == "risk" or (role != "done" and "problem" in signals and not _fine(signals))
             # "1099s for two contractors due Jan 31": a deadline
             else "action" if role is None and item.get("due") else "note")
@@ -625,6 +631,8 @@ def quantity(text: str, currency: str) -> tuple[Decimal | None, str | None]:
 # inspection to book, a quote to get)
 EXPIRY_WARNING_DAYS = 60
 _LEAD = 30  # days before a renewal or expiry a task about it is started: quotes, forms, an inspector's visit
+# a return or filing due: prepared (and its money found) a month before, as a renewal is
+_FILING = re.compile(r"(?i)\b(?:return|filing|accounts|tax bill|payment on account)\s+(?:is\s+|are\s+)?due\b|\bdue to be filed\b")
 _EXPIRES = re.compile(r"(?i)\b(?:expir\w*|runs? out|lapses?|lapsing|renewal (?:is )?due|due for renewal|renews)\b")
 
 
