@@ -1606,3 +1606,11 @@ def test_a_return_due_in_31_to_60_days_is_prepared_a_month_before():
                                         due="2027-01-15")], ctx()))
 
     assert (vat.severity, vat.due) == ("medium", date(2026, 12, 16))  # (as of 23 November)
+
+
+def test_a_gift_guide_is_marketing_and_a_suppliers_credit_the_accountants():
+    vocab = ctx().vocabulary
+
+    assert "marketing" in vocab.topics_for("Holiday gift guide email — 12/4")
+    assert "accounting" in vocab.topics_for("Campo says they'll credit us $1,491 once they get photos of the cracks")
+    assert "accounting" not in vocab.topics_for("Put the Campo pot order on the credit card")
