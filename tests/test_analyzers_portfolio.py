@@ -166,6 +166,16 @@ def test_a_worried_status_is_a_churn_risk():
     assert "its status reads 'Asked for agency review'" in one(facts, "churn_risk").statement
 
 
+def test_a_client_whose_status_says_it_is_leaving_is_leaving_and_its_money_is_to_replace():
+    leaving = one(portfolio.analyze([client(10, "Bright Acre Farms", "$1,800", end="2026-12-31", status="Leaving")],
+                                    ctx()), "churn_risk")
+
+    assert leaving.statement == ("Bright Studio: Bright Acre Farms ($1,800 a month) is leaving: its contract ends on "
+                                 "2026-12-31, in 38 days; its status reads 'Leaving'.")
+    assert leaving.recommendation == ("Replace Bright Acre Farms' $1,800 a month after 2026-12-31: win a client of "
+                                      "that size, or ask why it is leaving.")  # not "agree a renewal"
+
+
 def test_unpaid_invoice_rows_past_due_are_findings_and_paid_ones_are_not():
     rows = [
         row(20, invoice="INV-101", client="A Co", amount="$2,000", due_date="2026-10-01", status="Unpaid"),

@@ -228,13 +228,22 @@ def churn_risks(group: Sequence[Client], ctx: AnalysisContext) -> list[Fact]:
             continue
         key_client = c.fee is not None and c.fee in big
         fee = f" ({money(c.fee, ctx.currency)} a month)" if c.fee is not None else ""
+        # a status that says it is going ("Leaving", "Not renewing", "Gave notice"): it leaves, and
+        # its money is what to replace, not a renewal to agree
+        going = _LEAVING.search(c.status) is not None
+        if going:
+            lost = f"{money(c.fee, ctx.currency)} a month" if c.fee is not None else "its fees"
+            when = f" after {c.end.isoformat()}" if ending else ""  # type: ignore[union-attr]
+            advice = f"Replace {possessive(c.name)} {lost}{when}: win a client of that size, or ask why it is leaving."
+        else:
+            advice = (f"Meet {c.name} before {c.end.isoformat()} to agree a renewal." if ending  # type: ignore[union-attr]
+                      else f"Call {c.name} this week about what it needs to stay.")
         facts.append(Fact(
             id=stable_id("f", "churn_risk", c.row.entity, c.name.lower()), kind="finding", name="churn_risk",
             entity=c.row.entity, severity="high" if key_client or len(reasons) > 1 else "medium",
             value=c.fee, unit=ctx.currency if c.fee is not None else None,
-            statement=f"{_who(c.row.entity, ctx)}: {c.name}{fee} may leave: {'; '.join(reasons)}.",
-            recommendation=(f"Meet {c.name} before {c.end.isoformat()} to agree a renewal." if ending  # type: ignore[union-attr]
-                            else f"Call {c.name} this week about what it needs to stay."),
+            statement=f"{_who(c.row.entity, ctx)}: {c.name}{fee} {'is leaving' if going else 'may leave'}: {'; '.join(reasons)}.",
+            recommendation=advice,
             topics=("clients", "revenue", "risk"), evidence=(c.row.ev.id,), sources=(c.row.where,),
         ))
     return facts
