@@ -22,7 +22,7 @@ def test_every_builtin_module_registers_its_rule_and_they_run_in_order():
     rules = registered()
     names = [r.name for r in rules]
     assert names[: len(base.BUILTIN)] == list(base.BUILTIN)  # over evidence, then kpis, then plan
-    assert [r.name for r in rules if r.over_facts] == ["associates", "resolution", "restated", "drops", "seasons", "sold", "vacant", "breakeven", "kpis", "plan"]
+    assert [r.name for r in rules if r.over_facts] == ["associates", "resolution", "restated", "drops", "seasons", "sold", "materiality", "vacant", "breakeven", "kpis", "plan"]
     assert all(isinstance(r.reads, Reads) for r in rules if not r.over_facts)
 
 
@@ -77,7 +77,7 @@ def test_a_rule_with_kinds_reads_only_the_businesses_of_those_kinds_and_runs_aft
     assert failures == {}
     assert seen == ["duplex", "shop", None]  # a rental, a business of no kind, the group: not the charter
     assert {f.entity for f in facts if f.name == "probe"} == {"duplex", "shop", None}
-    assert [r.name for r in registered()][-11:] == ["vacancy_probe", "associates", "resolution", "restated", "drops", "seasons", "sold", "vacant", "breakeven", "kpis", "plan"]
+    assert [r.name for r in registered()][-12:] == ["vacancy_probe", "associates", "resolution", "restated", "drops", "seasons", "sold", "materiality", "vacant", "breakeven", "kpis", "plan"]
 
 
 def test_a_rule_over_facts_reads_the_facts_made_before_it_in_their_order(monkeypatch):

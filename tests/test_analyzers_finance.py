@@ -910,3 +910,27 @@ def test_a_sold_business_is_asked_for_no_kpis_and_its_notes_of_the_sale_are_no_r
     assert by_line["notes/bikes/handover.md:6"].kind == "action"  # and what it left to do
     assert "compliance" in by_line["notes/bikes/handover.md:6"].topics  # a company dissolved with the state
     assert named(facts, "missing_kpi") == []  # nothing to track of a business sold
+
+
+def test_a_problem_whose_only_money_is_a_crumb_of_its_businesss_revenue_is_no_high_one():
+    book = Ledger()
+    for month in ("09", "10", "11"):
+        book.add(f"2026-{month}-05", "10800", "beta", account="Stripe", memo="Cleans")
+    prov = Provenance(source="notes", path="notes/clean.md", line_start=3, line_end=3)
+    section = Evidence(id="ev-clean", source="notes", kind="section", entity="beta", text="Week",
+                       record={"heading": "Week", "level": 2, "parents": [], "bullets": [
+                           {"text": "The Patels cancelled their biweekly clean and we refunded the $130 visit.", "line": 4},
+                           {"text": "Hollins cancelled: $4,600 a month gone.", "line": 5},
+                           {"text": "Complaints about late cleans rising: 3 in September, 12 in November, refunded $90.",
+                            "line": 6},
+                           {"text": "The Stripe password is cancelled and written here, $30 fee.", "line": 7}]},
+                       provenance=prov)
+    entities = {"beta": ("Beta Delivery", "delivery")}
+    facts, failures = analyze([*book.rows, section], ctx(as_of=date(2026, 11, 30), entities=entities))
+    assert failures == {}
+    severity = {f.sources[0]: f.severity for f in facts if f.sources and f.sources[0].startswith("notes/")}
+
+    assert severity["notes/clean.md:4"] == "medium"  # $130 of $10,800 a month
+    assert severity["notes/clean.md:5"] == "high"  # a big client
+    assert severity["notes/clean.md:6"] == "high"  # counts more than the sum it names
+    assert severity["notes/clean.md:7"] == "high"  # security: no matter of money

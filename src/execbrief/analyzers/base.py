@@ -211,7 +211,8 @@ _REGISTRY: dict[str, Rule] = {}
 
 # The built-in analyzer modules, in the order their rules run (kpis before plan, which dates its gaps)
 BUILTIN = ("finance", "leaks", "books", "operations", "records", "portfolio", "assets", "security",
-           "cloud", "cost", "associates", "resolution", "restated", "drops", "seasons", "sold", "vacant", "breakeven", "kpis",
+           "cloud", "cost", "associates", "resolution", "restated", "drops", "seasons", "sold", "materiality", "vacant",
+           "breakeven", "kpis",
            "plan")
 
 
