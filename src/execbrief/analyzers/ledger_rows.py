@@ -32,7 +32,7 @@ from .remarks import Remark, pick, remarks as read_remarks
 if TYPE_CHECKING:
     from .base import AnalysisContext
 
-__all__ = ["ALL", "Group", "Ledger", "Retyped", "Row", "aggregate", "closed_loans", "sold_businesses", "first_months", "first_open_month", "ledger", "month_after", "month_before",
+__all__ = ["ALL", "Group", "Ledger", "Retyped", "Row", "BUSINESS_SOLD", "aggregate", "closed_loans", "sold_businesses", "first_months", "first_open_month", "ledger", "month_after", "month_before",
            "month_seq", "regular_cadence", "opening_cash", "shared_ledger", "with_group"]
 
 
@@ -605,7 +605,7 @@ def one_large_cost(txns: Sequence[Group], entity: str | None, costs: Decimal, mo
 
 
 # an asset sale that is the business itself: "Sale of business", "Sale of the trade and assets"
-_BUSINESS_SOLD = re.compile(r"(?i)\bsale of (?:the )?(?:business|company|trade(?: and assets)?|goodwill)\b"
+BUSINESS_SOLD = re.compile(r"(?i)\bsale of (?:the )?(?:business|company|trade(?: and assets)?|goodwill)\b"
                             r"|\b(?:business|goodwill) (?:sale|sold|disposal)\b")
 
 
@@ -618,7 +618,7 @@ def sold_businesses(groups: Sequence[Group]) -> dict[str, tuple[str, str, Decima
     for g in groups:
         if g.entity is None:
             continue
-        if g.type == "asset_sale" and g.amount > 0 and (_BUSINESS_SOLD.search(g.category) or _BUSINESS_SOLD.search(g.account)):
+        if g.type == "asset_sale" and g.amount > 0 and (BUSINESS_SOLD.search(g.category) or BUSINESS_SOLD.search(g.account)):
             found = sales.setdefault(g.entity, [g.month, g.category or g.account, Decimal(0)])
             found[0] = max(found[0], g.month)
             found[2] += g.amount

@@ -19,6 +19,7 @@ from typing import Sequence
 from ..model import Fact
 from .base import FACTS, AnalysisContext, rule
 from .build import fact as fact_of
+from .ledger_rows import month_seq
 
 __all__ = ["SHARE", "analyze", "parts"]
 
@@ -38,10 +39,7 @@ _COUNT = re.compile(r"\d")
 def _months(period: str | None) -> int:
     """How many months a ``2026-09..2026-11`` span holds (one for a single month)."""
     first, _, last = (period or "").partition("..")
-    if not last:
-        return 1
-    (y1, m1), (y2, m2) = (map(int, first.split("-")[:2]), map(int, last.split("-")[:2]))
-    return max(1, (y2 - y1) * 12 + m2 - m1 + 1)
+    return len(month_seq(first[:7], last[:7])) if last else 1
 
 
 def parts(facts: Sequence[Fact]) -> dict[str, list[Fact]]:

@@ -24,7 +24,7 @@ from .base import AnalysisContext, rule
 from .views import NOTES
 from .build import fact
 from ..sources.spoken import spoken_figures
-from ..sources.values import find_dates, month_heading, parse_money, resolve_day
+from ..sources.values import find_dates, heading_days, month_heading, parse_money, resolve_day
 from ..vocabulary import Vocabulary
 
 __all__ = ["analyze", "note_infos", "NoteInfo", "parse_kpi_value", "quantity", "risk_date", "table_row"]
@@ -202,7 +202,7 @@ def said_on(record: dict[str, Any], info: NoteInfo, ctx: AnalysisContext) -> str
         return own
     reference = _note_day(info, ctx)
     for heading in (record.get("heading") or "", *reversed(record.get("parents") or ()), info.title):
-        for day in _heading_days(heading, ctx.dmy, reference):
+        for day in heading_days(heading, ctx.dmy, reference):
             if day.isoformat() <= today:
                 return day.isoformat()
         if heading and len(heading) <= 16 and (month := month_heading(heading, reference)):
@@ -530,7 +530,7 @@ def stated_kpis(ev: Evidence, info: NoteInfo, item: dict[str, Any], raw: str, en
         today = ctx.as_of.isoformat()
         said = [d for d in item.get("dates") or () if d <= today]
         said += [own[:10] for own in (item.get("said"),) if own and own[:10] <= today]
-        said += [d.isoformat() for d in _heading_days(ev.record.get("heading") or "", ctx.dmy, _note_day(info, ctx))
+        said += [d.isoformat() for d in heading_days(ev.record.get("heading") or "", ctx.dmy, _note_day(info, ctx))
                  if d.isoformat() <= today]
         when = said[0] if said else info.updated.isoformat() if info.updated and not info.guessed else None
         on = f" on {when}" if when else ""
@@ -549,29 +549,6 @@ def _note_day(info: NoteInfo, ctx: AnalysisContext) -> date:
     """The day a note's undated lines and year-less headings are read against: its own, or the
     as-of date for a note changed after it."""
     return min(info.updated, ctx.as_of) if info.updated else ctx.as_of
-
-
-@lru_cache(maxsize=4096)  # a section's items share their heading
-def _heading_days(heading: str, dmy: bool = False, reference: date | None = None) -> tuple[date, ...]:
-    """The days a heading gives ("Week of 2 November 2026", "Sunday 10/25/2026 — Zoom"); with a
-    ``reference`` (the note's day), a heading that opens with a day and no year too ("Mon 11/16",
-    "16 nov", "Nov 16 — call"), in the year that puts it nearest."""
-    if not _DIGIT.search(heading):
-        return ()
-    order = "dmy" if dmy else "mdy"
-    found = tuple(d for f in find_dates(heading, order) if (d := resolve_day(tuple(f), None)))
-    if found or reference is None:
-        return found
-    opening = _OPENING_DAY.match(heading)
-    if opening is None:
-        return ()
-    return tuple(d for f in find_dates(opening.group(1), order, yearless=True) if (d := resolve_day(tuple(f), reference)))
-
-
-# a heading that opens with a day, a weekday before it or not: "Mon 11/16", "16 nov", "Nov 16 — call"
-_OPENING_DAY = re.compile(r"(?i)\s*(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
-                          r"(\d{1,2}/\d{1,2}(?![/\d])|\d{1,2}(?:st|nd|rd|th)?\s+[a-z]{3,9}\.?|[a-z]{3,9}\.?\s+\d{1,2}(?!\d))"
-                          r"(?=\W|$)")
 
 
 def _action(ev: Evidence, entity: str | None, raw: str, due_text: str | None, heading: str,

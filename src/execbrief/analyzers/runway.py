@@ -21,7 +21,8 @@ from ..formatting import money, month_label, month_range_label
 from ..model import Evidence, Fact, stable_id
 from .base import AnalysisContext
 from .kinds import customers
-from .ledger_rows import ALL, Group, aggregate, closed_loans, first_months, one_large_cost, opening_cash, with_group
+from .ledger_rows import (ALL, BUSINESS_SOLD, Group, aggregate, closed_loans, first_months, one_large_cost, opening_cash,
+                          with_group)
 from .ledger_types import debt_word, type_label
 from .tables import possessive
 
@@ -288,7 +289,6 @@ _BOTH_WAYS = {
 # what an asset sale's categories say it was: an insurer paying a claim, the business itself
 # sold, or something else sold
 _CLAIMED = re.compile(r"(?i)\b(?:insurance|claims?|verzekering\w*)")
-_BUSINESS = re.compile(r"(?i)\bsale of (?:the )?(?:business|company|trade|goodwill)|\b(?:business|goodwill) (?:sale|sold|disposal)")
 _SOLD = re.compile(r"(?i)\b(?:sale|sold|disposal|proceeds from sale)\b")
 
 
@@ -299,7 +299,7 @@ def _one_off(categories: str | None, said: str) -> str:
         return said
     parts = [p for p in re.split(r";\s*", categories) if p]
     claims = [p for p in parts if _CLAIMED.search(p) and not _SOLD.search(p)]
-    business = [p for p in parts if _BUSINESS.search(p)]
+    business = [p for p in parts if BUSINESS_SOLD.search(p)]
     if claims and len(claims) == len(parts):
         return "{m} came in as an insurer's payout on a claim (a one-off)"
     if business and len(business) == len(parts):

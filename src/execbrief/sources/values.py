@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import lru_cache
 
 __all__ = [
     "MAX_DIGITS",
@@ -22,6 +23,7 @@ __all__ = [
     "parse_day",
     "find_dates",
     "leading_date",
+    "heading_days",
     "month_heading",
     "resolve_day",
     "typed_cells",
@@ -309,3 +311,26 @@ def typed_cells(cells: dict[str, str]) -> dict[str, dict[str, str]]:
         if group:
             out[name] = group
     return out
+
+
+@lru_cache(maxsize=4096)  # a section's items share their heading
+def heading_days(heading: str, dmy: bool = False, reference: date | None = None) -> tuple[date, ...]:
+    """The days a heading gives ("Week of 2 November 2026", "Sunday 10/25/2026 — Zoom"); with a
+    ``reference`` (the note's day), a heading that opens with a day and no year too ("Mon 11/16",
+    "16 nov", "Nov 16 — call"), in the year that puts it nearest."""
+    if not any(c.isdigit() for c in heading):
+        return ()
+    order = "dmy" if dmy else "mdy"
+    found = tuple(d for f in find_dates(heading, order) if (d := resolve_day(tuple(f), None)))
+    if found or reference is None:
+        return found
+    opening = _OPENING_DAY.match(heading)
+    if opening is None:
+        return ()
+    return tuple(d for f in find_dates(opening.group(1), order, yearless=True) if (d := resolve_day(tuple(f), reference)))
+
+
+# a heading that opens with a day, a weekday before it or not: "Mon 11/16", "16 nov", "Nov 16 — call"
+_OPENING_DAY = re.compile(r"(?i)\s*(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
+                          r"(\d{1,2}/\d{1,2}(?![/\d])|\d{1,2}(?:st|nd|rd|th)?\s+[a-z]{3,9}\.?|[a-z]{3,9}\.?\s+\d{1,2}(?!\d))"
+                          r"(?=\W|$)")
