@@ -90,12 +90,22 @@ def measure(name: str, into: Path | None = None, adjust: Callable[[Any], Any] | 
             _, reports = ledger.reports(result.run_id)
         names = {e.id: e.name for e in settings.entities}
     items: dict[str, list[str]] = {}
+    audits: dict[tuple[str, str], list[str]] = {}  # (lens, entity): a lens's briefing of one business of several
     for r in reports:  # (two audits of one lens: its briefings together)
         items.setdefault(r.lens, []).extend(_items(r))
+        lens, _, entity = r.key.partition("--")
+        if entity in names:
+            audits[(lens, entity)] = _items(r)
+
+    def shown(lens: str, entity: str | None) -> list[str]:
+        """What an entry is matched against: with one briefing of its lens per business, the
+        one of its business; else every briefing of its lens."""
+        return audits.get((lens, entity or ""), items.get(lens, []))
+
     recall = Recall(name)
     for exp in expected.get("expect", []):
         for lens in exp["lenses"]:
-            hit = _hit(exp["match"], items.get(lens, []))
+            hit = _hit(exp["match"], shown(lens, exp.get("entity")))
             (recall.found if hit else recall.missed).setdefault(lens, []).append(exp["id"])
             entity = exp.get("entity")
             if hit and entity and entity != "group" and entity in names:
@@ -107,11 +117,11 @@ def measure(name: str, into: Path | None = None, adjust: Callable[[Any], Any] | 
 
                 # (two audits of one lens, or two businesses with alike items: the item about
                 # this business, if one matches, is the one the expectation means)
-                if elsewhere(hit) and all(elsewhere(item) for item in _hits(exp["match"], items.get(lens, []))):
+                if elsewhere(hit) and all(elsewhere(item) for item in _hits(exp["match"], shown(lens, entity))):
                     recall.misattributed.append((lens, exp["id"], hit))
     for absent in expected.get("absent", []):
         for lens in absent["lenses"]:
-            hit = _hit(absent["match"], items.get(lens, []))
+            hit = _hit(absent["match"], shown(lens, absent.get("entity")))
             if hit:
                 recall.violations.append((lens, absent["id"], hit))
     return recall

@@ -626,6 +626,40 @@ def test_archived_or_closed_notes_are_left_out_but_still_recorded_as_inputs(ws):
     assert result.warnings == []
 
 
+def test_a_tracker_issue_done_or_canceled_is_left_out_and_its_label_names_its_business(ws):
+    issue = "# {title}\n\nState: {state}\nLabels: maintenance, globex\nAssignee: Dev\nCreated: 2026-11-07\n\n{text}\n"
+    ws.write("notes/issues/SAL-41 Hot tub heater fault.md",
+             issue.format(title="SAL-41 Hot tub heater fault", state="Done", text="Hot tub only at 27C."))
+    ws.write("notes/issues/SAL-37 List on Vrbo.md",
+             issue.format(title="SAL-37 List on Vrbo", state="Canceled", text="Vrbo sync keeps failing."))
+    ws.write("notes/issues/SAL-44 Reply to the review.md",
+             issue.format(title="SAL-44 Reply to the review", state="In Progress", text="We lost a star."))
+    result = ws.collect()
+
+    assert {e.provenance.path for e in result.evidence} == {"notes/issues/SAL-44 Reply to the review.md"}
+    assert len(result.inputs) == 3
+    doc = one(of_kind(result, "document"))
+    # the one label naming a business is the issue's, whatever its file, folder and title say
+    assert (doc.entity, doc.record["status"], doc.record["tags"]) == ("globex", "In Progress", ["maintenance", "globex"])
+    assert one(of_kind(result, "section")).entity == "globex"
+
+
+def test_labels_naming_two_businesses_name_neither(ws):
+    ws.write("notes/issues/SAL-9 Shared van.md", "# SAL-9 Shared van\n\nState: Open\nLabels: acme, globex\n\nVan MOT due.\n")
+    assert one(of_kind(ws.collect(), "document")).entity is None
+
+
+def test_a_secret_in_an_archived_note_is_still_reported_and_nothing_else_of_it(ws):
+    secret = "sk_live_" + "a1B2c3D4e5F6g7H8i9J0k1L2"
+    ws.write("notes/acme/billing.md", f"# Billing setup\n\nStatus: Done\nTags: billing\n\nKey for Zapier: {secret}\n")
+    for run in range(2):  # (the second from the cache index)
+        result = ws.collect()
+        (hit,) = result.evidence
+        assert (hit.kind, hit.entity, hit.provenance.path, hit.provenance.line_start) == (
+            "scan_hit", "acme", "notes/acme/billing.md", 6)
+        assert secret not in repr(hit)
+
+
 def test_include_archived_brings_archived_notes_back_flagged(ws):
     ws.write("notes/acme/old.md", ARCHIVED)
     result = ws.collect("\n[sources.notes]\ninclude_archived = true\n")

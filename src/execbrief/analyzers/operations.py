@@ -23,6 +23,7 @@ from ..redaction import secret_column
 from .base import AnalysisContext, rule
 from .views import NOTES
 from .build import fact
+from ..sources.notes import ARCHIVED_STATUSES
 from ..sources.spoken import spoken_figures
 from ..sources.values import find_dates, heading_days, month_heading, parse_money, resolve_day
 from ..vocabulary import Vocabulary
@@ -32,7 +33,6 @@ __all__ = ["analyze", "note_infos", "NoteInfo", "parse_kpi_value", "quantity", "
 _RANK = {s: n for n, s in enumerate(SEVERITIES)}  # (most severe first)
 _SEVERITY_TAG = re.compile(r"^\s*[\[(]\s*(critical|high|medium|low|info)\s*[\])]\s*[:\-–]?\s*", re.I)
 _DUE_TEXT = re.compile(r"\s*(\(due [0-9-]+\)|due:? ?[0-9]{4}-[0-9]{2}-[0-9]{2}|📅 ?[0-9-]+)\s*", re.I)
-CLOSED_STATUSES = {"archived", "closed", "done", "superseded"}
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ def note_infos(evidence: Sequence[Evidence]) -> dict[str, NoteInfo]:
                 title=ev.text or ev.provenance.path,
                 tags=tuple(str(t) for t in r.get("tags") or ()),
                 updated=date.fromisoformat(updated[:10]) if updated else None,
-                closed=status in CLOSED_STATUSES,
+                closed=status in ARCHIVED_STATUSES,
                 guessed=r.get("updated_from") == "mtime",
             )
     return out

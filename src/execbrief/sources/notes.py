@@ -45,9 +45,13 @@ from ..workers import ForkMap
 __all__ = ["NotesSource", "register", "parse_note", "ARCHIVED_STATUSES", "CACHE_VERSION"]
 
 SUFFIXES = (".md", ".markdown")
-ARCHIVED_STATUSES = frozenset({"archived", "closed", "done", "superseded"})
-CACHE_VERSION = 36  # bump when parse_note's output changes (36: a task's due date reads against its heading's day as the analyzers date the heading (heading_days); 35: a date line may end with its weekday, "Nov 24 Tues"; 34: a paper checklist's boxes (☐ open, ✓ ☑ ticked) are tasks, a task struck through (~~…~~) is cancelled, a word broken at a line's end ("igni-" / "tion") is joined; 33: "At the end of the month we take our commission" is a routine, no due date; 32: "written 11/21/2025" or "written 21 November 2025" dates the note; 31: a todo.txt task's projects are kept apart from its text; 30: "by the 15th" is a due date; 29: a password in a connection string (postgres://app:…@host) is withheld; 28: a todo.txt line ("(A) 2026-11-20 Chase Halden +consulting due:2026-12-04", "x 2026-11-25 …") is a task; 27: a Discord export's "**maya** — 10/14/2026 3:48 PM" dates its messages; 26: "by mid-Dec" and "by mid-month" are due dates; 25: a date written 2-11-2026 or 30.09.2026 is read; 24: a Wi-Fi network's password is withheld; 23: a sentence opening "That's" joins the one before; 22: a UTF-16 note with its BOM is read, not skipped as binary; 21: a sentence of four words or fewer (six ending on "it") joins the one before it; 20: a Notion page's property lines under its title are its front matter, not items; 19: a chat's or channel's message is marked so, its sentences read with the messages around it; 18: a chat line's date that could be day or month first is marked so, and read in the organisation's order; 17: an Android WhatsApp export's "03/11/2026, 22:14 - Sam: …" lines are messages, a key safe's code said without "code" and a login pasted as "address / password" (or the password alone on the next line) are withheld; 16: a Slack or Teams export's message headers and [11/16 07:02] lines date their messages, reactions are no items; 15: a table column of passwords or codes and a password-shaped word beside a login are withheld; 14: a "statement date" or "prepared on" within a line dates the note; 13: a task with several deadlines is due by the first, an AWS secret ending in +, / or = is named so, an access code said aloud is withheld; 12: e-mail headers and chat lines date the lines after them, an abbreviated password ("pw: …") is withheld; 8: late NUL bytes are warned of; 9: an AWS secret beside its key id is named so; 10: a sentence pointing back joins the one before, a table keeps its lead-in line, a login in words is withheld; 11: a front-matter value is quoted cut short)
-SUMMARY_VERSION = 15  # bump when what _build puts in a note's summary or evidence changes (15: "her security deposit going back" passes the remark sieve; 14: "my own pay" passes the remark sieve; 13: a table row, the owners' pay, their money put in and a refund are ledger remarks too; 12: a line that says a sum of money is personal, a draw or a transfer is a ledger remark; 11: a business run together in a web or mail address names it; 10: a chat's messages minutes apart are one conversation, read as one paragraph; 9: a secret's hit is the business's whose line it is on; 8: a bullet about two businesses, a sentence each, is one item per sentence; 7: a paragraph naming one business twice is its own across fillers; 6: a line that opens with a business's name as its label is that business's, a table row's short cell naming one is too, an alias said without its article names its business, a line that names none belongs to the one business of the kind it mentions, a paragraph about one business is its throughout)
+# what a note's (or a tracker issue's) status says when it is over: finished, or dropped
+ARCHIVED_STATUSES = frozenset({
+    "archived", "closed", "done", "superseded", "resolved", "completed", "complete",
+    "canceled", "cancelled", "duplicate", "won't do", "wont do", "won't fix", "wontfix",
+})
+CACHE_VERSION = 37  # bump when parse_note's output changes (37: a page's "State: Done" and "Labels: …" lines are its status and tags; 36: a task's due date reads against its heading's day as the analyzers date the heading (heading_days); 35: a date line may end with its weekday, "Nov 24 Tues"; 34: a paper checklist's boxes (☐ open, ✓ ☑ ticked) are tasks, a task struck through (~~…~~) is cancelled, a word broken at a line's end ("igni-" / "tion") is joined; 33: "At the end of the month we take our commission" is a routine, no due date; 32: "written 11/21/2025" or "written 21 November 2025" dates the note; 31: a todo.txt task's projects are kept apart from its text; 30: "by the 15th" is a due date; 29: a password in a connection string (postgres://app:…@host) is withheld; 28: a todo.txt line ("(A) 2026-11-20 Chase Halden +consulting due:2026-12-04", "x 2026-11-25 …") is a task; 27: a Discord export's "**maya** — 10/14/2026 3:48 PM" dates its messages; 26: "by mid-Dec" and "by mid-month" are due dates; 25: a date written 2-11-2026 or 30.09.2026 is read; 24: a Wi-Fi network's password is withheld; 23: a sentence opening "That's" joins the one before; 22: a UTF-16 note with its BOM is read, not skipped as binary; 21: a sentence of four words or fewer (six ending on "it") joins the one before it; 20: a Notion page's property lines under its title are its front matter, not items; 19: a chat's or channel's message is marked so, its sentences read with the messages around it; 18: a chat line's date that could be day or month first is marked so, and read in the organisation's order; 17: an Android WhatsApp export's "03/11/2026, 22:14 - Sam: …" lines are messages, a key safe's code said without "code" and a login pasted as "address / password" (or the password alone on the next line) are withheld; 16: a Slack or Teams export's message headers and [11/16 07:02] lines date their messages, reactions are no items; 15: a table column of passwords or codes and a password-shaped word beside a login are withheld; 14: a "statement date" or "prepared on" within a line dates the note; 13: a task with several deadlines is due by the first, an AWS secret ending in +, / or = is named so, an access code said aloud is withheld; 12: e-mail headers and chat lines date the lines after them, an abbreviated password ("pw: …") is withheld; 8: late NUL bytes are warned of; 9: an AWS secret beside its key id is named so; 10: a sentence pointing back joins the one before, a table keeps its lead-in line, a login in words is withheld; 11: a front-matter value is quoted cut short)
+SUMMARY_VERSION = 16  # bump when what _build puts in a note's summary or evidence changes (16: an archived note's secrets are kept (``withheld``) and reported; a page's State/Status and Labels properties are its status and tags, and a label naming one business is the note's; 15: "her security deposit going back" passes the remark sieve; 14: "my own pay" passes the remark sieve; 13: a table row, the owners' pay, their money put in and a refund are ledger remarks too; 12: a line that says a sum of money is personal, a draw or a transfer is a ledger remark; 11: a business run together in a web or mail address names it; 10: a chat's messages minutes apart are one conversation, read as one paragraph; 9: a secret's hit is the business's whose line it is on; 8: a bullet about two businesses, a sentence each, is one item per sentence; 7: a paragraph naming one business twice is its own across fillers; 6: a line that opens with a business's name as its label is that business's, a table row's short cell naming one is too, an alias said without its article names its business, a line that names none belongs to the one business of the kind it mentions, a paragraph about one business is its throughout)
 _GLOB = set("*?[")
 # a sentence that turns to another matter ("Oh and …", "Also …", "And remind me …", "Web stuff, I …")
 _ASIDE = re.compile(r"(?i)\W*(?:(?:um|uh|okay|ok|so|and|but)\W+)*(?:also|oh|plus|speaking of|one more thing|"
@@ -408,6 +412,10 @@ class NotesSource:
                 result.inputs.append(InputFile(source="notes", path=note.rel, sha256=note.sha,
                                                size=note.stat.st_size))
                 result.warnings.extend(_warning(note.rel, line, message) for line, message in note.summary["warnings"])
+                if note.summary.get("withheld"):  # an archived note's secrets, and nothing else of it
+                    found = note.summary
+                    result.evidence += [_hit(note.rel, found["entity"], found["observed"], note.sha, *hit)
+                                        for hit in found["withheld"]]
                 if note.summary.get("kept"):
                     if self._after_as_of(note.summary):
                         result.warnings.append(_warning(note.rel, None, (
@@ -539,9 +547,15 @@ class NotesSource:
         fm, body = parsed["fm"], parsed["scan"]
         status = _text(fm.get("status"))
         archived = (status or "").lower() in ARCHIVED_STATUSES or fm.get("archived") is True
-        if archived and not self.config.include_archived:
-            return [], summary
         observed = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(note.stat.st_mtime))
+        if archived and not self.config.include_archived:
+            # left out of the briefings, but a secret in it is on disk all the same: the leaks
+            # check still sees it ("Status: Done" on the page a Stripe key was pasted into)
+            if parsed.get("secrets"):
+                entity, _ = self._entity(fm, parsed["key_lines"], path, note.root, [])
+                summary.update(entity=entity, observed=observed,
+                               withheld=[list(found[:4]) for found in parsed["secrets"]])
+            return [], summary
         updated, updated_from = _last_update(parsed, body["stamps"], observed[:10], path.stem)
         reference = date.fromisoformat(updated)
         title = _text(fm.get("title")) or parsed["h1"] or path.stem
@@ -657,7 +671,8 @@ class NotesSource:
                 root: Path, warnings: list[list[Any]]) -> tuple[str | None, bool]:
         """The note's business, and whether front matter pins it for every item.
 
-        Front matter ``entity``, else the front matter title, else the file's name, else a
+        Front matter ``entity``, else the one business its tags name (an issue's "Labels:
+        maintenance, dune-cottage"), else the front matter title, else the file's name, else a
         folder below the notes root (innermost first). Headings and items are asked later.
         """
         resolver = self._resolver
@@ -673,6 +688,9 @@ class NotesSource:
             return found, found is not None
         if not resolver:
             return None, False
+        tagged = {found for tag in _tags(fm.get("tags")) if (found := resolver.label(tag)) is not None}
+        if len(tagged) == 1:
+            return tagged.pop(), False
         title = _text(fm.get("title"))
         found = resolver.in_text(title) if title else None
         if found is None:
@@ -803,8 +821,12 @@ def _usable(summary: Any, context: str) -> bool:
     if not (isinstance(summary.get("warnings"), list)
             and all(isinstance(w, list) and len(w) == 2 for w in summary["warnings"])):
         return False
-    if not summary.get("kept"):
-        return True
+    if not summary.get("kept"):  # (skipped, or archived: then maybe its secrets alone)
+        withheld = summary.get("withheld")
+        return withheld is None or (
+            isinstance(withheld, list) and all(isinstance(h, list) and len(h) == 4 for h in withheld)
+            and isinstance(summary.get("observed"), str)
+            and (summary.get("entity") is None or isinstance(summary["entity"], str)))
     return (all(isinstance(summary.get(k), str) for k in ("path", "updated", "observed"))
             and (summary.get("entity") is None or isinstance(summary["entity"], str))
             and isinstance(summary.get("archived"), bool) and isinstance(summary.get("hits"), list)
@@ -1053,13 +1075,16 @@ def resolve_due(found: list[Any], reference: date, dmy: bool = False) -> date | 
 # 5:02 PM"), then a blank line and the page
 _PROPERTY = re.compile(r"^([A-Z][A-Za-z0-9/&' -]{0,28}):[ \t]+(\S.*)$")
 _ENTITY_PROPERTIES = ("business", "company", "entity")
+_STATUS_PROPERTIES = ("status", "state")  # (an issue tracker's "State: Done")
+_TAG_PROPERTIES = ("tags", "labels", "label")  # (an issue's "Labels: maintenance, dune-cottage")
 _EDITED_PROPERTIES = ("last edited time", "last edited", "updated", "date")
 _PROPERTY_DAY = re.compile(r"^[A-Z][a-z]+\.? \d{1,2}, \d{4}|^\d{4}-\d{2}-\d{2}")
 
 
 def _page_properties(lines: list[str]) -> tuple[dict[str, Any], dict[str, int]]:
-    """A Notion page's properties read as its front matter (``entity`` from its *Business*,
-    ``tags`` from its *Tags*, ``updated`` from its *Last edited time*), and the line (1-based)
+    """A Notion page's (or a tracker issue's) properties read as its front matter (``entity``
+    from its *Business*, ``tags`` from its *Tags* or *Labels*, ``status`` from its *Status* or
+    *State*, ``updated`` from its *Last edited time*), and the line (1-based)
     of each key, for a warning about its value; their lines are emptied, so they are no items
     of the page. Only two lines or more right under the page's first heading count: "Note:
     skipped last week" in a page's text is the page's own words."""
@@ -1084,8 +1109,10 @@ def _page_properties(lines: list[str]) -> tuple[dict[str, Any], dict[str, int]]:
     for at, key, value in found:
         if key in _ENTITY_PROPERTIES and "entity" not in out:
             out["entity"], where["entity"] = value, at + 1
-        elif key == "tags":
-            out["tags"] = [t.strip() for t in value.split(",") if t.strip()]
+        elif key in _TAG_PROPERTIES:
+            out["tags"] = [*out.get("tags", ()), *(t.strip() for t in value.split(",") if t.strip())]
+        elif key in _STATUS_PROPERTIES and "status" not in out:
+            out["status"] = value
         elif key in _EDITED_PROPERTIES and "updated" not in out and (day := _PROPERTY_DAY.match(value)):
             out["updated"], where["updated"] = day.group(0), at + 1
         lines[at] = ""
