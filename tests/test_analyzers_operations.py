@@ -836,6 +836,20 @@ def test_late_in_a_date_is_when_not_lateness():
     assert "problem" in vocab.signals("Delivery was late again")
 
 
+def test_never_late_is_praise_not_lateness_and_never_missed_a_payment_no_miss():
+    vocab = ctx().vocabulary
+
+    assert "problem" not in vocab.signals("He's been a good tenant and the rent has never once been late.")
+    assert "problem" not in vocab.signals("Never missed a payment in three years")
+    assert "problem" in vocab.signals("The rent was never late before, but it is late this month")
+
+
+def test_no_bookings_on_purpose_is_as_it_should_be():
+    vocab = ctx().vocabulary
+
+    assert "fine" in vocab.signals("Calendars blocked since June, so there are no bookings in that window on purpose.")
+
+
 def test_a_device_stuck_on_an_old_system_is_tech():
     vocab = ctx().vocabulary
 

@@ -35,6 +35,9 @@ def ctx(**changes: object) -> AnalysisContext:
     ("revenue", "Stripe transfer", 1, "revenue"),  # the category says what it is
     ("operating", "Mortgage interest", -1, "interest"),  # a generic category lets the account say more
     ("operating", "Mortgage principal", -1, "loan_principal"),
+    ("Mortgage capital", "Starling - Boathouse", -1, "loan_principal"),  # a UK lender's word for it
+    ("Capital repayment", "Nationwide BTL", -1, "loan_principal"),
+    ("Mortgage", "Starling - Boathouse", -1, "loan_payment"),  # (not split: both together)
     ("", "Truck loan", -1, "loan_principal"),
     ("", "Truck loan", 1, "loan_proceeds"),
     ("", "Line of credit", 1, "loan_proceeds"),
@@ -560,6 +563,10 @@ def test_a_cost_with_no_category_is_named_by_its_account():
     ("", "Capital Improvements", -1, "asset_purchase"),  # a roof, paid at once
     ("Equipment purchase", "Checking", -1, "asset_purchase"),
     ("Fixed assets", "Van", -1, "asset_purchase"),
+    ("Renovation - Boathouse", "Starling - Boathouse", -1, "asset_purchase"),  # a new kitchen, booked apart
+    ("Refurbishment", "", -1, "asset_purchase"),
+    ("Shop fit-out", "", -1, "asset_purchase"),
+    ("Repairs & maintenance", "", -1, "operating_expense"),  # the running repairs stay costs
     ("Equipment rental", "", -1, "operating_expense"),  # hired, not bought
     ("", "Capital Improvements", 1, "revenue"),  # (money in is no purchase)
 ])

@@ -46,3 +46,27 @@ def test_a_month_the_notes_call_our_slow_one_the_tail_end_of_the_season_is_quiet
     assert said.kind == "metric" and "its quiet season" in said.statement
     (tail,) = run([fall(), note(2, "November is the tail end of the season for us.")])
     assert tail.kind == "metric"
+
+
+def loss() -> Fact:
+    return Fact(id="f-loss", kind="finding", name="month_loss", entity="cottage", period="2026-11", severity="high",
+                value=Decimal("-908"), unit="GBP", topics=("finance", "profitability", "risk"),
+                statement="Gull's Rest lost £908 in November 2026: revenue £0.00, costs £908.")
+
+
+def test_a_fall_and_a_loss_in_a_month_the_notes_say_it_was_shut_are_what_the_closing_does():
+    shut = note(1, "Gull's Rest is shut from 2 Nov to 15 Dec for the new kitchen and shower room.")
+    said = {f.id: f for f in run([fall(), loss(), shut])}
+
+    assert {f.kind for f in said.values()} == {"metric"}
+    assert said["f-loss"].statement == (
+        "Gull's Rest lost £908 in November 2026: revenue £0.00, costs £908: shut that month, as the notes say "
+        '("Gull\'s Rest is shut from 2 Nov to 15 Dec for the new kitchen and shower room").')
+    assert said["f-fall"].evidence == ("f-note-1",) and "risk" not in said["f-loss"].topics
+
+
+def test_a_closing_covers_the_months_between_the_two_it_names_and_no_other():
+    assert {f.id for f in run([loss(), note(1, "Closed for the refit from October to January.")])} == {"f-loss"}
+    assert {f.id for f in run([loss(), note(1, "Shut over Christmas, 24 Dec to 2 Jan.")])} == set()
+    assert run([loss(), note(1, "Closed the old account in November.")]) == []  # no closing of the business
+    assert run([loss(), note(1, "The water is shut off until the plumber comes in November.")]) == []

@@ -644,6 +644,23 @@ def test_a_tracker_issue_done_or_canceled_is_left_out_and_its_label_names_its_bu
     assert one(of_kind(result, "section")).entity == "globex"
 
 
+def test_an_open_issue_or_page_with_a_due_line_is_a_task_its_title_what_to_do(ws):
+    ws.write("notes/issues/SAL-51 Tell the insurer.md", (
+        "# SAL-51 Tell the insurer about the building works\n\nState: Todo\nLabels: globex\n"
+        "Due: 2026-12-01\nPriority: High\n\nThe policy needs notice of works over £10,000.\n"))
+    ws.write("notes/Hiring 85897c58.md", (
+        "# Hiring — replace Luis\n\nBusiness: Acme Inc\nDue: @December 4, 2026\nDone: No\n"
+        "Last edited time: November 27, 2026 5:02 PM\n\nLuis leaves December 11.\n"))
+    ws.write("notes/Old 3f9a.md", "# Old page\n\nBusiness: Acme Inc\nDue: December 1, 2026\nDone: Yes\n\nText.\n")
+    result = ws.collect()
+
+    tasks = {(t.entity, t.text, t.record["due"], t.record["done"]) for t in of_kind(result, "task")}
+    assert tasks == {("globex", "SAL-51 Tell the insurer about the building works", "2026-12-01", False),
+                     ("acme", "Hiring — replace Luis", "2026-12-04", False)}
+    # a database page ticked done is over, as a "Status: Done" one is
+    assert "notes/Old 3f9a.md" not in {e.provenance.path for e in result.evidence}
+
+
 def test_labels_naming_two_businesses_name_neither(ws):
     ws.write("notes/issues/SAL-9 Shared van.md", "# SAL-9 Shared van\n\nState: Open\nLabels: acme, globex\n\nVan MOT due.\n")
     assert one(of_kind(ws.collect(), "document")).entity is None

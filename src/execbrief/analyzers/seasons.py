@@ -1,4 +1,5 @@
-"""A fall in revenue the business's own notes call its season: said so, not a problem.
+"""A fall in revenue the business's own notes call its season, or a closing on purpose: said
+so, not a problem.
 
 The ledger says a holiday cottage took £2,325 in October and £550 in November; its bookings
 diary says "November is always quiet down here, last year was 3 stays. It's the season, not a
@@ -6,6 +7,12 @@ problem." A briefing that leads with "High: revenue fell 76.3%" tells its reader
 of what the owner knows. Where a note of the same business names the month of the fall (or
 the off season) as its usual quiet time, the fall stays in the figures, said with the note's
 words, and is no finding (same id: it takes the finding's place).
+
+So with a business shut on purpose: "The Boathouse is shut from 2 Nov to 15 Dec for the new
+kitchen and shower room", and the ledger shows no revenue in November and its running costs.
+Where a note of the business says it is shut or closed for a time (from, until, over, for
+its refit) and names the month (or two months around it), that month's fall and loss are
+what the closing does, said so, not shortfalls to fix.
 """
 
 from __future__ import annotations
@@ -30,20 +37,55 @@ _SEASON = re.compile(r"(?i)\b(?:always (?:our |the |a )?(?:quiet|slow|dead)|(?:u
 _PROBLEM = re.compile(r"(?i)\b(?:worse than|unlike|not (?:the|our) usual|not seasonal|more than usual)\b")
 _MAX_QUOTE = 140
 
+# a business shut on purpose for a time: "shut from 2 Nov to 15 Dec for the new kitchen",
+# "closed for the refit", "closed until March", "shut over January" (not "closed the account",
+# "shut off the water", "the deal closed for $5k")
+_SHUT = re.compile(r"(?i)\b(?:shut|closed)(?: down)? (?:from|between|until|till|over|during|through|"
+                   r"for (?:the |its |a |our )?(?:(?:new|whole|full) )?(?:refit|renovation|refurb\w*|works?|building works?|"
+                   r"rebuild|winter|season|holidays?|christmas|kitchen|bathroom|repairs))\b")
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTH = re.compile(r"(?i)\b(jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)(?:[a-z]*)\b")
+_FALLS = ("revenue_change", "month_loss")  # (the findings a closing explains)
+
 
 def parts(facts: Sequence[Fact]) -> dict[str, list[Fact]]:
-    """Each business's revenue falls and the notes of it that speak of a season: only the
-    statements of a business with a fall are read (most runs have none, and a fact base holds
-    up to a million notes)."""
-    falls = with_falls(facts)
+    """Each business's revenue falls and month losses, and the notes of it that speak of a
+    season or a closing: only the statements of a business with a fall or a loss are read
+    (most runs have none, and a fact base holds up to a million notes)."""
+    falls = {f.entity for f in facts if f.name in _FALLS and f.kind == "finding" and f.entity is not None}
     if not falls:
         return {}
     out: dict[str, list[Fact]] = {}
     for f in facts:
-        if f.entity in falls and (f.name == "revenue_change" and f.kind == "finding"
-                                  or f.kind in ("note", "finding") and _seasonal(f.statement)):
+        if f.entity in falls and (f.name in _FALLS and f.kind == "finding"
+                                  or f.kind in ("note", "finding") and (_seasonal(f.statement) or _shut(f.statement))):
             out.setdefault(f.entity, []).append(f)
     return out
+
+
+def _shut(statement: str) -> bool:
+    """Whether a statement says its business is shut for a time (its words looked for first:
+    over a million notes, the regex alone is slow)."""
+    low = statement.lower()
+    return ("shut" in low or "closed" in low) and _SHUT.search(statement) is not None
+
+
+def _covers(statement: str, month: int) -> bool:
+    """Whether a statement of a closing names the month (1-12), or two months around it
+    ("from 2 Nov to 15 Dec" covers November and December; "Oct to Mar", the winter)."""
+    named = [_MONTHS.index(m.group(1).lower()[:3]) + 1 for m in _MONTH.finditer(statement)]
+    if month in named:
+        return True
+    if len(named) < 2:
+        return False
+    first, last = named[0], named[-1]
+    return first <= month <= last if first <= last else (month >= first or month <= last)
+
+
+def _quote(statement: str) -> str:
+    words = statement.partition(": ")[2] or statement
+    quote = words if len(words) <= _MAX_QUOTE else words[:_MAX_QUOTE].rsplit(" ", 1)[0] + " …"
+    return quote.rstrip(".")
 
 
 def _seasonal(statement: str) -> bool:
@@ -57,24 +99,27 @@ def _seasonal(statement: str) -> bool:
 
 @rule(reads=FACTS, settles=True, partition=parts)
 def analyze(facts: Sequence[Fact], ctx: AnalysisContext) -> list[Fact]:
-    """Each revenue fall whose month a note of the business calls its quiet season, said so."""
+    """Each revenue fall whose month a note of the business calls its quiet season, and each
+    fall or month's loss in a month its notes say it was shut, said so."""
     out = []
+    closings = [f for f in facts if f.name not in _FALLS and _shut(f.statement)]
     for fall in facts:
-        if fall.name != "revenue_change" or fall.kind != "finding" or not fall.period or (fall.value or 0) >= 0:
+        if fall.name not in _FALLS or fall.kind != "finding" or not fall.period or (fall.value or 0) >= 0:
             continue
         month = month_label(fall.period[:7]).split()[0].lower()  # "November 2026" → "november"
-        said = next((f for f in facts if f.id != fall.id and f.name != "revenue_change" and _SEASON.search(f.statement)
-                     and not _PROBLEM.search(f.statement)
-                     and (month in f.statement.lower() or re.search(r"(?i)\b(?:off|low)[- ]season\b", f.statement))),
-                    None)
+        shut = next((f for f in closings if _covers(f.statement, int(fall.period[5:7]))), None)
+        said = shut or (None if fall.name != "revenue_change" else next(
+            (f for f in facts if f.id != fall.id and f.name not in _FALLS and _SEASON.search(f.statement)
+             and not _PROBLEM.search(f.statement)
+             and (month in f.statement.lower() or re.search(r"(?i)\b(?:off|low)[- ]season\b", f.statement))),
+            None))
         if said is None:
             continue
-        words = said.statement.partition(": ")[2] or said.statement
-        quote = words if len(words) <= _MAX_QUOTE else words[:_MAX_QUOTE].rsplit(" ", 1)[0] + " …"
+        why = "shut that month" if shut else "its quiet season"
         out.append(fact_of(
-            id=fall.id, kind="metric", name="revenue_change", entity=fall.entity, period=fall.period,
+            id=fall.id, kind="metric", name=fall.name, entity=fall.entity, period=fall.period,
             value=fall.value, unit=fall.unit,
-            statement=f"{fall.statement.rstrip('.')}: its quiet season, as the notes say (\"{quote.rstrip('.')}\").",
+            statement=f"{fall.statement.rstrip('.')}: {why}, as the notes say (\"{_quote(said.statement)}\").",
             topics=tuple(t for t in fall.topics if t != "risk"), evidence=fall.evidence + (said.id,),
             sources=fall.sources + said.sources,
         ))

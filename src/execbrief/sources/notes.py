@@ -50,7 +50,7 @@ ARCHIVED_STATUSES = frozenset({
     "archived", "closed", "done", "superseded", "resolved", "completed", "complete",
     "canceled", "cancelled", "duplicate", "won't do", "wont do", "won't fix", "wontfix",
 })
-CACHE_VERSION = 37  # bump when parse_note's output changes (37: a page's "State: Done" and "Labels: …" lines are its status and tags; 36: a task's due date reads against its heading's day as the analyzers date the heading (heading_days); 35: a date line may end with its weekday, "Nov 24 Tues"; 34: a paper checklist's boxes (☐ open, ✓ ☑ ticked) are tasks, a task struck through (~~…~~) is cancelled, a word broken at a line's end ("igni-" / "tion") is joined; 33: "At the end of the month we take our commission" is a routine, no due date; 32: "written 11/21/2025" or "written 21 November 2025" dates the note; 31: a todo.txt task's projects are kept apart from its text; 30: "by the 15th" is a due date; 29: a password in a connection string (postgres://app:…@host) is withheld; 28: a todo.txt line ("(A) 2026-11-20 Chase Halden +consulting due:2026-12-04", "x 2026-11-25 …") is a task; 27: a Discord export's "**maya** — 10/14/2026 3:48 PM" dates its messages; 26: "by mid-Dec" and "by mid-month" are due dates; 25: a date written 2-11-2026 or 30.09.2026 is read; 24: a Wi-Fi network's password is withheld; 23: a sentence opening "That's" joins the one before; 22: a UTF-16 note with its BOM is read, not skipped as binary; 21: a sentence of four words or fewer (six ending on "it") joins the one before it; 20: a Notion page's property lines under its title are its front matter, not items; 19: a chat's or channel's message is marked so, its sentences read with the messages around it; 18: a chat line's date that could be day or month first is marked so, and read in the organisation's order; 17: an Android WhatsApp export's "03/11/2026, 22:14 - Sam: …" lines are messages, a key safe's code said without "code" and a login pasted as "address / password" (or the password alone on the next line) are withheld; 16: a Slack or Teams export's message headers and [11/16 07:02] lines date their messages, reactions are no items; 15: a table column of passwords or codes and a password-shaped word beside a login are withheld; 14: a "statement date" or "prepared on" within a line dates the note; 13: a task with several deadlines is due by the first, an AWS secret ending in +, / or = is named so, an access code said aloud is withheld; 12: e-mail headers and chat lines date the lines after them, an abbreviated password ("pw: …") is withheld; 8: late NUL bytes are warned of; 9: an AWS secret beside its key id is named so; 10: a sentence pointing back joins the one before, a table keeps its lead-in line, a login in words is withheld; 11: a front-matter value is quoted cut short)
+CACHE_VERSION = 37  # bump when parse_note's output changes (37: a page's "State: Done" and "Labels: …" lines are its status and tags, its "Due: …" line makes the page a task, "Done: Yes" says it is done; 36: a task's due date reads against its heading's day as the analyzers date the heading (heading_days); 35: a date line may end with its weekday, "Nov 24 Tues"; 34: a paper checklist's boxes (☐ open, ✓ ☑ ticked) are tasks, a task struck through (~~…~~) is cancelled, a word broken at a line's end ("igni-" / "tion") is joined; 33: "At the end of the month we take our commission" is a routine, no due date; 32: "written 11/21/2025" or "written 21 November 2025" dates the note; 31: a todo.txt task's projects are kept apart from its text; 30: "by the 15th" is a due date; 29: a password in a connection string (postgres://app:…@host) is withheld; 28: a todo.txt line ("(A) 2026-11-20 Chase Halden +consulting due:2026-12-04", "x 2026-11-25 …") is a task; 27: a Discord export's "**maya** — 10/14/2026 3:48 PM" dates its messages; 26: "by mid-Dec" and "by mid-month" are due dates; 25: a date written 2-11-2026 or 30.09.2026 is read; 24: a Wi-Fi network's password is withheld; 23: a sentence opening "That's" joins the one before; 22: a UTF-16 note with its BOM is read, not skipped as binary; 21: a sentence of four words or fewer (six ending on "it") joins the one before it; 20: a Notion page's property lines under its title are its front matter, not items; 19: a chat's or channel's message is marked so, its sentences read with the messages around it; 18: a chat line's date that could be day or month first is marked so, and read in the organisation's order; 17: an Android WhatsApp export's "03/11/2026, 22:14 - Sam: …" lines are messages, a key safe's code said without "code" and a login pasted as "address / password" (or the password alone on the next line) are withheld; 16: a Slack or Teams export's message headers and [11/16 07:02] lines date their messages, reactions are no items; 15: a table column of passwords or codes and a password-shaped word beside a login are withheld; 14: a "statement date" or "prepared on" within a line dates the note; 13: a task with several deadlines is due by the first, an AWS secret ending in +, / or = is named so, an access code said aloud is withheld; 12: e-mail headers and chat lines date the lines after them, an abbreviated password ("pw: …") is withheld; 8: late NUL bytes are warned of; 9: an AWS secret beside its key id is named so; 10: a sentence pointing back joins the one before, a table keeps its lead-in line, a login in words is withheld; 11: a front-matter value is quoted cut short)
 SUMMARY_VERSION = 16  # bump when what _build puts in a note's summary or evidence changes (16: an archived note's secrets are kept (``withheld``) and reported; a page's State/Status and Labels properties are its status and tags, and a label naming one business is the note's; 15: "her security deposit going back" passes the remark sieve; 14: "my own pay" passes the remark sieve; 13: a table row, the owners' pay, their money put in and a refund are ledger remarks too; 12: a line that says a sum of money is personal, a draw or a transfer is a ledger remark; 11: a business run together in a web or mail address names it; 10: a chat's messages minutes apart are one conversation, read as one paragraph; 9: a secret's hit is the business's whose line it is on; 8: a bullet about two businesses, a sentence each, is one item per sentence; 7: a paragraph naming one business twice is its own across fillers; 6: a line that opens with a business's name as its label is that business's, a table row's short cell naming one is too, an alias said without its article names its business, a line that names none belongs to the one business of the kind it mentions, a paragraph about one business is its throughout)
 _GLOB = set("*?[")
 # a sentence that turns to another matter ("Oh and …", "Also …", "And remind me …", "Web stuff, I …")
@@ -152,6 +152,14 @@ def parse_note(data: bytes) -> dict[str, Any]:
     warnings.extend(body.problems)
     for t in body.tasks:  # the due date as found; a year-less or relative one is resolved per run
         t["due"] = _due(t["text"], t["line"], warnings)
+    if "due" in properties and isinstance(fm.get("due"), str):
+        # a tracker issue's or a database page's "Due: 2026-12-03": the page is itself a task,
+        # its title what to do ("SAL-51 Tell the insurer about the building works")
+        line = properties["due"]
+        found = _due(f"due {fm['due'].lstrip('@ ')}", line, warnings)
+        if found is not None:
+            body.tasks.append({"text": fm["title"], "done": False, "heading": None, "line": line, "end": line,
+                               "due": found})
     for sec in body.sections:  # a bullet under "Next 30 days" is a task too: keep its date as found
         for b in (*sec["bullets"], *sec["paras"]):  # ("inspection passed 2026-11-10" is history, not a deadline)
             found = _due(b["text"], b["line"], warnings, tail=False)
@@ -1077,6 +1085,8 @@ _PROPERTY = re.compile(r"^([A-Z][A-Za-z0-9/&' -]{0,28}):[ \t]+(\S.*)$")
 _ENTITY_PROPERTIES = ("business", "company", "entity")
 _STATUS_PROPERTIES = ("status", "state")  # (an issue tracker's "State: Done")
 _TAG_PROPERTIES = ("tags", "labels", "label")  # (an issue's "Labels: maintenance, dune-cottage")
+_DUE_PROPERTIES = ("due", "due date", "deadline")
+_TICKED_PROPERTY = re.compile(r"(?i)^(?:yes|true|done|checked|x|✓|✔️?|✅|☑️?)$")  # a database's "Done: Yes"
 _EDITED_PROPERTIES = ("last edited time", "last edited", "updated", "date")
 _PROPERTY_DAY = re.compile(r"^[A-Z][a-z]+\.? \d{1,2}, \d{4}|^\d{4}-\d{2}-\d{2}")
 
@@ -1084,7 +1094,8 @@ _PROPERTY_DAY = re.compile(r"^[A-Z][a-z]+\.? \d{1,2}, \d{4}|^\d{4}-\d{2}-\d{2}")
 def _page_properties(lines: list[str]) -> tuple[dict[str, Any], dict[str, int]]:
     """A Notion page's (or a tracker issue's) properties read as its front matter (``entity``
     from its *Business*, ``tags`` from its *Tags* or *Labels*, ``status`` from its *Status* or
-    *State*, ``updated`` from its *Last edited time*), and the line (1-based)
+    *State* (or "done" from a ticked *Done*), ``due`` from its *Due*, ``updated`` from its
+    *Last edited time*), and the line (1-based)
     of each key, for a warning about its value; their lines are emptied, so they are no items
     of the page. Only two lines or more right under the page's first heading count: "Note:
     skipped last week" in a page's text is the page's own words."""
@@ -1106,6 +1117,7 @@ def _page_properties(lines: list[str]) -> tuple[dict[str, Any], dict[str, int]]:
         return {}, {}  # (not a block of properties: a line of the page follows without a break)
     out: dict[str, Any] = {"title": lines[n][2:].strip()}
     where: dict[str, int] = {}
+    ticked = False
     for at, key, value in found:
         if key in _ENTITY_PROPERTIES and "entity" not in out:
             out["entity"], where["entity"] = value, at + 1
@@ -1113,9 +1125,15 @@ def _page_properties(lines: list[str]) -> tuple[dict[str, Any], dict[str, int]]:
             out["tags"] = [*out.get("tags", ()), *(t.strip() for t in value.split(",") if t.strip())]
         elif key in _STATUS_PROPERTIES and "status" not in out:
             out["status"] = value
+        elif key in _DUE_PROPERTIES and "due" not in out:
+            out["due"], where["due"] = value, at + 1
+        elif key == "done" and _TICKED_PROPERTY.match(value):
+            ticked = True
         elif key in _EDITED_PROPERTIES and "updated" not in out and (day := _PROPERTY_DAY.match(value)):
             out["updated"], where["updated"] = day.group(0), at + 1
         lines[at] = ""
+    if ticked and "status" not in out:
+        out["status"] = "done"
     return out, where
 
 
