@@ -844,6 +844,14 @@ def test_never_late_is_praise_not_lateness_and_never_missed_a_payment_no_miss():
     assert "problem" in vocab.signals("The rent was never late before, but it is late this month")
 
 
+def test_a_charge_to_be_credited_back_is_the_books_under_a_channels_label_too():
+    vocab = ctx().vocabulary
+
+    topics = vocab.topics_for("Dispute it in the extranet and get the £41.40 credited.", tags=("finance", "channels"))
+    assert {"accounting", "channels"} <= set(topics)
+    assert "accounting" in vocab.topics_for("Booking.com overcharged us on the October invoice", heading="Channels")
+
+
 def test_no_bookings_on_purpose_is_as_it_should_be():
     vocab = ctx().vocabulary
 
