@@ -852,6 +852,14 @@ def test_a_charge_to_be_credited_back_is_the_books_under_a_channels_label_too():
     assert "accounting" in vocab.topics_for("Booking.com overcharged us on the October invoice", heading="Channels")
 
 
+def test_a_social_account_left_to_go_quiet_is_a_problem():
+    vocab = ctx().vocabulary
+
+    assert "problem" in vocab.signals("Instagram (@saltmarsh.stays, 1,240 followers): nothing posted since August.")
+    assert "problem" in vocab.signals("LinkedIn company page: last post in March.")
+    assert "problem" not in vocab.signals("Instagram: 1,240 followers, three posts a week.")
+
+
 def test_no_bookings_on_purpose_is_as_it_should_be():
     vocab = ctx().vocabulary
 
