@@ -860,6 +860,13 @@ def test_a_social_account_left_to_go_quiet_is_a_problem():
     assert "problem" not in vocab.signals("Instagram: 1,240 followers, three posts a week.")
 
 
+def test_nobody_panic_reassures():
+    vocab = ctx().vocabulary
+
+    assert "problem" not in vocab.signals("Nobody panic at the empty Boathouse line in the bank feed.")
+    assert "problem" in vocab.signals("Don't panic, but the boiler is leaking again")
+
+
 def test_no_bookings_on_purpose_is_as_it_should_be():
     vocab = ctx().vocabulary
 
