@@ -934,3 +934,24 @@ def test_a_problem_whose_only_money_is_a_crumb_of_its_businesss_revenue_is_no_hi
     assert severity["notes/clean.md:5"] == "high"  # a big client
     assert severity["notes/clean.md:6"] == "high"  # counts more than the sum it names
     assert severity["notes/clean.md:7"] == "high"  # security: no matter of money
+
+
+def test_a_group_problem_is_weighed_against_the_groups_revenue_and_a_reference_counts_nothing():
+    book = Ledger()
+    for month in ("09", "10", "11"):
+        book.add(f"2026-{month}-05", "3000", "beta", account="Stripe", memo="Cleans")
+        book.add(f"2026-{month}-06", "3000", "alpha", account="Stripe", memo="Stays")
+    prov = Provenance(source="notes", path="notes/weekly.md", line_start=3, line_end=3)
+    section = Evidence(id="ev-week", source="notes", kind="section", entity=None, text="Money bits",
+                       record={"heading": "Money bits", "level": 2, "parents": [], "bullets": [
+                           {"text": "Booking.com still haven't credited the £41.40 they charged us on a cancelled "
+                                    "booking (SAL-49, res 4240051183).", "line": 4},
+                           {"text": "Booking.com cancelled 3 bookings and charged us £41.40.", "line": 5}]},
+                       provenance=prov)
+    entities = {"beta": ("Beta Delivery", "delivery"), "alpha": ("Alpha Lets", "short-let")}
+    facts, failures = analyze([*book.rows, section], ctx(as_of=date(2026, 11, 30), entities=entities))
+    assert failures == {}
+    severity = {f.sources[0]: f.severity for f in facts if f.sources and f.sources[0].startswith("notes/")}
+
+    assert severity["notes/weekly.md:4"] == "medium"  # £41.40 of the group's £6,000 a month; SAL-49 counts nothing
+    assert severity["notes/weekly.md:5"] == "high"  # three bookings cancelled: more than the sum

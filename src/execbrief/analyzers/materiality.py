@@ -3,7 +3,8 @@
 "The Patels cancelled their biweekly clean on Thursday and we refunded the $130 visit" reads,
 word by word, as a high problem ("cancelled"): a CFO of a cleaning company that takes $10,800 a
 month would strike the "High". Where the ledger gives a business's revenue, a problem its notes
-tell that is high by its words alone, whose only money is under ``SHARE`` of a month's revenue,
+tell that is high by its words alone, whose only money is under ``SHARE`` of a month's revenue (the
+group's, for a problem of no one business),
 is medium (same id: it takes the finding's place). A problem of security, compliance or safety
 keeps its severity whatever it costs: a leaked key or a lapsed licence is no matter of money; so
 does one that counts something besides its sums ("complaints rising: 3 in September, 7 in
@@ -28,8 +29,10 @@ SHARE = Decimal("0.02")  # of a month's revenue: below it, a sum is no high matt
 _KEEP = frozenset({"security", "compliance", "licensing", "tech"})
 
 
-# the sums of money and the days a statement names; a figure left besides them counts something else
+# the sums of money, the days and the references a statement names (a ticket "SAL-49", an
+# invoice "#1043", a booking "4240051183"); a figure left besides them counts something else
 _MONEY_OR_DAY = re.compile(r"(?:[$£€]|\b(?:USD|GBP|EUR) ?)\d[\d,]*(?:\.\d+)?(?:\s?[kK]\b)?(?:/mo(?:nth)?\b)?"
+                           r"|\b[A-Z]{2,10}-\d+\b|#\d+\b|\b\d{6,}\b"
                            r"|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b"
                            r"|\b\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b"
                            r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b", re.IGNORECASE)
@@ -44,14 +47,13 @@ def _months(period: str | None) -> int:
 
 def parts(facts: Sequence[Fact]) -> dict[str, list[Fact]]:
     """Each business's revenue over the ledger's months, and its notes' high problems that state
-    a sum of money: only those (most facts are neither)."""
+    a sum of money: only those (most facts are neither). The group's ("" : a problem of no one
+    business, "Booking.com still haven't credited the £41.40") are weighed against the group's."""
     out: dict[str, list[Fact]] = {}
     for f in facts:
-        if f.entity is None:
-            continue
         if f.name == "revenue_total" or (f.name == "risk" and f.severity == "high" and f.value is not None
                                          and f.unit is not None and len(f.unit) == 3):
-            out.setdefault(f.entity, []).append(f)
+            out.setdefault(f.entity or "", []).append(f)
     return {entity: found for entity, found in out.items() if any(f.name == "revenue_total" for f in found)}
 
 
