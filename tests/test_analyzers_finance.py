@@ -305,14 +305,14 @@ def test_a_latest_month_that_one_large_cost_makes_a_loss_says_so():
     for month in ("09", "10", "11"):
         book.add(f"2026-{month}-01", "3000")
         book.add(f"2026-{month}-05", "-1000", account="Cleaning")
-    book.add("2026-11-18", "-9400", account="Renovation")  # the window still made money: $1,400
+    book.add("2026-11-18", "-9400", account="Roof repairs")  # the window still made money: $1,400
     book.add("2026-11-20", "-800", "beta", account="Wages")  # no large cost: a loss as ever
 
     facts = finance.analyze(book.rows, ctx(as_of=date(2026, 11, 30)))
 
     loss = find(facts, "month_loss")
     assert (loss.severity, loss.value) == ("medium", Decimal("-7400"))
-    assert loss.statement == ("Alpha Rentals lost $7,400 in November 2026, from one large cost: Renovation of "
+    assert loss.statement == ("Alpha Rentals lost $7,400 in November 2026, from one large cost: Roof repairs of "
                               "$9,400; without it, Alpha Rentals netted $2,000 (revenue $3,000, costs $10,400).")
     assert "one-off" in loss.recommendation
     assert find(facts, "month_loss", "beta").statement == (

@@ -224,7 +224,7 @@ def monthly_results(txns: Sequence[Group], ctx: AnalysisContext, sums: dict | No
             large = one_large_cost(txns, entity, whole[1], len(whole[3])) if whole is not None else None
             said = f"revenue {money(revenue, ctx.currency)}, costs {money(costs, ctx.currency)}"
             if large is not None and large[1] == month and net + large[2] > 0:
-                # one large cost made the loss, a roof or a renovation paid at once: said, and
+                # one large cost made the loss, a roof repaired or a boiler replaced at once: said, and
                 # asked whether it is a one-off, not taken for the business's running
                 category, _, amount, _ = large
                 statement = (f"{who} lost {money(-net, ctx.currency)} in {when}, from one large cost: {category} "
