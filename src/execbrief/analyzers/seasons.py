@@ -58,15 +58,21 @@ def parts(facts: Sequence[Fact]) -> dict[str, list[Fact]]:
     out: dict[str, list[Fact]] = {}
     for f in facts:
         if f.entity in falls and (f.name in _FALLS and f.kind == "finding"
-                                  or f.kind in ("note", "finding") and (_seasonal(f.statement) or _shut(f.statement))):
+                                  or f.kind in ("note", "finding") and _explains(f.statement)):
             out.setdefault(f.entity, []).append(f)
     return out
 
 
-def _shut(statement: str) -> bool:
+def _explains(statement: str) -> bool:
+    """Whether a statement speaks of a season or of a closing (lower-cased once)."""
+    low = statement.lower()
+    return _seasonal(statement, low) or _shut(statement, low)
+
+
+def _shut(statement: str, low: str | None = None) -> bool:
     """Whether a statement says its business is shut for a time (its words looked for first:
     over a million notes, the regex alone is slow)."""
-    low = statement.lower()
+    low = statement.lower() if low is None else low
     return ("shut" in low or "closed" in low) and _SHUT.search(statement) is not None
 
 
@@ -88,11 +94,11 @@ def _quote(statement: str) -> str:
     return quote.rstrip(".")
 
 
-def _seasonal(statement: str) -> bool:
+def _seasonal(statement: str, low: str | None = None) -> bool:
     """Whether a statement speaks of a season. Each of _SEASON's phrases holds one of these
     words, looked for first in the lower-cased statement: over a million notes' statements
     ~0.3 s, where _SEASON alone took ~9."""
-    low = statement.lower()
+    low = statement.lower() if low is None else low
     return ("season" in low or "always" in low or "usual" in low or "normal" in low or "every" in low) \
         and _SEASON.search(statement) is not None
 
