@@ -918,6 +918,9 @@ def test_expand_paths_finds_what_rglob_and_is_file_find(tmp_path):
     ("- [ ] invoice on the 1st, due on the 15th", None),  # every month's terms, not a deadline
     ("- [ ] At the end of the month we take our 20% commission and move it across", None),  # a routine
     ("- [ ] At the end of the month we need to pay the VAT", "2026-11-30"),
+    ("- [ ] Tess: 2 more quotes for the van 2 transmission next Friday", "2026-11-27"),  # a weekday closing it
+    ("- [ ] call Ray on Monday.", "2026-11-30"),
+    ("- [ ] we met on Friday and agreed the rota", None),  # (not at the end: what was)
 ])
 def test_task_due_dates_as_people_write_them_resolve_against_the_notes_date(ws, line, due):
     ws.write("notes/a.md", f"---\nupdated: 2026-11-24\n---\n# A\n{line}\n")
