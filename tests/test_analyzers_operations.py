@@ -867,6 +867,14 @@ def test_nobody_panic_reassures():
     assert "problem" in vocab.signals("Don't panic, but the boiler is leaking again")
 
 
+def test_a_deposits_terms_if_nothing_is_broken_are_no_damage():
+    vocab = ctx().vocabulary
+
+    assert "problem" not in vocab.signals("A refundable damage deposit that goes back within 3 days of check-out "
+                                          "if nothing's broken.")
+    assert "problem" in vocab.signals("The lamp is broken; we kept £40 of the deposit")
+
+
 def test_no_bookings_on_purpose_is_as_it_should_be():
     vocab = ctx().vocabulary
 
