@@ -875,6 +875,14 @@ def test_a_deposits_terms_if_nothing_is_broken_are_no_damage():
     assert "problem" in vocab.signals("The lamp is broken; we kept £40 of the deposit")
 
 
+def test_a_suppliers_prices_up_is_a_money_problem_and_our_own_rise_a_decision():
+    vocab = ctx().vocabulary
+
+    for line in ("CleanSource sent a letter: everything up 12% from November 1", "SYSCO prices up again on eggs"):
+        assert "problem" in vocab.signals(line) and "finance" in vocab.topics_for(line)
+    assert "problem" not in vocab.signals("Ada wants to put prices up 5% from January 5 (menu reprint $220)")
+
+
 def test_no_bookings_on_purpose_is_as_it_should_be():
     vocab = ctx().vocabulary
 
