@@ -50,9 +50,11 @@ _FALLS = ("revenue_change", "month_loss")  # (the findings a closing explains)
 
 def parts(facts: Sequence[Fact]) -> dict[str, list[Fact]]:
     """Each business's revenue falls and month losses, and the notes of it that speak of a
-    season or a closing: only the statements of a business with a fall or a loss are read
-    (most runs have none, and a fact base holds up to a million notes)."""
-    falls = {f.entity for f in facts if f.name in _FALLS and f.kind == "finding" and f.entity is not None}
+    season or a closing: only the statements of a business whose revenue fell are read (a
+    business shut for a month has its revenue fall too; most runs have none, and a fact base
+    holds up to a million notes: reading those of every business with a month's loss took 0.7 s
+    a run at scale)."""
+    falls = with_falls(facts)
     if not falls:
         return {}
     out: dict[str, list[Fact]] = {}
@@ -73,9 +75,8 @@ def parts(facts: Sequence[Fact]) -> dict[str, list[Fact]]:
 
 
 def _explains(statement: str) -> bool:
-    """Whether a statement speaks of a season or of a closing. At scale (320,000 statements of
-    12 businesses with a loss) the partition took 0.85 s lower-casing each, 0.67 s with the
-    hints first; most of what is left is scanning the statements for the hints."""
+    """Whether a statement speaks of a season or of a closing (the hints first: over 320,000
+    statements, 0.85 s lower-casing each, 0.67 s with the hints)."""
     if not ("eason" in statement or "lways" in statement or "sual" in statement or "ormal" in statement
             or "very" in statement or "hut" in statement or "losed" in statement):
         return False
