@@ -359,7 +359,9 @@ class LLMWriter:
         sections = (changes_section(view),) + tuple(
             ReportSection(id=s.id, title=s.title, blocks=part.blocks)
             for s, part in zip(view.lens.sections, parts[1:])
-            if part.blocks or not s.optional or view.sections.get(s.id)  # left out, as the offline writer does
+            # an optional section with no facts is left out, as the offline writer does, whatever
+            # the model wrote for it ("Nothing to report" under a heading the offline text has not)
+            if not s.optional or view.sections.get(s.id)
         )
         blocks = list(summary) + [b for s in sections for b in s.blocks] + list(offline.upkeep)
         return Report(
