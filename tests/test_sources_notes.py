@@ -921,6 +921,8 @@ def test_expand_paths_finds_what_rglob_and_is_file_find(tmp_path):
     ("- [ ] Tess: 2 more quotes for the van 2 transmission next Friday", "2026-11-27"),  # a weekday closing it
     ("- [ ] call Ray on Monday.", "2026-11-30"),
     ("- [ ] we met on Friday and agreed the rota", None),  # (not at the end: what was)
+    ("- [ ] book cleaner for Flat B after 10/31", None),  # when it may start, not a deadline
+    ("- [ ] Back up the laptop (not done since 14/08/2026)", None),
 ])
 def test_task_due_dates_as_people_write_them_resolve_against_the_notes_date(ws, line, due):
     ws.write("notes/a.md", f"---\nupdated: 2026-11-24\n---\n# A\n{line}\n")
