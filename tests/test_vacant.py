@@ -42,3 +42,22 @@ def test_a_unit_table_s_vacancies_are_the_record():
     facts = [tabled, risk(1, "flats", "Flat 2 has been vacant since 1 November, asking $1,300 a month.")]
 
     assert run(facts) == []
+
+
+def note(n: int, entity: str, text: str, day: str = "2026-11-03") -> Fact:
+    return Fact(id=f"f-note-{n}", kind="note", name="diary", entity=entity, period=day,
+                statement=f"{CTX.entity_name(entity)} — Diary: {text}", sources=(f"notes/p{n}.md:9",))
+
+
+def test_a_vacancy_line_without_its_rent_takes_the_rent_another_line_asks_for_the_unit():
+    facts = [risk(1, "flats", "FR - Flat B vacant since 11/1."),
+             note(2, "flats", "Listed Flat B on Zillow + the FB group, asking $1,400 a month, same as Dana paid."),
+             note(3, "flats", "Council tax for Flat C is on us while it's empty. $138 a month."),  # no rent
+             risk(4, "flats", "Flat C vacant too.")]
+
+    (found,) = run(facts)
+
+    assert (found.value, found.evidence, found.sources) == (
+        Decimal("1400"), ("f-risk-1", "f-note-2"), ("notes/x.md:1", "notes/p2.md:9"))
+    assert found.statement == ("Marsh Lane Flats: FR - Flat B vacant since 11/1 — Flat B is vacant: $1,400 a month of "
+                               "rent is not coming in (its asking rent, as notes/p2.md:9 says).")
