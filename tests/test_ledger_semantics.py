@@ -382,6 +382,10 @@ def test_deposits_held_and_equipment_sold_are_neither_revenue_nor_cost():
         "Mill Lane Flats: $1,200 of deposits came in from tenants and $400 went back to them over "
         "September–November 2026 (4 transactions: Damage deposit held $1,200; Damage deposit returned $400), $800 "
         "more in than out, owed back to them: cash, neither revenue nor a cost.")
+    # the accounting officer's account line says what is left too: the deposits still owed
+    assert "(4 transactions: Damage deposit held $1,200; Damage deposit returned $400), $800 more in than out, " \
+           "owed back to them: deposits held for " in next(
+               f.statement for f in named(facts, "movement_by_account") if "Loft checking" in f.statement)
     assert find(facts, "asset_sales", "flats").value == Decimal("1800")
 
 

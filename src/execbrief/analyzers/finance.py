@@ -542,9 +542,13 @@ def _movement(who: str, account: str, span: str, counted: str, kind: str, busine
                 f"{money(earned, cur)} was earned as the work was delivered (now revenue){back}: {label}, "
                 "not revenue until earned.")
     if moved_in and moved_out:  # both ways: sales tax collected and paid over, a loan lent and repaid
+        # (what is left, where something is: "£150 more in than out, owed back to them", the
+        # deposit a guest is owed back on the as-of date, as the CFO's deposits_held says it)
+        held = ", owed back to them" if kind in ("deposit", "prepayment") and moved > 0 else ""
+        net = (", netting to nothing" if moved == 0 else
+               f", {money(abs(moved), cur)} more {'in than out' if moved > 0 else 'out than in'}{held}")
         return (f"{who} received {money(moved_in, cur)} and paid out {money(-moved_out, cur)} through {account} "
-                f"over {span} ({counted}){', netting to nothing' if moved == 0 else ''}: {label}, neither revenue "
-                "nor a cost.")
+                f"over {span} ({counted}){net}: {label}, neither revenue nor a cost.")
     if moved == 0:
         return (f"{who}: what went out and came in through {account} netted to nothing over {span} ({counted}): "
                 f"{label}, neither revenue nor a cost.")
