@@ -657,8 +657,10 @@ def test_an_open_issue_or_page_with_a_due_line_is_a_task_its_title_what_to_do(ws
     tasks = {(t.entity, t.text, t.record["due"], t.record["done"]) for t in of_kind(result, "task")}
     assert tasks == {("globex", "SAL-51 Tell the insurer about the building works", "2026-12-01", False),
                      ("acme", "Hiring — replace Luis", "2026-12-04", False)}
-    # a database page ticked done is over, as a "Status: Done" one is
+    # a database page ticked done is over, as a "Status: Done" one is; read all the same, its task is done
     assert "notes/Old 3f9a.md" not in {e.provenance.path for e in result.evidence}
+    archived = ws.collect("\n[sources.notes]\ninclude_archived = true\n")
+    assert {t.record["done"] for t in of_kind(archived, "task") if t.provenance.path == "notes/Old 3f9a.md"} == {True}
 
 
 def test_labels_naming_two_businesses_name_neither(ws):
