@@ -887,6 +887,7 @@ def test_no_bookings_on_purpose_is_as_it_should_be():
     vocab = ctx().vocabulary
 
     assert "fine" in vocab.signals("Calendars blocked since June, so there are no bookings in that window on purpose.")
+    assert "fine" in vocab.signals("The studio lost a little in November only because of the one-off kiln shelf set.")
 
 
 def test_a_device_stuck_on_an_old_system_is_tech():
