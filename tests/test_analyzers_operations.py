@@ -883,6 +883,14 @@ def test_a_suppliers_prices_up_is_a_money_problem_and_our_own_rise_a_decision():
     assert "problem" not in vocab.signals("Ada wants to put prices up 5% from January 5 (menu reprint $220)")
 
 
+def test_an_offer_code_is_marketing_and_a_discount_code_no_software():
+    vocab = ctx().vocabulary
+
+    assert "marketing" in vocab.topics_for("Idea: a 10% off code for Gull Cottage guests, and leaflets at the cottage.")
+    assert "tech" not in vocab.topics_for("Use discount code WINTER10 at the till")
+    assert "tech" in vocab.topics_for("the code review of the booking site")
+
+
 def test_no_bookings_on_purpose_is_as_it_should_be():
     vocab = ctx().vocabulary
 

@@ -43,7 +43,7 @@ FLOORS = {
     # vouchers and grants as cash only, a ledger cell matched as the notes match names, costs by
     # category, a latest month's loss as a finding, lines labelled with their business, "unit B"
     # one word, lateness that is over no problem
-    "owner-statements": 0.91,
+    "owner-statements": 0.95,  # 95.7% (2026-12-05): "a 10% off code for Gull Cottage guests" is marketing
     # held out: written blind from the README (helper, this session), measured first on main before
     # this session's rules (85.5%, 82.1%) and with them (85.5%, 83.9%) before any rule changed for them;
     # shared-drive's 85.5% held one match by coincidence: "same as the summer" in a pasta note the CTO
