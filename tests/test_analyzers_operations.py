@@ -891,6 +891,15 @@ def test_an_offer_code_is_marketing_and_a_discount_code_no_software():
     assert "tech" in vocab.topics_for("the code review of the booking site")
 
 
+def test_one_account_for_every_business_and_a_property_tax_due_are_the_books_under_a_money_heading():
+    vocab = ctx().vocabulary
+
+    one = ("Everything goes through the one Chase business checking account for now (yes I know, the accountant "
+           "says separate accounts per business, it's on the list).")
+    assert "accounting" in vocab.topics_for(one, heading="Money")
+    assert "accounting" in vocab.topics_for("the property tax second half ($3,100, due 1/31)", heading="Balances")
+
+
 def test_no_bookings_on_purpose_is_as_it_should_be():
     vocab = ctx().vocabulary
 

@@ -52,7 +52,7 @@ FLOORS = {
     # out of ~140" read as what they say (agency-slack 85.7 -> 91.1%, shared-drive 83.9 -> 85.5%);
     # then someone leaving, a password "same as" another's, a done line's label not shared with a
     # problem, a bill that rises and what still needs doing read as what they say (85.5 -> 93.5%)
-    "shared-drive": 0.93,
+    "shared-drive": 0.98,  # 98.4% (2026-12-05): one account for every business, and a property tax due, are the accounting officer's
     "agency-slack": 0.96,
     # held out: written blind from the README (helper, 2026-12-03), measured first on main
     # 6bb6ae8 before any rule changed for it: 84.0% with two secrets in clear (a key-safe code
