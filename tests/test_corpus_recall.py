@@ -250,6 +250,13 @@ FLOORS = {
     # an Instagram account with "nothing posted since August" is a problem: 95.1%; the CMO opens
     # with the occupancy and review ratings the notes state: 96.7%
     "judgement-tracker": 0.96,
+    # held out, judgement: a digital agency's CRM export to markdown (one file per client account
+    # with a property block and an activity timeline, newest first, deals, a task table, partners'
+    # syncs) and a photo/podcast studio's notes, on a bank export where the agency buys media for
+    # its clients and re-bills it at cost (neither revenue nor cost), with partner distributions,
+    # a line of credit and a client's prepayment; written by a helper from the README
+    # (2026-12-05); first measurement 61.4%, with the pass-through trap sprung (below, known)
+    "judgement-crm": 0.61,
 }
 
 
@@ -317,6 +324,17 @@ COINCIDENCES = {
 # Violations of the held-out workspaces this round left open, each a known defect with why
 # (remove an entry when it is fixed; a new violation still fails):
 KNOWN = {
+    # judgement-crm, found on first measurement (2026-12-05), open: media bought for clients and
+    # re-billed at cost ("Client ad spend - rebilled" in, "Client ad spend - Google Ads / Meta Ads"
+    # out) is read as the agency's revenue and costs: its months and totals carry $79,100 of
+    # re-bills and $102,600 of media, and the float of a client paying late reads as a loss
+    ("judgement-crm", "agency-revenue-with-rebills"): re.compile(r"^Business: Birch & Vale Digital \| Period: "),
+    ("judgement-crm", "agency-costs-with-media"): re.compile(
+        r"Birch & Vale Digital lost \$18,793 in November 2026|^Birch & Vale Digital: \$129,050 of revenue came in"),
+    ("judgement-crm", "agency-loss-from-media-float"): re.compile(r"Birch & Vale Digital lost \$18,793 in November 2026"),
+    ("judgement-crm", "group-revenue-with-rebills"): re.compile(r"^Business: All businesses \| Period: "),
+    # the client list view's footer total, $20,950 with a churned client, is shown as the notes say it
+    ("judgement-crm", "mrr-with-churned-client"): re.compile(r"Total MRR \(view footer\): \$20,950"),
     # found on first measurement, open: "Moved £1,500 from co-hosting to the Cove Cottage account
     # towards the boiler" is a transfer between the two businesses, attributed to the one it names
     # first; the analyst reads the boiler as the cottage's alone
@@ -344,6 +362,10 @@ KNOWN = {
 # Items of the held-out workspaces the checker reads as shown under another business, found on
 # first measurement and checked by hand (remove an entry when it is fixed; a new one still fails):
 KNOWN_MISATTRIBUTED = {
+    # found on first measurement, open: a partners' sync line about a prospect of the agency
+    # ("Bayview Credit Union wants net 60 and $20k a month of their media run through our
+    # accounts") names no business: a group item
+    ("judgement-crm", "bayview-float"): re.compile(r"Bayview Credit Union wants net 60"),
     # found on first measurement, open: a group money note, "Cash across both NatWest accounts is
     # about £105,000 … £5,617 of it is November tips", names both accounts; the tips are the
     # brasserie's, which only the ledger's tips rows say
