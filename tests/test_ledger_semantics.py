@@ -571,6 +571,11 @@ def test_a_cost_with_no_category_is_named_by_its_account():
     ("Refurbishment", "", -1, "asset_purchase"),
     ("Shop fit-out", "", -1, "asset_purchase"),
     ("Repairs & maintenance", "", -1, "operating_expense"),  # the running repairs stay costs
+    ("Client ad spend - rebilled", "Chase", 1, "pass_through"),  # a client's media, bought at cost and re-billed
+    ("Client ad spend - Google Ads", "Chase", -1, "pass_through"),
+    ("Disbursements", "", -1, "pass_through"),  # a solicitor's, paid on for a client
+    ("Ad management fees", "", 1, "revenue"),  # the agency's own fee for managing it
+    ("Rebilled hours", "", 1, "revenue"),  # (time billed is sales)
     ("Equipment rental", "", -1, "operating_expense"),  # hired, not bought
     ("", "Capital Improvements", 1, "revenue"),  # (money in is no purchase)
 ])
@@ -638,3 +643,22 @@ def test_money_held_for_others_and_paid_on_is_left_out_of_runways_burn():
     assert runway.severity is None and runway.statement.startswith(
         "Leaving out the $19,000 of deposits paid back (money held for others, not the business's), runway is not "
         "computed: the group is not burning cash")
+
+
+def test_media_bought_for_clients_and_re_billed_at_cost_is_neither_revenue_nor_cost():
+    book = Ledger()
+    for month in ("09", "10", "11"):
+        book.add(f"2026-{month}-01", "5000", "studio", account="Checking", category="Retainer income")
+        book.add(f"2026-{month}-10", "-8000", "studio", account="Checking", category="Client ad spend - Google Ads")
+        book.add(f"2026-{month}-20", "7000", "studio", account="Checking", category="Client ad spend - rebilled")
+    entities = {"studio": ("Lumen Works", "agency")}
+
+    facts = finance.analyze(book.rows, ctx(as_of=date(2026, 11, 30), entities=entities))
+
+    assert find(facts, "revenue_total", "studio").value == Decimal("15000")
+    assert find(facts, "costs_total", "studio").value == Decimal("0")
+    assert find(facts, "passed_through", "studio").statement == (
+        "Lumen Works: $21,000 came in from clients to be paid on for them and $24,000 went out bought for them at "
+        "cost (re-billed) over September–November 2026 (6 transactions: Client ad spend - Google Ads $24,000; Client "
+        "ad spend - rebilled $21,000), $3,000 more out than in, paid ahead of the clients' money: owed by them: "
+        "cash, neither revenue nor a cost.")

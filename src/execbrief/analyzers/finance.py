@@ -544,7 +544,9 @@ def _movement(who: str, account: str, span: str, counted: str, kind: str, busine
     if moved_in and moved_out:  # both ways: sales tax collected and paid over, a loan lent and repaid
         # (what is left, where something is: "£150 more in than out, owed back to them", the
         # deposit a guest is owed back on the as-of date, as the CFO's deposits_held says it)
-        held = ", owed back to them" if kind in ("deposit", "prepayment") and moved > 0 else ""
+        held = (", owed back to them" if kind in ("deposit", "prepayment") and moved > 0
+                else ", paid ahead of the clients' money: owed by them" if kind == "pass_through" and moved < 0
+                else ", still to be paid on for them" if kind == "pass_through" and moved > 0 else "")
         net = (", netting to nothing" if moved == 0 else
                f", {money(abs(moved), cur)} more {'in than out' if moved > 0 else 'out than in'}{held}")
         return (f"{who} received {money(moved_in, cur)} and paid out {money(-moved_out, cur)} through {account} "

@@ -25,7 +25,7 @@ __all__ = ["CASH_ONLY", "COST_TYPES", "PROFIT_TYPES", "TYPES", "Classifier", "cl
 
 TYPES = ("revenue", "cost_of_sales", "operating_expense", "interest", "tax", "refund",
          "owner_draw", "capital_contribution", "loan_proceeds", "loan_principal", "transfer", "sales_tax",
-         "loan_payment", "deposit", "asset_sale", "prepayment", "grant", "asset_purchase")
+         "loan_payment", "deposit", "asset_sale", "prepayment", "grant", "asset_purchase", "pass_through")
 PROFIT_TYPES = frozenset(TYPES[:6])  # what profit counts
 CASH_ONLY = frozenset(TYPES[6:])  # what only cash counts: never revenue, never a cost
 COST_TYPES = frozenset({"cost_of_sales", "operating_expense", "interest", "tax"})
@@ -38,6 +38,7 @@ _LABELS = {
     "deposit": "deposits (held for customers, or paid: owed back)", "asset_sale": "asset sales and insurance payouts",
     "prepayment": "money paid ahead (gift cards, clients' prepayments: owed until delivered)", "grant": "grants and subsidies",
     "asset_purchase": "capital spending (equipment, vehicles, improvements)",
+    "pass_through": "money paid on for clients (bought for them at cost and re-billed)",
 }
 
 

@@ -271,6 +271,9 @@ _MOVED = {  # type → (fact name, what money in says, what money out says)
     "asset_purchase": ("asset_purchases", "{m} of capital spending came back",
                        "{m} went on equipment, vehicles or improvements (capital spending: an investment that "
                        "lasts years, not a cost of these months)"),
+    # what a business pays on for its clients and bills them at cost (media bought on their account)
+    "pass_through": ("passed_through", "{m} came in from {whom} to be paid on for them (re-billed at cost: not revenue)",
+                     "{m} went out paid on for {whom} (bought for them at cost and re-billed: not a cost)"),
     # collected from customers for the tax office: revenue counts sales as they were booked
     "sales_tax": ("sales_tax_passed_on", "{m} of sales tax or VAT came in to be passed on to the tax office",
                   "{m} of sales tax or VAT collected from customers was paid over to the tax office"),
@@ -283,6 +286,7 @@ _BOTH_WAYS = {
     "deposit": "{i} of deposits came in from {whom} and {o} went back to them",
     "prepayment": "{i} came in paid ahead by {whom} and {o} went back to them",
     "transfer": "{i} came in by transfer from the group's other businesses or accounts and {o} went out to them",
+    "pass_through": "{i} came in from {whom} to be paid on for them and {o} went out bought for them at cost (re-billed)",
 }
 
 
@@ -314,7 +318,7 @@ def _one_off(categories: str | None, said: str) -> str:
 # money whose rows' categories say what it was ("Verzekeringsuitkering", an insurance payout
 # booked as an asset sale; "Council grant"; "Tips collected", staff's tips held as a deposit):
 # named beside the count of rows
-_NAMED_MOVES = frozenset({"asset_sale", "grant", "deposit", "asset_purchase", "prepayment"})
+_NAMED_MOVES = frozenset({"asset_sale", "grant", "deposit", "asset_purchase", "prepayment", "pass_through"})
 
 
 def move_categories(groups: Sequence[Group], cur: str, by_account: bool = False) -> dict[tuple, str]:
@@ -351,7 +355,7 @@ def cash_movements(sums: dict, ctx: AnalysisContext, groups: Sequence[Group] = (
     named = move_categories(groups, cur)
     group_whom = {kind: " or ".join(sorted({customers(ctx.kind_of(entity), "customers") for (entity, _), v in grouped.items()
                                             if entity is not None and kind in v[5]})) or "customers"
-                  for kind in ("deposit", "prepayment")}
+                  for kind in ("deposit", "prepayment", "pass_through")}
     for (entity, _), (_, _, paths, month_set, _, moves) in sorted(grouped.items(), key=lambda kv: kv[0][0] or ""):
         months = sorted(month_set)
         period, span = f"{months[0]}..{months[-1]}", month_range_label(months[0], months[-1])
@@ -398,7 +402,10 @@ def cash_movements(sums: dict, ctx: AnalysisContext, groups: Sequence[Group] = (
                 i, o = money(moved_in, cur), money(-moved_out, cur)
                 both = (_BOTH_WAYS[kind].format(i=i, o=o, whom=whom) if kind in _BOTH_WAYS
                         else f"{came.format(m=i, whom=whom)} and {went.format(m=o, whom=whom)}")
-                owed = ", owed back to them" if kind in ("deposit", "prepayment") and moved > 0 else ""
+                owed = (", owed back to them" if kind in ("deposit", "prepayment") and moved > 0
+                        # (paid for clients ahead of their money: the float they owe)
+                        else ", paid ahead of the clients' money: owed by them" if kind == "pass_through" and moved < 0
+                        else ", still to be paid on for them" if kind == "pass_through" and moved > 0 else "")
                 net = ("netting to nothing" if moved == 0 else
                        f"{money(abs(moved), cur)} more {'in than out' if moved > 0 else 'out than in'}{owed}")
                 said = f"{who}: {both} over {span} ({counted}), {net}: cash, neither revenue nor a cost."
