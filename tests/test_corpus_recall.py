@@ -330,6 +330,11 @@ KNOWN = {
     # re-billed media no longer filled the CEO's summary) the podcast mixer replaced on 11/14 is
     # shown as dead, the activity note of its replacement not read as settling it
     ("judgement-crm", "mixer-still-broken"): re.compile(r"Theo says the RØDECaster died last Tuesday"),
+    # and (shown once an account page's "Team: B&V Digital" made its timeline the agency's) Mill
+    # Creek's October ROAS complaint, fixed on 11/02 by a later entry of a timeline written newest
+    # first: its entries' bold dates ("**11/02/2026 · Note · Dani** — FIXED …") do not date them
+    # (tried: dating them paired unrelated entries as settled, a reminder still unanswered among them)
+    ("judgement-crm", "mill-creek-roas-open"): re.compile(r"ROAS dropped to 1\.6 for the first two weeks of October"),
     ("judgement-crm", "mrr-with-churned-client"): re.compile(r"Total MRR \(view footer\): \$20,950"),
     # found on first measurement, open: "Moved £1,500 from co-hosting to the Cove Cottage account
     # towards the boiler" is a transfer between the two businesses, attributed to the one it names

@@ -663,6 +663,16 @@ def test_an_open_issue_or_page_with_a_due_line_is_a_task_its_title_what_to_do(ws
     assert {t.record["done"] for t in of_kind(archived, "task") if t.provenance.path == "notes/Old 3f9a.md"} == {True}
 
 
+def test_a_crm_account_pages_property_naming_a_business_is_its_business(ws):
+    ws.write("notes/crm/accounts/Account - Lakeshore Dental.md", (
+        "# Account - Lakeshore Dental\n\nAccount owner: Maya Birch\nTeam: Acme Inc\nStage: Active client\n"
+        "MRR: $3,900\n\n## Activity timeline\n\nThe client is unhappy with October's results.\n"))
+    result = ws.collect()
+
+    assert one(of_kind(result, "document")).entity == "acme"
+    assert {s.entity for s in of_kind(result, "section")} == {"acme"}  # (the title's section and the timeline)
+
+
 def test_labels_naming_two_businesses_name_neither(ws):
     ws.write("notes/issues/SAL-9 Shared van.md", "# SAL-9 Shared van\n\nState: Open\nLabels: acme, globex\n\nVan MOT due.\n")
     assert one(of_kind(ws.collect(), "document")).entity is None
