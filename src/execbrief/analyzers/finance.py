@@ -25,7 +25,7 @@ from .kinds import revenue_drop
 from .ledger_rows import (ALL, Group, Ledger, aggregate, closed_loans, first_months, first_open_month, one_large_cost,
                           sold_businesses,
                           shared_ledger, with_group)
-from .ledger_types import CASH_ONLY, debt_word, profit_effect, type_label
+from .ledger_types import CASH_ONLY, debt_word, profit_effect, type_label, what_is_left
 from .tables import possessive
 from .views import LEDGER
 
@@ -542,15 +542,9 @@ def _movement(who: str, account: str, span: str, counted: str, kind: str, busine
                 f"{money(earned, cur)} was earned as the work was delivered (now revenue){back}: {label}, "
                 "not revenue until earned.")
     if moved_in and moved_out:  # both ways: sales tax collected and paid over, a loan lent and repaid
-        # (what is left, where something is: "£150 more in than out, owed back to them", the
-        # deposit a guest is owed back on the as-of date, as the CFO's deposits_held says it)
-        held = (", owed back to them" if kind in ("deposit", "prepayment") and moved > 0
-                else ", paid ahead of the clients' money: owed by them" if kind == "pass_through" and moved < 0
-                else ", still to be paid on for them" if kind == "pass_through" and moved > 0 else "")
-        net = (", netting to nothing" if moved == 0 else
-               f", {money(abs(moved), cur)} more {'in than out' if moved > 0 else 'out than in'}{held}")
+        # (what is left, as the CFO's line says it: "£150 more in than out, owed back to them")
         return (f"{who} received {money(moved_in, cur)} and paid out {money(-moved_out, cur)} through {account} "
-                f"over {span} ({counted}){net}: {label}, neither revenue nor a cost.")
+                f"over {span} ({counted}), {what_is_left(kind, moved, cur)}: {label}, neither revenue nor a cost.")
     if moved == 0:
         return (f"{who}: what went out and came in through {account} netted to nothing over {span} ({counted}): "
                 f"{label}, neither revenue nor a cost.")

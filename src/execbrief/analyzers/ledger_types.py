@@ -19,9 +19,10 @@ from importlib import resources
 from typing import Iterable, Mapping
 
 from ..business_kinds import customers
+from ..formatting import money
 
 __all__ = ["CASH_ONLY", "COST_TYPES", "PROFIT_TYPES", "TYPES", "Classifier", "classifier", "profit_effect",
-           "type_label"]
+           "type_label", "what_is_left"]
 
 TYPES = ("revenue", "cost_of_sales", "operating_expense", "interest", "tax", "refund",
          "owner_draw", "capital_contribution", "loan_proceeds", "loan_principal", "transfer", "sales_tax",
@@ -55,6 +56,19 @@ def type_label(kind: str, business: str | None = None) -> str:
         return ("gift cards and vouchers (owed until redeemed)" if business == "retail"
                 else f"payments made ahead by {whom} (owed to them until delivered)")
     return _LABELS[kind]
+
+
+def what_is_left(kind: str, moved: Decimal, currency: str) -> str:
+    """What money of a type that went both ways leaves ("netting to nothing", "$800 more in than
+    out, owed back to them"): whose it is, where someone is owed it or owes it."""
+    if moved == 0:
+        return "netting to nothing"
+    whose = ""
+    if kind in ("deposit", "prepayment") and moved > 0:
+        whose = ", owed back to them"
+    elif kind == "pass_through":  # (paid for clients ahead of their money: the float they owe)
+        whose = ", still to be paid on for them" if moved > 0 else ", paid ahead of the clients' money: owed by them"
+    return f"{money(abs(moved), currency)} more {'in than out' if moved > 0 else 'out than in'}{whose}"
 
 
 def debt_word(business: str | None) -> str:

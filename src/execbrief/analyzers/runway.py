@@ -23,7 +23,7 @@ from .base import AnalysisContext
 from .kinds import customers
 from .ledger_rows import (ALL, BUSINESS_SOLD, Group, aggregate, closed_loans, first_months, one_large_cost, opening_cash,
                           with_group)
-from .ledger_types import debt_word, type_label
+from .ledger_types import debt_word, type_label, what_is_left
 from .tables import possessive
 
 
@@ -402,13 +402,8 @@ def cash_movements(sums: dict, ctx: AnalysisContext, groups: Sequence[Group] = (
                 i, o = money(moved_in, cur), money(-moved_out, cur)
                 both = (_BOTH_WAYS[kind].format(i=i, o=o, whom=whom) if kind in _BOTH_WAYS
                         else f"{came.format(m=i, whom=whom)} and {went.format(m=o, whom=whom)}")
-                owed = (", owed back to them" if kind in ("deposit", "prepayment") and moved > 0
-                        # (paid for clients ahead of their money: the float they owe)
-                        else ", paid ahead of the clients' money: owed by them" if kind == "pass_through" and moved < 0
-                        else ", still to be paid on for them" if kind == "pass_through" and moved > 0 else "")
-                net = ("netting to nothing" if moved == 0 else
-                       f"{money(abs(moved), cur)} more {'in than out' if moved > 0 else 'out than in'}{owed}")
-                said = f"{who}: {both} over {span} ({counted}), {net}: cash, neither revenue nor a cost."
+                said = (f"{who}: {both} over {span} ({counted}), {what_is_left(kind, moved, cur)}: cash, neither "
+                        "revenue nor a cost.")
             elif moved == 0:
                 said = (f"{who}: {type_label(kind)} in and out netted to nothing over {span} ({counted}): "
                         "no cash kept, neither revenue nor a cost.")
