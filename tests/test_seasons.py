@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from execbrief.analyzers import AnalysisContext, seasons
 from execbrief.model import Fact
+from execbrief.sources.values import months_named
 
 CTX = AnalysisContext(as_of=date(2026, 11, 30), entities={"cottage": ("Gull's Rest", "short-let")})
 
@@ -78,3 +79,9 @@ def test_a_closing_covers_the_months_between_the_two_it_names_and_no_other():
 def test_a_loss_without_a_fall_in_revenue_is_no_closings():
     # (a business shut for a month has its revenue fall: only those businesses' notes are read)
     assert run([loss(), note(1, "Closed for the refit in November.")]) == []
+
+
+def test_the_months_a_closing_names_in_order():
+    assert months_named("shut from 2 Nov to 15 Dec for the new kitchen") == [11, 12]
+    assert months_named("Closed for the refit from October to January, Sept. aside") == [10, 1, 9]
+    assert months_named("we may close early; May is quiet") == [5]

@@ -25,6 +25,7 @@ __all__ = [
     "leading_date",
     "heading_days",
     "month_heading",
+    "months_named",
     "resolve_day",
     "typed_cells",
 ]
@@ -209,6 +210,13 @@ def find_dates(text: str, numeric: str | None = None, *,
 
 
 _MONTH_ONLY = re.compile(r"\W*([A-Za-z]{3,9})\.?(?:\s+(\d{4}))?\W*$")
+_MONTH_WORD = re.compile(r"(?i)\b" + _MONTH.format("m") + r"(?!\w)")
+
+
+def months_named(text: str) -> list[int]:
+    """The months a text names, in order, as numbers: "shut from 2 Nov to 15 Dec" → [11, 12]
+    ("may" in lower case is the verb: "we may close")."""
+    return [_MONTHS[m.group("m").lower().rstrip(".")] for m in _MONTH_WORD.finditer(text) if m.group("m") != "may"]
 
 
 _MONTHS_BACK = 9  # a month heading without a year further back than this is the one ahead
