@@ -59,7 +59,8 @@ def _rent_said(statement: str) -> bool:
 
 @rule(reads=FACTS, kinds=("rental", "short-let"), partition=parts)
 def analyze(facts: Sequence[Fact], ctx: AnalysisContext) -> list[Fact]:
-    """A vacancy for each unit a finding of the notes calls empty, with its rent a month."""
+    """A vacancy for each unit a finding of the notes calls empty, with its rent a month: its
+    own line's, else the asking rent another line of the notes gives that unit."""
     if any(f.name == "vacancy" for f in facts):
         return []  # (a unit table says which units are empty: it is the record)
     # each unit's rent as another line of the notes gives it, the latest ("Listed Flat B on
@@ -69,7 +70,7 @@ def analyze(facts: Sequence[Fact], ctx: AnalysisContext) -> list[Fact]:
         text = f.statement.partition(": ")[2] or f.statement
         unit, rent = _UNIT.search(text), _RENT.search(text)
         if unit is not None and rent is not None and len(_UNIT.findall(text)) == 1 and _ASKED.search(text):
-            asked[_key(unit)] = (Decimal((rent.group(1) or rent.group(2)).replace(",", "")), f)
+            asked[_key(unit)] = (_monthly(rent), f)
     out: dict[tuple[str | None, str], Fact] = {}
     # (the line that says "vacant" first, then the latest: "Flat 2 has been vacant since 1 November …"
     # tells more than "Still no tenant; asking $1,300")
@@ -83,7 +84,7 @@ def analyze(facts: Sequence[Fact], ctx: AnalysisContext) -> list[Fact]:
         if key in out:  # (the latest line says it)
             continue
         if rent is not None:
-            monthly, said = Decimal((rent.group(1) or rent.group(2)).replace(",", "")), None
+            monthly, said = _monthly(rent), None
         elif key[1] in asked:
             monthly, said = asked[key[1]]
         else:
@@ -101,6 +102,11 @@ def analyze(facts: Sequence[Fact], ctx: AnalysisContext) -> list[Fact]:
             sources=f.sources + (tuple(s for s in said.sources if s not in f.sources) if said is not None else ()),
         )
     return list(out.values())
+
+
+def _monthly(rent: re.Match[str]) -> Decimal:
+    """The rent a ``_RENT`` match gives, a month."""
+    return Decimal((rent.group(1) or rent.group(2)).replace(",", ""))
 
 
 def _key(unit: re.Match[str]) -> str:
